@@ -1,0 +1,5 @@
+"""``python -m briefing``: the same as the ``briefing`` command."""
+
+from briefing.cli import main
+
+main()

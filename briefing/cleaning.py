@@ -1,0 +1,468 @@
+"""Cleaning rules: each a small named function, each application counted.
+
+Text rules take a string and return ``(new_text, count)``. Block rules take the
+document's list of blocks and return ``(blocks, count)``. ``find_garbled``
+records mojibake instead of changing the text, so that later stages can refuse
+to quote it. Patterns that are data (boilerplate, placeholders) live in
+``briefing/data``.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from briefing.resources import data_lines, data_yaml
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HAN_RE = re.compile(f"[{HAN}]")
+CJK_PUNCT = "，。、；：？！…—·「」『』（）《》〈〉【】“”‘’"
+SENTENCE_END = "。！？!?；;：:…"
+CLOSERS = "”’」』）)》〉】\"'"
+
+
+def is_han(ch: str) -> bool:
+    return bool(_HAN_RE.match(ch))
+
+
+def is_cjk(ch: str) -> bool:
+    """Han characters and CJK punctuation: no space is needed next to them."""
+    return is_han(ch) or ch in CJK_PUNCT or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+@dataclass
+class Block:
+    """A unit of a document between reading and the final text."""
+
+    kind: str
+    """``para``, ``heading``, ``item`` (list item) or ``code``."""
+    text: str
+    level: int = 0
+    """Heading level, or list nesting depth."""
+    marker: str = ""
+    """List marker as written (``-``, ``1.``, ``[ ]``, ``[x]``)."""
+
+
+# ------------------------------------------------------------------ text rules
+
+
+_SPACE_MAP = {
+    "\u00a0": " ",  # no-break space: lost as "?" by GBK/Big5 round trips
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\u3000": " ",  # ideographic space, often used to indent paragraphs
+    "\u200b": "",  # zero-width space
+    "\u200c": "",
+    "\u200d": "",
+    "\u2060": "",
+    "\ufeff": "",  # stray BOM inside the text
+    "\t": " ",
+}
+_SPACE_RE = re.compile("[" + "".join(_SPACE_MAP) + "]")
+
+
+def normalize_spaces(text: str) -> tuple[str, int]:
+    """Turn no-break, ideographic and zero-width spaces into plain spaces (or nothing)."""
+    return _SPACE_RE.subn(lambda m: _SPACE_MAP[m.group()], text)
+
+
+_TAG_RE = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|br|center|code|dd|del|div|dl|dt|em|font|h[1-6]|hr|i|img"
+    r"|ins|label|li|mark|ol|p|pre|q|s|section|small|span|strike|strong|sub|sup|table|tbody"
+    r"|td|tfoot|th|thead|tr|tt|u|ul|article|header|footer|figure|figcaption|nav|iframe"
+    r"|script|style|input|button|form|select|option|textarea|o:p)\b[^<>]*/?>",
+    re.IGNORECASE,
+)
+_ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+
+
+def strip_html_remnants(text: str) -> tuple[str, int]:
+    """Remove stray HTML tags ("</span>") and decode entities ("&nbsp;", "&amp;")."""
+    text, tags = _TAG_RE.subn("", text)
+    count = 0
+
+    def entity(m: re.Match[str]) -> str:
+        nonlocal count
+        decoded = html.unescape(m.group())
+        if decoded == m.group():
+            return decoded
+        count += 1
+        return " " if decoded == "\u00a0" else decoded
+
+    text = _ENTITY_RE.sub(entity, text)
+    return text, tags + count
+
+
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_LETTERS = "a-zü" + _TONE
+# A parenthesised single syllable carrying a tone mark, right after a
+# character (no space): flattened <ruby> annotations such as 產(chǎn).
+_PINYIN_RE = re.compile(
+    rf"(?<=[^\s(（])[(（](?=[{_PINYIN_LETTERS}]*[{_TONE}])([{_PINYIN_LETTERS}]{{1,7}})[)）]"
+)
+_SYLLABLE_RE = re.compile(
+    r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:[aeiouü]{1,3})(?:ng|n|r)?$"
+)
+_UNTONE = str.maketrans(
+    {c: v for v, group in zip("aeiouü", ("āáǎà", "ēéěè", "īíǐì", "ōóǒò", "ūúǔù", "ǖǘǚǜ"), strict=True) for c in group}
+)
+
+
+def is_pinyin_syllable(word: str) -> bool:
+    """True for one Hanyu Pinyin syllable, with or without tone marks ("chǎn", "yè")."""
+    return bool(_SYLLABLE_RE.match(word.translate(_UNTONE)))
+
+
+def strip_pinyin_annotations(text: str) -> tuple[str, int]:
+    """Remove pinyin written after characters ("產(chǎn)業(yè)" → "產業").
+
+    Only a single tone-marked syllable in parentheses directly after a
+    character is removed, so real parentheses ("SaaS(软件即服务)", "(CEO)",
+    "(2019 年产业互联网白皮书，p6)") survive.
+    """
+    count = 0
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal count
+        if not is_pinyin_syllable(m.group(1)):
+            return m.group()
+        count += 1
+        return ""
+
+    return _PINYIN_RE.sub(sub, text), count
+
+
+# "? ? ?": no-break spaces that a GBK/Big5 round trip turned into question marks.
+_LOST_SPACE_RE = re.compile(r"[ ]*\?(?:[ ]+\?)+[ ]*")
+
+
+def collapse_lost_spaces(text: str) -> tuple[str, int]:
+    """Replace runs of "?" separated by spaces (lost no-break spaces) with one space."""
+    count = 0
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        before = text[m.start() - 1] if m.start() > 0 else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if not before or not after or is_cjk(before) or is_cjk(after):
+            return ""
+        return " "
+
+    return _LOST_SPACE_RE.sub(sub, text), count
+
+
+_MD_REMNANT_RE = re.compile(r"\*\*|__(?=\S)|(?<=\S)__")
+
+
+def strip_markdown_remnants(text: str) -> tuple[str, int]:
+    """Remove emphasis markers CommonMark left as text ("强**调" with CJK flanking)."""
+    return _MD_REMNANT_RE.subn("", text)
+
+
+_MULTI_SPACE_RE = re.compile(r"[ ]{2,}")
+_CJK_SPACE_RE = re.compile(rf"(?<=[{HAN}，。、；：？！）」』”])[ ]+(?=[{HAN}，。、；：？！（「『“])")
+
+
+def collapse_whitespace(text: str) -> tuple[str, int]:
+    """Collapse runs of spaces, drop spaces between CJK characters and trim."""
+    text, n1 = _MULTI_SPACE_RE.subn(" ", text)
+    text, n2 = _CJK_SPACE_RE.subn("", text)
+    stripped = text.strip()
+    return stripped, n1 + n2 + (stripped != text)
+
+
+TEXT_RULES = (
+    normalize_spaces,
+    strip_html_remnants,
+    strip_pinyin_annotations,
+    collapse_lost_spaces,
+    strip_markdown_remnants,
+    collapse_whitespace,
+)
+
+
+# ----------------------------------------------------------------- block rules
+
+
+@functools.cache
+def _boilerplate() -> dict[str, list[re.Pattern[str]]]:
+    raw = data_yaml("boilerplate.yaml")
+    return {key: [re.compile(p, re.IGNORECASE) for p in raw.get(key, [])] for key in ("footer", "tail", "header")}
+
+
+_URL_RE = re.compile(r"https?://[^\s()（）<>\"'，。]+", re.IGNORECASE)
+_SITE_RE = re.compile(r"(?:网站|網站|站点|站點|site)\s*[:：]\s*([^()（）\s,，;；]+)", re.IGNORECASE)
+_SOURCE_NAME_RE = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*([^\s()（）,，;；:：]+)", re.IGNORECASE)
+_DOMAIN_RE = re.compile(r"\b((?:[a-z0-9-]+\.)+(?:com|cn|net|org|io|hk|tw|co|info|biz)(?:\.[a-z]{2})?)\b", re.I)
+
+
+@dataclass
+class SourceHints:
+    """What boilerplate said about where the text came from."""
+
+    url: str | None = None
+    site: str | None = None
+
+
+def source_hints(line: str) -> SourceHints:
+    """Read a source URL and site name from a boilerplate line."""
+    hints = SourceHints()
+    if m := _URL_RE.search(line):
+        hints.url = m.group().rstrip(".,;:")
+    if m := _SITE_RE.search(line):
+        hints.site = m.group(1)
+    elif (m := _SOURCE_NAME_RE.search(line)) and not m.group(1).lower().startswith("http"):
+        hints.site = m.group(1)
+    elif m := _DOMAIN_RE.search(_URL_RE.sub("", line)):
+        hints.site = m.group(1).lower()
+    return hints
+
+
+def _matches(patterns: Iterable[re.Pattern[str]], line: str) -> bool:
+    return any(p.search(line) for p in patterns)
+
+
+def remove_boilerplate(blocks: list[Block]) -> tuple[list[Block], int, SourceHints]:
+    """Remove site chrome near the head and tail: footers, comment forms, page metadata.
+
+    Returns the kept blocks, the number removed and any source URL/site the
+    removed lines named, which the reader keeps as metadata.
+    """
+    patterns = _boilerplate()
+    n = len(blocks)
+    head_zone = min(3, n)
+    tail_zone = max(n - max(4, n // 4), 0)
+    hints = SourceHints()
+    drop: set[int] = set()
+
+    for i, block in enumerate(blocks):
+        if block.kind == "code":
+            continue
+        line = block.text
+        if i >= tail_zone and _matches(patterns["tail"], line):
+            drop.update(range(i, n))
+            break
+        short = len(line) <= 200
+        if short and (i < head_zone or i >= tail_zone) and _matches(patterns["footer"], line):
+            drop.add(i)
+        elif short and i < head_zone and _matches(patterns["header"], line):
+            drop.add(i)
+        else:
+            continue
+        found = source_hints(line)
+        hints.url = hints.url or found.url
+        hints.site = hints.site or found.site
+    kept = [b for i, b in enumerate(blocks) if i not in drop]
+    return kept, len(drop), hints
+
+
+def _ends_sentence(text: str) -> bool:
+    text = text.rstrip()
+    if text.endswith((")", "）")):
+        return True  # a closing parenthetical (a citation) ends the paragraph
+    stripped = text.rstrip(CLOSERS + " ")
+    return not stripped or stripped[-1] in SENTENCE_END or stripped[-1] in ".!?"
+
+
+def _looks_like_prose(text: str) -> bool:
+    return len(text) >= 40 or any(p in text for p in "。！？；") or text.count(". ") >= 1
+
+
+# Words that open a new sentence: a paragraph starting with one is not the
+# tail of the previous paragraph, even when that one lacks its full stop.
+_SENTENCE_OPENERS = (
+    "首先", "其次", "再次", "最后", "另外", "此外", "同时", "但是", "然而", "因此", "所以", "而且",
+    "并且", "总之", "例如", "比如", "其中", "目前", "如今", "随后", "此后", "不过", "可见", "第一",
+    "第二", "第三", "第四", "第五", "其次", "最後", "另一方面", "一方面",
+)  # fmt: skip
+_LIST_START_RE = re.compile(r"^(?:\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、|[-*•·]\s)")
+
+
+def rejoin_broken_lines(blocks: list[Block]) -> tuple[list[Block], int]:
+    """Join paragraphs that a PDF extraction or hard wrap cut mid-sentence.
+
+    "…高效对接。因" + "此，如果…" becomes one paragraph: no space between CJK,
+    one space between Latin words. A block is only continued when it reads as
+    prose, does not end a sentence, and the next block does not start a list
+    item or heading.
+    """
+    out: list[Block] = []
+    count = 0
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind == "para"
+            and block.kind == "para"
+            and prev.text
+            and block.text
+            and _looks_like_prose(prev.text)
+            and not _ends_sentence(prev.text)
+            and not _LIST_START_RE.match(block.text)
+            and not block.text.startswith(_SENTENCE_OPENERS)
+        ):
+            left, right = prev.text[-1], block.text[0]
+            if is_cjk(left) or is_cjk(right):
+                joined = prev.text + block.text
+            elif left.isalnum() and (right.islower() or right.isdigit()):
+                joined = prev.text + " " + block.text
+            elif left in ",;-–" or right.islower():
+                joined = prev.text + " " + block.text
+            else:
+                out.append(block)
+                continue
+            out[-1] = replace(prev, text=joined)
+            count += 1
+            continue
+        out.append(block)
+    return out, count
+
+
+# ------------------------------------------------------------------- garbled
+
+
+@functools.cache
+def _char_rank() -> dict[str, int]:
+    return {ch: i for i, ch in enumerate(data_lines("char_freq.txt"))}
+
+
+def _naturalness(text: str) -> float:
+    """Share of Han characters that are among the 3,500 commonest (on the Simplified form)."""
+    from briefing.nlp import to_simplified
+
+    rank = _char_rank()
+    han = [c for c in to_simplified(text) if is_han(c)]
+    if not han:
+        return 0.0
+    return sum(rank.get(c, 99999) < 3500 for c in han) / len(han)
+
+
+def _redecodings(run: str) -> Iterable[str]:
+    """The run read back under the usual wrong-codec hypotheses."""
+    for codec in ("gb18030", "big5"):
+        try:
+            raw = run.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        for shift in (1, 0):
+            for target in ("gb18030", "big5", "utf-8"):
+                if shift == 0 and target == codec:
+                    continue
+                yield raw[shift:].decode(target, errors="ignore")
+
+
+_RUN_RE = re.compile(f"[{HAN}]{{3,}}")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzü" + _TONE)
+_RESIDUE = frozenset("?@()（）") | _LETTERS
+_QUESTION_PARTICLES = "吗嗎呢吧么麼啊呀嘛乎否"
+
+
+def find_garbled(text: str) -> list[tuple[int, int]]:
+    """Spans of unrecoverable mojibake, as ``(start, end)`` offsets in ``text``.
+
+    A run of Han characters is garbled when most of its characters are rare
+    and reading its bytes back under a wrong-codec hypothesis (a GBK stream
+    shifted by one byte, UTF-8 read as GBK, Big5 read as GBK) gives far more
+    natural text. Replacement characters, "锟斤拷" and a lone "?" standing
+    for a lost character between two Han characters count too. Spans are
+    widened over the "?"s and pinyin residue that mojibake leaves around it.
+    """
+    rank = _char_rank()
+    spans: list[tuple[int, int]] = []
+    for m in _RUN_RE.finditer(text):
+        run = m.group()
+        window = 4
+        flagged = [False] * len(run)
+        for i in range(0, max(len(run) - window + 1, 1)):
+            piece = run[i : i + window]
+            from briefing.nlp import to_simplified
+
+            simp = to_simplified(piece)
+            rare = sum(rank.get(c, 99999) >= 3500 for c in simp)
+            if rare * 2 < len(piece):
+                continue
+            base = _naturalness(piece)
+            if any(
+                len(alt) >= 2 and _naturalness(alt) >= max(0.75, base + 0.4)
+                for alt in _redecodings(run[max(i - 1, 0) : i + window + 1])
+            ):
+                for j in range(i, min(i + window, len(run))):
+                    flagged[j] = True
+        start = None
+        for j, flag in enumerate([*flagged, False]):
+            if flag and start is None:
+                start = j
+            elif not flag and start is not None:
+                spans.append((m.start() + start, m.start() + j))
+                start = None
+    for m in re.finditer("\ufffd+|(?:锟斤拷)+|(?:烫烫烫)+|(?:屯屯屯)+", text):
+        spans.append(m.span())
+    for m in re.finditer(r"\?", text):
+        i = m.start()
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if before and after and is_han(before) and (is_han(after) or after in _LETTERS):
+            if before not in _QUESTION_PARTICLES:
+                spans.append((i, i + 1))
+    return _widen(text, _merge(spans))
+
+
+def _merge(spans: list[tuple[int, int]], gap: int = 2) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start - merged[-1][1] <= gap:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _is_residue(ch: str) -> bool:
+    """Characters mojibake leaves around a span: "?", pinyin letters, rare Han characters."""
+    from briefing.nlp import to_simplified
+
+    return ch in _RESIDUE or (is_han(ch) and _char_rank().get(to_simplified(ch), 99999) >= 3500)
+
+
+def _widen(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for start, end in spans:
+        while start > 0 and _is_residue(text[start - 1]):
+            start -= 1
+        while end < len(text) and _is_residue(text[end]):
+            end += 1
+        out.append((start, end))
+    return _merge(out, gap=0)
+
+
+# ------------------------------------------------------------ placeholders
+
+
+@functools.cache
+def _placeholder_words() -> frozenset[str]:
+    return frozenset(data_lines("placeholders.txt"))
+
+
+_PLACEHOLDER_RE = re.compile(r"[「【\[{〔]([^」】\]}〕\n]{1,8})[」】\]}〕]")
+
+
+def find_placeholders(text: str) -> list[tuple[int, int]]:
+    """Spans of placeholders an author left to fill in ("「时间点」", "【待补充】", "[TBD]")."""
+    spans = []
+    for m in _PLACEHOLDER_RE.finditer(text):
+        inner = m.group(1).strip()
+        before = text[m.start() - 1] if m.start() else "，"
+        after = text[m.end()] if m.end() < len(text) else "，"
+        standalone = before in "，,。；;：:\n " and after in "，,。；;：:\n "
+        if inner in _placeholder_words() or inner.upper() in _placeholder_words():
+            spans.append(m.span())
+        elif standalone and re.fullmatch(r"[xX×*?？_]+|某+", inner):
+            spans.append(m.span())
+    return spans

@@ -1,0 +1,1 @@
+"""Data files: dictionary, stop words, gazetteer, glossary, cleaning patterns."""

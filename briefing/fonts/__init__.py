@@ -1,0 +1,1 @@
+"""Fonts shipped with the install and embedded in every PDF."""

@@ -1,0 +1,203 @@
+"""Document metadata: dates, bylines, titles, headings, kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from briefing.cleaning import Block, is_cjk
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+
+
+def _valid(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+_ISO_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
+_EN_RE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")
+_EN2_RE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b")
+_COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)?\d{2})(\d{2})(\d{2})(?!\d)")
+
+
+def parse_date(text: str, compact: bool = False) -> str | None:
+    """The first date in ``text`` as ISO ``YYYY-MM-DD``.
+
+    Understands 2021-06-23, 2021/6/23, 2021年6月23日, June 23, 2021 and
+    23 June 2021; with ``compact`` also 190912 and 20190912 (memo file names
+    and changelogs write dates that way).
+    """
+    if m := _ISO_RE.search(text):
+        if iso := _valid(int(m.group(1)), int(m.group(2)), int(m.group(3))):
+            return iso
+    if (m := _EN_RE.search(text)) and m.group(1).lower() in _MONTHS:
+        if iso := _valid(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))):
+            return iso
+    if (m := _EN2_RE.search(text)) and m.group(2).lower() in _MONTHS:
+        if iso := _valid(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))):
+            return iso
+    if compact and (m := _COMPACT_RE.search(text)):
+        year = int(m.group(1))
+        year = year + 2000 if year < 100 else year
+        if iso := _valid(year, int(m.group(2)), int(m.group(3))):
+            return iso
+    return None
+
+
+_DATE_LABEL_RE = re.compile(
+    r"(?:发布|發布|发表|發表|更新|日期|时间|時間|date|posted|published)[^:：\d]{0,6}[:：]?\s*", re.IGNORECASE
+)
+
+
+def header_date(lines: list[str]) -> str | None:
+    """A publication date from page-metadata lines ("發布時間: 2021-06-23")."""
+    for line in lines:
+        if (m := _DATE_LABEL_RE.search(line)) and (iso := parse_date(line[m.end() :])):
+            return iso
+    return None
+
+
+_BYLINE_RE = re.compile(
+    r"^(?:文|作者|撰文|作者\s*\|?|记者|記者|编译|編譯)\s*[/／:：|丨]\s*"
+    r"([\u4e00-\u9fffA-Za-z·•. ]{2,24}?)\s*$"
+)
+_BYLINE_EN_RE = re.compile(r"^(?:by|written by|author:)\s+([A-Z][\w.'\- ]{1,40})$", re.IGNORECASE)
+
+
+def byline(text: str) -> str | None:
+    """The author named by a byline line ("文/孟永輝", "作者：张三", "By Jane Doe")."""
+    text = text.strip()
+    if m := _BYLINE_RE.match(text):
+        return m.group(1).strip()
+    if m := _BYLINE_EN_RE.match(text):
+        return m.group(1).strip()
+    return None
+
+
+def _is_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) * 2 > len(letters)
+
+
+def looks_like_title(block: Block, has_more: bool) -> bool:
+    """A first line that is a title: short, not a sentence, followed by text."""
+    text = block.text.strip()
+    if not text or not has_more or block.kind == "item":
+        return False
+    if block.kind == "heading":
+        return block.level == 1
+    limit = 150 if _is_latin(text) else 60
+    return len(text) <= limit and text[-1] not in "。.，,；;：:"
+
+
+_CLAUSE_RE = re.compile(r"[，,；;：:]")
+
+
+def title_from_sentence(text: str) -> str:
+    """A title made from a document's first sentence, when it has no title line."""
+    sentence = re.split(r"(?<=[。！？!?])|(?<=\.)\s", text.strip(), maxsplit=1)[0].strip()
+    sentence = sentence.rstrip("。！？!?.")
+    limit = 80 if _is_latin(sentence) else 40
+    if len(sentence) <= limit:
+        return sentence
+    cut = [m.start() for m in _CLAUSE_RE.finditer(sentence) if 8 <= m.start() <= limit]
+    if cut:
+        return sentence[: cut[-1]]
+    return sentence[:limit].rstrip() + "…"
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_POINT_RES = (
+    re.compile(r"^(?P<n>\d{1,2})\s*[、.．)）]\s*(?P<t>\S.*)$"),
+    re.compile(r"^[（(](?P<n>\d{1,2})[)）]\s*(?P<t>\S.*)$"),
+    re.compile(r"^(?P<cn>[一二三四五六七八九十])\s*[、.．]\s*(?P<t>\S.*)$"),
+    re.compile(r"^第(?P<cn>[一二三四五六七八九十])[，,、：:]\s*(?P<t>\S.*)$"),
+    re.compile(
+        r"^(?:key\s+)?(?:point|key|part|step|lesson|trend)\s+(?P<w>one|two|three|four|five|six|seven|eight|nine|\d)"
+        r"\s*[:：.]\s*(?P<t>\S.*)$",
+        re.IGNORECASE,
+    ),
+)
+
+
+def numbered_point(text: str) -> tuple[int, str] | None:
+    """``(number, rest)`` when a paragraph starts an author's numbered point."""
+    for pattern in _POINT_RES:
+        if m := pattern.match(text.strip()):
+            groups = m.groupdict()
+            if groups.get("n"):
+                n = int(groups["n"])
+            elif groups.get("cn"):
+                n = _CN_NUM[groups["cn"]]
+            else:
+                w = groups["w"].lower()
+                n = int(w) if w.isdigit() else _NUMBER_WORDS[w]
+            return n, m.group("t").strip()
+    return None
+
+
+def point_heading(rest: str) -> str:
+    """The heading part of a numbered point: the whole short line, or its first sentence."""
+    rest = rest.strip()
+    first = re.split(r"(?<=[。！？!?])|(?<=\.)\s+(?=[A-Z])", rest, maxsplit=1)[0].strip()
+    first = first.rstrip("。.！!；;：:")
+    if len(first) > 60 and not _is_latin(first):
+        clause = _CLAUSE_RE.split(first)[0]
+        if len(clause) >= 4:
+            first = clause
+    return first
+
+
+def standalone_heading(block: Block, prev: Block | None, nxt: Block | None) -> bool:
+    """A short plain-text line between paragraphs that reads as a section heading."""
+    text = block.text.strip()
+    if block.kind != "para" or not text or nxt is None:
+        return False
+    latin = _is_latin(text)
+    if len(text) > (80 if latin else 30) or text[-1] in "。.，,；;：:!！":
+        return False
+    if text[-1] in "？?" and (latin or len(text) > 20):
+        return False
+    if latin and not text[0].isupper():
+        return False
+    long_next = len(nxt.text) >= 60
+    long_prev = prev is None or len(prev.text) >= 60 or prev.kind == "heading"
+    return long_next and long_prev
+
+
+def is_memo(blocks: list[Block], todos: int, references: int, changelog: int) -> bool:
+    """A research memo: open questions, or the structure of working notes."""
+    headings = sum(1 for b in blocks if b.kind == "heading")
+    if todos:
+        return True
+    return headings >= 3 and (references > 0 or changelog > 0)
+
+
+def join_cjk_aware(left: str, right: str) -> str:
+    if left and right and not (is_cjk(left[-1]) or is_cjk(right[0])):
+        return left + " " + right
+    return left + right

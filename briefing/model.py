@@ -1,0 +1,588 @@
+"""The one typed model of the pipeline.
+
+Every stage hands the next one of these dataclasses; every JSON interface of the
+tool (``corpus --json``, ``analyze --json``, the model written beside each
+briefing) is ``to_dict()`` of one of them, and ``from_dict()`` reads it back.
+Field docstrings follow the attribute-docstring convention (a string literal
+right below the field), like markdown-it-py's ``Token``.
+
+Positions: ``paragraph`` is always a 0-based index into a document's
+paragraphs, which are its ``text`` split on blank lines (``"\\n\\n"``);
+``document`` is always the document's ``path``.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
+
+T = TypeVar("T", bound="Serializable")
+
+
+def _to_plain(value: Any) -> Any:
+    if is_dataclass(value):
+        return value.to_dict()  # type: ignore[union-attr]
+    if isinstance(value, list | tuple):
+        return [_to_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_plain(v) for k, v in value.items()}
+    return value
+
+
+def _from_plain(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        return _from_plain(args[0], value) if len(args) == 1 else value
+    if origin is list:
+        (item,) = get_args(tp)
+        return [_from_plain(item, v) for v in value]
+    if origin is dict:
+        _, item = get_args(tp)
+        return {k: _from_plain(item, v) for k, v in value.items()}
+    if isinstance(tp, type) and is_dataclass(tp):
+        return tp.from_dict(value)  # type: ignore[attr-defined]
+    return value
+
+
+class Serializable:
+    """Mixin: ``to_dict``/``from_dict`` for nested dataclasses of plain values."""
+
+    _hints: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _to_plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        hints = Serializable._hints.get(cls.__qualname__)
+        if hints is None:
+            hints = get_type_hints(cls)
+            Serializable._hints[cls.__qualname__] = hints
+        kwargs = {
+            f.name: _from_plain(hints[f.name], data[f.name])
+            for f in fields(cls)  # type: ignore[arg-type]
+            if f.name in data
+        }
+        return cls(**kwargs)
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@dataclass
+class CleaningCount(Serializable):
+    """How often one cleaning rule changed one document."""
+
+    rule: str
+    """Name of the rule (a function in ``briefing.cleaning``)."""
+    count: int
+    """Number of places the rule changed."""
+
+
+@dataclass
+class GarbledSpan(Serializable):
+    """A span of unrecoverable mojibake; no sentence holding it is ever quoted."""
+
+    start: int
+    """Character offset of the span in the document's ``text``."""
+    end: int
+    """Offset one past the span's last character."""
+    text: str
+    """The garbled characters as they stand in ``text``."""
+    paragraph: int
+    """Paragraph that holds the span."""
+
+
+@dataclass
+class Heading(Serializable):
+    """A heading or an author's numbered point ("1、模式的升级", "Key point one: ...")."""
+
+    text: str
+    """Heading text without markup or numbering."""
+    level: int
+    """1 for the title level, 2 for sections, 3 for numbered points inside sections."""
+    paragraph: int
+    """Paragraph that holds the heading (the heading is its own paragraph, or
+    the start of one for run-in points such as "1、…。正文")."""
+    number: int | None = None
+    """The author's own number for numbered points, else null."""
+
+
+@dataclass
+class Todo(Serializable):
+    """One research question from a memo's TO DO section."""
+
+    text: str
+    """The item as written, without bullet, checkbox or number."""
+    done: bool
+    """True for a ticked checklist item (``- [x]``) or one marked done."""
+
+
+@dataclass
+class Reference(Serializable):
+    """One entry of a memo's reference list."""
+
+    title: str
+    """Title as written (markup removed)."""
+    url: str | None
+    """Repaired, well-formed http(s) URL, or null when the entry has none."""
+
+
+@dataclass
+class ChangelogEntry(Serializable):
+    """One line of a memo's changelog."""
+
+    date: str | None
+    """ISO date read from the entry (``190912`` → ``2019-09-12``), or null."""
+    text: str
+    """What changed, as written."""
+
+
+@dataclass
+class DataGap(Serializable):
+    """A placeholder the author left to fill in, such as 「时间点」."""
+
+    text: str
+    """The placeholder as written."""
+    paragraph: int
+    """Paragraph that holds it."""
+    context: str
+    """The sentence around it."""
+
+
+@dataclass
+class Document(Serializable):
+    """One source file after reading and cleaning."""
+
+    path: str
+    """Path relative to the source folder, with ``/`` separators; the document's id."""
+    title: str | None
+    """Title in the original script: a heading, front matter, or the first line
+    or sentence when the source has no title line."""
+    date: str | None
+    """Publication (or memo) date as ISO ``YYYY-MM-DD``, or null when unknown."""
+    author: str | None
+    """Author from a byline ("文/…", "By …") or front matter, or null."""
+    source_url: str | None
+    """Where the text came from (a "来源" note, front matter), or null."""
+    source_site: str | None
+    """Name or domain of the site the text came from, or null."""
+    language: str
+    """``zh-Hans``, ``zh-Hant`` or ``en``."""
+    kind: str
+    """``memo`` (a research memo with headings and a TO DO list) or ``article``."""
+    format: str
+    """What the file held: ``text``, ``markdown`` or ``html``."""
+    encoding: str
+    """The encoding the file was decoded with."""
+    text: str
+    """Cleaned text in its original script; paragraphs separated by a blank line."""
+    text_simplified: str | None
+    """For ``zh-Hant`` documents the OpenCC t2s form of ``text`` (same length and
+    positions), used for analysis; null otherwise."""
+    chars: int
+    """Number of characters of ``text``."""
+    sha256: str
+    """SHA-256 of ``text``: the document's content hash."""
+    cleaning: list[CleaningCount] = field(default_factory=list)
+    """Cleaning rules that changed this document, with counts."""
+    garbled: list[GarbledSpan] = field(default_factory=list)
+    """Spans of unrecoverable mojibake found in ``text``."""
+    warnings: list[str] = field(default_factory=list)
+    """Problems worth a reader's attention (guessed title, unknown date, …)."""
+    headings: list[Heading] = field(default_factory=list)
+    """Headings and numbered points, in order."""
+    todos: list[Todo] = field(default_factory=list)
+    """Memo only: the TO DO research questions, in order."""
+    references: list[Reference] = field(default_factory=list)
+    """Memo only: the reference list."""
+    changelog: list[ChangelogEntry] = field(default_factory=list)
+    """Memo only: the changelog entries."""
+    data_gaps: list[DataGap] = field(default_factory=list)
+    """Placeholders left by the author (「时间点」, 【待补充】, TBD)."""
+
+    def paragraphs(self) -> list[str]:
+        """The paragraphs of ``text``, in order."""
+        return self.text.split("\n\n") if self.text else []
+
+    @property
+    def analysis_text(self) -> str:
+        """The text analysis works on: Simplified for Traditional documents."""
+        return self.text_simplified if self.text_simplified is not None else self.text
+
+
+@dataclass
+class Skipped(Serializable):
+    """A file the reader did not turn into a document."""
+
+    path: str
+    """Path relative to the source folder."""
+    reason: str
+    """One line saying why."""
+
+
+@dataclass
+class Corpus(Serializable):
+    """Everything read from one source folder."""
+
+    documents: list[Document] = field(default_factory=list)
+    """Usable documents, sorted by path."""
+    skipped: list[Skipped] = field(default_factory=list)
+    """Files that were skipped, sorted by path."""
+
+
+# ------------------------------------------------------------------------- analysis
+
+
+@dataclass
+class Quote(Serializable):
+    """A sentence quoted from a document, in its original script."""
+
+    text: str
+    """The sentence as it stands in the document."""
+    document: str
+    """Path of the document."""
+    paragraph: int
+    """Paragraph that holds the sentence."""
+
+
+@dataclass
+class Evidence(Serializable):
+    """A passage that bears on a research question."""
+
+    text: str
+    """The passage (one or two sentences) in its original script."""
+    document: str
+    """Path of the document."""
+    paragraph: int
+    """Paragraph that holds the passage."""
+    score: float
+    """Relevance (BM25 over tokens with alias expansion), higher is better."""
+
+
+@dataclass
+class DocumentMentions(Serializable):
+    """How strongly one document bears on a theme."""
+
+    document: str
+    """Path of the document."""
+    mentions: int
+    """Sentences of the document that mention the theme."""
+
+
+@dataclass
+class Theme(Serializable):
+    """An idea argued across the corpus."""
+
+    label: str
+    """Heading-ready label in Simplified Chinese."""
+    terms: list[str]
+    """Key terms (Simplified Chinese), strongest first."""
+    documents: list[str]
+    """Paths of the documents that argue it, strongest first."""
+    mentions: int
+    """Sentences across the corpus that mention it."""
+    strength: float
+    """Score used for ranking (0-1, the strongest theme is 1)."""
+    coverage: list[DocumentMentions]
+    """Mentions per document, in the corpus order."""
+    gist: str
+    """One line that says what the authors argue, taken from the best quote."""
+    quotes: list[Quote]
+    """1-3 representative sentences, from different documents where possible."""
+    origin: str
+    """``author`` when it rests on the authors' own headings or numbered points,
+    ``keywords`` when it was found from term statistics alone."""
+
+
+@dataclass
+class Figure(Serializable):
+    """A number the corpus gives about an organisation."""
+
+    value: float
+    """The number, scaled (``10万`` → 100000, ``1.2个亿`` → 120000000)."""
+    unit: str
+    """Unit: ``%``, ``元``, ``家``, ``个``, ``人``, ``倍`` or empty."""
+    measure: str
+    """What is measured, in Chinese (市场份额, 亏损, 投资, 客户数, …)."""
+    year: int | None
+    """Year the figure refers to, if the text says or implies it."""
+    text: str
+    """The sentence that gives it."""
+    document: str
+    """Path of the document."""
+    paragraph: int
+    """Paragraph that holds the sentence."""
+    raw: str = ""
+    """The figure as written ("45.5%", "超过10万家")."""
+    source: str | None = None
+    """Who the text credits for the figure (IDC, Gartner, …), if anyone."""
+
+
+@dataclass
+class Company(Serializable):
+    """One real-world organisation, merged across scripts and languages."""
+
+    name: str
+    """Canonical name in Simplified Chinese."""
+    aliases: list[str]
+    """Names seen in the corpus for it (阿里, 阿里巴巴, Alibaba, …)."""
+    type: str
+    """company, investor, government, association, research, media, university or other."""
+    parent: str | None
+    """Canonical name of the parent organisation (阿里云 → 阿里巴巴), or null."""
+    documents: list[str]
+    """Paths of the documents that mention it."""
+    mentions: int
+    """Mentions across the corpus."""
+    moves: list[Quote]
+    """What it did, as cited sentences, most informative first."""
+    figures: list[Figure]
+    """Numbers the corpus gives about it."""
+    mode: str | None
+    """Business model per the memo's modes: one mode's name, ``两者皆是`` (both) or null."""
+    mode_evidence: list[Quote] = field(default_factory=list)
+    """Sentences that support ``mode``."""
+    english: str | None = None
+    """English name from the gazetteer, if known."""
+
+    @property
+    def is_case(self) -> bool:
+        """Only companies and investors are business cases."""
+        return self.type in ("company", "investor")
+
+
+@dataclass
+class Mode(Serializable):
+    """One of the memo's business models (e.g. 深耕产业, 赋能平台)."""
+
+    name: str
+    """Name as the memo gives it."""
+    description: str
+    """The memo's definition sentence, or the data file's."""
+    terms: list[str]
+    """Cue terms used to recognise the mode in a sentence."""
+
+
+@dataclass
+class ModeCase(Serializable):
+    """One case of a company, filed under a mode."""
+
+    name: str
+    """The unit or product the case is about (阿里云, ET大脑, 汇通达, …)."""
+    mode: str
+    """Mode name."""
+    text: str
+    """Cited sentence describing the case."""
+    document: str
+    """Path of the document."""
+    paragraph: int
+    """Paragraph that holds the sentence."""
+
+
+@dataclass
+class ModeTable(Serializable):
+    """Structured answer for a question that asks for a company's cases by mode."""
+
+    company: str
+    """Canonical name of the company."""
+    modes: list[Mode]
+    """The modes, in the memo's order."""
+    cases: list[ModeCase]
+    """Cases, grouped by mode in ``modes`` order."""
+
+
+@dataclass
+class Question(Serializable):
+    """An open research question from a memo, with the evidence that bears on it."""
+
+    text: str
+    """The TO DO item as written."""
+    document: str
+    """Path of the memo."""
+    number: int
+    """1-based position among the memo's TO DO items."""
+    sub_questions: list[str]
+    """The item split into its separate questions (one entry when it is simple)."""
+    evidence: list[Evidence]
+    """Ranked passages from the whole corpus."""
+    status: str
+    """``evidence found``, ``thin`` or ``none``."""
+    result: ModeTable | None = None
+    """Structured result when the item asks for one the corpus can give."""
+
+
+@dataclass
+class Takeaway(Serializable):
+    """A key takeaway: an extracted sentence with its citation."""
+
+    text: str
+    """The sentence in its original script."""
+    document: str
+    """Path of the document."""
+    paragraph: int
+    """Paragraph that holds it."""
+    score: float
+    """Centrality score (TextRank), higher is better."""
+
+
+@dataclass
+class Source(Serializable):
+    """One entry of the briefing's source list; citations [n] point here."""
+
+    number: int
+    """Citation number, 1-based, in corpus order."""
+    path: str
+    """Path of the document."""
+    title: str
+    """Title (or the path when the document has none)."""
+    date: str | None
+    """ISO date or null."""
+    language: str
+    """``zh-Hans``, ``zh-Hant`` or ``en``."""
+    kind: str
+    """``memo`` or ``article``."""
+    author: str | None
+    """Author or null."""
+    url: str | None
+    """Source URL or null."""
+    site: str | None
+    """Source site or null."""
+
+
+@dataclass
+class GarbledPassage(Serializable):
+    """A passage excluded from quoting because it holds mojibake."""
+
+    document: str
+    """Path of the document."""
+    paragraph: int
+    """Paragraph that holds it."""
+    text: str
+    """The garbled characters."""
+
+
+@dataclass
+class DocumentGap(Serializable):
+    """A data gap left in a document."""
+
+    document: str
+    """Path of the document."""
+    text: str
+    """The placeholder."""
+    context: str
+    """The sentence around it."""
+
+
+@dataclass
+class Methodology(Serializable):
+    """What the pipeline did to the sources, for the briefing's method note."""
+
+    cleaning: list[CleaningCount]
+    """Cleaning rules summed over the corpus."""
+    garbled: list[GarbledPassage]
+    """Passages excluded as garbled."""
+    data_gaps: list[DocumentGap]
+    """Placeholders the memo(s) left."""
+    skipped: list[Skipped]
+    """Files that were not read."""
+    references: list[Reference]
+    """The memos' reference lists, merged in order."""
+
+
+@dataclass
+class FigureChange(Serializable):
+    """A figure whose value differs from the previous edition's."""
+
+    company: str
+    """Canonical company name."""
+    measure: str
+    """What is measured."""
+    year: int | None
+    """Year of the figure."""
+    before: float
+    """Value in the previous edition."""
+    after: float
+    """Value now."""
+    unit: str
+    """Unit of both values."""
+
+
+@dataclass
+class QuestionChange(Serializable):
+    """A research question whose status moved since the previous edition."""
+
+    text: str
+    """The question."""
+    before: str | None
+    """Status in the previous edition (null when the question is new)."""
+    after: str
+    """Status now."""
+
+
+@dataclass
+class Changes(Serializable):
+    """What changed since the previous edition of the same schedule."""
+
+    period: str
+    """This edition's period (ISO week such as ``2026-W48``, or a date)."""
+    previous_period: str | None
+    """The previous edition's period, or null for the first edition."""
+    new_documents: list[str] = field(default_factory=list)
+    """Paths of documents that were not in the previous edition."""
+    new_themes: list[str] = field(default_factory=list)
+    """Labels of themes that are new."""
+    rising_themes: list[str] = field(default_factory=list)
+    """Labels of themes whose mentions grew."""
+    fading_themes: list[str] = field(default_factory=list)
+    """Labels of themes whose mentions fell or that disappeared."""
+    new_companies: list[str] = field(default_factory=list)
+    """Organisations seen for the first time."""
+    changed_figures: list[FigureChange] = field(default_factory=list)
+    """Figures that changed."""
+    moved_questions: list[QuestionChange] = field(default_factory=list)
+    """Research questions whose status moved."""
+
+
+@dataclass
+class Briefing(Serializable):
+    """The briefing model: everything the template may show."""
+
+    title: str
+    """Briefing title."""
+    date: str
+    """Date of the briefing (ISO), from ``--date`` or today."""
+    period_start: str | None
+    """Earliest document date (ISO) or null."""
+    period_end: str | None
+    """Latest document date (ISO) or null."""
+    sources: list[Source]
+    """The documents, numbered for citation."""
+    themes: list[Theme]
+    """Themes, strongest first."""
+    companies: list[Company]
+    """Organisations, business cases first, by mentions."""
+    modes: list[Mode]
+    """The business models companies are classified by."""
+    questions: list[Question]
+    """Open research questions, in the memo's order."""
+    summary: list[Takeaway]
+    """3-7 key takeaways, in reading order."""
+    methodology: Methodology
+    """What was cleaned, excluded and missing."""
+    version: str = ""
+    """Version of briefing that computed the model."""
+    changes: Changes | None = None
+    """For a scheduled edition: what changed since the previous one; else null."""
+
+    def source_number(self, path: str) -> int:
+        """Citation number of a document path (0 when unknown)."""
+        for s in self.sources:
+            if s.path == path:
+                return s.number
+        return 0

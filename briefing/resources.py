@@ -1,0 +1,95 @@
+"""Data files shipped with the package, extendable by the user.
+
+Every list the analysis uses (dictionary, stop words, gazetteer, glossary,
+cleaning patterns) is a file in ``briefing/data``. A user extends them without
+touching code by pointing ``BRIEFING_DATA`` at one or more folders (separated
+by ``os.pathsep``) that hold files of the same names: their entries are added
+after the built-in ones.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefing.errors import ConfigError
+
+ENV = "BRIEFING_DATA"
+
+
+def _user_dirs() -> tuple[Path, ...]:
+    raw = os.environ.get(ENV, "")
+    return tuple(Path(p) for p in raw.split(os.pathsep) if p)
+
+
+def data_files(name: str) -> list[tuple[str, str]]:
+    """``(origin, text)`` of the built-in file and each user file of that name."""
+    return _data_files(name, _user_dirs())
+
+
+@functools.cache
+def _data_files(name: str, user_dirs: tuple[Path, ...]) -> list[tuple[str, str]]:
+    found = [(f"briefing/data/{name}", resources.files("briefing.data").joinpath(name).read_text("utf-8"))]
+    for folder in user_dirs:
+        path = folder / name
+        if path.is_file():
+            try:
+                found.append((str(path), path.read_text("utf-8")))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"cannot read data file {path}: {exc}") from exc
+    return found
+
+
+def data_lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a list file, built-in entries first."""
+    lines: list[str] = []
+    for _, text in data_files(name):
+        for line in text.splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                lines.append(line)
+    return lines
+
+
+def data_yaml(name: str) -> Any:
+    """A YAML data file; user files extend lists and add keys to mappings."""
+    merged: Any = None
+    for origin, text in data_files(name):
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"data file {origin} is not valid YAML: {exc}".splitlines()[0]) from exc
+        merged = _merge(merged, value)
+    return merged
+
+
+def _merge(base: Any, extra: Any) -> Any:
+    if base is None:
+        return extra
+    if extra is None:
+        return base
+    if isinstance(base, list) and isinstance(extra, list):
+        return base + extra
+    if isinstance(base, dict) and isinstance(extra, dict):
+        out = dict(base)
+        for key, value in extra.items():
+            out[key] = _merge(base.get(key), value)
+        return out
+    return extra
+
+
+def data_fingerprint() -> str:
+    """Hash of every data file in effect: part of the analysis cache key."""
+    digest = hashlib.sha256()
+    folder = resources.files("briefing.data")
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.name.endswith((".txt", ".yaml")):
+            for origin, text in data_files(entry.name):
+                digest.update(origin.encode() + b"\0" + text.encode("utf-8") + b"\0")
+    return digest.hexdigest()
