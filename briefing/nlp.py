@@ -1,12 +1,25 @@
-"""Language helpers shared by the stages: script conversion and detection."""
+"""Language processing shared by the stages.
+
+Script conversion (OpenCC), language detection, sentence splitting for
+Chinese and English, and tokenisation: jieba on the Simplified form with the
+domain dictionary and gazetteer names, and for English a glossary that maps
+terms onto the Chinese ones so that both languages feed the same counts.
+jieba is loaded lazily, only when some text needs segmenting.
+"""
 
 from __future__ import annotations
 
 import functools
+import logging
+import re
+from pathlib import Path
 
 import opencc
 
 from briefing.cleaning import is_han
+from briefing.resources import data_lines, data_yaml
+
+log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -36,3 +49,248 @@ def detect_language(text: str) -> str:
     to_trad = _converter("s2t").convert(sample)
     simplified_only = sum(1 for a, b in zip(sample, to_trad, strict=False) if a != b)
     return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"
+
+
+# ----------------------------------------------------------------- sentences
+
+_ZH_END = "。！？!?…"
+_CLOSE = "”’」』）)》\"'"
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "prof", "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e", "no",
+    "st", "jr", "sr", "u.s", "u.k", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "approx", "dept",
+}  # fmt: skip
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` in a paragraph, for Chinese and English.
+
+    Chinese sentences end at 。！？ (and "?"/"!" between Han characters), with
+    closing quotes kept; English ones at . ! ? before a capital, a digit or a
+    quote, except after common abbreviations. Very long Chinese sentences are
+    also cut at ；.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        end = None
+        if ch in _ZH_END:
+            j = i + 1
+            while j < n and (text[j] in _ZH_END or text[j] in _CLOSE):
+                j += 1
+            nxt = text[j] if j < n else ""
+            if ch in "!?" and not (is_han(text[i - 1] if i else "") or nxt in {"", " "} or is_han(nxt)):
+                i += 1
+                continue
+            end = j
+        elif ch == "." and i + 1 < n:
+            j = i + 1
+            while j < n and text[j] in _CLOSE:
+                j += 1
+            if j < n and text[j] == " ":
+                k = j
+                while k < n and text[k] == " ":
+                    k += 1
+                word = re.search(r"([A-Za-z.]+)$", text[start:i])
+                nxt = text[k] if k < n else ""
+                list_marker = text[start:i].strip().isdigit()  # "1. From the perspective…"
+                if (
+                    (nxt.isupper() or nxt.isdigit() or nxt in "“\"'(")
+                    and not list_marker
+                    and not (word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1))
+                ):
+                    end = j
+        elif ch == "." and i + 1 == n:
+            end = n
+        elif ch in "；;" and i - start > 150:
+            end = i + 1
+        if end is not None:
+            if text[start:end].strip():
+                spans.append(_trim(text, start, end))
+            start = end
+            i = end
+            continue
+        i += 1
+    if text[start:].strip():
+        spans.append(_trim(text, start, n))
+    return _attach_attributions(text, spans)
+
+
+_SPEECH_RE = re.compile(r"(?:说|表示|告诉|指出|认为|强调|称|透露|介绍|說|表示|認為|強調|said|says|told)")
+
+
+def _attach_attributions(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Keep "…。”刘松告诉我们。" together: a short speech tag after a closing quote
+    belongs to the quotation before it."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        piece = text[start:end]
+        if out and len(piece) <= 30 and text[out[-1][1] - 1] in '”」』"' and _SPEECH_RE.search(piece):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def balanced(text: str) -> bool:
+    """Quotation marks and brackets in a sentence open and close in pairs."""
+    pairs = ("“”", "「」", "『』", "（）", "()", "《》")
+    return all(text.count(a) == text.count(b) for a, b in pairs) and text.count('"') % 2 == 0
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    return start, end
+
+
+# --------------------------------------------------------------------- words
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """Function words (Chinese) and stop words (English): never counted."""
+    words: set[str] = set()
+    for name in ("stopwords_zh.txt", "stopwords_en.txt"):
+        for line in data_lines(name):
+            words.update(line.split())
+    return frozenset(words)
+
+
+@functools.cache
+def generic_words() -> frozenset[str]:
+    """Words too general to be a theme term on their own (发展, 问题, 行业, …)."""
+    return frozenset(w for line in data_lines("generic_zh.txt") for w in line.split())
+
+
+@functools.cache
+def glossary() -> dict[str, str]:
+    """English term (lower case) → Simplified Chinese term."""
+    raw = data_yaml("glossary.yaml") or {}
+    return {str(k).lower(): str(v) for k, v in raw.items()}
+
+
+@functools.cache
+def _glossary_re() -> re.Pattern[str]:
+    phrases = sorted(glossary(), key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in phrases)
+    return re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])", re.IGNORECASE)
+
+
+def _norm(phrase: str) -> str:
+    return re.sub(r"[\s-]+", " ", phrase.lower())
+
+
+@functools.cache
+def _normalized_glossary() -> dict[str, str]:
+    return {_norm(k): v for k, v in glossary().items()}
+
+
+_EN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#.-]*[A-Za-z0-9+#]|[A-Za-z]")
+
+
+def en_tokens(text: str) -> list[str]:
+    """English text as tokens: glossary terms become their Chinese term, other
+    words are lower-cased; stop words are dropped."""
+    out: list[str] = []
+    pos = 0
+    stop = stopwords()
+    for m in _glossary_re().finditer(text):
+        out.extend(w.lower() for w in _EN_WORD_RE.findall(text[pos : m.start()]))
+        out.append(_normalized_glossary()[_norm(m.group())])
+        pos = m.end()
+    out.extend(w.lower() for w in _EN_WORD_RE.findall(text[pos:]))
+    return [w for w in out if w not in stop and (len(w) > 1 or is_han(w))]
+
+
+@functools.cache
+def domain_words() -> dict[str, str]:
+    """Domain dictionary: word → POS tag (user additions included)."""
+    words: dict[str, str] = {}
+    for line in data_lines("dict.txt"):
+        parts = line.rsplit(" ", 2)
+        if len(parts) == 3 and parts[1].isdigit():
+            words[parts[0]] = parts[2]
+        else:
+            words[line.split()[0]] = "nz"
+    return words
+
+
+class _Jieba:
+    """One jieba tokenizer with the domain dictionary, built on first use."""
+
+    def __init__(self) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.tk = jieba.Tokenizer()
+        self.tk.initialize()
+        tags: dict[str, str] = {}
+        dict_path = Path(jieba.__file__).parent / "dict.txt"
+        with dict_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.split()
+                if len(parts) == 3:
+                    tags[parts[0]] = parts[2]
+        for word, tag in domain_words().items():
+            if " " not in word:
+                self.tk.add_word(word, 30000, tag)
+                tags[word] = tag
+        from briefing.gazetteer import gazetteer
+
+        for alias in gazetteer().zh_aliases():
+            if " " not in alias:
+                self.tk.add_word(alias, 30000, "nt")
+                tags[alias] = "nt"
+        self.tags = tags
+
+
+@functools.cache
+def _jieba() -> _Jieba:
+    log.debug("loading jieba and the domain dictionary")
+    return _Jieba()
+
+
+def zh_cut(text: str) -> list[str]:
+    """jieba segmentation of Simplified text (with the domain dictionary)."""
+    return _jieba().tk.lcut(text, HMM=True)
+
+
+def pos_tag(word: str) -> str:
+    """The POS tag the dictionaries give a word (``x`` when unknown)."""
+    return _jieba().tags.get(word, "x")
+
+
+_NOUNISH = {"n", "nz", "nt", "nr", "ns", "vn", "an", "nrt", "eng", "x"}
+_BAD_TERM_RE = re.compile(r"^(?:\d+(?:\.\d+)?%?|[a-z]{1,2}|https?|www|com|cn|html?|nbsp|span|div)$", re.I)
+
+
+def is_term(word: str) -> bool:
+    """A word that may count as a theme or evidence term: not a function word,
+    number, URL piece, markup piece or pinyin fragment, at least two characters."""
+    if len(word) < 2 or word in stopwords() or _BAD_TERM_RE.match(word):
+        return False
+    if any(c in word for c in "/:@<>=&"):
+        return False
+    if word.isascii():
+        return (word.isalpha() and len(word) >= 3) or word in domain_words()
+    return all(is_han(c) or c.isalnum() or c == "+" for c in word)
+
+
+def is_theme_term(word: str) -> bool:
+    """A term fit to name part of a theme: a Chinese noun-like word, not generic."""
+    if not is_term(word) or word in generic_words():
+        return False
+    if word.isascii():
+        return word in domain_words()
+    if not any(is_han(c) for c in word):
+        return False
+    if word in domain_words():
+        return True
+    # Words no dictionary knows are jieba's HMM guesses ("以新", "更多地"): not terms.
+    return pos_tag(word) in _NOUNISH - {"x"}

@@ -22,6 +22,26 @@ class GenerateResult:
     """Written files by kind: ``pdf``, ``docx``, ``json``."""
 
 
+def analyze(
+    source: Path,
+    *,
+    date: dt.date | None = None,
+    title: str | None = None,
+    corpus: Corpus | None = None,
+    progress: Progress | None = None,
+) -> Briefing:
+    """Read ``source`` (unless a corpus is given) and compute the briefing model."""
+    from briefing.analysis import analyse_all, build_briefing
+    from briefing.readers import read_corpus
+
+    if corpus is None:
+        corpus = read_corpus(source, progress=(lambda p: progress(f"read {p}")) if progress else None)
+    if progress:
+        progress(f"analysing {len(corpus.documents)} document(s)")
+    analyses = analyse_all(corpus)
+    return build_briefing(corpus, date=date, title=title, analyses=analyses)
+
+
 def generate(
     source: Path,
     out_dir: Path,

@@ -1,0 +1,119 @@
+"""The analyser: documents become the briefing model.
+
+The per-document step (:func:`analyse_document`) is a pure function of one
+document's text and is what the cache stores; the aggregate steps below
+(themes, companies, questions, summary) work from its results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+
+from briefing import __version__
+from briefing.analysis.companies import find_companies, find_modes
+from briefing.analysis.document import DocAnalysis, analyse_document
+from briefing.analysis.questions import find_questions
+from briefing.analysis.summary import summarize
+from briefing.analysis.themes import find_themes
+from briefing.errors import InputError
+from briefing.model import (
+    Briefing,
+    CleaningCount,
+    Corpus,
+    DocumentGap,
+    GarbledPassage,
+    Methodology,
+    Reference,
+    Source,
+)
+
+DEFAULT_TITLE = "行业简报"
+
+Analyser = Callable[[Corpus], list[DocAnalysis]]
+
+
+def analyse_all(corpus: Corpus) -> list[DocAnalysis]:
+    """Per-document analysis without a cache (the cache wraps this, see briefing.cache)."""
+    return [analyse_document(doc) for doc in corpus.documents]
+
+
+def build_briefing(
+    corpus: Corpus,
+    *,
+    date: dt.date | None = None,
+    title: str | None = None,
+    analyses: list[DocAnalysis] | None = None,
+) -> Briefing:
+    """The briefing model for a corpus."""
+    docs = corpus.documents
+    if not docs:
+        raise InputError(
+            "no usable documents" + (f" ({len(corpus.skipped)} file(s) skipped)" if corpus.skipped else "")
+        )
+    if analyses is None:
+        analyses = analyse_all(corpus)
+    themes = find_themes(docs, analyses)
+    modes, sections = find_modes(docs)
+    companies = find_companies(docs, analyses, modes, sections)
+    questions = find_questions(docs, analyses, companies, modes)
+    summary = summarize(docs, analyses, themes)
+
+    dates = sorted(d.date for d in docs if d.date)
+    sources = [
+        Source(
+            number=i,
+            path=d.path,
+            title=d.title or d.path,
+            date=d.date,
+            language=d.language,
+            kind=d.kind,
+            author=d.author,
+            url=d.source_url,
+            site=d.source_site,
+        )
+        for i, d in enumerate(docs, start=1)
+    ]
+    cleaning: Counter[str] = Counter()
+    order: list[str] = []
+    for d in docs:
+        for c in d.cleaning:
+            if c.rule not in cleaning:
+                order.append(c.rule)
+            cleaning[c.rule] += c.count
+    references: list[Reference] = []
+    for d in docs:
+        for r in d.references:
+            if all(r.url != x.url or r.title != x.title for x in references):
+                references.append(r)
+    methodology = Methodology(
+        cleaning=[CleaningCount(rule=r, count=cleaning[r]) for r in order],
+        garbled=[
+            GarbledPassage(document=d.path, paragraph=g.paragraph, text=g.text)
+            for d in docs
+            for g in d.garbled
+        ],
+        data_gaps=[
+            DocumentGap(document=d.path, text=g.text, context=g.context) for d in docs for g in d.data_gaps
+        ],
+        skipped=list(corpus.skipped),
+        references=references,
+    )
+    return Briefing(
+        title=title or DEFAULT_TITLE,
+        date=(date or dt.date.today()).isoformat(),
+        period_start=dates[0] if dates else None,
+        period_end=dates[-1] if dates else None,
+        sources=sources,
+        themes=themes,
+        companies=companies,
+        modes=modes,
+        questions=questions,
+        summary=summary,
+        methodology=methodology,
+        version=__version__,
+    )
+
+
+__all__ = ["DocAnalysis", "analyse_all", "analyse_document", "build_briefing"]
