@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing.errors import ConfigError
+from briefing.fonts import FontSet
 from briefing.model import Briefing, Changes, Corpus
 
 Progress = Callable[[str], None]
@@ -42,17 +45,26 @@ def analyze(
     return build_briefing(corpus, date=date, title=title, analyses=analyses)
 
 
+FORMATS = ("pdf", "docx")
+
+
+def output_stem(date: dt.date) -> str:
+    """``briefing-YYYY-MM-DD``: output files carry the briefing's date."""
+    return f"briefing-{date.isoformat()}"
+
+
 def generate(
     source: Path,
     out_dir: Path,
     *,
-    formats: tuple[str, ...] = ("pdf", "docx"),
+    formats: tuple[str, ...] = FORMATS,
     template: str | None = None,
     date: dt.date | None = None,
     title: str | None = None,
     corpus: Corpus | None = None,
     changes: Changes | None = None,
     stem: str | None = None,
+    fonts: FontSet | None = None,
     progress: Progress | None = None,
 ) -> GenerateResult:
     """Generate the briefing for ``source`` into ``out_dir``.
@@ -60,6 +72,46 @@ def generate(
     ``corpus`` replaces reading ``source`` (editions pass a filtered corpus);
     ``changes`` is shown as the edition's "what changed" section; ``stem``
     overrides the output file name stem (default ``briefing-YYYY-MM-DD``).
-    Files are written atomically; on any error nothing is left half-written.
+    Everything is rendered in memory first and the files are then moved into
+    place together, so a run that fails leaves no half-written file.
     """
-    raise NotImplementedError("generate lands with issue 4")
+    from briefing.charts import charts_for
+    from briefing.doctree import check_links, parse
+    from briefing.fonts import default_fonts
+    from briefing.render import render
+    from briefing.writers import check_writable, write_files
+
+    say = progress or (lambda _message: None)
+    date = date or dt.date.today()
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ConfigError(
+            f"unknown format {', '.join(unknown) or '(none)'}: choose from {', '.join(FORMATS)}"
+        )
+    out_dir = Path(out_dir)
+    check_writable(out_dir)
+    fonts = fonts or default_fonts()
+    model = analyze(source, date=date, title=title, corpus=corpus, progress=progress)
+    model.changes = changes
+    charts = charts_for(model)
+    say("rendering the template")
+    document = parse(render(model, charts, template))
+    check_links(document)
+    stem = stem or output_stem(date)
+    files: dict[str, bytes] = {}
+    if "pdf" in formats:
+        from briefing.writers.pdf import write_pdf
+
+        say("writing PDF")
+        files["pdf"] = write_pdf(document, charts, fonts, date=date)
+    if "docx" in formats:
+        from briefing.writers.docx import write_docx
+
+        say("writing DOCX")
+        files["docx"] = write_docx(document, charts, fonts, date=date)
+    files["json"] = (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    paths = {kind: out_dir / f"{stem}.{kind}" for kind in files}
+    write_files({paths[kind]: data for kind, data in files.items()})
+    for kind, path in paths.items():
+        say(f"wrote {path}")
+    return GenerateResult(model=model, files=paths)

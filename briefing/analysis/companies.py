@@ -192,14 +192,24 @@ def find_companies(
     return companies
 
 
-def _move_score(s: Sentence, text: str, name: str, surface_at: int) -> float:
+def _move_score(
+    text: str, simplified: str, at: int, length: int, first_org: bool, tokens: list[str]
+) -> float:
+    """How well a sentence tells what an organisation did (not a passing mention)."""
+    from briefing.analysis.document import _actions
+
     score = 0.0
-    if is_move(s.tokens, text):
-        score += 2.0
-    if re.search(r"\d", text):
+    after = simplified[at + length : at + length + 14]
+    if any(a in after for a in _actions() if not a.isascii()) or any(
+        a in after.lower().split() for a in _actions()
+    ):
+        score += 2.5  # the organisation is the one acting: "依托京东推出…", "阿里云正式发布…"
+    elif is_move(tokens, simplified):
         score += 1.0
-    if surface_at <= len(text) // 3:
-        score += 1.0  # the organisation is the subject, not a passing mention
+    if first_org:
+        score += 1.0
+    if re.search(r"\d", text):
+        score += 0.5
     if not 15 <= len(text) <= 160:
         score -= 2.0
     if text.endswith(("？", "?")):
@@ -212,19 +222,25 @@ def _moves(
 ) -> list[Quote]:
     scored = []
     for r in refs:
-        s = analyses[r.doc].sentences[r.sentence]
+        a = analyses[r.doc]
+        s = a.sentences[r.sentence]
         if s.garbled or s.heading:
             continue
         text = docs[r.doc].text[s.start : s.end].strip()
-        at = min(
+        simplified = docs[r.doc].analysis_text[s.start : s.end]
+        here = sorted((m for m in a.mentions if m.sentence == r.sentence), key=lambda m: m.start)
+        own = [m for m in here if m.name == name]
+        if not own:
+            continue
+        m = own[0]
+        first = here[0].name == name
+        scored.append(
             (
-                m.start - s.start
-                for m in analyses[r.doc].mentions
-                if m.sentence == r.sentence and m.name == name
-            ),
-            default=0,
+                _move_score(text, simplified, m.start - s.start, len(m.surface), first, s.tokens),
+                r.doc,
+                r.sentence,
+            )
         )
-        scored.append((_move_score(s, text, name, at), r.doc, r.sentence))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     return [_quote(docs, analyses, _Ref(d, i)) for score, d, i in scored[:limit] if score > 0]
 

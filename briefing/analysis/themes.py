@@ -147,6 +147,14 @@ def _terms(text: str) -> list[str]:
     return out
 
 
+def zh_punctuation(text: str) -> str:
+    """ASCII , ; : ? ! between Chinese characters become their full-width forms (labels are headings)."""
+    table = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+    return re.sub(
+        r"(?<=[\u4e00-\u9fff])\s*([,;:?!])\s*(?=[\u4e00-\u9fff])", lambda m: table[m.group(1)], text
+    )
+
+
 def _heading_label(text: str) -> str:
     """A section heading made into a theme label: no question words or marks."""
     text = re.sub(r"^(?:为什么|为何|如何|怎样|怎么)", "", text.strip())
@@ -340,7 +348,7 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> list[Theme
             continue
         themes.append(
             Theme(
-                label=cand.label,
+                label=zh_punctuation(cand.label),
                 terms=[t for t in cand.terms if t not in topic] or cand.terms,
                 documents=documents,
                 mentions=sum(mentions_by_doc.values()),

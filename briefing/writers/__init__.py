@@ -45,3 +45,26 @@ def check_writable(folder: Path) -> None:
         os.unlink(tmp)
     except OSError as exc:
         raise OutputError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+
+
+def write_files(files: dict[Path, bytes]) -> None:
+    """Write several files so that either all of them land or none does."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except OSError as exc:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        failed = next((p for t, p in staged if os.path.exists(t)), None) or next(iter(files), None)
+        raise OutputError(f"cannot write {failed}: {exc.strerror or exc}") from exc

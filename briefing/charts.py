@@ -1,0 +1,285 @@
+"""Charts: one definition, drawn as vectors in the PDF and as images in the DOCX.
+
+:func:`charts_for` decides from the model which charts exist (content logic
+stays out of the writers). :func:`drawing` turns a definition into a
+reportlab ``Drawing`` built only from rectangles, lines and strings, and
+:func:`to_png` rasterises that same drawing with Pillow, so the DOCX image is
+the PDF's chart, not a second rendering of the data. (reportlab's own bitmap
+renderer needs pycairo and the system cairo library, which a pip-only
+install does not have.)
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from briefing.fonts import FontSet, default_fonts, register_reportlab
+from briefing.model import Briefing, Serializable
+from briefing.writers.text import format_number
+
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#616e7c")
+GRID = colors.HexColor("#d9e2ec")
+ACCENT = colors.HexColor("#1d4e89")
+LIGHT = colors.HexColor("#f0f4f8")
+PALETTE = [colors.HexColor(c) for c in ("#1d4e89", "#c2410c", "#2f855a", "#6b46c1", "#b7791f", "#2b6cb0")]
+
+
+@dataclass
+class ChartSpec(Serializable):
+    """A chart definition: what to show, not how."""
+
+    name: str
+    """Name the template uses: ``![caption](chart:NAME)``."""
+    kind: str
+    """``heatmap`` (rows × columns of counts) or ``bars`` (one value per row)."""
+    title: str
+    """Title drawn above the chart."""
+    rows: list[str]
+    """Row labels (heatmap) or bar labels (bars)."""
+    columns: list[str] = field(default_factory=list)
+    """Column labels (heatmap only)."""
+    values: list[list[float]] = field(default_factory=list)
+    """One list per row: the columns' values (heatmap) or a single value (bars)."""
+    unit: str = ""
+    """Unit printed after bar values."""
+    note: str = ""
+    """Source line printed under the chart."""
+
+
+def charts_for(model: Briefing) -> dict[str, ChartSpec]:
+    """The charts a briefing of this model offers the template, by name."""
+    charts: dict[str, ChartSpec] = {}
+    if model.themes:
+        charts["theme_strength"] = ChartSpec(
+            name="theme_strength",
+            kind="heatmap",
+            title="主题在各来源中的提及次数",
+            rows=[t.label for t in model.themes],
+            columns=[f"[{s.number}]" for s in model.sources],
+            values=[[float(c.mentions) for c in t.coverage] for t in model.themes],
+            note="数字为该来源中提及主题的句数；颜色越深提及越多。",
+        )
+    groups: dict[tuple[str, str, int | None], list[tuple[str, float, str]]] = {}
+    for company in model.companies:
+        for f in company.figures:
+            groups.setdefault((f.measure, f.unit, f.year), []).append((company.name, f.value, f.document))
+    number = 0
+    for (measure, unit, year), entries in sorted(
+        groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)
+    ):
+        names = list(dict.fromkeys(name for name, _, _ in entries))
+        if len(names) < 2:
+            continue
+        number += 1
+        best = {name: value for name, value, _ in reversed(entries)}
+        cited = sorted({model.source_number(doc) for _, _, doc in entries})
+        sources = {
+            f.source
+            for c in model.companies
+            for f in c.figures
+            if (f.measure, f.unit, f.year) == (measure, unit, year) and f.source
+        }
+        note = "来源：" + "、".join(sorted(sources)) + "，" if sources else "来源："
+        charts[f"figures_{number}"] = ChartSpec(
+            name=f"figures_{number}",
+            kind="bars",
+            title=f"{measure}（{year}年）" if year else measure,
+            rows=names,
+            values=[[best[n]] for n in names],
+            unit=unit,
+            note=note + " ".join(f"[{n}]" for n in cited),
+        )
+    return charts
+
+
+# ------------------------------------------------------------------- drawing
+
+
+def _fonts(fonts: FontSet | None) -> tuple[str, str]:
+    return register_reportlab(fonts or default_fonts())
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def drawing(spec: ChartSpec, width: float, fonts: FontSet | None = None) -> Drawing:
+    """The chart as a reportlab Drawing ``width`` points wide."""
+    regular, bold = _fonts(fonts)
+    d = _heatmap(spec, width, regular, bold) if spec.kind == "heatmap" else _bars(spec, width, regular, bold)
+    d.initialFontName = regular  # the renderer starts from Helvetica, which is not embedded
+    return d
+
+
+def _title(d: Drawing, spec: ChartSpec, top: float, bold: str) -> None:
+    d.add(String(0, top - 12, spec.title, fontName=bold, fontSize=10.5, fillColor=INK))
+
+
+def _note(d: Drawing, spec: ChartSpec, width: float, regular: str) -> None:
+    if spec.note:
+        d.add(
+            String(
+                0, 4, _fit(spec.note, regular, 7.5, width), fontName=regular, fontSize=7.5, fillColor=MUTED
+            )
+        )
+
+
+def _heatmap(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
+    row_h, head_h, title_h, note_h = 17.0, 16.0, 22.0, 16.0
+    label_w = min(max((stringWidth(r, regular, 8.5) for r in spec.rows), default=60) + 10, width * 0.46)
+    cols = max(len(spec.columns), 1)
+    cell_w = (width - label_w) / cols
+    height = title_h + head_h + row_h * len(spec.rows) + note_h
+    d = Drawing(width, height)
+    _title(d, spec, height, bold)
+    top = height - title_h
+    for j, col in enumerate(spec.columns):
+        d.add(
+            String(
+                label_w + cell_w * (j + 0.5),
+                top - 11,
+                col,
+                fontName=regular,
+                fontSize=8,
+                fillColor=MUTED,
+                textAnchor="middle",
+            )
+        )
+    peak = max((v for row in spec.values for v in row), default=1.0) or 1.0
+    for i, (label, row) in enumerate(zip(spec.rows, spec.values, strict=True)):
+        y = top - head_h - row_h * (i + 1)
+        d.add(
+            String(
+                0,
+                y + 5,
+                _fit(label, regular, 8.5, label_w - 8),
+                fontName=regular,
+                fontSize=8.5,
+                fillColor=INK,
+            )
+        )
+        for j, value in enumerate(row):
+            share = value / peak
+            fill = colors.linearlyInterpolatedColor(LIGHT, ACCENT, 0, 1, share**0.7)
+            d.add(
+                Rect(label_w + cell_w * j + 1, y + 1, cell_w - 2, row_h - 2, fillColor=fill, strokeColor=None)
+            )
+            text = format_number(value) if value else "–"
+            ink = colors.white if share > 0.45 else INK
+            d.add(
+                String(
+                    label_w + cell_w * (j + 0.5),
+                    y + 5,
+                    text,
+                    fontName=regular,
+                    fontSize=8,
+                    fillColor=ink,
+                    textAnchor="middle",
+                )
+            )
+    _note(d, spec, width, regular)
+    return d
+
+
+def _bars(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
+    bar_h, gap, title_h, note_h = 16.0, 8.0, 24.0, 18.0
+    label_w = min(max((stringWidth(r, regular, 9) for r in spec.rows), default=60) + 12, width * 0.35)
+    value_w = 70.0
+    plot_w = width - label_w - value_w
+    height = title_h + (bar_h + gap) * len(spec.rows) + note_h
+    d = Drawing(width, height)
+    _title(d, spec, height, bold)
+    peak = max((row[0] for row in spec.values if row), default=1.0) or 1.0
+    top = height - title_h
+    d.add(
+        Line(label_w, top, label_w, top - (bar_h + gap) * len(spec.rows), strokeColor=GRID, strokeWidth=0.8)
+    )
+    for i, (label, row) in enumerate(zip(spec.rows, spec.values, strict=True)):
+        value = row[0] if row else 0.0
+        y = top - (bar_h + gap) * (i + 1) + gap / 2
+        d.add(
+            String(
+                label_w - 6,
+                y + 4.5,
+                _fit(label, regular, 9, label_w - 10),
+                fontName=regular,
+                fontSize=9,
+                fillColor=INK,
+                textAnchor="end",
+            )
+        )
+        length = max(plot_w * value / peak, 1.0)
+        d.add(Rect(label_w, y, length, bar_h, fillColor=PALETTE[i % len(PALETTE)], strokeColor=None))
+        unit = spec.unit if spec.unit in ("%", "倍") else (f" {spec.unit}" if spec.unit else "")
+        d.add(
+            String(
+                label_w + length + 5,
+                y + 4.5,
+                f"{format_number(value)}{unit}",
+                fontName=bold,
+                fontSize=9,
+                fillColor=INK,
+            )
+        )
+    _note(d, spec, width, regular)
+    return d
+
+
+# ---------------------------------------------------------------- rasterise
+
+
+def to_png(spec: ChartSpec, width: float, fonts: FontSet | None = None, dpi: int = 200) -> bytes:
+    """The same drawing as a PNG (for the DOCX), ``width`` points wide at ``dpi``."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    fonts = fonts or default_fonts()
+    regular, bold = _fonts(fonts)
+    d = drawing(spec, width, fonts)
+    supersample = 2
+    scale = dpi / 72.0 * supersample
+    w, h = round(d.width * scale), round(d.height * scale)
+    image = Image.new("RGB", (w, h), "white")
+    pen = ImageDraw.Draw(image)
+    faces: dict[tuple[str, float], ImageFont.FreeTypeFont] = {}
+
+    def rgb(c: colors.Color) -> tuple[int, int, int]:
+        return (round(c.red * 255), round(c.green * 255), round(c.blue * 255))
+
+    for shape in d.contents:
+        if isinstance(shape, Rect):
+            x0, y0 = shape.x * scale, h - (shape.y + shape.height) * scale
+            x1, y1 = (shape.x + shape.width) * scale, h - shape.y * scale
+            pen.rectangle([x0, y0, x1, y1], fill=rgb(shape.fillColor) if shape.fillColor else None)
+        elif isinstance(shape, Line):
+            pen.line(
+                [shape.x1 * scale, h - shape.y1 * scale, shape.x2 * scale, h - shape.y2 * scale],
+                fill=rgb(shape.strokeColor),
+                width=max(round(shape.strokeWidth * scale), 1),
+            )
+        elif isinstance(shape, String):
+            path = fonts.bold if shape.fontName == bold else fonts.regular
+            key = (str(path), shape.fontSize)
+            if key not in faces:
+                faces[key] = ImageFont.truetype(str(path), round(shape.fontSize * scale))
+            anchor = {"start": "ls", "middle": "ms", "end": "rs"}[shape.textAnchor]
+            pen.text(
+                (shape.x * scale, h - shape.y * scale),
+                shape.text,
+                font=faces[key],
+                fill=rgb(shape.fillColor),
+                anchor=anchor,
+            )
+    image = image.resize((w // supersample, h // supersample), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(dpi, dpi), optimize=False)
+    return buffer.getvalue()

@@ -1,0 +1,360 @@
+"""PDF writer: the intermediate document as an A4 PDF with reportlab.
+
+Fonts are the shipped (or configured) TrueType faces, embedded as subsets;
+characters a face lacks fall back to the regular face; lines never start with
+closing punctuation; headings become bookmarks; tables repeat their header and
+may split inside a row; charts stay vectors. ``invariant`` output: the same
+input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from briefing import charts as chartlib
+from briefing import doctree
+from briefing.errors import TemplateError
+from briefing.fonts import (
+    FontSet,
+    fallback_markup,
+    install_cjk_line_breaking,
+    pdf_canvas_kwargs,
+    register_reportlab,
+)
+
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#52606d")
+HEAD = colors.HexColor("#1d4e89")
+RULE = colors.HexColor("#bcccdc")
+SHADE = colors.HexColor("#e8eef5")
+LINK = colors.HexColor("#1d4e89")
+MARGIN = 2.0 * cm
+
+
+def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle(
+        "body",
+        fontName=regular,
+        bulletFontName=regular,
+        fontSize=10.5,
+        leading=16.5,
+        textColor=INK,
+        wordWrap="CJK",
+        spaceAfter=5,
+    )
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=13.5, textColor=MUTED),
+        "quote": ParagraphStyle(
+            "quote",
+            parent=base,
+            fontSize=9.5,
+            leading=15,
+            textColor=colors.HexColor("#3e4c59"),
+            leftIndent=12,
+            rightIndent=6,
+            backColor=colors.HexColor("#f5f7fa"),
+            borderPadding=(4, 6, 4, 6),
+            spaceBefore=3,
+            spaceAfter=8,
+        ),  # fmt: skip
+        "label": ParagraphStyle("label", parent=base, keepWithNext=1, spaceBefore=4, spaceAfter=2),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12, spaceAfter=0),
+        "head_cell": ParagraphStyle(
+            "head_cell", parent=base, fontName=bold, fontSize=8.5, leading=12, spaceAfter=0
+        ),
+        "caption": ParagraphStyle(
+            "caption", parent=base, fontSize=8.5, leading=12, textColor=MUTED, alignment=TA_CENTER
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=bold,
+            fontSize=17,
+            leading=24,
+            textColor=HEAD,
+            spaceBefore=14,
+            spaceAfter=8,
+            keepWithNext=1,
+        ),  # fmt: skip
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=bold,
+            fontSize=13,
+            leading=19,
+            textColor=HEAD,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),  # fmt: skip
+        "h3": ParagraphStyle(
+            "h3",
+            parent=base,
+            fontName=bold,
+            fontSize=11,
+            leading=16,
+            textColor=INK,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=1,
+        ),  # fmt: skip
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=bold, fontSize=28, leading=38, textColor=HEAD, spaceAfter=10
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle", parent=base, fontSize=15, leading=22, textColor=MUTED, spaceAfter=24
+        ),
+        "cover": ParagraphStyle("cover", parent=base, fontSize=11, leading=19, textColor=INK),
+    }
+
+
+def _markup(runs: list[doctree.Run], bold_style: bool = False) -> str:
+    parts = []
+    for run in runs:
+        text = escape(run.text).replace("\n", "<br/>")
+        if run.code:
+            text = f'<font color="#3e4c59">{text}</font>'
+        if run.italic:
+            text = f'<font color="#52606d">{text}</font>'  # there is no italic CJK face: muted instead
+        if run.bold:
+            text = f"<b>{text}</b>"
+        if run.link:
+            target = escape(run.link, {'"': "&quot;"})
+            text = f'<a href="{target}" color="#1d4e89">{text}</a>'
+        parts.append(text)
+    return fallback_markup("".join(parts), bold=bold_style)
+
+
+class _Heading(Paragraph):
+    """A heading paragraph that knows its outline level and bookmark key."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str, plain: str) -> None:
+        super().__init__(text, style)
+        self.outline_level = level
+        self.key = key
+        self.plain = plain
+
+
+class _Document(BaseDocTemplate):
+    def __init__(
+        self, buffer: io.BytesIO, meta: dict[str, Any], fonts: FontSet, regular: str, **kwargs: Any
+    ) -> None:
+        self.meta = meta
+        self.regular = regular
+        self._outline_last = -1
+        super().__init__(buffer, **kwargs)
+        frame = Frame(
+            MARGIN, MARGIN, A4[0] - 2 * MARGIN, A4[1] - 2 * MARGIN, id="body", leftPadding=0, rightPadding=0
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(id="cover", frames=[frame]),
+                PageTemplate(id="body", frames=[frame], onPage=self._decorate),
+            ]
+        )
+
+    def _decorate(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        canv.saveState()
+        canv.setFont(self.regular, 8)
+        canv.setFillColor(MUTED)
+        header = f"{self.meta.get('title', '')}  ·  {self.meta.get('date', '')}"
+        canv.drawString(MARGIN, A4[1] - MARGIN + 18, header)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN, A4[1] - MARGIN + 12, A4[0] - MARGIN, A4[1] - MARGIN + 12)
+        canv.drawRightString(A4[0] - MARGIN, MARGIN - 22, f"第 {canv.getPageNumber()} 页")
+        canv.restoreState()
+
+    def afterFlowable(self, flowable: Any) -> None:
+        if isinstance(flowable, _Heading):
+            # Outline levels may not skip (0 → 2 raises): clamp to one below the last.
+            level = min(flowable.outline_level, self._outline_last + 1)
+            self._outline_last = level
+            self.canv.bookmarkPage(flowable.key)
+            self.canv.addOutlineEntry(flowable.plain, flowable.key, level=level, closed=level > 0)
+
+
+def _col_widths(table: doctree.Table, total: float, regular: str) -> list[float]:
+    columns = max(len(table.header), *(len(r) for r in table.rows)) if table.rows else len(table.header)
+    need = []
+    for j in range(columns):
+        cells = [table.header[j] if j < len(table.header) else []] + [
+            r[j] if j < len(r) else [] for r in table.rows
+        ]
+        widths = [stringWidth("".join(x.text for x in c), regular, 8.5) for c in cells]
+        need.append(min(max(widths, default=20.0) + 12, 260.0))
+    floor = min(1.6 * cm, total / max(columns, 1))
+    scale = total / max(sum(need), 1.0)
+    widths = [max(w * scale, floor) for w in need]
+    over = sum(widths) - total
+    if over > 0:
+        flexible = [i for i, w in enumerate(widths) if w > floor]
+        share = sum(widths[i] for i in flexible) or 1.0
+        for i in flexible:
+            widths[i] -= over * widths[i] / share
+    return widths
+
+
+class _Builder:
+    def __init__(
+        self, charts: dict[str, chartlib.ChartSpec], fonts: FontSet, regular: str, bold: str
+    ) -> None:
+        self.charts = charts
+        self.fonts = fonts
+        self.regular = regular
+        self.styles = _styles(regular, bold)
+        self.width = A4[0] - 2 * MARGIN
+        self.count = 0
+
+    def blocks(self, blocks: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for block in blocks:
+            out.extend(self.block(block))
+        return out
+
+    def block(self, block: Any) -> list[Any]:
+        if isinstance(block, doctree.Heading):
+            level = min(max(block.level - 2, 0), 2)
+            style = self.styles[f"h{level + 1}"]
+            self.count += 1
+            key = block.anchor or f"h{self.count}"
+            text = f'<a name="{escape(key)}"/>' + _markup(block.runs, bold_style=True)
+            return [_Heading(text, style, level, key, block.text)]
+        if isinstance(block, doctree.Paragraph):
+            text = _markup(block.runs)
+            if block.anchor:
+                text = f'<a name="{escape(block.anchor)}"/>' + text
+            style = self.styles.get(block.style, self.styles["body"])
+            if all(r.bold for r in block.runs):
+                style = self.styles["label"]  # a run-in label ("动向") belongs with what follows
+            return [Paragraph(text, style)]
+        if isinstance(block, doctree.ListBlock):
+            items = [ListItem(self.blocks(item) or [Spacer(1, 1)]) for item in block.items]
+            kind = (
+                {"bulletType": "1", "start": block.start}
+                if block.ordered
+                else {"bulletType": "bullet", "start": "•"}
+            )
+            return [
+                ListFlowable(
+                    items,
+                    leftIndent=16,
+                    bulletFontName=self.regular,
+                    bulletFontSize=10,
+                    bulletColor=HEAD,
+                    bulletDedent=14,
+                    spaceAfter=4,
+                    **kind,
+                )  # fmt: skip
+            ]
+        if isinstance(block, doctree.Table):
+            return [self.table(block)]
+        if isinstance(block, doctree.Chart):
+            spec = self.charts.get(block.name)
+            if spec is None:
+                raise TemplateError(f"the template asks for an unknown chart: {block.name}")
+            drawing = chartlib.drawing(spec, self.width, self.fonts)
+            return [
+                KeepTogether(
+                    [drawing, Paragraph(_markup([doctree.Run(block.caption)]), self.styles["caption"])]
+                ),
+                Spacer(1, 8),
+            ]
+        if isinstance(block, doctree.PageBreak):
+            return [PageBreak()]
+        return []
+
+    def table(self, table: doctree.Table) -> Table:
+        head = [Paragraph(_markup(c, bold_style=True), self.styles["head_cell"]) for c in table.header]
+        rows = [[Paragraph(_markup(c), self.styles["cell"]) for c in row] for row in table.rows]
+        data = ([head] if head else []) + rows
+        result = Table(
+            data, colWidths=_col_widths(table, self.width, self.regular), repeatRows=1 if head else 0, splitInRow=1,
+            hAlign="LEFT",
+        )  # fmt: skip
+        style = [
+            ("FONTNAME", (0, 0), (-1, -1), self.regular),  # else the table sets Helvetica, unembedded
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ]
+        if head:
+            style += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, 0), 0.8, HEAD)]
+        result.setStyle(TableStyle(style))
+        return result
+
+    def cover(self, meta: dict[str, Any]) -> list[Any]:
+        out: list[Any] = [Spacer(1, 5 * cm)]
+        if meta.get("title"):
+            out.append(
+                Paragraph(fallback_markup(escape(str(meta["title"])), bold=True), self.styles["title"])
+            )
+        if meta.get("subtitle"):
+            out.append(Paragraph(fallback_markup(escape(str(meta["subtitle"]))), self.styles["subtitle"]))
+        for line in meta.get("cover") or []:
+            out.append(Paragraph(fallback_markup(escape(str(line))), self.styles["cover"]))
+        return [*out, NextPageTemplate("body"), PageBreak()]
+
+
+def write_pdf(
+    doc: doctree.Document, charts: dict[str, chartlib.ChartSpec], fonts: FontSet, *, date: dt.date
+) -> bytes:
+    """The document as PDF bytes."""
+    regular, bold = register_reportlab(fonts)
+    install_cjk_line_breaking()
+    meta = dict(doc.meta)
+    meta.setdefault("date", date.isoformat())
+    builder = _Builder(charts, fonts, regular, bold)
+    story = builder.cover(meta) + builder.blocks(doc.blocks)
+    keywords = meta.get("keywords") or []
+    buffer = io.BytesIO()
+    template = _Document(
+        buffer,
+        meta,
+        fonts,
+        regular,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=str(meta.get("title", "")),
+        author=str(meta.get("author", "")),
+        subject=str(meta.get("subject", "")),
+        keywords=", ".join(keywords) if isinstance(keywords, list) else str(keywords),
+        creator="briefing",
+        lang="zh-CN",
+        invariant=1,
+        **pdf_canvas_kwargs(fonts),
+    )
+    template.build(story)
+    return buffer.getvalue()
