@@ -266,7 +266,9 @@ def pos_tag(word: str) -> str:
     return _jieba().tags.get(word, "x")
 
 
-_NOUNISH = {"n", "nz", "nt", "nr", "ns", "vn", "an", "nrt", "eng", "x"}
+# Nouns and verbal nouns; names of people and places (nr, ns) are not themes.
+# Organisations (nt) are company cases, not themes.
+_NOUNISH = {"n", "nz", "vn", "an", "eng", "x"}
 _BAD_TERM_RE = re.compile(r"^(?:\d+(?:\.\d+)?%?|[a-z]{1,2}|https?|www|com|cn|html?|nbsp|span|div)$", re.I)
 
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from briefing.analysis.document import DocAnalysis, Sentence, is_move
+from briefing.analysis.document import DocAnalysis, is_move
 from briefing.gazetteer import gazetteer
 from briefing.model import Company, Document, Figure, Mode, Quote
 from briefing.resources import data_yaml

@@ -90,7 +90,7 @@ _TITLE_RE = re.compile(
 )
 _SUFFIX_TYPES = (
     (("协会", "联盟", "学会", "商会", "联合会", "基金会"), "association"),
-    (("委员会", "人民政府", "管理局", "监督管理局"), "government"),
+    (("委员会", "人民政府", "管理局", "监督管理局", "国会", "议会", "法院", "政府"), "government"),
     (("研究院", "研究所", "研究中心", "智库", "实验室", "咨询"), "research"),
     (("资本", "创投", "基金"), "investor"),
     (("大学", "学院"), "university"),
@@ -141,6 +141,17 @@ def _clean_candidate(name: str) -> str | None:
         return gaz.canonical(name)
     if len(name) < 2 or len(name) > 10 or name in gaz.generic:
         return None
+    from briefing.nlp import generic_words, is_theme_term
+
+    stem = name
+    for suffix in ("科技公司", "公司", "集团", "科技", "市场", "行业", "企业", "机构", "部门"):
+        if stem.endswith(suffix) and len(stem) > len(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    if stem != name and (stem in generic_words() or is_theme_term(stem) or len(stem) < 2):
+        return None  # "生物科技公司", "互联网公司", "美国市场": a kind of organisation, not one
+    if name.endswith(("市场", "行业", "领域", "产业")):
+        return None
     if not any(is_han(c) for c in name) and not re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,20}", name):
         return None
     if name[0] in "的在和与是了及等对为把被从向以由该其这那各每某本此另" or name.startswith(
@@ -156,9 +167,14 @@ def discover(tokens: list[str]) -> list[tuple[str, str]]:
     """Organisations named in a sentence that the gazetteer may not list:
     ``(name, type)`` from organisation suffixes (高瓴资本, 某某协会) and from
     job titles (云知声董事长, 美团CEO)."""
+    from briefing.nlp import pos_tag
+
     found: list[tuple[str, str]] = []
     for i, tok in enumerate(tokens):
-        if _TITLE_RE.fullmatch(tok):
+        if len(tok) >= 2 and pos_tag(tok) == "nt" and (name := _clean_candidate(tok)):
+            # jieba's dictionary tags organisation names it knows (美敦力, 中国银行).
+            found.append((name, org_type(name)))
+        elif _TITLE_RE.fullmatch(tok):
             cand = _candidate_before(tokens, i, max_chars=6)
             for unit in ("事业部", "事业群", "部门", "团队"):
                 if unit in cand:
@@ -185,7 +201,7 @@ _NUM_RE = re.compile(
     r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|接近|不到|不足|over|more than|about|nearly)?\s*"
     r"(?P<cur>[$¥￥])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
     r"(?P<mult>个亿|万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|billion|million|bn|m\b)?\s*"
-    r"(?P<unit>%|％|元|美元|人民币|家|个|人|户|倍|台|辆|件|笔|单|项|款|GWh|万辆)?",
+    r"(?P<unit>%|％|美元|欧元|日元|港元|英镑|人民币|元|家|个|人|户|倍|台|辆|件|笔|单|项|款|座|GWh)?",
     re.IGNORECASE,
 )
 _MULT = {
@@ -244,6 +260,8 @@ def _figures_in(text: str) -> list[tuple[int, int, float, str, str, str]]:
             unit = "元"
         elif m.group("cur") == "$" or unit == "美元":
             unit = "美元"
+        elif unit in ("欧元", "日元", "港元", "英镑"):
+            pass
         elif not unit:
             unit = default_unit if (mult or default_unit != "%") else ""
         if unit == "%" and default_unit != "%" and measure not in ("增长率", "增长", "同比增长"):
@@ -355,8 +373,12 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 year = None
                 relative = None
                 years = [m for m in _YEAR_RE.finditer(sent_simpl) if m.start() < f_start]
+                just_before = sent_simpl[max(f_start - 8, 0) : f_start]
+                previous_year = any(w in just_before for w in ("上一年", "上年", "前一年", "去年同期"))
                 if years:
-                    year = int(years[-1].group(1) or years[-1].group(2))
+                    year = int(years[-1].group(1) or years[-1].group(2)) - (1 if previous_year else 0)
+                elif previous_year:
+                    relative = -1
                 else:
                     for word, delta in _RELATIVE_YEAR.items():
                         if word in sent_simpl.lower():

@@ -329,8 +329,8 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> list[Theme
             if terms & set(cand.terms):
                 mentions_by_doc[d_index] += 1
                 hits.append((d_index, s_index))
-        if not hits:
-            continue
+        if len(hits) < 2:
+            continue  # one sentence is a mention, not an argument
         term_scores = sorted((scores.get(t, 0.0) for t in cand.terms), reverse=True)
         strength = sum(term_scores[:3]) * (
             1.0 + 0.15 * (len([c for c in mentions_by_doc.values() if c >= 2]) - 1)
