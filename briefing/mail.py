@@ -1,0 +1,535 @@
+"""Mail delivery: a briefing PDF as an email, sent over SMTP.
+
+Settings come from the environment (``BRIEFING_SMTP_*``). :func:`send` makes
+one attempt with a timeout on the connection and every socket operation and
+classifies what went wrong: connection refused, timeouts, a dropped link and
+4xx replies are *transient* (worth retrying), 5xx replies, TLS and
+authentication failures are *permanent*. :func:`send_with_retry` retries the
+transient ones with exponential backoff; the sleep function is injectable.
+
+The password never leaves :class:`SmtpSettings`: it is not in its ``repr``,
+and every error text is scrubbed of it (and of its base64 forms, which is how
+``AUTH PLAIN`` and ``AUTH LOGIN`` carry it) before it reaches a message, a
+log record or the ledger.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import email.policy
+import email.utils
+import html
+import json
+import logging
+import os
+import re
+import smtplib
+import socket
+import ssl
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+from briefing.errors import ConfigError, DeliveryError
+from briefing.model import Changes
+
+log = logging.getLogger(__name__)
+
+SECURITY_MODES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_ATTEMPTS = 3
+DEFAULT_BACKOFF = 5.0
+FALLBACK_SENDER = "briefing@localhost"
+
+Sleep = Callable[[float], None]
+
+
+class TransientDeliveryError(DeliveryError):
+    """Worth retrying later: refused or dropped connection, timeout, 4xx reply."""
+
+    transient = True
+
+
+class PermanentDeliveryError(DeliveryError):
+    """Not worth retrying as is: 5xx reply, TLS or authentication failure."""
+
+    transient = False
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to submit mail. The password is never shown by ``repr``."""
+
+    host: str
+    port: int
+    security: str
+    sender: str
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = DEFAULT_TIMEOUT
+    attempts: int = DEFAULT_ATTEMPTS
+    """Tries per mail and run when failures are transient."""
+    backoff: float = DEFAULT_BACKOFF
+    """Seconds before the first retry; doubled before each further one."""
+
+    def secrets(self) -> list[str]:
+        """Strings that must never appear in any output: the password and its encodings."""
+        if not self.password:
+            return []
+        found = {self.password}
+        for raw in (
+            self.password.encode(),
+            f"\0{self.user or ''}\0{self.password}".encode(),
+            f"{self.user or ''}\0{self.user or ''}\0{self.password}".encode(),
+        ):
+            found.add(base64.b64encode(raw).decode("ascii"))
+        return sorted(found, key=len, reverse=True)
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every secret replaced by ``***``."""
+        for secret in self.secrets():
+            text = text.replace(secret, "***")
+        return text
+
+
+def _address(value: str, name: str) -> str:
+    """Validate one plain mail address (no display name, no line breaks)."""
+    value = value.strip()
+    _, addr = email.utils.parseaddr(value)
+    if (
+        not addr
+        or addr != value
+        or "@" not in addr
+        or any(c in addr for c in "\r\n\t ,;<>")
+        or addr.startswith("@")
+        or addr.endswith("@")
+    ):
+        raise ConfigError(f"{name}: not a mail address: {value!r}")
+    return addr
+
+
+def check_address(value: str) -> str:
+    """A recipient address, validated; :class:`ConfigError` otherwise."""
+    return _address(value, "recipient")
+
+
+def settings_from_env(env: dict[str, str] | None = None) -> SmtpSettings:
+    """Read ``BRIEFING_SMTP_*`` from the environment; :class:`ConfigError` names
+    the first missing or invalid one (and never echoes the password)."""
+    env = dict(os.environ if env is None else env)
+
+    def get(name: str) -> str | None:
+        value = env.get(f"BRIEFING_SMTP_{name}", "").strip()
+        return value or None
+
+    host = get("HOST")
+    if not host:
+        raise ConfigError("BRIEFING_SMTP_HOST is not set (the SMTP server to send through)")
+    security = (get("SECURITY") or "starttls").lower()
+    if security not in SECURITY_MODES:
+        raise ConfigError(
+            f"BRIEFING_SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}, not {security!r}"
+        )
+    raw_port = get("PORT")
+    if raw_port is None:
+        port = DEFAULT_PORTS[security]
+    else:
+        try:
+            port = int(raw_port)
+        except ValueError:
+            raise ConfigError(f"BRIEFING_SMTP_PORT is not a number: {raw_port!r}") from None
+        if not 0 < port < 65536:
+            raise ConfigError(f"BRIEFING_SMTP_PORT is out of range: {port}")
+    user = get("USER")
+    password = env.get("BRIEFING_SMTP_PASSWORD") or None
+    if user and not password:
+        raise ConfigError("BRIEFING_SMTP_USER is set but BRIEFING_SMTP_PASSWORD is not")
+    if password and not user:
+        raise ConfigError("BRIEFING_SMTP_PASSWORD is set but BRIEFING_SMTP_USER is not")
+    sender = get("FROM") or (user if user and "@" in user else None)
+    if not sender:
+        raise ConfigError("BRIEFING_SMTP_FROM is not set (the sender address)")
+    sender = _address(sender, "BRIEFING_SMTP_FROM")
+    timeout = _number(get("TIMEOUT"), "BRIEFING_SMTP_TIMEOUT", DEFAULT_TIMEOUT, 0.1, 3600)
+    attempts = int(_number(get("ATTEMPTS"), "BRIEFING_SMTP_ATTEMPTS", DEFAULT_ATTEMPTS, 1, 10))
+    backoff = _number(get("BACKOFF"), "BRIEFING_SMTP_BACKOFF", DEFAULT_BACKOFF, 0, 600)
+    if password and security == "none":
+        log.warning("BRIEFING_SMTP_SECURITY=none: the password travels unencrypted")
+    return SmtpSettings(
+        host, port, security, sender, user, password, timeout, attempts=attempts, backoff=backoff
+    )
+
+
+def _number(raw: str | None, name: str, default: float, low: float, high: float) -> float:
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} is not a number: {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low:g} and {high:g}, not {raw}")
+    return value
+
+
+def sender_from_env(env: dict[str, str] | None = None) -> str:
+    """The sender for a dry run: BRIEFING_SMTP_FROM, else the user, else a placeholder."""
+    env = dict(os.environ if env is None else env)
+    for name in ("BRIEFING_SMTP_FROM", "BRIEFING_SMTP_USER"):
+        value = env.get(name, "").strip()
+        if value and "@" in value:
+            return _address(value, name)
+    return FALLBACK_SENDER
+
+
+# ------------------------------------------------------------------------- message
+
+
+def ascii_filename(name: str, default: str = "briefing.pdf") -> str:
+    """An attachment name every mail client shows: ASCII letters, digits, ``.-_``.
+
+    Accents are folded (``é`` → ``e``); other characters (Chinese included) are
+    dropped, and when nothing meaningful is left ``default`` is used.
+    """
+    path = Path(name)
+    suffix = re.sub(r"[^A-Za-z0-9]", "", path.suffix)[:8].lower()
+    folded = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", folded)
+    stem = re.sub(r"-{2,}", "-", stem).strip("-._")
+    if not re.search(r"[A-Za-z]", stem):
+        stem = f"{Path(default).stem}-{stem}" if stem else Path(default).stem
+    return f"{stem[:80]}.{suffix or Path(default).suffix.lstrip('.')}"
+
+
+def _domain(sender: str) -> str:
+    domain = sender.rpartition("@")[2].strip().lower()
+    return domain if re.fullmatch(r"[a-z0-9.-]+", domain or "") else "briefing.invalid"
+
+
+def new_message_id(sender: str) -> str:
+    """A fresh Message-ID in the sender's domain (no local host name lookup)."""
+    return email.utils.make_msgid(idstring="briefing", domain=_domain(sender))
+
+
+def _change_lines(changes: Changes) -> list[str]:
+    if changes.previous_period is None:
+        return [f"This is the first edition ({changes.period}): there is no previous one."]
+    lines = [f"Since the previous edition ({changes.previous_period}):"]
+    counted = [
+        (len(changes.new_documents), "new document(s)"),
+        (len(changes.new_themes), "new theme(s)"),
+        (len(changes.rising_themes), "rising theme(s)"),
+        (len(changes.fading_themes), "fading theme(s)"),
+        (len(changes.new_companies), "organisation(s) seen for the first time"),
+        (len(changes.changed_figures), "figure(s) changed"),
+        (len(changes.moved_questions), "research question(s) moved"),
+    ]
+    parts = [f"{n} {label}" for n, label in counted if n]
+    lines.append(", ".join(parts) + "." if parts else "no change.")
+    return lines
+
+
+def build_message(
+    pdf_path: Path,
+    recipients: Sequence[str],
+    subject: str,
+    takeaways: list[str],
+    *,
+    sender: str = FALLBACK_SENDER,
+    message_id: str | None = None,
+    date: dt.datetime | None = None,
+    changes: Changes | None = None,
+) -> EmailMessage:
+    """The mail for one briefing: takeaways as plain text and HTML, the PDF attached.
+
+    ``message_id`` reuses a recorded Message-ID (a retry of the same delivery);
+    ``date`` is the Date header's time (default: now).
+    """
+    pdf_path = Path(pdf_path)
+    try:
+        data = pdf_path.read_bytes()
+    except OSError as exc:
+        raise DeliveryError(f"cannot read {pdf_path}: {exc.strerror or exc}") from exc
+    filename = ascii_filename(pdf_path.name)
+    notes = _change_lines(changes) if changes is not None else []
+
+    text = [subject, ""]
+    if takeaways:
+        text.append("Key takeaways:")
+        text.extend(f"- {t}" for t in takeaways)
+    else:
+        text.append("The briefing is attached.")
+    if notes:
+        text += ["", *notes]
+    text += ["", f"Attached: {filename}", ""]
+
+    items = "".join(f"<li>{html.escape(t)}</li>" for t in takeaways)
+    body = [f"<h1>{html.escape(subject)}</h1>"]
+    body.append(
+        f"<h2>Key takeaways</h2><ul>{items}</ul>" if takeaways else "<p>The briefing is attached.</p>"
+    )
+    body.extend(f"<p>{html.escape(n)}</p>" for n in notes)
+    body.append(f"<p>Attached: {html.escape(filename)}</p>")
+    markup = (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f"<title>{html.escape(subject)}</title></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+    message = EmailMessage(policy=email.policy.default)
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    when = (date or dt.datetime.now(dt.UTC)).timestamp()
+    message["Date"] = email.utils.formatdate(when, usegmt=True)
+    message["Message-ID"] = message_id or new_message_id(sender)
+    message.set_content("\n".join(text), charset="utf-8")
+    message.add_alternative(markup, subtype="html", charset="utf-8")
+    message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
+    return message
+
+
+def load_takeaways(pdf_path: Path) -> tuple[list[str], dict[str, object] | None]:
+    """Takeaways (and the raw model) from the model JSON beside ``pdf_path``
+    (same stem, ``.json``); empty when there is none or it does not parse."""
+    model_path = Path(pdf_path).with_suffix(".json")
+    try:
+        data = json.loads(model_path.read_text("utf-8"))
+    except FileNotFoundError:
+        return [], None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        log.warning("ignoring %s: %s", model_path, exc)
+        return [], None
+    if not isinstance(data, dict):
+        return [], None
+    summary = data.get("summary") or []
+    texts = [s["text"] for s in summary if isinstance(s, dict) and isinstance(s.get("text"), str)]
+    return texts, data
+
+
+def default_subject(pdf_path: Path, model: dict[str, object] | None) -> str:
+    """``<title> — <date>`` from the model, else the PDF's file stem."""
+    if model and isinstance(model.get("title"), str):
+        date = model.get("date")
+        return f"{model['title']} — {date}" if isinstance(date, str) and date else str(model["title"])
+    return Path(pdf_path).stem
+
+
+# ---------------------------------------------------------------------------- send
+
+
+def classify(exc: BaseException, settings: SmtpSettings) -> DeliveryError:
+    """The delivery error for an exception raised while talking to the server.
+
+    The text is one line and scrubbed of the password.
+    """
+    where = f"{settings.host}:{settings.port}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        detail = "; ".join(f"{rcpt}: {code} {_text(msg)}" for rcpt, (code, msg) in exc.recipients.items())
+        error: DeliveryError = (
+            TransientDeliveryError(f"recipient refused by {where}: {detail}")
+            if codes and all(400 <= c < 500 for c in codes)
+            else PermanentDeliveryError(f"recipient refused by {where}: {detail}")
+        )
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        detail = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            error = PermanentDeliveryError(f"authentication failed at {where}: {detail}")
+        elif 400 <= exc.smtp_code < 500:
+            error = TransientDeliveryError(f"{where} replied {detail}")
+        else:
+            error = PermanentDeliveryError(f"{where} replied {detail}")
+    elif isinstance(exc, smtplib.SMTPNotSupportedError):
+        error = PermanentDeliveryError(f"{where} does not support it: {exc}")
+    elif isinstance(exc, smtplib.SMTPServerDisconnected):
+        error = TransientDeliveryError(f"{where} closed the connection: {exc}")
+    elif isinstance(exc, ssl.SSLError):
+        error = PermanentDeliveryError(f"TLS failed with {where}: {exc.reason or exc}")
+    elif isinstance(exc, TimeoutError | socket.timeout):
+        error = TransientDeliveryError(f"timed out talking to {where}")
+    elif isinstance(exc, ConnectionRefusedError):
+        error = TransientDeliveryError(f"connection refused by {where} (is the server down?)")
+    elif isinstance(exc, socket.gaierror):
+        error = TransientDeliveryError(f"cannot resolve {settings.host}: {exc.strerror or exc}")
+    elif isinstance(exc, OSError):
+        error = TransientDeliveryError(f"network error with {where}: {exc.strerror or exc}")
+    elif isinstance(exc, smtplib.SMTPException):
+        error = PermanentDeliveryError(f"SMTP error with {where}: {exc}")
+    else:
+        error = PermanentDeliveryError(f"{type(exc).__name__} with {where}: {exc}")
+    error.args = (" ".join(settings.scrub(str(error)).split()),)
+    return error
+
+
+def _text(value: bytes | str) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return " ".join(value.split())
+
+
+def send(
+    message: EmailMessage,
+    settings: SmtpSettings,
+    timeout: float | None = None,
+    on_sent: Callable[[], None] | None = None,
+) -> None:
+    """Submit ``message`` once; :class:`TransientDeliveryError` or
+    :class:`PermanentDeliveryError` when it was not accepted.
+
+    ``timeout`` (default: ``settings.timeout``) bounds the connection and each
+    socket operation. ``on_sent`` runs right after the server's 250 reply to the
+    message data and before ``QUIT``, so a ledger can record the delivery before
+    anything else can fail (RFC 1047); a failing ``QUIT`` is ignored.
+    """
+    timeout = settings.timeout if timeout is None else timeout
+    client: smtplib.SMTP | None = None
+    try:
+        if settings.security == "ssl":
+            client = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=timeout, context=ssl.create_default_context()
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        client.ehlo()
+        if settings.security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+            client.ehlo()
+        if settings.user and settings.password:
+            client.login(settings.user, settings.password)
+        refused = client.send_message(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        _close(client)
+        raise classify(exc, settings) from None
+    if on_sent is not None:
+        on_sent()
+    if refused:
+        # some (not all) recipients were refused: the others have the mail, so
+        # this is reported, never retried (a retry would duplicate it for them)
+        _quit(client)
+        detail = "; ".join(f"{r}: {c} {_text(m)}" for r, (c, m) in refused.items())
+        raise PermanentDeliveryError(settings.scrub(f"recipient refused: {detail}"))
+    _quit(client)
+    log.debug("%s accepted %s", settings.host, message["Message-ID"])
+
+
+def _quit(client: smtplib.SMTP) -> None:
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError) as exc:
+        log.debug("QUIT failed after delivery (ignored): %s", type(exc).__name__)
+        _close(client)
+
+
+def _close(client: smtplib.SMTP | None) -> None:
+    if client is not None:
+        try:
+            client.close()
+        except OSError:
+            log.debug("closing the SMTP connection failed (ignored)")
+
+
+def backoff_delays(attempts: int, base: float) -> list[float]:
+    """Waits between ``attempts`` tries: ``base``, ``2·base``, ``4·base`` …"""
+    return [base * 2**i for i in range(max(attempts - 1, 0))]
+
+
+def send_with_retry(
+    message: EmailMessage,
+    settings: SmtpSettings,
+    *,
+    attempts: int | None = None,
+    backoff: float | None = None,
+    sleep: Sleep = time.sleep,
+    send_once: Callable[..., None] = send,
+) -> int:
+    """:func:`send`, retrying transient failures with exponential backoff.
+
+    ``attempts`` and ``backoff`` default to the settings'. Returns the number of
+    attempts made; raises the last error when none succeeded (a permanent one
+    at once).
+    """
+    attempts = settings.attempts if attempts is None else max(1, attempts)
+    backoff = settings.backoff if backoff is None else backoff
+    delays = backoff_delays(attempts, backoff)
+    for attempt in range(1, attempts + 1):
+        try:
+            send_once(message, settings)
+        except TransientDeliveryError as exc:
+            if attempt == attempts:
+                raise
+            log.info("attempt %d failed (%s); retrying in %gs", attempt, exc, delays[attempt - 1])
+            sleep(delays[attempt - 1])
+        else:
+            return attempt
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass
+class SendResult:
+    """What :func:`send_pdf` did."""
+
+    message_id: str
+    """Message-ID of the mail."""
+    recipients: list[str]
+    """Addresses it went to."""
+    eml: Path | None = None
+    """For a dry run, the ``.eml`` written to the outbox."""
+    attempts: int = 0
+    """SMTP attempts made (0 for a dry run)."""
+
+
+def send_pdf(
+    pdf_path: Path,
+    recipients: Sequence[str],
+    *,
+    subject: str | None = None,
+    dry_run: bool = False,
+    outbox: Path | None = None,
+    settings: SmtpSettings | None = None,
+    sleep: Sleep = time.sleep,
+) -> SendResult:
+    """Mail ``pdf_path`` to ``recipients`` (one message), or with ``dry_run`` write
+    it as ``.eml`` to ``outbox`` (default ``<state>/outbox``) and send nothing."""
+    from briefing.state import state_home
+    from briefing.writers import write_atomic
+
+    pdf_path = Path(pdf_path)
+    if not pdf_path.is_file():
+        raise DeliveryError(f"no such file: {pdf_path}")
+    addresses = [check_address(r) for r in recipients]
+    if not addresses:
+        raise ConfigError("no recipient: give at least one --to ADDRESS")
+    takeaways, model = load_takeaways(pdf_path)
+    subject = subject or default_subject(pdf_path, model)
+    if dry_run:
+        sender = settings.sender if settings else sender_from_env()
+    else:
+        settings = settings or settings_from_env()
+        sender = settings.sender
+    changes = None
+    if model and isinstance(model.get("changes"), dict):
+        try:
+            changes = Changes.from_dict(model["changes"])  # type: ignore[arg-type]
+        except (KeyError, TypeError) as exc:
+            log.debug("ignoring the model's changes: %s", exc)
+    message = build_message(pdf_path, addresses, subject, takeaways, sender=sender, changes=changes)
+    message_id = str(message["Message-ID"])
+    if dry_run:
+        folder = Path(outbox) if outbox is not None else state_home() / "outbox"
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = folder / f"{stamp}-{ascii_filename(pdf_path.name).removesuffix('.pdf')}.eml"
+        n = 1
+        while target.exists():
+            n += 1
+            target = target.with_name(f"{target.stem.rsplit('~', 1)[0]}~{n}.eml")
+        write_atomic(target, message.as_bytes())
+        log.debug("dry run: wrote %s, sent nothing", target)
+        return SendResult(message_id, addresses, eml=target)
+    assert settings is not None
+    attempts = send_with_retry(message, settings, sleep=sleep)
+    return SendResult(message_id, addresses, attempts=attempts)

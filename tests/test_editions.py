@@ -1,0 +1,523 @@
+"""Editions: periods, document selection, week-over-week changes, recording, re-rendering.
+
+The helpers at the top (documents, models, a fake ``generate`` that writes a
+small real PDF) are shared with ``test_schedule.py`` and ``test_mail.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from reportlab.pdfgen import canvas
+
+from briefing import editions
+from briefing.cli import cli
+from briefing.errors import ConfigError, InputError
+from briefing.model import (
+    Briefing,
+    Changes,
+    Company,
+    Corpus,
+    Document,
+    Figure,
+    Methodology,
+    Question,
+    Source,
+    Takeaway,
+    Theme,
+)
+from briefing.pipeline import GenerateResult
+from briefing.readers import read_corpus
+from briefing.schedule import add_schedule
+from briefing.state import connect
+
+UTC = dt.UTC
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def make_document(path: str, text: str, date: str | None = None) -> Document:
+    """A minimal cleaned document."""
+    return Document(
+        path=path,
+        title=path,
+        date=date,
+        author=None,
+        source_url=None,
+        source_site=None,
+        language="en",
+        kind="article",
+        format="text",
+        encoding="utf-8",
+        text=text,
+        text_simplified=None,
+        chars=len(text),
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+    )
+
+
+def make_theme(label: str, mentions: int) -> Theme:
+    """A theme with ``mentions`` mentions."""
+    return Theme(
+        label=label,
+        terms=[label],
+        documents=[],
+        mentions=mentions,
+        strength=1.0,
+        coverage=[],
+        gist=label,
+        quotes=[],
+        origin="keywords",
+    )
+
+
+def make_figure(value: float, measure: str, year: int | None, document: str) -> Figure:
+    """A percentage figure."""
+    return Figure(
+        value=value,
+        unit="%",
+        measure=measure,
+        year=year,
+        text=f"{measure} {value}%",
+        document=document,
+        paragraph=0,
+    )
+
+
+def make_company(name: str, figures: list[Figure] | None = None) -> Company:
+    """An organisation with optional figures."""
+    return Company(
+        name=name,
+        aliases=[name],
+        type="company",
+        parent=None,
+        documents=[],
+        mentions=1,
+        moves=[],
+        figures=figures or [],
+        mode=None,
+    )
+
+
+def make_question(text: str, status: str) -> Question:
+    """A research question with a status."""
+    return Question(text=text, document="memo.md", number=1, sub_questions=[text], evidence=[], status=status)
+
+
+def make_briefing(
+    *,
+    documents: list[Document] | None = None,
+    themes: list[Theme] | None = None,
+    companies: list[Company] | None = None,
+    questions: list[Question] | None = None,
+    takeaways: list[str] | None = None,
+) -> Briefing:
+    """A briefing model over ``documents``."""
+    documents = documents or []
+    sources = [
+        Source(
+            number=i,
+            path=d.path,
+            title=d.title or d.path,
+            date=d.date,
+            language=d.language,
+            kind=d.kind,
+            author=None,
+            url=None,
+            site=None,
+        )
+        for i, d in enumerate(documents, 1)
+    ]
+    first = documents[0].path if documents else "x"
+    return Briefing(
+        title="Weekly briefing",
+        date="2026-11-23",
+        period_start=None,
+        period_end=None,
+        sources=sources,
+        themes=themes or [],
+        companies=companies or [],
+        modes=[],
+        questions=questions or [],
+        summary=[Takeaway(t, first, 0, 1.0) for t in (takeaways or [])],
+        methodology=Methodology(cleaning=[], garbled=[], data_gaps=[], skipped=[], references=[]),
+    )
+
+
+def write_pdf(path: Path, lines: list[str]) -> None:
+    """A small real (byte-reproducible) PDF."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf = canvas.Canvas(str(path), invariant=1)
+    y = 800
+    for line in lines:
+        pdf.drawString(72, y, line.encode("ascii", "replace").decode("ascii"))
+        y -= 16
+    pdf.showPage()
+    pdf.save()
+
+
+class FakeGenerate:
+    """Stands in for ``pipeline.generate``: a model over the corpus and a real PDF.
+
+    Themes: one per document, labelled after its file stem, with as many
+    mentions as the document has paragraphs; every document's first paragraph
+    is a takeaway.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self.analyses = 0
+
+    @staticmethod
+    def model(corpus: Corpus, date: dt.date | None) -> Briefing:
+        """The model the fake computes for ``corpus``."""
+        docs = corpus.documents
+        model = make_briefing(
+            documents=docs,
+            themes=[make_theme(Path(d.path).stem, len(d.paragraphs())) for d in docs],
+            companies=[make_company(Path(d.path).stem.upper()) for d in docs],
+            takeaways=[d.paragraphs()[0] for d in docs[:3]],
+        )
+        model.date = (date or dt.date(2026, 11, 23)).isoformat()
+        return model
+
+    def analyze(
+        self,
+        source: Path,
+        *,
+        date: dt.date | None = None,
+        title: str | None = None,
+        corpus: Corpus | None = None,
+        progress: Any = None,
+    ) -> Briefing:
+        """Stands in for ``pipeline.analyze``."""
+        self.analyses += 1
+        return self.model(corpus if corpus is not None else read_corpus(source), date)
+
+    def __call__(
+        self,
+        source: Path,
+        out_dir: Path,
+        *,
+        formats: tuple[str, ...] = ("pdf", "docx"),
+        template: str | None = None,
+        date: dt.date | None = None,
+        title: str | None = None,
+        corpus: Corpus | None = None,
+        changes: Changes | None = None,
+        stem: str | None = None,
+        progress: Any = None,
+    ) -> GenerateResult:
+        corpus = corpus if corpus is not None else read_corpus(source)
+        self.calls.append({"out_dir": Path(out_dir), "formats": formats, "changes": changes, "stem": stem})
+        docs = corpus.documents
+        model = self.model(corpus, date)
+        model.changes = changes
+        stem = stem or f"briefing-{model.date}"
+        out = Path(out_dir)
+        files: dict[str, Path] = {}
+        if "pdf" in formats:
+            lines = [model.title, model.date, *[f"- {d.path}" for d in docs]]
+            if changes is not None:
+                lines.append(f"previous: {changes.previous_period}")
+                lines += [f"new: {p}" for p in changes.new_documents]
+            write_pdf(out / f"{stem}.pdf", lines)
+            files["pdf"] = out / f"{stem}.pdf"
+        files["json"] = out / f"{stem}.json"
+        files["json"].write_text(json.dumps(model.to_dict(), ensure_ascii=False, sort_keys=True), "utf-8")
+        return GenerateResult(model=model, files=files)
+
+
+def write_article(folder: Path, name: str, date: str | None, body: str) -> Path:
+    """A Markdown article (front matter date when given) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    head = f"---\ntitle: {name}\ndate: {date}\n---\n\n" if date else ""
+    path = folder / name
+    path.write_text(head + body, "utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------ periods
+
+
+def test_weekly_period_is_the_iso_week_of_the_due_time_in_the_schedule_zone() -> None:
+    due = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    period = editions.period_for(due, "week", "Asia/Shanghai")
+    assert period.key == "2026-W48"
+    assert (period.start, period.end) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    assert period.end_instant == dt.datetime(2026, 11, 30, tzinfo=period.end_instant.tzinfo)
+    assert period.end_instant.utcoffset() == dt.timedelta(hours=8)
+
+
+def test_same_instant_falls_in_different_weeks_in_different_zones() -> None:
+    # Sunday 23:30 UTC is already Monday 07:30 in Shanghai
+    moment = dt.datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    assert editions.period_for(moment, "week", "Asia/Shanghai").key == "2026-W48"
+    assert editions.period_for(moment, "week", "UTC").key == "2026-W47"
+
+
+def test_iso_week_across_new_year_and_daily_periods() -> None:
+    new_year = dt.datetime(2027, 1, 1, 12, tzinfo=UTC)
+    week = editions.period_for(new_year, "week", "UTC")
+    assert week.key == "2026-W53"
+    assert (week.start, week.end) == (dt.date(2026, 12, 28), dt.date(2027, 1, 3))
+    day = editions.period_for(new_year, "day", "UTC")
+    assert (day.key, day.start, day.end) == ("2027-01-01", new_year.date(), new_year.date())
+
+
+# --------------------------------------------------------------------- selection
+
+
+def test_select_documents_dated_first_seen_and_standing_corpus() -> None:
+    period = editions.Period("2026-W48", "week", dt.date(2026, 11, 23), dt.date(2026, 11, 29), "UTC")
+    old = make_document("old.md", "old", "2021-06-23")
+    inside = make_document("inside.md", "inside", "2026-11-29")
+    later = make_document("later.md", "later", "2026-12-02")
+    later_seen = make_document("later-seen.md", "seen early", "2026-12-05")
+    undated = make_document("undated.txt", "standing")
+    seen = {later_seen.sha256: dt.datetime(2026, 11, 25, tzinfo=UTC)}
+    corpus = Corpus(documents=[old, inside, later, later_seen, undated])
+    chosen = editions.select_documents(corpus, period, seen)
+    assert [d.path for d in chosen.documents] == [
+        "old.md",
+        "inside.md",
+        "later-seen.md",
+        "undated.txt",
+    ]
+
+
+# ----------------------------------------------------------------------- changes
+
+
+def test_first_edition_has_no_previous_period() -> None:
+    model = make_briefing(themes=[make_theme("cloud", 3)])
+    changes = editions.compute_changes("2026-W48", model, {"a.md": "1"}, None)
+    assert changes.previous_period is None
+    assert changes.period == "2026-W48"
+    assert changes.new_documents == [] and changes.new_themes == []
+
+
+def test_changes_between_two_editions() -> None:
+    a, b = make_document("a.md", "a", "2026-11-01"), make_document("b.md", "b", "2026-11-20")
+    before = make_briefing(
+        documents=[a],
+        themes=[make_theme("cloud", 3), make_theme("retail", 5), make_theme("gone", 2)],
+        companies=[make_company("阿里巴巴", [make_figure(40.0, "市场份额", 2026, "a.md")])],
+        questions=[make_question("Who leads?", "thin"), make_question("Same?", "none")],
+    )
+    after = make_briefing(
+        documents=[a, b],
+        themes=[make_theme("cloud", 7), make_theme("retail", 4), make_theme("fresh", 1)],
+        companies=[
+            make_company(
+                "阿里巴巴",
+                [make_figure(40.0, "市场份额", 2026, "a.md"), make_figure(45.5, "市场份额", 2026, "b.md")],
+            ),
+            make_company("腾讯"),
+        ],
+        questions=[
+            make_question("Who leads?", "evidence found"),
+            make_question("Same?", "none"),
+            make_question("New one?", "thin"),
+        ],
+    )
+    previous = editions.Previous("2026-W47", before, {"a.md": a.sha256})
+    changes = editions.compute_changes("2026-W48", after, {"a.md": a.sha256, "b.md": b.sha256}, previous)
+    assert changes.previous_period == "2026-W47"
+    assert changes.new_documents == ["b.md"]
+    assert changes.new_themes == ["fresh"]
+    assert changes.rising_themes == ["cloud"]
+    assert changes.fading_themes == ["retail", "gone"]
+    assert changes.new_companies == ["腾讯"]
+    assert [(f.company, f.measure, f.year, f.before, f.after, f.unit) for f in changes.changed_figures] == [
+        ("阿里巴巴", "市场份额", 2026, 40.0, 45.5, "%")
+    ]
+    assert [(q.text, q.before, q.after) for q in changes.moved_questions] == [
+        ("Who leads?", "thin", "evidence found"),
+        ("New one?", None, "thin"),
+    ]
+    # the model's own round trip keeps the changes intact
+    assert Changes.from_dict(json.loads(json.dumps(changes.to_dict()))) == changes
+
+
+def test_a_renamed_document_is_not_new() -> None:
+    a = make_document("a.md", "same text", "2026-11-01")
+    model = make_briefing(documents=[a])
+    previous = editions.Previous("2026-W47", model, {"old-name.md": a.sha256})
+    changes = editions.compute_changes("2026-W48", model, {"a.md": a.sha256}, previous)
+    assert changes.new_documents == []
+
+
+# --------------------------------------------------------- record, list, render
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh state folder in ``BRIEFING_HOME``."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("BRIEFING_HOME", str(state))
+    return state
+
+
+def _schedule(conn: Any, home: Path, source: Path) -> Any:
+    return add_schedule(
+        conn,
+        "weekly",
+        cron="0 8 * * MON",
+        tz="Asia/Shanghai",
+        recipients=["ceo@example.com"],
+        source=source,
+        home=home,
+    )
+
+
+def _build(conn: Any, schedule: Any, due: dt.datetime, fake: FakeGenerate) -> editions.Edition:
+    period = editions.period_for(due, "week", schedule.tz)
+    return editions.build_edition(conn, schedule, due=due, period=period, now=due, generate=fake)
+
+
+def test_editions_are_recorded_diffed_listed_and_re_rendered(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    write_article(source, "a.md", "2026-11-20", "Cloud grew.\n\nMore cloud.\n")
+    write_article(source, "standing.md", None, "An undated note.\n")
+    fake = FakeGenerate()
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    conn = connect(home)
+    schedule = _schedule(conn, home, source)
+
+    first = _build(conn, schedule, dt.datetime(2026, 11, 23, 8, tzinfo=shanghai), fake)
+    assert first.period == "2026-W48" and first.previous_period is None
+    assert set(first.inputs) == {"a.md", "standing.md"}
+    pdf = first.pdf
+    assert pdf is not None and pdf.name == "weekly-2026-W48.pdf" and pdf.is_file()
+    assert first.outputs["pdf"]["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    # the draft pass went to a temporary folder, the edition itself to the schedule's folder
+    assert fake.calls[0]["formats"] == ("pdf",) and fake.calls[0]["changes"] is None
+    assert fake.calls[1]["out_dir"] == Path(schedule.out)
+    assert fake.calls[1]["changes"].previous_period is None
+    _, changes = editions.load_model(conn, first.id)
+    assert changes.previous_period is None
+
+    write_article(source, "b.md", "2026-11-27", "Retail moved.\n")
+    second = _build(conn, schedule, dt.datetime(2026, 11, 30, 8, tzinfo=shanghai), fake)
+    model, changes = editions.load_model(conn, second.id)
+    assert second.period == "2026-W49" and second.previous_period == "2026-W48"
+    assert changes.new_documents == ["b.md"]
+    assert changes.new_themes == ["b"] and changes.new_companies == ["B"]
+    assert model.changes == changes
+
+    listed = editions.list_editions(conn, "weekly")
+    assert [e.period for e in listed] == ["2026-W48", "2026-W49"]
+    assert editions.list_editions(conn, "other") == []
+
+    # re-render W48 from its recorded inputs: b.md (added later) is not among them
+    pdf.unlink()
+    rendered = editions.render_edition(conn, "weekly", "2026-W48", generate=fake)
+    assert rendered.files["pdf"] == pdf and pdf.is_file()
+    assert rendered.identical == {"pdf": True, "json": True}
+    assert fake.calls[-1]["changes"].previous_period is None
+
+    # an input that changed or went away makes re-rendering fail with a reason
+    (source / "a.md").write_text("---\ndate: 2026-11-20\n---\n\nRewritten.\n", "utf-8")
+    with pytest.raises(InputError, match=r"1 recorded input\(s\) missing or changed.*a\.md"):
+        editions.render_edition(conn, "weekly", "2026-W48", generate=fake)
+    with pytest.raises(ConfigError, match="no edition 2020-W01"):
+        editions.render_edition(conn, "weekly", "2020-W01", generate=fake)
+    conn.close()
+
+
+def test_documents_seen_keeps_the_first_sighting(home: Path) -> None:
+    conn = connect(home)
+    doc = make_document("a.md", "text", "2030-01-01")
+    early = dt.datetime(2026, 11, 20, tzinfo=UTC)
+    editions.record_seen(conn, [doc], early)
+    editions.record_seen(conn, [doc], early + dt.timedelta(days=9))
+    assert editions.first_seen(conn, [doc.sha256, "unknown"]) == {doc.sha256: early}
+    conn.close()
+
+
+def test_editions_list_cli(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    write_article(source, "a.md", "2026-11-20", "Cloud grew.\n")
+    conn = connect(home)
+    schedule = _schedule(conn, home, source)
+    _build(conn, schedule, dt.datetime(2026, 11, 23, 0, tzinfo=UTC), FakeGenerate())
+    conn.close()
+
+    result = CliRunner().invoke(cli, ["editions", "list"])
+    assert result.exit_code == 0, result.output
+    assert "2026-W48" in result.output and "weekly" in result.output
+    assert "1 edition(s)" in result.output
+
+    result = CliRunner().invoke(cli, ["editions", "list", "--schedule", "weekly", "--json"])
+    data = json.loads(result.output)
+    assert data[0]["period"] == "2026-W48" and data[0]["previous_period"] is None
+    assert data[0]["outputs"]["pdf"]["path"].endswith("weekly-2026-W48.pdf")
+
+    result = CliRunner().invoke(cli, ["editions", "render", "2020-W01", "--schedule", "weekly"])
+    assert result.exit_code == ConfigError.exit_code
+    assert "no edition 2020-W01" in result.output
+
+
+def test_build_edition_uses_analyze_for_the_model_when_given(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    write_article(source, "a.md", "2026-11-20", "Cloud grew.\n")
+    fake = FakeGenerate()
+    conn = connect(home)
+    schedule = _schedule(conn, home, source)
+    due = dt.datetime(2026, 11, 23, 0, tzinfo=UTC)
+    period = editions.period_for(due, "week", schedule.tz)
+    edition = editions.build_edition(
+        conn, schedule, due=due, period=period, now=due, generate=fake, analyze=fake.analyze
+    )
+    assert fake.analyses == 1 and len(fake.calls) == 1  # no draft rendering
+    assert fake.calls[0]["changes"].previous_period is None
+    assert edition.pdf is not None and edition.pdf.is_file()
+    conn.close()
+
+
+# -------------------------------------------------------------------------- state
+
+
+def test_state_home_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from briefing.state import state_home
+
+    monkeypatch.setenv("BRIEFING_HOME", str(tmp_path / "explicit"))
+    assert state_home() == tmp_path / "explicit"
+    monkeypatch.delenv("BRIEFING_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert state_home() == tmp_path / "xdg" / "briefing"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert state_home() == tmp_path / "home" / ".local" / "share" / "briefing"
+
+
+def test_database_is_wal_versioned_and_extensible(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing import state
+
+    conn = connect(home)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(state.MIGRATIONS)
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == state.BUSY_TIMEOUT_MS
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"schedules", "editions", "documents_seen", "deliveries"} <= tables
+    conn.close()
+
+    # a later issue appends a step: existing databases are migrated on the next connect
+    extra = "CREATE TABLE analysis_cache (key TEXT PRIMARY KEY, value BLOB);\n"
+    monkeypatch.setattr(state, "MIGRATIONS", [*state.MIGRATIONS, extra])
+    conn = connect(home)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(state.MIGRATIONS)
+    conn.execute("INSERT INTO analysis_cache VALUES ('k', x'00')")
+    conn.close()
+
+    # a database from a newer briefing is refused, in one line
+    monkeypatch.setattr(state, "MIGRATIONS", state.MIGRATIONS[:1])
+    with pytest.raises(ConfigError, match="upgrade briefing"):
+        connect(home)
