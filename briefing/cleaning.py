@@ -71,13 +71,14 @@ def normalize_spaces(text: str) -> tuple[str, int]:
     return _SPACE_RE.subn(lambda m: _SPACE_MAP[m.group()], text)
 
 
-_TAG_RE = re.compile(
-    r"</?(?:a|abbr|b|big|blockquote|br|center|code|dd|del|div|dl|dt|em|font|h[1-6]|hr|i|img"
+_TAG_NAMES = (
+    r"(?:a|abbr|b|big|blockquote|br|center|code|dd|del|div|dl|dt|em|font|h[1-6]|hr|i|img"
     r"|ins|label|li|mark|ol|p|pre|q|s|section|small|span|strike|strong|sub|sup|table|tbody"
     r"|td|tfoot|th|thead|tr|tt|u|ul|article|header|footer|figure|figcaption|nav|iframe"
-    r"|script|style|input|button|form|select|option|textarea|o:p)\b[^<>]*/?>",
-    re.IGNORECASE,
+    r"|script|style|input|button|form|select|option|textarea|o:p)"
 )
+# A tag, or a closing tag whose "<" a bad decoding swallowed ("看到?/span>").
+_TAG_RE = re.compile(rf"</?{_TAG_NAMES}\b[^<>]*/?>|(?<![\w/<>.:])/{_TAG_NAMES}>", re.IGNORECASE)
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 
 
@@ -110,7 +111,11 @@ _SYLLABLE_RE = re.compile(
     r"(?:[aeiouü]{1,3})(?:ng|n|r)?$"
 )
 _UNTONE = str.maketrans(
-    {c: v for v, group in zip("aeiouü", ("āáǎà", "ēéěè", "īíǐì", "ōóǒò", "ūúǔù", "ǖǘǚǜ"), strict=True) for c in group}
+    {
+        c: v
+        for v, group in zip("aeiouü", ("āáǎà", "ēéěè", "īíǐì", "ōóǒò", "ūúǔù", "ǖǘǚǜ"), strict=True)
+        for c in group
+    }
 )
 
 
@@ -194,13 +199,19 @@ TEXT_RULES = (
 @functools.cache
 def _boilerplate() -> dict[str, list[re.Pattern[str]]]:
     raw = data_yaml("boilerplate.yaml")
-    return {key: [re.compile(p, re.IGNORECASE) for p in raw.get(key, [])] for key in ("footer", "tail", "header")}
+    return {
+        key: [re.compile(p, re.IGNORECASE) for p in raw.get(key, [])] for key in ("footer", "tail", "header")
+    }
 
 
 _URL_RE = re.compile(r"https?://[^\s()（）<>\"'，。]+", re.IGNORECASE)
 _SITE_RE = re.compile(r"(?:网站|網站|站点|站點|site)\s*[:：]\s*([^()（）\s,，;；]+)", re.IGNORECASE)
-_SOURCE_NAME_RE = re.compile(r"(?:来源|來源|出处|出處|source)\s*[:：]\s*([^\s()（）,，;；:：]+)", re.IGNORECASE)
-_DOMAIN_RE = re.compile(r"\b((?:[a-z0-9-]+\.)+(?:com|cn|net|org|io|hk|tw|co|info|biz)(?:\.[a-z]{2})?)\b", re.I)
+_SOURCE_NAME_RE = re.compile(
+    r"(?:来源|來源|出处|出處|source)\s*[:：]\s*([^\s()（）,，;；:：]+)", re.IGNORECASE
+)
+_DOMAIN_RE = re.compile(
+    r"\b((?:[a-z0-9-]+\.)+(?:com|cn|net|org|io|hk|tw|co|info|biz)(?:\.[a-z]{2})?)\b", re.I
+)
 
 
 @dataclass
@@ -216,9 +227,9 @@ def source_hints(line: str) -> SourceHints:
     hints = SourceHints()
     if m := _URL_RE.search(line):
         hints.url = m.group().rstrip(".,;:")
-    if m := _SITE_RE.search(line):
-        hints.site = m.group(1)
-    elif (m := _SOURCE_NAME_RE.search(line)) and not m.group(1).lower().startswith("http"):
+    if (m := _SITE_RE.search(line)) or (
+        (m := _SOURCE_NAME_RE.search(line)) and not m.group(1).lower().startswith("http")
+    ):
         hints.site = m.group(1)
     elif m := _DOMAIN_RE.search(_URL_RE.sub("", line)):
         hints.site = m.group(1).lower()
@@ -242,37 +253,61 @@ def remove_boilerplate(blocks: list[Block]) -> tuple[list[Block], int, SourceHin
     hints = SourceHints()
     drop: set[int] = set()
 
+    def note(line: str) -> None:
+        found = source_hints(line)
+        hints.url = hints.url or found.url
+        hints.site = hints.site or found.site
+
     for i, block in enumerate(blocks):
         if block.kind == "code":
             continue
         line = block.text
-        if i >= tail_zone and _matches(patterns["tail"], line):
+        # A comment form or share bar can be longer than the tail zone: it
+        # still counts when only short lines follow it to the end.
+        trailing = i >= n // 2 and n - i <= 12 and all(len(b.text) <= 200 for b in blocks[i:])
+        if (i >= tail_zone or trailing) and _matches(patterns["tail"], line):
             drop.update(range(i, n))
             break
         short = len(line) <= 200
-        if short and (i < head_zone or i >= tail_zone) and _matches(patterns["footer"], line):
+        if (short and (i < head_zone or i >= tail_zone) and _matches(patterns["footer"], line)) or (
+            short and i < head_zone and _matches(patterns["header"], line)
+        ):
             drop.add(i)
-        elif short and i < head_zone and _matches(patterns["header"], line):
-            drop.add(i)
-        else:
-            continue
-        found = source_hints(line)
-        hints.url = hints.url or found.url
-        hints.site = hints.site or found.site
+            note(line)
+    # A footer longer than the tail zone: extend it upwards line by line.
+    i = tail_zone - 1
+    while head_zone <= i and i + 1 in drop and i not in drop and blocks[i].kind != "code":
+        line = blocks[i].text
+        if len(line) > 200 or not _matches(patterns["footer"], line):
+            break
+        drop.add(i)
+        note(line)
+        i -= 1
     kept = [b for i, b in enumerate(blocks) if i not in drop]
     return kept, len(drop), hints
+
+
+_TRAILING_URL_RE = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
 def _ends_sentence(text: str) -> bool:
     text = text.rstrip()
     if text.endswith((")", "）")):
         return True  # a closing parenthetical (a citation) ends the paragraph
+    if _TRAILING_URL_RE.search(text):
+        return True  # a line ending in a link (a reference, a source note) is complete
     stripped = text.rstrip(CLOSERS + " ")
     return not stripped or stripped[-1] in SENTENCE_END or stripped[-1] in ".!?"
 
 
 def _looks_like_prose(text: str) -> bool:
-    return len(text) >= 40 or any(p in text for p in "。！？；") or text.count(". ") >= 1
+    # Two clause commas make a run of clauses, not a heading ("…强调，AI不只是…，更是一种").
+    return (
+        len(text) >= 40
+        or any(p in text for p in "。！？；")
+        or text.count(". ") >= 1
+        or text.count("，") + text.count(", ") >= 2
+    )
 
 
 # Words that open a new sentence: a paragraph starting with one is not the
@@ -282,7 +317,10 @@ _SENTENCE_OPENERS = (
     "并且", "总之", "例如", "比如", "其中", "目前", "如今", "随后", "此后", "不过", "可见", "第一",
     "第二", "第三", "第四", "第五", "其次", "最後", "另一方面", "一方面",
 )  # fmt: skip
-_LIST_START_RE = re.compile(r"^(?:\d{1,2}[、.．)）]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、|[-*•·]\s)")
+_LIST_START_RE = re.compile(
+    r"^(?:\d{1,2}(?:[、．)）]|\.(?!\d))|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、|[-*•·]\s"
+    r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d))"  # a dated entry (a log line) starts afresh
+)
 
 
 def rejoin_broken_lines(blocks: list[Block]) -> tuple[list[Block], int]:
@@ -311,9 +349,9 @@ def rejoin_broken_lines(blocks: list[Block]) -> tuple[list[Block], int]:
             left, right = prev.text[-1], block.text[0]
             if is_cjk(left) or is_cjk(right):
                 joined = prev.text + block.text
-            elif left.isalnum() and (right.islower() or right.isdigit()):
-                joined = prev.text + " " + block.text
-            elif left in ",;-–" or right.islower():
+            elif (
+                (left.isalnum() and (right.islower() or right.isdigit())) or left in ",;-–" or right.islower()
+            ):
                 joined = prev.text + " " + block.text
             else:
                 out.append(block)
@@ -358,39 +396,101 @@ def _redecodings(run: str) -> Iterable[str]:
                 yield raw[shift:].decode(target, errors="ignore")
 
 
+def _reading_quality(text: str) -> float:
+    """How natural a re-decoded run reads: the share of its characters that are
+    common Han characters. Unlike :func:`_naturalness`, symbols, kana, Cyrillic,
+    private-use characters and the like count against it (a wrong-codec
+    reading of real text is full of them), and fewer than two Han characters
+    read as nothing."""
+    from briefing.nlp import to_simplified
+
+    rank = _char_rank()
+    chars = [
+        c for c in to_simplified(text) if not (c.isspace() or c.isdigit() or c in CJK_PUNCT or c in ",.;:!?")
+    ]
+    han = [c for c in chars if is_han(c)]
+    if len(han) < 2:
+        return 0.0
+    return sum(rank.get(c, 99999) < 3500 for c in han) / len(chars)
+
+
+@functools.cache
+def _rare_words() -> frozenset[str]:
+    """Dictionary words holding a rare character (饕餮, 魑魅魍魉, 氯喹): real text, not mojibake.
+
+    ``rare_words.txt`` is generated from jieba's dictionary with ``char_freq.txt``
+    by ``tools/build_charfreq.py``.
+    """
+    return frozenset(data_lines("rare_words.txt"))
+
+
+def _in_words(simp: str) -> list[bool]:
+    """Per character of a (Simplified) run: inside a dictionary word holding a rare character."""
+    words = _rare_words()
+    covered = [False] * len(simp)
+    for i in range(len(simp)):
+        for n in range(min(8, len(simp) - i), 1, -1):
+            if simp[i : i + n] in words:
+                for j in range(i, i + n):
+                    covered[j] = True
+                break
+    return covered
+
+
 _RUN_RE = re.compile(f"[{HAN}]{{3,}}")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzü" + _TONE)
 _RESIDUE = frozenset("?@()（）") | _LETTERS
 _QUESTION_PARTICLES = "吗嗎呢吧么麼啊呀嘛乎否"
+_QUESTION_WORDS_RE = re.compile(
+    r"[何谁誰哪怎几幾吗嗎呢么麼岂豈]|多[少大久长長高远遠]|[能是可]否|难道|難道|究竟|到底|(.)[不没沒]\1"
+)
+_CLAUSE_END = "，。！？；：,.!;:\n"
+
+
+def _asks(text: str, i: int) -> bool:
+    """True when the clause ending at ``text[i]`` is a question (holds a question word)."""
+    start = max(text.rfind(c, 0, i) for c in _CLAUSE_END) + 1
+    return bool(_QUESTION_WORDS_RE.search(text[start:i]))
 
 
 def find_garbled(text: str) -> list[tuple[int, int]]:
     """Spans of unrecoverable mojibake, as ``(start, end)`` offsets in ``text``.
 
     A run of Han characters is garbled when most of its characters are rare
-    and reading its bytes back under a wrong-codec hypothesis (a GBK stream
-    shifted by one byte, UTF-8 read as GBK, Big5 read as GBK) gives far more
-    natural text. Replacement characters, "锟斤拷" and a lone "?" standing
-    for a lost character between two Han characters count too. Spans are
-    widened over the "?"s and pinyin residue that mojibake leaves around it.
+    (and not part of a dictionary word such as 饕餮 or 氯喹) and reading its
+    bytes back under a wrong-codec hypothesis (a GBK stream shifted by one
+    byte, UTF-8 read as GBK, Big5 read as GBK) gives far more natural text.
+    Replacement characters, "锟斤拷" and a lone "?" standing for a lost
+    character between two Han characters count too. Spans are widened over
+    the "?"s and pinyin residue that mojibake leaves around it.
     """
+    from briefing.nlp import to_simplified
+
     rank = _char_rank()
     spans: list[tuple[int, int]] = []
     for m in _RUN_RE.finditer(text):
         run = m.group()
+        simp = to_simplified(run)
+        rare = [rank.get(c, 99999) >= 3500 for c in simp]
+        if sum(rare) < 2:
+            continue
+        common = [not r for r in rare]
+        words: list[bool] | None = None
         window = 4
         flagged = [False] * len(run)
         for i in range(0, max(len(run) - window + 1, 1)):
             piece = run[i : i + window]
-            from briefing.nlp import to_simplified
-
-            simp = to_simplified(piece)
-            rare = sum(rank.get(c, 99999) >= 3500 for c in simp)
-            if rare * 2 < len(piece):
+            if sum(rare[i : i + window]) * 2 < len(piece):
                 continue
-            base = _naturalness(piece)
+            if words is None:
+                words = _in_words(simp)
+            if sum(
+                r and not w for r, w in zip(rare[i : i + window], words[i : i + window], strict=True)
+            ) * 2 < len(piece):
+                continue
+            base = sum(common[i : i + window]) / len(piece)
             if any(
-                len(alt) >= 2 and _naturalness(alt) >= max(0.75, base + 0.4)
+                _reading_quality(alt) >= max(0.75, base + 0.4)
                 for alt in _redecodings(run[max(i - 1, 0) : i + window + 1])
             ):
                 for j in range(i, min(i + window, len(run))):
@@ -409,8 +509,11 @@ def find_garbled(text: str) -> list[tuple[int, int]]:
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
         if before and after and is_han(before) and (is_han(after) or after in _LETTERS):
-            if before not in _QUESTION_PARTICLES:
-                spans.append((i, i + 1))
+            if before in _QUESTION_PARTICLES:
+                continue
+            if after not in _LETTERS and _asks(text, i):
+                continue  # a half-width question mark: "市场有多大?据统计…"
+            spans.append((i, i + 1))
     return _widen(text, _merge(spans))
 
 
@@ -435,6 +538,8 @@ def _widen(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out = []
     for start, end in spans:
         while start > 0 and _is_residue(text[start - 1]):
+            if text[start - 1] == "?" and _asks(text, start - 1):
+                break  # the question mark that ends the sentence before
             start -= 1
         while end < len(text) and _is_residue(text[end]):
             end += 1
@@ -460,9 +565,13 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
         inner = m.group(1).strip()
         before = text[m.start() - 1] if m.start() else "，"
         after = text[m.end()] if m.end() < len(text) else "，"
-        standalone = before in "，,。；;：:\n " and after in "，,。；;：:\n "
-        if inner in _placeholder_words() or inner.upper() in _placeholder_words():
-            spans.append(m.span())
-        elif standalone and re.fullmatch(r"[xX×*?？_]+|某+", inner):
+        # 【×××】 and 「？？」 are gaps wherever they stand; "[x]" only when it stands
+        # alone (inside a sentence it is a ticked checkbox or a variable).
+        standalone = m.group()[0] in "「【〔" or (before in "，,。；;：:\n " and after in "，,。；;：:\n ")
+        if (
+            inner in _placeholder_words()
+            or inner.upper() in _placeholder_words()
+            or (standalone and re.fullmatch(r"[xX×*?？_]+|某+", inner))
+        ):
             spans.append(m.span())
     return spans

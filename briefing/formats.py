@@ -8,6 +8,7 @@ format itself carries (YAML front matter, HTML ``<meta>``).
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -36,6 +37,9 @@ _MAGIC = {
     b"\x7fELF": "an executable",
     b"SQLite format 3": "an SQLite database",
 }
+
+
+_JUNK_RE = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\uac00-\ud7af\ue000-\uf8ff\ufffd]")
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -68,7 +72,7 @@ def decode(raw: bytes) -> tuple[str, str]:
     head = raw[:65536]
     if b"\x00" in head:
         raise Unreadable("binary file (holds NUL bytes)")
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
+    controls = sum(1 for b in head if b < 9 or (13 < b < 32 and b != 27))
     if controls > len(head) // 100:
         raise Unreadable("binary file (holds control bytes)")
     try:
@@ -83,7 +87,12 @@ def decode(raw: bytes) -> tuple[str, str]:
             continue
         sample = text[:20000]
         han = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
-        candidates.append((_naturalness(sample) if han else 0.0, han, codec, text))
+        # A wrong decoder also yields kana, Cyrillic, box drawing and private-use
+        # characters; they count against it (a short Big5 title read as GBK can
+        # otherwise score as well as the right reading).
+        junk = len(_JUNK_RE.findall(sample))
+        score = _naturalness(sample) * han / (han + junk) if han else 0.0
+        candidates.append((score, han, codec, text))
     non_ascii = sum(1 for b in head if b >= 128)
     if non_ascii * 50 < len(head):
         # Mostly ASCII with a few stray high bytes: a Western single-byte file.
@@ -132,11 +141,11 @@ _HTML_TAG_RE = re.compile(r"<(?:html|body|p|div|br|article|h[1-6]|table|li|ul|ol
 
 def detect_format(text: str, suffix: str = "") -> str:
     """``html``, ``markdown`` or ``text``, from the content (the file name only breaks ties)."""
+    if _FRONT_MATTER_RE.match(text):
+        return "markdown"  # even when the body is HTML: the Markdown reader hands that on
     tags = len(_HTML_TAG_RE.findall(text[:200000]))
     if tags >= 3 and (text.lstrip().startswith("<") or tags * 400 > len(text)):
         return "html"
-    if _FRONT_MATTER_RE.match(text):
-        return "markdown"
     signals = sum(1 for p in _MD_SIGNALS if p.search(text))
     headings = len(_MD_SIGNALS[0].findall(text))
     if headings >= 2 or signals >= 3 or (signals >= 1 and suffix in (".md", ".markdown")):
@@ -166,14 +175,18 @@ def _join_lines(lines: list[str]) -> str:
     return out
 
 
-_ITEM_LINE_RE = re.compile(r"^\s*(?:[-*•·]\s|\d{1,2}[、.．)）]\s*|[（(]\d{1,2}[)）])")
+# Lines that start a new block even without a blank line before them: list
+# items, and dated entries such as a changelog's "2024-04-02 新建".
+_ITEM_LINE_RE = re.compile(
+    r"^\s*(?:[-*•·]\s|\d{1,2}(?:[、．)）]|\.(?!\d))\s*|[（(]\d{1,2}[)）]|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d))"
+)
 
 
 def parse_text(text: str) -> Parsed:
     """Plain text: blank lines separate paragraphs when the file uses them,
     otherwise every line is a paragraph."""
     lines = text.split("\n")
-    gaps = sum(1 for a, b in zip(lines, lines[1:], strict=False) if a.strip() and not b.strip())
+    gaps = sum(1 for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
     nonblank = sum(1 for line in lines if line.strip())
     blank_separated = gaps >= 3 and gaps * 3 >= nonblank
     blocks: list[Block] = []
@@ -307,7 +320,19 @@ _BLOCK_TAGS = {
     "p", "div", "br", "li", "tr", "section", "article", "blockquote", "pre", "table",
     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dd", "dt", "figcaption", "header", "main", "hr",
 }  # fmt: skip
-_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "form", "footer", "aside", "button", "select"}
+_SKIP_TAGS = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "form",
+    "footer",
+    "aside",
+    "button",
+    "select",
+}
 
 
 class _HTMLText(HTMLParser):
@@ -325,7 +350,9 @@ class _HTMLText(HTMLParser):
     def _flush(self) -> None:
         text = _join_lines("".join(self._buf).split("\n"))
         if text:
-            self.blocks.append(Block(self._kind, text, level=self._level, marker="-" if self._kind == "item" else ""))
+            self.blocks.append(
+                Block(self._kind, text, level=self._level, marker="-" if self._kind == "item" else "")
+            )
         self._buf = []
         self._kind, self._level = "para", 0
 

@@ -20,7 +20,8 @@ from briefing.model import ChangelogEntry, Reference, Todo
 _LABEL_END = r"\s*(?:[:：]\s*|$)"
 TODO_RE = re.compile(
     r"^\s*(?:to\s*-?\s*dos?|待办(?:事项)?|待辦(?:事項)?|待研究(?:的)?(?:问题|問題)?|待解决(?:的)?问题|待解決(?:的)?問題"
-    r"|待跟进|待跟進|研究问题|研究問題|问题清单|問題清單|open questions?|research questions?|next steps?)" + _LABEL_END,
+    r"|待跟进|待跟進|研究问题|研究問題|问题清单|問題清單|open questions?|research questions?|next steps?)"
+    + _LABEL_END,
     re.IGNORECASE,
 )
 REFERENCES_RE = re.compile(
@@ -34,11 +35,18 @@ CHANGELOG_RE = re.compile(
     re.IGNORECASE,
 )
 _ITEM_RE = re.compile(
-    r"^\s*(?:[-*+•·]\s*(?:\[(?P<box>[ xX✓✔])\]\s*)?|(?:\d{1,2}|[a-z])\s*[.、．)）]\s*|[（(]\d{1,2}[)）]\s*"
+    r"^\s*(?:[-*+•·]\s*(?:\[(?P<box>[ xX✓✔])\]\s*)?|(?:\d{1,2}|[a-z])\s*(?:[、．)）]|\.(?!\d))\s*|[（(]\d{1,2}[)）]\s*"
     r"|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
 )
-_DONE_RE = re.compile(r"^(?:✅|✔|☑|\[[xX✓✔]\]|done[:：]|已完成[:：]?)\s*|\s*(?:\((?:done|已完成)\)|（已完成）|✓|✔)\s*$", re.I)
+_DONE_RE = re.compile(
+    r"^(?:✅|✔|☑|\[[xX✓✔]\]|done[:：]|已完成[:：]?)\s*|\s*(?:\((?:done|已完成)\)|（已完成）|✓|✔)\s*$",
+    re.I,
+)
 _STRIKE_RE = re.compile(r"^~~(.+)~~$")
+# A line that starts with a date (a changelog entry written without a bullet).
+_DATED_RE = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|(?:19|20)?\d{6})(?!\d)"
+)
 
 
 @dataclass
@@ -76,7 +84,7 @@ def _todo(text: str, marker: str = "") -> Todo | None:
     done = marker in ("[x]", "[✓]", "[✔]")
     text = text.strip()
     if m := _ITEM_RE.match(text):
-        if (m.group("box") or m.group("box2") or " ").strip():
+        if (m.group("box") or m.group("box2") or " ").strip() or any(c in m.group() for c in "☑✅✔"):
             done = True
         text = text[m.end() :]
     if _DONE_RE.search(text):
@@ -88,7 +96,9 @@ def _todo(text: str, marker: str = "") -> Todo | None:
     return Todo(text=text, done=done) if text else None
 
 
-_LINK_RE = re.compile(r"\[(?P<title>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<dest>.*)\)\s*$")
+# A Markdown link closing the line; the closing parenthesis may be missing and
+# a space may stand between "]" and "(" ("[t](http://a", "[t] (http://a)").
+_LINK_RE = re.compile(r"\[(?P<title>(?:[^\[\]]|\[[^\[\]]*\])*)\]\s*\((?P<dest>.*?)\)?\s*$")
 _URL_RE = re.compile(r"https?://[^\s<>()\[\]\"'，。]+", re.IGNORECASE)
 
 
@@ -115,7 +125,7 @@ def parse_reference(line: str) -> Reference | None:
         found = _URL_RE.findall(line)
         if found:
             url = clean_url(found[0])
-            title = _URL_RE.sub("", line).strip(" -–—:：|")
+            title = _URL_RE.sub("", line).replace("<>", "").strip(" -–—:：|。，；")
     title = re.sub(r"\s+", " ", title.replace("**", "")).strip()
     return Reference(title=title or (url or ""), url=url)
 
@@ -125,13 +135,14 @@ def parse_changelog(line: str) -> ChangelogEntry | None:
     if not line:
         return None
     date = parse_date(line, compact=True)
-    text = re.sub(r"^\s*(?:(?:19|20)?\d{6}|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})\s*[:：-]?\s*", "", line)
+    text = re.sub(_DATED_RE.pattern + r"\s*[:：-]?\s*", "", line) if date else line
     return ChangelogEntry(date=date, text=text.strip() or line)
 
 
 def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
     """Lift TO DO, reference and changelog sections out of a document's blocks."""
     parts = MemoParts(keep=[True] * len(blocks))
+    nested: set[int] = set()
     i = 0
     while i < len(blocks):
         found = _section_kind(blocks[i])
@@ -153,7 +164,11 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
                 break
             if _section_kind(block):
                 break
-            is_item = block.kind == "item" or bool(_ITEM_RE.match(block.text))
+            is_item = (
+                block.kind == "item"
+                or bool(_ITEM_RE.match(block.text))
+                or (kind == "changelog" and bool(_DATED_RE.match(block.text)))
+            )
             if head.kind != "heading" and seen_item and not is_item:
                 break
             if head.kind != "heading" and not is_item and (kind != "todo" or rest):
@@ -163,8 +178,13 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
             raw = raw_lines[j] if j < len(raw_lines) else block.text
             if kind == "todo":
                 if block.kind == "item" and block.level > 1 and parts.todos:
+                    # Sub-items complete their parent: "比较毛利率：爱美客；华熙生物".
                     parent = parts.todos[-1]
-                    parent.text = f"{parent.text.rstrip('：:')}：{block.text.strip()}"
+                    if id(parent) in nested:
+                        parent.text = f"{parent.text}；{block.text.strip()}"
+                    else:
+                        parent.text = f"{parent.text.rstrip('：:')}：{block.text.strip()}"
+                        nested.add(id(parent))
                 elif todo := _todo(block.text, block.marker):
                     parts.todos.append(todo)
             elif kind == "references":

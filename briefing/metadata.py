@@ -50,15 +50,20 @@ def parse_date(text: str, compact: bool = False) -> str | None:
     23 June 2021; with ``compact`` also 190912 and 20190912 (memo file names
     and changelogs write dates that way).
     """
-    if m := _ISO_RE.search(text):
-        if iso := _valid(int(m.group(1)), int(m.group(2)), int(m.group(3))):
-            return iso
-    if (m := _EN_RE.search(text)) and m.group(1).lower() in _MONTHS:
-        if iso := _valid(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))):
-            return iso
-    if (m := _EN2_RE.search(text)) and m.group(2).lower() in _MONTHS:
-        if iso := _valid(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))):
-            return iso
+    if (m := _ISO_RE.search(text)) and (iso := _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))):
+        return iso
+    if (
+        (m := _EN_RE.search(text))
+        and m.group(1).lower() in _MONTHS
+        and (iso := _valid(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))
+    ):
+        return iso
+    if (
+        (m := _EN2_RE.search(text))
+        and m.group(2).lower() in _MONTHS
+        and (iso := _valid(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))))
+    ):
+        return iso
     if compact and (m := _COMPACT_RE.search(text)):
         year = int(m.group(1))
         year = year + 2000 if year < 100 else year
@@ -68,8 +73,12 @@ def parse_date(text: str, compact: bool = False) -> str | None:
 
 
 _DATE_LABEL_RE = re.compile(
-    r"(?:发布|發布|发表|發表|更新|日期|时间|時間|date|posted|published)[^:：\d]{0,6}[:：]?\s*", re.IGNORECASE
+    r"(?:发布|發布|发表|發表|更新|日期|时间|時間|date|posted|published|updated|prepared)[^:：\d]{0,6}[:：]?\s*",
+    re.IGNORECASE,
 )
+# A page-metadata line that opens with the date and holds no sentence:
+# "2023-11-20 08:15　来源：健康产业评论".
+_LEADING_DATE_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?!\d)")
 
 
 def header_date(lines: list[str]) -> str | None:
@@ -77,6 +86,9 @@ def header_date(lines: list[str]) -> str | None:
     for line in lines:
         if (m := _DATE_LABEL_RE.search(line)) and (iso := parse_date(line[m.end() :])):
             return iso
+    for line in lines:
+        if _LEADING_DATE_RE.match(line) and len(line) <= 60 and not any(p in line for p in "。，！？；"):
+            return parse_date(line)
     return None
 
 
@@ -113,6 +125,17 @@ def looks_like_title(block: Block, has_more: bool) -> bool:
     return len(text) <= limit and text[-1] not in "。.，,；;：:"
 
 
+_SITE_SUFFIX_RE = re.compile(r"^\s*[|｜_\-–—·]")
+
+
+def same_title(heading: str, title: str) -> bool:
+    """True when a first heading repeats the title, which may add a site name
+    ("光伏组件价格跌破每瓦1元" and "光伏组件价格跌破每瓦1元 | 能源周刊")."""
+    if heading == title:
+        return True
+    return title.startswith(heading) and bool(_SITE_SUFFIX_RE.match(title[len(heading) :]))
+
+
 _CLAUSE_RE = re.compile(r"[，,；;：:]")
 
 
@@ -129,10 +152,31 @@ def title_from_sentence(text: str) -> str:
     return sentence[:limit].rstrip() + "…"
 
 
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+_CN_NUM = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 _POINT_RES = (
-    re.compile(r"^(?P<n>\d{1,2})\s*[、.．)）]\s*(?P<t>\S.*)$"),
+    re.compile(r"^(?P<n>\d{1,2})\s*(?:[、．)）]|\.(?!\d))\s*(?P<t>\S.*)$"),  # not "3.5万亿元…"
     re.compile(r"^[（(](?P<n>\d{1,2})[)）]\s*(?P<t>\S.*)$"),
     re.compile(r"^(?P<cn>[一二三四五六七八九十])\s*[、.．]\s*(?P<t>\S.*)$"),
     re.compile(r"^第(?P<cn>[一二三四五六七八九十])[，,、：:]\s*(?P<t>\S.*)$"),

@@ -55,7 +55,9 @@ def read_document(path: Path, root: Path) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise Unreadable(f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")
+            raise Unreadable(
+                f"too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise Unreadable(f"cannot read: {exc.strerror or exc}") from exc
@@ -107,7 +109,8 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     if blocks and metadata.looks_like_title(blocks[0], len(blocks) > 1):
         first = blocks[0].text.strip()
         meta.setdefault("title", first)
-        if first == meta["title"]:
+        if metadata.same_title(first, meta["title"]):
+            meta["title"] = first  # the heading, without the site name <title> adds
             blocks, raw_lines = blocks[1:], raw_lines[1:]
 
     parts = memo.extract(blocks, raw_lines)
@@ -130,7 +133,9 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
                 )
             )
         elif point:
-            headings.append(Heading(text=metadata.point_heading(point[1]), level=3, paragraph=index, number=point[0]))
+            headings.append(
+                Heading(text=metadata.point_heading(point[1]), level=3, paragraph=index, number=point[0])
+            )
         elif fmt == "text" and metadata.standalone_heading(
             block, blocks[i - 1] if i else None, blocks[i + 1] if i + 1 < len(blocks) else None
         ):
@@ -143,7 +148,9 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     garbled = []
     starts = _paragraph_starts(body)
     for start, end in cleaning.find_garbled(body):
-        garbled.append(GarbledSpan(start=start, end=end, text=body[start:end], paragraph=_paragraph_of(starts, start)))
+        garbled.append(
+            GarbledSpan(start=start, end=end, text=body[start:end], paragraph=_paragraph_of(starts, start))
+        )
     counts.add("find_garbled", len(garbled))
 
     gaps = []
@@ -210,7 +217,9 @@ def _follow(before: list[Block], after: list[Block], raw: list[str]) -> list[str
     raw = raw + [""] * (len(before) - len(raw))
     out, j = [], 0
     for block in after:
-        while j < len(before) and before[j] is not block and before[j].text != block.text[: len(before[j].text)]:
+        while (
+            j < len(before) and before[j] is not block and before[j].text != block.text[: len(before[j].text)]
+        ):
             j += 1
         out.append(raw[j] if j < len(before) else "")
         j += 1
@@ -277,6 +286,6 @@ def default_source() -> Path:
     local = Path("seeds")
     if local.is_dir():
         return local
-    from importlib import resources
+    from briefing.resources import bundled_folder
 
-    return Path(str(resources.files("briefing.seeds")))
+    return bundled_folder("seeds")

@@ -35,7 +35,12 @@ def data_files(name: str) -> list[tuple[str, str]]:
 
 @functools.cache
 def _data_files(name: str, user_dirs: tuple[Path, ...]) -> list[tuple[str, str]]:
-    found = [(f"briefing/data/{name}", resources.files("briefing.data").joinpath(name).read_text("utf-8"))]
+    found = [
+        (
+            f"briefing/data/{name}",
+            resources.files("briefing.data").joinpath(name).read_text("utf-8"),
+        )
+    ]
     for folder in user_dirs:
         path = folder / name
         if path.is_file():
@@ -93,3 +98,16 @@ def data_fingerprint() -> str:
             for origin, text in data_files(entry.name):
                 digest.update(origin.encode() + b"\0" + text.encode("utf-8") + b"\0")
     return digest.hexdigest()
+
+
+def bundled_folder(name: str) -> Path:
+    """The bundled ``templates`` or ``seeds`` folder.
+
+    Installed, they are the packages ``briefing.templates`` and ``briefing.seeds``;
+    in a source checkout imported without the install's path mapping they are
+    the repository's top-level folders.
+    """
+    try:
+        return Path(str(resources.files(f"briefing.{name}")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / name

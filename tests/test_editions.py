@@ -509,12 +509,12 @@ def test_database_is_wal_versioned_and_extensible(home: Path, monkeypatch: pytes
     assert {"schedules", "editions", "documents_seen", "deliveries"} <= tables
     conn.close()
 
-    # a later issue appends a step: existing databases are migrated on the next connect
-    extra = "CREATE TABLE analysis_cache (key TEXT PRIMARY KEY, value BLOB);\n"
+    # a later version appends a step: existing databases are migrated on the next connect
+    extra = "CREATE TABLE later_feature (key TEXT PRIMARY KEY, value BLOB);\n"
     monkeypatch.setattr(state, "MIGRATIONS", [*state.MIGRATIONS, extra])
     conn = connect(home)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(state.MIGRATIONS)
-    conn.execute("INSERT INTO analysis_cache VALUES ('k', x'00')")
+    conn.execute("INSERT INTO later_feature VALUES ('k', x'00')")
     conn.close()
 
     # a database from a newer briefing is refused, in one line

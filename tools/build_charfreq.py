@@ -30,3 +30,21 @@ out.write_text(
     encoding="utf-8",
 )
 print(f"wrote {len(ranked)} characters to {out}")
+
+# Dictionary words that hold a rare character (饕餮, 氯喹): real text, which the
+# garble detector must not take for mojibake. Precomputed so that reading a
+# document never has to load jieba's 5 MB dictionary.
+rank = {ch: i for i, ch in enumerate(ranked)}
+rare_words = []
+for line in source.read_text(encoding="utf-8").splitlines():
+    word = line.split(" ", 1)[0]
+    if 2 <= len(word) <= 8 and any(rank.get(c, 99999) >= 3500 for c in word):
+        rare_words.append(word)
+rare_out = here / "briefing" / "data" / "rare_words.txt"
+rare_out.write_text(
+    "# jieba dictionary words holding a character outside the 3,500 commonest (tools/build_charfreq.py)\n"
+    + "\n".join(sorted(set(rare_words)))
+    + "\n",
+    encoding="utf-8",
+)
+print(f"wrote {len(set(rare_words))} words to {rare_out}")

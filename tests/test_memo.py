@@ -1,0 +1,312 @@
+"""Memo parsing: TO DO sections in several styles, references, changelogs, memo detection.
+
+The memos are fixture files under tests/fixtures/memos/, written in the
+styles analysts actually use; none of them is a seed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import MEMOS, write_text
+
+from briefing import memo
+from briefing.model import Document, Reference
+from briefing.readers import read_corpus, read_document
+
+
+@pytest.fixture(scope="module")
+def memos() -> dict[str, Document]:
+    corpus = read_corpus(MEMOS)
+    assert corpus.skipped == []
+    return {Path(d.path).stem: d for d in corpus.documents}
+
+
+def _todos(doc: Document) -> list[tuple[str, bool]]:
+    return [(t.text, t.done) for t in doc.todos]
+
+
+def test_todo_label_then_checklist(memos: dict[str, Document]) -> None:
+    doc = memos["todo_checklist"]
+    assert doc.kind == "memo"
+    assert doc.format == "markdown"
+    assert _todos(doc) == [
+        ("北方华创的订单中，来自中芯国际的比例是多少？", False),
+        ("整理2023年国产设备的中标数量", True),
+        ("中微公司的海外收入占比为何下降？", False),
+        ("美国出口管制升级后，国产光刻机的时间表是否提前？", False),
+    ]
+    assert doc.title is not None and doc.title.startswith("半导体设备国产化")
+    assert doc.date == "2024-05-20"
+    for lifted in ("TODO", "[ ]", "[x]", "北方华创的订单中", "SEMI 全球半导体设备市场报告"):
+        assert lifted not in doc.text, lifted
+    assert (
+        "北方华创2023年营业收入220.8亿元，同比增长50.3%。中微公司的5纳米刻蚀机已进入台积电供应链。"
+        in doc.paragraphs()
+    )
+    assert [(r.title, r.url) for r in doc.references] == [
+        ("SEMI 全球半导体设备市场报告", "https://www.semi.org/en/news-media-press-releases")
+    ]
+
+
+def test_research_questions_heading_with_numbered_list(memos: dict[str, Document]) -> None:
+    doc = memos["research_numbered"]
+    assert doc.kind == "memo"
+    assert _todos(doc) == [
+        ("瑞幸的单店利润率在9.9元价格带下还能维持多久？", False),
+        ("星巴克中国是否会跟进降价？", False),
+        ("库迪咖啡的加盟商回本周期是多长？", False),
+    ]
+    assert [(e.date, e.text) for e in doc.changelog] == [
+        ("2024-01-08", "新建"),
+        ("2024-01-15", "补充星巴克财报数据"),
+    ]
+    # No date in the title: the memo is dated by its latest changelog entry.
+    assert doc.date == "2024-01-15"
+    assert "待研究问题" not in doc.text and "瑞幸的单店利润率" not in doc.text
+    assert [h.text for h in doc.headings] == ["现状", "竞争格局"]
+
+
+def test_daiban_line_with_several_questions(memos: dict[str, Document]) -> None:
+    doc = memos["daiban_inline"]
+    assert doc.kind == "memo"
+    assert doc.format == "text"
+    assert _todos(doc) == [
+        ("A公司的毛利率为何下降？", False),
+        ("B公司是否会进入欧洲市场？", False),
+        ("隆基绿能的BC组件何时实现量产？", False),
+    ]
+    assert "待办" not in doc.text
+    assert (
+        doc.paragraphs()[-1]
+        == "晶科能源2023年组件出货量78.5GW，位居全球第一；隆基绿能的BC电池路线与TOPCon路线之争仍在继续。"
+    )
+
+
+def test_english_open_questions(memos: dict[str, Document]) -> None:
+    doc = memos["english_open_questions"]
+    assert doc.kind == "memo"
+    assert doc.language == "en"
+    assert _todos(doc) == [
+        ("Will Sea Limited spin off Garena?", False),
+        ("How large is the cloud gaming audience in Vietnam?", False),
+        ("Collect Garena bookings for 2023", True),
+        ("What share of mobile gamers pay for subscriptions?", False),
+    ]
+    assert doc.title == "Cloud gaming in Southeast Asia – working notes"
+    assert doc.date == "2024-06-12"  # "Prepared 12 June 2024."
+    assert "Open questions" not in doc.text
+    assert [(r.title, r.url) for r in doc.references] == [
+        ("Sea Limited annual report 2023", "https://www.sea.com/investor/home")
+    ]
+    # The players list is body text, not questions.
+    assert "Garena: Free Fire still earns most of its revenue in Indonesia and Brazil." in doc.paragraphs()
+
+
+def test_plain_and_broken_reference_lines(memos: dict[str, Document]) -> None:
+    doc = memos["references_broken"]
+    assert [(r.title, r.url) for r in doc.references] == [
+        (
+            "海关总署：2023年跨境电商进出口数据",
+            "http://www.customs.gov.cn/customs/xwfb34/302425/5624404/index.html",
+        ),
+        ("SHEIN 招股书摘要", "https://www.example.com/shein-prospectus.pdf"),
+        ("拼多多2023年年报", "https://investor.pddholdings.com/financial-information/annual-reports"),
+        ("Temu 在美国的用户增长", "https://www.example.com/temu-us-users"),
+        ("TikTok Shop 东南亚 GMV", "https://www.example.com/tiktok-shop-gmv"),
+        ("https://www.example.com/aliexpress-choice", "https://www.example.com/aliexpress-choice"),
+        ("《中国跨境电商发展报告2023》（纸质版，无链接）", None),
+    ]
+    for ref in doc.references:
+        if ref.url:
+            parts = urlsplit(ref.url)
+            assert parts.scheme in ("http", "https") and parts.netloc
+            assert not any(c in ref.url for c in "[]()<> ")
+            assert not ref.url.endswith((".", ",", "，", "。"))
+
+
+def test_changelog_date_styles(memos: dict[str, Document]) -> None:
+    doc = memos["references_broken"]
+    assert [(e.date, e.text) for e in doc.changelog] == [
+        ("2024-03-05", "新建"),
+        ("2024-03-05", "补充海关数据"),
+        ("2024-03-12", "增加Temu资料"),
+        ("2024-03-20", "整理参考资料"),
+    ]
+    assert doc.date == "2024-03-20"
+    assert _todos(doc) == [("Temu的全托管模式能否持续盈利？", False)]
+
+
+def test_nested_items_and_done_markers(memos: dict[str, Document]) -> None:
+    doc = memos["todo_nested_and_done_markers"]
+    assert _todos(doc) == [
+        ("比较三家公司的毛利率：爱美客；华熙生物", False),
+        ("整理2023年医美监管政策", True),  # ~~struck through~~
+        ("下载爱美客年报", True),  # ✅
+        ("核实“嗨体”的销售额", True),  # （已完成）
+        ("华熙生物的护肤品业务何时止跌？", False),
+    ]
+    # The players list under an ordinary heading stays in the body.
+    assert "爱美客：2023年营业收入28.7亿元。" in doc.paragraphs()
+
+
+def test_article_with_numbered_list_is_not_a_memo(memos: dict[str, Document]) -> None:
+    doc = memos["article_numbered_list"]
+    assert doc.kind == "article"
+    assert doc.todos == [] and doc.references == [] and doc.changelog == []
+    paragraphs = doc.paragraphs()
+    assert (
+        "1. 价格快速下降。储能系统的中标均价在一年内下降了约四成，部分企业的报价甚至低于成本。" in paragraphs
+    )
+    assert [(h.number, h.text) for h in doc.headings] == [
+        (1, "价格快速下降"),
+        (2, "集中度提高"),
+        (3, "海外市场成为利润来源"),
+    ]
+
+
+def test_plain_text_memo_with_labels(tmp_path: Path) -> None:
+    """A memo written as plain text: labels followed by numbered lines and dated lines."""
+    path = write_text(
+        tmp_path / "memo.txt",
+        "航空业复苏研究备忘 2024-04-02\n\n"
+        "主要发现：2023年三大航合计亏损超过百亿元，但国际航线恢复速度快于预期。\n\n"
+        "待研究问题：\n"
+        "1. 国航的国际航线运力何时恢复到2019年水平？\n"
+        "2. 东航的C919机队扩张计划是否会推迟？\n\n"
+        "参考资料：\n"
+        "1. 中国民航局2023年统计公报 - http://www.caac.gov.cn/XXGK/XXGK/TJSJ/\n"
+        "2. [国航2023年年报](https://www.airchina.com.cn/cn/investor_relations/\n\n"
+        "更新记录：\n"
+        "2024-04-02 新建\n"
+        "2024-04-09 补充国际航线数据\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.kind == "memo"
+    assert _todos(doc) == [
+        ("国航的国际航线运力何时恢复到2019年水平？", False),
+        ("东航的C919机队扩张计划是否会推迟？", False),
+    ]
+    assert [(r.title, r.url) for r in doc.references] == [
+        ("中国民航局2023年统计公报", "http://www.caac.gov.cn/XXGK/XXGK/TJSJ/"),
+        ("国航2023年年报", "https://www.airchina.com.cn/cn/investor_relations/"),
+    ]
+    assert [(e.date, e.text) for e in doc.changelog] == [
+        ("2024-04-02", "新建"),
+        ("2024-04-09", "补充国际航线数据"),
+    ]
+    assert doc.paragraphs() == ["主要发现：2023年三大航合计亏损超过百亿元，但国际航线恢复速度快于预期。"]
+    assert doc.date == "2024-04-02"
+
+
+def test_traditional_memo(tmp_path: Path) -> None:
+    path = write_text(
+        tmp_path / "memo.md",
+        "# 台灣半導體供應鏈筆記\n\n"
+        "## 現況\n\n台積電2023年營收2.16兆新台幣，先進製程佔比超過五成。\n\n"
+        "## 待辦事項\n\n"
+        "- [ ] 台積電熊本廠的良率何時追上台灣？\n"
+        "- [x] 整理聯發科2023年財報\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.language == "zh-Hant"
+    assert doc.kind == "memo"
+    assert _todos(doc) == [("台積電熊本廠的良率何時追上台灣？", False), ("整理聯發科2023年財報", True)]
+
+
+def test_ordinary_article_mentioning_questions_is_not_a_memo(tmp_path: Path) -> None:
+    path = write_text(
+        tmp_path / "article.txt",
+        "换电模式的账本\n\n"
+        "换电站的投资回收期是一个待研究的问题，业内估计约为五到八年。\n\n"
+        "蔚来截至2023年底建成超过2300座换电站，单站日均服务次数仍然偏低。\n\n"
+        "1. 电池资产的折旧。\n\n2. 电网容量费用。\n\n3. 场地租金。\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.kind == "article"
+    assert doc.todos == []
+    assert "换电站的投资回收期是一个待研究的问题，业内估计约为五到八年。" in doc.paragraphs()
+
+
+# ------------------------------------------------------------------ functions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A公司的毛利率为何下降？B公司是否会进入欧洲市场？",
+            ["A公司的毛利率为何下降？", "B公司是否会进入欧洲市场？"],
+        ),
+        ("Is it profitable? Will it expand?", ["Is it profitable?", "Will it expand?"]),
+        ("整理阿里的案例", ["整理阿里的案例"]),
+        ("问题一？，问题二？；", ["问题一？", "问题二？"]),
+    ],
+)
+def test_split_questions(text: str, expected: list[str]) -> None:
+    assert memo.split_questions(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- [标题](https://a.example.com/x)", Reference("标题", "https://a.example.com/x")),
+        (
+            "- [阿里巴巴刘松]([http://www.aliresearch.com/a.html](http://www.aliresearch.com/a.html))",
+            Reference("阿里巴巴刘松", "http://www.aliresearch.com/a.html"),
+        ),
+        ("- [未闭合的链接](https://a.example.com/y", Reference("未闭合的链接", "https://a.example.com/y")),
+        ("- [有空格] (https://a.example.com/z)", Reference("有空格", "https://a.example.com/z")),
+        ("* 报告标题 - https://a.example.com/r.pdf", Reference("报告标题", "https://a.example.com/r.pdf")),
+        ("1. 报告标题：https://a.example.com/r2", Reference("报告标题", "https://a.example.com/r2")),
+        ("- 报告标题 https://a.example.com/r3。", Reference("报告标题", "https://a.example.com/r3")),
+        (
+            "- <https://a.example.com/auto>",
+            Reference("https://a.example.com/auto", "https://a.example.com/auto"),
+        ),
+        ("- 《纸质报告》", Reference("《纸质报告》", None)),
+        ("- [ftp 链接](ftp://files.example.com/a)", Reference("ftp 链接", None)),
+    ],
+)
+def test_parse_reference(line: str, expected: Reference) -> None:
+    assert memo.parse_reference(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "date", "text"),
+    [
+        ("- 190912 add", "2019-09-12", "add"),
+        ("- 240305 初稿", "2024-03-05", "初稿"),
+        ("- 20240312 增加资料", "2024-03-12", "增加资料"),
+        ("- 2024-03-05 新建", "2024-03-05", "新建"),
+        ("- 2024/3/5: 修订", "2024-03-05", "修订"),
+        ("- 2024.03.05 - 修订", "2024-03-05", "修订"),
+        ("- 2024年3月20日 整理参考资料", "2024-03-20", "整理参考资料"),
+        ("2024-04-09 补充数据", "2024-04-09", "补充数据"),
+        ("- March 5, 2024: first draft", "2024-03-05", "March 5, 2024: first draft"),
+        ("- 初稿", None, "初稿"),
+        ("- 991332 不是日期", None, "991332 不是日期"),
+    ],
+)
+def test_parse_changelog(line: str, date: str | None, text: str) -> None:
+    entry = memo.parse_changelog(line)
+    assert entry is not None
+    assert (entry.date, entry.text) == (date, text)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://a.example.com/x.", "https://a.example.com/x"),
+        ("<http://a.example.com/y>", "http://a.example.com/y"),
+        ("http://a.example.com/z，", "http://a.example.com/z"),
+        ("ftp://a.example.com/", None),
+        ("www.example.com", None),
+        ("http:///nohost", None),
+        ("http://a.example.com/with space", None),
+    ],
+)
+def test_clean_url(url: str, expected: str | None) -> None:
+    assert memo.clean_url(url) == expected
