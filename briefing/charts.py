@@ -243,7 +243,7 @@ def to_png(spec: ChartSpec, width: float, fonts: FontSet | None = None, dpi: int
     from PIL import Image, ImageDraw, ImageFont
 
     fonts = fonts or default_fonts()
-    regular, bold = _fonts(fonts)
+    _, bold = _fonts(fonts)
     d = drawing(spec, width, fonts)
     supersample = 2
     scale = dpi / 72.0 * supersample

@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,27 @@ class Context:
     def progress(self, message: str) -> None:
         if not self.quiet:
             click.echo(message, err=True)
+
+    def counter(self) -> Callable[[int, int], None]:
+        """A progress bar on stderr for runs that take more than a moment."""
+        import time
+
+        start = time.monotonic()
+        state = {"shown": -1}
+        tty = sys.stderr.isatty()
+
+        def update(done: int, total: int) -> None:
+            if self.quiet or total == 0 or (time.monotonic() - start < 1.0 and done < total):
+                return
+            percent = done * 100 // total
+            if tty:
+                bar = "#" * (percent // 4)
+                click.echo(f"\ranalysing [{bar:<25}] {done}/{total}", err=True, nl=done == total)
+            elif percent // 25 != state["shown"] or done == total:
+                state["shown"] = percent // 25
+                click.echo(f"analysed {done}/{total} documents", err=True)
+
+        return update
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -461,9 +483,18 @@ def editions_render(ctx: Context, period: str, schedule_name: str, out: str | No
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the briefing (default: today).")
 @click.option("--title", help="Title of the briefing.")
+@click.option("--no-cache", is_flag=True, help="Analyse every document again (and do not store the results).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes for analysis (default: one per core).")
 @pass_ctx
 def analyze(
-    ctx: Context, source: str | None, as_json: bool, output: str | None, date, title: str | None
+    ctx: Context,
+    source: str | None,
+    as_json: bool,
+    output: str | None,
+    date: Any,
+    title: str | None,
+    no_cache: bool,
+    workers: int | None,
 ) -> None:
     """Compute the briefing model for SOURCE (default: seeds/): themes, company
     cases with figures, research questions with evidence, key takeaways.
@@ -480,7 +511,15 @@ def analyze(
     from briefing.writers.text import digest
 
     try:
-        model = run(_source(source), date=date.date() if date else None, title=title, progress=ctx.progress)
+        model = run(
+            _source(source),
+            date=date.date() if date else None,
+            title=title,
+            use_cache=not no_cache,
+            workers=workers,
+            progress=ctx.progress,
+            counter=ctx.counter(),
+        )
         if as_json:
             _dump(model.to_dict(), output)
         elif output:
@@ -527,6 +566,8 @@ def analyze(
     type=click.Path(dir_okay=False),
     help="Bold TrueType font [env: BRIEFING_FONT_BOLD].",
 )
+@click.option("--no-cache", is_flag=True, help="Analyse every document again (and do not store the results).")
+@click.option("--workers", type=click.IntRange(1, 64), help="Processes for analysis (default: one per core).")
 @click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No progress messages.")
 @pass_ctx
 def generate(
@@ -539,6 +580,8 @@ def generate(
     title: str | None,
     font: str | None,
     bold_font: str | None,
+    no_cache: bool,
+    workers: int | None,
     quiet_here: bool,
 ) -> None:
     """Generate the briefing for SOURCE (default: seeds/) as PDF and DOCX.
@@ -566,7 +609,10 @@ def generate(
             date=date.date() if date else None,
             title=title,
             fonts=fonts,
+            use_cache=not no_cache,
+            workers=workers,
             progress=progress,
+            counter=ctx.counter() if not quiet_here else None,
         )
     except BriefingError as exc:
         raise CommandError(exc) from exc

@@ -99,7 +99,8 @@ class Gazetteer:
             name = self.alias_to_name.get(surface) or self.alias_to_name.get(re.sub(r"\s", "", surface))
             if name is None:
                 name = lowered.get(surface.lower()) or lowered.get(re.sub(r"\s", "", surface).lower())
-            if name:
+            if name and not (m.start() and text[m.start() - 1].isdigit() and not surface.isascii()):
+                # "73.4亿欧元" holds 亿欧 (a media name) after a number: an amount, not a mention.
                 out.append(Match(m.start(), m.end(), name))
         return out
 

@@ -296,3 +296,34 @@ def is_theme_term(word: str) -> bool:
         return True
     # Words no dictionary knows are jieba's HMM guesses ("以新", "更多地"): not terms.
     return pos_tag(word) in _NOUNISH - {"x"}
+
+
+def rarity(word: str) -> float:
+    """How rare a word is in general Chinese: log(total / frequency) in jieba's
+    dictionary (unknown words, mostly names and domain terms, count as rare)."""
+    import math
+
+    tk = _jieba().tk
+    freq = tk.FREQ.get(word) or 0
+    return round(math.log(tk.total / freq), 3) if freq > 0 else 14.0
+
+
+def vocabulary_terms(text: str, vocabulary: set[str] | frozenset[str], longest: int = 8) -> list[str]:
+    """Words of a known vocabulary found in a short text, longest match first,
+    English words through the glossary. Segmenting without jieba is enough
+    here: only words the corpus already uses can matter."""
+    out: list[str] = []
+    gloss = _normalized_glossary()
+    for m in _glossary_re().finditer(text):
+        out.append(gloss[_norm(m.group())])
+    i = 0
+    while i < len(text):
+        for n in range(min(longest, len(text) - i), 1, -1):
+            piece = text[i : i + n]
+            if piece in vocabulary:
+                out.append(piece)
+                i += n
+                break
+        else:
+            i += 1
+    return list(dict.fromkeys(out))

@@ -31,17 +31,26 @@ def analyze(
     date: dt.date | None = None,
     title: str | None = None,
     corpus: Corpus | None = None,
+    use_cache: bool = True,
+    workers: int | None = None,
     progress: Progress | None = None,
+    counter: Callable[[int, int], None] | None = None,
 ) -> Briefing:
-    """Read ``source`` (unless a corpus is given) and compute the briefing model."""
-    from briefing.analysis import analyse_all, build_briefing
+    """Read ``source`` (unless a corpus is given) and compute the briefing model.
+
+    Per-document analyses come from the cache in the state folder where they
+    can (``use_cache``); the rest are computed on ``workers`` processes.
+    ``counter(done, total)`` reports progress through the documents.
+    """
+    from briefing.analysis import build_briefing
+    from briefing.cache import analyse_documents
     from briefing.readers import read_corpus
 
     if corpus is None:
         corpus = read_corpus(source, progress=(lambda p: progress(f"read {p}")) if progress else None)
     if progress:
         progress(f"analysing {len(corpus.documents)} document(s)")
-    analyses = analyse_all(corpus)
+    analyses = analyse_documents(corpus.documents, use_cache=use_cache, workers=workers, progress=counter)
     return build_briefing(corpus, date=date, title=title, analyses=analyses)
 
 
@@ -65,7 +74,10 @@ def generate(
     changes: Changes | None = None,
     stem: str | None = None,
     fonts: FontSet | None = None,
+    use_cache: bool = True,
+    workers: int | None = None,
     progress: Progress | None = None,
+    counter: Callable[[int, int], None] | None = None,
 ) -> GenerateResult:
     """Generate the briefing for ``source`` into ``out_dir``.
 
@@ -91,7 +103,16 @@ def generate(
     out_dir = Path(out_dir)
     check_writable(out_dir)
     fonts = fonts or default_fonts()
-    model = analyze(source, date=date, title=title, corpus=corpus, progress=progress)
+    model = analyze(
+        source,
+        date=date,
+        title=title,
+        corpus=corpus,
+        use_cache=use_cache,
+        workers=workers,
+        progress=progress,
+        counter=counter,
+    )
     model.changes = changes
     charts = charts_for(model)
     say("rendering the template")
@@ -112,6 +133,6 @@ def generate(
     files["json"] = (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     paths = {kind: out_dir / f"{stem}.{kind}" for kind in files}
     write_files({paths[kind]: data for kind, data in files.items()})
-    for kind, path in paths.items():
+    for path in paths.values():
         say(f"wrote {path}")
     return GenerateResult(model=model, files=paths)

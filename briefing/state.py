@@ -88,6 +88,18 @@ MIGRATIONS: list[str] = [
 
     CREATE INDEX deliveries_status ON deliveries (status);
     """,
+    # 2: per-document analysis cache (issue 6)
+    """
+    CREATE TABLE analysis_cache (
+        key         TEXT PRIMARY KEY,       -- sha256 of the document's analysis inputs and the version
+        version     TEXT NOT NULL,          -- briefing.cache.analysis_version(): code and data files
+        path        TEXT NOT NULL,          -- path the document had when it was analysed
+        data        BLOB NOT NULL,          -- zlib-compressed JSON of DocAnalysis
+        created_at  TEXT NOT NULL           -- ISO 8601, UTC
+    );
+
+    CREATE INDEX analysis_cache_version ON analysis_cache (version);
+    """,
 ]
 """SQL scripts, one per schema version; append to extend the schema."""
 

@@ -55,7 +55,7 @@ def build_briefing(
     if analyses is None:
         analyses = analyse_all(corpus)
     themes = find_themes(docs, analyses)
-    modes, sections = find_modes(docs)
+    modes, sections = find_modes(docs, analyses)
     companies = find_companies(docs, analyses, modes, sections)
     questions = find_questions(docs, analyses, companies, modes)
     summary = summarize(docs, analyses, themes)

@@ -52,11 +52,12 @@ class ModeSection:
     paragraphs: range
 
 
-def find_modes(docs: list[Document]) -> tuple[list[Mode], list[ModeSection]]:
+def find_modes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list[Mode], list[ModeSection]]:
     """The memo's business models (a heading on models with one sub-heading per
     model), else the defaults from ``modes.yaml``; cue terms are merged by name."""
     from briefing.analysis.themes import _terms
 
+    vocabulary = {t for a in analyses for t in a.theme_terms}
     defaults = {name: (desc, list(terms)) for name, desc, terms in _default_modes()}
     for d_index, doc in enumerate(docs):
         if doc.kind != "memo":
@@ -86,7 +87,9 @@ def find_modes(docs: list[Document]) -> tuple[list[Mode], list[ModeSection]]:
                 description = paragraphs[body[0]] if body else ""
                 name = child.text.strip()
                 base_desc, base_terms = defaults.get(name, ("", []))
-                terms = list(dict.fromkeys([*_terms(name), *_terms(description), *base_terms]))
+                terms = list(
+                    dict.fromkeys([*_terms(name, vocabulary), *_terms(description, vocabulary), *base_terms])
+                )
                 modes.append(Mode(name=name, description=description or base_desc, terms=terms))
                 sections.append(ModeSection(mode=name, doc=d_index, paragraphs=range(child.paragraph, end)))
             return modes, sections

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from briefing.cleaning import is_han
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Serializable
-from briefing.nlp import en_tokens, glossary, is_term, split_sentences, zh_cut
+from briefing.nlp import en_tokens, glossary, is_term, is_theme_term, rarity, split_sentences, zh_cut
 from briefing.resources import data_lines, data_yaml
 
 
@@ -80,6 +80,10 @@ class DocAnalysis(Serializable):
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     figures: list[FigureCandidate] = field(default_factory=list)
+    theme_terms: dict[str, float] = field(default_factory=dict)
+    """Terms of this document fit to name a theme, with their general-language
+    rarity (log of jieba's total frequency over the word's), so that the
+    aggregate steps never need jieba."""
 
 
 # ------------------------------------------------------------------ discovery
@@ -303,6 +307,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
     garbled = [(g.start, g.end) for g in doc.garbled]
     heading_paras = {h.paragraph for h in doc.headings}
     result = DocAnalysis(path=doc.path, sha256=doc.sha256, language=doc.language)
+    known_orgs = set(gaz.alias_to_name) | set(gaz.orgs)
     offset = 0
     last_org: str | None = None
     for p_index, para in enumerate(text.split("\n\n")):
@@ -329,6 +334,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     known.add(name)
             found.sort()
             for at, name, surface, kind in found:
+                known_orgs.add(name)
                 result.mentions.append(
                     Mention(name=name, surface=surface, sentence=sent_index, start=at, type=kind)
                 )
@@ -403,6 +409,9 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     )
             if orgs_here:
                 last_org = orgs_here[-1][1]
+            for tok in tokens:
+                if tok not in result.theme_terms and tok not in known_orgs and is_theme_term(tok):
+                    result.theme_terms[tok] = rarity(tok)
         offset += len(para) + 2
         if p_index in heading_paras:
             last_org = None
@@ -430,3 +439,21 @@ def is_move(tokens: list[str], text: str) -> bool:
     """A sentence that says what an organisation did."""
     actions = _actions()
     return any(t in actions for t in tokens) or any(a in text for a in actions if not a.isascii())
+
+
+def warm_up() -> None:
+    """Load jieba, the dictionaries and every data file the analysis reads, so
+    that worker processes forked afterwards share them instead of loading their own."""
+    from briefing.nlp import domain_words, generic_words, stopwords, to_simplified, zh_cut
+
+    gazetteer()
+    zh_cut("预热")
+    to_simplified("預熱")
+    stopwords()
+    generic_words()
+    domain_words()
+    en_tokens("warm up")
+    _measures()
+    _actions()
+    _domain()
+    _research_types()

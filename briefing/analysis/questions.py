@@ -8,11 +8,11 @@ import re
 from collections import Counter
 
 from briefing.analysis.companies import BOTH, mode_scores
-from briefing.analysis.document import DocAnalysis, _tokens_from_cut, is_move
+from briefing.analysis.document import DocAnalysis, is_move
 from briefing.gazetteer import gazetteer
 from briefing.memo import split_questions
 from briefing.model import Company, Document, Evidence, Mode, ModeCase, ModeTable, Question
-from briefing.nlp import en_tokens, zh_cut
+from briefing.nlp import en_tokens, to_simplified, vocabulary_terms
 from briefing.resources import data_lines
 
 K1, B = 1.5, 0.75
@@ -55,6 +55,7 @@ class Index:
         self.n = len(self.entries)
         self.avg = sum(sum(t.values()) for *_, t in self.entries) / max(self.n, 1)
         self.idf = {t: math.log(1 + (self.n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.vocabulary = set(df)
 
     def orgs_of(self, d_index: int, s_index: int) -> set[str]:
         """Organisations a sentence names, with their parents."""
@@ -82,16 +83,22 @@ class Index:
         return results
 
 
-def query_tokens(text: str) -> list[str]:
-    """Content tokens of a question, organisation aliases made canonical."""
+def query_tokens(text: str, vocabulary: set[str]) -> list[str]:
+    """Content tokens of a question, organisation aliases made canonical.
+
+    The question is cut by longest match against the corpus' own vocabulary:
+    a word the corpus never uses cannot match a passage anyway, and no jieba
+    is needed once every document's analysis is cached.
+    """
     gaz = gazetteer()
     if sum(1 for c in text if c.isascii() and c.isalpha()) > len(text) * 0.6:
         tokens = en_tokens(text)
     else:
-        tokens = _tokens_from_cut(zh_cut(text))
-    for m in gaz.find(text):
+        simplified = to_simplified(text)
+        tokens = vocabulary_terms(simplified, vocabulary)
+    for m in gaz.find(to_simplified(text)):
         tokens.append(m.name)
-    return [t for t in tokens if t not in _question_words()]
+    return [t for t in dict.fromkeys(tokens) if t not in _question_words()]
 
 
 def find_questions(
@@ -134,7 +141,7 @@ def _evidence(index: Index, subs: list[str], orgs: set[str]) -> list[Evidence]:
     per_sub = []
     for sub in subs:
         results = []
-        for score, d, s in index.search(query_tokens(sub)):
+        for score, d, s in index.search(query_tokens(sub, index.vocabulary)):
             sent = index.analyses[d].sentences[s]
             if sent.heading or len(_text(index, d, s)) < 12:
                 continue

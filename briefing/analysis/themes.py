@@ -11,44 +11,21 @@ sink, and grouped into themes by how often they share sentences.
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from briefing.analysis.document import DocAnalysis, Sentence
 from briefing.cleaning import is_han
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, DocumentMentions, Quote, Theme
-from briefing.nlp import balanced, is_theme_term, zh_cut
+from briefing.nlp import balanced, vocabulary_terms
 
 MAX_THEMES = 14
 log = logging.getLogger(__name__)
-
-
-@functools.cache
-def background_idf() -> dict[str, float]:
-    """jieba's general-language IDF table: common words score low."""
-    import jieba.analyse
-
-    path = Path(jieba.analyse.__file__).parent / "idf.txt"
-    table = {}
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            word, _, value = line.rstrip("\n").partition(" ")
-            if value:
-                table[word] = float(value)
-    return table
-
-
-def _idf(term: str) -> float:
-    table = background_idf()
-    # Unknown words are mostly domain terms and names: treat them as rare.
-    return table.get(term, 11.0)
 
 
 @dataclass
@@ -134,17 +111,9 @@ def _affix_label(items: list[str]) -> tuple[str, str, str, list[str]] | None:
     return label, prefix, suffix, varying
 
 
-def _terms(text: str) -> list[str]:
-    """Theme terms of a short Simplified text (English words through the glossary)."""
-    from briefing.nlp import glossary
-
-    gloss = glossary()
-    out = []
-    for tok in zh_cut(text):
-        tok = gloss.get(tok.lower(), tok) if tok.isascii() else tok
-        if is_theme_term(tok) and tok not in out:
-            out.append(tok)
-    return out
+def _terms(text: str, vocabulary: set[str]) -> list[str]:
+    """Theme terms of a short Simplified text (a heading), from the corpus' own terms."""
+    return [t for t in vocabulary_terms(text, vocabulary) if t in vocabulary]
 
 
 def zh_punctuation(text: str) -> str:
@@ -161,7 +130,7 @@ def _heading_label(text: str) -> str:
     return text.rstrip("？?。.！!：:")
 
 
-def _author_candidates(docs: list[Document], topic: set[str]) -> list[_Candidate]:
+def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[str]) -> list[_Candidate]:
     """Themes from the authors' own lists of points."""
     from briefing.nlp import domain_words
 
@@ -171,18 +140,20 @@ def _author_candidates(docs: list[Document], topic: set[str]) -> list[_Candidate
             found = _affix_label(group)
             if found:
                 label, prefix, suffix, varying = found
-                cores = [t for t in _terms(prefix + " " + suffix.lstrip("的")) if t not in topic]
-                compounds = [v + c for v in varying for c in cores if v + c in domain_words()]
+                cores = [t for t in _terms(prefix + " " + suffix.lstrip("的"), vocabulary) if t not in topic]
+                heads = list(dict.fromkeys([*cores, suffix.lstrip("的")]))
+                known = vocabulary | set(domain_words())
+                compounds = [v + c for v in varying for c in heads if len(c) >= 2 and v + c in known]
                 terms = [
                     *compounds,
                     *cores,
-                    *[v for v in varying if is_theme_term(v) and v not in topic],
+                    *[v for v in varying if v in vocabulary and v not in topic],
                 ]
             elif parent and any(is_han(c) for c in parent):
                 label = _heading_label(parent)
-                terms = _terms(parent)
+                terms = _terms(parent, vocabulary)
                 for item in group:
-                    terms.extend(t for t in _terms(item) if t not in terms)
+                    terms.extend(t for t in _terms(item, vocabulary) if t not in terms)
             else:
                 continue
             terms = [t for t in dict.fromkeys(terms) if t not in topic]
@@ -210,6 +181,10 @@ def _contrast_partner(term: str, others: list[str], linked: Callable[[str, str],
 def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> list[Theme]:
     """Themes across the corpus, strongest first."""
     org_names = _org_names(analyses)
+    rarity: dict[str, float] = {}
+    for a in analyses:
+        rarity.update(a.theme_terms)
+    vocabulary = set(rarity)
     usable: list[list[Sentence]] = [
         [s for s in a.sentences if not s.garbled] or list(a.sentences) for a in analyses
     ]
@@ -220,7 +195,7 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> list[Theme
         counts: Counter[str] = Counter()
         for s in sentences:
             for t in set(s.tokens):
-                if is_theme_term(t) and t not in org_names:
+                if t in vocabulary and t not in org_names:
                     counts[t] += 1
         n = max(len(sentences), 1)
         share.append(Counter({t: c / n for t, c in counts.items()}))
@@ -240,7 +215,7 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> list[Theme
         spread = sum(math.sqrt(c[term]) for c in share if term in c)
         boost = 1.0 + 0.5 * min(heading_terms[term], 2)
         single = 1.0 if d >= 2 or n_docs == 1 else 0.7
-        scores[term] = spread * math.log(1 + _idf(term)) * boost * single
+        scores[term] = spread * math.log(1 + rarity.get(term, 14.0)) * boost * single
 
     # The corpus subject (in every document, densest of all) frames every theme
     # rather than being one: it is kept as a secondary term only.
@@ -263,7 +238,7 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> list[Theme
     candidates: list[_Candidate] = []
 
     # 1. Authors' lists of points.
-    candidates.extend(_author_candidates(docs, topic))
+    candidates.extend(_author_candidates(docs, topic, vocabulary))
 
     # 2. Term clusters by sentence co-occurrence.
     pool = [t for t in ranked if t not in topic][:36]
@@ -336,6 +311,8 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> list[Theme
             1.0 + 0.15 * (len([c for c in mentions_by_doc.values() if c >= 2]) - 1)
         )
         strength *= 1.25 if cand.origin == "author" else 1.0
+        if cand.origin == "keywords" and len([c for c in mentions_by_doc.values() if c >= 2]) < 2:
+            strength *= 0.6  # a theme is argued across sources; one author's vocabulary is weaker evidence
         documents = [
             docs[d].path
             for d, c in sorted(mentions_by_doc.items(), key=lambda kv: (-kv[1], kv[0]))

@@ -82,7 +82,7 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
             borderPadding=(4, 6, 4, 6),
             spaceBefore=3,
             spaceAfter=8,
-        ),  # fmt: skip
+        ),
         "label": ParagraphStyle("label", parent=base, keepWithNext=1, spaceBefore=4, spaceAfter=2),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12, spaceAfter=0),
         "head_cell": ParagraphStyle(
@@ -101,7 +101,7 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
             spaceBefore=14,
             spaceAfter=8,
             keepWithNext=1,
-        ),  # fmt: skip
+        ),
         "h2": ParagraphStyle(
             "h2",
             parent=base,
@@ -112,7 +112,7 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
             spaceBefore=10,
             spaceAfter=4,
             keepWithNext=1,
-        ),  # fmt: skip
+        ),
         "h3": ParagraphStyle(
             "h3",
             parent=base,
@@ -123,7 +123,7 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
             spaceBefore=6,
             spaceAfter=3,
             keepWithNext=1,
-        ),  # fmt: skip
+        ),
         "title": ParagraphStyle(
             "title", parent=base, fontName=bold, fontSize=28, leading=38, textColor=HEAD, spaceAfter=10
         ),
@@ -271,7 +271,7 @@ class _Builder:
                     bulletDedent=14,
                     spaceAfter=4,
                     **kind,
-                )  # fmt: skip
+                )
             ]
         if isinstance(block, doctree.Table):
             return [self.table(block)]
@@ -295,9 +295,12 @@ class _Builder:
         rows = [[Paragraph(_markup(c), self.styles["cell"]) for c in row] for row in table.rows]
         data = ([head] if head else []) + rows
         result = Table(
-            data, colWidths=_col_widths(table, self.width, self.regular), repeatRows=1 if head else 0, splitInRow=1,
+            data,
+            colWidths=_col_widths(table, self.width, self.regular),
+            repeatRows=1 if head else 0,
+            splitInRow=1,
             hAlign="LEFT",
-        )  # fmt: skip
+        )
         style = [
             ("FONTNAME", (0, 0), (-1, -1), self.regular),  # else the table sets Helvetica, unembedded
             ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -1,0 +1,213 @@
+"""The analysis cache and the parallel analyser.
+
+Per-document analysis is a pure function of a document's analysis inputs
+(cleaned text, language, headings, garbled spans) and of the analysis code
+and data files. Its results are stored in the state database keyed by a hash
+of both, so an unchanged document is never segmented again, while any edit
+to the dictionary, gazetteer, glossary, stop words or to the analysis code
+changes every key: jieba's segmentation of any text can depend on any
+dictionary entry, so a dictionary change rightly invalidates every analysis
+and nothing stale can be read back. Entries of other versions are pruned.
+
+Documents that are not cached are analysed in worker processes (default:
+one per core). jieba is loaded once, in the parent, before the workers fork,
+and only when some document needs segmenting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from briefing import __version__, state
+from briefing.analysis.document import DocAnalysis, analyse_document
+from briefing.model import Document
+from briefing.resources import data_fingerprint
+
+log = logging.getLogger(__name__)
+
+# Modules whose code decides what analyse_document returns.
+_CODE = ("analysis/document.py", "nlp.py", "gazetteer.py", "cleaning.py", "model.py", "resources.py")
+PARALLEL_MIN = 24
+"""Fewer uncached documents than this are analysed in-process: starting
+workers costs more than it saves."""
+
+Progress = Callable[[int, int], None]
+
+
+@functools.cache
+def analysis_version() -> str:
+    """Hash of the analysis code, the data files in effect and jieba's version."""
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    digest.update(data_fingerprint().encode())
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(metadata.version("jieba").encode())
+    return digest.hexdigest()[:32]
+
+
+def cache_key(doc: Document, version: str) -> str:
+    """Key of a document's analysis: its analysis inputs and the analysis version."""
+    inputs = {
+        "sha256": doc.sha256,
+        "language": doc.language,
+        "headings": [h.to_dict() for h in doc.headings],
+        "garbled": [[g.start, g.end] for g in doc.garbled],
+        "version": version,
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class AnalysisCache:
+    """Per-document analyses in the state database (``analysis_cache`` table)."""
+
+    def __init__(self, home: Path | None = None) -> None:
+        self.version = analysis_version()
+        self.conn: sqlite3.Connection | None = state.connect(home)
+
+    def get(self, keys: list[str]) -> dict[str, DocAnalysis]:
+        found: dict[str, DocAnalysis] = {}
+        if self.conn is None:
+            return found
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.conn.execute(
+                    f"SELECT key, data FROM analysis_cache WHERE version = ? AND key IN ({marks})",
+                    [self.version, *chunk],
+                )
+                for key, data in rows:
+                    found[key] = DocAnalysis.from_dict(json.loads(zlib.decompress(data)))
+        except (sqlite3.Error, zlib.error, ValueError, KeyError, TypeError) as exc:
+            # A damaged entry is a miss, never a wrong answer.
+            log.warning("analysis cache unreadable, analysing again: %s", exc)
+            return {}
+        return found
+
+    def put(self, items: dict[str, DocAnalysis]) -> None:
+        if self.conn is None or not items:
+            return
+        now = state.iso(state.utc_now())
+        rows = [
+            (
+                key,
+                self.version,
+                a.path,
+                zlib.compress(json.dumps(a.to_dict(), ensure_ascii=False).encode(), 6),
+                now,
+            )
+            for key, a in items.items()
+        ]
+        try:
+            with state.transaction(self.conn):
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO analysis_cache (key, version, path, data, created_at) VALUES (?, ?, ?, ?, ?)",
+                    rows,
+                )
+                self.conn.execute("DELETE FROM analysis_cache WHERE version != ?", (self.version,))
+        except sqlite3.Error as exc:
+            # Another run holding the database too long must not fail this one.
+            log.warning("could not store analyses in the cache: %s", exc)
+
+    def clear(self) -> int:
+        if self.conn is None:
+            return 0
+        with state.transaction(self.conn):
+            return self.conn.execute("DELETE FROM analysis_cache").rowcount
+
+    def stats(self) -> dict[str, int]:
+        if self.conn is None:
+            return {"entries": 0, "current": 0, "bytes": 0}
+        total, current, size = self.conn.execute(
+            "SELECT count(*), sum(version = ?), coalesce(sum(length(data)), 0) FROM analysis_cache",
+            (self.version,),
+        ).fetchone()
+        return {"entries": total or 0, "current": current or 0, "bytes": size or 0}
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def _workers(requested: int | None) -> int:
+    if requested:
+        return max(1, requested)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def analyse_documents(
+    docs: list[Document],
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
+    home: Path | None = None,
+    progress: Progress | None = None,
+) -> list[DocAnalysis]:
+    """Per-document analyses, from the cache where possible, the rest in parallel."""
+    cache = AnalysisCache(home) if use_cache else None
+    try:
+        version = cache.version if cache else analysis_version()
+        keys = [cache_key(d, version) for d in docs]
+        found = cache.get(keys) if cache else {}
+        todo = [i for i, k in enumerate(keys) if k not in found]
+        log.info("%d of %d document(s) analysed from the cache", len(docs) - len(todo), len(docs))
+        results: dict[int, DocAnalysis] = {}
+        for i, k in enumerate(keys):
+            if k in found:
+                analysis = found[k]
+                analysis.path = docs[i].path  # the same text may sit under another name
+                results[i] = analysis
+        done = len(results)
+        if progress:
+            progress(done, len(docs))
+        if todo:
+            for i, analysis in _analyse(docs, todo, _workers(workers)):
+                results[i] = analysis
+                done += 1
+                if progress:
+                    progress(done, len(docs))
+            if cache:
+                cache.put({keys[i]: results[i] for i in todo})
+        return [results[i] for i in range(len(docs))]
+    finally:
+        if cache:
+            cache.close()
+
+
+_SHARED: list[Document] = []
+
+
+def _work(index: int) -> tuple[int, DocAnalysis]:
+    return index, analyse_document(_SHARED[index])
+
+
+def _analyse(docs: list[Document], todo: list[int], workers: int):
+    from briefing.analysis.document import warm_up
+
+    warm_up()  # load jieba once, before forking, so every worker shares it
+    if workers <= 1 or len(todo) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        for i in todo:
+            yield i, analyse_document(docs[i])
+        return
+    _SHARED[:] = docs
+    try:
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, min(32, len(todo) // (workers * 8)))
+        with context.Pool(workers) as pool:
+            yield from pool.imap_unordered(_work, todo, chunksize=chunk)
+    finally:
+        _SHARED.clear()
