@@ -211,3 +211,67 @@ def _analyse(docs: list[Document], todo: list[int], workers: int):
             yield from pool.imap_unordered(_work, todo, chunksize=chunk)
     finally:
         _SHARED.clear()
+
+
+# ------------------------------------------------------------------ outputs
+
+_RENDER_CODE = (
+    "render.py",
+    "doctree.py",
+    "charts.py",
+    "fonts/__init__.py",
+    "writers/pdf.py",
+    "writers/docx.py",
+)
+KEEP_OUTPUTS = 24
+
+
+def output_key(model_json: bytes, template_files: list[Path], fonts: object, formats: tuple[str, ...]) -> str:
+    """Key of rendered files: the model, the template(s), the fonts, the formats and the rendering code."""
+    digest = hashlib.sha256(__version__.encode() + b"\0" + model_json)
+    here = Path(__file__).resolve().parent
+    for name in _RENDER_CODE:
+        path = here / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    for path in sorted(template_files):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    for font in (getattr(fonts, "regular", None), getattr(fonts, "bold", None)):
+        if font is not None:
+            info = Path(font).stat()
+            digest.update(f"{font}:{info.st_size}:{info.st_mtime_ns}".encode())
+    digest.update(",".join(sorted(formats)).encode())
+    return digest.hexdigest()
+
+
+class OutputCache:
+    """Rendered PDF and DOCX bytes under ``<state>/cache/outputs``, keyed by :func:`output_key`.
+
+    A weekly run over an unchanged archive renders nothing: the same model,
+    template and fonts give the same bytes, so they are reused.
+    """
+
+    def __init__(self, home: Path | None = None) -> None:
+        self.folder = state.ensure_home(home) / "cache" / "outputs"
+
+    def load(self, key: str, formats: tuple[str, ...]) -> dict[str, bytes] | None:
+        try:
+            files = {fmt: (self.folder / f"{key}.{fmt}").read_bytes() for fmt in formats}
+        except OSError:
+            return None
+        for fmt in formats:
+            os.utime(self.folder / f"{key}.{fmt}")  # recently used: kept by the pruning below
+        return files
+
+    def store(self, key: str, files: dict[str, bytes]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for fmt, data in files.items():
+                tmp = self.folder / f".{key}.{fmt}.{os.getpid()}.tmp"
+                tmp.write_bytes(data)
+                os.replace(tmp, self.folder / f"{key}.{fmt}")
+            entries = sorted(self.folder.glob("*.*"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in entries[KEEP_OUTPUTS * 2 :]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not keep the rendered files in the cache: %s", exc)

@@ -54,7 +54,7 @@ class Context:
             if tty:
                 bar = "#" * (percent // 4)
                 click.echo(f"\ranalysing [{bar:<25}] {done}/{total}", err=True, nl=done == total)
-            elif percent // 25 != state["shown"] or done == total:
+            elif total >= 50 and (percent // 25 != state["shown"] or done == total):
                 state["shown"] = percent // 25
                 click.echo(f"analysed {done}/{total} documents", err=True)
 

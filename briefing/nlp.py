@@ -221,6 +221,92 @@ def domain_words() -> dict[str, str]:
     return words
 
 
+class _Tags:
+    """jieba's POS tags, one word list per tag, split into sets only when asked.
+
+    Parsing the 5 MB dictionary, or unmarshalling a 350,000-entry dict, costs
+    half a second; a few long strings per tag load in milliseconds.
+    """
+
+    ORDER = (
+        "nt",
+        "n",
+        "nz",
+        "vn",
+        "an",
+        "eng",
+        "v",
+        "a",
+        "d",
+        "p",
+        "c",
+        "u",
+        "r",
+        "m",
+        "q",
+        "f",
+        "t",
+        "nr",
+        "ns",
+        "nrt",
+    )
+
+    def __init__(self, lists: dict[str, str]) -> None:
+        self.lists = lists
+        self.sets: dict[str, frozenset[str]] = {}
+        self.extra: dict[str, str] = {}
+
+    def _set(self, tag: str) -> frozenset[str]:
+        if tag not in self.sets:
+            self.sets[tag] = frozenset(self.lists.get(tag, "").split("\n"))
+        return self.sets[tag]
+
+    def get(self, word: str, default: str = "x") -> str:
+        if word in self.extra:
+            return self.extra[word]
+        for tag in self.ORDER:
+            if word in self._set(tag):
+                return tag
+        return default
+
+    def __setitem__(self, word: str, tag: str) -> None:
+        self.extra[word] = tag
+
+
+def _jieba_tags(dict_path: Path) -> _Tags:
+    """POS tags of jieba's dictionary, cached next to jieba's own cache."""
+    import marshal
+    import os
+    import tempfile
+
+    stat = dict_path.stat()
+    cache = (
+        Path(tempfile.gettempdir()) / f"briefing-jieba-tags-v2-{stat.st_size}-{int(stat.st_mtime)}.marshal"
+    )
+    try:
+        with cache.open("rb") as handle:
+            lists = marshal.load(handle)
+        if isinstance(lists, dict):
+            return _Tags(lists)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    grouped: dict[str, list[str]] = {}
+    with dict_path.open(encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 3:
+                grouped.setdefault(parts[2], []).append(parts[0])
+    lists = {tag: "\n".join(words) for tag, words in grouped.items()}
+    try:
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".briefing-tags-")
+        with os.fdopen(fd, "wb") as handle:
+            marshal.dump(lists, handle)
+        os.replace(tmp, cache)
+    except OSError as exc:
+        log.debug("cannot cache jieba's tags: %s", exc)
+    return _Tags(lists)
+
+
 class _Jieba:
     """One jieba tokenizer with the domain dictionary, built on first use."""
 
@@ -230,13 +316,7 @@ class _Jieba:
         jieba.setLogLevel(logging.WARNING)
         self.tk = jieba.Tokenizer()
         self.tk.initialize()
-        tags: dict[str, str] = {}
-        dict_path = Path(jieba.__file__).parent / "dict.txt"
-        with dict_path.open(encoding="utf-8") as handle:
-            for line in handle:
-                parts = line.split()
-                if len(parts) == 3:
-                    tags[parts[0]] = parts[2]
+        tags = _jieba_tags(Path(jieba.__file__).parent / "dict.txt")
         for word, tag in domain_words().items():
             if " " not in word:
                 self.tk.add_word(word, 30000, tag)

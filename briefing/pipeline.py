@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,10 +88,11 @@ def generate(
     Everything is rendered in memory first and the files are then moved into
     place together, so a run that fails leaves no half-written file.
     """
+    from briefing.cache import OutputCache, output_key
     from briefing.charts import charts_for
     from briefing.doctree import check_links, parse
     from briefing.fonts import default_fonts
-    from briefing.render import render
+    from briefing.render import render, template_files
     from briefing.writers import check_writable, write_files
 
     say = progress or (lambda _message: None)
@@ -114,25 +116,56 @@ def generate(
         counter=counter,
     )
     model.changes = changes
-    charts = charts_for(model)
-    say("rendering the template")
-    document = parse(render(model, charts, template))
-    check_links(document)
+    model_json = (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     stem = stem or output_stem(date)
-    files: dict[str, bytes] = {}
-    if "pdf" in formats:
-        from briefing.writers.pdf import write_pdf
-
-        say("writing PDF")
-        files["pdf"] = write_pdf(document, charts, fonts, date=date)
-    if "docx" in formats:
-        from briefing.writers.docx import write_docx
-
-        say("writing DOCX")
-        files["docx"] = write_docx(document, charts, fonts, date=date)
-    files["json"] = (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    wanted = tuple(f for f in FORMATS if f in formats)
+    outputs = OutputCache() if use_cache else None
+    key = output_key(model_json, template_files(template), fonts, wanted)
+    files = outputs.load(key, wanted) if outputs else None
+    if files is not None:
+        say("nothing changed since the last rendering: reusing its files")
+    else:
+        charts = charts_for(model)
+        say("rendering the template")
+        document = parse(render(model, charts, template))
+        check_links(document)
+        files = _write(document, charts, fonts, date, wanted, say)
+        if outputs:
+            outputs.store(key, files)
+    files = {**files, "json": model_json}
     paths = {kind: out_dir / f"{stem}.{kind}" for kind in files}
     write_files({paths[kind]: data for kind, data in files.items()})
     for path in paths.values():
         say(f"wrote {path}")
     return GenerateResult(model=model, files=paths)
+
+
+def _write(
+    document, charts, fonts, date: dt.date, formats: tuple[str, ...], say: Progress
+) -> dict[str, bytes]:
+    """Both writers, in two processes when both formats are wanted (the machine has the cores)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from briefing.writers.docx import write_docx
+    from briefing.writers.pdf import write_pdf
+
+    files: dict[str, bytes] = {}
+    if (
+        formats == ("pdf", "docx")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+    ):
+        say("writing PDF and DOCX")
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            pdf = pool.submit(write_pdf, document, charts, fonts, date=date)
+            files["docx"] = write_docx(document, charts, fonts, date=date)
+            files["pdf"] = pdf.result()
+        return {f: files[f] for f in formats}
+    if "pdf" in formats:
+        say("writing PDF")
+        files["pdf"] = write_pdf(document, charts, fonts, date=date)
+    if "docx" in formats:
+        say("writing DOCX")
+        files["docx"] = write_docx(document, charts, fonts, date=date)
+    return files

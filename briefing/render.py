@@ -83,6 +83,18 @@ def _resolve(template: str | None) -> tuple[jinja2.BaseLoader, str]:
     )
 
 
+def template_files(template: str | None) -> list[Path]:
+    """The files a template may read: its own folder's templates (for includes)."""
+    loader, name = _resolve(template)
+    files: list[Path] = []
+    for folder in getattr(loader, "searchpath", []):
+        candidate = Path(folder) / name
+        if candidate.is_file():
+            files.extend(sorted(p for p in Path(folder).iterdir() if p.suffix in (".j2", ".jinja", ".md")))
+            break
+    return files
+
+
 def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=loader,
