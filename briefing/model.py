@@ -579,6 +579,8 @@ class Briefing(Serializable):
     """Version of briefing that computed the model."""
     changes: Changes | None = None
     """For a scheduled edition: what changed since the previous one; else null."""
+    subject: str | None = None
+    """The term the whole corpus is about (产业互联网), or null; the default title uses it."""
 
     def source_number(self, path: str) -> int:
         """Citation number of a document path (0 when unknown)."""

@@ -54,7 +54,7 @@ def build_briefing(
         )
     if analyses is None:
         analyses = analyse_all(corpus)
-    themes = find_themes(docs, analyses)
+    themes, subject = find_themes(docs, analyses)
     modes, sections = find_modes(docs, analyses)
     companies = find_companies(docs, analyses, modes, sections)
     questions = find_questions(docs, analyses, companies, modes)
@@ -101,7 +101,8 @@ def build_briefing(
         references=references,
     )
     return Briefing(
-        title=title or DEFAULT_TITLE,
+        title=title or (f"{subject}简报" if subject else DEFAULT_TITLE),
+        subject=subject,
         date=(date or dt.date.today()).isoformat(),
         period_start=dates[0] if dates else None,
         period_end=dates[-1] if dates else None,

@@ -154,9 +154,13 @@ def _clean_candidate(name: str) -> str | None:
             break
     if stem != name and (stem in generic_words() or is_theme_term(stem) or len(stem) < 2):
         return None  # "生物科技公司", "互联网公司", "美国市场": a kind of organisation, not one
-    if name.endswith(("市场", "行业", "领域", "产业", "特区", "开发区", "新区", "自贸区", "省", "市", "县", "镇", "村")):
+    if name.endswith(
+        ("市场", "行业", "领域", "产业", "特区", "开发区", "新区", "自贸区", "省", "市", "县", "镇", "村")
+    ):
         return None  # a market or a place, not an organisation
-    if any(name.endswith(g) for g in generic_words() if len(g) >= 2) or name.endswith(("发展", "进展", "布局")):
+    if any(name.endswith(g) for g in generic_words() if len(g) >= 2) or name.endswith(
+        ("发展", "进展", "布局")
+    ):
         return None  # "长足发展", "新进展": jieba's dictionary tags a few such phrases as organisations
     if not any(is_han(c) for c in name) and not re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,20}", name):
         return None

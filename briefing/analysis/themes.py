@@ -178,8 +178,9 @@ def _contrast_partner(term: str, others: list[str], linked: Callable[[str, str],
     return None
 
 
-def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> list[Theme]:
-    """Themes across the corpus, strongest first."""
+def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list[Theme], str | None]:
+    """Themes across the corpus, strongest first, and the corpus' subject (the
+    term every document is about, which frames the themes rather than being one)."""
     org_names = _org_names(analyses)
     rarity: dict[str, float] = {}
     for a in analyses:
@@ -344,7 +345,8 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> list[Theme
     top = themes[0].strength if themes else 1.0
     for t in themes:
         t.strength = round(t.strength / top, 3)
-    return themes
+    subject = min(topic, key=lambda t: (-scores[t], t)) if topic else None
+    return themes, subject
 
 
 def _quotes(
