@@ -313,7 +313,8 @@ def parse_markdown(text: str) -> Parsed:
         elif tok.type == "tr_close":
             blocks.append(Block("para", " | ".join(c for c in cells if c)))
             raw.append(span)
-    return Parsed("markdown", [b for b in blocks if b.text.strip()], meta, raw)
+    kept = [(b, r) for b, r in zip(blocks, raw, strict=True) if b.text.strip()]
+    return Parsed("markdown", [b for b, _ in kept], meta, [r for _, r in kept])
 
 
 _BLOCK_TAGS = {
