@@ -40,7 +40,9 @@ def briefing(tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("out")
     home = tmp_path_factory.mktemp("home")
     result = CliRunner().invoke(
-        cli, ["-q", "generate", str(SEEDS), "--out", str(out), "--date", "2026-11-23"], env={"BRIEFING_HOME": str(home)}
+        cli,
+        ["-q", "generate", str(SEEDS), "--out", str(out), "--date", "2026-11-23"],
+        env={"BRIEFING_HOME": str(home)},
     )
     assert result.exit_code == 0, result.output
     files = {p.suffix[1:]: p for p in out.iterdir()}
@@ -147,7 +149,12 @@ def test_pdf_is_byte_identical_for_the_same_date(tmp_path):
 def test_docx_structure(briefing):
     doc = briefing["docx"]
     headings = [p for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert {p.text for p in headings if p.style.name == "Heading 1"} >= {"关键结论", "主题", "企业案例", "研究议程"}
+    assert {p.text for p in headings if p.style.name == "Heading 1"} >= {
+        "关键结论",
+        "主题",
+        "企业案例",
+        "研究议程",
+    }
     # every style in use names the Chinese font in the East Asian slot
     for style in {p.style.name: p.style for p in doc.paragraphs}.values():
         fonts = style.element.find(f"{W}rPr/{W}rFonts")
@@ -168,7 +175,9 @@ def test_docx_structure(briefing):
     assert any(link.startswith("http") for link in links)
     props = doc.core_properties
     assert props.title == briefing["model"].title
-    assert props.created == dt.datetime(2026, 11, 23, tzinfo=dt.UTC) or props.created.date() == dt.date(2026, 11, 23)
+    assert props.created == dt.datetime(2026, 11, 23, tzinfo=dt.UTC) or props.created.date() == dt.date(
+        2026, 11, 23
+    )
     assert props.author != "python-docx"
 
 
@@ -214,10 +223,13 @@ def test_a_copied_template_with_an_added_line_renders_it(tmp_path):
     custom.write_text(text, "utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        cli, ["-q", "generate", str(SEEDS), "--out", str(out), "--date", "2026-11-23", "--template", str(custom)]
+        cli,
+        ["-q", "generate", str(SEEDS), "--out", str(out), "--date", "2026-11-23", "--template", str(custom)],
     )
     assert result.exit_code == 0, result.output
-    pdf_text = _squash("".join(p.extract_text() or "" for p in PdfReader(str(out / "briefing-2026-11-23.pdf")).pages))
+    pdf_text = _squash(
+        "".join(p.extract_text() or "" for p in PdfReader(str(out / "briefing-2026-11-23.pdf")).pages)
+    )
     docx_text = "".join(p.text for p in DocxDocument(str(out / "briefing-2026-11-23.docx")).paragraphs)
     assert "本简报由分析团队定制模板生成。" in pdf_text
     assert "本简报由分析团队定制模板生成。" in docx_text
@@ -234,7 +246,9 @@ def test_a_template_syntax_error_names_file_and_line_and_writes_nothing(tmp_path
     broken.write_text("\n".join(lines), "utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        cli, ["-q", "generate", str(SEEDS), "--out", str(out), "--template", str(broken)], catch_exceptions=False
+        cli,
+        ["-q", "generate", str(SEEDS), "--out", str(out), "--template", str(broken)],
+        catch_exceptions=False,
     )
     assert result.exit_code == 4
     message = result.output.strip().splitlines()
@@ -256,7 +270,9 @@ def test_clear_errors(tmp_path, args, code, words):
     from briefing.cli import cli
 
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["-q", "generate", str(SEEDS), "--out", str(out), *args], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["-q", "generate", str(SEEDS), "--out", str(out), *args], catch_exceptions=False
+    )
     assert result.exit_code == code, result.output
     assert words in result.output.lower()
     assert "Traceback" not in result.output

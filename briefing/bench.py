@@ -1,0 +1,735 @@
+"""The benchmark: ``python -m briefing.bench``, kept outside the test suite.
+
+Every figure is measured here, in one run, on this machine, by running the
+real command line (``python -m briefing``) in a subprocess with a fresh state
+folder (``BRIEFING_HOME``) under a temporary work folder, timed with
+``time.perf_counter`` around the subprocess. Each figure is printed as a
+ratio to its baseline, beside its target:
+
+* bare jieba (``python -c``: import, ``Tokenizer().initialize()``, ``lcut``
+  of every document) on exactly the text briefing analyses (each document's
+  ``text_simplified``, else ``text``, from ``briefing corpus --json``), so
+  both sides include the dictionary load;
+* cold and warm ``briefing generate`` on the seeds against bare jieba on the
+  seeds' text;
+* ``briefing analyze`` on a generated corpus of N documents (default 2,000,
+  recombined deterministically from the seeds' cleaned paragraphs) against
+  single-process bare jieba on its text, with the peak memory of the process
+  tree (parent and forked workers, sampled every 50 ms from ``/proc``), and
+  a re-run after adding 50 documents against the cold run;
+* ``generate --format pdf`` (the PDF written directly: analyses cached, no
+  rendered files cached) against converting the generated DOCX with
+  LibreOffice headless, when ``soffice`` is installed.
+
+``--repeat K`` repeats the seed-sized measurements and reports the median;
+the corpus-sized ones run once. A command past ``--timeout`` is killed with
+its workers and reported as a miss. ``--docs 200`` makes a quick run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATE = "2026-11-23"
+SEED = 20261123
+MEMORY_LIMIT = 1.5e9
+"""Bytes: the peak-memory target (1.5 GB)."""
+SAMPLE_EVERY = 0.05
+"""Seconds between two memory samples (RSS) of the process tree."""
+PSS_EVERY = 20
+"""Samples between two PSS samples (about one a second)."""
+
+# Bare jieba: what segmenting the same text costs with nothing else, dictionary load included.
+JIEBA_PROGRAM = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import jieba
+jieba.setLogLevel(60)
+t = jieba.Tokenizer()
+t.initialize()
+t1 = time.perf_counter()
+with open(sys.argv[1], encoding="utf-8") as handle:
+    texts = json.load(handle)
+t2 = time.perf_counter()
+tokens = 0
+for text in texts:
+    tokens += len(t.lcut(text))
+t3 = time.perf_counter()
+print(json.dumps({"init": t1 - t0, "load": t2 - t1, "cut": t3 - t2, "tokens": tokens,
+                  "chars": sum(len(x) for x in texts), "bytes": sum(len(x.encode()) for x in texts)}))
+"""
+
+TITLES = {
+    "zh-Hans": ("产业互联网观察 第{n}期", "发布时间：{date}"),
+    "zh-Hant": ("產業互聯網觀察 第{n}期", "發布時間：{date}"),
+    "en": ("Industrial Internet Review No. {n}", "Published: {date}"),
+}
+
+
+class BenchError(Exception):
+    """A measured command failed: the benchmark cannot go on."""
+
+
+class CommandTimeout(BenchError):
+    """A measured command ran past its time limit and was killed."""
+
+    def __init__(self, message: str, run: Run) -> None:
+        super().__init__(message)
+        self.run = run
+
+
+@dataclass
+class Measure:
+    """One line of the table."""
+
+    name: str
+    value: float | None
+    unit: str = "s"
+    baseline: float | None = None
+    target: float | None = None
+    """Largest ratio (value / baseline) that meets the target."""
+    note: str = ""
+    runs: list[float] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.baseline:
+            return None
+        return self.value / self.baseline
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None:
+            return ""
+        if self.ratio is None:
+            return "SKIP"
+        return "PASS" if self.ratio <= self.target else "MISS"
+
+
+@dataclass
+class Run:
+    seconds: float
+    stdout: str
+    stderr: str
+    returncode: int
+    peak_rss: int = 0
+    """Bytes: the largest sum of VmRSS over the process and its descendants seen."""
+    peak_pss: int = 0
+    """Bytes: the same with proportional set sizes (shared pages counted once)."""
+    max_rss: int = 0
+    """Bytes: the largest single process seen."""
+
+
+class Bench:
+    def __init__(self, workdir: Path, *, verbose: bool = True, timeout: float = 300) -> None:
+        self.workdir = workdir
+        self.verbose = verbose
+        self.timeout = timeout
+        self.homes = 0
+        self.commands = 0
+
+    # ---------------------------------------------------------------- plumbing
+
+    def say(self, message: str) -> None:
+        if self.verbose:
+            print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    def new_home(self) -> Path:
+        """A fresh, empty state folder."""
+        self.homes += 1
+        home = self.workdir / "state" / f"home{self.homes:02d}"
+        home.mkdir(parents=True)
+        return home
+
+    def env(self, home: Path | None) -> dict[str, str]:
+        env = dict(os.environ)
+        for name in ("BRIEFING_DATA", "BRIEFING_FONT", "BRIEFING_FONT_BOLD", "PYTHONPROFILEIMPORTTIME"):
+            env.pop(name, None)
+        if home is not None:
+            env["BRIEFING_HOME"] = str(home)
+        return env
+
+    def run(
+        self,
+        cmd: list[str],
+        *,
+        home: Path | None = None,
+        env: dict[str, str] | None = None,
+        memory: bool = False,
+        timeout: float | None = None,
+    ) -> Run:
+        """Run ``cmd`` and time it; with ``memory`` also sample the process tree's memory.
+
+        The command runs in its own process group; past ``timeout`` the whole
+        group (the command and any workers it forked) is killed and
+        :class:`CommandTimeout` raised with what was measured up to then.
+        """
+        env = env if env is not None else self.env(home)
+        timeout = timeout or self.timeout
+        logs = self.workdir / "logs"
+        logs.mkdir(exist_ok=True)
+        self.commands += 1
+        out_path, err_path = logs / f"{self.commands:03d}.out", logs / f"{self.commands:03d}.err"
+        peaks = {"rss": 0, "pss": 0, "one": 0}
+        stop = threading.Event()
+        with out_path.open("w") as out, err_path.open("w") as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                cmd, env=env, cwd=self.workdir, stdout=out, stderr=err, start_new_session=True
+            )
+
+            def sample() -> None:
+                tick = 0
+                while not stop.is_set():
+                    # PSS walks the page tables (tens of ms for a large process): not every tick.
+                    rss, pss, one = tree_memory(proc.pid, pss=tick % PSS_EVERY == 0)
+                    peaks["rss"] = max(peaks["rss"], rss)
+                    peaks["pss"] = max(peaks["pss"], pss)
+                    peaks["one"] = max(peaks["one"], one)
+                    tick += 1
+                    stop.wait(SAMPLE_EVERY)
+
+            sampler = threading.Thread(target=sample, daemon=True) if memory else None
+            if sampler:
+                sampler.start()
+            timed_out = False
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _kill_group(proc)
+            except BaseException:  # Ctrl-C: the command's own session would not get it
+                _kill_group(proc)
+                raise
+            finally:
+                seconds = time.perf_counter() - start
+                stop.set()
+                if sampler:
+                    sampler.join()
+        result = Run(
+            seconds,
+            out_path.read_text("utf-8", "replace"),
+            err_path.read_text("utf-8", "replace"),
+            proc.returncode,
+            peak_rss=peaks["rss"],
+            peak_pss=peaks["pss"],
+            max_rss=peaks["one"],
+        )
+        if timed_out:
+            raise CommandTimeout(f"{' '.join(cmd[:6])} … killed after {timeout:.0f} s", result)
+        if result.returncode != 0:
+            raise BenchError(f"{' '.join(cmd)} exited {result.returncode}:\n{result.stderr.strip()[-2000:]}")
+        return result
+
+    def copy_home(self, source: Path) -> Path:
+        """A new state folder holding ``source``'s database (its analysis cache) but
+        no rendered files, so that ``generate`` renders again."""
+        self.homes += 1
+        home = self.workdir / "state" / f"home{self.homes:02d}"
+        shutil.copytree(source, home, ignore=shutil.ignore_patterns("outputs", "*.lock"))
+        return home
+
+    def briefing(self, *args: str | Path, home: Path, memory: bool = False) -> Run:
+        return self.run([sys.executable, "-m", "briefing", "-q", *map(str, args)], home=home, memory=memory)
+
+    def repeat(self, times: int, label: str, step: Callable[[int], float]) -> list[float]:
+        runs = []
+        for i in range(times):
+            self.say(f"{label} ({i + 1}/{times})")
+            runs.append(step(i))
+        return runs
+
+    # ------------------------------------------------------------------ pieces
+
+    def analysed_texts(self, source: Path, name: str) -> tuple[Path, list[dict], float]:
+        """The text briefing analyses, per document, written as a JSON list for bare jieba.
+
+        Returns the file, the corpus's documents and the time ``briefing corpus`` took.
+        """
+        home = self.new_home()
+        run = self.briefing("corpus", source, "--json", home=home)
+        documents = json.loads(run.stdout)["documents"]
+        texts = [d.get("text_simplified") or d["text"] for d in documents]
+        path = self.workdir / f"{name}.texts.json"
+        path.write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
+        return path, documents, run.seconds
+
+    def bare_jieba(self, texts: Path) -> tuple[float, dict]:
+        run = self.run([sys.executable, "-c", JIEBA_PROGRAM, str(texts)], home=None)
+        return run.seconds, json.loads(run.stdout)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """Kill the process group this benchmark started for ``proc`` (the command and its workers)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+# ------------------------------------------------------------------- memory
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as handle:
+                found.extend(int(p) for p in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _kib(path: str, field_name: str) -> int:
+    try:
+        with open(path) as handle:
+            for line in handle:
+                if line.startswith(field_name):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_memory(pid: int, pss: bool = True) -> tuple[int, int, int]:
+    """Bytes of resident memory of ``pid`` and all its descendants: the RSS sum,
+    the PSS sum (shared pages counted once; 0 unless ``pss``) and the largest single RSS."""
+    pids, i = [pid], 0
+    while i < len(pids):
+        pids.extend(_children(pids[i]))
+        i += 1
+    rss = [_kib(f"/proc/{p}/status", "VmRSS:") for p in pids]
+    shared = sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids) if pss else 0
+    return sum(rss), shared, max(rss)
+
+
+# ---------------------------------------------------------- generated corpus
+
+
+def seed_paragraphs(documents: list[dict]) -> dict[str, tuple[int, list[str]]]:
+    """The seeds' cleaned paragraphs by language: ``{language: (documents, paragraphs)}``."""
+    groups: dict[str, tuple[int, list[str]]] = {}
+    for doc in documents:
+        count, paragraphs = groups.get(doc["language"], (0, []))
+        paragraphs = paragraphs + [p.strip() for p in doc["text"].split("\n\n") if p.strip()]
+        groups[doc["language"]] = (count + 1, paragraphs)
+    return groups
+
+
+def generate_corpus(groups: dict[str, tuple[int, list[str]]], count: int, seed: int = SEED) -> list[str]:
+    """``count`` documents, each 8-25 paragraphs of one language group's seeds.
+
+    Deterministic: the same seed gives the same documents, and the first n
+    documents do not depend on ``count``. A group is picked in proportion to
+    the seed documents in it; Traditional paragraphs stay Traditional.
+    """
+    rng = random.Random(seed)
+    languages = sorted(groups)
+    weights = [groups[lang][0] for lang in languages]
+    first_day = dt.date(2025, 1, 6)
+    texts = []
+    for n in range(1, count + 1):
+        language = rng.choices(languages, weights)[0]
+        pool = groups[language][1]
+        picked = rng.sample(pool, min(rng.randint(8, 25), len(pool)))
+        title, dateline = TITLES.get(language, TITLES["en"])
+        day = (first_day + dt.timedelta(days=rng.randrange(700))).isoformat()
+        head = [title.format(n=n), dateline.format(date=day)]
+        texts.append("\n\n".join(head + picked) + "\n")
+    return texts
+
+
+def write_corpus(folder: Path, texts: list[str], first: int = 0) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, text in enumerate(texts, start=first):
+        (folder / f"doc{i:05d}.txt").write_text(text, "utf-8")
+
+
+# ------------------------------------------------------------------ the run
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def measure(args: argparse.Namespace, workdir: Path) -> tuple[list[Measure], list[str]]:
+    """Run every measurement; return the table's lines and notes."""
+    from briefing.resources import bundled_folder
+
+    bench = Bench(workdir, verbose=not args.quiet, timeout=args.timeout)
+    seeds = Path(args.seeds).resolve() if args.seeds else bundled_folder("seeds")
+    rows: list[Measure] = []
+    notes: list[str] = []
+    k = args.repeat
+    stem = f"briefing-{DATE}"
+    out = workdir / "out"
+
+    # ---- seeds: bare jieba, cold and warm generate
+    bench.say(f"reading the seeds ({seeds})")
+    seed_texts, seed_docs, _ = bench.analysed_texts(seeds, "seeds")
+    info: dict = {}
+
+    def jieba_seeds(_: int) -> float:
+        seconds, found = bench.bare_jieba(seed_texts)
+        info.update(found)
+        return seconds
+
+    runs = bench.repeat(k, "bare jieba on the seeds' text", jieba_seeds)
+    base_seeds = _median(runs)
+    rows.append(
+        Measure(
+            f"bare jieba, seeds ({len(seed_docs)} docs, {info['bytes'] / 1e3:.0f} kB)",
+            base_seeds,
+            note=f"import+init {info['init']:.2f}s, cut {info['cut']:.2f}s",
+            runs=runs,
+        )
+    )
+    homes: list[Path] = []
+
+    def cold(i: int) -> float:
+        homes.append(bench.new_home())
+        return bench.briefing(
+            "generate", seeds, "--out", out / f"cold{i}", "--date", DATE, home=homes[-1]
+        ).seconds
+
+    runs = bench.repeat(k, "cold generate on the seeds (new state folder)", cold)
+    rows.append(Measure("generate seeds, cold", _median(runs), baseline=base_seeds, target=2.0, runs=runs,
+                        note="new state folder; PDF+DOCX"))  # fmt: skip
+    warm_home = homes[-1]
+
+    def warm(i: int) -> float:
+        return bench.briefing(
+            "generate", seeds, "--out", out / f"warm{i}", "--date", DATE, home=warm_home
+        ).seconds
+
+    runs = bench.repeat(k, "warm generate on the seeds (same state folder)", warm)
+    rows.append(Measure("generate seeds, warm", _median(runs), baseline=base_seeds, target=1.0, runs=runs,
+                        note="same command again: analyses and rendered files reused"))  # fmt: skip
+    if (out / "cold0" / f"{stem}.json").read_bytes() != (out / f"warm{k - 1}" / f"{stem}.json").read_bytes():
+        notes.append("WARNING: the warm model JSON differs from the cold one")
+
+    def rendered(i: int) -> float:
+        home = bench.copy_home(warm_home)
+        return bench.briefing(
+            "generate", seeds, "--out", out / f"render{i}", "--date", DATE, home=home
+        ).seconds
+
+    runs = bench.repeat(k, "generate on the seeds, analyses cached, files rendered again", rendered)
+    rows.append(Measure("generate seeds, analyses cached, rendering", _median(runs), baseline=base_seeds,
+                        runs=runs, note="no target: a week whose model changed"))  # fmt: skip
+
+    # ---- the direct PDF against LibreOffice converting the DOCX
+    def pdf_only(i: int) -> float:
+        home = bench.copy_home(warm_home)
+        return bench.briefing(
+            "generate", seeds, "--out", out / f"pdf{i}", "--date", DATE, "--format", "pdf", home=home
+        ).seconds
+
+    pdf_runs = bench.repeat(k, "generate --format pdf (analyses cached, PDF written)", pdf_only)
+    pdf_seconds = _median(pdf_runs)
+    soffice = None if args.no_soffice else shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        docx = out / "cold0" / f"{stem}.docx"
+        office_home = workdir / "office-home"
+        office_home.mkdir(exist_ok=True)
+        env = bench.env(None)
+        env["HOME"] = str(office_home)
+        profile = (office_home / "profile").as_uri()
+        convert = [
+            soffice, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={profile}",
+            "--convert-to", "pdf", "--outdir", str(out / "office"), str(docx),
+        ]  # fmt: skip
+        bench.say("LibreOffice: a first conversion creates its profile (not counted)")
+        first = bench.run(convert, env=env).seconds
+        runs = bench.repeat(
+            k, "LibreOffice headless DOCX -> PDF", lambda _: bench.run(convert, env=env).seconds
+        )
+        office_seconds = _median(runs)
+        if not (out / "office" / f"{stem}.pdf").is_file():
+            notes.append("WARNING: LibreOffice wrote no PDF")
+        rows.append(Measure("soffice --convert-to pdf of the DOCX", office_seconds, runs=runs,
+                            note=f"warm profile; with a new profile {first:.1f}s"))  # fmt: skip
+        rows.append(Measure("generate seeds --format pdf", pdf_seconds, baseline=office_seconds, target=0.1,
+                            runs=pdf_runs, note="analyses cached, PDF written; target >= 10x faster"))  # fmt: skip
+    else:
+        rows.append(Measure("generate seeds --format pdf", pdf_seconds, target=0.1, runs=pdf_runs,
+                            note="no LibreOffice comparison"))  # fmt: skip
+        notes.append("the PDF-vs-LibreOffice comparison was skipped (--no-soffice, or soffice not found)")
+
+    # ---- a generated corpus of N documents
+    groups = seed_paragraphs(seed_docs)
+    bench.say(f"generating {args.docs} + {args.extra} documents")
+    texts = generate_corpus(groups, args.docs + args.extra, seed=args.seed)
+    corpus = workdir / "corpus"
+    write_corpus(corpus, texts[: args.docs])
+    bench.say(
+        f"reading the generated corpus ({sum(len(t.encode()) for t in texts[: args.docs]) / 1e6:.1f} MB)"
+    )
+    corpus_texts, corpus_docs, read_seconds = bench.analysed_texts(corpus, "corpus")
+    if len(corpus_docs) != args.docs:
+        notes.append(f"WARNING: briefing read {len(corpus_docs)} of {args.docs} generated documents")
+    bench.say("bare jieba on the generated corpus (one process)")
+    base_corpus, info = bench.bare_jieba(corpus_texts)
+    rate = info["bytes"] / 1e6 / info["cut"] if info["cut"] else 0.0
+    rows.append(
+        Measure(
+            f"bare jieba, {args.docs:,} docs ({info['bytes'] / 1e6:.1f} MB), 1 process",
+            base_corpus,
+            note=f"import+init {info['init']:.2f}s, cut {info['cut']:.1f}s ({rate:.2f} MB/s)",
+        )
+    )
+    rows.append(Measure(f"corpus {args.docs:,} docs --json", read_seconds, baseline=base_corpus,
+                        note="no target: reading and cleaning alone"))  # fmt: skip
+
+    home = bench.new_home()
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    bench.say(f"cold analyze of {args.docs} documents, {workers} workers (memory sampled)")
+    cold_name = f"analyze {args.docs:,} docs, cold"
+    try:
+        cold_run = bench.briefing("analyze", corpus, "--json", "-o", workdir / "model-cold.json", home=home,
+                                  memory=True)  # fmt: skip
+    except CommandTimeout as exc:
+        run = exc.run
+        rows.append(Measure(cold_name, run.seconds, baseline=base_corpus, target=0.75,
+                            note=f"KILLED after {run.seconds:.0f} s: did not finish"))  # fmt: skip
+        rows.append(_memory_row(run, "up to the kill"))
+        rows.append(Measure(f"analyze after adding {args.extra} docs", None, baseline=None, target=0.25,
+                            note="not measured: the cold run did not finish"))  # fmt: skip
+        notes.append(
+            f"the cold analyze of {args.docs} documents was killed after {run.seconds:.0f} s (--timeout)"
+        )
+        return rows, notes
+    rows.append(Measure(cold_name, cold_run.seconds, baseline=base_corpus, target=0.75,
+                        note=f"{workers} workers (one per core)"))  # fmt: skip
+    rows.append(_memory_row(cold_run, ""))
+    bench.say("warm analyze, nothing changed")
+    same = bench.briefing("analyze", corpus, "--json", "-o", workdir / "model-warm.json", home=home)
+    rows.append(Measure(f"analyze {args.docs:,} docs, warm, nothing new", same.seconds, baseline=cold_run.seconds,
+                        note="no target"))  # fmt: skip
+    if (workdir / "model-cold.json").read_bytes() != (workdir / "model-warm.json").read_bytes():
+        notes.append("WARNING: the warm model of the corpus differs from the cold one")
+    if args.extra:
+        write_corpus(corpus, texts[args.docs :], first=args.docs)
+        bench.say(f"analyze after adding {args.extra} documents")
+        more = bench.briefing("analyze", corpus, "--json", "-o", workdir / "model-more.json", home=home)
+        rows.append(Measure(f"analyze after adding {args.extra} docs", more.seconds, baseline=cold_run.seconds,
+                            target=0.25, note="baseline: the cold run"))  # fmt: skip
+        sources = len(json.loads((workdir / "model-more.json").read_text("utf-8")).get("sources", []))
+        if sources != args.docs + args.extra:
+            notes.append(f"WARNING: the re-run's model lists {sources} sources, not {args.docs + args.extra}")
+    return rows, notes
+
+
+def _memory_row(run: Run, when: str) -> Measure:
+    note = f"PSS {run.peak_pss / 1e6:,.0f} MB, largest process {run.max_rss / 1e6:,.0f} MB"
+    return Measure(
+        "peak memory of that analyze (RSS sum)",
+        run.peak_rss / 1e6,
+        unit="MB",
+        baseline=MEMORY_LIMIT / 1e6,
+        target=1.0,
+        note=f"{note}; {when}" if when else note,
+    )
+
+
+def _value(m: Measure) -> str:
+    if m.value is None:
+        return "-"
+    return f"{m.value:.2f} s" if m.unit == "s" else f"{m.value:,.0f} {m.unit}"
+
+
+def _baseline(m: Measure) -> str:
+    if m.baseline is None:
+        return "-"
+    return f"{m.baseline:.2f} s" if m.unit == "s" else f"{m.baseline:,.0f} {m.unit}"
+
+
+def table(rows: list[Measure]) -> str:
+    headers = ["measurement", "value", "baseline", "ratio", "target", "result", "note"]
+    lines = [
+        [
+            m.name,
+            _value(m),
+            _baseline(m),
+            f"{m.ratio:.2f}x" if m.ratio is not None else "-",
+            f"<= {m.target:.2f}x" if m.target is not None else "-",
+            m.verdict or "-",
+            m.note,
+        ]
+        for m in rows
+    ]
+    widths = [max(len(r[i]) for r in [headers, *lines]) for i in range(len(headers))]
+
+    def fmt(cells: list[str]) -> str:
+        left = cells[0].ljust(widths[0])
+        rest = [c.rjust(w) for c, w in zip(cells[1:-1], widths[1:-1], strict=True)]
+        return "  ".join([left, *rest, cells[-1]]).rstrip()
+
+    out = [fmt(headers), "  ".join("-" * w for w in widths)]
+    out.extend(fmt(line) for line in lines)
+    return "\n".join(out)
+
+
+def revision() -> str:
+    """The checkout's commit, when run from a git checkout (``+`` when files differ from it)."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / ".git").exists() or not shutil.which("git"):
+        return "unknown"
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        # Read-only: compares tracked files with HEAD without refreshing the index.
+        dirty = subprocess.run(["git", "-C", str(root), "diff-index", "--quiet", "HEAD", "--"], check=False)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+" if dirty.returncode else "")
+
+
+def machine() -> str:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = ""
+    with contextlib.suppress(ValueError, OSError):
+        memory = f", {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB"
+    return f"{cores} cores ({cpu}){memory}, Python {platform.python_version()}, {platform.system()}"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m briefing.bench",
+        description="Measure briefing against bare jieba and LibreOffice; print each figure beside its target.",
+    )
+    p.add_argument("--docs", type=int, default=2000, help="documents in the generated corpus (default 2000)")
+    p.add_argument("--extra", type=int, default=50, help="documents added before the re-run (default 50)")
+    p.add_argument(
+        "--repeat", type=int, default=3, help="runs of each seed-sized measurement, median (default 3)"
+    )
+    p.add_argument("--seed", type=int, default=SEED, help="random seed of the generated corpus")
+    p.add_argument("--seeds", metavar="DIR", help="source of the seed documents (default: the bundled seeds)")
+    p.add_argument("--workdir", metavar="DIR", help="work folder (default: a new temporary folder)")
+    p.add_argument("--keep", action="store_true", help="keep the work folder (corpus, outputs, state)")
+    p.add_argument("--no-soffice", action="store_true", help="skip the LibreOffice comparison")
+    p.add_argument(
+        "--timeout", type=float, default=300, help="seconds before a command is killed (default 300)"
+    )
+    p.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.docs < 1 or args.extra < 0 or args.repeat < 1:
+        parser().error("--docs and --repeat must be at least 1, --extra at least 0")
+    if args.workdir:
+        workdir = Path(args.workdir).resolve()
+        if workdir.exists() and any(workdir.iterdir()):
+            parser().error(f"--workdir {workdir} is not empty")
+        workdir.mkdir(parents=True, exist_ok=True)
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+    started = dt.datetime.now().astimezone()
+    begin = time.perf_counter()
+
+    def stop(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)  # so that `kill` also ends the commands under way
+    try:
+        rows, notes = measure(args, workdir)
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("benchmark interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if args.keep:
+            print(f"work folder kept: {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    from briefing import __version__
+
+    print(f"briefing {__version__} benchmark, {started:%Y-%m-%d %H:%M %Z}")
+    print(f"machine: {machine()}; commit {revision()}")
+    print(
+        f"command: python -m briefing.bench {' '.join(argv if argv is not None else sys.argv[1:])}".rstrip()
+    )
+    print(f"seed-sized figures: median of {args.repeat} run(s); corpus-sized figures: one run")
+    print()
+    print(table(rows))
+    for note in notes:
+        print(f"\n{note}")
+    missed = [m for m in rows if m.verdict == "MISS"]
+    print(
+        f"\n{sum(m.verdict == 'PASS' for m in rows)} target(s) met, {len(missed)} missed; "
+        f"benchmark took {time.perf_counter() - begin:.0f} s"
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "started": started.isoformat(),
+                    "machine": machine(),
+                    "args": vars(args),
+                    "rows": [
+                        {
+                            "name": m.name,
+                            "value": m.value,
+                            "unit": m.unit,
+                            "baseline": m.baseline,
+                            "ratio": m.ratio,
+                            "target": m.target,
+                            "result": m.verdict or None,
+                            "runs": m.runs,
+                            "note": m.note,
+                        }
+                        for m in rows
+                    ],
+                    "notes": notes,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n",
+            "utf-8",
+        )
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
