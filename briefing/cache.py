@@ -31,6 +31,7 @@ from pathlib import Path
 
 from briefing import __version__, state
 from briefing.analysis.document import DocAnalysis, analyse_document
+from briefing.errors import ConfigError, OutputError
 from briefing.model import Document
 from briefing.resources import data_fingerprint
 
@@ -47,14 +48,16 @@ Progress = Callable[[int, int], None]
 
 @functools.cache
 def analysis_version() -> str:
-    """Hash of the analysis code, the data files in effect and jieba's version."""
+    """Hash of the analysis code, the data files in effect and the jieba and OpenCC versions."""
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).resolve().parent
     for name in _CODE:
         digest.update((here / name).read_bytes())
     digest.update(data_fingerprint().encode())
-    with contextlib.suppress(metadata.PackageNotFoundError):
-        digest.update(metadata.version("jieba").encode())
+    # jieba segments; OpenCC makes the Simplified text that jieba reads.
+    for package in ("jieba", "opencc"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}=={metadata.version(package)}".encode())
     return digest.hexdigest()[:32]
 
 
@@ -75,7 +78,13 @@ class AnalysisCache:
 
     def __init__(self, home: Path | None = None) -> None:
         self.version = analysis_version()
-        self.conn: sqlite3.Connection | None = state.connect(home)
+        self.conn: sqlite3.Connection | None
+        try:
+            self.conn = state.connect(home)
+        except (OutputError, ConfigError) as exc:
+            # The cache only saves time: a damaged or unwritable state folder must not stop a briefing.
+            log.warning("%s; analysing without the cache", exc)
+            self.conn = None
 
     def get(self, keys: list[str]) -> dict[str, DocAnalysis]:
         found: dict[str, DocAnalysis] = {}
@@ -163,14 +172,16 @@ def analyse_documents(
         version = cache.version if cache else analysis_version()
         keys = [cache_key(d, version) for d in docs]
         found = cache.get(keys) if cache else {}
-        todo = [i for i, k in enumerate(keys) if k not in found]
-        log.info("%d of %d document(s) analysed from the cache", len(docs) - len(todo), len(docs))
         results: dict[int, DocAnalysis] = {}
         for i, k in enumerate(keys):
-            if k in found:
-                analysis = found[k]
+            analysis = found.get(k)
+            # A row holding another document's analysis is a miss, never a wrong answer.
+            mine = (docs[i].sha256, docs[i].language)
+            if analysis is not None and (analysis.sha256, analysis.language) == mine:
                 analysis.path = docs[i].path  # the same text may sit under another name
                 results[i] = analysis
+        todo = [i for i in range(len(docs)) if i not in results]
+        log.info("%d of %d document(s) analysed from the cache", len(docs) - len(todo), len(docs))
         done = len(results)
         if progress:
             progress(done, len(docs))

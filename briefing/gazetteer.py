@@ -70,6 +70,7 @@ class Gazetteer:
                 self.alias_to_name.setdefault(alias.replace(" ", ""), org.name)
         self.generic = frozenset(generic)
         self._pattern = self._compile()
+        self._lowered = {k.lower(): v for k, v in self.alias_to_name.items() if k.isascii() and len(k) > 4}
 
     def _compile(self) -> re.Pattern[str]:
         parts = []
@@ -81,7 +82,18 @@ class Gazetteer:
                 parts.append(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])")
             else:
                 parts.append(escaped)
-        return re.compile("|".join(parts) or r"(?!x)x")
+        if not parts:
+            return re.compile(r"(?!x)x")
+        # Every alternative first matches its alias' first character: a lookahead on
+        # those characters skips all other positions at once (the same matches).
+        plain = {a[0] for a in self.alias_to_name if not a.isascii()}
+        folded = {a[0] for a in self.alias_to_name if a.isascii()}
+        first = "|".join(
+            f"{flags}[{''.join(re.escape(c) for c in sorted(chars))}]{')' if flags else ''}"
+            for flags, chars in (("", plain), ("(?i:", folded))
+            if chars
+        )
+        return re.compile(f"(?=(?:{first}))(?:{'|'.join(parts)})")
 
     def zh_aliases(self) -> list[str]:
         """Every name or alias that holds a Chinese character (added to jieba)."""
@@ -93,7 +105,7 @@ class Gazetteer:
     def find(self, text: str) -> list[Match]:
         """Known organisations mentioned in ``text`` (Simplified or English), longest alias first."""
         out = []
-        lowered = {k.lower(): v for k, v in self.alias_to_name.items() if k.isascii() and len(k) > 4}
+        lowered = self._lowered
         for m in self._pattern.finditer(text):
             surface = m.group()
             name = self.alias_to_name.get(surface) or self.alias_to_name.get(re.sub(r"\s", "", surface))

@@ -23,7 +23,10 @@ from briefing.errors import ConfigError
 ENV = "BRIEFING_DATA"
 
 
+@functools.cache
 def _user_dirs() -> tuple[Path, ...]:
+    """The BRIEFING_DATA folders, read once per process: every cached word list,
+    the gazetteer, jieba's dictionary and the analysis version agree on them."""
     raw = os.environ.get(ENV, "")
     return tuple(Path(p) for p in raw.split(os.pathsep) if p)
 

@@ -104,6 +104,7 @@ _SUFFIX_TYPES = (
 # Discovery only trusts these suffixes; weaker ones (网, 部, 局, 科技) name too
 # many things that are not organisations (互联网, 内部, 格局, 新科技).
 _SUFFIXES = sorted((s for group, _ in _SUFFIX_TYPES for s in group), key=len, reverse=True)
+_SUFFIX_TUPLE = tuple(_SUFFIXES)
 _STRIP_SUFFIXES = ("集团", "公司", "控股", "股份有限公司", "有限公司")
 _PUNCT_RE = re.compile(r"[\s，。、；：？！“”‘’「」『』（）()《》,.;:!?\"'—\-…·]")
 
@@ -191,7 +192,7 @@ def discover(tokens: list[str]) -> list[tuple[str, str]]:
                     cand = ""
             if cand and (name := _clean_candidate(cand)):
                 found.append((name, org_type(name)))
-        elif any(tok.endswith(s) for s in _SUFFIXES) and tok not in _SUFFIXES:
+        elif tok.endswith(_SUFFIX_TUPLE) and tok not in _SUFFIXES:
             cand = _candidate_before(tokens, i, max_chars=8) + tok
             for suffix in _SUFFIXES:
                 if cand.endswith(suffix) and len(cand) - len(suffix) >= 2:

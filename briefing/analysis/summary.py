@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
 from briefing.model import Document, Takeaway, Theme
 from briefing.nlp import balanced
 
 MIN_TAKEAWAYS, MAX_TAKEAWAYS = 3, 5
+MAX_CANDIDATES = 400
+"""TextRank is quadratic in the candidate sentences: beyond this many, only the
+sentences richest in theme terms are ranked."""
 _DANGLING_RE = re.compile(
     r"^(?:因此|所以|但是|但|然而|于是|而|这|那|它|他们|此外|另外|同时|首先|其次|最后|总之|可见|比如|例如|"
     r"因為|於是|這|那麼|它們|他們|so\b|but\b|however\b|this\b|that\b|these\b|it\b|they\b|and\b|or\b)",
@@ -42,6 +46,9 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
             candidates.append((d_index, s_index, text, tokens))
     if not candidates:
         return []
+    if len(candidates) > MAX_CANDIDATES:
+        keep = sorted(range(len(candidates)), key=lambda i: -len(candidates[i][3] & theme_terms))
+        candidates = [candidates[i] for i in sorted(keep[:MAX_CANDIDATES])]
 
     # TextRank: PageRank over the sentence-similarity graph.
     n = len(candidates)
@@ -55,9 +62,8 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
     out_sum = [sum(row) or 1.0 for row in weights]
     rank = [1.0 / n] * n
     for _ in range(40):
-        rank = [
-            0.15 / n + 0.85 * sum(weights[j][i] * rank[j] / out_sum[j] for j in range(n)) for i in range(n)
-        ]
+        # weights is symmetric (row i is column i): the same products and sums, in C.
+        rank = [0.15 / n + 0.85 * sum(map(truediv, map(mul, weights[i], rank), out_sum)) for i in range(n)]
     scored = sorted(
         range(n),
         key=lambda i: (
