@@ -27,7 +27,6 @@ MUTED = colors.HexColor("#616e7c")
 GRID = colors.HexColor("#d9e2ec")
 ACCENT = colors.HexColor("#1d4e89")
 LIGHT = colors.HexColor("#f0f4f8")
-PALETTE = [colors.HexColor(c) for c in ("#1d4e89", "#c2410c", "#2f855a", "#6b46c1", "#b7791f", "#2b6cb0")]
 
 
 @dataclass
@@ -39,7 +38,7 @@ class ChartSpec(Serializable):
     kind: str
     """``heatmap`` (rows × columns of counts) or ``bars`` (one value per row)."""
     title: str
-    """Title drawn above the chart."""
+    """What the chart shows: the template's caption (the drawing does not repeat it)."""
     rows: list[str]
     """Row labels (heatmap) or bar labels (bars)."""
     columns: list[str] = field(default_factory=list)
@@ -73,11 +72,11 @@ def charts_for(model: Briefing) -> dict[str, ChartSpec]:
     for (measure, unit, year), entries in sorted(
         groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)
     ):
-        names = list(dict.fromkeys(name for name, _, _ in entries))
-        if len(names) < 2:
+        best = {name: value for name, value, _ in reversed(entries)}
+        if len(best) < 2:
             continue
         number += 1
-        best = {name: value for name, value, _ in reversed(entries)}
+        names = sorted(best, key=lambda n: (-best[n], n))  # largest first: a ranking reads top-down
         cited = sorted({model.source_number(doc) for _, _, doc in entries})
         sources = {
             f.source
@@ -121,10 +120,6 @@ def drawing(spec: ChartSpec, width: float, fonts: FontSet | None = None) -> Draw
     return d
 
 
-def _title(d: Drawing, spec: ChartSpec, top: float, bold: str) -> None:
-    d.add(String(0, top - 12, spec.title, fontName=bold, fontSize=10.5, fillColor=INK))
-
-
 def _note(d: Drawing, spec: ChartSpec, width: float, regular: str) -> None:
     if spec.note:
         d.add(
@@ -135,13 +130,12 @@ def _note(d: Drawing, spec: ChartSpec, width: float, regular: str) -> None:
 
 
 def _heatmap(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
-    row_h, head_h, title_h, note_h = 17.0, 16.0, 22.0, 16.0
+    row_h, head_h, title_h, note_h = 17.0, 16.0, 4.0, 16.0
     label_w = min(max((stringWidth(r, regular, 8.5) for r in spec.rows), default=60) + 10, width * 0.46)
     cols = max(len(spec.columns), 1)
     cell_w = (width - label_w) / cols
     height = title_h + head_h + row_h * len(spec.rows) + note_h
     d = Drawing(width, height)
-    _title(d, spec, height, bold)
     top = height - title_h
     for j, col in enumerate(spec.columns):
         d.add(
@@ -192,13 +186,12 @@ def _heatmap(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
 
 
 def _bars(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
-    bar_h, gap, title_h, note_h = 16.0, 8.0, 24.0, 18.0
+    bar_h, gap, title_h, note_h = 16.0, 8.0, 6.0, 18.0
     label_w = min(max((stringWidth(r, regular, 9) for r in spec.rows), default=60) + 12, width * 0.35)
     value_w = 70.0
     plot_w = width - label_w - value_w
     height = title_h + (bar_h + gap) * len(spec.rows) + note_h
     d = Drawing(width, height)
-    _title(d, spec, height, bold)
     peak = max((row[0] for row in spec.values if row), default=1.0) or 1.0
     top = height - title_h
     d.add(
@@ -219,8 +212,10 @@ def _bars(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
             )
         )
         length = max(plot_w * value / peak, 1.0)
-        d.add(Rect(label_w, y, length, bar_h, fillColor=PALETTE[i % len(PALETTE)], strokeColor=None))
-        unit = spec.unit if spec.unit in ("%", "倍") else (f" {spec.unit}" if spec.unit else "")
+        d.add(Rect(label_w, y, length, bar_h, fillColor=ACCENT, strokeColor=None))
+        unit = (
+            f" {spec.unit}" if spec.unit[:1].isascii() and spec.unit[:1].isalpha() else spec.unit
+        )  # "4 GWh", "45%", "3亿元"
         d.add(
             String(
                 label_w + length + 5,

@@ -77,6 +77,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     while i < n:
         ch = text[i]
         end = None
+        if ch in _ZH_END and _inside_short_quote(text, start, i):
+            i += 1
+            continue
         if ch in _ZH_END:
             j = i + 1
             while j < n and (text[j] in _ZH_END or text[j] in _CLOSE):
@@ -117,6 +120,22 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     if text[start:].strip():
         spans.append(_trim(text, start, n))
     return _attach_attributions(text, spans)
+
+
+QUOTE_SPAN = 160
+"""A quotation of several sentences closing within this many characters is
+kept whole: cut inside, one half would open a quote and the other close it."""
+
+
+def _inside_short_quote(text: str, start: int, i: int) -> bool:
+    before = text[start:i]
+    for opener, closer in ("“”", "「」", "『』"):
+        if before.count(opener) > before.count(closer):
+            ahead = text[i + 1 : i + 1 + QUOTE_SPAN]
+            if closer in ahead and opener not in ahead[: ahead.index(closer)]:
+                # the quote's own last sentence ends right before its closer
+                return text[i + 1 : i + 2] != closer
+    return False
 
 
 _SPEECH_RE = re.compile(r"(?:说|表示|告诉|指出|认为|强调|称|透露|介绍|說|表示|認為|強調|said|says|told)")

@@ -136,7 +136,17 @@ def _filters(model: Briefing) -> dict[str, Any]:
         piece = text[start:].lstrip()
         return ("…" if start > 0 else "") + clip(piece, limit)
 
+    def sentence(text: str) -> str:
+        """The text ending in sentence punctuation ("标题。", "Title?" stays)."""
+        text = str(text).rstrip()
+        if text[-1:] in "!?.":
+            return text + " "
+        if text[-1:].isascii() and text[-1:].isalnum():
+            return text + ". "  # an English title keeps English punctuation
+        return text if text[-1:] in "。！？…" else text + "。"
+
     return {
+        "sentence": sentence,
         "cite": cite,
         "clause": clause,
         "rule_zh": lambda r: RULE_ZH.get(r, r),

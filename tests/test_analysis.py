@@ -275,3 +275,53 @@ def test_nev_corpus_cases_and_figures():
     assert margins.get(2022) == pytest.approx(28.5)  # "从上一年的28.5%降至19.4%"
     assert model.questions, "the memo's TODO items"
     assert all(q.evidence for q in model.questions)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (("销量", "辆", 3024000.0, 2023), ("销量", "辆", 3020000.0, None), True),
+        (("亏损", "元", 20720000000.0, 2023), ("亏损", "元", 20700000000.0, 2023), True),
+        (("毛利率", "%", 28.5, 2022), ("毛利率", "%", 28.5, 2023), False),
+        (("毛利率", "%", 19.4, 2023), ("毛利率", "%", 19.0, 2023), False),
+        (("市场份额", "%", 5.0, 2025), ("市场份额目标", "%", 5.0, 2025), False),
+        (("营收", "元", 5.7e9, None), ("营收", "美元", 5.7e9, None), False),
+    ],
+)
+def test_same_figure(a, b, same) -> None:
+    from briefing.analysis.companies import same_figure
+    from briefing.model import Figure
+
+    def fig(measure, unit, value, year):
+        return Figure(value=value, unit=unit, measure=measure, year=year, text="", document="d", paragraph=0)
+
+    assert same_figure(fig(*a), fig(*b)) is same
+
+
+def test_a_company_never_lists_one_fact_twice(other) -> None:
+    from briefing.analysis.companies import same_figure
+
+    model, _ = other
+    for company in model.companies:
+        figures = company.figures
+        for i, a in enumerate(figures):
+            assert not any(same_figure(a, b) for b in figures[i + 1 :]), (company.name, a)
+
+
+def _quoted_texts(model: Briefing) -> list[str]:
+    texts = [t.text for t in model.summary]
+    texts += [q.text for t in model.themes for q in t.quotes]
+    texts += [q.text for c in model.companies for q in (*c.moves, *c.mode_evidence)]
+    texts += [e.text for q in model.questions for e in q.evidence]
+    return texts
+
+
+def test_placeholders_and_framing_lines_are_never_quoted(other) -> None:
+    from briefing.analysis.document import is_meta_line
+
+    model, docs = other
+    gaps = [g.text for d in docs.values() for g in d.data_gaps]
+    assert gaps, "the fixture corpora each leave a placeholder to fill in"
+    for text in _quoted_texts(model):
+        assert not any(g in text for g in gaps), text
+        assert not is_meta_line(text), text

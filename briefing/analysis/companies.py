@@ -54,7 +54,8 @@ class ModeSection:
 
 def find_modes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list[Mode], list[ModeSection]]:
     """The memo's business models (a heading on models with one sub-heading per
-    model), else the defaults from ``modes.yaml``; cue terms are merged by name."""
+    model), else the defaults from ``modes.yaml`` when some document names one of
+    them, else none; cue terms are merged by name."""
     from briefing.analysis.themes import _terms
 
     vocabulary = {t for a in analyses for t in a.theme_terms}
@@ -93,7 +94,11 @@ def find_modes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list[
                 modes.append(Mode(name=name, description=description or base_desc, terms=terms))
                 sections.append(ModeSection(mode=name, doc=d_index, paragraphs=range(child.paragraph, end)))
             return modes, sections
-    return [Mode(name=n, description=d, terms=t) for n, (d, t) in defaults.items()], []
+    # The built-in models belong to the corpus only when some document names one of them:
+    # a corpus on another subject is not forced into them.
+    if any(name in doc.analysis_text for doc in docs for name in defaults):
+        return [Mode(name=n, description=d, terms=t) for n, (d, t) in defaults.items()], []
+    return [], []
 
 
 def _section_end(heads: list, index: int, n_paragraphs: int) -> int:
@@ -227,7 +232,7 @@ def _moves(
     for r in refs:
         a = analyses[r.doc]
         s = a.sentences[r.sentence]
-        if s.garbled or s.heading:
+        if not s.quotable or s.heading:
             continue
         text = docs[r.doc].text[s.start : s.end].strip()
         simplified = docs[r.doc].analysis_text[s.start : s.end]
@@ -256,7 +261,8 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], name: str) -> li
             if f.org != name:
                 continue
             s = a.sentences[f.sentence]
-            if s.garbled:
+            # A placeholder ("「时间点」，合作伙伴已超过8000家") leaves the number itself intact.
+            if s.garbled or s.meta:
                 continue
             year = f.year
             if year is None and f.relative_year is not None and docs[d_index].date:
@@ -265,20 +271,42 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], name: str) -> li
             if key in seen:
                 continue
             seen.add(key)
-            out.append(
-                Figure(
-                    value=f.value,
-                    unit=f.unit,
-                    measure=f.measure,
-                    year=year,
-                    text=docs[d_index].text[s.start : s.end].strip(),
-                    document=docs[d_index].path,
-                    paragraph=s.paragraph,
-                    raw=f.raw,
-                    source=f.source,
-                )
+            figure = Figure(
+                value=f.value,
+                unit=f.unit,
+                measure=f.measure,
+                year=year,
+                text=docs[d_index].text[s.start : s.end].strip(),
+                document=docs[d_index].path,
+                paragraph=s.paragraph,
+                raw=f.raw,
+                source=f.source,
             )
+            twin = next((i for i, g in enumerate(out) if same_figure(g, figure)), None)
+            if twin is None:
+                out.append(figure)
+            elif _precision(figure.raw) > _precision(out[twin].raw):
+                figure.year = figure.year or out[twin].year
+                out[twin] = figure
+            elif out[twin].year is None:
+                out[twin].year = figure.year
     return out
+
+
+SAME_FIGURE_TOLERANCE = 0.005
+"""Two reports of one figure differ by rounding ("302.4万辆", "302万辆"): at most this share."""
+
+
+def same_figure(a: Figure, b: Figure) -> bool:
+    """``a`` and ``b`` report one fact: same measure and unit, no conflicting
+    year, values equal up to rounding."""
+    if (a.measure, a.unit) != (b.measure, b.unit) or (a.year and b.year and a.year != b.year):
+        return False
+    return abs(a.value - b.value) <= SAME_FIGURE_TOLERANCE * max(abs(a.value), abs(b.value))
+
+
+def _precision(raw: str) -> int:
+    return sum(c.isdigit() for c in raw)
 
 
 def _classify(
@@ -296,7 +324,7 @@ def _classify(
     best: dict[str, tuple[float, _Ref]] = {}
     for r in refs:
         s = analyses[r.doc].sentences[r.sentence]
-        if s.garbled:
+        if not s.quotable:
             continue
         text = docs[r.doc].analysis_text[s.start : s.end]
         scores = mode_scores(s.tokens, text, modes)

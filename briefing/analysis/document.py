@@ -35,6 +35,15 @@ class Sentence(Serializable):
     """Holds mojibake: never quoted."""
     heading: bool = False
     """Is (the start of) a heading or an author's numbered point."""
+    gap: bool = False
+    """Holds a placeholder the author left to fill in (「XX」, 【待补充】): never quoted."""
+    meta: bool = False
+    """A document's framing line ("研究范围：…", "Method: …"), not a finding: never quoted."""
+
+    @property
+    def quotable(self) -> bool:
+        """May be quoted to a reader: not garbled, no placeholder, not framing."""
+        return not (self.garbled or self.gap or self.meta)
 
 
 @dataclass
@@ -246,9 +255,30 @@ def _measure_near(text: str, start: int, end: int) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
-def _figures_in(text: str) -> list[tuple[int, int, float, str, str, str]]:
-    """``(start, end, value, unit, measure, raw)`` for each measured number in a sentence."""
-    out = []
+_SHARE_OF_RE = re.compile(
+    r"(?<!市)占(?![比率有据])(?:其|公司)?(?P<base>[\u4e00-\u9fff]{1,6}?)(?:的)?(?:比重|比例)?(?:约|达到|达|为|超过)?\s*$"
+)
+
+
+@functools.cache
+def _target_cues() -> tuple[str, ...]:
+    return tuple(line.lower() for line in data_lines("figure_targets.txt"))
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(c, 0, start) for c in "，,；;。") + 1
+    rights = [i for i in (text.find(c, end) for c in "，,；;。") if i != -1]
+    return left, min(rights) if rights else len(text)
+
+
+def figures_in(text: str) -> list[tuple[int, int, float, str, str, str]]:
+    """``(start, end, value, unit, measure, raw)`` for each measured number in a sentence.
+
+    A number the clause calls a goal or forecast ("目标是在2025年拿下5%的市占率")
+    gets the measure "市场份额目标", never the bare measure; "占营收的26.9%" after
+    "研发投入61.5亿元" is "研发投入占营收比例".
+    """
+    out: list[tuple[int, int, float, str, str, str]] = []
     for m in _NUM_RE.finditer(text):
         num = m.group("num")
         after = text[m.end() : m.end() + 1]
@@ -264,7 +294,8 @@ def _figures_in(text: str) -> list[tuple[int, int, float, str, str, str]]:
         if not found:
             continue
         measure, default_unit = found
-        value = float(num.replace(",", "")) * _MULT.get((mult or "").lower(), 1.0)
+        # 8.8 × 1e8 is 880000000.0000001 in binary floating point
+        value = float(f"{float(num.replace(',', '')) * _MULT.get((mult or '').lower(), 1.0):.12g}")
         if unit in ("％", "%"):
             unit = "%"
         elif unit in ("元", "人民币"):
@@ -275,8 +306,15 @@ def _figures_in(text: str) -> list[tuple[int, int, float, str, str, str]]:
             pass
         elif not unit:
             unit = default_unit if (mult or default_unit != "%") else ""
-        if unit == "%" and default_unit != "%" and measure not in ("增长率", "增长", "同比增长"):
-            measure = {"亏损": "亏损率"}.get(measure, measure)
+        left, right = _clause(text, m.start(), m.end())
+        share_of = _SHARE_OF_RE.search(text[left : m.start()]) if unit == "%" else None
+        if share_of:
+            previous = out[-1][4] if out and out[-1][1] >= left - 1 else ""
+            measure = f"{previous}占{share_of.group('base')}比例"
+        elif unit == "%" and default_unit != "%" and measure not in ("增长率", "增长", "同比增长"):
+            measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
+        if any(cue in text[left:right].lower() for cue in _target_cues()):
+            measure += "目标"
         raw = (m.group("q") or "") + m.group().strip()[len(m.group("q") or "") :].strip()
         out.append((m.start(), m.end(), value, unit, measure, raw.strip()))
     return out
@@ -306,6 +344,20 @@ def _actions() -> frozenset[str]:
     return frozenset(w for line in data_lines("actions.txt") for w in line.split())
 
 
+@functools.cache
+def _meta_labels() -> frozenset[str]:
+    return frozenset(line.lower() for line in data_lines("meta_labels.txt"))
+
+
+_LABEL_RE = re.compile(r"^\s*(?:[#>*\-]\s*)*\**([^：:，,。\n]{1,24}?)\**\s*[：:]")
+
+
+def is_meta_line(sentence: str) -> bool:
+    """The sentence opens with a framing label such as "研究范围：" or "Methodology:"."""
+    m = _LABEL_RE.match(sentence)
+    return bool(m) and m.group(1).strip().lower() in _meta_labels()
+
+
 def analyse_document(doc: Document) -> DocAnalysis:
     """Sentences, tokens, organisation mentions and figures of one document."""
     gaz = gazetteer()
@@ -313,6 +365,9 @@ def analyse_document(doc: Document) -> DocAnalysis:
     simplified = doc.analysis_text
     garbled = [(g.start, g.end) for g in doc.garbled]
     heading_paras = {h.paragraph for h in doc.headings}
+    gaps: dict[int, list[str]] = {}
+    for g in doc.data_gaps:
+        gaps.setdefault(g.paragraph, []).append(g.text)
     result = DocAnalysis(path=doc.path, sha256=doc.sha256, language=doc.language)
     known_orgs = set(gaz.alias_to_name) | set(gaz.orgs)
     offset = 0
@@ -355,6 +410,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     tokens=tokens,
                     garbled=any(gs < end and ge > start for gs, ge in garbled),
                     heading=p_index in heading_paras and s_start == 0,
+                    gap=any(g in text[start:end] for g in gaps.get(p_index, ())),
+                    meta=s_start == 0 and is_meta_line(sent_simpl),
                 )
             )
             orgs_here = [
@@ -364,7 +421,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 and (gaz.orgs.get(name) is None or gaz.orgs[name].type in ("company", "investor"))
             ]
             research_here = [name for _, name, _, _ in found if name in _research_types()]
-            for f_start, f_end, value, unit, measure, raw in _figures_in(sent_simpl):
+            for f_start, f_end, value, unit, measure, raw in figures_in(sent_simpl):
                 org = None
                 after = sent_simpl[f_end:]
                 investor = None
@@ -461,6 +518,8 @@ def warm_up() -> None:
     domain_words()
     en_tokens("warm up")
     _measures()
+    _target_cues()
+    _meta_labels()
     _actions()
     _domain()
     _research_types()

@@ -43,7 +43,7 @@ class Index:
         df: Counter[str] = Counter()
         for d_index, a in enumerate(analyses):
             for s_index, s in enumerate(a.sentences):
-                if s.garbled:
+                if not s.quotable:
                     continue
                 tokens = Counter(s.tokens)
                 for m in a.mentions:
@@ -205,7 +205,7 @@ def _mode_table(
     seen: set[tuple[str, str]] = set()
     for d_index, a in enumerate(analyses):
         for s_index, s in enumerate(a.sentences):
-            if s.garbled or s.heading:
+            if not s.quotable or s.heading:
                 continue
             in_sentence = [m for m in a.mentions if m.sentence == s_index]
             if not any(m.name in family for m in in_sentence):

@@ -10,11 +10,13 @@ from briefing.model import Document, Takeaway, Theme
 from briefing.nlp import balanced
 
 MIN_TAKEAWAYS, MAX_TAKEAWAYS = 3, 5
+ENGLISH_WEIGHT = 0.8
+"""The briefing reads in Chinese: an English sentence must rank clearly higher to be a takeaway."""
 MAX_CANDIDATES = 400
 """TextRank is quadratic in the candidate sentences: beyond this many, only the
 sentences richest in theme terms are ranked."""
 _DANGLING_RE = re.compile(
-    r"^(?:因此|所以|但是|但|然而|于是|而|这|那|它|他们|此外|另外|同时|首先|其次|最后|总之|可见|比如|例如|"
+    r"^(?:因此|所以|但是|但|然而|于是|而|这|那|它|他们|此外|另外|同时|首先|其次|最后|总之|可见|比如|例如|即|也就是说|其中|对此|为此|当然|"
     r"因為|於是|這|那麼|它們|他們|so\b|but\b|however\b|this\b|that\b|these\b|it\b|they\b|and\b|or\b)",
     re.IGNORECASE,
 )
@@ -30,10 +32,11 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
     """3-5 key takeaways from at least three documents (when the corpus has three), no near-duplicates."""
     theme_terms = {t for th in themes for t in th.terms}
     candidates: list[tuple[int, int, str, set[str]]] = []
+    seen: set[str] = set()
     for d_index, a in enumerate(analyses):
         limit = (60, 280) if docs[d_index].language == "en" else (20, 110)
         for s_index, s in enumerate(a.sentences):
-            if s.garbled or s.heading:
+            if not s.quotable or s.heading:
                 continue
             text = docs[d_index].text[s.start : s.end].strip()
             if not limit[0] <= len(text) <= limit[1] or text.endswith(("？", "?", "：", ":")):
@@ -41,8 +44,9 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
             if _DANGLING_RE.match(text) or not balanced(text):
                 continue
             tokens = set(s.tokens)
-            if len(tokens & theme_terms) < 2:
-                continue
+            if len(tokens & theme_terms) < 2 or text in seen:
+                continue  # a sentence clipped twice is one candidate
+            seen.add(text)
             candidates.append((d_index, s_index, text, tokens))
     if not candidates:
         return []
@@ -67,7 +71,11 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
     scored = sorted(
         range(n),
         key=lambda i: (
-            -(rank[i] * (1 + 0.2 * len(candidates[i][3] & theme_terms))),
+            -(
+                rank[i]
+                * (1 + 0.2 * len(candidates[i][3] & theme_terms))
+                * (ENGLISH_WEIGHT if docs[candidates[i][0]].language == "en" else 1.0)
+            ),
             candidates[i][0],
             candidates[i][1],
         ),

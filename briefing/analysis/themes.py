@@ -360,7 +360,7 @@ def _quotes(
     scored = []
     for d_index, s_index in hits:
         s = usable[d_index][s_index]
-        if s.garbled or s.heading:
+        if not s.quotable or s.heading:
             continue
         text = docs[d_index].text[s.start : s.end].strip()
         limit = 320 if docs[d_index].language == "en" else 140

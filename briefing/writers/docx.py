@@ -137,8 +137,8 @@ class _Writer:
             start.set(qn("w:name"), para.anchor)
             p._p.insert(1 if p._p.pPr is not None else 0, start)
             p._p.append(_w(f'<w:bookmarkEnd w:id="{len(self.bookmarks)}"/>'))
-        if all(r.bold for r in para.runs if r.text.strip()):
-            p.paragraph_format.keep_with_next = True  # a run-in label belongs to what follows
+        if all(r.bold for r in para.runs if r.text.strip()) or all(r.italic for r in para.runs):
+            p.paragraph_format.keep_with_next = True  # a run-in label or meta line belongs to what follows
         return p
 
     def list_block(self, lst: doctree.ListBlock, depth: int) -> None:

@@ -84,6 +84,7 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
             spaceAfter=8,
         ),
         "label": ParagraphStyle("label", parent=base, keepWithNext=1, spaceBefore=4, spaceAfter=2),
+        "meta": ParagraphStyle("meta", parent=base, keepWithNext=1),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12, spaceAfter=0),
         "head_cell": ParagraphStyle(
             "head_cell", parent=base, fontName=bold, fontSize=8.5, leading=12, spaceAfter=0
@@ -253,6 +254,8 @@ class _Builder:
             style = self.styles.get(block.style, self.styles["body"])
             if all(r.bold for r in block.runs):
                 style = self.styles["label"]  # a run-in label ("动向") belongs with what follows
+            elif block.runs and all(r.italic for r in block.runs):
+                style = self.styles["meta"]  # a heading's meta line, likewise
             return [Paragraph(text, style)]
         if isinstance(block, doctree.ListBlock):
             items = [ListItem(self.blocks(item) or [Spacer(1, 1)]) for item in block.items]
@@ -281,6 +284,7 @@ class _Builder:
                 raise TemplateError(f"the template asks for an unknown chart: {block.name}")
             drawing = chartlib.drawing(spec, self.width, self.fonts)
             return [
+                Spacer(1, 8),
                 KeepTogether(
                     [drawing, Paragraph(_markup([doctree.Run(block.caption)]), self.styles["caption"])]
                 ),

@@ -21,17 +21,17 @@ _TYPES = {
 
 def format_number(value: float) -> str:
     """45.5 → "45.5", 120000000 → "1.2亿", 100000 → "10万"."""
-    for size, unit in ((1e8, "亿"), (1e4, "万")):
+    for size, unit in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
         if abs(value) >= size:
             scaled = value / size
-            return f"{scaled:.4g}{unit}"
-    return f"{value:.4g}" if value != int(value) else str(int(value))
+            return f"{scaled:.6g}{unit}"
+    return f"{value:.6g}" if value != int(value) else str(int(value))
 
 
 def format_figure(f: Figure) -> str:
     unit = "" if f.unit in ("", "个") and not f.raw.endswith("个") else f.unit
     value = f"{format_number(f.value)}{unit}"
-    extra = ", ".join(x for x in (str(f.year) if f.year else "", f.source or "") if x)
+    extra = "，".join(x for x in (f"{f.year}年" if f.year else "", f.source or "") if x)
     return f"{f.measure} {value}" + (f"（{extra}）" if extra else "")
 
 

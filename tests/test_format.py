@@ -1,0 +1,42 @@
+"""How numbers and figures are written in the briefing (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.model import Figure
+from briefing.writers.text import format_figure, format_number
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (45.5, "45.5"),
+        (8000.0, "8000"),
+        (100000.0, "10万"),
+        (3024000.0, "302.4万"),
+        (120000000.0, "1.2亿"),
+        (400920000000.0, "4009.2亿"),  # the reported precision survives
+        (880000000.0000001, "8.8亿"),  # binary rounding never shows
+        (2.5e12, "2.5万亿"),
+        (-20720000000.0, "-207.2亿"),
+    ],
+)
+def test_format_number(value: float, expected: str) -> None:
+    assert format_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("figure", "expected"),
+    [
+        (
+            dict(value=45.5, unit="%", measure="市场份额", year=2017, source="IDC"),
+            "市场份额 45.5%（2017年，IDC）",
+        ),
+        (dict(value=3.493e10, unit="元", measure="营收", year=None), "营收 349.3亿元"),
+        (dict(value=5.0, unit="%", measure="市场份额目标", year=2025), "市场份额目标 5%（2025年）"),
+    ],
+)
+def test_format_figure(figure: dict, expected: str) -> None:
+    f = Figure(text="", document="d", paragraph=0, raw="", **figure)
+    assert format_figure(f) == expected

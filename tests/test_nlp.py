@@ -1,0 +1,34 @@
+"""Table-driven tests for the sentence splitter and the figure finder (tests/fixtures/nlp/*.yaml)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES
+
+from briefing.analysis.document import figures_in, is_meta_line
+from briefing.nlp import split_sentences
+
+
+def _cases(name: str) -> list[Any]:
+    data = yaml.safe_load((FIXTURES / "nlp" / f"{name}.yaml").read_text("utf-8"))
+    return [pytest.param(c, id=c["id"]) for c in data["cases"]]
+
+
+@pytest.mark.parametrize("case", _cases("split_sentences"))
+def test_split_sentences(case: dict[str, Any]) -> None:
+    text = case["input"]
+    assert [text[a:b] for a, b in split_sentences(text)] == case["expected"]
+
+
+@pytest.mark.parametrize("case", _cases("figures_in"))
+def test_figures_in(case: dict[str, Any]) -> None:
+    found = [[value, unit, measure] for _, _, value, unit, measure, _ in figures_in(case["input"])]
+    assert found == case["expected"]
+
+
+@pytest.mark.parametrize("case", _cases("is_meta_line"))
+def test_is_meta_line(case: dict[str, Any]) -> None:
+    assert is_meta_line(case["input"]) is case["expected"]
