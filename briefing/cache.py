@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from briefing import __version__, state
 from briefing.analysis.document import DocAnalysis, analyse_document
@@ -61,6 +62,31 @@ def analysis_version() -> str:
     return digest.hexdigest()[:32]
 
 
+# Modules whose code decides what reading a file returns.
+_READING_CODE = (
+    "readers.py", "formats.py", "cleaning.py", "metadata.py", "memo.py", "nlp.py", "model.py", "resources.py",
+)  # fmt: skip
+
+
+@functools.cache
+def reading_version() -> str:
+    """Hash of the reading and cleaning code, the data files in effect and OpenCC's version."""
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in _READING_CODE:
+        digest.update((here / name).read_bytes())
+    digest.update(data_fingerprint().encode())
+    for package in ("opencc", "markdown-it-py", "PyYAML"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}=={metadata.version(package)}".encode())
+    return digest.hexdigest()[:32]
+
+
+def document_key(rel: str, raw: bytes) -> str:
+    """Key of a file's reading: its path in the source folder and its bytes."""
+    return hashlib.sha256(rel.encode("utf-8") + b"\0" + raw).hexdigest()
+
+
 def cache_key(doc: Document, version: str) -> str:
     """Key of a document's analysis: its analysis inputs and the analysis version."""
     inputs = {
@@ -73,21 +99,26 @@ def cache_key(doc: Document, version: str) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-class AnalysisCache:
-    """Per-document analyses in the state database (``analysis_cache`` table)."""
+class _TableCache:
+    """Entries of one cache table in the state database: zlib-compressed JSON of
+    one model class, stored under a key and the version that made them."""
 
-    def __init__(self, home: Path | None = None) -> None:
-        self.version = analysis_version()
+    table: str
+    what: str
+
+    def __init__(self, home: Path | None, version: str, decode: Callable[[dict], object]) -> None:
+        self.version = version
+        self.decode = decode
         self.conn: sqlite3.Connection | None
         try:
             self.conn = state.connect(home)
         except (OutputError, ConfigError) as exc:
             # The cache only saves time: a damaged or unwritable state folder must not stop a briefing.
-            log.warning("%s; analysing without the cache", exc)
+            log.warning("%s; %s without the cache", exc, self.what)
             self.conn = None
 
-    def get(self, keys: list[str]) -> dict[str, DocAnalysis]:
-        found: dict[str, DocAnalysis] = {}
+    def get(self, keys: list[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
         if self.conn is None:
             return found
         try:
@@ -95,18 +126,18 @@ class AnalysisCache:
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self.conn.execute(
-                    f"SELECT key, data FROM analysis_cache WHERE version = ? AND key IN ({marks})",
+                    f"SELECT key, data FROM {self.table} WHERE version = ? AND key IN ({marks})",
                     [self.version, *chunk],
                 )
                 for key, data in rows:
-                    found[key] = DocAnalysis.from_dict(json.loads(zlib.decompress(data)))
-        except (sqlite3.Error, zlib.error, ValueError, KeyError, TypeError) as exc:
+                    found[key] = self.decode(json.loads(zlib.decompress(data)))
+        except (sqlite3.Error, zlib.error, ValueError, KeyError, TypeError, AttributeError) as exc:
             # A damaged entry is a miss, never a wrong answer.
-            log.warning("analysis cache unreadable, analysing again: %s", exc)
+            log.warning("%s cache unreadable, %s again: %s", self.table, self.what, exc)
             return {}
         return found
 
-    def put(self, items: dict[str, DocAnalysis]) -> None:
+    def put(self, items: dict[str, Any]) -> None:
         if self.conn is None or not items:
             return
         now = state.iso(state.utc_now())
@@ -114,34 +145,34 @@ class AnalysisCache:
             (
                 key,
                 self.version,
-                a.path,
-                zlib.compress(json.dumps(a.to_dict(), ensure_ascii=False).encode(), 6),
+                item.path,
+                zlib.compress(json.dumps(item.to_dict(), ensure_ascii=False).encode(), 6),
                 now,
             )
-            for key, a in items.items()
+            for key, item in items.items()
         ]
         try:
             with state.transaction(self.conn):
                 self.conn.executemany(
-                    "INSERT OR REPLACE INTO analysis_cache (key, version, path, data, created_at) VALUES (?, ?, ?, ?, ?)",
+                    f"INSERT OR REPLACE INTO {self.table} (key, version, path, data, created_at) VALUES (?, ?, ?, ?, ?)",
                     rows,
                 )
-                self.conn.execute("DELETE FROM analysis_cache WHERE version != ?", (self.version,))
+                self.conn.execute(f"DELETE FROM {self.table} WHERE version != ?", (self.version,))
         except sqlite3.Error as exc:
             # Another run holding the database too long must not fail this one.
-            log.warning("could not store analyses in the cache: %s", exc)
+            log.warning("could not store entries in the %s cache: %s", self.table, exc)
 
     def clear(self) -> int:
         if self.conn is None:
             return 0
         with state.transaction(self.conn):
-            return self.conn.execute("DELETE FROM analysis_cache").rowcount
+            return self.conn.execute(f"DELETE FROM {self.table}").rowcount
 
     def stats(self) -> dict[str, int]:
         if self.conn is None:
             return {"entries": 0, "current": 0, "bytes": 0}
         total, current, size = self.conn.execute(
-            "SELECT count(*), sum(version = ?), coalesce(sum(length(data)), 0) FROM analysis_cache",
+            f"SELECT count(*), sum(version = ?), coalesce(sum(length(data)), 0) FROM {self.table}",
             (self.version,),
         ).fetchone()
         return {"entries": total or 0, "current": current or 0, "bytes": size or 0}
@@ -150,6 +181,26 @@ class AnalysisCache:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+
+
+class AnalysisCache(_TableCache):
+    """Per-document analyses (``analysis_cache`` table), keyed by :func:`cache_key`."""
+
+    table, what = "analysis_cache", "analysing"
+
+    def __init__(self, home: Path | None = None) -> None:
+        super().__init__(home, analysis_version(), DocAnalysis.from_dict)
+
+
+class DocumentCache(_TableCache):
+    """Read and cleaned documents (``document_cache`` table), keyed by
+    :func:`document_key`: an unchanged file of a large archive is not decoded,
+    parsed and cleaned again every week."""
+
+    table, what = "document_cache", "reading"
+
+    def __init__(self, home: Path | None = None) -> None:
+        super().__init__(home, reading_version(), Document.from_dict)
 
 
 def _workers(requested: int | None) -> int:

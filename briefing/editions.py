@@ -368,7 +368,7 @@ def build_edition(
     source = Path(schedule.source)
     from briefing.readers import read_corpus
 
-    corpus = read_corpus(source)
+    corpus = read_corpus(source, use_cache=True)
     record_seen(conn, corpus.documents, now)
     selected = select_documents(corpus, period, first_seen(conn, (d.sha256 for d in corpus.documents)))
     if not selected.documents:
@@ -482,7 +482,7 @@ def render_edition(
     from briefing.readers import read_corpus
 
     source = Path(edition.source)
-    corpus = read_corpus(source)
+    corpus = read_corpus(source, use_cache=True)
     docs = [d for d in corpus.documents if edition.inputs.get(d.path) == d.sha256]
     found = {d.path for d in docs}
     missing = sorted(p for p in edition.inputs if p not in found)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
 
@@ -22,8 +23,8 @@ T = TypeVar("T", bound="Serializable")
 
 
 def _to_plain(value: Any) -> Any:
-    if is_dataclass(value):
-        return value.to_dict()  # type: ignore[union-attr]
+    if isinstance(value, Serializable):
+        return value.to_dict()
     if isinstance(value, list | tuple):
         return [_to_plain(v) for v in value]
     if isinstance(value, dict):
@@ -31,44 +32,56 @@ def _to_plain(value: Any) -> Any:
     return value
 
 
-def _from_plain(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _converter(tp: Any) -> Callable[[Any], Any]:
+    """A function that turns a JSON value into ``tp``; built once per type, since
+    inspecting type hints per value dominated reading thousands of cached analyses."""
     origin = get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = [a for a in get_args(tp) if a is not type(None)]
-        return _from_plain(args[0], value) if len(args) == 1 else value
+        if len(args) != 1:
+            return _identity
+        inner = _converter(args[0])
+        return _identity if inner is _identity else (lambda v: None if v is None else inner(v))
     if origin is list:
         (item,) = get_args(tp)
-        return [_from_plain(item, v) for v in value]
+        conv = _converter(item)
+        if conv is _identity:
+            return lambda v: None if v is None else list(v)
+        return lambda v: None if v is None else [conv(x) for x in v]
     if origin is dict:
         _, item = get_args(tp)
-        return {k: _from_plain(item, v) for k, v in value.items()}
+        conv = _converter(item)
+        return lambda v: None if v is None else {k: conv(x) for k, x in v.items()}
     if isinstance(tp, type) and is_dataclass(tp):
-        return tp.from_dict(value)  # type: ignore[attr-defined]
-    return value
+        return lambda v: None if v is None else tp.from_dict(v)  # type: ignore[attr-defined]
+    return _identity
 
 
 class Serializable:
     """Mixin: ``to_dict``/``from_dict`` for nested dataclasses of plain values."""
 
-    _hints: ClassVar[dict[str, dict[str, Any]]] = {}
+    _plans: ClassVar[dict[type, list[tuple[str, Callable[[Any], Any]]]]] = {}
+    _names: ClassVar[dict[type, tuple[str, ...]]] = {}
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _to_plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+        cls = type(self)
+        names = Serializable._names.get(cls)
+        if names is None:
+            names = Serializable._names[cls] = tuple(f.name for f in fields(self))  # type: ignore[arg-type]
+        return {name: _to_plain(getattr(self, name)) for name in names}
 
     @classmethod
     def from_dict(cls: type[T], data: dict[str, Any]) -> T:
-        hints = Serializable._hints.get(cls.__qualname__)
-        if hints is None:
+        plan = Serializable._plans.get(cls)
+        if plan is None:
             hints = get_type_hints(cls)
-            Serializable._hints[cls.__qualname__] = hints
-        kwargs = {
-            f.name: _from_plain(hints[f.name], data[f.name])
-            for f in fields(cls)  # type: ignore[arg-type]
-            if f.name in data
-        }
-        return cls(**kwargs)
+            plan = [(f.name, _converter(hints[f.name])) for f in fields(cls)]  # type: ignore[arg-type]
+            Serializable._plans[cls] = plan
+        return cls(**{name: conv(data[name]) for name, conv in plan if name in data})
 
 
 # --------------------------------------------------------------------------- corpus

@@ -156,8 +156,13 @@ def _attach_attributions(text: str, spans: list[tuple[int, int]]) -> list[tuple[
 
 def balanced(text: str) -> bool:
     """Quotation marks and brackets in a sentence open and close in pairs."""
-    pairs = ("“”", "「」", "『』", "（）", "()", "《》")
-    return all(text.count(a) == text.count(b) for a, b in pairs) and text.count('"') % 2 == 0
+    if _BRACKETS.isdisjoint(text):
+        return True
+    return all(text.count(a) == text.count(b) for a, b in _PAIRS) and text.count('"') % 2 == 0
+
+
+_PAIRS = ("“”", "「」", "『』", "（）", "()", "《》")
+_BRACKETS = frozenset("".join(_PAIRS) + '"')
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

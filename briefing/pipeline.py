@@ -48,7 +48,9 @@ def analyze(
     from briefing.readers import read_corpus
 
     if corpus is None:
-        corpus = read_corpus(source, progress=(lambda p: progress(f"read {p}")) if progress else None)
+        corpus = read_corpus(
+            source, progress=(lambda p: progress(f"read {p}")) if progress else None, use_cache=use_cache
+        )
     if progress:
         progress(f"analysing {len(corpus.documents)} document(s)")
     analyses = analyse_documents(corpus.documents, use_cache=use_cache, workers=workers, progress=counter)

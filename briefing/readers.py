@@ -61,8 +61,17 @@ def read_document(path: Path, root: Path) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise Unreadable(f"cannot read: {exc.strerror or exc}") from exc
+    return document_from_bytes(rel, raw, path.suffix.lower())
+
+
+def document_from_bytes(rel: str, raw: bytes, suffix: str = "") -> Document:
+    """A file's bytes as a cleaned document; raise :class:`Unreadable` to skip it."""
+    if len(raw) > MAX_BYTES:
+        raise Unreadable(
+            f"too large ({len(raw) // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)"
+        )
     text, encoding = decode(raw)
-    return build_document(rel, text, encoding, path.suffix.lower())
+    return build_document(rel, text, encoding, suffix)
 
 
 def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Document:
@@ -265,10 +274,12 @@ PARALLEL_READ_MIN = 48
 """Fewer files than this are read in-process: starting workers costs more than it saves."""
 
 
-def _read_one(job: tuple[Path, Path]) -> Document | Skipped:
-    path, source = job
+def _read_one(job: tuple[Path, Path, bytes | None]) -> Document | Skipped:
+    path, source, raw = job
     rel = path.relative_to(source).as_posix()
     try:
+        if raw is not None:  # the bytes the cache key was made from
+            return document_from_bytes(rel, raw, path.suffix.lower())
         return read_document(path, source)
     except Unreadable as exc:
         return Skipped(path=rel, reason=str(exc))
@@ -280,10 +291,15 @@ def _warm_up_cleaning() -> None:
 
 
 def read_corpus(
-    source: Path, progress: Callable[[str], None] | None = None, workers: int | None = None
+    source: Path,
+    progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    use_cache: bool = False,
 ) -> Corpus:
     """Read every file under ``source``; unreadable files are listed with a reason.
 
+    With ``use_cache``, a file whose path and bytes were read before by the
+    same reading code and data comes from the state folder's document cache.
     Large folders are read by one forked worker per core; the result is the
     same, in the same order.
     """
@@ -299,15 +315,46 @@ def read_corpus(
     workers = workers or (
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
-    jobs = [(p, source) for p in paths]
+    results: list[Document | Skipped | None] = [None] * len(paths)
+    keys: dict[int, str] = {}
+    raws: dict[int, bytes] = {}
+    cache = None
+    if use_cache:
+        from briefing.cache import DocumentCache, document_key
+
+        cache = DocumentCache()
+        for i, path in enumerate(paths):
+            try:
+                if path.stat().st_size > MAX_BYTES:
+                    continue
+                raws[i] = path.read_bytes()
+            except OSError:
+                continue  # reading it again below gives the reason
+            keys[i] = document_key(path.relative_to(source).as_posix(), raws[i])
+        found = cache.get(list(keys.values()))
+        for i, key in keys.items():
+            if key in found:
+                results[i] = found[key]
+        log.info("%d of %d file(s) read from the cache", len(found), len(paths))
+    todo = [i for i, r in enumerate(results) if r is None]
+    jobs = [(paths[i], source, raws.get(i)) for i in todo]
+    raws.clear()
     if workers > 1 and len(jobs) >= PARALLEL_READ_MIN and "fork" in multiprocessing.get_all_start_methods():
         _warm_up_cleaning()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = list(pool.imap(_read_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))))
+            fresh = list(pool.imap(_read_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))))
     else:
-        results = [_read_one(job) for job in jobs]
+        fresh = [_read_one(job) for job in jobs]
+    for i, result in zip(todo, fresh, strict=True):
+        results[i] = result
+    if cache is not None:
+        cache.put(
+            {keys[i]: r for i, r in zip(todo, fresh, strict=True) if isinstance(r, Document) and i in keys}
+        )
+        cache.close()
     corpus = Corpus()
     for result in results:
+        assert result is not None
         if isinstance(result, Skipped):
             log.info("skipped %s: %s", result.path, result.reason)
             corpus.skipped.append(result)

@@ -100,6 +100,18 @@ MIGRATIONS: list[str] = [
 
     CREATE INDEX analysis_cache_version ON analysis_cache (version);
     """,
+    # 3: read and cleaned documents, keyed by file path and bytes (issue 6)
+    """
+    CREATE TABLE document_cache (
+        key         TEXT PRIMARY KEY,       -- sha256 of the relative path and the file's bytes
+        version     TEXT NOT NULL,          -- briefing.cache.reading_version(): code and data files
+        path        TEXT NOT NULL,          -- the file's path in its source folder
+        data        BLOB NOT NULL,          -- zlib-compressed JSON of Document
+        created_at  TEXT NOT NULL           -- ISO 8601, UTC
+    );
+
+    CREATE INDEX document_cache_version ON document_cache (version);
+    """,
 ]
 """SQL scripts, one per schema version; append to extend the schema."""
 

@@ -449,3 +449,79 @@ def test_a_damaged_state_database_costs_the_cache_not_the_briefing(
     assert result.stdout == expected
     assert "analysing without the cache" in caplog.text
     assert "Traceback" not in result.stderr
+
+
+# ------------------------------------------------------- the document cache
+
+
+class ReadSpy:
+    """Records which files each run had to decode and clean (not found in the document cache)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from briefing import readers
+
+        self.built: list[str] = []
+        real = readers.build_document
+
+        def spy(rel, *args, **kwargs):
+            self.built.append(rel)
+            return real(rel, *args, **kwargs)
+
+        monkeypatch.setattr(readers, "build_document", spy)
+
+
+def _document_rows(home: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(home / "state.db") as conn:
+        return conn.execute("SELECT path, version FROM document_cache ORDER BY path").fetchall()
+
+
+def test_unchanged_files_are_not_read_again(run_cli, nev: Path, home: Path, monkeypatch) -> None:
+    spy = ReadSpy(monkeypatch)
+    first = _analyze(run_cli, nev)
+    assert sorted(spy.built) == sorted(p.name for p in nev.iterdir())
+    assert [path for path, _ in _document_rows(home)] == sorted(p.name for p in nev.iterdir())
+    spy.built.clear()
+    assert _analyze(run_cli, nev) == first
+    assert spy.built == []
+    # an edited file, and only it, is read again; so is a renamed one
+    edited = nev / "01_price_war_zh-hans.txt"
+    edited.write_text(edited.read_text("utf-8") + "\n\n比亚迪宣布新一轮降价。\n", "utf-8")
+    (nev / "05_xinghe.txt").rename(nev / "06_xinghe.txt")
+    third = _analyze(run_cli, nev)
+    assert sorted(spy.built) == ["01_price_war_zh-hans.txt", "06_xinghe.txt"]
+    assert "06_xinghe.txt" in third and "05_xinghe.txt" not in third
+    assert third == _analyze(run_cli, nev, "--no-cache")
+
+
+def test_no_cache_reads_every_file(run_cli, nev: Path, home: Path, monkeypatch) -> None:
+    spy = ReadSpy(monkeypatch)
+    first = _analyze(run_cli, nev)
+    spy.built.clear()
+    assert _analyze(run_cli, nev, "--no-cache") == first
+    assert sorted(spy.built) == sorted(p.name for p in nev.iterdir())
+
+
+def test_a_data_edit_invalidates_every_read_document(nev: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    _briefing(home, "-q", "analyze", nev, "--json", "--date", DATE)
+    before = {version for _, version in _document_rows(home)}
+    extra = tmp_path / "data"
+    extra.mkdir()
+    (extra / "placeholders.txt").write_text("待核实\n", "utf-8")
+    _briefing(home, "-q", "analyze", nev, "--json", "--date", DATE, data=[extra])
+    after = {version for _, version in _document_rows(home)}
+    assert len(before) == len(after) == 1
+    assert before != after  # read again under the new data; the old rows are gone
+
+
+def test_a_damaged_document_row_is_a_miss(run_cli, nev: Path, home: Path, monkeypatch) -> None:
+    first = _analyze(run_cli, nev)
+    with sqlite3.connect(home / "state.db") as conn:
+        conn.execute("UPDATE document_cache SET data = ? WHERE path = ?", (b"\x00garbage", "05_xinghe.txt"))
+        conn.execute(
+            "UPDATE document_cache SET data = ? WHERE path = ?",
+            (zlib.compress(b'{"path": 3}'), "01_price_war_zh-hans.txt"),
+        )
+    spy = ReadSpy(monkeypatch)
+    assert _analyze(run_cli, nev) == first
+    assert set(spy.built) == {p.name for p in nev.iterdir()}  # nothing from an unreadable batch is trusted

@@ -112,8 +112,9 @@ def _section_end(heads: list, index: int, n_paragraphs: int) -> int:
 def mode_scores(tokens: list[str], text: str, modes: list[Mode]) -> dict[str, float]:
     """How strongly a sentence speaks of each mode (cue terms found)."""
     scores = {}
+    present = set(tokens)
     for mode in modes:
-        hits = {t for t in mode.terms if t in tokens or (len(t) >= 2 and t in text)}
+        hits = {t for t in mode.terms if t in present or (len(t) >= 2 and t in text)}
         scores[mode.name] = float(len(hits))
     return scores
 
@@ -208,9 +209,8 @@ def _move_score(
 
     score = 0.0
     after = simplified[at + length : at + length + 14]
-    if any(a in after for a in _actions() if not a.isascii()) or any(
-        a in after.lower().split() for a in _actions()
-    ):
+    words = after.lower().split()
+    if any(a in after for a in _actions() if not a.isascii()) or any(a in words for a in _actions()):
         score += 2.5  # the organisation is the one acting: "依托京东推出…", "阿里云正式发布…"
     elif is_move(tokens, simplified):
         score += 1.0

@@ -211,9 +211,14 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list
 
     df = Counter(t for c in share for t in c)
     n_docs = len(docs)
+    # One pass over the documents (not one per term): the same sums, in the same order.
+    spreads: dict[str, float] = defaultdict(float)
+    for c in share:
+        for t, v in c.items():
+            spreads[t] += math.sqrt(v)
     scores: dict[str, float] = {}
     for term, d in df.items():
-        spread = sum(math.sqrt(c[term]) for c in share if term in c)
+        spread = spreads[term]
         boost = 1.0 + 0.5 * min(heading_terms[term], 2)
         single = 1.0 if d >= 2 or n_docs == 1 else 0.7
         scores[term] = spread * math.log(1 + rarity.get(term, 14.0)) * boost * single
@@ -299,12 +304,9 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list
 
     themes: list[Theme] = []
     for cand in merged:
-        mentions_by_doc: Counter[int] = Counter()
-        hits: list[tuple[int, int]] = []
-        for d_index, s_index, terms in sentence_terms:
-            if terms & set(cand.terms):
-                mentions_by_doc[d_index] += 1
-                hits.append((d_index, s_index))
+        # The sentences holding any of the terms, in corpus order (from the index, not a scan).
+        hits = sorted(set().union(*(term_sentences.get(t, ()) for t in cand.terms)))
+        mentions_by_doc: Counter[int] = Counter(d_index for d_index, _ in hits)
         if len(hits) < 2:
             continue  # one sentence is a mention, not an argument
         term_scores = sorted((scores.get(t, 0.0) for t in cand.terms), reverse=True)

@@ -102,6 +102,7 @@ class _Writer:
         self.break_pending = False
         self.outline = 0
         self.has_cover = False
+        self.style_ids: dict[str, str] = {}
         _setup_styles(self.doc, fonts.name)
         self.bullet_num, self.number_abstract = _setup_numbering(self.doc, fonts.name)
 
@@ -121,8 +122,18 @@ class _Writer:
         elif isinstance(block, doctree.PageBreak):
             self.break_pending = True
 
+    def style_id(self, name: str) -> str:
+        # python-docx resolves a style name by scanning every style, for every paragraph and run
+        if name not in self.style_ids:
+            self.style_ids[name] = self.doc.styles[name].style_id
+        return self.style_ids[name]
+
+    def set_style(self, p: DocxParagraph, name: str) -> None:
+        p._p.get_or_add_pPr().style = self.style_id(name)
+
     def new_paragraph(self, style: str = "Normal") -> DocxParagraph:
-        p = self.doc.add_paragraph(style=style)
+        p = self.doc.add_paragraph()
+        self.set_style(p, style)
         if self.break_pending:
             p.paragraph_format.page_break_before = True
             self.break_pending = False
@@ -195,7 +206,7 @@ class _Writer:
             for j, cell in enumerate(tr.cells):
                 cell.width = widths[j]
                 p = cell.paragraphs[0]
-                p.style = "Table Text"
+                self.set_style(p, "Table Text")
                 align = t.align[j] if j < len(t.align) else "left"
                 p.alignment = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}.get(
                     align
@@ -239,7 +250,8 @@ class _Writer:
                 link.append(OxmlElement("w:r"))
                 p._p.append(link)
                 run = DocxRun(link[0], p)
-                run.text, run.style = r.text, "Hyperlink"
+                run.text = r.text
+                run._r.get_or_add_rPr().style = self.style_id("Hyperlink")
             if r.bold:
                 run.bold = True
             if r.italic:
