@@ -47,19 +47,25 @@ workers costs more than it saves."""
 Progress = Callable[[int, int], None]
 
 
-@functools.cache
-def analysis_version() -> str:
-    """Hash of the analysis code, the data files in effect and the jieba and OpenCC versions."""
+def _version(code: tuple[str, ...], packages: tuple[str, ...]) -> str:
+    """Hash of the package version, some modules' code, the data files in effect
+    and some libraries' versions."""
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).resolve().parent
-    for name in _CODE:
+    for name in code:
         digest.update((here / name).read_bytes())
     digest.update(data_fingerprint().encode())
-    # jieba segments; OpenCC makes the Simplified text that jieba reads.
-    for package in ("jieba", "opencc"):
+    for package in packages:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{package}=={metadata.version(package)}".encode())
     return digest.hexdigest()[:32]
+
+
+@functools.cache
+def analysis_version() -> str:
+    """Version of per-document analysis: its code, the data files, and jieba and
+    OpenCC (which makes the Simplified text that jieba reads)."""
+    return _version(_CODE, ("jieba", "opencc"))
 
 
 # Modules whose code decides what reading a file returns.
@@ -70,16 +76,8 @@ _READING_CODE = (
 
 @functools.cache
 def reading_version() -> str:
-    """Hash of the reading and cleaning code, the data files in effect and OpenCC's version."""
-    digest = hashlib.sha256(__version__.encode())
-    here = Path(__file__).resolve().parent
-    for name in _READING_CODE:
-        digest.update((here / name).read_bytes())
-    digest.update(data_fingerprint().encode())
-    for package in ("opencc", "markdown-it-py", "PyYAML"):
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{package}=={metadata.version(package)}".encode())
-    return digest.hexdigest()[:32]
+    """Version of reading and cleaning: its code, the data files and the parsing libraries."""
+    return _version(_READING_CODE, ("opencc", "markdown-it-py", "PyYAML"))
 
 
 def document_key(rel: str, raw: bytes) -> str:
