@@ -483,7 +483,9 @@ def editions_render(ctx: Context, period: str, schedule_name: str, out: str | No
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the briefing (default: today).")
 @click.option("--title", help="Title of the briefing.")
-@click.option("--no-cache", is_flag=True, help="Analyse every document again (and do not store the results).")
+@click.option(
+    "--no-cache", is_flag=True, help="Read and analyse every document again; store nothing in the caches."
+)
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for analysis (default: one per core).")
 @pass_ctx
 def analyze(
@@ -566,7 +568,9 @@ def analyze(
     type=click.Path(dir_okay=False),
     help="Bold TrueType font [env: BRIEFING_FONT_BOLD].",
 )
-@click.option("--no-cache", is_flag=True, help="Analyse every document again (and do not store the results).")
+@click.option(
+    "--no-cache", is_flag=True, help="Read and analyse every document again; store nothing in the caches."
+)
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for analysis (default: one per core).")
 @click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No progress messages.")
 @pass_ctx
