@@ -23,6 +23,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Frame,
     KeepTogether,
     ListFlowable,
@@ -54,6 +55,8 @@ RULE = colors.HexColor("#bcccdc")
 SHADE = colors.HexColor("#e8eef5")
 LINK = colors.HexColor("#1d4e89")
 MARGIN = 2.0 * cm
+HEADING_ROOM, LABEL_ROOM = 4.0 * cm, 2.2 * cm
+"""Space a heading or a run-in label needs below it on the page, else it starts the next one."""
 
 
 def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
@@ -246,7 +249,8 @@ class _Builder:
             self.count += 1
             key = block.anchor or f"h{self.count}"
             text = f'<a name="{escape(key)}"/>' + _markup(block.runs, bold_style=True)
-            return [_Heading(text, style, level, key, block.text)]
+            # keepWithNext cannot hold a heading to a long, splittable list or table: demand room.
+            return [CondPageBreak(HEADING_ROOM), _Heading(text, style, level, key, block.text)]
         if isinstance(block, doctree.Paragraph):
             text = _markup(block.runs)
             if block.anchor:
@@ -254,6 +258,7 @@ class _Builder:
             style = self.styles.get(block.style, self.styles["body"])
             if all(r.bold for r in block.runs):
                 style = self.styles["label"]  # a run-in label ("动向") belongs with what follows
+                return [CondPageBreak(LABEL_ROOM), Paragraph(text, style)]
             elif block.runs and all(r.italic for r in block.runs):
                 style = self.styles["meta"]  # a heading's meta line, likewise
             return [Paragraph(text, style)]
