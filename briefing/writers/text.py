@@ -41,6 +41,8 @@ def _wrap(text: str, indent: str, width: int = 100) -> str:
 
 def digest(model: Briefing) -> str:
     """A plain-text digest of the briefing model, citations as [n]."""
+    from briefing.render import STATUS_ZH  # render uses this module's number formats
+
     cite = model.source_number
     lines = [
         f"{model.title} — {model.date}",
@@ -59,7 +61,8 @@ def digest(model: Briefing) -> str:
         )
         lines.append(f"     关键词：{'、'.join(th.terms)}")
         for q in th.quotes:
-            lines.append(_wrap(f"“{q.text}” [{cite(q.document)}]", "     "))
+            quoted = q.text if q.text.startswith("“") and q.text.endswith("”") else f"“{q.text}”"
+            lines.append(_wrap(f"{quoted} [{cite(q.document)}]", "     "))
     lines += ["", "企业案例"]
     for c in model.companies:
         if not c.is_case:
@@ -83,7 +86,7 @@ def digest(model: Briefing) -> str:
         lines.append(_wrap("、".join(f"{c.name}（{_TYPES.get(c.type, c.type)}）" for c in others), "  "))
     lines += ["", "研究问题"]
     for q in model.questions:
-        lines.append(_wrap(f"{q.number}. {q.text} —— {q.status}", "  "))
+        lines.append(_wrap(f"{q.number}. {q.text} —— {STATUS_ZH.get(q.status, q.status)}", "  "))
         if len(q.sub_questions) > 1:
             for s in q.sub_questions:
                 lines.append(_wrap(f"· {s}", "     "))
