@@ -180,9 +180,7 @@ def _state_db() -> Any:
     return contextlib.closing(connect())
 
 
-@cli.command("send")
-@click.argument("pdf", metavar="FILE.pdf", type=click.Path(dir_okay=False))
-@click.option(
+RECIPIENTS = click.option(
     "--to",
     "recipients",
     multiple=True,
@@ -190,6 +188,11 @@ def _state_db() -> Any:
     metavar="ADDR",
     help="Recipient address; repeat for more.",
 )
+
+
+@cli.command("send")
+@click.argument("pdf", metavar="FILE.pdf", type=click.Path(dir_okay=False))
+@RECIPIENTS
 @click.option("--subject", metavar="TEXT", help="Subject (default: the briefing's title and date).")
 @click.option("--dry-run", is_flag=True, help="Write the .eml to <state>/outbox, send nothing.")
 @pass_ctx
@@ -241,14 +244,7 @@ def schedule_group() -> None:
 @click.argument("name")
 @click.option("--cron", required=True, help='Five-field cron expression, e.g. "0 8 * * MON".')
 @click.option("--tz", required=True, help="IANA time zone the cron is read in, e.g. Asia/Shanghai.")
-@click.option(
-    "--to",
-    "recipients",
-    multiple=True,
-    required=True,
-    metavar="ADDR",
-    help="Recipient address; repeat for more.",
-)
+@RECIPIENTS
 @click.option(
     "--source",
     type=click.Path(file_okay=False),

@@ -6,18 +6,6 @@ import textwrap
 
 from briefing.model import Briefing, Figure
 
-_TYPES = {
-    "company": "企业",
-    "investor": "投资机构",
-    "government": "政府机构",
-    "association": "协会/联盟",
-    "research": "研究机构",
-    "media": "媒体",
-    "university": "高校",
-    "product": "产品/业务",
-    "other": "其他",
-}
-
 
 def format_number(value: float) -> str:
     """45.5 → "45.5", 120000000 → "1.2亿", 100000 → "10万"."""
@@ -41,7 +29,7 @@ def _wrap(text: str, indent: str, width: int = 100) -> str:
 
 def digest(model: Briefing) -> str:
     """A plain-text digest of the briefing model, citations as [n]."""
-    from briefing.render import STATUS_ZH  # render uses this module's number formats
+    from briefing.render import STATUS_ZH, TYPE_ZH  # render uses this module's number formats
 
     cite = model.source_number
     lines = [
@@ -67,7 +55,7 @@ def digest(model: Briefing) -> str:
     for c in model.companies:
         if not c.is_case:
             continue
-        head = f"  {c.name}（{_TYPES.get(c.type, c.type)}"
+        head = f"  {c.name}（{TYPE_ZH.get(c.type, c.type)}"
         if c.parent:
             head += f"，隶属{c.parent}"
         if c.mode:
@@ -83,7 +71,7 @@ def digest(model: Briefing) -> str:
     others = [c for c in model.companies if not c.is_case]
     if others:
         lines += ["", "其他机构"]
-        lines.append(_wrap("、".join(f"{c.name}（{_TYPES.get(c.type, c.type)}）" for c in others), "  "))
+        lines.append(_wrap("、".join(f"{c.name}（{TYPE_ZH.get(c.type, c.type)}）" for c in others), "  "))
     lines += ["", "研究问题"]
     for q in model.questions:
         lines.append(_wrap(f"{q.number}. {q.text} —— {STATUS_ZH.get(q.status, q.status)}", "  "))
