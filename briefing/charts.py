@@ -115,7 +115,7 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 def drawing(spec: ChartSpec, width: float, fonts: FontSet | None = None) -> Drawing:
     """The chart as a reportlab Drawing ``width`` points wide."""
     regular, bold = _fonts(fonts)
-    d = _heatmap(spec, width, regular, bold) if spec.kind == "heatmap" else _bars(spec, width, regular, bold)
+    d = _heatmap(spec, width, regular) if spec.kind == "heatmap" else _bars(spec, width, regular, bold)
     d.initialFontName = regular  # the renderer starts from Helvetica, which is not embedded
     return d
 
@@ -129,7 +129,7 @@ def _note(d: Drawing, spec: ChartSpec, width: float, regular: str) -> None:
         )
 
 
-def _heatmap(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
+def _heatmap(spec: ChartSpec, width: float, regular: str) -> Drawing:
     row_h, head_h, title_h, note_h = 17.0, 16.0, 4.0, 16.0
     label_w = min(max((stringWidth(r, regular, 8.5) for r in spec.rows), default=60) + 10, width * 0.46)
     cols = max(len(spec.columns), 1)

@@ -240,9 +240,7 @@ def _measures() -> list[tuple[str, str, str]]:
 
 def _measure_near(text: str, start: int, end: int) -> tuple[str, str] | None:
     """The measure cue nearest a number within its clause."""
-    left = max(text.rfind(c, 0, start) for c in "，,；;。") + 1
-    rights = [i for i in (text.find(c, end) for c in "，,；;。") if i != -1]
-    right = min(rights) if rights else len(text)
+    left, right = _clause(text, start, end)
     best = None
     for cue, measure, unit in _measures():
         for m in re.finditer(re.escape(cue), text[left:right], re.IGNORECASE):

@@ -232,14 +232,11 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list
         if n_docs >= 3 and df[t] >= math.ceil(0.8 * n_docs) and sum(c[t] for c in share) / n_docs > 0.25
     }
 
-    sentence_terms: list[tuple[int, int, set[str]]] = []
+    term_sentences: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for d_index, sentences in enumerate(usable):
         for s_index, s in enumerate(sentences):
-            sentence_terms.append((d_index, s_index, set(s.tokens)))
-    term_sentences: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    for d_index, s_index, terms in sentence_terms:
-        for t in terms:
-            term_sentences[t].add((d_index, s_index))
+            for t in s.tokens:
+                term_sentences[t].add((d_index, s_index))
 
     candidates: list[_Candidate] = []
 
