@@ -39,7 +39,15 @@ from briefing.resources import data_fingerprint
 log = logging.getLogger(__name__)
 
 # Modules whose code decides what analyse_document returns.
-_CODE = ("analysis/document.py", "nlp.py", "gazetteer.py", "cleaning.py", "model.py", "resources.py")
+_CODE = (
+    "analysis/document.py",
+    "nlp.py",
+    "script.py",
+    "gazetteer.py",
+    "cleaning.py",
+    "model.py",
+    "resources.py",
+)
 PARALLEL_MIN = 24
 """Fewer uncached documents than this are analysed in-process: starting
 workers costs more than it saves."""
@@ -70,7 +78,7 @@ def analysis_version() -> str:
 
 # Modules whose code decides what reading a file returns.
 _READING_CODE = (
-    "readers.py", "formats.py", "cleaning.py", "metadata.py", "memo.py", "nlp.py", "model.py", "resources.py",
+    "readers.py", "formats.py", "cleaning.py", "metadata.py", "memo.py", "nlp.py", "script.py", "model.py", "resources.py",
 )  # fmt: skip
 
 
@@ -277,6 +285,7 @@ def _analyse(docs: list[Document], todo: list[int], workers: int):
 
 _RENDER_CODE = (
     "render.py",
+    "labels.py",
     "doctree.py",
     "charts.py",
     "fonts/__init__.py",

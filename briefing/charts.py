@@ -19,8 +19,8 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefing.fonts import FontSet, default_fonts, register_reportlab
+from briefing.labels import format_number
 from briefing.model import Briefing, Serializable
-from briefing.writers.text import format_number
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#616e7c")

@@ -16,21 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from briefing.resources import data_lines, data_yaml
+from briefing.script import CJK_PUNCT, HAN, is_cjk, is_han, to_simplified
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RE = re.compile(f"[{HAN}]")
-CJK_PUNCT = "，。、；：？！…—·「」『』（）《》〈〉【】“”‘’"
 SENTENCE_END = "。！？!?；;：:…"
 CLOSERS = "”’」』）)》〉】\"'"
-
-
-def is_han(ch: str) -> bool:
-    return bool(_HAN_RE.match(ch))
-
-
-def is_cjk(ch: str) -> bool:
-    """Han characters and CJK punctuation: no space is needed next to them."""
-    return is_han(ch) or ch in CJK_PUNCT or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
 @dataclass
@@ -373,7 +362,6 @@ def _char_rank() -> dict[str, int]:
 
 def _naturalness(text: str) -> float:
     """Share of Han characters that are among the 3,500 commonest (on the Simplified form)."""
-    from briefing.nlp import to_simplified
 
     rank = _char_rank()
     han = [c for c in to_simplified(text) if is_han(c)]
@@ -402,7 +390,6 @@ def _reading_quality(text: str) -> float:
     private-use characters and the like count against it (a wrong-codec
     reading of real text is full of them), and fewer than two Han characters
     read as nothing."""
-    from briefing.nlp import to_simplified
 
     rank = _char_rank()
     chars = [
@@ -464,7 +451,6 @@ def find_garbled(text: str) -> list[tuple[int, int]]:
     character between two Han characters count too. Spans are widened over
     the "?"s and pinyin residue that mojibake leaves around it.
     """
-    from briefing.nlp import to_simplified
 
     rank = _char_rank()
     spans: list[tuple[int, int]] = []
@@ -529,7 +515,6 @@ def _merge(spans: list[tuple[int, int]], gap: int = 2) -> list[tuple[int, int]]:
 
 def _is_residue(ch: str) -> bool:
     """Characters mojibake leaves around a span: "?", pinyin letters, rare Han characters."""
-    from briefing.nlp import to_simplified
 
     return ch in _RESIDUE or (is_han(ch) and _char_rank().get(to_simplified(ch), 99999) >= 3500)
 

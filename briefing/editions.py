@@ -34,7 +34,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from briefing.errors import ConfigError, InputError
@@ -43,13 +43,23 @@ from briefing.state import iso, transaction
 
 if TYPE_CHECKING:
     from briefing.pipeline import GenerateResult
-    from briefing.schedule import Schedule
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 Generate = Callable[..., "GenerateResult"]
 Analyze = Callable[..., Briefing]
+
+
+class EditionPlan(Protocol):
+    """What an edition needs of its schedule (``briefing.schedule.Schedule`` is one);
+    a protocol so that editions depend on nothing above them."""
+
+    name: str
+    tz: str
+    source: str
+    out: str
+    template: str | None
 
 
 # -------------------------------------------------------------------------- periods
@@ -344,7 +354,7 @@ def _outputs(files: dict[str, Path]) -> dict[str, dict[str, str]]:
 
 def build_edition(
     conn: sqlite3.Connection,
-    schedule: Schedule,
+    schedule: EditionPlan,
     *,
     due: dt.datetime,
     period: Period,

@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt
 
-from briefing.cleaning import Block, is_cjk
+from briefing.cleaning import Block
+from briefing.script import is_cjk
 
 
 class Unreadable(Exception):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from briefing.cleaning import Block, is_cjk
+from briefing.cleaning import Block
+from briefing.script import is_cjk
 
 _MONTHS = {
     m: i

@@ -16,7 +16,7 @@ from briefing.cleaning import Block
 from briefing.errors import InputError
 from briefing.formats import Parsed, Unreadable, decode, detect_format, parse
 from briefing.model import CleaningCount, Corpus, DataGap, Document, GarbledSpan, Heading, Skipped
-from briefing.nlp import detect_language, to_simplified
+from briefing.script import detect_language, to_simplified
 
 log = logging.getLogger(__name__)
 

@@ -19,40 +19,13 @@ from markupsafe import Markup
 
 from briefing.charts import ChartSpec
 from briefing.errors import TemplateError
+from briefing.labels import KIND_ZH, LANGUAGE_ZH, RULE_ZH, STATUS_ZH, TYPE_ZH, format_figure, format_number
 from briefing.model import Briefing, Figure
 from briefing.resources import bundled_folder
-from briefing.writers.text import format_figure, format_number
 
 DEFAULT_TEMPLATE = "briefing"
 SUFFIX = ".md.j2"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!])")
-
-TYPE_ZH = {
-    "company": "企业",
-    "investor": "投资机构",
-    "government": "政府机构",
-    "association": "协会/联盟",
-    "research": "研究机构",
-    "media": "媒体",
-    "university": "高校",
-    "product": "产品/业务",
-    "other": "其他",
-}
-LANGUAGE_ZH = {"zh-Hans": "简体中文", "zh-Hant": "繁体中文", "en": "英文"}
-KIND_ZH = {"memo": "研究备忘录", "article": "文章"}
-RULE_ZH = {
-    "normalize_spaces": "空白字符规范化",
-    "strip_html_remnants": "去除HTML残留",
-    "strip_pinyin_annotations": "去除拼音注音",
-    "collapse_lost_spaces": "去除“? ?”占位",
-    "strip_markdown_remnants": "去除Markdown残留",
-    "collapse_whitespace": "合并多余空格",
-    "remove_boilerplate": "去除网站页脚与评论区",
-    "extract_byline": "提取署名行",
-    "rejoin_broken_lines": "接合断行",
-    "find_garbled": "标记乱码",
-}
-STATUS_ZH = {"evidence found": "已有证据", "thin": "证据不足", "none": "暂无证据"}
 
 
 def escape_md(value: Any) -> str:

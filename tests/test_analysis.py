@@ -15,8 +15,9 @@ import pytest
 
 from briefing.analysis import build_briefing
 from briefing.model import Briefing
-from briefing.nlp import generic_words, stopwords, to_simplified
+from briefing.nlp import generic_words, stopwords
 from briefing.readers import read_corpus
+from briefing.script import to_simplified
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -17,6 +17,7 @@ from conftest import FIXTURES, case_ids, load_cases
 
 from briefing import cleaning
 from briefing.cleaning import Block
+from briefing.script import is_han
 
 TEXT_RULES = [
     "normalize_spaces",
@@ -232,9 +233,9 @@ def test_find_garbled_dropped_bytes_sweep(script: str) -> None:
     trail byte after one or two characters, leaving "生長" → "砷L", which
     no detector can tell from real text; hence a rate, not 100%.)
     """
-    from briefing.nlp import to_simplified
+    from briefing.script import to_simplified
 
-    pool = [c["text"] for c in _GARBLED["clean"] if sum(map(cleaning.is_han, c["text"])) >= 30]
+    pool = [c["text"] for c in _GARBLED["clean"] if sum(map(is_han, c["text"])) >= 30]
     if script == "simplified":
         texts = [t for t in pool if to_simplified(t) == t]
         minimum = 0.85

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from briefing.labels import format_figure, format_number
 from briefing.model import Figure
-from briefing.writers.text import format_figure, format_number
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from briefing.cleaning import is_han
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Serializable
 from briefing.nlp import en_tokens, glossary, is_term, is_theme_term, rarity, split_sentences, zh_cut
 from briefing.resources import data_lines, data_yaml
+from briefing.script import is_han
 
 
 @dataclass
@@ -506,7 +506,8 @@ def is_move(tokens: list[str], text: str) -> bool:
 def warm_up() -> None:
     """Load jieba, the dictionaries and every data file the analysis reads, so
     that worker processes forked afterwards share them instead of loading their own."""
-    from briefing.nlp import domain_words, generic_words, stopwords, to_simplified, zh_cut
+    from briefing.nlp import domain_words, generic_words, stopwords, zh_cut
+    from briefing.script import to_simplified
 
     gazetteer()
     zh_cut("预热")

@@ -12,8 +12,9 @@ from briefing.analysis.document import DocAnalysis, is_move
 from briefing.gazetteer import gazetteer
 from briefing.memo import split_questions
 from briefing.model import Company, Document, Evidence, Mode, ModeCase, ModeTable, Question
-from briefing.nlp import en_tokens, to_simplified, vocabulary_terms
+from briefing.nlp import en_tokens, vocabulary_terms
 from briefing.resources import data_lines
+from briefing.script import to_simplified
 
 K1, B = 1.5, 0.75
 MAX_EVIDENCE = 6

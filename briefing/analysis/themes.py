@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefing.analysis.document import DocAnalysis, Sentence
-from briefing.cleaning import is_han
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, DocumentMentions, Quote, Theme
 from briefing.nlp import balanced, vocabulary_terms
+from briefing.script import is_han
 
 MAX_THEMES = 14
 log = logging.getLogger(__name__)

@@ -4,23 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from briefing.model import Briefing, Figure
-
-
-def format_number(value: float) -> str:
-    """45.5 → "45.5", 120000000 → "1.2亿", 100000 → "10万"."""
-    for size, unit in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
-        if abs(value) >= size:
-            scaled = value / size
-            return f"{scaled:.6g}{unit}"
-    return f"{value:.6g}" if value != int(value) else str(int(value))
-
-
-def format_figure(f: Figure) -> str:
-    unit = "" if f.unit in ("", "个") and not f.raw.endswith("个") else f.unit
-    value = f"{format_number(f.value)}{unit}"
-    extra = "，".join(x for x in (f"{f.year}年" if f.year else "", f.source or "") if x)
-    return f"{f.measure} {value}" + (f"（{extra}）" if extra else "")
+from briefing.labels import STATUS_ZH, TYPE_ZH, format_figure
+from briefing.model import Briefing
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> str:
@@ -29,8 +14,6 @@ def _wrap(text: str, indent: str, width: int = 100) -> str:
 
 def digest(model: Briefing) -> str:
     """A plain-text digest of the briefing model, citations as [n]."""
-    from briefing.render import STATUS_ZH, TYPE_ZH  # render uses this module's number formats
-
     cite = model.source_number
     lines = [
         f"{model.title} — {model.date}",
