@@ -290,7 +290,9 @@ _RENDER_CODE = (
     "charts.py",
     "fonts/__init__.py",
     "writers/pdf.py",
+    "writers/pdf_linebreak.py",
     "writers/docx.py",
+    "writers/docx_fonts.py",
 )
 KEEP_OUTPUTS = 24
 

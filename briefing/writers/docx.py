@@ -34,7 +34,8 @@ from docx.text.run import Run as DocxRun
 from briefing import doctree
 from briefing.charts import ChartSpec, to_png
 from briefing.errors import TemplateError
-from briefing.fonts import FontSet, embed_docx_fonts
+from briefing.fonts import FontSet
+from briefing.writers.docx_fonts import embed_docx_fonts
 
 INK, MUTED, ACCENT = RGBColor(0x1F, 0x29, 0x33), RGBColor(0x61, 0x6E, 0x7C), RGBColor(0x1D, 0x4E, 0x89)
 QUOTE, LINK = RGBColor(0x52, 0x60, 0x6D), RGBColor(0x05, 0x63, 0xC1)

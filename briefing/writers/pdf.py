@@ -40,13 +40,8 @@ from reportlab.platypus import (
 from briefing import charts as chartlib
 from briefing import doctree
 from briefing.errors import TemplateError
-from briefing.fonts import (
-    FontSet,
-    fallback_markup,
-    install_cjk_line_breaking,
-    pdf_canvas_kwargs,
-    register_reportlab,
-)
+from briefing.fonts import FontSet, fallback_markup, pdf_canvas_kwargs, register_reportlab
+from briefing.writers.pdf_linebreak import install_cjk_line_breaking
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
