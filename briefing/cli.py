@@ -279,10 +279,12 @@ def schedule_add(
       briefing schedule add weekly --cron "0 8 * * MON" --tz Asia/Shanghai \\
           --to ceo@example.com --to cfo@example.com --source ~/clippings
     """
+    from briefing.render import check_template
     from briefing.schedule import add_schedule
     from briefing.state import utc_now
 
     try:
+        check_template(template)  # the same check as a run's, so that no Monday run fails on it
         with _state_db() as conn:
             added = add_schedule(
                 conn,

@@ -94,7 +94,7 @@ def generate(
     from briefing.charts import charts_for
     from briefing.doctree import check_links, parse
     from briefing.fonts import default_fonts
-    from briefing.render import render, template_files
+    from briefing.render import check_template, render, template_files
     from briefing.writers import check_writable, write_files
 
     say = progress or (lambda _message: None)
@@ -106,6 +106,7 @@ def generate(
         )
     out_dir = Path(out_dir)
     check_writable(out_dir)
+    check_template(template)  # before any work: a bad template fails now, not some Monday
     fonts = fonts or default_fonts()
     model = analyze(
         source,
