@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -226,28 +225,22 @@ def _source(source: str | None) -> Path:
     return Path(source) if source else default_source()
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _fit(text: str, width: int) -> str:
-    out, used = "", 0
-    for c in text:
-        w = 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        if used + w > width - (1 if len(text) > len(out) + 1 else 0):
-            return out + "…" + " " * (width - used - 1)
-        out += c
-        used += w
-    return out + " " * (width - used)
-
-
 def table(headers: list[str], rows: list[list[str]], widths: list[int]) -> str:
     """A plain-text table that lines up Chinese (double-width) characters."""
-    lines = ["  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(_fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
+    from briefing.writers.text import table as text_table
+
+    return text_table(headers, rows, widths)
+
+
+def _digest_width() -> int:
+    """The terminal's width when stdout is one (within reason), else the digest's default."""
+    import shutil
+
+    from briefing.writers.text import WIDTH
+
+    if not sys.stdout.isatty():
+        return WIDTH
+    return max(60, min(shutil.get_terminal_size((WIDTH, 24)).columns, 120))
 
 
 def _dump(data: Any, output: str | None) -> None:
@@ -666,7 +659,7 @@ def analyze(
 
             write_atomic(Path(output), digest(model).encode("utf-8"))
         else:
-            click.echo(digest(model), nl=False)
+            click.echo(digest(model, _digest_width()), nl=False)
     except BriefingError as exc:
         raise CommandError(exc) from exc
     if output:
