@@ -293,6 +293,7 @@ _RENDER_CODE = (
     "writers/pdf_linebreak.py",
     "writers/docx.py",
     "writers/docx_fonts.py",
+    "writers/columns.py",
 )
 KEEP_OUTPUTS = 24
 
