@@ -347,3 +347,11 @@ class OutputCache:
                 old.unlink(missing_ok=True)
         except OSError as exc:
             log.warning("could not keep the rendered files in the cache: %s", exc)
+
+    def clear(self) -> int:
+        """Delete every rendered file kept; returns how many."""
+        removed = 0
+        for path in self.folder.glob("*.*") if self.folder.is_dir() else []:
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, TextIO
 import click
 
 from briefing import __version__
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, OutputError
 
 log = logging.getLogger("briefing")
 
@@ -605,6 +606,46 @@ def editions_render(ctx: Context, period: str, schedule_name: str, out: str | No
     for kind, path in sorted(rendered.files.items()):
         same = "identical to" if rendered.identical.get(kind) else "differs from"
         click.echo(f"{kind}: {path} ({same} the recorded file)")
+
+
+@cli.group("cache")
+def cache_group() -> None:
+    """The caches that make a weekly run follow only what is new.
+
+    All live in the state folder ($BRIEFING_HOME, default
+    ~/.local/share/briefing): read documents and per-document analyses in the
+    tables document_cache and analysis_cache of state.db, rendered PDF and
+    DOCX files in cache/outputs/. A change of code, data files or libraries
+    invalidates them by itself; --no-cache bypasses them for one run.
+
+    \b
+    Example:
+      briefing cache clear
+    """
+
+
+@cache_group.command("clear")
+@pass_ctx
+def cache_clear(ctx: Context) -> None:
+    """Empty the caches; schedules, editions and the delivery ledger are kept.
+
+    \b
+    Example:
+      BRIEFING_HOME=/srv/briefing/state briefing cache clear
+    """
+    from briefing.cache import AnalysisCache, DocumentCache, OutputCache
+
+    try:
+        counts = []
+        for cache in (DocumentCache(), AnalysisCache()):
+            counts.append(f"{cache.clear()} {cache.table.removesuffix('_cache')} entries")
+            cache.close()
+        counts.append(f"{OutputCache().clear()} rendered files")
+    except BriefingError as exc:
+        raise CommandError(exc) from exc
+    except (OSError, sqlite3.Error) as exc:
+        raise CommandError(OutputError(f"cannot clear the caches in the state folder: {exc}")) from exc
+    ctx.progress("removed " + ", ".join(counts))
 
 
 @cli.command()
