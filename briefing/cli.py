@@ -634,8 +634,10 @@ def cache_clear(ctx: Context) -> None:
       BRIEFING_HOME=/srv/briefing/state briefing cache clear
     """
     from briefing.cache import AnalysisCache, DocumentCache, OutputCache
+    from briefing.state import ensure_home
 
     try:
+        ensure_home(None)  # a state folder that cannot be opened is an error here, not a cache miss
         counts = []
         for cache in (DocumentCache(), AnalysisCache()):
             counts.append(f"{cache.clear()} {cache.table.removesuffix('_cache')} entries")

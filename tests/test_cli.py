@@ -17,6 +17,11 @@ from briefing.cli import Context, cli
 from briefing.pipeline import FORMATS
 from briefing.state import run_lock
 
+try:
+    from test_mail import free_port
+except ImportError:  # pragma: no cover - when tests/ is a package
+    from tests.test_mail import free_port
+
 ARTICLE = """储能行业观察
 
 2024-03-18
@@ -197,6 +202,60 @@ def test_exit_codes_command_by_command(case: str, places: dict[str, str]) -> Non
     for word in words:
         assert _fill(word, places) in error[0], error[0]
     assert "Traceback" not in result.output
+
+
+# (command line, environment, exit code, words of the error) for what the environment decides
+ENV_CASES = {
+    "schedule list: the state folder is a file": (
+        ["schedule", "list"],
+        {"BRIEFING_HOME": "{file}"},
+        5,
+        ["{file}"],
+    ),
+    "editions list: the state folder is a file": (
+        ["editions", "list"],
+        {"BRIEFING_HOME": "{file}"},
+        5,
+        ["{file}"],
+    ),
+    "cache clear: the state folder is a file": (
+        ["cache", "clear"],
+        {"BRIEFING_HOME": "{file}/state"},
+        5,
+        ["{file}"],
+    ),
+    "send: the server is down": (
+        ["send", "{pdf}", "--to", "a@example.com"],
+        {"BRIEFING_SMTP_HOST": "127.0.0.1", "BRIEFING_SMTP_PORT": "{port}", "BRIEFING_SMTP_SECURITY": "none"}
+        | {"BRIEFING_SMTP_FROM": "b@example.com", "BRIEFING_SMTP_ATTEMPTS": "1"},
+        7,
+        ["connection refused", "127.0.0.1:{port}"],
+    ),
+    "send: no SMTP server configured": (
+        ["send", "{pdf}", "--to", "a@example.com"],
+        {},
+        8,
+        ["BRIEFING_SMTP_HOST"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ENV_CASES), ids=list(ENV_CASES))
+def test_exit_codes_set_by_the_environment(case: str, places: dict[str, str], monkeypatch, tmp_path) -> None:
+    pdf = tmp_path / "b.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    places = {**places, "pdf": str(pdf), "port": str(free_port())}
+    for name in [n for n in os.environ if n.startswith("BRIEFING_SMTP_")]:
+        monkeypatch.delenv(name)
+    args, env, code, words = ENV_CASES[case]
+    result = CliRunner().invoke(
+        cli, [_fill(a, places) for a in args], env={k: _fill(v, places) for k, v in env.items()}
+    )
+    assert result.exit_code == code, result.output
+    error = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1, result.stderr
+    for word in words:
+        assert _fill(word, places) in error[0], error[0]
 
 
 def test_a_held_lock_is_exit_9(places: dict[str, str]) -> None:
