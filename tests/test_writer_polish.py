@@ -205,7 +205,7 @@ SHARE_CASES = {
         300,
         50,
         10,
-        [54.8, 98.4, 146.8],
+        [55.9, 92.6, 151.5],
     ),
     "too narrow even for the short parts: shrink alike above the floor": (
         [60, 60, 60],

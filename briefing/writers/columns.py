@@ -14,10 +14,13 @@ from __future__ import annotations
 def share_width(natural: list[float], total: float, whole: float, least: float) -> list[float]:
     """Widths summing to ``total`` for columns whose content is ``natural`` wide.
 
-    ``whole`` is the width up to which a column gets all of its content before
-    any column gets more than that (about ten characters); ``least`` is the
-    narrowest a column may be. When everything fits, the spare width is shared
-    in proportion to the content so the table spans the text width.
+    ``whole`` is the width up to which a short column gets all of its content
+    before any column gets more (about ten characters); a column whose content
+    is over one and a half times that is long and starts from ``least``, the
+    narrowest a column may be. What is left goes to the columns that want more,
+    in proportion to what they still want. When everything fits, the spare
+    width is shared in proportion to the content so the table spans the text
+    width.
     """
     if not natural:
         return []
@@ -25,7 +28,8 @@ def share_width(natural: list[float], total: float, whole: float, least: float) 
     natural = [max(w, least) for w in natural]
     if sum(natural) <= total:
         return [w * total / sum(natural) for w in natural]
-    base = [min(w, max(whole, least)) for w in natural]
+    whole = max(whole, least)
+    base = [min(w, whole) if w <= 1.5 * whole else least for w in natural]
     if sum(base) >= total:  # even the short parts do not fit: shrink them alike, above the floor
         spare = sum(b - least for b in base) or 1.0
         over = sum(base) - total
