@@ -290,7 +290,10 @@ _RENDER_CODE = (
     "charts.py",
     "fonts/__init__.py",
     "writers/pdf.py",
+    "writers/pdf_linebreak.py",
     "writers/docx.py",
+    "writers/docx_fonts.py",
+    "writers/columns.py",
 )
 KEEP_OUTPUTS = 24
 
@@ -344,3 +347,11 @@ class OutputCache:
                 old.unlink(missing_ok=True)
         except OSError as exc:
             log.warning("could not keep the rendered files in the cache: %s", exc)
+
+    def clear(self) -> int:
+        """Delete every rendered file kept; returns how many."""
+        removed = 0
+        for path in self.folder.glob("*.*") if self.folder.is_dir() else []:
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
 from briefing import __version__
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, OutputError
 
 log = logging.getLogger("briefing")
 
@@ -31,59 +31,193 @@ class CommandError(click.ClickException):
         self.exit_code = error.exit_code
 
 
+# Progress lines that say what became of one file; on a terminal the bar shows them.
+_FILE_LINES = ("read ", "cached ")
+_SKIPPED = "skipped "
+
+
 class Context:
-    def __init__(self, quiet: bool) -> None:
+    """What every command shares: progress on stderr, silenced by ``-q``.
+
+    On a terminal, counted work (files read, documents analysed) shows as a
+    bar with done/total and the current file; other lines wait until the bar
+    is finished. Elsewhere (a log file, cron's mail) every line is printed as
+    it comes, and a count is printed at each quarter of a long run that prints
+    no line per file.
+    """
+
+    def __init__(self, quiet: bool, stream: TextIO | None = None) -> None:
         self.quiet = quiet
+        self.stream = stream
+        """Where progress goes; None for the stderr of the moment (click's test runner swaps it)."""
+        self._bar: Any = None
+        self._held: list[str] = []
+        self._item = ""
+        self._files = 0
+        self._quarter = 0
+
+    @property
+    def out(self) -> TextIO:
+        return self.stream or sys.stderr
 
     def progress(self, message: str) -> None:
-        if not self.quiet:
-            click.echo(message, err=True)
+        if self.quiet:
+            return
+        if self._bar is not None:
+            if message.startswith((*_FILE_LINES, _SKIPPED)):
+                self._item = message.split(" ", 1)[1].split(": ", 1)[0]
+            if not message.startswith(_FILE_LINES):
+                self._held.append(message)
+            return
+        if message.startswith((*_FILE_LINES, _SKIPPED)):
+            self._files += 1
+        else:  # a new step: its count starts afresh
+            self._files = self._quarter = 0
+        click.echo(message, file=self.out)
 
     def counter(self) -> Callable[[int, int], None]:
-        """A progress bar on stderr for runs that take more than a moment."""
-        import time
+        """``counter(done, total)`` for counted work."""
+        return self._count
 
-        start = time.monotonic()
-        state = {"shown": -1}
-        tty = sys.stderr.isatty()
+    def _count(self, done: int, total: int) -> None:
+        if self.quiet or total == 0:
+            return
+        if self.out.isatty():
+            if self._bar is None:
+                if done >= total:
+                    return
+                self._bar = click.progressbar(
+                    length=total,
+                    file=self.out,
+                    show_pos=True,
+                    show_eta=False,
+                    width=24,
+                    label=" ",
+                    item_show_func=lambda item: item,
+                )
+                self._bar.__enter__()
+            self._bar.update(done - self._bar.pos, self._item)
+            if done >= total:
+                self.close()
+            return
+        quarter = done * 4 // total
+        if total >= 50 and not self._files and quarter > self._quarter:
+            self._quarter = quarter
+            click.echo(f"{done}/{total} done", file=self.out)
 
-        def update(done: int, total: int) -> None:
-            if self.quiet or total == 0 or (time.monotonic() - start < 1.0 and done < total):
-                return
-            percent = done * 100 // total
-            if tty:
-                bar = "#" * (percent // 4)
-                click.echo(f"\ranalysing [{bar:<25}] {done}/{total}", err=True, nl=done == total)
-            elif total >= 50 and (percent // 25 != state["shown"] or done == total):
-                state["shown"] = percent // 25
-                click.echo(f"analysed {done}/{total} documents", err=True)
-
-        return update
+    def close(self) -> None:
+        """Finish a bar left open and print the lines held back while it ran."""
+        if self._bar is not None:
+            bar, self._bar = self._bar, None
+            bar.__exit__(None, None, None)
+        self._item = ""
+        held, self._held = self._held, []
+        for message in held:
+            self.progress(message)
 
 
 pass_ctx = click.make_pass_decorator(Context)
 
 
+class _LogFormat(logging.Formatter):
+    """Plain messages; warnings and errors say so; ``-v`` adds level and logger."""
+
+    def __init__(self, verbose: int) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s" if verbose else "%(message)s")
+        self.verbose = verbose
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if not self.verbose and record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {text}"
+        return text
+
+
+_LOG_HANDLER: dict[str, logging.Handler] = {}
+
+
+def _configure_logging(quiet: bool, verbose: int) -> Callable[[], None]:
+    """briefing's log at INFO (WARNING with -q, DEBUG with -v); other libraries at WARNING
+    unless -vv. Returns what undoes it at the end of the command."""
+    root = logging.getLogger()
+    handler = logging.StreamHandler(sys.stderr)  # this run's stderr
+    handler.setFormatter(_LogFormat(verbose))
+    old = _LOG_HANDLER.pop("cli", None)
+    if old is not None:
+        root.removeHandler(old)
+    _LOG_HANDLER["cli"] = handler
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    ours = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    logging.getLogger("briefing").setLevel(ours)
+    # jieba sets its own logger to DEBUG when imported; hold it to the others' level.
+    logging.getLogger("jieba").setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+
+    def undo() -> None:
+        root.removeHandler(handler)
+        _LOG_HANDLER.pop("cli", None)
+
+    return undo
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr.")
-@click.option("-v", "--verbose", is_flag=True, help="Log details on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr, only warnings and errors.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Log details on stderr: -v briefing's own log, -vv also the libraries' (markdown-it, jieba, …).",
+)
 @click.version_option(__version__, prog_name="briefing")
 @click.pass_context
-def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
     """Turn a folder of industry sources into a cited executive briefing.
 
     \b
     Example:
       briefing generate seeds --date 2026-11-23
     """
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s" if verbose else "%(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("jieba", "fontTools", "PIL", "mail.log", "asyncio"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    ctx.call_on_close(_configure_logging(quiet, verbose))
     ctx.obj = Context(quiet)
+    ctx.call_on_close(ctx.obj.close)
+
+
+class CommaChoice(click.ParamType):
+    """One or more of a fixed set of values, comma-separated (``pdf,docx``)."""
+
+    name = "list"
+
+    def __init__(self, choices: tuple[str, ...]) -> None:
+        self.choices = choices
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "[" + "|".join(self.choices) + "],…"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        items = [item.strip().lower() for item in str(value).split(",") if item.strip()]
+        unknown = [item for item in items if item not in self.choices]
+        if unknown or not items:
+            given = ", ".join(repr(item) for item in unknown) if unknown else "nothing"
+            self.fail(
+                f"{given}: choose one or more of {', '.join(self.choices)}, comma-separated", param, ctx
+            )
+        return tuple(dict.fromkeys(items))
+
+
+def _check_now(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """--now as an aware time (a wrong one is wrong usage: exit 2)."""
+    if value is None:
+        return None
+    from briefing.schedule import parse_now
+
+    try:
+        return parse_now(value)
+    except BriefingError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--now: "), ctx, param) from None
 
 
 def _source(source: str | None) -> Path:
@@ -92,28 +226,22 @@ def _source(source: str | None) -> Path:
     return Path(source) if source else default_source()
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _fit(text: str, width: int) -> str:
-    out, used = "", 0
-    for c in text:
-        w = 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        if used + w > width - (1 if len(text) > len(out) + 1 else 0):
-            return out + "…" + " " * (width - used - 1)
-        out += c
-        used += w
-    return out + " " * (width - used)
-
-
 def table(headers: list[str], rows: list[list[str]], widths: list[int]) -> str:
     """A plain-text table that lines up Chinese (double-width) characters."""
-    lines = ["  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(_fit(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
+    from briefing.writers.text import table as text_table
+
+    return text_table(headers, rows, widths)
+
+
+def _digest_width() -> int:
+    """The terminal's width when stdout is one (within reason), else the digest's default."""
+    import shutil
+
+    from briefing.writers.text import WIDTH
+
+    if not sys.stdout.isatty():
+        return WIDTH
+    return max(60, min(shutil.get_terminal_size((WIDTH, 24)).columns, 120))
 
 
 def _dump(data: Any, output: str | None) -> None:
@@ -144,7 +272,7 @@ def corpus(ctx: Context, source: str | None, as_json: bool) -> None:
     from briefing.readers import read_corpus
 
     try:
-        result = read_corpus(_source(source), progress=lambda p: ctx.progress(f"read {p}"))
+        result = read_corpus(_source(source), progress=ctx.progress, counter=ctx.counter())
     except BriefingError as exc:
         raise CommandError(exc) from exc
     if as_json:
@@ -191,7 +319,7 @@ RECIPIENTS = click.option(
 
 
 @cli.command("send")
-@click.argument("pdf", metavar="FILE.pdf", type=click.Path(dir_okay=False))
+@click.argument("pdf", metavar="FILE.pdf", type=click.Path(exists=True, dir_okay=False))
 @RECIPIENTS
 @click.option("--subject", metavar="TEXT", help="Subject (default: the briefing's title and date).")
 @click.option("--dry-run", is_flag=True, help="Write the .eml to <state>/outbox, send nothing.")
@@ -279,10 +407,12 @@ def schedule_add(
       briefing schedule add weekly --cron "0 8 * * MON" --tz Asia/Shanghai \\
           --to ceo@example.com --to cfo@example.com --source ~/clippings
     """
+    from briefing.render import check_template
     from briefing.schedule import add_schedule
     from briefing.state import utc_now
 
     try:
+        check_template(template)  # the same check as a run's, so that no Monday run fails on it
         with _state_db() as conn:
             added = add_schedule(
                 conn,
@@ -363,9 +493,14 @@ def schedule_remove(ctx: Context, name: str) -> None:
 
 
 @schedule_group.command("run-due")
-@click.option("--now", metavar="ISO-8601", help="Act as if it were this time, e.g. 2026-11-23T08:00+08:00.")
+@click.option(
+    "--now",
+    metavar="ISO-8601",
+    callback=_check_now,
+    help="Act as if it were this time, e.g. 2026-11-23T08:00+08:00.",
+)
 @pass_ctx
-def schedule_run_due(ctx: Context, now: str | None) -> None:
+def schedule_run_due(ctx: Context, now: Any) -> None:
     """Generate and mail every edition that is due and not yet delivered.
 
     Meant for cron or a systemd timer (run it every 15 minutes or so). Missed
@@ -378,10 +513,10 @@ def schedule_run_due(ctx: Context, now: str | None) -> None:
     Example:
       BRIEFING_HOME=/srv/briefing/state briefing -q schedule run-due
     """
-    from briefing.schedule import parse_now, run_due
+    from briefing.schedule import run_due
 
     try:
-        report = run_due(parse_now(now) if now else None, progress=ctx.progress)
+        report = run_due(now, progress=ctx.progress)
     except BriefingError as exc:
         raise CommandError(exc) from exc
     ctx.progress(f"{len(report.generated)} edition(s) generated, {len(report.sent)} mail(s) sent")
@@ -473,6 +608,48 @@ def editions_render(ctx: Context, period: str, schedule_name: str, out: str | No
         click.echo(f"{kind}: {path} ({same} the recorded file)")
 
 
+@cli.group("cache")
+def cache_group() -> None:
+    """The caches that make a weekly run follow only what is new.
+
+    All live in the state folder ($BRIEFING_HOME, default
+    ~/.local/share/briefing): read documents and per-document analyses in the
+    tables document_cache and analysis_cache of state.db, rendered PDF and
+    DOCX files in cache/outputs/. A change of code, data files or libraries
+    invalidates them by itself; --no-cache bypasses them for one run.
+
+    \b
+    Example:
+      briefing cache clear
+    """
+
+
+@cache_group.command("clear")
+@pass_ctx
+def cache_clear(ctx: Context) -> None:
+    """Empty the caches; schedules, editions and the delivery ledger are kept.
+
+    \b
+    Example:
+      BRIEFING_HOME=/srv/briefing/state briefing cache clear
+    """
+    from briefing.cache import AnalysisCache, DocumentCache, OutputCache
+    from briefing.state import ensure_home
+
+    try:
+        ensure_home(None)  # a state folder that cannot be opened is an error here, not a cache miss
+        counts = []
+        for cache in (DocumentCache(), AnalysisCache()):
+            counts.append(f"{cache.clear()} {cache.table.removesuffix('_cache')} entries")
+            cache.close()
+        counts.append(f"{OutputCache().clear()} rendered files")
+    except BriefingError as exc:
+        raise CommandError(exc) from exc
+    except (OSError, sqlite3.Error) as exc:
+        raise CommandError(OutputError(f"cannot clear the caches in the state folder: {exc}")) from exc
+    ctx.progress("removed " + ", ".join(counts))
+
+
 @cli.command()
 @click.argument("source", required=False, type=click.Path(file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the briefing model as JSON.")
@@ -525,7 +702,7 @@ def analyze(
 
             write_atomic(Path(output), digest(model).encode("utf-8"))
         else:
-            click.echo(digest(model), nl=False)
+            click.echo(digest(model, _digest_width()), nl=False)
     except BriefingError as exc:
         raise CommandError(exc) from exc
     if output:
@@ -543,7 +720,12 @@ def analyze(
     help="Folder for the briefing files.",
 )
 @click.option(
-    "--format", "formats", default="pdf,docx", show_default=True, help="Comma-separated: pdf, docx."
+    "--format",
+    "formats",
+    type=CommaChoice(("pdf", "docx")),
+    default="pdf,docx",
+    show_default=True,
+    help="One or more of pdf, docx, comma-separated.",
 )
 @click.option("--template", help="Template name (in ./templates or bundled) or path to a .md.j2 file.")
 @click.option(
@@ -574,7 +756,7 @@ def generate(
     ctx: Context,
     source: str | None,
     out: str,
-    formats: str,
+    formats: tuple[str, ...],
     template: str | None,
     date: Any,
     title: str | None,
@@ -604,7 +786,7 @@ def generate(
         result = run(
             _source(source),
             Path(out),
-            formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()),
+            formats=formats,
             template=template,
             date=date.date() if date else None,
             title=title,

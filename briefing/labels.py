@@ -5,6 +5,8 @@ Shared by the template filters, the charts and the text digest, below all three.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from briefing.model import Figure
 
 TYPE_ZH = {
@@ -49,3 +51,68 @@ def format_figure(f: Figure) -> str:
     value = f"{format_number(f.value)}{unit}"
     extra = "，".join(x for x in (f"{f.year}年" if f.year else "", f.source or "") if x)
     return f"{f.measure} {value}" + (f"（{extra}）" if extra else "")
+
+
+@dataclass(frozen=True)
+class MailLabels:
+    """The words of the mail that carries a briefing, in one language."""
+
+    subject: str
+    takeaways: str
+    figures: str
+    attached_only: str
+    attached: str
+    first_edition: str
+    since: str
+    no_change: str
+    separator: str
+    stop: str
+    counts: tuple[tuple[str, str], ...]
+    """(field of Changes, phrase with {n}) for "what changed"."""
+
+
+#: By the briefing's language: "zh" when its title is Chinese, else "en".
+MAIL_LABELS = {
+    "zh": MailLabels(
+        subject="{title}（{date}）",
+        takeaways="关键结论",
+        figures="关键数据",
+        attached_only="简报见附件。",
+        attached="附件：{name}",
+        first_edition="这是本简报的第一期（{period}），没有可供比较的上一期。",
+        since="与上一期（{previous}）相比：",
+        no_change="没有变化。",
+        separator="，",
+        stop="。",
+        counts=(
+            ("new_documents", "新增来源 {n} 份"),
+            ("new_themes", "新主题 {n} 个"),
+            ("rising_themes", "升温的主题 {n} 个"),
+            ("fading_themes", "降温的主题 {n} 个"),
+            ("new_companies", "首次出现的机构 {n} 个"),
+            ("changed_figures", "数据变化 {n} 处"),
+            ("moved_questions", "研究问题进展 {n} 个"),
+        ),
+    ),
+    "en": MailLabels(
+        subject="{title} — {date}",
+        takeaways="Key takeaways",
+        figures="Key figures",
+        attached_only="The briefing is attached.",
+        attached="Attached: {name}",
+        first_edition="This is the first edition ({period}): there is no previous one.",
+        since="Since the previous edition ({previous}):",
+        no_change="no change.",
+        separator=", ",
+        stop=".",
+        counts=(
+            ("new_documents", "{n} new document(s)"),
+            ("new_themes", "{n} new theme(s)"),
+            ("rising_themes", "{n} rising theme(s)"),
+            ("fading_themes", "{n} fading theme(s)"),
+            ("new_companies", "{n} organisation(s) seen for the first time"),
+            ("changed_figures", "{n} figure(s) changed"),
+            ("moved_questions", "{n} research question(s) moved"),
+        ),
+    ),
+}

@@ -35,7 +35,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from briefing.errors import ConfigError, DeliveryError
-from briefing.model import Changes
+from briefing.labels import MAIL_LABELS, MailLabels, format_figure
+from briefing.model import Briefing, Changes
+from briefing.script import is_han
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,11 @@ DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_ATTEMPTS = 3
 DEFAULT_BACKOFF = 5.0
-FALLBACK_SENDER = "briefing@localhost"
+NO_SENDER = (
+    "BRIEFING_SMTP_FROM is not set: set it to the address the mail comes from, e.g. briefing@example.com"
+)
+KEY_FIGURES = 5
+"""Figures in the mail's body at most (the first of each of the leading business cases)."""
 
 Sleep = Callable[[float], None]
 
@@ -153,7 +159,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> SmtpSettings:
         raise ConfigError("BRIEFING_SMTP_PASSWORD is set but BRIEFING_SMTP_USER is not")
     sender = get("FROM") or (user if user and "@" in user else None)
     if not sender:
-        raise ConfigError("BRIEFING_SMTP_FROM is not set (the sender address)")
+        raise ConfigError(NO_SENDER)
     sender = _address(sender, "BRIEFING_SMTP_FROM")
     timeout = _number(get("TIMEOUT"), "BRIEFING_SMTP_TIMEOUT", DEFAULT_TIMEOUT, 0.1, 3600)
     attempts = int(_number(get("ATTEMPTS"), "BRIEFING_SMTP_ATTEMPTS", DEFAULT_ATTEMPTS, 1, 10))
@@ -178,13 +184,15 @@ def _number(raw: str | None, name: str, default: float, low: float, high: float)
 
 
 def sender_from_env(env: dict[str, str] | None = None) -> str:
-    """The sender for a dry run: BRIEFING_SMTP_FROM, else the user, else a placeholder."""
+    """The sender for a dry run: BRIEFING_SMTP_FROM, else the user when it is an address;
+    :class:`ConfigError` when neither is set (a mail from an invented address would be
+    rejected or land in spam, and a dry run is there to show the real mail)."""
     env = dict(os.environ if env is None else env)
     for name in ("BRIEFING_SMTP_FROM", "BRIEFING_SMTP_USER"):
         value = env.get(name, "").strip()
         if value and "@" in value:
             return _address(value, name)
-    return FALLBACK_SENDER
+    raise ConfigError(NO_SENDER)
 
 
 # ------------------------------------------------------------------------- message
@@ -216,22 +224,37 @@ def new_message_id(sender: str) -> str:
     return email.utils.make_msgid(idstring="briefing", domain=_domain(sender))
 
 
-def _change_lines(changes: Changes) -> list[str]:
+def mail_language(title: str) -> str:
+    """The briefing's language for its mail: "zh" when its title has a Chinese character, else "en"."""
+    return "zh" if any(is_han(ch) for ch in title) else "en"
+
+
+def attachment_name(title: str, date: str) -> str:
+    """The attachment's name in the briefing's language: ``<title>-<date>.pdf``, without the
+    characters file systems refuse."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "-", f"{title}-{date}" if date else title)
+    stem = re.sub(r"-{2,}", "-", re.sub(r"\s+", " ", stem)).strip(" .-")
+    return f"{stem[:120]}.pdf" if stem else "briefing.pdf"
+
+
+def key_figures(model: Briefing, limit: int = KEY_FIGURES) -> list[str]:
+    """One figure per leading business case: "阿里云：市场份额 45.5%（2017年，IDC）"."""
+    found = [f"{c.name}：{format_figure(c.figures[0])}" for c in model.companies if c.is_case and c.figures]
+    return found[:limit]
+
+
+def _change_lines(changes: Changes, words: MailLabels) -> list[str]:
     if changes.previous_period is None:
-        return [f"This is the first edition ({changes.period}): there is no previous one."]
-    lines = [f"Since the previous edition ({changes.previous_period}):"]
-    counted = [
-        (len(changes.new_documents), "new document(s)"),
-        (len(changes.new_themes), "new theme(s)"),
-        (len(changes.rising_themes), "rising theme(s)"),
-        (len(changes.fading_themes), "fading theme(s)"),
-        (len(changes.new_companies), "organisation(s) seen for the first time"),
-        (len(changes.changed_figures), "figure(s) changed"),
-        (len(changes.moved_questions), "research question(s) moved"),
+        return [words.first_edition.format(period=changes.period)]
+    parts = [
+        phrase.format(n=len(getattr(changes, name)))
+        for name, phrase in words.counts
+        if getattr(changes, name)
     ]
-    parts = [f"{n} {label}" for n, label in counted if n]
-    lines.append(", ".join(parts) + "." if parts else "no change.")
-    return lines
+    return [
+        words.since.format(previous=changes.previous_period),
+        words.separator.join(parts) + words.stop if parts else words.no_change,
+    ]
 
 
 def build_message(
@@ -240,43 +263,60 @@ def build_message(
     subject: str,
     takeaways: list[str],
     *,
-    sender: str = FALLBACK_SENDER,
+    sender: str,
     message_id: str | None = None,
     date: dt.datetime | None = None,
     changes: Changes | None = None,
+    model: Briefing | None = None,
 ) -> EmailMessage:
-    """The mail for one briefing: takeaways as plain text and HTML, the PDF attached.
+    """The mail for one briefing: takeaways and key figures as plain text and HTML, the PDF attached.
 
-    ``message_id`` reuses a recorded Message-ID (a retry of the same delivery);
-    ``date`` is the Date header's time (default: now).
+    ``model`` defaults to the model JSON beside the PDF; it gives the key
+    figures, the language (Chinese labels for a Chinese title) and the
+    attachment's name, ``<title>-<date>.pdf``, sent RFC 2231-encoded with the
+    PDF's ASCII file name as the fallback that clients without RFC 2231 show
+    (the Content-Type's ``name``). ``message_id`` reuses a recorded Message-ID
+    (a retry of the same delivery); ``date`` is the Date header's time
+    (default: now).
     """
     pdf_path = Path(pdf_path)
     try:
         data = pdf_path.read_bytes()
     except OSError as exc:
         raise DeliveryError(f"cannot read {pdf_path}: {exc.strerror or exc}") from exc
-    filename = ascii_filename(pdf_path.name)
-    notes = _change_lines(changes) if changes is not None else []
+    model = model if model is not None else load_model(pdf_path)
+    words = MAIL_LABELS[mail_language(model.title if model else subject)]
+    fallback = ascii_filename(pdf_path.name)
+    filename = attachment_name(model.title, model.date) if model else pdf_path.name
+    figures = key_figures(model) if model else []
+    notes = _change_lines(changes, words) if changes is not None else []
+    attached = words.attached.format(name=filename)
 
     text = [subject, ""]
     if takeaways:
-        text.append("Key takeaways:")
-        text.extend(f"- {t}" for t in takeaways)
-    else:
-        text.append("The briefing is attached.")
+        text += [words.takeaways, *(f"{i}. {t}" for i, t in enumerate(takeaways, 1)), ""]
+    if figures:
+        text += [words.figures, *(f"- {f}" for f in figures), ""]
+    if not takeaways and not figures:
+        text += [words.attached_only, ""]
     if notes:
-        text += ["", *notes]
-    text += ["", f"Attached: {filename}", ""]
+        text += [*notes, ""]
+    text += [attached, ""]
 
-    items = "".join(f"<li>{html.escape(t)}</li>" for t in takeaways)
     body = [f"<h1>{html.escape(subject)}</h1>"]
-    body.append(
-        f"<h2>Key takeaways</h2><ul>{items}</ul>" if takeaways else "<p>The briefing is attached.</p>"
-    )
+    if takeaways:
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in takeaways)
+        body.append(f"<h2>{html.escape(words.takeaways)}</h2>\n<ol>{items}</ol>")
+    if figures:
+        items = "".join(f"<li>{html.escape(f)}</li>" for f in figures)
+        body.append(f"<h2>{html.escape(words.figures)}</h2>\n<ul>{items}</ul>")
+    if not takeaways and not figures:
+        body.append(f"<p>{html.escape(words.attached_only)}</p>")
     body.extend(f"<p>{html.escape(n)}</p>" for n in notes)
-    body.append(f"<p>Attached: {html.escape(filename)}</p>")
+    body.append(f"<p>{html.escape(attached)}</p>")
+    lang = "zh-CN" if words is MAIL_LABELS["zh"] else "en"
     markup = (
-        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{html.escape(subject)}</title></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
 
@@ -290,32 +330,32 @@ def build_message(
     message.set_content("\n".join(text), charset="utf-8")
     message.add_alternative(markup, subtype="html", charset="utf-8")
     message.add_attachment(data, maintype="application", subtype="pdf", filename=filename)
+    attachment = next(message.iter_attachments())
+    attachment.set_param("name", fallback)  # shown by clients that do not read RFC 2231
+    message["Content-Language"] = lang  # after the parts: setting content drops Content-* headers
     return message
 
 
-def load_takeaways(pdf_path: Path) -> tuple[list[str], dict[str, object] | None]:
-    """Takeaways (and the raw model) from the model JSON beside ``pdf_path``
-    (same stem, ``.json``); empty when there is none or it does not parse."""
+def load_model(pdf_path: Path) -> Briefing | None:
+    """The briefing model in the JSON beside ``pdf_path`` (same stem, ``.json``);
+    None when there is none or it does not parse."""
     model_path = Path(pdf_path).with_suffix(".json")
     try:
         data = json.loads(model_path.read_text("utf-8"))
+        return Briefing.from_dict(data)
     except FileNotFoundError:
-        return [], None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        log.warning("ignoring %s: %s", model_path, exc)
-        return [], None
-    if not isinstance(data, dict):
-        return [], None
-    summary = data.get("summary") or []
-    texts = [s["text"] for s in summary if isinstance(s, dict) and isinstance(s.get("text"), str)]
-    return texts, data
+        return None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("ignoring %s: not a briefing model (%s)", model_path, exc)
+        return None
 
 
-def default_subject(pdf_path: Path, model: dict[str, object] | None) -> str:
-    """``<title> — <date>`` from the model, else the PDF's file stem."""
-    if model and isinstance(model.get("title"), str):
-        date = model.get("date")
-        return f"{model['title']} — {date}" if isinstance(date, str) and date else str(model["title"])
+def default_subject(pdf_path: Path, model: Briefing | None) -> str:
+    """``<title>（<date>）`` (or ``<title> — <date>`` for an English title), else the PDF's file stem."""
+    if model and model.title:
+        if not model.date:
+            return model.title
+        return MAIL_LABELS[mail_language(model.title)].subject.format(title=model.title, date=model.date)
     return Path(pdf_path).stem
 
 
@@ -504,20 +544,18 @@ def send_pdf(
     addresses = [check_address(r) for r in recipients]
     if not addresses:
         raise ConfigError("no recipient: give at least one --to ADDRESS")
-    takeaways, model = load_takeaways(pdf_path)
+    model = load_model(pdf_path)
+    takeaways = [t.text for t in model.summary] if model else []
     subject = subject or default_subject(pdf_path, model)
     if dry_run:
         sender = settings.sender if settings else sender_from_env()
     else:
         settings = settings or settings_from_env()
         sender = settings.sender
-    changes = None
-    if model and isinstance(model.get("changes"), dict):
-        try:
-            changes = Changes.from_dict(model["changes"])  # type: ignore[arg-type]
-        except (KeyError, TypeError) as exc:
-            log.debug("ignoring the model's changes: %s", exc)
-    message = build_message(pdf_path, addresses, subject, takeaways, sender=sender, changes=changes)
+    changes = model.changes if model else None
+    message = build_message(
+        pdf_path, addresses, subject, takeaways, sender=sender, changes=changes, model=model
+    )
     message_id = str(message["Message-ID"])
     if dry_run:
         folder = Path(outbox) if outbox is not None else state_home() / "outbox"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.errors import ConfigError
+from briefing.errors import ConfigError, InputError
 from briefing.fonts import FontSet
 from briefing.model import Briefing, Changes, Corpus
 
@@ -48,13 +48,25 @@ def analyze(
     from briefing.readers import read_corpus
 
     if corpus is None:
-        corpus = read_corpus(
-            source, progress=(lambda p: progress(f"read {p}")) if progress else None, use_cache=use_cache
-        )
+        corpus = read_corpus(source, progress=progress, use_cache=use_cache, counter=counter)
+        if not corpus.documents:
+            raise InputError(_nothing_usable(source, corpus))
     if progress:
         progress(f"analysing {len(corpus.documents)} document(s)")
     analyses = analyse_documents(corpus.documents, use_cache=use_cache, workers=workers, progress=counter)
     return build_briefing(corpus, date=date, title=title, analyses=analyses)
+
+
+def _nothing_usable(source: Path, corpus: Corpus) -> str:
+    """The error for a folder without a usable document: which folder, what was skipped, what to do."""
+    skipped = corpus.skipped
+    if not skipped:
+        return f"no usable documents in {source}: it holds no files (hidden ones are ignored); add text, Markdown or HTML files"
+    named = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3]) + ("; …" if len(skipped) > 3 else "")
+    return (
+        f"no usable documents in {source}: {len(skipped)} file(s) skipped ({named});"
+        " add text, Markdown or HTML files in UTF-8, GB18030 or Big5"
+    )
 
 
 FORMATS = ("pdf", "docx")
@@ -94,7 +106,7 @@ def generate(
     from briefing.charts import charts_for
     from briefing.doctree import check_links, parse
     from briefing.fonts import default_fonts
-    from briefing.render import render, template_files
+    from briefing.render import check_template, render, template_files
     from briefing.writers import check_writable, write_files
 
     say = progress or (lambda _message: None)
@@ -106,6 +118,7 @@ def generate(
         )
     out_dir = Path(out_dir)
     check_writable(out_dir)
+    check_template(template)  # before any work: a bad template fails now, not some Monday
     fonts = fonts or default_fonts()
     model = analyze(
         source,

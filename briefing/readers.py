@@ -295,6 +295,7 @@ def read_corpus(
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
     use_cache: bool = False,
+    counter: Callable[[int, int], None] | None = None,
 ) -> Corpus:
     """Read every file under ``source``; unreadable files are listed with a reason.
 
@@ -302,6 +303,11 @@ def read_corpus(
     same reading code and data comes from the state folder's document cache.
     Large folders are read by one forked worker per core; the result is the
     same, in the same order.
+
+    ``progress`` gets one line first (``reading N file(s) in SOURCE``), then
+    exactly one line per file as its outcome is known: ``read PATH``,
+    ``cached PATH`` or ``skipped PATH: REASON``. ``counter(done, total)``
+    follows the files, from ``(0, total)``.
     """
     import multiprocessing
     import os
@@ -315,6 +321,8 @@ def read_corpus(
     workers = workers or (
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
+    report = _Report(len(paths), progress, counter)
+    report.start(f"reading {len(paths)} file(s) in {source}")
     results: list[Document | Skipped | None] = [None] * len(paths)
     keys: dict[int, str] = {}
     raws: dict[int, bytes] = {}
@@ -335,16 +343,18 @@ def read_corpus(
         for i, key in keys.items():
             if key in found:
                 results[i] = found[key]
-        log.info("%d of %d file(s) read from the cache", len(found), len(paths))
+                report.file(found[key], cached=True)
+        log.debug("%d of %d file(s) read from the cache", len(found), len(paths))
     todo = [i for i, r in enumerate(results) if r is None]
     jobs = [(paths[i], source, raws.get(i)) for i in todo]
     raws.clear()
     if workers > 1 and len(jobs) >= PARALLEL_READ_MIN and "fork" in multiprocessing.get_all_start_methods():
         _warm_up_cleaning()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            fresh = list(pool.imap(_read_one, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))))
+            chunks = max(1, min(32, len(jobs) // (workers * 8)))
+            fresh = [report.file(r) for r in pool.imap(_read_one, jobs, chunksize=chunks)]
     else:
-        fresh = [_read_one(job) for job in jobs]
+        fresh = [report.file(_read_one(job)) for job in jobs]
     for i, result in zip(todo, fresh, strict=True):
         results[i] = result
     if cache is not None:
@@ -356,13 +366,38 @@ def read_corpus(
     for result in results:
         assert result is not None
         if isinstance(result, Skipped):
-            log.info("skipped %s: %s", result.path, result.reason)
             corpus.skipped.append(result)
         else:
             corpus.documents.append(result)
-        if progress:
-            progress(result.path)
     return corpus
+
+
+class _Report:
+    """Progress through a folder: one line per file (read, cached or skipped) and a count."""
+
+    def __init__(
+        self,
+        total: int,
+        progress: Callable[[str], None] | None,
+        counter: Callable[[int, int], None] | None,
+    ) -> None:
+        self.total, self.done = total, 0
+        self.say = progress or (lambda _line: None)
+        self.count = counter or (lambda _done, _total: None)
+
+    def start(self, line: str) -> None:
+        self.say(line)
+        self.count(0, self.total)
+
+    def file(self, result: Document | Skipped, cached: bool = False) -> Document | Skipped:
+        self.done += 1
+        if isinstance(result, Skipped):
+            log.debug("skipped %s: %s", result.path, result.reason)
+            self.say(f"skipped {result.path}: {result.reason}")
+        else:
+            self.say(f"{'cached' if cached else 'read'} {result.path}")
+        self.count(self.done, self.total)
+        return result
 
 
 def default_source() -> Path:

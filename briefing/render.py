@@ -4,16 +4,23 @@ Templates live in ``templates/`` (the default is ``briefing.md.j2``); a user
 copies one, edits it and passes ``--template PATH``. Every ``{{ value }}`` is
 escaped for Markdown unless a filter marks it safe, so text from the sources
 can never turn into markup. Errors name the template file and line.
+
+:func:`check_template` reads a template and everything it includes, extends
+or imports before any work is done, so that an unknown filter in a branch the
+data reach only some weeks fails when the template is chosen. Templates run
+in Jinja2's sandbox and can read only files inside their template folders.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -45,15 +52,28 @@ def _resolve(template: str | None) -> tuple[jinja2.BaseLoader, str]:
     if path.suffix in (".j2", ".md", ".jinja", ".jinja2") or path.is_file() or "/" in template:
         if not path.is_file():
             raise TemplateError(f"template not found: {template}")
-        return jinja2.FileSystemLoader(str(path.parent.resolve())), path.name
+        return _FolderLoader(str(path.parent.resolve())), path.name
     name = template if template.endswith(SUFFIX) else template + SUFFIX
     folders = [Path("templates"), bundled_folder("templates")]
     for folder in folders:
         if (folder / name).is_file():
-            return jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()]), name
+            return _FolderLoader([str(f) for f in folders if f.is_dir()]), name
     raise TemplateError(
         f"template not found: {template} (looked for {name} in ./templates and the bundled templates)"
     )
+
+
+class _FolderLoader(jinja2.FileSystemLoader):
+    """A file system loader that reads nothing outside its folders, not even through a link."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise TemplateError(
+                f"{template}: leads outside the template folder ({real}); copy the file into the folder"
+            )
+        return source, filename, uptodate
 
 
 def template_files(template: str | None) -> list[Path]:
@@ -79,6 +99,94 @@ def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
         autoescape=False,
     )
     return env
+
+
+# Filters whose first (select, reject) or second (selectattr, rejectattr)
+# argument names a test, and filters whose first argument names a filter.
+_TEST_ARGUMENT = {"select": 0, "reject": 0, "selectattr": 1, "rejectattr": 1}
+_FILTER_ARGUMENT = {"map": 0}
+
+
+def check_template(template: str | None) -> None:
+    """Check a template before any work: :class:`TemplateError` naming file and line.
+
+    Parses the template and every template it includes, extends or imports,
+    and rejects, in every branch whether or not the data will reach it, a
+    syntax error, an unknown filter or test (also those named as strings, as
+    in ``map("figure")`` or ``selectattr("x", "ge", 3)``), a missing included
+    template, and an include whose name is computed (it could not be checked).
+    """
+    loader, name = _resolve(template)
+    env = _environment(loader)
+    env.filters.update(_filters(None))  # only the names matter here
+    seen: set[str] = set()
+    queue: list[tuple[str, str | None, bool]] = [(name, None, False)]
+    while queue:
+        current, origin, optional = queue.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source, filename, _ = loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            if optional:
+                continue
+            raise TemplateError(f"{origin + ': ' if origin else ''}template not found: {current}") from None
+        try:
+            tree = env.parse(source, current, filename)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{filename}:{exc.lineno}: {exc.message}") from None
+        _check_names(env, tree, filename)
+        for node in tree.find_all((nodes.Include, nodes.Extends, nodes.Import, nodes.FromImport)):
+            where = f"{filename}:{node.lineno}"
+            names = _literal_names(node.template)
+            if names is None:
+                raise TemplateError(
+                    f"{where}: the name of an included, extended or imported template must be"
+                    " a literal string, so that it can be checked before the run"
+                )
+            optional = isinstance(node, nodes.Include) and node.ignore_missing
+            queue.extend((n, where, optional) for n in names)
+
+
+def _literal_names(node: nodes.Expr) -> list[str] | None:
+    """Template names a literal (or a list of literals) gives; None for a computed one."""
+    if isinstance(node, nodes.Const) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, nodes.List | nodes.Tuple):
+        found = [_literal_names(item) for item in node.items]
+        if all(f is not None for f in found):
+            return [n for f in found if f for n in f]
+    return None
+
+
+def _check_names(env: jinja2.Environment, tree: nodes.Template, filename: str) -> None:
+    """Every filter and test the template names exists."""
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        kind = "filter" if isinstance(node, nodes.Filter) else "test"
+        _known(env, kind, node.name, f"{filename}:{node.lineno}")
+        if not isinstance(node, nodes.Filter) or any(k.key == "attribute" for k in node.kwargs):
+            continue
+        for table, named in ((_TEST_ARGUMENT, "test"), (_FILTER_ARGUMENT, "filter")):
+            index = table.get(node.name)
+            if index is not None and len(node.args) > index:
+                arg = node.args[index]
+                if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+                    _known(env, named, arg.value, f"{filename}:{node.lineno}")
+
+
+def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
+    table = env.filters if kind == "filter" else env.tests
+    if name in table:
+        return
+    close = difflib.get_close_matches(name, list(table), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    listed = (
+        "the README lists the filters"
+        if kind == "filter"
+        else "Jinja2's tests are listed in its documentation"
+    )
+    raise TemplateError(f"{where}: unknown {kind} {name!r} ({hint}{listed})")
 
 
 def _filters(model: Briefing) -> dict[str, Any]:

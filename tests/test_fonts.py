@@ -23,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from briefing import fonts
 from briefing.errors import FontError
+from briefing.writers import docx_fonts, pdf_linebreak
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -280,22 +281,22 @@ def test_line_break_lists_are_patched():
     from reportlab.lib import textsplit
     from reportlab.platypus import paragraph
 
-    fonts.install_cjk_line_breaking()
-    fonts.install_cjk_line_breaking()  # idempotent
+    pdf_linebreak.install_cjk_line_breaking()
+    pdf_linebreak.install_cjk_line_breaking()  # idempotent
     for ch in "，。、；：？！）」』”’》〉】…" + ",.;:?!)":
         assert ch in paragraph.ALL_CANNOT_START
         assert ch in textsplit.ALL_CANNOT_START
     for ch in "（「『“‘《〈【":
         assert ch in textsplit.ALL_CANNOT_END
     before = (paragraph.ALL_CANNOT_START, textsplit.ALL_CANNOT_END)
-    fonts.install_cjk_line_breaking()
+    pdf_linebreak.install_cjk_line_breaking()
     after = (paragraph.ALL_CANNOT_START, textsplit.ALL_CANNOT_END)
     assert after == before
 
 
 @pytest.mark.parametrize("markup", [TEXT, TEXT.replace("产业", "<b>产业</b>")], ids=["one-frag", "frags"])
 def test_no_line_starts_with_closing_mark(names, markup):
-    fonts.install_cjk_line_breaking()
+    pdf_linebreak.install_cjk_line_breaking()
     style = ParagraphStyle("body", fontName=names[0], fontSize=10, leading=14, wordWrap="CJK")
     plain = re.sub(r"<[^>]*>", "", markup)
     for width in range(40, 420, 3):
@@ -317,7 +318,7 @@ def test_no_line_starts_with_closing_mark(names, markup):
 
 def _build_pdf(shipped: fonts.FontSet, extra: str) -> bytes:
     regular, bold = fonts.register_reportlab(shipped)
-    fonts.install_cjk_line_breaking()
+    pdf_linebreak.install_cjk_line_breaking()
     body = ParagraphStyle(
         "body", fontName=regular, bulletFontName=regular, fontSize=10, leading=14, wordWrap="CJK"
     )
@@ -390,7 +391,7 @@ def _deobfuscate(data: bytes, key: str) -> bytes:
 
 def test_embed_docx_fonts(shipped):
     text = "产业互联网“升级” SaaS重点"
-    result = fonts.embed_docx_fonts(_docx(shipped.name), shipped, text)
+    result = docx_fonts.embed_docx_fonts(_docx(shipped.name), shipped, text)
     docx.Document(io.BytesIO(result))  # python-docx still opens it
     package = zipfile.ZipFile(io.BytesIO(result))
     assert package.testzip() is None
@@ -430,8 +431,8 @@ def test_embed_docx_fonts(shipped):
 
 
 def test_embed_docx_fonts_is_deterministic(shipped):
-    first = fonts.embed_docx_fonts(_docx(shipped.name, (2024, 1, 2, 3, 4, 6)), shipped, "升级")
-    second = fonts.embed_docx_fonts(_docx(shipped.name, (2025, 6, 7, 8, 9, 10)), shipped, "升级")
+    first = docx_fonts.embed_docx_fonts(_docx(shipped.name, (2024, 1, 2, 3, 4, 6)), shipped, "升级")
+    second = docx_fonts.embed_docx_fonts(_docx(shipped.name, (2025, 6, 7, 8, 9, 10)), shipped, "升级")
     assert first == second
     assert {info.date_time for info in zipfile.ZipFile(io.BytesIO(first)).infolist()} == {
         (1980, 1, 1, 0, 0, 0)
@@ -440,4 +441,4 @@ def test_embed_docx_fonts_is_deterministic(shipped):
 
 def test_embed_docx_fonts_rejects_a_non_docx(shipped):
     with pytest.raises(FontError, match="not a valid package"):
-        fonts.embed_docx_fonts(b"plain text", shipped, "x")
+        docx_fonts.embed_docx_fonts(b"plain text", shipped, "x")

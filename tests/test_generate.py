@@ -260,7 +260,7 @@ def test_a_template_syntax_error_names_file_and_line_and_writes_nothing(tmp_path
     ("args", "code", "words"),
     [
         (["--template", "no-such-template"], 4, "template not found"),
-        (["--format", "pdf,odt"], 8, "unknown format"),
+        (["--format", "pdf,odt"], 2, "choose one or more of pdf, docx"),
         (["--font", "/nonexistent/font.ttf"], 6, "font"),
     ],
 )

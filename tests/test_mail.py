@@ -30,9 +30,9 @@ from briefing.errors import ConfigError, DeliveryError
 from briefing.model import Changes
 
 try:
-    from test_editions import make_briefing, make_document, write_pdf
+    from test_editions import make_briefing, make_company, make_document, make_figure, write_pdf
 except ImportError:  # pragma: no cover - when tests/ is a package
-    from tests.test_editions import make_briefing, make_document, write_pdf
+    from tests.test_editions import make_briefing, make_company, make_document, make_figure, write_pdf
 
 PASSWORD = "s3cr3t-PW-x9"
 SMTP_ENV = (
@@ -181,7 +181,7 @@ def test_message_structure(pdf: Path) -> None:
     message = mail.build_message(
         pdf,
         ["ceo@example.com", "cfo@example.com"],
-        "周报 — 2026-W48",
+        "Weekly — 2026-W48",
         ["云计算份额升至45.5%", "R&D <spend> rose"],
         sender="briefing@example.com",
         date=when,
@@ -193,18 +193,96 @@ def test_message_structure(pdf: Path) -> None:
     assert message["To"] == "ceo@example.com, cfo@example.com"
     parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
     assert isinstance(parsed, EmailMessage)
-    assert parsed["Subject"] == "周报 — 2026-W48"
+    assert parsed["Subject"] == "Weekly — 2026-W48"
     plain, markup, attachments = _parts(parsed)
-    assert "- 云计算份额升至45.5%" in plain and "- R&D <spend> rose" in plain
+    # the model beside the PDF has an English title: English labels
+    assert "Key takeaways\n1. 云计算份额升至45.5%\n2. R&D <spend> rose" in plain
     assert "<li>云计算份额升至45.5%</li>" in markup
     assert "<li>R&amp;D &lt;spend&gt; rose</li>" in markup
     assert "first edition" in plain and "no previous one" in plain
     (attachment,) = attachments
-    name = attachment.get_filename()
-    assert name == "2026-11-23-e.pdf"
-    assert "filename*" not in str(attachment["Content-Disposition"])  # no RFC 2231 encoding
+    assert attachment.get_filename() == "Weekly briefing-2026-11-23.pdf"
+    assert attachment.get_param("name") == "2026-11-23-e.pdf"  # the ASCII fallback
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_content() == pdf.read_bytes()
+
+
+@pytest.fixture
+def chinese_pdf(tmp_path: Path) -> Path:
+    """A PDF whose model is a Chinese briefing with takeaways, figures and changes."""
+    path = tmp_path / "briefing-2026-11-23.pdf"
+    write_pdf(path, ["briefing", "2026-11-23"])
+    doc = make_document("a.md", "x", "2026-11-20")
+    cloud = make_company("阿里云", [make_figure(45.5, "市场份额", 2017, "a.md")])
+    cloud.figures[0].source = "IDC"
+    plain = make_company("某协会", [make_figure(3, "会员增长", None, "a.md")])
+    plain.type = "association"  # not a business case: no key figure
+    model = make_briefing(
+        documents=[doc], companies=[cloud, plain], takeaways=["产业互联网的体量可能是消费互联网的100倍。"]
+    )
+    model.title = "产业互联网简报"
+    model.changes = Changes(period="2026-W48", previous_period="2026-W47", new_documents=["a.md"])
+    path.with_suffix(".json").write_text(json.dumps(model.to_dict(), ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_a_chinese_briefing_gets_a_chinese_mail(chinese_pdf: Path, smtp_server: SmtpServer) -> None:
+    result = mail.send_pdf(chinese_pdf, ["ceo@example.com"], settings=smtp_server.settings())
+    (received,) = smtp_server.messages
+    assert received["Subject"] == "产业互联网简报（2026-11-23）"
+    assert received["Message-ID"] == result.message_id and received["Date"]
+    assert email.utils.parsedate_to_datetime(str(received["Date"])).tzinfo is not None
+    assert received["Content-Language"] == "zh-CN"
+    plain, markup, (attachment,) = _parts(received)
+    assert plain.splitlines() == [
+        "产业互联网简报（2026-11-23）",
+        "",
+        "关键结论",
+        "1. 产业互联网的体量可能是消费互联网的100倍。",
+        "",
+        "关键数据",
+        "- 阿里云：市场份额 45.5%（2017年，IDC）",
+        "",
+        "与上一期（2026-W47）相比：",
+        "新增来源 1 份。",
+        "",
+        "附件：产业互联网简报-2026-11-23.pdf",
+    ]
+    assert "<h2>关键数据</h2>" in markup and "<li>阿里云：市场份额 45.5%（2017年，IDC）</li>" in markup
+    assert '<html lang="zh-CN">' in markup
+    # the name is RFC 2231-encoded; clients that cannot read that show the ASCII fallback
+    assert attachment.get_filename() == "产业互联网简报-2026-11-23.pdf"
+    raw = chinese_pdf.read_bytes()
+    assert attachment.get_content() == raw
+    header = str(attachment.as_bytes(policy=email.policy.SMTP), "ascii")
+    assert "filename*" in header and "utf-8''%E4%BA%A7%E4%B8%9A" in header
+    assert 'name="briefing-2026-11-23.pdf"' in header
+
+
+@pytest.mark.parametrize(
+    ("title", "date", "expected"),
+    [
+        ("产业互联网简报", "2026-11-23", "产业互联网简报-2026-11-23.pdf"),
+        ("周报: A/B?", "2026-11-23", "周报- A-B-2026-11-23.pdf"),
+        ("  ", "", "briefing.pdf"),
+    ],
+)
+def test_attachment_name(title: str, date: str, expected: str) -> None:
+    assert mail.attachment_name(title, date) == expected
+
+
+def test_no_sender_is_a_clear_error_not_an_invented_address(
+    pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in SMTP_ENV:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigError, match="BRIEFING_SMTP_FROM is not set: set it to the address"):
+        mail.sender_from_env()
+    monkeypatch.setenv("BRIEFING_HOME", str(tmp_path / "state"))
+    result = CliRunner().invoke(cli, ["send", str(pdf), "--to", "ceo@example.com", "--dry-run"])
+    assert result.exit_code == 8, result.output
+    assert "BRIEFING_SMTP_FROM" in result.output and "localhost" not in result.output
+    assert not (tmp_path / "state" / "outbox").exists()
 
 
 def test_message_ids_are_unique_and_reusable(pdf: Path) -> None:
@@ -248,7 +326,7 @@ def test_settings_from_env_defaults_and_errors() -> None:
         "BRIEFING_SMTP_PORT is out of range": {**base, "BRIEFING_SMTP_PORT": "70000"},
         "BRIEFING_SMTP_PASSWORD is not": {**base, "BRIEFING_SMTP_USER": "u"},
         "BRIEFING_SMTP_USER is not": {**base, "BRIEFING_SMTP_PASSWORD": PASSWORD},
-        "BRIEFING_SMTP_FROM is not set": {"BRIEFING_SMTP_HOST": "h"},
+        "BRIEFING_SMTP_FROM is not set: set it to": {"BRIEFING_SMTP_HOST": "h"},
         "BRIEFING_SMTP_FROM: not a mail address": {**base, "BRIEFING_SMTP_FROM": "nobody"},
     }
     for expected, env in cases.items():

@@ -205,7 +205,8 @@ def test_weekly_schedule_delivers_once_per_week_and_coalesces_missed_weeks(
     assert sorted(m["To"] for m in server.messages) == ["ceo@example.com", "cfo@example.com"]
     pdf = Path(schedule.out) / "weekly-2026-W48.pdf"
     attachment = next(server.messages[0].iter_attachments())
-    assert attachment.get_filename() == "weekly-2026-W48.pdf"
+    assert attachment.get_filename() == "Weekly briefing-2026-11-23.pdf"  # the briefing's title and date
+    assert attachment.get_param("name") == "weekly-2026-W48.pdf"  # the ASCII fallback
     assert attachment.get_content() == pdf.read_bytes()
     assert "first edition" in server.messages[0].get_body(("plain",)).get_content()
     assert len(run.generate.calls) == 2  # draft + edition
@@ -455,7 +456,7 @@ def test_schedule_add_list_remove_cli(home: Path, source: Path) -> None:
         assert message in result.output
 
     result = runner.invoke(cli, ["schedule", "run-due", "--now", "yesterday"])
-    assert result.exit_code == ConfigError.exit_code
+    assert result.exit_code == 2 and "--now" in result.output  # wrong usage, like a bad --date
     assert runner.invoke(cli, ["schedule", "remove", "weekly"]).exit_code == 0
     result = runner.invoke(cli, ["schedule", "remove", "weekly"])
     assert result.exit_code == ConfigError.exit_code and "no schedule named" in result.output
@@ -518,7 +519,9 @@ def test_end_to_end_weekly_mailing(
     assert result.exit_code == 0, result.output
     assert len(server.messages) == 1
     (attachment,) = server.messages[0].iter_attachments()
-    assert attachment.get_filename() == "weekly-2026-W48.pdf"
+    model = json.loads((out / "weekly-2026-W48.json").read_text("utf-8"))
+    assert attachment.get_filename() == f"{model['title']}-2026-11-23.pdf"
+    assert attachment.get_param("name") == "weekly-2026-W48.pdf"
     assert attachment.get_content().startswith(b"%PDF-")
     assert attachment.get_content() == (out / "weekly-2026-W48.pdf").read_bytes()
 

@@ -34,7 +34,9 @@ from docx.text.run import Run as DocxRun
 from briefing import doctree
 from briefing.charts import ChartSpec, to_png
 from briefing.errors import TemplateError
-from briefing.fonts import FontSet, embed_docx_fonts
+from briefing.fonts import FontSet
+from briefing.writers.columns import share_width
+from briefing.writers.docx_fonts import embed_docx_fonts
 
 INK, MUTED, ACCENT = RGBColor(0x1F, 0x29, 0x33), RGBColor(0x61, 0x6E, 0x7C), RGBColor(0x1D, 0x4E, 0x89)
 QUOTE, LINK = RGBColor(0x52, 0x60, 0x6D), RGBColor(0x05, 0x63, 0xC1)
@@ -254,8 +256,9 @@ class _Writer:
                 run._r.get_or_add_rPr().style = self.style_id("Hyperlink")
             if r.bold:
                 run.bold = True
-            if r.italic:
-                run.italic = True
+            if r.italic and not r.link:
+                # The font has no italic: Word would slant Chinese synthetically. Muted, as in the PDF.
+                run.font.color.rgb = MUTED
             if r.code:
                 # rPr holds at most rStyle, b, i here, which all precede shd.
                 run._r.get_or_add_rPr().append(
@@ -340,30 +343,13 @@ def _plain(runs: list[doctree.Run]) -> str:
 
 
 def _column_widths(rows: list[list[list[doctree.Run]]], ncols: int) -> list[Emu]:
-    """Widths by content: columns that fit a fair share keep their width, the rest share
-    the remainder in proportion to their length; none narrower than MIN_COLUMN; the total
-    is the text width."""
-    total = int(TEXT_WIDTH)
+    """Widths by content (see :func:`share_width`); the total is the text width."""
     natural = [
         max((_em(_plain(row[j])) for row in rows if j < len(row)), default=0) * Pt(CELL_PT) + CELL_PAD
         for j in range(ncols)
     ]
-    widths: dict[int, float] = {}
-    flexible = set(range(ncols))
-    while sum(natural) > total:
-        fair = (total - sum(widths.values())) / len(flexible)
-        fits = {j for j in flexible if natural[j] <= fair}
-        if not fits or fits == flexible:
-            break
-        widths |= {j: natural[j] for j in fits}
-        flexible -= fits
-    rest, share = total - sum(widths.values()), sum(natural[j] for j in flexible) or 1
-    widths |= {j: rest * natural[j] / share for j in flexible}
-    out = [max(widths[j], MIN_COLUMN) for j in range(ncols)]
-    excess, spare = sum(out) - total, sum(w - MIN_COLUMN for w in out)
-    if excess > 0 and spare > 0:
-        out = [w - excess * (w - MIN_COLUMN) / spare for w in out]
-    return [Emu(round(w)) for w in out]
+    whole = 10 * Pt(CELL_PT) + CELL_PAD  # ten Chinese characters
+    return [Emu(round(w)) for w in share_width(natural, int(TEXT_WIDTH), whole, MIN_COLUMN)]
 
 
 def _set_fonts(rPr: Any, name: str) -> None:

@@ -40,13 +40,9 @@ from reportlab.platypus import (
 from briefing import charts as chartlib
 from briefing import doctree
 from briefing.errors import TemplateError
-from briefing.fonts import (
-    FontSet,
-    fallback_markup,
-    install_cjk_line_breaking,
-    pdf_canvas_kwargs,
-    register_reportlab,
-)
+from briefing.fonts import FontSet, fallback_markup, pdf_canvas_kwargs, register_reportlab
+from briefing.writers.columns import share_width
+from briefing.writers.pdf_linebreak import install_cjk_line_breaking
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
@@ -88,9 +84,9 @@ def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
         ),
         "label": ParagraphStyle("label", parent=base, keepWithNext=1, spaceBefore=4, spaceAfter=2),
         "meta": ParagraphStyle("meta", parent=base, keepWithNext=1),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12, spaceAfter=0),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=CELL_SIZE, leading=12, spaceAfter=0),
         "head_cell": ParagraphStyle(
-            "head_cell", parent=base, fontName=bold, fontSize=8.5, leading=12, spaceAfter=0
+            "head_cell", parent=base, fontName=bold, fontSize=CELL_SIZE, leading=12, spaceAfter=0
         ),
         "caption": ParagraphStyle(
             "caption", parent=base, fontSize=8.5, leading=12, textColor=MUTED, alignment=TA_CENTER
@@ -165,12 +161,31 @@ class _Heading(Paragraph):
         self.plain = plain
 
 
+class _Stamp:
+    """The time reportlab writes as CreationDate and ModDate: the briefing's date at 00:00 UTC.
+
+    With ``invariant=1`` reportlab writes 2000-01-01; this keeps the bytes
+    reproducible (the date is an input, not the clock) and the date true.
+    """
+
+    def __init__(self, date: dt.date) -> None:
+        self.YMDhms = (date.year, date.month, date.day, 0, 0, 0)
+        self.dhh = self.dmm = 0
+
+
 class _Document(BaseDocTemplate):
     def __init__(
-        self, buffer: io.BytesIO, meta: dict[str, Any], fonts: FontSet, regular: str, **kwargs: Any
+        self,
+        buffer: io.BytesIO,
+        meta: dict[str, Any],
+        fonts: FontSet,
+        regular: str,
+        date: dt.date,
+        **kwargs: Any,
     ) -> None:
         self.meta = meta
         self.regular = regular
+        self.date = date
         self._outline_last = -1
         super().__init__(buffer, **kwargs)
         frame = Frame(
@@ -182,6 +197,10 @@ class _Document(BaseDocTemplate):
                 PageTemplate(id="body", frames=[frame], onPage=self._decorate),
             ]
         )
+
+    def beforeDocument(self) -> None:
+        self.canv.showOutline()  # the reader opens with the outline panel: the briefing's contents
+        self.canv._doc._timeStamp = _Stamp(self.date)
 
     def _decorate(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         canv.saveState()
@@ -204,6 +223,12 @@ class _Document(BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.plain, flowable.key, level=level, closed=level > 0)
 
 
+CELL_SIZE, CELL_PAD = 8.5, 8.0
+"""Font size of table cells and their left plus right padding (see ``_Builder.table``)."""
+WHOLE_CELL = 10 * CELL_SIZE + CELL_PAD
+"""A column gets all of its content up to ten Chinese characters before long columns get more."""
+
+
 def _col_widths(table: doctree.Table, total: float, regular: str) -> list[float]:
     columns = max(len(table.header), *(len(r) for r in table.rows)) if table.rows else len(table.header)
     need = []
@@ -211,18 +236,9 @@ def _col_widths(table: doctree.Table, total: float, regular: str) -> list[float]
         cells = [table.header[j] if j < len(table.header) else []] + [
             r[j] if j < len(r) else [] for r in table.rows
         ]
-        widths = [stringWidth("".join(x.text for x in c), regular, 8.5) for c in cells]
-        need.append(min(max(widths, default=20.0) + 12, 260.0))
-    floor = min(1.6 * cm, total / max(columns, 1))
-    scale = total / max(sum(need), 1.0)
-    widths = [max(w * scale, floor) for w in need]
-    over = sum(widths) - total
-    if over > 0:
-        flexible = [i for i, w in enumerate(widths) if w > floor]
-        share = sum(widths[i] for i in flexible) or 1.0
-        for i in flexible:
-            widths[i] -= over * widths[i] / share
-    return widths
+        widths = [stringWidth("".join(x.text for x in c), regular, CELL_SIZE) for c in cells]
+        need.append(max(widths, default=20.0) + CELL_PAD + 1)  # 1: reportlab's rounding
+    return share_width(need, total, WHOLE_CELL + 1, 1.6 * cm)
 
 
 class _Builder:
@@ -316,8 +332,8 @@ class _Builder:
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD / 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD / 2),
         ]
         if head:
             style += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, 0), 0.8, HEAD)]
@@ -354,6 +370,7 @@ def write_pdf(
         meta,
         fonts,
         regular,
+        date,
         pagesize=A4,
         leftMargin=MARGIN,
         rightMargin=MARGIN,

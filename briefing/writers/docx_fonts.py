@@ -1,0 +1,251 @@
+"""Font embedding for the DOCX writer: subsets of both faces stored in the package.
+
+Word and LibreOffice then show the document in the right font without it
+being installed (ECMA-376 Part 1 §17.8.1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from lxml import etree
+
+from briefing.errors import FontError
+from briefing.fonts import FontSet
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_RT_FONT = f"{_R}/font"
+_RT_FONT_TABLE = f"{_R}/fontTable"
+_RT_SETTINGS = f"{_R}/settings"
+_CT_ODTTF = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+_CT_FONT_TABLE = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
+_CT_SETTINGS = "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# CT_Settings children that precede embedTrueTypeFonts (ECMA-376 Part 1 §17.15.1.78).
+_SETTINGS_BEFORE_EMBED = (
+    "writeProtection",
+    "view",
+    "zoom",
+    "removePersonalInformation",
+    "removeDateAndTime",
+    "doNotDisplayPageBoundaries",
+    "displayBackgroundShape",
+    "printPostScriptOverText",
+    "printFractionalCharacterWidth",
+    "printFormsData",
+)
+
+
+def embed_docx_fonts(docx_bytes: bytes, fonts: FontSet, used_text: str) -> bytes:
+    """Embed subsets of both faces in a .docx (ECMA-376 Part 1 §17.8.1).
+
+    Each face is cut down to the characters of ``used_text`` (all the text the
+    document shows, tables, headers and footers included) plus printable
+    ASCII, obfuscated with a key derived from its bytes, stored as
+    ``word/fonts/fontN.odttf`` and referenced from ``word/fontTable.xml`` under
+    the family name ``fonts.name``; ``word/settings.xml`` gains
+    ``w:embedTrueTypeFonts`` and ``w:saveSubsetFonts``. Word and LibreOffice
+    then show the document in the right font without it being installed.
+    The result depends only on the inputs: same bytes for the same document.
+    """
+    chars = {ord(ch) for ch in used_text if not ch.isspace()} | set(range(0x20, 0x7F))
+    faces = {"Regular": _subset_font(fonts.regular, chars)}
+    if fonts.bold != fonts.regular:
+        faces["Bold"] = _subset_font(fonts.bold, chars)
+
+    try:
+        source = zipfile.ZipFile(io.BytesIO(docx_bytes))
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+        infos = source.infolist()
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise FontError(f"cannot embed fonts: the DOCX is not a valid package ({exc})") from exc
+
+    added: dict[str, bytes] = {}
+    font_table = _ensure_part(parts, "word/fontTable.xml", "fonts", _RT_FONT_TABLE, _CT_FONT_TABLE)
+    settings = _ensure_part(parts, "word/settings.xml", "settings", _RT_SETTINGS, _CT_SETTINGS)
+
+    rels_name = "word/_rels/fontTable.xml.rels"
+    rels = _xml(parts.get(rels_name) or f'<Relationships xmlns="{_PKG_REL}"/>'.encode())
+    embeds = []
+    taken = set(parts)
+    number = 1
+    for style, data in faces.items():
+        while f"word/fonts/font{number}.odttf" in taken:
+            number += 1
+        part = f"word/fonts/font{number}.odttf"
+        taken.add(part)
+        key = "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16], version=4)).upper() + "}"
+        added[part] = _obfuscate(data, key)
+        rid = _free_rel_id(rels, f"rIdBriefingFont{style}")
+        rel = _sub(rels, f"{{{_PKG_REL}}}Relationship")
+        rel.set("Id", rid)
+        rel.set("Type", _RT_FONT)
+        rel.set("Target", f"fonts/font{number}.odttf")
+        embeds.append((style, rid, key))
+    parts[rels_name] = _serialise(rels)
+
+    parts[font_table] = _serialise(_add_font_entry(_xml(parts[font_table]), fonts.name, embeds))
+    parts[settings] = _serialise(_enable_embedding(_xml(parts[settings])))
+    parts["[Content_Types].xml"] = _serialise(_add_odttf_type(_xml(parts["[Content_Types].xml"])))
+
+    # Keep the original order (with [Content_Types].xml first) and compression;
+    # fixed dates and attributes make the bytes reproducible.
+    order = [info.filename for info in infos]
+    order += [name for name in parts if name not in order]
+    order += sorted(added)
+    compression = {info.filename: info.compress_type for info in infos}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = compression.get(name, zipfile.ZIP_DEFLATED)
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, parts[name] if name in parts else added[name])
+    return out.getvalue()
+
+
+def _subset_font(path: Path, chars: set[int]) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options()
+    # Word and LibreOffice match the embedded font by its names: keep them all.
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.glyph_names = True
+    options.recalc_timestamp = False
+    try:
+        with TTFont(path, fontNumber=0, recalcTimestamp=False) as font:
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=chars)
+            subsetter.subset(font)
+            buffer = io.BytesIO()
+            font.save(buffer)
+    except Exception as exc:  # fontTools raises assorted errors for bad files
+        raise FontError(f"font {path}: cannot subset it for the DOCX ({exc})") from exc
+    return buffer.getvalue()
+
+
+def _obfuscate(data: bytes, font_key: str) -> bytes:
+    """XOR the first 32 bytes with the GUID's bytes in reverse order (§17.8.1)."""
+    key = bytes.fromhex(font_key.strip("{}").replace("-", ""))[::-1]
+    head = bytes(byte ^ key[i % 16] for i, byte in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def _xml(data: bytes):
+    return etree.fromstring(data, etree.XMLParser(remove_blank_text=False, resolve_entities=False))
+
+
+def _serialise(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _sub(parent, tag: str):
+    return etree.SubElement(parent, tag)
+
+
+def _ensure_part(parts: dict[str, bytes], name: str, root: str, rel_type: str, ctype: str) -> str:
+    """Create an empty ``word/<part>`` related from the document if it is absent."""
+    if name in parts:
+        return name
+    parts[name] = f'<w:{root} xmlns:w="{_W}" xmlns:r="{_R}"/>'.encode()
+    doc_rels = "word/_rels/document.xml.rels"
+    rels = _xml(parts[doc_rels])
+    rel = _sub(rels, f"{{{_PKG_REL}}}Relationship")
+    rel.set("Id", _free_rel_id(rels, f"rIdBriefing{root.capitalize()}"))
+    rel.set("Type", rel_type)
+    rel.set("Target", name.removeprefix("word/"))
+    parts[doc_rels] = _serialise(rels)
+    types = _xml(parts["[Content_Types].xml"])
+    override = _sub(types, f"{{{_CT}}}Override")
+    override.set("PartName", "/" + name)
+    override.set("ContentType", ctype)
+    parts["[Content_Types].xml"] = _serialise(types)
+    return name
+
+
+def _free_rel_id(rels, wanted: str) -> str:
+    used = {rel.get("Id") for rel in rels}
+    rid, n = wanted, 1
+    while rid in used:
+        n += 1
+        rid = f"{wanted}{n}"
+    return rid
+
+
+def _with_r_namespace(root):
+    """``root``, redeclared with the ``r`` prefix if it lacks it (Word expects it)."""
+    if _R in root.nsmap.values():
+        return root
+    new = etree.Element(root.tag, attrib=dict(root.attrib), nsmap={**root.nsmap, "r": _R})
+    new.text = root.text
+    new.extend(list(root))
+    return new
+
+
+def _add_font_entry(root, family: str, embeds: Iterable[tuple[str, str, str]]):
+    root = _with_r_namespace(root)
+    w = f"{{{_W}}}"
+    font = next((f for f in root.findall(f"{w}font") if f.get(f"{w}name") == family), None)
+    if font is None:
+        font = _sub(root, f"{w}font")
+        font.set(f"{w}name", family)
+        _sub(font, f"{w}charset").set(f"{w}val", "86")  # GB2312
+        _sub(font, f"{w}family").set(f"{w}val", "swiss")
+        _sub(font, f"{w}pitch").set(f"{w}val", "variable")
+    for child in list(font):
+        if child.tag.startswith(f"{w}embed"):
+            font.remove(child)
+    for style, rid, key in embeds:
+        embed = _sub(font, f"{w}embed{style}")
+        embed.set(f"{{{_R}}}id", rid)
+        embed.set(f"{w}fontKey", key)
+        embed.set(f"{w}subsetted", "1")
+    return root
+
+
+def _enable_embedding(root):
+    w = f"{{{_W}}}"
+
+    def local(el) -> str:
+        return el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+
+    for name in ("embedTrueTypeFonts", "saveSubsetFonts"):
+        for old in root.findall(f"{w}{name}"):
+            root.remove(old)
+    # Schema order: ... printFormsData, embedTrueTypeFonts, embedSystemFonts,
+    # saveSubsetFonts, saveFormsData, ... Word rejects misplaced elements.
+    position = 0
+    for index, child in enumerate(root):
+        if local(child) in _SETTINGS_BEFORE_EMBED:
+            position = index + 1
+    root.insert(position, etree.Element(f"{w}embedTrueTypeFonts"))
+    position += 1
+    if position < len(root) and local(root[position]) == "embedSystemFonts":
+        position += 1
+    root.insert(position, etree.Element(f"{w}saveSubsetFonts"))
+    return root
+
+
+def _add_odttf_type(root):
+    ct = f"{{{_CT}}}"
+    if not any(d.get("Extension", "").lower() == "odttf" for d in root.findall(f"{ct}Default")):
+        default = _sub(root, f"{ct}Default")
+        default.set("Extension", "odttf")
+        default.set("ContentType", _CT_ODTTF)
+        # Defaults precede Overrides in the schema.
+        first_override = root.find(f"{ct}Override")
+        if first_override is not None:
+            first_override.addprevious(default)
+    return root

@@ -1,0 +1,144 @@
+"""The digest `briefing analyze` prints: Chinese labels instead of codes, wrapped by display
+width (a Chinese character takes two columns), and the plain-text tables (issue 14, item 4)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from briefing.model import Evidence, Quote
+from briefing.writers.text import display_width, fit, table, wrap
+
+try:
+    from test_editions import make_briefing, make_company, make_document, make_question, make_theme
+except ImportError:  # pragma: no cover - when tests/ is a package
+    from tests.test_editions import make_briefing, make_company, make_document, make_question, make_theme
+
+# (text, width, indent, expected lines)
+WRAP_CASES = {
+    "Chinese breaks between characters, two columns each": (
+        "产业互联网的体量可能会是消费互联网的一百倍",
+        20,
+        "",
+        ["产业互联网的体量可能", "  会是消费互联网的一", "  百倍"],
+    ),
+    "English breaks at spaces": (
+        "Around this core the industrial Internet will not fall",
+        20,
+        "",
+        ["Around this core the", "  industrial", "  Internet will not", "  fall"],
+    ),
+    "a closing mark never starts a line: the character before it comes along": (
+        "模式的升级技术的升级，产业的升级",
+        20,
+        "",
+        ["模式的升级技术的升", "  级，产业的升级"],
+    ),
+    "mixed scripts, figures stay whole": (
+        "阿里云的市场份额为45.5%，IDC statistics show",
+        24,
+        "  ",
+        ["  阿里云的市场份额为", "    45.5%，IDC", "    statistics show"],
+    ),
+    "a word longer than a line is cut": (
+        "see https://example.com/a/very/long/path/to/a/page",
+        20,
+        "",
+        ["see", "  https://example.co", "  m/a/very/long/path", "  /to/a/page"],
+    ),
+    "spaces collapse and do not end a line": ("a   b    c", 3, "", ["a b", "  c"]),
+}
+
+
+@pytest.mark.parametrize("case", list(WRAP_CASES), ids=list(WRAP_CASES))
+def test_wrap_by_display_width(case: str) -> None:
+    text, width, indent, expected = WRAP_CASES[case]
+    lines = wrap(text, width, indent)
+    assert lines == expected
+    assert all(display_width(line) <= width for line in lines)
+
+
+def test_display_width_counts_wide_characters_twice() -> None:
+    assert display_width("产业ab") == 6
+    assert display_width("ｗｉｄｅ") == 8  # full-width Latin
+    assert display_width("e\u0301") == 1  # a combining accent takes no column
+
+
+def test_table_cells_line_up_in_columns() -> None:
+    text = table(["企业", "type"], [["阿里巴巴集团控股有限公司", "company"], ["Tencent", "企业"]], [10, 6])
+    lines = text.splitlines()
+    assert lines[2].startswith("阿里巴巴…")
+    # the second column starts at the same display column on every line
+    starts = [
+        display_width(line[: line.index(cell)])
+        for line, cell in zip(lines[2:], ["compa", "企业"], strict=True)
+    ]
+    assert starts == [12, 12]
+    assert display_width(fit("阿里巴巴集团", 7)) == 7
+
+
+@pytest.fixture
+def model():
+    docs = [make_document(p, "x", d) for p, d in (("a.md", "2024-01-02"), ("b.txt", None), ("c.md", None))]
+    docs[0].language, docs[0].kind = "zh-Hant", "memo"
+    docs[1].language = "zh-Hans"
+    theme = make_theme("模式、技术与产业的升级", 12)
+    theme.documents = ["a.md", "b.txt"]
+    long = "通过将新技术应用到产业变革的过程中，通过将新技术深入到产业升级的过程中，真正实现模式的升级，" * 3
+    theme.quotes = [Quote(text=long, document="b.txt", paragraph=0), Quote("English quote " * 12, "c.md", 1)]
+    investor = make_company("红杉资本")
+    investor.type, investor.documents = "investor", ["a.md"]
+    question = make_question("阿里巴巴在产业互联网中的布局，哪些属于深耕产业，哪些属于赋能平台？", "thin")
+    question.evidence = [Evidence(text=long, document="a.md", paragraph=2, score=3.25)]
+    briefing = make_briefing(
+        documents=docs,
+        themes=[theme],
+        companies=[investor, make_company("某协会")],
+        questions=[question, make_question("谁在做？", "evidence found")],
+        takeaways=[long],
+    )
+    briefing.companies[1].type = "association"
+    return briefing
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_digest_fits_the_width_and_keeps_every_word(model, width: int) -> None:
+    from briefing.writers.text import digest
+
+    text = digest(model, width)
+    assert all(display_width(line) <= width for line in text.splitlines()), text
+    # wrapping only moved text to new lines: joined again, the long quote is whole
+    squashed = re.sub(r"\s+", "", text)
+    assert re.sub(r"\s+", "", model.themes[0].quotes[0].text) in squashed
+    assert not any(line.lstrip().startswith(("，", "。", "、", "）")) for line in text.splitlines())
+
+
+def test_digest_shows_labels_not_codes(model) -> None:
+    from briefing.writers.text import digest
+
+    text = digest(model)
+    for label in (
+        "繁体中文",
+        "简体中文",
+        "英文",
+        "研究备忘录",
+        "文章",
+        "投资机构",
+        "协会/联盟",
+        "证据不足",
+        "已有证据",
+    ):
+        assert label in text, label
+    for code in (
+        "zh-Hant",
+        "zh-Hans",
+        "memo",
+        "article",
+        "investor",
+        "association",
+        "thin",
+        "evidence found",
+    ):
+        assert not re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text), code
+    assert "日期不详" in text and "相关度 3.2" in text
