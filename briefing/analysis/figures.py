@@ -2,8 +2,8 @@
 
 Built from the companies' figures (each already owned by the organisation its
 sentence gives it to, with measure, unit, year and credited source). Figures
-of one measure, unit and year form one key figure with a value per
-organisation (阿里云 45.5% · 腾讯 10.3%, 市场份额 2017, IDC). They are ranked
+of one measure, unit and year that one paragraph gives form one key figure
+with a value per organisation (阿里云 45.5% · 腾讯 10.3%, 市场份额 2017, IDC). They are ranked
 by what makes a number decision-relevant: a comparison across organisations,
 a credited source, a year, a measure a reader acts on (share, revenue,
 profit), and how central the organisations are to the corpus.
@@ -42,12 +42,16 @@ def measure_weight(measure: str) -> float:
 def key_figures(companies: list[Company]) -> list[KeyFigure]:
     """The 3-6 most decision-relevant figures (fewer when the corpus gives fewer)."""
     top = max((c.mentions for c in companies), default=1) or 1
-    groups: dict[tuple[str, str, int | None], dict[str, tuple[Company, Figure]]] = defaultdict(dict)
+    # Comparable means compared by the source: the same measure, unit and year in
+    # one paragraph (IDC's 45.5% and 10.3%), not two numbers that share a label.
+    groups: dict[tuple[str, str, int | None, str, int], dict[str, tuple[Company, Figure]]] = defaultdict(dict)
     for company in companies:
         for f in company.figures:
-            groups[(f.measure, f.unit, f.year)].setdefault(company.name, (company, f))
+            groups[(f.measure, f.unit, f.year, f.document, f.paragraph)].setdefault(
+                company.name, (company, f)
+            )
     scored: list[KeyFigure] = []
-    for (measure, unit, year), entries in groups.items():
+    for (measure, unit, year, _, _), entries in groups.items():
         rows = sorted(entries.values(), key=lambda cf: (-cf[1].value, cf[0].name))
         sources = sorted({f.source for _, f in rows if f.source})
         prominence = max(c.mentions for c, _ in rows) / top

@@ -214,7 +214,10 @@ def _relevant(index: Index, sub: str, orgs: set[str]) -> list[tuple[float, int, 
         # A concept counts inside a longer term of the passage (换电 in 换电站).
         shared = {c for c in concepts if any(c in t for t in sent.tokens)}
         # With several actors and no concept in common, the passage must name them all.
-        by_actor = bool(named) and bool(shared or not concepts or (len(actors) >= 2 and named >= actors))
+        all_named = named >= actors if len(actors) >= 2 else True
+        by_actor = bool(named) and bool(
+            shared or (not concepts and all_named) or (len(actors) >= 2 and all_named)
+        )
         by_concept = len(shared) >= max(1, min(2, len(concepts)))
         if not (by_actor or by_concept):
             continue

@@ -28,6 +28,7 @@ from briefing.excerpts import opening
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
 from briefing.nlp import balanced
+from briefing.script import to_simplified
 
 MIN_TAKEAWAYS, MAX_TAKEAWAYS = 4, 6
 ENGLISH_WEIGHT = 0.8
@@ -56,6 +57,12 @@ _COMPARISON_RE = re.compile(
     r"slowest|fastest|largest|biggest|weakest|strongest|record",
     re.IGNORECASE,
 )
+_BACK_REFERENCE_RE = re.compile(
+    r"这种|这一|这些|这个|这样的|此类|上述|\b(?:this|these|those|such)\s+[a-z]", re.IGNORECASE
+)
+"""A demonstrative inside the sentence ("…the embodiment of this decentralization
+model"): it leans on what came before, so it stands alone less well."""
+LEANS_BACK = 0.6
 _SPEECH_TAG_RE = re.compile(
     r"(?:表示|指出|认为|称|说|透露|介绍|強調|强调|表示說|said|says|told \w+)[。.:：]?$"
 )
@@ -267,6 +274,7 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
         weight = ENGLISH_WEIGHT if docs[c.doc].language == "en" else 1.0
         length = len(c.text) / (2.5 if docs[c.doc].language == "en" else 1.0)
         crisp = 1.0 if length <= 80 else 80 / length
+        crisp *= LEANS_BACK if _BACK_REFERENCE_RE.search(to_simplified(c.text)) else 1.0
         c.score = (0.4 + math.sqrt(r)) * (0.5 + relevance) * (1.0 + c.concrete) ** 2 * weight * crisp
     statements = _statements(docs, themes)
     best_of: Counter[int] = Counter()
@@ -289,15 +297,36 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
     ]
 
 
-_FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万亿|亿|万|倍)")
+_FIGURE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|万亿|亿|万)?\s*(%|辆|元|美元|家|户|人|倍)?")
+_SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
+
+
+def _figures(text: str) -> list[tuple[float, str]]:
+    """The figures a sentence states, as (value, unit kind): 302萬輛 → (3020000, 辆)."""
+    out = []
+    for m in _FIGURE_RE.finditer(to_simplified(text).replace(",", "")):
+        scale, unit = m.group(2) or "", m.group(3) or ""
+        if not (scale or unit):
+            continue
+        kind = "%" if "%" in scale + unit or "％" in scale else unit or "count"
+        out.append((float(m.group(1)) * _SCALE.get(scale, 1.0), kind))
+    return out
+
+
+def _same_figure(a: list[tuple[float, str]], b: list[tuple[float, str]]) -> bool:
+    """One figure in both, allowing for rounding (302万辆 and 302.4万辆)."""
+    for value_a, kind_a in a:
+        for value_b, kind_b in b:
+            close = abs(value_a - value_b) <= 0.015 * max(value_a, value_b)
+            if kind_a == kind_b and value_a and close and (kind_a != "%" or abs(value_a - value_b) < 0.05):
+                return True
+    return False
 
 
 def _same_claim(a: _Candidate, b: _Candidate) -> bool:
     if a.doc == b.doc and a.paragraph == b.paragraph and abs(a.sentence - b.sentence) == 1:
         return True  # two consecutive sentences of one paragraph are one thought
-    figures_a = {m.group().replace(" ", "").replace("％", "%") for m in _FIGURE_RE.finditer(a.text)}
-    figures_b = {m.group().replace(" ", "").replace("％", "%") for m in _FIGURE_RE.finditer(b.text)}
-    if figures_a & figures_b:
+    if _same_figure(_figures(a.text), _figures(b.text)):
         return True  # the same figure (宁德时代 36.8% in two sources) is one finding
     if _similarity(a.tokens, b.tokens) > SAME_CLAIM:
         return True
