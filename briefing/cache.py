@@ -285,6 +285,7 @@ def _analyse(docs: list[Document], todo: list[int], workers: int):
 
 _RENDER_CODE = (
     "render.py",
+    "excerpts.py",
     "labels.py",
     "doctree.py",
     "charts.py",

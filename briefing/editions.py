@@ -15,7 +15,8 @@ Inputs
 
 Changes
     The new model is compared with the previous edition's stored model: new
-    documents, new, rising and fading themes (by label and mentions),
+    documents, new, rising and fading themes (themes are matched by content,
+    their terms and documents, not by label; a matched theme keeps its label),
     organisations seen for the first time, figures whose value changed
     (company, measure and year), research questions whose status moved.
 
@@ -38,7 +39,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from briefing.errors import ConfigError, InputError
-from briefing.model import Briefing, Changes, Corpus, Document, Figure, FigureChange, QuestionChange
+from briefing.model import (
+    Briefing,
+    Changes,
+    Corpus,
+    Document,
+    Figure,
+    FigureChange,
+    QuestionChange,
+    Theme,
+    ThemeMatch,
+)
 from briefing.state import iso, transaction
 
 if TYPE_CHECKING:
@@ -182,17 +193,27 @@ def compute_changes(
     old_paths, old_hashes = set(previous.inputs), set(previous.inputs.values())
     new_documents = sorted(p for p, h in inputs.items() if p not in old_paths and h not in old_hashes)
 
-    old_themes = {t.label: t.mentions for t in before.themes}
-    new_labels = {t.label for t in current.themes}
-    new_themes, rising, fading = [], [], []
-    for theme in current.themes:
-        if theme.label not in old_themes:
-            new_themes.append(theme.label)
-        elif theme.mentions > old_themes[theme.label]:
-            rising.append(theme.label)
-        elif theme.mentions < old_themes[theme.label]:
-            fading.append(theme.label)
-    fading += [t.label for t in before.themes if t.label not in new_labels]
+    matches = match_themes(before.themes, current.themes)
+    matched_now = {id(now) for _, now, _ in matches}
+    matched_before = {id(old) for old, _, _ in matches}
+    added, removed = set(new_documents), old_paths - set(inputs)
+    # A theme is new when new material argues it, and gone when its material left
+    # or new themes displaced it; one that only crossed the list's cut-off as the
+    # counts shifted is not a change in what the sources argue.
+    new_themes = [t.label for t in current.themes if id(t) not in matched_now and added & set(t.documents)]
+    rising, fading, continuing = [], [], []
+    for old, now, similarity in matches:
+        continuing.append(ThemeMatch(old.label, now.label, old.mentions, now.mentions, round(similarity, 3)))
+        trend = theme_trend(old, now)
+        if trend > 0:
+            rising.append(old.label)
+        elif trend < 0:
+            fading.append(old.label)
+    fading += [
+        t.label
+        for t in before.themes
+        if id(t) not in matched_before and (new_themes or removed & set(t.documents))
+    ]
 
     old_companies = {c.name for c in before.companies}
     new_companies = [c.name for c in current.companies if c.name not in old_companies]
@@ -220,7 +241,61 @@ def compute_changes(
         new_companies=new_companies,
         changed_figures=changed,
         moved_questions=moved,
+        continuing_themes=continuing,
     )
+
+
+SAME_THEME = 0.6
+"""Content similarity (terms and documents) at which two editions' themes are one theme."""
+
+
+def theme_similarity(a: Theme, b: Theme) -> float:
+    """How much of a theme persisted: its terms (shared over all, the lead term
+    counting extra) and its documents (shared over the smaller side: a theme that
+    gains a source is still itself)."""
+    terms_a, terms_b = set(a.terms), set(b.terms)
+    docs_a, docs_b = set(a.documents), set(b.documents)
+    terms = len(terms_a & terms_b) / max(len(terms_a | terms_b), 1)
+    lead = 1.0 if a.terms[:1] == b.terms[:1] else 0.0
+    docs = len(docs_a & docs_b) / max(min(len(docs_a), len(docs_b)), 1)
+    return 0.4 * terms + 0.3 * lead + 0.3 * docs
+
+
+def match_themes(before: list[Theme], after: list[Theme]) -> list[tuple[Theme, Theme, float]]:
+    """One-to-one matches between two editions' themes by content, not label:
+    the most similar pairs first, each at least ``SAME_THEME`` alike."""
+    pairs = sorted(
+        ((theme_similarity(a, b), i, j) for i, a in enumerate(before) for j, b in enumerate(after)),
+        key=lambda p: (-p[0], p[1], p[2]),
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for similarity, i, j in pairs:
+        if similarity < SAME_THEME:
+            break
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        out.append((before[i], after[j], similarity))
+    return sorted(out, key=lambda m: after.index(m[1]))
+
+
+def theme_trend(old: Theme, now: Theme) -> int:
+    """+1 rising, -1 fading, 0 steady: a real change is new sources arguing it
+    (or leaving it) with its mentions moving by a quarter, or its mentions
+    moving by half."""
+    if old.mentions == now.mentions:
+        return 0
+    ratio = now.mentions / max(old.mentions, 1)
+    gained = len(set(now.documents) - set(old.documents))
+    lost = len(set(old.documents) - set(now.documents))
+    if (gained and ratio >= 1.25) or ratio >= 1.5:
+        return 1
+    if (lost and ratio <= 0.8) or ratio <= 0.5:
+        return -1
+    return 0
 
 
 # ----------------------------------------------------------------------- editions

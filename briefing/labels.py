@@ -34,7 +34,15 @@ RULE_ZH = {
     "rejoin_broken_lines": "接合断行",
     "find_garbled": "标记乱码",
 }
-STATUS_ZH = {"evidence found": "已有证据", "thin": "证据不足", "none": "暂无证据"}
+STATUS_ZH = {
+    "answered": "已回答",
+    "partly answered": "部分回答",
+    "open": "待研究",
+    # Models written before version 0.2 (stored editions) hold these.
+    "evidence found": "已有证据",
+    "thin": "证据不足",
+    "none": "暂无证据",
+}
 
 
 def format_number(value: float) -> str:
@@ -44,6 +52,21 @@ def format_number(value: float) -> str:
             scaled = value / size
             return f"{scaled:.6g}{unit}"
     return f"{value:.6g}" if value != int(value) else str(int(value))
+
+
+def format_key_value(raw: str, value: float, unit: str) -> str:
+    """A key figure's value as written ("45.5%", "超过10万家"), its unit added
+    when the text left it implied ("45亿" → "45亿元")."""
+    if not raw:
+        return f"{format_number(value)}{'' if unit == '个' else unit}"
+    if (
+        unit
+        and unit not in ("个", "%")
+        and not raw.endswith((unit, "个亿"))
+        and raw[-1:] in "0123456789万亿千百"
+    ):
+        return raw + unit
+    return raw
 
 
 def format_figure(f: Figure) -> str:

@@ -311,6 +311,8 @@ class Theme(Serializable):
     origin: str
     """``author`` when it rests on the authors' own headings or numbered points,
     ``keywords`` when it was found from term statistics alone."""
+    gist_source: Quote | None = None
+    """The sentence the gist is cut from (never one of ``quotes``), or null."""
 
 
 @dataclass
@@ -411,6 +413,30 @@ class ModeTable(Serializable):
 
 
 @dataclass
+class Answer(Serializable):
+    """A provisional answer to a research question, built from the analysis."""
+
+    text: str
+    """The answer in one line (阿里巴巴：两者皆是)."""
+    basis: list[Quote] = field(default_factory=list)
+    """The sentences it rests on."""
+
+
+@dataclass
+class Angle(Serializable):
+    """An argument a source makes that a question looking beyond the sources could use."""
+
+    label: str
+    """The argument (a theme's label)."""
+    documents: list[str]
+    """Paths of the documents (other than the asking memo) that argue it."""
+    text: str = ""
+    """One sentence that states it, in its original script."""
+    document: str = ""
+    """Path of the document that sentence is from."""
+
+
+@dataclass
 class Question(Serializable):
     """An open research question from a memo, with the evidence that bears on it."""
 
@@ -423,11 +449,29 @@ class Question(Serializable):
     sub_questions: list[str]
     """The item split into its separate questions (one entry when it is simple)."""
     evidence: list[Evidence]
-    """Ranked passages from the whole corpus."""
+    """Independent evidence: ranked passages from the other documents (not the
+    memo that asks the question) that name the question's actors or concepts."""
     status: str
-    """``evidence found``, ``thin`` or ``none``."""
+    """``answered`` (the sources settle it; the answer is shown), ``partly answered``
+    (some evidence, the gaps named in ``gaps``) or ``open`` (nothing relevant).
+    Models written before version 0.2 hold ``evidence found``, ``thin`` or ``none``."""
     result: ModeTable | None = None
     """Structured result when the item asks for one the corpus can give."""
+    context: list[Evidence] = field(default_factory=list)
+    """The asking memo's own notes that bear on the question: context that
+    restates or frames it, not independent evidence."""
+    gaps: list[str] = field(default_factory=list)
+    """Sub-questions the sources leave unsettled: no independent passage holds
+    what they ask (their concepts, the measure with a number)."""
+    answer: Answer | None = None
+    """A provisional answer the analysis can give (a classification such as a
+    company's business model), with the sentences it rests on; null when none."""
+    needs_new_material: bool = False
+    """The question asks to look beyond the sources (跳出以上资料的局限):
+    ``angles`` lists what the other sources argue, and new material is needed."""
+    angles: list[Angle] = field(default_factory=list)
+    """For a question that looks beyond the sources: the arguments the other
+    sources make that it could build on, each cited."""
 
 
 @dataclass
@@ -441,7 +485,45 @@ class Takeaway(Serializable):
     paragraph: int
     """Paragraph that holds it."""
     score: float
-    """Centrality score (TextRank), higher is better."""
+    """Selection score (centrality weighted by concrete facts), higher is better."""
+    kind: str = "sentence"
+    """``sentence`` (``text`` is a sentence of the document as it stands) or
+    ``points`` (``text`` joins the author's own numbered points, such as
+    "产业互联网不是流量战争，而是产业、技术与模式革命"; ``paragraph`` is the first point's)."""
+
+
+@dataclass
+class KeyFigureEntry(Serializable):
+    """One organisation's value in a key figure."""
+
+    company: str
+    """Canonical name of the organisation the figure belongs to."""
+    value: float
+    """The number, scaled as in ``Figure.value``."""
+    raw: str
+    """The figure as written ("45.5%", "超过10万家")."""
+    document: str
+    """Path of the document."""
+    paragraph: int
+    """Paragraph that holds the sentence."""
+
+
+@dataclass
+class KeyFigure(Serializable):
+    """A decision-relevant figure; comparable values (same measure, unit and year) side by side."""
+
+    measure: str
+    """What is measured, in Chinese (市场份额, 营收, …)."""
+    unit: str
+    """Unit shared by the entries."""
+    year: int | None
+    """Year the figures refer to, or null."""
+    source: str | None
+    """Who the sources credit for the figures (IDC, Gartner, …), or null."""
+    entries: list[KeyFigureEntry]
+    """One value per organisation, largest first."""
+    score: float = 0.0
+    """Relevance used for ranking (comparison, credited source, year, prominence)."""
 
 
 @dataclass
@@ -539,6 +621,22 @@ class QuestionChange(Serializable):
 
 
 @dataclass
+class ThemeMatch(Serializable):
+    """A theme of this edition matched by content to one of the previous edition."""
+
+    label: str
+    """The label both editions show (the previous edition's)."""
+    found_as: str
+    """The label this edition's analysis gave it (differs when it was relabelled)."""
+    before: int
+    """Mentions in the previous edition."""
+    after: int
+    """Mentions now."""
+    similarity: float
+    """How much of its terms and documents persisted (0-1)."""
+
+
+@dataclass
 class Changes(Serializable):
     """What changed since the previous edition of the same schedule."""
 
@@ -560,6 +658,9 @@ class Changes(Serializable):
     """Figures that changed."""
     moved_questions: list[QuestionChange] = field(default_factory=list)
     """Research questions whose status moved."""
+    continuing_themes: list[ThemeMatch] = field(default_factory=list)
+    """Themes of this edition matched to the previous edition's by content
+    (terms and documents), whatever their labels; matched themes keep the previous label."""
 
 
 @dataclass
@@ -585,7 +686,7 @@ class Briefing(Serializable):
     questions: list[Question]
     """Open research questions, in the memo's order."""
     summary: list[Takeaway]
-    """3-7 key takeaways, in reading order."""
+    """4-6 key takeaways (fewer for a very small corpus), each a distinct finding, in reading order."""
     methodology: Methodology
     """What was cleaned, excluded and missing."""
     version: str = ""
@@ -594,6 +695,8 @@ class Briefing(Serializable):
     """For a scheduled edition: what changed since the previous one; else null."""
     subject: str | None = None
     """The term the whole corpus is about (产业互联网), or null; the default title uses it."""
+    key_figures: list[KeyFigure] = field(default_factory=list)
+    """The 3-6 most decision-relevant figures, comparable ones side by side."""
 
     def source_number(self, path: str) -> int:
         """Citation number of a document path (0 when unknown)."""

@@ -131,6 +131,10 @@ def generate(
         counter=counter,
     )
     model.changes = changes
+    if changes is not None:
+        from briefing.analysis.themes import keep_labels
+
+        keep_labels(model.themes, changes.continuing_themes)  # a continuing theme keeps its label
     model_json = (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     stem = stem or output_stem(date)
     wanted = tuple(f for f in FORMATS if f in formats)

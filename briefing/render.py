@@ -26,9 +26,20 @@ from markupsafe import Markup
 
 from briefing.charts import ChartSpec
 from briefing.errors import TemplateError
-from briefing.labels import KIND_ZH, LANGUAGE_ZH, RULE_ZH, STATUS_ZH, TYPE_ZH, format_figure, format_number
-from briefing.model import Briefing, Figure
+from briefing.excerpts import ELLIPSIS, clip, display, drop_connective, short_clause, squash
+from briefing.labels import (
+    KIND_ZH,
+    LANGUAGE_ZH,
+    RULE_ZH,
+    STATUS_ZH,
+    TYPE_ZH,
+    format_figure,
+    format_key_value,
+    format_number,
+)
+from briefing.model import Briefing, Figure, Methodology
 from briefing.resources import bundled_folder
+from briefing.script import to_simplified
 
 DEFAULT_TEMPLATE = "briefing"
 SUFFIX = ".md.j2"
@@ -118,7 +129,7 @@ def check_template(template: str | None) -> None:
     """
     loader, name = _resolve(template)
     env = _environment(loader)
-    env.filters.update(_filters(None))  # only the names matter here
+    env.filters.update(_filters(_blank_model()))  # only the names matter here
     seen: set[str] = set()
     queue: list[tuple[str, str | None, bool]] = [(name, None, False)]
     while queue:
@@ -147,6 +158,15 @@ def check_template(template: str | None) -> None:
                 )
             optional = isinstance(node, nodes.Include) and node.ignore_missing
             queue.extend((n, where, optional) for n in names)
+
+
+def _blank_model() -> Briefing:
+    """A model with nothing in it: checking a template needs the filters' names, not data."""
+    empty = Methodology(cleaning=[], garbled=[], data_gaps=[], skipped=[], references=[])
+    return Briefing(
+        title="", date="", period_start=None, period_end=None, sources=[], themes=[], companies=[],
+        modes=[], questions=[], summary=[], methodology=empty,
+    )  # fmt: skip
 
 
 def _literal_names(node: nodes.Expr) -> list[str] | None:
@@ -189,7 +209,128 @@ def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
     raise TemplateError(f"{where}: unknown {kind} {name!r} ({hint}{listed})")
 
 
-def _filters(model: Briefing) -> dict[str, Any]:
+class QuoteBook:
+    """What the rendered briefing has quoted so far, so that it says each thing once.
+
+    Every source sentence the model holds (takeaways, theme quotes, moves,
+    figures' sentences, evidence, the memo's questions) is known with the
+    language of its document. The first time one is shown in full it is
+    shown in the briefing's script (:func:`briefing.excerpts.display`); any
+    later use shows only its opening clause, and the template's citation
+    points to it. The filters ``quote``, ``clip`` and ``clause`` and every
+    plain ``{{ value }}`` that is such a sentence go through here, in the
+    order the template renders them.
+    """
+
+    def __init__(self, model: Briefing) -> None:
+        language = {s.path: s.language for s in model.sources}
+        self.language: dict[str, str] = {}
+        self.findings: set[str] = set()
+        """Known texts that are findings (not the memo's questions): an opening connective may go."""
+        for text, path, finding in _source_texts(model):
+            self.language.setdefault(text, language.get(path, "zh-Hans"))
+            if finding:
+                self.findings.add(text)
+        self.names = sorted(
+            {n for c in model.companies for n in (c.name, *c.aliases) if len(n) >= 2}, key=len, reverse=True
+        )
+        self.shown: dict[str, str] = {}
+        """Squashed display form → display form of every sentence shown in full."""
+
+    def known(self, value: Any) -> bool:
+        return isinstance(value, str) and not isinstance(value, Markup) and value in self.language
+
+    def _display(self, text: str) -> str:
+        shown = display(text, self.language.get(text) or _guess_language(text))
+        return drop_connective(shown) if text in self.findings else shown
+
+    def _seen(self, key: str) -> bool:
+        return any(key in k for k in self.shown)
+
+    def _mark(self, shown: str) -> None:
+        key = squash(shown.lstrip(ELLIPSIS))
+        if key:
+            self.shown[key] = shown
+
+    def quote(self, text: str) -> str:
+        """The sentence in full the first time, its opening clause afterwards."""
+        shown = self._display(str(text))
+        key = squash(shown.lstrip(ELLIPSIS))
+        if key and self._seen(key):
+            return short_clause(shown, names=self.names)
+        for k, earlier in self.shown.items():
+            if k in key and len(k) < len(key):
+                # A passage that holds a sentence quoted before: that part as a pointer.
+                shown = shown.replace(earlier, short_clause(earlier, names=self.names))
+        self._mark(shown)
+        return shown
+
+    def clip(self, text: str, limit: int = 60) -> str:
+        """At most about ``limit`` characters, cut at a clause boundary."""
+        text = str(text)
+        shown = self._display(text)
+        key = squash(shown.lstrip(ELLIPSIS))
+        if key and self._seen(key):
+            return short_clause(shown, min(limit, 24), names=self.names)
+        clipped = clip(shown, limit, names=self.names)
+        if clipped == shown:
+            self._mark(shown)
+        return clipped
+
+    def said(self, text: str) -> bool:
+        """Whether the sentence was already shown in full."""
+        key = squash(self._display(str(text)).lstrip(ELLIPSIS))
+        return bool(key) and self._seen(key)
+
+    def unsaid(self, quotes: list[Any]) -> list[Any]:
+        """The quotes (objects with ``text``) not yet shown in full; all of them
+        when every one was, so that a list never comes out empty."""
+        fresh = [q for q in quotes if not self.said(q.text)]
+        return fresh or list(quotes)
+
+    def clause(self, text: str, names: list[str], limit: int = 48) -> str:
+        """The clause of a sentence that names one of ``names`` (for a table cell);
+        the whole sentence only if it was not shown in full before."""
+        shown = self._display(str(text))
+        hit = min((i for i in (shown.find(n) for n in names) if i >= 0), default=-1)
+        if hit < 0 or len(shown) <= limit:
+            return self.clip(text, limit)
+        start = max(shown.rfind(c, 0, hit) for c in "，,；;：:。") + 1
+        piece = clip(shown[start:].lstrip(), limit, names=self.names)
+        if start == 0 and piece == shown:
+            return self.quote(text)  # the clause is the whole sentence: said once
+        return (ELLIPSIS if start > 0 and not piece.startswith(ELLIPSIS) else "") + piece
+
+
+def _guess_language(text: str) -> str:
+    return "zh-Hant" if to_simplified(text) != text else "zh-Hans"
+
+
+def _source_texts(model: Briefing) -> list[tuple[str, str, bool]]:
+    """(text, document, is a finding) for every source sentence the model holds."""
+    out: list[tuple[str, str, bool]] = [
+        (t.text, t.document, True) for t in model.summary if t.kind == "sentence"
+    ]
+    for th in model.themes:
+        out += [(q.text, q.document, True) for q in th.quotes]
+        if th.gist_source:
+            out.append((th.gist_source.text, th.gist_source.document, True))
+            out.append((th.gist, th.gist_source.document, True))
+    for c in model.companies:
+        out += [(q.text, q.document, True) for q in (*c.moves, *c.mode_evidence)]
+        out += [(f.text, f.document, True) for f in c.figures]
+    for q in model.questions:
+        out += [(e.text, e.document, True) for e in (*q.evidence, *q.context)]
+        out += [(a.text, a.document, True) for a in q.angles if a.text]
+        out += [(q.text, q.document, False), *((s, q.document, False) for s in q.sub_questions)]
+        if q.result:
+            out += [(c.text, c.document, True) for c in q.result.cases]
+    return out
+
+
+def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
+    book = book or QuoteBook(model)
+
     def cite(path: str) -> Markup:
         n = model.source_number(path)
         return Markup(f"[\\[{n}\\]](#src-{n})") if n else Markup("")
@@ -197,25 +338,11 @@ def _filters(model: Briefing) -> dict[str, Any]:
     def cites(paths: list[str]) -> Markup:
         return Markup("".join(str(cite(p)) for p in dict.fromkeys(paths)))
 
-    def clip(text: str, limit: int = 60) -> str:
-        text = str(text)
-        return text if len(text) <= limit else text[: limit - 1].rstrip("，,；;：: ") + "…"
-
     def url(value: str) -> Markup:
         return Markup("<" + str(value).replace(">", "%3E").replace(" ", "%20") + ">")
 
     def figure(f: Figure) -> str:
         return format_figure(f)
-
-    def clause(text: str, names: list[str], limit: int = 48) -> str:
-        """The clause of a sentence that names the organisation (for a table cell)."""
-        text = str(text)
-        hit = min((i for i in (text.find(n) for n in names) if i >= 0), default=-1)
-        if hit < 0 or len(text) <= limit:
-            return clip(text, limit)
-        start = max(text.rfind(c, 0, hit) for c in "，,；;：:。") + 1
-        piece = text[start:].lstrip()
-        return ("…" if start > 0 else "") + clip(piece, limit)
 
     def sentence(text: str) -> str:
         """The text ending in sentence punctuation ("标题。", "Title?" stays)."""
@@ -229,19 +356,31 @@ def _filters(model: Briefing) -> dict[str, Any]:
     return {
         "sentence": sentence,
         "cite": cite,
-        "clause": clause,
+        "quote": lambda text: Markup(escape_md(book.quote(text))),
+        "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
         "rule_zh": lambda r: RULE_ZH.get(r, r),
         "cites": cites,
-        "clip": clip,
+        "unsaid": book.unsaid,
+        "clip": lambda text, limit=60: Markup(escape_md(book.clip(text, limit))),
         "url": url,
         "num": format_number,
         "figure": figure,
+        "keyvalue": lambda entry, unit="": format_key_value(entry.raw, entry.value, unit),
         "type_zh": lambda t: TYPE_ZH.get(t, t),
         "language_zh": lambda code: LANGUAGE_ZH.get(code, code),
         "kind_zh": lambda k: KIND_ZH.get(k, k),
         "status_zh": lambda s: STATUS_ZH.get(s, s),
         "yaml": lambda v: Markup(_yaml_scalar(v)),
     }
+
+
+def _finalize(book: QuoteBook) -> Any:
+    """``{{ value }}``: a source sentence said once (see QuoteBook), then escaped for Markdown."""
+
+    def finalize(value: Any) -> str:
+        return escape_md(book.quote(value) if book.known(value) else value)
+
+    return finalize
 
 
 def _yaml_scalar(value: Any) -> str:
@@ -265,7 +404,9 @@ def render(model: Briefing, charts: dict[str, ChartSpec], template: str | None =
     """The briefing as Markdown, rendered by ``template`` (a name or a path)."""
     loader, name = _resolve(template)
     env = _environment(loader)
-    env.filters.update(_filters(model))
+    book = QuoteBook(model)
+    env.finalize = _finalize(book)
+    env.filters.update(_filters(model, book))
     filename = None
     try:
         tpl = env.get_template(name)

@@ -62,12 +62,14 @@ def make_document(path: str, text: str, date: str | None = None) -> Document:
     )
 
 
-def make_theme(label: str, mentions: int) -> Theme:
-    """A theme with ``mentions`` mentions."""
+def make_theme(
+    label: str, mentions: int, documents: list[str] | None = None, terms: list[str] | None = None
+) -> Theme:
+    """A theme with ``mentions`` mentions in ``documents``, its terms its label unless given."""
     return Theme(
         label=label,
-        terms=[label],
-        documents=[],
+        terms=terms or [label],
+        documents=documents or [],
         mentions=mentions,
         strength=1.0,
         coverage=[],
@@ -180,7 +182,7 @@ class FakeGenerate:
         docs = corpus.documents
         model = make_briefing(
             documents=docs,
-            themes=[make_theme(Path(d.path).stem, len(d.paragraphs())) for d in docs],
+            themes=[make_theme(Path(d.path).stem, len(d.paragraphs()), [d.path]) for d in docs],
             companies=[make_company(Path(d.path).stem.upper()) for d in docs],
             takeaways=[d.paragraphs()[0] for d in docs[:3]],
         )
@@ -307,13 +309,23 @@ def test_changes_between_two_editions() -> None:
     a, b = make_document("a.md", "a", "2026-11-01"), make_document("b.md", "b", "2026-11-20")
     before = make_briefing(
         documents=[a],
-        themes=[make_theme("cloud", 3), make_theme("retail", 5), make_theme("gone", 2)],
+        themes=[
+            make_theme("cloud", 3, ["a.md"]),
+            make_theme("retail", 5, ["a.md"]),
+            make_theme("steady", 6, ["a.md"]),
+            make_theme("gone", 2, ["a.md"]),
+        ],
         companies=[make_company("阿里巴巴", [make_figure(40.0, "市场份额", 2026, "a.md")])],
         questions=[make_question("Who leads?", "thin"), make_question("Same?", "none")],
     )
     after = make_briefing(
         documents=[a, b],
-        themes=[make_theme("cloud", 7), make_theme("retail", 4), make_theme("fresh", 1)],
+        themes=[
+            make_theme("cloud", 7, ["a.md", "b.md"]),
+            make_theme("retail", 2, ["a.md"]),
+            make_theme("steady", 5, ["a.md"]),
+            make_theme("fresh", 2, ["b.md"]),
+        ],
         companies=[
             make_company(
                 "阿里巴巴",
@@ -333,7 +345,12 @@ def test_changes_between_two_editions() -> None:
     assert changes.new_documents == ["b.md"]
     assert changes.new_themes == ["fresh"]
     assert changes.rising_themes == ["cloud"]
-    assert changes.fading_themes == ["retail", "gone"]
+    assert changes.fading_themes == ["retail", "gone"]  # steady's 6 → 5 is not a change
+    assert [(m.label, m.before, m.after) for m in changes.continuing_themes] == [
+        ("cloud", 3, 7),
+        ("retail", 5, 2),
+        ("steady", 6, 5),
+    ]
     assert changes.new_companies == ["腾讯"]
     assert [(f.company, f.measure, f.year, f.before, f.after, f.unit) for f in changes.changed_figures] == [
         ("阿里巴巴", "市场份额", 2026, 40.0, 45.5, "%")
@@ -344,6 +361,73 @@ def test_changes_between_two_editions() -> None:
     ]
     # the model's own round trip keeps the changes intact
     assert Changes.from_dict(json.loads(json.dumps(changes.to_dict()))) == changes
+
+
+def test_a_relabelled_theme_continues_and_keeps_its_label() -> None:
+    """Match by content, not label: the same terms and documents under a new
+    label are the same theme; it keeps last week's label and is no change."""
+    from briefing.analysis.themes import keep_labels
+
+    a, b = make_document("a.md", "a", "2026-11-01"), make_document("b.md", "b", "2026-11-20")
+    ai = ["人工智能", "落地", "数据"]
+    before = make_briefing(
+        documents=[a], themes=[make_theme("人工智能", 20, ["a.md"], ai), make_theme("赋能", 8, ["a.md"])]
+    )
+    after = make_briefing(
+        documents=[a, b],
+        themes=[make_theme("AI很火，落地却很难", 21, ["a.md"], ai), make_theme("赋能", 8, ["a.md"])],
+    )
+    previous = editions.Previous("2026-W47", before, {"a.md": a.sha256})
+    changes = editions.compute_changes("2026-W48", after, {"a.md": a.sha256, "b.md": b.sha256}, previous)
+    assert changes.new_themes == [] and changes.fading_themes == [] and changes.rising_themes == []
+    assert [(m.label, m.found_as) for m in changes.continuing_themes] == [
+        ("人工智能", "AI很火，落地却很难"),
+        ("赋能", "赋能"),
+    ]
+    keep_labels(after.themes, changes.continuing_themes)
+    assert [t.label for t in after.themes] == ["人工智能", "赋能"]
+
+
+def test_a_theme_crossing_the_cut_off_without_new_material_is_no_change() -> None:
+    """A theme that drops out of the list while nothing it rests on changed,
+    and one that enters without new material arguing it, are not reported."""
+    a, b = make_document("a.md", "a", "2026-11-01"), make_document("b.md", "b", "2026-11-20")
+    before = make_briefing(documents=[a], themes=[make_theme("x", 5, ["a.md"]), make_theme("y", 3, ["a.md"])])
+    after = make_briefing(
+        documents=[a, b], themes=[make_theme("x", 5, ["a.md"]), make_theme("z", 3, ["a.md"])]
+    )
+    previous = editions.Previous("2026-W47", before, {"a.md": a.sha256})
+    changes = editions.compute_changes("2026-W48", after, {"a.md": a.sha256, "b.md": b.sha256}, previous)
+    assert changes.new_themes == [] and changes.fading_themes == []
+
+
+@pytest.mark.parametrize("added", ["001_01840027cb0e81da.txt", "002_8299b01accc4fdc2.txt"])
+def test_seed_editions_a_week_apart_report_only_real_changes(added: str) -> None:
+    """Two editions of the seeds, the second with one source more: continuing
+    themes are matched, and what is reported new is argued by the new source."""
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.analysis.themes import keep_labels
+    from briefing.readers import read_corpus
+
+    corpus = read_corpus(Path(__file__).resolve().parent.parent / "seeds")
+    week1 = Corpus(documents=[d for d in corpus.documents if d.path != added])
+    before = build_briefing(week1, date=dt.date(2026, 11, 16))
+    after = build_briefing(corpus, date=dt.date(2026, 11, 23))
+    inputs = {d.path: d.sha256 for d in corpus.documents}
+    previous = editions.Previous("2026-W47", before, {d.path: d.sha256 for d in week1.documents})
+    changes = editions.compute_changes("2026-W48", after, inputs, previous)
+    assert changes.new_documents == [added]
+    assert len(changes.continuing_themes) >= len(after.themes) - 2, "most themes continue"
+    for label in changes.new_themes:
+        theme = next(t for t in after.themes if t.label == label)
+        assert added in theme.documents, f"{label} is reported new but the new source does not argue it"
+    assert len(changes.new_themes) <= 2 and len(changes.fading_themes) <= 2
+    keep_labels(after.themes, changes.continuing_themes)
+    labels = [t.label for t in after.themes]
+    assert len(set(labels)) == len(labels)
+    assert {m.label for m in changes.continuing_themes} <= set(labels)
 
 
 def test_a_renamed_document_is_not_new() -> None:

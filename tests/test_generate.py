@@ -66,10 +66,18 @@ def briefing(tmp_path_factory) -> dict:
 
 
 def _shown_strings(model: Briefing) -> list[str]:
-    strings = [t.text for t in model.summary]
+    """What the briefing must show: takeaways (in the briefing's script), labels,
+    cases and every sub-question of the agenda."""
+    from briefing.excerpts import display, drop_connective
+
+    language = {s.path: s.language for s in model.sources}
+    strings = [
+        drop_connective(display(t.text, language[t.document])).lstrip("…") if t.kind == "sentence" else t.text
+        for t in model.summary
+    ]
     strings += [t.label for t in model.themes]
     strings += [c.name for c in model.companies if c.is_case]
-    strings += [q.text for q in model.questions]
+    strings += [s for q in model.questions for s in q.sub_questions]
     return strings
 
 

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from briefing import __version__
 from briefing.analysis.companies import find_companies, find_modes
 from briefing.analysis.document import DocAnalysis, analyse_document
+from briefing.analysis.figures import key_figures
 from briefing.analysis.questions import find_questions
 from briefing.analysis.summary import summarize
-from briefing.analysis.themes import find_themes
+from briefing.analysis.themes import MAX_THEMES, find_themes
 from briefing.errors import InputError
 from briefing.model import (
     Briefing,
@@ -45,8 +46,9 @@ def build_briefing(
     date: dt.date | None = None,
     title: str | None = None,
     analyses: list[DocAnalysis] | None = None,
+    max_themes: int = MAX_THEMES,
 ) -> Briefing:
-    """The briefing model for a corpus."""
+    """The briefing model for a corpus (at most ``max_themes`` themes)."""
     docs = corpus.documents
     if not docs:
         raise InputError(
@@ -54,10 +56,10 @@ def build_briefing(
         )
     if analyses is None:
         analyses = analyse_all(corpus)
-    themes, subject = find_themes(docs, analyses)
+    themes, subject = find_themes(docs, analyses, max_themes=max_themes)
     modes, sections = find_modes(docs, analyses)
     companies = find_companies(docs, analyses, modes, sections)
-    questions = find_questions(docs, analyses, companies, modes)
+    questions = find_questions(docs, analyses, companies, modes, themes)
     summary = summarize(docs, analyses, themes)
 
     dates = sorted(d.date for d in docs if d.date)
@@ -114,6 +116,7 @@ def build_briefing(
         summary=summary,
         methodology=methodology,
         version=__version__,
+        key_figures=key_figures(companies),
     )
 
 

@@ -9,11 +9,23 @@ from collections import Counter
 
 from briefing.analysis.companies import BOTH, mode_scores
 from briefing.analysis.document import DocAnalysis, is_move
+from briefing.excerpts import stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.memo import split_questions
-from briefing.model import Company, Document, Evidence, Mode, ModeCase, ModeTable, Question
+from briefing.model import (
+    Angle,
+    Answer,
+    Company,
+    Document,
+    Evidence,
+    Mode,
+    ModeCase,
+    ModeTable,
+    Question,
+    Theme,
+)
 from briefing.nlp import en_tokens, vocabulary_terms
-from briefing.resources import data_lines
+from briefing.resources import data_lines, data_yaml
 from briefing.script import to_simplified
 
 K1, B = 1.5, 0.75
@@ -102,11 +114,31 @@ def query_tokens(text: str, vocabulary: set[str]) -> list[str]:
     return [t for t in dict.fromkeys(tokens) if t not in _question_words()]
 
 
+BEYOND_RE = re.compile(
+    r"跳出.{0,8}(?:资料|材料|来源|文章|文献|局限)|(?:以上|上述|现有)?(?:资料|材料|来源|文献)(?:以外|之外)"
+    r"|(?:还|另外|其他).{0,4}(?:哪些|什么)?(?:新)?角度|其他视角"
+    r"|beyond (?:these|the|our|those|this) (?:sources|materials|documents|articles|notes)"
+    r"|outside (?:these|the|our) (?:sources|materials|documents)|other angles|new angles",
+    re.IGNORECASE,
+)
+MAX_CONTEXT = 4
+MAX_ANGLES = 5
+ANSWERED, PARTLY, OPEN = "answered", "partly answered", "open"
+STATUSES = (ANSWERED, PARTLY, OPEN)
+
+
+def asks_beyond_sources(text: str) -> bool:
+    """The question asks to look beyond the sources ("跳出以上资料的局限",
+    "beyond these sources"): the sources cannot settle it by definition."""
+    return bool(BEYOND_RE.search(text))
+
+
 def find_questions(
     docs: list[Document],
     analyses: list[DocAnalysis],
     companies: list[Company],
     modes: list[Mode],
+    themes: list[Theme] | None = None,
 ) -> list[Question]:
     index = Index(docs, analyses)
     questions = []
@@ -116,50 +148,138 @@ def find_questions(
         for number, todo in enumerate(doc.todos, start=1):
             if todo.done:
                 continue
-            subs = split_questions(todo.text) or [todo.text]
-            orgs = {m.name for m in gazetteer().find(todo.text)}
-            evidence = _evidence(index, subs, orgs)
-            best = evidence[0].score if evidence else 0.0
-            strong = [e for e in evidence if e.score >= max(0.4 * best, 2.0)]
-            status = "evidence found" if len(strong) >= 3 else "thin" if evidence else "none"
-            questions.append(
-                Question(
-                    text=todo.text,
-                    document=doc.path,
-                    number=number,
-                    sub_questions=subs,
-                    evidence=evidence,
-                    status=status,
-                    result=_mode_table(todo.text, docs, analyses, companies, modes),
-                )
+            question = Question(
+                text=todo.text,
+                document=doc.path,
+                number=number,
+                sub_questions=split_questions(todo.text) or [todo.text],
+                evidence=[],
+                status=OPEN,
             )
+            settles = _answer(question, index, companies, modes, themes or [])
+            question.result = _mode_table(todo.text, docs, analyses, companies, modes)
+            question.status = _status(question, settles)
+            questions.append(question)
     return questions
 
 
-def _evidence(index: Index, subs: list[str], orgs: set[str]) -> list[Evidence]:
-    """Ranked passages: the best of each sub-question in turn; a question that
-    names organisations only takes passages about them (or their units)."""
-    per_sub = []
-    for sub in subs:
-        results = []
-        for score, d, s in index.search(query_tokens(sub, index.vocabulary)):
-            sent = index.analyses[d].sentences[s]
-            if sent.heading or len(_text(index, d, s)) < 12:
-                continue
-            if orgs and not orgs & index.orgs_of(d, s):
-                continue
-            results.append((score, d, s))
-        per_sub.append(results)
+def _answer(
+    question: Question, index: Index, companies: list[Company], modes: list[Mode], themes: list[Theme]
+) -> bool:
+    """Evidence, context, gaps, a provisional answer and, for a question that
+    looks beyond the sources, the angles the other sources argue. True when
+    every sub-question has an independent passage that could settle it."""
+    gaz = gazetteer()
+    named = [m.name for m in gaz.find(to_simplified(question.text))]
+    orgs = set(named)
+    own = next(i for i, d in enumerate(index.docs) if d.path == question.document)
+    evidence: list[tuple[float, int, int]] = []
+    context: list[tuple[float, int, int]] = []
+    settled = []
+    for sub in question.sub_questions:
+        sub_orgs = {m.name for m in gaz.find(to_simplified(sub))} or orgs
+        found = _relevant(index, sub, sub_orgs)
+        settled.append(any(r[3] and r[1] != own for r in found))
+        evidence.append([r[:3] for r in found if r[1] != own])
+        context.append([r[:3] for r in found if r[1] == own])
+    settles = all(settled)
+    question.evidence = _interleave(index, evidence, MAX_EVIDENCE)
+    question.context = _interleave(index, context, MAX_CONTEXT)
+    question.gaps = [sub for sub, ok in zip(question.sub_questions, settled, strict=True) if not ok]
+    question.answer = _classification(question.text, named, companies, modes)
+    if asks_beyond_sources(question.text):
+        question.needs_new_material = True
+        question.angles = _angles(question.document, themes)
+    return settles
+
+
+def _relevant(index: Index, sub: str, orgs: set[str]) -> list[tuple[float, int, int, bool]]:
+    """Passages that bear on a sub-question, best first: they name one of its
+    actors and one of its concepts (or all its actors), or two of its concepts;
+    a shared function word alone ("两者") is not relevance. The flag says
+    whether the passage could settle it: most of its concepts, and the measure
+    it asks for (毛利率, 占比) with a number."""
+    tokens = query_tokens(sub, index.vocabulary)
+    actors = {t for t in tokens if t in orgs} | orgs
+    concepts = {t for t in tokens if t not in actors and _is_concept(t)}
+    unknown = _unknown_words(sub, [*tokens, *actors])
+    asked = [cue for cue in _measure_cues() if cue in sub.lower()]
+    asked = [c for c in asked if not any(c != o and c in o for o in asked)]  # 收入占比, not 收入
+    out = []
+    for score, d, s in index.search([*tokens, *actors]):
+        sent = index.analyses[d].sentences[s]
+        if sent.heading or len(_text(index, d, s)) < 12:
+            continue
+        named = actors & index.orgs_of(d, s)
+        # A concept counts inside a longer term of the passage (换电 in 换电站).
+        shared = {c for c in concepts if any(c in t for t in sent.tokens)}
+        # With several actors and no concept in common, the passage must name them all.
+        all_named = named >= actors if len(actors) >= 2 else True
+        by_actor = bool(named) and bool(
+            shared or (not concepts and all_named) or (len(actors) >= 2 and all_named)
+        )
+        by_concept = len(shared) >= max(1, min(2, len(concepts)))
+        if not (by_actor or by_concept):
+            continue
+        passage = _passage(index, d, s)
+        if passage is None:
+            continue  # it points back to a sentence it cannot bring along
+        covers = not unknown and (not concepts or len(shared) >= 0.6 * len(concepts))
+        measured = not asked or (all(c in passage.lower() for c in asked) and re.search(r"\d", passage))
+        out.append((score * (1 + 0.5 * len(named) + 0.3 * len(shared)), d, s, bool(covers and measured)))
+    out.sort(key=lambda r: (-r[0], r[1], r[2]))
+    return out
+
+
+_FUNCTION_CHARS = re.compile(
+    r"[的了在是吗呢么吧啊和与或及对把被从向以为于将会能可要该这那其各每等就都也还又再更最很所之而则即]"
+)
+
+
+def _unknown_words(sub: str, known: list[str]) -> list[str]:
+    """What a question asks about that no source ever says: the Chinese left of it
+    once the corpus' own terms, the names, framing words and function characters
+    are taken out ("盈亏平衡点"). A passage cannot settle what no source names."""
+    rest = to_simplified(sub)
+    for m in sorted(gazetteer().find(rest), key=lambda m: -m.start):
+        rest = rest[: m.start] + " " + rest[m.end :]
+    for word in sorted({*known, *_question_words()}, key=len, reverse=True):
+        if word:
+            rest = rest.replace(word, " ")
+    rest = _FUNCTION_CHARS.sub(" ", rest)
+    return [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", rest) if w not in _weak_words()]
+
+
+@functools.cache
+def _measure_cues() -> tuple[str, ...]:
+    """What a question may ask to measure (毛利率, 占比, market share), from measures.yaml."""
+    return tuple(str(k).lower() for k in (data_yaml("measures.yaml") or {}))
+
+
+@functools.cache
+def _weak_words() -> frozenset[str]:
+    from briefing.nlp import generic_words, stopwords
+
+    return frozenset(stopwords() | generic_words() | _question_words())
+
+
+def _is_concept(token: str) -> bool:
+    """A question word that carries content: not a function, generic or framing word."""
+    return len(token) >= 2 and token not in _weak_words()
+
+
+def _interleave(index: Index, per_sub: list[list[tuple[float, int, int]]], limit: int) -> list[Evidence]:
+    """The best passages of each sub-question in turn, no passage twice, best first."""
     chosen: list[tuple[float, int, int]] = []
     seen: set[tuple[int, int]] = set()
     texts: set[str] = set()
     depth = 0
-    while len(chosen) < MAX_EVIDENCE and any(depth < len(r) for r in per_sub):
+    while len(chosen) < limit and any(depth < len(r) for r in per_sub):
         for results in per_sub:
-            if depth < len(results) and len(chosen) < MAX_EVIDENCE:
+            if depth < len(results) and len(chosen) < limit:
                 score, d, s = results[depth]
                 text = _text(index, d, s)
-                if (d, s) in seen or text in texts or len(text) < 8:
+                if (d, s) in seen or text in texts:
                     continue
                 seen.add((d, s))
                 texts.add(text)
@@ -170,13 +290,87 @@ def _evidence(index: Index, subs: list[str], orgs: set[str]) -> list[Evidence]:
         sent = index.analyses[d].sentences[s]
         out.append(
             Evidence(
-                text=_text(index, d, s),
+                text=_passage(index, d, s) or _text(index, d, s),
                 document=index.docs[d].path,
                 paragraph=sent.paragraph,
                 score=round(score, 3),
             )
         )
     return out
+
+
+def _classification(
+    text: str, named: list[str], companies: list[Company], modes: list[Mode]
+) -> Answer | None:
+    """A question that asks which of the memo's modes an organisation follows
+    gets the analysis' classification of the organisation it names first as
+    its provisional answer."""
+    names = [m.name for m in modes]
+    if not names or not named or not (any(n in text for n in names) or BOTH in text):
+        return None
+    company = next((c for c in companies if c.name == named[0]), None)
+    if company is None or not company.mode:
+        return None
+    return Answer(text=f"{company.name}：{company.mode}", basis=list(company.mode_evidence))
+
+
+def _angles(memo: str, themes: list[Theme]) -> list[Angle]:
+    """What the other sources argue: each theme argued outside the asking memo,
+    with one sentence from those sources."""
+    out = []
+    for theme in themes:
+        others = [d for d in theme.documents if d != memo]
+        if not others:
+            continue
+        quotes = [
+            q
+            for q in ([theme.gist_source] if theme.gist_source else []) + theme.quotes
+            if q and q.document in others
+        ]
+        quote = quotes[0] if quotes else None
+        out.append(
+            Angle(
+                label=theme.label,
+                documents=others,
+                text=quote.text if quote else "",
+                document=quote.document if quote else "",
+            )
+        )
+        if len(out) == MAX_ANGLES:
+            break
+    return out
+
+
+def _status(q: Question, settles: bool) -> str:
+    """answered / partly answered / open, from what the sources give. Answered:
+    the structured result the question asks for covers every mode, or every
+    sub-question has an independent passage that could settle it (most of its
+    concepts, and the measure it asks for with a number). The memo's own notes are context: alone they make a question partly
+    answered at most. A question that looks beyond the sources stays open."""
+    if q.needs_new_material:
+        return OPEN
+    if q.result is not None and {c.mode for c in q.result.cases} >= {m.name for m in q.result.modes}:
+        return ANSWERED
+    if settles and q.evidence:
+        return ANSWERED
+    if q.evidence or q.context or q.answer or q.result:
+        return PARTLY
+    return OPEN
+
+
+def _passage(index: Index, d: int, s: int) -> str | None:
+    """The sentence as evidence: on its own, or with the sentence before it when
+    it opens with a pointer back ("与前两者不同，…"); None when that is not possible."""
+    text = _text(index, d, s)
+    if stands_alone(text):
+        return text
+    sentences = index.analyses[d].sentences
+    if s == 0 or sentences[s - 1].paragraph != sentences[s].paragraph or not sentences[s - 1].quotable:
+        return None
+    joined = index.docs[d].text[sentences[s - 1].start : sentences[s].end].strip()
+    if not stands_alone(joined) or len(joined) > 240:
+        return None
+    return joined
 
 
 def _text(index: Index, d: int, s: int) -> str:
@@ -250,4 +444,4 @@ def _mode_table(
     return ModeTable(company=company, modes=modes, cases=cases)
 
 
-__all__ = ["BOTH", "Index", "find_questions", "query_tokens"]
+__all__ = ["BOTH", "STATUSES", "Index", "asks_beyond_sources", "find_questions", "query_tokens"]

@@ -1,25 +1,90 @@
-"""Key takeaways: extractive, TextRank over sentences with a diversity penalty."""
+"""Key takeaways: the distinct findings a reader needs first, extracted and cited.
+
+Every sentence that may stand alone is a candidate. It is scored by how
+central it is (TextRank over the sentence-similarity graph, agreement across
+sources counting more), how strongly it bears on the corpus' themes, and how
+concrete it is: a figure, an actor, a comparison, a year, a credited source
+(阿里云 45.5% vs 腾讯 10.3%, IDC 2017) beat a general statement. The authors'
+own numbered points that read as one claim ("产业互联网不是流量战争，而是产业、
+技术与模式革命") compete as one statement built from the cited points.
+
+Selection is greedy and keeps each takeaway a distinct finding: no two share
+their main claim (similar terms, or two general statements on one theme),
+never two adjacent sentences of one paragraph, general statements only as
+many as the corpus' distinct theses, and the sources spread where they allow.
+"""
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
+from briefing.analysis.themes import point_statements
+from briefing.excerpts import opening
+from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
 from briefing.nlp import balanced
+from briefing.script import to_simplified
 
-MIN_TAKEAWAYS, MAX_TAKEAWAYS = 3, 5
+MIN_TAKEAWAYS, MAX_TAKEAWAYS = 4, 6
 ENGLISH_WEIGHT = 0.8
 """The briefing reads in Chinese: an English sentence must rank clearly higher to be a takeaway."""
 MAX_CANDIDATES = 400
 """TextRank is quadratic in the candidate sentences: beyond this many, only the
-sentences richest in theme terms are ranked."""
-_DANGLING_RE = re.compile(
-    r"^(?:因此|所以|但是|但|然而|于是|而|这|那|它|他们|此外|另外|同时|首先|其次|最后|总之|可见|比如|例如|即|也就是说|其中|对此|为此|当然|"
-    r"因為|於是|這|那麼|它們|他們|so\b|but\b|however\b|this\b|that\b|these\b|it\b|they\b|and\b|or\b)",
+sentences richest in theme terms and facts are ranked."""
+SPREAD = 0.85
+"""Weight of a document's next takeaway relative to its previous one."""
+SAME_CLAIM = 0.3
+"""Token overlap (Jaccard) at which two sentences make the same claim."""
+
+_NUMBER_RE = re.compile(
+    r"\d+(?:[.,]\d+)*\s*(?:%|％|倍|万亿|亿|万|千|百万|元|美元|欧元|家|个|辆|人|户|座|台|点|吨|"
+    r"percent|per cent|billion|million|bn\b|times)"
+    r"|[$¥€]\s?\d|(?:百|千|万)倍|\d+\s*(?:成|折)",
     re.IGNORECASE,
 )
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年|\b(?:in|since|by) (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b")
+_ATTRIBUTION_RE = re.compile(
+    r"根据|据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report", re.IGNORECASE
+)
+_COMPARISON_RE = re.compile(
+    r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|第一|第二|第三|前三|前五|之首|"
+    r"不是.{1,24}而是|而非|\d倍|vs\.?|versus|than|compared|ahead of|behind|rival|lead(?:s|ing)?\b|"
+    r"slowest|fastest|largest|biggest|weakest|strongest|record",
+    re.IGNORECASE,
+)
+_BACK_REFERENCE_RE = re.compile(
+    r"这种|这一|这些|这个|这样的|此类|上述|\b(?:this|these|those|such)\s+[a-z]", re.IGNORECASE
+)
+"""A demonstrative inside the sentence ("…the embodiment of this decentralization
+model"): it leans on what came before, so it stands alone less well."""
+LEANS_BACK = 0.6
+_SPEECH_TAG_RE = re.compile(
+    r"(?:表示|指出|认为|称|说|透露|介绍|強調|强调|表示說|said|says|told \w+)[。.:：]?$"
+)
+"""A sentence that only says who spoke ("…在接受采访时表示。"): its content is elsewhere."""
+_CLAIM_RE = re.compile(r"不是|而是|是|将|会|必须|需要|成为|意味着|不再|难|胜过|赢")
+
+
+@dataclass
+class _Candidate:
+    doc: int
+    sentence: int
+    paragraph: int
+    text: str
+    tokens: set[str]
+    concrete: float = 0.0
+    """How many concrete facts it carries: figure, actor, comparison, year, credited source."""
+    themes: list[int] = field(default_factory=list)
+    """Indices of the themes whose terms it holds, the dominant one first."""
+    kind: str = "sentence"
+    relevance: float = 0.0
+    """How strongly it bears on the corpus' themes or its central organisations (0-1)."""
+    score: float = 0.0
 
 
 def _similarity(a: set[str], b: set[str]) -> float:
@@ -28,39 +93,134 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Theme]) -> list[Takeaway]:
-    """3-5 key takeaways from at least three documents (when the corpus has three), no near-duplicates."""
+def concreteness(text: str, actors: int) -> float:
+    """How concrete a sentence is: a figure (1), an actor (0.5), a second actor
+    (0.5), a comparison or two actors (0.5), a year (0.3), a credited source (0.4)."""
+    score = 0.0
+    if _NUMBER_RE.search(text):
+        score += 1.0
+    if actors:
+        score += 0.5
+    if actors >= 2:
+        score += 0.5
+    if actors >= 2 or _COMPARISON_RE.search(text):
+        score += 0.5  # two actors in one sentence are set side by side
+    if _YEAR_RE.search(text):
+        score += 0.3
+    if _ATTRIBUTION_RE.search(text):
+        score += 0.4
+    return score
+
+
+def _theme_hits(tokens: set[str], themes: list[Theme]) -> list[int]:
+    """Themes whose terms the sentence holds, most terms first (then the stronger theme)."""
+    hits = [(len(tokens & set(th.terms)), i) for i, th in enumerate(themes)]
+    return [i for n, i in sorted(hits, key=lambda h: (-h[0], h[1])) if n > 0]
+
+
+def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[Theme]) -> list[_Candidate]:
     theme_terms = {t for th in themes for t in th.terms}
-    candidates: list[tuple[int, int, str, set[str]]] = []
+    actors_of = _actors(analyses)
+    prominence = _prominence(analyses)
+    agenda = _agenda_actors(docs)
+    out: list[_Candidate] = []
     seen: set[str] = set()
     for d_index, a in enumerate(analyses):
-        limit = (60, 280) if docs[d_index].language == "en" else (20, 110)
+        limit = (50, 300) if docs[d_index].language == "en" else (16, 120)
         for s_index, s in enumerate(a.sentences):
             if not s.quotable or s.heading:
                 continue
             text = docs[d_index].text[s.start : s.end].strip()
-            if not limit[0] <= len(text) <= limit[1] or text.endswith(("？", "?", "：", ":")):
+            if not limit[0] <= len(text) <= limit[1] or text.rstrip("”」』\"'").endswith(
+                ("？", "?", "：", ":")
+            ):
                 continue
-            if _DANGLING_RE.match(text) or not balanced(text):
+            if text.rstrip()[-1:] not in "。！？.!?”」』\"'…":
+                continue  # a list line, a label or a sentence cut short: not a finding
+            if not balanced(text) or opening(text)[0] == "pointer" or text in seen:
+                continue
+            if _SPEECH_TAG_RE.search(docs[d_index].analysis_text[s.start : s.end].strip()):
                 continue
             tokens = set(s.tokens)
-            if len(tokens & theme_terms) < 2 or text in seen:
-                continue  # a sentence clipped twice is one candidate
+            actors = actors_of.get((d_index, s_index), set())
+            if not actors and re.match(r"\s*[\d(（]", text):
+                continue  # a note's bullet whose subject is its heading ("2023年交付16.0万辆…")
+            concrete = concreteness(text, _distinct_actors(actors))
+            hits = _theme_hits(tokens, themes)
+            asked = _distinct_actors(actors & agenda)
+            prominent = max(
+                [0.6 * prominence.get(a, 0.0) for a in actors] + [0.8 * min(asked, 1) + 0.2 * (asked >= 2)]
+            )
+            if not (len(tokens & theme_terms) >= 2 or ((hits or prominent >= 0.3) and concrete >= 1.0)):
+                continue
             seen.add(text)
-            candidates.append((d_index, s_index, text, tokens))
-    if not candidates:
-        return []
-    if len(candidates) > MAX_CANDIDATES:
-        keep = sorted(range(len(candidates)), key=lambda i: -len(candidates[i][3] & theme_terms))
-        candidates = [candidates[i] for i in sorted(keep[:MAX_CANDIDATES])]
+            out.append(
+                _Candidate(
+                    d_index,
+                    s_index,
+                    s.paragraph,
+                    text,
+                    tokens | actors,
+                    concrete=concrete,
+                    themes=hits,
+                    relevance=max([prominent, *(themes[i].strength for i in hits)]),
+                )
+            )
+    return out
 
-    # TextRank: PageRank over the sentence-similarity graph.
+
+def _distinct_actors(names: set[str]) -> int:
+    """Organisations counted once per family: 阿里云 and 阿里巴巴 are one actor."""
+    gaz = gazetteer()
+    roots = {(gaz.ancestors(n) or [n])[-1] for n in names}
+    return len(roots)
+
+
+def _agenda_actors(docs: list[Document]) -> set[str]:
+    """The organisations the memos' open questions name, with their units: what the analyst asks about."""
+    from briefing.script import to_simplified
+
+    gaz = gazetteer()
+    named = {m.name for d in docs for t in d.todos if not t.done for m in gaz.find(to_simplified(t.text))}
+    return named | {u for n in named for u in gaz.descendants(n)}
+
+
+def _prominence(analyses: list[DocAnalysis]) -> dict[str, float]:
+    """How central each organisation is to the corpus: its mentions (with its
+    units') over the most mentioned one's. The companies a folder is about make
+    a sentence about them relevant even when no theme names them."""
+    gaz = gazetteer()
+    counts: Counter[str] = Counter()
+    for a in analyses:
+        for m in a.mentions:
+            for name in {m.name, *gaz.ancestors(m.name)}:
+                counts[name] += 1
+    top = max(counts.values(), default=1)
+    return {name: n / top for name, n in counts.items()}
+
+
+def _actors(analyses: list[DocAnalysis]) -> dict[tuple[int, int], set[str]]:
+    """Organisations each sentence names (those that act: not media or the generic)."""
+    gaz = gazetteer()
+    out: dict[tuple[int, int], set[str]] = {}
+    for d_index, a in enumerate(analyses):
+        for m in a.mentions:
+            org = gaz.orgs.get(m.name)
+            kind = org.type if org else (m.type or "company")
+            if kind not in ("company", "investor"):
+                continue  # an actor is a business; a ranking's source or a standards body is not
+            out.setdefault((d_index, m.sentence), set()).add(m.name)
+    return out
+
+
+def _textrank(candidates: list[_Candidate]) -> list[float]:
+    """PageRank over the sentence-similarity graph, scaled so the top sentence is 1."""
     n = len(candidates)
     weights = [[0.0] * n for _ in range(n)]
     for i in range(n):
         for j in range(i + 1, n):
-            w = _similarity(candidates[i][3], candidates[j][3])
-            if candidates[i][0] != candidates[j][0]:
+            w = _similarity(candidates[i].tokens, candidates[j].tokens)
+            if candidates[i].doc != candidates[j].doc:
                 w *= 1.5  # agreement across sources counts more than within one
             weights[i][j] = weights[j][i] = w
     out_sum = [sum(row) or 1.0 for row in weights]
@@ -68,39 +228,135 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
     for _ in range(40):
         # weights is symmetric (row i is column i): the same products and sums, in C.
         rank = [0.15 / n + 0.85 * sum(map(truediv, map(mul, weights[i], rank), out_sum)) for i in range(n)]
-    scored = sorted(
-        range(n),
-        key=lambda i: (
-            -(
-                rank[i]
-                * (1 + 0.2 * len(candidates[i][3] & theme_terms))
-                * (ENGLISH_WEIGHT if docs[candidates[i][0]].language == "en" else 1.0)
-            ),
-            candidates[i][0],
-            candidates[i][1],
-        ),
-    )
+    top = max(rank) or 1.0
+    return [r / top for r in rank]
 
-    chosen: list[int] = []
-    per_doc: dict[int, int] = {}
-    n_docs = len({c[0] for c in candidates})
-    for i in scored:
-        d_index = candidates[i][0]
-        if any(_similarity(candidates[i][3], candidates[j][3]) > 0.3 for j in chosen):
-            continue
-        if per_doc.get(d_index, 0) >= (1 if len(per_doc) < min(3, n_docs) else 2):
-            continue
-        chosen.append(i)
-        per_doc[d_index] = per_doc.get(d_index, 0) + 1
-        if len(chosen) == MAX_TAKEAWAYS:
-            break
-    takeaways = [
-        Takeaway(
-            text=candidates[i][2],
-            document=docs[candidates[i][0]].path,
-            paragraph=analyses[candidates[i][0]].sentences[candidates[i][1]].paragraph,
-            score=round(rank[i] * n, 4),
+
+def _statements(docs: list[Document], themes: list[Theme]) -> list[_Candidate]:
+    """The authors' numbered points that read as one claim, as built statements."""
+    out = []
+    labels = {th.label: i for i, th in enumerate(themes)}
+    for d_index, label, paragraph, terms in point_statements(docs):
+        if not _CLAIM_RE.search(label) or len(label) < 10:
+            continue  # "模式、技术与产业的升级" names a subject; a takeaway states a claim
+        theme = labels.get(label)
+        out.append(
+            _Candidate(
+                d_index,
+                -1,
+                paragraph,
+                label.rstrip("。") + "。",
+                set(terms),
+                concrete=0.5 if _COMPARISON_RE.search(label) else 0.0,
+                themes=[theme] if theme is not None else [],
+                kind="points",
+            )
         )
-        for i in chosen
+    return out
+
+
+def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Theme]) -> list[Takeaway]:
+    """4-6 distinct findings (fewer only when the corpus has fewer), from at least
+    three documents when the corpus has three."""
+    candidates = _candidates(docs, analyses, themes)
+    if not candidates:
+        return []
+    if len(candidates) > MAX_CANDIDATES:
+        theme_terms = {t for th in themes for t in th.terms}
+        keep = sorted(
+            range(len(candidates)),
+            key=lambda i: (-(len(candidates[i].tokens & theme_terms) + 2 * candidates[i].concrete), i),
+        )
+        candidates = [candidates[i] for i in sorted(keep[:MAX_CANDIDATES])]
+    centrality = _textrank(candidates)
+    for c, r in zip(candidates, centrality, strict=True):
+        relevance = c.relevance
+        weight = ENGLISH_WEIGHT if docs[c.doc].language == "en" else 1.0
+        length = len(c.text) / (2.5 if docs[c.doc].language == "en" else 1.0)
+        crisp = 1.0 if length <= 80 else 80 / length
+        crisp *= LEANS_BACK if _BACK_REFERENCE_RE.search(to_simplified(c.text)) else 1.0
+        c.score = (0.4 + math.sqrt(r)) * (0.5 + relevance) * (1.0 + c.concrete) ** 2 * weight * crisp
+    statements = _statements(docs, themes)
+    best_of: Counter[int] = Counter()
+    for c in candidates:
+        best_of[c.doc] = max(best_of[c.doc], c.score)
+    for s in statements:
+        # The authors' own stated thesis outranks any single sentence of their document.
+        s.score = 1.2 * max(best_of[s.doc], 1.4 * (1.0 + s.concrete) ** 2)
+    pool = sorted([*candidates, *statements], key=lambda c: (-c.score, c.doc, c.sentence))
+    chosen = _select(pool, n_docs=len({c.doc for c in candidates}))
+    return [
+        Takeaway(
+            text=c.text,
+            document=docs[c.doc].path,
+            paragraph=c.paragraph,
+            score=round(c.score, 4),
+            kind=c.kind,
+        )
+        for c in chosen
     ]
-    return takeaways
+
+
+_FIGURE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|万亿|亿|万)?\s*(%|辆|元|美元|家|户|人|倍)?")
+_SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
+
+
+def _figures(text: str) -> list[tuple[float, str]]:
+    """The figures a sentence states, as (value, unit kind): 302萬輛 → (3020000, 辆)."""
+    out = []
+    for m in _FIGURE_RE.finditer(to_simplified(text).replace(",", "")):
+        scale, unit = m.group(2) or "", m.group(3) or ""
+        if not (scale or unit):
+            continue
+        kind = "%" if "%" in scale + unit or "％" in scale else unit or "count"
+        out.append((float(m.group(1)) * _SCALE.get(scale, 1.0), kind))
+    return out
+
+
+def _same_figure(a: list[tuple[float, str]], b: list[tuple[float, str]]) -> bool:
+    """One figure in both, allowing for rounding (302万辆 and 302.4万辆)."""
+    for value_a, kind_a in a:
+        for value_b, kind_b in b:
+            close = abs(value_a - value_b) <= 0.015 * max(value_a, value_b)
+            if kind_a == kind_b and value_a and close and (kind_a != "%" or abs(value_a - value_b) < 0.05):
+                return True
+    return False
+
+
+def _same_claim(a: _Candidate, b: _Candidate) -> bool:
+    if a.doc == b.doc and a.paragraph == b.paragraph and abs(a.sentence - b.sentence) == 1:
+        return True  # two consecutive sentences of one paragraph are one thought
+    if _same_figure(_figures(a.text), _figures(b.text)):
+        return True  # the same figure (宁德时代 36.8% in two sources) is one finding
+    if _similarity(a.tokens, b.tokens) > SAME_CLAIM:
+        return True
+    general = a.concrete < 1.0 and b.concrete < 1.0
+    return general and bool(a.themes) and bool(b.themes) and a.themes[0] == b.themes[0]
+
+
+def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
+    """Greedy, best first: distinct claims, spread over the sources. Each further
+    takeaway from a document already quoted counts a little less (SPREAD per
+    takeaway), so that close calls go to another source."""
+    want_docs = min(3, n_docs)
+    per_doc_cap = MAX_TAKEAWAYS - (want_docs - 1)
+    floor = pool[0].score * 0.1 if pool else 0.0
+    chosen: list[_Candidate] = []
+    per_doc: dict[int, int] = {}
+    remaining = list(pool)
+    while remaining and len(chosen) < MAX_TAKEAWAYS:
+        remaining.sort(key=lambda c: (-c.score * SPREAD ** per_doc.get(c.doc, 0), c.doc, c.sentence))
+        c = remaining.pop(0)
+        if len(chosen) >= MIN_TAKEAWAYS and c.score < floor and len(per_doc) >= want_docs:
+            break
+        if any(_same_claim(c, o) for o in chosen):
+            continue
+        if per_doc.get(c.doc, 0) >= per_doc_cap:
+            continue
+        missing = want_docs - len(per_doc)
+        if c.doc not in per_doc or MAX_TAKEAWAYS - len(chosen) > missing:
+            if c.concrete < 1.0 and sum(1 for o in chosen if o.concrete < 1.0) >= 2:
+                continue  # general statements: the central thesis and at most one more
+            chosen.append(c)
+            per_doc[c.doc] = per_doc.get(c.doc, 0) + 1
+    return chosen

@@ -1,31 +1,70 @@
-"""Themes: the ideas argued across the corpus.
+"""Themes: the arguments made across the corpus, five to eight a reader could name.
 
 Two sources of evidence are combined. The authors' own structure: numbered
-points and headings ("1、模式的升级", "Key point one: Convergence"); sibling
-points that share a pattern become one theme ("模式、技术与产业的升级"), and
-the terms of every heading weigh more. And term statistics: terms are scored
-by how much of each document they occupy (so a short article counts as much
-as a long memo), weighted by a general-language IDF so that ordinary words
-sink, and grouped into themes by how often they share sentences.
+points and the headings above them ("1、模式的升级", "为什么AI很火，落地却很难？");
+sibling points that share a pattern become one theme ("模式、技术与产业的升级").
+And term statistics: terms are scored by how much of each document they
+occupy (so a short article counts as much as a long memo), weighted by a
+general-language IDF so that ordinary words sink, and grouped into themes by
+how often they share sentences.
+
+What makes a theme an argument rather than a word count:
+
+* A term counts where a sentence argues with it, not where it is one item of
+  a list ("游戏、视频、金融、零售、电商等").
+* A heading is its author's: a theme labelled by a heading counts its own
+  document, and another document only where a sentence holds two of the
+  heading's terms together.
+* A section name that recurs (the same heading in two documents or twice in
+  one: 国内股市, 实战级提示) or is made of framing words only is a rubric, not
+  an argument; decorations (➊, 🎯, 第二篇：) never reach a label.
+* A label names a concept: a contrast (消费互联网与产业互联网), a domain term,
+  a phrase the authors use; an everyday noun on its own or paired with
+  another (海外, 电商与金融) names nothing to argue about.
+* The documents a theme lists, its mentions per document (the heatmap row),
+  its source count and its quotes agree: all come from the same hits.
+* Two themes resting on the same sentences, or with the same gist, are one.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefing.analysis.document import DocAnalysis, Sentence
+from briefing.excerpts import clip, opening, zh_punctuation
 from briefing.gazetteer import gazetteer
-from briefing.model import Document, DocumentMentions, Quote, Theme
-from briefing.nlp import balanced, vocabulary_terms
+from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
+from briefing.nlp import balanced, domain_words, vocabulary_terms
+from briefing.resources import data_lines, data_yaml
 from briefing.script import is_han
 
-MAX_THEMES = 14
+MAX_THEMES = 8
+"""Default upper bound: fewer, sharper themes beat many thin ones."""
+MIN_THEMES = 5
+"""Below this many arguments a theme with a weaker label may still be shown."""
+SAME_ARGUMENT = 0.5
+"""Share of the smaller theme's sentences two themes must share to be one argument."""
+EVERYDAY_RARITY = 12.0
+"""A two-character word more common than this (log inverse frequency in general
+Chinese) is an everyday noun unless the domain dictionary knows it."""
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "MAX_THEMES",
+    "clean_heading",
+    "find_themes",
+    "is_concept",
+    "keep_labels",
+    "point_statements",
+    "zh_punctuation",
+]
 
 
 @dataclass
@@ -35,16 +74,58 @@ class _Candidate:
     origin: str
     home: set[int] = field(default_factory=set)
     """Documents whose authors stated the theme themselves."""
-    score: float = 0.0
-    sentences: set[tuple[int, int]] = field(default_factory=set)
-    """(document index, sentence index) pairs that mention it."""
+    anchors: list[str] = field(default_factory=list)
+    """For a theme labelled by a heading: the heading's own terms; another
+    document counts only where a sentence holds two of them."""
+    hits: list[tuple[int, int]] = field(default_factory=list)
+    ranked: list[tuple[float, int, int, str, int]] = field(default_factory=list)
+    """Its quotable sentences, best first (see ``_ranked_sentences``)."""
+    strength: float = 0.0
 
 
-def _org_names(analyses: list[DocAnalysis]) -> set[str]:
-    names = set(gazetteer().alias_to_name) | set(gazetteer().orgs)
-    for a in analyses:
-        names.update(m.name for m in a.mentions)
-    return names
+# ------------------------------------------------------------------ headings
+
+
+_DECORATION_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十百\d]+(?:篇|部分|章|节|讲|条)[：:、.\s]*"
+    r"|[（(]?[一二三四五六七八九十\d]+[)）、.．:：]\s*"
+    r"|[①-⑳❶-❿➀-➓]\s*[、.]?\s*)+"
+)
+
+
+def _is_symbol(ch: str) -> bool:
+    """Pictographs, dingbats and their modifiers; not + = ≠ or currency signs."""
+    return unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn", "Me", "Co")
+
+
+def clean_heading(text: str) -> str:
+    """A heading as a label: no emoji, circled numbers, "第二篇：" or "一、" prefixes,
+    question words or closing punctuation ("➊ 基本面：不是见顶" → "基本面：不是见顶")."""
+    text = re.sub("\\d\ufe0f?\u20e3", " ", text)  # keycap digits: 1️⃣
+    text = "".join(
+        " " if _is_symbol(c) or "\u2460" <= c <= "\u24ff" or "\u2776" <= c <= "\u2793" else c for c in text
+    )
+    text = re.sub(r"\s+", " ", text).strip(" 、.．:：-—")
+    text = _DECORATION_RE.sub("", text).strip()
+    text = re.sub(r"^(?:为什么|为何|如何|怎样|怎么)", "", text)
+    return text.rstrip("？?。.！!：: ").strip()
+
+
+@functools.cache
+def _rubric_words() -> tuple[str, ...]:
+    words = {w for line in data_lines("rubric_words.txt") for w in line.split()}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def is_rubric(label: str) -> bool:
+    """A section name made of framing words ("实战级提示", "一句话总结", "结论"):
+    what remains without them is too short to name an argument."""
+    rest = label.lower()
+    for word in _rubric_words():
+        rest = rest.replace(word, "")
+    han = sum(1 for c in rest if is_han(c))
+    latin = len(re.findall(r"[A-Za-z]{2,}", rest))
+    return han + 2 * latin <= 3
 
 
 def _simplified_heading(doc: Document, index: int) -> str:
@@ -61,30 +142,33 @@ def _simplified_heading(doc: Document, index: int) -> str:
     return doc.text_simplified[start + offset : start + offset + len(h.text)]
 
 
-def _point_groups(doc: Document) -> list[tuple[str | None, list[str]]]:
+def _point_groups(doc: Document) -> list[tuple[str | None, list[str], int]]:
     """Runs of an author's numbered points (1, 2, 3 …) in one document, as
-    Simplified headings, each with the nearest section heading above it."""
-    groups: list[tuple[str | None, list[str]]] = []
+    Simplified headings, each with the nearest section heading above it and
+    the paragraph of its first point."""
+    groups: list[tuple[str | None, list[str], int]] = []
     current: list[str] = []
     parent: str | None = None
     current_parent: str | None = None
+    first = 0
     last = 0
     for i, h in enumerate(doc.headings):
         if h.number is None:
             if len(current) >= 2:
-                groups.append((current_parent, current))
+                groups.append((current_parent, current, first))
             current, last = [], 0
             parent = _simplified_heading(doc, i)
             continue
         if h.number == 1 or h.number != last + 1:
             if len(current) >= 2:
-                groups.append((current_parent, current))
+                groups.append((current_parent, current, first))
             current = []
             current_parent = parent
+            first = h.paragraph
         current.append(_simplified_heading(doc, i))
         last = h.number
     if len(current) >= 2:
-        groups.append((current_parent, current))
+        groups.append((current_parent, current, first))
     return groups
 
 
@@ -116,56 +200,148 @@ def _terms(text: str, vocabulary: set[str]) -> list[str]:
     return [t for t in vocabulary_terms(text, vocabulary) if t in vocabulary]
 
 
-def zh_punctuation(text: str) -> str:
-    """ASCII , ; : ? ! between Chinese characters become their full-width forms (labels are headings)."""
-    table = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-    return re.sub(
-        r"(?<=[\u4e00-\u9fff])\s*([,;:?!])\s*(?=[\u4e00-\u9fff])", lambda m: table[m.group(1)], text
-    )
+def _recurring_headings(docs: list[Document]) -> set[str]:
+    """Section names used in two documents or twice in one: rubrics, not arguments."""
+    seen: Counter[str] = Counter()
+    for doc in docs:
+        for i, h in enumerate(doc.headings):
+            if h.number is None:
+                seen[clean_heading(_simplified_heading(doc, i))] += 1
+    return {label for label, n in seen.items() if n >= 2 and label}
 
 
-def _heading_label(text: str) -> str:
-    """A section heading made into a theme label: no question words or marks."""
-    text = re.sub(r"^(?:为什么|为何|如何|怎样|怎么)", "", text.strip())
-    return text.rstrip("？?。.！!：:")
+def point_statements(docs: list[Document]) -> list[tuple[int, str, int, list[str]]]:
+    """The authors' sibling points that share a pattern, joined into one statement:
+    ``(document index, statement, paragraph of the first point, varying parts)``
+    ("产业互联网不是流量战争，而是产业、技术与模式革命")."""
+    out = []
+    for d_index, doc in enumerate(docs):
+        for _, group, paragraph in _point_groups(doc):
+            found = _affix_label(group)
+            if found:
+                label, _, _, varying = found
+                out.append((d_index, zh_punctuation(clean_heading(label)), paragraph, varying))
+    return out
 
 
 def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[str]) -> list[_Candidate]:
     """Themes from the authors' own lists of points."""
-    from briefing.nlp import domain_words
-
     candidates = []
+    rubrics = _recurring_headings(docs)
+    known = vocabulary | set(domain_words())
     for d_index, doc in enumerate(docs):
-        for parent, group in _point_groups(doc):
+        for parent, group, _ in _point_groups(doc):
             found = _affix_label(group)
             if found:
                 label, prefix, suffix, varying = found
                 cores = [t for t in _terms(prefix + " " + suffix.lstrip("的"), vocabulary) if t not in topic]
                 heads = list(dict.fromkeys([*cores, suffix.lstrip("的")]))
-                known = vocabulary | set(domain_words())
                 compounds = [v + c for v in varying for c in heads if len(c) >= 2 and v + c in known]
                 terms = [
                     *compounds,
                     *cores,
                     *[v for v in varying if v in vocabulary and v not in topic],
                 ]
+                anchors = [*compounds, *cores]
             elif parent and any(is_han(c) for c in parent):
-                label = _heading_label(parent)
+                label = clean_heading(parent)
+                if label in rubrics or is_rubric(label) or len(label) > 24:
+                    log.debug("heading %r is a rubric, not a theme", parent)
+                    continue
                 terms = _terms(parent, vocabulary)
+                anchors = [t for t in terms if t not in topic]
                 for item in group:
                     terms.extend(t for t in _terms(item, vocabulary) if t not in terms)
             else:
                 continue
+            label = clean_heading(label)
             terms = [t for t in dict.fromkeys(terms) if t not in topic]
-            if terms:
-                candidates.append(_Candidate(label=label, terms=terms[:6], origin="author", home={d_index}))
+            if terms and label:
+                candidates.append(
+                    _Candidate(
+                        label=label,
+                        terms=terms[:6],
+                        origin="author",
+                        home={d_index},
+                        anchors=[t for t in dict.fromkeys(anchors) if t not in topic][:4],
+                    )
+                )
     return candidates
+
+
+_MARKUP_RE = re.compile(r"<[%/!?A-Za-z]|%>|\{\{|\}\}|\[ad_\d\]")
+_SERIES_RE = re.compile(r"^[^：:]{2,12}(?:周刊|周报|日报|早报|晚报|月刊|简报|快讯|专栏|早餐|观察)[：:]\s*")
+_SITE_SUFFIX_RE = re.compile(
+    r"\s*(?:[-_|｜—–]+\s*)?[【\[][^】\]]*[】\]]\s*$|\s+[-_|｜—–]\s+[^-_|｜—–]{1,20}$"
+)
+_ISSUE_RE = re.compile(r"[（(][^）)]*\d[^）)]*[）)]")
+
+
+def _headline(title: str) -> str:
+    """A title as a label: without the site's name or an issue number."""
+    title = _SITE_SUFFIX_RE.sub("", title.strip())
+    title = _ISSUE_RE.sub("", title)
+    return clean_heading(_SERIES_RE.sub("", clean_heading(title)))
+
+
+def _title_candidates(
+    docs: list[Document], topic: set[str], vocabulary: set[str], authors: list[_Candidate]
+) -> list[_Candidate]:
+    """A Chinese article's headline is its author's argument ("比亚迪如何赶超特斯拉"),
+    counted for its own document; titles that recur without their dates
+    (陆家嘴财经早餐…) are a series' rubric."""
+    from briefing.script import to_simplified
+
+    stems: Counter[str] = Counter()
+    labels: dict[int, str] = {}
+    for d_index, doc in enumerate(docs):
+        if doc.kind == "memo" or doc.language == "en" or not doc.title:
+            continue
+        label = _headline(to_simplified(doc.title))
+        labels[d_index] = label
+        stems[re.sub(r"[\d年月日号期星期一二三四五六日天]+", "", label)] += 1
+    stated = {d for c in authors for d in c.home}
+    out = []
+    for d_index, label in labels.items():
+        if stems[re.sub(r"[\d年月日号期星期一二三四五六日天]+", "", label)] >= 2:
+            continue
+        if not 6 <= len(label) <= 24 or is_rubric(label) or d_index in stated:
+            continue  # a document whose author lists points is labelled by them
+        terms = [t for t in _terms(label, vocabulary) if t not in topic]
+        if terms:
+            out.append(
+                _Candidate(label=label, terms=terms[:6], origin="author", home={d_index}, anchors=terms[:4])
+            )
+    return out
+
+
+# -------------------------------------------------------------------- labels
+
+
+@functools.cache
+def _measure_words() -> frozenset[str]:
+    """What figures measure (净利润, 市场份额, 销量): numbers, not arguments."""
+    raw = data_yaml("measures.yaml") or {}
+    return frozenset({str(k) for k in raw} | {str(v[0]) for v in raw.values()})
+
+
+def is_concept(term: str, rarity: float) -> bool:
+    """A term that names something to argue about: a domain term, a compound
+    (three or more characters), a Latin acronym (CPO, SaaS), or a rare word;
+    not an everyday noun (海外, 业绩, 金融) and not a measure (净利润, 市场份额)."""
+    if term in _measure_words():
+        return False
+    if term in domain_words() or re.search(r"[A-Za-z]", term):
+        return True
+    han = sum(1 for c in term if is_han(c))
+    return rarity >= EVERYDAY_RARITY or (han >= 3 and rarity >= EVERYDAY_RARITY - 1.5)
 
 
 def _contrast_partner(term: str, others: list[str], linked: Callable[[str, str], bool]) -> str | None:
     """A term that names the other side of the same thing: 消费互联网/产业互联网,
     B端/C端, 虚拟经济/实体经济, 去中心化/去平台化: same length, one contiguous
-    part differs, and the two are discussed together."""
+    part differs, and the two are discussed together. Two-character words
+    differing in one Han character (生产/量产) are not sides of one thing."""
     for other in others:
         if other == term or len(other) != len(term) or not linked(term, other):
             continue
@@ -173,29 +349,76 @@ def _contrast_partner(term: str, others: list[str], linked: Callable[[str, str],
         if not diff or diff[-1] - diff[0] + 1 != len(diff):
             continue
         shared = len(term) - len(diff)
-        if shared >= 2 or (len(term) == 2 and shared == 1):
+        if shared >= 2 or (len(term) == 2 and shared == 1 and all(term[i].isascii() for i in diff)):
             return other
     return None
 
 
-def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list[Theme], str | None]:
-    """Themes across the corpus, strongest first, and the corpus' subject (the
-    term every document is about, which frames the themes rather than being one)."""
+# ------------------------------------------------------------------- counting
+
+
+def _listed(term: str, text: str) -> bool:
+    """Every occurrence of ``term`` in ``text`` is one item of a list of three or
+    more ("游戏、视频、金融、零售、电商等"): a mention, not an argument."""
+    found = False
+    for m in re.finditer(re.escape(term), text):
+        found = True
+        left = max(text.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
+        ends = [i for i in (text.find(c, m.end()) for c in "，,；;：:。") if i != -1]
+        clause = text[left : min(ends) if ends else len(text)]
+        before = text[m.start() - 1 : m.start()]
+        after = text[m.end() : m.end() + 1]
+        if clause.count("、") < 2 or not (
+            before in ("、", "和", "与", "及") or after in ("、", "等", "和", "与", "及")
+        ):
+            return False
+    return found
+
+
+def _argued_tokens(doc: Document, s: Sentence, names: set[str]) -> set[str]:
+    """The sentence's terms, without those it only lists and without the pieces of
+    the organisations it names ("银行" of 恒生银行 says nothing about banks)."""
+    tokens = {t for t in s.tokens if t in names or not any(t in n for n in names)}
+    if doc.language == "en" or "、" not in doc.analysis_text[s.start : s.end]:
+        return tokens
+    text = doc.analysis_text[s.start : s.end]
+    return {t for t in tokens if not _listed(t, text)}
+
+
+# ---------------------------------------------------------------------- themes
+
+
+def find_themes(
+    docs: list[Document], analyses: list[DocAnalysis], *, max_themes: int = MAX_THEMES
+) -> tuple[list[Theme], str | None]:
+    """Themes across the corpus, strongest first (at most ``max_themes``), and the
+    corpus' subject (the term every document is about, which frames the themes
+    rather than being one)."""
     org_names = _org_names(analyses)
     rarity: dict[str, float] = {}
     for a in analyses:
         rarity.update(a.theme_terms)
     vocabulary = set(rarity)
+    # Garbled text, framing lines ("研究范围：…") and placeholders argue nothing.
     usable: list[list[Sentence]] = [
-        [s for s in a.sentences if not s.garbled] or list(a.sentences) for a in analyses
+        [s for s in a.sentences if s.quotable] or list(a.sentences) for a in analyses
+    ]
+    named: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for d, a in enumerate(analyses):
+        for m in a.mentions:
+            named[(d, m.sentence)].update((m.name, m.surface))
+    index_of = [{id(s): i for i, s in enumerate(a.sentences)} for a in analyses]
+    argued: list[list[set[str]]] = [
+        [_argued_tokens(docs[d], s, named.get((d, index_of[d][id(s)]), set())) for s in sentences]
+        for d, sentences in enumerate(usable)
     ]
 
-    # Share of each document's sentences that mention a term.
+    # Share of each document's sentences that argue with a term.
     share: list[Counter[str]] = []
-    for sentences in usable:
+    for sentences in argued:
         counts: Counter[str] = Counter()
-        for s in sentences:
-            for t in set(s.tokens):
+        for tokens in sentences:
+            for t in tokens:
                 if t in vocabulary and t not in org_names:
                     counts[t] += 1
         n = max(len(sentences), 1)
@@ -211,17 +434,15 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list
 
     df = Counter(t for c in share for t in c)
     n_docs = len(docs)
-    # One pass over the documents (not one per term): the same sums, in the same order.
     spreads: dict[str, float] = defaultdict(float)
     for c in share:
         for t, v in c.items():
             spreads[t] += math.sqrt(v)
     scores: dict[str, float] = {}
     for term, d in df.items():
-        spread = spreads[term]
         boost = 1.0 + 0.5 * min(heading_terms[term], 2)
         single = 1.0 if d >= 2 or n_docs == 1 else 0.7
-        scores[term] = spread * math.log(1 + rarity.get(term, 14.0)) * boost * single
+        scores[term] = spreads[term] * math.log(1 + rarity.get(term, 14.0)) * boost * single
 
     # The corpus subject (in every document, densest of all) frames every theme
     # rather than being one: it is kept as a secondary term only.
@@ -233,17 +454,75 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list
     }
 
     term_sentences: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    for d_index, sentences in enumerate(usable):
-        for s_index, s in enumerate(sentences):
-            for t in s.tokens:
+    for d_index, sentences in enumerate(argued):
+        for s_index, tokens in enumerate(sentences):
+            for t in tokens:
                 term_sentences[t].add((d_index, s_index))
 
-    candidates: list[_Candidate] = []
+    candidates = _author_candidates(docs, topic, vocabulary)
+    candidates += _title_candidates(docs, topic, vocabulary, candidates)
+    candidates += _keyword_candidates(ranked, topic, scores, rarity, term_sentences)
+    candidates = _fold(candidates, term_sentences)
 
-    # 1. Authors' lists of points.
-    candidates.extend(_author_candidates(docs, topic, vocabulary))
+    themes: list[tuple[_Candidate, Theme]] = []
+    for cand in candidates:
+        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic)
+        if theme is not None:
+            themes.append((cand, theme))
+    themes.sort(key=lambda ct: (-ct[1].strength, ct[1].label))
+    # Each theme speaks with its own sentences: its gist is none a stronger theme
+    # used (a theme with nothing of its own to say is that other theme).
+    used: set[str] = set()
+    kept: list[tuple[_Candidate, Theme]] = []
+    for cand, theme in _distinct(themes):
+        if len(kept) == max_themes:
+            break
+        fresh = [r for r in cand.ranked if r[3] not in used]
+        if not fresh:
+            log.debug("theme %s has no sentence of its own", theme.label)
+            continue
+        # every source that argues it still speaks, if only with a sentence quoted before
+        heard = {r[1] for r in fresh}
+        fresh += [r for r in cand.ranked if r[1] not in heard and not heard.add(r[1])]
+        gist, quotes = _gist_and_quotes(fresh, docs)
+        theme.gist, theme.gist_source, theme.quotes = _gist(gist.text), gist, quotes
+        used.update([gist.text, *(q.text for q in quotes)])
+        kept.append((cand, theme))
+    themes = kept
+    chosen = [t for _, t in themes]
+    top = chosen[0].strength if chosen else 1.0
+    for t in chosen:
+        t.strength = round(t.strength / top, 3)
+    subject = min(topic, key=lambda t: (-scores[t], t)) if topic else None
+    return chosen, subject
 
-    # 2. Term clusters by sentence co-occurrence.
+
+def _org_names(analyses: list[DocAnalysis]) -> set[str]:
+    """Organisation names, and the short names of discovered companies (汇丰控股 →
+    汇丰): a company is a case, not a theme."""
+    names = set(gazetteer().alias_to_name) | set(gazetteer().orgs)
+    for a in analyses:
+        for m in a.mentions:
+            names.add(m.name)
+            org = gazetteer().orgs.get(m.name)
+            if (org.type if org else m.type or "company") not in ("company", "investor"):
+                continue
+            for name in {m.name, m.surface}:
+                # the short forms a company goes by: 汇丰 of 汇丰控股, 信达 of 信达生物
+                for n in range(2, len(name) - 1):
+                    if name[:n] not in domain_words():
+                        names.add(name[:n])
+    return names
+
+
+def _keyword_candidates(
+    ranked: list[str],
+    topic: set[str],
+    scores: dict[str, float],
+    rarity: dict[str, float],
+    term_sentences: dict[str, set[tuple[int, int]]],
+) -> list[_Candidate]:
+    """Term clusters by sentence co-occurrence, each with a label that names a concept."""
     pool = [t for t in ranked if t not in topic][:36]
     clusters: list[list[str]] = []
     for term in pool:
@@ -261,101 +540,135 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list
             best.append(term)
         elif len(clusters) < 24:
             clusters.append([term])
+    out = []
     for cluster in clusters:
         lead = cluster[0]
-        label = lead
         partner = _contrast_partner(
             lead,
             [*ranked[:80], *sorted(topic)],
             lambda a, b: bool(term_sentences[a] & term_sentences[b]),
         )
+        concept = [t for t in cluster if is_concept(t, rarity.get(t, 14.0))]
+        if not partner and lead not in concept and concept and lead in _measure_words():
+            lead = concept[0]  # "销量与新能源汽车" is about new-energy vehicles: the measure is not the label
+            cluster = [lead, *(t for t in cluster if t != lead)]
         if partner:
             if partner not in cluster:
                 cluster.append(partner)
             label = f"{lead}与{partner}"
-        elif len(cluster) > 1 and scores[cluster[1]] >= 0.5 * scores[lead]:
-            label = f"{lead}与{cluster[1]}"
-        candidates.append(_Candidate(label=label, terms=cluster, origin="keywords"))
+        elif lead in concept:
+            second = next((t for t in cluster if t in concept and t != lead), None)
+            label = f"{lead}与{second}" if second and scores[second] >= 0.5 * scores[lead] else lead
+        else:
+            log.debug("cluster %s names no concept: not a theme", cluster)
+            continue
+        out.append(_Candidate(label=label, terms=cluster, origin="keywords"))
+    return out
 
-    # Fold keyword clusters into author themes that hold their lead term.
+
+def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int, int]]]) -> list[_Candidate]:
+    """A keyword cluster whose lead term an author's theme holds is that theme,
+    when the term is argued mostly in the author's own document; a cluster
+    argued widely stays a theme of its own (the heading is one author's)."""
     merged: list[_Candidate] = []
     for cand in candidates:
-        host = next(
-            (
-                m
-                for m in merged
-                if any(cand.terms[0] in t for t in m.terms)
-                or (m.origin == "keywords" and any(m.terms[0] in t for t in cand.terms))
-            ),
-            None,
-        )
+        host = None
+        for m in merged:
+            holds = cand.origin == "keywords" and any(cand.terms[0] in t for t in m.terms)
+            held = (
+                cand.origin == "author"
+                and m.origin == "keywords"
+                and any(m.terms[0] in t for t in cand.terms)
+            )
+            if holds or held:
+                host = m
+            if host is not None:
+                break
         if host is None:
             merged.append(cand)
             continue
-        log.debug("theme %s folded into %s", cand.label, host.label)
-        if host.origin == "keywords" and cand.origin == "author":
-            cand.terms = list(dict.fromkeys([*cand.terms, *host.terms]))[:6]
-            merged[merged.index(host)] = cand
+        author, keywords = (host, cand) if host.origin == "author" else (cand, host)
+        hits = term_sentences.get(keywords.terms[0], set())
+        at_home = sum(1 for d, _ in hits if d in author.home)
+        if author.origin == "author" and hits and at_home < 0.5 * len(hits):
+            merged.append(cand)
+            continue
+        log.debug("theme %s folded into %s", keywords.label, author.label)
+        if host is keywords:
+            author.terms = list(dict.fromkeys([*author.terms, *keywords.terms]))[:6]
+            merged[merged.index(host)] = author
         else:
             host.terms = list(dict.fromkeys([*host.terms, *cand.terms]))[:6]
+    return merged
 
-    themes: list[Theme] = []
-    for cand in merged:
-        # The sentences holding any of the terms, in corpus order (from the index, not a scan).
-        hits = sorted(set().union(*(term_sentences.get(t, ()) for t in cand.terms)))
-        mentions_by_doc: Counter[int] = Counter(d_index for d_index, _ in hits)
-        if len(hits) < 2:
-            continue  # one sentence is a mention, not an argument
-        term_scores = sorted((scores.get(t, 0.0) for t in cand.terms), reverse=True)
-        strength = sum(term_scores[:3]) * (
-            1.0 + 0.15 * (len([c for c in mentions_by_doc.values() if c >= 2]) - 1)
-        )
-        strength *= 1.25 if cand.origin == "author" else 1.0
-        if cand.origin == "keywords" and len([c for c in mentions_by_doc.values() if c >= 2]) < 2:
-            strength *= 0.6  # a theme is argued across sources; one author's vocabulary is weaker evidence
-        documents = [
-            docs[d].path
-            for d, c in sorted(mentions_by_doc.items(), key=lambda kv: (-kv[1], kv[0]))
-            if c >= 2 or len(usable[d]) < 10
-        ]
-        if not documents:
+
+def _theme(
+    cand: _Candidate,
+    docs: list[Document],
+    usable: list[list[Sentence]],
+    argued: list[list[set[str]]],
+    term_sentences: dict[str, set[tuple[int, int]]],
+    rarity: dict[str, float],
+    topic: set[str],
+) -> Theme | None:
+    """The theme a candidate makes, or None when it is a mention rather than an argument."""
+    # The subject frames every theme: a sentence that names only it argues none of them.
+    counted = [t for t in cand.terms if t not in topic] or cand.terms
+    terms = set(counted)
+    need = min(2, len(cand.anchors))
+    hits = []
+    for d, s in sorted(set().union(*(term_sentences.get(t, set()) for t in counted))):
+        # Another author's sentence counts only where it argues the heading's own terms together.
+        if cand.home and d not in cand.home and need and len(argued[d][s] & set(cand.anchors)) < need:
             continue
-        quotes = _quotes(docs, usable, hits, set(cand.terms), cand.home)
-        if not quotes:
-            continue
-        themes.append(
-            Theme(
-                label=zh_punctuation(cand.label),
-                terms=[t for t in cand.terms if t not in topic] or cand.terms,
-                documents=documents,
-                mentions=sum(mentions_by_doc.values()),
-                strength=strength,
-                coverage=[
-                    DocumentMentions(document=docs[d].path, mentions=mentions_by_doc[d])
-                    for d in range(len(docs))
-                ],
-                gist=_gist(_gist_quote(quotes, docs).text),
-                quotes=quotes,
-                origin=cand.origin,
-            )
-        )
-    themes.sort(key=lambda t: (-t.strength, t.label))
-    themes = themes[:MAX_THEMES]
-    top = themes[0].strength if themes else 1.0
-    for t in themes:
-        t.strength = round(t.strength / top, 3)
-    subject = min(topic, key=lambda t: (-scores[t], t)) if topic else None
-    return themes, subject
+        hits.append((d, s))
+    per_doc: Counter[int] = Counter(d for d, _ in hits)
+    kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or len(usable[d]) < 10}
+    hits = [(d, s) for d, s in hits if d in kept]
+    if len(hits) < 2:
+        return None  # one sentence is a mention, not an argument
+    cand.hits = hits
+    per_doc = Counter(d for d, _ in hits)
+    # Strength from the hits themselves: how much of each document argues it (a
+    # short article counts as much as a long memo), across how many documents,
+    # with ordinary words sinking by their general-language rarity.
+    argued_in = len([c for c in per_doc.values() if c >= 2])
+    density = sum(math.sqrt(c / max(len(usable[d]), 1)) for d, c in per_doc.items())
+    weight = sum(math.log(1 + rarity.get(t, 14.0)) for t in counted) / len(counted)
+    strength = density * weight * (1.0 + 0.15 * (argued_in - 1))
+    strength *= 1.25 if cand.origin == "author" else 1.0
+    if cand.origin == "keywords" and argued_in < 2:
+        strength *= 0.6  # a theme is argued across sources; one author's vocabulary is weaker evidence
+    ranked = _ranked_sentences(docs, usable, hits, terms, cand.home)
+    if not ranked:
+        return None
+    cand.ranked = ranked
+    gist, quotes = _gist_and_quotes(ranked, docs)
+    order = sorted(per_doc, key=lambda d: (-per_doc[d], d))
+    return Theme(
+        label=zh_punctuation(cand.label),
+        terms=[t for t in cand.terms if t not in topic] or cand.terms,
+        documents=[docs[d].path for d in order],
+        mentions=len(hits),
+        strength=strength,
+        coverage=[
+            DocumentMentions(document=docs[d].path, mentions=per_doc.get(d, 0)) for d in range(len(docs))
+        ],
+        gist=_gist(gist.text),
+        quotes=quotes,
+        origin=cand.origin,
+        gist_source=gist,
+    )
 
 
-def _quotes(
+def _ranked_sentences(
     docs: list[Document],
     usable: list[list[Sentence]],
     hits: list[tuple[int, int]],
     terms: set[str],
     home: set[int],
-) -> list[Quote]:
-    """1-3 representative sentences, from different documents first."""
+) -> list[tuple[float, int, int, str, int]]:
+    """The theme's quotable sentences, best first: (score, doc, sentence, text, paragraph)."""
     scored = []
     for d_index, s_index in hits:
         s = usable[d_index][s_index]
@@ -363,50 +676,86 @@ def _quotes(
             continue
         text = docs[d_index].text[s.start : s.end].strip()
         limit = 320 if docs[d_index].language == "en" else 140
-        if len(text) < 12 or len(text) > limit or text.endswith(("？", "?")):
+        if len(text) < 12 or len(text) > limit or text.rstrip("”」』\"'").endswith(("？", "?", "：", ":")):
             continue
+        if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
+            continue  # a quote must stand alone, and be prose
         distinct = len(terms & set(s.tokens))
         score = distinct + 0.5 * distinct / max(len(set(s.tokens)), 1) - len(text) / (limit * 4)
         score += 2.0 if d_index in home else 0.0
         score -= 0.0 if balanced(text) else 1.5
+        score -= 0.5 if opening(text)[0] == "connective" else 0.0
+        if text.rstrip()[-1:] not in "。！？.!?”」』\"'…":
+            score -= 1.0  # a list line or a label, not a sentence that argues
+        if docs[d_index].language != "en" and len(text) < 20:
+            score -= 0.5
         scored.append((score, d_index, s_index, text, s.paragraph))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
-    if home and sum(1 for x in scored if x[1] in home) >= 2:
-        # The authors who stated the theme say it best; others only echo a word.
-        scored = [x for x in scored if x[1] in home]
-    chosen: list[Quote] = []
-    used_docs: set[int] = set()
-    for _, d_index, _, text, paragraph in scored:
-        if d_index in used_docs:
+    return scored
+
+
+def _gist_and_quotes(
+    ranked: list[tuple[float, int, int, str, int]], docs: list[Document]
+) -> tuple[Quote, list[Quote]]:
+    """The gist's sentence (Chinese when there is one) and 1-3 other sentences as
+    quotes, from different documents first; never the gist's sentence again."""
+    language = [d.language for d in docs]
+    gist_row = next((r for r in ranked if language[r[1]] != "en"), ranked[0])
+    gist = Quote(text=gist_row[3], document=docs[gist_row[1]].path, paragraph=gist_row[4])
+    rest = [r for r in ranked if r is not gist_row and r[3] != gist_row[3]]
+    quotes: list[Quote] = []
+    used = {gist_row[1]}
+    for _, d_index, _, text, paragraph in rest:
+        if d_index in used:
             continue
-        chosen.append(Quote(text=text, document=docs[d_index].path, paragraph=paragraph))
-        used_docs.add(d_index)
-        if len(chosen) == 3:
+        quotes.append(Quote(text=text, document=docs[d_index].path, paragraph=paragraph))
+        used.add(d_index)
+        if len(quotes) == 3:
             break
-    for _, d_index, _, text, paragraph in scored:
-        if len(chosen) >= 2:
-            break
-        if all(q.text != text for q in chosen):
-            chosen.append(Quote(text=text, document=docs[d_index].path, paragraph=paragraph))
-    return chosen
-
-
-def _gist_quote(quotes: list[Quote], docs: list[Document]) -> Quote:
-    """The briefing is read in Chinese: take the gist from a Chinese quote when there is one."""
-    language = {d.path: d.language for d in docs}
-    for wanted in ("zh-Hans", "zh-Hant"):
-        for q in quotes:
-            if language.get(q.document) == wanted:
-                return q
-    return quotes[0]
+    if not quotes:
+        quotes = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rest[:1]]
+    if not quotes:
+        quotes = [gist]  # a theme of one quotable sentence: the gist is a clip of it
+    return gist, quotes
 
 
 def _gist(sentence: str, limit: int = 60) -> str:
-    """One line from the best quote: the sentence, cut at a clause boundary when long."""
-    sentence = sentence.strip()
-    if len(sentence) <= limit:
-        return sentence
-    cuts = [m.end() for m in re.finditer(r"[，,；;：:]", sentence) if 12 <= m.end() <= limit]
-    if cuts:
-        return sentence[: cuts[-1] - 1] + "…"
-    return sentence[:limit].rstrip() + "…"
+    """One line from the gist's sentence: the sentence, cut at a clause boundary when long."""
+    return clip(sentence.strip(), limit)
+
+
+def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, Theme]]:
+    """Strongest first, drop a theme that rests on the sentences of a stronger one
+    or repeats its label: two such themes are one argument."""
+    kept: list[tuple[_Candidate, Theme]] = []
+    for cand, theme in themes:
+        mine = set(cand.hits)
+        same = None
+        for other_cand, other in kept:
+            theirs = set(other_cand.hits)
+            shared = len(mine & theirs)
+            overlap = shared / max(min(len(mine), len(theirs)), 1)
+            # Most of the smaller one's sentences, and a good part of the larger's: one argument.
+            same_sentences = overlap >= SAME_ARGUMENT and shared >= 0.3 * max(len(mine), len(theirs))
+            if same_sentences or other.label == theme.label:
+                same = other
+                break
+        if same is None:
+            kept.append((cand, theme))
+            continue
+        log.debug("theme %s is %s", theme.label, same.label)
+    return kept
+
+
+def keep_labels(themes: list[Theme], continuing: list[ThemeMatch]) -> None:
+    """Across editions a theme keeps its identity: a theme matched by content to
+    the previous edition's (``Changes.continuing_themes``) takes its label back,
+    unless another theme already bears that label."""
+    labels = {t.label for t in themes}
+    renames = {m.found_as: m.label for m in continuing if m.found_as != m.label}
+    for theme in themes:
+        old = renames.get(theme.label)
+        if old and old not in labels:
+            labels.discard(theme.label)
+            theme.label = old
+            labels.add(old)

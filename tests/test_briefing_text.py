@@ -1,0 +1,200 @@
+"""What the executive reads: the rendered briefing of several corpora.
+
+Issue 11's properties, checked on the rendered text (Markdown, and the PDF's
+extracted text) of the seeds, the fixture corpora of other industries and the
+field corpus (../shared/field-corpus, skipped with a reason when absent):
+
+* a source sentence appears in full at most once (later uses are a short clause);
+* the theme heatmap, the sources a theme lists, its count and its quotes agree;
+* a question's status reads the same wherever the briefing shows it, and a
+  classification is shown as a provisional answer;
+* quotes are in the briefing's script with full-width punctuation, English
+  stays English, and no cut falls inside a number or a Latin word;
+* several memos group the agenda by memo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from conftest import CORPORA, ROOT, SEEDS
+from pypdf import PdfReader
+
+from briefing.analysis import build_briefing
+from briefing.charts import charts_for
+from briefing.excerpts import ELLIPSIS, display, drop_connective, squash
+from briefing.labels import STATUS_ZH
+from briefing.model import Briefing
+from briefing.readers import read_corpus
+from briefing.render import _source_texts, render
+
+FIELD = (ROOT / ".." / "shared" / "field-corpus").resolve()
+FOLDERS = {
+    "seeds": SEEDS,
+    "nev": CORPORA / "nev",
+    "healthcare": CORPORA / "healthcare",
+    "banks": CORPORA / "banks",
+    "field": FIELD,
+}
+DATE = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module", params=sorted(FOLDERS))
+def briefing(request) -> tuple[Briefing, str]:
+    folder = FOLDERS[request.param]
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent (the shared field corpus is not part of the repository)")
+    model = build_briefing(read_corpus(folder), date=DATE)
+    return model, render(model, charts_for(model))
+
+
+@pytest.fixture(scope="module")
+def pdf_texts(tmp_path_factory) -> dict[str, tuple[Briefing, str]]:
+    """The PDF of each corpus, generated once, as extracted text without whitespace."""
+    from briefing.pipeline import generate
+
+    out = {}
+    for name, folder in FOLDERS.items():
+        if not folder.is_dir():
+            continue
+        target = tmp_path_factory.mktemp(name)
+        result = generate(folder, target, formats=("pdf",), date=DATE, use_cache=False)
+        reader = PdfReader(str(result.files["pdf"]))
+        out[name] = (result.model, re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in reader.pages)))
+    return out
+
+
+def _body(markdown: str) -> str:
+    """The briefing up to its source list (which names the sources as they are titled)."""
+    return markdown.split("## 来源", 1)[0]
+
+
+def _shown(model: Briefing, text: str, document: str, finding: bool) -> str:
+    language = {s.path: s.language for s in model.sources}
+    shown = display(text, language[document])
+    return drop_connective(shown) if finding else shown
+
+
+@pytest.mark.parametrize("name", sorted(FOLDERS))
+def test_no_source_sentence_appears_in_full_twice_in_the_pdf(pdf_texts, name: str) -> None:
+    if name not in pdf_texts:
+        pytest.skip(f"{FOLDERS[name]} is absent")
+    model, text = pdf_texts[name]
+    gists = {th.gist for th in model.themes if th.gist_source and th.gist != th.gist_source.text}
+    checked = 0
+    for sentence, document, finding in dict.fromkeys(_source_texts(model)):
+        if sentence in gists:
+            continue  # a gist is a clip of its sentence, not the sentence
+        key = squash(_shown(model, sentence, document, finding).lstrip(ELLIPSIS))
+        if len(key) < 12:
+            continue
+        checked += 1
+        assert text.count(key) <= 1, f"said twice in full: {sentence}"
+    assert checked >= 10
+
+
+def test_the_heatmap_the_sources_listed_and_the_counts_agree(briefing) -> None:
+    model, markdown = briefing
+    chart = charts_for(model)["theme_strength"]
+    assert chart.rows == [t.label for t in model.themes]
+    number = {s.path: s.number for s in model.sources}
+    for theme, values in zip(model.themes, chart.values, strict=True):
+        shown = {int(c.strip("[]")) for c, v in zip(chart.columns, values, strict=True) if v}
+        assert shown == {number[d] for d in theme.documents}, theme.label
+        assert sum(values) == theme.mentions
+        block = markdown.split(f". {theme.label}\n", 1)[1].split("\n### ", 1)[0]
+        meta = re.search(r"\*(\d+) 份来源 (.*?) · (\d+) 处提及", block)
+        assert meta, theme.label
+        assert int(meta.group(1)) == len(theme.documents) and int(meta.group(3)) == theme.mentions
+        assert {int(n) for n in re.findall(r"#src-(\d+)", meta.group(2))} == shown
+        for cited in re.findall(r"^> .*?#src-(\d+)\)$", block, re.MULTILINE):
+            assert int(cited) in shown, f"{theme.label}: a quote from a source it does not list"
+
+
+def test_a_question_reads_the_same_status_everywhere(briefing) -> None:
+    model, markdown = briefing
+    body = _body(markdown)
+    if not model.questions:
+        assert "资料中没有研究备忘录列出的待研究问题" in body
+        return
+    agenda = body.split("## 研究议程", 1)[1]
+    blocks = re.split(r"\n#{3,4} 问题 ", agenda)[1:]
+    assert len(blocks) == len(model.questions)
+    for question, block in zip(model.questions, blocks, strict=True):
+        statuses = re.findall(r"状态：(已回答|部分回答|待研究|已有证据|证据不足|暂无证据)", block)
+        assert statuses == [STATUS_ZH[question.status]], question.text
+        if question.answer:
+            assert f"**暂定答案**：{question.answer.text}" in block  # a classification is provisional
+        if question.needs_new_material:
+            assert "需要新材料" in block
+        if question.evidence:
+            assert "**独立证据**" in block
+        if question.context:
+            assert "**备忘录笔记（背景，非独立证据）**" in block
+    for change in model.changes.moved_questions if model.changes else []:
+        assert STATUS_ZH.get(change.after, change.after) in body
+
+
+def test_quotes_are_in_the_briefings_script_and_english_stays_english(briefing) -> None:
+    model, markdown = briefing
+    body = _body(markdown)
+    assert not re.search(r"[\u4e00-\u9fff][,;?!][\u4e00-\u9fff]", body), "ASCII punctuation in Chinese text"
+    language = {s.path: s.language for s in model.sources}
+    for t in model.summary:
+        if t.kind != "sentence":
+            continue
+        shown = squash(re.sub(r"\\(.)", r"\1", _shown(model, t.text, t.document, True)).lstrip(ELLIPSIS))
+        assert shown in squash(re.sub(r"\\(.)", r"\1", body)), t.text
+        if language[t.document] == "zh-Hant" and display(t.text, "zh-Hant") != t.text:
+            assert squash(t.text) not in squash(body), "a Traditional quote in a Simplified briefing"
+
+
+def test_no_cut_falls_inside_a_number_or_a_latin_word(briefing) -> None:
+    model, markdown = briefing
+    body = re.sub(r"\\(.)", r"\1", _body(markdown))
+    sources = [display(text, None) for text, _, _ in _source_texts(model)]
+    for m in re.finditer(r"([0-9A-Za-z]+)" + ELLIPSIS, body):
+        token = m.group(1)
+        # the token as shown must end where a word or number ends in some source sentence
+        assert any(re.search(re.escape(token) + r"(?![0-9A-Za-z])(?![.,]\d)", s) for s in sources), m.group()
+
+
+def test_several_memos_group_the_agenda_by_memo() -> None:
+    model = build_briefing(read_corpus(CORPORA / "banks"), date=DATE)
+    assert len({q.document for q in model.questions}) == 2
+    agenda = render(model, charts_for(model)).split("## 研究议程", 1)[1].split("## 来源", 1)[0]
+    assert len(re.findall(r"^### 备忘录 ", agenda, re.MULTILINE)) == 2
+    assert len(re.findall(r"^#### 问题 ", agenda, re.MULTILINE)) == len(model.questions)
+    seeds = build_briefing(read_corpus(SEEDS), date=DATE)
+    assert "### 备忘录 " not in render(seeds, charts_for(seeds))
+
+
+def test_beyond_the_sources_lists_the_angles_of_the_other_sources() -> None:
+    model = build_briefing(read_corpus(CORPORA / "banks"), date=DATE)
+    beyond = [q for q in model.questions if q.needs_new_material]
+    assert len(beyond) == 2  # one Chinese memo (跳出以上资料的局限), one English (Beyond these sources)
+    for q in beyond:
+        assert q.status == "open"
+        assert all(q.document not in a.documents for a in q.angles)
+
+
+def test_each_takeaway_and_key_figure_is_shown_near_the_top(briefing) -> None:
+    model, markdown = briefing
+    top = markdown.split("## 主题", 1)[0]
+    assert "## 关键结论" in top
+    assert len(re.findall(r"^\d+\. ", top, re.MULTILINE)) == len(model.summary)
+    if model.key_figures:
+        assert "## 关键数据" in top
+        for k in model.key_figures:
+            rows = [line for line in top.splitlines() if line.startswith(f"| {k.measure} |")]
+            assert any(all(e.company in row for e in k.entries) for row in rows), (
+                "comparable figures side by side"
+            )
+
+
+def test_field_corpus_is_read_when_present() -> None:
+    if not FIELD.is_dir():
+        pytest.skip(f"{FIELD} is absent (the shared field corpus is not part of the repository)")
+    assert len(read_corpus(FIELD).documents) >= 13

@@ -1,0 +1,82 @@
+"""How a source sentence is shown: clips at boundaries, the briefing's script,
+openings that need an antecedent, the short clause of a sentence said before;
+and the small rules of the analysis that read headings and questions.
+
+Table-driven: tests/fixtures/excerpts/*.yaml and tests/fixtures/analysis/*.yaml (input, expected).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES
+
+from briefing.excerpts import ELLIPSIS, clip, display, drop_connective, opening, short_clause, squash
+
+
+def _cases_in(folder: str, name: str) -> list[Any]:
+    data = yaml.safe_load((FIXTURES / folder / f"{name}.yaml").read_text("utf-8"))
+    return [pytest.param(c, id=c["id"]) for c in data["cases"]]
+
+
+def _cases(name: str) -> list[Any]:
+    return _cases_in("excerpts", name)
+
+
+@pytest.mark.parametrize("case", _cases("clip"))
+def test_clip(case: dict[str, Any]) -> None:
+    got = clip(case["text"], case["limit"], names=case.get("names", ()))
+    assert got == case["expected"]
+    if got != case["text"]:
+        assert ELLIPSIS in got
+        # what is shown is the sentence's own beginning (the ellipsis and a closing mark aside)
+        assert case["text"].startswith(got.rstrip("”）)").removesuffix(ELLIPSIS))
+
+
+@pytest.mark.parametrize("case", _cases("display"))
+def test_display(case: dict[str, Any]) -> None:
+    assert display(case["text"], case["language"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _cases("opening"))
+def test_opening(case: dict[str, Any]) -> None:
+    kind, _ = opening(case["text"])
+    assert kind == case["kind"]
+    assert drop_connective(case["text"]) == case["shown"]
+
+
+@pytest.mark.parametrize("case", _cases("short_clause"))
+def test_short_clause(case: dict[str, Any]) -> None:
+    got = short_clause(case["text"])
+    assert got == case["expected"]
+    assert squash(got.removesuffix(ELLIPSIS)) != squash(case["text"]), "the whole sentence again"
+
+
+def test_clip_never_ends_inside_a_number_or_a_latin_word() -> None:
+    text = "阿里云的合作伙伴数量已超过8000家服务客户超过100000家云市场的订单总数突破2000000合作伙伴的业务增长率达到450%"
+    for limit in range(10, len(text)):
+        got = clip(text, limit).removesuffix(ELLIPSIS)
+        rest = text[len(got) :]
+        assert not (got[-1:].isdigit() and rest[:1].isdigit()), (limit, got)
+    english = "Samsung Electronics will manufacture Qualcomm Snapdragon processors for flagship phones"
+    for limit in range(12, len(english)):
+        got = clip(english, limit).removesuffix(ELLIPSIS)
+        assert english[len(got) : len(got) + 1] in ("", " "), (limit, got)
+
+
+@pytest.mark.parametrize("case", _cases_in("analysis", "headings"))
+def test_heading_labels_and_rubrics(case: dict[str, Any]) -> None:
+    from briefing.analysis.themes import clean_heading, is_rubric
+
+    label = clean_heading(case["text"])
+    assert label == case["label"]
+    assert is_rubric(label) is case["rubric"]
+
+
+@pytest.mark.parametrize("case", _cases_in("analysis", "beyond_sources"))
+def test_questions_that_ask_beyond_the_sources(case: dict[str, Any]) -> None:
+    from briefing.analysis.questions import asks_beyond_sources
+
+    assert asks_beyond_sources(case["text"]) is case["beyond"]
