@@ -252,6 +252,8 @@ def _move_score(
     m = occurrence.mention
     # The subject's own verb tells the move best; a figure, or being invested in, less.
     score = 2.5 if m.role == ACTS and not m.cue.startswith(("获", "市场", "营收", "销量", "被")) else 1.5
+    if text.isascii() and not m.cue.isascii():
+        score -= 1.0  # an English move through a figure only: its verb renders better
     if first:
         score += 1.0
     if re.search(r"\d", text):
@@ -312,7 +314,6 @@ def _render_en(doc: Document, a: DocAnalysis, occurrence: _Occurrence, figures: 
     was extracted from its sentence: the action, the other companies in it, the
     nouns the glossary knows, its figures. (The original stays in ``moves``.)"""
     from briefing.analysis.roles import en_action, objects_en
-    from briefing.labels import format_figure
 
     s = a.sentences[occurrence.sentence]
     start, end = _quote_span(doc, s, occurrence.mention.start)
@@ -341,14 +342,15 @@ def _render_en(doc: Document, a: DocAnalysis, occurrence: _Occurrence, figures: 
         ):
             found.append((m.start(), zh))
     nouns = [zh for _, zh in sorted(found)]
-    facts = [
-        format_figure(f) for f in figures if f.document == doc.path and f.raw and f.raw in doc.text[start:end]
-    ][:2]
-    out = f"（英文报道）{verb or '动向'}{nouns[0] if nouns else ''}"
+    if verb is None:
+        # Known only through a figure: name what it measures (the number is in the figures cell).
+        measures = [
+            f.measure for f in figures if f.document == doc.path and f.raw and f.raw in doc.text[start:end]
+        ]
+        return f"（英文报道）{measures[0] if measures else '相关报道'}"
+    out = f"（英文报道）{verb}{nouns[0] if nouns else ''}"
     if others:
         out += f"（涉及{'、'.join(dict.fromkeys(others))}）"
-    if facts:
-        out += f"：{'；'.join(facts)}"
     return out
 
 
@@ -534,6 +536,11 @@ def _moves(
         s = a.sentences[o.sentence]
         start, end = _quote_span(docs[o.doc], s, o.mention.start)
         text = docs[o.doc].text[start:end].strip()
+        if marker := re.match(r"^\d{1,2}、", text):
+            start, text = (
+                start + marker.end(),
+                text[marker.end() :],
+            )  # a digest's item number is not the quote
         here = sorted(
             (m for m in a.mentions if m.sentence == o.sentence and start <= m.start < end),
             key=lambda m: m.start,
@@ -607,8 +614,8 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
                 out[twin] = figure
             elif out[twin].year is None:
                 out[twin].year = figure.year
-    # Results with a stated year first; goals, forecasts and figures with a data gap last.
-    out.sort(key=lambda f: (bool(f.caveats), f.measure.endswith(("目标", "预测")), f.year is None))
+    # In the order the sources give them; goals, forecasts and figures with a data gap last.
+    out.sort(key=lambda f: (bool(f.caveats), f.measure.endswith(("目标", "预测"))))
     return out
 
 

@@ -132,8 +132,16 @@ def org_type(name: str) -> str:
     return "company"
 
 
+@functools.cache
+def _suffix_tuple() -> tuple[str, ...]:
+    return tuple(suffix for suffix, _ in words().suffix_types)
+
+
+@functools.lru_cache(maxsize=65536)
 def suffix_of(name: str) -> str | None:
     """The trusted organisation suffix ``name`` ends with, if any."""
+    if not name.endswith(_suffix_tuple()):
+        return None  # most tokens: one C-level test
     for suffix, _ in words().suffix_types:
         if name.endswith(suffix) and len(name) > len(suffix):
             return suffix
@@ -169,7 +177,7 @@ def _known_word(token: str) -> bool:
 def _distinctive(stem: str, places_count: bool) -> bool:
     """``stem`` holds a name-like part: a word jieba does not know or tags as a
     name, not only common nouns (and places, when ``places_count`` is false)."""
-    from briefing.nlp import pos_tag, zh_cut
+    from briefing.nlp import pos_tag
 
     if not stem:
         return False
@@ -177,9 +185,7 @@ def _distinctive(stem: str, places_count: bool) -> bool:
         return False
     if stem.isascii():
         return bool(re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*", stem)) and stem not in words().en_not_names
-    for token in zh_cut(stem):
-        if not token.strip():
-            continue
+    for token in _tokens(stem):
         if pos_tag(token) == "ns" or token in words().countries:
             if places_count and token not in words().countries:
                 return True  # "苏州农商银行", "北辰零售集团"; never "荷兰公司", "中国资本"
@@ -191,6 +197,7 @@ def _distinctive(stem: str, places_count: bool) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=16384)
 def reject_reason(name: str, kind: str | None = None) -> str | None:
     """Why a discovered phrase is not an organisation's name (``None``: it may be one).
 
@@ -258,10 +265,11 @@ def reject_reason(name: str, kind: str | None = None) -> str | None:
     return None
 
 
-def _tokens(name: str) -> list[str]:
+@functools.lru_cache(maxsize=16384)
+def _tokens(name: str) -> tuple[str, ...]:
     from briefing.nlp import zh_cut
 
-    return [t for t in zh_cut(name) if t.strip()]
+    return tuple(t for t in zh_cut(name) if t.strip())
 
 
 def _common_verb(token: str) -> bool:
@@ -271,9 +279,8 @@ def _common_verb(token: str) -> bool:
 
 
 def _first_token(name: str) -> str:
-    from briefing.nlp import zh_cut
-
-    return next((t for t in zh_cut(name) if t.strip()), "")
+    tokens = _tokens(name)
+    return tokens[0] if tokens else ""
 
 
 def _pos(token: str) -> str:
