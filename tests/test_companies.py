@@ -27,7 +27,9 @@ from briefing.readers import read_corpus
 from briefing.script import to_simplified
 
 COMPANIES = FIXTURES / "companies"
-CORPORA = sorted(p for p in COMPANIES.glob("*.yaml") if p.stem not in ("names", "roles", "field_corpus"))
+CORPORA = sorted(
+    p for p in COMPANIES.glob("*.yaml") if p.stem not in ("names", "roles", "gazetteer", "field_corpus")
+)
 FIELD = ROOT.parent / "shared" / "field-corpus"
 DATE = dt.date(2026, 11, 23)
 
@@ -256,3 +258,22 @@ def test_charts_compare_only_like_with_like(fixture) -> None:
         shown = [figures[(name, row[0])] for name, row in zip(chart.rows, chart.values, strict=True)]
         assert len({(f.measure, f.unit, f.year) for f in shown}) == 1, chart.title
         assert all(f.year is not None and not f.counterpart and f.value_max is None for f in shown)
+
+
+@pytest.mark.parametrize("case", _rows("gazetteer"))
+def test_gazetteer_find(case: dict[str, Any]) -> None:
+    from briefing.gazetteer import gazetteer
+
+    text = case["text"]
+    found = [[text[m.start : m.end], m.name] for m in gazetteer().find(text)]
+    assert found == case["expected"]
+
+
+def test_field_corpus_one_row_per_entity(field: Briefing) -> None:
+    keys = [merge_key(c.name) for c in field.companies]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    for c in field.companies:
+        # A short name and its legal or country-prefixed form are one row.
+        assert not any(
+            other.name != c.name and merge_key(other.name) == merge_key(c.name) for other in field.companies
+        )
