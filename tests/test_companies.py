@@ -277,3 +277,36 @@ def test_field_corpus_one_row_per_entity(field: Briefing) -> None:
         assert not any(
             other.name != c.name and merge_key(other.name) == merge_key(c.name) for other in field.companies
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("organisations.yaml", "- just a list\n"), ("actions_en.yaml", "verbs: [launch, invest]\n")],
+)
+def test_a_malformed_word_list_is_a_one_line_error(tmp_path: Path, name: str, text: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    write_text(data / name, text)
+    env = {**os.environ, "BRIEFING_DATA": str(data), "BRIEFING_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefing",
+            "-q",
+            "analyze",
+            str(COMPANIES.parent / "corpora" / "nev"),
+            "--no-cache",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 8, done.stderr
+    assert name in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

@@ -17,6 +17,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from briefing.errors import ConfigError
 from briefing.gazetteer import gazetteer
 from briefing.resources import data_yaml
 from briefing.script import is_han
@@ -74,9 +75,14 @@ def _longest(items: object) -> tuple[str, ...]:
 def words() -> Words:
     """The vocabulary in effect (built-in plus user data files)."""
     raw = data_yaml("organisations.yaml") or {}
+    if not isinstance(raw, dict) or not isinstance(raw.get("suffix_types") or {}, dict):
+        raise ConfigError("data file organisations.yaml: expected lists under named keys (see the built-in file)")
 
     def items(key: str) -> list[str]:
-        return [str(x) for x in raw.get(key) or []]
+        value = raw.get(key) or []
+        if not isinstance(value, list):
+            raise ConfigError(f"data file organisations.yaml: {key} must be a list")
+        return [str(x) for x in value]
 
     suffix_types = sorted(
         ((str(s), str(kind)) for kind, group in (raw.get("suffix_types") or {}).items() for s in group),
