@@ -76,7 +76,9 @@ def words() -> Words:
     """The vocabulary in effect (built-in plus user data files)."""
     raw = data_yaml("organisations.yaml") or {}
     if not isinstance(raw, dict) or not isinstance(raw.get("suffix_types") or {}, dict):
-        raise ConfigError("data file organisations.yaml: expected lists under named keys (see the built-in file)")
+        raise ConfigError(
+            "data file organisations.yaml: expected lists under named keys (see the built-in file)"
+        )
 
     def items(key: str) -> list[str]:
         value = raw.get(key) or []
