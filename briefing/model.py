@@ -429,7 +429,8 @@ class ModeCase(Serializable):
     name: str
     """The unit or product the case is about (阿里云, ET大脑, 汇通达, …)."""
     mode: str
-    """Mode name."""
+    """Mode name, ``两者皆是`` when its passages use both modes' words, ``尚不明确``
+    when they use neither clearly."""
     text: str
     """Cited sentence describing the case."""
     document: str
