@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 # Modules whose code decides what analyse_document returns.
 _CODE = (
     "analysis/document.py",
+    "analysis/names.py",
+    "analysis/roles.py",
+    "analysis/figures.py",
     "nlp.py",
     "script.py",
     "gazetteer.py",

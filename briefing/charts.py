@@ -64,9 +64,19 @@ def charts_for(model: Briefing) -> dict[str, ChartSpec]:
             values=[[float(c.mentions) for c in t.coverage] for t in model.themes],
             note="数字为该来源中提及主题的句数；颜色越深提及越多。",
         )
+    # Bars compare like with like: one measure, one unit, one stated year. A figure
+    # without a year, a range, a deal, a goal or a forecast is never set beside others.
     groups: dict[tuple[str, str, int | None], list[tuple[str, float, str]]] = {}
     for company in model.companies:
         for f in company.figures:
+            if (
+                f.year is None
+                or f.value_max is not None
+                or f.counterpart
+                or f.caveats
+                or f.measure.endswith(("目标", "预测"))
+            ):
+                continue
             groups.setdefault((f.measure, f.unit, f.year), []).append((company.name, f.value, f.document))
     number = 0
     for (measure, unit, year), entries in sorted(

@@ -73,24 +73,28 @@ class Gazetteer:
         self._lowered = {k.lower(): v for k, v in self.alias_to_name.items() if k.isascii() and len(k) > 4}
 
     def _compile(self) -> re.Pattern[str]:
-        parts = []
-        for alias in sorted(self.alias_to_name, key=lambda a: (-len(a), a)):
-            escaped = re.escape(alias).replace(r"\ ", r"\s?")
-            if alias.isascii():
-                flags = "" if len(alias) <= 4 else "(?i:"
-                body = f"{flags}{escaped}{')' if flags else ''}"
-                parts.append(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])")
-            else:
-                parts.append(escaped)
-        if not parts:
+        aliases = list(self.alias_to_name)
+        if not aliases:
             return re.compile(r"(?!x)x")
+        # One trie per kind of alias, so that the regex tries each shared prefix once
+        # (hundreds of names: a flat alternation tries them all at every candidate
+        # position). A trie keeps the longest alias first at each position.
+        mixed = [a for a in aliases if not a.isascii()]
+        short = [a for a in aliases if a.isascii() and len(a) <= 4]
+        folded = sorted({a.lower() for a in aliases if a.isascii() and len(a) > 4})
+        parts = []
+        if mixed:
+            parts.append(_trie(mixed))
+        if folded:
+            parts.append(rf"(?<![A-Za-z0-9])(?i:{_trie(folded)})(?![A-Za-z0-9])")
+        if short:
+            parts.append(rf"(?<![A-Za-z0-9])(?:{_trie(short)})(?![A-Za-z0-9])")
         # Every alternative first matches its alias' first character: a lookahead on
         # those characters skips all other positions at once (the same matches).
-        plain = {a[0] for a in self.alias_to_name if not a.isascii()}
-        folded = {a[0] for a in self.alias_to_name if a.isascii()}
+        plain = {a[0] for a in mixed + short}
         first = "|".join(
             f"{flags}[{''.join(re.escape(c) for c in sorted(chars))}]{')' if flags else ''}"
-            for flags, chars in (("", plain), ("(?i:", folded))
+            for flags, chars in (("", plain), ("(?i:", {a[0] for a in folded}))
             if chars
         )
         return re.compile(f"(?=(?:{first}))(?:{'|'.join(parts)})")
@@ -127,6 +131,33 @@ class Gazetteer:
 
     def descendants(self, name: str) -> list[str]:
         return [o.name for o in self.orgs.values() if name in self.ancestors(o.name)]
+
+
+def _trie(words: list[str]) -> str:
+    """A regex matching any of ``words``, longest first, as a trie of alternatives
+    ("阿里(?:云|巴巴(?:集团)?)?"); a space matches optional whitespace."""
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alternatives = [
+            (r"\s?" if ch == " " else re.escape(ch)) + build(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if not alternatives:
+            return ""
+        ends = "" in node
+        if len(alternatives) == 1 and not ends:
+            return alternatives[0]
+        body = "(?:" + "|".join(alternatives) + ")"
+        return body + "?" if ends else body
+
+    return build(root)
 
 
 @functools.cache

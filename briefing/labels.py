@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefing.model import Figure
+from briefing.model import Figure, KeyFigure
 
 TYPE_ZH = {
     "company": "企业",
@@ -69,11 +69,39 @@ def format_key_value(raw: str, value: float, unit: str) -> str:
     return raw
 
 
+def format_key_figure(k: KeyFigure) -> str:
+    """A key figure on one line: "市场份额：阿里云 45.5% · 腾讯 10.3%（2017年，IDC）"."""
+    values = " · ".join(f"{e.company} {format_key_value(e.raw, e.value, k.unit)}" for e in k.entries)
+    extra = "，".join(x for x in (f"{k.year}年" if k.year else "年份未注明", k.source or "") if x)
+    return f"{k.measure}：{values}（{extra}）"
+
+
 def format_figure(f: Figure) -> str:
+    """A figure as a briefing shows it: what it measures (whose, for a deal), the
+    value with its approximation or range and unit, then the year ("年份未注明"
+    when the text gives none), the source and any data gap the author left."""
     unit = "" if f.unit in ("", "个") and not f.raw.endswith("个") else f.unit
-    value = f"{format_number(f.value)}{unit}"
-    extra = "，".join(x for x in (f"{f.year}年" if f.year else "", f.source or "") if x)
-    return f"{f.measure} {value}" + (f"（{extra}）" if extra else "")
+    value = format_number(f.value)
+    if f.value_max is not None:
+        value += "–" + format_number(f.value_max)
+    value = f"{getattr(f, 'qualifier', '') or ''}{value}{unit}"
+    measure = f.measure
+    counterpart = getattr(f, "counterpart", None)
+    if counterpart and measure == "获投资":
+        measure = f"获{counterpart}投资"
+    elif counterpart and measure == "被收购":
+        measure = f"被{counterpart}收购"
+    caveats = "、".join(getattr(f, "caveats", None) or [])
+    extra = "，".join(
+        x
+        for x in (
+            f"{f.year}年" if f.year else "年份未注明",
+            f.source or "",
+            f"待补{caveats}" if caveats else "",
+        )
+        if x
+    )
+    return f"{measure} {value}（{extra}）"
 
 
 @dataclass(frozen=True)

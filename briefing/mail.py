@@ -35,7 +35,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from briefing.errors import ConfigError, DeliveryError
-from briefing.labels import MAIL_LABELS, MailLabels, format_figure
+from briefing.labels import MAIL_LABELS, MailLabels, format_key_figure
 from briefing.model import Briefing, Changes
 from briefing.script import is_han
 
@@ -238,9 +238,8 @@ def attachment_name(title: str, date: str) -> str:
 
 
 def key_figures(model: Briefing, limit: int = KEY_FIGURES) -> list[str]:
-    """One figure per leading business case: "阿里云：市场份额 45.5%（2017年，IDC）"."""
-    found = [f"{c.name}：{format_figure(c.figures[0])}" for c in model.companies if c.is_case and c.figures]
-    return found[:limit]
+    """The briefing's key figures, one line each: "市场份额：阿里云 45.5% · 腾讯 10.3%（2017年，IDC）"."""
+    return [format_key_figure(k) for k in model.key_figures[:limit]]
 
 
 def _change_lines(changes: Changes, words: MailLabels) -> list[str]:

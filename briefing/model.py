@@ -337,6 +337,19 @@ class Figure(Serializable):
     """The figure as written ("45.5%", "超过10万家")."""
     source: str | None = None
     """Who the text credits for the figure (IDC, Gartner, …), if anyone."""
+    qualifier: str = ""
+    """The approximation the text gives: 约, 超过, 近, 不到, 至少, 最高, or empty (exact)."""
+    value_max: float | None = None
+    """Upper end when the text gives a range ("47-51 percent": ``value`` 47, ``value_max`` 51)."""
+    caveats: list[str] = field(default_factory=list)
+    """Data gaps the author left in the figure's sentence (the memo's 「时间点」): the
+    figure is shown with them."""
+    counterpart: str | None = None
+    """The other party of a deal: for ``获投资`` the investor, for ``被收购`` the buyer.
+    A deal is stored once, on the investee or target."""
+    attribution: str = ""
+    """How the figure's owner was decided: ``clause subject``, ``sentence subject``,
+    ``deal``, ``分别`` (i-th of a list), a pronoun resolved (``公司/其 → section topic``)."""
 
 
 @dataclass
@@ -365,11 +378,38 @@ class Company(Serializable):
     """Sentences that support ``mode``."""
     english: str | None = None
     """English name from the gazetteer, if known."""
+    role: str = "case"
+    """``case``: a company, investor or business unit that acts in the sources (the
+    subject of at least one move: launches, invests, grows, holds a share, partners,
+    is invested in…). ``mention``: only named in rankings, lists of examples, as a
+    speaker's employer or as a source of data; listed once, never a table row."""
+    role_reason: str = ""
+    """Why: the action that makes it a case (``推出 [n]``) or what it only does
+    (``example``, ``ranking``, ``source``, ``speaker``, ``stock``, ``mentioned``)."""
+    move: str | None = None
+    """The key move as the briefing shows it, in Simplified Chinese: the clause of
+    ``moves[0]`` that holds the action, cut only at clause boundaries; for a move
+    known only from an English source, a Chinese rendering built from the facts
+    extracted from it (action, counterparts, figures). The original stays in ``moves``."""
+    move_origin: str = ""
+    """``clause`` (a clause of the source) or ``rendered`` (built from an English source)."""
+    found_by: list[str] = field(default_factory=list)
+    """How the name was recognised: ``gazetteer``, or for a discovered name the
+    evidence that made it one (``suffix 股份``, ``title 董事长``, ``stock code``,
+    ``predicate 年报``, ``kind noun 巨头``, ``legal suffix Inc``, ``jieba nt``)."""
+    name_evidence: list[Quote] = field(default_factory=list)
+    """For a discovered name: the sentences that made it a name, for an analyst to check."""
+    units: list[str] = field(default_factory=list)
+    """Subsidiaries and products named in the sources that are not cases of their own
+    (支付宝 under 蚂蚁集团): shown with this organisation."""
+    mode_question: int | None = None
+    """Number of the memo's open question about this company's business model, when the
+    sources do not answer it: ``mode`` is then only that question's provisional answer."""
 
     @property
     def is_case(self) -> bool:
-        """Only companies and investors are business cases."""
-        return self.type in ("company", "investor")
+        """An organisation that acts in the sources (``role`` is ``case``)."""
+        return self.role == "case"
 
 
 @dataclass
@@ -391,13 +431,22 @@ class ModeCase(Serializable):
     name: str
     """The unit or product the case is about (阿里云, ET大脑, 汇通达, …)."""
     mode: str
-    """Mode name."""
+    """Mode name, ``两者皆是`` when its passages use both modes' words, ``尚不明确``
+    when they use neither clearly."""
     text: str
     """Cited sentence describing the case."""
     document: str
     """Path of the document."""
     paragraph: int
     """Paragraph that holds the sentence."""
+    cues: list[str] = field(default_factory=list)
+    """The words of the memo's definitions (or the memo's own example list) that
+    decided ``mode`` (``赋能``, ``平台``; ``备忘录列为例子``)."""
+    clause: str = ""
+    """The part of ``text`` the table shows: clauses around the deciding words, cut only
+    at clause boundaries, in Simplified Chinese."""
+    parts: list[str] = field(default_factory=list)
+    """Products or lines grouped in this row (ET大脑: 城市大脑, 工业大脑, 金融大脑)."""
 
 
 @dataclass

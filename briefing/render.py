@@ -319,13 +319,25 @@ def _source_texts(model: Briefing) -> list[tuple[str, str, bool]]:
     for c in model.companies:
         out += [(q.text, q.document, True) for q in (*c.moves, *c.mode_evidence)]
         out += [(f.text, f.document, True) for f in c.figures]
+        if c.move and c.moves and _whole(c.move, c.moves[0].text):
+            out.append((c.move, c.moves[0].document, True))  # the case table shows the whole sentence
     for q in model.questions:
         out += [(e.text, e.document, True) for e in (*q.evidence, *q.context)]
         out += [(a.text, a.document, True) for a in q.angles if a.text]
         out += [(q.text, q.document, False), *((s, q.document, False) for s in q.sub_questions)]
         if q.result:
             out += [(c.text, c.document, True) for c in q.result.cases]
+            out += [
+                (c.clause, c.document, True) for c in q.result.cases if c.clause and _whole(c.clause, c.text)
+            ]
     return out
+
+
+def _whole(clause: str, sentence: str) -> bool:
+    """A clause shown for a sentence that is in fact all of it (a short sentence)."""
+    return squash(clause.strip(ELLIPSIS)) == squash(sentence) or squash(clause) == squash(
+        to_simplified(sentence)
+    )
 
 
 def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:

@@ -33,8 +33,27 @@ def test_format_number(value: float, expected: str) -> None:
             dict(value=45.5, unit="%", measure="市场份额", year=2017, source="IDC"),
             "市场份额 45.5%（2017年，IDC）",
         ),
-        (dict(value=3.493e10, unit="元", measure="营收", year=None), "营收 349.3亿元"),
+        (dict(value=3.493e10, unit="元", measure="营收", year=None), "营收 349.3亿元（年份未注明）"),
         (dict(value=5.0, unit="%", measure="市场份额目标", year=2025), "市场份额目标 5%（2025年）"),
+        (
+            dict(
+                value=8000,
+                unit="家",
+                measure="合作伙伴数",
+                year=None,
+                qualifier="超过",
+                caveats=["「时间点」"],
+            ),
+            "合作伙伴数 超过8000家（年份未注明，待补「时间点」）",
+        ),
+        (
+            dict(value=47, value_max=51, unit="%", measure="营收增长率预测", year=None),
+            "营收增长率预测 47–51%（年份未注明）",
+        ),
+        (
+            dict(value=4.5e9, unit="元", measure="获投资", year=None, counterpart="阿里巴巴"),
+            "获阿里巴巴投资 45亿元（年份未注明）",
+        ),
     ],
 )
 def test_format_figure(figure: dict, expected: str) -> None:

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from briefing import mail
 from briefing.cli import cli
 from briefing.errors import ConfigError, DeliveryError
-from briefing.model import Changes
+from briefing.model import Changes, KeyFigure, KeyFigureEntry
 
 try:
     from test_editions import make_briefing, make_company, make_document, make_figure, write_pdf
@@ -221,6 +221,18 @@ def chinese_pdf(tmp_path: Path) -> Path:
         documents=[doc], companies=[cloud, plain], takeaways=["产业互联网的体量可能是消费互联网的100倍。"]
     )
     model.title = "产业互联网简报"
+    model.key_figures = [
+        KeyFigure(
+            measure="市场份额",
+            unit="%",
+            year=2017,
+            source="IDC",
+            entries=[
+                KeyFigureEntry(company="阿里云", value=45.5, raw="45.5%", document="a.md", paragraph=0),
+                KeyFigureEntry(company="腾讯", value=10.3, raw="10.3%", document="a.md", paragraph=0),
+            ],
+        )
+    ]
     model.changes = Changes(period="2026-W48", previous_period="2026-W47", new_documents=["a.md"])
     path.with_suffix(".json").write_text(json.dumps(model.to_dict(), ensure_ascii=False), "utf-8")
     return path
@@ -241,14 +253,14 @@ def test_a_chinese_briefing_gets_a_chinese_mail(chinese_pdf: Path, smtp_server: 
         "1. 产业互联网的体量可能是消费互联网的100倍。",
         "",
         "关键数据",
-        "- 阿里云：市场份额 45.5%（2017年，IDC）",
+        "- 市场份额：阿里云 45.5% · 腾讯 10.3%（2017年，IDC）",
         "",
         "与上一期（2026-W47）相比：",
         "新增来源 1 份。",
         "",
         "附件：产业互联网简报-2026-11-23.pdf",
     ]
-    assert "<h2>关键数据</h2>" in markup and "<li>阿里云：市场份额 45.5%（2017年，IDC）</li>" in markup
+    assert "<h2>关键数据</h2>" in markup and "<li>市场份额：阿里云 45.5% · 腾讯 10.3%（2017年，IDC）</li>" in markup
     assert '<html lang="zh-CN">' in markup
     # the name is RFC 2231-encoded; clients that cannot read that show the ASCII fallback
     assert attachment.get_filename() == "产业互联网简报-2026-11-23.pdf"

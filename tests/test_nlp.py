@@ -25,8 +25,11 @@ def test_split_sentences(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", _cases("figures_in"))
 def test_figures_in(case: dict[str, Any]) -> None:
-    found = [[value, unit, measure] for _, _, value, unit, measure, _ in figures_in(case["input"])]
-    assert found == case["expected"]
+    hits = figures_in(case["input"])
+    assert [[h.value, h.unit, h.measure] for h in hits] == case["expected"]
+    for key in ("qualifier", "value_max", "stock"):
+        if key in case:
+            assert [getattr(h, key) for h in hits] == case[key], key
 
 
 @pytest.mark.parametrize("case", _cases("is_meta_line"))

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Callable
 
 from briefing import __version__
-from briefing.analysis.companies import find_companies, find_modes
+from briefing.analysis.companies import find_companies, find_modes, link_mode_questions
 from briefing.analysis.document import DocAnalysis, analyse_document
-from briefing.analysis.figures import key_figures
+from briefing.analysis.key_figures import key_figures
 from briefing.analysis.questions import find_questions
 from briefing.analysis.summary import summarize
 from briefing.analysis.themes import MAX_THEMES, find_themes
@@ -60,6 +60,7 @@ def build_briefing(
     modes, sections = find_modes(docs, analyses)
     companies = find_companies(docs, analyses, modes, sections)
     questions = find_questions(docs, analyses, companies, modes, themes)
+    link_mode_questions(companies, questions)
     summary = summarize(docs, analyses, themes)
 
     dates = sorted(d.date for d in docs if d.date)

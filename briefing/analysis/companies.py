@@ -7,9 +7,11 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from briefing.analysis.document import DocAnalysis, is_move
+from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like
+from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
+from briefing.analysis.roles import ACTS
 from briefing.gazetteer import gazetteer
-from briefing.model import Company, Document, Figure, Mode, Quote
+from briefing.model import Company, Document, Figure, Mode, Question, Quote
 from briefing.resources import data_yaml
 
 BOTH = "两者皆是"
@@ -132,7 +134,224 @@ def decide_mode(scores: dict[str, float], threshold: float = 2.0) -> str | None:
     return best_name
 
 
+# ------------------------------------------------------------- mode evidence
+
+UNCLEAR = "尚不明确"
+"""The mode of a case whose evidence names neither model clearly."""
+_NEGATED_RE = re.compile(
+    r"(?:不是|并非|并不是|not)(?P<neg>[^，。；]*?)(?:，|,)?\s*(?:而是|but)(?P<pos>[^。；]*)"
+)
+
+
+def mode_cues(text: str, tokens: list[str], modes: list[Mode]) -> dict[str, list[str]]:
+    """The cue terms of each mode a passage uses, read with negation: in
+    "不是阿里巴巴要进军制造业，而是要帮助制造业进行变革" the words of the 不是
+    part count against their mode (for the other one, when there are two)."""
+    present = set(tokens)
+    negated = ""
+    m = _NEGATED_RE.search(text)
+    if m:
+        negated = m.group("neg")
+        text = text[: m.start()] + m.group("pos") + text[m.end() :]
+    out: dict[str, list[str]] = {}
+    for mode in modes:
+        hits = [t for t in mode.terms if len(t) >= 2 and t in text]
+        hits += [t for t in mode.terms if t in present and t not in hits and t not in negated]
+        out[mode.name] = list(dict.fromkeys(hits))
+    if negated and len(modes) == 2:
+        for mode, other in ((modes[0], modes[1]), (modes[1], modes[0])):
+            against = [t for t in mode.terms if len(t) >= 2 and t in negated]
+            if against:
+                out[other.name] = [*out[other.name], *(f"不是{t}" for t in against)]
+                out[mode.name] = [t for t in out[mode.name] if t not in against]
+    return out
+
+
+def decide(cues: dict[str, list[str]], threshold: int = 2) -> str:
+    """One mode, :data:`BOTH` or :data:`UNCLEAR` from the cues each mode has."""
+    ranked = sorted(cues.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    if not ranked or len(ranked[0][1]) < threshold:
+        return UNCLEAR
+    best = len(ranked[0][1])
+    # The other mode's words at half the strength or more: the evidence argues both.
+    if len(ranked) > 1 and len(ranked[1][1]) >= 1 and len(ranked[1][1]) >= 0.5 * best:
+        return BOTH
+    return ranked[0][0]
+
+
 # ----------------------------------------------------------------- companies
+
+
+@dataclass
+class _Occurrence:
+    doc: int
+    sentence: int
+    mention: Mention
+
+
+def _merge_names(analyses: list[DocAnalysis]) -> tuple[dict[str, str], dict[str, str]]:
+    """Canonical name of every organisation name the documents use, and the type
+    discovery gave each: one entity for 鞍钢股份/鞍钢, 美国X/X, "Huawei
+    Technologies"/华为, a discovered unit keeps its own name (华为终端云)."""
+    gaz = gazetteer()
+    from briefing.script import to_simplified
+
+    counts: Counter[str] = Counter()
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    surfaces: set[str] = set()
+    for a in analyses:
+        for m in a.mentions:
+            counts[m.name] += 1
+            surfaces.add(to_simplified(m.surface))
+            if m.type:
+                types[m.name][m.type] += 1
+    canonical: dict[str, str] = {}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in counts:
+        if name in gaz.orgs:
+            canonical[name] = name
+        elif known := known_form(name):
+            canonical[name] = known
+        else:
+            groups[merge_key(name)].append(name)
+    for members in groups.values():
+        # The form the sources use most names the entity, a tie going to the fuller
+        # name; its short form when the sources use that too ("恒驰科技股份有限公司"
+        # and "恒驰科技" are 恒驰科技).
+        best = max(members, key=lambda n: (counts[n], len(n), n))
+        short = strip_legal(best)
+        if short != best and short in surfaces:
+            best = short
+        for name in members:
+            canonical[name] = best
+    kind = {name: t.most_common(1)[0][0] for name, t in types.items()}
+    return canonical, kind
+
+
+def _is_title_line(doc: Document, s: Sentence) -> bool:
+    """A sentence that is only a title: a heading, or a short line without
+    punctuation that opens a section ("万丰奥威海外业务进入订单收获期")."""
+    if s.heading and (s.end - s.start) < 40:
+        return True
+    return (_heading_like(doc.text[s.start : s.end]) and s.start == 0) or _heading_like(
+        doc.paragraphs()[s.paragraph]
+    )
+
+
+_JUNK_RE = re.compile(
+    r"发表于|\d{1,2}时\d{1,2}分|分享|登录|注册|</?\w+|<%|%>|https?://|\[ad_\d\]|&\w+;|[A-Za-z_]+/[A-Za-z_]+/"
+)
+
+
+def _move_score(
+    text: str, occurrence: _Occurrence, first: bool, owned: bool = False, junk: bool = False
+) -> float:
+    """How well a sentence (or the part of one quoted) tells what the organisation
+    did: its own verb, first named, with a figure it owns; not scene-setting, not
+    a pointer back, not page chrome."""
+    m = occurrence.mention
+    # The subject's own verb tells the move best; a figure, or being invested in, less.
+    score = 2.5 if m.role == ACTS and not m.cue.startswith(("获", "市场", "营收", "销量", "被")) else 1.5
+    if text.isascii() and not m.cue.isascii():
+        score -= 1.0  # an English move through a figure only: its verb renders better
+    if first:
+        score += 1.0
+    if re.search(r"\d", text):
+        score += 0.5
+    if owned:
+        score += 0.5
+    if junk:
+        score -= 1.0  # cut out of a sentence that holds markup or navigation
+    if not 12 <= len(text) <= 160:
+        score -= 1.5 if len(text) > 160 else 2.0
+    if _JUNK_RE.search(text):
+        score -= 2.0
+    if re.match(r"^\W*(?:\d+、)?(?:随着|由于|因为|如果|虽然|尽管|对于)", text):
+        score -= 1.0  # a subordinate clause sets the scene; the move is elsewhere
+    if re.match(r"^\W*(?:这|该|其|此外|同时|首先|其次|另外|而)", text):
+        score -= 1.5  # a pointer back needs what it points to
+    if text.endswith(("？", "?")):
+        score -= 3.0
+    return score
+
+
+_EN_SENTENCE_END = re.compile(r"(?<=[a-z0-9%)\]])[.!?](?=[\s\"”<]|[A-Z])|<[^>]+>|\n|\[ad_\d\]")
+
+
+def _quote_span(doc: Document, s: Sentence, at: int) -> tuple[int, int]:
+    """Offsets of what to quote for a mention at ``at``: the sentence, or for a
+    very long or marked-up "sentence" (an English page whose full stops lost
+    their spaces) the real sentence around the mention."""
+    text = doc.text[s.start : s.end]
+    if len(text) <= 300 and not _JUNK_RE.search(text):
+        return s.start, s.end
+    rel = at - s.start
+    bounds = [0] + [m.end() for m in _EN_SENTENCE_END.finditer(text)] + [len(text)]
+    starts = [b for b in bounds if b <= rel]
+    ends = [b for b in bounds if b > rel]
+    a, b = (starts[-1] if starts else 0), (ends[0] if ends else len(text))
+    b = next((x.start() for x in re.finditer(r"<[^>]+>", text[a:b])), b - a) + a
+    piece = text[a:b]
+    lead = len(piece) - len(piece.lstrip(' "”>'))
+    return s.start + a + lead, s.start + a + len(piece.rstrip())
+
+
+_CJK_PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
+
+
+def _full_width(text: str) -> str:
+    """ASCII punctuation between Chinese characters made full-width (Traditional
+    sources often use half-width commas)."""
+    return re.sub(
+        r"(?<=[\u4e00-\u9fff\d%）])\s*([,;:?!])\s*(?=[\u4e00-\u9fff“])",
+        lambda m: m.group(1).translate(_CJK_PUNCT),
+        text,
+    )
+
+
+def _render_en(doc: Document, a: DocAnalysis, occurrence: _Occurrence, figures: list[Figure]) -> str:
+    """A Chinese rendering of a move known from an English source, built from what
+    was extracted from its sentence: the action, the other companies in it, the
+    nouns the glossary knows, its figures. (The original stays in ``moves``.)"""
+    from briefing.analysis.roles import en_action, objects_en
+
+    s = a.sentences[occurrence.sentence]
+    start, end = _quote_span(doc, s, occurrence.mention.start)
+    after = doc.analysis_text[occurrence.mention.start : end]
+    verb = en_action(occurrence.mention.cue) or next(
+        (v for w in re.findall(r"[A-Za-z]+", after)[:12] if (v := en_action(w))), None
+    )
+    gaz = gazetteer()
+    others = [
+        m.name
+        for m in a.mentions
+        if m.sentence == occurrence.sentence
+        and start <= m.start < end
+        and m.name != occurrence.mention.name
+        and m.role not in ("source", "speaker")
+        and (gaz.orgs[m.name].type if m.name in gaz.orgs else m.type or "company") in CASE_TYPES
+    ]
+    low = after.lower()
+    found: list[tuple[int, str]] = []
+    for phrase, zh in objects_en():
+        m = re.search(rf"\b{re.escape(phrase)}\b", low)
+        if (
+            m
+            and not any(zh in n or n in zh for _, n in found)
+            and not phrase.startswith(occurrence.mention.cue.lower())
+        ):
+            found.append((m.start(), zh))
+    nouns = [zh for _, zh in sorted(found)]
+    if verb is None:
+        # Known only through a figure: name what it measures (the number is in the figures cell).
+        measures = [
+            f.measure for f in figures if f.document == doc.path and f.raw and f.raw in doc.text[start:end]
+        ]
+        return f"（英文报道）{measures[0] if measures else '相关报道'}"
+    out = f"（英文报道）{verb}{nouns[0] if nouns else ''}"
+    if others:
+        out += f"（涉及{'、'.join(dict.fromkeys(others))}）"
+    return out
 
 
 def find_companies(
@@ -141,133 +360,233 @@ def find_companies(
     modes: list[Mode],
     sections: list[ModeSection],
 ) -> list[Company]:
-    """Every organisation the corpus discusses, one case per real-world entity."""
+    """Every organisation the corpus names, one per real-world entity: cases
+    (organisations that act) with their moves and figures, and mentions."""
+    from briefing.analysis.roles import move_clause
+    from briefing.labels import format_figure
+    from briefing.script import to_simplified
+
     gaz = gazetteer()
-    refs: dict[str, list[_Ref]] = defaultdict(list)
+    docs_by_path = {d.path: d for d in docs}
+    canonical, discovered_kind = _merge_names(analyses)
+    occurrences: dict[str, list[_Occurrence]] = defaultdict(list)
     aliases: dict[str, list[str]] = defaultdict(list)
-    discovered_type: dict[str, Counter[str]] = defaultdict(Counter)
     for d_index, a in enumerate(analyses):
         for m in a.mentions:
-            refs[m.name].append(_Ref(d_index, m.sentence))
-            if m.surface and m.surface not in aliases[m.name]:
-                aliases[m.name].append(m.surface)
-            if m.type:
-                discovered_type[m.name][m.type] += 1
+            name = canonical.get(m.name, m.name)
+            occurrences[name].append(_Occurrence(d_index, m.sentence, m))
+            if m.surface and m.surface not in aliases[name] and not m.evidence.startswith("pronoun"):
+                aliases[name].append(m.surface)
 
     in_section: dict[tuple[int, int], str] = {}
     for sec in sections:
         for p in sec.paragraphs:
             in_section[(sec.doc, p)] = sec.mode
 
-    companies = []
-    for name, rs in refs.items():
+    companies: list[Company] = []
+    for name, occ in occurrences.items():
         org = gaz.orgs.get(name)
-        kind = (
-            org.type
-            if org
-            else discovered_type[name].most_common(1)[0][0]
-            if discovered_type[name]
-            else "company"
+        kind = org.type if org else discovered_kind.get(name) or org_type(name)
+        parent = org.parent if org else unit_of(name)
+        documents = list(dict.fromkeys(docs[o.doc].path for o in occ))
+        figures = _figures(docs, analyses, {n for n, c in canonical.items() if c == name} | {name})
+        acting = [
+            o
+            for o in occ
+            if o.mention.role == ACTS
+            and analyses[o.doc].sentences[o.sentence].quotable
+            and not _is_title_line(docs[o.doc], analyses[o.doc].sentences[o.sentence])
+        ]
+        moves, best = _moves(docs, analyses, acting)
+        role = "case" if kind in CASE_TYPES and (best is not None or figures) else "mention"
+        move, origin = None, ""
+        if best is not None:
+            doc, a = docs[best.doc], analyses[best.doc]
+            if doc.language == "en":
+                move, origin = _render_en(doc, a, best, figures), "rendered"
+            else:
+                s = a.sentences[best.sentence]
+                sentence = doc.analysis_text[s.start : s.end]
+                at = best.mention.start - s.start
+                move = move_clause(sentence, at, at + len(best.mention.surface), best.mention.cue)
+                if best.mention.evidence.startswith("pronoun"):
+                    # "该公司服务赋能了…": the row names the company the pronoun points to.
+                    move = move.replace(best.mention.surface, name, 1)
+                move = _full_width(
+                    re.sub(r"^(?:…)?\d{1,2}、", lambda m: "…" if m.group().startswith("…") else "", move)
+                )
+                origin = "clause"
+        if role == "case" and move is None and figures:
+            # It acts through its figures only ("软银集团第一财季销售额1.7万亿日元"): the figure's clause.
+            f = figures[0]
+            at = max(f.text.find(f.raw), 0)
+            if docs_by_path[f.document].language == "en":
+                move, origin = "（英文报道）" + format_figure(f), "rendered"
+            else:
+                move, origin = (
+                    _full_width(move_clause(to_simplified(f.text), at, at + len(f.raw), "")),
+                    "clause",
+                )
+            if not moves:
+                moves = [Quote(text=f.text, document=f.document, paragraph=f.paragraph)]
+        roles_seen = Counter(o.mention.role or "mentioned" for o in occ)
+        if acting:
+            first = acting[0]
+            reason = f"{first.mention.cue or ACTS}"
+        elif figures:
+            reason = f"{figures[0].measure}"
+        else:
+            reason = roles_seen.most_common(1)[0][0]
+        found_by = list(
+            dict.fromkeys(
+                o.mention.evidence or "gazetteer"
+                for o in occ
+                if o.mention.evidence != "repeat" and not o.mention.evidence.startswith("pronoun")
+            )
         )
-        unique_sentences = list({(r.doc, r.sentence): r for r in rs}.values())
-        documents = []
-        for r in unique_sentences:
-            if docs[r.doc].path not in documents:
-                documents.append(docs[r.doc].path)
-        moves = _moves(docs, analyses, name, unique_sentences)
-        figures = _figures(docs, analyses, name)
-        # A group is classified by what it and its units do (阿里巴巴 by 阿里云, 蚂蚁集团, …).
-        family_refs = list(unique_sentences)
+        if not found_by:
+            found_by = ["repeat"]
+        evidence_quotes: list[Quote] = []
+        if org is None:
+            for o in occ:
+                if o.mention.evidence not in ("", "gazetteer", "repeat") and len(evidence_quotes) < 2:
+                    evidence_quotes.append(_quote(docs, analyses, _Ref(o.doc, o.sentence)))
+        family_refs = [_Ref(o.doc, o.sentence) for o in occ]
         for child in gaz.descendants(name):
-            family_refs.extend(refs.get(child, []))
-        mode, evidence = _classify(docs, analyses, family_refs, modes, in_section)
+            family_refs.extend(_Ref(o.doc, o.sentence) for o in occurrences.get(child, []))
+        mode, mode_evidence = (None, [])
+        if role == "case":
+            mode, mode_evidence = _classify(docs, analyses, family_refs, modes, in_section)
         companies.append(
             Company(
                 name=name,
                 aliases=aliases[name],
                 type=kind,
-                parent=org.parent if org else None,
+                parent=parent,
                 documents=documents,
-                mentions=len(rs),
+                mentions=len(occ),
                 moves=moves,
                 figures=figures,
-                mode=mode if kind in ("company", "investor", "product") else None,
-                mode_evidence=evidence if kind in ("company", "investor", "product") else [],
+                mode=mode,
+                mode_evidence=mode_evidence,
                 english=org.en if org else None,
+                role=role,
+                role_reason=reason,
+                move=move,
+                move_origin=origin,
+                found_by=found_by,
+                name_evidence=evidence_quotes,
             )
         )
+    # Units that are not cases are shown with their nearest ancestor that is.
+    by_name = {c.name: c for c in companies}
+    for c in companies:
+        if c.role == "case" or not c.parent or c.type not in CASE_TYPES:
+            continue
+        host: str | None = c.parent
+        while host in by_name and by_name[host].role != "case":
+            host = by_name[host].parent
+        if host in by_name:
+            by_name[host].units.append(c.name)
+    return _family_order(companies)
+
+
+def _family_order(companies: list[Company]) -> list[Company]:
+    """Cases first, each followed by its own units that are cases (阿里巴巴, 阿里云,
+    ET大脑, 蚂蚁集团, …), families by how much the sources say about them; then
+    the mentions."""
     rank = {"company": 0, "investor": 0, "product": 1}
-    companies.sort(key=lambda c: (rank.get(c.type, 2), -c.mentions, -len(c.documents), c.name))
-    return companies
+
+    def key(c: Company) -> tuple[int, int, int, str]:
+        return (rank.get(c.type, 2), -c.mentions, -len(c.documents), c.name)
+
+    cases = sorted((c for c in companies if c.role == "case"), key=key)
+    names = {c.name for c in cases}
+    children: dict[str | None, list[Company]] = defaultdict(list)
+    for c in cases:
+        host = c.parent
+        while host is not None and host not in names:
+            org = gazetteer().orgs.get(host)
+            host = org.parent if org else None
+        children[host].append(c)
+    ordered: list[Company] = []
+
+    def visit(c: Company) -> None:
+        ordered.append(c)
+        for child in children.get(c.name, []):
+            visit(child)
+
+    for root in children.get(None, []):
+        visit(root)
+    mentions = sorted((c for c in companies if c.role != "case"), key=key)
+    return ordered + mentions
 
 
-def _move_score(
-    text: str, simplified: str, at: int, length: int, first_org: bool, tokens: list[str]
-) -> float:
-    """How well a sentence tells what an organisation did (not a passing mention)."""
-    from briefing.analysis.document import _actions
-
-    score = 0.0
-    after = simplified[at + length : at + length + 14]
-    words = after.lower().split()
-    if any(a in after for a in _actions() if not a.isascii()) or any(a in words for a in _actions()):
-        score += 2.5  # the organisation is the one acting: "依托京东推出…", "阿里云正式发布…"
-    elif is_move(tokens, simplified):
-        score += 1.0
-    if first_org:
-        score += 1.0
-    if re.search(r"\d", text):
-        score += 0.5
-    if not 15 <= len(text) <= 160:
-        score -= 2.0
-    if text.endswith(("？", "?")):
-        score -= 3.0
-    return score
+CASE_TYPES = ("company", "investor", "product")
+"""Types of organisation that can be a business case (when they act)."""
 
 
 def _moves(
-    docs: list[Document], analyses: list[DocAnalysis], name: str, refs: list[_Ref], limit: int = 4
-) -> list[Quote]:
-    scored = []
-    for r in refs:
-        a = analyses[r.doc]
-        s = a.sentences[r.sentence]
-        if not s.quotable or s.heading:
-            continue
-        text = docs[r.doc].text[s.start : s.end].strip()
-        simplified = docs[r.doc].analysis_text[s.start : s.end]
-        here = sorted((m for m in a.mentions if m.sentence == r.sentence), key=lambda m: m.start)
-        own = [m for m in here if m.name == name]
-        if not own:
-            continue
-        m = own[0]
-        first = here[0].name == name
-        scored.append(
-            (
-                _move_score(text, simplified, m.start - s.start, len(m.surface), first, s.tokens),
-                r.doc,
-                r.sentence,
-            )
+    docs: list[Document], analyses: list[DocAnalysis], acting: list[_Occurrence], limit: int = 4
+) -> tuple[list[Quote], _Occurrence | None]:
+    """The passages that best tell what the organisation did, and the best one."""
+    best_of: dict[tuple[int, int], tuple[float, int, int, str, _Occurrence]] = {}
+    for o in acting:
+        a = analyses[o.doc]
+        s = a.sentences[o.sentence]
+        start, end = _quote_span(docs[o.doc], s, o.mention.start)
+        text = docs[o.doc].text[start:end].strip()
+        if marker := re.match(r"^\d{1,2}、", text):
+            start, text = (
+                start + marker.end(),
+                text[marker.end() :],
+            )  # a digest's item number is not the quote
+        here = sorted(
+            (m for m in a.mentions if m.sentence == o.sentence and start <= m.start < end),
+            key=lambda m: m.start,
         )
-    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
-    return [_quote(docs, analyses, _Ref(d, i)) for score, d, i in scored[:limit] if score > 0]
+        first = bool(here) and here[0].name == o.mention.name
+        owned = any(f.sentence == o.sentence and f.org == o.mention.name for f in a.figures)
+        junk = (start, end) != (s.start, s.end) and bool(_JUNK_RE.search(docs[o.doc].text[s.start : s.end]))
+        entry = (
+            _move_score(text, o, first, owned, junk and docs[o.doc].language != "en"),
+            o.doc,
+            start,
+            text,
+            o,
+        )
+        # One passage once, through the occurrence that tells the move best.
+        if (o.doc, start) not in best_of or entry[0] > best_of[(o.doc, start)][0]:
+            best_of[(o.doc, start)] = entry
+    scored = sorted(best_of.values(), key=lambda x: (-x[0], x[1], x[2]))
+    quotes = [
+        Quote(text=text, document=docs[d].path, paragraph=analyses[d].sentences[o.sentence].paragraph)
+        for score, d, _, text, o in scored[:limit]
+        if score > 0 and text
+    ]
+    best = scored[0][4] if scored and scored[0][0] > 0 else None
+    return quotes, best
 
 
-def _figures(docs: list[Document], analyses: list[DocAnalysis], name: str) -> list[Figure]:
+def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str]) -> list[Figure]:
     out: list[Figure] = []
     seen = set()
     for d_index, a in enumerate(analyses):
-        for f in a.figures:
-            if f.org != name:
-                continue
+        mine = [f for f in a.figures if f.org in names]
+        for f in mine:
             s = a.sentences[f.sentence]
-            # A placeholder ("「时间点」，合作伙伴已超过8000家") leaves the number itself intact.
+            if _JUNK_RE.search(docs[d_index].text[s.start : s.end]) and any(
+                g.value == f.value and g.unit == f.unit and g.sentence != f.sentence for g in mine
+            ):
+                continue  # page chrome repeating the article's own figure (a breadcrumb title)
+            # A placeholder ("「时间点」，合作伙伴已超过8000家") leaves the number itself
+            # intact: the figure stays, with the gap as its caveat.
             if s.garbled or s.meta:
                 continue
             year = f.year
             if year is None and f.relative_year is not None and docs[d_index].date:
                 year = int(docs[d_index].date[:4]) + f.relative_year
-            key = (f.measure, f.value, f.unit, year)
+            key = (f.measure, f.value, f.unit, year, f.counterpart)
             if key in seen:
                 continue
             seen.add(key)
@@ -281,6 +600,11 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], name: str) -> li
                 paragraph=s.paragraph,
                 raw=f.raw,
                 source=f.source,
+                qualifier=f.qualifier,
+                value_max=f.value_max,
+                caveats=list(f.caveats),
+                counterpart=f.counterpart,
+                attribution=f.attribution,
             )
             twin = next((i for i, g in enumerate(out) if same_figure(g, figure)), None)
             if twin is None:
@@ -290,7 +614,32 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], name: str) -> li
                 out[twin] = figure
             elif out[twin].year is None:
                 out[twin].year = figure.year
+    # In the order the sources give them; goals, forecasts and figures with a data gap last.
+    out.sort(key=lambda f: (bool(f.caveats), f.measure.endswith(("目标", "预测"))))
     return out
+
+
+def link_mode_questions(companies: list[Company], questions: list[Question]) -> None:
+    """Mark each case whose business model a memo's open question asks about
+    (and the sources do not answer): its ``mode`` is only provisional."""
+    from briefing.script import to_simplified
+
+    gaz = gazetteer()
+    for q in questions:
+        text = to_simplified(q.text)
+        if q.status == "answered" or not (
+            MODE_WORD_RE.search(text) or any(c.mode and c.mode in text for c in companies)
+        ):
+            continue
+        named = {m.name for m in gaz.find(text)}
+        if not named:
+            continue
+        for c in companies:
+            if c.mode and c.mode_question is None and (c.name in named or named & set(gaz.ancestors(c.name))):
+                c.mode_question = q.number
+
+
+MODE_WORD_RE = re.compile(r"模式|模型|model", re.IGNORECASE)
 
 
 SAME_FIGURE_TOLERANCE = 0.005
@@ -316,30 +665,33 @@ def _classify(
     modes: list[Mode],
     in_section: dict[tuple[int, int], str],
 ) -> tuple[str | None, list[Quote]]:
-    """The company's mode from the memo's own examples and from cue terms around its mentions."""
+    """The company's mode from the memo's own example lists and from the words of
+    the memo's definitions in the passages about it (and its units), read with
+    negation (:func:`mode_cues`), decided as the mode table decides (:func:`decide`)."""
     if not modes:
         return None, []
-    totals: Counter[str] = Counter()
+    cues: dict[str, list[str]] = {m.name: [] for m in modes}
+    best: dict[str, tuple[int, _Ref]] = {}
     section_hits: set[str] = set()
-    best: dict[str, tuple[float, _Ref]] = {}
-    for r in refs:
-        s = analyses[r.doc].sentences[r.sentence]
+    for r in dict.fromkeys((r.doc, r.sentence) for r in refs):
+        ref = _Ref(*r)
+        s = analyses[ref.doc].sentences[ref.sentence]
         if not s.quotable:
             continue
-        text = docs[r.doc].analysis_text[s.start : s.end]
-        scores = mode_scores(s.tokens, text, modes)
-        section_mode = in_section.get((r.doc, s.paragraph))
+        text = docs[ref.doc].analysis_text[s.start : s.end]
+        found = mode_cues(text, s.tokens, modes)
+        section_mode = in_section.get((ref.doc, s.paragraph))
         if section_mode:
             section_hits.add(section_mode)
-            scores[section_mode] = scores.get(section_mode, 0.0) + 3.0
-        for mode, value in scores.items():
-            totals[mode] += value
-            if value > 0 and value > best.get(mode, (0.0, r))[0]:
-                best[mode] = (value, r)
-    decided = decide_mode(dict(totals), threshold=3.0)
+            found[section_mode] = [*found[section_mode], "备忘录列为例子", "备忘录列为例子 "]
+        for mode, words in found.items():
+            cues[mode].extend(w for w in words if w not in cues[mode])
+            if words and len(words) > best.get(mode, (0, ref))[0]:
+                best[mode] = (len(words), ref)
+    decided = decide(cues, threshold=2)
     if len(section_hits) >= 2:
         decided = BOTH  # the memo itself files this organisation's units under several modes
-    if decided is None:
+    if decided == UNCLEAR:
         return None, []
     chosen = [m.name for m in modes] if decided == BOTH else [decided]
     evidence = [_quote(docs, analyses, best[m][1]) for m in chosen if m in best]

@@ -11,11 +11,13 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, year_of
+from briefing.analysis.names import Found, discover, discover_en, org_type, words
+from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Serializable
 from briefing.nlp import en_tokens, glossary, is_term, is_theme_term, rarity, split_sentences, zh_cut
-from briefing.resources import data_lines, data_yaml
-from briefing.script import is_han
+from briefing.resources import data_lines
 
 
 @dataclass
@@ -60,6 +62,15 @@ class Mention(Serializable):
     """Offset in the document's text."""
     type: str = ""
     """Organisation type for discovered names (gazetteer names leave it empty)."""
+    role: str = ""
+    """What it does in the sentence: ``acts``, ``speaker``, ``source``,
+    ``example``, ``ranking``, ``stock`` or ``mentioned`` (see ``roles.py``)."""
+    cue: str = ""
+    """The word that decided the role (推出, 表示, 根据, 等, 位列, a measure…)."""
+    evidence: str = ""
+    """How the name was recognised here: ``gazetteer``, a discovery evidence
+    (``suffix 股份``, ``title 董事长``, ``stock code``…) or ``repeat`` (a name
+    discovered elsewhere in the document)."""
 
 
 @dataclass
@@ -77,6 +88,16 @@ class FigureCandidate(Serializable):
     relative_year: int | None = None
     """-1 for 去年 (last year) etc., resolved with the document's date later."""
     source: str | None = None
+    qualifier: str = ""
+    """约, 超过, 近, 不到… as the text says, or empty."""
+    value_max: float | None = None
+    """Upper end of a range."""
+    caveats: list[str] = field(default_factory=list)
+    """Data gaps the author left in the same sentence (「时间点」)."""
+    counterpart: str | None = None
+    """The other party of a deal (the investor of 获投资)."""
+    attribution: str = ""
+    """How the owner was decided (clause subject, deal, 分别, a pronoun…)."""
 
 
 @dataclass
@@ -93,241 +114,11 @@ class DocAnalysis(Serializable):
     """Terms of this document fit to name a theme, with their general-language
     rarity (log of jieba's total frequency over the word's), so that the
     aggregate steps never need jieba."""
+    topic: str | None = None
+    """The company the document is about (named in its title), if any."""
 
 
-# ------------------------------------------------------------------ discovery
-
-_TITLE_RE = re.compile(
-    r"(?:董事长|董事会主席|首席[\u4e00-\u9fff]{1,4}官|CEO|CTO|COO|CFO|创始人|联合创始人|总裁|副总裁|总经理|副总经理"
-    r"|理事长|副理事长|秘书长)"
-)
-_SUFFIX_TYPES = (
-    (("协会", "联盟", "学会", "商会", "联合会", "基金会"), "association"),
-    (("委员会", "人民政府", "管理局", "监督管理局", "国会", "议会", "法院", "政府"), "government"),
-    (("研究院", "研究所", "研究中心", "智库", "实验室", "咨询"), "research"),
-    (("资本", "创投", "基金"), "investor"),
-    (("大学", "学院"), "university"),
-    (("日报", "晚报", "时报", "杂志", "电视台"), "media"),
-    (("公司", "集团", "控股", "银行", "证券", "股份"), "company"),
-)
-# Discovery only trusts these suffixes; weaker ones (网, 部, 局, 科技) name too
-# many things that are not organisations (互联网, 内部, 格局, 新科技).
-_SUFFIXES = sorted((s for group, _ in _SUFFIX_TYPES for s in group), key=len, reverse=True)
-_SUFFIX_TUPLE = tuple(_SUFFIXES)
-_STRIP_SUFFIXES = ("集团", "公司", "控股", "股份有限公司", "有限公司")
-_PUNCT_RE = re.compile(r"[\s，。、；：？！“”‘’「」『』（）()《》,.;:!?\"'—\-…·]")
-
-
-def org_type(name: str) -> str:
-    """The type an organisation's name suggests by its suffix."""
-    for suffixes, kind in _SUFFIX_TYPES:
-        if name.endswith(suffixes):
-            return kind
-    return "company"
-
-
-def _candidate_before(tokens: list[str], index: int, max_chars: int = 8) -> str:
-    """Noun-like tokens directly before ``tokens[index]``, joined, up to a boundary."""
-    from briefing.nlp import pos_tag, stopwords
-
-    parts: list[str] = []
-    i = index - 1
-    while i >= 0:
-        tok = tokens[i]
-        if _PUNCT_RE.fullmatch(tok) or tok in stopwords() or tok in ("兼", "及", "和", "与"):
-            break
-        if pos_tag(tok)[:1] in ("v", "d", "p", "c", "u", "r", "m", "q", "f", "t", "a"):
-            break
-        if sum(len(p) for p in parts) + len(tok) > max_chars:
-            break
-        parts.insert(0, tok)
-        i -= 1
-    return "".join(parts)
-
-
-def _clean_candidate(name: str) -> str | None:
-    gaz = gazetteer()
-    name = name.strip()
-    for suffix in _STRIP_SUFFIXES:
-        if name.endswith(suffix) and gaz.canonical(name[: -len(suffix)]):
-            return gaz.canonical(name[: -len(suffix)])
-    if gaz.canonical(name):
-        return gaz.canonical(name)
-    if len(name) < 2 or len(name) > 10 or name in gaz.generic:
-        return None
-    from briefing.nlp import generic_words, is_theme_term
-
-    stem = name
-    for suffix in ("科技公司", "公司", "集团", "科技", "市场", "行业", "企业", "机构", "部门"):
-        if stem.endswith(suffix) and len(stem) > len(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    if stem != name and (stem in generic_words() or is_theme_term(stem) or len(stem) < 2):
-        return None  # "生物科技公司", "互联网公司", "美国市场": a kind of organisation, not one
-    if name.endswith(
-        ("市场", "行业", "领域", "产业", "特区", "开发区", "新区", "自贸区", "省", "市", "县", "镇", "村")
-    ):
-        return None  # a market or a place, not an organisation
-    if any(name.endswith(g) for g in generic_words() if len(g) >= 2) or name.endswith(
-        ("发展", "进展", "布局")
-    ):
-        return None  # "长足发展", "新进展": jieba's dictionary tags a few such phrases as organisations
-    if not any(is_han(c) for c in name) and not re.fullmatch(r"[A-Z][A-Za-z0-9&.\- ]{1,20}", name):
-        return None
-    if name[0] in "的在和与是了及等对为把被从向以由该其这那各每某本此另" or name.startswith(
-        ("中国的", "一家", "一个")
-    ):
-        return None
-    if any(g in name for g in ("专家", "人士", "记者", "领导", "老板", "团队")):
-        return None
-    return name
-
-
-def discover(tokens: list[str]) -> list[tuple[str, str]]:
-    """Organisations named in a sentence that the gazetteer may not list:
-    ``(name, type)`` from organisation suffixes (高瓴资本, 某某协会) and from
-    job titles (云知声董事长, 美团CEO)."""
-    from briefing.nlp import pos_tag
-
-    found: list[tuple[str, str]] = []
-    for i, tok in enumerate(tokens):
-        if len(tok) >= 2 and pos_tag(tok) == "nt" and (name := _clean_candidate(tok)):
-            # jieba's dictionary tags organisation names it knows (美敦力, 中国银行).
-            found.append((name, org_type(name)))
-        elif _TITLE_RE.fullmatch(tok):
-            cand = _candidate_before(tokens, i, max_chars=6)
-            for unit in ("事业部", "事业群", "部门", "团队"):
-                if unit in cand:
-                    cand = ""
-            if cand and (name := _clean_candidate(cand)):
-                found.append((name, org_type(name)))
-        elif tok.endswith(_SUFFIX_TUPLE) and tok not in _SUFFIXES:
-            cand = _candidate_before(tokens, i, max_chars=8) + tok
-            for suffix in _SUFFIXES:
-                if cand.endswith(suffix) and len(cand) - len(suffix) >= 2:
-                    if name := _clean_candidate(cand):
-                        found.append((name, org_type(name)))
-                    break
-        elif tok in _SUFFIXES:
-            cand = _candidate_before(tokens, i, max_chars=6)
-            if len(cand) >= 2 and (name := _clean_candidate(cand + tok)):
-                found.append((name, org_type(name)))
-    return found
-
-
-# ------------------------------------------------------------------- figures
-
-_NUM_RE = re.compile(
-    r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|接近|不到|不足|over|more than|about|nearly)?\s*"
-    r"(?P<cur>[$¥￥])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
-    r"(?P<mult>个亿|万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|billion|million|bn|m\b)?\s*"
-    r"(?P<unit>%|％|美元|欧元|日元|港元|英镑|人民币|元|家|个|人|户|倍|台|辆|件|笔|单|项|款|座|GWh)?",
-    re.IGNORECASE,
-)
-_MULT = {
-    "个亿": 1e8, "亿": 1e8, "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "千万": 1e7,
-    "百万": 1e6, "十万": 1e5, "万": 1e4, "千": 1e3, "billion": 1e9, "bn": 1e9, "million": 1e6, "m": 1e6,
-}  # fmt: skip
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年(?!\d)|\bin ((?:19|20)\d{2})\b")
-_RELATIVE_YEAR = {"去年": -1, "前年": -2, "今年": 0, "上一年": -1, "last year": -1, "this year": 0}
-
-
-@functools.cache
-def _measures() -> list[tuple[str, str, str]]:
-    raw = data_yaml("measures.yaml") or {}
-    return sorted(((str(k), str(v[0]), str(v[1])) for k, v in raw.items()), key=lambda t: -len(t[0]))
-
-
-def _measure_near(text: str, start: int, end: int) -> tuple[str, str] | None:
-    """The measure cue nearest a number within its clause."""
-    left, right = _clause(text, start, end)
-    best = None
-    for cue, measure, unit in _measures():
-        for m in re.finditer(re.escape(cue), text[left:right], re.IGNORECASE):
-            pos = left + m.start()
-            dist = start - (pos + len(cue)) if pos < start else pos - end
-            if dist < 0 and not (start <= pos < end):
-                dist = 0
-            if best is None or abs(dist) < best[0]:
-                best = (abs(dist), measure, unit)
-    return (best[1], best[2]) if best else None
-
-
-_SHARE_OF_RE = re.compile(
-    r"(?<!市)占(?![比率有据])(?:其|公司)?(?P<base>[\u4e00-\u9fff]{1,6}?)(?:的)?(?:比重|比例)?(?:约|达到|达|为|超过)?\s*$"
-)
-
-
-@functools.cache
-def _target_cues() -> tuple[str, ...]:
-    return tuple(line.lower() for line in data_lines("figure_targets.txt"))
-
-
-def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, start) for c in "，,；;。") + 1
-    rights = [i for i in (text.find(c, end) for c in "，,；;。") if i != -1]
-    return left, min(rights) if rights else len(text)
-
-
-def figures_in(text: str) -> list[tuple[int, int, float, str, str, str]]:
-    """``(start, end, value, unit, measure, raw)`` for each measured number in a sentence.
-
-    A number the clause calls a goal or forecast ("目标是在2025年拿下5%的市占率")
-    gets the measure "市场份额目标", never the bare measure; "占营收的26.9%" after
-    "研发投入61.5亿元" is "研发投入占营收比例".
-    """
-    out: list[tuple[int, int, float, str, str, str]] = []
-    for m in _NUM_RE.finditer(text):
-        num = m.group("num")
-        after = text[m.end() : m.end() + 1]
-        before = text[max(m.start("num") - 1, 0) : m.start("num")]
-        mult, unit = m.group("mult"), m.group("unit")
-        if (after in "年月日号期届" and after) or (before in "第前" and before):
-            continue
-        if not (mult or unit or m.group("cur")):
-            continue
-        if re.match(r"(?:19|20)\d{2}$", num) and not (unit or mult):
-            continue
-        found = _measure_near(text, m.start(), m.end())
-        if not found:
-            continue
-        measure, default_unit = found
-        # 8.8 × 1e8 is 880000000.0000001 in binary floating point
-        value = float(f"{float(num.replace(',', '')) * _MULT.get((mult or '').lower(), 1.0):.12g}")
-        if unit in ("％", "%"):
-            unit = "%"
-        elif unit in ("元", "人民币"):
-            unit = "元"
-        elif m.group("cur") == "$" or unit == "美元":
-            unit = "美元"
-        elif unit in ("欧元", "日元", "港元", "英镑"):
-            pass
-        elif not unit:
-            unit = default_unit if (mult or default_unit != "%") else ""
-        left, right = _clause(text, m.start(), m.end())
-        share_of = _SHARE_OF_RE.search(text[left : m.start()]) if unit == "%" else None
-        if share_of:
-            previous = out[-1][4] if out and out[-1][1] >= left - 1 else ""
-            measure = f"{previous}占{share_of.group('base')}比例"
-        elif unit == "%" and default_unit != "%" and measure not in ("增长率", "增长", "同比增长"):
-            measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
-        if any(cue in text[left:right].lower() for cue in _target_cues()):
-            measure += "目标"
-        raw = (m.group("q") or "") + m.group().strip()[len(m.group("q") or "") :].strip()
-        out.append((m.start(), m.end(), value, unit, measure, raw.strip()))
-    return out
-
-
-_COREF_RE = re.compile(r"^(?:该公司|该企业|这家公司|公司|其|他们|它)")
-_INVEST_AFTER_RE = re.compile(r"^\s*(?:投资|入股|战略投资|领投)\S{0,2}?的")
-
-
-@functools.cache
-def _research_types() -> frozenset[str]:
-    return frozenset(o.name for o in gazetteer().orgs.values() if o.type == "research")
-
-
-# ------------------------------------------------------------------- analyse
+# ------------------------------------------------------------------ analyse
 
 
 @functools.cache
@@ -348,6 +139,7 @@ def _meta_labels() -> frozenset[str]:
 
 
 _LABEL_RE = re.compile(r"^\s*(?:[#>*\-]\s*)*\**([^：:，,。\n]{1,24}?)\**\s*[：:]")
+_LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z0-9]")
 
 
 def is_meta_line(sentence: str) -> bool:
@@ -356,50 +148,204 @@ def is_meta_line(sentence: str) -> bool:
     return bool(m) and m.group(1).strip().lower() in _meta_labels()
 
 
+def _heading_like(paragraph: str) -> bool:
+    """A short line without sentence punctuation that opens a section
+    ("中原内配受益国际市场订单转移")."""
+    p = paragraph.strip()
+    return 0 < len(p) <= 32 and not re.search(r"[。！？!?；;，,：:]", p[:-1]) and p[-1:] not in "。！？!?"
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    name: str
+    type: str
+    evidence: str
+
+
+def _original(text: str, offset: int, sentence: str, hit: Hit) -> str:
+    """The figure as written in the document's own script ("約5926億元新台幣")."""
+    at = sentence.find(hit.raw, hit.start)
+    if at == -1 or at > hit.end:
+        return hit.raw
+    return text[offset + at : offset + at + len(hit.raw)]
+
+
+def _source_of(sentence: str, refs: list[OrgRef], hit: object, owner: str) -> str | None:
+    """Who the sentence credits for a figure: a data source or research firm in
+    the figure's clause or before it ("根据IDC发布的报告，…"), or right after it
+    ("…26.6 percent, according to a Thomson Reuters survey")."""
+    from briefing.analysis.roles import clause_bounds, mask_parentheses
+
+    masked = mask_parentheses(sentence)
+    start, end = hit.start, hit.end  # type: ignore[attr-defined]
+    _left, right = clause_bounds(masked, start, end)
+    _, after = clause_bounds(masked, right + 1, right + 1) if right < len(sentence) else (right, right)
+    follows = re.match(r"^[，,]\s*(?:according to|per|据|根据|来源)", sentence[right:].lower())
+    for r in refs:
+        if r.name == owner or not (r.role == SOURCE or r.kind == "research"):
+            continue
+        if r.start < right or (follows and r.start < after):
+            return r.name
+    return None
+
+
+def _nearest_mention(here: list[_Span], name: str, at: int) -> int | None:
+    """Index of ``name``'s span nearest before ``at`` (else the first after it)."""
+    before = [i for i, x in enumerate(here) if x.name == name and x.start <= at]
+    if before:
+        return before[-1]
+    after = [i for i, x in enumerate(here) if x.name == name]
+    return after[0] if after else None
+
+
+def _drop_glosses(here: list[_Span], text: str) -> list[_Span]:
+    """Without a name repeated in brackets right after itself ("Broadcom（博通）")."""
+    here = sorted(here, key=lambda x: x.start)
+    out: list[_Span] = []
+    for x in here:
+        if out and out[-1].name == x.name and text[out[-1].end : x.start].strip() in ("(", "（"):
+            continue
+        out.append(x)
+    return out
+
+
+def _type_of(name: str, found: dict[str, Found]) -> str:
+    org = gazetteer().orgs.get(name)
+    if org:
+        return org.type
+    return found[name].type if name in found else org_type(name)
+
+
+def _locate(sentence: str, f: Found) -> tuple[int, int] | None:
+    for form in (f.name, *f.short):
+        at = sentence.find(form)
+        if at != -1:
+            return at, at + len(form)
+    return None
+
+
+def _forms_re(found: dict[str, Found]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """Every form of the names discovered in a document, to find their other mentions."""
+    forms: dict[str, str] = {}
+    for name, f in found.items():
+        for form in (name, *f.short):
+            if len(form) >= 2:
+                forms.setdefault(form, name)
+    if not forms:
+        return None
+    parts = []
+    for form in sorted(forms, key=lambda x: (-len(x), x)):
+        escaped = re.escape(form)
+        parts.append(rf"(?<![A-Za-z0-9]){escaped}(?![A-Za-z0-9])" if form.isascii() else escaped)
+    return re.compile("|".join(parts)), forms
+
+
+class _Discourse:
+    """What pronouns and ellipsis point back to while reading a document:
+    the company its title names, the company of the current section (a heading
+    or a heading-like line), the companies just named."""
+
+    def __init__(self, topic: str | None) -> None:
+        self.topic = topic
+        self.section: str | None = None
+        self.section_is_name = False
+        """The section's heading is the company's name itself ("### 腾讯")."""
+        self.recent: list[str] = []
+        self.paragraph_recent: list[str] = []
+        self.paragraph_subject: str | None = None
+        self.last_list: list[str] = []
+
+    def push(self, name: str) -> None:
+        """``name`` was just the subject of a clause."""
+        for recent in (self.recent, self.paragraph_recent):
+            if name in recent:
+                recent.remove(name)
+            recent.append(name)
+
+    def refer_with(self, kind: str, names: list[str]) -> tuple[str, str] | None:
+        """:meth:`refer` as if ``names`` (named earlier in the sentence) had been pushed."""
+        saved = (list(self.recent), list(self.paragraph_recent))
+        for name in names:
+            self.push(name)
+        try:
+            return self.refer(kind)
+        finally:
+            self.recent, self.paragraph_recent = saved
+
+    def refer(self, kind: str) -> tuple[str, str] | None:
+        if kind.startswith("list:"):
+            k = int(kind[5:])
+            if len(self.last_list) == k:
+                return "\t".join(self.last_list), "分别 → previous list"
+            return None
+        if kind == "they":
+            # 他们 points back only within its paragraph (people are "they" too).
+            return (
+                (self.paragraph_recent[-1], "他们 → last company of the paragraph")
+                if self.paragraph_recent
+                else None
+            )
+        if kind == "demonstrative":
+            if self.recent:
+                return self.recent[-1], "该公司 → last company named"
+            kind = "ellipsis"
+        if kind == "ellipsis":
+            last = self.paragraph_recent[-1] if self.paragraph_recent else None
+            for name, how in ((last, "paragraph"), (self.section, "section"), (self.topic, "document")):
+                if name:
+                    return name, f"公司/其 → {how} topic"
+            return None
+        if kind == "ellipsis-soft":
+            if self.paragraph_recent:
+                return self.paragraph_recent[-1], "ellipsis → last company of the paragraph"
+            if self.section and self.section_is_name:
+                return self.section, "ellipsis → section topic"
+        return None
+
+
 def analyse_document(doc: Document) -> DocAnalysis:
-    """Sentences, tokens, organisation mentions and figures of one document."""
+    """Sentences, tokens, organisation mentions (with their roles) and figures
+    (with their owners) of one document."""
     gaz = gazetteer()
     text = doc.text
     simplified = doc.analysis_text
+    english = doc.language == "en"
     garbled = [(g.start, g.end) for g in doc.garbled]
     heading_paras = {h.paragraph for h in doc.headings}
     gaps: dict[int, list[str]] = {}
     for g in doc.data_gaps:
         gaps.setdefault(g.paragraph, []).append(g.text)
     result = DocAnalysis(path=doc.path, sha256=doc.sha256, language=doc.language)
-    known_orgs = set(gaz.alias_to_name) | set(gaz.orgs)
+
+    # 1. Sentences, tokens, organisations named (gazetteer, discovery).
+    found: dict[str, Found] = {}
+    spans: list[list[_Span]] = []
+    paragraphs: list[str] = []
     offset = 0
-    last_org: str | None = None
     for p_index, para in enumerate(text.split("\n\n")):
+        paragraphs.append(para)
         para_simplified = simplified[offset : offset + len(para)]
         for s_start, s_end in split_sentences(para_simplified):
             start, end = offset + s_start, offset + s_end
-            sent_simpl = simplified[start:end]
-            sent_index = len(result.sentences)
-            cut = zh_cut(sent_simpl) if doc.language != "en" else []
-            tokens = en_tokens(sent_simpl) if doc.language == "en" else _tokens_from_cut(cut)
-            found: list[tuple[int, str, str, str]] = []
-            for m in gaz.find(sent_simpl):
-                found.append((start + m.start, m.name, text[start + m.start : start + m.end], ""))
-            if cut:
-                known = {f[1] for f in found}
-                pos = 0
-                for name, kind in discover(cut):
-                    if name in known:
-                        continue
-                    at = sent_simpl.find(name, pos)
-                    if at == -1:
-                        at = max(sent_simpl.find(name[:2]), 0)
-                    found.append((start + at, name, text[start + at : start + at + len(name)], kind))
-                    known.add(name)
-            found.sort()
-            for at, name, surface, kind in found:
-                known_orgs.add(name)
-                result.mentions.append(
-                    Mention(name=name, surface=surface, sentence=sent_index, start=at, type=kind)
-                )
-                if name not in tokens:
-                    tokens.append(name)
+            sent = simplified[start:end]
+            cut = zh_cut(sent) if not english else []
+            tokens = en_tokens(sent) if english else _tokens_from_cut(cut)
+            here = [_Span(start + m.start, start + m.end, m.name, "", "gazetteer") for m in gaz.find(sent)]
+            new = discover(cut, sent) if cut else []
+            if english or _LATIN_NAME_RE.search(sent):
+                new += discover_en(sent)
+            for f in new:
+                where = _locate(sent, f)
+                if where is None:
+                    continue
+                a, b = start + where[0], start + where[1]
+                if any(s.start < b and a < s.end for s in here):
+                    continue
+                if f.name not in gaz.orgs:
+                    found.setdefault(f.name, f)
+                here.append(_Span(a, b, f.name, f.type, f.evidence))
             result.sentences.append(
                 Sentence(
                     paragraph=p_index,
@@ -409,75 +355,186 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     garbled=any(gs < end and ge > start for gs, ge in garbled),
                     heading=p_index in heading_paras and s_start == 0,
                     gap=any(g in text[start:end] for g in gaps.get(p_index, ())),
-                    meta=s_start == 0 and is_meta_line(sent_simpl),
+                    meta=s_start == 0 and is_meta_line(sent),
                 )
             )
-            orgs_here = [
-                (at - start, name)
-                for at, name, _, kind in found
-                if kind not in ("government", "association", "media", "research")
-                and (gaz.orgs.get(name) is None or gaz.orgs[name].type in ("company", "investor"))
-            ]
-            research_here = [name for _, name, _, _ in found if name in _research_types()]
-            for f_start, f_end, value, unit, measure, raw in figures_in(sent_simpl):
-                org = None
-                after = sent_simpl[f_end:]
-                investor = None
-                if measure == "投资" and (inv := _INVEST_AFTER_RE.match(after)):
-                    nxt = [n for at, n in orgs_here if at >= f_end + inv.end() - 1]
-                    if nxt:
-                        # "阿里45亿投资的汇通达": the investee received it, the investor made it.
-                        investor = ([n for at, n in orgs_here if at < f_start] or [None])[-1]
-                        org, measure = nxt[0], "获投资"
-                if org is None:
-                    before = [n for at, n in orgs_here if at < f_start]
-                    clause_start = max(sent_simpl.rfind(c, 0, f_start) for c in "；;") + 1
-                    in_clause = [n for at, n in orgs_here if clause_start <= at < f_start]
-                    org = (in_clause or before or [None])[-1]
-                if org is None and (_COREF_RE.match(sent_simpl) or not found):
-                    org = last_org
-                if org is None:
+            spans.append(_drop_glosses(here, simplified))
+        offset += len(para) + 2
+
+    # 2. A name discovered once is a name wherever the document repeats it.
+    compiled = _forms_re(found)
+    if compiled:
+        pattern, forms = compiled
+        for s_index, s in enumerate(result.sentences):
+            here = spans[s_index]
+            for m in pattern.finditer(simplified, s.start, s.end):
+                a, b = m.start(), m.end()
+                if any(x.start < b and a < x.end for x in here):
                     continue
-                year = None
-                relative = None
-                years = [m for m in _YEAR_RE.finditer(sent_simpl) if m.start() < f_start]
-                just_before = sent_simpl[max(f_start - 8, 0) : f_start]
-                previous_year = any(w in just_before for w in ("上一年", "上年", "前一年", "去年同期"))
-                if years:
-                    year = int(years[-1].group(1) or years[-1].group(2)) - (1 if previous_year else 0)
-                elif previous_year:
-                    relative = -1
-                else:
-                    for word, delta in _RELATIVE_YEAR.items():
-                        if word in sent_simpl.lower():
-                            relative = delta
-                            break
-                for owner, what in ((org, measure), (investor, "对外投资")):
-                    if owner is None:
-                        continue
-                    result.figures.append(
-                        FigureCandidate(
-                            org=owner,
-                            value=value,
-                            unit=unit,
-                            measure=what,
-                            raw=raw,
-                            sentence=sent_index,
-                            start=start + f_start,
-                            year=year,
-                            relative_year=relative,
-                            source=research_here[0] if research_here else None,
+                name = forms[m.group()]
+                here.append(_Span(a, b, name, found[name].type, "repeat"))
+
+    # 3. Roles, figures and their owners, read in order so that pronouns resolve.
+    title = (doc.title or "").strip()
+    discourse = _Discourse(_title_company(title, found, gaz))
+    result.topic = discourse.topic
+    known_orgs = set(gaz.alias_to_name) | set(gaz.orgs) | set(found)
+    current_paragraph = -1
+    for s_index, s in enumerate(result.sentences):
+        here = sorted(spans[s_index], key=lambda x: x.start)
+        sent = simplified[s.start : s.end]
+        if s.paragraph != current_paragraph:
+            current_paragraph = s.paragraph
+            discourse.paragraph_subject = None
+            discourse.paragraph_recent = []
+            para = paragraphs[s.paragraph]
+            if s.paragraph in heading_paras or _heading_like(para):
+                head = next((x for x in here if _type_of(x.name, found) in ("company", "investor")), None)
+                discourse.section = head.name if head else None
+                discourse.section_is_name = (
+                    bool(head) and len(para.strip(" #*")) <= (head.end - head.start) + 2
+                )
+                discourse.recent = []
+        local = [(x.start - s.start, x.end - s.start) for x in here]
+        found_roles = roles(sent, local, english) if here else []
+        refs = [
+            OrgRef(a, b, x.name, "possessor" if r.cue == "旗下" else r.role, _type_of(x.name, found))
+            for (a, b), x, r in zip(local, here, found_roles, strict=True)
+        ]
+        # A title repeats its article's figures: they are taken from the body.
+        hits = [] if s.heading and len(sent) < 40 else figures_in(sent)
+        owned = attribute(sent, hits, refs, discourse.refer, english) if hits else []
+        marks: dict[int, str] = {}
+        for o in owned:
+            source = _source_of(sent, refs, o.hit, o.owner)
+            year, relative = year_of(sent, o.hit.start)
+            result.figures.append(
+                FigureCandidate(
+                    org=o.owner,
+                    value=o.hit.value,
+                    unit=o.hit.unit,
+                    measure=o.measure,
+                    raw=_original(text, s.start, sent, o.hit),
+                    sentence=s_index,
+                    start=s.start + o.hit.start,
+                    year=year,
+                    relative_year=relative,
+                    source=source,
+                    qualifier=o.hit.qualifier,
+                    value_max=o.hit.value_max,
+                    caveats=[g for g in gaps.get(s.paragraph, ()) if g in text[s.start : s.end]],
+                    counterpart=o.counterpart,
+                    attribution=o.attribution,
+                )
+            )
+            # The owner's mention nearest the figure acts (holds a share, grows, loses…).
+            near = _nearest_mention(here, o.owner, s.start + o.hit.start)
+            if near is not None:
+                marks.setdefault(near, o.measure)
+            if o.counterpart is not None:
+                near = _nearest_mention(here, o.counterpart, s.start + o.hit.start)
+                if near is not None:
+                    marks.setdefault(near, "投资")
+        seen: set[str] = set()
+        for i, (x, r) in enumerate(zip(here, found_roles, strict=True)):
+            role, cue = r.role, r.cue
+            if i in marks and role not in (SOURCE, SPEAKER, ACTS):
+                role, cue = ACTS, marks[i]
+            known_orgs.add(x.name)
+            result.mentions.append(
+                Mention(
+                    name=x.name,
+                    surface=text[x.start : x.end],
+                    sentence=s_index,
+                    start=x.start,
+                    type=x.type,
+                    role=role,
+                    cue=cue,
+                    evidence=x.evidence,
+                )
+            )
+            if x.name not in seen and x.name not in s.tokens:
+                s.tokens.append(x.name)
+            seen.add(x.name)
+        # The discourse moves on: who acted, who was listed. A name after a
+        # preposition ("对宝马…供货") is an object, not a subject.
+        subjects = [
+            (x.start - s.start, x.name)
+            for x, r in zip(here, found_roles, strict=True)
+            if (r.role == ACTS or (r.role == MENTIONED and not r.cue))
+            and _type_of(x.name, found) in ("company", "investor")
+        ]
+        # "该公司服务赋能了…", "公司通过…合作，共同搭建供应链": the company pointed back to acts.
+        if not english:
+            for at, pronoun, verb in _pronoun_subjects(sent, here, s.start):
+                kind = "ellipsis" if pronoun == "公司" else "demonstrative"
+                got = discourse.refer_with(kind, [n for p, n in subjects if p < at])
+                if got and not any(
+                    m.name == got[0] and m.role == ACTS for m in result.mentions if m.sentence == s_index
+                ):
+                    result.mentions.append(
+                        Mention(
+                            name=got[0],
+                            surface=text[s.start + at : s.start + at + len(pronoun)],
+                            sentence=s_index,
+                            start=s.start + at,
+                            type=found[got[0]].type if got[0] in found else "",
+                            role=ACTS,
+                            cue=verb,
+                            evidence=f"pronoun {pronoun}",
                         )
                     )
-            if orgs_here:
-                last_org = orgs_here[-1][1]
-            for tok in tokens:
-                if tok not in result.theme_terms and tok not in known_orgs and is_theme_term(tok):
-                    result.theme_terms[tok] = rarity(tok)
-        offset += len(para) + 2
-        if p_index in heading_paras:
-            last_org = None
+        for _, name in subjects:
+            discourse.push(name)
+        if subjects and discourse.paragraph_subject is None:
+            discourse.paragraph_subject = subjects[0][1]
+        listed = [
+            x.name for x, r in zip(here, found_roles, strict=True) if r.role in (ACTS, MENTIONED, EXAMPLE)
+        ]
+        if len(listed) >= 2:
+            discourse.last_list = listed
+        for tok in s.tokens:
+            if tok not in result.theme_terms and tok not in known_orgs and is_theme_term(tok):
+                result.theme_terms[tok] = rarity(tok)
     return result
+
+
+_PRONOUN_SUBJECT_RE = re.compile(r"(?:^|(?<=[，。；：“”\s]))(该公司|这家公司|该企业|这家企业|该集团|公司)")
+
+
+def _pronoun_subjects(sentence: str, here: list[_Span], offset: int) -> list[tuple[int, str, str]]:
+    """(position, pronoun, verb) of each clause that opens with a pronoun or
+    公司 and goes on with an action before any name."""
+    from briefing.analysis.roles import _action_in, clause_bounds, mask_parentheses
+
+    masked = mask_parentheses(sentence)
+    out = []
+    for m in _PRONOUN_SUBJECT_RE.finditer(sentence):
+        _, right = clause_bounds(masked, m.start(), m.end())
+        names = [x.start - offset for x in here if m.end() <= x.start - offset < right]
+        window = sentence[m.end() : min([right, *names])]
+        verb = _action_in(window)
+        if verb:
+            out.append((m.start(), m.group(1), verb))
+    return out
+
+
+def _title_company(title: str, found: dict[str, Found], gaz: object) -> str | None:
+    """The first company a document's title names."""
+    from briefing.script import to_simplified
+
+    title = to_simplified(title)
+    names: list[tuple[int, str]] = [(m.start, m.name) for m in gazetteer().find(title)]
+    for name, f in found.items():
+        for form in (name, *f.short):
+            at = title.find(form)
+            if at != -1:
+                names.append((at, name))
+                break
+    for _, name in sorted(names):
+        if _type_of(name, found) in ("company", "investor"):
+            return name
+    return None
 
 
 def _tokens_from_cut(cut: list[str]) -> list[str]:
@@ -516,9 +573,9 @@ def warm_up() -> None:
     generic_words()
     domain_words()
     en_tokens("warm up")
-    _measures()
-    _target_cues()
+    words()
+    figures_in("营收1亿元")
+    roles("阿里巴巴推出", [(0, 4)], False)
     _meta_labels()
     _actions()
     _domain()
-    _research_types()

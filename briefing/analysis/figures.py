@@ -1,100 +1,605 @@
-"""Key figures: the few numbers a decision rests on, comparable ones side by side.
+"""Figures: the measured numbers of a sentence and the organisation each belongs to.
 
-Built from the companies' figures (each already owned by the organisation its
-sentence gives it to, with measure, unit, year and credited source). Figures
-of one measure, unit and year that one paragraph gives form one key figure
-with a value per organisation (阿里云 45.5% · 腾讯 10.3%, 市场份额 2017, IDC). They are ranked
-by what makes a number decision-relevant: a comparison across organisations,
-a credited source, a year, a measure a reader acts on (share, revenue,
-profit), and how central the organisations are to the corpus.
+:func:`figures_in` finds a sentence's numbers with what they measure, their
+unit, approximation (约, 超过, 近…), range (47-51%) and whether they are a
+share-price quote. :func:`attribute` gives each number its owner: the
+organisation the clause says it belongs to, an investee for a deal ("阿里45亿
+投资的汇通达"), the i-th of a list for 分别, the entity a pronoun points back to
+(该公司, 其, 公司), never a data source, a speaker, a whole market or a stock
+quote.
 """
 
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from briefing.model import Company, Figure, KeyFigure, KeyFigureEntry
-from briefing.resources import data_lines
+from briefing.analysis.names import words
+from briefing.analysis.roles import (
+    ACTS,
+    CLAUSE_BREAKS,
+    SOURCE,
+    SPEAKER,
+    STOCK,
+    bracket_bounds,
+    clause_bounds,
+    mask_parentheses,
+)
+from briefing.resources import data_lines, data_yaml
 
-MIN_KEY_FIGURES, MAX_KEY_FIGURES = 3, 6
-TELLING = 2.5
-"""Beyond the first three, a figure needs this score: a comparison, a credited
-source or year, or a measure a reader acts on, not just a number."""
-PER_COMPANY = 2
-"""At most this many key figures name the same organisation: the block spans the corpus."""
+# ----------------------------------------------------------------- numbers
+
+_QUALIFIERS = {
+    "超过": "超过", "超": "超过", "突破": "超过", "逾": "超过", "高达": "超过", "多达": "超过", "over": "超过",
+    "more than": "超过", "近": "近", "接近": "近", "将近": "近", "nearly": "近", "almost": "近", "约": "约",
+    "大约": "约", "about": "约", "around": "约", "roughly": "约", "不到": "不到", "不足": "不到", "less than": "不到",
+    "至少": "至少", "at least": "至少", "最高": "最高", "up to": "最高", "达到": "", "达": "", "左右": "约",
+    "以上": "超过", "以下": "不到", "余": "超过", "多": "超过", "+": "超过", "级": "约",
+}  # fmt: skip
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MULT_RE = r"个亿|万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|trillion|billion|million|bn|mn|m(?![a-z])"
+_UNIT_RE = (
+    r"%|％|个百分点|百分点|基点|美元|美分|欧元|日元|港元|英镑|韩元|人民币|元新台币|新台币|元|家|个|人|户|倍|台|辆|件|笔|单|项|款|座|颗|"
+    r"吨|只|架|GWh|percent|per cent|pct|yuan|dollars|euros"
+)
+_NUM_RE = re.compile(
+    r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
+    r"more than|over|about|nearly|almost|around|roughly|less than|at least|up to)?\s*"
+    r"(?P<cur>US\$|\$|¥|￥|€)?\s*(?P<num>" + _NUM + r")"
+    r"(?:\s*(?P<m1>"
+    + _MULT_RE
+    + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–)|(?:-|~|～|—|–|至|到))\s*(?P<num2>"
+    + _NUM
+    + r"))?"
+    r"(?P<mid>余|多)?\s*(?P<mult>"
+    + _MULT_RE
+    + r")?\s*(?P<unit>"
+    + _UNIT_RE
+    + r")?(?P<tail>左右|以上|以下|多|余|级|\+)?",
+    re.IGNORECASE,
+)
+_MULT = {
+    "个亿": 1e8, "亿": 1e8, "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "千万": 1e7, "百万": 1e6,
+    "十万": 1e5, "万": 1e4, "千": 1e3, "trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6,
+    "m": 1e6,
+}  # fmt: skip
+_UNIT_NAMES = {
+    "％": "%", "percent": "%", "per cent": "%", "pct": "%", "人民币": "元", "yuan": "元", "dollars": "美元",
+    "euros": "欧元", "百分点": "个百分点", "元新台币": "新台币",
+}  # fmt: skip
+_GROWTH = ("同比增长", "同比下降", "环比增长", "环比下降", "增长率", "增长", "下降", "增速")
+_AMOUNTS = (
+    "营收", "净利润", "利润", "销量", "销售额", "交易额", "亏损", "营业利润", "交付量", "订单数", "产量", "用户数", "采购额",
+    "每股收益",
+)  # fmt: skip
+_YEAR_RE = re.compile(
+    r"((?:19|20)\d{2})\s*年(?!\d)|\b(?:in|for|during|of|by) ((?:19|20)\d{2})\b|((?:19|20)\d{2})年"
+)
+_RELATIVE_YEAR = {"去年": -1, "前年": -2, "今年": 0, "上一年": -1, "last year": -1, "this year": 0}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A measured number in a sentence."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    measure: str
+    raw: str
+    qualifier: str = ""
+    """约, 超过, 近, 不到, 至少, 最高, or empty."""
+    value_max: float | None = None
+    """Upper end of a range ("47-51 percent")."""
+    stock: bool = False
+    """A share-price quote or move, never a company's own figure."""
 
 
 @functools.cache
-def _key_measures() -> tuple[str, ...]:
-    return tuple(data_lines("key_measures.txt"))
+def _measures() -> list[tuple[str, str, str]]:
+    raw = data_yaml("measures.yaml") or {}
+    return sorted(((str(k), str(v[0]), str(v[1])) for k, v in raw.items()), key=lambda t: -len(t[0]))
 
 
-def measure_weight(measure: str) -> float:
-    """1 for the most telling measure of key_measures.txt, down to 0.4; 0 for others."""
-    ranked = _key_measures()
-    for i, name in enumerate(ranked):
-        if measure.startswith(name):
-            return 1.0 - 0.6 * i / max(len(ranked) - 1, 1)
-    return 0.0
+@functools.cache
+def _measures_re() -> re.Pattern[str]:
+    def piece(cue: str) -> str:
+        escaped = re.escape(cue)
+        return rf"(?<![A-Za-z]){escaped}(?![A-Za-z])" if cue.isascii() and cue[:1].isalpha() else escaped
+
+    return re.compile("|".join(piece(c) for c, _, _ in _measures()), re.IGNORECASE)
 
 
-def key_figures(companies: list[Company]) -> list[KeyFigure]:
-    """The 3-6 most decision-relevant figures (fewer when the corpus gives fewer)."""
-    top = max((c.mentions for c in companies), default=1) or 1
-    # Comparable means compared by the source: the same measure, unit and year in
-    # one paragraph (IDC's 45.5% and 10.3%), not two numbers that share a label.
-    groups: dict[tuple[str, str, int | None, str, int], dict[str, tuple[Company, Figure]]] = defaultdict(dict)
-    for company in companies:
-        for f in company.figures:
-            groups[(f.measure, f.unit, f.year, f.document, f.paragraph)].setdefault(
-                company.name, (company, f)
-            )
-    scored: list[KeyFigure] = []
-    for (measure, unit, year, _, _), entries in groups.items():
-        rows = sorted(entries.values(), key=lambda cf: (-cf[1].value, cf[0].name))
-        sources = sorted({f.source for _, f in rows if f.source})
-        prominence = max(c.mentions for c, _ in rows) / top
-        score = (
-            1.0
-            + 2.0 * (len(rows) >= 2)
-            + 1.0 * bool(sources)
-            + 0.5 * (year is not None)
-            + 1.5 * measure_weight(measure)
-            + 1.0 * prominence
-        )
-        scored.append(
-            KeyFigure(
-                measure=measure,
-                unit=unit,
-                year=year,
-                source="、".join(sources) or None,
-                entries=[
-                    KeyFigureEntry(
-                        company=c.name, value=f.value, raw=f.raw, document=f.document, paragraph=f.paragraph
-                    )
-                    for c, f in rows
-                ],
-                score=round(score, 3),
-            )
-        )
-    scored.sort(key=lambda k: (-k.score, k.measure, k.year or 0, k.entries[0].company))
-    chosen: list[KeyFigure] = []
-    used: dict[str, int] = defaultdict(int)
-    facts: set[tuple[str, int, str]] = set()
-    for k in scored:
-        names = [e.company for e in k.entries]
-        if all(used[n] >= PER_COMPANY for n in names):
+@functools.cache
+def _measure_of() -> dict[str, tuple[str, str]]:
+    return {cue.lower(): (measure, unit) for cue, measure, unit in _measures()}
+
+
+@functools.cache
+def target_cues() -> tuple[str, ...]:
+    """Words that make a number a goal (``figure_targets.txt``)."""
+    return tuple(line.lower() for line in data_lines("figure_targets.txt"))
+
+
+@functools.cache
+def forecast_cues() -> tuple[str, ...]:
+    """Words that make a number a forecast (``figure_forecasts.txt``)."""
+    return tuple(line.lower() for line in data_lines("figure_forecasts.txt"))
+
+
+def _cues(text: str, left: int, right: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, measure, default unit) of every measure cue in ``text[left:right]``."""
+    table = _measure_of()
+    out = []
+    for m in _measures_re().finditer(text, left, right):
+        measure, unit = table[m.group().lower()]
+        out.append((m.start(), m.end(), measure, unit))
+    return out
+
+
+def _nearest(
+    cues: list[tuple[int, int, str, str]], start: int, end: int, percent: bool | None = None
+) -> tuple[int, int, str, str] | None:
+    """The cue nearest a number; with ``percent`` given, among the cues whose bare
+    unit fits (a rate for "2%", an amount for "3.01万亿日元") when there is one."""
+    if percent is not None:
+        fitting = [c for c in cues if (c[3] == "%") == percent]
+        if fitting:
+            cues = fitting
+    best = None
+    for cue in cues:
+        a, b = cue[0], cue[1]
+        dist = start - b if b <= start else a - end if a >= end else 0
+        if best is None or abs(dist) < best[0]:
+            best = (abs(dist), cue)
+    return best[1] if best else None
+
+
+_SHARE_OF_RE = re.compile(
+    r"(?<!市)占(?![比率有据])(?:其|公司)?(?P<base>[\u4e00-\u9fff]{1,6}?)(?:的)?(?:比重|比例)?(?:约|达到|达|为|超过)?\s*$"
+)
+_WEIGHT_RE = re.compile(
+    r"(?P<part>[\u4e00-\u9fff]{2,6})在(?P<base>[\u4e00-\u9fff]{2,8})中(?:所)?占(?:的)?(?:比重|比)(?:分别)?(?:约为|约|达到|达|为)?\s*$"
+)
+_SCOPE_RE_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _scope_re() -> re.Pattern[str]:
+    if "re" not in _SCOPE_RE_CACHE:
+        scope = "|".join(re.escape(s) for s in words().scope_words)
+        _SCOPE_RE_CACHE["re"] = re.compile(rf"((?:{scope})的?[\u4e00-\u9fff]{{0,3}})(?:[A-Za-z]{{2,5}})?$")
+    return _SCOPE_RE_CACHE["re"]
+
+
+def _stock_move(text: str, left: int, start: int, measure: str, unit: str) -> bool:
+    before = text[max(left, start - 4) : start]
+    if measure == "股价":
+        return True
+    if re.search(
+        r"(?:收涨|收跌|上涨|下跌|大涨|大跌|涨停|跌停|涨了|跌了|起涨|涨|跌)\s*(?:约|近|超)?\s*$", before
+    ):
+        return unit in ("%", "倍") and not _cues(text, max(left, start - 8), start - 1)
+    return unit == "倍" and bool(re.search(r"涨|股", text[max(left, start - 8) : start]))
+
+
+def figures_in(text: str) -> list[Hit]:
+    """Each measured number in a sentence (Simplified Chinese or English).
+
+    A number the clause calls a goal ("目标是在2025年拿下5%的市占率") gets a
+    measure ending in 目标, a forecast ("预计", "is projected to") one ending in
+    预测; "占营收的26.9%" after "研发投入61.5亿元" is "研发投入占营收比例";
+    a growth rate names what grew ("营业收入8.04亿元，同比下降4.88%" →
+    营收同比下降); a measure of someone else's ("合作伙伴的业务增长率") keeps
+    whose it is (合作伙伴业务增长率).
+    """
+    masked = mask_parentheses(text)
+    out: list[Hit] = []
+    for m in _NUM_RE.finditer(text):
+        num = m.group("num")
+        after = text[m.end() : m.end() + 1]
+        before = text[max(m.start("num") - 1, 0) : m.start("num")]
+        mult = m.group("mult") or m.group("m1")
+        unit = m.group("unit") or (m.group("u1") if m.group("num2") else None)
+        if (after and after in "年月日号期届时代") or (before and before in "第前/-.:"):
             continue
-        if len(chosen) >= MIN_KEY_FIGURES and k.score < TELLING:
-            break
-        mine = {(e.document, e.paragraph, e.raw) for e in k.entries}
-        if mine & facts:
-            continue  # one deal seen from both sides (阿里 invested 45亿, 汇通达 received it) is one figure
-        facts |= mine
-        chosen.append(k)
-        for n in names:
-            used[n] += 1
-        if len(chosen) == MAX_KEY_FIGURES:
-            break
-    return chosen
+        if not (mult or unit or m.group("cur")):
+            continue
+        if re.match(r"(?:19|20)\d{2}$", num) and not (unit or mult):
+            continue
+        if (
+            re.search(r"差距|相差|是[^，。；]{1,8}的$", text[max(0, m.start() - 12) : m.start()])
+            and unit == "倍"
+        ):
+            continue  # "市值差距超过100倍", "中国是美国的9倍": a ratio between two, no one's figure
+        if masked[m.start("num")] == "□" and not (mult or unit):
+            continue  # inside brackets without a unit: a stock code or a note
+        left, right = clause_bounds(masked, m.start(), m.end())
+        inside = bracket_bounds(masked, m.start("num"))
+        if inside:
+            left, right = clause_bounds(text[: inside[1]], m.start(), m.end())
+            left = max(left, inside[0])
+        cues = _cues(text, left, right)
+        written_unit = (m.group("unit") or m.group("u1") or "").lower()
+        percent = True if written_unit in ("%", "％", "percent", "per cent", "pct") else None
+        if percent is None and (written_unit or m.group("cur")):
+            percent = False
+        cue = _nearest(cues, m.start(), m.end(), percent)
+        stock = False
+        if cue is None:
+            if re.search(r"(?:收涨|收跌|上涨|下跌|涨|跌)\s*$", text[max(left, m.start() - 4) : m.start()]):
+                cue = (m.start(), m.start(), "股价涨跌", "%")
+            elif percent and out and out[-1].measure == "市场份额":
+                cue = (m.start(), m.start(), "市场份额", "%")  # "台积电市占率61.7%，三星电子以11%位居第二"
+            else:
+                continue
+        cue_start, _, measure, default_unit = cue
+        factor = _MULT.get((mult or "").lower(), 1.0)
+        # 8.8 × 1e8 is 880000000.0000001 in binary floating point
+        value = float(f"{float(num.replace(',', '')) * factor:.12g}")
+        value_max = None
+        if m.group("num2"):
+            value_max = float(f"{float(m.group('num2').replace(',', '')) * factor:.12g}")
+        unit = _UNIT_NAMES.get((unit or "").lower(), unit or "")
+        if m.group("cur") in ("$", "US$") and unit in ("", "元"):
+            unit = "美元"
+        elif m.group("cur") == "€":
+            unit = "欧元"
+        elif m.group("cur") in ("¥", "￥"):
+            unit = "元"
+        elif not unit:
+            unit = default_unit if (mult or default_unit != "%") else ""
+        if unit == "个百分点" and not measure.endswith(("率", "份额", "占比")):
+            measure = measure + "变化"
+        if (
+            out
+            and out[-1].end >= left
+            and re.fullmatch(r"\s*(?:和|、|与|及|以及|,|，)\s*", text[out[-1].end : m.start()])
+            and out[-1].unit == unit
+        ):
+            # "分别约为15%和46%": the second number measures what the first does.
+            out.append(
+                Hit(
+                    m.start(),
+                    m.end(),
+                    float(f"{float(num.replace(',', '')) * factor:.12g}"),
+                    unit,
+                    out[-1].measure,
+                    m.group().strip(),
+                    out[-1].qualifier,
+                    None,
+                    out[-1].stock,
+                )
+            )
+            continue
+        share_of = _SHARE_OF_RE.search(text[left : m.start()]) if unit == "%" else None
+        weight = _WEIGHT_RE.search(text[left : m.start()]) if unit == "%" else None
+        if weight:
+            part = re.sub(r"^(?:两家|三家|其|该|这|公司)", "", weight.group("part"))
+            measure = f"{part}占{weight.group('base')}比重"
+        elif share_of:
+            previous = out[-1].measure if out and out[-1].end >= left - 1 else ""
+            measure = f"{previous}占{share_of.group('base')}比例"
+        elif unit == "%" and measure in _GROWTH:
+            base = next((c[2] for c in cues if c[2] in _AMOUNTS), "")
+            bare = re.fullmatch(
+                r"\s*(?:较|比|与)?(?:上年|去年|上年同期|去年同期|上一年|前一年)?(?:同期)?(?:同比|环比)?(?:大幅|小幅|略有|明显)?\s*",
+                text[left:cue_start],
+            )
+            if not base and bare and out and out[-1].measure in _AMOUNTS and out[-1].end >= left - 16:
+                base = out[-1].measure  # "营业收入8.04亿元，同比下降4.88%"
+            elif not base and text[left:right].isascii() and out and out[-1].measure.endswith(_GROWTH):
+                base = next(
+                    (g for g in _AMOUNTS if out[-1].measure.startswith(g)), ""
+                )  # "…while Alibaba's rose 34%"
+            elif (
+                not base
+                and bare
+                and out
+                and out[-1].measure.endswith(("目标", "预测"))
+                and out[-1].end >= left - 8
+            ):
+                base = out[-1].measure  # "销售目标为400万辆，较去年增长12%"
+            compared = re.search(r"(同比|环比)", text[left:cue_start])
+            if measure in ("增长", "下降") and compared:
+                measure = compared.group(1) + measure  # "同比大幅下降52.73%"
+            measure = f"{base}{measure}" if base else measure
+        elif (
+            unit == "%"
+            and measure == "占比"
+            and out
+            and out[-1].measure == "市场份额"
+            and out[-1].end >= left - 40
+        ):
+            measure = "市场份额"  # "占据了45.5%的市场份额;腾讯占比10.3%"
+        elif unit == "%" and measure == "股价":
+            measure = "股价涨跌"
+        elif unit == "%" and default_unit != "%" and measure not in _GROWTH and measure != "股价涨跌":
+            measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
+        region = re.search(
+            r"(国内|国际|全球|海外|北美|欧洲|中国|美国|境内|境外|国外)(?:市场)?的?$", text[left:cue_start]
+        )
+        if region and measure in ("市场份额", "营收占比", "销量", "营收"):
+            measure = (
+                region.group(1)
+                + ("市场" if measure in ("市场份额", "营收占比") else "")
+                + measure.replace("市场", "")
+            )
+        scope = _scope_re().search(text[left:cue_start]) if cue_start > left else None
+        if scope and not any(measure.startswith(s) for s in words().scope_words):
+            measure = re.sub(r"的", "", scope.group(1)) + measure
+        elif (
+            sub := re.search(r"其中([\u4e00-\u9fff]{1,5}?)$", text[left:cue_start])
+        ) and measure in _AMOUNTS:
+            measure = sub.group(1) + measure  # "其中纯电汽车销量176万辆"
+        clause = text[left:right].lower()
+        if (
+            out
+            and out[-1].measure.endswith(("目标", "预测"))
+            and out[-1].end >= left - 2
+            and text[left:cue_start].strip() == ""
+            and not measure.endswith(("目标", "预测"))
+        ):
+            clause += " " + ("预计" if out[-1].measure.endswith("预测") else "目标")  # "…，净利润1万亿日元"
+        stock = measure == "股价涨跌" or _stock_move(text, left, m.start(), measure, unit)
+        if stock:
+            measure = "股价涨跌" if measure != "股价" else measure
+        elif any(c in clause for c in target_cues()):
+            measure += "目标"
+        elif any(
+            c
+            in re.sub(
+                r"(?:不及|超|符合|高于|低于|好于|差于|市场)预期|(?:better|worse) than expected", "", clause
+            )
+            for c in forecast_cues()
+        ):
+            measure += "预测"
+        qualifier = _QUALIFIERS.get((m.group("q") or "").lower(), "") or _QUALIFIERS.get(
+            m.group("tail") or m.group("mid") or "", ""
+        )
+        raw = m.group().strip()
+        if m.group("q") and _QUALIFIERS.get(m.group("q").lower()) == "":
+            raw = raw[len(m.group("q")) :].strip()  # "达到450%" is 450%
+        out.append(Hit(m.start(), m.end(), value, unit, measure, raw, qualifier, value_max, stock))
+    return out
+
+
+# --------------------------------------------------------------- ownership
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """An organisation named in the sentence, with its role there."""
+
+    start: int
+    end: int
+    name: str
+    role: str
+    kind: str
+    """Organisation type (company, investor, product, research, …)."""
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A figure with the organisation it belongs to."""
+
+    hit: Hit
+    owner: str
+    measure: str
+    attribution: str
+    """How the owner was found (clause subject, deal, 分别, pronoun 该公司 → …)."""
+    counterpart: str | None = None
+
+
+Refer = Callable[[str], "tuple[str, str] | None"]
+"""Resolves ``demonstrative``, ``ellipsis`` or ``list:N`` to (name, how)."""
+
+_OWNER_KINDS = ("company", "investor", "product")
+_DEAL_MEASURES = ("投资", "收购", "融资", "交易金额")
+
+
+def _eligible(orgs: list[OrgRef]) -> list[OrgRef]:
+    """Organisations that may own a figure: not a source, a speaker, a stock quote
+    or the possessor of the next name ("沃尔玛旗下的山姆会员店")."""
+    return [o for o in orgs if o.role not in (SOURCE, SPEAKER, STOCK, "possessor") and o.kind in _OWNER_KINDS]
+
+
+def _pronoun(text: str) -> str | None:
+    """``demonstrative`` or ``ellipsis`` when ``text`` points back to an organisation."""
+    w = words()
+    low = text.lower()
+    if any(d in text for d in w.demonstratives) or any(d in low for d in w.demonstratives_en):
+        return "demonstrative"
+    if re.search(r"(?:^|[，,；;。“”\s])(?:他们|它们|这家)", text):
+        return "they"
+    if re.search(
+        r"(?:^|[，,；;。“”\s]|年底|年初|今年|去年|目前|此前|同时|而|但|且|并|也|还|因此)(?:公司|其|它)"
+        r"|(?:带动|对|为|让|使|贡献了?)公司|\bits\b|\bit\b",
+        text,
+    ):
+        return "ellipsis"
+    return None
+
+
+def market_led(clause: str) -> bool:
+    """The clause is about a whole market ("我国共生产汽车…", "全球空天产业总规模…")."""
+    clause = re.sub(
+        r"^(?:\d{4}年|\d{1,2}月份?|今年|去年|前\d+个?月|截至[^，]{0,12}|目前|当前|上半年|下半年)+",
+        "",
+        clause.strip(),
+    )
+    cues = [c for c, _, _ in _measures()]
+    return clause.startswith(words().market_words) and not clause.startswith(tuple(cues))
+
+
+def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | None:
+    """(owner, measure, counterpart) of a deal: the investee or the target owns it,
+    the investor or buyer is its counterpart ("阿里45亿投资的汇通达",
+    "汇通达获阿里巴巴45亿元投资", "A以10亿元收购B")."""
+    before = [o for o in orgs if o.end <= hit.start]
+    after = [o for o in orgs if o.start >= hit.end]
+    # "…45亿投资的汇通达", "…以10亿元收购B", "invested $200 million in B"
+    for o in after:
+        gap = text[hit.end : o.start]
+        if re.fullmatch(r"\s*in\s*", gap) and before:
+            return o.name, "获投资", before[-1].name
+        m = re.fullmatch(r"\s*(?:元|美元|港元)?\s*(?:战略)?(投资|入股|收购|并购|控股)了?的?\s*", gap)
+        if m and before:
+            return o.name, ("被收购" if m.group(1) in ("收购", "并购", "控股") else "获投资"), before[-1].name
+        break
+    # "汇通达获阿里巴巴45亿元投资"
+    if len(before) >= 2:
+        target, investor = before[-2], before[-1]
+        if re.fullmatch(r"[^，。；]{0,6}?(?:获得?|获取|接受)\s*", text[target.end : investor.start]):
+            tail = text[hit.end : hit.end + 8]
+            if re.match(r"^\s*(?:元|美元)?\s*(?:的)?(?:战略)?(?:投资|融资)", tail):
+                return target.name, "获投资", investor.name
+    # "A完成对B的收购，交易金额约12亿元"
+    for o in orgs:
+        if re.search(r"对\s*$", text[: o.start]) and re.match(r"^\s*的?(?:收购|并购|投资)", text[o.end :]):
+            buyer = [p for p in orgs if p.end <= o.start]
+            if buyer and o.end <= hit.start:
+                return o.name, ("被收购" if "购" in text[o.end : o.end + 4] else "获投资"), buyer[0].name
+    return None
+
+
+def attribute(
+    text: str, hits: list[Hit], orgs: list[OrgRef], refer: Refer, english: bool = False
+) -> list[Owned]:
+    """The owner of each of a sentence's figures (figures with none are dropped)."""
+    masked = mask_parentheses(text)
+    eligible = _eligible(orgs)
+    # A name in brackets ("（像台积电跟松翰的市值差距…）") is no subject outside them.
+    outside = [o for o in eligible if masked[o.start] != "□"]
+    out: list[Owned] = []
+    for _i, hit in enumerate(hits):
+        if hit.stock:
+            continue
+        left, right = clause_bounds(masked, hit.start, hit.end)
+        measure = hit.measure
+        if measure.startswith(_DEAL_MEASURES) and (deal := _deal(text, hit, eligible)):
+            owner, verb, counterpart = deal
+            out.append(Owned(hit, owner, verb, "deal", counterpart or None))
+            continue
+        clause_hits = [h for h in hits if clause_bounds(masked, h.start, h.end) == (left, right)]
+        if "分别" in text[left : hit.start] and len(clause_hits) >= 2:
+            k = len(clause_hits)
+            first_hit = min(h.start for h in clause_hits)
+            listed = _last_list(masked, [o for o in eligible if o.end <= first_hit], k)
+            if listed:
+                out.append(Owned(hit, listed[clause_hits.index(hit)], measure, "分别"))
+                continue
+            got = (
+                refer(f"list:{k}")
+                if re.search(r"两家|两者|二者|两大|这两|三家|这三|上述|前者", text[: hit.start])
+                else None
+            )
+            if got:
+                names = got[0].split("\t")
+                out.append(Owned(hit, names[clause_hits.index(hit)], measure, got[1]))
+                continue
+        pool = outside if masked[hit.start] != "□" else eligible
+        in_clause = [o for o in pool if left <= o.start < hit.start]
+        later = [o for o in pool if hit.end <= o.start < right] if english else []
+        owner: tuple[str, str] | None = None
+        if in_clause:
+            owner = (in_clause[0].name, "clause subject")
+        elif later and len(text[hit.end : later[0].start].split()) <= 6:
+            owner = (later[0].name, "clause subject")  # "the 47-51 percent revenue growth JD.com projected"
+        elif (kind := _pronoun(text[left : hit.start])) and kind == "demonstrative":
+            before = [o for o in pool if o.end <= hit.start]
+            owner = (before[-1].name, "该公司 → nearest") if before else refer(kind)
+        else:
+            before = [o for o in pool if o.end <= hit.start]
+            if before:
+                owner = (before[0].name, "sentence subject")
+            elif (kind := _pronoun(text[left : hit.start])) or (
+                (kind := _pronoun(text[: hit.start])) and _company_clause(text[left : hit.start])
+            ):
+                owner = refer(kind)
+            elif (
+                not english
+                and not any(o.role in (SOURCE, SPEAKER) for o in orgs if o.end <= hit.start)
+                and not market_led(text[left:right])
+                and not market_led(text)
+                and _company_clause(text[left : hit.start])
+            ):
+                owner = refer("ellipsis-soft")
+        if owner is None:
+            continue
+        out.append(Owned(hit, owner[0], measure, owner[1]))
+    return out
+
+
+def _company_clause(before: str) -> bool:
+    """The clause before a number reads as one company's result, its subject left
+    out: it opens with a measure or a reporting verb ("营业收入8.04亿元",
+    "实现净利润…"), not with a place, a market or another noun."""
+    stripped = re.sub(
+        r"^(?:\d{4}年|\d{1,2}月份?|今年|去年|全年|年内|本年度|前\d+个?月|[一二三四]季度|第[一二三四]季度|上半年|下半年|同时|此外|其中|另外|总|累计)+",
+        "",
+        before.strip(),
+    )
+    stripped = re.sub(r"^(?:国内|国际|海外|境内|境外|出口|北美|欧洲|全球)(?:市场)?", "", stripped)
+    cues = tuple(c for c, _, _ in _measures())
+    return stripped.startswith(cues) or stripped.startswith(
+        ("实现", "录得", "完成", "营收", "净利", "盈利", "亏损", "收入")
+    )
+
+
+def _last_list(masked: str, orgs: list[OrgRef], k: int) -> list[str] | None:
+    """The last ``k`` organisations before, if they form one enumeration (A、B)."""
+    if len(orgs) < k:
+        return None
+    tail = orgs[-k:]
+    for a, b in itertools.pairwise(tail):
+        if masked[a.end : b.start].strip() not in ("、", "和", "与", "及", ",", "，"):
+            return None
+    return [o.name for o in tail]
+
+
+def year_of(text: str, start: int) -> tuple[int | None, int | None]:
+    """(year, relative year) a figure at ``text[start]`` refers to: the nearest
+    year before it in the sentence, else 去年/今年 and the like (resolved with the
+    document's date later)."""
+    years = [
+        m
+        for m in _YEAR_RE.finditer(text)
+        if m.start() < start
+        # "几乎是2020年的10倍", "比2019年", "2015年以来": a year compared with, not the figure's.
+        and not re.search(r"(?:是|比|较|与|自|从|相比)\s*$", text[max(m.start() - 3, 0) : m.start()])
+        and not re.match(r"\s*(?:年)?(?:的\s*\d|以来|相比)", text[m.end() : m.end() + 4])
+    ]
+    just_before = text[max(start - 8, 0) : start]
+    previous = any(w in just_before for w in ("上一年", "上年", "前一年", "去年同期"))
+    if years:
+        y = years[-1]
+        return int(y.group(1) or y.group(2) or y.group(3)) - (1 if previous else 0), None
+    if previous:
+        return None, -1
+    masked = mask_parentheses(text)
+    left, right = clause_bounds(masked, start, start)
+    later = re.search(r"\b(?:in|for|during) ((?:19|20)\d{2})\b", text[start:right])
+    if later:
+        return int(later.group(1)), None  # "revenue of $4.2 billion for 2023"
+    for scope in (text[left:right].lower(), text[:start].lower()):
+        for word, delta in _RELATIVE_YEAR.items():
+            if word in scope:
+                return None, delta
+    return None, None
+
+
+__all__ = [
+    "ACTS",
+    "CLAUSE_BREAKS",
+    "Hit",
+    "OrgRef",
+    "Owned",
+    "attribute",
+    "figures_in",
+    "market_led",
+    "year_of",
+]

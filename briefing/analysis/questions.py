@@ -7,8 +7,8 @@ import math
 import re
 from collections import Counter
 
-from briefing.analysis.companies import BOTH, mode_scores
-from briefing.analysis.document import DocAnalysis, is_move
+from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_cues
+from briefing.analysis.document import DocAnalysis
 from briefing.excerpts import stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.memo import split_questions
@@ -385,63 +385,180 @@ def _mode_table(
     companies: list[Company],
     modes: list[Mode],
 ) -> ModeTable | None:
-    """For an item that asks for a company's cases arranged by the modes (as a
-    chart or table), the cases the corpus gives, filed under each mode."""
+    """For an item that asks for a company's cases arranged by the memo's modes
+    (as a chart or table): one row per business, product or investee the sources
+    describe, each filed under the mode whose definition words (or the memo's
+    own example lists) its passages use, ``两者皆是`` when they use both and
+    ``尚不明确`` when neither clearly; the deciding words are kept."""
     if not (TABLE_RE.search(text) and MODE_RE.search(text)) or not modes:
         return None
     gaz = gazetteer()
-    named = [m.name for m in gaz.find(text)]
+    named = [m.name for m in gaz.find(to_simplified(text))]
     if not named:
         return None
     company = named[0]
-    family = {company, *gaz.descendants(company)}
-    known = {c.name for c in companies}
+    by_name = {c.name: c for c in companies}
+    family = [n for n in [company, *gaz.descendants(company)] if n in by_name]
+    if not family:
+        return None
+
+    def kind(name: str) -> str:
+        return by_name[name].type
+
+    rows: list[str] = []
+    for name in family:
+        org = gaz.orgs.get(name)
+        parent = org.parent if org else None
+        if (
+            name == company
+            or by_name[name].role == "case"
+            or parent == company
+            or (kind(name) == "product" and not (parent and parent in by_name and kind(parent) == "product"))
+        ):
+            rows.append(name)
+    rows = [r for r in rows if kind(r) in ("company", "product", "investor")]
+    # Investments the company made are cases of it too ("阿里45亿投资的汇通达").
+    for c in companies:
+        if c.name not in rows and any(f.counterpart in family for f in c.figures):
+            rows.append(c.name)
+    parts: dict[str, list[str]] = {r: [] for r in rows}
+    for name in family:
+        if name in rows or kind(name) not in ("company", "product"):
+            continue
+        host = next((a for a in gaz.ancestors(name) if a in parts), None)
+        if host and host != company:
+            parts[host].append(name)
+
+    _, sections = find_modes(docs, analyses)
+    in_section = {(sec.doc, p): sec.mode for sec in sections for p in sec.paragraphs}
+    row_of = {r: r for r in rows} | {p: r for r, ps in parts.items() for p in ps}
     cases: list[ModeCase] = []
-    seen: set[tuple[str, str]] = set()
-    for d_index, a in enumerate(analyses):
-        for s_index, s in enumerate(a.sentences):
-            if not s.quotable or s.heading:
-                continue
-            in_sentence = [m for m in a.mentions if m.sentence == s_index]
-            if not any(m.name in family for m in in_sentence):
-                continue
-            sentence = docs[d_index].text[s.start : s.end].strip()
-            simplified = docs[d_index].analysis_text[s.start : s.end]
-            if not is_move(s.tokens, simplified) or len(sentence) > 220:
-                continue
-            scores = mode_scores(s.tokens, simplified, modes)
-            best = max(scores.values()) if scores else 0
-            if best < 1:
-                continue
-            top = [m for m, v in scores.items() if v == best]
-            mode = top[0] if len(top) == 1 else None
-            if mode is None:
-                continue
-            # The case is the most specific unit named: a subsidiary or product, or an investee.
-            specific = [m.name for m in in_sentence if m.name in family and m.name != company]
-            investee = [
-                m.name
-                for m in in_sentence
-                if m.name not in family and m.name in known and "投资" in simplified
-            ]
-            name = (specific or investee or [company])[0]
-            if (name, mode) in seen:
-                continue
-            seen.add((name, mode))
-            cases.append(
-                ModeCase(
-                    name=name,
-                    mode=mode,
-                    text=sentence,
-                    document=docs[d_index].path,
-                    paragraph=s.paragraph,
-                )
+    for row in rows:
+        passages = _passages(docs, analyses, row, row_of, in_section, modes)
+        if not passages:
+            continue
+        cues: dict[str, list[str]] = {m.name: [] for m in modes}
+        for _, found, _ in passages:
+            for mode, words in found.items():
+                cues[mode].extend(w for w in words if w not in cues[mode])
+        mode = decide(cues, threshold=2)
+        chosen = [m.name for m in modes] if mode in (BOTH, UNCLEAR) else [mode]
+
+        best = max(passages, key=lambda p, chosen=chosen: _weight(p, chosen))
+        d, s_index = best[2]
+        sentence = analyses[d].sentences[s_index]
+        deciding = list(dict.fromkeys(w.strip() for m in chosen for w in cues[m])) if mode != UNCLEAR else []
+        cases.append(
+            ModeCase(
+                name=row,
+                mode=mode,
+                text=docs[d].text[sentence.start : sentence.end].strip(),
+                document=docs[d].path,
+                paragraph=sentence.paragraph,
+                cues=deciding[:6],
+                clause=_case_clause(docs[d], sentence, [row, *parts[row]], deciding),
+                parts=parts[row],
             )
+        )
     if not cases:
         return None
     order = {m.name: i for i, m in enumerate(modes)}
+    order[BOTH] = len(order)
+    order[UNCLEAR] = len(order) + 1
     cases.sort(key=lambda c: (order.get(c.mode, len(order)), c.document, c.paragraph))
     return ModeTable(company=company, modes=modes, cases=cases)
+
+
+def _weight(
+    passage: tuple[str, dict[str, list[str]], tuple[int, int]], chosen: list[str]
+) -> tuple[int, bool, int, int]:
+    """How well a passage shows a case's mode: the definition words it uses (not
+    only the memo's example list), a real clause, the earliest."""
+    window, found, (d, s) = passage
+    real = sum(1 for m in chosen for w in found[m] if not w.startswith("备忘录"))
+    return (real, len(window) >= 12, -d, -s)
+
+
+def _passages(
+    docs: list[Document],
+    analyses: list[DocAnalysis],
+    row: str,
+    row_of: dict[str, str],
+    in_section: dict[tuple[int, int], str],
+    modes: list[Mode],
+) -> list[tuple[str, dict[str, list[str]], tuple[int, int]]]:
+    """The passages about one row of the mode table with the mode cues each uses:
+    the clauses of a sentence from the row's name up to the next row's name, so
+    that a list of businesses does not lend one the words of another."""
+    from briefing.analysis.roles import clause_bounds, mask_parentheses
+
+    out = []
+    for d, a in enumerate(analyses):
+        names_by_sentence: dict[int, list] = {}
+        for m in a.mentions:
+            if row_of.get(m.name) is not None:
+                names_by_sentence.setdefault(m.sentence, []).append(m)
+        for s_index, mentions in names_by_sentence.items():
+            mine = [m for m in mentions if row_of[m.name] == row]
+            if not mine:
+                continue
+            sentence = a.sentences[s_index]
+            if not sentence.quotable or (sentence.heading and sentence.end - sentence.start < 40):
+                continue
+            text = docs[d].analysis_text[sentence.start : sentence.end]
+            masked = mask_parentheses(text)
+            first = min(m.start for m in mine) - sentence.start
+            others = sorted(m.start - sentence.start for m in mentions if row_of[m.name] != row)
+            # The window: the "；"-segment of the name, after any other row named before
+            # it and before the next one, so that a list of businesses does not lend
+            # one the words of another.
+            seg_start = max(masked.rfind(c, 0, first) for c in "；;。") + 1
+            seg_end = min([i for i in (masked.find(c, first) for c in "；;。") if i != -1] or [len(text)])
+            before = [o for o in others if seg_start <= o < first]
+            start = clause_bounds(masked, first, first)[0] if before else seg_start
+            stop = next((o for o in others if first < o < seg_end), seg_end)
+            if stop < seg_end:
+                stop = max(clause_bounds(masked, stop, stop)[0] - 1, first + 1)
+            window = text[start:stop]
+            for m in mentions:  # a name is no cue of itself ("淘工厂" holds 工厂)
+                window = window.replace(m.surface, "□" * len(m.surface))
+            found = mode_cues(window, [t for t in sentence.tokens if t in window], modes)
+            section = in_section.get((d, sentence.paragraph))
+            acting_rows = {row_of[m.name] for m in mentions if m.role == "acts"}
+            if section and (row in acting_rows or not acting_rows):
+                found[section] = [*found.get(section, []), "备忘录列为例子", "备忘录列为例子 "]
+            out.append((window, found, (d, s_index)))
+    return out
+
+
+def _case_clause(doc: Document, sentence, names: list[str], cues: list[str], limit: int = 72) -> str:
+    """The part of a case's sentence the table shows: the clauses from the case's
+    name through its first deciding word, cut only at clause boundaries."""
+    from briefing.analysis.roles import CLAUSE_BREAKS, mask_parentheses, tidy_clause
+
+    text = doc.analysis_text[sentence.start : sentence.end].strip()
+    masked = mask_parentheses(text)
+    at = min((i for i in (text.find(n) for n in names) if i >= 0), default=0)
+    cue_at = [
+        i for i in (text.find(c.strip()) for c in cues if not c.startswith(("备忘录", "不是"))) if i >= 0
+    ]
+    end = max([at, *cue_at]) if cue_at else at
+    left = max(masked.rfind(c, 0, at) for c in CLAUSE_BREAKS) + 1
+    rights = [i for i in (masked.find(c, end) for c in CLAUSE_BREAKS) if i != -1]
+    right = min(rights) if rights else len(text)
+    while right - left > limit and left < at:
+        nxt = min([i for i in (masked.find(c, left) for c in CLAUSE_BREAKS) if i != -1 and i < at] or [at])
+        left = nxt + 1 if nxt < at else at
+    if right - left < 12 and left > 0:
+        left = max(masked.rfind(c, 0, left - 1) for c in CLAUSE_BREAKS) + 1  # "…淘宝，天猫": one clause more
+    piece = text[left:right].strip(" ，,；;：:")
+    if len(piece) > limit:
+        cut = max(masked.rfind(c, left, left + limit) for c in CLAUSE_BREAKS)
+        if cut > left:
+            piece = text[left:cut].strip(" ，,；;：:")
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if left + len(piece) < len(text.rstrip("。.！!？? ")) - 1 else ""
+    return prefix + tidy_clause(piece) + suffix
 
 
 __all__ = ["BOTH", "STATUSES", "Index", "asks_beyond_sources", "find_questions", "query_tokens"]

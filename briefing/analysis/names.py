@@ -1,0 +1,739 @@
+"""Organisation names the gazetteer does not list: how discovery finds them,
+the tests that keep common words out, their type, and the forms one entity
+takes (short and long names, legal suffixes, country prefixes).
+
+Discovery works on one sentence's jieba tokens and needs evidence: an
+organisation suffix after a distinctive stem (宝钢股份, 嘉实基金), a job title
+after a name (云知声董事长), a stock code (华域汽车(600741…)), a predicate only a
+company has (承德露露公布了一季报, 中原内配主营…), a kind noun before a name
+(德国化工巨头巴斯夫), an English legal suffix (Samsung Electronics Co Ltd).
+Every name comes with the kind of evidence that made it one, so an analyst can
+check it (``Company.found_by``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from briefing.errors import ConfigError
+from briefing.gazetteer import gazetteer
+from briefing.resources import data_yaml
+from briefing.script import is_han
+
+# ----------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Words:
+    """The lists of ``organisations.yaml``, as tuples (longest first) and sets."""
+
+    legal: tuple[str, ...]
+    en_legal: frozenset[str]
+    en_tails: frozenset[str]
+    countries: tuple[str, ...]
+    en_places: frozenset[str]
+    en_not_names: frozenset[str]
+    suffix_types: tuple[tuple[str, str], ...]
+    """(suffix, type), longest suffix first."""
+    nt_government: tuple[str, ...]
+    weak_suffixes: frozenset[str]
+    generic_stems: frozenset[str]
+    generic_names: frozenset[str]
+    not_name_endings: tuple[str, ...]
+    school_endings: tuple[str, ...]
+    not_name_parts: tuple[str, ...]
+    business_titles: frozenset[str]
+    commentator_titles: frozenset[str]
+    title_descriptors: frozenset[str]
+    kind_nouns: frozenset[str]
+    kind_nouns_en: frozenset[str]
+    kind_noun_types: dict[str, str]
+    named_markers: frozenset[str]
+    company_predicates: frozenset[str]
+    report_verbs: frozenset[str]
+    source_markers: tuple[str, ...]
+    speech_verbs: tuple[str, ...]
+    ranking_words: tuple[str, ...]
+    example_markers: tuple[str, ...]
+    example_tails: tuple[str, ...]
+    stock_words: tuple[str, ...]
+    market_words: tuple[str, ...]
+    scope_words: tuple[str, ...]
+    demonstratives: tuple[str, ...]
+    ellipsis_words: tuple[str, ...]
+    demonstratives_en: tuple[str, ...]
+    speech_verbs_en: frozenset[str]
+
+
+def _longest(items: object) -> tuple[str, ...]:
+    return tuple(sorted({str(i) for i in items or ()}, key=lambda s: (-len(s), s)))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def words() -> Words:
+    """The vocabulary in effect (built-in plus user data files)."""
+    raw = data_yaml("organisations.yaml") or {}
+    if not isinstance(raw, dict) or not isinstance(raw.get("suffix_types") or {}, dict):
+        raise ConfigError(
+            "data file organisations.yaml: expected lists under named keys (see the built-in file)"
+        )
+
+    def items(key: str) -> list[str]:
+        value = raw.get(key) or []
+        if not isinstance(value, list):
+            raise ConfigError(f"data file organisations.yaml: {key} must be a list")
+        return [str(x) for x in value]
+
+    suffix_types = sorted(
+        ((str(s), str(kind)) for kind, group in (raw.get("suffix_types") or {}).items() for s in group),
+        key=lambda t: (-len(t[0]), t[0]),
+    )
+    return Words(
+        legal=_longest(items("legal_suffixes")),
+        en_legal=frozenset(items("en_legal_suffixes")),
+        en_tails=frozenset(items("en_generic_tails")),
+        countries=_longest(items("country_prefixes")),
+        en_places=frozenset(items("en_places")),
+        en_not_names=frozenset(items("en_not_names")),
+        suffix_types=tuple(dict.fromkeys(suffix_types)),
+        nt_government=_longest(items("nt_government_endings")),
+        weak_suffixes=frozenset(items("weak_suffixes")),
+        generic_stems=frozenset(items("generic_stems")),
+        generic_names=frozenset(items("generic_names")),
+        not_name_endings=_longest(items("not_name_endings")),
+        school_endings=_longest(items("school_endings")),
+        not_name_parts=_longest(items("not_name_parts")),
+        business_titles=frozenset(items("business_titles")),
+        commentator_titles=frozenset(items("commentator_titles")),
+        title_descriptors=frozenset(items("title_descriptors")),
+        kind_nouns=frozenset(items("kind_nouns")),
+        kind_nouns_en=frozenset(w.lower() for w in items("kind_nouns_en")),
+        kind_noun_types={str(k): str(v) for k, v in (raw.get("kind_noun_types") or {}).items()},
+        named_markers=frozenset(items("named_markers")),
+        company_predicates=frozenset(items("company_predicates")),
+        report_verbs=frozenset(items("report_verbs")),
+        source_markers=_longest(items("source_markers")),
+        speech_verbs=_longest(items("speech_verbs")),
+        ranking_words=_longest(items("ranking_words")),
+        example_markers=_longest(items("example_markers")),
+        example_tails=_longest(items("example_tails")),
+        stock_words=_longest(items("stock_words")),
+        market_words=_longest(items("market_words")),
+        scope_words=_longest(items("scope_words")),
+        demonstratives=_longest(items("demonstratives")),
+        ellipsis_words=_longest(items("ellipsis_words")),
+        demonstratives_en=_longest(w.lower() for w in items("demonstratives_en")),
+        speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
+    )
+
+
+# ---------------------------------------------------------------------- types
+
+
+def org_type(name: str) -> str:
+    """The type an organisation's name suggests by its suffix (company when none)."""
+    for suffix, kind in words().suffix_types:
+        if name.endswith(suffix):
+            return kind
+    return "company"
+
+
+@functools.cache
+def _suffix_tuple() -> tuple[str, ...]:
+    return tuple(suffix for suffix, _ in words().suffix_types)
+
+
+@functools.lru_cache(maxsize=65536)
+def suffix_of(name: str) -> str | None:
+    """The trusted organisation suffix ``name`` ends with, if any."""
+    if not name.endswith(_suffix_tuple()):
+        return None  # most tokens: one C-level test
+    for suffix, _ in words().suffix_types:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return suffix
+    return None
+
+
+# ------------------------------------------------------------ name checking
+
+
+def _is_common(token: str) -> bool:
+    """A word general Chinese uses often: a kind, not a name (钢铁, 商业, 资产)."""
+    from briefing.nlp import generic_words, pos_tag, rarity
+
+    w = words()
+    if token in w.generic_stems or token in generic_words():
+        return True
+    if pos_tag(token) in ("nr", "nrt", "nz", "nt", "ns"):
+        return False
+    if rarity(token) < 12.0:
+        return True
+    # A compound the dictionary does not list but made of its words ("管理型", "股份有限").
+    pieces = [token[i : i + 2] for i in range(0, len(token), 2)]
+    return len(token) >= 3 and all(rarity(p) < 13.0 for p in pieces)
+
+
+def _known_word(token: str) -> bool:
+    """jieba's dictionary lists the word (not a name it would have to guess)."""
+    from briefing.nlp import rarity
+
+    return rarity(token) < 14.0
+
+
+def _distinctive(stem: str, places_count: bool) -> bool:
+    """``stem`` holds a name-like part: a word jieba does not know or tags as a
+    name, not only common nouns (and places, when ``places_count`` is false)."""
+    from briefing.nlp import pos_tag
+
+    if not stem:
+        return False
+    if stem in words().generic_stems:
+        return False
+    if stem.isascii():
+        return bool(re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*", stem)) and stem not in words().en_not_names
+    for token in _tokens(stem):
+        if pos_tag(token) == "ns" or token in words().countries:
+            if places_count and token not in words().countries:
+                return True  # "苏州农商银行", "北辰零售集团"; never "荷兰公司", "中国资本"
+            continue
+        if token.isascii() and re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]+", token):
+            return True
+        if is_han(token[0]) and not _is_common(token):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=16384)
+def reject_reason(name: str, kind: str | None = None) -> str | None:
+    """Why a discovered phrase is not an organisation's name (``None``: it may be one).
+
+    ``kind`` is the type discovery gives it; the tests are strictest for
+    companies and investors (business cases), lighter for associations,
+    government bodies and research institutes, which are only ever mentioned.
+    """
+    w = words()
+    gaz = gazetteer()
+    name = name.strip()
+    if gaz.canonical(name):
+        return None
+    if len(name) < 2 or len(name) > (40 if name.isascii() else 16):
+        return "length"
+    if name in gaz.generic or name in w.generic_names:
+        return "generic"
+    if name[0].isdigit():
+        return "starts with a number"
+    if (
+        name[0]
+        in "的在和与是了及等对为把被从向以由于因该其这那各每某本此另一多数几可将已也还都就又并而但且让使"
+        or name.startswith(("中国的", "一家", "一个", "多家", "部分", "相关"))
+    ):
+        return "fragment"
+    if any(p in name for p in w.not_name_parts):
+        return "person or job"
+    if not any(is_han(c) for c in name):
+        if not re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z0-9][A-Za-z0-9&.\-]*){0,4}", name):
+            return "not a name"
+        if name in w.en_not_names or name in w.en_places:
+            return "common English word"
+        if len(name) < 3:
+            return "too short"
+        return None
+    if name.endswith("学") and not name.endswith(w.school_endings):
+        return "discipline"
+    first = _first_token(name)
+    if first and _pos(first)[:1] in ("v", "d", "p", "c", "u", "r") and not gaz.canonical(first):
+        return "fragment"
+    if any(_pos(t) == "v" and _known_word(t) and len(t) >= 2 and _common_verb(t) for t in _tokens(name)[1:]):
+        return "fragment"  # "钢企下调汽车": a verb inside is a clause, not a name
+    for ending in w.not_name_endings:
+        if name.endswith(ending) and not (suffix_of(name) and len(suffix_of(name) or "") > len(ending)):
+            return "not an organisation (" + ending + ")"
+    kind = kind or org_type(name)
+    suffix = suffix_of(name)
+    stem = name[: -len(suffix)] if suffix else name
+    if kind in ("company", "investor", "product"):
+        # "商业银行", "证券基金", "中国资本", "荷兰公司": a kind of organisation, not one of them.
+        places = kind == "company"
+        if suffix and not _distinctive(stem, places_count=places):
+            return "kind of organisation"
+        if (
+            suffix in w.weak_suffixes
+            and _known_word(stem)
+            and _pos(stem) not in ("nr", "ns", "nz", "nt", "nrt")
+        ):
+            return "kind of organisation"  # "无人机物流", "日系汽车": a dictionary word before a weak suffix
+        if not suffix and not _distinctive(name, places_count=False):
+            return "common word"
+    elif kind == "association" and suffix and not _distinctive(stem, places_count=True):
+        return "kind of organisation"  # "水泥行业协会"
+    elif suffix and not stem:
+        return "bare suffix"
+    return None
+
+
+@functools.lru_cache(maxsize=16384)
+def _tokens(name: str) -> tuple[str, ...]:
+    from briefing.nlp import zh_cut
+
+    return tuple(t for t in zh_cut(name) if t.strip())
+
+
+def _common_verb(token: str) -> bool:
+    from briefing.nlp import rarity
+
+    return rarity(token) < 11.0 or token in ("下调", "上调", "下滑", "上涨", "下跌")
+
+
+def _first_token(name: str) -> str:
+    tokens = _tokens(name)
+    return tokens[0] if tokens else ""
+
+
+def _pos(token: str) -> str:
+    from briefing.nlp import pos_tag
+
+    return pos_tag(token)
+
+
+# ------------------------------------------------------------------ discovery
+
+
+@dataclass(frozen=True)
+class Found:
+    """A name discovery recognised in a sentence."""
+
+    name: str
+    type: str
+    evidence: str
+    """What made it a name: ``suffix 股份``, ``title 董事长``, ``stock code``,
+    ``predicate 年报``, ``kind noun 巨头``, ``named 名为``, ``jieba nt``,
+    ``legal suffix Inc``."""
+    short: tuple[str, ...] = ()
+    """Other forms of the same name to look for in the document (宝钢 for 宝钢股份, TSMC)."""
+
+
+_PUNCT_RE = re.compile(r"[\s，。、；：？！“”‘’「」『』（）()《》,.;:!?\"'—\-…·/|]")
+_STOP_POS = ("v", "d", "p", "c", "u", "r", "m", "q", "f", "t", "a", "vn")
+
+
+def _token_ok(tok: str) -> bool:
+    from briefing.nlp import stopwords
+
+    return bool(tok.strip()) and not _PUNCT_RE.fullmatch(tok) and tok not in stopwords()
+
+
+def candidate_before(tokens: list[str], index: int, max_chars: int = 8) -> str:
+    """Noun-like tokens directly before ``tokens[index]``, joined, up to a boundary
+    (punctuation, a function word, a verb, a kind noun such as 公司 in
+    "钢铁公司鞍钢股份")."""
+    from briefing.nlp import pos_tag, rarity
+
+    w = words()
+    parts: list[str] = []
+    i = index - 1
+    while i >= 0:
+        tok = tokens[i]
+        if not _token_ok(tok) or tok in ("兼", "及", "和", "与", "的", "之"):
+            break
+        if parts and (tok in w.kind_nouns or tok.endswith(tuple(w.kind_nouns))):
+            break
+        tag = pos_tag(tok)
+        if (
+            tag[:1] in ("v", "a")
+            and rarity(tok) >= 11.0
+            and len(tok) >= 2
+            and i > 0
+            and pos_tag(tokens[i - 1]) in ("nr", "ns", "nrt", "nz")
+        ):
+            pass  # a rare word jieba tags as a verb may end a name ("承德" + "露露")
+        elif tag[:1] in ("v", "d", "p", "c", "u", "r", "m", "q", "f", "t", "a") and not (
+            tag == "vn" or (tok.isascii() and tok[:1].isupper())
+        ):
+            break
+        if sum(len(p) for p in parts) + len(tok) > max_chars:
+            break
+        parts.insert(0, tok)
+        i -= 1
+    return "".join(parts).strip()
+
+
+def candidate_after(tokens: list[str], index: int, max_chars: int = 10) -> str:
+    """A name right after ``tokens[index]`` (a kind noun or 名为): Latin words
+    joined with spaces, or Chinese tokens up to a verb, particle or punctuation."""
+    from briefing.nlp import pos_tag
+
+    i = index + 1
+    while i < len(tokens) and not tokens[i].strip():
+        i += 1
+    if i >= len(tokens):
+        return ""
+    if tokens[i].isascii() and tokens[i][:1].isupper():
+        parts = []
+        while i < len(tokens) and (
+            tokens[i].isascii() and (tokens[i][:1].isupper() or not tokens[i].strip())
+        ):
+            parts.append(tokens[i])
+            i += 1
+        return "".join(parts).strip()
+    if len(tokens[i]) < 2 or pos_tag(tokens[i]) not in ("nr", "nrt", "nz", "nt", "ns"):
+        return ""  # "巨头们领路", "企业金融服务": no name follows
+    parts = []
+    while i < len(tokens):
+        tok = tokens[i]
+        if not _token_ok(tok) or tok in ("的", "之", "和", "与", "及"):
+            break
+        tag = pos_tag(tok)
+        if tag[:1] in _STOP_POS and tag != "vn" and parts:
+            break
+        if tag[:1] in ("v", "d", "p", "c", "u", "r") and not parts:
+            return ""
+        if sum(len(p) for p in parts) + len(tok) > max_chars:
+            break
+        parts.append(tok)
+        i += 1
+    return "".join(parts)
+
+
+def _title_candidate(tokens: list[str], index: int) -> str:
+    """The organisation before a job title, skipping the job's description
+    ("长城证券钢铁行业分析师" → 长城证券)."""
+    w = words()
+    end = index
+    while end > 0 and tokens[end - 1].endswith(("行业", "领域", "板块", "部门")) and len(tokens[end - 1]) > 2:
+        end -= 1  # "钢铁行业分析师"
+    while end > 0 and tokens[end - 1] in w.title_descriptors:
+        end -= 1
+        prev = tokens[end - 1] if end > 0 else ""
+        industry = prev in ("行业", "领域") or tokens[end] in ("行业", "领域")
+        if (
+            industry
+            and prev
+            and prev not in w.title_descriptors
+            and len(prev) <= 3
+            and not suffix_of("X" + prev)
+        ):
+            end -= 1  # the industry word before 行业/领域: 钢铁 行业
+    cand = candidate_before(tokens, end, max_chars=7)
+    for unit in ("事业部", "事业群", "部门", "团队"):
+        if unit in cand:
+            return ""
+    return cand
+
+
+def _predicate_candidate(tokens: list[str], index: int, max_chars: int = 12) -> str:
+    """The company before a predicate, skipping adverbs and time words between
+    ("新易盛同时披露了…年报", "承德露露公布了…一季报")."""
+    from briefing.nlp import pos_tag
+
+    w = words()
+    i = index
+    # Back over "公布了2011年" to the reporting verb, then over adverbs to the name.
+    steps = 0
+    while i > 0 and steps < 6:
+        tok = tokens[i - 1]
+        if (
+            tok in w.report_verbs
+            or pos_tag(tok)[:1] in ("d", "t", "m", "u", "q")
+            or tok in ("了", "年", "第")
+        ):
+            i -= 1
+            steps += 1
+            continue
+        if re.fullmatch(r"\d+", tok) or tok in ("已", "也", "还", "又", "将", "同时", "正式", "近日", "此前"):
+            i -= 1
+            steps += 1
+            continue
+        break
+    return candidate_before(tokens, i, max_chars=max_chars)
+
+
+_STOCK_CODE_RE = re.compile(
+    r"^\s*[（(]\s*(?:\d{6}(?:\.S[HZ])?|0\d{3,4}(?:\.HK)?|\d{4}\.TW)\s*(?:[，,、；;)）]|$)", re.I
+)
+_NAMED_RE = re.compile(
+    r"(?:名为|名叫|叫做)([\u4e00-\u9fffA-Za-z0-9]{2,12}?)的[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|集团|品牌|平台|银行|基金)"
+)
+
+
+def _clean(name: str, kind: str) -> str | None:
+    """The name as it should be shown, or None when it is not one."""
+    gaz = gazetteer()
+    name = name.strip(" ·-")
+    if not name:
+        return None
+    if known := gaz.canonical(name):
+        return known
+    for suffix in words().legal:
+        if name.endswith(suffix) and (known := gaz.canonical(name[: -len(suffix)])):
+            return known
+    if reject_reason(name, kind):
+        return None
+    return name
+
+
+def _short_forms(name: str) -> tuple[str, ...]:
+    """Other forms of a discovered name worth finding in the same document."""
+    forms = []
+    stem = strip_legal(name)
+    if stem != name and len(stem) >= 2 and not reject_reason(stem, "company"):
+        forms.append(stem)
+    return tuple(forms)
+
+
+@functools.cache
+def _anchor_re() -> re.Pattern[str]:
+    """Job titles and company predicates, matched on the text (jieba may cut them)."""
+    w = words()
+    items = sorted(
+        w.business_titles | w.commentator_titles | w.company_predicates, key=lambda x: (-len(x), x)
+    )
+    return re.compile("|".join(re.escape(i) for i in items) + r"|首席[\u4e00-\u9fff]{1,4}官")
+
+
+def discover(tokens: list[str], text: str = "") -> list[Found]:
+    """Organisations named in a sentence that the gazetteer may not list.
+
+    ``tokens`` are jieba's cut of the sentence ``text`` (Simplified).
+    """
+    from briefing.nlp import pos_tag
+
+    w = words()
+    suffixes = {s for s, _ in w.suffix_types}
+    found: list[Found] = []
+
+    def add(raw: str, evidence: str, kind: str | None = None) -> None:
+        raw = raw.strip()
+        if not raw:
+            return
+        kind = kind or org_type(raw)
+        name = _clean(raw, kind)
+        if name:
+            found.append(
+                Found(name, org_type(name) if kind == "company" else kind, evidence, _short_forms(name))
+            )
+
+    starts: dict[int, int] = {}
+    pos = 0
+    for i, tok in enumerate(tokens):
+        starts[pos] = i
+        pos += len(tok)
+    text = text or "".join(tokens)
+    for m in _anchor_re().finditer(text):
+        i = starts.get(m.start())
+        if i is None:
+            continue
+        word = m.group()
+        if word in w.company_predicates:
+            add(_predicate_candidate(tokens, i), f"predicate {word}", "company")
+        elif word in w.commentator_titles:
+            cand = _title_candidate(tokens, i)
+            if suffix_of(cand):
+                add(cand, f"title {word}")
+            elif cand and all(not _is_common(t) for t in _tokens(cand)):
+                add(cand, f"title {word}", "research")  # "中投顾问高级研究员", never "证券分析师"
+        else:
+            add(_title_candidate(tokens, i), f"title {word}")
+    for m in _NAMED_RE.finditer(text):
+        add(m.group(1), "named 名为")
+    for i, tok in enumerate(tokens):
+        if not tok.strip():
+            continue
+        if tok in ("(", "（") and _STOCK_CODE_RE.match("".join(tokens[i : i + 4])):
+            j = i
+            while j > 0 and not tokens[j - 1].strip():
+                j -= 1
+            add(candidate_before(tokens, j, max_chars=8), "stock code", "company")
+        elif (
+            tok in w.kind_nouns or (tok == "机构" and i and tokens[i - 1] + tok in w.kind_noun_types)
+        ) and i + 1 < len(tokens):
+            after = candidate_after(tokens, i)
+            joined = (tokens[i - 1] if i else "") + tok  # "研究" + "机构"
+            kind = next((t for k, t in w.kind_noun_types.items() if joined.endswith(k)), None)
+            if after and (after.isascii() or not _is_common(after)):
+                add(after, f"kind noun {tok}", kind)
+        elif len(tok) >= 3 and pos_tag(tok) == "nt" and not suffix_of(tok) and tok.endswith(w.nt_government):
+            # jieba's dictionary tags names it knows (美敦力, 中国银行), and many
+            # words that are not (光通信, 国际化): only typed endings count.
+            add(tok, "jieba nt", "government")
+        if tok not in suffixes and (suffix := suffix_of(tok)) and suffix not in w.weak_suffixes:
+            add(candidate_before(tokens, i, max_chars=8) + tok, f"suffix {suffix}")
+        elif tok in suffixes and tok not in w.weak_suffixes:
+            nxt = next((t for t in tokens[i + 1 : i + 3] if t.strip()), "")
+            if nxt in ("主义", "运作", "结构", "化", "运营", "管理") or nxt.startswith("市场"):
+                continue  # "中国资本市场", "金融资本主义": the suffix belongs to a longer word
+            cand = candidate_before(tokens, i, max_chars=6)
+            if len(cand) >= 2:
+                add(cand + tok, f"suffix {tok}")
+        elif tok in suffixes and tok in w.weak_suffixes:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if (
+                nxt
+                and not (
+                    _PUNCT_RE.fullmatch(nxt)
+                    or nxt in ("的", "等", "和", "与", "及", "将", "已", "在", "也", "公司", "集团")
+                )
+                and pos_tag(nxt)[:1] not in ("v", "d", "p", "c", "u")
+            ):
+                continue  # "冷轧汽车板": the suffix is part of a longer word
+            cand = candidate_before(tokens, i, max_chars=6)
+            if len(cand) >= 2 and not _is_common(cand) and _distinctive(cand, places_count=True):
+                add(cand + tok, f"suffix {tok}")
+    # One name once per sentence, the first evidence kept.
+    out: dict[str, Found] = {}
+    for f in found:
+        out.setdefault(f.name, f)
+    return list(out.values())
+
+
+# --------------------------------------------------------------- English
+
+_EN_NAME = r"[A-Z][A-Za-z0-9&'\-]*(?:\.[a-z]{2,4}\b)?"
+_EN_LEGAL_RE = re.compile(
+    rf"\b((?:{_EN_NAME}\s+){{0,4}}{_EN_NAME})\s*,?\s+"
+    r"((?:(?:Inc|Incorporated|Corp|Corporation|Co|Company|Ltd|Limited|LLC|PLC|plc|Holdings?|Group|AG|SA|SE|NV|GmbH|KK)\b\.?,?\s*)+)"
+    r"(?:\s*\(([A-Z][A-Za-z0-9&.]{1,9})\))?"
+)
+_EN_KIND_RE = re.compile(rf"\b([a-z\-]+)\s+({_EN_NAME}(?:\s+{_EN_NAME}){{0,2}})")
+_EN_TITLE_RE = re.compile(
+    rf"\b((?:{_EN_NAME}\s+){{0,2}}{_EN_NAME})(?:'s)?\s+(?:Chief Executive|CEO|Chairman|President|founder|analyst)\b"
+)
+_ACRONYM_RE = re.compile(r"\(([A-Z][A-Za-z0-9&.]{1,9})\)")
+_EN_RESEARCH_RE = re.compile(
+    rf"\b(?:[Aa]nalysts?|[Rr]esearchers?|[Ee]conomists?) (?:at|from) ({_EN_NAME}(?:\s+{_EN_NAME}){{0,2}})"
+)
+_EN_INVESTEE_RE = re.compile(
+    rf"\b(?:invested|investment|invests|stake)\b[^.;]{{0,40}}?\bin ({_EN_NAME}(?:\s+{_EN_NAME}){{0,2}})"
+)
+
+
+def _en_name(raw: str) -> str | None:
+    """An English name, its legal suffix removed and checked."""
+    parts = raw.split()
+    # A dateline ("SEOUL Qualcomm Inc") or a sentence opener is not part of the name.
+    while parts and (
+        parts[0] in words().en_not_names or (len(parts) > 1 and parts[0].isupper() and len(parts[0]) > 3)
+    ):
+        parts = parts[1:]
+    while parts and (parts[-1].rstrip(".,") in words().en_legal):
+        parts = parts[:-1]
+    if not parts:
+        return None
+    name = " ".join(parts)
+    if reject_reason(name, "company"):
+        return None
+    return name
+
+
+def _en_short(name: str) -> tuple[str, ...]:
+    """ "Samsung" for "Samsung Electronics"; never a place ("Taiwan")."""
+    parts = name.split()
+    w = words()
+    if (
+        len(parts) >= 2
+        and all(p in w.en_tails for p in parts[1:])
+        and parts[0] not in w.en_places
+        and parts[0] not in w.en_not_names
+        and len(parts[0]) >= 3
+    ):
+        return (parts[0],)
+    return ()
+
+
+def discover_en(text: str) -> list[Found]:
+    """Organisations an English sentence names with a legal suffix
+    ("Samsung Electronics Co Ltd"), a kind noun ("consumer intelligence company
+    Bomoda") or a job title ("Alibaba Chief Executive")."""
+    gaz = gazetteer()
+    w = words()
+    found: list[Found] = []
+
+    def add(raw: str, evidence: str, kind: str = "company", extra: tuple[str, ...] = ()) -> None:
+        name = _en_name(raw)
+        if not name:
+            return
+        canonical = gaz.canonical(name) or next(
+            (gaz.canonical(s) for s in _en_short(name) if gaz.canonical(s)), None
+        )
+        if canonical:
+            found.append(Found(canonical, kind, evidence, tuple(x for x in (name, *extra) if x != canonical)))
+        else:
+            found.append(Found(name, kind, evidence, _en_short(name) + extra))
+
+    for m in _EN_LEGAL_RE.finditer(text):
+        suffix = m.group(2).split()[0].rstrip(".,")
+        add(m.group(1), f"legal suffix {suffix}", extra=(m.group(3),) if m.group(3) else ())
+    for m in _EN_KIND_RE.finditer(text):
+        if m.group(1).lower() in w.kind_nouns_en:
+            add(m.group(2), f"kind noun {m.group(1)}")
+    for m in _EN_RESEARCH_RE.finditer(text):
+        add(m.group(1), "analysts at", "research")
+    for m in _EN_INVESTEE_RE.finditer(text):
+        add(m.group(1), "invested in")
+    for m in _EN_TITLE_RE.finditer(text):
+        add(m.group(1), "title", "research" if text[m.end() - 7 : m.end()] == "analyst" else "company")
+    out: dict[str, Found] = {}
+    for f in found:
+        out.setdefault(f.name, f)
+    return list(out.values())
+
+
+# ------------------------------------------------------------- name forms
+
+
+def strip_legal(name: str) -> str:
+    """``name`` without its legal suffix (宝钢股份 → 宝钢, "Apple Inc" → Apple)."""
+    w = words()
+    if name.isascii():
+        parts = name.split()
+        while len(parts) > 1 and parts[-1].rstrip(".,") in w.en_legal:
+            parts = parts[:-1]
+        return " ".join(parts)
+    for suffix in w.legal:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def strip_country(name: str) -> str:
+    """``name`` without a leading country or region (美国通用汽车 → 通用汽车)."""
+    for prefix in words().countries:
+        if name.startswith(prefix) and len(name) - len(prefix) >= 2:
+            return name[len(prefix) :]
+    return name
+
+
+def merge_key(name: str) -> str:
+    """What two forms of one entity's name share: legal suffix and country prefix
+    removed, Latin letters folded ("鞍钢股份" and "鞍钢", "Apple Inc" and "apple")."""
+    return strip_country(strip_legal(name)).lower().replace(" ", "")
+
+
+def known_form(name: str) -> str | None:
+    """The gazetteer's canonical name for a discovered form of it, if any
+    (华为技术有限公司 → 华为, 美国英伟达 → 英伟达, "Huawei Technologies" → 华为)."""
+    gaz = gazetteer()
+    for form in dict.fromkeys((name, strip_legal(name), strip_country(strip_legal(name)))):
+        if known := gaz.canonical(form):
+            return known
+    if name.isascii():
+        for short in _en_short(strip_legal(name)):
+            if known := gaz.canonical(short):
+                return known
+    return None
+
+
+def unit_of(name: str) -> str | None:
+    """The known organisation a discovered name is a unit of: the name starts
+    with it and goes on with something that is not a legal suffix
+    (华为终端云 → 华为, 英特尔中国 → 英特尔)."""
+    gaz = gazetteer()
+    if gaz.canonical(name):
+        return None
+    for end in range(len(name) - 1, 1, -1):
+        head, rest = name[:end], name[end:]
+        known = gaz.canonical(head)
+        if known and rest not in words().legal and not rest.isdigit():
+            return known
+    return None

@@ -1,0 +1,433 @@
+"""What an organisation does in a sentence: acts (launches, invests, grows, is
+invested in…), or is only listed, ranked, quoted as a speaker, cited as a
+source or quoted on the stock market.
+
+A *case* is an organisation that acts in at least one sentence; the others are
+*mentions*. Everything here is a cheap test on one sentence's Simplified text
+and the spans of the organisations it names: no POS tagging.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from briefing.analysis.names import words
+from briefing.errors import ConfigError
+from briefing.resources import data_lines, data_yaml
+
+ACTS = "acts"
+SPEAKER = "speaker"
+SOURCE = "source"
+EXAMPLE = "example"
+RANKING = "ranking"
+STOCK = "stock"
+MENTIONED = "mentioned"
+ROLES = (ACTS, SPEAKER, SOURCE, EXAMPLE, RANKING, STOCK, MENTIONED)
+"""Every role a mention can have; only ``acts`` makes an organisation a case."""
+
+CLAUSE_BREAKS = "，,；;。！？!?：:"
+_COORDINATORS = ("、", "和", "与", "及", "以及", "同", "跟", "携手", "联合", "、 ", " and ", ", ")
+_NEGATIONS = ("不", "未", "没有", "并非", "不是", "无法")
+
+
+@functools.cache
+def actions_zh() -> tuple[str, ...]:
+    """Chinese action verbs (``actions.txt``), longest first."""
+    verbs = {w for line in data_lines("actions.txt") for w in line.split() if not w.isascii()}
+    return tuple(sorted(verbs, key=lambda v: (-len(v), v)))
+
+
+@functools.cache
+def _actions_zh_re() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(v) for v in actions_zh()) or r"(?!x)x")
+
+
+def _actions_en_section(key: str) -> dict[str, str]:
+    raw = data_yaml("actions_en.yaml") or {}
+    section = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(section or {}, dict):
+        raise ConfigError(f"data file actions_en.yaml: {key} must map English words to Chinese")
+    return {str(k).lower(): str(v) for k, v in (section or {}).items()}
+
+
+@functools.cache
+def actions_en() -> dict[str, str]:
+    """English action stems and the Chinese verb each renders as (``actions_en.yaml``)."""
+    return _actions_en_section("verbs")
+
+
+@functools.cache
+def objects_en() -> tuple[tuple[str, str], ...]:
+    """English nouns a rendered move may name, with their Chinese, longest first."""
+    items = list(_actions_en_section("objects").items())
+    return tuple(sorted(items, key=lambda kv: (-len(kv[0]), kv[0])))
+
+
+@functools.cache
+def _actions_en_re() -> re.Pattern[str]:
+    stems = sorted(actions_en(), key=lambda s: (-len(s), s))
+    return re.compile(r"(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
+
+
+def en_action(word: str) -> str | None:
+    """The Chinese verb of an English action word ("manufacturer" → 生产), if it is one."""
+    low = word.lower()
+    for stem in sorted(actions_en(), key=lambda s: (-len(s), s)):
+        if low.startswith(stem):
+            return actions_en()[stem]
+    return None
+
+
+@functools.cache
+def _word_re(kind: str) -> re.Pattern[str]:
+    items: tuple[str, ...] = getattr(words(), kind)
+    return re.compile("|".join(re.escape(w) for w in items) or r"(?!x)x")
+
+
+# ------------------------------------------------------------------- clauses
+
+
+def mask_parentheses(text: str) -> str:
+    """``text`` with the inside of brackets blanked out (same length), so that a
+    comma inside "(600019，收盘价5.92元)" ends no clause; a full stop glued to the
+    next sentence ("economy.Alibaba's") and an English "while" end a clause too."""
+    out = list(text)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(depth - 1, 0)
+        elif depth:
+            out[i] = "□"
+    masked = "".join(out)
+    masked = re.sub(r"(?<=[a-z0-9%)])\.(?=[A-Z\"“<])", "。", masked)
+    return re.sub(r" (?=(?:while|whereas|but|compared with|vs\.?|versus) )", ",", masked)
+
+
+def bracket_bounds(masked: str, at: int) -> tuple[int, int] | None:
+    """The inside of the brackets around position ``at``, if it is in brackets."""
+    if at >= len(masked) or masked[at] != "□":
+        return None
+    left = at
+    while left > 0 and masked[left - 1] == "□":
+        left -= 1
+    right = at
+    while right < len(masked) and masked[right] == "□":
+        right += 1
+    return left, right
+
+
+def clause_bounds(masked: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of ``masked[start:end]``: between the nearest clause breaks."""
+    left = max(masked.rfind(c, 0, start) for c in CLAUSE_BREAKS) + 1
+    rights = [i for i in (masked.find(c, end) for c in CLAUSE_BREAKS) if i != -1]
+    return left, min(rights) if rights else len(masked)
+
+
+# --------------------------------------------------------------------- roles
+
+
+@dataclass(frozen=True)
+class Role:
+    """The part an organisation plays in one sentence."""
+
+    role: str
+    """One of :data:`ROLES`."""
+    cue: str = ""
+    """The word that decided it (推出, 表示, 根据, 等, 位列, 跌…)."""
+
+
+def _first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return pattern.search(text)
+
+
+_NOUN_AFTER = (
+    "企业", "基地", "线", "组合", "者", "人", "机构", "伙伴", "关系", "器", "商", "会", "场景", "力", "额", "量", "价值", "方", "端", "领域",
+    "环境", "收入", "模式", "成本", "优势", "渠道", "能力", "目标", "公司", "体系", "系统", "价格", "网络", "协议", "计划",
+)  # fmt: skip
+
+
+def _action_in(window: str) -> str | None:
+    """The first action verb in ``window`` that is not negated and not part of a
+    noun ("投资组合", "合作伙伴", "销售额")."""
+    for m in _actions_zh_re().finditer(window):
+        if window[max(m.start() - 2, 0) : m.start()].endswith(_NEGATIONS):
+            continue
+        if window[m.end() :].startswith(_NOUN_AFTER) or window[max(m.start() - 1, 0) : m.start()] == "的":
+            continue
+        return m.group()
+    return None
+
+
+def _enumeration(text: str, spans: list[tuple[int, int]], index: int) -> tuple[int, int] | None:
+    """The span of the enumeration ``spans[index]`` belongs to (A、B和C), or None."""
+    joins = ("、", "和", "与", "及", "以及", ",")
+    first = last = index
+    while first > 0 and text[spans[first - 1][1] : spans[first][0]].strip() in joins:
+        first -= 1
+    while last + 1 < len(spans) and text[spans[last][1] : spans[last + 1][0]].strip() in joins:
+        last += 1
+    if first == last:
+        return None
+    return first, last
+
+
+def _example(text: str, masked: str, spans: list[tuple[int, int]], index: int) -> str | None:
+    """The cue that makes the name an example ("A、B等", "比如A"), if any."""
+    w = words()
+    enum = _enumeration(masked, spans, index)
+    first, last = enum if enum else (index, index)
+    after = masked[spans[last][1] : spans[last][1] + 40]
+    # An item's own unit may follow it ("亚马逊AWS、微软Azure"), and the list may go on
+    # with names the analysis does not know ("通用、福特和康明斯等车企").
+    after = re.sub(r"^[A-Za-z0-9 ]+", "", after)
+    rest = re.match(
+        r"^(?:\s*[、和及与]\s*[\u4e00-\u9fffA-Za-z0-9]{1,10}?){0,5}?\s*(等等|等|之类|这类|这些|一类)", after
+    )
+    if rest:
+        return rest.group(1)
+    before = masked[max(spans[first][0] - 30, 0) : spans[first][0]]
+    left = max(before.rfind(c) for c in CLAUSE_BREAKS) + 1
+    before = before[left:]
+    # Unknown names listed before this one belong to the same list: "如万丰奥威、中原内配等".
+    before = re.sub(r"(?:[\u4e00-\u9fffA-Za-z0-9]{1,10}[、和及与])+$", "", before)
+    before = before[-8:]
+    for marker in w.example_markers:
+        at = before.rfind(marker)
+        if at == -1:
+            continue
+        if marker == "如" and (
+            before[at - 1 : at] in ("例", "比", "假", "譬", "诸", "犹", "正")
+            or before[at + 1 : at + 2] in ("果", "何", "今", "此", "同", "下", "意")
+        ):
+            continue
+        return marker
+    if "以" in before and text[spans[last][1] : spans[last][1] + 5].startswith(("为代表", "为首", "为例")):
+        return "为代表"
+    return None
+
+
+def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | None = None) -> Role:
+    """The role of the organisation at ``spans[index]`` in a Chinese sentence
+    (``spans`` are all the organisation spans of the sentence, in order)."""
+    w = words()
+    masked = masked if masked is not None else mask_parentheses(text)
+    a, b = spans[index]
+    inside = bracket_bounds(masked, a)
+    if inside:
+        # A name in brackets plays its part inside them: "（由博睿康研发）", "（如…SpaceX星舰）".
+        lo, hi = inside
+        inner = [(x - lo, y - lo) for x, y in spans if lo <= x and y <= hi]
+        here = inner.index((a - lo, b - lo))
+        return role_zh(text[lo:hi], inner, here)
+    left, right = clause_bounds(masked, a, b)
+    before = masked[left:a]
+    clause = masked[left:right]
+    # The data source: "根据IDC发布的报告", "据海关统计", "中汽协公布的数据显示".
+    m = re.search(r"(?:根据|依据|援引|来自|引用|数据来源|(?<![数证占收依根])据)[^，。；]{0,10}$", before)
+    if m and not _action_in(before[m.end() :]):
+        return Role(SOURCE, m.group()[:2])
+    rest = masked[b:]
+    if re.match(
+        r"^[^，。；]{0,3}(?:公布|发布)?的?(?:统计)?数据(?:显示|表明)|^[^，。；]{0,4}(?:报告|统计|监测)(?:显示|称|表明|发现)",
+        rest,
+    ):
+        return Role(SOURCE, "数据显示")
+    # Whoever speaks first, before any action: "美团CEO王兴表示…", "长城证券分析师乔培涛告诉记者".
+    window = rest[:16]
+    speech = _word_re("speech_verbs").search(window)
+    if (
+        speech
+        and speech.group() == "称"
+        and (
+            window[speech.start() - 1 : speech.start()] in ("并", "被", "号", "简", "昵", "俗", "堪")
+            or window[speech.end() : speech.end() + 1] == "为"
+        )
+    ):
+        speech = None  # "被并称为": a name, not a statement
+    action = _action_in(window)
+    if speech and (action is None or window.find(action) > speech.start()):
+        between = window[: speech.start()]
+        if not re.search(r"[，。；]", between):
+            return Role(SPEAKER, speech.group())
+    # A quote on the stock market: "英伟达跌5.08%", "宝钢股份(600019，收盘价5.92元)".
+    if re.match(
+        r"^\s*(?:股价)?(?:收涨|收跌|上涨|下跌|大涨|大跌|涨停|跌停|涨|跌)\s*\d", masked[b:right]
+    ) or any(s in clause for s in w.stock_words):
+        return Role(STOCK, "股价")
+    # A possessor is not the subject: "沃尔玛旗下的山姆会员店", "阿里的 ET 大脑".
+    nxt = next(((c, d) for c, d in spans[index + 1 :] if c >= b), None)
+    if nxt and re.fullmatch(r"\s*(?:旗下|的|之|下属|子公司)+\s*", masked[b : nxt[0]]):
+        return Role(MENTIONED, "旗下")
+    # The object of a preposition is not the subject: "蚂蚁金服从前身支付宝的…拓展".
+    prep = re.search(
+        r"(?:从|向|对|(?<![名称成作认视改更])为|把|在|以|依托|借助|凭借|利用|比|给|替|于|将|让|使)"
+        r"(?:[\u4e00-\u9fffA-Za-z0-9]{1,10}[、和及与])*[^，。；、]{0,6}$",
+        before,
+    )
+    # The object of a verb is not the subject either: "进入菲亚特动力配套体系".
+    verb_before = _action_in(before[-4:]) if before.strip() else None
+    if (
+        verb_before
+        and before.rstrip().endswith((verb_before, verb_before + "了"))
+        and not re.search(r"被\s*$", before)
+    ) and not re.search(r"(?:投资|入股|收购|并购|控股)了?的?\s*$", before):
+        return Role(MENTIONED, verb_before)
+    partner = re.search(r"(?:与|和|同|跟|携手|联合)\s*$", before)
+    example = _example(text, masked, spans, index)
+    if example:
+        return Role(EXAMPLE, example)
+    rank = _word_re("ranking_words").search(clause) or re.search(
+        r"第[一二三四五六七八九十\d]+(?:名|位|大)", clause
+    )
+    if rank and not (left + rank.end() <= a and _action_in(masked[b:right][:40])):
+        # A rank after the name is what the sentence says of it ("分列第三到五位");
+        # a rank before it only describes it ("第二名新易盛同时披露了…").
+        return Role(RANKING, rank.group())
+    # The acting window: the rest of the clause, past partners joined by 与/和 but
+    # not past another organisation that is the next subject.
+    end = right
+    for c, d in spans[index + 1 :]:
+        if c >= right:
+            break
+        gap = masked[b:c]
+        if gap.strip() in _COORDINATORS or re.search(
+            r"与|和|同|跟|携手|联合|向|对|为|从|把|在|以|依托|通过|借助|凭借|利用|比|给", gap
+        ):
+            b = d  # a partner or the object of a preposition: the subject goes on
+            continue
+        end = c
+        break
+    window = masked[spans[index][1] : end][:40]
+    if not window.strip(" 　") and end == right and right < len(masked) and masked[right] in "，,":
+        # "…的钢铁公司鞍钢股份，也在近期下调了…": the subject's verb is in the next clause.
+        _, r2 = clause_bounds(masked, right + 1, right + 1)
+        nxt = masked[right + 1 : r2]
+        if not any(right < c < r2 for c, _ in spans):
+            window = nxt[:40]
+    if re.search(r"(?:不是|并非|并不是)\s*$", before):
+        return Role(MENTIONED, "不是")
+    if re.match(r"^\s*被", window) or re.search(r"被\s*$", before):
+        return Role(ACTS, "被")
+    verb = _action_in(window)
+    if verb and prep and not partner:
+        return Role(MENTIONED, prep.group()[:2])
+    if verb:
+        return Role(ACTS, verb)
+    if re.match(r"^\s*(?:获|获得|斩获|赢得|拿下)", window):
+        return Role(ACTS, "获")
+    inv = re.search(
+        r"(?:投资|入股|战略投资|领投|收购|并购|控股|成立|设立|组建|推出|上线)了?的\s*$|(?:投资|入股|收购|并购)了?\s*$",
+        before,
+    )
+    if inv:
+        # "阿里45亿投资的汇通达", "腾讯新成立的云与智慧产业事业群": it is invested in, founded…
+        return Role(ACTS, "获" + inv.group().strip("了的 "))
+    # Coordinated subjects act together: "阿里巴巴和腾讯都推出了…".
+    enum = _enumeration(masked, spans, index)
+    if enum and enum[1] != index:
+        last_end = spans[enum[1]][1]
+        _, r2 = clause_bounds(masked, last_end, last_end)
+        verb = _action_in(masked[last_end:r2][:20])
+        if verb:
+            return Role(ACTS, verb)
+    return Role(MENTIONED)
+
+
+def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
+    """The role of the organisation at ``spans[index]`` in an English sentence."""
+    w = words()
+    a, b = spans[index]
+    before = text[max(a - 40, 0) : a].lower()
+    if re.search(
+        r"(?:according to|data from|citing|per|survey of)\s*(?:the\s+)?(?:[\w.-]+\s+){0,2}$", before
+    ):
+        return Role(SOURCE, "according to")
+    if re.search(r"(?:such as|including|like)\s+(?:[\w.&-]+[\s,]+){0,6}$", before):
+        return Role(EXAMPLE, "such as")
+    if re.search(r"\b(?:a|an|the|its|their|his|her)\s+(?:[a-z\-]+\s+){0,3}$", before):
+        return Role(MENTIONED, "modifier")  # "a major Apple Inc supplier"
+    after = re.sub(r"[“\"][^”\"]*[”\"]", " ", text[b:])  # a quoted slogan holds no verb of the name's
+    if re.match(r"^\s*,", after):
+        # An apposition ("Samsung, a major Apple Inc supplier, is…"): the verb follows it.
+        second = after.find(",", after.find(",") + 1)
+        after = after[second + 1 :] if second != -1 else ""
+    end = re.search(r"[,;]|\.(?=\s|$|[A-Z\"<])", after)
+    tail = after[: end.start()] if end else after
+    if re.match(r"^'s\s", tail):
+        tail = re.sub(r"^'s\s+[A-Za-z\-]+", "", tail)  # "Qualcomm's orders could…": the noun is not a verb
+    tokens = re.findall(r"[A-Za-z][A-Za-z'\-]*", tail)[:10]
+    for tok in tokens:
+        low = tok.lower()
+        if low in w.speech_verbs_en:
+            return Role(SPEAKER, low)
+        if _actions_en_re().fullmatch(low):
+            return Role(ACTS, low)
+    if re.search(r"(?:invested in|acquired|acquisition of|stake in|orders? (?:to|from))\s*$", before):
+        return Role(ACTS, "invested in")
+    return Role(MENTIONED)
+
+
+def roles(text: str, spans: list[tuple[int, int]], english: bool) -> list[Role]:
+    """The role of every organisation span of one sentence."""
+    if english:
+        return [role_en(text, spans, i) for i in range(len(spans))]
+    masked = mask_parentheses(text)
+    return [role_zh(text, spans, i, masked) for i in range(len(spans))]
+
+
+# --------------------------------------------------------------- move clauses
+
+
+def move_clause(text: str, start: int, end: int, verb: str = "", limit: int = 60) -> str:
+    """The part of a sentence that shows what the organisation at
+    ``text[start:end]`` did: from its clause (or the name itself when the
+    clause opens with unrelated text) to the clause holding the action, cut
+    only at clause boundaries, an ellipsis marking each cut."""
+    masked = mask_parentheses(text)
+    left, right = clause_bounds(masked, start, end)
+    if re.search(r"\d{1,2}时\d{1,2}分|\d{2}:\d{2}|发表于|分享|登录|[A-Za-z]{8,}", text[left:start]):
+        left = start  # "…发表于…分享来自…在西方的电动汽车市场，特斯拉…": start at the name
+    if verb and verb not in text[left:right]:
+        at = text.find(verb, right)
+        if at != -1:
+            _, right = clause_bounds(masked, at, at + len(verb))
+    # Take the next clause when it goes on with the same subject (no name or
+    # pronoun of its own) and gives a figure: "…营业收入8.04亿元，同比下降4.88%".
+    while right < len(text) and text[right] in "，," and right - left < limit * 0.6:
+        _, nxt = clause_bounds(masked, right + 1, right + 1)
+        following = text[right + 1 : nxt]
+        if (
+            nxt - left > limit
+            or not re.search(r"\d", following)
+            or re.match(r"^\s*(?:该|其|这|他们|它|公司)", following)
+        ):
+            break
+        right = nxt
+    piece = text[left:right].strip(" ，,；;：:")
+    if len(piece) > limit:
+        # Cut at the last clause break inside the limit; never inside a number or a name.
+        cut = max(masked.rfind(c, left, left + limit) for c in CLAUSE_BREAKS)
+        piece = text[left:cut].strip(" ，,；;：:") if cut > start else text[left:right].strip()
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if left + len(piece) < len(text.rstrip("。.！!？? ")) - 1 else ""
+    return prefix + tidy_clause(piece) + suffix
+
+
+def tidy_clause(piece: str) -> str:
+    """A clause fit for a Chinese table cell: without an English gloss in brackets
+    ("ABC (AI, Big Data, Cloud)") and without quotation marks left unpaired by a cut."""
+    piece = re.sub(
+        r"\s*[（(]([^()（）]*)[)）]",
+        lambda m: (
+            "" if sum(c.isascii() and c.isalpha() for c in m.group(1)) >= 0.6 * len(m.group(1)) else m.group()
+        ),
+        piece,
+    )
+    for a, b in (("“", "”"), ("「", "」"), ("『", "』"), ("《", "》")):
+        if piece.count(a) != piece.count(b):
+            piece = piece.replace(a, "").replace(b, "")
+    return piece

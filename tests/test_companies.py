@@ -1,0 +1,312 @@
+"""Company cases, mentions, entity merging and figure owners.
+
+Table-driven: tests/fixtures/companies/*.yaml are small corpora from other
+industries (cars, semiconductors, logistics, retail; Simplified, Traditional,
+English) with what the analysis must find written by hand (see the README
+there); tests/fixtures/companies/names.yaml, roles.yaml and figures.yaml are
+rule tables. The field corpus (../shared/field-corpus) is read as a precision
+check when it is there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES, ROOT, write_text
+
+from briefing.analysis import build_briefing
+from briefing.analysis.names import merge_key, reject_reason
+from briefing.analysis.roles import roles
+from briefing.model import Briefing, Company
+from briefing.readers import read_corpus
+from briefing.script import to_simplified
+
+COMPANIES = FIXTURES / "companies"
+CORPORA = sorted(
+    p for p in COMPANIES.glob("*.yaml") if p.stem not in ("names", "roles", "gazetteer", "field_corpus")
+)
+FIELD = ROOT.parent / "shared" / "field-corpus"
+DATE = dt.date(2026, 11, 23)
+
+
+def _load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text("utf-8"))
+
+
+def _build(folder: Path) -> Briefing:
+    return build_briefing(read_corpus(folder), date=DATE)
+
+
+@pytest.fixture(scope="module", params=[p.stem for p in CORPORA])
+def fixture(request, tmp_path_factory) -> tuple[dict[str, Any], Briefing]:
+    data = _load(COMPANIES / f"{request.param}.yaml")
+    folder = tmp_path_factory.mktemp(request.param)
+    for name, text in data["documents"].items():
+        write_text(folder / name, text)
+    return data["expected"], _build(folder)
+
+
+def _company(model: Briefing, name: str) -> Company | None:
+    return next((c for c in model.companies if c.name == name), None)
+
+
+def _entity(model: Briefing, form: str) -> Company | None:
+    """The company a form as written belongs to: by name or alias (any script),
+    else by the form's name without legal suffix and country prefix."""
+    simplified = to_simplified(form)
+    for c in model.companies:
+        if simplified == c.name or form in c.aliases or simplified in {to_simplified(a) for a in c.aliases}:
+            return c
+    return next((c for c in model.companies if merge_key(simplified) == merge_key(c.name)), None)
+
+
+# ------------------------------------------------------------ fixture corpora
+
+
+def test_cases_act(fixture) -> None:
+    expected, model = fixture
+    for name in expected["cases"]:
+        c = _company(model, name)
+        assert c is not None, f"{name} not found: {[x.name for x in model.companies]}"
+        assert c.role == "case", (name, c.role_reason)
+        assert c.move, f"{name} has no move"
+        assert c.moves or c.figures
+
+
+def test_mentions_are_not_cases(fixture) -> None:
+    expected, model = fixture
+    for name in expected.get("mentions", []):
+        c = _company(model, name)
+        assert c is not None, name
+        assert c.role == "mention", (name, c.role_reason, c.move)
+
+
+def test_no_common_word_becomes_an_organisation(fixture) -> None:
+    expected, model = fixture
+    names = {c.name for c in model.companies} | {to_simplified(a) for c in model.companies for a in c.aliases}
+    for word in expected.get("not_organisations", []):
+        assert to_simplified(word) not in names, word
+
+
+def test_one_entity_one_row(fixture) -> None:
+    expected, model = fixture
+    for form, entity in expected.get("merges", {}).items():
+        c = _entity(model, form)
+        assert c is not None and c.name == entity, (form, c.name if c else None)
+    keys = [merge_key(c.name) for c in model.companies]
+    assert len(keys) == len(set(keys)), "two rows for one entity"
+
+
+def test_units_are_shown_under_their_parent(fixture) -> None:
+    expected, model = fixture
+    gaz_parent = {c.name: c.parent for c in model.companies}
+    for unit, host in expected.get("units", {}).items():
+        c = _company(model, unit)
+        assert c is not None, unit
+        assert gaz_parent[unit] == host, (unit, gaz_parent[unit])
+        parent = _company(model, host)
+        if c.role == "mention" and parent is not None and parent.role == "case":
+            assert unit in parent.units
+
+
+def test_types(fixture) -> None:
+    expected, model = fixture
+    for name, kind in expected.get("types", {}).items():
+        c = _entity(model, name)
+        assert c is not None, name
+        assert c.type == kind, (name, c.type)
+
+
+def test_figures_belong_to_their_owner(fixture) -> None:
+    expected, model = fixture
+    for want in expected.get("figures", []):
+        owner = _company(model, want["owner"])
+        assert owner is not None, want
+        matches = [
+            f
+            for f in owner.figures
+            if f.value == pytest.approx(want["value"]) and want.get("measure", "") in f.measure
+        ]
+        assert matches, (want, [(f.measure, f.value) for f in owner.figures])
+        f = matches[0]
+        if "year" in want:
+            assert f.year == want["year"], (want, f.year)
+        if "qualifier" in want:
+            assert f.qualifier == want["qualifier"], (want, f.qualifier)
+        if "counterpart" in want:
+            assert f.counterpart == want["counterpart"], (want, f.counterpart)
+        if "caveat" in want:
+            assert want["caveat"] in f.caveats, (want, f.caveats)
+        assert f.raw and f.raw in f.text, f
+
+
+def test_figures_do_not_go_to_others(fixture) -> None:
+    expected, model = fixture
+    for bad in expected.get("not_figures", []):
+        owner = _company(model, bad["owner"])
+        if owner is None:
+            continue
+        assert not any(f.value == pytest.approx(bad["value"]) for f in owner.figures), (bad, owner.figures)
+
+
+def test_one_deal_is_stored_once(fixture) -> None:
+    _, model = fixture
+    deals = [(c.name, f.value) for c in model.companies for f in c.figures if f.counterpart]
+    for name, value in deals:
+        investor = next(
+            f.counterpart for c in model.companies for f in c.figures if c.name == name and f.value == value
+        )
+        inv = _company(model, investor)
+        if inv is not None:
+            assert not any(f.value == value for f in inv.figures), (name, investor, value)
+
+
+# ---------------------------------------------------------------- rule tables
+
+
+def _rows(name: str) -> list[Any]:
+    data = _load(COMPANIES / f"{name}.yaml")
+    return [pytest.param(c, id=c["id"]) for c in data["cases"]]
+
+
+@pytest.mark.parametrize("case", _rows("names"))
+def test_name_rules(case: dict[str, Any]) -> None:
+    reason = reject_reason(case["name"], case.get("type"))
+    if case["organisation"]:
+        assert reason is None, reason
+    else:
+        assert reason is not None
+
+
+@pytest.mark.parametrize("case", _rows("roles"))
+def test_role_rules(case: dict[str, Any]) -> None:
+    text = case["sentence"]
+    spans = []
+    for name in case["names"]:
+        at = text.find(name, spans[-1][1] if spans else 0)
+        assert at != -1, name
+        spans.append((at, at + len(name)))
+    found = [r.role for r in roles(text, spans, english=text.isascii())]
+    assert found == case["roles"], found
+
+
+# ---------------------------------------------------------------- field corpus
+
+
+@pytest.fixture(scope="module")
+def field() -> Briefing:
+    if not FIELD.is_dir():
+        pytest.skip(f"the field corpus is not at {FIELD} (it lives in the shared folder, never in the repo)")
+    return _build(FIELD)
+
+
+FIELD_EXPECTED = _load(COMPANIES / "field_corpus.yaml")
+
+
+def test_field_corpus_cases_are_exactly_the_justified_ones(field: Briefing) -> None:
+    cases = {c.name for c in field.companies if c.role == "case"}
+    expected = set(FIELD_EXPECTED["cases"])
+    assert cases == expected, (sorted(cases - expected), sorted(expected - cases))
+
+
+def test_field_corpus_mentions_and_non_names(field: Briefing) -> None:
+    names = {c.name for c in field.companies}
+    for name in FIELD_EXPECTED["mentions"]:
+        c = _company(field, name)
+        assert c is not None and c.role == "mention", name
+    for word in FIELD_EXPECTED["not_organisations"]:
+        assert word not in names, word
+
+
+def test_field_corpus_figures_have_the_right_owner(field: Briefing) -> None:
+    for want in FIELD_EXPECTED["figures"]:
+        owner = _company(field, want["owner"])
+        assert owner is not None, want
+        assert any(
+            f.value == pytest.approx(want["value"]) and want.get("measure", "") in f.measure
+            for f in owner.figures
+        ), (want, [(f.measure, f.value) for f in owner.figures])
+    for bad in FIELD_EXPECTED["not_figures"]:
+        owner = _company(field, bad["owner"])
+        if owner is not None:
+            assert not any(f.value == pytest.approx(bad["value"]) for f in owner.figures), bad
+
+
+def test_field_corpus_moves_are_clean(field: Briefing) -> None:
+    for c in field.companies:
+        if c.role != "case":
+            continue
+        assert c.move, c.name
+        assert not re.search(r"</?\w+|<%|发表于|https?://", c.move), (c.name, c.move)
+        # Never an English fragment inside a Chinese cell.
+        assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+ [A-Za-z]+", c.move), (c.name, c.move)
+
+
+def test_charts_compare_only_like_with_like(fixture) -> None:
+    from briefing.charts import charts_for
+
+    _, model = fixture
+    figures = {(c.name, f.value): f for c in model.companies for f in c.figures}
+    for chart in charts_for(model).values():
+        if chart.kind != "bars":
+            continue
+        shown = [figures[(name, row[0])] for name, row in zip(chart.rows, chart.values, strict=True)]
+        assert len({(f.measure, f.unit, f.year) for f in shown}) == 1, chart.title
+        assert all(f.year is not None and not f.counterpart and f.value_max is None for f in shown)
+
+
+@pytest.mark.parametrize("case", _rows("gazetteer"))
+def test_gazetteer_find(case: dict[str, Any]) -> None:
+    from briefing.gazetteer import gazetteer
+
+    text = case["text"]
+    found = [[text[m.start : m.end], m.name] for m in gazetteer().find(text)]
+    assert found == case["expected"]
+
+
+def test_field_corpus_one_row_per_entity(field: Briefing) -> None:
+    keys = [merge_key(c.name) for c in field.companies]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    for c in field.companies:
+        # A short name and its legal or country-prefixed form are one row.
+        assert not any(
+            other.name != c.name and merge_key(other.name) == merge_key(c.name) for other in field.companies
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("organisations.yaml", "- just a list\n"), ("actions_en.yaml", "verbs: [launch, invest]\n")],
+)
+def test_a_malformed_word_list_is_a_one_line_error(tmp_path: Path, name: str, text: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    write_text(data / name, text)
+    env = {**os.environ, "BRIEFING_DATA": str(data), "BRIEFING_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "briefing",
+            "-q",
+            "analyze",
+            str(COMPANIES.parent / "corpora" / "nev"),
+            "--no-cache",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 8, done.stderr
+    assert name in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
