@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -54,18 +56,6 @@ def _resolve(template: str | None) -> tuple[jinja2.BaseLoader, str]:
     raise TemplateError(
         f"template not found: {template} (looked for {name} in ./templates and the bundled templates)"
     )
-
-
-def template_files(template: str | None) -> list[Path]:
-    """The files a template may read: its own folder's templates (for includes)."""
-    loader, name = _resolve(template)
-    files: list[Path] = []
-    for folder in getattr(loader, "searchpath", []):
-        candidate = Path(folder) / name
-        if candidate.is_file():
-            files.extend(sorted(p for p in Path(folder).iterdir() if p.suffix in (".j2", ".jinja", ".md")))
-            break
-    return files
 
 
 def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
@@ -176,9 +166,66 @@ def render(model: Briefing, charts: dict[str, ChartSpec], template: str | None =
         KeyError,
         IndexError,
         ArithmeticError,
+        RecursionError,  # a macro that calls itself without end
     ) as exc:
         # Rendering runs the template's own expressions; their errors are the template's.
         line = _template_line(exc, filename)
         where = f"{filename or name}:{line}" if line else (filename or name)
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise TemplateError(f"{where}: {message}") from exc
+
+
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".md")
+
+
+def used_templates(template: str | None, *, strict: bool = False) -> list[Path]:
+    """The files rendering ``template`` reads: the template and every template it
+    includes, extends or imports, recursively, each resolved by name through the
+    loader as rendering resolves it; the template itself first. A name computed at render time could be any
+    template beside the others, so then every template in the loader's folders
+    is listed. With ``strict``, a template that does not parse or is not found
+    is a :class:`TemplateError` naming the file and line (a schedule's template
+    is checked when the schedule is added); otherwise rendering reports it."""
+    loader, name = _resolve(template)
+    env = _environment(loader)
+    found: dict[str, Path] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        try:
+            source, filename, _ = loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            if strict:
+                raise TemplateError(f"template not found: {current} (used by {name})") from None
+            continue
+        found[current] = Path(filename or current)
+        todo.extend(_references(env, source, current, filename, strict=strict, loader=loader))
+    main = found.pop(name)
+    return [main, *sorted(set(found.values()) - {main})]
+
+
+def _references(
+    env: SandboxedEnvironment,
+    source: str,
+    name: str,
+    filename: str | None,
+    *,
+    strict: bool,
+    loader: jinja2.BaseLoader,
+) -> Iterator[str]:
+    try:
+        tree = env.parse(source, name, filename)
+    except jinja2.TemplateSyntaxError as exc:
+        if strict:
+            raise TemplateError(f"{exc.filename or name}:{exc.lineno}: {exc.message}") from exc
+        return
+    for ref in jinja2.meta.find_referenced_templates(tree):
+        if ref is not None:
+            yield ref
+            continue
+        for folder in getattr(loader, "searchpath", []):
+            for path in sorted(Path(folder).iterdir()):
+                if path.suffix in _TEMPLATE_SUFFIXES and path.is_file():
+                    yield path.name

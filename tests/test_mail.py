@@ -277,11 +277,11 @@ def test_password_is_not_in_repr_and_is_scrubbed() -> None:
 
 def test_send_pdf_delivers_one_message_with_takeaways(smtp_server: SmtpServer, pdf: Path) -> None:
     result = mail.send_pdf(pdf, ["ceo@example.com", "cfo@example.com"], settings=smtp_server.settings())
-    assert result.attempts == 1 and result.eml is None
-    (received,) = smtp_server.messages
+    assert result.attempts == 2 and result.eml is None  # each recipient gets a copy of their own
+    received, _ = smtp_server.messages
     assert received["Message-ID"] == result.message_id
     assert received["Subject"] == "Weekly briefing — 2026-11-23"
-    assert smtp_server.handler.envelopes[0].rcpt_tos == ["ceo@example.com", "cfo@example.com"]
+    assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["ceo@example.com"], ["cfo@example.com"]]
     plain, markup, attachments = _parts(received)
     assert "云计算份额升至45.5%" in plain and "云计算份额升至45.5%" in markup
     assert attachments[0].get_content() == pdf.read_bytes()
