@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefing.errors import ConfigError, LockedError, OutputError, StateError
-from briefing.writers import sync_to_disk
+from briefing.writers import remove_stale, sync_to_disk, temp_name
 
 log = logging.getLogger(__name__)
 
@@ -252,8 +252,8 @@ def _create(home: Path) -> None:
     """Build a new, migrated database under a temporary name and link it into place
     complete (a concurrent first run may win: then its database is used)."""
     path = home / DB_NAME
-    tmp = home / f".{DB_NAME}.{os.getpid()}.new"
-    tmp.unlink(missing_ok=True)
+    remove_stale(home, [DB_NAME])  # of a first run that was killed
+    tmp = temp_name(path)
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
@@ -409,9 +409,10 @@ def backup(conn: sqlite3.Connection, home: Path | None = None, target: Path | No
     (``quick_check``) before it replaces the previous one."""
     home = Path(home) if home is not None else state_home()
     target = target or backup_path(home)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp = temp_name(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        remove_stale(target.parent, [target.name])
         copy = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.backup(copy)
@@ -519,7 +520,7 @@ def restore(home: Path | None = None, source: Path | None = None, *, force: bool
                     "`briefing state restore --force` replaces it anyway"
                 )
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        tmp = home / f".{DB_NAME}.{os.getpid()}.restore"
+        tmp = temp_name(path)
         try:
             src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
             copy = sqlite3.connect(tmp, isolation_level=None)

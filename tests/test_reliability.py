@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import stat
 import subprocess
 import time
 from contextlib import closing
@@ -220,6 +221,22 @@ def test_a_failed_rename_puts_back_the_files_already_renamed(tmp_path: Path, mon
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "c.json"]
     writers.write_files({first: b"new a", second: b"new b", third: b"new c"})
     assert [p.read_bytes() for p in (first, second, third)] == [b"new a", b"new b", b"new c"]
+
+
+def test_a_pipe_or_device_target_is_written_into_not_replaced(tmp_path: Path) -> None:
+    """``analyze --json -o /dev/stdout`` (or ``/dev/null`` as root) must not put a
+    regular file in the device's place; a named pipe stands in for both here."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        writers.write_files({tmp_path / "model.json": b"{}", fifo: b"streamed"})
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+        assert os.read(reader, 100) == b"streamed"
+    finally:
+        os.close(reader)
+    assert (tmp_path / "model.json").read_bytes() == b"{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "pipe"]
 
 
 def _dead_pid() -> int:

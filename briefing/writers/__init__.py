@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -106,6 +107,15 @@ def _stage(path: Path, data: bytes) -> Path:
     return tmp
 
 
+def _is_stream(path: Path) -> bool:
+    """``-o /dev/stdout``, a named pipe, a device: written into, never replaced by a file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISBLK(mode)
+
+
 def _keep(path: Path) -> Path | None:
     """The current content of ``path`` under a hidden name (a hard link), or
     null when there is no file yet."""
@@ -125,15 +135,20 @@ def write_files(files: dict[Path, bytes]) -> None:
     Each file is written and synced under a temporary name first; then each
     old file is kept (hard link) and every new one renamed into place; when any
     step fails, the files already renamed get their old content back.
-    :class:`OutputError` names the file that failed.
+    :class:`OutputError` names the file that failed. A target that is a device
+    or a pipe (``/dev/stdout``) is written into, last, never replaced.
     """
+    files = {Path(path): data for path, data in files.items()}
+    streams = {path: data for path, data in files.items() if _is_stream(path)}
     staged: dict[Path, Path] = {}
     kept: dict[Path, Path | None] = {}
     renamed: list[Path] = []
     current: Path | None = None
     try:
         for path, data in files.items():
-            current = path = Path(path)
+            if path in streams:
+                continue
+            current = path
             path.parent.mkdir(parents=True, exist_ok=True)
             remove_stale(path.parent, [path.name])
             staged[path] = _stage(path, data)
@@ -148,6 +163,10 @@ def write_files(files: dict[Path, bytes]) -> None:
             renamed.append(path)
         for folder in {p.parent for p in staged}:
             sync_to_disk(folder)
+        for path, data in streams.items():
+            current = path
+            with open(path, "wb") as handle:
+                handle.write(data)
     except BaseException as exc:
         _roll_back(renamed, kept)
         if isinstance(exc, OSError):
