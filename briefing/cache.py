@@ -404,6 +404,8 @@ def _unpack(blob: bytes) -> dict[str, bytes]:
         header = [(f["format"], f["size"], f["sha256"]) for f in json.loads(line)["files"]]
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"unreadable header: {exc}") from None
+    if not all(isinstance(size, int) and size >= 0 for _, size, _ in header):
+        raise ValueError("unreadable header: a size is not a count of bytes")
     files, offset = {}, 0
     for fmt, size, checksum in header:
         data = body[offset : offset + size]

@@ -220,9 +220,10 @@ def send_command(
     The takeaways come from the model JSON written beside the PDF (same name,
     .json). SMTP settings come from the environment: BRIEFING_SMTP_HOST,
     BRIEFING_SMTP_PORT, BRIEFING_SMTP_SECURITY (starttls, ssl or none),
-    BRIEFING_SMTP_USER, BRIEFING_SMTP_PASSWORD, BRIEFING_SMTP_FROM. Prints the
-    Message-ID (or, with --dry-run, the .eml written). Exit code 7 when the
-    mail could not be delivered, 8 when a setting is missing or invalid.
+    BRIEFING_SMTP_USER, BRIEFING_SMTP_PASSWORD, BRIEFING_SMTP_FROM. Each
+    address gets a copy of its own (an address given twice, in any case, one).
+    Prints each Message-ID (or, with --dry-run, each .eml written). Exit code 7
+    when a mail could not be delivered, 8 when a setting is missing or invalid.
 
     \b
     Example:

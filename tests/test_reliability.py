@@ -134,16 +134,31 @@ def test_a_truncated_cache_entry_is_a_miss_and_is_rebuilt(run_cli, tmp_path: Pat
     assert (third / f"{STEM}.pdf").read_bytes() == (first / f"{STEM}.pdf").read_bytes()
 
 
-def test_a_flipped_byte_in_a_cache_entry_is_a_miss() -> None:
+FILES = {"pdf": b"%PDF-1.4 pdf bytes", "docx": b"PK docx bytes"}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda b: b[:-1], id="truncated"),
+        pytest.param(lambda b: b[:-3] + bytes([b[-3] ^ 1]) + b[-2:], id="a-flipped-bit"),
+        pytest.param(lambda b: b + b"x", id="trailing-bytes"),
+        pytest.param(lambda b: b"", id="empty"),
+        pytest.param(lambda b: b.split(b"\n", 1)[1], id="no-header"),
+        pytest.param(lambda b: b.replace(b'"size": 13', b'"size": "13"', 1), id="size-not-a-number"),
+        pytest.param(lambda b: b'{"files": 3}\n' + b.split(b"\n", 1)[1], id="header-of-the-wrong-shape"),
+        pytest.param(lambda b: b"\xff\xfe\n" + b.split(b"\n", 1)[1], id="header-not-text"),
+    ],
+)
+def test_a_damaged_cache_entry_is_a_miss_and_is_removed(damage) -> None:
     store = cache.OutputCache()
-    store.store("k" * 64, {"pdf": b"%PDF-1.4 pdf bytes", "docx": b"PK docx bytes"})
-    assert store.load("k" * 64, ("pdf", "docx")) == {"pdf": b"%PDF-1.4 pdf bytes", "docx": b"PK docx bytes"}
+    store.store("k" * 64, FILES)
+    assert store.load("k" * 64, ("pdf", "docx")) == FILES
     (entry,) = _cache_entries()
-    data = bytearray(entry.read_bytes())
-    data[-3] ^= 0x01
-    entry.write_bytes(bytes(data))
+    entry.write_bytes(damage(entry.read_bytes()))
     assert store.load("k" * 64, ("pdf", "docx")) is None
     assert not entry.exists()  # removed, so the next run stores it again
+    assert store.load("k" * 64, ("pdf",)) is None
 
 
 def _failing_fsync(monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
