@@ -268,6 +268,7 @@ def test_stale_temporary_files_of_killed_runs_are_removed(run_cli, tmp_path: Pat
         out / f".{STEM}.pdf.{dead}.0a1b2c3d.tmp",  # this version's name, its process gone
         out / f".{STEM}.docx.{dead}.0a1b2c3d.old",
         out / f".{STEM}.pdf.x8k2m1qz.tmp",  # an earlier version's mkstemp name, an hour old
+        out / f".probe.{dead}.0a1b2c3d.tmp",  # the check that the folder can be written
     ]
     kept = [out / f".{STEM}.pdf.{alive}.0a1b2c3d.tmp", out / ".notes.txt.x8k2m1qz.tmp"]
     for path in stale + kept:

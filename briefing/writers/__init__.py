@@ -201,6 +201,7 @@ def check_writable(folder: Path) -> None:
     probe = temp_name(folder / "probe")
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        remove_stale(folder, ["probe"])
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         os.unlink(probe)
     except OSError as exc:
