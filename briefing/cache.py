@@ -9,9 +9,15 @@ changes every key: jieba's segmentation of any text can depend on any
 dictionary entry, so a dictionary change rightly invalidates every analysis
 and nothing stale can be read back. Entries of other versions are pruned.
 
+Every row carries a checksum of its key, version and data (:func:`row_checksum`),
+verified when it is read: a row that fails it, or does not decode, is a miss
+(logged) and is written again.
+
 Documents that are not cached are analysed in worker processes (default:
 one per core). jieba is loaded once, in the parent, before the workers fork,
-and only when some document needs segmenting.
+and only when some document needs segmenting. The workers die with the
+parent (:mod:`briefing.children`), and the pool is shut down whenever the
+analysis ends, by an error or by SIGTERM too.
 """
 
 from __future__ import annotations
@@ -30,11 +36,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from briefing import __version__, state
+from briefing import __version__, children, state
 from briefing.analysis.document import DocAnalysis, analyse_document
 from briefing.errors import ConfigError, OutputError
 from briefing.model import Document
 from briefing.resources import data_fingerprint
+from briefing.writers import remove_stale, sync_to_disk, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +115,16 @@ def cache_key(doc: Document, version: str) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+def row_checksum(key: str, version: str, data: bytes) -> str:
+    """SHA-256 of a cache row's key, version and data: a row damaged on disk,
+    or holding another row's data, fails it."""
+    return hashlib.sha256(key.encode() + b"\0" + version.encode() + b"\0" + data).hexdigest()
+
+
+class _Damaged(ValueError):
+    """A cache row whose checksum does not match."""
+
+
 class _TableCache:
     """Entries of one cache table in the state database: zlib-compressed JSON of
     one model class, stored under a key and the version that made them."""
@@ -135,13 +152,15 @@ class _TableCache:
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows = self.conn.execute(
-                    f"SELECT key, data FROM {self.table} WHERE version = ? AND key IN ({marks})",
+                    f"SELECT key, data, checksum FROM {self.table} WHERE version = ? AND key IN ({marks})",
                     [self.version, *chunk],
                 )
-                for key, data in rows:
+                for key, data, checksum in rows:
+                    if checksum != row_checksum(key, self.version, bytes(data)):
+                        raise _Damaged(f"entry {key[:12]}… fails its checksum")
                     found[key] = self.decode(json.loads(zlib.decompress(data)))
         except (sqlite3.Error, zlib.error, ValueError, KeyError, TypeError, AttributeError) as exc:
-            # A damaged entry is a miss, never a wrong answer.
+            # A damaged entry is a miss, never a wrong answer; nothing read with it is trusted.
             log.warning("%s cache unreadable, %s again: %s", self.table, self.what, exc)
             return {}
         return found
@@ -150,20 +169,15 @@ class _TableCache:
         if self.conn is None or not items:
             return
         now = state.iso(state.utc_now())
-        rows = [
-            (
-                key,
-                self.version,
-                item.path,
-                zlib.compress(json.dumps(item.to_dict(), ensure_ascii=False).encode(), 6),
-                now,
-            )
-            for key, item in items.items()
-        ]
+        rows = []
+        for key, item in items.items():
+            data = zlib.compress(json.dumps(item.to_dict(), ensure_ascii=False).encode(), 6)
+            rows.append((key, self.version, item.path, data, now, row_checksum(key, self.version, data)))
         try:
             with state.transaction(self.conn):
                 self.conn.executemany(
-                    f"INSERT OR REPLACE INTO {self.table} (key, version, path, data, created_at) VALUES (?, ?, ?, ?, ?)",
+                    f"INSERT OR REPLACE INTO {self.table} (key, version, path, data, created_at, checksum) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     rows,
                 )
                 self.conn.execute(f"DELETE FROM {self.table} WHERE version != ?", (self.version,))
@@ -246,11 +260,13 @@ def analyse_documents(
         if progress:
             progress(done, len(docs))
         if todo:
-            for i, analysis in _analyse(docs, todo, _workers(workers)):
-                results[i] = analysis
-                done += 1
-                if progress:
-                    progress(done, len(docs))
+            # closing(): the pool is shut down here, whatever ends the loop
+            with contextlib.closing(_analyse(docs, todo, _workers(workers))) as analysed:
+                for i, analysis in analysed:
+                    results[i] = analysis
+                    done += 1
+                    if progress:
+                        progress(done, len(docs))
             if cache:
                 cache.put({keys[i]: results[i] for i in todo})
         return [results[i] for i in range(len(docs))]
@@ -278,7 +294,7 @@ def _analyse(docs: list[Document], todo: list[int], workers: int):
     try:
         context = multiprocessing.get_context("fork")
         chunk = max(1, min(32, len(todo) // (workers * 8)))
-        with context.Pool(workers) as pool:
+        with context.Pool(workers, **children.pool_options()) as pool:  # leaving it terminates the workers
             yield from pool.imap_unordered(_work, todo, chunksize=chunk)
     finally:
         _SHARED.clear()
@@ -299,24 +315,33 @@ _RENDER_CODE = (
     "writers/docx_fonts.py",
     "writers/columns.py",
 )
+_RENDER_PACKAGES = ("jinja2", "markdown-it-py", "reportlab", "python-docx", "fonttools", "pillow")
 KEEP_OUTPUTS = 24
+ENTRY = ".out"
 
 
 def output_key(model_json: bytes, template_files: list[Path], fonts: object, formats: tuple[str, ...]) -> str:
-    """Key of rendered files: the model, the template(s), the fonts, the formats and the rendering code."""
+    """Key of rendered files: exactly what shapes them. The model (title, date
+    and changes included), the template files the rendering reads (the
+    template and what it includes, extends or imports, by path and content:
+    :func:`briefing.render.check_template`), the fonts, the formats, and the
+    rendering code and libraries."""
     digest = hashlib.sha256(__version__.encode() + b"\0" + model_json)
     here = Path(__file__).resolve().parent
     for name in _RENDER_CODE:
         path = here / name
         if path.exists():
             digest.update(path.read_bytes())
+    for package in _RENDER_PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}=={metadata.version(package)}".encode())
     for path in sorted(template_files):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        digest.update(b"\0template\0" + str(path).encode() + b"\0" + path.read_bytes())
     for font in (getattr(fonts, "regular", None), getattr(fonts, "bold", None)):
         if font is not None:
             info = Path(font).stat()
             digest.update(f"{font}:{info.st_size}:{info.st_mtime_ns}".encode())
-    digest.update(",".join(sorted(formats)).encode())
+    digest.update(b"\0formats\0" + ",".join(sorted(formats)).encode())
     return digest.hexdigest()
 
 
@@ -324,32 +349,50 @@ class OutputCache:
     """Rendered PDF and DOCX bytes under ``<state>/cache/outputs``, keyed by :func:`output_key`.
 
     A weekly run over an unchanged archive renders nothing: the same model,
-    template and fonts give the same bytes, so they are reused.
+    template and fonts give the same bytes, so they are reused. Each entry is
+    one file, ``KEY.out``: a JSON header line with each format's size and
+    SHA-256, then the bytes. It is written atomically and synced; on load every
+    checksum is verified, and an entry that fails is a miss (logged) and is
+    removed, so the files are rendered and stored again.
     """
 
     def __init__(self, home: Path | None = None) -> None:
         self.folder = state.ensure_home(home) / "cache" / "outputs"
 
     def load(self, key: str, formats: tuple[str, ...]) -> dict[str, bytes] | None:
+        path = self.folder / f"{key}{ENTRY}"
         try:
-            files = {fmt: (self.folder / f"{key}.{fmt}").read_bytes() for fmt in formats}
+            blob = path.read_bytes()
         except OSError:
             return None
-        for fmt in formats:
-            os.utime(self.folder / f"{key}.{fmt}")  # recently used: kept by the pruning below
+        try:
+            files = _unpack(blob)
+            if sorted(files) != sorted(formats):
+                raise ValueError(f"holds {', '.join(sorted(files))}, not {', '.join(sorted(formats))}")
+        except ValueError as exc:
+            log.warning("rendered-file cache entry %s is damaged (%s): rendering again", path.name, exc)
+            path.unlink(missing_ok=True)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by the pruning below
         return files
 
     def store(self, key: str, files: dict[str, bytes]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for fmt, data in files.items():
-                tmp = self.folder / f".{key}.{fmt}.{os.getpid()}.tmp"
-                tmp.write_bytes(data)
-                os.replace(tmp, self.folder / f"{key}.{fmt}")
-            entries = sorted(self.folder.glob("*.*"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in entries[KEEP_OUTPUTS * 2 :]:
+            remove_stale(self.folder)
+            write_atomic(self.folder / f"{key}{ENTRY}", _pack(files))
+            entries = []
+            for entry in self.folder.iterdir():
+                if entry.name.endswith(ENTRY) and not entry.name.startswith("."):
+                    entries.append(entry)
+                elif not entry.name.startswith("."):
+                    entry.unlink(missing_ok=True)  # the per-format files of earlier versions
+            entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in entries[KEEP_OUTPUTS:]:
                 old.unlink(missing_ok=True)
-        except OSError as exc:
+            sync_to_disk(self.folder)
+        except (OSError, OutputError) as exc:
             log.warning("could not keep the rendered files in the cache: %s", exc)
 
     def clear(self) -> int:
@@ -359,3 +402,32 @@ class OutputCache:
             path.unlink(missing_ok=True)
             removed += 1
         return removed
+
+
+def _pack(files: dict[str, bytes]) -> bytes:
+    formats = sorted(files)
+    header = [
+        {"format": f, "size": len(files[f]), "sha256": hashlib.sha256(files[f]).hexdigest()} for f in formats
+    ]
+    return json.dumps({"files": header}).encode() + b"\n" + b"".join(files[f] for f in formats)
+
+
+def _unpack(blob: bytes) -> dict[str, bytes]:
+    """The files of an entry; :class:`ValueError` when it is damaged."""
+    line, newline, body = blob.partition(b"\n")
+    try:
+        header = [(f["format"], f["size"], f["sha256"]) for f in json.loads(line)["files"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"unreadable header: {exc}") from None
+    if not all(isinstance(size, int) and size >= 0 for _, size, _ in header):
+        raise ValueError("unreadable header: a size is not a count of bytes")
+    files, offset = {}, 0
+    for fmt, size, checksum in header:
+        data = body[offset : offset + size]
+        offset += size
+        if len(data) != size or hashlib.sha256(data).hexdigest() != checksum:
+            raise ValueError(f"its {fmt} fails its checksum")
+        files[fmt] = data
+    if not newline or offset != len(body):
+        raise ValueError("its length is wrong")
+    return files

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sqlite3
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,7 +20,7 @@ from typing import Any, TextIO
 import click
 
 from briefing import __version__
-from briefing.errors import BriefingError, OutputError
+from briefing.errors import BriefingError, OutputError, Terminated
 
 log = logging.getLogger("briefing")
 
@@ -117,6 +119,9 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+SOURCE_PATH = click.Path(file_okay=False, readable=False)
+"""A source folder; the library says when it cannot be read (exit code 3, not click's 2)."""
 
 
 class _LogFormat(logging.Formatter):
@@ -255,7 +260,7 @@ def _dump(data: Any, output: str | None) -> None:
 
 
 @cli.command()
-@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.argument("source", required=False, type=SOURCE_PATH)
 @click.option("--json", "as_json", is_flag=True, help="Print the corpus as one JSON object.")
 @pass_ctx
 def corpus(ctx: Context, source: str | None, as_json: bool) -> None:
@@ -299,13 +304,20 @@ def corpus(ctx: Context, source: str | None, as_json: bool) -> None:
 # ---- delivery: send, schedule, editions (issue 5)
 
 
-def _state_db() -> Any:
-    """An open connection to the state database (``BRIEFING_HOME``), closed on exit."""
-    import contextlib
+def _state_db(readonly: bool = False) -> Any:
+    """An open connection to the state database (``BRIEFING_HOME``), closed on exit;
+    ``readonly`` for commands that only read (they work on a read-only state folder)."""
+    from briefing.state import open_state
 
-    from briefing.state import connect
+    return open_state(readonly=readonly)
 
-    return contextlib.closing(connect())
+
+def _header_text(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """An option that ends up in a mail header (a title becomes the subject): one
+    line, no control characters, checked where it is given."""
+    if value is not None and any(unicodedata.category(c) == "Cc" for c in value):
+        raise click.BadParameter("must be one line without control characters (no CR or LF)")
+    return value
 
 
 RECIPIENTS = click.option(
@@ -321,7 +333,12 @@ RECIPIENTS = click.option(
 @cli.command("send")
 @click.argument("pdf", metavar="FILE.pdf", type=click.Path(exists=True, dir_okay=False))
 @RECIPIENTS
-@click.option("--subject", metavar="TEXT", help="Subject (default: the briefing's title and date).")
+@click.option(
+    "--subject",
+    metavar="TEXT",
+    callback=_header_text,
+    help="Subject (default: the briefing's title and date).",
+)
 @click.option("--dry-run", is_flag=True, help="Write the .eml to <state>/outbox, send nothing.")
 @pass_ctx
 def send_command(
@@ -332,9 +349,10 @@ def send_command(
     The takeaways come from the model JSON written beside the PDF (same name,
     .json). SMTP settings come from the environment: BRIEFING_SMTP_HOST,
     BRIEFING_SMTP_PORT, BRIEFING_SMTP_SECURITY (starttls, ssl or none),
-    BRIEFING_SMTP_USER, BRIEFING_SMTP_PASSWORD, BRIEFING_SMTP_FROM. Prints the
-    Message-ID (or, with --dry-run, the .eml written). Exit code 7 when the
-    mail could not be delivered, 8 when a setting is missing or invalid.
+    BRIEFING_SMTP_USER, BRIEFING_SMTP_PASSWORD, BRIEFING_SMTP_FROM. Each
+    address gets a copy of its own (an address given twice, in any case, one).
+    Prints each Message-ID (or, with --dry-run, each .eml written). Exit code 7
+    when a mail could not be delivered, 8 when a setting is missing or invalid.
 
     \b
     Example:
@@ -346,12 +364,12 @@ def send_command(
         result = send_pdf(Path(pdf), list(recipients), subject=subject, dry_run=dry_run)
     except BriefingError as exc:
         raise CommandError(exc) from exc
-    if result.eml is not None:
-        ctx.progress(f"dry run: wrote the mail for {', '.join(result.recipients)}; sent nothing")
-        click.echo(str(result.eml))
+    if result.emls:
+        ctx.progress(f"dry run: wrote a mail for each of {', '.join(result.recipients)}; sent nothing")
+        click.echo("\n".join(str(eml) for eml in result.emls))
     else:
-        ctx.progress(f"sent to {', '.join(result.recipients)}")
-        click.echo(result.message_id)
+        ctx.progress(f"sent a copy to each of {', '.join(result.recipients)}")
+        click.echo("\n".join(result.message_ids.values()))
 
 
 @cli.group("schedule")
@@ -375,7 +393,7 @@ def schedule_group() -> None:
 @RECIPIENTS
 @click.option(
     "--source",
-    type=click.Path(file_okay=False),
+    type=SOURCE_PATH,
     help="Source folder (default: seeds/ here, else the bundled sample).",
 )
 @click.option(
@@ -384,6 +402,11 @@ def schedule_group() -> None:
     help="Output folder (default: <state>/editions/NAME).",
 )
 @click.option("--template", metavar="NAME|PATH", help="Template for the editions.")
+@click.option(
+    "--no-smtp-check",
+    is_flag=True,
+    help="Add it even though BRIEFING_SMTP_* are not set here (only in the scheduled job's environment).",
+)
 @pass_ctx
 def schedule_add(
     ctx: Context,
@@ -395,8 +418,13 @@ def schedule_add(
     source: str | None,
     out: str | None,
     template: str | None,
+    no_smtp_check: bool,
 ) -> None:
     """Add schedule NAME: an edition per period, mailed to every --to address.
+
+    What an unattended run needs is checked now: cron, time zone, addresses,
+    source and output folders, the template (it must parse) and the
+    BRIEFING_SMTP_* settings.
 
     A schedule whose cron fires at most once a week makes one edition per ISO
     week (2026-W48); one that fires more often makes one per day. Paths are
@@ -407,12 +435,10 @@ def schedule_add(
       briefing schedule add weekly --cron "0 8 * * MON" --tz Asia/Shanghai \\
           --to ceo@example.com --to cfo@example.com --source ~/clippings
     """
-    from briefing.render import check_template
     from briefing.schedule import add_schedule
     from briefing.state import utc_now
 
     try:
-        check_template(template)  # the same check as a run's, so that no Monday run fails on it
         with _state_db() as conn:
             added = add_schedule(
                 conn,
@@ -423,6 +449,7 @@ def schedule_add(
                 source=_source(source),
                 out=Path(out) if out else None,
                 template=template,
+                check_smtp=not no_smtp_check,
             )
     except BriefingError as exc:
         raise CommandError(exc) from exc
@@ -444,7 +471,7 @@ def schedule_list(as_json: bool) -> None:
     from briefing.state import utc_now
 
     try:
-        with _state_db() as conn:
+        with _state_db(readonly=True) as conn:
             found = list_schedules(conn)
     except BriefingError as exc:
         raise CommandError(exc) from exc
@@ -545,7 +572,7 @@ def editions_list(schedule_name: str | None, as_json: bool) -> None:
     from briefing.editions import list_editions
 
     try:
-        with _state_db() as conn:
+        with _state_db(readonly=True) as conn:
             found = list_editions(conn, schedule_name)
     except BriefingError as exc:
         raise CommandError(exc) from exc
@@ -650,12 +677,86 @@ def cache_clear(ctx: Context) -> None:
     ctx.progress("removed " + ", ".join(counts))
 
 
+# ---- state: check the state database, restore it from its backup (issue 13)
+
+
+@cli.group("state")
+def state_group() -> None:
+    """The state database: check it, restore it from its backup.
+
+    After every run-due that recorded something, the database (schedules,
+    editions, delivery ledger; not the caches) is backed up to
+    $BRIEFING_HOME/backup/state.db with SQLite's backup API.
+
+    \b
+    Example:
+      briefing state check
+    """
+
+
+@state_group.command("check")
+def state_check() -> None:
+    """Check the state database and its backup thoroughly: integrity, schema, rows.
+
+    Exit code 5 when the database is empty, damaged, unreadable, or missing
+    beside a backup; the message says how to recover.
+
+    \b
+    Example:
+      briefing state check
+    """
+    from briefing import state
+    from briefing.errors import StateError
+
+    found = state.inspect(state.db_path())
+    saved = state.inspect(state.backup_path())
+    for label, report in (("database", found), ("backup", saved)):
+        click.echo(f"{label}: {report.path}")
+        if report.ok:
+            rows = ", ".join(f"{n} {table}" for table, n in report.counts.items())
+            click.echo(f"  sound, schema version {report.version}, changed {report.modified}: {rows}")
+        else:
+            click.echo(f"  {report.problem}")
+    if not found.ok and (found.problem != "missing" or saved.ok):
+        raise CommandError(StateError(f"the state database is {found.problem}; {state.recovery_hint()}"))
+
+
+@state_group.command("restore")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The backup to restore (default: $BRIEFING_HOME/backup/state.db).",
+)
+@click.option("--force", is_flag=True, help="Replace the database even though it is sound.")
+@pass_ctx
+def state_restore(ctx: Context, source: str | None, force: bool) -> None:
+    """Replace the state database with its backup, once the backup checks out.
+
+    The current database is kept beside it as state.db.replaced-TIME. The run
+    lock is held meanwhile, so no run-due runs. What was recorded after the
+    backup was made is not in it (the editions' files stay on disk).
+
+    \b
+    Example:
+      briefing state restore
+    """
+    from briefing.state import restore
+
+    try:
+        restored = restore(source=Path(source) if source else None, force=force)
+    except BriefingError as exc:
+        raise CommandError(exc) from exc
+    rows = ", ".join(f"{n} {table}" for table, n in restored.counts.items())
+    ctx.progress(f"restored the state database from {restored.path} ({restored.modified}): {rows}")
+
+
 @cli.command()
-@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.argument("source", required=False, type=SOURCE_PATH)
 @click.option("--json", "as_json", is_flag=True, help="Print the briefing model as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
 @click.option("--date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the briefing (default: today).")
-@click.option("--title", help="Title of the briefing.")
+@click.option("--title", callback=_header_text, help="Title of the briefing.")
 @click.option(
     "--no-cache", is_flag=True, help="Read and analyse every document again; store nothing in the caches."
 )
@@ -710,7 +811,7 @@ def analyze(
 
 
 @cli.command()
-@click.argument("source", required=False, type=click.Path(file_okay=False))
+@click.argument("source", required=False, type=SOURCE_PATH)
 @click.option(
     "--out",
     "out",
@@ -733,7 +834,7 @@ def analyze(
     type=click.DateTime(["%Y-%m-%d"]),
     help="Date of the briefing and of its file names (default: today).",
 )
-@click.option("--title", help="Title of the briefing.")
+@click.option("--title", callback=_header_text, help="Title of the briefing.")
 @click.option(
     "--font",
     envvar="BRIEFING_FONT",
@@ -803,12 +904,23 @@ def generate(
             click.echo(str(result.files[kind]))
 
 
+def _terminate(_signum: int, _frame: Any) -> None:
+    """SIGTERM (``timeout``, systemd, ``kill``): unwind, so that worker processes are
+    stopped and temporary files removed; a second SIGTERM ends the process at once."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Terminated()
+
+
 def main() -> None:
     """Console entry point: never a traceback, always a one-line error."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="briefing", standalone_mode=True)
     except SystemExit:
         raise
+    except Terminated:
+        click.echo("terminated", err=True)
+        sys.exit(128 + signal.SIGTERM)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)

@@ -28,6 +28,12 @@ class OutputError(BriefingError):
     exit_code = 5
 
 
+class StateError(OutputError):
+    """The state database is empty, damaged, missing beside its backup or unreadable.
+
+    The message says how to recover (``briefing state restore``)."""
+
+
 class FontError(BriefingError):
     """A configured font cannot be used."""
 
@@ -50,3 +56,8 @@ class LockedError(BriefingError):
     """Another run holds the state folder's lock."""
 
     exit_code = 9
+
+
+class Terminated(BaseException):
+    """The process received SIGTERM: raised so that clean-up code runs (worker
+    processes stopped, temporary files removed) before it exits."""

@@ -29,12 +29,12 @@ import socket
 import ssl
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-from briefing.errors import ConfigError, DeliveryError
+from briefing.errors import ConfigError, DeliveryError, InputError
 from briefing.labels import MAIL_LABELS, MailLabels, format_key_figure
 from briefing.model import Briefing, Changes
 from briefing.script import is_han
@@ -122,6 +122,16 @@ def _address(value: str, name: str) -> str:
 def check_address(value: str) -> str:
     """A recipient address, validated; :class:`ConfigError` otherwise."""
     return _address(value, "recipient")
+
+
+def unique_addresses(values: Iterable[str]) -> list[str]:
+    """Validated recipient addresses, each once: ``R1@X`` and ``r1@x`` are the
+    same mailbox in practice, so only the first spelling is kept."""
+    found: dict[str, str] = {}
+    for value in values:
+        address = check_address(value)
+        found.setdefault(address.casefold(), address)
+    return list(found.values())
 
 
 def settings_from_env(env: dict[str, str] | None = None) -> SmtpSettings:
@@ -513,13 +523,17 @@ class SendResult:
     """What :func:`send_pdf` did."""
 
     message_id: str
-    """Message-ID of the mail."""
+    """Message-ID of the first recipient's mail."""
     recipients: list[str]
-    """Addresses it went to."""
+    """Addresses it went to, each once."""
     eml: Path | None = None
-    """For a dry run, the ``.eml`` written to the outbox."""
+    """For a dry run, the first recipient's ``.eml`` written to the outbox."""
     attempts: int = 0
     """SMTP attempts made (0 for a dry run)."""
+    message_ids: dict[str, str] = field(default_factory=dict)
+    """Message-ID of each recipient's own copy."""
+    emls: list[Path] = field(default_factory=list)
+    """For a dry run, every ``.eml`` written (one per recipient)."""
 
 
 def send_pdf(
@@ -532,15 +546,20 @@ def send_pdf(
     settings: SmtpSettings | None = None,
     sleep: Sleep = time.sleep,
 ) -> SendResult:
-    """Mail ``pdf_path`` to ``recipients`` (one message), or with ``dry_run`` write
-    it as ``.eml`` to ``outbox`` (default ``<state>/outbox``) and send nothing."""
+    """Mail ``pdf_path`` to ``recipients``, or with ``dry_run`` write the mails
+    as ``.eml`` to ``outbox`` (default ``<state>/outbox``) and send nothing.
+
+    Each recipient gets a copy of their own (only their address in ``To:``),
+    and an address given twice, in any case, gets one. When some copies could
+    not be delivered the others still are; the error names the failed
+    recipients and those who have the mail.
+    """
     from briefing.state import state_home
-    from briefing.writers import write_atomic
 
     pdf_path = Path(pdf_path)
     if not pdf_path.is_file():
-        raise DeliveryError(f"no such file: {pdf_path}")
-    addresses = [check_address(r) for r in recipients]
+        raise InputError(f"no such file: {pdf_path}")
+    addresses = unique_addresses(recipients)
     if not addresses:
         raise ConfigError("no recipient: give at least one --to ADDRESS")
     model = load_model(pdf_path)
@@ -552,21 +571,46 @@ def send_pdf(
         settings = settings or settings_from_env()
         sender = settings.sender
     changes = model.changes if model else None
-    message = build_message(
-        pdf_path, addresses, subject, takeaways, sender=sender, changes=changes, model=model
-    )
-    message_id = str(message["Message-ID"])
-    if dry_run:
-        folder = Path(outbox) if outbox is not None else state_home() / "outbox"
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = folder / f"{stamp}-{ascii_filename(pdf_path.name).removesuffix('.pdf')}.eml"
-        n = 1
-        while target.exists():
-            n += 1
-            target = target.with_name(f"{target.stem.rsplit('~', 1)[0]}~{n}.eml")
-        write_atomic(target, message.as_bytes())
-        log.debug("dry run: wrote %s, sent nothing", target)
-        return SendResult(message_id, addresses, eml=target)
-    assert settings is not None
-    attempts = send_with_retry(message, settings, sleep=sleep)
-    return SendResult(message_id, addresses, attempts=attempts)
+    result = SendResult(message_id="", recipients=addresses)
+    failures: list[tuple[str, DeliveryError]] = []
+    for address in addresses:
+        message = build_message(
+            pdf_path, [address], subject, takeaways, sender=sender, changes=changes, model=model
+        )
+        if dry_run:
+            folder = Path(outbox) if outbox is not None else state_home() / "outbox"
+            result.emls.append(_write_eml(folder, pdf_path, message))
+        else:
+            assert settings is not None
+            try:
+                result.attempts += send_with_retry(message, settings, sleep=sleep)
+            except DeliveryError as exc:
+                failures.append((address, exc))
+                continue
+        result.message_ids[address] = str(message["Message-ID"])
+    if failures:
+        delivered = [a for a in addresses if a in result.message_ids]
+        address, first = failures[0]
+        text = f"{address}: {first}"
+        if len(failures) > 1:
+            text += f" (and {len(failures) - 1} more recipient(s))"
+        if delivered:
+            text += f"; delivered to {', '.join(delivered)}"
+        raise type(first)(text)
+    result.message_id = result.message_ids[addresses[0]]
+    result.eml = result.emls[0] if result.emls else None
+    return result
+
+
+def _write_eml(folder: Path, pdf_path: Path, message: EmailMessage) -> Path:
+    from briefing.writers import write_atomic
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = folder / f"{stamp}-{ascii_filename(pdf_path.name).removesuffix('.pdf')}.eml"
+    n = 1
+    while target.exists():
+        n += 1
+        target = target.with_name(f"{target.stem.rsplit('~', 1)[0]}~{n}.eml")
+    write_atomic(target, message.as_bytes())
+    log.debug("dry run: wrote %s, sent nothing", target)
+    return target

@@ -100,14 +100,15 @@ def generate(
     ``changes`` is shown as the edition's "what changed" section; ``stem``
     overrides the output file name stem (default ``briefing-YYYY-MM-DD``).
     Everything is rendered in memory first and the files are then moved into
-    place together, so a run that fails leaves no half-written file.
+    place together (:func:`briefing.writers.write_files`): a run that fails, or
+    is killed, changes none of the final names and leaves no half-written file.
     """
     from briefing.cache import OutputCache, output_key
     from briefing.charts import charts_for
     from briefing.doctree import check_links, parse
     from briefing.fonts import default_fonts
-    from briefing.render import check_template, render, template_files
-    from briefing.writers import check_writable, write_files
+    from briefing.render import check_template, render
+    from briefing.writers import check_writable, remove_stale, write_files
 
     say = progress or (lambda _message: None)
     date = date or dt.date.today()
@@ -118,7 +119,7 @@ def generate(
         )
     out_dir = Path(out_dir)
     check_writable(out_dir)
-    check_template(template)  # before any work: a bad template fails now, not some Monday
+    used = check_template(template)  # before any work: a bad template fails now, not some Monday
     fonts = fonts or default_fonts()
     model = analyze(
         source,
@@ -139,7 +140,7 @@ def generate(
     stem = stem or output_stem(date)
     wanted = tuple(f for f in FORMATS if f in formats)
     outputs = OutputCache() if use_cache else None
-    key = output_key(model_json, template_files(template), fonts, wanted)
+    key = output_key(model_json, used, fonts, wanted)
     files = outputs.load(key, wanted) if outputs else None
     if files is not None:
         say("nothing changed since the last rendering: reusing its files")
@@ -153,6 +154,7 @@ def generate(
             outputs.store(key, files)
     files = {**files, "json": model_json}
     paths = {kind: out_dir / f"{stem}.{kind}" for kind in files}
+    remove_stale(out_dir, [f"{stem}.{kind}" for kind in (*FORMATS, "json")])  # of killed runs, any format
     write_files({paths[kind]: data for kind, data in files.items()})
     for path in paths.values():
         say(f"wrote {path}")
@@ -162,10 +164,14 @@ def generate(
 def _write(
     document, charts, fonts, date: dt.date, formats: tuple[str, ...], say: Progress
 ) -> dict[str, bytes]:
-    """Both writers, in two processes when both formats are wanted (the machine has the cores)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """Both writers, in two processes when both formats are wanted (the machine has the cores).
 
+    The PDF writer's process dies with this one and is killed when this one
+    stops early (an error, SIGTERM): it never outlives the run.
+    """
+    import multiprocessing
+
+    from briefing.children import Child
     from briefing.writers.docx import write_docx
     from briefing.writers.pdf import write_pdf
 
@@ -176,8 +182,7 @@ def _write(
         and (os.cpu_count() or 1) > 1
     ):
         say("writing PDF and DOCX")
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            pdf = pool.submit(write_pdf, document, charts, fonts, date=date)
+        with Child("the PDF writer", write_pdf, document, charts, fonts, date=date) as pdf:
             files["docx"] = write_docx(document, charts, fonts, date=date)
             files["pdf"] = pdf.result()
         return {f: files[f] for f in formats}

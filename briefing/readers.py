@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from briefing import cleaning, memo, metadata
+from briefing import children, cleaning, memo, metadata
 from briefing.cleaning import Block
 from briefing.errors import InputError
 from briefing.formats import Parsed, Unreadable, decode, detect_format, parse
@@ -259,15 +261,70 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
-def iter_files(source: Path) -> list[Path]:
-    """Every non-hidden file under ``source``, recursively, sorted by relative path."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(source):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+_SPECIAL = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def iter_files(source: Path) -> tuple[list[Path], list[Skipped]]:
+    """Every non-hidden regular file under ``source``, recursively, sorted by
+    relative path; and what was passed over, with the reason: folders that
+    cannot be read, symbolic links to folders (not followed: one could lead
+    anywhere, or back up the tree), broken links and link loops, special files
+    (named pipes, sockets, devices: never opened, a pipe would block). An
+    unreadable ``source`` itself is an :class:`InputError`."""
+    source = Path(source)
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+
+    def rel(path: Path) -> str:
+        return path.relative_to(source).as_posix()
+
+    def unreadable(exc: OSError) -> None:
+        folder = Path(exc.filename) if exc.filename else source
+        if folder == source:
+            raise InputError(f"cannot read source folder {source}: {exc.strerror or exc}")
+        skipped.append(Skipped(path=rel(folder) + "/", reason=f"cannot read folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(source, onerror=unreadable):
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith(".") or name == "__pycache__":
+                continue
+            if (here / name).is_symlink():
+                skipped.append(
+                    Skipped(path=rel(here / name) + "/", reason="symbolic link to a folder: not followed")
+                )
+            else:
+                kept.append(name)
+        dirnames[:] = kept
         for name in filenames:
             if not name.startswith("."):
-                found.append(Path(dirpath) / name)
-    return sorted(found, key=lambda p: p.relative_to(source).as_posix())
+                reason = _not_a_file(here / name)
+                if reason:
+                    skipped.append(Skipped(path=rel(here / name), reason=reason))
+                else:
+                    files.append(here / name)
+    return sorted(files, key=rel), sorted(skipped, key=lambda s: s.path)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` is not a regular file to read, or null when it is one."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if exc.errno == errno.ENOENT and path.is_symlink():
+            return "broken symbolic link"
+        return f"cannot read: {exc.strerror or exc}"
+    if stat.S_ISREG(info.st_mode):
+        return None
+    return f"{_SPECIAL.get(stat.S_IFMT(info.st_mode), 'not a regular file')}: not read"
 
 
 PARALLEL_READ_MIN = 48
@@ -317,7 +374,7 @@ def read_corpus(
         raise InputError(f"source folder not found: {source}")
     if not source.is_dir():
         raise InputError(f"not a folder: {source}")
-    paths = iter_files(source)
+    paths, passed_over = iter_files(source)
     workers = workers or (
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
@@ -350,7 +407,7 @@ def read_corpus(
     raws.clear()
     if workers > 1 and len(jobs) >= PARALLEL_READ_MIN and "fork" in multiprocessing.get_all_start_methods():
         _warm_up_cleaning()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, **children.pool_options()) as pool:
             chunks = max(1, min(32, len(jobs) // (workers * 8)))
             fresh = [report.file(r) for r in pool.imap(_read_one, jobs, chunksize=chunks)]
     else:
@@ -363,6 +420,7 @@ def read_corpus(
         )
         cache.close()
     corpus = Corpus()
+    results = sorted([*results, *passed_over], key=lambda r: r.path if r is not None else "")
     for result in results:
         assert result is not None
         if isinstance(result, Skipped):

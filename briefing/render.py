@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -87,18 +88,6 @@ class _FolderLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def template_files(template: str | None) -> list[Path]:
-    """The files a template may read: its own folder's templates (for includes)."""
-    loader, name = _resolve(template)
-    files: list[Path] = []
-    for folder in getattr(loader, "searchpath", []):
-        candidate = Path(folder) / name
-        if candidate.is_file():
-            files.extend(sorted(p for p in Path(folder).iterdir() if p.suffix in (".j2", ".jinja", ".md")))
-            break
-    return files
-
-
 def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=loader,
@@ -118,7 +107,7 @@ _TEST_ARGUMENT = {"select": 0, "reject": 0, "selectattr": 1, "rejectattr": 1}
 _FILTER_ARGUMENT = {"map": 0}
 
 
-def check_template(template: str | None) -> None:
+def check_template(template: str | None) -> list[Path]:
     """Check a template before any work: :class:`TemplateError` naming file and line.
 
     Parses the template and every template it includes, extends or imports,
@@ -126,10 +115,14 @@ def check_template(template: str | None) -> None:
     syntax error, an unknown filter or test (also those named as strings, as
     in ``map("figure")`` or ``selectattr("x", "ge", 3)``), a missing included
     template, and an include whose name is computed (it could not be checked).
+    Returns the files rendering reads, the template itself first, each resolved
+    by name through the loader as rendering resolves it (the rendered-file
+    cache keys on exactly these).
     """
     loader, name = _resolve(template)
     env = _environment(loader)
     env.filters.update(_filters(_blank_model()))  # only the names matter here
+    files: dict[str, Path] = {}
     seen: set[str] = set()
     queue: list[tuple[str, str | None, bool]] = [(name, None, False)]
     while queue:
@@ -143,6 +136,7 @@ def check_template(template: str | None) -> None:
             if optional:
                 continue
             raise TemplateError(f"{origin + ': ' if origin else ''}template not found: {current}") from None
+        files[current] = Path(filename or current)
         try:
             tree = env.parse(source, current, filename)
         except jinja2.TemplateSyntaxError as exc:
@@ -158,6 +152,8 @@ def check_template(template: str | None) -> None:
                 )
             optional = isinstance(node, nodes.Include) and node.ignore_missing
             queue.extend((n, where, optional) for n in names)
+    main = files.pop(name)
+    return [main, *sorted(set(files.values()) - {main})]
 
 
 def _blank_model() -> Briefing:
@@ -437,6 +433,7 @@ def render(model: Briefing, charts: dict[str, ChartSpec], template: str | None =
         KeyError,
         IndexError,
         ArithmeticError,
+        RecursionError,  # a macro that calls itself without end
     ) as exc:
         # Rendering runs the template's own expressions; their errors are the template's.
         line = _template_line(exc, filename)

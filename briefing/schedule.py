@@ -19,7 +19,10 @@ run-due``, called by cron or a systemd timer, runs :func:`run_due`:
   the run and again on the next run, without regenerating.
 * A run that could not deliver (or generate) raises, with a one-line reason;
   the generated files stay on disk.
-* Runs are kept apart by ``fcntl.flock`` on ``<state>/run.lock``.
+* Runs are kept apart by a POSIX lock on ``<state>/run.lock``
+  (:func:`briefing.state.run_lock`), which no forked worker inherits.
+* After a run that recorded something, the state database is backed up
+  (:func:`briefing.state.backup`) to ``<state>/backup/state.db``.
 
 Time is always passed in (``now``); nothing here waits for a real time.
 """
@@ -29,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
 import sqlite3
 import time
@@ -41,8 +45,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from cronsim import CronSim, CronSimError
 
 from briefing import editions, mail
-from briefing.errors import BriefingError, ConfigError, DeliveryError
-from briefing.state import connect, iso, run_lock, state_home, transaction, utc_now
+from briefing.errors import BriefingError, ConfigError, DeliveryError, OutputError
+from briefing.state import backup, backup_path, iso, open_state, run_lock, state_home, transaction, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -250,25 +254,44 @@ def add_schedule(
     template: str | None = None,
     home: Path | None = None,
     now: dt.datetime | None = None,
+    check_smtp: bool = False,
 ) -> Schedule:
     """Validate and store a new schedule; :class:`ConfigError` when the name is taken.
 
+    Everything an unattended run needs is checked now, not at the first due
+    time: the name, cron expression, time zone and recipients (each once,
+    whatever its case), that the source folder exists and can be read, that
+    the output folder can be written, that the template exists and parses
+    (:class:`TemplateError`), and with ``check_smtp`` the
+    ``BRIEFING_SMTP_*`` settings.
+
     ``out`` defaults to ``<state>/editions/<name>``. Paths are stored absolute,
-    so cron can run the schedule from any working folder.
+    so cron can run the schedule from any working folder; so is a template
+    found in ``./templates``.
     """
+    from briefing.render import check_template
+    from briefing.resources import bundled_folder
+    from briefing.writers import check_writable
+
     check_name(name)
     cron = check_cron(cron)
     check_zone(tz)
-    addresses = list(dict.fromkeys(mail.check_address(r) for r in recipients))
+    addresses = mail.unique_addresses(recipients)
     if not addresses:
         raise ConfigError("a schedule needs at least one recipient (--to ADDRESS)")
     source = Path(source).expanduser()
     if not source.is_dir():
         raise ConfigError(f"source folder not found: {source}")
+    if not os.access(source, os.R_OK | os.X_OK):
+        raise ConfigError(f"source folder cannot be read: {source}")
     home = home if home is not None else state_home()
     out = Path(out).expanduser() if out is not None else Path(home) / "editions" / name
-    if template is not None and Path(template).expanduser().exists():
-        template = str(Path(template).expanduser().resolve())
+    check_writable(out)
+    main = check_template(template)[0].resolve()
+    if template is not None and main.parent != bundled_folder("templates").resolve():
+        template = str(main)  # ./templates/NAME.md.j2 must not depend on cron's working folder
+    if check_smtp:
+        mail.settings_from_env()
     schedule = Schedule(
         name=name,
         cron=cron,
@@ -406,30 +429,31 @@ def run_due(
 
         generate = pipeline.generate
         analyze = analyze or pipeline.analyze
-    with run_lock(home):
-        conn = connect(home)
-        try:
-            run = _Run(
-                conn=conn,
-                now=now,
-                generate=generate,
-                analyze=analyze,
-                send=send or mail.send,
-                sleep=sleep,
-                attempts=attempts,
-                backoff=backoff,
-                progress=progress or (lambda _m: None),
-                settings=settings,
-            )
-            for schedule in list_schedules(conn):
-                try:
-                    _run_schedule(run, schedule)
-                except BriefingError as exc:
-                    exc.args = (f"{schedule.name}: {exc}",)
-                    run.progress(str(exc))
-                    run.report.failures.append(exc)
-        finally:
-            conn.close()
+    with run_lock(home), open_state(home) as conn:
+        run = _Run(
+            conn=conn,
+            now=now,
+            generate=generate,
+            analyze=analyze,
+            send=send or mail.send,
+            sleep=sleep,
+            attempts=attempts,
+            backoff=backoff,
+            progress=progress or (lambda _m: None),
+            settings=settings,
+        )
+        for schedule in list_schedules(conn):
+            try:
+                _run_schedule(run, schedule)
+            except BriefingError as exc:
+                exc.args = (f"{schedule.name}: {exc}",)
+                run.progress(str(exc))
+                run.report.failures.append(exc)
+        if run.report.generated or run.report.sent or not backup_path(home).exists():
+            try:
+                backup(conn, home)
+            except OutputError as exc:  # the run itself succeeded
+                log.warning("%s", exc)
     if run.report.failures:
         raise RunFailed(run.report)
     return run.report

@@ -260,7 +260,10 @@ def test_a_chinese_briefing_gets_a_chinese_mail(chinese_pdf: Path, smtp_server: 
         "",
         "附件：产业互联网简报-2026-11-23.pdf",
     ]
-    assert "<h2>关键数据</h2>" in markup and "<li>市场份额：阿里云 45.5% · 腾讯 10.3%（2017年，IDC）</li>" in markup
+    assert (
+        "<h2>关键数据</h2>" in markup
+        and "<li>市场份额：阿里云 45.5% · 腾讯 10.3%（2017年，IDC）</li>" in markup
+    )
     assert '<html lang="zh-CN">' in markup
     # the name is RFC 2231-encoded; clients that cannot read that show the ASCII fallback
     assert attachment.get_filename() == "产业互联网简报-2026-11-23.pdf"
@@ -367,11 +370,11 @@ def test_password_is_not_in_repr_and_is_scrubbed() -> None:
 
 def test_send_pdf_delivers_one_message_with_takeaways(smtp_server: SmtpServer, pdf: Path) -> None:
     result = mail.send_pdf(pdf, ["ceo@example.com", "cfo@example.com"], settings=smtp_server.settings())
-    assert result.attempts == 1 and result.eml is None
-    (received,) = smtp_server.messages
+    assert result.attempts == 2 and result.eml is None  # each recipient gets a copy of their own
+    received, _ = smtp_server.messages
     assert received["Message-ID"] == result.message_id
     assert received["Subject"] == "Weekly briefing — 2026-11-23"
-    assert smtp_server.handler.envelopes[0].rcpt_tos == ["ceo@example.com", "cfo@example.com"]
+    assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["ceo@example.com"], ["cfo@example.com"]]
     plain, markup, attachments = _parts(received)
     assert "云计算份额升至45.5%" in plain and "云计算份额升至45.5%" in markup
     assert attachments[0].get_content() == pdf.read_bytes()

@@ -426,7 +426,7 @@ def test_schedule_add_list_remove_cli(home: Path, source: Path) -> None:
     runner = CliRunner()
     add = [
         "schedule", "add", "weekly", "--cron", "0 8 * * MON", "--tz", "Asia/Shanghai",
-        "--to", "ceo@example.com", "--to", "cfo@example.com", "--source", str(source),
+        "--to", "ceo@example.com", "--to", "cfo@example.com", "--source", str(source), "--no-smtp-check",
     ]  # fmt: skip
     result = runner.invoke(cli, add)
     assert result.exit_code == 0, result.output

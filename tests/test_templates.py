@@ -153,7 +153,7 @@ def test_generate_rejects_the_template_before_any_analysis(tmp_path: Path, monke
 def test_schedule_add_checks_its_template(tmp_path: Path) -> None:
     broken = _write(tmp_path, {"weekly.md.j2": "{% if b.changes %}{{ b | bad }}{% endif %}\n"})
     args = ["schedule", "add", "weekly", "--cron", "0 8 * * MON", "--tz", "Asia/Shanghai"]
-    args += ["--to", "ceo@example.com", "--source", str(SEEDS)]
+    args += ["--to", "ceo@example.com", "--source", str(SEEDS), "--no-smtp-check"]
     result = CliRunner().invoke(cli, [*args, "--template", str(broken)])
     assert result.exit_code == 4, result.output
     assert f"{broken}:1: unknown filter 'bad'" in result.output

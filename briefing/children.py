@@ -1,0 +1,121 @@
+"""Child processes that never outlive their parent.
+
+briefing forks workers (readers, analysis, the PDF writer). A forked child
+whose parent is killed would otherwise wait forever on a pipe, holding its
+memory and every descriptor it inherited. So every child first calls
+:func:`die_with_parent`: on Linux the kernel kills it when the parent dies
+(``PR_SET_PDEATHSIG``); elsewhere a thread watches the parent. A child takes
+the default action on SIGTERM (the parent's own handler, which raises
+:class:`~briefing.errors.Terminated` so that its clean-up runs, is not for
+children) and ignores SIGINT (the parent stops it).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from briefing.errors import OutputError
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Make the calling (forked) process end when process ``parent`` ends."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not _kill_on_parent_death():
+        threading.Thread(target=_watch, args=(parent,), name="watch-parent", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+
+
+def _kill_on_parent_death() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def pool_options() -> dict[str, Any]:
+    """Keyword arguments for ``multiprocessing.Pool`` whose workers die with this process."""
+    return {"initializer": die_with_parent, "initargs": (os.getpid(),)}
+
+
+class Child:
+    """``fn(*args, **kwargs)`` running in a forked child that dies with this process.
+
+    Use it as a context manager: :meth:`result` waits for the value (or raises
+    the child's exception); leaving the block, however it is left, kills the
+    child if it is still running and reaps it.
+    """
+
+    def __init__(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self.what = what
+        context = multiprocessing.get_context("fork")
+        self._reader, writer = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_run, args=(os.getpid(), writer, fn, args, kwargs), name=what, daemon=True
+        )
+        self._process.start()
+        writer.close()  # the child's end: the reader then sees EOF if the child dies
+
+    def result(self) -> Any:
+        """The function's return value; its exception is raised here."""
+        try:
+            status, value = self._reader.recv()
+        except EOFError:
+            self._process.join()
+            code = self._process.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            raise OutputError(f"{self.what} ended without a result ({how})") from None
+        self._process.join()
+        if status == "error":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Kill the child if it still runs, and reap it."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._reader.close()
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _run(parent: int, writer: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    die_with_parent(parent)
+    try:
+        outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
+    except Exception as exc:  # handed to the parent, which raises it
+        outcome = ("error", exc)
+    try:
+        writer.send(outcome)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        writer.send(("error", OutputError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+    writer.close()
