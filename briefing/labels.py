@@ -30,9 +30,12 @@ RULE_ZH = {
     "remove_boilerplate": "去除网站页脚与评论区",
     "extract_byline": "提取署名行",
     "rejoin_broken_lines": "接合断行",
+    "strip_data_uris": "去除内嵌base64图片",
+    "strip_shortcodes": "去除博客短代码",
+    "strip_trailing_urls": "去除段末裸链接",
     "find_garbled": "标记乱码",
 }
-STATUS_ZH = {"evidence found": "已有证据", "thin": "证据不足", "none": "暂无证据"}
+STATUS_ZH = {"evidence found": "已有证据", "thin": "证据不足", "none": "暂无证据", "answered": "已解答"}
 
 
 def format_number(value: float) -> str:

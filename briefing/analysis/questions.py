@@ -114,7 +114,10 @@ def find_questions(
         if doc.kind != "memo":
             continue
         for number, todo in enumerate(doc.todos, start=1):
-            if todo.done:
+            if todo.done:  # ticked in the memo: answered by its author, shown as such, not searched
+                questions.append(
+                    Question(todo.text, doc.path, number, [todo.text], evidence=[], status="answered")
+                )
                 continue
             subs = split_questions(todo.text) or [todo.text]
             orgs = {m.name for m in gazetteer().find(todo.text)}
