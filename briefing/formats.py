@@ -223,6 +223,12 @@ _ITEM_LINE_RE = re.compile(
 )
 
 
+_NUMBERED_HEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十\d]{1,3}[章节部分篇]"
+    r"|\d{1,2}[.、]\s*)[^。！？!?，,；;：:]{1,20}$"
+)
+
+
 def parse_text(text: str) -> Parsed:
     """Plain text: blank lines separate paragraphs when the file uses them,
     otherwise every line is a paragraph."""
@@ -240,7 +246,10 @@ def parse_text(text: str) -> Parsed:
         return Parsed("text", blocks, raw_lines=raw)
     group: list[str] = []
     for line in [*lines, ""]:
-        if line.strip() and not (group and _ITEM_LINE_RE.match(line)):
+        # A numbered heading line ("一、背景", "2. Method") ends its group even
+        # when the text under it follows without a blank line.
+        heading_line = len(group) == 1 and _NUMBERED_HEADING_RE.match(group[0].strip())
+        if line.strip() and not (group and (_ITEM_LINE_RE.match(line) or heading_line)):
             group.append(line)
             continue
         if group:
@@ -280,11 +289,11 @@ def _loose_fields(content: str, kind: str) -> dict[str, Any]:
                 data[key] = []
             data[key].append(_unquote(item.group(1)))
             continue
-        if key and line[0].isspace():
+        m = _SCALAR_RE.match(line.strip())
+        if key and line[0].isspace() and not (m and data.get(key)):
             value = data.get(key)
             data[key] = f"{value} {line.strip()}".strip() if isinstance(value, str) else line.strip()
             continue
-        m = _SCALAR_RE.match(line)
         if not m or (kind == "toml") != (m.group("sep") == "="):
             key = None
             continue
@@ -369,7 +378,10 @@ def front_matter_fields(data: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
-def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+def read_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """``(metadata, body)``: the fields of the front matter ``text`` opens with
+    (see :func:`front_matter_fields`) and the text after it; ``({}, text)`` when
+    there is none."""
     span = front_matter_span(text)
     if not span:
         return {}, text
@@ -519,7 +531,7 @@ def parse_markdown(text: str) -> Parsed:
     navigation and is dropped (not in a reference list); share buttons lose
     their text.
     """
-    meta, body = _front_matter(text)
+    meta, body = read_front_matter(text)
     if _mostly_html(body):
         html = parse_html(body, fragment=True)
         return Parsed("markdown", html.blocks, {**html.meta, **meta}, html.raw_lines)

@@ -398,63 +398,65 @@ def _has_word(text: str, words: list[str]) -> bool:
     return False
 
 
-def memo_signals(blocks: list[Block], parts: MemoParts) -> tuple[list[str], list[str]]:
-    """``(strong, weak)``: the signs of working notes a document shows.
+MEMO_WEIGHT = 3
+"""Signs of working notes a document needs, in weight, to be a memo."""
 
-    Strong, any one of which makes a memo: an open-question section, a
-    changelog, two or more headings that ask, three or more working-note
-    headings (背景, 初步判断, 结论, Hypothesis, …). Weak, two of which make a
-    memo: one heading that asks, two working-note headings, questions under a
-    label such as 问题 or 思考, two paragraphs or a run of list items that ask,
-    first-person notes (我认为, I think), tracking points (跟踪指标, watch
-    list), a reference list. A news article with a reference list, a column
-    in the first person or one rhetorical heading stays an article.
+
+def memo_signals(blocks: list[Block], parts: MemoParts) -> dict[str, int]:
+    """The signs of working notes a document shows, each with its weight.
+
+    Weight 3, any one of which makes a memo: an open-question section (TODO,
+    待研究问题, Open questions), a changelog, two or more headings that ask,
+    three or more working-note headings (背景, 初步判断, 结论, Hypothesis, …).
+    Lighter signs add up: two working-note headings (2), questions under a
+    label such as 问题 or 思考 (2; 3 when two of them ask), a run of list items that ask (2), one
+    heading that asks (1), two paragraphs that ask (1), first-person notes
+    (我认为, I think; 1), tracking points (跟踪指标, what to watch; 1), a
+    reference list (1). So a news article with a reference list and a
+    rhetorical question heading, or a column written in the first person,
+    stays an article.
     """
     words = _signal_words()
-    strong: list[str] = []
-    weak: list[str] = []
+    found: dict[str, int] = {}
     if parts.open_section and parts.todos:
-        strong.append("open-question section")
+        found["open-question section"] = 3
     if parts.changelog:
-        strong.append("changelog")
+        found["changelog"] = 3
     headings = [b for b in blocks if b.kind == "heading"]
     asking = sum(1 for b in headings if asks(b.text))
     notes = sum(1 for b in headings if _has_word(strip_numbering(b.text), words["note_headings"]))
-    if asking >= 2:
-        strong.append("question headings")
-    elif asking:
-        weak.append("a question heading")
-    if notes >= 3:
-        strong.append("working-note headings")
-    elif notes == 2:
-        weak.append("working-note headings")
+    if asking:
+        found["question headings"] = 3 if asking >= 2 else 1
+    if notes >= 2:
+        found["working-note headings"] = 3 if notes >= 3 else 2
     if parts.todos and not parts.open_section:
-        weak.append("labelled questions")
+        # Two asked questions under 问题 / 疑问 / Questions are a question list of the writer's own.
+        found["labelled questions"] = 3 if sum(1 for t in parts.todos if asks(t.text)) >= 2 else 2
     forms = [t.form for _, t in parts.standalone]
-    if forms.count("paragraph") >= 2:
-        weak.append("question paragraphs")
     if "list" in forms:
-        weak.append("question list")
+        found["question list"] = 2
+    if forms.count("paragraph") >= 2:
+        found["question paragraphs"] = 1
     body = "\n".join(b.text for b in blocks if b.kind != "code")
     lower = body.lower()
     if sum(lower.count(w) for w in words["first_person"]) >= 2:
-        weak.append("first-person notes")
+        found["first-person notes"] = 1
     if _has_word(body, words["tracking"]):
-        weak.append("tracking points")
+        found["tracking points"] = 1
     if parts.references:
-        weak.append("reference list")
-    return strong, weak
+        found["reference list"] = 1
+    return found
 
 
-def is_memo(strong: list[str], weak: list[str]) -> bool:
-    """A memo: one strong sign of working notes, or two weak ones."""
-    return bool(strong) or len(weak) >= 2
+def is_memo(signals: dict[str, int]) -> bool:
+    """A memo: signs of working notes weighing :data:`MEMO_WEIGHT` or more."""
+    return sum(signals.values()) >= MEMO_WEIGHT
 
 
 def questions(parts: MemoParts, memo: bool) -> list[Todo]:
-    """The document's research questions in the order written: labelled ones
-    always (they make a memo), standalone ones only in a memo."""
-    found = list(zip(parts.todo_blocks, parts.todos, strict=True))
-    if memo:
-        found += parts.standalone
+    """A memo's research questions, labelled and standalone, in the order
+    written; none for an article (its questions are rhetorical)."""
+    if not memo:
+        return []
+    found = list(zip(parts.todo_blocks, parts.todos, strict=True)) + parts.standalone
     return [t for _, t in sorted(found, key=lambda pair: pair[0])]

@@ -161,8 +161,7 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         title = metadata.strip_site_name(str(meta["page_title"]))
 
     parts = memo.extract(blocks, raw_lines)
-    strong, weak = memo.memo_signals(blocks, parts)
-    kind = "memo" if memo.is_memo(strong, weak) else "article"
+    kind = "memo" if memo.is_memo(memo.memo_signals(blocks, parts)) else "article"
     todos = memo.questions(parts, kind == "memo")
     blocks = [b for b, k in zip(blocks, parts.keep, strict=True) if k]
 
