@@ -174,6 +174,8 @@ _DATA_URI_RE = re.compile(
 
 def strip_data_uris(text: str) -> tuple[str, int]:
     """Remove inline base64 data URIs ("![img](data:image/png;base64,iVBOR…)")."""
+    if "base64," not in text:
+        return text, 0
     return _DATA_URI_RE.subn("", text)
 
 
@@ -188,6 +190,8 @@ _SHORTCODE_RE = re.compile(
 
 def strip_shortcodes(text: str) -> tuple[str, int]:
     """Remove blog-engine shortcodes ("[ad_1]", "{{< figure src=… >}}", "{% include x %}")."""
+    if "[" not in text and "{" not in text:
+        return text, 0
     return _SHORTCODE_RE.subn("", text)
 
 
@@ -201,6 +205,9 @@ _TRAILING_BARE_URL_RE = re.compile(
 
 def strip_trailing_urls(text: str) -> tuple[str, int]:
     """Remove a bare URL standing after a paragraph's last sentence."""
+    tail = text[-300:]
+    if "/" not in tail and "www." not in tail:
+        return text, 0
     return _TRAILING_BARE_URL_RE.subn("", text)
 
 

@@ -84,6 +84,8 @@ def strip_numbering(text: str) -> str:
     """A heading or label without the author's numbering and decoration
     ("➍、核心问题：…" → "核心问题：…", "四、是否已经见顶？" → "是否已经见顶？")."""
     text = text.strip()
+    if text[:1].isalpha() and text[0] not in "第一二三四五六七八九十" and text[:4].lower() != "part":
+        return text  # starts with a word: nothing to strip (the common case, kept cheap)
     while True:
         start = text
         while text and (
@@ -133,8 +135,8 @@ class _Section:
 
 def _section_kind(block: Block) -> _Section | None:
     """The section a block opens: TO DO (questions), references or changelog."""
-    if block.kind == "item":
-        return None
+    if block.kind == "item" or (block.kind != "heading" and len(block.text) >= 200):
+        return None  # a label line is short; a long paragraph opens nothing
     text = strip_numbering(block.text)
     if m := TODO_RE.match(text):
         rest = text[m.end() :].strip()
@@ -383,19 +385,19 @@ def _standalone_questions(blocks: list[Block], keep: list[bool], taken: set[int]
 
 
 @functools.cache
-def _signal_words() -> dict[str, list[str]]:
-    return {k: [w.lower() for w in v] for k, v in data_yaml("memo_signals.yaml").items()}
+def _signal_words() -> dict[str, tuple[str, ...]]:
+    return {key: tuple(w.lower() for w in words) for key, words in data_yaml("memo_signals.yaml").items()}
 
 
-def _has_word(text: str, words: list[str]) -> bool:
-    lower = text.lower()
+def _count_words(lower: str, words: tuple[str, ...]) -> int:
+    """Occurrences of the words in lower-cased text: English ones as whole words,
+    Chinese ones anywhere (a plain count first: most texts hold none of them)."""
+    found = 0
     for w in words:
-        if w.isascii():
-            if re.search(rf"\b{re.escape(w)}\b", lower):
-                return True
-        elif w in lower:
-            return True
-    return False
+        if w not in lower:
+            continue
+        found += len(re.findall(rf"\b{re.escape(w)}\b", lower)) if w.isascii() else lower.count(w)
+    return found
 
 
 MEMO_WEIGHT = 3
@@ -424,7 +426,7 @@ def memo_signals(blocks: list[Block], parts: MemoParts) -> dict[str, int]:
         found["changelog"] = 3
     headings = [b for b in blocks if b.kind == "heading"]
     asking = sum(1 for b in headings if asks(b.text))
-    notes = sum(1 for b in headings if _has_word(strip_numbering(b.text), words["note_headings"]))
+    notes = sum(1 for b in headings if _count_words(b.text.lower(), words["note_headings"]))
     if asking:
         found["question headings"] = 3 if asking >= 2 else 1
     if notes >= 2:
@@ -437,11 +439,10 @@ def memo_signals(blocks: list[Block], parts: MemoParts) -> dict[str, int]:
         found["question list"] = 2
     if forms.count("paragraph") >= 2:
         found["question paragraphs"] = 1
-    body = "\n".join(b.text for b in blocks if b.kind != "code")
-    lower = body.lower()
-    if sum(lower.count(w) for w in words["first_person"]) >= 2:
+    lower = "\n".join(b.text for b in blocks if b.kind != "code").lower()
+    if _count_words(lower, words["first_person"]) >= 2:
         found["first-person notes"] = 1
-    if _has_word(body, words["tracking"]):
+    if _count_words(lower, words["tracking"]):
         found["tracking points"] = 1
     if parts.references:
         found["reference list"] = 1

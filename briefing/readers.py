@@ -43,7 +43,7 @@ class _Counts:
                 continue
             text, n = rule(block.text)
             self.add(rule.__name__, n)
-            out.append(replace(block, text=text))
+            out.append(replace(block, text=text) if text != block.text else block)
         return out
 
     def as_list(self) -> list[CleaningCount]:
