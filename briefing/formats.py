@@ -768,7 +768,13 @@ class _HTMLText(HTMLParser):
             return
         if tag == "a":
             self._href.append(a.get("href", ""))
+        if tag in ("td", "th"):
+            # Cells of a table row, separated as in a Markdown table's row.
+            if "".join(self._buf).strip():
+                self._buf.append(" | ")
+            self._kind = "row"
         if tag in _BLOCK_TAGS:
+            self._in_head = False  # a page that never closes its <head>: the body has begun
             self._flush()
             if tag[0] == "h" and tag[1:].isdigit():
                 self._kind, self._level = "heading", int(tag[1])

@@ -101,6 +101,19 @@ def test_html_furniture_is_skipped_but_an_article_named_like_it_is_not() -> None
     assert parse_html(f'<div class="post-body social-share">{body}</div>').blocks
 
 
+def test_an_unclosed_head_does_not_hide_the_body() -> None:
+    page = "<html><head><title>光伏周报</title><p>组件价格跌破每瓦1元。</p><p>出口增长38%。</p>"
+    parsed = parse_html(page)
+    assert [b.text for b in parsed.blocks] == ["组件价格跌破每瓦1元。", "出口增长38%。"]
+    assert parsed.meta["page_title"] == "光伏周报"
+
+
+def test_html_table_rows_keep_their_cells_apart() -> None:
+    page = "<table><tr><th>企业</th><th>销量</th></tr><tr><td>比亚迪</td><td>302.4万辆</td></tr></table>"
+    blocks = parse_html(page).blocks
+    assert [(b.kind, b.text) for b in blocks] == [("row", "企业 | 销量"), ("row", "比亚迪 | 302.4万辆")]
+
+
 def test_memo_signals_weigh_up() -> None:
     """A reference list and a rhetorical heading do not make a memo; a heading
     that asks plus working-note headings do."""
