@@ -115,6 +115,9 @@ class MemoParts:
     """Per entry of ``todos``: the index of the block it was read from."""
     open_section: bool = False
     """An open-question section (TODO, 待研究问题, Open questions, …) was found."""
+    question_blocks: set[int] = field(default_factory=set)
+    """Blocks lifted as (part of) a question section: they go back into the
+    body of an article, where a "问题：" line is text, not a research question."""
     standalone: list[tuple[int, Todo]] = field(default_factory=list)
     """Questions standing on their own (headings, paragraphs, blockquotes, runs
     of list items that ask), with their block index; questions only in a memo."""
@@ -290,7 +293,11 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
             elif found.kind == "changelog" and (entry := parse_changelog(block.text)):
                 parts.changelog.append(entry)
             parts.keep[j] = False
+            if found.kind == "todo":
+                parts.question_blocks.add(j)
             j += 1
+        if found.kind == "todo":
+            parts.question_blocks.add(i)
         i = j
     parts.standalone = _standalone_questions(blocks, parts.keep, set(parts.todo_blocks))
     return parts

@@ -163,7 +163,8 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     parts = memo.extract(blocks, raw_lines)
     kind = "memo" if memo.is_memo(memo.memo_signals(blocks, parts)) else "article"
     todos = memo.questions(parts, kind == "memo")
-    blocks = [b for b, k in zip(blocks, parts.keep, strict=True) if k]
+    keep = [k or (kind == "article" and i in parts.question_blocks) for i, k in enumerate(parts.keep)]
+    blocks = [b for b, k in zip(blocks, keep, strict=True) if k]
 
     # Headings: markup headings, authors' numbered points, standalone short lines.
     headings: list[Heading] = []
