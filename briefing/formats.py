@@ -433,8 +433,8 @@ _EMPTY_PARENS_RE = re.compile(r"\s*[（(]\s*[)）]")
 @dataclass
 class _Inline:
     text: str
-    own: int
-    """Letters and digits outside links."""
+    own: bool
+    """Some letter or digit stands outside links."""
     links: list[str]
     """Targets of the links with text."""
 
@@ -443,7 +443,7 @@ def _inline(children: list[Any]) -> _Inline:
     """Inline tokens as text: links keep their text (share buttons lose it),
     images and inline HTML leave nothing."""
     parts: list[str] = []
-    own = 0
+    own = False
     links: list[str] = []
     href_stack: list[str] = []
     for tok in children:
@@ -460,7 +460,7 @@ def _inline(children: list[Any]) -> _Inline:
                 if tok.content.strip() and href_stack[-1] not in links:
                     links.append(href_stack[-1])
             else:
-                own += sum(1 for c in tok.content if c.isalnum())
+                own = own or any(c.isalnum() for c in tok.content)
         elif tok.type in ("softbreak", "hardbreak"):
             parts.append("\n")
     text = _EMPTY_PARENS_RE.sub("", _join_lines("".join(parts).split("\n")))
@@ -721,7 +721,7 @@ class _HTMLText(HTMLParser):
         self.blocks: list[Block] = []
         self.meta: dict[str, Any] = {}
         self._buf: list[str] = []
-        self._own = 0
+        self._own = False
         self._links: list[str] = []
         self._href: list[str] = []
         self._kind = "para"
@@ -738,7 +738,7 @@ class _HTMLText(HTMLParser):
             links = tuple(self._links) if not self._own else ()
             marker = "-" if self._kind == "item" else ""
             self.blocks.append(Block(self._kind, text, level=self._level, marker=marker, links=links))
-        self._buf, self._own, self._links = [], 0, []
+        self._buf, self._own, self._links = [], False, []
         self._kind, self._level = "para", 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -829,7 +829,7 @@ class _HTMLText(HTMLParser):
                 self._links.append(self._href[-1])
         else:
             self._buf.append(data)
-            self._own += sum(1 for c in data if c.isalnum())
+            self._own = self._own or any(c.isalnum() for c in data)
 
     def close(self) -> None:
         super().close()
