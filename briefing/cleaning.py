@@ -27,12 +27,16 @@ class Block:
     """A unit of a document between reading and the final text."""
 
     kind: str
-    """``para``, ``heading``, ``item`` (list item) or ``code``."""
+    """``para``, ``heading``, ``item`` (list item), ``row`` (table row, cells
+    joined by " | ") or ``code``."""
     text: str
     level: int = 0
     """Heading level, or list nesting depth."""
     marker: str = ""
     """List marker as written (``-``, ``1.``, ``[ ]``, ``[x]``)."""
+    links: tuple[str, ...] = ()
+    """For a block whose words are all link text: the links' targets (a
+    navigation row, a trailing "Source" link); empty for ordinary text."""
 
 
 # ------------------------------------------------------------------ text rules
@@ -160,6 +164,53 @@ def strip_markdown_remnants(text: str) -> tuple[str, int]:
     return _MD_REMNANT_RE.subn("", text)
 
 
+# An inline image or file written as a data URI (a whole PNG in one line of
+# base64), with the Markdown image syntax around it when there is one.
+_DATA_URI_RE = re.compile(
+    r"(?:!\[[^\]\n]*\]\(\s*)?data:[a-z]+/[\w.+-]+(?:;[\w=.+-]+)*;base64,[A-Za-z0-9+/=]{16,}(?:\s*\))?",
+    re.IGNORECASE,
+)
+
+
+def strip_data_uris(text: str) -> tuple[str, int]:
+    """Remove inline base64 data URIs ("![img](data:image/png;base64,iVBOR…)")."""
+    if "base64," not in text:
+        return text, 0
+    return _DATA_URI_RE.subn("", text)
+
+
+# Blog-engine shortcodes a post exported as text keeps: WordPress ([ad_1],
+# [caption id="…"], [/embed]), Hugo ({{< figure … >}}) and Liquid ({% include … %}).
+_SHORTCODE_RE = re.compile(
+    r"\{\{[<%].*?[>%]\}\}|\{%-?\s*[a-z_]+\b.*?-?%\}|\{\{\s+\w+(?:\.\w+)*(?:\s*\|[^{}\n]*)?\s+\}\}"
+    r"|\[/?(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|caption|embed|gallery|video|audio|playlist|wpvideo|more"
+    r"|contact-form(?:-\d+)?)(?:\s+[a-z_-]+=[^\]\n]*)?\]",
+)
+
+
+def strip_shortcodes(text: str) -> tuple[str, int]:
+    """Remove blog-engine shortcodes ("[ad_1]", "{{< figure src=… >}}", "{% include x %}")."""
+    if "[" not in text and "{" not in text:
+        return text, 0
+    return _SHORTCODE_RE.subn("", text)
+
+
+# A URL pasted after the last sentence of a paragraph (a source note whose
+# link text was the address): "…性能较差。 arstechnica.com/cars/2025/07/…".
+_TRAILING_BARE_URL_RE = re.compile(
+    r"(?:(?<=[。！？”」』）])\s*|(?<=[.!?)\"])\s+)(?:https?://\S+|www\.\S+|(?:[a-z0-9-]+\.)+[a-z]{2,}/\S*)\s*$",
+    re.IGNORECASE,
+)
+
+
+def strip_trailing_urls(text: str) -> tuple[str, int]:
+    """Remove a bare URL standing after a paragraph's last sentence."""
+    tail = text[-300:]
+    if "/" not in tail and "www." not in tail:
+        return text, 0
+    return _TRAILING_BARE_URL_RE.subn("", text)
+
+
 _MULTI_SPACE_RE = re.compile(r"[ ]{2,}")
 _CJK_SPACE_RE = re.compile(rf"(?<=[{HAN}，。、；：？！）」』”])[ ]+(?=[{HAN}，。、；：？！（「『“])")
 
@@ -174,10 +225,13 @@ def collapse_whitespace(text: str) -> tuple[str, int]:
 
 TEXT_RULES = (
     normalize_spaces,
+    strip_data_uris,
     strip_html_remnants,
+    strip_shortcodes,
     strip_pinyin_annotations,
     collapse_lost_spaces,
     strip_markdown_remnants,
+    strip_trailing_urls,
     collapse_whitespace,
 )
 
@@ -196,7 +250,8 @@ def _boilerplate() -> dict[str, list[re.Pattern[str]]]:
 _URL_RE = re.compile(r"https?://[^\s()（）<>\"'，。]+", re.IGNORECASE)
 _SITE_RE = re.compile(r"(?:网站|網站|站点|站點|site)\s*[:：]\s*([^()（）\s,，;；]+)", re.IGNORECASE)
 _SOURCE_NAME_RE = re.compile(
-    r"(?:来源|來源|出处|出處|source)\s*[:：]\s*([^\s()（）,，;；:：]+)", re.IGNORECASE
+    r"(?:来源|來源|出处|出處|稿源|发布人|發布人|发布者|發布者|source)\s*[:：]\s*[-–—]?\s*([^\s()（）,，;；:：]+)",
+    re.IGNORECASE,
 )
 _DOMAIN_RE = re.compile(
     r"\b((?:[a-z0-9-]+\.)+(?:com|cn|net|org|io|hk|tw|co|info|biz)(?:\.[a-z]{2})?)\b", re.I
@@ -229,11 +284,15 @@ def _matches(patterns: Iterable[re.Pattern[str]], line: str) -> bool:
     return any(p.search(line) for p in patterns)
 
 
-def remove_boilerplate(blocks: list[Block]) -> tuple[list[Block], int, SourceHints]:
+def remove_boilerplate(
+    blocks: list[Block], protect: frozenset[int] = frozenset()
+) -> tuple[list[Block], int, SourceHints]:
     """Remove site chrome near the head and tail: footers, comment forms, page metadata.
 
     Returns the kept blocks, the number removed and any source URL/site the
-    removed lines named, which the reader keeps as metadata.
+    removed lines named, which the reader keeps as metadata. Blocks whose
+    index is in ``protect`` (a memo's reference list) are never taken for a
+    footer menu.
     """
     patterns = _boilerplate()
     n = len(blocks)
@@ -242,8 +301,13 @@ def remove_boilerplate(blocks: list[Block]) -> tuple[list[Block], int, SourceHin
     hints = SourceHints()
     drop: set[int] = set()
 
-    def note(line: str) -> None:
-        found = source_hints(line)
+    def note(block: Block) -> None:
+        if block.links:
+            # A trailing "Source" / "原文链接" link names the source; other link rows do not.
+            if _SOURCE_LINK_RE.match(block.text):
+                hints.url = hints.url or next((h for h in block.links if _URL_RE.match(h)), None)
+            return
+        found = source_hints(block.text)
         hints.url = hints.url or found.url
         hints.site = hints.site or found.site
 
@@ -258,22 +322,38 @@ def remove_boilerplate(blocks: list[Block]) -> tuple[list[Block], int, SourceHin
             drop.update(range(i, n))
             break
         short = len(line) <= 200
+        # Page metadata sits in the first lines; short page controls a little further down too.
+        head = i < head_zone or (i < 6 and len(line) <= 40)
         if (short and (i < head_zone or i >= tail_zone) and _matches(patterns["footer"], line)) or (
-            short and i < head_zone and _matches(patterns["header"], line)
+            short and head and _matches(patterns["header"], line)
         ):
             drop.add(i)
-            note(line)
-    # A footer longer than the tail zone: extend it upwards line by line.
-    i = tail_zone - 1
-    while head_zone <= i and i + 1 in drop and i not in drop and blocks[i].kind != "code":
-        line = blocks[i].text
-        if len(line) > 200 or not _matches(patterns["footer"], line):
+            note(block)
+    # The footer grows upwards from the end: footer lines, and rows of links
+    # (a footer menu, a "Source" link), even above the tail zone.
+    i = n - 1
+    while i >= head_zone:
+        block = blocks[i]
+        if i in drop or block.kind == "code":
+            i -= 1
+            continue
+        joins = i + 1 == n or i + 1 in drop
+        if joins and (
+            (block.links and len(block.text) <= 40 and i not in protect)
+            or (len(block.text) <= 200 and _matches(patterns["footer"], block.text))
+        ):
+            drop.add(i)
+            note(block)
+        elif i < tail_zone:
             break
-        drop.add(i)
-        note(line)
         i -= 1
     kept = [b for i, b in enumerate(blocks) if i not in drop]
     return kept, len(drop), hints
+
+
+_SOURCE_LINK_RE = re.compile(
+    r"^\s*(?:source|original|via|read more|原文|阅读原文|閱讀原文|来源|來源|出处|出處)", re.I
+)
 
 
 _TRAILING_URL_RE = re.compile(r"(?:https?://|www\.)\S+$", re.IGNORECASE)

@@ -8,16 +8,23 @@ format itself carries (YAML front matter, HTML ``<meta>``).
 from __future__ import annotations
 
 import codecs
+import datetime as dt
+import functools
 import itertools
 import re
-from dataclasses import dataclass, field
+import tomllib
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from briefing.cleaning import Block
+from briefing.memo import REFERENCES_RE, clean_url
+from briefing.metadata import parse_date
+from briefing.resources import data_yaml
 from briefing.script import is_cjk
 
 
@@ -128,7 +135,10 @@ class Parsed:
     """Source lines of each block, for rules that need the markup (reference links)."""
 
 
-_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# Front matter after an optional BOM and blank lines: YAML between "---" lines
+# (closed by "---" or "..."), TOML between "+++" lines.
+_YAML_FM_RE = re.compile(r"\A\ufeff?(?:[ \t]*\n)*---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_TOML_FM_RE = re.compile(r"\A\ufeff?(?:[ \t]*\n)*\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
 _MD_SIGNALS = (
     re.compile(r"^#{1,6}\s+\S", re.M),
     re.compile(r"^\s*[-*+]\s+\[[ xX]\]\s", re.M),
@@ -140,18 +150,47 @@ _MD_SIGNALS = (
 _HTML_TAG_RE = re.compile(r"<(?:html|body|p|div|br|article|h[1-6]|table|li|ul|ol|section|head)\b", re.I)
 
 
+def front_matter_span(text: str) -> tuple[str, str, int] | None:
+    """``(kind, content, end)`` of the front matter opening ``text``, or None.
+
+    ``kind`` is ``yaml`` or ``toml``; ``end`` is the offset where the body
+    starts. A fenced block counts only when it holds ``key: value`` (or
+    ``key = value``) lines, so a Markdown document opening with a thematic
+    break ("---") keeps its text.
+    """
+    for kind, pattern in (("yaml", _YAML_FM_RE), ("toml", _TOML_FM_RE)):
+        m = pattern.match(text)
+        if m and _looks_like_fields(m.group(1) or "", kind):
+            return kind, m.group(1) or "", m.end()
+    return None
+
+
+_FIELD_LINE_RE = {
+    "yaml": re.compile(r"^[^\s:#][^:]{0,60}:(?:\s|$)"),
+    "toml": re.compile(r"^(?:[\w.\-\"' ]{1,60}=|\[[\w.\-\" ]+\]\s*$)"),
+}
+
+
+def _looks_like_fields(content: str, kind: str) -> bool:
+    if not content.strip():
+        return True  # an empty front matter is still front matter
+    lines = [line for line in content.split("\n") if line.strip() and not line.lstrip().startswith("#")]
+    top = [line for line in lines if not line[0].isspace() and not line.startswith("- ")]
+    return bool(top) and all(_FIELD_LINE_RE[kind].match(line) for line in top)
+
+
 def detect_format(text: str, suffix: str = "") -> str:
     """``html``, ``markdown`` or ``text``, from the content (the file name only breaks ties)."""
-    if _FRONT_MATTER_RE.match(text):
+    if front_matter_span(text):
         return "markdown"  # even when the body is HTML: the Markdown reader hands that on
     tags = len(_HTML_TAG_RE.findall(text[:200000]))
-    if tags >= 3 and (text.lstrip().startswith("<") or tags * 400 > len(text)):
+    if tags >= 3 and (_strip_directives(text[:2000]).lstrip().startswith("<") or tags * 400 > len(text)):
         return "html"
     signals = sum(1 for p in _MD_SIGNALS if p.search(text))
     headings = len(_MD_SIGNALS[0].findall(text))
     if headings >= 2 or signals >= 3 or (signals >= 1 and suffix in (".md", ".markdown")):
         return "markdown"
-    if suffix in (".html", ".htm") and tags:
+    if suffix in (".html", ".htm", ".jsp", ".asp", ".aspx", ".php", ".shtml") and tags:
         return "html"
     return "text"
 
@@ -179,7 +218,14 @@ def _join_lines(lines: list[str]) -> str:
 # Lines that start a new block even without a blank line before them: list
 # items, and dated entries such as a changelog's "2024-04-02 新建".
 _ITEM_LINE_RE = re.compile(
-    r"^\s*(?:[-*•·]\s|\d{1,2}(?:[、．)）]|\.(?!\d))\s*|[（(]\d{1,2}[)）]|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d))"
+    r"^\s*(?:[-*•·]\s|\d{1,2}(?:[、．)）]|\.(?!\d))\s*|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,3}、"
+    r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d))"
+)
+
+
+_NUMBERED_HEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十\d]{1,3}[章节部分篇]"
+    r"|\d{1,2}[.、]\s*)[^。！？!?，,；;：:]{1,20}$"
 )
 
 
@@ -200,7 +246,10 @@ def parse_text(text: str) -> Parsed:
         return Parsed("text", blocks, raw_lines=raw)
     group: list[str] = []
     for line in [*lines, ""]:
-        if line.strip() and not (group and _ITEM_LINE_RE.match(line)):
+        # A numbered heading line ("一、背景", "2. Method") ends its group even
+        # when the text under it follows without a blank line.
+        heading_line = len(group) == 1 and _NUMBERED_HEADING_RE.match(group[0].strip())
+        if line.strip() and not (group and (_ITEM_LINE_RE.match(line) or heading_line)):
             group.append(line)
             continue
         if group:
@@ -210,54 +259,282 @@ def parse_text(text: str) -> Parsed:
     return Parsed("text", blocks, raw_lines=raw)
 
 
-def _front_matter(text: str) -> tuple[dict[str, Any], str]:
-    m = _FRONT_MATTER_RE.match(text)
-    if not m:
-        return {}, text
-    try:
-        data = yaml.safe_load(m.group(1))
-    except yaml.YAMLError:
-        return {}, text
-    if not isinstance(data, dict):
-        return {}, text
+# ------------------------------------------------------------------ front matter
+
+
+@functools.cache
+def _front_matter_keys() -> dict[str, list[str]]:
+    """Field → front-matter keys in priority order, normalised (see front_matter.yaml)."""
+    return {field: [_norm_key(k) for k in keys] for field, keys in data_yaml("front_matter.yaml").items()}
+
+
+def _norm_key(key: Any) -> str:
+    return re.sub(r"[\s_\-]", "", str(key)).lower()
+
+
+_SCALAR_RE = re.compile(r"""^(?P<key>[^\s:=#][^:=]{0,60}?)\s*(?P<sep>[:=])(?:\s+|$)(?P<value>.*)$""")
+
+
+def _loose_fields(content: str, kind: str) -> dict[str, Any]:
+    """Front matter a strict parser refused (an unquoted colon, a tab), read line by line:
+    ``key: value`` / ``key = value``, indented continuations and ``- item`` lists."""
+    data: dict[str, Any] = {}
+    key = None
+    for line in content.split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        item = re.match(r"^\s*-\s+(.*)$", line)
+        if key and item:
+            if not isinstance(data.get(key), list):
+                data[key] = []
+            data[key].append(_unquote(item.group(1)))
+            continue
+        m = _SCALAR_RE.match(line.strip())
+        if key and line[0].isspace() and not (m and data.get(key)):
+            value = data.get(key)
+            data[key] = f"{value} {line.strip()}".strip() if isinstance(value, str) else line.strip()
+            continue
+        if not m or (kind == "toml") != (m.group("sep") == "="):
+            key = None
+            continue
+        key = m.group("key").strip().strip("\"'")
+        value = m.group("value").strip()
+        if kind == "toml" and value.startswith("[") and value.endswith("]"):
+            data[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
+        else:
+            data[key] = "" if value in (">", "|", ">-", "|-") else _unquote(value)
+    return data
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _as_text(value: Any) -> str | None:
+    """A front-matter value as one line of text (folded scalars, lists, dates)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, list | tuple):
+        parts = [t for t in (_as_text(v) for v in value) if t]
+        return parts[0] if parts else None
+    if isinstance(value, dict):
+        return _as_text(value.get("name") or value.get("title") or value.get("url"))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [p.strip() for p in re.split(r"[,，、;；]", value) if p.strip()]
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _as_list(v)] if any(isinstance(v, str) for v in value) else []
+    return []
+
+
+def front_matter_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The document metadata a front-matter mapping holds, keyed ``title``,
+    ``date``, ``author``, ``url``, ``site``, ``description``, ``tags``, ``categories``."""
+    values = {_norm_key(k): v for k, v in data.items()}
+    keys = _front_matter_keys()
+
+    def candidates(field_name: str) -> list[Any]:
+        return [values[k] for k in keys.get(field_name, []) if k in values]
+
     meta: dict[str, Any] = {}
-    for key, names in {
-        "title": ("title",),
-        "date": ("date", "published", "created"),
-        "author": ("author", "authors", "by"),
-        "url": ("url", "source_url", "link", "source", "canonical"),
-        "site": ("site", "source_site", "publisher"),
-    }.items():
-        for name in names:
-            value = data.get(name)
-            if value:
-                if isinstance(value, list):
-                    value = ", ".join(str(v) for v in value)
-                meta[key] = str(value).strip()
+    # A value counts when it is usable: a date must parse (`published: true`
+    # does not), a url must be a URL, a site must not be one.
+    usable = {
+        "title": bool,
+        "date": parse_date,
+        "url": clean_url,
+        "site": lambda t: not re.match(r"(?i)^(?:https?:)?//", t),
+        "description": bool,
+    }
+    for name, ok in usable.items():
+        for value in candidates(name):
+            if (text := _as_text(value)) and ok(text):
+                meta[name] = text
                 break
-    return meta, text[m.end() :]
+    for value in candidates("author"):
+        names = (
+            [t for t in (_as_text(v) for v in value) if t]
+            if isinstance(value, list | tuple)
+            else [_as_text(value)]
+        )
+        if text := ", ".join(n for n in names if n):
+            meta["author"] = text
+            break
+    for name in ("tags", "categories"):
+        found: list[str] = []
+        for value in candidates(name):
+            found.extend(t for t in _as_list(value) if t not in found)
+        if found:
+            meta[name] = found
+    return meta
+
+
+def read_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """``(metadata, body)``: the fields of the front matter ``text`` opens with
+    (see :func:`front_matter_fields`) and the text after it; ``({}, text)`` when
+    there is none."""
+    span = front_matter_span(text)
+    if not span:
+        return {}, text
+    kind, content, end = span
+    data: Any = None
+    try:
+        data = tomllib.loads(content) if kind == "toml" else yaml.safe_load(content)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        data = _loose_fields(content, kind)
+    return front_matter_fields(data), text[end:]
+
+
+# ---------------------------------------------------------------------- Markdown
 
 
 _md = MarkdownIt("commonmark").enable("table")
+_SOFTBREAK = Token("softbreak", "br", 0)
+
+# Inline HTML that breaks a Markdown paragraph into several: a body pasted as HTML.
+_BLOCK_HTML_RE = re.compile(
+    r"^</?(?:p|div|br|h[1-6]|li|ul|ol|table|tr|blockquote|section|article|hr)\b", re.I
+)
+_SCHEME_RE = re.compile(r"^(?:https?|ftp)://", re.I)
+
+
+@functools.cache
+def _share_link_re() -> re.Pattern[str]:
+    return re.compile("|".join(data_yaml("page_chrome.yaml")["share_links"]), re.I)
+
+
+def is_share_link(href: str) -> bool:
+    """True for a share button's target ("service.weibo.com/share/…", "twitter.com/intent/…")."""
+    return bool(href) and bool(_share_link_re().search(href))
+
+
+def is_site_link(href: str) -> bool:
+    """True for a link within the page's own site (relative, "//host/", "#", "javascript:"):
+    a row of nothing else is navigation."""
+    return not _SCHEME_RE.match(href.strip()) and not href.strip().lower().startswith("mailto:")
+
+
+# Link text that only points at the link ("via", "source", "原文链接"): nothing to read once the link is gone.
+_POINTER_RE = re.compile(r"^\s*(?:via|source|link|原文|原文链接|原文鏈接|链接|鏈接|来源|來源)\s*$", re.I)
+_EMPTY_PARENS_RE = re.compile(r"\s*[（(]\s*[)）]")
+
+
+@dataclass
+class _Inline:
+    text: str
+    own: bool
+    """Some letter or digit stands outside links."""
+    links: list[str]
+    """Targets of the links with text."""
+
+
+def _inline(children: list[Any]) -> _Inline:
+    """Inline tokens as text: links keep their text (share buttons lose it),
+    images and inline HTML leave nothing."""
+    parts: list[str] = []
+    own = False
+    links: list[str] = []
+    href_stack: list[str] = []
+    for tok in children:
+        if tok.type == "link_open":
+            href_stack.append(str(tok.attrs.get("href", "")))
+        elif tok.type == "link_close":
+            if href_stack:
+                href_stack.pop()
+        elif tok.type in ("text", "code_inline"):
+            if href_stack and (is_share_link(href_stack[-1]) or _POINTER_RE.match(tok.content)):
+                continue  # a share button, or "（via）": the text only pointed at the link
+            parts.append(tok.content)
+            if href_stack:
+                if tok.content.strip() and href_stack[-1] not in links:
+                    links.append(href_stack[-1])
+            else:
+                own = own or any(c.isalnum() for c in tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    text = _EMPTY_PARENS_RE.sub("", _join_lines("".join(parts).split("\n")))
+    return _Inline(text, own, links)
 
 
 def _inline_text(children: list[Any]) -> str:
-    parts: list[str] = []
+    return _inline(children).text
+
+
+def _inline_block(kind: str, children: list[Any], **kw: Any) -> Block:
+    found = _inline(children)
+    links = tuple(found.links) if found.text and not found.own else ()
+    return Block(kind, found.text, links=links, **kw)
+
+
+_CLAUSE_END = "。，、；：！？…,;:.!?)）”」』"
+
+
+def _split_lines(children: list[Any]) -> list[list[Any]]:
+    """A paragraph's inline tokens cut where a line break starts a new item.
+
+    A line that opens like a list item ("3、", "2.", "- ") starts a new block
+    even without a blank line before it, and so does the line after a short
+    line that ends no clause ("能 → 二波" after "是否继续创新高"): joined, such
+    lines would run together as one false sentence. A hard-wrapped sentence
+    ("…开始想：" / "👉 算力→带宽") stays one paragraph.
+    """
+    lines: list[list[Any]] = [[]]
     for tok in children:
-        if tok.type in ("text", "code_inline"):
-            parts.append(tok.content)
-        elif tok.type in ("softbreak", "hardbreak"):
-            parts.append("\n")
-        elif tok.type == "image":
-            parts.append(tok.content or "")
-        elif tok.type == "html_inline":
-            continue
-    return _join_lines("".join(parts).split("\n"))
+        if tok.type == "softbreak":
+            lines.append([])
+        else:
+            lines[-1].append(tok)
+    texts = [_inline(line).text for line in lines]
+    groups: list[list[Any]] = []
+    for i, line in enumerate(lines):
+        prev = texts[i - 1] if i else ""
+        cut = (
+            bool(prev)
+            and bool(texts[i])
+            and (bool(_ITEM_LINE_RE.match(texts[i])) or (len(prev) <= 25 and prev[-1] not in _CLAUSE_END))
+        )
+        if not groups or cut:
+            groups.append(list(line))
+        else:
+            groups[-1].extend([_SOFTBREAK, *line])
+    return groups
+
+
+def _mostly_html(body: str) -> bool:
+    """A Markdown file whose body is an HTML page fragment (a WordPress export)."""
+    tags = len(_HTML_TAG_RE.findall(body[:200000]))
+    return tags >= 3 and not _MD_SIGNALS[0].search(body) and not _MD_SIGNALS[2].search(body)
+
+
+def _is_nav(block: Block, in_references: bool) -> bool:
+    return bool(block.links) and not in_references and all(is_site_link(h) for h in block.links)
 
 
 def parse_markdown(text: str) -> Parsed:
-    """Markdown via markdown-it-py; front matter via PyYAML; HTML blocks via the HTML reader."""
-    meta, body = _front_matter(text)
+    """Markdown via markdown-it-py; front matter via PyYAML or tomllib; HTML via the HTML reader.
+
+    HTML inside Markdown is read as HTML wherever it stands: a body that is
+    mostly HTML, HTML blocks, paragraphs broken up by ``<p>`` or ``<br>``,
+    and indented HTML that CommonMark would take for code. Images leave no
+    text (alt text is not a sentence); a row of links within the site is
+    navigation and is dropped (not in a reference list); share buttons lose
+    their text.
+    """
+    meta, body = read_front_matter(text)
+    if _mostly_html(body):
+        html = parse_html(body, fragment=True)
+        return Parsed("markdown", html.blocks, {**html.meta, **meta}, html.raw_lines)
     source_lines = body.split("\n")
     tokens = _md.parse(body)
     blocks: list[Block] = []
@@ -268,6 +545,28 @@ def parse_markdown(text: str) -> Parsed:
     in_item_first_para = False
     cells: list[str] = []
     item_span = ""
+    in_references = False
+    html_meta: dict[str, Any] = {}
+
+    def add(block: Block, span: str) -> None:
+        nonlocal in_references
+        if block.kind == "heading" or (block.kind == "para" and len(block.text) <= 30):
+            if REFERENCES_RE.match(block.text):
+                in_references = True
+            elif block.kind == "heading":
+                in_references = False
+        if _is_nav(block, in_references):
+            return
+        blocks.append(block)
+        raw.append(span)
+
+    def add_html(fragment: str, span: str) -> None:
+        parsed = parse_html(fragment, fragment=True)
+        for key, value in parsed.meta.items():
+            html_meta.setdefault(key, value)
+        for b in parsed.blocks:
+            add(b, span)
+
     for i, tok in enumerate(tokens):
         span = "\n".join(source_lines[tok.map[0] : tok.map[1]]) if tok.map else ""
         if tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -283,44 +582,54 @@ def parse_markdown(text: str) -> Parsed:
         elif tok.type == "list_item_close":
             item_marker.pop()
         elif tok.type == "heading_open":
-            content = _inline_text(tokens[i + 1].children or [])
-            blocks.append(Block("heading", content, level=int(tok.tag[1])))
-            raw.append(span)
+            add(_inline_block("heading", tokens[i + 1].children or [], level=int(tok.tag[1])), span)
         elif tok.type == "paragraph_open":
-            content = _inline_text(tokens[i + 1].children or [])
-            if depth and in_item_first_para:
+            children = tokens[i + 1].children or []
+            if any(c.type == "html_inline" and _BLOCK_HTML_RE.match(c.content) for c in children):
+                add_html(_md.renderer.renderInline(children, _md.options, {}), span)
+                in_item_first_para = False
+            elif not depth and any(c.type == "softbreak" for c in children):
+                for line_group in _split_lines(children):
+                    add(_inline_block("para", line_group), span)
+            elif depth and in_item_first_para:
+                block = _inline_block("item", children, level=depth)
                 marker = item_marker[-1] if item_marker else "-"
-                box = re.match(r"^\[([ xX])\]\s+", content)
+                box = re.match(r"^\[([ xX])\]\s+", block.text)
                 if box:
                     marker = f"[{box.group(1).lower()}]"
-                    content = content[box.end() :]
-                blocks.append(Block("item", content, level=depth, marker=marker))
-                raw.append(item_span)
+                    block = replace(block, text=block.text[box.end() :])
+                add(replace(block, marker=marker), item_span)
                 in_item_first_para = False
             else:
-                blocks.append(Block("para", content))
-                raw.append(span)
+                add(_inline_block("para", children), span)
+        elif (
+            tok.type == "code_block"
+            and _HTML_TAG_RE.search(tok.content)
+            and tok.content.lstrip().startswith("<")
+        ):
+            add_html(tok.content, span)  # indented HTML, not code
         elif tok.type in ("fence", "code_block"):
             blocks.append(Block("code", tok.content.rstrip("\n")))
             raw.append(span)
         elif tok.type == "html_block":
-            for b in parse_html(tok.content).blocks:
-                blocks.append(b)
-                raw.append(span)
+            add_html(tok.content, span)
         elif tok.type == "tr_open":
             cells = []
         elif tok.type == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
             cells.append(_inline_text(tok.children or []))
         elif tok.type == "tr_close":
-            blocks.append(Block("para", " | ".join(c for c in cells if c)))
-            raw.append(span)
+            add(Block("row", " | ".join(c for c in cells if c)), span)
     kept = [(b, r) for b, r in zip(blocks, raw, strict=True) if b.text.strip()]
-    return Parsed("markdown", [b for b, _ in kept], meta, [r for _, r in kept])
+    return Parsed("markdown", [b for b, _ in kept], {**html_meta, **meta}, [r for _, r in kept])
+
+
+# -------------------------------------------------------------------------- HTML
 
 
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "tr", "section", "article", "blockquote", "pre", "table",
     "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dd", "dt", "figcaption", "header", "main", "hr",
+    "figure", "caption", "center",
 }  # fmt: skip
 _SKIP_TAGS = {
     "script",
@@ -334,87 +643,221 @@ _SKIP_TAGS = {
     "aside",
     "button",
     "select",
+    "iframe",
+    "object",
 }
+_VOID_TAGS = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+_META_KEYS = {
+    "author": "author",
+    "article:author": "author",
+    "byline": "author",
+    "dc.creator": "author",
+    "date": "date",
+    "pubdate": "date",
+    "publishdate": "date",
+    "publish-date": "date",
+    "publish_date": "date",
+    "publication_date": "date",
+    "article:published_time": "date",
+    "og:published_time": "date",
+    "datepublished": "date",
+    "dc.date": "date",
+    "dc.date.issued": "date",
+    "dcterms.created": "date",
+    "parsely-pub-date": "date",
+    "sailthru.date": "date",
+    "og:url": "url",
+    "og:site_name": "site",
+    "application-name": "site",
+    "og:title": "title",
+    "twitter:title": "title",
+    "description": "description",
+    "og:description": "description",
+    "keywords": "tags",
+    "news_keywords": "tags",
+}
+# Server-side template code in saved pages: <%@ page %>, <% … %>, <?php … ?>.
+_DIRECTIVE_RE = re.compile(r"<%.*?%>|<\?(?!xml).*?\?>", re.S)
+
+
+def _strip_directives(text: str) -> str:
+    return _DIRECTIVE_RE.sub("", text)
+
+
+@functools.cache
+def _chrome_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in data_yaml("page_chrome.yaml")["chrome_classes"])
+
+
+def is_chrome_element(attrs: dict[str, str]) -> bool:
+    """True for an element whose class or id names page furniture ("navCurrent", "share-bar")."""
+    value = f"{attrs.get('class', '')} {attrs.get('id', '')}"
+    if not value.strip():
+        return False
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", value).lower()
+    return any(w in _chrome_words() for w in re.split(r"[^a-z]+", words))
 
 
 class _HTMLText(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, use_classes: bool = True) -> None:
         super().__init__(convert_charrefs=True)
+        self.use_classes = use_classes
+        self.chrome_chars = 0
+        """Characters inside elements skipped for their class or id."""
         self.blocks: list[Block] = []
-        self.meta: dict[str, str] = {}
+        self.meta: dict[str, Any] = {}
         self._buf: list[str] = []
+        self._own = False
+        self._links: list[str] = []
+        self._href: list[str] = []
         self._kind = "para"
         self._level = 0
         self._skip = 0
+        self._chrome: list[list[Any]] = []  # [tag, open count] of skipped furniture
+        self._in_head = False
         self._in_title = False
         self._title: list[str] = []
 
     def _flush(self) -> None:
         text = _join_lines("".join(self._buf).split("\n"))
         if text:
-            self.blocks.append(
-                Block(self._kind, text, level=self._level, marker="-" if self._kind == "item" else "")
-            )
-        self._buf = []
+            links = tuple(self._links) if not self._own else ()
+            marker = "-" if self._kind == "item" else ""
+            self.blocks.append(Block(self._kind, text, level=self._level, marker=marker, links=links))
+        self._buf, self._own, self._links = [], False, []
         self._kind, self._level = "para", 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if self._chrome:
+            if tag == self._chrome[-1][0] and tag not in _VOID_TAGS:
+                self._chrome[-1][1] += 1
+            return
         if tag in _SKIP_TAGS:
             self._skip += 1
             return
-        if tag == "title":
+        if tag == "head":
+            self._in_head = True
+        elif tag == "body":
+            self._in_head = False
+        elif tag == "title":
             self._in_title = True
         elif tag == "meta":
-            name = (a.get("name") or a.get("property") or "").lower()
-            content = a.get("content", "").strip()
-            key = {
-                "author": "author",
-                "article:author": "author",
-                "date": "date",
-                "pubdate": "date",
-                "article:published_time": "date",
-                "og:url": "url",
-                "og:site_name": "site",
-                "og:title": "title",
-            }.get(name)
-            if key and content and key not in self.meta:
-                self.meta[key] = content
+            self._meta(a)
         elif tag == "link" and a.get("rel", "").lower() == "canonical" and a.get("href"):
             self.meta.setdefault("url", a["href"])
+        elif tag == "time" and a.get("datetime") and not self._skip:
+            self.meta.setdefault("time", a["datetime"])
+        if tag not in _VOID_TAGS and self.use_classes and not self._in_head and is_chrome_element(a):
+            self._flush()
+            self._chrome.append([tag, 1])
+            return
+        if tag == "a":
+            self._href.append(a.get("href", ""))
+        if tag in ("td", "th"):
+            # Cells of a table row, separated as in a Markdown table's row.
+            if "".join(self._buf).strip():
+                self._buf.append(" | ")
+            self._kind = "row"
         if tag in _BLOCK_TAGS:
+            self._in_head = False  # a page that never closes its <head>: the body has begun
             self._flush()
             if tag[0] == "h" and tag[1:].isdigit():
                 self._kind, self._level = "heading", int(tag[1])
             elif tag == "li":
                 self._kind, self._level = "item", 1
 
+    def _meta(self, a: dict[str, str]) -> None:
+        name = (a.get("name") or a.get("property") or a.get("itemprop") or "").lower()
+        content = a.get("content", "").strip()
+        key = _META_KEYS.get(name)
+        if key and content and key not in self.meta:
+            self.meta[key] = _as_list(content) if key == "tags" else content
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <span id="x"/>: a tag that closes itself opens no container.
+        if tag in _VOID_TAGS:
+            self.handle_starttag(tag, attrs)
+        elif tag in _BLOCK_TAGS and not (self._chrome or self._skip):
+            self._flush()
+
     def handle_endtag(self, tag: str) -> None:
+        if self._chrome:
+            if tag == self._chrome[-1][0]:
+                self._chrome[-1][1] -= 1
+                if not self._chrome[-1][1]:
+                    self._chrome.pop()
+            return
         if tag in _SKIP_TAGS:
             self._skip = max(self._skip - 1, 0)
             return
         if tag == "title":
             self._in_title = False
+        elif tag == "head":
+            self._in_head = False
+        elif tag == "a" and self._href:
+            self._href.pop()
         if tag in _BLOCK_TAGS:
             self._flush()
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self._title.append(data)
-        elif not self._skip:
+        elif self._chrome and not self._skip:
+            self.chrome_chars += len(data.strip())
+        elif self._skip or self._in_head:
+            return
+        elif self._href:
+            if is_share_link(self._href[-1]):
+                return
             self._buf.append(data)
+            if data.strip() and self._href[-1] not in self._links:
+                self._links.append(self._href[-1])
+        else:
+            self._buf.append(data)
+            self._own = self._own or any(c.isalnum() for c in data)
 
     def close(self) -> None:
         super().close()
         self._flush()
         title = " ".join("".join(self._title).split())
         if title:
-            self.meta.setdefault("title", title)
+            self.meta.setdefault("page_title", title)
 
 
-def parse_html(text: str) -> Parsed:
-    """HTML: markup stripped, block elements become paragraphs, links keep their text."""
+def parse_html(text: str, fragment: bool = False) -> Parsed:
+    """HTML: markup stripped, block elements become paragraphs, links keep their text.
+
+    Server-side directives (JSP, ASP, PHP), the ``<head>`` (but its
+    ``<title>`` and ``<meta>`` tags, which become metadata), scripts, forms and
+    elements whose class or id names navigation, sharing or a sidebar leave
+    nothing; a row of links within the site is navigation. A ``fragment``
+    (HTML inside a Markdown file) has no ``<head>``.
+    """
+    text = _strip_directives(text)
     parser = _HTMLText()
     parser.feed(text)
     parser.close()
-    return Parsed("html", parser.blocks, dict(parser.meta), [b.text for b in parser.blocks])
+    kept = sum(len(b.text) for b in parser.blocks)
+    if kept < 200 and parser.chrome_chars > 2 * kept:
+        # The article itself carried a furniture word in its class
+        # ("post-body share-enabled"): read the page again without that rule.
+        parser = _HTMLText(use_classes=False)
+        parser.feed(text)
+        parser.close()
+    blocks = [b for b in parser.blocks if not _is_nav(b, False)]
+    return Parsed("html", blocks, dict(parser.meta), [b.text for b in blocks])

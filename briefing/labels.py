@@ -32,6 +32,9 @@ RULE_ZH = {
     "remove_boilerplate": "去除网站页脚与评论区",
     "extract_byline": "提取署名行",
     "rejoin_broken_lines": "接合断行",
+    "strip_data_uris": "去除内嵌base64图片",
+    "strip_shortcodes": "去除博客短代码",
+    "strip_trailing_urls": "去除段末裸链接",
     "find_garbled": "标记乱码",
 }
 STATUS_ZH = {

@@ -1,29 +1,50 @@
-"""Memo structure: TO DO questions, references and changelog.
+"""Memo structure: research questions, references and changelog; memo or article.
 
-Research memos are working notes: headings, a TO DO list written in whatever
-form the analyst uses (a heading or a label followed by bullets, checklists
-or a numbered list, or one labelled line holding several questions), a
-reference list with half-broken links, and a changelog. These sections are
-lifted out of the body into structured fields.
+Research memos are working notes. Their open questions come in whatever form
+the analyst uses: a heading or label (TODO, 待办, 待研究问题, 需要思考的问题,
+问题, 疑问, 思考, Open questions) followed by bullets, checklists or a
+numbered list (``1.`` ``1、`` ``（1）`` ``一、``), one labelled line holding
+several questions, or questions standing on their own as headings,
+paragraphs, blockquotes or a run of list items. Labelled sections, the
+reference list and the changelog are lifted out of the body into structured
+fields; questions that stand on their own stay in the body (they structure
+the notes) and are listed as well, but only in a memo: in an article they are
+rhetorical. Whether a document is a memo is decided by :func:`memo_signals`.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from briefing.cleaning import Block
 from briefing.metadata import parse_date
 from briefing.model import ChangelogEntry, Reference, Todo
+from briefing.resources import data_yaml
 
 _LABEL_END = r"\s*(?:[:：]\s*|$)"
-TODO_RE = re.compile(
-    r"^\s*(?:to\s*-?\s*dos?|待办(?:事项)?|待辦(?:事項)?|待研究(?:的)?(?:问题|問題)?|待解决(?:的)?问题|待解決(?:的)?問題"
-    r"|待跟进|待跟進|研究问题|研究問題|问题清单|問題清單|open questions?|research questions?|next steps?)"
-    + _LABEL_END,
-    re.IGNORECASE,
+# Labels whose section lists what is still to find out: everything under them is a question.
+_OPEN_LABELS = (
+    r"to\s*-?\s*dos?|待办(?:事项)?|待辦(?:事項)?|待研究(?:的)?(?:问题|問題)?|待解决(?:的)?(?:问题)?|待解決(?:的)?(?:問題)?"
+    r"|待跟进|待跟進|待确认|待確認|待验证(?:的)?(?:问题)?|待驗證(?:的)?(?:問題)?"
+    r"|需要(?:进一步)?(?:思考|研究|回答|解决|确认|验证|跟进)的问题|需要(?:進一步)?(?:思考|研究|回答|解決|確認|驗證|跟進)的問題"
+    r"|研究问题|研究問題|问题清单|問題清單|遗留问题|遺留問題|开放问题|開放問題|未解决的问题|未解決的問題"
+    r"|open questions?|research questions?|unanswered questions?|outstanding questions?"
+    r"|questions? to (?:answer|explore|check|ask)|next steps?|to check|to investigate|follow[- ]ups?"
 )
+# Labels that name questions but are also ordinary words ("问题" is also "a problem"):
+# items under them are questions, a paragraph only when it asks.
+_QUESTION_LABELS = r"问题|問題|疑问|疑問|核心问题|核心問題|关键问题|關鍵問題|key questions?|questions?"
+# Labels of reflections: only what asks is a question.
+_THOUGHT_LABELS = r"思考|我的思考|thoughts|reflections"
+TODO_RE = re.compile(
+    rf"^\s*(?:{_OPEN_LABELS}|{_QUESTION_LABELS}|{_THOUGHT_LABELS}){_LABEL_END}", re.IGNORECASE
+)
+_OPEN_RE = re.compile(rf"^\s*(?:{_OPEN_LABELS}){_LABEL_END}", re.IGNORECASE)
+_THOUGHT_RE = re.compile(rf"^\s*(?:{_THOUGHT_LABELS}){_LABEL_END}", re.IGNORECASE)
 REFERENCES_RE = re.compile(
     r"^\s*(?:参考文献|參考文獻|参考资料|參考資料|参考链接|參考鏈接|references?|sources?|bibliography"
     r"|further reading|延伸阅读|延伸閱讀|相关链接|相關鏈接)\s*[:：]?\s*$",
@@ -36,7 +57,7 @@ CHANGELOG_RE = re.compile(
 )
 _ITEM_RE = re.compile(
     r"^\s*(?:[-*+•·]\s*(?:\[(?P<box>[ xX✓✔])\]\s*)?|(?:\d{1,2}|[a-z])\s*(?:[、．)）]|\.(?!\d))\s*|[（(]\d{1,2}[)）]\s*"
-    r"|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
+    r"|[一二三四五六七八九十]{1,3}、\s*|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
 )
 _DONE_RE = re.compile(
     r"^(?:✅|✔|☑|\[[xX✓✔]\]|done[:：]|已完成[:：]?)\s*|\s*(?:\((?:done|已完成)\)|（已完成）|✓|✔)\s*$",
@@ -47,31 +68,108 @@ _STRIKE_RE = re.compile(r"^~~(.+)~~$")
 _DATED_RE = re.compile(
     r"^\s*(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|(?:19|20)?\d{6})(?!\d)"
 )
+# The author's numbering in front of a heading or label: "四、", "第一部分：", "➍、",
+# "1️⃣", "（2）", "Part 3:".
+_NUMBERING_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十百\d]{1,3}(?:部分|篇|章|节|節|点|點|条|條)\s*[：:、.．]?"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*(?:[、．)）]|\.(?!\d))|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]"
+    r"|[\u2776-\u2793\u2460-\u2473\u24f5-\u24fe][、.．]?|\d\ufe0f?\u20e3[、.．]?|part\s+\d{1,2}\s*[:.：])\s*",
+    re.IGNORECASE,
+)
+_QUESTION_END = "？?"
+_CLOSERS = "”’」』\"')）】"
+
+
+def strip_numbering(text: str) -> str:
+    """A heading or label without the author's numbering and decoration
+    ("➍、核心问题：…" → "核心问题：…", "四、是否已经见顶？" → "是否已经见顶？")."""
+    text = text.strip()
+    if text[:1].isalpha() and text[0] not in "第一二三四五六七八九十" and text[:4].lower() != "part":
+        return text  # starts with a word: nothing to strip (the common case, kept cheap)
+    while True:
+        start = text
+        while text and (
+            unicodedata.category(text[0]) in ("So", "Sk", "Mn", "Cf") or text[0] in "\ufe0f\u20e3"
+        ):
+            text = text[1:].lstrip()
+        text = _NUMBERING_RE.sub("", text, count=1)
+        if text == start:
+            return text
+
+
+def asks(text: str) -> bool:
+    """True when ``text`` ends in a question mark (a closing quote may follow it)."""
+    text = text.rstrip().rstrip(_CLOSERS).rstrip()
+    return bool(text) and text[-1] in _QUESTION_END
 
 
 @dataclass
 class MemoParts:
     todos: list[Todo] = field(default_factory=list)
+    """Questions under an explicit label (TODO, 待研究问题, 问题, …), in order."""
     references: list[Reference] = field(default_factory=list)
     changelog: list[ChangelogEntry] = field(default_factory=list)
     keep: list[bool] = field(default_factory=list)
     """Per block: stays in the body (False for the lifted sections)."""
+    todo_blocks: list[int] = field(default_factory=list)
+    """Per entry of ``todos``: the index of the block it was read from."""
+    open_section: bool = False
+    """An open-question section (TODO, 待研究问题, Open questions, …) was found."""
+    question_blocks: set[int] = field(default_factory=set)
+    """Blocks lifted as (part of) a question section: they go back into the
+    body of an article, where a "问题：" line is text, not a research question."""
+    standalone: list[tuple[int, Todo]] = field(default_factory=list)
+    """Questions standing on their own (headings, paragraphs, blockquotes, runs
+    of list items that ask), with their block index; questions only in a memo."""
 
 
-def _section_kind(block: Block) -> tuple[str, str] | None:
-    """``(kind, inline_rest)`` when a block opens a TO DO, reference or changelog section."""
-    text = block.text.strip()
-    if block.kind == "item":
-        return None
+@dataclass
+class _Section:
+    kind: str
+    """``todo``, ``references`` or ``changelog``."""
+    rest: str = ""
+    """Text after the label on the same line."""
+    label: str = ""
+    """The label as written, without numbering and colon."""
+    strength: str = "open"
+    """For ``todo``: ``open`` (everything under it is a question), ``question``
+    (items are questions, paragraphs when they ask) or ``thought`` (only what asks)."""
+
+
+def _section_kind(block: Block) -> _Section | None:
+    """The section a block opens: TO DO (questions), references or changelog."""
+    if block.kind == "item" or (block.kind != "heading" and len(block.text) >= 200):
+        return None  # a label line is short; a long paragraph opens nothing
+    text = strip_numbering(block.text)
     if m := TODO_RE.match(text):
         rest = text[m.end() :].strip()
+        label = text[: m.end()].strip().rstrip(":：").strip()
+        strength = "open" if _OPEN_RE.match(text) else "thought" if _THOUGHT_RE.match(text) else "question"
+        if strength != "open" and rest and not asks(rest):
+            return None  # "问题：库存过高。" states a problem, "思考：…。" a thought
         if block.kind == "heading" or not rest or len(text) < 200:
-            return "todo", rest
+            return _Section("todo", rest, label, strength)
     if REFERENCES_RE.match(text):
-        return "references", ""
+        return _Section("references")
     if CHANGELOG_RE.match(text):
-        return "changelog", ""
+        return _Section("changelog")
     return None
+
+
+def reference_blocks(blocks: list[Block]) -> frozenset[int]:
+    """Indices of the blocks of reference lists (under 参考资料, References, …)."""
+    found: set[int] = set()
+    section: _Section | None = None
+    level = 0
+    for i, block in enumerate(blocks):
+        if opened := _section_kind(block):
+            section, level = opened, block.level if block.kind == "heading" else 99
+            continue
+        if block.kind == "heading" and block.level <= level:
+            section = None
+        if section is not None and section.kind == "references":
+            found.add(i)
+    return frozenset(found)
 
 
 def split_questions(text: str) -> list[str]:
@@ -80,7 +178,7 @@ def split_questions(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _todo(text: str, marker: str = "") -> Todo | None:
+def _todo(text: str, marker: str = "", section: str | None = None, form: str = "item") -> Todo | None:
     done = marker in ("[x]", "[✓]", "[✔]")
     text = text.strip()
     if m := _ITEM_RE.match(text):
@@ -93,7 +191,7 @@ def _todo(text: str, marker: str = "") -> Todo | None:
     if m := _STRIKE_RE.match(text.strip()):
         done, text = True, m.group(1)
     text = text.strip()
-    return Todo(text=text, done=done) if text else None
+    return Todo(text=text, done=done, section=section, form=form) if text else None
 
 
 # A Markdown link closing the line; the closing parenthesis may be missing and
@@ -140,7 +238,8 @@ def parse_changelog(line: str) -> ChangelogEntry | None:
 
 
 def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
-    """Lift TO DO, reference and changelog sections out of a document's blocks."""
+    """Lift labelled question, reference and changelog sections out of a
+    document's blocks, and find the questions that stand on their own."""
     parts = MemoParts(keep=[True] * len(blocks))
     nested: set[int] = set()
     i = 0
@@ -149,13 +248,21 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
         if not found:
             i += 1
             continue
-        kind, rest = found
         head = blocks[i]
+        if found.kind == "todo":
+            if found.strength == "open":
+                parts.open_section = True
+            if found.rest:
+                form = "heading" if head.kind == "heading" else "inline"
+                for question in split_questions(found.rest) if form == "inline" else [found.rest]:
+                    if todo := _todo(question, section=found.label, form=form):
+                        parts.todos.append(todo)
+                        parts.todo_blocks.append(i)
+                if head.kind == "heading" and found.strength != "open":
+                    # "核心问题：CPO还有没有机会？" asks; the section under it answers.
+                    i += 1
+                    continue
         parts.keep[i] = False
-        if kind == "todo" and rest:
-            for question in split_questions(rest):
-                if todo := _todo(question):
-                    parts.todos.append(todo)
         j = i + 1
         seen_item = False
         while j < len(blocks):
@@ -167,32 +274,197 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
             is_item = (
                 block.kind == "item"
                 or bool(_ITEM_RE.match(block.text))
-                or (kind == "changelog" and bool(_DATED_RE.match(block.text)))
+                or (found.kind == "changelog" and bool(_DATED_RE.match(block.text)))
             )
             if head.kind != "heading" and seen_item and not is_item:
                 break
-            if head.kind != "heading" and not is_item and (kind != "todo" or rest):
+            if head.kind != "heading" and not is_item and (found.kind != "todo" or found.rest):
                 break
             seen_item = seen_item or is_item
-            parts.keep[j] = False
             raw = raw_lines[j] if j < len(raw_lines) else block.text
-            if kind == "todo":
-                if block.kind == "item" and block.level > 1 and parts.todos:
-                    # Sub-items complete their parent: "比较毛利率：爱美客；华熙生物".
-                    parent = parts.todos[-1]
-                    if id(parent) in nested:
-                        parent.text = f"{parent.text}；{block.text.strip()}"
-                    else:
-                        parent.text = f"{parent.text.rstrip('：:')}：{block.text.strip()}"
-                        nested.add(id(parent))
-                elif todo := _todo(block.text, block.marker):
-                    parts.todos.append(todo)
-            elif kind == "references":
+            if found.kind == "todo":
+                if not _take_question(parts, found, block, j, nested, is_item):
+                    j += 1
+                    continue  # a statement under "问题" or "思考" stays in the body
+            elif found.kind == "references":
                 for line in raw.split("\n") if block.kind != "item" else [raw.split("\n")[0]]:
                     if ref := parse_reference(line):
                         parts.references.append(ref)
-            elif kind == "changelog" and (entry := parse_changelog(block.text)):
+            elif found.kind == "changelog" and (entry := parse_changelog(block.text)):
                 parts.changelog.append(entry)
+            parts.keep[j] = False
+            if found.kind == "todo":
+                parts.question_blocks.add(j)
             j += 1
+        if found.kind == "todo":
+            parts.question_blocks.add(i)
         i = j
+    parts.standalone = _standalone_questions(blocks, parts.keep, set(parts.todo_blocks))
     return parts
+
+
+def _take_question(
+    parts: MemoParts, section: _Section, block: Block, index: int, nested: set[int], is_item: bool
+) -> bool:
+    """Add the question a block of a TO DO section holds; False when it holds none."""
+    text = block.text.strip()
+    if section.strength == "thought" and not asks(text):
+        return False
+    if section.strength == "question" and not is_item and not asks(text):
+        return False
+    if block.kind == "item" and block.level > 1 and parts.todos and parts.todo_blocks[-1] < index:
+        # Sub-items complete their parent: "比较毛利率：爱美客；华熙生物".
+        parent = parts.todos[-1]
+        if id(parent) in nested:
+            parent.text = f"{parent.text}；{text}"
+        else:
+            parent.text = f"{parent.text.rstrip('：:')}：{text}"
+            nested.add(id(parent))
+        return True
+    form = "item" if is_item else "paragraph"
+    if todo := _todo(text, block.marker, section=section.label, form=form):
+        parts.todos.append(todo)
+        parts.todo_blocks.append(index)
+        return True
+    return False
+
+
+# "市场开始问：“业绩能不能跟上？”": the quoted question after a saying-verb label.
+_QUOTED_RE = re.compile(r"^[^“「『\"]{1,20}[:：]\s*[“「『\"](?P<q>[^”」』\"]+[？?])[”」』\"]$")
+_SENTENCE_RE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*[”’」』\"')）]*")
+
+
+def asked(text: str) -> str | None:
+    """The question a paragraph asks, when it ends by asking: the trailing run of
+    question sentences ("关键在于：毛利率能否回升？" → itself; "我们先看数据。
+    毛利率能否回升？" → the second sentence; a quoted question after a
+    "…问：" label → the quote); None when it does not end in a question."""
+    text = text.strip()
+    if not asks(text) or len(text) > 200:
+        return None
+    if m := _QUOTED_RE.match(text):
+        return m.group("q").strip()
+    sentences = [s for s in _SENTENCE_RE.findall(text) if s.strip()]
+    run: list[str] = []
+    for sentence in reversed(sentences):
+        if not asks(sentence):
+            break
+        run.insert(0, sentence)
+    return "".join(run).strip() or None
+
+
+def _item_like(block: Block) -> bool:
+    """A list item, or a plain-text line numbered like one ("1、", "（2）", "- ")."""
+    return block.kind == "item" or (block.kind == "para" and bool(_ITEM_RE.match(block.text)))
+
+
+def _standalone_questions(blocks: list[Block], keep: list[bool], taken: set[int]) -> list[tuple[int, Todo]]:
+    """Questions that stand on their own: headings and paragraphs (blockquotes
+    included) that ask, and runs of two or more list items that ask. One
+    asking bullet among statements is an outline point, not a question list."""
+    found: list[tuple[int, Todo]] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if not keep[i] or i in taken or block.kind == "code":
+            i += 1
+            continue
+        if _item_like(block):
+            j = i
+            while j < len(blocks) and _item_like(blocks[j]) and keep[j] and asks(blocks[j].text):
+                j += 1
+            if j - i >= 2:
+                for k in range(i, j):
+                    if todo := _todo(blocks[k].text, blocks[k].marker, form="list"):
+                        found.append((k, todo))
+            i = max(j, i + 1)
+            continue
+        text = strip_numbering(block.text) if block.kind == "heading" else block.text.strip()
+        if block.kind == "heading" and asks(text):
+            found.append((i, Todo(text=text, done=False, form="heading")))
+        elif block.kind == "para" and (question := asked(text)):
+            found.append((i, Todo(text=question, done=False, form="paragraph")))
+        i += 1
+    return found
+
+
+# ----------------------------------------------------------------- memo or article
+
+
+@functools.cache
+def _signal_words() -> dict[str, tuple[str, ...]]:
+    return {key: tuple(w.lower() for w in words) for key, words in data_yaml("memo_signals.yaml").items()}
+
+
+def _count_words(lower: str, words: tuple[str, ...]) -> int:
+    """Occurrences of the words in lower-cased text: English ones as whole words,
+    Chinese ones anywhere (a plain count first: most texts hold none of them)."""
+    found = 0
+    for w in words:
+        if w not in lower:
+            continue
+        found += len(re.findall(rf"\b{re.escape(w)}\b", lower)) if w.isascii() else lower.count(w)
+    return found
+
+
+MEMO_WEIGHT = 3
+"""Signs of working notes a document needs, in weight, to be a memo."""
+
+
+def memo_signals(blocks: list[Block], parts: MemoParts) -> dict[str, int]:
+    """The signs of working notes a document shows, each with its weight.
+
+    Weight 3, any one of which makes a memo: an open-question section (TODO,
+    待研究问题, Open questions), a changelog, two or more headings that ask,
+    three or more working-note headings (背景, 初步判断, 结论, Hypothesis, …).
+    Lighter signs add up: two working-note headings (2), questions under a
+    label such as 问题 or 思考 (2; 3 when two of them ask), a run of list items that ask (2), one
+    heading that asks (1), two paragraphs that ask (1), first-person notes
+    (我认为, I think; 1), tracking points (跟踪指标, what to watch; 1), a
+    reference list (1). So a news article with a reference list and a
+    rhetorical question heading, or a column written in the first person,
+    stays an article.
+    """
+    words = _signal_words()
+    found: dict[str, int] = {}
+    if parts.open_section and parts.todos:
+        found["open-question section"] = 3
+    if parts.changelog:
+        found["changelog"] = 3
+    headings = [b for b in blocks if b.kind == "heading"]
+    asking = sum(1 for b in headings if asks(b.text))
+    notes = sum(1 for b in headings if _count_words(b.text.lower(), words["note_headings"]))
+    if asking:
+        found["question headings"] = 3 if asking >= 2 else 1
+    if notes >= 2:
+        found["working-note headings"] = 3 if notes >= 3 else 2
+    if parts.todos and not parts.open_section:
+        # Two asked questions under 问题 / 疑问 / Questions are a question list of the writer's own.
+        found["labelled questions"] = 3 if sum(1 for t in parts.todos if asks(t.text)) >= 2 else 2
+    forms = [t.form for _, t in parts.standalone]
+    if "list" in forms:
+        found["question list"] = 2
+    if forms.count("paragraph") >= 2:
+        found["question paragraphs"] = 1
+    lower = "\n".join(b.text for b in blocks if b.kind != "code").lower()
+    if _count_words(lower, words["first_person"]) >= 2:
+        found["first-person notes"] = 1
+    if _count_words(lower, words["tracking"]):
+        found["tracking points"] = 1
+    if parts.references:
+        found["reference list"] = 1
+    return found
+
+
+def is_memo(signals: dict[str, int]) -> bool:
+    """A memo: signs of working notes weighing :data:`MEMO_WEIGHT` or more."""
+    return sum(signals.values()) >= MEMO_WEIGHT
+
+
+def questions(parts: MemoParts, memo: bool) -> list[Todo]:
+    """A memo's research questions, labelled and standalone, in the order
+    written; none for an article (its questions are rhetorical)."""
+    if not memo:
+        return []
+    found = list(zip(parts.todo_blocks, parts.todos, strict=True)) + parts.standalone
+    return [t for _, t in sorted(found, key=lambda pair: pair[0])]

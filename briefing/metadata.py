@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from briefing.cleaning import Block
+from briefing.resources import data_yaml
 from briefing.script import is_cjk
 
 _MONTHS = {
@@ -40,18 +42,38 @@ def _valid(year: int, month: int, day: int) -> str | None:
 
 _ISO_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
 _EN_RE = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")
-_EN2_RE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b")
+_EN2_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b")
 _COMPACT_RE = re.compile(r"(?<!\d)((?:19|20)?\d{2})(\d{2})(\d{2})(?!\d)")
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+# 二〇二二年三月二日: the year digit by digit, month and day as numbers up to 三十一.
+_CN_DATE_RE = re.compile(
+    r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号號]"
+)
+
+
+def _cn_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31."""
+    if "十" not in text:
+        return int(text.translate(_CN_DIGITS))
+    tens, _, ones = text.partition("十")
+    return int(tens.translate(_CN_DIGITS) or 1) * 10 + int(ones.translate(_CN_DIGITS) or 0)
 
 
 def parse_date(text: str, compact: bool = False) -> str | None:
     """The first date in ``text`` as ISO ``YYYY-MM-DD``.
 
-    Understands 2021-06-23, 2021/6/23, 2021年6月23日, June 23, 2021 and
-    23 June 2021; with ``compact`` also 190912 and 20190912 (memo file names
-    and changelogs write dates that way).
+    Understands 2021-06-23 (also with a time, "2022-03-02 10:00",
+    "2022-03-02T10:00:00+08:00"), 2021/6/23, 2021.6.23, 2021年6月23日,
+    二〇二一年六月二十三日, June 23, 2021, Apr 18th 2020, 23 June 2021 and
+    RFC 2822 ("Wed, 02 Mar 2022 02:16:16 GMT"); with ``compact`` also
+    190912 and 20190912 (memo file names and changelogs write dates that way).
+    The date is the one written: a time zone does not move it.
     """
     if (m := _ISO_RE.search(text)) and (iso := _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))):
+        return iso
+    if (m := _CN_DATE_RE.search(text)) and (
+        iso := _valid(int(m.group(1).translate(_CN_DIGITS)), _cn_number(m.group(2)), _cn_number(m.group(3)))
+    ):
         return iso
     if (
         (m := _EN_RE.search(text))
@@ -110,6 +132,105 @@ def byline(text: str) -> str | None:
     return None
 
 
+_WEEKDAY_RE = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?|星期[一二三四五六日天]|[周週][一二三四五六日天]"
+_DATE_PARTS_RE = re.compile(
+    "|".join(
+        (
+            _ISO_RE.pattern,
+            _CN_DATE_RE.pattern,
+            _EN_RE.pattern,
+            _EN2_RE.pattern,
+            r"(?<!\d)\d{1,2}[-/月]\d{1,2}日?(?!\d)",  # a month and day without the year ("08-08")
+            r"(?<!\d)\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s*(?:[ap]\.?m\.?)?",  # a time
+            r"\d{1,2}\s*[时時]\s*\d{1,2}\s*分",
+            _WEEKDAY_RE,
+            r"\b(?:gmt|utc|cst|est|edt|pst|pdt|bst|cet|hkt|jst)\b|[+-]\d{2}:?\d{2}\b",
+            r"\b(?:updated|published|posted|date|on|at)\b|日期|时间|時間|发布|發布|发表|發表|更新|于|於",
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def dateline(text: str) -> tuple[bool, str | None]:
+    """``(True, date)`` when a line is only a date: "Apr 18th 2020", "2022-03-02 10:00",
+    "Wed, 02 Mar 2022 02:16:16 GMT", "2022年3月2日 星期三", or a news app's
+    "08-08 06:33 Wind" (a date without its year, so the date is None). On a
+    line with a time one short word may stand beside it (the wire or site);
+    anything more is a sentence or a title and ``(False, None)``."""
+    text = text.strip()
+    if not text or len(text) > 60 or any(p in text for p in "。！？!?；;"):
+        return False, None
+    found = list(_DATE_PARTS_RE.finditer(text))
+    if not any(re.search(r"\d", m.group()) for m in found):
+        return False, None
+    rest = _DATE_PARTS_RE.sub(" ", text)
+    words = [w for w in re.split(r"[\s,，.|｜/·()（）:：\-–—]+", rest) if w]
+    timed = any(re.search(r"\d[:：]\d\d|[时時]", m.group()) for m in found)
+    # A word beside the date is the wire's name only on a timed news line;
+    # "2024-01-08 新建" is a changelog entry and "研究备忘 2024-04-02" a title.
+    if len(words) > 1 or (words and (not timed or len(words[0]) > 12)):
+        return False, None
+    return True, parse_date(text)
+
+
+_POSTED_RES = (
+    re.compile(
+        r"^(?P<name>[^\s\d(（][^()（）|｜]{0,30}?)\s*(?:[(（]\d+[)）])?\s*(?:发表于|發表於|发布于|發佈於|发表在)\s*(?P<rest>.+)$"
+    ),
+    re.compile(
+        r"^(?:posted\s+|written\s+)?by\s+(?P<name>[A-Z][\w.'\- ]{1,40}?)\s*(?:\bon\b|[|｜·•—–,])\s*(?P<rest>.+)$",
+        re.IGNORECASE,
+    ),
+)
+
+
+def posted_by(text: str) -> tuple[str, str] | None:
+    """``(author, date)`` from a "who posted it when" line: "Edwards (42866)发表于
+    2025年07月17日 19时29分 星期四", "Posted by Jane Doe on March 2, 2022",
+    "By Jane Doe | Apr 18th 2020"."""
+    text = text.strip()
+    m = next((m for r in _POSTED_RES if (m := r.match(text))), None) if len(text) <= 80 else None
+    if not m:
+        return None
+    is_date, iso = dateline(m.group("rest"))
+    name = m.group("name").strip(" -–—:：")
+    if not is_date or not iso or not name or len(name.split()) > 4:
+        return None
+    return name, iso
+
+
+_CREDIT_RE = re.compile(
+    r"^[(（\[]?\s*(?:additional\s+)?(?:reporting|written|writing)\s+by\s+(?P<names>[^;；)）\]]+)(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def credit_line(text: str) -> str | None:
+    """The reporters a wire-style credit line names: "(Reporting by John Ruwitch in
+    SHANGHAI and Paul Carsten in BEIJING; Editing by Miral Fahmy)" → "John
+    Ruwitch, Paul Carsten"."""
+    text = text.strip()
+    if len(text) > 300 or not (m := _CREDIT_RE.match(text)):
+        return None
+    names = []
+    for part in re.split(r",\s*|\s+and\s+|\s*&\s*", m.group("names")):
+        name = re.sub(r"\s+in\s+[A-Z][\w.\-' ]*$", "", part.strip()).strip()
+        if name and len(name.split()) <= 4:
+            names.append(name)
+    return ", ".join(names) or None
+
+
+@functools.cache
+def _placeholder_authors() -> frozenset[str]:
+    return frozenset(a.lower() for a in data_yaml("page_chrome.yaml")["placeholder_authors"])
+
+
+def is_placeholder_author(name: str) -> bool:
+    """True for an author value that names no one ("Staff Writer", "admin", "小编")."""
+    return " ".join(name.split()).lower() in _placeholder_authors()
+
+
 def _is_latin(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isascii() for c in letters) * 2 > len(letters)
@@ -127,14 +248,41 @@ def looks_like_title(block: Block, has_more: bool) -> bool:
 
 
 _SITE_SUFFIX_RE = re.compile(r"^\s*[|｜_\-–—·]")
+# The separator before a site name in a page title: "标题 | 能源周刊", "标题- 【阳光易购】".
+_SITE_SPLIT_RE = re.compile(r"\s*(?:[|｜_–—·]|\s-|-(?=\s*【))\s*(?=[^|｜_–—·]{1,30}$)")
+
+
+def _norm_title(text: str) -> str:
+    return " ".join(text.split()).casefold().rstrip("。.")
 
 
 def same_title(heading: str, title: str) -> bool:
     """True when a first heading repeats the title, which may add a site name
     ("光伏组件价格跌破每瓦1元" and "光伏组件价格跌破每瓦1元 | 能源周刊")."""
+    heading, title = _norm_title(heading), _norm_title(title)
+    if not heading:
+        return False
     if heading == title:
         return True
     return title.startswith(heading) and bool(_SITE_SUFFIX_RE.match(title[len(heading) :]))
+
+
+def _split_site(page_title: str) -> tuple[str, str | None]:
+    parts = _SITE_SPLIT_RE.split(page_title.strip(), maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        return parts[0].strip(), parts[1].strip().strip("【】[]")
+    return page_title.strip(), None
+
+
+def strip_site_name(page_title: str) -> str:
+    """A page's ``<title>`` without the site name it adds ("标题- 【阳光易购】" → "标题")."""
+    return _split_site(page_title)[0]
+
+
+def is_site_name(heading: str, page_title: str) -> bool:
+    """True when a heading is the site name the page title ends with (a logo in an ``<h1>``)."""
+    site = _split_site(page_title)[1]
+    return bool(site) and _norm_title(heading) == _norm_title(site)
 
 
 _CLAUSE_RE = re.compile(r"[，,；;：:]")
@@ -232,14 +380,6 @@ def standalone_heading(block: Block, prev: Block | None, nxt: Block | None) -> b
     long_next = len(nxt.text) >= 60
     long_prev = prev is None or len(prev.text) >= 60 or prev.kind == "heading"
     return long_next and long_prev
-
-
-def is_memo(blocks: list[Block], todos: int, references: int, changelog: int) -> bool:
-    """A research memo: open questions, or the structure of working notes."""
-    headings = sum(1 for b in blocks if b.kind == "heading")
-    if todos:
-        return True
-    return headings >= 3 and (references > 0 or changelog > 0)
 
 
 def join_cjk_aware(left: str, right: str) -> str:

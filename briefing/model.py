@@ -128,12 +128,20 @@ class Heading(Serializable):
 
 @dataclass
 class Todo(Serializable):
-    """One research question from a memo's TO DO section."""
+    """One research question of a memo, in the form the author wrote it."""
 
     text: str
     """The item as written, without bullet, checkbox or number."""
     done: bool
     """True for a ticked checklist item (``- [x]``) or one marked done."""
+    section: str | None = None
+    """The label or heading the question stood under ("TODO", "待研究问题"), or
+    null when the question is a heading or a paragraph of its own."""
+    form: str = "item"
+    """How it was written: ``item`` (list or checklist item), ``inline`` (one
+    of several questions on a labelled line), ``heading`` (a heading that asks),
+    ``paragraph`` (a paragraph or blockquote that asks) or ``list`` (one of a
+    run of list items that ask)."""
 
 
 @dataclass
@@ -188,7 +196,8 @@ class Document(Serializable):
     language: str
     """``zh-Hans``, ``zh-Hant`` or ``en``."""
     kind: str
-    """``memo`` (a research memo with headings and a TO DO list) or ``article``."""
+    """``memo`` (research notes: open questions, working headings, a changelog)
+    or ``article``."""
     format: str
     """What the file held: ``text``, ``markdown`` or ``html``."""
     encoding: str
@@ -211,13 +220,21 @@ class Document(Serializable):
     headings: list[Heading] = field(default_factory=list)
     """Headings and numbered points, in order."""
     todos: list[Todo] = field(default_factory=list)
-    """Memo only: the TO DO research questions, in order."""
+    """Memo only: the research questions (TO DO items, questions under a label,
+    headings and paragraphs that ask), in the order they are written."""
     references: list[Reference] = field(default_factory=list)
     """Memo only: the reference list."""
     changelog: list[ChangelogEntry] = field(default_factory=list)
     """Memo only: the changelog entries."""
     data_gaps: list[DataGap] = field(default_factory=list)
     """Placeholders left by the author (「时间点」, 【待补充】, TBD)."""
+    description: str | None = None
+    """Summary from front matter (``description``, ``summary``, ``excerpt``) or
+    ``<meta name="description">``, or null; never part of ``text``."""
+    tags: list[str] = field(default_factory=list)
+    """Tags and keywords from front matter or ``<meta name="keywords">``."""
+    categories: list[str] = field(default_factory=list)
+    """Categories from front matter (``categories``, ``category``)."""
 
     def paragraphs(self) -> list[str]:
         """The paragraphs of ``text``, in order."""
@@ -501,7 +518,8 @@ class Question(Serializable):
     """Independent evidence: ranked passages from the other documents (not the
     memo that asks the question) that name the question's actors or concepts."""
     status: str
-    """``answered`` (the sources settle it; the answer is shown), ``partly answered``
+    """``answered`` (the sources settle it; the answer is shown, or the memo marks
+    the item done with ``- [x]``, which is then not searched), ``partly answered``
     (some evidence, the gaps named in ``gaps``) or ``open`` (nothing relevant).
     Models written before version 0.2 hold ``evidence found``, ``thin`` or ``none``."""
     result: ModeTable | None = None
@@ -521,6 +539,8 @@ class Question(Serializable):
     angles: list[Angle] = field(default_factory=list)
     """For a question that looks beyond the sources: the arguments the other
     sources make that it could build on, each cited."""
+    done: bool = False
+    """The memo ticks the item done (``- [x]``): answered by its author, not searched."""
 
 
 @dataclass

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from briefing import children, cleaning, memo, metadata
 from briefing.cleaning import Block
@@ -44,7 +45,7 @@ class _Counts:
                 continue
             text, n = rule(block.text)
             self.add(rule.__name__, n)
-            out.append(replace(block, text=text))
+            out.append(replace(block, text=text) if text != block.text else block)
         return out
 
     def as_list(self) -> list[CleaningCount]:
@@ -85,47 +86,87 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     raw_lines = parsed.raw_lines
     meta = dict(parsed.meta)
     warnings: list[str] = []
+    if meta.get("author") and metadata.is_placeholder_author(str(meta["author"])):
+        del meta["author"]  # "Staff Writer": a credit line may name the reporters
 
     for rule in cleaning.TEXT_RULES:
         blocks = counts.apply_text(rule, blocks)
     keep = [bool(b.text) for b in blocks]
     blocks, raw_lines = _filter(blocks, raw_lines, keep)
 
-    header_lines = [b.text for b in blocks[:3]]
+    # The article starts at its headline: what a saved or scraped page shows
+    # above it is navigation, and the headline itself is the title.
+    title = meta.get("title")
+    headline = _headline(blocks, title, meta.get("page_title"))
+    header_lines = [b.text for b in blocks[: (headline if headline is not None else -1) + 4]]
+    if headline is not None:
+        heading = blocks[headline].text.strip()
+        page = metadata.strip_site_name(str(meta.get("page_title") or ""))
+        # Cleaning joins CJK words a space kept apart; the page title has the headline as written.
+        title = title or (page if re.sub(r"\s", "", page) == re.sub(r"\s", "", heading) else heading)
+        counts.add("remove_boilerplate", headline)
+        blocks, raw_lines = blocks[headline + 1 :], raw_lines[headline + 1 :]
+
     blocks_before = blocks
-    blocks, removed, hints = cleaning.remove_boilerplate(blocks)
+    blocks, removed, hints = cleaning.remove_boilerplate(blocks, memo.reference_blocks(blocks))
     counts.add("remove_boilerplate", removed)
     raw_lines = _follow(blocks_before, blocks, raw_lines)
-    meta.setdefault("date", metadata.header_date(header_lines))
-    if hints.url:
-        meta.setdefault("url", hints.url)
-    if hints.site:
-        meta.setdefault("site", hints.site)
+    _hint(meta, "date", metadata.header_date(header_lines))
+    _hint(meta, "url", hints.url)
+    _hint(meta, "site", hints.site)
 
-    # Byline near the top.
-    for i, block in enumerate(blocks[:3]):
+    # Bylines, datelines ("Apr 18th 2020", "Edwards 发表于 2025年07月17日") near
+    # the top and a wire credit ("Reporting by …") at the end are metadata.
+    found = 0
+    for i, block in list(enumerate(blocks))[:4]:
+        if block.kind == "item":
+            continue
         if (author := metadata.byline(block.text)) and block.kind != "heading":
-            meta.setdefault("author", author)
-            blocks, raw_lines = _filter(blocks, raw_lines, [j != i for j in range(len(blocks))])
-            counts.add("extract_byline", 1)
+            _hint(meta, "author", author)
+        elif posted := metadata.posted_by(block.text):
+            _hint(meta, "author", posted[0])
+            _hint(meta, "date", posted[1])
+        elif (line := metadata.dateline(block.text))[0]:
+            _hint(meta, "date", line[1])
+        else:
+            continue
+        blocks[i] = replace(block, text="")
+        found += 1
+    for i in range(len(blocks) - 1, max(len(blocks) - 4, -1), -1):
+        if blocks[i].kind == "para" and (credit := metadata.credit_line(blocks[i].text)):
+            _hint(meta, "author", credit)
+            blocks[i] = replace(blocks[i], text="")
+            found += 1
             break
+    if found:
+        counts.add("extract_byline", found)
+        blocks, raw_lines = _filter(blocks, raw_lines, [bool(b.text) for b in blocks])
+    # A heading left with nothing under it at the end ("## 重要经济日程" above a removed disclaimer).
+    trailing = 0
+    while blocks and blocks[-1].kind == "heading":
+        blocks, raw_lines, trailing = blocks[:-1], raw_lines[: len(blocks) - 1], trailing + 1
+    counts.add("remove_boilerplate", trailing)
 
     blocks_before = blocks
     blocks, joined = cleaning.rejoin_broken_lines(blocks)
     counts.add("rejoin_broken_lines", joined)
     raw_lines = _follow(blocks_before, blocks, raw_lines)
 
-    # Title: front matter or <title> first, else a title-like first line, which
-    # then leaves the body (it is metadata, not a sentence to quote).
-    if blocks and metadata.looks_like_title(blocks[0], len(blocks) > 1):
-        first = blocks[0].text.strip()
-        meta.setdefault("title", first)
-        if metadata.same_title(first, meta["title"]):
-            meta["title"] = first  # the heading, without the site name <title> adds
-            blocks, raw_lines = blocks[1:], raw_lines[1:]
+    # No headline: a title-like first line is the title (and leaves the body),
+    # else the page's <title> without the site name.
+    if not title and blocks and metadata.looks_like_title(blocks[0], len(blocks) > 1):
+        title = blocks[0].text.strip()
+        blocks, raw_lines = blocks[1:], raw_lines[1:]
+    elif title and blocks and metadata.same_title(blocks[0].text.strip(), title):
+        blocks, raw_lines = blocks[1:], raw_lines[1:]  # the heading repeats the front matter's title
+    if not title and meta.get("page_title"):
+        title = metadata.strip_site_name(str(meta["page_title"]))
 
     parts = memo.extract(blocks, raw_lines)
-    blocks = [b for b, k in zip(blocks, parts.keep, strict=True) if k]
+    kind = "memo" if memo.is_memo(memo.memo_signals(blocks, parts)) else "article"
+    todos = memo.questions(parts, kind == "memo")
+    keep = [k or (kind == "article" and i in parts.question_blocks) for i, k in enumerate(parts.keep)]
+    blocks = [b for b, k in zip(blocks, keep, strict=True) if k]
 
     # Headings: markup headings, authors' numbered points, standalone short lines.
     headings: list[Heading] = []
@@ -169,18 +210,15 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         para = _paragraph_of(starts, start)
         gaps.append(DataGap(text=body[start:end], paragraph=para, context=_sentence_around(body, start, end)))
 
-    language = detect_language(body or meta.get("title", ""))
-    kind = (
-        "memo"
-        if metadata.is_memo(parsed.blocks, len(parts.todos), len(parts.references), len(parts.changelog))
-        else "article"
-    )
+    language = detect_language(body or title or "")
 
-    title = meta.get("title")
     if not title and paragraphs:
         title = metadata.title_from_sentence(paragraphs[0])
         warnings.append("no title line: title taken from the first sentence")
-    date = metadata.parse_date(str(meta["date"])) if meta.get("date") else None
+    date = None
+    for candidate in (meta.get("date"), meta.get("time")):
+        if candidate and (date := metadata.parse_date(str(candidate))):
+            break
     if not date and title:
         date = metadata.parse_date(title, compact=kind == "memo")
     if not date and parts.changelog:
@@ -210,11 +248,56 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         garbled=garbled,
         warnings=warnings,
         headings=headings,
-        todos=parts.todos,
+        todos=todos,
         references=parts.references,
         changelog=parts.changelog,
         data_gaps=gaps,
+        description=meta.get("description"),
+        tags=list(meta.get("tags") or []),
+        categories=list(meta.get("categories") or []),
     )
+
+
+# A block that reads as the body (not a menu, label or headline): long, or
+# more than one sentence.
+_SENTENCE_END_RE = re.compile(r"[。！？!?]|[.;](?:\s|$)")
+
+
+def _is_prose(block: Block) -> bool:
+    if block.kind not in ("para", "item"):
+        return False
+    text = block.text
+    return len(text) >= (160 if text.isascii() else 80) or len(_SENTENCE_END_RE.findall(text)) >= 2
+
+
+def _headline(blocks: list[Block], title: str | None, page_title: str | None) -> int | None:
+    """Index of the block that is the document's headline, among the short
+    blocks before its first paragraph of prose: the last one that repeats the
+    front matter's title (a scraped page shows it once in the header and again
+    above the article), else the first level-1 heading (not the site's name).
+    """
+    lead: list[Block] = []
+    for block in blocks[:60]:
+        if _is_prose(block):
+            break
+        lead.append(block)
+    if title:
+        repeats = [
+            i for i, b in enumerate(lead) if b.kind != "item" and metadata.same_title(b.text.strip(), title)
+        ]
+        return repeats[-1] if repeats else None
+    for i, block in enumerate(lead):
+        if block.kind == "heading" and block.level == 1:
+            if page_title and metadata.is_site_name(block.text.strip(), page_title):
+                continue
+            return i
+    return None
+
+
+def _hint(meta: dict[str, Any], key: str, value: Any) -> None:
+    """Set a metadata field from a weaker source, unless a stronger one set it."""
+    if value and not meta.get(key):
+        meta[key] = value
 
 
 def _filter(blocks: list[Block], raw: list[str], keep: list[bool]) -> tuple[list[Block], list[str]]:

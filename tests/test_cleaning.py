@@ -21,10 +21,13 @@ from briefing.script import is_han
 
 TEXT_RULES = [
     "normalize_spaces",
+    "strip_data_uris",
     "strip_html_remnants",
+    "strip_shortcodes",
     "strip_pinyin_annotations",
     "collapse_lost_spaces",
     "strip_markdown_remnants",
+    "strip_trailing_urls",
     "collapse_whitespace",
 ]
 

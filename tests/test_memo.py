@@ -310,3 +310,19 @@ def test_parse_changelog(line: str, date: str | None, text: str) -> None:
 )
 def test_clean_url(url: str, expected: str | None) -> None:
     assert memo.clean_url(url) == expected
+
+
+def test_a_question_label_in_an_article_stays_text(tmp_path: Path) -> None:
+    """One "问题：…？" line in an interview is not a research memo: the article
+    keeps the line in its text and has no research questions."""
+    path = write_text(
+        tmp_path / "interview.txt",
+        "对话：一位光伏企业高管\n\n"
+        "2023年，中国光伏组件出口约211.7GW，同比增长38%，但出口金额下降，组件价格跌破每瓦1元。\n\n"
+        "问题：价格战还会持续多久？\n\n"
+        "他认为，产能出清至少还需要一年，二三线企业的现金流最紧张，头部企业则在海外建厂。\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.kind == "article"
+    assert doc.todos == []
+    assert "问题：价格战还会持续多久？" in doc.paragraphs()

@@ -208,15 +208,17 @@ def test_broken_lines_rejoined_in_003(docs: dict[str, dict[str, Any]]) -> None:
 
 def test_memo_todos(docs: dict[str, dict[str, Any]]) -> None:
     todos = docs["004"]["todos"]
-    assert todos == [
-        {"text": "按两种模式整理阿里的具体布局案例，以图表方式呈现", "done": False},
-        {
-            "text": "提炼出阿里赢过腾讯的论点，是平台设施模式或深耕产业或两者皆是？阿里比腾讯的先天优势？"
+    assert [(t["text"], t["done"]) for t in todos] == [
+        ("按两种模式整理阿里的具体布局案例，以图表方式呈现", False),
+        (
+            "提炼出阿里赢过腾讯的论点，是平台设施模式或深耕产业或两者皆是？阿里比腾讯的先天优势？"
             "阿里较逊色与腾讯，但极力补足的有哪些？",
-            "done": False,
-        },
-        {"text": "跳出以上资料的局限，还可能从哪些角度论证阿里赢过腾讯", "done": False},
+            False,
+        ),
+        ("跳出以上资料的局限，还可能从哪些角度论证阿里赢过腾讯", False),
     ]
+    # Each keeps the label it stood under and the form it was written in.
+    assert {(t["section"], t["form"]) for t in todos} == {("TO DO", "item")}
     # Lifted sections leave the body.
     text = docs["004"]["text"]
     for lifted in ("TO DO", "按两种模式整理", "参考文献", "changelog", "190912 add", "http"):

@@ -146,7 +146,10 @@ def find_questions(
         if doc.kind != "memo":
             continue
         for number, todo in enumerate(doc.todos, start=1):
-            if todo.done:
+            if todo.done:  # ticked in the memo: answered by its author, shown as such, not searched
+                questions.append(
+                    Question(todo.text, doc.path, number, [todo.text], evidence=[], status=ANSWERED, done=True)
+                )
                 continue
             question = Question(
                 text=todo.text,

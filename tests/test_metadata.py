@@ -1,0 +1,141 @@
+"""Table-driven tests for reading metadata: dates, datelines, bylines, front
+matter, and the memo question helpers. Tables: tests/fixtures/metadata/*.yaml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from conftest import FIXTURES
+
+from briefing import memo, metadata
+from briefing.cleaning import Block
+from briefing.formats import parse_html, read_front_matter
+
+
+def _table(name: str) -> Any:
+    return yaml.safe_load((FIXTURES / "metadata" / f"{name}.yaml").read_text("utf-8"))
+
+
+def _ids(cases: list[dict[str, Any]]) -> list[str]:
+    return [c.get("id") or str(c["input"]) for c in cases]
+
+
+_DATES = _table("parse_date")["cases"]
+
+
+@pytest.mark.parametrize("case", _DATES, ids=_ids(_DATES))
+def test_parse_date(case: dict[str, Any]) -> None:
+    assert metadata.parse_date(case["input"], compact=case.get("compact", False)) == case["expected"]
+
+
+_DATELINES = _table("dateline")["cases"]
+
+
+@pytest.mark.parametrize("case", _DATELINES, ids=_ids(_DATELINES))
+def test_dateline(case: dict[str, Any]) -> None:
+    assert metadata.dateline(case["input"]) == (case["dateline"], case["date"])
+
+
+_BYLINES = _table("bylines")
+
+
+@pytest.mark.parametrize("case", _BYLINES["posted_by"], ids=_ids(_BYLINES["posted_by"]))
+def test_posted_by(case: dict[str, Any]) -> None:
+    expected = tuple(case["expected"]) if case["expected"] else None
+    assert metadata.posted_by(case["input"]) == expected
+
+
+@pytest.mark.parametrize("case", _BYLINES["credit_line"], ids=_ids(_BYLINES["credit_line"]))
+def test_credit_line(case: dict[str, Any]) -> None:
+    assert metadata.credit_line(case["input"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _BYLINES["placeholder_author"], ids=_ids(_BYLINES["placeholder_author"]))
+def test_placeholder_author(case: dict[str, Any]) -> None:
+    assert metadata.is_placeholder_author(case["input"]) is case["expected"]
+
+
+_FRONT = _table("front_matter")["cases"]
+
+
+@pytest.mark.parametrize("case", _FRONT, ids=_ids(_FRONT))
+def test_front_matter(case: dict[str, Any]) -> None:
+    meta, body = read_front_matter(case["input"])
+    assert meta == case["expected"]
+    assert body == case["body"]
+
+
+_QUESTIONS = _table("questions")
+
+
+@pytest.mark.parametrize("case", _QUESTIONS["strip_numbering"], ids=_ids(_QUESTIONS["strip_numbering"]))
+def test_strip_numbering(case: dict[str, Any]) -> None:
+    assert memo.strip_numbering(case["input"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _QUESTIONS["asked"], ids=_ids(_QUESTIONS["asked"]))
+def test_asked(case: dict[str, Any]) -> None:
+    assert memo.asked(case["input"]) == case["expected"]
+
+
+def test_site_name_is_not_the_title() -> None:
+    page = "汽车销量连续两月负增长 行业向下趋势确认- 【阳光易购】"
+    assert metadata.strip_site_name(page) == "汽车销量连续两月负增长 行业向下趋势确认"
+    assert metadata.strip_site_name("光伏组件价格跌破每瓦1元 | 能源周刊") == "光伏组件价格跌破每瓦1元"
+    assert metadata.strip_site_name("A-B testing at scale") == "A-B testing at scale"
+    assert metadata.is_site_name("阳光易购", page)
+    assert not metadata.is_site_name("汽车销量连续两月负增长", page)
+
+
+def test_html_furniture_is_skipped_but_an_article_named_like_it_is_not() -> None:
+    page = (
+        '<div class="breadcrumb"><a href="/">首页</a></div>'
+        '<div class="share-bar"><a href="https://service.weibo.com/share/share.php?u=1">分享</a></div>'
+        "<p>储能电站的收入来自容量租赁。</p>"
+    )
+    assert [b.text for b in parse_html(page).blocks] == ["储能电站的收入来自容量租赁。"]
+    # A page whose article container carries a furniture word is read again without the rule.
+    body = "<p>" + "储能电站的收入主要来自容量租赁和现货套利，山东的峰谷价差最大。" * 3 + "</p>"
+    assert parse_html(f'<div class="post-body social-share">{body}</div>').blocks
+
+
+def test_an_unclosed_head_does_not_hide_the_body() -> None:
+    page = "<html><head><title>光伏周报</title><p>组件价格跌破每瓦1元。</p><p>出口增长38%。</p>"
+    parsed = parse_html(page)
+    assert [b.text for b in parsed.blocks] == ["组件价格跌破每瓦1元。", "出口增长38%。"]
+    assert parsed.meta["page_title"] == "光伏周报"
+
+
+def test_html_table_rows_keep_their_cells_apart() -> None:
+    page = "<table><tr><th>企业</th><th>销量</th></tr><tr><td>比亚迪</td><td>302.4万辆</td></tr></table>"
+    blocks = parse_html(page).blocks
+    assert [(b.kind, b.text) for b in blocks] == [("row", "企业 | 销量"), ("row", "比亚迪 | 302.4万辆")]
+
+
+def test_memo_signals_weigh_up() -> None:
+    """A reference list and a rhetorical heading do not make a memo; a heading
+    that asks plus working-note headings do."""
+    news = [
+        Block("para", "Module prices fell below $0.10 per watt in China in late 2023." * 3),
+        Block("heading", "What comes next?", level=2),
+        Block("para", "Industry groups expect consolidation." * 3),
+        Block("heading", "References", level=2),
+        Block("item", "[CPIA review](https://example.org/cpia)", level=1, marker="-"),
+    ]
+    parts = memo.extract(news, [b.text for b in news])
+    assert memo.memo_signals(news, parts) == {"question headings": 1, "reference list": 1}
+    assert not memo.is_memo(memo.memo_signals(news, parts))
+    notes = [
+        Block("heading", "背景", level=2),
+        Block("para", "2023年生猪出栏7.27亿头。"),
+        Block("heading", "初步判断", level=2),
+        Block("para", "去产能还不充分。"),
+        Block("heading", "是否已经见底？", level=2),
+        Block("para", "还要看母猪存栏。"),
+    ]
+    parts = memo.extract(notes, [b.text for b in notes])
+    assert memo.is_memo(memo.memo_signals(notes, parts))
+    assert [(t.text, t.form) for t in memo.questions(parts, memo=True)] == [("是否已经见底？", "heading")]
+    assert memo.questions(parts, memo=False) == []
