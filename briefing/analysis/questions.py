@@ -148,7 +148,9 @@ def find_questions(
         for number, todo in enumerate(doc.todos, start=1):
             if todo.done:  # ticked in the memo: answered by its author, shown as such, not searched
                 questions.append(
-                    Question(todo.text, doc.path, number, [todo.text], evidence=[], status=ANSWERED, done=True)
+                    Question(
+                        todo.text, doc.path, number, [todo.text], evidence=[], status=ANSWERED, done=True
+                    )
                 )
                 continue
             question = Question(
