@@ -359,12 +359,14 @@ def load_model(pdf_path: Path) -> Briefing | None:
         return None
 
 
-def default_subject(pdf_path: Path, model: Briefing | None) -> str:
-    """``<title>（<date>）`` (or ``<title> — <date>`` for an English title), else the PDF's file stem."""
+def default_subject(pdf_path: Path, model: Briefing | None, when: str | None = None) -> str:
+    """``<title>（<when>）`` (or ``<title> — <when>`` for an English title), ``when`` being
+    the briefing's date or an edition's period (``2026-W48``); else the PDF's file stem."""
     if model and model.title:
-        if not model.date:
+        when = when or model.date
+        if not when:
             return model.title
-        return MAIL_LABELS[mail_language(model.title)].subject.format(title=model.title, date=model.date)
+        return MAIL_LABELS[mail_language(model.title)].subject.format(title=model.title, date=when)
     return Path(pdf_path).stem
 
 

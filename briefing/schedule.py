@@ -526,7 +526,7 @@ def _deliver(run: _Run, schedule: Schedule, edition: editions.Edition) -> None:
         raise DeliveryError(f"edition {edition.period} has no PDF to send")
     model, changes = editions.load_model(run.conn, edition.id)
     takeaways = [t.text for t in model.summary]
-    subject = f"{model.title} — {edition.period}" if model.title else edition.stem
+    subject = mail.default_subject(pdf, model, edition.period) if model.title else edition.stem
     for recipient in todo:
         row = run.conn.execute(
             "SELECT * FROM deliveries WHERE edition = ? AND recipient = ?", (edition.id, recipient)
@@ -540,6 +540,7 @@ def _deliver(run: _Run, schedule: Schedule, edition: editions.Edition) -> None:
                 sender=settings.sender,
                 message_id=row["message_id"],
                 changes=changes,
+                model=model,
             )
         except DeliveryError as exc:
             run.report.failures.append(

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -540,7 +541,7 @@ def test_end_to_end_weekly_mailing(
     assert _run_due("2026-12-15T10:00:00+08:00").exit_code == 0
     assert _run_due("2026-12-16T10:00:00+08:00").exit_code == 0
     assert len(server.messages) == 3
-    assert [m["Subject"].split(" — ")[-1] for m in server.messages] == [
+    assert [re.search(r"\d{4}-W\d\d", m["Subject"]).group() for m in server.messages] == [
         "2026-W48",
         "2026-W49",
         "2026-W51",
@@ -558,7 +559,8 @@ def test_end_to_end_weekly_mailing(
     assert _run_due("2026-12-21T09:00:00+08:00").exit_code == 0
     assert _run_due("2026-12-21T09:15:00+08:00").exit_code == 0
     assert len(server.messages) == 4
-    assert server.messages[-1]["Subject"].endswith("2026-W52")
+    assert server.messages[-1]["Subject"] == "产业互联网简报（2026-W52）"  # the briefing's language
+    assert "关键数据" in str(server.messages[-1].get_body(("plain",)).get_content())
 
     result = CliRunner().invoke(cli, ["editions", "list", "--schedule", "weekly"])
     assert result.exit_code == 0
