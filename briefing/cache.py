@@ -9,9 +9,10 @@ changes every key: jieba's segmentation of any text can depend on any
 dictionary entry, so a dictionary change rightly invalidates every analysis
 and nothing stale can be read back. Entries of other versions are pruned.
 
-Documents that are not cached are analysed in worker processes (default:
-one per core). jieba is loaded once, in the parent, before the workers fork,
-and only when some document needs segmenting.
+Documents that are not cached are analysed on an executor
+(:mod:`briefing.executors`): by default one forked worker per core, with
+jieba loaded once, in the parent, before the workers fork, and only when some
+document needs segmenting; or the workers of a Dask cluster.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import functools
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import sqlite3
 import zlib
@@ -32,7 +32,8 @@ from typing import Any
 
 from briefing import __version__, state
 from briefing.analysis.document import DocAnalysis, analyse_document
-from briefing.errors import ConfigError, OutputError
+from briefing.errors import ConfigError, OutputError, SchedulerError
+from briefing.executors import Executor, LocalExecutor
 from briefing.model import Document
 from briefing.resources import data_fingerprint
 
@@ -143,6 +144,17 @@ class _TableCache:
             return {}
         return found
 
+    def current_keys(self) -> frozenset[str]:
+        """Keys of this version's entries (what a worker needs to know to skip work the cache holds)."""
+        if self.conn is None:
+            return frozenset()
+        try:
+            rows = self.conn.execute(f"SELECT key FROM {self.table} WHERE version = ?", (self.version,))
+            return frozenset(key for (key,) in rows)
+        except sqlite3.Error as exc:
+            log.warning("%s cache unreadable, %s again: %s", self.table, self.what, exc)
+            return frozenset()
+
     def put(self, items: dict[str, Any]) -> None:
         if self.conn is None or not items:
             return
@@ -209,10 +221,33 @@ class DocumentCache(_TableCache):
         super().__init__(home, reading_version(), Document.from_dict)
 
 
-def _workers(requested: int | None) -> int:
-    if requested:
-        return max(1, requested)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def cached_analyses(cache: AnalysisCache, docs: dict[int, Document]) -> dict[int, DocAnalysis]:
+    """The analyses the cache holds for ``docs`` (by position); a row holding
+    another document's analysis is a miss, never a wrong answer."""
+    keys = {i: cache_key(doc, cache.version) for i, doc in docs.items()}
+    found = cache.get(list(keys.values()))
+    results: dict[int, DocAnalysis] = {}
+    for i, key in keys.items():
+        analysis = found.get(key)
+        if analysis is not None and (analysis.sha256, analysis.language) == (
+            docs[i].sha256,
+            docs[i].language,
+        ):
+            analysis.path = docs[i].path  # the same text may sit under another name
+            results[i] = analysis
+    return results
+
+
+def analyse_one(doc: Document, version: str) -> DocAnalysis:
+    """One document's analysis, in whatever process runs it; refused when that
+    process's analysis code or data differ from the caller's (``version``), so
+    a remote worker can never fill the cache with another version's results."""
+    if analysis_version() != version:
+        raise SchedulerError(
+            "a worker runs another version of briefing's analysis (code, data files, jieba or OpenCC); "
+            "install the same briefing and BRIEFING_DATA on every worker"
+        )
+    return analyse_document(doc)
 
 
 def analyse_documents(
@@ -222,63 +257,43 @@ def analyse_documents(
     workers: int | None = None,
     home: Path | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> list[DocAnalysis]:
-    """Per-document analyses, from the cache where possible, the rest in parallel."""
+    """Per-document analyses, from the cache where possible, the rest on
+    ``executor`` (default: this machine's cores)."""
     cache = AnalysisCache(home) if use_cache else None
     try:
         version = cache.version if cache else analysis_version()
-        keys = [cache_key(d, version) for d in docs]
-        found = cache.get(keys) if cache else {}
-        results: dict[int, DocAnalysis] = {}
-        for i, k in enumerate(keys):
-            analysis = found.get(k)
-            # A row holding another document's analysis is a miss, never a wrong answer.
-            mine = (docs[i].sha256, docs[i].language)
-            if analysis is not None and (analysis.sha256, analysis.language) == mine:
-                analysis.path = docs[i].path  # the same text may sit under another name
-                results[i] = analysis
+        results = cached_analyses(cache, dict(enumerate(docs))) if cache else {}
         todo = [i for i in range(len(docs)) if i not in results]
         log.info("%d of %d document(s) analysed from the cache", len(docs) - len(todo), len(docs))
         done = len(results)
         if progress:
             progress(done, len(docs))
         if todo:
-            for i, analysis in _analyse(docs, todo, _workers(workers)):
+            for i, analysis in _analyse(docs, todo, executor or local_executor(workers), version):
                 results[i] = analysis
                 done += 1
                 if progress:
                     progress(done, len(docs))
             if cache:
-                cache.put({keys[i]: results[i] for i in todo})
+                cache.put({cache_key(docs[i], version): results[i] for i in todo})
         return [results[i] for i in range(len(docs))]
     finally:
         if cache:
             cache.close()
 
 
-_SHARED: list[Document] = []
-
-
-def _work(index: int) -> tuple[int, DocAnalysis]:
-    return index, analyse_document(_SHARED[index])
-
-
-def _analyse(docs: list[Document], todo: list[int], workers: int):
+def local_executor(workers: int | None = None) -> LocalExecutor:
+    """This machine's cores, with jieba loaded once before the workers fork so that they all share it."""
     from briefing.analysis.document import warm_up
 
-    warm_up()  # load jieba once, before forking, so every worker shares it
-    if workers <= 1 or len(todo) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        for i in todo:
-            yield i, analyse_document(docs[i])
-        return
-    _SHARED[:] = docs
-    try:
-        context = multiprocessing.get_context("fork")
-        chunk = max(1, min(32, len(todo) // (workers * 8)))
-        with context.Pool(workers) as pool:
-            yield from pool.imap_unordered(_work, todo, chunksize=chunk)
-    finally:
-        _SHARED.clear()
+    return LocalExecutor(workers, min_items=PARALLEL_MIN, before_fork=warm_up)
+
+
+def _analyse(docs: list[Document], todo: list[int], executor: Executor, version: str):
+    for position, analysis in executor.map(analyse_one, [docs[i] for i in todo], version):
+        yield todo[position], analysis
 
 
 # ------------------------------------------------------------------ outputs

@@ -50,3 +50,9 @@ class LockedError(BriefingError):
     """Another run holds the state folder's lock."""
 
     exit_code = 9
+
+
+class SchedulerError(BriefingError):
+    """The Dask scheduler cannot be reached, has no worker, or its workers cannot run this briefing."""
+
+    exit_code = 10

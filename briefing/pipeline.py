@@ -8,10 +8,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.errors import ConfigError
-from briefing.fonts import FontSet
 from briefing.model import Briefing, Changes, Corpus
+
+if TYPE_CHECKING:
+    from briefing.executors import Executor
+    from briefing.fonts import FontSet
 
 Progress = Callable[[str], None]
 
@@ -36,24 +40,36 @@ def analyze(
     workers: int | None = None,
     progress: Progress | None = None,
     counter: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> Briefing:
     """Read ``source`` (unless a corpus is given) and compute the briefing model.
 
     Per-document analyses come from the cache in the state folder where they
-    can (``use_cache``); the rest are computed on ``workers`` processes.
+    can (``use_cache``); the rest are computed on ``executor`` (default:
+    ``workers`` processes on this machine), each read and analysed in one go.
     ``counter(done, total)`` reports progress through the documents.
     """
     from briefing.analysis import build_briefing
-    from briefing.cache import analyse_documents
-    from briefing.readers import read_corpus
 
     if corpus is None:
-        corpus = read_corpus(
-            source, progress=(lambda p: progress(f"read {p}")) if progress else None, use_cache=use_cache
+        from briefing.batch import read_and_analyse
+
+        corpus, analyses = read_and_analyse(
+            source,
+            use_cache=use_cache,
+            workers=workers,
+            executor=executor,
+            progress=(lambda p: progress(f"read {p}")) if progress else None,
+            counter=counter,
         )
-    if progress:
-        progress(f"analysing {len(corpus.documents)} document(s)")
-    analyses = analyse_documents(corpus.documents, use_cache=use_cache, workers=workers, progress=counter)
+    else:
+        from briefing.cache import analyse_documents
+
+        if progress:
+            progress(f"analysing {len(corpus.documents)} document(s)")
+        analyses = analyse_documents(
+            corpus.documents, use_cache=use_cache, workers=workers, progress=counter, executor=executor
+        )
     return build_briefing(corpus, date=date, title=title, analyses=analyses)
 
 
@@ -81,6 +97,7 @@ def generate(
     workers: int | None = None,
     progress: Progress | None = None,
     counter: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> GenerateResult:
     """Generate the briefing for ``source`` into ``out_dir``.
 
@@ -116,6 +133,7 @@ def generate(
         workers=workers,
         progress=progress,
         counter=counter,
+        executor=executor,
     )
     model.changes = changes
     model_json = (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
