@@ -18,6 +18,7 @@ document needs segmenting; or the workers of a Dask cluster.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -25,7 +26,7 @@ import logging
 import os
 import sqlite3
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from briefing import __version__, state
 from briefing.analysis.document import DocAnalysis, analyse_document
 from briefing.errors import ConfigError, OutputError, SchedulerError
 from briefing.executors import Executor, LocalExecutor
-from briefing.model import Document
+from briefing.model import Document, Serializable
 from briefing.resources import data_fingerprint
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,52 @@ def cache_key(doc: Document, version: str) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+_PIECE = 1 << 16
+"""Characters of JSON encoded and compressed at a time."""
+
+
+def _json_pieces(item: Serializable) -> Iterator[str]:
+    """The JSON text of ``item.to_dict()`` in pieces: lists of model objects one
+    element at a time, long strings in slices."""
+    yield "{"
+    for n, f in enumerate(dataclasses.fields(item)):  # type: ignore[arg-type]
+        value = getattr(item, f.name)
+        yield ("" if n == 0 else ", ") + json.dumps(f.name) + ": "
+        if isinstance(value, list) and value and isinstance(value[0], Serializable):
+            yield "["
+            for i, element in enumerate(value):
+                yield ("" if i == 0 else ", ") + json.dumps(element.to_dict(), ensure_ascii=False)
+            yield "]"
+        elif isinstance(value, str) and len(value) > _PIECE:
+            yield '"'
+            for start in range(0, len(value), _PIECE):
+                yield json.dumps(value[start : start + _PIECE], ensure_ascii=False)[1:-1]
+            yield '"'
+        else:
+            yield json.dumps(
+                value.to_dict() if isinstance(value, Serializable) else value, ensure_ascii=False
+            )
+    yield "}"
+
+
+def compressed_json(item: Serializable) -> bytes:
+    """zlib-compressed JSON of ``item.to_dict()``, encoded and compressed piece by
+    piece: the JSON of a 50 MB document's analysis is never held whole in memory."""
+    compressor = zlib.compressobj(6)
+    out: list[bytes] = []
+    pending: list[str] = []
+    size = 0
+    for piece in _json_pieces(item):
+        pending.append(piece)
+        size += len(piece)
+        if size >= _PIECE:
+            out.append(compressor.compress("".join(pending).encode()))
+            pending, size = [], 0
+    out.append(compressor.compress("".join(pending).encode()))
+    out.append(compressor.flush())
+    return b"".join(out)
+
+
 class _TableCache:
     """Entries of one cache table in the state database: zlib-compressed JSON of
     one model class, stored under a key and the version that made them."""
@@ -164,7 +211,7 @@ class _TableCache:
                 key,
                 self.version,
                 item.path,
-                zlib.compress(json.dumps(item.to_dict(), ensure_ascii=False).encode(), 6),
+                compressed_json(item),
                 now,
             )
             for key, item in items.items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import os
@@ -243,13 +244,7 @@ def _paragraph_starts(text: str) -> list[int]:
 
 
 def _paragraph_of(starts: list[int], offset: int) -> int:
-    lo = 0
-    for i, s in enumerate(starts):
-        if s <= offset:
-            lo = i
-        else:
-            break
-    return lo
+    return max(bisect.bisect_right(starts, offset) - 1, 0)  # a search, not a scan: big files have many spans
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:

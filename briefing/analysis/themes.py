@@ -11,6 +11,7 @@ sink, and grouped into themes by how often they share sentences.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -47,24 +48,29 @@ def _org_names(analyses: list[DocAnalysis]) -> set[str]:
     return names
 
 
-def _simplified_heading(doc: Document, index: int) -> str:
-    """A heading's text in Simplified script (headings are stored in the original script)."""
-    h = doc.headings[index]
+def _simplified_headings(doc: Document) -> list[str]:
+    """The document's headings in Simplified script (headings are stored in the original script)."""
     if doc.text_simplified is None:
-        return h.text
+        return [h.text for h in doc.headings]
     paragraphs = doc.paragraphs()
-    start = sum(len(p) + 2 for p in paragraphs[: h.paragraph])
-    para = paragraphs[h.paragraph]
-    offset = para.find(h.text)
-    if offset < 0:
-        return h.text
-    return doc.text_simplified[start + offset : start + offset + len(h.text)]
+    starts = list(itertools.accumulate((len(p) + 2 for p in paragraphs), initial=0))
+    out = []
+    for h in doc.headings:
+        para = paragraphs[h.paragraph]
+        offset = para.find(h.text)
+        if offset < 0:
+            out.append(h.text)
+            continue
+        start = starts[h.paragraph] + offset
+        out.append(doc.text_simplified[start : start + len(h.text)])
+    return out
 
 
 def _point_groups(doc: Document) -> list[tuple[str | None, list[str]]]:
     """Runs of an author's numbered points (1, 2, 3 …) in one document, as
     Simplified headings, each with the nearest section heading above it."""
     groups: list[tuple[str | None, list[str]]] = []
+    simplified = _simplified_headings(doc)
     current: list[str] = []
     parent: str | None = None
     current_parent: str | None = None
@@ -74,14 +80,14 @@ def _point_groups(doc: Document) -> list[tuple[str | None, list[str]]]:
             if len(current) >= 2:
                 groups.append((current_parent, current))
             current, last = [], 0
-            parent = _simplified_heading(doc, i)
+            parent = simplified[i]
             continue
         if h.number == 1 or h.number != last + 1:
             if len(current) >= 2:
                 groups.append((current_parent, current))
             current = []
             current_parent = parent
-        current.append(_simplified_heading(doc, i))
+        current.append(simplified[i])
         last = h.number
     if len(current) >= 2:
         groups.append((current_parent, current))
@@ -232,16 +238,20 @@ def find_themes(docs: list[Document], analyses: list[DocAnalysis]) -> tuple[list
         if n_docs >= 3 and df[t] >= math.ceil(0.8 * n_docs) and sum(c[t] for c in share) / n_docs > 0.25
     }
 
-    term_sentences: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    for d_index, sentences in enumerate(usable):
-        for s_index, s in enumerate(sentences):
-            for t in s.tokens:
-                term_sentences[t].add((d_index, s_index))
-
     candidates: list[_Candidate] = []
 
     # 1. Authors' lists of points.
     candidates.extend(_author_candidates(docs, topic, vocabulary))
+
+    # Sentences of the terms a theme can take: the pool and contrast partners
+    # below (all among the top 80) and the authors' terms; indexing every term
+    # of a large corpus would hold a pair for every word it contains.
+    wanted = {*ranked[:80], *topic, *(t for c in candidates for t in c.terms)}
+    term_sentences: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for d_index, sentences in enumerate(usable):
+        for s_index, s in enumerate(sentences):
+            for t in wanted.intersection(s.tokens):
+                term_sentences[t].add((d_index, s_index))
 
     # 2. Term clusters by sentence co-occurrence.
     pool = [t for t in ranked if t not in topic][:36]
