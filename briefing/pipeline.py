@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -108,8 +109,6 @@ def generate(
     place together, so a run that fails leaves no half-written file.
     """
     from briefing.cache import OutputCache, output_key
-    from briefing.charts import charts_for
-    from briefing.doctree import check_links, parse
     from briefing.fonts import default_fonts
     from briefing.render import render, template_files
     from briefing.writers import check_writable, write_files
@@ -124,6 +123,8 @@ def generate(
     out_dir = Path(out_dir)
     check_writable(out_dir)
     fonts = fonts or default_fonts()
+    if not use_cache:
+        fonts = dataclasses.replace(fonts, subset_cache=False)
     model = analyze(
         source,
         date=date,
@@ -145,6 +146,10 @@ def generate(
     if files is not None:
         say("nothing changed since the last rendering: reusing its files")
     else:
+        # Charts (reportlab) and the Markdown parser only when something is rendered.
+        from briefing.charts import charts_for
+        from briefing.doctree import check_links, parse
+
         charts = charts_for(model)
         say("rendering the template")
         document = parse(render(model, charts, template))

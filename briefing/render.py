@@ -11,17 +11,19 @@ from __future__ import annotations
 import re
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from briefing.charts import ChartSpec
 from briefing.errors import TemplateError
 from briefing.labels import KIND_ZH, LANGUAGE_ZH, RULE_ZH, STATUS_ZH, TYPE_ZH, format_figure, format_number
 from briefing.model import Briefing, Figure
 from briefing.resources import bundled_folder
+
+if TYPE_CHECKING:
+    from briefing.charts import ChartSpec  # reportlab: not imported when the rendered files are reused
 
 DEFAULT_TEMPLATE = "briefing"
 SUFFIX = ".md.j2"

@@ -29,10 +29,12 @@ warning naming them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import io
 import logging
+import os
 import re
 import unicodedata
 import uuid
@@ -41,8 +43,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-
-from lxml import etree
 
 from briefing.errors import FontError
 
@@ -65,6 +65,8 @@ class FontSet:
     regular: Path
     bold: Path
     name: str = FAMILY
+    subset_cache: bool = True
+    """Keep the DOCX's font subsets in the state folder's cache (off with ``--no-cache``)."""
 
 
 def default_fonts() -> FontSet:
@@ -616,9 +618,9 @@ def embed_docx_fonts(docx_bytes: bytes, fonts: FontSet, used_text: str) -> bytes
     The result depends only on the inputs: same bytes for the same document.
     """
     chars = {ord(ch) for ch in used_text if not ch.isspace()} | set(range(0x20, 0x7F))
-    faces = {"Regular": _subset_font(fonts.regular, chars)}
+    faces = {"Regular": _subset_font(fonts.regular, chars, fonts.subset_cache)}
     if fonts.bold != fonts.regular:
-        faces["Bold"] = _subset_font(fonts.bold, chars)
+        faces["Bold"] = _subset_font(fonts.bold, chars, fonts.subset_cache)
 
     try:
         source = zipfile.ZipFile(io.BytesIO(docx_bytes))
@@ -672,7 +674,76 @@ def embed_docx_fonts(docx_bytes: bytes, fonts: FontSet, used_text: str) -> bytes
     return out.getvalue()
 
 
-def _subset_font(path: Path, chars: set[int]) -> bytes:
+SUBSETS_KEPT = 16
+"""Font subsets kept in the state folder's cache (``cache/fonts``), most recently used first."""
+
+
+def _subset_font(path: Path, chars: set[int], use_cache: bool = True) -> bytes:
+    """A subset of ``path`` holding ``chars``: from the state folder's cache when
+    the same font was cut to the same characters before (a re-rendered week with
+    the same text), else made and kept there."""
+    import fontTools
+
+    if not use_cache:
+        return _make_subset(path, chars)
+    info = path.stat()
+    digest = hashlib.sha256(
+        f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}:fontTools {fontTools.version}:v1".encode()
+    )
+    digest.update(",".join(map(str, sorted(chars))).encode())
+    cached = _subset_cache(digest.hexdigest())
+    if cached is not None and (data := cached.load()) is not None:
+        return data
+    data = _make_subset(path, chars)
+    if cached is not None:
+        cached.store(data)
+    return data
+
+
+class _CachedSubset:
+    """One subset in ``<state>/cache/fonts``: its SHA-256, then its bytes; a file
+    that does not match its checksum is a miss."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> bytes | None:
+        try:
+            blob = self.path.read_bytes()
+        except OSError:
+            return None
+        if len(blob) < 32 or hashlib.sha256(blob[32:]).digest() != blob[:32]:
+            log.debug("font subset %s damaged: made again", self.path.name)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(self.path)  # recently used: kept by the pruning below
+        return blob[32:]
+
+    def store(self, data: bytes) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(hashlib.sha256(data).digest() + data)
+            os.replace(tmp, self.path)
+            kept = sorted(self.path.parent.glob("*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[SUBSETS_KEPT:]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            log.debug("could not keep the font subset in the cache: %s", exc)
+
+
+def _subset_cache(key: str) -> _CachedSubset | None:
+    from briefing.errors import OutputError
+    from briefing.state import ensure_home
+
+    try:
+        return _CachedSubset(ensure_home() / "cache" / "fonts" / f"{key}.ttf")
+    except OutputError:
+        return None  # the cache only saves time
+
+
+def _make_subset(path: Path, chars: set[int]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -683,8 +754,11 @@ def _subset_font(path: Path, chars: set[int]) -> bytes:
     options.notdef_outline = True
     options.glyph_names = True
     options.recalc_timestamp = False
+    # The glyphs are copied as they are: recomputing every glyph's bounding box
+    # meant decoding and re-encoding all of them, half the cost of a subset.
+    options.recalc_bounds = False
     try:
-        with TTFont(path, fontNumber=0, recalcTimestamp=False) as font:
+        with TTFont(path, fontNumber=0, recalcTimestamp=False, recalcBBoxes=False) as font:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=chars)
             subsetter.subset(font)
@@ -702,16 +776,23 @@ def _obfuscate(data: bytes, font_key: str) -> bytes:
     return head + data[32:]
 
 
+def _etree():
+    """lxml, imported only by the DOCX writer's font embedding (``analyze`` never needs it)."""
+    from lxml import etree
+
+    return etree
+
+
 def _xml(data: bytes):
-    return etree.fromstring(data, etree.XMLParser(remove_blank_text=False, resolve_entities=False))
+    return _etree().fromstring(data, _etree().XMLParser(remove_blank_text=False, resolve_entities=False))
 
 
 def _serialise(root) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _etree().tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _sub(parent, tag: str):
-    return etree.SubElement(parent, tag)
+    return _etree().SubElement(parent, tag)
 
 
 def _ensure_part(parts: dict[str, bytes], name: str, root: str, rel_type: str, ctype: str) -> str:
@@ -747,7 +828,7 @@ def _with_r_namespace(root):
     """``root``, redeclared with the ``r`` prefix if it lacks it (Word expects it)."""
     if _R in root.nsmap.values():
         return root
-    new = etree.Element(root.tag, attrib=dict(root.attrib), nsmap={**root.nsmap, "r": _R})
+    new = _etree().Element(root.tag, attrib=dict(root.attrib), nsmap={**root.nsmap, "r": _R})
     new.text = root.text
     new.extend(list(root))
     return new
@@ -789,11 +870,11 @@ def _enable_embedding(root):
     for index, child in enumerate(root):
         if local(child) in _SETTINGS_BEFORE_EMBED:
             position = index + 1
-    root.insert(position, etree.Element(f"{w}embedTrueTypeFonts"))
+    root.insert(position, _etree().Element(f"{w}embedTrueTypeFonts"))
     position += 1
     if position < len(root) and local(root[position]) == "embedSystemFonts":
         position += 1
-    root.insert(position, etree.Element(f"{w}saveSubsetFonts"))
+    root.insert(position, _etree().Element(f"{w}saveSubsetFonts"))
     return root
 
 
