@@ -130,7 +130,7 @@ def _run_chunk(
 class DaskExecutor:
     """The workers of a Dask distributed scheduler at ``address`` (``tcp://host:8786``)."""
 
-    def __init__(self, address: str, *, timeout: float = CONNECT_TIMEOUT) -> None:
+    def __init__(self, address: str, *, timeout: float | None = None) -> None:
         try:
             from distributed import Client
         except ImportError as exc:
@@ -138,6 +138,7 @@ class DaskExecutor:
                 "the dask executor needs Dask distributed: pip install 'briefing[dask]'"
             ) from exc
         self.address = check_address(address)
+        timeout = timeout or CONNECT_TIMEOUT
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
