@@ -25,6 +25,7 @@ from briefing.cache import (
     analysis_version,
     cache_key,
     cached_analyses,
+    shared_words,
 )
 from briefing.executors import Executor, LocalExecutor
 from briefing.model import Corpus, Document, Skipped
@@ -104,7 +105,7 @@ def read_and_analyse(
             if position < len(unread):
                 fresh[i] = item
             if analysis is not None:
-                made[i] = analysis
+                made[i] = shared_words(analysis)
             elif isinstance(item, Document):
                 stored[i] = item
             done += 1

@@ -19,6 +19,8 @@ once per item.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import multiprocessing
 import os
@@ -46,6 +48,21 @@ class Executor(Protocol):
     ) -> Iterator[tuple[int, R]]: ...
 
     def close(self) -> None: ...
+
+
+@contextlib.contextmanager
+def bulk() -> Iterator[None]:
+    """No cyclic garbage collection while a batch of documents and analyses is
+    built: they hold no reference cycles, and the collector would walk all of
+    them again every few thousand allocations (a tenth of a warm 20,000-document
+    run). Restored afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def cores() -> int:
@@ -104,6 +121,9 @@ class LocalExecutor:
         if self.before_fork:
             self.before_fork()
         _SHARED[:] = [fn, items, shared]
+        # What the workers inherit (jieba's 500,000-word dictionary, the items) is
+        # never garbage: frozen, their collector does not walk it or touch its pages.
+        gc.freeze()
         try:
             context = multiprocessing.get_context("fork")
             with context.Pool(self.workers) as pool:
@@ -111,6 +131,7 @@ class LocalExecutor:
                     _run_forked, range(len(items)), chunksize=_chunk_size(len(items), self.workers)
                 )
         finally:
+            gc.unfreeze()
             _SHARED.clear()
 
     def close(self) -> None:

@@ -51,27 +51,29 @@ def analyze(
     ``counter(done, total)`` reports progress through the documents.
     """
     from briefing.analysis import build_briefing
+    from briefing.executors import bulk
 
-    if corpus is None:
-        from briefing.batch import read_and_analyse
+    with bulk():
+        if corpus is None:
+            from briefing.batch import read_and_analyse
 
-        corpus, analyses = read_and_analyse(
-            source,
-            use_cache=use_cache,
-            workers=workers,
-            executor=executor,
-            progress=(lambda p: progress(f"read {p}")) if progress else None,
-            counter=counter,
-        )
-    else:
-        from briefing.cache import analyse_documents
+            corpus, analyses = read_and_analyse(
+                source,
+                use_cache=use_cache,
+                workers=workers,
+                executor=executor,
+                progress=(lambda p: progress(f"read {p}")) if progress else None,
+                counter=counter,
+            )
+        else:
+            from briefing.cache import analyse_documents
 
-        if progress:
-            progress(f"analysing {len(corpus.documents)} document(s)")
-        analyses = analyse_documents(
-            corpus.documents, use_cache=use_cache, workers=workers, progress=counter, executor=executor
-        )
-    return build_briefing(corpus, date=date, title=title, analyses=analyses)
+            if progress:
+                progress(f"analysing {len(corpus.documents)} document(s)")
+            analyses = analyse_documents(
+                corpus.documents, use_cache=use_cache, workers=workers, progress=counter, executor=executor
+            )
+        return build_briefing(corpus, date=date, title=title, analyses=analyses)
 
 
 FORMATS = ("pdf", "docx")
