@@ -184,6 +184,11 @@ def _write(
         and (os.cpu_count() or 1) > 1
     ):
         say("writing PDF and DOCX")
+        from briefing.fonts import register_reportlab
+
+        # Parsed once, here: the PDF writer's forked process inherits the fonts,
+        # and the DOCX writer's charts use them too (half a second each otherwise).
+        register_reportlab(fonts)
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
             pdf = pool.submit(write_pdf, document, charts, fonts, date=date)
             files["docx"] = write_docx(document, charts, fonts, date=date)
