@@ -13,33 +13,36 @@ Every row carries a checksum of its key, version and data (:func:`row_checksum`)
 verified when it is read: a row that fails it, or does not decode, is a miss
 (logged) and is written again.
 
-Documents that are not cached are analysed in worker processes (default:
-one per core). jieba is loaded once, in the parent, before the workers fork,
-and only when some document needs segmenting. The workers die with the
-parent (:mod:`briefing.children`), and the pool is shut down whenever the
-analysis ends, by an error or by SIGTERM too.
+Documents that are not cached are analysed on an executor
+(:mod:`briefing.executors`): by default one forked worker per core, with
+jieba loaded once, in the parent, before the workers fork, and only when some
+document needs segmenting; or the workers of a Dask cluster. Forked workers
+die with the parent (:mod:`briefing.children`), and the pool is shut down
+whenever the analysis ends, by an error or by SIGTERM too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import sqlite3
+import sys
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from briefing import __version__, children, state
+from briefing import __version__, state
 from briefing.analysis.document import DocAnalysis, analyse_document
-from briefing.errors import ConfigError, OutputError
-from briefing.model import Document
+from briefing.errors import ConfigError, OutputError, SchedulerError
+from briefing.executors import Executor, LocalExecutor
+from briefing.model import Document, Serializable
 from briefing.resources import data_fingerprint
 from briefing.writers import remove_stale, sync_to_disk, write_atomic
 
@@ -125,6 +128,52 @@ class _Damaged(ValueError):
     """A cache row whose checksum does not match."""
 
 
+_PIECE = 1 << 16
+"""Characters of JSON encoded and compressed at a time."""
+
+
+def _json_pieces(item: Serializable) -> Iterator[str]:
+    """The JSON text of ``item.to_dict()`` in pieces: lists of model objects one
+    element at a time, long strings in slices."""
+    yield "{"
+    for n, f in enumerate(dataclasses.fields(item)):  # type: ignore[arg-type]
+        value = getattr(item, f.name)
+        yield ("" if n == 0 else ", ") + json.dumps(f.name) + ": "
+        if isinstance(value, list) and value and isinstance(value[0], Serializable):
+            yield "["
+            for i, element in enumerate(value):
+                yield ("" if i == 0 else ", ") + json.dumps(element.to_dict(), ensure_ascii=False)
+            yield "]"
+        elif isinstance(value, str) and len(value) > _PIECE:
+            yield '"'
+            for start in range(0, len(value), _PIECE):
+                yield json.dumps(value[start : start + _PIECE], ensure_ascii=False)[1:-1]
+            yield '"'
+        else:
+            yield json.dumps(
+                value.to_dict() if isinstance(value, Serializable) else value, ensure_ascii=False
+            )
+    yield "}"
+
+
+def compressed_json(item: Serializable) -> bytes:
+    """zlib-compressed JSON of ``item.to_dict()``, encoded and compressed piece by
+    piece: the JSON of a 50 MB document's analysis is never held whole in memory."""
+    compressor = zlib.compressobj(6)
+    out: list[bytes] = []
+    pending: list[str] = []
+    size = 0
+    for piece in _json_pieces(item):
+        pending.append(piece)
+        size += len(piece)
+        if size >= _PIECE:
+            out.append(compressor.compress("".join(pending).encode()))
+            pending, size = [], 0
+    out.append(compressor.compress("".join(pending).encode()))
+    out.append(compressor.flush())
+    return b"".join(out)
+
+
 class _TableCache:
     """Entries of one cache table in the state database: zlib-compressed JSON of
     one model class, stored under a key and the version that made them."""
@@ -165,13 +214,24 @@ class _TableCache:
             return {}
         return found
 
+    def current_keys(self) -> frozenset[str]:
+        """Keys of this version's entries (what a worker needs to know to skip work the cache holds)."""
+        if self.conn is None:
+            return frozenset()
+        try:
+            rows = self.conn.execute(f"SELECT key FROM {self.table} WHERE version = ?", (self.version,))
+            return frozenset(key for (key,) in rows)
+        except sqlite3.Error as exc:
+            log.warning("%s cache unreadable, %s again: %s", self.table, self.what, exc)
+            return frozenset()
+
     def put(self, items: dict[str, Any]) -> None:
         if self.conn is None or not items:
             return
         now = state.iso(state.utc_now())
         rows = []
         for key, item in items.items():
-            data = zlib.compress(json.dumps(item.to_dict(), ensure_ascii=False).encode(), 6)
+            data = compressed_json(item)
             rows.append((key, self.version, item.path, data, now, row_checksum(key, self.version, data)))
         try:
             with state.transaction(self.conn):
@@ -206,13 +266,24 @@ class _TableCache:
             self.conn = None
 
 
+def shared_words(analysis: DocAnalysis) -> DocAnalysis:
+    """The analysis with its sentences' words interned: one string per distinct
+    word across all documents, instead of one per occurrence (a decoded or
+    unpickled analysis has its own copy of every word: 20,000 cached documents
+    held about 10 million strings)."""
+    intern = sys.intern
+    for sentence in analysis.sentences:
+        sentence.tokens = [intern(t) for t in sentence.tokens]
+    return analysis
+
+
 class AnalysisCache(_TableCache):
     """Per-document analyses (``analysis_cache`` table), keyed by :func:`cache_key`."""
 
     table, what = "analysis_cache", "analysing"
 
     def __init__(self, home: Path | None = None) -> None:
-        super().__init__(home, analysis_version(), DocAnalysis.from_dict)
+        super().__init__(home, analysis_version(), lambda data: shared_words(DocAnalysis.from_dict(data)))
 
 
 class DocumentCache(_TableCache):
@@ -226,10 +297,33 @@ class DocumentCache(_TableCache):
         super().__init__(home, reading_version(), Document.from_dict)
 
 
-def _workers(requested: int | None) -> int:
-    if requested:
-        return max(1, requested)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def cached_analyses(cache: AnalysisCache, docs: dict[int, Document]) -> dict[int, DocAnalysis]:
+    """The analyses the cache holds for ``docs`` (by position); a row holding
+    another document's analysis is a miss, never a wrong answer."""
+    keys = {i: cache_key(doc, cache.version) for i, doc in docs.items()}
+    found = cache.get(list(keys.values()))
+    results: dict[int, DocAnalysis] = {}
+    for i, key in keys.items():
+        analysis = found.get(key)
+        if analysis is not None and (analysis.sha256, analysis.language) == (
+            docs[i].sha256,
+            docs[i].language,
+        ):
+            analysis.path = docs[i].path  # the same text may sit under another name
+            results[i] = analysis
+    return results
+
+
+def analyse_one(doc: Document, version: str) -> DocAnalysis:
+    """One document's analysis, in whatever process runs it; refused when that
+    process's analysis code or data differ from the caller's (``version``), so
+    a remote worker can never fill the cache with another version's results."""
+    if analysis_version() != version:
+        raise SchedulerError(
+            "a worker runs another version of briefing's analysis (code, data files, jieba or OpenCC); "
+            "install the same briefing and BRIEFING_DATA on every worker"
+        )
+    return analyse_document(doc)
 
 
 def analyse_documents(
@@ -239,21 +333,14 @@ def analyse_documents(
     workers: int | None = None,
     home: Path | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> list[DocAnalysis]:
-    """Per-document analyses, from the cache where possible, the rest in parallel."""
+    """Per-document analyses, from the cache where possible, the rest on
+    ``executor`` (default: this machine's cores)."""
     cache = AnalysisCache(home) if use_cache else None
     try:
         version = cache.version if cache else analysis_version()
-        keys = [cache_key(d, version) for d in docs]
-        found = cache.get(keys) if cache else {}
-        results: dict[int, DocAnalysis] = {}
-        for i, k in enumerate(keys):
-            analysis = found.get(k)
-            # A row holding another document's analysis is a miss, never a wrong answer.
-            mine = (docs[i].sha256, docs[i].language)
-            if analysis is not None and (analysis.sha256, analysis.language) == mine:
-                analysis.path = docs[i].path  # the same text may sit under another name
-                results[i] = analysis
+        results = cached_analyses(cache, dict(enumerate(docs))) if cache else {}
         todo = [i for i in range(len(docs)) if i not in results]
         log.info("%d of %d document(s) analysed from the cache", len(docs) - len(todo), len(docs))
         done = len(results)
@@ -261,43 +348,31 @@ def analyse_documents(
             progress(done, len(docs))
         if todo:
             # closing(): the pool is shut down here, whatever ends the loop
-            with contextlib.closing(_analyse(docs, todo, _workers(workers))) as analysed:
+            analysed = _analyse(docs, todo, executor or local_executor(workers), version)
+            with contextlib.closing(analysed):
                 for i, analysis in analysed:
-                    results[i] = analysis
+                    results[i] = shared_words(analysis)
                     done += 1
                     if progress:
                         progress(done, len(docs))
             if cache:
-                cache.put({keys[i]: results[i] for i in todo})
+                cache.put({cache_key(docs[i], version): results[i] for i in todo})
         return [results[i] for i in range(len(docs))]
     finally:
         if cache:
             cache.close()
 
 
-_SHARED: list[Document] = []
-
-
-def _work(index: int) -> tuple[int, DocAnalysis]:
-    return index, analyse_document(_SHARED[index])
-
-
-def _analyse(docs: list[Document], todo: list[int], workers: int):
+def local_executor(workers: int | None = None) -> LocalExecutor:
+    """This machine's cores, with jieba loaded once before the workers fork so that they all share it."""
     from briefing.analysis.document import warm_up
 
-    warm_up()  # load jieba once, before forking, so every worker shares it
-    if workers <= 1 or len(todo) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
-        for i in todo:
-            yield i, analyse_document(docs[i])
-        return
-    _SHARED[:] = docs
-    try:
-        context = multiprocessing.get_context("fork")
-        chunk = max(1, min(32, len(todo) // (workers * 8)))
-        with context.Pool(workers, **children.pool_options()) as pool:  # leaving it terminates the workers
-            yield from pool.imap_unordered(_work, todo, chunksize=chunk)
-    finally:
-        _SHARED.clear()
+    return LocalExecutor(workers, min_items=PARALLEL_MIN, before_fork=warm_up)
+
+
+def _analyse(docs: list[Document], todo: list[int], executor: Executor, version: str):
+    for position, analysis in executor.map(analyse_one, [docs[i] for i in todo], version):
+        yield todo[position], analysis
 
 
 # ------------------------------------------------------------------ outputs

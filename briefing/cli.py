@@ -751,6 +751,30 @@ def state_restore(ctx: Context, source: str | None, force: bool) -> None:
     ctx.progress(f"restored the state database from {restored.path} ({restored.modified}): {rows}")
 
 
+EXECUTOR = click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where documents are read and analysed: this machine's cores, or a Dask cluster.",
+)
+SCHEDULER = click.option(
+    "--scheduler",
+    metavar="ADDR",
+    envvar="BRIEFING_DASK_SCHEDULER",
+    help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786 [env: BRIEFING_DASK_SCHEDULER].",
+)
+
+
+def _executor(kind: str, scheduler: str | None) -> Any:
+    """``None`` for this machine (the library's default), else a connected Dask executor."""
+    if kind == "local":
+        return None
+    from briefing.executors import make_executor
+
+    return make_executor(kind, scheduler)
+
+
 @cli.command()
 @click.argument("source", required=False, type=SOURCE_PATH)
 @click.option("--json", "as_json", is_flag=True, help="Print the briefing model as JSON.")
@@ -761,6 +785,8 @@ def state_restore(ctx: Context, source: str | None, force: bool) -> None:
     "--no-cache", is_flag=True, help="Read and analyse every document again; store nothing in the caches."
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for analysis (default: one per core).")
+@EXECUTOR
+@SCHEDULER
 @pass_ctx
 def analyze(
     ctx: Context,
@@ -771,6 +797,8 @@ def analyze(
     title: str | None,
     no_cache: bool,
     workers: int | None,
+    executor: str,
+    scheduler: str | None,
 ) -> None:
     """Compute the briefing model for SOURCE (default: seeds/): themes, company
     cases with figures, research questions with evidence, key takeaways.
@@ -782,11 +810,14 @@ def analyze(
     Examples:
       briefing analyze
       briefing analyze ~/clippings --json -o model.json
+      briefing analyze ~/archive --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from briefing.pipeline import analyze as run
     from briefing.writers.text import digest
 
+    pool = None
     try:
+        pool = _executor(executor, scheduler)
         model = run(
             _source(source),
             date=date.date() if date else None,
@@ -795,6 +826,7 @@ def analyze(
             workers=workers,
             progress=ctx.progress,
             counter=ctx.counter(),
+            executor=pool,
         )
         if as_json:
             _dump(model.to_dict(), output)
@@ -806,6 +838,9 @@ def analyze(
             click.echo(digest(model, _digest_width()), nl=False)
     except BriefingError as exc:
         raise CommandError(exc) from exc
+    finally:
+        if pool is not None:
+            pool.close()
     if output:
         ctx.progress(f"wrote {output}")
 
@@ -851,6 +886,8 @@ def analyze(
     "--no-cache", is_flag=True, help="Read and analyse every document again; store nothing in the caches."
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for analysis (default: one per core).")
+@EXECUTOR
+@SCHEDULER
 @click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No progress messages.")
 @pass_ctx
 def generate(
@@ -865,6 +902,8 @@ def generate(
     bold_font: str | None,
     no_cache: bool,
     workers: int | None,
+    executor: str,
+    scheduler: str | None,
     quiet_here: bool,
 ) -> None:
     """Generate the briefing for SOURCE (default: seeds/) as PDF and DOCX.
@@ -877,13 +916,16 @@ def generate(
       briefing generate
       briefing generate ~/clippings --out ~/briefings --date 2026-11-23 --format pdf
       briefing generate --template my-briefing.md.j2 --title "产业互联网周报"
+      briefing generate ~/archive --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from briefing.fonts import default_fonts, load_fonts
     from briefing.pipeline import generate as run
 
     progress = (lambda _m: None) if quiet_here else ctx.progress
+    pool = None
     try:
         fonts = load_fonts(font, bold_font) if (font or bold_font) else default_fonts()
+        pool = _executor(executor, scheduler)
         result = run(
             _source(source),
             Path(out),
@@ -896,9 +938,13 @@ def generate(
             workers=workers,
             progress=progress,
             counter=ctx.counter() if not quiet_here else None,
+            executor=pool,
         )
     except BriefingError as exc:
         raise CommandError(exc) from exc
+    finally:
+        if pool is not None:
+            pool.close()
     for kind in ("pdf", "docx", "json"):
         if kind in result.files:
             click.echo(str(result.files[kind]))

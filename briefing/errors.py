@@ -58,6 +58,12 @@ class LockedError(BriefingError):
     exit_code = 9
 
 
+class SchedulerError(BriefingError):
+    """The Dask scheduler cannot be reached, has no worker, or its workers cannot run this briefing."""
+
+    exit_code = 10
+
+
 class Terminated(BaseException):
     """The process received SIGTERM: raised so that clean-up code runs (worker
     processes stopped, temporary files removed) before it exits."""

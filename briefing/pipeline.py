@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing.errors import ConfigError, InputError
-from briefing.fonts import FontSet
 from briefing.model import Briefing, Changes, Corpus
+
+if TYPE_CHECKING:
+    from briefing.executors import Executor
+    from briefing.fonts import FontSet
 
 Progress = Callable[[str], None]
 
@@ -36,25 +41,41 @@ def analyze(
     workers: int | None = None,
     progress: Progress | None = None,
     counter: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> Briefing:
     """Read ``source`` (unless a corpus is given) and compute the briefing model.
 
     Per-document analyses come from the cache in the state folder where they
-    can (``use_cache``); the rest are computed on ``workers`` processes.
+    can (``use_cache``); the rest are computed on ``executor`` (default:
+    ``workers`` processes on this machine), each read and analysed in one go.
     ``counter(done, total)`` reports progress through the documents.
     """
     from briefing.analysis import build_briefing
-    from briefing.cache import analyse_documents
-    from briefing.readers import read_corpus
+    from briefing.executors import bulk
 
-    if corpus is None:
-        corpus = read_corpus(source, progress=progress, use_cache=use_cache, counter=counter)
-        if not corpus.documents:
-            raise InputError(_nothing_usable(source, corpus))
-    if progress:
-        progress(f"analysing {len(corpus.documents)} document(s)")
-    analyses = analyse_documents(corpus.documents, use_cache=use_cache, workers=workers, progress=counter)
-    return build_briefing(corpus, date=date, title=title, analyses=analyses)
+    with bulk():
+        if corpus is None:
+            from briefing.batch import read_and_analyse
+
+            corpus, analyses = read_and_analyse(
+                source,
+                use_cache=use_cache,
+                workers=workers,
+                executor=executor,
+                progress=progress,
+                counter=counter,
+            )
+            if not corpus.documents:
+                raise InputError(_nothing_usable(source, corpus))
+        else:
+            from briefing.cache import analyse_documents
+
+            if progress:
+                progress(f"analysing {len(corpus.documents)} document(s)")
+            analyses = analyse_documents(
+                corpus.documents, use_cache=use_cache, workers=workers, progress=counter, executor=executor
+            )
+        return build_briefing(corpus, date=date, title=title, analyses=analyses)
 
 
 def _nothing_usable(source: Path, corpus: Corpus) -> str:
@@ -93,6 +114,7 @@ def generate(
     workers: int | None = None,
     progress: Progress | None = None,
     counter: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> GenerateResult:
     """Generate the briefing for ``source`` into ``out_dir``.
 
@@ -104,8 +126,6 @@ def generate(
     is killed, changes none of the final names and leaves no half-written file.
     """
     from briefing.cache import OutputCache, output_key
-    from briefing.charts import charts_for
-    from briefing.doctree import check_links, parse
     from briefing.fonts import default_fonts
     from briefing.render import check_template, render
     from briefing.writers import check_writable, remove_stale, write_files
@@ -121,6 +141,8 @@ def generate(
     check_writable(out_dir)
     used = check_template(template)  # before any work: a bad template fails now, not some Monday
     fonts = fonts or default_fonts()
+    if not use_cache:
+        fonts = dataclasses.replace(fonts, subset_cache=False)
     model = analyze(
         source,
         date=date,
@@ -130,6 +152,7 @@ def generate(
         workers=workers,
         progress=progress,
         counter=counter,
+        executor=executor,
     )
     model.changes = changes
     if changes is not None:
@@ -145,6 +168,10 @@ def generate(
     if files is not None:
         say("nothing changed since the last rendering: reusing its files")
     else:
+        # Charts (reportlab) and the Markdown parser only when something is rendered.
+        from briefing.charts import charts_for
+        from briefing.doctree import check_links, parse
+
         charts = charts_for(model)
         say("rendering the template")
         document = parse(render(model, charts, template))
@@ -182,6 +209,11 @@ def _write(
         and (os.cpu_count() or 1) > 1
     ):
         say("writing PDF and DOCX")
+        from briefing.fonts import register_reportlab
+
+        # Parsed once, here: the PDF writer's forked process inherits the fonts,
+        # and the DOCX writer's charts use them too (half a second each otherwise).
+        register_reportlab(fonts)
         with Child("the PDF writer", write_pdf, document, charts, fonts, date=date) as pdf:
             files["docx"] = write_docx(document, charts, fonts, date=date)
             files["pdf"] = pdf.result()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import errno
 import hashlib
 import logging
@@ -14,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from briefing import children, cleaning, memo, metadata
+from briefing import cleaning, memo, metadata
 from briefing.cleaning import Block
 from briefing.errors import InputError
 from briefing.formats import Parsed, Unreadable, decode, detect_format, parse
@@ -328,13 +329,7 @@ def _paragraph_starts(text: str) -> list[int]:
 
 
 def _paragraph_of(starts: list[int], offset: int) -> int:
-    lo = 0
-    for i, s in enumerate(starts):
-        if s <= offset:
-            lo = i
-        else:
-            break
-    return lo
+    return max(bisect.bisect_right(starts, offset) - 1, 0)  # a search, not a scan: big files have many spans
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -414,7 +409,12 @@ PARALLEL_READ_MIN = 48
 """Fewer files than this are read in-process: starting workers costs more than it saves."""
 
 
-def _read_one(job: tuple[Path, Path, bytes | None]) -> Document | Skipped:
+ReadJob = tuple[Path, Path, bytes | None]
+"""A file to read: its path, the source folder, and its bytes when the parent already read them."""
+
+
+def read_one(job: ReadJob, _shared: object = None) -> Document | Skipped:
+    """Read and clean one file (in whatever process runs it); an unreadable one is skipped with a reason."""
     path, source, raw = job
     rel = path.relative_to(source).as_posix()
     try:
@@ -425,9 +425,102 @@ def _read_one(job: tuple[Path, Path, bytes | None]) -> Document | Skipped:
         return Skipped(path=rel, reason=str(exc))
 
 
-def _warm_up_cleaning() -> None:
+def warm_up_cleaning() -> None:
     """Load the cleaning rules' data before forking, so that workers share it."""
     build_document("warm-up.txt", "预热\n\n預熱 text", "utf-8")
+
+
+class Reading:
+    """The files of a source folder on their way to a corpus: those the
+    document cache already holds, and jobs for the rest.
+
+    :func:`read_corpus` runs the jobs itself; :func:`briefing.batch.read_and_analyse`
+    runs them together with each document's analysis, in the same workers.
+    """
+
+    def __init__(
+        self,
+        source: Path,
+        *,
+        use_cache: bool = False,
+        progress: Callable[[str], None] | None = None,
+        counter: Callable[[int, int], None] | None = None,
+    ) -> None:
+        source = Path(source)
+        if not source.exists():
+            raise InputError(f"source folder not found: {source}")
+        if not source.is_dir():
+            raise InputError(f"not a folder: {source}")
+        self.source = source
+        self.paths, self.passed_over = iter_files(source)
+        self.report = _Report(len(self.paths) + len(self.passed_over), progress, counter)
+        """Progress: each file reported once, as read, cached or skipped."""
+        self.report.start(f"reading {len(self.paths)} file(s) in {source}")
+        for skipped in self.passed_over:
+            self.report.file(skipped)
+        self.results: list[Document | Skipped | None] = [None] * len(self.paths)
+        self.keys: dict[int, str] = {}
+        self.raws: dict[int, bytes] = {}
+        self.cache = None
+        if use_cache:
+            from briefing.cache import DocumentCache, document_key
+
+            self.cache = DocumentCache()
+            for i, path in enumerate(self.paths):
+                try:
+                    if path.stat().st_size > MAX_BYTES:
+                        continue
+                    self.raws[i] = path.read_bytes()
+                except OSError:
+                    continue  # reading it again below gives the reason
+                self.keys[i] = document_key(path.relative_to(source).as_posix(), self.raws[i])
+            found = self.cache.get(list(self.keys.values()))
+            for i, key in self.keys.items():
+                if key in found:
+                    self.results[i] = found[key]
+                    del self.raws[i]
+                    self.report.file(found[key], cached=True)
+            log.info("%d of %d file(s) read from the cache", len(found), len(self.paths))
+
+    def close(self) -> None:
+        """Close the document cache (also when the run fails half-way)."""
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+
+    def todo(self) -> list[int]:
+        """Positions of the files still to read."""
+        return [i for i, r in enumerate(self.results) if r is None]
+
+    def job(self, i: int, *, with_bytes: bool = False) -> ReadJob:
+        """The job of file ``i``; ``with_bytes`` reads its bytes here (for workers that cannot see the file)."""
+        raw = self.raws.pop(i, None)
+        if raw is None and with_bytes:
+            try:
+                raw = self.paths[i].read_bytes()
+            except OSError:
+                raw = None  # the worker's own attempt gives the reason
+        return (self.paths[i], self.source, raw)
+
+    def finish(self, fresh: dict[int, Document | Skipped]) -> Corpus:
+        """The corpus, in path order, with the files just read (each reported through
+        :attr:`report` by the caller as it came in); those are stored in the document cache."""
+        for i, result in fresh.items():
+            self.results[i] = result
+        self.raws.clear()
+        if self.cache is not None:
+            self.cache.put(
+                {self.keys[i]: r for i, r in fresh.items() if isinstance(r, Document) and i in self.keys}
+            )
+        self.close()
+        corpus = Corpus()
+        for result in sorted([*self.results, *self.passed_over], key=lambda r: r.path if r else ""):
+            assert result is not None
+            if isinstance(result, Skipped):
+                corpus.skipped.append(result)
+            else:
+                corpus.documents.append(result)
+        return corpus
 
 
 def read_corpus(
@@ -449,68 +542,19 @@ def read_corpus(
     ``cached PATH`` or ``skipped PATH: REASON``. ``counter(done, total)``
     follows the files, from ``(0, total)``.
     """
-    import multiprocessing
-    import os
+    from briefing.executors import LocalExecutor
 
-    source = Path(source)
-    if not source.exists():
-        raise InputError(f"source folder not found: {source}")
-    if not source.is_dir():
-        raise InputError(f"not a folder: {source}")
-    paths, passed_over = iter_files(source)
-    workers = workers or (
-        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
-    report = _Report(len(paths), progress, counter)
-    report.start(f"reading {len(paths)} file(s) in {source}")
-    results: list[Document | Skipped | None] = [None] * len(paths)
-    keys: dict[int, str] = {}
-    raws: dict[int, bytes] = {}
-    cache = None
-    if use_cache:
-        from briefing.cache import DocumentCache, document_key
-
-        cache = DocumentCache()
-        for i, path in enumerate(paths):
-            try:
-                if path.stat().st_size > MAX_BYTES:
-                    continue
-                raws[i] = path.read_bytes()
-            except OSError:
-                continue  # reading it again below gives the reason
-            keys[i] = document_key(path.relative_to(source).as_posix(), raws[i])
-        found = cache.get(list(keys.values()))
-        for i, key in keys.items():
-            if key in found:
-                results[i] = found[key]
-                report.file(found[key], cached=True)
-        log.debug("%d of %d file(s) read from the cache", len(found), len(paths))
-    todo = [i for i, r in enumerate(results) if r is None]
-    jobs = [(paths[i], source, raws.get(i)) for i in todo]
-    raws.clear()
-    if workers > 1 and len(jobs) >= PARALLEL_READ_MIN and "fork" in multiprocessing.get_all_start_methods():
-        _warm_up_cleaning()
-        with multiprocessing.get_context("fork").Pool(workers, **children.pool_options()) as pool:
-            chunks = max(1, min(32, len(jobs) // (workers * 8)))
-            fresh = [report.file(r) for r in pool.imap(_read_one, jobs, chunksize=chunks)]
-    else:
-        fresh = [report.file(_read_one(job)) for job in jobs]
-    for i, result in zip(todo, fresh, strict=True):
-        results[i] = result
-    if cache is not None:
-        cache.put(
-            {keys[i]: r for i, r in zip(todo, fresh, strict=True) if isinstance(r, Document) and i in keys}
-        )
-        cache.close()
-    corpus = Corpus()
-    results = sorted([*results, *passed_over], key=lambda r: r.path if r is not None else "")
-    for result in results:
-        assert result is not None
-        if isinstance(result, Skipped):
-            corpus.skipped.append(result)
-        else:
-            corpus.documents.append(result)
-    return corpus
+    reading = Reading(source, use_cache=use_cache, progress=progress, counter=counter)
+    try:
+        todo = reading.todo()
+        jobs = [reading.job(i) for i in todo]
+        executor = LocalExecutor(workers, min_items=PARALLEL_READ_MIN, before_fork=warm_up_cleaning)
+        fresh = {
+            todo[position]: reading.report.file(result) for position, result in executor.map(read_one, jobs)
+        }
+        return reading.finish(fresh)
+    finally:
+        reading.close()
 
 
 class _Report:

@@ -17,7 +17,7 @@ import difflib
 import re
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.meta
@@ -25,7 +25,6 @@ from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from briefing.charts import ChartSpec
 from briefing.errors import TemplateError
 from briefing.excerpts import ELLIPSIS, clip, display, drop_connective, short_clause, squash
 from briefing.labels import (
@@ -41,6 +40,9 @@ from briefing.labels import (
 from briefing.model import Briefing, Figure, Methodology
 from briefing.resources import bundled_folder
 from briefing.script import to_simplified
+
+if TYPE_CHECKING:
+    from briefing.charts import ChartSpec  # reportlab: not imported when the rendered files are reused
 
 DEFAULT_TEMPLATE = "briefing"
 SUFFIX = ".md.j2"

@@ -29,25 +29,41 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+_NOT_HAN_RE = re.compile(f"[^{HAN}]+")
+_LATIN_RE = re.compile("[A-Za-z]+")
+
+
 def to_simplified(text: str) -> str:
     """OpenCC t2s: Traditional to Simplified, one character for one character."""
-    converted = _converter("t2s").convert(text)
+    conv = _converter("t2s").convert
+    converted = conv(text)
     if len(converted) != len(text):
-        # Offsets must survive conversion; fall back to character by character.
-        conv = _converter("t2s").convert
-        converted = "".join(conv(c) if len(conv(c)) == 1 else c for c in text)
+        # Offsets must survive conversion: convert character by character, keeping
+        # a character whose conversion is longer. One table lookup per distinct
+        # character (str.translate), not one OpenCC call and one string per character.
+        table = {}
+        for c in set(text):
+            single = conv(c)
+            if single != c and len(single) == 1:
+                table[ord(c)] = single
+        converted = text.translate(table)
     return converted
+
+
+def _differences(a: str, b: str) -> int:
+    """Positions at which two strings differ (up to the shorter one's length)."""
+    return sum(map(str.__ne__, a, b))
 
 
 def detect_language(text: str) -> str:
     """``en``, ``zh-Hans`` or ``zh-Hant`` from the characters of the text."""
-    han = sum(1 for c in text if is_han(c))
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    # Whole-string operations (one transient string each), so that a 50 MB
+    # file costs seconds and a few copies of its text, not a Python object per character.
+    sample = _NOT_HAN_RE.sub("", text)
+    han = len(sample)
+    latin = len(text) - len(_LATIN_RE.sub("", text))
     if han == 0 or latin > han * 4:
         return "en"
-    sample = "".join(c for c in text if is_han(c))
-    simplified = to_simplified(sample)
-    traditional_only = sum(1 for a, b in zip(sample, simplified, strict=True) if a != b)
-    to_trad = _converter("s2t").convert(sample)
-    simplified_only = sum(1 for a, b in zip(sample, to_trad, strict=False) if a != b)
+    traditional_only = _differences(sample, to_simplified(sample))
+    simplified_only = _differences(sample, _converter("s2t").convert(sample))
     return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"

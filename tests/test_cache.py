@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from briefing import bench, cache
+from briefing import bench, cache, executors
 from briefing.analysis.document import DocAnalysis
 from briefing.readers import read_corpus
 
@@ -82,21 +82,22 @@ def _generated(folder: Path, count: int, seed: int = 6) -> Path:
 
 
 class Spy:
-    """Records which documents each run had to analyse (not found in the cache)."""
+    """Records which documents the runs had to analyse (not found in the cache),
+    whether they were read in the same go or earlier."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.calls: list[list[str]] = []
-        real = cache._analyse
+        self.calls: list[str] = []
+        real = cache.analyse_document
 
-        def spy(docs, todo, workers):
-            self.calls.append(sorted(docs[i].path for i in todo))
-            yield from real(docs, todo, workers)
+        def spy(doc):
+            self.calls.append(doc.path)
+            return real(doc)
 
-        monkeypatch.setattr(cache, "_analyse", spy)
+        monkeypatch.setattr(cache, "analyse_document", spy)
 
     @property
     def analysed(self) -> list[str]:
-        return [path for call in self.calls for path in call]
+        return sorted(self.calls)
 
 
 def _analyze(run_cli, folder: Path, *options: str) -> str:
@@ -173,7 +174,7 @@ def test_second_run_reads_every_document_from_the_cache(run_cli, nev: Path, home
 
     spy.calls.clear()
     second = _analyze(run_cli, nev)
-    assert spy.calls == [], "a document was analysed again although nothing changed"
+    assert spy.analysed == [], "a document was analysed again although nothing changed"
     assert second == first  # byte-identical model
 
 
@@ -186,12 +187,12 @@ def test_editing_a_document_analyses_that_document_again(run_cli, nev: Path, mon
     edited.write_text(text.replace("302.4万辆", "302.6万辆"), "utf-8")
     spy.calls.clear()
     second = _analyze(run_cli, nev)
-    assert spy.calls == [["01_price_war_zh-hans.txt"]]
+    assert spy.analysed == ["01_price_war_zh-hans.txt"]
     assert "302.6万辆" in second and "302.6万辆" not in first
 
     spy.calls.clear()
     assert _analyze(run_cli, nev) == second
-    assert spy.calls == []
+    assert spy.analysed == []
 
 
 def test_a_renamed_document_is_read_from_the_cache_under_its_new_name(
@@ -202,7 +203,7 @@ def test_a_renamed_document_is_read_from_the_cache_under_its_new_name(
     (nev / "05_xinghe.txt").rename(nev / "06_renamed.txt")
     spy.calls.clear()
     second = json.loads(_analyze(run_cli, nev))
-    assert spy.calls == []
+    assert spy.analysed == []
     paths = [s["path"] for s in second["sources"]]
     assert "06_renamed.txt" in paths and "05_xinghe.txt" not in paths
     assert "05_xinghe.txt" not in json.dumps(second, ensure_ascii=False)
@@ -330,7 +331,7 @@ def test_a_damaged_cache_row_is_a_miss(run_cli, nev: Path, home: Path, monkeypat
     DocAnalysis.from_dict(repaired["analysis"])  # the entry was written again
     spy.calls.clear()
     assert _analyze(run_cli, nev) == first
-    assert spy.calls == []
+    assert spy.analysed == []
 
 
 def test_a_row_holding_another_documents_analysis_is_a_miss(run_cli, nev: Path, home: Path) -> None:
@@ -369,7 +370,7 @@ def test_two_analyze_runs_at_once_on_one_state_folder(
 
     spy = Spy(monkeypatch)
     third = _analyze(run_cli, corpus)
-    assert spy.calls == [], "the cache lost entries written by the concurrent runs"
+    assert spy.analysed == [], "the cache lost entries written by the concurrent runs"
     assert third == a
     with sqlite3.connect(home / "state.db") as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -389,13 +390,13 @@ def test_parallel_analysis_gives_the_single_process_model(run_cli, tmp_path: Pat
     assert len(list(corpus.rglob("*.*"))) > cache.PARALLEL_MIN
 
     contexts: list[str | None] = []
-    real = cache.multiprocessing.get_context
+    real = executors.multiprocessing.get_context
 
     def get_context(method=None):
         contexts.append(method)
         return real(method)
 
-    monkeypatch.setattr(cache.multiprocessing, "get_context", get_context)
+    monkeypatch.setattr(executors.multiprocessing, "get_context", get_context)
     single = _analyze(run_cli, corpus, "--no-cache", "--workers", "1")
     assert contexts == []
     parallel = _analyze(run_cli, corpus, "--no-cache", "--workers", "2")

@@ -86,9 +86,11 @@ def build_briefing(
                 order.append(c.rule)
             cleaning[c.rule] += c.count
     references: list[Reference] = []
+    seen: set[tuple[str | None, str]] = set()  # a set, not a scan of the list: archives hold many memos
     for d in docs:
         for r in d.references:
-            if all(r.url != x.url or r.title != x.title for x in references):
+            if (r.url, r.title) not in seen:
+                seen.add((r.url, r.title))
                 references.append(r)
     methodology = Methodology(
         cleaning=[CleaningCount(rule=r, count=cleaning[r]) for r in order],

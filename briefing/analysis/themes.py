@@ -29,6 +29,7 @@ What makes a theme an argument rather than a word count:
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import math
 import re
@@ -128,18 +129,22 @@ def is_rubric(label: str) -> bool:
     return han + 2 * latin <= 3
 
 
-def _simplified_heading(doc: Document, index: int) -> str:
-    """A heading's text in Simplified script (headings are stored in the original script)."""
-    h = doc.headings[index]
+def _simplified_headings(doc: Document) -> list[str]:
+    """The document's headings in Simplified script (headings are stored in the
+    original script); paragraph offsets summed once, not once per heading."""
     if doc.text_simplified is None:
-        return h.text
+        return [h.text for h in doc.headings]
     paragraphs = doc.paragraphs()
-    start = sum(len(p) + 2 for p in paragraphs[: h.paragraph])
-    para = paragraphs[h.paragraph]
-    offset = para.find(h.text)
-    if offset < 0:
-        return h.text
-    return doc.text_simplified[start + offset : start + offset + len(h.text)]
+    starts = list(itertools.accumulate((len(p) + 2 for p in paragraphs), initial=0))
+    out = []
+    for h in doc.headings:
+        offset = paragraphs[h.paragraph].find(h.text)
+        if offset < 0:
+            out.append(h.text)
+            continue
+        start = starts[h.paragraph] + offset
+        out.append(doc.text_simplified[start : start + len(h.text)])
+    return out
 
 
 def _point_groups(doc: Document) -> list[tuple[str | None, list[str], int]]:
@@ -152,12 +157,13 @@ def _point_groups(doc: Document) -> list[tuple[str | None, list[str], int]]:
     current_parent: str | None = None
     first = 0
     last = 0
+    simplified = _simplified_headings(doc)
     for i, h in enumerate(doc.headings):
         if h.number is None:
             if len(current) >= 2:
                 groups.append((current_parent, current, first))
             current, last = [], 0
-            parent = _simplified_heading(doc, i)
+            parent = simplified[i]
             continue
         if h.number == 1 or h.number != last + 1:
             if len(current) >= 2:
@@ -165,7 +171,7 @@ def _point_groups(doc: Document) -> list[tuple[str | None, list[str], int]]:
             current = []
             current_parent = parent
             first = h.paragraph
-        current.append(_simplified_heading(doc, i))
+        current.append(simplified[i])
         last = h.number
     if len(current) >= 2:
         groups.append((current_parent, current, first))
@@ -204,9 +210,9 @@ def _recurring_headings(docs: list[Document]) -> set[str]:
     """Section names used in two documents or twice in one: rubrics, not arguments."""
     seen: Counter[str] = Counter()
     for doc in docs:
-        for i, h in enumerate(doc.headings):
+        for h, text in zip(doc.headings, _simplified_headings(doc), strict=True):
             if h.number is None:
-                seen[clean_heading(_simplified_heading(doc, i))] += 1
+                seen[clean_heading(text)] += 1
     return {label for label, n in seen.items() if n >= 2 and label}
 
 

@@ -61,6 +61,8 @@ class FontSet:
     regular: Path
     bold: Path
     name: str = FAMILY
+    subset_cache: bool = True
+    """Keep the DOCX's font subsets in the state folder's cache (off with ``--no-cache``)."""
 
 
 def default_fonts() -> FontSet:

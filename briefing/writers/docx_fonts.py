@@ -6,8 +6,11 @@ being installed (ECMA-376 Part 1 §17.8.1).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import logging
+import os
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -15,8 +18,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from briefing.errors import FontError
+from briefing.errors import FontError, OutputError
 from briefing.fonts import FontSet
+
+log = logging.getLogger(__name__)
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -57,9 +62,9 @@ def embed_docx_fonts(docx_bytes: bytes, fonts: FontSet, used_text: str) -> bytes
     The result depends only on the inputs: same bytes for the same document.
     """
     chars = {ord(ch) for ch in used_text if not ch.isspace()} | set(range(0x20, 0x7F))
-    faces = {"Regular": _subset_font(fonts.regular, chars)}
+    faces = {"Regular": _subset_font(fonts.regular, chars, fonts.subset_cache)}
     if fonts.bold != fonts.regular:
-        faces["Bold"] = _subset_font(fonts.bold, chars)
+        faces["Bold"] = _subset_font(fonts.bold, chars, fonts.subset_cache)
 
     try:
         source = zipfile.ZipFile(io.BytesIO(docx_bytes))
@@ -113,7 +118,73 @@ def embed_docx_fonts(docx_bytes: bytes, fonts: FontSet, used_text: str) -> bytes
     return out.getvalue()
 
 
-def _subset_font(path: Path, chars: set[int]) -> bytes:
+SUBSETS_KEPT = 16
+"""Font subsets kept in the state folder's cache (``cache/fonts``), most recently used first."""
+
+
+def _subset_font(path: Path, chars: set[int], use_cache: bool = True) -> bytes:
+    """A subset of ``path`` holding ``chars``: from the state folder's cache when
+    the same font was cut to the same characters before (a re-rendered week with
+    the same text), else made and kept there."""
+    import fontTools
+
+    if not use_cache:
+        return _make_subset(path, chars)
+    info = path.stat()
+    digest = hashlib.sha256(
+        f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}:fontTools {fontTools.version}:v1".encode()
+    )
+    digest.update(",".join(map(str, sorted(chars))).encode())
+    cached = _subset_cache(digest.hexdigest())
+    if cached is not None and (data := cached.load()) is not None:
+        return data
+    data = _make_subset(path, chars)
+    if cached is not None:
+        cached.store(data)
+    return data
+
+
+class _CachedSubset:
+    """One subset in ``<state>/cache/fonts``: its SHA-256, then its bytes; a file
+    that does not match its checksum is a miss."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> bytes | None:
+        try:
+            blob = self.path.read_bytes()
+        except OSError:
+            return None
+        if len(blob) < 32 or hashlib.sha256(blob[32:]).digest() != blob[:32]:
+            log.debug("font subset %s damaged: made again", self.path.name)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(self.path)  # recently used: kept by the pruning below
+        return blob[32:]
+
+    def store(self, data: bytes) -> None:
+        from briefing.writers import write_atomic
+
+        try:
+            write_atomic(self.path, hashlib.sha256(data).digest() + data)
+            kept = sorted(self.path.parent.glob("*.ttf"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[SUBSETS_KEPT:]:
+                old.unlink(missing_ok=True)
+        except (OSError, OutputError) as exc:
+            log.debug("could not keep the font subset in the cache: %s", exc)
+
+
+def _subset_cache(key: str) -> _CachedSubset | None:
+    from briefing.state import ensure_home
+
+    try:
+        return _CachedSubset(ensure_home() / "cache" / "fonts" / f"{key}.ttf")
+    except OutputError:
+        return None  # the cache only saves time
+
+
+def _make_subset(path: Path, chars: set[int]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -124,8 +195,11 @@ def _subset_font(path: Path, chars: set[int]) -> bytes:
     options.notdef_outline = True
     options.glyph_names = True
     options.recalc_timestamp = False
+    # The glyphs are copied as they are: recomputing every glyph's bounding box
+    # meant decoding and re-encoding all of them, half the cost of a subset.
+    options.recalc_bounds = False
     try:
-        with TTFont(path, fontNumber=0, recalcTimestamp=False) as font:
+        with TTFont(path, fontNumber=0, recalcTimestamp=False, recalcBBoxes=False) as font:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=chars)
             subsetter.subset(font)

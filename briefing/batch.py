@@ -1,0 +1,128 @@
+"""A source folder read, cleaned and analysed in one pass per document.
+
+The parent consults both caches first: a file whose bytes were read before
+comes from the document cache, a document whose analysis is stored comes
+from the analysis cache. Everything else is one job per document, run on an
+executor (:mod:`briefing.executors`): the worker reads and cleans the file
+and, unless the analysis cache already holds that text's analysis, analyses
+it in the same go, so reading overlaps analysis instead of preceding it. The
+parent then stores what the workers made in both caches (a run on a Dask
+cluster leaves the local caches warm) and assembles the corpus in path order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing.analysis.document import DocAnalysis
+from briefing.cache import (
+    PARALLEL_MIN,
+    AnalysisCache,
+    analyse_one,
+    analysis_version,
+    cache_key,
+    cached_analyses,
+    shared_words,
+)
+from briefing.executors import Executor, LocalExecutor
+from briefing.model import Corpus, Document, Skipped
+from briefing.readers import Reading, ReadJob, read_one, warm_up_cleaning
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document's work: a file to read, or a document read before that still needs analysing."""
+
+    read: ReadJob | None = None
+    doc: Document | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every job needs to know: the caller's analysis version and the analyses it has cached."""
+
+    version: str
+    cached: frozenset[str] = frozenset()
+
+
+def process(job: Job, plan: Plan) -> tuple[Document | Skipped, DocAnalysis | None]:
+    """Read and clean (unless read before), then analyse unless the cache holds it (``None``)."""
+    item = job.doc if job.doc is not None else read_one(job.read)
+    if isinstance(item, Skipped) or cache_key(item, plan.version) in plan.cached:
+        return item, None
+    return item, analyse_one(item, plan.version)
+
+
+def _warm_up() -> None:
+    from briefing.analysis.document import warm_up
+
+    warm_up_cleaning()
+    warm_up()
+
+
+def read_and_analyse(
+    source: Path,
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: Callable[[str], None] | None = None,
+    counter: Callable[[int, int], None] | None = None,
+) -> tuple[Corpus, list[DocAnalysis]]:
+    """The corpus of ``source`` and each document's analysis, in the corpus' order.
+
+    ``progress`` and ``counter`` report the files as :func:`briefing.readers.read_corpus`
+    does: one line each (read, cached or skipped) and a count.
+    """
+    executor = executor or LocalExecutor(workers, min_items=PARALLEL_MIN, before_fork=_warm_up)
+    remote = not isinstance(executor, LocalExecutor)  # its workers cannot open our files
+    reading = Reading(source, use_cache=use_cache, progress=progress, counter=counter)
+    cache = AnalysisCache() if use_cache else None
+    try:
+        version = cache.version if cache else analysis_version()
+        read = {i: r for i, r in enumerate(reading.results) if isinstance(r, Document)}
+        analyses = cached_analyses(cache, read) if cache else {}
+        unread = reading.todo()
+        positions = unread + [i for i in read if i not in analyses]
+        jobs = [Job(read=reading.job(i, with_bytes=remote)) for i in unread]
+        jobs += [Job(doc=read[i]) for i in positions[len(unread) :]]
+        log.info("%d of %d document(s) analysed from the cache", len(analyses), len(reading.paths))
+        plan = Plan(version, cache.current_keys() if cache and unread else frozenset())
+
+        fresh: dict[int, Document | Skipped] = {}
+        made: dict[int, DocAnalysis] = {}
+        stored: dict[int, Document] = {}
+        if progress and jobs:
+            progress(f"analysing {len(jobs)} document(s) as they are read")
+        results = executor.map(process, jobs, plan)
+        with contextlib.closing(results):  # the pool is shut down here, whatever ends the loop
+            for position, (item, analysis) in results:
+                i = positions[position]
+                if position < len(unread):
+                    fresh[i] = reading.report.file(item)
+                if analysis is not None:
+                    made[i] = shared_words(analysis)
+                elif isinstance(item, Document):
+                    stored[i] = item
+        if stored and cache:
+            analyses.update(cached_analyses(cache, stored))
+        for i in stored.keys() - analyses.keys():
+            # Gone from the cache since the keys were listed (another run of another version pruned it).
+            made[i] = analyse_one(stored[i], version)
+        analyses.update(made)
+        if cache and made:
+            docs = {**read, **{i: d for i, d in fresh.items() if isinstance(d, Document)}}
+            cache.put({cache_key(docs[i], version): a for i, a in made.items()})
+        corpus = reading.finish(fresh)
+    finally:
+        reading.close()
+        if cache:
+            cache.close()
+    order = [i for i, r in enumerate(reading.results) if isinstance(r, Document)]
+    return corpus, [analyses[i] for i in order]
