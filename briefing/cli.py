@@ -785,6 +785,12 @@ def _executor(kind: str, scheduler: str | None) -> Any:
     "--no-cache", is_flag=True, help="Read and analyse every document again; store nothing in the caches."
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for analysis (default: one per core).")
+@click.option(
+    "--themes",
+    "max_themes",
+    type=click.IntRange(1, 30),
+    help="At most this many themes (default 8; fewer when the sources argue fewer).",
+)
 @EXECUTOR
 @SCHEDULER
 @pass_ctx
@@ -797,6 +803,7 @@ def analyze(
     title: str | None,
     no_cache: bool,
     workers: int | None,
+    max_themes: int | None,
     executor: str,
     scheduler: str | None,
 ) -> None:
@@ -827,6 +834,7 @@ def analyze(
             progress=ctx.progress,
             counter=ctx.counter(),
             executor=pool,
+            max_themes=max_themes,
         )
         if as_json:
             _dump(model.to_dict(), output)
@@ -886,6 +894,12 @@ def analyze(
     "--no-cache", is_flag=True, help="Read and analyse every document again; store nothing in the caches."
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Processes for analysis (default: one per core).")
+@click.option(
+    "--themes",
+    "max_themes",
+    type=click.IntRange(1, 30),
+    help="At most this many themes (default 8; fewer when the sources argue fewer).",
+)
 @EXECUTOR
 @SCHEDULER
 @click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No progress messages.")
@@ -902,6 +916,7 @@ def generate(
     bold_font: str | None,
     no_cache: bool,
     workers: int | None,
+    max_themes: int | None,
     executor: str,
     scheduler: str | None,
     quiet_here: bool,
@@ -939,6 +954,7 @@ def generate(
             progress=progress,
             counter=ctx.counter() if not quiet_here else None,
             executor=pool,
+            max_themes=max_themes,
         )
     except BriefingError as exc:
         raise CommandError(exc) from exc

@@ -42,8 +42,10 @@ def analyze(
     progress: Progress | None = None,
     counter: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
+    max_themes: int | None = None,
 ) -> Briefing:
-    """Read ``source`` (unless a corpus is given) and compute the briefing model.
+    """Read ``source`` (unless a corpus is given) and compute the briefing model
+    (at most ``max_themes`` themes; default 8).
 
     Per-document analyses come from the cache in the state folder where they
     can (``use_cache``); the rest are computed on ``executor`` (default:
@@ -75,7 +77,8 @@ def analyze(
             analyses = analyse_documents(
                 corpus.documents, use_cache=use_cache, workers=workers, progress=counter, executor=executor
             )
-        return build_briefing(corpus, date=date, title=title, analyses=analyses)
+        themes = {"max_themes": max_themes} if max_themes else {}
+        return build_briefing(corpus, date=date, title=title, analyses=analyses, **themes)
 
 
 def _nothing_usable(source: Path, corpus: Corpus) -> str:
@@ -115,6 +118,7 @@ def generate(
     progress: Progress | None = None,
     counter: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
+    max_themes: int | None = None,
 ) -> GenerateResult:
     """Generate the briefing for ``source`` into ``out_dir``.
 
@@ -153,6 +157,7 @@ def generate(
         progress=progress,
         counter=counter,
         executor=executor,
+        max_themes=max_themes,
     )
     model.changes = changes
     if changes is not None:

@@ -17,6 +17,8 @@ from briefing.cli import Context, cli
 from briefing.pipeline import FORMATS
 from briefing.state import run_lock
 
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
 try:
     from test_mail import free_port
 except ImportError:  # pragma: no cover - when tests/ is a package
@@ -416,3 +418,13 @@ def test_cache_clear_empties_the_caches_and_keeps_the_schedules(places: dict[str
     assert "read storage.txt" in again.stderr and "0 of 1 document(s) analysed from the cache" in again.stderr
     assert "reusing" not in again.stderr  # rendered again
     assert "weekly" in CliRunner().invoke(cli, ["schedule", "list"]).output
+
+
+def test_themes_option_bounds_the_number_of_themes(run_cli) -> None:
+    few = run_cli("-q", "analyze", SEEDS, "--json", "--themes", "3")
+    assert few.exit_code == 0, few.stderr
+    assert 1 <= len(few.json()["themes"]) <= 3
+    default = run_cli("-q", "analyze", SEEDS, "--json")
+    assert len(default.json()["themes"]) > 3  # the seeds argue more than three: the option is what cut them
+    bad = run_cli("-q", "analyze", SEEDS, "--themes", "0")
+    assert bad.exit_code == 2 and "--themes" in bad.stderr
