@@ -512,3 +512,72 @@ def test_placeholders_and_framing_lines_are_never_quoted(other) -> None:
     for text in _quoted_texts(model):
         assert not any(g in text for g in gaps), text
         assert not is_meta_line(text), text
+
+
+def _table(name: str, key: str = "cases") -> list:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "tests" / "fixtures" / "analysis" / f"{name}.yaml").read_text("utf-8"))
+    return [pytest.param(c, id=c["id"]) for c in data[key]]
+
+
+@pytest.mark.parametrize("case", _table("findings"))
+def test_what_is_not_a_finding(case) -> None:
+    from briefing.analysis.summary import not_a_finding
+
+    assert (
+        not_a_finding(case["text"], memo=case.get("memo", False), actors=case.get("actors", 0))
+        == case["reason"]
+    )
+
+
+@pytest.mark.parametrize("case", _table("findings", "framing"))
+def test_a_framing_label_is_dropped_from_a_takeaway(case) -> None:
+    from briefing.analysis.summary import without_framing
+
+    assert without_framing(case["text"]) == case["expected"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            (
+                "In the third quarter Xiaomi outsold Samsung in India for the first time.",
+                {"小米", "三星电子"},
+            ),
+            ("小米第三季度在印度的出货量首次超过三星。", {"小米", "三星电子"}),
+            True,
+        ),
+        (
+            (
+                "In the fourth quarter BYD outsold Tesla in battery-electric vehicles for the first time.",
+                {"比亚迪", "特斯拉"},
+            ),
+            (
+                "2023年比亚迪电动车销量达302万辆，并在第四季的纯电车销量上首度超越特斯拉。",
+                {"比亚迪", "特斯拉"},
+            ),
+            True,
+        ),
+        (
+            (
+                "In the third quarter Xiaomi outsold Samsung in India for the first time.",
+                {"小米", "三星电子"},
+            ),
+            ("第一季度三星在印度的出货量重新超过小米。", {"小米", "三星电子"}),
+            False,
+        ),
+        (
+            ("2023年宁德时代的份额为36.8%，比亚迪以15.8%位居第二。", {"宁德时代", "比亚迪"}),
+            ("2022年比亚迪销量超过特斯拉。", {"比亚迪", "特斯拉"}),
+            False,
+        ),
+    ],
+)
+def test_one_comparison_told_in_two_languages_is_one_claim(a, b, same) -> None:
+    from briefing.analysis.summary import _Candidate, _same_claim
+
+    one = _Candidate(0, 1, 0, a[0], set(), actors=a[1])
+    two = _Candidate(1, 5, 3, b[0], set(), actors=b[1])
+    assert _same_claim(one, two) is same

@@ -32,7 +32,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
 from briefing import doctree
-from briefing.charts import ChartSpec, to_png
+from briefing.charts import ChartSpec, missing_chart, to_png
 from briefing.errors import TemplateError
 from briefing.fonts import FontSet
 from briefing.writers.columns import share_width
@@ -226,8 +226,7 @@ class _Writer:
     def chart(self, c: doctree.Chart) -> None:
         spec = self.charts.get(c.name)
         if spec is None:
-            known = ", ".join(sorted(self.charts)) or "none"
-            raise TemplateError(f"the template places an unknown chart {c.name!r} (known: {known})")
+            raise TemplateError(missing_chart(c.name, self.charts))
         p = self.new_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         fmt = p.paragraph_format

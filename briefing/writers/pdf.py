@@ -302,7 +302,7 @@ class _Builder:
         if isinstance(block, doctree.Chart):
             spec = self.charts.get(block.name)
             if spec is None:
-                raise TemplateError(f"the template asks for an unknown chart: {block.name}")
+                raise TemplateError(chartlib.missing_chart(block.name, self.charts))
             drawing = chartlib.drawing(spec, self.width, self.fonts)
             return [
                 Spacer(1, 8),
