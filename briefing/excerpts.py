@@ -210,22 +210,6 @@ def _is_boundary(text: str, i: int) -> bool:
     return False
 
 
-def _protected(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
-    """Spans a cut must not fall inside: numbers with their units, Latin words, names."""
-    spans = [m.span() for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9.,%'’\-]*[A-Za-z0-9%]?", text)]
-    spans += [
-        m.span()
-        for m in re.finditer(r"\d+(?:[.,]\d+)*\s*(?:%|％|万亿|亿|万|千|百|个|家|元|倍|年|月|日|辆|人)*", text)
-    ]
-    for name in names:
-        if len(name) >= 2:
-            start = text.find(name)
-            while start >= 0:
-                spans.append((start, start + len(name)))
-                start = text.find(name, start + 1)
-    return spans
-
-
 # A piece that names only who said it, where it was reported or when: it carries no claim.
 _LEAD_IN_ZH = re.compile(
     r"^(?:(?:据|根据|按照|依据|援引|引述|来自)[^，,；;]*"
