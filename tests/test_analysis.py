@@ -15,7 +15,7 @@ import pytest
 
 from briefing.analysis import build_briefing
 from briefing.analysis.questions import STATUSES, asks_beyond_sources
-from briefing.analysis.themes import MAX_THEMES, clean_heading, is_rubric
+from briefing.analysis.themes import MAX_THEMES, clean_heading, is_argument, is_rubric
 from briefing.excerpts import stands_alone
 from briefing.model import Briefing
 from briefing.nlp import generic_words, stopwords
@@ -124,14 +124,19 @@ def _theme_properties(model: Briefing, docs: dict) -> None:
         )
         for q in theme.quotes:
             assert q.document in theme.documents, (theme.label, q.document)
-        if len(theme.quotes) > 1 or theme.quotes[0].text != theme.gist_source.text:
-            assert theme.gist_source.text not in {q.text for q in theme.quotes}, "gist repeated as a quote"
         quoted = {q.document for q in theme.quotes} | {theme.gist_source.document}
         if sum(1 for c in theme.coverage if c.mentions >= 3) >= 2:
             assert len(quoted) >= 2, f"{theme.label}: quotes from one source although several argue it"
         assert theme.label == clean_heading(theme.label) or "、" in theme.label or "与" in theme.label
+        # a label names an argument (a change, a strategy, a contest, a risk) or a contrast, never a
+        # section name, an everyday noun or a headline copied whole
+        assert is_argument(theme.label) or "与" in theme.label or "、" in theme.label, theme.label
         if theme.origin == "author":
-            assert not is_rubric(theme.label), f"a section name, not an argument: {theme.label}"
+            assert not is_rubric(theme.label) or is_argument(theme.label), f"a section name: {theme.label}"
+        titles = {clean_heading(to_simplified(d.title or "")) for d in docs.values()}
+        assert theme.label not in titles, f"a headline, not a label: {theme.label}"
+        # the gist and the quotes are different sentences
+        assert theme.gist_source.text not in {q.text for q in theme.quotes}, theme.label
         assert not re.search("[\U0001f000-\U0001faff\u2600-\u27bf➊-➓①-⑳]", theme.label), theme.label
 
 
@@ -214,7 +219,8 @@ def test_seed_themes_are_five_to_eight_arguments(seeds):
     model, _ = seeds
     assert 5 <= len(model.themes) <= 8
     labels = [t.label for t in model.themes]
-    assert "产业互联网不是流量战争，而是产业、技术与模式革命" in labels
+    # the authors' joined points, labelled by what varies and their shared head (the full claim is a takeaway)
+    assert "产业、技术与模式革命" in labels
     # the second article's headline counts for its own document only
     ai = next(t for t in model.themes if "落地" in t.label)
     assert ai.documents == ["003_b2ba2a936e619039.txt"]
@@ -581,3 +587,8 @@ def test_one_comparison_told_in_two_languages_is_one_claim(a, b, same) -> None:
     one = _Candidate(0, 1, 0, a[0], set(), actors=a[1])
     two = _Candidate(1, 5, 3, b[0], set(), actors=b[1])
     assert _same_claim(one, two) is same
+
+
+@pytest.mark.parametrize("case", _table("labels"))
+def test_a_theme_label_names_an_argument(case) -> None:
+    assert is_argument(case["label"]) is case["argument"]

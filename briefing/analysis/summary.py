@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
-from briefing.analysis.themes import point_statements
+from briefing.analysis.themes import MEMO_SUMMARY_RE, point_statements
 from briefing.excerpts import opening
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
@@ -78,11 +78,7 @@ _ILLUSTRATION_RE = re.compile(
     re.IGNORECASE,
 )
 """An illustration or a hypothetical ("举例来说，如果…", "试想一下，如果…"): it explains, it reports nothing."""
-_SUMMARY_LABEL_RE = re.compile(
-    r"^\s*(?:主要发现|核心发现|研究发现|结论|初步结论|核心结论|小结|总结|摘要|要点|核心观点|主要观点|"
-    r"一句话总结|本期要点|key findings?|findings|summary|conclusions?|takeaways?|tl;?dr)\s*[：:]",
-    re.IGNORECASE,
-)
+_SUMMARY_LABEL_RE = MEMO_SUMMARY_RE
 """A memo's own summary line ("主要发现：…"): the memo restating itself, context rather than a finding."""
 _FRAMING_LABEL_RE = re.compile(r"^([^，,。；;：:\d“”\"]{2,12})[：:]\s*(?=\S)")
 _LABEL_VERB_RE = re.compile(r"是|来自|源于|为|将|在|有|会|要|已|正|称|说|表示|认为")
