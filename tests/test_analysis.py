@@ -592,3 +592,36 @@ def test_one_comparison_told_in_two_languages_is_one_claim(a, b, same) -> None:
 @pytest.mark.parametrize("case", _table("labels"))
 def test_a_theme_label_names_an_argument(case) -> None:
     assert is_argument(case["label"]) is case["argument"]
+
+
+_FIELD = ROOT.parent / "shared" / "field-corpus"
+
+
+@pytest.mark.parametrize(
+    ("folder", "title"),
+    [
+        (SEEDS, "产业互联网简报"),
+        (ROOT / "tests" / "fixtures" / "corpora" / "banks", "银行简报"),
+        (ROOT / "tests" / "fixtures" / "corpora" / "healthcare", "集采简报"),
+        (_FIELD, "行业简报"),  # a folder of unrelated subjects stays generic
+    ],
+    ids=["seeds", "banks", "healthcare", "field"],
+)
+def test_the_cover_title_names_the_folders_subject(folder: Path, title: str) -> None:
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent (the shared field corpus is not part of the repository)")
+    assert build_briefing(read_corpus(folder), date=DATE).title == title
+
+
+def test_a_subject_comes_from_titles_in_other_scripts(tmp_path: Path) -> None:
+    """Titles in Traditional script and a memo's working title name the subject (晶圆代工, 零售)."""
+    (tmp_path / "01.md").write_text(
+        "---\ntitle: 晶圓代工排名出爐 台積電市佔率再創新高\n---\n"
+        "根據TrendForce的統計，台積電在晶圓代工市場的市佔率達到61.7%。晶圓代工的競爭更激烈。\n",
+        "utf-8",
+    )
+    (tmp_path / "02.md").write_text(
+        "---\ntitle: 晶圓代工價格戰升溫\n---\n成熟製程的晶圓代工價格下跌，聯電與格芯跟進降價。晶圓代工廠產能利用率下滑。\n",
+        "utf-8",
+    )
+    assert build_briefing(read_corpus(tmp_path), date=DATE).title == "晶圆代工简报"

@@ -42,7 +42,7 @@ from briefing.analysis.document import DocAnalysis, Sentence
 from briefing.excerpts import clip, opening, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
-from briefing.nlp import balanced, domain_words, vocabulary_terms
+from briefing.nlp import balanced, domain_words, is_theme_term, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
 from briefing.script import is_han
 
@@ -522,8 +522,60 @@ def find_themes(
     top = chosen[0].strength if chosen else 1.0
     for t in chosen:
         t.strength = round(t.strength / top, 3)
-    subject = min(topic, key=lambda t: (-scores[t], t)) if topic else None
+    subject = min(topic, key=lambda t: (-scores[t], t)) if topic else title_subject(docs, analyses, rarity)
     return chosen, subject
+
+
+_MEMO_TITLE_SPLIT_RE = re.compile(r"[-—_｜|：:，,\s]+")
+
+
+def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dict[str, float]) -> str | None:
+    """What the folder is about, from its titles, when no term dominates its text:
+    the concept the titles share (at least half of them, a memo's title counting
+    twice, as an analyst names the subject there: "银行业息差研究备忘"), also
+    present in most documents' text. None for a folder of unrelated titles (a
+    mixed folder stays generic). Organisations, measures and words of change
+    are not subjects."""
+    from briefing.script import to_simplified
+
+    names = {m.name for a in analyses for m in a.mentions} | {m.surface for a in analyses for m in a.mentions}
+    vocabulary = set(rarity) | set(domain_words())
+    titles: list[tuple[str, int]] = []
+    for doc in docs:
+        title = to_simplified(doc.title or "")
+        for name in sorted(names, key=len, reverse=True):
+            if len(name) >= 2:
+                title = title.replace(name, " ")
+        # English titles in the glossary's Chinese terms ("China's banks" → 银行)
+        title += " " + " ".join(t for t in vocabulary_terms(title, vocabulary) if is_han(t[0]))
+        titles.append((title, 2 if doc.kind == "memo" else 1))
+    weight_total = sum(w for _, w in titles)
+    found = {t for title, _ in titles for t in vocabulary_terms(title, vocabulary)}
+    votes: Counter[str] = Counter()
+    for term in found:
+        if term in names or term in _measure_words() or term in _CHANGES or len(term) < 2:
+            continue
+        if not is_theme_term(term) or not is_han(term[0]):
+            continue
+        votes[term] = sum(w for title, w in titles if term in title)
+    if not votes:
+        return None
+    in_text = Counter(t for a in analyses for t in {tok for s in a.sentences for tok in s.tokens})
+    best = min(votes, key=lambda t: (-votes[t], -in_text[t], -len(t), t))
+    if votes[best] * 2 < weight_total or in_text[best] * 10 < 6 * len(docs):
+        return None
+    # The titles' own compound when they all write it so: 晶圆代工 rather than 代工.
+    before = set()
+    for doc in docs:
+        title = to_simplified(doc.title or "")
+        at = title.find(best)
+        if at >= 0:
+            words = zh_cut(title[:at])
+            noun = words and len(words[-1]) >= 2 and all(is_han(c) for c in words[-1])
+            before.add(words[-1] if noun and words[-1] not in names else "")
+    if len(before) == 1 and "" not in before:
+        return before.pop() + best
+    return best
 
 
 def _org_names(analyses: list[DocAnalysis]) -> set[str]:
