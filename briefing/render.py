@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from briefing.charts import ChartSpec
 from briefing.errors import TemplateError
-from briefing.excerpts import ELLIPSIS, clip, display, drop_connective, short_clause, squash
+from briefing.excerpts import ELLIPSIS, clip, display, drop_connective, is_chinese, short_clause, squash
 from briefing.labels import (
     KIND_ZH,
     LANGUAGE_ZH,
@@ -40,7 +40,7 @@ from briefing.labels import (
 )
 from briefing.model import Briefing, Figure, Methodology
 from briefing.resources import bundled_folder
-from briefing.script import to_simplified
+from briefing.script import HAN, to_simplified
 
 DEFAULT_TEMPLATE = "briefing"
 SUFFIX = ".md.j2"
@@ -239,6 +239,8 @@ class QuoteBook:
         self.names = sorted(
             {n for c in model.companies for n in (c.name, *c.aliases) if len(n) >= 2}, key=len, reverse=True
         )
+        self.labels = {n for c in model.companies for n in (c.name, c.english, *c.aliases) if n}
+        """Names a template prints on their own: never taken for a clause of a sentence."""
         self.shown: dict[str, str] = {}
         """Squashed display form → display form of every sentence shown in full."""
         self.pieces: set[str] = set()
@@ -341,10 +343,15 @@ class QuoteBook:
         the sentence, or most of it, was said. None for any other text."""
         if not isinstance(value, str) or isinstance(value, Markup):
             return None
+        if value in self.labels:
+            return None
         shown = display(value, _guess_language(value))
         parts = [squash(p) for p in shown.split(ELLIPSIS) if squash(p)]
         body = "".join(parts)
-        if len(body) < 12 or not any(p in sent for sent in self._known_sentences() for p in parts[:1]):
+        words = len(shown.split()) if not is_chinese(shown) else len(re.findall(f"[{HAN}]", shown))
+        if len(body) < 12 or words < (10 if is_chinese(shown) else 8):
+            return None  # a name or a label, not a clause
+        if not any(p in sent for sent in self._known_sentences() for p in parts[:1]):
             return None
         if self._seen(body) or any(p in k for k in self.shown for p in parts if len(p) >= 12):
             lead = ELLIPSIS if shown.startswith(ELLIPSIS) else ""
@@ -413,12 +420,13 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         text = display(str(text), _guess_language(str(text))).rstrip()
         if text[-1:] in "!?.":
             return text + " "
-        if text[-1:].isascii() and text[-1:].isalnum():
+        if text[-1:].isascii() and text[-1:].isalnum() and not is_chinese(text):
             return text + ". "  # an English title keeps English punctuation
         return text if text[-1:] in "。！？…" else text + "。"
 
     return {
         "sentence": sentence,
+        "script": lambda text: display(str(text), _guess_language(str(text))),
         "cite": cite,
         "quote": lambda text: Markup(escape_md(book.quote(text))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),

@@ -781,7 +781,7 @@ def _label(
         if len(units[unit]) < 2 and not (heading and unit in heading) and not lead_phrase:
             return False
         if unit in rarity:  # a single word: a concept, not an everyday one (增长, 风险, 瓶颈)
-            if len(unit) == 2 and unit not in domain_words():
+            if len(unit) == 2 and unit not in domain_words() and not (heading and unit in heading):
                 return rarity.get(unit, 14.0) >= 14.0
             return is_concept(unit, rarity.get(unit, 14.0)) or unit in domain_words()
         return True
@@ -859,6 +859,12 @@ _CHANGES = frozenset(
 """Argument words that say what happens to something (负增长, 收窄): a label names the something too."""
 
 
+_COMPARED = frozenset(
+    ["同比", "环比", "按年", "按月", "按季", "较上年", "持续", "连续", "逐步", "进一步", "明显", "大幅"]
+)
+"""Words that say against what or how much something changes (同比负增长): not what changes."""
+
+
 def _subject_of(
     word: str,
     cand: _Candidate,
@@ -887,6 +893,27 @@ def _subject_of(
                 at = lowered.find(form.lower())
                 if at >= 0 and 0 <= text.find(word, at + len(form)) - (at + len(form)) <= near:
                     return term + word
+    # Else the word the sentences most often put right before it (产能瓶颈).
+    before: Counter[str] = Counter()
+    for d, s in hits:
+        sent = usable[d][s]
+        text = docs[d].analysis_text[sent.start : sent.end]
+        at = text.find(word)
+        while at > 0:
+            words = zh_cut(text[max(0, at - 6) : at])
+            prior = words[-1] if words else ""
+            if (
+                2 <= len(prior) <= 4
+                and all(is_han(c) for c in prior)
+                and prior not in _COMPARED
+                and _noun_phrase(prior, word, verbs=True)
+            ):
+                before[prior] += 1
+            at = text.find(word, at + len(word))
+    if before:
+        prior, n = min(before.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n >= 2 and prior not in topic:
+            return prior + word
     return None
 
 
@@ -894,12 +921,16 @@ _PHRASE_HEAD = frozenset({"n", "nz", "vn", "an", "x", "eng", "nt"})
 _PHRASE_TAIL = frozenset({"n", "nz", "vn", "an", "x", "eng"})
 
 
-def _noun_phrase(first: str, second: str) -> bool:
+def _noun_phrase(first: str, second: str, verbs: bool = False) -> bool:
     """Two words that read as one noun phrase as written (电池降本, 息差收窄, 换电模式),
-    not a verb and its object or a clause cut short (采用磷酸铁锂, 价格战打到)."""
+    not a verb and its object or a clause cut short (采用磷酸铁锂, 价格战打到). With
+    ``verbs``, a verb-like first word jieba tags as a verb may qualify (产能瓶颈)."""
     from briefing.nlp import pos_tag
 
-    return pos_tag(first) in _PHRASE_HEAD and pos_tag(second) in _PHRASE_TAIL
+    head = pos_tag(first)
+    if verbs and head == "v" and first not in ("遭遇", "出现", "面临", "进入", "成为", "形成"):
+        head = "vn"
+    return head in _PHRASE_HEAD and pos_tag(second) in _PHRASE_TAIL
 
 
 def _simplified_label(text: str) -> str:
