@@ -807,7 +807,9 @@ def _label(
         for second in ranked[i + 1 :]:
             shared = units[first] & units[second]
             apart = not (second in first or first in second)
-            if shared and apart and score(second) >= 0.5 * score(first) and len(first + second) <= 12:
+            # a second argument the same sentences make (集采与国产替代): a phrase may be rarer
+            floor = 0.2 if second not in rarity else 0.5
+            if shared and apart and score(second) >= floor * score(first) and len(first + second) <= 12:
                 options.append(f"{first}与{second}")
                 break
         options.append(first)
@@ -1021,6 +1023,8 @@ def _ranked_sentences(
             continue
         if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
             continue  # a quote must stand alone, and be prose
+        if docs[d_index].kind == "memo" and MEMO_SUMMARY_RE.match(text):
+            continue  # a memo restating itself ("主要发现：…") argues nothing of its own
         distinct = len(terms & set(s.tokens))
         score = distinct + 0.5 * distinct / max(len(set(s.tokens)), 1) - len(text) / (limit * 4)
         score += 2.0 if d_index in home else 0.0
