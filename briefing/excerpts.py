@@ -439,6 +439,14 @@ def clip(text: str, limit: int = 60, names: Iterable[str] = ()) -> str:
     return _close(piece.rstrip(_CLAUSE_ENDS + "。.!?！？ ") + ELLIPSIS)
 
 
+_EN_VERB_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|must|should|\w{3,}ed|"
+    r"rose|fell|grew|sold|made|took|gave|won|lost|hit|cut|led|paid|set|saw|became|began|came|went|got|"
+    r"kept|spent|built|bought|says|said|expects|plans|remains|reaches|accounts|makes|sells|leads)\b",
+    re.IGNORECASE,
+)
+
+
 def short_clause(text: str, limit: int = 24, names: Iterable[str] = ()) -> str:
     """What the briefing shows of a sentence it already quoted in full: the
     clause that carries its claim (subject, verb, object or figure), not an
@@ -456,6 +464,17 @@ def short_clause(text: str, limit: int = 24, names: Iterable[str] = ()) -> str:
     start = clauses[first][0] if clauses else 0
     rest = text[start:].lstrip()
     lead = ELLIPSIS if start > 0 else ""
+    if not is_chinese(text) and first < len(clauses) - 1:
+        # "Industrial and Commercial Bank of China (ICBC), the world's largest lender…,
+        # reported…": a subject alone says nothing; the pointer joins it to its verb.
+        subject = text[clauses[first][0] : clauses[first][1]].rstrip(" ,;:")
+        if not _EN_VERB_RE.search(subject):
+            later = next(
+                (a for a, b in clauses[first + 1 :] if _EN_VERB_RE.search(text[a:b].split(",")[0])), None
+            )
+            if later is not None:
+                subject = re.sub(r"\s*\([^()]*\)", "", subject)
+                return lead + subject + " " + ELLIPSIS + clip(text[later:].lstrip(), limit, names)
     if len(rest) > limit:
         # Asides in brackets explain; a pointer can do without them: 百济神州（BeiGene）的… → 百济神州的…
         rest = re.sub(r"\s*[（(][^（）()\d]{1,30}[）)]", "", rest)

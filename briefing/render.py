@@ -27,7 +27,16 @@ from markupsafe import Markup
 
 from briefing.charts import ChartSpec
 from briefing.errors import TemplateError
-from briefing.excerpts import ELLIPSIS, clip, display, drop_connective, is_chinese, short_clause, squash
+from briefing.excerpts import (
+    ELLIPSIS,
+    clip,
+    display,
+    drop_connective,
+    is_chinese,
+    short_clause,
+    squash,
+    zh_quotes,
+)
 from briefing.labels import (
     KIND_ZH,
     LANGUAGE_ZH,
@@ -426,7 +435,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
 
     return {
         "sentence": sentence,
-        "script": lambda text: display(str(text), _guess_language(str(text))),
+        "script": lambda text: zh_quotes(display(str(text), _guess_language(str(text)))),
         "cite": cite,
         "quote": lambda text: Markup(escape_md(book.quote(text))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
