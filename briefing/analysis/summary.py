@@ -100,8 +100,10 @@ _BARE_COMPANY_RE = re.compile(
 )
 """A clause whose subject is a bare 公司 ("公司并宣布…", "王宁表示，公司海外订单…"): which company, the
 sentence does not say."""
-_ALSO_RE = re.compile(r"^[^，,。；;：:]{1,24}?也(?!是|就是|许|罢|好|不|都|有|没)")
-"""A first clause whose subject "also" acts ("…公司也发布年报"): it continues an event told before."""
+_ALSO_RE = re.compile(
+    r"^[^，,。；;：:]{1,24}?(?:也(?!是|就是|许|罢|好|不|都|有|没)|还(?=宣布|发布|表示|披露|公布|推出|获得|称|透露))"
+)
+"""A first clause whose subject "also" acts ("…公司也发布年报", "恒驰科技还宣布…"): it continues an event told before."""
 _QUARTER_RE = re.compile(
     r"第?([一二三四1-4])季度?|([1-4])Q|Q([1-4])\b|\b(first|second|third|fourth) quarter", re.IGNORECASE
 )
@@ -214,7 +216,9 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             prominent = max(
                 [0.6 * prominence.get(a, 0.0) for a in actors] + [0.8 * min(asked, 1) + 0.2 * (asked >= 2)]
             )
-            if not (len(tokens & theme_terms) >= 2 or ((hits or prominent >= 0.3) and concrete >= 1.0)):
+            # Without themes (one short source) a concrete sentence is judged on its facts alone.
+            bears = hits or prominent >= 0.3 or not themes
+            if not (len(tokens & theme_terms) >= 2 or (bears and concrete >= 1.0)):
                 continue
             seen.add(text)
             out.append(
