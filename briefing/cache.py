@@ -380,6 +380,9 @@ def _analyse(docs: list[Document], todo: list[int], executor: Executor, version:
 _RENDER_CODE = (
     "render.py",
     "excerpts.py",
+    "nlp.py",
+    "gazetteer.py",
+    "script.py",
     "labels.py",
     "doctree.py",
     "charts.py",
@@ -402,6 +405,9 @@ def output_key(model_json: bytes, template_files: list[Path], fonts: object, for
     :func:`briefing.render.check_template`), the fonts, the formats, and the
     rendering code and libraries."""
     digest = hashlib.sha256(__version__.encode() + b"\0" + model_json)
+    digest.update(
+        data_fingerprint().encode()
+    )  # clips keep the gazetteer's names and the dictionary's words whole
     here = Path(__file__).resolve().parent
     for name in _RENDER_CODE:
         path = here / name

@@ -51,6 +51,27 @@ class ChartSpec(Serializable):
     """Source line printed under the chart."""
 
 
+_WHY_ABSENT = {
+    "theme_strength": "the sources argue no theme (too little text, or one short document)",
+}
+
+
+def missing_chart(name: str, charts: dict[str, ChartSpec]) -> str:
+    """Why a chart the template places is not there, for the one-line error: which
+    chart, why this briefing has none, and how a template guards against it."""
+    known = ", ".join(sorted(charts)) or "none"
+    if name in _WHY_ABSENT:
+        why = _WHY_ABSENT[name]
+    elif name.startswith("figures_"):
+        why = "the sources give fewer comparable figures (same measure, unit and year) than that"
+    else:
+        why = "no chart of that name exists"
+    return (
+        f"the template places chart {name!r}, which this briefing does not have: {why}; "
+        f"guard it with {{% if '{name}' in charts %}} (charts here: {known})"
+    )
+
+
 def charts_for(model: Briefing) -> dict[str, ChartSpec]:
     """The charts a briefing of this model offers the template, by name."""
     charts: dict[str, ChartSpec] = {}

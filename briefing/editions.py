@@ -197,14 +197,20 @@ def compute_changes(
     matched_now = {id(now) for _, now, _ in matches}
     matched_before = {id(old) for old, _, _ in matches}
     added, removed = set(new_documents), old_paths - set(inputs)
-    # A theme is new when new material argues it, and gone when its material left
-    # or new themes displaced it; one that only crossed the list's cut-off as the
-    # counts shifted is not a change in what the sources argue.
-    new_themes = [t.label for t in current.themes if id(t) not in matched_now and added & set(t.documents)]
+    edited = {p for p, h in inputs.items() if p in previous.inputs and previous.inputs[p] != h}
+    touched = added | removed | edited
+    # What the sources argue changes only where the sources changed. A theme is
+    # new when new or edited material argues it, and gone or fading when the
+    # material that argued it left or was edited; a theme whose sources are all
+    # unchanged did not fade, however the analysis of a larger folder regrouped,
+    # relabelled or cut it.
+    new_themes = [
+        t.label for t in current.themes if id(t) not in matched_now and (added | edited) & set(t.documents)
+    ]
     rising, fading, continuing = [], [], []
     for old, now, similarity in matches:
         continuing.append(ThemeMatch(old.label, now.label, old.mentions, now.mentions, round(similarity, 3)))
-        trend = theme_trend(old, now)
+        trend = theme_trend(old, now, touched)
         if trend > 0:
             rising.append(old.label)
         elif trend < 0:
@@ -212,7 +218,7 @@ def compute_changes(
     fading += [
         t.label
         for t in before.themes
-        if id(t) not in matched_before and (new_themes or removed & set(t.documents))
+        if id(t) not in matched_before and (removed | edited) & set(t.documents)
     ]
 
     old_companies = {c.name for c in before.companies}
@@ -251,14 +257,30 @@ SAME_THEME = 0.6
 
 def theme_similarity(a: Theme, b: Theme) -> float:
     """How much of a theme persisted: its terms (shared over all, the lead term
-    counting extra) and its documents (shared over the smaller side: a theme that
-    gains a source is still itself)."""
+    counting extra, half when it is among the other's terms), its documents
+    (shared over the smaller side: a theme that gains a source is still itself)
+    and the sentences it quotes (a theme quoting what it quoted last week is
+    itself under whatever label)."""
     terms_a, terms_b = set(a.terms), set(b.terms)
     docs_a, docs_b = set(a.documents), set(b.documents)
     terms = len(terms_a & terms_b) / max(len(terms_a | terms_b), 1)
-    lead = 1.0 if a.terms[:1] == b.terms[:1] else 0.0
+    if a.terms[:1] == b.terms[:1]:
+        lead = 1.0
+    elif set(a.terms[:1]) & terms_b or set(b.terms[:1]) & terms_a:
+        lead = 0.5
+    else:
+        lead = 0.0
     docs = len(docs_a & docs_b) / max(min(len(docs_a), len(docs_b)), 1)
-    return 0.4 * terms + 0.3 * lead + 0.3 * docs
+    quoted = 0.3 if _quoted(a) & _quoted(b) else 0.0
+    return min(1.0, 0.4 * terms + 0.3 * lead + 0.3 * docs + quoted)
+
+
+def _quoted(theme: Theme) -> set[str]:
+    """The source sentences a theme shows (its gist's and its quotes')."""
+    shown = {q.text for q in theme.quotes}
+    if theme.gist_source is not None:
+        shown.add(theme.gist_source.text)
+    return shown
 
 
 def match_themes(before: list[Theme], after: list[Theme]) -> list[tuple[Theme, Theme, float]]:
@@ -282,18 +304,20 @@ def match_themes(before: list[Theme], after: list[Theme]) -> list[tuple[Theme, T
     return sorted(out, key=lambda m: after.index(m[1]))
 
 
-def theme_trend(old: Theme, now: Theme) -> int:
-    """+1 rising, -1 fading, 0 steady: a real change is new sources arguing it
-    (or leaving it) with its mentions moving by a quarter, or its mentions
-    moving by half."""
+def theme_trend(old: Theme, now: Theme, touched: set[str] | None = None) -> int:
+    """+1 rising, -1 fading, 0 steady. A real change is one the sources made:
+    its mentions move by a quarter and a source that argues it was added,
+    removed or edited (``touched``; without it, any source it gained or lost).
+    Counts that move while every source of the theme stayed the same are the
+    analysis regrouping a larger folder, not a change in what is argued."""
     if old.mentions == now.mentions:
         return 0
     ratio = now.mentions / max(old.mentions, 1)
-    gained = len(set(now.documents) - set(old.documents))
-    lost = len(set(old.documents) - set(now.documents))
-    if (gained and ratio >= 1.25) or ratio >= 1.5:
+    if touched is None:
+        touched = set(now.documents) ^ set(old.documents)
+    if ratio >= 1.25 and touched & set(now.documents):
         return 1
-    if (lost and ratio <= 0.8) or ratio <= 0.5:
+    if ratio <= 0.8 and touched & set(old.documents):
         return -1
     return 0
 

@@ -12,8 +12,12 @@ English. Nothing here changes the model: the original stays in the JSON.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Iterable
+
+import opencc
 
 from briefing.script import HAN, to_simplified
 
@@ -96,15 +100,53 @@ def zh_punctuation(text: str) -> str:
     return re.sub(r"\(([^()]*[" + HAN + r"][^()]*)\)", r"（\1）", "".join(out))
 
 
+# What OpenCC's phrase tables leave behind: 過於 → 过於 (於 is 于 outside a surname),
+# and the Taiwanese quarter 第四季 (mainland 第四季度).
+_RESIDUE = str.maketrans({"於": "于"})
+_HOLD = str.maketrans({"著": "\ue000", "么": "\ue001", "埠": "\ue002"})
+_RELEASE = str.maketrans({"\ue000": "著", "\ue001": "么", "\ue002": "埠"})
+_QUARTER_RE = re.compile(r"(第[一二三四1-4１-４]季)(?![度节])")
+_ASCII_QUOTED_RE = re.compile(r'"([^"\n]{1,60})"')
+
+
+@functools.cache
+def _tw2sp() -> opencc.OpenCC:
+    return opencc.OpenCC("tw2sp")
+
+
+def mainland(text: str) -> str:
+    """Traditional text as a mainland reader writes it, for display only (the
+    analysis keeps OpenCC t2s, which preserves offsets): OpenCC tw2sp turns
+    Taiwanese words into mainland ones (晶片 → 芯片, 軟體 → 软件), then the
+    residue the phrase tables keep (於) and the quarter (第四季 → 第四季度)."""
+    # tw2sp also maps a few characters one by one where t2s rightly keeps them
+    # (所著 → 所着, 商埠 → 商端口): those are held out of the conversion.
+    held = text.translate(_HOLD)
+    text = _tw2sp().convert(held).translate(_RELEASE).translate(_RESIDUE)
+    return _QUARTER_RE.sub(lambda m: m.group(1) + "度", text)
+
+
+def zh_quotes(text: str) -> str:
+    """Corner brackets and ASCII double quotes around Chinese text as mainland
+    quotation marks: 「证券分析」 → “证券分析”, "北辰优选" → “北辰优选”."""
+    text = text.replace("「", "“").replace("」", "”").replace("『", "‘").replace("』", "’")
+    return _ASCII_QUOTED_RE.sub(
+        lambda m: f"“{m.group(1)}”" if _HAN_RE.search(m.group(1)) else m.group(0), text
+    )
+
+
 def display(text: str, language: str | None, script: str = "zh-Hans") -> str:
-    """A source text as the briefing shows it: in the briefing's script (OpenCC
-    t2s for a Traditional source in a Simplified briefing), with full-width
-    punctuation when it is Chinese; English text unchanged."""
+    """A source text as the briefing shows it: in the briefing's script (for a
+    Traditional source in a Simplified briefing: mainland words and script,
+    see :func:`mainland`), with full-width punctuation and mainland quotation
+    marks when it is Chinese; English text unchanged."""
     text = _SYMBOLS_RE.sub("", str(text)).strip()
     if not is_chinese(text):
         return text
-    if language == "zh-Hant" and script == "zh-Hans":
-        text = to_simplified(text)
+    if script == "zh-Hans":
+        if language == "zh-Hant" or to_simplified(text) != text:
+            text = mainland(text)
+        text = zh_quotes(text.translate(_RESIDUE))
     return zh_punctuation(text)
 
 
@@ -168,8 +210,50 @@ def _is_boundary(text: str, i: int) -> bool:
     return False
 
 
+# A piece that names only who said it, where it was reported or when: it carries no claim.
+_LEAD_IN_ZH = re.compile(
+    r"^(?:(?:据|根据|按照|依据|援引|引述|来自)[^，,；;]*"
+    r"|[^，,；;]{0,30}?(?:数据显示|资料显示|报告显示|统计显示|显示|统计|表示|指出|认为|称|说|报道|透露|介绍"
+    r"|强调|预计|估计|提到|写道|坦言|直言|分析|援引[^，,；;]*)"
+    r"|(?:在|于|截至|到|从|自)?[\d\s年月日号季度上下半前后初末底中旬第一二三四五六七八九十零〇]+(?:以来|之前|之后|前后)?"
+    r"|[^，,；;]{0,12}(?:来看|而言|来说|方面|看来|为例)"
+    r")$"
+)
+_LEAD_IN_EN = re.compile(
+    r"^(?:according to\b.*|.{0,60}\b(?:said|says|reported|reports|noted|notes|told [\w\s]+|estimated|wrote)"
+    r"|(?:in|by|since|as of|for)\s+(?:the\s+)?(?:\w+\s+)?(?:19|20)\d{2}\b.{0,20}"
+    r"|either way|that said|however|meanwhile|in addition|for example|for instance|by contrast|in contrast)$",
+    re.IGNORECASE,
+)
+# A cut between words must not leave a preposition, particle or conjunction dangling.
+_DANGLING_ZH = "的地得于在和与及或对从向将把被以为由让给跟同并而且也还就都又了着过所其之"
+_DANGLING_EN = re.compile(
+    r"\b(?:a|an|the|and|or|of|to|in|on|at|for|from|with|by|as|than|that|which|its|their|his|her|is|are|was|were)$",
+    re.IGNORECASE,
+)
+
+
+def says_nothing(piece: str, least: int = 7) -> bool:
+    """A clip that carries no claim: an attribution ("据SNE Research统计"), a
+    speaker ("分析师王宁表示"), a date, a framing phrase, or a stub too short
+    to name a subject and what it does ("阿里云于")."""
+    core = piece.strip().strip(ELLIPSIS).rstrip(_CLAUSE_ENDS + _SENTENCE_ENDS + _CLOSERS + ". ")
+    core = core.lstrip(_CLOSERS + "“「『 ")
+    kind, n = opening(core)
+    if kind == "connective":
+        core = core[n:].lstrip()
+    if not core:
+        return True
+    if is_chinese(core):
+        weight = len(_HAN_RE.findall(core)) + 2 * len(re.findall(r"[A-Za-z0-9]+", core))
+        return weight < least or bool(_LEAD_IN_ZH.match(to_simplified(core)))
+    words = core.split()
+    return len(words) < max(4, least // 2) or bool(_LEAD_IN_EN.match(core))
+
+
 def _protected(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
-    """Spans a cut must not fall inside: numbers with their units, Latin words, names."""
+    """Spans a cut must not fall inside: numbers with their units, Latin words,
+    names (those given and the gazetteer's) and, in Chinese, jieba's words."""
     spans = [m.span() for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9.,%'’\-]*[A-Za-z0-9%]?", text)]
     spans += [
         m.span()
@@ -181,26 +265,101 @@ def _protected(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
             while start >= 0:
                 spans.append((start, start + len(name)))
                 start = text.find(name, start + 1)
+    from briefing.gazetteer import gazetteer
+
+    simplified = to_simplified(text)
+    spans += [(m.start, m.end) for m in gazetteer().find(simplified)]
+    if is_chinese(text):
+        from briefing.nlp import zh_cut
+
+        at, unknown = 0, -1
+        for word in zh_cut(simplified):
+            if len(word) >= 2:
+                spans.append((at, at + len(word)))
+            # Words jieba only guessed (泽布|替尼) run together: an unknown name is one span.
+            if _HAN_RE.match(word) and not known_word(word):
+                unknown = at if unknown < 0 else unknown
+            else:
+                if unknown >= 0 and at - unknown >= 2:
+                    spans.append((unknown, at))
+                unknown = -1
+            at += len(word)
+        if unknown >= 0:
+            spans.append((unknown, at))
+    depth, opened = 0, 0
+    for i, ch in enumerate(text):
+        if ch in "(（《「『“【":
+            opened = i if depth == 0 else opened
+            depth += 1
+        elif ch in ")）》」』”】" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, i + 1))
     return spans
 
 
+def known_word(word: str) -> bool:
+    """A word jieba's dictionary (or the domain dictionary) knows, not one its HMM guessed."""
+    from briefing.nlp import domain_words, rarity
+
+    return word in domain_words() or rarity(word) < 14.0 or (len(word) == 1 and word in _DANGLING_ZH)
+
+
 def _safe_cut(text: str, at: int, names: Iterable[str]) -> int:
-    """The nearest cut at or before ``at`` that is not inside a protected span."""
+    """The nearest cut at or before ``at`` that is not inside a protected span
+    (a number, a Latin word, a name, a word) and leaves no function word dangling."""
     spans = _protected(text, names)
     cut = at
-    moved = True
-    while moved and cut > 0:
-        moved = False
-        for start, end in spans:
-            if start < cut < end:
-                cut = start
-                moved = True
-    if cut <= 0:
-        return at
-    if not is_chinese(text):
-        space = text.rfind(" ", 0, cut + 1)
-        cut = space if space > 0 else cut
-    return cut
+    for start, end in spans:
+        if start == 0 and at < end < len(text) - 1:
+            cut = end  # a name the text opens with is kept whole, even past the limit
+    while cut > 0:
+        moved = True
+        while moved and cut > 0:
+            moved = False
+            for start, end in spans:
+                if start < cut < end:
+                    cut = start
+                    moved = True
+        if cut <= 0:
+            return at
+        if not is_chinese(text):
+            space = text.rfind(" ", 0, cut + 1)
+            cut = space if space > 0 else cut
+            if _DANGLING_EN.search(text[:cut].rstrip(" ,;:")) and cut > 1:
+                cut -= 1
+                continue
+            # Before a preposition a phrase is whole ("…from generic drugs" | "to medical devices").
+            before = [m.start() for m in _PHRASE_START_EN.finditer(text, int(cut * 0.6), cut + 1)]
+            return before[-1] if before else cut
+        if cut > 1 and _dangling_zh(text[:cut], text[cut : cut + 8]):
+            cut -= 1
+            continue
+        return cut
+    return at
+
+
+_PHRASE_START_EN = re.compile(
+    r" (?=(?:to|from|in|into|with|for|by|as|and|but|that|which|while|after|before) )"
+)
+
+
+def _dangling_zh(piece: str, after: str = "") -> bool:
+    """The piece ends in a function word, a measure word or a determiner (的, 在,
+    每个), or in a verb whose object follows (占据|市场份额)."""
+    from briefing.nlp import pos_tag, zh_cut
+
+    if piece[-1:] in _DANGLING_ZH:
+        return True
+    words = zh_cut(to_simplified(piece[-8:]))
+    if not words:
+        return False
+    if pos_tag(words[-1]) in ("m", "q", "r", "p", "c", "u", "uj", "ul", "f") and not re.search(
+        r"\d\s*[年月日号季]?$", piece
+    ):
+        return True
+    following = [w for w in zh_cut(to_simplified(after)) if w not in ("了", "着", "过")][:1]
+    return pos_tag(words[-1]) == "v" and bool(following) and pos_tag(following[0]) in ("n", "nz", "vn", "m")
 
 
 def _depths(text: str) -> list[int]:
@@ -220,52 +379,128 @@ def _depths(text: str) -> list[int]:
     return out
 
 
-def clip(text: str, limit: int = 60, names: Iterable[str] = ()) -> str:
-    """``text`` cut to about ``limit`` characters at the last clause or sentence
-    boundary, with an ellipsis; never inside a number, a Latin word or one of
-    ``names``. A first clause longer than ``limit`` is kept whole when it ends
-    within half as much again; only then is it cut between words."""
-    text = str(text).strip()
-    if len(text) <= limit:
-        return text
+def _boundaries(text: str) -> list[int]:
+    """Where a clip may end: after clause or sentence punctuation outside brackets and quotes."""
     depth = _depths(text)
-    cuts = [i + 1 for i in range(min(limit, len(text))) if _is_boundary(text, i) and not depth[i]]
-    floor = max(6, limit // 3)
-    good = [c for c in cuts if c >= floor]
-    if good:
-        cut = good[-1]
-    else:
-        later = [
-            i + 1
-            for i in range(limit, min(len(text), limit + limit // 2))
-            if _is_boundary(text, i) and not depth[i]
-        ]
-        cut = later[0] if later else _safe_cut(text, limit - 1, names)
-    piece = text[:cut].rstrip()
-    if len(piece) >= len(text.rstrip(_SENTENCE_ENDS + _CLOSERS)):
-        return text
-    out = piece.rstrip(_CLAUSE_ENDS + "。.!?！？ ") + ELLIPSIS
+    return [i + 1 for i in range(len(text) - 1) if _is_boundary(text, i) and not depth[i]]
+
+
+def _close(out: str) -> str:
     for opener, closer in ("“”", "「」", "『』", "（）", "()"):
         if out.count(opener) > out.count(closer):
             out += closer  # the quotation the cut falls in is closed again
     return out
 
 
-def short_clause(text: str, limit: int = 24, names: Iterable[str] = ()) -> str:
-    """The opening clause of a sentence already quoted in full: enough to recognise it."""
+_FIGURE_END_RE = re.compile(
+    r"\d+(?:[.,]\d+)*\s*(?:%|％|(?:万亿|亿|万|千)?(?:元|美元|欧元|港元|人民币|辆|家|个|人|户|吨|台|倍)|万亿|亿|万|倍"
+    r"|\s?(?:percent|per cent|(?:billion|million|trillion)(?:\s+(?:yuan|dollars|euros|units|vehicles))?))",
+    re.IGNORECASE,
+)
+
+
+def _figure_ends(text: str) -> list[int]:
+    """Where a figure with its unit ends (45.5%, 13亿美元, 365.1 billion yuan): a cut there keeps the claim."""
+    return [m.end() for m in _FIGURE_END_RE.finditer(text)]
+
+
+def clip(text: str, limit: int = 60, names: Iterable[str] = ()) -> str:
+    """``text`` cut to about ``limit`` characters at the last clause or sentence
+    boundary, with an ellipsis; never inside a number, a Latin word, a word or
+    one of ``names``, and never down to a piece that says nothing (an
+    attribution, a speaker, a date). A sentence or first clause that ends
+    within half as much again is kept whole; only then is it cut between words."""
     text = str(text).strip()
-    clipped = clip(text, limit, names)
-    if sum(1 for c in clipped if is_chinese(c)) < 8 and clipped != text and is_chinese(text):
-        clipped = clip(text, limit + 16, names)  # "2018 年11月26日…" says nothing: one clause more
-    if clipped == text:
-        # Short sentences are shown up to their first clause, so they still read as a pointer.
-        depth = _depths(text)
-        cuts = [i + 1 for i in range(len(text) - 1) if _is_boundary(text, i) and i >= 5 and not depth[i]]
-        if cuts and cuts[0] < len(text.rstrip(_SENTENCE_ENDS + _CLOSERS)):
-            return text[: cuts[0]].rstrip(_CLAUSE_ENDS + " ") + ELLIPSIS
-        cut = _safe_cut(text, max(len(text) // 2, 4), names)
-        return text[:cut].rstrip() + ELLIPSIS
-    return clipped
+    if len(text) <= limit:
+        return text
+    ends = _boundaries(text)
+    floor = max(6, limit // 3)
+    good = [c for c in ends if floor <= c <= limit and not says_nothing(text[:c])]
+    if good:
+        cut = good[-1]
+    else:
+        stretch = limit + limit // 2
+        if len(text) <= stretch:
+            return text
+        later = [c for c in ends if limit < c <= stretch and not says_nothing(text[:c])]
+        figures = [c for c in _figure_ends(text) if limit // 2 <= c <= stretch and not says_nothing(text[:c])]
+        if later:
+            cut = later[0]
+        elif figures:
+            cut = figures[-1] if figures[-1] <= limit else figures[0]  # the claim's figure is kept
+        else:
+            for target in (limit - 1, limit * 5 // 4, stretch, limit * 2):
+                cut = _safe_cut(text, min(target, len(text) - 1), names)
+                if not says_nothing(text[:cut]):
+                    break
+    piece = text[:cut].rstrip()
+    if len(piece) >= len(text.rstrip(_SENTENCE_ENDS + _CLOSERS)):
+        return text
+    return _close(piece.rstrip(_CLAUSE_ENDS + "。.!?！？ ") + ELLIPSIS)
+
+
+_EN_VERB_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|must|should|\w{3,}ed|"
+    r"rose|fell|grew|sold|made|took|gave|won|lost|hit|cut|led|paid|set|saw|became|began|came|went|got|"
+    r"kept|spent|built|bought|says|said|expects|plans|remains|reaches|accounts|makes|sells|leads)\b",
+    re.IGNORECASE,
+)
+
+
+def short_clause(text: str, limit: int = 24, names: Iterable[str] = ()) -> str:
+    """What the briefing shows of a sentence it already quoted in full: the
+    clause that carries its claim (subject, verb, object or figure), not an
+    attribution or a date before it, enough to recognise it and never the
+    whole sentence again."""
+    text = str(text).strip()
+    if not is_chinese(text):
+        limit = int(limit * 2.5)  # an English word carries what two or three Han characters do
+    ends = [0, *_boundaries(text), len(text)]
+    clauses = [(a, b) for a, b in itertools.pairwise(ends) if text[a:b].strip()]
+    # Lead-ins ("根据IDC发布的报告，" "2017年，") point at nothing: start after them.
+    first = 0
+    while first < len(clauses) - 1 and says_nothing(text[clauses[first][0] : clauses[first][1]]):
+        first += 1
+    start = clauses[first][0] if clauses else 0
+    rest = text[start:].lstrip()
+    lead = ELLIPSIS if start > 0 else ""
+    if not is_chinese(text) and first < len(clauses) - 1:
+        # "Industrial and Commercial Bank of China (ICBC), the world's largest lender…,
+        # reported…": a subject alone says nothing; the pointer joins it to its verb.
+        subject = text[clauses[first][0] : clauses[first][1]].rstrip(" ,;:")
+        if not _EN_VERB_RE.search(subject):
+            later = next(
+                (a for a, b in clauses[first + 1 :] if _EN_VERB_RE.search(text[a:b].split(",")[0])), None
+            )
+            if later is not None:
+                subject = re.sub(r"\s*\([^()]*\)", "", subject)
+                return lead + subject + " " + ELLIPSIS + clip(text[later:].lstrip(), limit, names)
+    if len(rest) > limit:
+        # Asides in brackets explain; a pointer can do without them: 百济神州（BeiGene）的… → 百济神州的…
+        rest = re.sub(r"\s*[（(][^（）()\d]{1,30}[）)]", "", rest)
+    piece = clip(rest, limit, names)
+    if says_nothing(piece) and piece != rest:
+        piece = clip(rest, limit + 16, names)
+    if piece != rest:
+        return lead + piece
+    # The rest is short: its first clause, or its first part cut between words.
+    inner = [c for c in _boundaries(rest) if not says_nothing(rest[:c], least=10)]
+    body = rest.rstrip(_SENTENCE_ENDS + _CLOSERS + ".")
+    if inner and inner[0] < len(body):
+        return lead + _close(rest[: inner[0]].rstrip(_CLAUSE_ENDS + " ") + ELLIPSIS)
+    if lead and len(rest) <= limit + 8:
+        return lead + rest  # a trailing clause on its own is a pointer already
+    for share in (0.6, 0.7, 0.8, 0.5, 0.9):
+        cut = _safe_cut(rest, int(len(body) * share), names)
+        if 0 < cut < len(body) - 1 and not says_nothing(rest[:cut], least=10):
+            break
+    else:
+        # A short sentence of one name and a date ("阿里云于2009年9月成立"): cut after the date.
+        spans = _protected(rest, names)
+        ends = sorted({e for _, e in spans if len(body) // 2 <= e < len(body) - 1})
+        fits = [e for e in ends if not says_nothing(rest[:e], least=8) and not _dangling_zh(rest[:e])]
+        cut = fits[0] if fits else _safe_cut(rest, max(len(body) // 2, 4), names)
+    return lead + _close(rest[:cut].rstrip(_CLAUSE_ENDS + " ") + ELLIPSIS)
 
 
 def squash(text: str) -> str:

@@ -26,7 +26,16 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from briefing.errors import TemplateError
-from briefing.excerpts import ELLIPSIS, clip, display, drop_connective, short_clause, squash
+from briefing.excerpts import (
+    ELLIPSIS,
+    clip,
+    display,
+    drop_connective,
+    is_chinese,
+    short_clause,
+    squash,
+    zh_quotes,
+)
 from briefing.labels import (
     KIND_ZH,
     LANGUAGE_ZH,
@@ -39,7 +48,7 @@ from briefing.labels import (
 )
 from briefing.model import Briefing, Figure, Methodology
 from briefing.resources import bundled_folder
-from briefing.script import to_simplified
+from briefing.script import HAN, to_simplified
 
 if TYPE_CHECKING:
     from briefing.charts import ChartSpec  # reportlab: not imported when the rendered files are reused
@@ -207,16 +216,25 @@ def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
     raise TemplateError(f"{where}: unknown {kind} {name!r} ({hint}{listed})")
 
 
+NEAR_FULL = 0.6
+"""Share of a sentence a clip must show for the sentence to count as said."""
+
+
 class QuoteBook:
     """What the rendered briefing has quoted so far, so that it says each thing once.
 
     Every source sentence the model holds (takeaways, theme quotes, moves,
-    figures' sentences, evidence, the memo's questions) is known with the
-    language of its document. The first time one is shown in full it is
-    shown in the briefing's script (:func:`briefing.excerpts.display`); any
-    later use shows only its opening clause, and the template's citation
-    points to it. The filters ``quote``, ``clip`` and ``clause`` and every
-    plain ``{{ value }}`` that is such a sentence go through here, in the
+    figures' sentences, evidence) is known with the language of its
+    document. The first time one is shown in full it is shown in the
+    briefing's script (:func:`briefing.excerpts.display`); any later use
+    shows only a short clause that carries its claim, and the template's
+    citation points to it. A clip that shows most of a sentence
+    (``NEAR_FULL``) counts as the sentence said, and so does a clause of it
+    the model holds ready-cut (a case's move): both are repeats the second
+    time. The memos' questions and the sources' titles are known too, but
+    only to be shown in the briefing's script: a question is the reader's
+    navigation and is never cut to a stub. The filters ``quote``, ``clip``
+    and ``clause`` and every plain ``{{ value }}`` go through here, in the
     order the template renders them.
     """
 
@@ -224,7 +242,7 @@ class QuoteBook:
         language = {s.path: s.language for s in model.sources}
         self.language: dict[str, str] = {}
         self.findings: set[str] = set()
-        """Known texts that are findings (not the memo's questions): an opening connective may go."""
+        """Known texts that are findings (said once; an opening connective may go)."""
         for text, path, finding in _source_texts(model):
             self.language.setdefault(text, language.get(path, "zh-Hans"))
             if finding:
@@ -232,8 +250,13 @@ class QuoteBook:
         self.names = sorted(
             {n for c in model.companies for n in (c.name, *c.aliases) if len(n) >= 2}, key=len, reverse=True
         )
+        self.labels = {n for c in model.companies for n in (c.name, c.english, *c.aliases) if n}
+        """Names a template prints on their own: never taken for a clause of a sentence."""
         self.shown: dict[str, str] = {}
         """Squashed display form → display form of every sentence shown in full."""
+        self.pieces: set[str] = set()
+        """Squashed parts of sentences shown only in part (clips, ready-cut clauses)."""
+        self._sentences: list[str] | None = None
 
     def known(self, value: Any) -> bool:
         return isinstance(value, str) and not isinstance(value, Markup) and value in self.language
@@ -243,16 +266,30 @@ class QuoteBook:
         return drop_connective(shown) if text in self.findings else shown
 
     def _seen(self, key: str) -> bool:
-        return any(key in k for k in self.shown)
+        """Said already: shown in full (also inside a longer passage), or most of it shown in a clip."""
+        if any(key in k for k in self.shown):
+            return True
+        return any(p in key and len(p) >= NEAR_FULL * len(key) for p in self.pieces)
 
     def _mark(self, shown: str) -> None:
         key = squash(shown.lstrip(ELLIPSIS))
         if key:
             self.shown[key] = shown
+        if ELLIPSIS in shown:
+            self._mark_part(shown)  # a clip the model holds (a gist): most of a sentence is said
+
+    def _mark_part(self, shown: str) -> None:
+        for part in shown.split(ELLIPSIS):
+            key = squash(part)
+            if len(key) >= 6:
+                self.pieces.add(key)
 
     def quote(self, text: str) -> str:
-        """The sentence in full the first time, its opening clause afterwards."""
+        """A finding in full the first time, a short clause that carries its claim
+        afterwards; a question or a title always in full, in the briefing's script."""
         shown = self._display(str(text))
+        if str(text) not in self.findings and self.known(text):
+            return shown
         key = squash(shown.lstrip(ELLIPSIS))
         if key and self._seen(key):
             return short_clause(shown, names=self.names)
@@ -264,19 +301,24 @@ class QuoteBook:
         return shown
 
     def clip(self, text: str, limit: int = 60) -> str:
-        """At most about ``limit`` characters, cut at a clause boundary."""
+        """A finding cut to about ``limit`` characters at a clause boundary (a
+        pointer when already said); a question or a title is never cut."""
         text = str(text)
         shown = self._display(text)
+        if text not in self.findings and self.known(text):
+            return shown
         key = squash(shown.lstrip(ELLIPSIS))
         if key and self._seen(key):
             return short_clause(shown, min(limit, 24), names=self.names)
         clipped = clip(shown, limit, names=self.names)
         if clipped == shown:
             self._mark(shown)
+        else:
+            self._mark_part(clipped)
         return clipped
 
     def said(self, text: str) -> bool:
-        """Whether the sentence was already shown in full."""
+        """Whether the sentence was already shown in full (or most of it)."""
         key = squash(self._display(str(text)).lstrip(ELLIPSIS))
         return bool(key) and self._seen(key)
 
@@ -297,7 +339,36 @@ class QuoteBook:
         piece = clip(shown[start:].lstrip(), limit, names=self.names)
         if start == 0 and piece == shown:
             return self.quote(text)  # the clause is the whole sentence: said once
-        return (ELLIPSIS if start > 0 and not piece.startswith(ELLIPSIS) else "") + piece
+        out = (ELLIPSIS if start > 0 and not piece.startswith(ELLIPSIS) else "") + piece
+        self._mark_part(out)
+        return out
+
+    def _known_sentences(self) -> list[str]:
+        if self._sentences is None:
+            self._sentences = [squash(self._display(t)) for t in self.findings]
+        return self._sentences
+
+    def fragment(self, value: Any) -> str | None:
+        """A ready-cut clause of a known finding (a case's move, a model row's
+        clause) as the briefing shows it: itself the first time, a pointer once
+        the sentence, or most of it, was said. None for any other text."""
+        if not isinstance(value, str) or isinstance(value, Markup):
+            return None
+        if value in self.labels:
+            return None
+        shown = display(value, _guess_language(value))
+        parts = [squash(p) for p in shown.split(ELLIPSIS) if squash(p)]
+        body = "".join(parts)
+        words = len(shown.split()) if not is_chinese(shown) else len(re.findall(f"[{HAN}]", shown))
+        if len(body) < 12 or words < (10 if is_chinese(shown) else 8):
+            return None  # a name or a label, not a clause
+        if not any(p in sent for sent in self._known_sentences() for p in parts[:1]):
+            return None
+        if self._seen(body) or any(p in k for k in self.shown for p in parts if len(p) >= 12):
+            lead = ELLIPSIS if shown.startswith(ELLIPSIS) else ""
+            return lead + short_clause(shown.strip(ELLIPSIS), names=self.names)
+        self._mark_part(shown)
+        return shown
 
 
 def _guess_language(text: str) -> str:
@@ -319,6 +390,7 @@ def _source_texts(model: Briefing) -> list[tuple[str, str, bool]]:
         out += [(f.text, f.document, True) for f in c.figures]
         if c.move and c.moves and _whole(c.move, c.moves[0].text):
             out.append((c.move, c.moves[0].document, True))  # the case table shows the whole sentence
+    out += [(s.title, s.path, False) for s in model.sources if s.title]
     for q in model.questions:
         out += [(e.text, e.document, True) for e in (*q.evidence, *q.context)]
         out += [(a.text, a.document, True) for a in q.angles if a.text]
@@ -355,16 +427,17 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         return format_figure(f)
 
     def sentence(text: str) -> str:
-        """The text ending in sentence punctuation ("标题。", "Title?" stays)."""
-        text = str(text).rstrip()
+        """The text in the briefing's script, ending in sentence punctuation ("标题。", "Title?" stays)."""
+        text = display(str(text), _guess_language(str(text))).rstrip()
         if text[-1:] in "!?.":
             return text + " "
-        if text[-1:].isascii() and text[-1:].isalnum():
+        if text[-1:].isascii() and text[-1:].isalnum() and not is_chinese(text):
             return text + ". "  # an English title keeps English punctuation
         return text if text[-1:] in "。！？…" else text + "。"
 
     return {
         "sentence": sentence,
+        "script": lambda text: zh_quotes(display(str(text), _guess_language(str(text)))),
         "cite": cite,
         "quote": lambda text: Markup(escape_md(book.quote(text))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
@@ -388,7 +461,10 @@ def _finalize(book: QuoteBook) -> Any:
     """``{{ value }}``: a source sentence said once (see QuoteBook), then escaped for Markdown."""
 
     def finalize(value: Any) -> str:
-        return escape_md(book.quote(value) if book.known(value) else value)
+        if book.known(value):
+            return escape_md(book.quote(value))
+        piece = book.fragment(value)
+        return escape_md(value if piece is None else piece)
 
     return finalize
 

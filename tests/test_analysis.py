@@ -15,7 +15,7 @@ import pytest
 
 from briefing.analysis import build_briefing
 from briefing.analysis.questions import STATUSES, asks_beyond_sources
-from briefing.analysis.themes import MAX_THEMES, clean_heading, is_rubric
+from briefing.analysis.themes import MAX_THEMES, clean_heading, is_argument, is_rubric
 from briefing.excerpts import stands_alone
 from briefing.model import Briefing
 from briefing.nlp import generic_words, stopwords
@@ -124,14 +124,19 @@ def _theme_properties(model: Briefing, docs: dict) -> None:
         )
         for q in theme.quotes:
             assert q.document in theme.documents, (theme.label, q.document)
-        if len(theme.quotes) > 1 or theme.quotes[0].text != theme.gist_source.text:
-            assert theme.gist_source.text not in {q.text for q in theme.quotes}, "gist repeated as a quote"
         quoted = {q.document for q in theme.quotes} | {theme.gist_source.document}
         if sum(1 for c in theme.coverage if c.mentions >= 3) >= 2:
             assert len(quoted) >= 2, f"{theme.label}: quotes from one source although several argue it"
         assert theme.label == clean_heading(theme.label) or "、" in theme.label or "与" in theme.label
+        # a label names an argument (a change, a strategy, a contest, a risk) or a contrast, never a
+        # section name, an everyday noun or a headline copied whole
+        assert is_argument(theme.label) or "与" in theme.label or "、" in theme.label, theme.label
         if theme.origin == "author":
-            assert not is_rubric(theme.label), f"a section name, not an argument: {theme.label}"
+            assert not is_rubric(theme.label) or is_argument(theme.label), f"a section name: {theme.label}"
+        titles = {clean_heading(to_simplified(d.title or "")) for d in docs.values()}
+        assert theme.label not in titles, f"a headline, not a label: {theme.label}"
+        # the gist and the quotes are different sentences
+        assert theme.gist_source.text not in {q.text for q in theme.quotes}, theme.label
         assert not re.search("[\U0001f000-\U0001faff\u2600-\u27bf➊-➓①-⑳]", theme.label), theme.label
 
 
@@ -214,7 +219,8 @@ def test_seed_themes_are_five_to_eight_arguments(seeds):
     model, _ = seeds
     assert 5 <= len(model.themes) <= 8
     labels = [t.label for t in model.themes]
-    assert "产业互联网不是流量战争，而是产业、技术与模式革命" in labels
+    # the authors' joined points, labelled by what varies and their shared head (the full claim is a takeaway)
+    assert "产业、技术与模式革命" in labels
     # the second article's headline counts for its own document only
     ai = next(t for t in model.themes if "落地" in t.label)
     assert ai.documents == ["003_b2ba2a936e619039.txt"]
@@ -512,3 +518,110 @@ def test_placeholders_and_framing_lines_are_never_quoted(other) -> None:
     for text in _quoted_texts(model):
         assert not any(g in text for g in gaps), text
         assert not is_meta_line(text), text
+
+
+def _table(name: str, key: str = "cases") -> list:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "tests" / "fixtures" / "analysis" / f"{name}.yaml").read_text("utf-8"))
+    return [pytest.param(c, id=c["id"]) for c in data[key]]
+
+
+@pytest.mark.parametrize("case", _table("findings"))
+def test_what_is_not_a_finding(case) -> None:
+    from briefing.analysis.summary import not_a_finding
+
+    assert (
+        not_a_finding(case["text"], memo=case.get("memo", False), actors=case.get("actors", 0))
+        == case["reason"]
+    )
+
+
+@pytest.mark.parametrize("case", _table("findings", "framing"))
+def test_a_framing_label_is_dropped_from_a_takeaway(case) -> None:
+    from briefing.analysis.summary import without_framing
+
+    assert without_framing(case["text"]) == case["expected"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            (
+                "In the third quarter Xiaomi outsold Samsung in India for the first time.",
+                {"小米", "三星电子"},
+            ),
+            ("小米第三季度在印度的出货量首次超过三星。", {"小米", "三星电子"}),
+            True,
+        ),
+        (
+            (
+                "In the fourth quarter BYD outsold Tesla in battery-electric vehicles for the first time.",
+                {"比亚迪", "特斯拉"},
+            ),
+            (
+                "2023年比亚迪电动车销量达302万辆，并在第四季的纯电车销量上首度超越特斯拉。",
+                {"比亚迪", "特斯拉"},
+            ),
+            True,
+        ),
+        (
+            (
+                "In the third quarter Xiaomi outsold Samsung in India for the first time.",
+                {"小米", "三星电子"},
+            ),
+            ("第一季度三星在印度的出货量重新超过小米。", {"小米", "三星电子"}),
+            False,
+        ),
+        (
+            ("2023年宁德时代的份额为36.8%，比亚迪以15.8%位居第二。", {"宁德时代", "比亚迪"}),
+            ("2022年比亚迪销量超过特斯拉。", {"比亚迪", "特斯拉"}),
+            False,
+        ),
+    ],
+)
+def test_one_comparison_told_in_two_languages_is_one_claim(a, b, same) -> None:
+    from briefing.analysis.summary import _Candidate, _same_claim
+
+    one = _Candidate(0, 1, 0, a[0], set(), actors=a[1])
+    two = _Candidate(1, 5, 3, b[0], set(), actors=b[1])
+    assert _same_claim(one, two) is same
+
+
+@pytest.mark.parametrize("case", _table("labels"))
+def test_a_theme_label_names_an_argument(case) -> None:
+    assert is_argument(case["label"]) is case["argument"]
+
+
+_FIELD = ROOT.parent / "shared" / "field-corpus"
+
+
+@pytest.mark.parametrize(
+    ("folder", "title"),
+    [
+        (SEEDS, "产业互联网简报"),
+        (ROOT / "tests" / "fixtures" / "corpora" / "banks", "银行简报"),
+        (ROOT / "tests" / "fixtures" / "corpora" / "healthcare", "集采简报"),
+        (_FIELD, "行业简报"),  # a folder of unrelated subjects stays generic
+    ],
+    ids=["seeds", "banks", "healthcare", "field"],
+)
+def test_the_cover_title_names_the_folders_subject(folder: Path, title: str) -> None:
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent (the shared field corpus is not part of the repository)")
+    assert build_briefing(read_corpus(folder), date=DATE).title == title
+
+
+def test_a_subject_comes_from_titles_in_other_scripts(tmp_path: Path) -> None:
+    """Titles in Traditional script and a memo's working title name the subject (晶圆代工, 零售)."""
+    (tmp_path / "01.md").write_text(
+        "---\ntitle: 晶圓代工排名出爐 台積電市佔率再創新高\n---\n"
+        "根據TrendForce的統計，台積電在晶圓代工市場的市佔率達到61.7%。晶圓代工的競爭更激烈。\n",
+        "utf-8",
+    )
+    (tmp_path / "02.md").write_text(
+        "---\ntitle: 晶圓代工價格戰升溫\n---\n成熟製程的晶圓代工價格下跌，聯電與格芯跟進降價。晶圓代工廠產能利用率下滑。\n",
+        "utf-8",
+    )
+    assert build_briefing(read_corpus(tmp_path), date=DATE).title == "晶圆代工简报"

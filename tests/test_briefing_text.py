@@ -87,14 +87,28 @@ def test_no_source_sentence_appears_in_full_twice_in_the_pdf(pdf_texts, name: st
     gists = {th.gist for th in model.themes if th.gist_source and th.gist != th.gist_source.text}
     checked = 0
     for sentence, document, finding in dict.fromkeys(_source_texts(model)):
-        if sentence in gists:
-            continue  # a gist is a clip of its sentence, not the sentence
+        if sentence in gists or not finding:
+            continue  # a gist is a clip of its sentence; a question or a title is navigation
         key = squash(_shown(model, sentence, document, finding).lstrip(ELLIPSIS))
         if len(key) < 12:
             continue
         checked += 1
         assert text.count(key) <= 1, f"said twice in full: {sentence}"
     assert checked >= 10
+
+
+def test_a_question_is_never_cut_to_a_stub(briefing) -> None:
+    """A memo's question is the reader's navigation: its heading shows it whole,
+    and it is not followed by itself again."""
+    model, markdown = briefing
+    agenda = markdown.split("## 研究议程", 1)[1].split("## 来源", 1)[0]
+    headings = re.findall(r"^#{3,4} 问题 \d+：(.*)$", agenda, flags=re.M)
+    assert len(headings) == len(model.questions)
+    for heading in headings:
+        assert ELLIPSIS not in heading, heading
+        block = agenda.split(heading, 1)[1].split("\n#", 1)[0]
+        lines = {squash(line.strip("*- ").removeprefix("另问：")) for line in block.splitlines()}
+        assert squash(heading) not in lines, f"question shown again under its heading: {heading}"
 
 
 def test_the_heatmap_the_sources_listed_and_the_counts_agree(briefing) -> None:

@@ -339,7 +339,8 @@ def test_changes_between_two_editions() -> None:
             make_question("New one?", "thin"),
         ],
     )
-    previous = editions.Previous("2026-W47", before, {"a.md": a.sha256})
+    # a.md was edited since last week (its earlier version had another hash): what it argued may fade
+    previous = editions.Previous("2026-W47", before, {"a.md": "an-earlier-version-of-a"})
     changes = editions.compute_changes("2026-W48", after, {"a.md": a.sha256, "b.md": b.sha256}, previous)
     assert changes.previous_period == "2026-W47"
     assert changes.new_documents == ["b.md"]
@@ -361,6 +362,23 @@ def test_changes_between_two_editions() -> None:
     ]
     # the model's own round trip keeps the changes intact
     assert Changes.from_dict(json.loads(json.dumps(changes.to_dict()))) == changes
+
+
+def test_themes_of_unchanged_sources_do_not_fade() -> None:
+    """Last week's sources all unchanged and one added: a theme whose sources did
+    not change neither fades (its count moved as the folder was regrouped) nor is
+    gone (it fell out of the list or merged into another)."""
+    a, b = make_document("a.md", "a", "2026-11-01"), make_document("b.md", "b", "2026-11-20")
+    before = make_briefing(
+        documents=[a], themes=[make_theme("retail", 5, ["a.md"]), make_theme("gone", 2, ["a.md"])]
+    )
+    after = make_briefing(
+        documents=[a, b], themes=[make_theme("retail", 2, ["a.md"]), make_theme("fresh", 2, ["b.md"])]
+    )
+    previous = editions.Previous("2026-W47", before, {"a.md": a.sha256})
+    changes = editions.compute_changes("2026-W48", after, {"a.md": a.sha256, "b.md": b.sha256}, previous)
+    assert changes.fading_themes == [] and changes.rising_themes == []
+    assert changes.new_themes == ["fresh"]
 
 
 def test_a_relabelled_theme_continues_and_keeps_its_label() -> None:
@@ -605,3 +623,52 @@ def test_database_is_wal_versioned_and_extensible(home: Path, monkeypatch: pytes
     monkeypatch.setattr(state, "MIGRATIONS", state.MIGRATIONS[:1])
     with pytest.raises(ConfigError, match="upgrade briefing"):
         connect(home)
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+_ADDED = [
+    ("seeds", _ROOT / "seeds", "003_b2ba2a936e619039.txt"),
+    ("nev", _ROOT / "tests" / "fixtures" / "corpora" / "nev", "03_ev_economics_en.txt"),
+    ("healthcare", _ROOT / "tests" / "fixtures" / "corpora" / "healthcare", "02_hk_biotech_zh-hant.html"),
+    ("field", _ROOT.parent / "shared" / "field-corpus", "12_zh-hans_solidot-byd-vs-tesla-scraped.md"),
+]
+
+
+@pytest.mark.parametrize(("name", "folder", "added"), _ADDED, ids=[a[0] for a in _ADDED])
+def test_adding_one_source_reports_no_fading_and_only_what_it_argues(
+    name: str, folder: Path, added: str
+) -> None:
+    """REVIEW-1 item 17: two editions a week apart, the second with one source more
+    and nothing else changed. Nothing fades (no source that argued anything left or
+    changed: the seeds' 人工智能 must not fade while 'AI很火，落地却很难' is new, nor
+    nev's single-source theme), and what is new is argued by the added source."""
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent (the shared field corpus is not part of the repository)")
+    corpus = read_corpus(folder)
+    assert added in {d.path for d in corpus.documents}
+    week1 = Corpus(documents=[d for d in corpus.documents if d.path != added])
+    before = build_briefing(week1, date=dt.date(2026, 11, 16))
+    after = build_briefing(corpus, date=dt.date(2026, 11, 23))
+    previous = editions.Previous("2026-W47", before, {d.path: d.sha256 for d in week1.documents})
+    changes = editions.compute_changes(
+        "2026-W48", after, {d.path: d.sha256 for d in corpus.documents}, previous
+    )
+    assert changes.new_documents == [added]
+    assert changes.fading_themes == [], f"{name}: faded although none of its sources changed"
+    for label in changes.new_themes:
+        theme = next(t for t in after.themes if t.label == label)
+        assert added in theme.documents, (
+            f"{name}: {label} is reported new but the new source does not argue it"
+        )
+    for label in changes.rising_themes:
+        theme = next(
+            t
+            for t in after.themes
+            if t.label == next(m.found_as for m in changes.continuing_themes if m.label == label)
+        )
+        assert added in theme.documents, f"{name}: {label} rises but the new source does not argue it"

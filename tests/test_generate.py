@@ -324,3 +324,59 @@ def test_generate_without_arguments_uses_the_bundled_seeds(tmp_path, monkeypatch
     today = dt.date.today().isoformat()
     for suffix in ("pdf", "docx", "json"):
         assert (tmp_path / "output" / f"briefing-{today}.{suffix}").stat().st_size > 0
+
+
+ONE_ENGLISH_DOCUMENT = """---
+title: Harbor Freight Lines posts record volumes
+date: 2024-02-20
+---
+Harbor Freight Lines Holdings Ltd reported revenue of $4.2 billion for 2023, up 9 percent from a year earlier.
+"""
+
+
+def test_a_one_document_english_folder_without_themes_still_generates(tmp_path):
+    """No theme, so no heatmap: the bundled template must not place one (REVIEW-1 item 2)."""
+    from click.testing import CliRunner
+
+    from briefing.cli import cli
+
+    source = tmp_path / "freight"
+    source.mkdir()
+    (source / "01_freight.md").write_text(ONE_ENGLISH_DOCUMENT, "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["-q", "generate", str(source), "--out", str(out), "--date", "2026-12-02"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    model = json.loads((out / "briefing-2026-12-02.json").read_text("utf-8"))
+    assert model["themes"] == []
+    pdf_text = _squash(
+        "".join(p.extract_text() or "" for p in PdfReader(str(out / "briefing-2026-12-02.pdf")).pages)
+    )
+    assert "资料未能归纳出主题" in pdf_text
+
+
+def test_a_template_placing_a_chart_the_briefing_lacks_says_which_and_why(tmp_path):
+    from click.testing import CliRunner
+
+    from briefing.cli import cli
+
+    source = tmp_path / "freight"
+    source.mkdir()
+    (source / "01_freight.md").write_text(ONE_ENGLISH_DOCUMENT, "utf-8")
+    custom = tmp_path / "always-heatmap.md.j2"
+    custom.write_text("# 简报\n\n![主题](chart:theme_strength)\n", "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli,
+        ["-q", "generate", str(source), "--out", str(out), "--template", str(custom)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 4
+    message = result.output.strip().splitlines()
+    assert len(message) == 1
+    assert "'theme_strength'" in message[0] and "no theme" in message[0]
+    assert "if 'theme_strength' in charts" in message[0]
+    assert not out.exists() or not any(out.iterdir())

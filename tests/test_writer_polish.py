@@ -224,3 +224,62 @@ def test_share_width(case: str) -> None:
     widths = share_width(natural, total, whole, least)
     assert widths == pytest.approx(expected, abs=0.1)
     assert sum(widths) == pytest.approx(total)
+
+
+FILLER = "储能电站的收入主要来自容量租赁和现货市场套利，地方补贴逐步退坡以后，项目收益率的分化更加明显。"
+
+
+def _pages(data: bytes) -> list[str]:
+    return [re.sub(r"\s+", "", p.extract_text() or "") for p in PdfReader(io.BytesIO(data)).pages]
+
+
+SHORT = "储能项目收益率分化。"
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "lines"), [(10, n) for n in range(4, 10)] + [(14, n) for n in range(0, 4)]
+)
+def test_pdf_a_heading_followed_by_a_heading_is_never_alone_at_the_foot(paragraphs: int, lines: int) -> None:
+    """REVIEW-1 item 18: "备忘录 [11]：…" (a title long enough to wrap) then "问题 1" at
+    once: whatever the page's fill, both start on the same page."""
+    body = "\n\n".join([FILLER] * paragraphs + [SHORT] * lines)
+    title = "备忘录甲：脑机接口，到底是“下一个iPhone时刻”，还是又一个超前概念？产业周期与炒作周期的全面分析"
+    question = "#### 问题1：容量租赁能否持续\n\n*状态：待研究 · 独立证据 0 条*\n\n"
+    markdown = "## 研究议程\n\n" + body + f"\n\n### {title}\n\n" + question + FILLER + "\n"
+    pages = _pages(write_pdf(parse(markdown), {}, default_fonts(), date=DATE))
+    first = next(i for i, p in enumerate(pages) if "备忘录甲" in p)
+    assert "问题1：容量租赁能否持续" in pages[first], f"heading alone at the foot of page {first + 1}"
+
+
+@pytest.mark.parametrize("extra", range(24, 34))
+def test_pdf_the_last_lines_do_not_spill_alone_onto_a_page(extra: int) -> None:
+    """The end of a long briefing (its method note) does not leave a line or two on an
+    otherwise empty last page: the layout is tightened once when it would."""
+    body = "\n\n".join([FILLER] * 40 + [SHORT] * extra)
+    pages = _pages(write_pdf(parse("## 方法说明\n\n" + body + "\n"), {}, default_fonts(), date=DATE))
+    last = pages[-1].replace(f"第{len(pages)}页", "")
+    assert len(last) > 3 * len(SHORT), f"only {last!r} on the last page"
+
+
+def test_docx_a_heatmap_is_kept_low_and_a_list_of_names_is_not_justified() -> None:
+    from briefing.charts import ChartSpec
+    from briefing.writers.docx import CHART_HEIGHT
+
+    chart = ChartSpec(
+        name="theme_strength",
+        kind="heatmap",
+        title="主题",
+        rows=[f"主题{i}" for i in range(8)],
+        columns=[f"[{i}]" for i in range(1, 6)],
+        values=[[float(i + j) for j in range(5)] for i in range(8)],
+    )
+    names = "、".join(
+        ["宁德时代[1]", "比亚迪[2]", "LG Energy Solution[3]", "Panasonic[3]", "SK On[3]", "国轩高科[1]"]
+    )
+    markdown = "## 主题\n\n![主题](chart:theme_strength)\n\n**仅被提及的机构**：" + names + "\n"
+    data = write_docx(parse(markdown), {"theme_strength": chart}, default_fonts(), date=DATE)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    heights = [int(h) for h in re.findall(r'<wp:extent cx="\d+" cy="(\d+)"', xml)]
+    assert heights and max(heights) <= CHART_HEIGHT + 1
+    mentions = next(p for p in etree.fromstring(xml.encode()).iter(f"{{{W}}}p") if "宁德时代" in _text(p))
+    assert mentions.find("w:pPr/w:jc", NS).get(f"{{{W}}}val") == "left"

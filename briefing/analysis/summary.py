@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
-from briefing.analysis.themes import point_statements
+from briefing.analysis.themes import MEMO_SUMMARY_RE, point_statements
 from briefing.excerpts import opening
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
@@ -38,6 +38,8 @@ MAX_CANDIDATES = 400
 sentences richest in theme terms and facts are ranked."""
 SPREAD = 0.85
 """Weight of a document's next takeaway relative to its previous one."""
+WIDE_CORPUS = 8
+"""From this many sources on, one source gives at most two takeaways."""
 SAME_CLAIM = 0.3
 """Token overlap (Jaccard) at which two sentences make the same claim."""
 
@@ -54,7 +56,8 @@ _ATTRIBUTION_RE = re.compile(
 _COMPARISON_RE = re.compile(
     r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|第一|第二|第三|前三|前五|之首|"
     r"不是.{1,24}而是|而非|\d倍|vs\.?|versus|than|compared|ahead of|behind|rival|lead(?:s|ing)?\b|"
-    r"slowest|fastest|largest|biggest|weakest|strongest|record",
+    r"slowest|fastest|largest|biggest|weakest|strongest|record|outs(?:old|ell|ells|elling)|overt(?:ook|ake|akes)|"
+    r"surpass(?:ed|es)?|overtaken|beat|beats",
     re.IGNORECASE,
 )
 _BACK_REFERENCE_RE = re.compile(
@@ -68,6 +71,54 @@ _SPEECH_TAG_RE = re.compile(
 )
 """A sentence that only says who spoke ("…在接受采访时表示。"): its content is elsewhere."""
 _CLAIM_RE = re.compile(r"不是|而是|是|将|会|必须|需要|成为|意味着|不再|难|胜过|赢")
+_ILLUSTRATION_RE = re.compile(
+    r"^(?:举例来说|举个例子|举例而言|打个比方|比方说|比如说?|例如|譬如|假设|假如|倘若|如果|若是|"
+    r"试想一下|试想|设想一下|设想|想象一下|想象|"
+    r"for example|for instance|suppose|imagine|if\b)",
+    re.IGNORECASE,
+)
+"""An illustration or a hypothetical ("举例来说，如果…", "试想一下，如果…"): it explains, it reports nothing."""
+_SUMMARY_LABEL_RE = MEMO_SUMMARY_RE
+"""A memo's own summary line ("主要发现：…"): the memo restating itself, context rather than a finding."""
+_FRAMING_LABEL_RE = re.compile(r"^([^，,。；;：:\d“”\"]{2,12})[：:]\s*(?=\S)")
+_LABEL_VERB_RE = re.compile(r"是|来自|源于|为|将|在|有|会|要|已|正|称|说|表示|认为")
+"""A short label before a colon ("核心产值：2025年…"): framing, not part of the finding."""
+_TICK_RE = re.compile(
+    r"^[^，,；;]{1,24}?(?:收涨|收跌|上涨|下跌|涨|跌|升|降|报|持平)(?:幅)?(?:约|逾|超)?\s*[\d.]+\s*(?:%|％|点|元|美元)?$"
+)
+"""One tick of a market report ("英伟达跌5.08%")."""
+_DAILY_MOVE_RE = re.compile(
+    r"(?:昨日|今日|当日|盘中|收盘|尾盘|早盘|午盘|隔夜|周[一二三四五]|本周|上周)[^，,。；;]{0,12}"
+    r"(?:股价|指数|报收|收于|收报|收盘)?[^，,。；;]{0,6}(?:上涨|下跌|涨|跌|走高|走低)"
+)
+"""A day's price move ("澜石汽车昨日股价下跌3.5%"): market noise, not a finding."""
+_STOCK_QUOTE_RE = re.compile(r"\s*[（(]\s*\d{6}[^（）()]*收盘价[^（）()]*[）)]")
+"""A stock code and closing price in brackets ("宝钢股份 (600019，收盘价5.92元)"): furniture, not facts."""
+_BARE_COMPANY_RE = re.compile(
+    r"(?:^|[，,：:；;])(?:该)?公司(?=[\u4e00-\u9fff]{0,2}(?:并|也|还|将|已|在|于|正|就|表示|宣布|发布|称|预计|计划|"
+    r"披露|透露|海外|全年|今年|营收|收入|订单|业务|销量|利润|净利润|业绩|产能|股价|市值|产品|客户|毛利率|增长))"
+)
+"""A clause whose subject is a bare 公司 ("公司并宣布…", "王宁表示，公司海外订单…"): which company, the
+sentence does not say."""
+_ALSO_RE = re.compile(
+    r"^[^，,。；;：:]{1,24}?(?:也(?!是|就是|许|罢|好|不|都|有|没)|还(?=宣布|发布|表示|披露|公布|推出|获得|称|透露))"
+)
+"""A first clause whose subject "also" acts ("…公司也发布年报", "恒驰科技还宣布…"): it continues an event told before."""
+_QUARTER_RE = re.compile(
+    r"第?([一二三四1-4])季度?|([1-4])Q|Q([1-4])\b|\b(first|second|third|fourth) quarter", re.IGNORECASE
+)
+_ASIDE_ROLES = ("speaker", "source")
+"""Mentions that say who spoke or counted, not who acts (briefing.analysis.roles)."""
+_QUARTER_NO = {
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+}
 
 
 @dataclass
@@ -84,6 +135,8 @@ class _Candidate:
     kind: str = "sentence"
     relevance: float = 0.0
     """How strongly it bears on the corpus' themes or its central organisations (0-1)."""
+    actors: set[str] = field(default_factory=set)
+    """Organisations that act in it, one per family."""
     score: float = 0.0
 
 
@@ -141,17 +194,31 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 continue
             if _SPEECH_TAG_RE.search(docs[d_index].analysis_text[s.start : s.end].strip()):
                 continue
-            tokens = set(s.tokens)
             actors = actors_of.get((d_index, s_index), set())
+            simplified = docs[d_index].analysis_text[s.start : s.end].strip()
+            subjects = sum(
+                1
+                for m in a.mentions
+                if m.sentence == s_index
+                and m.role not in _ASIDE_ROLES
+                and not m.evidence.startswith("pronoun")
+            )
+            reason = not_a_finding(simplified, memo=docs[d_index].kind == "memo", actors=subjects)
+            if reason:
+                continue
+            text = without_framing(text, actors)
+            tokens = set(s.tokens)
             if not actors and re.match(r"\s*[\d(（]", text):
                 continue  # a note's bullet whose subject is its heading ("2023年交付16.0万辆…")
-            concrete = concreteness(text, _distinct_actors(actors))
+            concrete = concreteness(_STOCK_QUOTE_RE.sub("", simplified), _distinct_actors(actors))
             hits = _theme_hits(tokens, themes)
             asked = _distinct_actors(actors & agenda)
             prominent = max(
                 [0.6 * prominence.get(a, 0.0) for a in actors] + [0.8 * min(asked, 1) + 0.2 * (asked >= 2)]
             )
-            if not (len(tokens & theme_terms) >= 2 or ((hits or prominent >= 0.3) and concrete >= 1.0)):
+            # Without themes (one short source) a concrete sentence is judged on its facts alone.
+            bears = hits or prominent >= 0.3 or not themes
+            if not (len(tokens & theme_terms) >= 2 or (bears and concrete >= 1.0)):
                 continue
             seen.add(text)
             out.append(
@@ -164,9 +231,73 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                     concrete=concrete,
                     themes=hits,
                     relevance=max([prominent, *(themes[i].strength for i in hits)]),
+                    actors={(gazetteer().ancestors(n) or [n])[-1] for n in actors},
                 )
             )
     return out
+
+
+def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
+    """Why a sentence (Simplified) is no finding, or "" when it may be one: a
+    market-tick list, an illustration or a hypothetical, a memo's summary of
+    itself, or a sentence whose subject points back (公司并宣布…, X也发布…)."""
+    core = text.strip()
+    kind, n = opening(core)
+    if kind == "connective":
+        core = core[n:].lstrip()
+    clauses = [c.strip() for c in re.split(r"[，,；;]", core.rstrip("。.！!？?")) if c.strip()]
+    if len(clauses) >= 3 and sum(1 for c in clauses if _TICK_RE.match(c)) >= 0.67 * len(clauses):
+        return "tick list"
+    if _DAILY_MOVE_RE.search(_STOCK_QUOTE_RE.sub("", core)):
+        return "daily move"
+    if _ILLUSTRATION_RE.match(core) or _ILLUSTRATION_RE.match(text.strip()):
+        return "illustration"
+    if memo and _SUMMARY_LABEL_RE.match(core):
+        return "memo summary"
+    if _BARE_COMPANY_RE.search(core) and not actors:
+        return "bare company"
+    if _ALSO_RE.match(core):
+        return "also"
+    return ""
+
+
+def without_framing(text: str, actors: set[str] = frozenset()) -> str:
+    """The sentence without a short framing label before a colon ("核心产值："),
+    unless the label names who the finding is about."""
+    m = _FRAMING_LABEL_RE.match(text)
+    if not m or any(a in to_simplified(m.group(1)) for a in actors) or len(text) - m.end() < 16:
+        return text
+    if _LABEL_VERB_RE.search(to_simplified(m.group(1))):
+        return text  # "招商银行的优势来自零售业务：…" states a claim before its colon
+    if gazetteer().find(to_simplified(m.group(1))):
+        return text
+    return text[m.end() :]
+
+
+def _periods(text: str) -> set[str]:
+    """The periods a sentence names: years and quarters (2023, 2023Q4; 第四季 = fourth quarter = Q4)."""
+    simplified = to_simplified(text)
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", simplified))
+    out = set(years)
+    for m in _QUARTER_RE.finditer(simplified):
+        q = next(g for g in m.groups() if g)
+        out.add("Q" + _QUARTER_NO.get(q.lower(), q))
+    return out
+
+
+def _same_comparison(a: _Candidate, b: _Candidate) -> bool:
+    """One comparison told twice (in two languages, or two sources): the same two
+    or more actors, set side by side in the same period (BYD outsold Tesla in
+    the fourth quarter = 比亚迪在第四季纯电车销量首度超越特斯拉)."""
+    if len(a.actors) < 2 or len(b.actors) < 2 or len(a.actors & b.actors) < 2:
+        return False
+    if not (_COMPARISON_RE.search(a.text) and _COMPARISON_RE.search(b.text)):
+        return False
+    pa, pb = _periods(a.text), _periods(b.text)
+    quarters_a, quarters_b = {p for p in pa if p.startswith("Q")}, {p for p in pb if p.startswith("Q")}
+    if quarters_a or quarters_b:
+        return bool(quarters_a & quarters_b)
+    return bool(pa & pb)
 
 
 def _distinct_actors(names: set[str]) -> int:
@@ -328,7 +459,7 @@ def _same_claim(a: _Candidate, b: _Candidate) -> bool:
         return True  # two consecutive sentences of one paragraph are one thought
     if _same_figure(_figures(a.text), _figures(b.text)):
         return True  # the same figure (宁德时代 36.8% in two sources) is one finding
-    if _similarity(a.tokens, b.tokens) > SAME_CLAIM:
+    if _similarity(a.tokens, b.tokens) > SAME_CLAIM or _same_comparison(a, b):
         return True
     general = a.concrete < 1.0 and b.concrete < 1.0
     return general and bool(a.themes) and bool(b.themes) and a.themes[0] == b.themes[0]
@@ -340,6 +471,8 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
     takeaway), so that close calls go to another source."""
     want_docs = min(3, n_docs)
     per_doc_cap = MAX_TAKEAWAYS - (want_docs - 1)
+    if n_docs >= WIDE_CORPUS:
+        per_doc_cap = 2  # a wide folder: no one source speaks for it
     floor = pool[0].score * 0.1 if pool else 0.0
     chosen: list[_Candidate] = []
     per_doc: dict[int, int] = {}

@@ -42,7 +42,7 @@ from briefing.analysis.document import DocAnalysis, Sentence
 from briefing.excerpts import clip, opening, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
-from briefing.nlp import balanced, domain_words, vocabulary_terms
+from briefing.nlp import balanced, domain_words, is_theme_term, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
 from briefing.script import is_han
 
@@ -52,6 +52,8 @@ MIN_THEMES = 5
 """Below this many arguments a theme with a weaker label may still be shown."""
 SAME_ARGUMENT = 0.5
 """Share of the smaller theme's sentences two themes must share to be one argument."""
+SMALL_CORPUS = 150
+"""Sentences (that argue some term) below which a folder is small: term clusters need closer company."""
 EVERYDAY_RARITY = 12.0
 """A two-character word more common than this (log inverse frequency in general
 Chinese) is an everyday noun unless the domain dictionary knows it."""
@@ -82,6 +84,12 @@ class _Candidate:
     ranked: list[tuple[float, int, int, str, int]] = field(default_factory=list)
     """Its quotable sentences, best first (see ``_ranked_sentences``)."""
     strength: float = 0.0
+    kind: str = "keywords"
+    """``points`` (an author's sibling points joined), ``heading``, ``title`` or ``keywords``."""
+    heading: str = ""
+    """For a heading or a title: its text, whose terms weigh more in the label."""
+    options: list[str] = field(default_factory=list)
+    """Labels it may take, best first (a stronger theme may have taken the first)."""
 
 
 # ------------------------------------------------------------------ headings
@@ -238,6 +246,7 @@ def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[st
     for d_index, doc in enumerate(docs):
         for parent, group, _ in _point_groups(doc):
             found = _affix_label(group)
+            kind = "points" if found else "heading"
             if found:
                 label, prefix, suffix, varying = found
                 cores = [t for t in _terms(prefix + " " + suffix.lstrip("的"), vocabulary) if t not in topic]
@@ -270,11 +279,20 @@ def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[st
                         origin="author",
                         home={d_index},
                         anchors=[t for t in dict.fromkeys(anchors) if t not in topic][:4],
+                        kind=kind,
+                        heading=label,
                     )
                 )
     return candidates
 
 
+MEMO_SUMMARY_RE = re.compile(
+    r"^\s*(?:主要发现|核心发现|研究发现|结论|初步结论|核心结论|小结|总结|摘要|要点|核心观点|主要观点|"
+    r"一句话总结|本期要点|key findings?|findings|summary|conclusions?|takeaways?|tl;?dr)\s*[：:]",
+    re.IGNORECASE,
+)
+"""A summary line ("主要发现：…"): the author restating the document, not one of its arguments."""
+_LEANS_BACK_RE = re.compile(r"这种|这一|这些|这个|这样的|此类|上述|這種|這一|這些|這個|這樣的|上述")
 _MARKUP_RE = re.compile(r"<[%/!?A-Za-z]|%>|\{\{|\}\}|\[ad_\d\]")
 _SERIES_RE = re.compile(r"^[^：:]{2,12}(?:周刊|周报|日报|早报|晚报|月刊|简报|快讯|专栏|早餐|观察)[：:]\s*")
 _SITE_SUFFIX_RE = re.compile(
@@ -316,7 +334,15 @@ def _title_candidates(
         terms = [t for t in _terms(label, vocabulary) if t not in topic]
         if terms:
             out.append(
-                _Candidate(label=label, terms=terms[:6], origin="author", home={d_index}, anchors=terms[:4])
+                _Candidate(
+                    label=label,
+                    terms=terms[:6],
+                    origin="author",
+                    home={d_index},
+                    anchors=terms[:4],
+                    kind="title",
+                    heading=label,
+                )
             )
     return out
 
@@ -483,6 +509,8 @@ def find_themes(
     for cand, theme in _distinct(themes):
         if len(kept) == max_themes:
             break
+        if len(kept) >= MIN_THEMES and theme.mentions < 3:
+            continue  # enough themes: one argued in two sentences is thin
         fresh = [r for r in cand.ranked if r[3] not in used]
         if not fresh:
             log.debug("theme %s has no sentence of its own", theme.label)
@@ -495,12 +523,64 @@ def find_themes(
         used.update([gist.text, *(q.text for q in quotes)])
         kept.append((cand, theme))
     themes = kept
-    chosen = [t for _, t in themes]
+    chosen = sorted((t for _, t in themes), key=lambda t: (-t.strength, t.label))
     top = chosen[0].strength if chosen else 1.0
     for t in chosen:
         t.strength = round(t.strength / top, 3)
-    subject = min(topic, key=lambda t: (-scores[t], t)) if topic else None
+    subject = min(topic, key=lambda t: (-scores[t], t)) if topic else title_subject(docs, analyses, rarity)
     return chosen, subject
+
+
+_MEMO_TITLE_SPLIT_RE = re.compile(r"[-—_｜|：:，,\s]+")
+
+
+def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dict[str, float]) -> str | None:
+    """What the folder is about, from its titles, when no term dominates its text:
+    the concept the titles share (at least half of them, a memo's title counting
+    twice, as an analyst names the subject there: "银行业息差研究备忘"), also
+    present in most documents' text. None for a folder of unrelated titles (a
+    mixed folder stays generic). Organisations, measures and words of change
+    are not subjects."""
+    from briefing.script import to_simplified
+
+    names = {m.name for a in analyses for m in a.mentions} | {m.surface for a in analyses for m in a.mentions}
+    vocabulary = set(rarity) | set(domain_words())
+    titles: list[tuple[str, int]] = []
+    for doc in docs:
+        title = to_simplified(doc.title or "")
+        for name in sorted(names, key=len, reverse=True):
+            if len(name) >= 2:
+                title = title.replace(name, " ")
+        # English titles in the glossary's Chinese terms ("China's banks" → 银行)
+        title += " " + " ".join(t for t in vocabulary_terms(title, vocabulary) if is_han(t[0]))
+        titles.append((title, 2 if doc.kind == "memo" else 1))
+    weight_total = sum(w for _, w in titles)
+    found = {t for title, _ in titles for t in vocabulary_terms(title, vocabulary)}
+    votes: Counter[str] = Counter()
+    for term in found:
+        if term in names or term in _measure_words() or term in _CHANGES or len(term) < 2:
+            continue
+        if not is_theme_term(term) or not is_han(term[0]):
+            continue
+        votes[term] = sum(w for title, w in titles if term in title)
+    if not votes:
+        return None
+    in_text = Counter(t for a in analyses for t in {tok for s in a.sentences for tok in s.tokens})
+    best = min(votes, key=lambda t: (-votes[t], -in_text[t], -len(t), t))
+    if votes[best] * 2 < weight_total or in_text[best] * 10 < 6 * len(docs):
+        return None
+    # The titles' own compound when they all write it so: 晶圆代工 rather than 代工.
+    before = set()
+    for doc in docs:
+        title = to_simplified(doc.title or "")
+        at = title.find(best)
+        if at >= 0:
+            words = zh_cut(title[:at])
+            noun = words and len(words[-1]) >= 2 and all(is_han(c) for c in words[-1])
+            before.add(words[-1] if noun and words[-1] not in names else "")
+    if len(before) == 1 and "" not in before:
+        return before.pop() + best
+    return best
 
 
 def _org_names(analyses: list[DocAnalysis]) -> set[str]:
@@ -531,6 +611,9 @@ def _keyword_candidates(
     """Term clusters by sentence co-occurrence, each with a label that names a concept."""
     pool = [t for t in ranked if t not in topic][:36]
     clusters: list[list[str]] = []
+    # In a small folder two words share a sentence by chance more often: a cluster needs more.
+    sentences = len(set().union(*term_sentences.values())) if term_sentences else 0
+    together = 0.34 if sentences >= SMALL_CORPUS else 0.5
     for term in pool:
         best, best_sim = None, 0.0
         for cluster in clusters:
@@ -542,7 +625,7 @@ def _keyword_candidates(
             sim = sum(sims) / len(sims) if sims else 0.0
             if sim > best_sim:
                 best, best_sim = cluster, sim
-        if best is not None and best_sim >= 0.34 and len(best) < 4:
+        if best is not None and best_sim >= together and len(best) < 4:
             best.append(term)
         elif len(clusters) < 24:
             clusters.append([term])
@@ -565,6 +648,10 @@ def _keyword_candidates(
         elif lead in concept:
             second = next((t for t in cluster if t in concept and t != lead), None)
             label = f"{lead}与{second}" if second and scores[second] >= 0.5 * scores[lead] else lead
+        elif concept:
+            label = (
+                lead  # its lead names no concept: the label is built from its sentences, if they argue one
+            )
         else:
             log.debug("cluster %s names no concept: not a theme", cluster)
             continue
@@ -608,6 +695,257 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
     return merged
 
 
+@functools.cache
+def _argument_words() -> tuple[str, ...]:
+    words = {w for line in data_lines("argument_words.txt") for w in line.split()}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def is_argument(label: str) -> bool:
+    """A label names something to argue about: it holds a word of change,
+    strategy, contest or risk (收窄, 降本, 替代, 价格战, 瓶颈: argument_words.txt),
+    not only what is argued about (电动车, 医疗器械, 监护仪)."""
+    return any(w in label for w in _argument_words())
+
+
+_POINT_LABEL_MAX = 16
+"""An author's joined points longer than this are labelled by what varies and the shared head."""
+
+
+def _label(
+    cand: _Candidate,
+    hits: list[tuple[int, int]],
+    docs: list[Document],
+    usable: list[list[Sentence]],
+    argued: list[list[set[str]]],
+    rarity: dict[str, float],
+    topic: set[str],
+    term_sentences: dict[str, set[tuple[int, int]]],
+) -> list[str]:
+    """Labels a reader could argue about, best first, built from the sources' own words.
+
+    A contrast (消费互联网与产业互联网) or an author's joined points (模式、技术与产业的
+    升级) label themselves. Otherwise the label is the best-supported argument in
+    the theme's sentences: a term or a two-word phrase as written (息差收窄, 电池降本,
+    国产替代) holding a word of change, strategy, contest or risk, paired with a
+    second one argued alongside it (集采压价与国产替代). A heading or a headline is
+    never the label itself; its words weigh more. Empty when the theme's
+    sentences name things but argue nothing about them."""
+    if cand.kind == "points":
+        label = cand.label
+        if len(label) > _POINT_LABEL_MAX and re.search(r"[，,]", label):
+            label = re.split(r"[，,]", label)[-1].removeprefix("而是").removeprefix("是")
+        return [label] if len(label) >= 2 else []
+    if cand.kind == "keywords" and "与" in cand.label and not is_argument(cand.label):
+        a, _, b = cand.label.partition("与")
+        if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) < len(a):
+            return [cand.label]  # a contrast: two sides of one thing
+    heading = _simplified_label(cand.heading)
+    units: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for d, s in hits:
+        sent = usable[d][s]
+        for t in argued[d][s]:
+            if t not in topic and t in rarity and t not in _measure_words():
+                units[t].add((d, s))
+        if docs[d].language == "en":
+            continue
+        text = docs[d].analysis_text[sent.start : sent.end]
+        for a, b in itertools.pairwise(sent.tokens):
+            phrase = a + b
+            if (
+                3 <= len(phrase) <= 8
+                and phrase in text
+                and all(is_han(c) for c in phrase)
+                and a in rarity
+                and (b in rarity or is_argument(b))
+                and a not in topic
+                and _noun_phrase(a, b)
+            ):
+                units[phrase].add((d, s))
+    lead = set(cand.terms[:3])
+
+    def score(unit: str) -> float:
+        found = units[unit]
+        spread = len({d for d, _ in found})
+        # A word argued all over the corpus (息差 in a banks folder) names no one theme.
+        everywhere = len(term_sentences.get(unit, ())) or len(found)
+        value = (len(found) + 0.5 * (spread - 1)) * (0.5 + len(found) / max(everywhere, len(found)))
+        value += 1.0 if unit in lead or any(t in unit for t in lead if len(t) >= 2) else 0.0
+        value += 1.5 if heading and unit in heading else 0.0
+        return value + 0.1 * min(len(unit), 6)
+
+    own = [t for t in cand.terms if len(t) >= 2] + (_terms(heading, set(rarity)) if heading else [])
+
+    def usable_unit(unit: str) -> bool:
+        if not is_argument(unit):
+            return False
+        if not any(t in unit or unit in t for t in own):
+            return False  # a label names the theme's own terms, not a word its sentences happen to hold
+        # Said twice, or in the author's heading, or a phrase on the theme's lead term (换电模式).
+        lead_phrase = unit not in rarity and any(unit.startswith(t) for t in cand.terms[:2])
+        if len(units[unit]) < 2 and not (heading and unit in heading) and not lead_phrase:
+            return False
+        if unit in rarity:  # a single word: a concept, not an everyday one (增长, 风险, 瓶颈)
+            if len(unit) == 2 and unit not in domain_words() and not (heading and unit in heading):
+                return rarity.get(unit, 14.0) >= 14.0
+            return is_concept(unit, rarity.get(unit, 14.0)) or unit in domain_words()
+        return True
+
+    log.debug(
+        "units of %s: %s",
+        cand.label,
+        [
+            (u, len(v), round(score(u), 1), is_argument(u))
+            for u, v in sorted(units.items(), key=lambda kv: -score(kv[0]))[:14]
+        ],
+    )
+    ranked = sorted((u for u in units if usable_unit(u)), key=lambda u: (-score(u), u))
+    # A phrase that holds a chosen word says it better ("息差收窄" over "收窄").
+    ranked = [u for u in ranked if not any(u != v and u in v and score(v) >= score(u) - 1 for v in ranked)]
+    options: list[str] = []
+    if ranked and ranked[0] in rarity and ranked[0] in _CHANGES:
+        # One word of change ("负增长") on what changes, as the sentences put it ("汽车销量…负增长").
+        found = _subject_of(ranked[0], cand, hits, docs, usable, topic)
+        if found:
+            options.append(found)
+    for i, first in enumerate(ranked[:8]):
+        for second in ranked[i + 1 :]:
+            shared = units[first] & units[second]
+            apart = not (second in first or first in second)
+            # a second argument the same sentences make (集采与国产替代): a phrase may be rarer
+            floor = 0.2 if second not in rarity else 0.5
+            if shared and apart and score(second) >= floor * score(first) and len(first + second) <= 12:
+                options.append(f"{first}与{second}")
+                break
+        options.append(first)
+    return list(dict.fromkeys(options))
+
+
+_CHANGES = frozenset(
+    [
+        "增长",
+        "负增长",
+        "下滑",
+        "下降",
+        "下跌",
+        "下行",
+        "上涨",
+        "上升",
+        "回升",
+        "回暖",
+        "复苏",
+        "放缓",
+        "减速",
+        "萎缩",
+        "收缩",
+        "收窄",
+        "扩张",
+        "走弱",
+        "走强",
+        "承压",
+        "见顶",
+        "触底",
+        "反弹",
+        "回调",
+        "分化",
+        "降本",
+        "降价",
+        "涨价",
+        "瓶颈",
+        "亏损",
+        "短缺",
+        "过剩",
+        "赶超",
+        "反超",
+        "超越",
+        "落地",
+        "量产",
+        "出海",
+    ]
+)
+"""Argument words that say what happens to something (负增长, 收窄): a label names the something too."""
+
+
+_COMPARED = frozenset(
+    ["同比", "环比", "按年", "按月", "按季", "较上年", "持续", "连续", "逐步", "进一步", "明显", "大幅"]
+)
+"""Words that say against what or how much something changes (同比负增长): not what changes."""
+
+
+def _subject_of(
+    word: str,
+    cand: _Candidate,
+    hits: list[tuple[int, int]],
+    docs: list[Document],
+    usable: list[list[Sentence]],
+    topic: set[str],
+) -> str | None:
+    """The theme's own term that the argument word follows closely in its sentences
+    (汽车销量连续两月负增长 → 汽车销量负增长), as one label; None when none does."""
+    from briefing.nlp import glossary
+
+    near = 5
+    for term in cand.terms[:4]:
+        if term == word or word in term or term in topic or len(term) < 2 or is_argument(term):
+            continue
+        if len(term + word) > 8:
+            continue
+        # The term as written: itself, or an English form the glossary maps to it (AI → 人工智能).
+        forms = [term, *(en for en, zh in glossary().items() if zh == term and len(en) <= 6)]
+        for d, s in hits:
+            sent = usable[d][s]
+            text = docs[d].analysis_text[sent.start : sent.end]
+            lowered = text.lower()
+            for form in forms:
+                at = lowered.find(form.lower())
+                if at >= 0 and 0 <= text.find(word, at + len(form)) - (at + len(form)) <= near:
+                    return term + word
+    # Else the word the sentences most often put right before it (产能瓶颈).
+    before: Counter[str] = Counter()
+    for d, s in hits:
+        sent = usable[d][s]
+        text = docs[d].analysis_text[sent.start : sent.end]
+        at = text.find(word)
+        while at > 0:
+            words = zh_cut(text[max(0, at - 6) : at])
+            prior = words[-1] if words else ""
+            if (
+                2 <= len(prior) <= 4
+                and all(is_han(c) for c in prior)
+                and prior not in _COMPARED
+                and _noun_phrase(prior, word, verbs=True)
+            ):
+                before[prior] += 1
+            at = text.find(word, at + len(word))
+    if before:
+        prior, n = min(before.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n >= 2 and prior not in topic:
+            return prior + word
+    return None
+
+
+_PHRASE_HEAD = frozenset({"n", "nz", "vn", "an", "x", "eng", "nt"})
+_PHRASE_TAIL = frozenset({"n", "nz", "vn", "an", "x", "eng"})
+
+
+def _noun_phrase(first: str, second: str, verbs: bool = False) -> bool:
+    """Two words that read as one noun phrase as written (电池降本, 息差收窄, 换电模式),
+    not a verb and its object or a clause cut short (采用磷酸铁锂, 价格战打到). With
+    ``verbs``, a verb-like first word jieba tags as a verb may qualify (产能瓶颈)."""
+    from briefing.nlp import pos_tag
+
+    head = pos_tag(first)
+    if verbs and head == "v" and first not in ("遭遇", "出现", "面临", "进入", "成为", "形成"):
+        head = "vn"
+    return head in _PHRASE_HEAD and pos_tag(second) in _PHRASE_TAIL
+
+
+def _simplified_label(text: str) -> str:
+    from briefing.script import to_simplified
+
+    return to_simplified(text or "")
+
+
 def _theme(
     cand: _Candidate,
     docs: list[Document],
@@ -621,11 +959,10 @@ def _theme(
     # The subject frames every theme: a sentence that names only it argues none of them.
     counted = [t for t in cand.terms if t not in topic] or cand.terms
     terms = set(counted)
-    need = min(2, len(cand.anchors))
     hits = []
     for d, s in sorted(set().union(*(term_sentences.get(t, set()) for t in counted))):
-        # Another author's sentence counts only where it argues the heading's own terms together.
-        if cand.home and d not in cand.home and need and len(argued[d][s] & set(cand.anchors)) < need:
+        # A heading or a title is its author's: it is argued in its own document only.
+        if cand.home and d not in cand.home:
             continue
         hits.append((d, s))
     per_doc: Counter[int] = Counter(d for d, _ in hits)
@@ -646,8 +983,13 @@ def _theme(
     if cand.origin == "keywords" and argued_in < 2:
         strength *= 0.6  # a theme is argued across sources; one author's vocabulary is weaker evidence
     ranked = _ranked_sentences(docs, usable, hits, terms, cand.home)
-    if not ranked:
+    if len({r[3] for r in ranked}) < 2:
+        return None  # a gist and a quote are two sentences: one quotable sentence is a mention
+    options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences)
+    if not options:
+        log.debug("theme %s names no argument", cand.label)
         return None
+    cand.label, cand.options = options[0], options
     cand.ranked = ranked
     gist, quotes = _gist_and_quotes(ranked, docs)
     order = sorted(per_doc, key=lambda d: (-per_doc[d], d))
@@ -686,11 +1028,17 @@ def _ranked_sentences(
             continue
         if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
             continue  # a quote must stand alone, and be prose
+        if docs[d_index].kind == "memo" and MEMO_SUMMARY_RE.match(text):
+            continue  # a memo restating itself ("主要发现：…") argues nothing of its own
         distinct = len(terms & set(s.tokens))
         score = distinct + 0.5 * distinct / max(len(set(s.tokens)), 1) - len(text) / (limit * 4)
         score += 2.0 if d_index in home else 0.0
         score -= 0.0 if balanced(text) else 1.5
         score -= 0.5 if opening(text)[0] == "connective" else 0.0
+        score -= 1.5 if MEMO_SUMMARY_RE.match(text) else 0.0  # a memo restating itself is no gist
+        score -= (
+            1.0 if _LEANS_BACK_RE.search(text) else 0.0
+        )  # "正是这种现象的直接体现" leans on what came before
         if text.rstrip()[-1:] not in "。！？.!?”」』\"'…":
             score -= 1.0  # a list line or a label, not a sentence that argues
         if docs[d_index].language != "en" and len(text) < 20:
@@ -743,11 +1091,25 @@ def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, 
             overlap = shared / max(min(len(mine), len(theirs)), 1)
             # Most of the smaller one's sentences, and a good part of the larger's: one argument.
             same_sentences = overlap >= SAME_ARGUMENT and shared >= 0.3 * max(len(mine), len(theirs))
-            if same_sentences or other.label == theme.label:
+            if same_sentences:
                 same = other
                 break
+        taken = {other.label for _, other in kept}
+        if same is None and theme.label in taken:
+            # Another argument under a word a stronger theme took: its next label, if it has one.
+            free = [o for o in cand.options if o not in taken]
+            if free:
+                theme.label = cand.label = zh_punctuation(free[0])
+            else:
+                same = next(other for _, other in kept if other.label == theme.label)
         if same is None:
             kept.append((cand, theme))
+            continue
+        at = next(i for i, (_, other) in enumerate(kept) if other is same)
+        if len(theme.documents) > len(same.documents) == 1 and theme.mentions >= 0.5 * same.mentions:
+            # One author's heading and an argument several sources make: the latter is the theme.
+            log.debug("theme %s is %s", same.label, theme.label)
+            kept[at] = (cand, theme)
             continue
         log.debug("theme %s is %s", theme.label, same.label)
     return kept

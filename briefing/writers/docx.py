@@ -30,9 +30,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
+from PIL import Image
 
 from briefing import doctree
-from briefing.charts import ChartSpec, to_png
+from briefing.charts import ChartSpec, missing_chart, to_png
 from briefing.errors import TemplateError
 from briefing.fonts import FontSet
 from briefing.writers.columns import share_width
@@ -45,6 +46,8 @@ PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(21), Cm(29.7), Cm(2)
 TEXT_WIDTH = Emu(PAGE_WIDTH - 2 * MARGIN)
 MIN_COLUMN, CELL_PAD, CELL_PT = Cm(1.5), Cm(0.45), 9.0
 INDENT = Pt(21)  # two characters of body text per list level
+CHART_HEIGHT = Cm(5.0)
+"""Tallest a heatmap is drawn in the DOCX (it is scaled down, never cropped)."""
 BULLETS, NUMBERS = "•◦▪", ("%1.", "%2)", "%3.")
 # Style: (size pt, bold, colour, space before pt, space after pt, line spacing)
 LOOKS: dict[str, tuple[float, bool, RGBColor, float, float, float]] = {
@@ -152,6 +155,8 @@ class _Writer:
             p._p.append(_w(f'<w:bookmarkEnd w:id="{len(self.bookmarks)}"/>'))
         if all(r.bold for r in para.runs if r.text.strip()) or all(r.italic for r in para.runs):
             p.paragraph_format.keep_with_next = True  # a run-in label or meta line belongs to what follows
+        if _list_like("".join(r.text for r in para.runs)):
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT  # justified, a list of names stretches its spaces
         return p
 
     def list_block(self, lst: doctree.ListBlock, depth: int) -> None:
@@ -226,14 +231,20 @@ class _Writer:
     def chart(self, c: doctree.Chart) -> None:
         spec = self.charts.get(c.name)
         if spec is None:
-            known = ", ".join(sorted(self.charts)) or "none"
-            raise TemplateError(f"the template places an unknown chart {c.name!r} (known: {known})")
+            raise TemplateError(missing_chart(c.name, self.charts))
         p = self.new_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         fmt = p.paragraph_format
         fmt.keep_with_next, fmt.line_spacing, fmt.space_before, fmt.space_after = True, 1.0, Pt(6), Pt(0)
         png = to_png(spec, TEXT_WIDTH.pt, self.fonts)
-        p.add_run().add_picture(io.BytesIO(png), width=TEXT_WIDTH)
+        width = TEXT_WIDTH
+        if spec.kind == "heatmap":
+            # A word processor moves a picture that does not fit to the next page and leaves
+            # the rest of this one blank: the heatmap is kept low enough to fit under a section.
+            w, h = Image.open(io.BytesIO(png)).size
+            if h and TEXT_WIDTH * h / w > CHART_HEIGHT:
+                width = Emu(int(CHART_HEIGHT * w / h))
+        p.add_run().add_picture(io.BytesIO(png), width=width)
         if c.caption:
             self.runs(self.new_paragraph("Caption"), [doctree.Run(c.caption)])
 
@@ -362,6 +373,13 @@ def _set_fonts(rPr: Any, name: str) -> None:
         rFonts.attrib.pop(qn(f"w:{attr}"), None)
     for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
         rFonts.set(qn(f"w:{attr}"), name)
+
+
+def _list_like(text: str) -> bool:
+    """A paragraph that lists names, citations or Latin words (the mentions line):
+    justified, its short items and unbreakable runs pull the spaces apart."""
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    return text.count("、") >= 4 or text.count("[") >= 4 or latin > 0.2 * max(len(text), 1)
 
 
 def _setup_styles(document: Any, font: str) -> None:

@@ -55,16 +55,23 @@ HEADING_ROOM, LABEL_ROOM = 4.0 * cm, 2.2 * cm
 """Space a heading or a run-in label needs below it on the page, else it starts the next one."""
 
 
-def _styles(regular: str, bold: str) -> dict[str, ParagraphStyle]:
+TIGHT = 0.94
+"""Leading and spacing of the tightened layout, when the loose one leaves a page of a few lines."""
+SPILL = 3
+"""A last page with this many lines of text or fewer is a spill: the layout is tightened once."""
+
+
+def _styles(regular: str, bold: str, tight: bool = False) -> dict[str, ParagraphStyle]:
+    scale = TIGHT if tight else 1.0
     base = ParagraphStyle(
         "body",
         fontName=regular,
         bulletFontName=regular,
         fontSize=10.5,
-        leading=16.5,
+        leading=16.5 * scale,
         textColor=INK,
         wordWrap="CJK",
-        spaceAfter=5,
+        spaceAfter=5 * scale,
     )
     return {
         "body": base,
@@ -187,6 +194,8 @@ class _Document(BaseDocTemplate):
         self.regular = regular
         self.date = date
         self._outline_last = -1
+        self.last_y = 0.0
+        """Where the last flowable ended on the last page (points from the bottom)."""
         super().__init__(buffer, **kwargs)
         frame = Frame(
             MARGIN, MARGIN, A4[0] - 2 * MARGIN, A4[1] - 2 * MARGIN, id="body", leftPadding=0, rightPadding=0
@@ -215,6 +224,8 @@ class _Document(BaseDocTemplate):
         canv.restoreState()
 
     def afterFlowable(self, flowable: Any) -> None:
+        if self.frame is not None:
+            self.last_y = self.frame._y
         if isinstance(flowable, _Heading):
             # Outline levels may not skip (0 → 2 raises): clamp to one below the last.
             level = min(flowable.outline_level, self._outline_last + 1)
@@ -243,12 +254,17 @@ def _col_widths(table: doctree.Table, total: float, regular: str) -> list[float]
 
 class _Builder:
     def __init__(
-        self, charts: dict[str, chartlib.ChartSpec], fonts: FontSet, regular: str, bold: str
+        self,
+        charts: dict[str, chartlib.ChartSpec],
+        fonts: FontSet,
+        regular: str,
+        bold: str,
+        tight: bool = False,
     ) -> None:
         self.charts = charts
         self.fonts = fonts
         self.regular = regular
-        self.styles = _styles(regular, bold)
+        self.styles = _styles(regular, bold, tight)
         self.width = A4[0] - 2 * MARGIN
         self.count = 0
 
@@ -256,7 +272,7 @@ class _Builder:
         out: list[Any] = []
         for block in blocks:
             out.extend(self.block(block))
-        return out
+        return _headings_together(out, self.width)
 
     def block(self, block: Any) -> list[Any]:
         if isinstance(block, doctree.Heading):
@@ -302,7 +318,7 @@ class _Builder:
         if isinstance(block, doctree.Chart):
             spec = self.charts.get(block.name)
             if spec is None:
-                raise TemplateError(f"the template asks for an unknown chart: {block.name}")
+                raise TemplateError(chartlib.missing_chart(block.name, self.charts))
             drawing = chartlib.drawing(spec, self.width, self.fonts)
             return [
                 Spacer(1, 8),
@@ -353,15 +369,55 @@ class _Builder:
         return [*out, NextPageTemplate("body"), PageBreak()]
 
 
+def _headings_together(story: list[Any], width: float) -> list[Any]:
+    """A heading followed at once by another ("备忘录 [11]" then "问题 1") asks for
+    room for both before the first: else the second's own demand for room breaks
+    the page between them and leaves the first alone at the foot."""
+    out: list[Any] = []
+    i = 0
+    while i < len(story):
+        item = story[i]
+        if (
+            isinstance(item, CondPageBreak)
+            and i + 3 < len(story)
+            and isinstance(story[i + 1], _Heading)
+            and isinstance(story[i + 2], CondPageBreak)
+            and isinstance(story[i + 3], _Heading)
+        ):
+            first = story[i + 1]
+            _, height = first.wrap(width, A4[1])  # a long heading wraps onto two lines
+            room = item.height + height + first.style.spaceBefore + first.style.spaceAfter
+            out += [CondPageBreak(room), story[i + 1]]
+            i += 3  # the second heading's break is this one's
+            continue
+        out.append(item)
+        i += 1
+    return out
+
+
 def write_pdf(
     doc: doctree.Document, charts: dict[str, chartlib.ChartSpec], fonts: FontSet, *, date: dt.date
 ) -> bytes:
-    """The document as PDF bytes."""
+    """The document as PDF bytes. A layout whose last page would hold only a
+    few lines (the end of the method note) is tightened once, so that they
+    stay on the page before."""
+    data, spilled = _build(doc, charts, fonts, date, tight=False)
+    if spilled:
+        tight, still = _build(doc, charts, fonts, date, tight=True)
+        if not still:
+            return tight
+    return data
+
+
+def _build(
+    doc: doctree.Document, charts: dict[str, chartlib.ChartSpec], fonts: FontSet, date: dt.date, tight: bool
+) -> tuple[bytes, bool]:
+    """The PDF bytes, and whether its last page is a spill of a few lines."""
     regular, bold = register_reportlab(fonts)
     install_cjk_line_breaking()
     meta = dict(doc.meta)
     meta.setdefault("date", date.isoformat())
-    builder = _Builder(charts, fonts, regular, bold)
+    builder = _Builder(charts, fonts, regular, bold, tight)
     story = builder.cover(meta) + builder.blocks(doc.blocks)
     keywords = meta.get("keywords") or []
     buffer = io.BytesIO()
@@ -386,4 +442,6 @@ def write_pdf(
         **pdf_canvas_kwargs(fonts),
     )
     template.build(story)
-    return buffer.getvalue()
+    used = (A4[1] - MARGIN) - template.last_y
+    spilled = template.page > 2 and used <= SPILL * builder.styles["body"].leading
+    return buffer.getvalue(), spilled
