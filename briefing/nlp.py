@@ -334,24 +334,44 @@ class _Jieba:
         self.tk.tmp_dir = str(cache_folder())
         self.tk.cache_file = f"jieba-{jieba.__version__}.cache"
         self.tk.initialize()
-        tags = _jieba_tags(Path(jieba.__file__).parent / "dict.txt")
         for word, tag in domain_words().items():
             if " " not in word:
                 self.tk.add_word(word, 30000, tag)
-                tags[word] = tag
         from briefing.gazetteer import gazetteer
 
         for alias in gazetteer().zh_aliases():
             if " " not in alias:
                 self.tk.add_word(alias, 30000, "nt")
-                tags[alias] = "nt"
-        self.tags = tags
+        self.tags = _tags()
 
 
 @functools.cache
 def _jieba() -> _Jieba:
     log.debug("loading jieba and the domain dictionary")
     return _Jieba()
+
+
+@functools.cache
+def _tags() -> _Tags:
+    """The POS tags of jieba's dictionary, the domain dictionary and the gazetteer.
+
+    Read from jieba's dictionary file without importing or initialising jieba:
+    the aggregate steps of a warm run tag a few words and must not pay for
+    loading the segmenter."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.origin is not None, "jieba is a dependency"
+    tags = _jieba_tags(Path(spec.origin).parent / "dict.txt")
+    for word, tag in domain_words().items():
+        if " " not in word:
+            tags[word] = tag
+    from briefing.gazetteer import gazetteer
+
+    for alias in gazetteer().zh_aliases():
+        if " " not in alias:
+            tags[alias] = "nt"
+    return tags
 
 
 def zh_cut(text: str) -> list[str]:
@@ -364,7 +384,7 @@ def zh_cut(text: str) -> list[str]:
 
 def pos_tag(word: str) -> str:
     """The POS tag the dictionaries give a word (``x`` when unknown)."""
-    return _jieba().tags.get(word, "x")
+    return _tags().get(word, "x")
 
 
 # Nouns and verbal nouns; names of people and places (nr, ns) are not themes.
