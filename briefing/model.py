@@ -142,6 +142,10 @@ class Todo(Serializable):
     of several questions on a labelled line), ``heading`` (a heading that asks),
     ``paragraph`` (a paragraph or blockquote that asks) or ``list`` (one of a
     run of list items that ask)."""
+    paragraph: int | None = None
+    """Paragraph of the document's text where the question stands (a heading
+    or paragraph that stays in the body, the memo's notes under it); null when
+    it was lifted out of the body with its list (TODO, 待研究问题)."""
 
 
 @dataclass
@@ -235,6 +239,9 @@ class Document(Serializable):
     """Tags and keywords from front matter or ``<meta name="keywords">``."""
     categories: list[str] = field(default_factory=list)
     """Categories from front matter (``categories``, ``category``)."""
+    place: str | None = None
+    """Where a news story was filed, from its dateline ("SHANGHAI/BEIJING",
+    "SEOUL", "北京"), which leaves the first sentence; null when none."""
 
     def paragraphs(self) -> list[str]:
         """The paragraphs of ``text``, in order."""
