@@ -300,6 +300,10 @@ class Evidence(Serializable):
     """Paragraph that holds the passage."""
     score: float
     """Relevance (BM25 over tokens with alias expansion), higher is better."""
+    subject: str = ""
+    """The organisation a memo's note leaves to its heading ("2023年全球交付180.8万辆…"
+    under "### 特斯拉（Tesla）" → 特斯拉), shown before it; empty when the passage
+    names its own."""
 
 
 @dataclass
@@ -507,6 +511,9 @@ class Angle(Serializable):
     """One sentence that states it, in its original script."""
     document: str = ""
     """Path of the document that sentence is from."""
+    clause: str = ""
+    """The part of ``text`` the briefing shows: the clauses that name the
+    question's organisations or concepts, cut at clause boundaries with "…"."""
 
 
 @dataclass
@@ -548,6 +555,20 @@ class Question(Serializable):
     sources make that it could build on, each cited."""
     done: bool = False
     """The memo ticks the item done (``- [x]``): answered by its author, not searched."""
+    subject: str | None = None
+    """What the question is about when it does not say so itself ("是否已经见顶？"
+    in a memo titled "商业航天还能不能买？" → 商业航天): from its section heading
+    or the memo's title; shown before it ("（商业航天）是否已经见顶？"). Null
+    when the question names its own subject."""
+    memo_answer: bool = False
+    """The memo answers the question under its own heading: ``context`` opens
+    with that answer (the author's view, not independent evidence)."""
+    missing: list[str] = field(default_factory=list)
+    """Per entry of ``gaps``, in the same order: what the sources lack, in a
+    plain line ("仅有备忘录作者自己的判断，缺少独立来源", "缺少工商银行的对应资料")."""
+    data_gaps: list[str] = field(default_factory=list)
+    """Placeholders the memo leaves that belong to this question (【待补充】,
+    「XX」, TBD), each as the sentence that holds it."""
 
 
 @dataclass
