@@ -64,3 +64,34 @@ def test_metadata_and_questions(field: dict[str, Any], path: str) -> None:
 @pytest.mark.parametrize("path", sorted(EXPECTED["documents"]))
 def test_clean_text(field: dict[str, Any], path: str) -> None:
     check_text(field["documents"][path], EXPECTED["documents"][path], FIELD / path)
+
+
+@pytest.fixture(scope="module")
+def briefing():
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+
+    return build_briefing(read_corpus(FIELD), date=dt.date(2026, 12, 2))
+
+
+def test_the_agenda_of_the_memos(briefing) -> None:
+    """Each memo question with the subject it inherits, an honest status, the
+    memo's own answer under its heading shown first, and no evidence from the
+    articles, which say nothing about CPO, commercial space or brain-computer
+    interfaces (REVIEW-1 item 3: "CPO现在还有没有机会？" was "answered" by a
+    Fama-French paragraph and a course ad sharing 还有)."""
+    for memo, expected in EXPECTED["agenda"].items():
+        got = [q for q in briefing.questions if q.document == memo]
+        assert [q.text for q in got] == [e["text"] for e in expected]
+        for q, exp in zip(got, expected, strict=True):
+            assert q.subject == exp["subject"], q.text
+            assert q.status == exp["status"], q.text
+            assert q.memo_answer is exp["memo_answer"], q.text
+            assert q.evidence == [], (q.text, [e.text for e in q.evidence])
+            assert q.missing == ["仅有备忘录作者自己的判断，缺少独立来源"], q.text
+            if "context_first" in exp:
+                assert q.context[0].text == exp["context_first"], q.text
+            for note in q.context:
+                assert not note.text.rstrip().endswith(("：", ":")), note.text  # nothing dangles

@@ -369,7 +369,8 @@ def _subject_phrase(text: str) -> str | None:
     phrase = (text[: m.start()] if m else text).strip()
     phrase = _SUBJECT_TAIL_RE.sub("", phrase).strip() or phrase
     phrase = re.sub(r"[\d\s\-]+$", "", phrase).strip()
-    if not 2 <= len(phrase) <= 16 or phrase.lower() in _LABELS or asks(phrase):
+    longest = 32 if phrase.isascii() else 16
+    if not 2 <= len(phrase) <= longest or phrase.lower() in _LABELS or asks(phrase):
         return None
     return phrase
 
