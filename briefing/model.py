@@ -300,6 +300,10 @@ class Evidence(Serializable):
     """Paragraph that holds the passage."""
     score: float
     """Relevance (BM25 over tokens with alias expansion), higher is better."""
+    clause: str = ""
+    """What the agenda shows when the passage names the question's organisation
+    only after other clauses: the passage from that clause on ("…而比亚迪凭借垂直
+    整合…" for a question on 比亚迪); empty when the passage opens with it."""
     subject: str = ""
     """The organisation a memo's note leaves to its heading ("2023年全球交付180.8万辆…"
     under "### 特斯拉（Tesla）" → 特斯拉), shown before it; empty when the passage

@@ -98,6 +98,8 @@ def test_each_question_as_a_reader_expects(coffee: Briefing, key: str) -> None:
     assert q.missing == exp["missing"]
     assert len(q.missing) == len(q.gaps)
     assert q.data_gaps == exp.get("data_gaps", [])
+    if "note_subjects" in exp:
+        assert [e.subject for e in q.context if e.subject] == exp["note_subjects"]
     if "angle_names" in exp:
         assert q.angles
         for angle in q.angles:
@@ -192,6 +194,9 @@ def test_evidence_names_the_question_subject(corpora: dict[str, Briefing]) -> No
     assert q.evidence
     for e in q.evidence:
         assert any(n in e.text for n in ("比亚迪", "比亞迪", "BYD")), e.text
+        # The agenda shows BYD's half of "特斯拉…降至19.4%，而比亚迪凭借垂直整合…".
+        if e.text.startswith("特斯拉"):
+            assert e.clause.startswith("…而比亚迪凭借垂直整合")
 
 
 def test_a_sub_question_a_source_answers_is_no_gap(corpora: dict[str, Briefing]) -> None:

@@ -81,6 +81,16 @@ class Index:
                 names.update(gaz.ancestors(m.name))
         return names
 
+    def heading_org(self, d_index: int, s_index: int) -> str:
+        """The organisation the heading right above a sentence names ("### 特斯拉（Tesla）"),
+        or ""; a note under it that names no organisation itself is about it."""
+        paragraph = self.analyses[d_index].sentences[s_index].paragraph
+        above = [h for h in self.docs[d_index].headings if h.paragraph < paragraph]
+        if not above or len(above[-1].text) > 24:
+            return ""
+        found = gazetteer().find(to_simplified(above[-1].text))
+        return found[0].name if found else ""
+
     def search(self, query: list[str]) -> list[tuple[float, int, int]]:
         terms = [t for t in dict.fromkeys(query) if t in self.idf]
         results = []
@@ -573,6 +583,8 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
         orgs: set[str] = set()
         for i in range(first, s + 1):
             orgs |= index.orgs_of(d, i)
+        if not orgs and (heading := index.heading_org(d, s)):
+            orgs = {heading, *gazetteer().ancestors(heading)}  # a note under "### 特斯拉"
         named = ask.actors & orgs
         lower = to_simplified(text).lower()
         families = _measures_in(text)
@@ -742,24 +754,41 @@ def _interleave(index: Index, per_sub: list[list[_Hit]], limit: int, names: _Nam
                 document=index.docs[hit.d].path,
                 paragraph=sent.paragraph,
                 score=round(hit.score, 3),
-                subject=_heading_subject(index, hit.d, hit.s, names),
+                subject=_heading_subject(index, hit.d, hit.s),
+                clause=_actor_clause(hit, names),
             )
         )
     return out
 
 
-def _heading_subject(index: Index, d: int, s: int, names: _NameFinder) -> str:
+def _actor_clause(hit: _Hit, names: _NameFinder) -> str:
+    """The passage from the clause that names the question's organisation on,
+    when clauses about another organisation come first ("特斯拉…降至19.4%，而比亚迪
+    凭借垂直整合…" asked about 比亚迪 → "…而比亚迪凭借垂直整合…"); empty otherwise
+    (an attribution or a date before it stays: "分析师估计，比亚迪…")."""
+    if not hit.named:
+        return ""
+    gaz = gazetteer()
+    spans = names.spans(hit.text)
+    ours = [s for s, _, n in spans if n in hit.named or set(gaz.ancestors(n)) & hit.named]
+    if not ours:
+        return ""
+    at = min(ours)
+    others = [
+        s for s, _, n in spans if s < at and n not in hit.named and not set(gaz.ancestors(n)) & hit.named
+    ]
+    if not others:
+        return ""
+    clause = _clause_from(hit.text, at, limit=160)
+    return clause if clause.startswith(ELLIPSIS) else ""
+
+
+def _heading_subject(index: Index, d: int, s: int) -> str:
     """The organisation a memo's note leaves to its heading: "2023年全球交付180.8万辆…"
     under "### 特斯拉（Tesla）" is Tesla's. Empty when the note names one itself."""
     if index.orgs_of(d, s):
         return ""
-    paragraph = index.analyses[d].sentences[s].paragraph
-    above = [h for h in index.docs[d].headings if h.paragraph < paragraph]
-    if not above:
-        return ""
-    heading = above[-1]
-    found = names.names(heading.text) if len(heading.text) <= 24 else []
-    return found[0] if found else ""
+    return index.heading_org(d, s)
 
 
 # ------------------------------------------------------------- the memo's own answer
@@ -1009,7 +1038,7 @@ def _angles(index: Index, ask: _Ask, own: int, known: set[str]) -> list[Angle]:
                 documents=[doc.path],
                 text=h.text,
                 document=doc.path,
-                clause=_clause_around(h.text, doc, [*h.named, *ask.concepts]),
+                clause=_clause_around(h.text, [*h.named, *ask.concepts]),
             )
         )
     return out
@@ -1029,7 +1058,7 @@ def _angle_label(index: Index, hit: _Hit, known: set[str]) -> str:
     return "、".join(named[:3])
 
 
-def _clause_around(text: str, doc: Document, terms: list[str], limit: int = 70) -> str:
+def _clause_around(text: str, terms: list[str], limit: int = 70) -> str:
     """The clauses of a passage from the first place it names one of ``terms``
     through the next clause boundary after it, cut only at clause boundaries
     and marked with an ellipsis where cut."""
@@ -1041,7 +1070,13 @@ def _clause_around(text: str, doc: Document, terms: list[str], limit: int = 70) 
             positions.append(m.start)
     if not positions or len(text) <= limit:
         return text
-    at = min(positions)
+    return _clause_from(text, min(positions), limit)
+
+
+def _clause_from(text: str, at: int, limit: int) -> str:
+    """The clauses of ``text`` from the one holding offset ``at`` on, as many as
+    fit in ``limit`` characters (at least one), with "…" where cut."""
+    simplified = to_simplified(text)
     breaks = "，,；;。！？!?"
     left = max(simplified.rfind(c, 0, at) for c in breaks) + 1
     right = left
