@@ -54,6 +54,8 @@ class Index:
         self.docs = docs
         self.analyses = analyses
         self.entries: list[tuple[int, int, Counter[str]]] = []
+        self.postings: dict[str, list[int]] = {}
+        """Term → the entries that hold it: a query scores only those."""
         df: Counter[str] = Counter()
         for d_index, a in enumerate(analyses):
             for s_index, s in enumerate(a.sentences):
@@ -64,22 +66,26 @@ class Index:
                     if m.sentence == s_index:
                         for ancestor in gaz.ancestors(m.name):
                             tokens[ancestor] += 1
+                for term in tokens:
+                    self.postings.setdefault(term, []).append(len(self.entries))
                 self.entries.append((d_index, s_index, tokens))
                 df.update(set(tokens))
         self.n = len(self.entries)
         self.avg = sum(sum(t.values()) for *_, t in self.entries) / max(self.n, 1)
         self.idf = {t: math.log(1 + (self.n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.vocabulary = set(df)
+        self.lengths = [sum(t.values()) for *_, t in self.entries]
+        self._headings: dict[tuple[int, int], str] = {}
+        self._orgs: dict[tuple[int, int], set[str]] = {}
+        for d_index, a in enumerate(analyses):
+            for m in a.mentions:
+                self._orgs.setdefault((d_index, m.sentence), set()).update((m.name, *gaz.ancestors(m.name)))
+        self.passages: dict[tuple[int, int], tuple[str, int] | None] = {}
+        """(document, sentence) → the passage it is quoted as (see ``_passage``)."""
 
     def orgs_of(self, d_index: int, s_index: int) -> set[str]:
         """Organisations a sentence names, with their parents."""
-        gaz = gazetteer()
-        names = set()
-        for m in self.analyses[d_index].mentions:
-            if m.sentence == s_index:
-                names.add(m.name)
-                names.update(gaz.ancestors(m.name))
-        return names
+        return set(self._orgs.get((d_index, s_index), ()))
 
     def heading_org(self, d_index: int, s_index: int) -> str:
         """The organisation the heading right above a sentence names ("### 特斯拉（Tesla）"),
@@ -88,14 +94,19 @@ class Index:
         above = [h for h in self.docs[d_index].headings if h.paragraph < paragraph]
         if not above or len(above[-1].text) > 24:
             return ""
-        found = gazetteer().find(to_simplified(above[-1].text))
-        return found[0].name if found else ""
+        key = (d_index, above[-1].paragraph)
+        if key not in self._headings:
+            found = gazetteer().find(to_simplified(above[-1].text))
+            self._headings[key] = found[0].name if found else ""
+        return self._headings[key]
 
     def search(self, query: list[str]) -> list[tuple[float, int, int]]:
         terms = [t for t in dict.fromkeys(query) if t in self.idf]
+        candidates = sorted({e for t in terms for e in self.postings.get(t, ())})
         results = []
-        for d_index, s_index, tokens in self.entries:
-            length = sum(tokens.values())
+        for e in candidates:
+            d_index, s_index, tokens = self.entries[e]
+            length = self.lengths[e]
             score = 0.0
             for t in terms:
                 tf = tokens.get(t, 0)
@@ -213,19 +224,21 @@ def _family(measure: str) -> str:
     return next((b for b in _FAMILY_BASES if b in measure), measure)
 
 
-def _measures_in(text: str) -> set[str]:
-    """The kinds of measure a text names: its measure cues (longest first), Chinese
-    anywhere, English as whole words ("profit growth" → 利润, 增长)."""
-    lower = to_simplified(text).lower()
-    found: list[tuple[int, int, str]] = []
-    for cue, measure in sorted(_measure_cues().items(), key=lambda kv: -len(kv[0])):
-        if len(cue) < 2 and not cue.isascii():
-            continue  # "店" alone names a shop only inside a longer word
-        pattern = rf"(?<![a-z]){re.escape(cue)}(?![a-z])" if cue.isascii() else re.escape(cue)
-        for m in re.finditer(pattern, lower):
-            if not any(a <= m.start() < b for a, b, _ in found):
-                found.append((m.start(), m.end(), _family(measure)))
-    return {f for *_, f in found}
+@functools.cache
+def _measure_re() -> re.Pattern[str]:
+    """All measure cues in one pattern, longest first: Chinese anywhere (not "店"
+    alone, which names a shop only inside a longer word), English as whole words."""
+    cues = sorted((c for c in _measure_cues() if c.isascii() or len(c) >= 2), key=len, reverse=True)
+    parts = [rf"(?<![a-z]){re.escape(c)}(?![a-z])" if c.isascii() else re.escape(c) for c in cues]
+    return re.compile("|".join(parts))
+
+
+@functools.lru_cache(maxsize=8192)
+def _measures_in(text: str) -> frozenset[str]:
+    """The kinds of measure a text names ("profit growth" → 利润, 增长; "同店销售额
+    同比下降11%" → 销售额, 下降)."""
+    cues = _measure_cues()
+    return frozenset(_family(cues[m.group()]) for m in _measure_re().finditer(to_simplified(text).lower()))
 
 
 _PERIOD_RE = re.compile(
@@ -571,9 +584,17 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
     out: list[_Hit] = []
     for score, d, s in index.search(ask.tokens):
         sent = index.analyses[d].sentences[s]
-        if sent.heading or len(_text(index, d, s)) < 12:
+        if sent.heading or sent.end - sent.start < 12:
             continue
-        found = _passage(index, d, s)
+        if ask.actors and not (
+            ask.actors & (index.orgs_of(d, s) | index.orgs_of(d, s - 1))
+            or index.heading_org(d, s) in ask.actors
+        ):
+            continue  # names none of the question's organisations, even with the sentence before
+        key = (d, s)
+        if key not in index.passages:
+            index.passages[key] = _passage(index, d, s)
+        found = index.passages[key]
         if found is None:
             continue  # it points back to a sentence it cannot bring along
         text, first = found
@@ -586,8 +607,11 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
         if not orgs and (heading := index.heading_org(d, s)):
             orgs = {heading, *gazetteer().ancestors(heading)}  # a note under "### 特斯拉"
         named = ask.actors & orgs
-        lower = to_simplified(text).lower()
-        families = _measures_in(text)
+        sentences = index.analyses[d].sentences
+        # The analysis text is Simplified already (same offsets as the original).
+        simple = index.docs[d].analysis_text[sentences[first].start : sentences[s].end].strip()
+        lower = simple.lower()
+        families = _measures_in(simple)
         shared = {c for c in ask.concepts if _shares(c, tokens, families)}
         if ask.actors:
             all_named = named >= ask.actors
@@ -608,9 +632,9 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
             continue
         needed = 1 if ask.inherited else 0.6 * len(ask.concepts)
         covers = not ask.unknown and (not ask.concepts or len(shared) >= needed)
-        measured = ask.measures <= families and bool(re.search(r"\d", text)) if ask.measures else True
-        dated = ask.periods <= _periods(text)
-        viewed = not ask.forecast or bool(_VIEW_RE.search(to_simplified(text)))
+        measured = ask.measures <= families and bool(re.search(r"\d", simple)) if ask.measures else True
+        dated = ask.periods <= _periods(simple)
+        viewed = not ask.forecast or bool(_VIEW_RE.search(simple))
         boost = 1 + 0.5 * len(named) + 0.3 * len(shared)
         out.append(_Hit(score * boost, d, s, text, named, shared, covers and measured and dated and viewed))
     out.sort(key=lambda h: (-h.score, h.d, h.s))
@@ -1005,13 +1029,19 @@ def _attach_data_gaps(
 
 
 def _clause_of(sentence: str, placeholder: str) -> str:
-    """The clause of a sentence that holds a placeholder."""
+    """The clause of a sentence that holds a placeholder; with the next clause
+    when the placeholder stands alone ("「时间点」，山姆会员店的付费会员超过500万人")."""
     at = sentence.find(placeholder)
     if at < 0:
         return sentence
     left = max(sentence.rfind(c, 0, at) for c in "，,；;。") + 1
-    rights = [i for i in (sentence.find(c, at) for c in "，,；;。") if i != -1]
-    return sentence[left : min(rights) if rights else len(sentence)]
+    end = at + len(placeholder)
+    rights = [i for i in (sentence.find(c, end) for c in "，,；;。") if i != -1]
+    right = min(rights) if rights else len(sentence)
+    if len(sentence[left:right].replace(placeholder, "").strip()) < 4 and right < len(sentence):
+        more = [i for i in (sentence.find(c, right + 1) for c in "，,；;。") if i != -1]
+        right = min(more) if more else len(sentence)
+    return sentence[left:right]
 
 
 def _angles(index: Index, ask: _Ask, own: int, known: set[str]) -> list[Angle]:
