@@ -293,11 +293,13 @@ class Evidence(Serializable):
     """A passage that bears on a research question."""
 
     text: str
-    """The passage (one or two sentences) in its original script."""
+    """The passage (one or two sentences) in its original script. In a memo's own
+    answer (``Question.memo_answer``) a line that introduces short lines is joined
+    with them ("…会出现：A；B"), a heading with the short lines under it."""
     document: str
     """Path of the document."""
     paragraph: int
-    """Paragraph that holds the passage."""
+    """Paragraph that holds the passage (the first, for joined lines)."""
     score: float
     """Relevance (BM25 over tokens with alias expansion), higher is better."""
     clause: str = ""

@@ -124,6 +124,20 @@ def test_two_memos_questions_read_apart(coffee: Briefing) -> None:
     assert "备忘录留待补充" in agenda and "【待补充】" in agenda
 
 
+def test_notes_are_the_memos_own_words(coffee: Briefing) -> None:
+    """A note is a passage of the memo, or, in the memo's own answer, a line joined
+    with the short lines under it ("很多人把Manner理解成：“上海的精品咖啡”"): every
+    piece is in the memo as written."""
+    texts = {d.path: d.text for d in read_corpus(COFFEE).documents}
+    for q in coffee.questions:
+        for note in q.context:
+            if note.text in texts[note.document]:
+                continue
+            assert q.memo_answer, note.text
+            for piece in re.split(r"[；：:，]", note.text):
+                assert piece.strip() in texts[note.document], piece
+
+
 def test_a_memo_answer_is_not_independent_evidence(coffee: Briefing) -> None:
     for q in coffee.questions:
         assert all(e.document == q.document for e in q.context)
@@ -189,14 +203,17 @@ def test_data_gaps_sit_beside_their_question(corpora: dict[str, Briefing]) -> No
 
 
 def test_evidence_names_the_question_subject(corpora: dict[str, Briefing]) -> None:
-    """nev question 1 asks about 比亚迪: no passage about NIO's swap stations."""
+    """nev question 1 asks about 比亚迪: no passage about NIO's swap stations; the
+    English article's "Its net profit rose 81%…" (after a long sentence on BYD) is
+    evidence, with BYD as its subject."""
     q = next(q for q in corpora["nev"].questions if q.number == 1)
     assert q.evidence
     for e in q.evidence:
-        assert any(n in e.text for n in ("比亚迪", "比亞迪", "BYD")), e.text
+        assert any(n in e.text for n in ("比亚迪", "比亞迪", "BYD")) or e.subject == "比亚迪", e.text
         # The agenda shows BYD's half of "特斯拉…降至19.4%，而比亚迪凭借垂直整合…".
         if e.text.startswith("特斯拉"):
             assert e.clause.startswith("…而比亚迪凭借垂直整合")
+    assert any(e.text.startswith("Its net profit rose 81%") and e.subject == "比亚迪" for e in q.evidence)
 
 
 def test_a_sub_question_a_source_answers_is_no_gap(corpora: dict[str, Briefing]) -> None:

@@ -82,6 +82,8 @@ class Index:
                 self._orgs.setdefault((d_index, m.sentence), set()).update((m.name, *gaz.ancestors(m.name)))
         self.passages: dict[tuple[int, int], tuple[str, int] | None] = {}
         """(document, sentence) → the passage it is quoted as (see ``_passage``)."""
+        self.pointers: dict[tuple[int, int], str] = {}
+        """(document, sentence) → the organisation a possessive opening points to ("Its …")."""
 
     def orgs_of(self, d_index: int, s_index: int) -> set[str]:
         """Organisations a sentence names, with their parents."""
@@ -559,6 +561,8 @@ class _Hit:
     named: set[str]
     shared: set[str]
     settles: bool
+    first: int = -1
+    """The passage's first sentence (the one before ``s`` when it brings its antecedent)."""
 
 
 _DANGLING = ("：", ":", "——", "，", ",", "、")
@@ -604,8 +608,8 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
         orgs: set[str] = set()
         for i in range(first, s + 1):
             orgs |= index.orgs_of(d, i)
-        if not orgs and (heading := index.heading_org(d, s)):
-            orgs = {heading, *gazetteer().ancestors(heading)}  # a note under "### 特斯拉"
+        if not orgs and (pointed := index.pointers.get((d, s)) or index.heading_org(d, s)):
+            orgs = {pointed, *gazetteer().ancestors(pointed)}  # "Its …", a note under "### 特斯拉"
         named = ask.actors & orgs
         sentences = index.analyses[d].sentences
         # The analysis text is Simplified already (same offsets as the original).
@@ -636,7 +640,8 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
         dated = ask.periods <= _periods(simple)
         viewed = not ask.forecast or bool(_VIEW_RE.search(simple))
         boost = 1 + 0.5 * len(named) + 0.3 * len(shared)
-        out.append(_Hit(score * boost, d, s, text, named, shared, covers and measured and dated and viewed))
+        settles = covers and measured and dated and viewed
+        out.append(_Hit(score * boost, d, s, text, named, shared, settles, first))
     out.sort(key=lambda h: (-h.score, h.d, h.s))
     return out
 
@@ -778,7 +783,7 @@ def _interleave(index: Index, per_sub: list[list[_Hit]], limit: int, names: _Nam
                 document=index.docs[hit.d].path,
                 paragraph=sent.paragraph,
                 score=round(hit.score, 3),
-                subject=_heading_subject(index, hit.d, hit.s),
+                subject="" if hit.first < hit.s else _heading_subject(index, hit.d, hit.s),
                 clause=_actor_clause(hit, names),
             )
         )
@@ -808,11 +813,12 @@ def _actor_clause(hit: _Hit, names: _NameFinder) -> str:
 
 
 def _heading_subject(index: Index, d: int, s: int) -> str:
-    """The organisation a memo's note leaves to its heading: "2023年全球交付180.8万辆…"
-    under "### 特斯拉（Tesla）" is Tesla's. Empty when the note names one itself."""
+    """The organisation a passage leaves to its context: "2023年全球交付180.8万辆…"
+    under "### 特斯拉（Tesla）" is Tesla's, "Its net profit rose 81%…" after a
+    sentence on BYD is BYD's. Empty when the passage names one itself."""
     if index.orgs_of(d, s):
         return ""
-    return index.heading_org(d, s)
+    return index.pointers.get((d, s)) or index.heading_org(d, s)
 
 
 # ------------------------------------------------------------- the memo's own answer
@@ -1167,9 +1173,19 @@ def _passage(index: Index, d: int, s: int) -> tuple[str, int] | None:
     if s == 0 or sentences[s - 1].paragraph != sentences[s].paragraph or not sentences[s - 1].quotable:
         return None
     joined = index.docs[d].text[sentences[s - 1].start : sentences[s].end].strip()
-    if not stands_alone(joined) or len(joined) > 240:
-        return None
-    return joined, s - 1
+    if stands_alone(joined) and len(joined) <= 240:
+        return joined, s - 1
+    # "Its net profit rose 81%…" after a long sentence on BYD: the sentence alone,
+    # the organisation it points to given as its subject.
+    before = index.orgs_of(d, s - 1)
+    leaders = {n for n in before if not set(gazetteer().ancestors(n)) & before} if before else set()
+    if _POSSESSIVE_RE.match(text) and len(leaders) == 1 and not index.orgs_of(d, s):
+        index.pointers[(d, s)] = next(iter(leaders))
+        return text, s
+    return None
+
+
+_POSSESSIVE_RE = re.compile(r"^(?:its|their|the company's|其|该公司|它的|它们的)", re.IGNORECASE)
 
 
 def _text(index: Index, d: int, s: int) -> str:
