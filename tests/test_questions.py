@@ -231,3 +231,31 @@ def test_a_comparison_missing_one_side_says_so(corpora: dict[str, Briefing]) -> 
     q = next(q for q in corpora["banks"].questions if q.text.startswith("招商银行与工商银行相比"))
     assert q.status == "partly answered"
     assert q.missing == ["缺少工商银行的对应资料"]
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "expected"),
+    [
+        # A comma inside a number is no clause end.
+        (
+            "Starbucks said its China stores grew 13% to 7,093 in the quarter to March, while "
+            "comparable sales in China fell 11% as customers traded down.",
+            "Starbucks",
+            "Starbucks said its China stores grew 13% to 7,093 in the quarter to March…",
+        ),
+        (
+            "Starbucks said its China stores grew 13% to 7,093 in the quarter to March, while "
+            "comparable sales in China fell 11% as customers traded down.",
+            "comparable",
+            "…while comparable sales in China fell 11% as customers traded down.",
+        ),
+        # From the clause that names the organisation to the end, decimals whole.
+        (
+            "特斯拉2023年的汽车业务毛利率从上一年的28.5%降至19.4%，而比亚迪凭借垂直整合，全年实现净利润300.4亿元，同比增长80.7%。",
+            "比亚迪",
+            "…而比亚迪凭借垂直整合，全年实现净利润300.4亿元，同比增长80.7%。",
+        ),
+    ],
+)
+def test_clauses_are_cut_at_clause_ends_only(text: str, at: str, expected: str) -> None:
+    assert Q._clause_from(text, text.index(at), 80) == expected

@@ -82,6 +82,8 @@ class Index:
                 self._orgs.setdefault((d_index, m.sentence), set()).update((m.name, *gaz.ancestors(m.name)))
         self.passages: dict[tuple[int, int], tuple[str, int] | None] = {}
         """(document, sentence) → the passage it is quoted as (see ``_passage``)."""
+        self.cited: set[tuple[int, int]] = set()
+        """Passages questions so far cite as evidence."""
         self.pointers: dict[tuple[int, int], str] = {}
         """(document, sentence) → the organisation a possessive opening points to ("Its …")."""
 
@@ -740,6 +742,7 @@ def _answer(
         context.append(mine)
         missing.append(_missing(a, theirs, bool(mine or answer)))
     question.evidence = _interleave(index, evidence, MAX_EVIDENCE, names)
+    index.cited |= {(h.d, h.s) for hits in evidence for h in hits[:MAX_EVIDENCE]}
     notes = _interleave(index, context, MAX_CONTEXT, names)
     seen = {squash(e.text) for e in answer}
     question.context = [*answer, *(e for e in notes if not any(squash(e.text) in k for k in seen))][
@@ -1055,6 +1058,8 @@ def _angles(index: Index, ask: _Ask, own: int, known: set[str]) -> list[Angle]:
     vs 腾讯), or without any, about its concepts: one cited clause per angle,
     from as many sources as there are, best first."""
     hits = [h for h in _relevant(index, ask, strict=False) if h.d != own]
+    # Passages other questions already cite as evidence come last: an angle adds to them.
+    hits.sort(key=lambda h: (h.d, h.s) in index.cited)
     by_doc: dict[int, list[_Hit]] = {}
     for h in hits:
         by_doc.setdefault(h.d, []).append(h)
@@ -1109,16 +1114,19 @@ def _clause_around(text: str, terms: list[str], limit: int = 70) -> str:
     return _clause_from(text, min(positions), limit)
 
 
+_CLAUSE_END_RE = re.compile(r"[，；。！？]|[,;.!?](?=\s|$)")
+
+
 def _clause_from(text: str, at: int, limit: int) -> str:
     """The clauses of ``text`` from the one holding offset ``at`` on, as many as
     fit in ``limit`` characters (at least one), with "…" where cut."""
-    simplified = to_simplified(text)
-    breaks = "，,；;。！？!?"
-    left = max(simplified.rfind(c, 0, at) for c in breaks) + 1
+    # Clause ends: Chinese punctuation anywhere, ASCII only before a space or the
+    # end ("7,093" and "3.5%" are numbers, not two clauses).
+    ends = [m.end() for m in _CLAUSE_END_RE.finditer(to_simplified(text))]
+    left = max([e for e in ends if e <= at], default=0)
     right = left
     while right < len(text):
-        nxt = [i for i in (simplified.find(c, right) for c in breaks) if i != -1]
-        stop = (min(nxt) + 1) if nxt else len(text)
+        stop = min([e for e in ends if e > right], default=len(text))
         if right > left and stop - left > limit:
             break
         right = stop
