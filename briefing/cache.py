@@ -113,6 +113,7 @@ def cache_key(doc: Document, version: str) -> str:
         "language": doc.language,
         "headings": [h.to_dict() for h in doc.headings],
         "garbled": [[g.start, g.end] for g in doc.garbled],
+        "gaps": [[g.paragraph, g.text] for g in doc.data_gaps],  # gap sentences are never quoted
         "version": version,
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -211,6 +211,49 @@ def strip_trailing_urls(text: str) -> tuple[str, int]:
     return _TRAILING_BARE_URL_RE.subn("", text)
 
 
+_FILLER_MAX = 60
+"""A closing filler (a site's quote of the day, a slogan) is one short sentence."""
+_CONTENT_BIGRAM_RE = re.compile(rf"(?=([{HAN}]{{2}}))")
+_FUNCTION_HAN = set("的了是在和与及或也就都而之其这那有为以于把被对从向到一不上下中个们你我他她它")
+
+
+def _content_bigrams(text: str) -> set[str]:
+    return {b for b in _CONTENT_BIGRAM_RE.findall(text) if not (set(b) & _FUNCTION_HAN)}
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} | _content_bigrams(text)
+
+
+def drop_closing_filler(blocks: list[Block]) -> tuple[list[Block], int]:
+    """Drop what a scraped page shows after the story's source link: once a
+    paragraph closes with the link to where the story came from
+    ("…性能较差。arstechnica.com/cars/…"), a short one-sentence paragraph after
+    it that shares no content word with the story (a site's quote of the day,
+    "实现明天理想的唯一障碍是今天的疑虑。") is page furniture, not the story's end.
+    Blocks keep their places (a dropped one is left empty for the reader to filter)."""
+    source = None
+    for i, block in enumerate(blocks):
+        if block.kind == "para" and len(block.text) >= 80 and _TRAILING_BARE_URL_RE.search(block.text):
+            source = i
+    if source is None:
+        return blocks, 0
+    story = _content_words("\n".join(b.text for b in blocks[: source + 1] if b.kind in ("para", "item")))
+    removed = 0
+    out = list(blocks)
+    for i in range(source + 1, len(blocks)):
+        text = blocks[i].text.strip()
+        if blocks[i].kind != "para" or not text or len(text) > _FILLER_MAX:
+            continue
+        if len(re.findall(r"[。！？!?]|\.(?:\s|$)", text)) > 1:
+            continue
+        words = _content_words(text)
+        if words and len(words & story) <= 1:
+            out[i] = replace(blocks[i], text="")
+            removed += 1
+    return out, removed
+
+
 _MULTI_SPACE_RE = re.compile(r"[ ]{2,}")
 _CJK_SPACE_RE = re.compile(rf"(?<=[{HAN}，。、；：？！）」』”])[ ]+(?=[{HAN}，。、；：？！（「『“])")
 
@@ -623,8 +666,17 @@ def _placeholder_words() -> frozenset[str]:
 _PLACEHOLDER_RE = re.compile(r"[「【\[{〔]([^」】\]}〕\n]{1,8})[」】\]}〕]")
 
 
-def find_placeholders(text: str) -> list[tuple[int, int]]:
-    """Spans of placeholders an author left to fill in ("「时间点」", "【待补充】", "[TBD]")."""
+# In a memo's notes an author also leaves a gap unbracketed: "the buyback figure is
+# TBD", "金额为待核实". In an article such words report someone else's uncertainty.
+_BARE_GAP_RE = re.compile(
+    r"(?<![A-Za-z])(?:TBD|TBC|TBA)(?![A-Za-z])|\bto be (?:confirmed|determined|added|checked|verified)\b"
+    r"|(?<=[为是：:])\s*(?:待补充|待補充|待核实|待核實|待确认|待確認|待定|待查)(?=[，。；,.;\s]|$)"
+)
+
+
+def find_placeholders(text: str, memo: bool = False) -> list[tuple[int, int]]:
+    """Spans of placeholders an author left to fill in ("「时间点」", "【待补充】", "[TBD]");
+    in a ``memo`` also unbracketed ones ("… is TBD", "to be confirmed", "为待核实")."""
     spans = []
     for m in _PLACEHOLDER_RE.finditer(text):
         inner = m.group(1).strip()
@@ -639,4 +691,10 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
             or (standalone and re.fullmatch(r"[xX×*?？_]+|某+", inner))
         ):
             spans.append(m.span())
+    if memo:
+        for m in _BARE_GAP_RE.finditer(text):
+            start = m.start() + len(m.group()) - len(m.group().lstrip())
+            if not any(a <= start < b for a, b in spans):
+                spans.append((start, m.end()))
+        spans.sort()
     return spans

@@ -32,6 +32,60 @@ class Unreadable(Exception):
     """The file is not a text document; the message is the one-line reason."""
 
 
+# ----------------------------------------------------------- what is a source
+
+# Files a folder carries about itself rather than as a source: its README, licence,
+# changelog. Matched on the file's name without extension, case-insensitively;
+# CHANGES and HISTORY only in capitals (a note may well be called "history.md").
+_FOLDER_FILES = {
+    "readme": "the folder's README, not a source",
+    "read_me": "the folder's README, not a source",
+    "license": "a licence file, not a source",
+    "licence": "a licence file, not a source",
+    "copying": "a licence file, not a source",
+    "notice": "a licence notice, not a source",
+    "changelog": "the folder's changelog, not a source",
+    "contributing": "the folder's contribution guide, not a source",
+    "code_of_conduct": "the folder's code of conduct, not a source",
+    "authors": "the folder's list of authors, not a source",
+}
+_FOLDER_FILES_UPPER = {
+    "CHANGES": "the folder's changelog, not a source",
+    "HISTORY": "the folder's changelog, not a source",
+}
+_TABLE_SUFFIXES = {".tsv": "TSV", ".tab": "TSV", ".csv": "CSV", ".psv": "PSV"}
+_SHEET_SUFFIXES = {".xlsx": "XLSX", ".xlsm": "XLSX", ".xls": "XLS", ".ods": "ODS", ".numbers": "Numbers"}
+
+
+def not_a_source(path: str, raw: bytes) -> str | None:
+    """Why a file is no source to brief on, or None: a folder's README, licence
+    or changelog, a data table (TSV, CSV, a spreadsheet, or text whose lines are
+    all tab-separated columns). Articles and memos are prose; a catalogue of the
+    folder or a table of rows would otherwise be quoted and counted like one."""
+    name = path.rsplit("/", 1)[-1]
+    stem, dot, suffix = name.partition(".")
+    suffix = (dot + suffix.rsplit(".", 1)[-1]).lower() if dot else ""
+    if reason := _FOLDER_FILES.get(stem.lower()) or _FOLDER_FILES_UPPER.get(stem):
+        return reason
+    if kind := _TABLE_SUFFIXES.get(suffix):
+        return f"a data table ({kind}), not an article"
+    if kind := _SHEET_SUFFIXES.get(suffix):
+        return f"a spreadsheet ({kind}), not an article"
+    if _tab_separated(raw[:65536]):
+        return "a data table (tab-separated columns), not an article"
+    return None
+
+
+def _tab_separated(head: bytes) -> bool:
+    """Three or more lines, nearly all with the same two or more tabs: rows of a table."""
+    lines = [line for line in head.split(b"\n")[:200] if line.strip()]
+    if len(lines) < 3:
+        return False
+    counts = [line.count(b"\t") for line in lines]
+    common = max(set(counts), key=counts.count)
+    return common >= 2 and counts.count(common) >= 0.8 * len(lines)
+
+
 # --------------------------------------------------------------------- decoding
 
 _MAGIC = {
@@ -712,6 +766,14 @@ def is_chrome_element(attrs: dict[str, str]) -> bool:
     return any(w in _chrome_words() for w in re.split(r"[^a-z]+", words))
 
 
+_PLACE_CLASS_RE = re.compile(r"dateline|article-?location|story-?location|location-?dateline", re.IGNORECASE)
+
+
+def is_place_element(attrs: dict[str, str]) -> bool:
+    """An element a news page marks as the story's dateline ("articleLocation", "dateline")."""
+    return bool(_PLACE_CLASS_RE.search(f"{attrs.get('class', '')} {attrs.get('itemprop', '')}"))
+
+
 class _HTMLText(HTMLParser):
     def __init__(self, use_classes: bool = True) -> None:
         super().__init__(convert_charrefs=True)
@@ -731,6 +793,8 @@ class _HTMLText(HTMLParser):
         self._in_head = False
         self._in_title = False
         self._title: list[str] = []
+        self._place: list[Any] | None = None  # [tag, open count, text] of the dateline element
+        self._place_seen = False
 
     def _flush(self) -> None:
         text = _join_lines("".join(self._buf).split("\n"))
@@ -766,6 +830,11 @@ class _HTMLText(HTMLParser):
             self._flush()
             self._chrome.append([tag, 1])
             return
+        if self._place is not None and tag == self._place[0]:
+            self._place[1] += 1
+        elif not self._place_seen and not self._skip and is_place_element(a):
+            self._place_seen = True
+            self._place = [tag, 1, []]
         if tag == "a":
             self._href.append(a.get("href", ""))
         if tag in ("td", "th"):
@@ -805,6 +874,13 @@ class _HTMLText(HTMLParser):
         if tag in _SKIP_TAGS:
             self._skip = max(self._skip - 1, 0)
             return
+        if self._place is not None and tag == self._place[0]:
+            self._place[1] -= 1
+            if not self._place[1]:
+                place = " ".join("".join(self._place[2]).split())
+                if 0 < len(place) <= 40:
+                    self.meta.setdefault("place", place)  # "SHANGHAI/BEIJING": it leaves the text in reading
+                self._place = None
         if tag == "title":
             self._in_title = False
         elif tag == "head":
@@ -830,6 +906,8 @@ class _HTMLText(HTMLParser):
         else:
             self._buf.append(data)
             self._own = self._own or any(c.isalnum() for c in data)
+        if self._place is not None and not (self._skip or self._chrome):
+            self._place[2].append(data)
 
     def close(self) -> None:
         super().close()

@@ -121,6 +121,9 @@ class MemoParts:
     standalone: list[tuple[int, Todo]] = field(default_factory=list)
     """Questions standing on their own (headings, paragraphs, blockquotes, runs
     of list items that ask), with their block index; questions only in a memo."""
+    expository: set[int] = field(default_factory=set)
+    """Blocks that ask only to lead into what the writer explains at once
+    ("先来了解：CPO到底是什么？"): not research questions (see :func:`expository`)."""
 
 
 @dataclass
@@ -299,7 +302,7 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
         if found.kind == "todo":
             parts.question_blocks.add(i)
         i = j
-    parts.standalone = _standalone_questions(blocks, parts.keep, set(parts.todo_blocks))
+    parts.standalone = _standalone_questions(blocks, parts.keep, set(parts.todo_blocks), parts.expository)
     return parts
 
 
@@ -358,10 +361,14 @@ def _item_like(block: Block) -> bool:
     return block.kind == "item" or (block.kind == "para" and bool(_ITEM_RE.match(block.text)))
 
 
-def _standalone_questions(blocks: list[Block], keep: list[bool], taken: set[int]) -> list[tuple[int, Todo]]:
+def _standalone_questions(
+    blocks: list[Block], keep: list[bool], taken: set[int], expository_blocks: set[int]
+) -> list[tuple[int, Todo]]:
     """Questions that stand on their own: headings and paragraphs (blockquotes
     included) that ask, and runs of two or more list items that ask. One
-    asking bullet among statements is an outline point, not a question list."""
+    asking bullet among statements is an outline point, not a question list.
+    Expository ones (:func:`expository`) are left out and their blocks noted
+    in ``expository_blocks``."""
     found: list[tuple[int, Todo]] = []
     i = 0
     while i < len(blocks):
@@ -380,12 +387,51 @@ def _standalone_questions(blocks: list[Block], keep: list[bool], taken: set[int]
             i = max(j, i + 1)
             continue
         text = strip_numbering(block.text) if block.kind == "heading" else block.text.strip()
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
         if block.kind == "heading" and asks(text):
-            found.append((i, Todo(text=text, done=False, form="heading")))
+            if expository(text, following):
+                expository_blocks.add(i)
+            else:
+                found.append((i, Todo(text=text, done=False, form="heading")))
         elif block.kind == "para" and (question := asked(text)):
-            found.append((i, Todo(text=question, done=False, form="paragraph")))
+            if expository(question, following):
+                expository_blocks.add(i)
+            else:
+                found.append((i, Todo(text=question, done=False, form="paragraph")))
         i += 1
     return found
+
+
+_DEFINITION_RE = re.compile(
+    r"是什么|是什麼|是啥|是指什么|指的是什么|什么是|什麼是|何为|何謂|何谓|^what (?:is|are)\b|\bwhat does .+ mean",
+    re.IGNORECASE,
+)
+_WHY_RE = re.compile(r"^(?:为什么|為什麼|为何|為何|why\b)", re.IGNORECASE)
+_BECAUSE_RE = re.compile(r"^\s*(?:因为|因為|由于|由於|原因(?:是|在于|很简单)?|because\b)", re.IGNORECASE)
+
+
+def expository(question: str, following: Block | None) -> bool:
+    """True when a question standing on its own only leads into what the writer
+    explains at once, so it is exposition rather than an open research question:
+    its label is an explanatory lead-in ("先来了解：…", "资金路径复盘：…",
+    "Background: …"), or it asks what something is ("X到底是什么？") or why
+    ("为什么它重要？" over "因为…") and the next paragraph answers. A question that
+    asks for a judgement or a forecast ("还有没有机会", "是否已经见顶", "能不能",
+    "will …") stays a research question whatever its label."""
+    words = _signal_words()
+    lower = question.lower()
+    if _count_words(lower, words["judgement"]):
+        return False
+    label = re.split(r"[：:]", question, maxsplit=1)[0] if re.search(r"[：:]", question) else ""
+    if label and len(label) <= 16 and _count_words(label.lower(), words["expository_labels"]):
+        return True
+    body = question[len(label) :].lstrip("：: ") if label else question
+    answered = following is not None and following.kind in ("para", "item") and not asks(following.text)
+    if not answered:
+        return False
+    if _DEFINITION_RE.search(body):
+        return True
+    return bool(_WHY_RE.match(body) and following is not None and _BECAUSE_RE.match(following.text))
 
 
 # ----------------------------------------------------------------- memo or article
@@ -432,7 +478,10 @@ def memo_signals(blocks: list[Block], parts: MemoParts) -> dict[str, int]:
     if parts.changelog:
         found["changelog"] = 3
     headings = [b for b in blocks if b.kind == "heading"]
-    asking = sum(1 for b in headings if asks(b.text))
+    # An explainer's "什么是X？" headings are exposition, not a writer's open questions.
+    asking = sum(
+        1 for i, b in enumerate(blocks) if b.kind == "heading" and asks(b.text) and i not in parts.expository
+    )
     notes = sum(1 for b in headings if _count_words(b.text.lower(), words["note_headings"]))
     if asking:
         found["question headings"] = 3 if asking >= 2 else 1
@@ -461,10 +510,16 @@ def is_memo(signals: dict[str, int]) -> bool:
     return sum(signals.values()) >= MEMO_WEIGHT
 
 
-def questions(parts: MemoParts, memo: bool) -> list[Todo]:
+def questions(parts: MemoParts, memo: bool, paragraph_of: dict[int, int] | None = None) -> list[Todo]:
     """A memo's research questions, labelled and standalone, in the order
-    written; none for an article (its questions are rhetorical)."""
+    written; none for an article (its questions are rhetorical). With
+    ``paragraph_of`` (block index → paragraph of the body), a question whose
+    heading or paragraph stays in the body records where it stands."""
     if not memo:
         return []
     found = list(zip(parts.todo_blocks, parts.todos, strict=True)) + parts.standalone
-    return [t for _, t in sorted(found, key=lambda pair: pair[0])]
+    ordered = sorted(found, key=lambda pair: pair[0])
+    for block, todo in ordered:
+        if paragraph_of is not None:
+            todo.paragraph = paragraph_of.get(block)
+    return [t for _, t in ordered]

@@ -221,6 +221,40 @@ def credit_line(text: str) -> str | None:
     return ", ".join(names) or None
 
 
+# A wire story's dateline opening its first paragraph: "SHANGHAI/BEIJING (Reuters) -",
+# "SEOUL —", "WASHINGTON, March 3 (AP) —", "新华社北京3月5日电（记者 张三）".
+_EN_PLACE = r"[A-Z][A-Z.'’\-]*(?: [A-Z][A-Z.'’\-]*){0,3}"
+_DATELINE_EN_RE = re.compile(
+    rf"^(?P<place>{_EN_PLACE}(?:\s*/\s*{_EN_PLACE})*(?:,\s+[A-Z][a-zA-Z.]+(?: [A-Z][a-zA-Z.]+)?)?)"
+    r"(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&]{1,20})\)\s*)?(?:[-—–]+|:)\s+(?=\S)"
+)
+_DATELINE_ZH_RE = re.compile(
+    r"^(?:新华社|新華社|中新社|中新网|中新網|中央社|本报|本報|人民网|人民網)(?:记者|記者)?"
+    r"(?P<place>[\u4e00-\u9fff]{2,4}?)(?:\d{1,2}月)?\d{1,2}日(?:电|電|讯|訊)"
+    r"(?:\s*[（(][^）)]{1,30}[）)])?\s*[—–\-]*\s*(?=\S)"
+)
+
+
+def wire_dateline(text: str, place: str | None = None) -> tuple[str, str] | None:
+    """``(place, rest)`` when a paragraph opens with a news dateline: the city
+    ("SHANGHAI/BEIJING", "SEOUL", "北京") is metadata and the first sentence
+    starts after it. ``place`` is a dateline the page marked up itself
+    (``<span class="articleLocation">``), which needs no dash after it."""
+    if place and text.startswith(place) and len(text) > len(place) + 1:
+        rest = re.sub(r"^\s*(?:\([A-Za-z][A-Za-z .&]{1,20}\)\s*)?(?:[-—–]+\s*)?", "", text[len(place) :])
+        return (place, rest) if rest[:1].isalnum() or rest[:1] in "\"“'‘" else None
+    for pattern in (_DATELINE_EN_RE, _DATELINE_ZH_RE):
+        if m := pattern.match(text):
+            found = m.group("place").strip()
+            # An all-capitals place, not a sentence that opens with an acronym ("AI: …").
+            letters = len(found.replace("/", "").replace(" ", ""))
+            if pattern is _DATELINE_EN_RE and (letters < 3 or (not m.group("agency") and ":" in m.group())):
+                continue
+            return found, text[m.end() :]
+    return None
+
+
 @functools.cache
 def _placeholder_authors() -> frozenset[str]:
     return frozenset(a.lower() for a in data_yaml("page_chrome.yaml")["placeholder_authors"])

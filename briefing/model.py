@@ -142,6 +142,10 @@ class Todo(Serializable):
     of several questions on a labelled line), ``heading`` (a heading that asks),
     ``paragraph`` (a paragraph or blockquote that asks) or ``list`` (one of a
     run of list items that ask)."""
+    paragraph: int | None = None
+    """Paragraph of the document's text where the question stands (a heading
+    or paragraph that stays in the body, the memo's notes under it); null when
+    it was lifted out of the body with its list (TODO, 待研究问题)."""
 
 
 @dataclass
@@ -235,6 +239,9 @@ class Document(Serializable):
     """Tags and keywords from front matter or ``<meta name="keywords">``."""
     categories: list[str] = field(default_factory=list)
     """Categories from front matter (``categories``, ``category``)."""
+    place: str | None = None
+    """Where a news story was filed, from its dateline ("SHANGHAI/BEIJING",
+    "SEOUL", "北京"), which leaves the first sentence; null when none."""
 
     def paragraphs(self) -> list[str]:
         """The paragraphs of ``text``, in order."""
@@ -286,13 +293,23 @@ class Evidence(Serializable):
     """A passage that bears on a research question."""
 
     text: str
-    """The passage (one or two sentences) in its original script."""
+    """The passage (one or two sentences) in its original script. In a memo's own
+    answer (``Question.memo_answer``) a line that introduces short lines is joined
+    with them ("…会出现：A；B"), a heading with the short lines under it."""
     document: str
     """Path of the document."""
     paragraph: int
-    """Paragraph that holds the passage."""
+    """Paragraph that holds the passage (the first, for joined lines)."""
     score: float
     """Relevance (BM25 over tokens with alias expansion), higher is better."""
+    clause: str = ""
+    """What the agenda shows when the passage names the question's organisation
+    only after other clauses: the passage from that clause on ("…而比亚迪凭借垂直
+    整合…" for a question on 比亚迪); empty when the passage opens with it."""
+    subject: str = ""
+    """The organisation a memo's note leaves to its heading ("2023年全球交付180.8万辆…"
+    under "### 特斯拉（Tesla）" → 特斯拉), shown before it; empty when the passage
+    names its own."""
 
 
 @dataclass
@@ -500,6 +517,9 @@ class Angle(Serializable):
     """One sentence that states it, in its original script."""
     document: str = ""
     """Path of the document that sentence is from."""
+    clause: str = ""
+    """The part of ``text`` the briefing shows: the clauses that name the
+    question's organisations or concepts, cut at clause boundaries with "…"."""
 
 
 @dataclass
@@ -541,6 +561,20 @@ class Question(Serializable):
     sources make that it could build on, each cited."""
     done: bool = False
     """The memo ticks the item done (``- [x]``): answered by its author, not searched."""
+    subject: str | None = None
+    """What the question is about when it does not say so itself ("是否已经见顶？"
+    in a memo titled "商业航天还能不能买？" → 商业航天): from its section heading
+    or the memo's title; shown before it ("（商业航天）是否已经见顶？"). Null
+    when the question names its own subject."""
+    memo_answer: bool = False
+    """The memo answers the question under its own heading: ``context`` opens
+    with that answer (the author's view, not independent evidence)."""
+    missing: list[str] = field(default_factory=list)
+    """Per entry of ``gaps``, in the same order: what the sources lack, in a
+    plain line ("仅有备忘录作者自己的判断，缺少独立来源", "缺少工商银行的对应资料")."""
+    data_gaps: list[str] = field(default_factory=list)
+    """Placeholders the memo leaves that belong to this question (【待补充】,
+    「XX」, TBD), each as the sentence that holds it."""
 
 
 @dataclass

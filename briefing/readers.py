@@ -18,7 +18,7 @@ from typing import Any
 from briefing import cleaning, memo, metadata
 from briefing.cleaning import Block
 from briefing.errors import InputError
-from briefing.formats import Parsed, Unreadable, decode, detect_format, parse
+from briefing.formats import Parsed, Unreadable, decode, detect_format, not_a_source, parse
 from briefing.model import CleaningCount, Corpus, DataGap, Document, GarbledSpan, Heading, Skipped
 from briefing.script import detect_language, to_simplified
 
@@ -69,7 +69,10 @@ def read_document(path: Path, root: Path) -> Document:
 
 
 def document_from_bytes(rel: str, raw: bytes, suffix: str = "") -> Document:
-    """A file's bytes as a cleaned document; raise :class:`Unreadable` to skip it."""
+    """A file's bytes as a cleaned document; raise :class:`Unreadable` to skip it
+    (also when it is no source: a folder's README, a data table)."""
+    if reason := not_a_source(rel, raw):
+        raise Unreadable(reason)
     if len(raw) > MAX_BYTES:
         raise Unreadable(
             f"too large ({len(raw) // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)"
@@ -90,6 +93,8 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     if meta.get("author") and metadata.is_placeholder_author(str(meta["author"])):
         del meta["author"]  # "Staff Writer": a credit line may name the reporters
 
+    blocks, filler = cleaning.drop_closing_filler(blocks)
+    counts.add("remove_boilerplate", filler)
     for rule in cleaning.TEXT_RULES:
         blocks = counts.apply_text(rule, blocks)
     keep = [bool(b.text) for b in blocks]
@@ -139,6 +144,13 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             blocks[i] = replace(blocks[i], text="")
             found += 1
             break
+    # A wire dateline ("SHANGHAI/BEIJING (Reuters) -", "SEOUL —") opening the first
+    # paragraph says where the story was filed: metadata, not its first sentence.
+    first = next((i for i, b in enumerate(blocks[:6]) if b.kind == "para" and b.text), None)
+    if first is not None and (line := metadata.wire_dateline(blocks[first].text, meta.get("place"))):
+        meta["place"] = line[0]
+        blocks[first] = replace(blocks[first], text=line[1])
+        found += 1
     if found:
         counts.add("extract_byline", found)
         blocks, raw_lines = _filter(blocks, raw_lines, [bool(b.text) for b in blocks])
@@ -165,9 +177,10 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
 
     parts = memo.extract(blocks, raw_lines)
     kind = "memo" if memo.is_memo(memo.memo_signals(blocks, parts)) else "article"
-    todos = memo.questions(parts, kind == "memo")
     keep = [k or (kind == "article" and i in parts.question_blocks) for i, k in enumerate(parts.keep)]
-    blocks = [b for b, k in zip(blocks, keep, strict=True) if k]
+    kept = [i for i, k in enumerate(keep) if k]
+    todos = memo.questions(parts, kind == "memo", {block: n for n, block in enumerate(kept)})
+    blocks = [blocks[i] for i in kept]
 
     # Headings: markup headings, authors' numbered points, standalone short lines.
     headings: list[Heading] = []
@@ -207,7 +220,7 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     counts.add("find_garbled", len(garbled))
 
     gaps = []
-    for start, end in cleaning.find_placeholders(body):
+    for start, end in cleaning.find_placeholders(body, memo=kind == "memo"):
         para = _paragraph_of(starts, start)
         gaps.append(DataGap(text=body[start:end], paragraph=para, context=_sentence_around(body, start, end)))
 
@@ -237,6 +250,7 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         author=meta.get("author"),
         source_url=memo.clean_url(meta["url"]) if meta.get("url") else None,
         source_site=meta.get("site"),
+        place=meta.get("place"),
         language=language,
         kind=kind,
         format=fmt,

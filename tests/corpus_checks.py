@@ -37,6 +37,7 @@ METADATA_KEYS = (
     "source_site",
     "tags",
     "categories",
+    "place",
 )
 _FIELD_LINE_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]", re.M)
 

@@ -287,5 +287,19 @@ _PLACEHOLDERS = load_cases("find_placeholders")
 @pytest.mark.parametrize("case", _PLACEHOLDERS, ids=case_ids(_PLACEHOLDERS))
 def test_find_placeholders(case: dict[str, Any]) -> None:
     text = case["input"]
-    spans = cleaning.find_placeholders(text)
+    spans = cleaning.find_placeholders(text, memo=case.get("memo", False))
     assert [text[a:b] for a, b in spans] == case["expected"]
+
+
+# ------------------------------------------------------------ closing filler
+
+_FILLER = load_cases("drop_closing_filler")
+
+
+@pytest.mark.parametrize("case", _FILLER, ids=case_ids(_FILLER))
+def test_drop_closing_filler(case: dict[str, Any]) -> None:
+    blocks = [Block("para", text) for text in case["input"]]
+    out, count = cleaning.drop_closing_filler(blocks)
+    assert len(out) == len(blocks), "blocks keep their places; the reader filters empty ones"
+    assert [b.text for b in out if b.text] == case["expected"]
+    assert count == case["count"]

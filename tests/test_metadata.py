@@ -139,3 +139,51 @@ def test_memo_signals_weigh_up() -> None:
     assert memo.is_memo(memo.memo_signals(notes, parts))
     assert [(t.text, t.form) for t in memo.questions(parts, memo=True)] == [("是否已经见底？", "heading")]
     assert memo.questions(parts, memo=False) == []
+
+
+_WIRE = _table("wire_dateline")["cases"]
+
+
+@pytest.mark.parametrize("case", _WIRE, ids=[c["id"] for c in _WIRE])
+def test_wire_dateline(case: dict[str, Any]) -> None:
+    found = metadata.wire_dateline(case["input"], case.get("marked"))
+    if case["place"] is None:
+        assert found is None
+    else:
+        assert found == (case["place"], case["rest"])
+
+
+_EXPOSITORY = _table("expository")["cases"]
+
+
+@pytest.mark.parametrize("case", _EXPOSITORY, ids=[c["id"] for c in _EXPOSITORY])
+def test_expository_questions(case: dict[str, Any]) -> None:
+    following = Block(case["following"]["kind"], case["following"]["text"]) if case["following"] else None
+    assert memo.expository(case["question"], following) is case["expository"]
+
+
+_NOT_SOURCES = _table("not_a_source")["cases"]
+
+
+@pytest.mark.parametrize("case", _NOT_SOURCES, ids=[c["id"] for c in _NOT_SOURCES])
+def test_not_a_source(case: dict[str, Any]) -> None:
+    from briefing.formats import not_a_source
+
+    assert not_a_source(case["path"], case["content"].encode("utf-8")) == case["reason"]
+
+
+def test_folder_files_and_tables_are_skipped_with_their_reason(tmp_path) -> None:
+    """A folder's README and a table of rows are listed under skipped, never read as sources."""
+    from briefing.readers import read_corpus
+
+    (tmp_path / "01_article.md").write_text(
+        "# 航运运价下跌\n\n集装箱运价连续六周下跌，马士基下调全年指引。\n", "utf-8"
+    )
+    (tmp_path / "README.md").write_text("# 我的剪报\n\n每周收集的航运新闻。\n", "utf-8")
+    (tmp_path / "rates.tsv").write_text("week\trate\tchange\n1\t1200\t-3%\n2\t1150\t-4%\n", "utf-8")
+    corpus = read_corpus(tmp_path)
+    assert [d.path for d in corpus.documents] == ["01_article.md"]
+    assert {s.path: s.reason for s in corpus.skipped} == {
+        "README.md": "the folder's README, not a source",
+        "rates.tsv": "a data table (TSV), not an article",
+    }

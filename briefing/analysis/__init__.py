@@ -59,7 +59,7 @@ def build_briefing(
     themes, subject = find_themes(docs, analyses, max_themes=max_themes)
     modes, sections = find_modes(docs, analyses)
     companies = find_companies(docs, analyses, modes, sections)
-    questions = find_questions(docs, analyses, companies, modes, themes)
+    questions = find_questions(docs, analyses, companies, modes)
     link_mode_questions(companies, questions)
     summary = summarize(docs, analyses, themes)
 

@@ -427,7 +427,7 @@ def find_companies(
                     _full_width(move_clause(to_simplified(f.text), at, at + len(f.raw), "")),
                     "clause",
                 )
-            if not moves:
+            if not moves and not f.caveats:  # a sentence with a gap to fill ("… is TBD") is not quoted
                 moves = [Quote(text=f.text, document=f.document, paragraph=f.paragraph)]
         roles_seen = Counter(o.mention.role or "mentioned" for o in occ)
         if acting:

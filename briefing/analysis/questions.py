@@ -5,14 +5,14 @@ from __future__ import annotations
 import functools
 import math
 import re
-from array import array
 from collections import Counter
+from dataclasses import dataclass
 
 from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_cues
 from briefing.analysis.document import DocAnalysis, Mention
-from briefing.excerpts import stands_alone
+from briefing.excerpts import ELLIPSIS, squash, stands_alone
 from briefing.gazetteer import gazetteer
-from briefing.memo import split_questions
+from briefing.memo import asks, split_questions, strip_numbering
 from briefing.model import (
     Angle,
     Answer,
@@ -23,9 +23,9 @@ from briefing.model import (
     ModeCase,
     ModeTable,
     Question,
-    Theme,
+    Todo,
 )
-from briefing.nlp import en_tokens, vocabulary_terms
+from briefing.nlp import en_tokens, split_sentences, stopwords, vocabulary_terms
 from briefing.resources import data_lines, data_yaml
 from briefing.script import to_simplified
 
@@ -53,59 +53,71 @@ class Index:
         gaz = gazetteer()
         self.docs = docs
         self.analyses = analyses
-        self.mentions = [mentions_by_sentence(a) for a in analyses]
-        # Flat arrays, not an object per sentence: a 50 MB file has 400,000 sentences.
-        self.places = array("l")
-        """Document and sentence index of each entry, in pairs."""
-        self.lengths = array("l")
-        self.postings: dict[str, array] = {}
-        """Term → (entry, term frequency) pairs, in entry order: a query only scores those entries."""
+        self.entries: list[tuple[int, int, Counter[str]]] = []
+        self.postings: dict[str, list[int]] = {}
+        """Term → the entries that hold it: a query scores only those."""
+        df: Counter[str] = Counter()
         for d_index, a in enumerate(analyses):
+            by_sentence = mentions_by_sentence(a)  # not a scan of every mention for every sentence
             for s_index, s in enumerate(a.sentences):
                 if not s.quotable:
                     continue
                 tokens = Counter(s.tokens)
-                for m in self.mentions[d_index].get(s_index, ()):
+                for m in by_sentence.get(s_index, ()):
                     for ancestor in gaz.ancestors(m.name):
                         tokens[ancestor] += 1
-                entry = len(self.lengths)
-                for t, tf in tokens.items():
-                    if t not in self.postings:
-                        self.postings[t] = array("l")
-                    self.postings[t].extend((entry, tf))
-                self.places.extend((d_index, s_index))
-                self.lengths.append(sum(tokens.values()))
-        self.n = len(self.lengths)
-        self.avg = sum(self.lengths) / max(self.n, 1)
-        self.idf = {
-            t: math.log(1 + (self.n - len(p) // 2 + 0.5) / (len(p) // 2 + 0.5))
-            for t, p in self.postings.items()
-        }
-        self.vocabulary = set(self.postings)
+                for term in tokens:
+                    self.postings.setdefault(term, []).append(len(self.entries))
+                self.entries.append((d_index, s_index, tokens))
+                df.update(set(tokens))
+        self.n = len(self.entries)
+        self.avg = sum(sum(t.values()) for *_, t in self.entries) / max(self.n, 1)
+        self.idf = {t: math.log(1 + (self.n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.vocabulary = set(df)
+        self.lengths = [sum(t.values()) for *_, t in self.entries]
+        self._headings: dict[tuple[int, int], str] = {}
+        self._orgs: dict[tuple[int, int], set[str]] = {}
+        for d_index, a in enumerate(analyses):
+            for m in a.mentions:
+                self._orgs.setdefault((d_index, m.sentence), set()).update((m.name, *gaz.ancestors(m.name)))
+        self.passages: dict[tuple[int, int], tuple[str, int] | None] = {}
+        """(document, sentence) → the passage it is quoted as (see ``_passage``)."""
+        self.cited: set[tuple[int, int]] = set()
+        """Passages questions so far cite as evidence."""
+        self.pointers: dict[tuple[int, int], str] = {}
+        """(document, sentence) → the organisation a possessive opening points to ("Its …")."""
 
     def orgs_of(self, d_index: int, s_index: int) -> set[str]:
         """Organisations a sentence names, with their parents."""
-        gaz = gazetteer()
-        names = set()
-        for m in self.mentions[d_index].get(s_index, ()):
-            names.add(m.name)
-            names.update(gaz.ancestors(m.name))
-        return names
+        return set(self._orgs.get((d_index, s_index), ()))
+
+    def heading_org(self, d_index: int, s_index: int) -> str:
+        """The organisation the heading right above a sentence names ("### 特斯拉（Tesla）"),
+        or ""; a note under it that names no organisation itself is about it."""
+        paragraph = self.analyses[d_index].sentences[s_index].paragraph
+        above = [h for h in self.docs[d_index].headings if h.paragraph < paragraph]
+        if not above or len(above[-1].text) > 24:
+            return ""
+        key = (d_index, above[-1].paragraph)
+        if key not in self._headings:
+            found = gazetteer().find(to_simplified(above[-1].text))
+            self._headings[key] = found[0].name if found else ""
+        return self._headings[key]
 
     def search(self, query: list[str]) -> list[tuple[float, int, int]]:
-        scores: dict[int, float] = {}
-        for t in dict.fromkeys(query):
-            if t not in self.idf:
-                continue
-            idf, postings = self.idf[t], self.postings[t]
-            for k in range(0, len(postings), 2):
-                entry, tf = postings[k], postings[k + 1]
-                norm = K1 * (1 - B + B * self.lengths[entry] / self.avg)
-                # Each entry's terms are added in query order, as a scan of every entry would.
-                scores[entry] = scores.get(entry, 0.0) + idf * tf * (K1 + 1) / (tf + norm)
-        results = [
-            (score, self.places[2 * e], self.places[2 * e + 1]) for e, score in scores.items() if score > 0
-        ]
+        terms = [t for t in dict.fromkeys(query) if t in self.idf]
+        candidates = sorted({e for t in terms for e in self.postings.get(t, ())})
+        results = []
+        for e in candidates:
+            d_index, s_index, tokens = self.entries[e]
+            length = self.lengths[e]
+            score = 0.0
+            for t in terms:
+                tf = tokens.get(t, 0)
+                if tf:
+                    score += self.idf[t] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.avg))
+            if score > 0:
+                results.append((score, d_index, s_index))
         results.sort(key=lambda r: (-r[0], r[1], r[2]))
         return results
 
@@ -119,22 +131,31 @@ def mentions_by_sentence(analysis: DocAnalysis) -> dict[int, list[Mention]]:
     return grouped
 
 
+_LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+&.\-]*[A-Za-z0-9+]|[A-Za-z]{2,}")
+
+
 def query_tokens(text: str, vocabulary: set[str]) -> list[str]:
     """Content tokens of a question, organisation aliases made canonical.
 
     The question is cut by longest match against the corpus' own vocabulary:
     a word the corpus never uses cannot match a passage anyway, and no jieba
-    is needed once every document's analysis is cached.
+    is needed once every document's analysis is cached. Latin words in a
+    Chinese question ("CPO") are matched lower-cased, as the index holds them.
     """
     gaz = gazetteer()
-    if sum(1 for c in text if c.isascii() and c.isalpha()) > len(text) * 0.6:
+    if _is_english(text):
         tokens = en_tokens(text)
     else:
         simplified = to_simplified(text)
         tokens = vocabulary_terms(simplified, vocabulary)
+        tokens += [w.lower() for w in _LATIN_WORD_RE.findall(simplified) if w.lower() in vocabulary]
     for m in gaz.find(to_simplified(text)):
         tokens.append(m.name)
     return [t for t in dict.fromkeys(tokens) if t not in _question_words()]
+
+
+def _is_english(text: str) -> bool:
+    return sum(1 for c in text if c.isascii() and c.isalpha()) > len(text) * 0.6
 
 
 BEYOND_RE = re.compile(
@@ -145,6 +166,7 @@ BEYOND_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_CONTEXT = 4
+MAX_OWN_ANSWER = 3
 MAX_ANGLES = 5
 ANSWERED, PARTLY, OPEN = "answered", "partly answered", "open"
 STATUSES = (ANSWERED, PARTLY, OPEN)
@@ -161,13 +183,14 @@ def find_questions(
     analyses: list[DocAnalysis],
     companies: list[Company],
     modes: list[Mode],
-    themes: list[Theme] | None = None,
 ) -> list[Question]:
     index = Index(docs, analyses)
+    names = _NameFinder(companies)
     questions = []
     for doc in docs:
         if doc.kind != "memo":
             continue
+        memo_questions: list[tuple[Question, Todo]] = []
         for number, todo in enumerate(doc.todos, start=1):
             if todo.done:  # ticked in the memo: answered by its author, shown as such, not searched
                 questions.append(
@@ -184,94 +207,341 @@ def find_questions(
                 evidence=[],
                 status=OPEN,
             )
-            settles = _answer(question, index, companies, modes, themes or [])
+            question.subject = subject_of(todo.text, doc, todo.paragraph, names)
+            settles = _answer(question, todo, index, names, companies, modes)
             question.result = _mode_table(todo.text, docs, analyses, companies, modes)
             question.status = _status(question, settles)
+            if question.status == ANSWERED:
+                question.gaps, question.missing = [], []
             questions.append(question)
+            memo_questions.append((question, todo))
+        _attach_data_gaps(doc, memo_questions, index, names)
     return questions
 
 
-def _answer(
-    question: Question, index: Index, companies: list[Company], modes: list[Mode], themes: list[Theme]
-) -> bool:
-    """Evidence, context, gaps, a provisional answer and, for a question that
-    looks beyond the sources, the angles the other sources argue. True when
-    every sub-question has an independent passage that could settle it."""
-    gaz = gazetteer()
-    named = [m.name for m in gaz.find(to_simplified(question.text))]
-    orgs = set(named)
-    own = next(i for i, d in enumerate(index.docs) if d.path == question.document)
-    evidence: list[tuple[float, int, int]] = []
-    context: list[tuple[float, int, int]] = []
-    settled = []
-    for sub in question.sub_questions:
-        sub_orgs = {m.name for m in gaz.find(to_simplified(sub))} or orgs
-        found = _relevant(index, sub, sub_orgs)
-        settled.append(any(r[3] and r[1] != own for r in found))
-        evidence.append([r[:3] for r in found if r[1] != own])
-        context.append([r[:3] for r in found if r[1] == own])
-    settles = all(settled)
-    question.evidence = _interleave(index, evidence, MAX_EVIDENCE)
-    question.context = _interleave(index, context, MAX_CONTEXT)
-    question.gaps = [sub for sub, ok in zip(question.sub_questions, settled, strict=True) if not ok]
-    question.answer = _classification(question.text, named, companies, modes)
-    if asks_beyond_sources(question.text):
-        question.needs_new_material = True
-        question.angles = _angles(question.document, themes)
-    return settles
+# ------------------------------------------------------------ what a question asks
 
 
-def _relevant(index: Index, sub: str, orgs: set[str]) -> list[tuple[float, int, int, bool]]:
-    """Passages that bear on a sub-question, best first: they name one of its
-    actors and one of its concepts (or all its actors), or two of its concepts;
-    a shared function word alone ("两者") is not relevance. The flag says
-    whether the passage could settle it: most of its concepts, and the measure
-    it asks for (毛利率, 占比) with a number."""
-    tokens = query_tokens(sub, index.vocabulary)
-    actors = {t for t in tokens if t in orgs} | orgs
-    concepts = {t for t in tokens if t not in actors and _is_concept(t)}
-    unknown = _unknown_words(sub, [*tokens, *actors])
-    asked = [cue for cue in _measure_cues() if cue in sub.lower()]
-    asked = [c for c in asked if not any(c != o and c in o for o in asked)]  # 收入占比, not 收入
-    out = []
-    for score, d, s in index.search([*tokens, *actors]):
-        sent = index.analyses[d].sentences[s]
-        if sent.heading or len(_text(index, d, s)) < 12:
-            continue
-        named = actors & index.orgs_of(d, s)
-        # A concept counts inside a longer term of the passage (换电 in 换电站).
-        shared = {c for c in concepts if any(c in t for t in sent.tokens)}
-        # With several actors and no concept in common, the passage must name them all.
-        all_named = named >= actors if len(actors) >= 2 else True
-        by_actor = bool(named) and bool(
-            shared or (not concepts and all_named) or (len(actors) >= 2 and all_named)
-        )
-        by_concept = len(shared) >= max(1, min(2, len(concepts)))
-        if not (by_actor or by_concept):
-            continue
-        passage = _passage(index, d, s)
-        if passage is None:
-            continue  # it points back to a sentence it cannot bring along
-        covers = not unknown and (not concepts or len(shared) >= 0.6 * len(concepts))
-        measured = not asked or (all(c in passage.lower() for c in asked) and re.search(r"\d", passage))
-        out.append((score * (1 + 0.5 * len(named) + 0.3 * len(shared)), d, s, bool(covers and measured)))
-    out.sort(key=lambda r: (-r[0], r[1], r[2]))
+@functools.cache
+def _measure_cues() -> dict[str, str]:
+    """Measure cue (lower case) → the measure it names, from measures.yaml (毛利率, 占比, profit)."""
+    raw = data_yaml("measures.yaml") or {}
+    return {str(k).lower(): str(v[0]) for k, v in raw.items() if isinstance(v, list) and v}
+
+
+_FAMILY_BASES = ("增长", "下降", "利润", "亏损", "营收", "市场份额", "毛利率")
+
+
+def _family(measure: str) -> str:
+    """What kind of measure it is: 同比增长 and 增长率 are growth, 净利润 and 溢利 profit."""
+    return next((b for b in _FAMILY_BASES if b in measure), measure)
+
+
+@functools.cache
+def _measure_re() -> re.Pattern[str]:
+    """All measure cues in one pattern, longest first: Chinese anywhere (not "店"
+    alone, which names a shop only inside a longer word), English as whole words."""
+    cues = sorted((c for c in _measure_cues() if c.isascii() or len(c) >= 2), key=len, reverse=True)
+    parts = [rf"(?<![a-z]){re.escape(c)}(?![a-z])" if c.isascii() else re.escape(c) for c in cues]
+    return re.compile("|".join(parts))
+
+
+@functools.lru_cache(maxsize=8192)
+def _measures_in(text: str) -> frozenset[str]:
+    """The kinds of measure a text names ("profit growth" → 利润, 增长; "同店销售额
+    同比下降11%" → 销售额, 下降)."""
+    cues = _measure_cues()
+    return frozenset(_family(cues[m.group()]) for m in _measure_re().finditer(to_simplified(text).lower()))
+
+
+_PERIOD_RE = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*(?:年|财年|fy)?"
+    r"|(?P<q>(?:第?[一二三四1-4]季度?|[一二三四1-4]季报|q[1-4]|(?:first|second|third|fourth) quarter))"
+    r"|(?P<h>上半年|下半年|h[12]|first half|second half)",
+    re.IGNORECASE,
+)
+_QUARTERS = {
+    "一": "Q1",
+    "二": "Q2",
+    "三": "Q3",
+    "四": "Q4",
+    "first": "Q1",
+    "second": "Q2",
+    "third": "Q3",
+    "fourth": "Q4",
+}
+
+
+def _periods(text: str) -> set[str]:
+    """The periods a text names, in one form: 2024, Q1, H1 ("2024年一季度", "first quarter of 2024")."""
+    out: set[str] = set()
+    for m in _PERIOD_RE.finditer(to_simplified(text)):
+        if m.group("year"):
+            out.add(m.group("year"))
+        elif q := m.group("q"):
+            digit = re.search(r"[1-4]", q)
+            word = next((w for w in _QUARTERS if w in q.lower()), None)
+            out.add(f"Q{digit.group()}" if digit else _QUARTERS[word] if word else q)
+        elif h := m.group("h"):
+            out.add("H1" if h.lower() in ("上半年", "h1", "first half") else "H2")
     return out
 
 
-_FUNCTION_CHARS = re.compile(
-    r"[的了在是吗呢么吧啊和与或及对把被从向以为于将会能可要该这那其各每等就都也还又再更最很所之而则即]"
+# A question that asks for a judgement or a forecast, and the words of a source's view.
+_FORECAST_RE = re.compile(
+    r"还有没有|有没有机会|能否|能不能|会不会|还能|还会|见顶|值不值|该不该|要不要|前景|何时|多久"
+    r"|\b(?:will|would|should|could|can)\b",
+    re.IGNORECASE,
+)
+_VIEW_RE = re.compile(
+    r"预计|预期|预测|有望|将会|料将|仍将|估计|认为|判断|展望|目标|或将|可能"
+    r"|\b(?:expects?|expected|forecasts?|projects?|likely|outlook|guidance|estimates?|predicts?)\b",
+    re.IGNORECASE,
+)
+_COMPARES_RE = re.compile(
+    r"相比|比较|对比|比起|有何不同|有什么不同|不同之处|区别|差异|差别|孰优|谁更|哪个更|哪家更"
+    r"|\bcompare[sd]?\b|\bcomparison\b|\bversus\b|\bvs\.?\s|\bdiffer",
+    re.IGNORECASE,
 )
 
 
-def _unknown_words(sub: str, known: list[str]) -> list[str]:
+@dataclass
+class _Ask:
+    """What one (sub-)question asks, read from its words."""
+
+    text: str
+    actors: set[str]
+    """Organisations it names (canonical), or inherits from its question or subject."""
+    subject: list[str]
+    """Without an actor: what a passage must name (lower case), such as "cpo"."""
+    concepts: set[str]
+    """Content words that carry its meaning (not framing or everyday words)."""
+    tokens: list[str]
+    """Search terms for the index."""
+    measures: set[str]
+    """The kinds of measure it asks for (毛利率, 利润): a settling passage gives one with a number."""
+    periods: set[str]
+    """The periods it names (2024, Q1): a settling passage names them."""
+    compares: bool
+    """It compares its actors: each needs a passage of its own."""
+    unknown: list[str]
+    """Words it asks about that no source uses ("盈亏平衡点")."""
+    forecast: bool = False
+    """It asks for a judgement or a forecast ("还有没有增长空间", "能否守住",
+    "will …"): facts about today alone do not settle it, a source's view does."""
+    inherited: bool = False
+    """Its concepts are its question's ("阿斯利康和辉瑞有何不同？" after "跨国药企在中国的
+    收入…"): one of them with the organisation is enough."""
+
+
+class _NameFinder:
+    """Organisations named in a question: the gazetteer's names (Chinese and
+    English) and the names the analysis found in the corpus (their aliases)."""
+
+    def __init__(self, companies: list[Company]) -> None:
+        aliases: dict[str, str] = {}
+        for c in companies:
+            if c.role != "case":
+                continue
+            for alias in (c.name, *c.aliases):
+                if len(alias) >= 2:
+                    aliases.setdefault(to_simplified(alias), c.name)
+        self.aliases = sorted(aliases.items(), key=lambda kv: -len(kv[0]))
+        self.known = {c.name for c in companies if c.role == "case"} | set(gazetteer().orgs)
+        """Organisations the briefing shows as such: the gazetteer's and the cases."""
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        simplified = to_simplified(text)
+        found = [(m.start, m.end, m.name) for m in gazetteer().find(simplified)]
+        for alias, name in self.aliases:
+            pattern = rf"(?<![A-Za-z]){re.escape(alias)}(?![A-Za-z])" if alias.isascii() else re.escape(alias)
+            for m in re.finditer(pattern, simplified, re.IGNORECASE if alias.isascii() else 0):
+                if not any(a < m.end() and m.start() < b for a, b, _ in found):
+                    found.append((m.start(), m.end(), name))
+        return sorted(found)
+
+    def names(self, text: str) -> list[str]:
+        return list(dict.fromkeys(name for *_, name in self.spans(text)))
+
+
+# Words that stand at the start of a title or heading's subject and end it:
+# "商业航天还能不能买", "CPO概念板块现在处于什么阶段", "银行业息差研究备忘".
+_SUBJECT_END_RE = re.compile(
+    r"[，。？！?!：:、；;“”\"'（(|/／—–\-]|\s{2,}|(?<![A-Za-z])\s(?![A-Za-z])"
+    r"|现在|目前|当前|还|到底|究竟|是否|能否|能不能|会不会|会|将|处于|是|的|为什么|为何|如何|怎么|怎样"
+    r"|研究|备忘|笔记|分析|调研|观察|纪要|working notes|notes",
+    re.IGNORECASE,
+)
+_SUBJECT_TAIL_RE = re.compile(r"(?:概念|板块|行业|产业|赛道|市场|领域|题材|主题)+$")
+_LABELS = frozenset(
+    [
+        "背景",
+        "结论",
+        "总结",
+        "小结",
+        "分析",
+        "判断",
+        "问题",
+        "建议",
+        "策略",
+        "风险",
+        "趋势",
+        "现状",
+        "展望",
+        "目录",
+        "概况",
+        "附录",
+        "todo",
+    ]
+)
+
+
+def _subject_phrase(text: str) -> str | None:
+    """The subject a title or heading opens with ("商业航天还能不能买？…" → 商业航天,
+    "CPO概念板块现在处于什么阶段？" → CPO), or None."""
+    text = strip_numbering(to_simplified(text)).strip()
+    text = re.sub(r"[（(][^）)]*[）)]", "", text).strip()
+    m = _SUBJECT_END_RE.search(text)
+    phrase = (text[: m.start()] if m else text).strip()
+    phrase = _SUBJECT_TAIL_RE.sub("", phrase).strip() or phrase
+    phrase = re.sub(r"[\d\s\-]+$", "", phrase).strip()
+    longest = 32 if phrase.isascii() else 16
+    if not 2 <= len(phrase) <= longest or phrase.lower() in _LABELS or asks(phrase):
+        return None
+    return phrase
+
+
+_FUNCTION_CHARS = re.compile(
+    r"[的了在是吗呢么吧啊和与或及对把被从向以为于将会能可要该这那其各每等就都也还又再更最很所之而则即已经不没有它他她们]"
+)
+_PRONOUN_RE = re.compile(r"^(?:它|它们|其|该|这|这个|此|they|it|its|this)(?![A-Za-z])", re.IGNORECASE)
+SUBJECTLESS_CHARS = 6
+"""A question with no more content characters than this, and no name, leaves its subject to its memo."""
+
+
+def _names_own_subject(text: str, names: _NameFinder) -> bool:
+    """Whether a question names what it is about: an organisation, a Latin name
+    ("CPO"), or enough content words ("冠脉支架集采后，国产企业的毛利率下降了多少？");
+    not "是否已经见顶？", "龙头是否还能不断新高？" or "为什么它重要？"."""
+    simplified = to_simplified(text).strip()
+    if _PRONOUN_RE.match(simplified):
+        return False
+    if names.spans(simplified):
+        return True
+    if _is_english(simplified):
+        return True  # an English question names its subject ("How does HSBC's profit …")
+    if any(w.lower() not in stopwords() for w in _LATIN_WORD_RE.findall(simplified)):
+        return True
+    rest = simplified
+    for word in sorted(_question_words(), key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    rest = _FUNCTION_CHARS.sub("", rest)
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) > SUBJECTLESS_CHARS
+
+
+def subject_of(text: str, doc: Document, paragraph: int | None, names: _NameFinder) -> str | None:
+    """The subject a question leaves to its memo ("是否已经见顶？" in a memo titled
+    "商业航天还能不能买？" → 商业航天): the organisation or name its section heading
+    gives, else what the memo's title opens with. None when the question names
+    its own subject."""
+    if _names_own_subject(text, names):
+        return None
+    if paragraph is not None:
+        own = next((h for h in doc.headings if h.paragraph == paragraph), None)
+        level = own.level if own else 99
+        for heading in reversed([h for h in doc.headings if h.paragraph < paragraph]):
+            if heading.level >= level:
+                continue  # an earlier section, not one that holds the question
+            level = heading.level
+            found = names.names(heading.text) if len(heading.text) <= 24 else []
+            if found:
+                return found[0]
+    return _subject_phrase(doc.title or "")
+
+
+def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask:
+    """What a sub-question asks. Without an organisation of its own it takes its
+    question's; without one there either, its question's subject."""
+    tokens = query_tokens(sub, index.vocabulary)
+    # Its concepts are the words outside the names it gives ("Hang Seng Bank" is no "bank").
+    unnamed = to_simplified(sub)
+    for start, end, _ in sorted(names.spans(unnamed), reverse=True):
+        unnamed = unnamed[:start] + " " + unnamed[end:]
+    own_tokens = query_tokens(unnamed, index.vocabulary)
+    actors = set(names.names(sub)) or set(names.names(question.text))
+    subject: list[str] = []
+    if not actors and question.subject:
+        actors = set(names.names(question.subject))
+        if not actors:
+            subject = [to_simplified(question.subject).lower()]
+            tokens += query_tokens(question.subject, index.vocabulary)
+    if not actors and not subject:
+        # A Latin name the gazetteer does not know ("CPO", "HSBC"): passages must name it.
+        skip = {w.lower() for w in _LATIN_WORD_RE.findall(sub) if w.lower() in stopwords()}
+        latin = [w for w in _LATIN_WORD_RE.findall(to_simplified(sub)) if w.lower() not in skip]
+        if not _is_english(sub):
+            subject = [w.lower() for w in latin if w.lower() not in _question_words()]
+        else:
+            subject = [w.lower() for w in _en_names(sub)]
+    name_words = {w for term in subject for w in term.split()}
+    concepts = {t for t in own_tokens if t not in actors and t not in name_words and _is_concept(t)}
+    tokens += _synonyms(concepts, index.vocabulary)
+    measures = _measures_in(sub)
+    asked_periods = _periods(sub)
+    compares = len(actors) >= 2 and bool(_COMPARES_RE.search(to_simplified(sub)))
+    forecast = bool(_FORECAST_RE.search(to_simplified(sub)))
+    unknown = _unknown_words(sub, [*tokens, *actors, *(question.subject or "").split()], names)
+    return _Ask(
+        sub,
+        actors,
+        subject,
+        concepts,
+        [*tokens, *actors],
+        measures,
+        asked_periods,
+        compares,
+        unknown,
+        forecast=forecast,
+    )
+
+
+def _synonyms(concepts: set[str], vocabulary: set[str]) -> list[str]:
+    """Other words the corpus uses for a measure a question names (收入: 营收,
+    营业收入; profit: 利润, 溢利), so that the search finds them in any language."""
+    families = {_family(m) for c in concepts if (m := _measure_cues().get(c.lower()))}
+    return [
+        cue for cue, measure in _measure_cues().items() if _family(measure) in families and cue in vocabulary
+    ]
+
+
+def _en_names(text: str) -> list[str]:
+    """Capitalised words inside an English question (not its first word): names
+    the gazetteer does not know ("HSBC", "Hang Seng Bank")."""
+    words = text.replace("'s", "").split()
+    out: list[str] = []
+    run: list[str] = []
+    for i, word in enumerate(words):
+        clean = word.strip("?,.;:!\"'()")
+        if i and clean[:1].isupper() and clean.lower() not in stopwords():
+            run.append(clean)
+            continue
+        if run:
+            out.append(" ".join(run))
+            run = []
+    if run:
+        out.append(" ".join(run))
+    return out
+
+
+def _unknown_words(sub: str, known: list[str], names: _NameFinder) -> list[str]:
     """What a question asks about that no source ever says: the Chinese left of it
     once the corpus' own terms, the names, framing words and function characters
     are taken out ("盈亏平衡点"). A passage cannot settle what no source names."""
-    rest = to_simplified(sub)
-    for m in sorted(gazetteer().find(rest), key=lambda m: -m.start):
-        rest = rest[: m.start] + " " + rest[m.end :]
-    for word in sorted({*known, *_question_words()}, key=len, reverse=True):
+    rest = _PERIOD_RE.sub(" ", to_simplified(sub))  # "2024年一季度" asks for a period, checked apart
+    for start, end, _ in sorted(names.spans(rest), key=lambda m: -m[0]):
+        rest = rest[:start] + " " + rest[end:]
+    cues = [c for c in _measure_cues() if not c.isascii()]
+    for word in sorted({*known, *_question_words(), *cues}, key=len, reverse=True):
         if word:
             rest = rest.replace(word, " ")
     rest = _FUNCTION_CHARS.sub(" ", rest)
@@ -279,52 +549,600 @@ def _unknown_words(sub: str, known: list[str]) -> list[str]:
 
 
 @functools.cache
-def _measure_cues() -> tuple[str, ...]:
-    """What a question may ask to measure (毛利率, 占比, market share), from measures.yaml."""
-    return tuple(str(k).lower() for k in (data_yaml("measures.yaml") or {}))
-
-
-@functools.cache
 def _weak_words() -> frozenset[str]:
-    from briefing.nlp import generic_words, stopwords
+    from briefing.nlp import generic_words
 
     return frozenset(stopwords() | generic_words() | _question_words())
 
 
 def _is_concept(token: str) -> bool:
-    """A question word that carries content: not a function, generic or framing word."""
+    """A question word that carries content: not a function, generic, framing or everyday word."""
     return len(token) >= 2 and token not in _weak_words()
 
 
-def _interleave(index: Index, per_sub: list[list[tuple[float, int, int]]], limit: int) -> list[Evidence]:
+# ---------------------------------------------------------------- finding passages
+
+
+@dataclass
+class _Hit:
+    score: float
+    d: int
+    s: int
+    text: str
+    named: set[str]
+    shared: set[str]
+    settles: bool
+    first: int = -1
+    """The passage's first sentence (the one before ``s`` when it brings its antecedent)."""
+
+
+_DANGLING = ("：", ":", "——", "，", ",", "、")
+
+
+def _shares(concept: str, tokens: list[str], families: set[str]) -> bool:
+    """A concept counts inside a longer term of the passage (换电 in 换电站), and a
+    measure as any word for it (收入 = revenue = 营收, profit = 溢利)."""
+    if any(concept in t for t in tokens):
+        return True
+    measure = _measure_cues().get(concept.lower())
+    return measure is not None and _family(measure) in families
+
+
+def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
+    """Passages that bear on a sub-question, best first. A passage names the
+    question's subject: one of its organisations (all of them when it shares
+    none of its concepts), or the subject's name when there is no organisation;
+    and shares one of its concepts. Without either, it shares two of its
+    concepts. A shared function or everyday word alone ("两者", "现在") is no
+    relevance. ``settles``: the passage holds the answer, most of its concepts,
+    the measure it asks for with a number, the period it names."""
+    out: list[_Hit] = []
+    for score, d, s in index.search(ask.tokens):
+        sent = index.analyses[d].sentences[s]
+        if sent.heading or sent.end - sent.start < 12:
+            continue
+        if ask.actors and not (
+            ask.actors & (index.orgs_of(d, s) | index.orgs_of(d, s - 1))
+            or index.heading_org(d, s) in ask.actors
+        ):
+            continue  # names none of the question's organisations, even with the sentence before
+        key = (d, s)
+        if key not in index.passages:
+            index.passages[key] = _passage(index, d, s)
+        found = index.passages[key]
+        if found is None:
+            continue  # it points back to a sentence it cannot bring along
+        text, first = found
+        if _LEADING_SYMBOLS_RE.sub("", text).rstrip().endswith(_DANGLING):
+            continue  # "很多人把脑机接口理解成：" says nothing without what follows
+        tokens = [t for i in range(first, s + 1) for t in index.analyses[d].sentences[i].tokens]
+        orgs: set[str] = set()
+        for i in range(first, s + 1):
+            orgs |= index.orgs_of(d, i)
+        if not orgs and (pointed := index.pointers.get((d, s)) or index.heading_org(d, s)):
+            orgs = {pointed, *gazetteer().ancestors(pointed)}  # "Its …", a note under "### 特斯拉"
+        named = ask.actors & orgs
+        sentences = index.analyses[d].sentences
+        # The analysis text is Simplified already (same offsets as the original).
+        simple = index.docs[d].analysis_text[sentences[first].start : sentences[s].end].strip()
+        lower = simple.lower()
+        families = _measures_in(simple)
+        shared = {c for c in ask.concepts if _shares(c, tokens, families)}
+        if ask.actors:
+            all_named = named >= ask.actors
+            if not strict:
+                relevant = bool(named)  # an angle: what a source says about the organisation
+            else:
+                # With several actors and no concept in common, the passage names them all.
+                relevant = bool(named) and (
+                    bool(shared) or (all_named and (len(ask.actors) >= 2 or not ask.concepts))
+                )
+        elif ask.subject:
+            relevant = any(term in lower for term in ask.subject) and bool(
+                shared or not ask.concepts or not strict
+            )
+        else:
+            relevant = len(shared) >= max(1, min(2, len(ask.concepts)))
+        if not relevant:
+            continue
+        needed = 1 if ask.inherited else 0.6 * len(ask.concepts)
+        covers = not ask.unknown and (not ask.concepts or len(shared) >= needed)
+        measured = ask.measures <= families and bool(re.search(r"\d", simple)) if ask.measures else True
+        dated = ask.periods <= _periods(simple)
+        viewed = not ask.forecast or bool(_VIEW_RE.search(simple))
+        boost = 1 + 0.5 * len(named) + 0.3 * len(shared)
+        settles = covers and measured and dated and viewed
+        out.append(_Hit(score * boost, d, s, text, named, shared, settles, first))
+    out.sort(key=lambda h: (-h.score, h.d, h.s))
+    return out
+
+
+def _settled(ask: _Ask, hits: list[_Hit]) -> bool:
+    """An independent passage holds the answer; for a comparison, one for each
+    organisation compared (or one that names them all)."""
+    good = [h for h in hits if h.settles]
+    if not good:
+        return False
+    if ask.compares:
+        return any(h.named >= ask.actors for h in good) or all(
+            any(actor in h.named for h in good) for actor in ask.actors
+        )
+    return True
+
+
+def _missing(ask: _Ask, hits: list[_Hit], context: bool) -> str:
+    """What the sources lack for a sub-question, in a plain line."""
+    if not hits:
+        return "仅有备忘录作者自己的判断，缺少独立来源" if context else "资料中没有与此问题相关的内容"
+    if ask.compares:
+        lacking = [a for a in sorted(ask.actors) if not any(a in h.named for h in hits if h.settles)]
+        if lacking and len(lacking) < len(ask.actors):
+            return f"缺少{'、'.join(lacking)}的对应资料"
+    if ask.periods and not any(ask.periods <= _periods(h.text) for h in hits):
+        return f"资料没有{''.join(_period_zh(p) for p in sorted(ask.periods, key=_period_order))}的数据"
+    if ask.measures and not any(
+        ask.measures <= _measures_in(h.text) and re.search(r"\d", h.text) for h in hits
+    ):
+        order = sorted(ask.measures, key=lambda m: _first_at(ask.text, m))
+        return f"资料没有给出{'、'.join(order)}的具体数字"
+    if ask.forecast and not any(h.settles for h in hits):
+        return "资料给出了相关现状，但没有来源对此作出判断或预测"
+    # A word no source uses, when it reads as a word ("盈亏平衡点", not "中守住").
+    words = [w for w in ask.unknown if len(w) >= 3 and w[0] not in _WEAK_EDGES and w[-1] not in _WEAK_EDGES]
+    if words:
+        return f"资料没有提到“{'”“'.join(words[:2])}”"
+    return "资料有相关内容，但没有来源直接回答"
+
+
+def _first_at(text: str, measure: str) -> int:
+    """Where a question first names a measure of this kind (for listing them in its order)."""
+    lower = to_simplified(text).lower()
+    spots = [lower.find(c) for c, m in _measure_cues().items() if _family(m) == measure and c in lower]
+    return min(spots, default=len(lower))
+
+
+_WEAK_EDGES = frozenset(
+    "中上下内外里前后的了在是和与对把被从向以为于将会能可要该这那其各每等就都也还又再更最很所之而则即年月日"
+)
+
+
+_PERIOD_ZH = {"Q1": "一季度", "Q2": "二季度", "Q3": "三季度", "Q4": "四季度", "H1": "上半年", "H2": "下半年"}
+
+
+def _period_zh(period: str) -> str:
+    return _PERIOD_ZH.get(period, f"{period}年")
+
+
+def _period_order(period: str) -> tuple[int, str]:
+    return (0 if period.isdigit() else 1, period)
+
+
+def _answer(
+    question: Question,
+    todo: Todo,
+    index: Index,
+    names: _NameFinder,
+    companies: list[Company],
+    modes: list[Mode],
+) -> bool:
+    """Evidence, the memo's own notes (its answer under the question's heading
+    first), gaps, a provisional answer and, for a question that looks beyond the
+    sources, the angles the other sources argue. True when every sub-question
+    has an independent passage that holds its answer."""
+    own = next(i for i, d in enumerate(index.docs) if d.path == question.document)
+    asks_ = [_ask(sub, question, index, names) for sub in question.sub_questions]
+    # A sub-question with no concept of its own ("阿斯利康和辉瑞有何不同？") asks
+    # about its question's ("跨国药企在中国的收入…").
+    everything = set().union(*(a.concepts for a in asks_))
+    for a in asks_:
+        if not a.concepts and everything:
+            a.concepts, a.inherited = set(everything), True
+            a.tokens += [*everything, *_synonyms(everything, index.vocabulary)]
+    evidence, context, settled, missing = [], [], [], []
+    answer = _own_answer(index, own, todo.paragraph, asks_)
+    for a in asks_:
+        hits = _relevant(index, a)
+        theirs = [h for h in hits if h.d != own]
+        # Beside the memo's own answer, only notes that share the question's concepts.
+        enough = min(2, len(a.concepts))
+        mine = [h for h in hits if h.d == own and (not answer or (h.shared and len(h.shared) >= enough))]
+        settled.append(_settled(a, theirs))
+        evidence.append(theirs)
+        context.append(mine)
+        missing.append(_missing(a, theirs, bool(mine or answer)))
+    question.evidence = _interleave(index, evidence, MAX_EVIDENCE, names)
+    index.cited |= {(h.d, h.s) for hits in evidence for h in hits[:MAX_EVIDENCE]}
+    notes = _interleave(index, context, MAX_CONTEXT, names)
+    seen = {squash(e.text) for e in answer}
+    question.context = [*answer, *(e for e in notes if not any(squash(e.text) in k for k in seen))][
+        :MAX_CONTEXT
+    ]
+    question.memo_answer = bool(answer)
+    question.gaps = [sub for sub, ok in zip(question.sub_questions, settled, strict=True) if not ok]
+    question.missing = [m for m, ok in zip(missing, settled, strict=True) if not ok]
+    question.answer = _classification(question.text, names.names(question.text), companies, modes)
+    if asks_beyond_sources(question.text):
+        # The other sources' passages are its angles, shown as such, not as evidence.
+        question.needs_new_material = True
+        question.angles = _angles(index, asks_[0], own, names.known)
+        question.evidence = []
+        question.missing = ["问题要求资料以外的新材料"] * len(question.gaps)
+    return all(settled)
+
+
+def _interleave(index: Index, per_sub: list[list[_Hit]], limit: int, names: _NameFinder) -> list[Evidence]:
     """The best passages of each sub-question in turn, no passage twice, best first."""
-    chosen: list[tuple[float, int, int]] = []
+    chosen: list[_Hit] = []
     seen: set[tuple[int, int]] = set()
     texts: set[str] = set()
     depth = 0
     while len(chosen) < limit and any(depth < len(r) for r in per_sub):
         for results in per_sub:
             if depth < len(results) and len(chosen) < limit:
-                score, d, s = results[depth]
-                text = _text(index, d, s)
-                if (d, s) in seen or text in texts:
+                hit = results[depth]
+                if (hit.d, hit.s) in seen or hit.text in texts:
                     continue
-                seen.add((d, s))
-                texts.add(text)
-                chosen.append((score, d, s))
+                seen.add((hit.d, hit.s))
+                texts.add(hit.text)
+                chosen.append(hit)
         depth += 1
     out = []
-    for score, d, s in sorted(chosen, key=lambda c: (-c[0], c[1], c[2])):
-        sent = index.analyses[d].sentences[s]
+    for hit in sorted(chosen, key=lambda h: (-h.score, h.d, h.s)):
+        sent = index.analyses[hit.d].sentences[hit.s]
         out.append(
             Evidence(
-                text=_passage(index, d, s) or _text(index, d, s),
-                document=index.docs[d].path,
+                text=hit.text,
+                document=index.docs[hit.d].path,
                 paragraph=sent.paragraph,
-                score=round(score, 3),
+                score=round(hit.score, 3),
+                subject="" if hit.first < hit.s else _heading_subject(index, hit.d, hit.s),
+                clause=_actor_clause(hit, names),
             )
         )
     return out
+
+
+def _actor_clause(hit: _Hit, names: _NameFinder) -> str:
+    """The passage from the clause that names the question's organisation on,
+    when clauses about another organisation come first ("特斯拉…降至19.4%，而比亚迪
+    凭借垂直整合…" asked about 比亚迪 → "…而比亚迪凭借垂直整合…"); empty otherwise
+    (an attribution or a date before it stays: "分析师估计，比亚迪…")."""
+    if not hit.named:
+        return ""
+    gaz = gazetteer()
+    spans = names.spans(hit.text)
+    ours = [s for s, _, n in spans if n in hit.named or set(gaz.ancestors(n)) & hit.named]
+    if not ours:
+        return ""
+    at = min(ours)
+    others = [
+        s for s, _, n in spans if s < at and n not in hit.named and not set(gaz.ancestors(n)) & hit.named
+    ]
+    if not others:
+        return ""
+    clause = _clause_from(hit.text, at, limit=160)
+    return clause if clause.startswith(ELLIPSIS) else ""
+
+
+def _heading_subject(index: Index, d: int, s: int) -> str:
+    """The organisation a passage leaves to its context: "2023年全球交付180.8万辆…"
+    under "### 特斯拉（Tesla）" is Tesla's, "Its net profit rose 81%…" after a
+    sentence on BYD is BYD's. Empty when the passage names one itself."""
+    if index.orgs_of(d, s):
+        return ""
+    return index.pointers.get((d, s)) or index.heading_org(d, s)
+
+
+# ------------------------------------------------------------- the memo's own answer
+
+
+# A line that concludes ("也就是说：医疗，可能比消费级更早落地。", "总结：…").
+_CONCLUDES_RE = re.compile(
+    r"^(?:也就是说|换句话说|总之|综上|总结|结论|一句话总结|核心结论|最终结论|综合判断|所以|因此|in short|overall)\s*[：:，,]",
+    re.IGNORECASE,
+)
+_CONCLUSION_RE = re.compile(
+    r"^(?:先说)?(?:最终|核心|综合)?(?:结论|总结|小结|判断)(?:是)?[：:]?$|^一句话总结[：:]?$"
+    r"|^(?:conclusion|bottom line|in short|verdict)[：:]?$",
+    re.IGNORECASE,
+)
+_LEAD_ITEM_MAX = 40
+_LEAD_JOINED_MAX = 120
+
+
+def numbering_style(text: str) -> str | None:
+    """How a heading is numbered ("四、" → Chinese numeral, "➍、" → circled digit,
+    "第一部分" → part), or None: a section runs to the next heading numbered alike."""
+    text = text.strip()
+    for style, pattern in (
+        ("part", r"^第[一二三四五六七八九十百\d]{1,3}(?:部分|篇|章|节|節)"),
+        ("cn", r"^[一二三四五六七八九十]{1,3}\s*[、.．]"),
+        ("paren", r"^[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]"),
+        ("arabic", r"^\d{1,2}\s*(?:[、．)）]|\.(?!\d))"),
+        ("circled", "^[\u2776-\u2793\u2460-\u2473\u24f5-\u24fe]"),
+        ("keycap", "^\\d\ufe0f?\u20e3"),
+        ("part", r"^part\s+\d"),
+    ):
+        if re.match(pattern, text, re.IGNORECASE):
+            return style
+    return None
+
+
+def _section(doc: Document, paragraph: int | None) -> range | None:
+    """The paragraphs under a question's heading, up to the next heading of the
+    same or a higher level (of the same numbering, when the heading is numbered:
+    "五、是否已经见顶？" runs past "结论：" to "六、…"). None for a question that is
+    no heading."""
+    if paragraph is None:
+        return None
+    heading = next((h for h in doc.headings if h.paragraph == paragraph), None)
+    if heading is None:
+        return None
+    paragraphs = doc.paragraphs()
+    style = numbering_style(paragraphs[paragraph])
+    end = len(paragraphs)
+    for other in doc.headings:
+        if other.paragraph <= paragraph:
+            continue
+        same = other.level == heading.level and (
+            style is None or numbering_style(paragraphs[other.paragraph]) == style
+        )
+        if other.level < heading.level or same:
+            end = other.paragraph
+            break
+    return range(paragraph + 1, end)
+
+
+def _own_answer(index: Index, d: int, paragraph: int | None, asks_: list[_Ask]) -> list[Evidence]:
+    """What the memo itself says under the question's heading, as notes that
+    stand alone: its conclusion first ("结论：不是见顶，而是“早期波动阶段”"), then
+    the statements that share the question's words; a line that ends in a colon
+    is joined with the short lines it introduces ("如果是“二波前夜”，会出现：龙头
+    不破趋势；…"), never shown dangling."""
+    doc = index.docs[d]
+    section = _section(doc, paragraph)
+    if section is None and paragraph is not None:
+        return _answer_lines(doc, paragraph)
+    if not section:
+        return []
+    paragraphs = doc.paragraphs()
+    heads = {h.paragraph for h in doc.headings}
+    words = {t for a in asks_ for t in (*a.tokens, *a.subject) if len(t) >= 2}
+    candidates: list[tuple[float, int, str]] = []
+    conclusion = False
+    nested = False  # under a numbered sub-part of the section: its conclusions are the part's
+    p = section.start
+    while p < section.stop:
+        text = _plain(paragraphs[p])
+        if not text:
+            p += 1
+            continue
+        if p in heads:
+            nested = numbering_style(paragraphs[p]) is not None
+        if _CONCLUSION_RE.match(text):
+            conclusion = not nested
+            p += 1
+            continue
+        pieces: list[tuple[str, float]] = []
+        nxt = p + 1
+        if text.endswith(("：", ":")):
+            # "很多人把脑机接口理解成：" with the short lines it introduces, or nothing.
+            items = []
+            while nxt < section.stop and nxt not in heads and len(items) < 4:
+                item = _plain(paragraphs[nxt])
+                if not item or len(item) > _LEAD_ITEM_MAX or item.endswith(("：", ":")) or asks(item):
+                    break
+                items.append(item.rstrip("。；;"))
+                nxt += 1
+            joined = text + "；".join(items)
+            if items and len(joined) <= _LEAD_JOINED_MAX:
+                pieces.append((joined, 0.0))
+        elif p in heads:
+            # A heading that states part of the answer ("逻辑层面：仍然成立（长期）"), with
+            # the few short lines under it ("条件1：基本面崩" + "没有（在推进）",
+            # "高端传感器" + "电极材料" + "生物兼容技术").
+            under: list[str] = []
+            q = p + 1
+            while q < section.stop and q not in heads:
+                under.append(_plain(paragraphs[q]))
+                q += 1
+            short = 0 < len(under) <= 4 and all(
+                u and len(u) <= _LEAD_ITEM_MAX and not asks(u) and not u.endswith(("：", ":")) for u in under
+            )
+            if short and not asks(text):
+                glue = "，" if "：" in text or ":" in text else "："
+                pieces.append((text + glue + "；".join(u.rstrip("。") for u in under), 0.5))
+                nxt = q
+            elif ("：" in text or ":" in text or len(text) >= 8) and not asks(text):
+                pieces.append((text, 0.5))
+        else:
+            for start, end in split_sentences(text):
+                sentence = text[start:end].strip()
+                if len(sentence) >= 6 and not asks(sentence) and not sentence.endswith(("：", ":", "——")):
+                    pieces.append((sentence, 0.0))
+        for piece, bonus in pieces:
+            if not stands_alone(piece) or not re.search(r"[\u4e00-\u9fffA-Za-z]{2}", piece):
+                continue
+            lower = to_simplified(piece).lower()
+            overlap = sum(1 for w in words if w in lower)
+            concludes = conclusion or (not nested and bool(_CONCLUDES_RE.match(piece)))
+            rank = (3 if concludes else 0) + overlap + bonus - 0.001 * len(candidates)
+            candidates.append((rank, p, piece))
+        if pieces:
+            conclusion = False
+        p = nxt
+    candidates.sort(key=lambda c: -c[0])
+    out: list[Evidence] = []
+    total = 0
+    for rank, p, piece in candidates:
+        if len(out) == MAX_OWN_ANSWER or (out and total + len(piece) > 240):
+            break
+        out.append(Evidence(text=piece, document=doc.path, paragraph=p, score=round(max(rank, 0.0), 3)))
+        total += len(piece)
+    return out
+
+
+def _answer_lines(doc: Document, paragraph: int) -> list[Evidence]:
+    """A question asked in a paragraph and answered by the short lines right after
+    it ("龙头是否还能不断新高？" over "能 → 行情没结束" / "不能 → 进入震荡或下行"):
+    two to four lines before the next heading, joined; nothing otherwise."""
+    paragraphs = doc.paragraphs()
+    heads = {h.paragraph for h in doc.headings}
+    lines = []
+    p = paragraph + 1
+    while p < len(paragraphs) and p not in heads and len(lines) <= 4:
+        line = _plain(paragraphs[p])
+        if not line or len(line) > _LEAD_ITEM_MAX or asks(line) or line.endswith(("：", ":")):
+            return []
+        lines.append(line.rstrip("。；;"))
+        p += 1
+    if not 2 <= len(lines) <= 4:
+        return []
+    return [Evidence(text="；".join(lines), document=doc.path, paragraph=paragraph + 1, score=0.0)]
+
+
+def _plain(text: str) -> str:
+    """A line of notes without its numbering and leading symbols ("👉", "✔", "❌")."""
+    return _LEADING_SYMBOLS_RE.sub("", strip_numbering(text.strip())).strip()
+
+
+_LEADING_SYMBOLS_RE = re.compile("^[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3\\s→]+")
+
+
+# ------------------------------------------------------------- gaps, angles, status
+
+
+def _attach_data_gaps(
+    doc: Document, questions: list[tuple[Question, Todo]], index: Index, names: _NameFinder
+) -> None:
+    """Each placeholder the memo leaves (【待补充】, 「XX」, TBD) beside the question
+    it belongs to: the one whose text holds it, else whose section holds it, else
+    the one its clause is about (an organisation of the sentence and a concept of
+    the clause, or two concepts); none when no question is."""
+    for gap in doc.data_gaps:
+        owner = next((q for q, _ in questions if gap.text in q.text), None)
+        if owner is None:
+            owner = next(
+                (q for q, t in questions if (r := _section(doc, t.paragraph)) and gap.paragraph in r), None
+            )
+        if owner is None:
+            clause = _clause_of(gap.context, gap.text)
+            sentence_names = set(names.names(gap.context))
+            sentence_lower = to_simplified(gap.context).lower()
+            best, best_score = None, 0
+            for q, _ in questions:
+                asked = [_ask(sub, q, index, names) for sub in q.sub_questions]
+                actors = set().union(*(a.actors for a in asked))
+                subject = {s for a in asked for s in a.subject}
+                concepts = set().union(*(a.concepts for a in asked))
+                who = bool(actors & sentence_names) or any(s in sentence_lower for s in subject)
+                what = sum(1 for c in concepts if c in to_simplified(clause).lower())
+                if (who and what) or what >= 2:
+                    score = 2 * who + what
+                    if score > best_score:
+                        best, best_score = q, score
+            owner = best
+        if owner is not None and gap.context not in owner.data_gaps:
+            owner.data_gaps.append(gap.context)
+
+
+def _clause_of(sentence: str, placeholder: str) -> str:
+    """The clause of a sentence that holds a placeholder; with the next clause
+    when the placeholder stands alone ("「时间点」，山姆会员店的付费会员超过500万人")."""
+    at = sentence.find(placeholder)
+    if at < 0:
+        return sentence
+    left = max(sentence.rfind(c, 0, at) for c in "，,；;。") + 1
+    end = at + len(placeholder)
+    rights = [i for i in (sentence.find(c, end) for c in "，,；;。") if i != -1]
+    right = min(rights) if rights else len(sentence)
+    if len(sentence[left:right].replace(placeholder, "").strip()) < 4 and right < len(sentence):
+        more = [i for i in (sentence.find(c, right + 1) for c in "，,；;。") if i != -1]
+        right = min(more) if more else len(sentence)
+    return sentence[left:right]
+
+
+def _angles(index: Index, ask: _Ask, own: int, known: set[str]) -> list[Angle]:
+    """What the other sources argue about the question's organisations (阿里巴巴
+    vs 腾讯), or without any, about its concepts: one cited clause per angle,
+    from as many sources as there are, best first."""
+    hits = [h for h in _relevant(index, ask, strict=False) if h.d != own]
+    # Passages other questions already cite as evidence come last: an angle adds to them.
+    hits.sort(key=lambda h: (h.d, h.s) in index.cited)
+    by_doc: dict[int, list[_Hit]] = {}
+    for h in hits:
+        by_doc.setdefault(h.d, []).append(h)
+    order: list[_Hit] = []
+    depth = 0
+    while len(order) < MAX_ANGLES and any(depth < len(v) for v in by_doc.values()):
+        for d in sorted(by_doc, key=lambda d: -by_doc[d][0].score):
+            if depth < len(by_doc[d]) and len(order) < MAX_ANGLES:
+                order.append(by_doc[d][depth])
+        depth += 1
+    out = []
+    for h in order:
+        doc = index.docs[h.d]
+        out.append(
+            Angle(
+                label=_angle_label(index, h, known),
+                documents=[doc.path],
+                text=h.text,
+                document=doc.path,
+                clause=_clause_around(h.text, [*h.named, *ask.concepts]),
+            )
+        )
+    return out
+
+
+def _angle_label(index: Index, hit: _Hit, known: set[str]) -> str:
+    """Whom an angle is about: the organisations its passage names (without
+    their parent groups); empty when it names none."""
+    gaz = gazetteer()
+    sentences = range(hit.s - 1 if hit.text != _text(index, hit.d, hit.s) else hit.s, hit.s + 1)
+    orgs: list[str] = []
+    for m in index.analyses[hit.d].mentions:
+        if m.sentence in sentences and m.name not in orgs and m.name in known:
+            orgs.append(m.name)
+    parents = {a for o in orgs for a in gaz.ancestors(o)}
+    named = [o for o in orgs if o not in parents]
+    return "、".join(named[:3])
+
+
+def _clause_around(text: str, terms: list[str], limit: int = 70) -> str:
+    """The clauses of a passage from the first place it names one of ``terms``
+    through the next clause boundary after it, cut only at clause boundaries
+    and marked with an ellipsis where cut."""
+    simplified = to_simplified(text)
+    gaz = gazetteer()
+    positions = [simplified.find(t) for t in terms if t and simplified.find(t) >= 0]
+    for m in gaz.find(simplified):
+        if m.name in terms:
+            positions.append(m.start)
+    if not positions or len(text) <= limit:
+        return text
+    return _clause_from(text, min(positions), limit)
+
+
+_CLAUSE_END_RE = re.compile(r"[，；。！？]|[,;.!?](?=\s|$)")
+
+
+def _clause_from(text: str, at: int, limit: int) -> str:
+    """The clauses of ``text`` from the one holding offset ``at`` on, as many as
+    fit in ``limit`` characters (at least one), with "…" where cut."""
+    # Clause ends: Chinese punctuation anywhere, ASCII only before a space or the
+    # end ("7,093" and "3.5%" are numbers, not two clauses).
+    ends = [m.end() for m in _CLAUSE_END_RE.finditer(to_simplified(text))]
+    left = max([e for e in ends if e <= at], default=0)
+    right = left
+    while right < len(text):
+        stop = min([e for e in ends if e > right], default=len(text))
+        if right > left and stop - left > limit:
+            break
+        right = stop
+    piece = text[left:right].strip().rstrip("，,；;")
+    prefix = ELLIPSIS if left > 0 else ""
+    suffix = ELLIPSIS if right < len(text.rstrip()) and not piece.endswith(("。", ".", "！", "？")) else ""
+    return prefix + piece + suffix
 
 
 def _classification(
@@ -342,38 +1160,13 @@ def _classification(
     return Answer(text=f"{company.name}：{company.mode}", basis=list(company.mode_evidence))
 
 
-def _angles(memo: str, themes: list[Theme]) -> list[Angle]:
-    """What the other sources argue: each theme argued outside the asking memo,
-    with one sentence from those sources."""
-    out = []
-    for theme in themes:
-        others = [d for d in theme.documents if d != memo]
-        if not others:
-            continue
-        quotes = [
-            q
-            for q in ([theme.gist_source] if theme.gist_source else []) + theme.quotes
-            if q and q.document in others
-        ]
-        quote = quotes[0] if quotes else None
-        out.append(
-            Angle(
-                label=theme.label,
-                documents=others,
-                text=quote.text if quote else "",
-                document=quote.document if quote else "",
-            )
-        )
-        if len(out) == MAX_ANGLES:
-            break
-    return out
-
-
 def _status(q: Question, settles: bool) -> str:
     """answered / partly answered / open, from what the sources give. Answered:
     the structured result the question asks for covers every mode, or every
-    sub-question has an independent passage that could settle it (most of its
-    concepts, and the measure it asks for with a number). The memo's own notes are context: alone they make a question partly
+    sub-question has an independent passage that holds its answer (most of its
+    concepts, the measure it asks for with a number, the period it names, each
+    organisation it compares). The memo's own notes, its own answer under the
+    question's heading included, are context: alone they make a question partly
     answered at most. A question that looks beyond the sources stays open."""
     if q.needs_new_material:
         return OPEN
@@ -386,19 +1179,30 @@ def _status(q: Question, settles: bool) -> str:
     return OPEN
 
 
-def _passage(index: Index, d: int, s: int) -> str | None:
-    """The sentence as evidence: on its own, or with the sentence before it when
-    it opens with a pointer back ("与前两者不同，…"); None when that is not possible."""
+def _passage(index: Index, d: int, s: int) -> tuple[str, int] | None:
+    """The sentence as evidence, with the index of its first sentence: on its own,
+    or with the sentence before it when it opens with a pointer back ("与前两者
+    不同，…"); None when that is not possible."""
     text = _text(index, d, s)
     if stands_alone(text):
-        return text
+        return text, s
     sentences = index.analyses[d].sentences
     if s == 0 or sentences[s - 1].paragraph != sentences[s].paragraph or not sentences[s - 1].quotable:
         return None
     joined = index.docs[d].text[sentences[s - 1].start : sentences[s].end].strip()
-    if not stands_alone(joined) or len(joined) > 240:
-        return None
-    return joined
+    if stands_alone(joined) and len(joined) <= 240:
+        return joined, s - 1
+    # "Its net profit rose 81%…" after a long sentence on BYD: the sentence alone,
+    # the organisation it points to given as its subject.
+    before = index.orgs_of(d, s - 1)
+    leaders = {n for n in before if not set(gazetteer().ancestors(n)) & before} if before else set()
+    if _POSSESSIVE_RE.match(text) and len(leaders) == 1 and not index.orgs_of(d, s):
+        index.pointers[(d, s)] = next(iter(leaders))
+        return text, s
+    return None
+
+
+_POSSESSIVE_RE = re.compile(r"^(?:its|their|the company's|其|该公司|它的|它们的)", re.IGNORECASE)
 
 
 def _text(index: Index, d: int, s: int) -> str:

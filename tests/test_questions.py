@@ -1,0 +1,261 @@
+"""The research agenda: what a question asks, which passages bear on it, the
+memo's own answer, honest status and gaps, data gaps and angles.
+
+Table-driven rules (tests/fixtures/analysis/question_*.yaml) and a corpus from
+another industry (tests/fixtures/questions/coffee: coffee chains, two memos in
+two styles, sources in Simplified, Traditional and English) with what a careful
+reader expects written in coffee.expected.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import CORPORA, FIXTURES, write_text
+
+from briefing.analysis import build_briefing
+from briefing.analysis import questions as Q
+from briefing.charts import charts_for
+from briefing.model import Briefing
+from briefing.readers import read_corpus
+from briefing.render import render
+
+COFFEE = FIXTURES / "questions" / "coffee"
+EXPECTED = yaml.safe_load((FIXTURES / "questions" / "coffee.expected.yaml").read_text("utf-8"))
+SUBJECTS = yaml.safe_load((FIXTURES / "analysis" / "question_subjects.yaml").read_text("utf-8"))
+ASKS = yaml.safe_load((FIXTURES / "analysis" / "question_asks.yaml").read_text("utf-8"))["cases"]
+DATE = dt.date(2026, 12, 2)
+
+
+@pytest.fixture(scope="module")
+def coffee() -> Briefing:
+    return build_briefing(read_corpus(COFFEE), date=DATE)
+
+
+def _question(model: Briefing, key: str):
+    memo, number = key.rsplit(" ", 1)
+    (found,) = [q for q in model.questions if q.document == memo and q.number == int(number)]
+    return found
+
+
+# ------------------------------------------------------------------ tables
+
+
+@pytest.mark.parametrize("case", SUBJECTS["titles"], ids=[c["text"] for c in SUBJECTS["titles"]])
+def test_subject_a_title_gives(case: dict[str, Any]) -> None:
+    assert Q._subject_phrase(case["text"]) == case["subject"]
+
+
+@pytest.mark.parametrize("case", SUBJECTS["questions"], ids=[c["text"] for c in SUBJECTS["questions"]])
+def test_whether_a_question_names_its_own_subject(case: dict[str, Any]) -> None:
+    assert Q._names_own_subject(case["text"], Q._NameFinder([])) is case["own"]
+
+
+@pytest.mark.parametrize("case", ASKS, ids=[c["text"] for c in ASKS])
+def test_what_a_question_asks(case: dict[str, Any]) -> None:
+    text = case["text"]
+    assert Q._measures_in(text) == set(case["measures"])
+    assert Q._periods(text) == set(case["periods"])
+    assert bool(Q._COMPARES_RE.search(text)) is case["compares"]
+    assert bool(Q._FORECAST_RE.search(text)) is case["forecast"]
+
+
+# ------------------------------------------------------------ the coffee corpus
+
+
+def test_expository_headings_are_not_questions(coffee: Briefing) -> None:
+    texts = [q.text for q in coffee.questions]
+    for text in EXPECTED["not_questions"]:
+        assert text not in texts
+    assert sorted(EXPECTED["questions"]) == sorted(f"{q.document} {q.number}" for q in coffee.questions)
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED["questions"]))
+def test_each_question_as_a_reader_expects(coffee: Briefing, key: str) -> None:
+    exp = EXPECTED["questions"][key]
+    q = _question(coffee, key)
+    assert q.text == exp["text"]
+    assert q.subject == exp["subject"]
+    assert q.status == exp["status"]
+    assert q.memo_answer is exp.get("memo_answer", False)
+    if "context_first" in exp:
+        assert q.context and q.context[0].text == exp["context_first"]
+    documents = {e.document for e in q.evidence}
+    if exp.get("no_evidence"):
+        assert q.evidence == []
+    if "evidence_includes" in exp:
+        assert documents >= set(exp["evidence_includes"]), documents
+    if "evidence_documents" in exp:
+        assert documents <= set(exp["evidence_documents"]), documents
+    assert q.missing == exp["missing"]
+    assert len(q.missing) == len(q.gaps)
+    assert q.data_gaps == exp.get("data_gaps", [])
+    if "note_subjects" in exp:
+        assert [e.subject for e in q.context if e.subject] == exp["note_subjects"]
+    if "angle_names" in exp:
+        assert q.angles
+        for angle in q.angles:
+            assert angle.documents == [angle.document] and angle.document != q.document  # one citation
+            assert set(angle.label.split("、")) & set(exp["angle_names"]), angle
+            assert angle.clause and angle.clause.strip("…") in angle.text.replace("**", "")
+
+
+def test_no_note_or_evidence_dangles(coffee: Briefing) -> None:
+    """No note ends in a colon or a dash: "很多人把Manner理解成：" comes with what it introduces."""
+    for q in coffee.questions:
+        for e in (*q.evidence, *q.context):
+            assert not re.search(r"[：:，、—]$", e.text.strip()), e.text
+
+
+def test_two_memos_questions_read_apart(coffee: Briefing) -> None:
+    """Two memos' "是否已经见顶？" are shown with their subjects, so a reader tells them apart."""
+    agenda = render(coffee, charts_for(coffee)).split("## 研究议程", 1)[1].split("## 来源", 1)[0]
+    assert "问题 1：（新茶饮）是否已经见顶？" in agenda
+    assert "问题 2：（咖啡连锁）是否已经见顶？" in agenda
+    assert "仅有备忘录作者自己的判断，缺少独立来源" in agenda
+    assert "备忘录留待补充" in agenda and "【待补充】" in agenda
+
+
+def test_notes_are_the_memos_own_words(coffee: Briefing) -> None:
+    """A note is a passage of the memo, or, in the memo's own answer, a line joined
+    with the short lines under it ("很多人把Manner理解成：“上海的精品咖啡”"): every
+    piece is in the memo as written."""
+    texts = {d.path: d.text for d in read_corpus(COFFEE).documents}
+    for q in coffee.questions:
+        for note in q.context:
+            if note.text in texts[note.document]:
+                continue
+            assert q.memo_answer, note.text
+            for piece in re.split(r"[；：:，]", note.text):
+                assert piece.strip() in texts[note.document], piece
+
+
+def test_a_memo_answer_is_not_independent_evidence(coffee: Briefing) -> None:
+    for q in coffee.questions:
+        assert all(e.document == q.document for e in q.context)
+        assert all(e.document != q.document for e in q.evidence)
+        if q.memo_answer and not q.evidence:
+            assert q.status == "partly answered"
+
+
+# --------------------------------------------------- English questions, Chinese evidence
+
+
+def test_an_english_question_finds_chinese_evidence_through_the_gazetteer(tmp_path: Path) -> None:
+    """The banks memo's "How does HSBC's profit growth compare with Hang Seng
+    Bank's?" is answered by the Traditional Chinese article's 78% and 约70% once
+    the gazetteer knows the banks' English names (added here through BRIEFING_DATA,
+    as a user would; a separate process, because a process reads it once)."""
+    data = tmp_path / "data"
+    write_text(
+        data / "gazetteer.yaml",
+        "organisations:\n"
+        "  - {name: 汇丰控股, en: HSBC, type: company, aliases: [汇丰, HSBC]}\n"
+        "  - {name: 恒生银行, en: Hang Seng Bank, type: company, parent: 汇丰控股, aliases: [Hang Seng Bank]}\n",
+    )
+    env = {**os.environ, "BRIEFING_DATA": str(data), "BRIEFING_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-m", "briefing", "-q", "analyze", str(CORPORA / "banks"), "--json", "--no-cache"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    model = Briefing.from_dict(yaml.safe_load(done.stdout))
+    (q,) = [q for q in model.questions if q.text.startswith("How does HSBC")]
+    assert q.status == "answered" and q.gaps == []
+    texts = [e.text for e in q.evidence if e.document == "02_hk_banks_zh-hant.txt"]
+    assert any("78%" in t for t in texts) and any("約70%" in t for t in texts)
+
+
+# --------------------------------------------- the fixture corpora of REVIEW-1 item 15
+
+
+@pytest.fixture(scope="module")
+def corpora() -> dict[str, Briefing]:
+    return {
+        name: build_briefing(read_corpus(CORPORA / name), date=DATE)
+        for name in ("nev", "healthcare", "banks")
+    }
+
+
+def test_data_gaps_sit_beside_their_question(corpora: dict[str, Briefing]) -> None:
+    """nev's 【待补充】 (a swap station's cost) is question 4's (蔚来换电), banks' (the
+    first-quarter margin) question 1's; HSBC's unbracketed "TBD" is a gap too."""
+    nev = {q.number: q for q in corpora["nev"].questions}
+    assert [n for n, q in nev.items() if q.data_gaps] == [4]
+    assert "【待补充】" in nev[4].data_gaps[0] and "换电站" in nev[4].data_gaps[0]
+    banks = {(q.document, q.number): q for q in corpora["banks"].questions}
+    assert [k for k, q in banks.items() if q.data_gaps] == [("04_memo_banks.txt", 1)]
+    assert "2024年一季度的净息差为【待补充】" in banks[("04_memo_banks.txt", 1)].data_gaps[0]
+    gaps = {(g.document, g.text) for g in corpora["banks"].methodology.data_gaps}
+    assert ("05_memo_hk_en.md", "TBD") in gaps
+
+
+def test_evidence_names_the_question_subject(corpora: dict[str, Briefing]) -> None:
+    """nev question 1 asks about 比亚迪: no passage about NIO's swap stations; the
+    English article's "Its net profit rose 81%…" (after a long sentence on BYD) is
+    evidence, with BYD as its subject."""
+    q = next(q for q in corpora["nev"].questions if q.number == 1)
+    assert q.evidence
+    for e in q.evidence:
+        assert any(n in e.text for n in ("比亚迪", "比亞迪", "BYD")) or e.subject == "比亚迪", e.text
+        # The agenda shows BYD's half of "特斯拉…降至19.4%，而比亚迪凭借垂直整合…".
+        if e.text.startswith("特斯拉"):
+            assert e.clause.startswith("…而比亚迪凭借垂直整合")
+    assert any(e.text.startswith("Its net profit rose 81%") and e.subject == "比亚迪" for e in q.evidence)
+
+
+def test_a_sub_question_a_source_answers_is_no_gap(corpora: dict[str, Briefing]) -> None:
+    """healthcare "阿斯利康和辉瑞有何不同？": the English article gives AstraZeneca's China
+    revenue and Pfizer's change of course, so it is not marked unanswered."""
+    q = next(q for q in corpora["healthcare"].questions if "阿斯利康和辉瑞有何不同？" in q.sub_questions)
+    assert "阿斯利康和辉瑞有何不同？" not in q.gaps
+    cited = [e.text for e in q.evidence]
+    assert any("AstraZeneca" in t for t in cited) and any("Pfizer" in t for t in cited)
+
+
+def test_a_comparison_missing_one_side_says_so(corpora: dict[str, Briefing]) -> None:
+    """banks question 2 compares 招商银行 with 工商银行: the sources give CMB's retail
+    strength, nothing on ICBC's retail business."""
+    q = next(q for q in corpora["banks"].questions if q.text.startswith("招商银行与工商银行相比"))
+    assert q.status == "partly answered"
+    assert q.missing == ["缺少工商银行的对应资料"]
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "expected"),
+    [
+        # A comma inside a number is no clause end.
+        (
+            "Starbucks said its China stores grew 13% to 7,093 in the quarter to March, while "
+            "comparable sales in China fell 11% as customers traded down.",
+            "Starbucks",
+            "Starbucks said its China stores grew 13% to 7,093 in the quarter to March…",
+        ),
+        (
+            "Starbucks said its China stores grew 13% to 7,093 in the quarter to March, while "
+            "comparable sales in China fell 11% as customers traded down.",
+            "comparable",
+            "…while comparable sales in China fell 11% as customers traded down.",
+        ),
+        # From the clause that names the organisation to the end, decimals whole.
+        (
+            "特斯拉2023年的汽车业务毛利率从上一年的28.5%降至19.4%，而比亚迪凭借垂直整合，全年实现净利润300.4亿元，同比增长80.7%。",
+            "比亚迪",
+            "…而比亚迪凭借垂直整合，全年实现净利润300.4亿元，同比增长80.7%。",
+        ),
+    ],
+)
+def test_clauses_are_cut_at_clause_ends_only(text: str, at: str, expected: str) -> None:
+    assert Q._clause_from(text, text.index(at), 80) == expected
