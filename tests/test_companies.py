@@ -28,7 +28,9 @@ from briefing.script import to_simplified
 
 COMPANIES = FIXTURES / "companies"
 CORPORA = sorted(
-    p for p in COMPANIES.glob("*.yaml") if p.stem not in ("names", "roles", "gazetteer", "field_corpus")
+    p
+    for p in COMPANIES.glob("*.yaml")
+    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures")
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
 DATE = dt.date(2026, 11, 23)
@@ -310,3 +312,41 @@ def test_a_malformed_word_list_is_a_one_line_error(tmp_path: Path, name: str, te
     assert done.returncode == 8, done.stderr
     assert name in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------- figure rules
+
+
+def _figure_rows() -> list[Any]:
+    data = _load(COMPANIES / "figures.yaml")
+    return [pytest.param(c, id=c["id"]) for c in data["cases"]]
+
+
+@pytest.mark.parametrize("case", _figure_rows())
+def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
+    from briefing.analysis.document import analyse_document
+    from briefing.readers import read_document
+
+    path = tmp_path / f"{case['id'][:40]}.md"
+    write_text(path, f"---\ndate: {case['date']}\n---\n\n" + case["text"])
+    doc = read_document(path, tmp_path)
+    year_now = int(case["date"][:4])
+    found = []
+    for f in analyse_document(doc).figures:
+        year = (
+            f.year
+            if f.year is not None
+            else (year_now + f.relative_year if f.relative_year is not None else None)
+        )
+        found.append({**f.to_dict(), "year": year})
+    for want in case.get("figures", []):
+        mine = [f for f in found if f["org"] == want["owner"] and f["value"] == pytest.approx(want["value"])]
+        assert mine, (want, [(f["org"], f["measure"], f["value"]) for f in found])
+        f = mine[0]
+        for key in ("measure", "unit", "qualifier", "year", "period", "scope", "attribution"):
+            if key in want:
+                assert f[key] == want[key], (key, want, f)
+    for bad in case.get("absent", []):
+        assert not any(
+            f["org"] == bad["owner"] and f["value"] == pytest.approx(bad["value"]) for f in found
+        ), bad

@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, year_of
+from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, period_in, refine_measures, year_of
 from briefing.analysis.names import Found, discover, discover_en, org_type, words
 from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
 from briefing.gazetteer import gazetteer
@@ -98,6 +98,10 @@ class FigureCandidate(Serializable):
     """The other party of a deal (the investor of 获投资)."""
     attribution: str = ""
     """How the owner was decided (clause subject, deal, 分别, a pronoun…)."""
+    scope: str = ""
+    """The part of the owner it covers (其中上海超级工厂…), or empty."""
+    period: str = ""
+    """The part of the year it covers (一季度, 上半年, 前4个月…), or empty for a full year."""
 
 
 @dataclass
@@ -379,6 +383,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
     discourse = _Discourse(_title_company(title, found, gaz))
     result.topic = discourse.topic
     known_orgs = set(gaz.alias_to_name) | set(gaz.orgs) | set(found)
+    context = _Times()
     current_paragraph = -1
     for s_index, s in enumerate(result.sentences):
         here = sorted(spans[s_index], key=lambda x: x.start)
@@ -398,16 +403,19 @@ def analyse_document(doc: Document) -> DocAnalysis:
         local = [(x.start - s.start, x.end - s.start) for x in here]
         found_roles = roles(sent, local, english) if here else []
         refs = [
-            OrgRef(a, b, x.name, "possessor" if r.cue == "旗下" else r.role, _type_of(x.name, found))
+            OrgRef(a, b, x.name, "possessor" if r.cue == "旗下" else r.role, _type_of(x.name, found), r.cue)
             for (a, b), x, r in zip(local, here, found_roles, strict=True)
         ]
         # A title repeats its article's figures: they are taken from the body.
         hits = [] if s.heading and len(sent) < 40 else figures_in(sent)
         owned = attribute(sent, hits, refs, discourse.refer, english) if hits else []
         marks: dict[int, str] = {}
+        if s.paragraph != context.paragraph:
+            context.paragraph, context.times = s.paragraph, []
+        first_here = len(result.figures)
         for o in owned:
             source = _source_of(sent, refs, o.hit, o.owner)
-            year, relative = year_of(sent, o.hit.start)
+            year, relative, period = context.when(sent, o.hit, result.figures)
             result.figures.append(
                 FigureCandidate(
                     org=o.owner,
@@ -425,16 +433,23 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     caveats=[g for g in gaps.get(s.paragraph, ()) if g in text[s.start : s.end]],
                     counterpart=o.counterpart,
                     attribution=o.attribution,
+                    scope=o.scope,
+                    period=period,
                 )
             )
-            # The owner's mention nearest the figure acts (holds a share, grows, loses…).
+            if o.hit.years_back:
+                context.back[len(result.figures) - 1] = o.hit.years_back
+            # The owner's mention nearest the figure acts (holds a share, grows, loses…);
+            # an entry of a ranking list does not.
             near = _nearest_mention(here, o.owner, s.start + o.hit.start)
-            if near is not None:
+            if near is not None and not o.hit.listed:
                 marks.setdefault(near, o.measure)
             if o.counterpart is not None:
                 near = _nearest_mention(here, o.counterpart, s.start + o.hit.start)
                 if near is not None:
                     marks.setdefault(near, "投资")
+        context.settle(result.figures, first_here)
+        context.remember(sent)
         seen: set[str] = set()
         for i, (x, r) in enumerate(zip(here, found_roles, strict=True)):
             role, cue = r.role, r.cue
@@ -496,7 +511,77 @@ def analyse_document(doc: Document) -> DocAnalysis:
         for tok in s.tokens:
             if tok not in result.theme_terms and tok not in known_orgs and is_theme_term(tok):
                 result.theme_terms[tok] = rarity(tok)
+    refine_measures(result.figures, simplified)
     return result
+
+
+_SAME_TIME_RE = re.compile(r"(?:同期|该年|当年|同年|该季度|同一时期|the same period)")
+
+
+class _Times:
+    """When a figure whose own sentence names no year is from: the year (and
+    period) the sentences before it in its paragraph name ("…披露了2026年一季报。
+    一季度盈利27.8亿元"), or for 同期/该年 the previous figure's."""
+
+    def __init__(self) -> None:
+        self.paragraph = -1
+        self.times: list[tuple[int | None, int | None, str]] = []
+        """(year, relative year, period) each earlier sentence of the paragraph names."""
+        self.back: dict[int, int] = {}
+        """Index of a starting-level figure → how many years before the next one it is."""
+
+    def when(self, sent: str, hit: Hit, figures: list[FigureCandidate]) -> tuple[int | None, int | None, str]:
+        year, relative = year_of(sent, hit.start, hit.end)
+        period = hit.period
+        cut = sent.rfind("，", 0, hit.start)
+        before = sent[
+            sent.rfind("，", 0, cut) + 1 if cut > 0 else 0 : hit.start
+        ]  # its clause and the one before
+        if _SAME_TIME_RE.search(before) and figures:
+            last = figures[-1]
+            if year is None and relative is None:
+                year, relative = last.year, last.relative_year
+            if "同期" in before or "same period" in before:
+                period = period or last.period
+            return year, relative, period
+        if year is None and relative is None and self.times:
+            same = [t for t in self.times if period and t[2] == period]
+            year, relative, _ = (same or self.times)[-1]
+        return year, relative, period
+
+    def settle(self, figures: list[FigureCandidate], first: int) -> None:
+        """A starting level ("从不到50万辆增加到179万辆", "过去四年") takes the year
+        of the level it grew to, minus the years the sentence counts back."""
+        for i in range(first, len(figures)):
+            n = self.back.pop(i, None)
+            if n is None:
+                continue
+            f = figures[i]
+            later = next(
+                (
+                    g
+                    for g in figures[i + 1 :]
+                    if g.org == f.org and g.measure == f.measure and g.sentence == f.sentence
+                ),
+                None,
+            )
+            if later is not None and later.year is not None:
+                f.year = later.year - n
+            elif later is not None and later.relative_year is not None:
+                f.relative_year = later.relative_year - n
+
+    def remember(self, sent: str) -> None:
+        year, relative = year_of(sent, len(sent))
+        if year is not None or relative is not None:
+            self.times.append((year, relative, _period_after_year(sent, year)))
+
+
+def _period_after_year(sent: str, year: int | None) -> str:
+    """The period named right after the last mention of ``year`` ("2026年一季报")."""
+    if year is None:
+        return ""
+    at = sent.rfind(str(year))
+    return period_in(sent[at : at + 10]) if at != -1 else ""
 
 
 _PRONOUN_SUBJECT_RE = re.compile(r"(?:^|(?<=[，。；：“”\s]))(该公司|这家公司|该企业|这家企业|该集团|公司)")
