@@ -365,8 +365,15 @@ class Figure(Serializable):
     """The other party of a deal: for ``获投资`` the investor, for ``被收购`` the buyer.
     A deal is stored once, on the investee or target."""
     attribution: str = ""
-    """How the figure's owner was decided: ``clause subject``, ``sentence subject``,
-    ``deal``, ``分别`` (i-th of a list), a pronoun resolved (``公司/其 → section topic``)."""
+    """How the figure's owner was decided: ``clause subject``, ``previous clause subject``,
+    ``deal``, ``分别`` (i-th of a list), ``ranking list`` (an entry of a ranking), a
+    pronoun resolved (``公司/其 → section topic``)."""
+    scope: str = ""
+    """The part of the organisation the figure covers ("其中上海超级工厂交付约94.7万辆":
+    上海超级工厂), empty for the whole organisation."""
+    period: str = ""
+    """The part of ``year`` the figure covers, normalised (一季度, 上半年, 前4个月, 前三季度,
+    第三财季, 5月), empty for a full year or when the text names none."""
 
 
 @dataclass
@@ -570,11 +577,15 @@ class KeyFigureEntry(Serializable):
     value: float
     """The number, scaled as in ``Figure.value``."""
     raw: str
-    """The figure as written ("45.5%", "超过10万家")."""
+    """The figure as written ("45.5%", "超过10万家", "about 30.3 billion US dollars")."""
     document: str
     """Path of the document."""
     paragraph: int
     """Paragraph that holds the sentence."""
+    qualifier: str = ""
+    """约, 超过, 近, 不到… as the text gives it, or empty (exact)."""
+    value_max: float | None = None
+    """Upper end of a range, or null."""
 
 
 @dataclass
@@ -593,6 +604,10 @@ class KeyFigure(Serializable):
     """One value per organisation, largest first."""
     score: float = 0.0
     """Relevance used for ranking (comparison, credited source, year, prominence)."""
+    scope: str = ""
+    """The part of the organisations the values cover (see ``Figure.scope``), shared by the entries."""
+    period: str = ""
+    """The part of ``year`` the values cover (see ``Figure.period``), shared by the entries."""
 
 
 @dataclass

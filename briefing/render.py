@@ -373,7 +373,9 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "url": url,
         "num": format_number,
         "figure": figure,
-        "keyvalue": lambda entry, unit="": format_key_value(entry.raw, entry.value, unit),
+        "keyvalue": lambda entry, unit="": format_key_value(
+            entry.raw, entry.value, unit, getattr(entry, "qualifier", ""), getattr(entry, "value_max", None)
+        ),
         "type_zh": lambda t: TYPE_ZH.get(t, t),
         "language_zh": lambda code: LANGUAGE_ZH.get(code, code),
         "kind_zh": lambda k: KIND_ZH.get(k, k),

@@ -117,7 +117,7 @@ def build_briefing(
         summary=summary,
         methodology=methodology,
         version=__version__,
-        key_figures=key_figures(companies),
+        key_figures=key_figures(companies, {d.path: d.kind for d in docs}),
     )
 
 

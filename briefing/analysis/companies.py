@@ -586,7 +586,7 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
             year = f.year
             if year is None and f.relative_year is not None and docs[d_index].date:
                 year = int(docs[d_index].date[:4]) + f.relative_year
-            key = (f.measure, f.value, f.unit, year, f.counterpart)
+            key = (f.measure, f.scope, f.period, f.value, f.unit, year, f.counterpart)
             if key in seen:
                 continue
             seen.add(key)
@@ -605,6 +605,8 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
                 caveats=list(f.caveats),
                 counterpart=f.counterpart,
                 attribution=f.attribution,
+                scope=f.scope,
+                period=f.period,
             )
             twin = next((i for i, g in enumerate(out) if same_figure(g, figure)), None)
             if twin is None:
@@ -649,7 +651,9 @@ SAME_FIGURE_TOLERANCE = 0.005
 def same_figure(a: Figure, b: Figure) -> bool:
     """``a`` and ``b`` report one fact: same measure and unit, no conflicting
     year, values equal up to rounding."""
-    if (a.measure, a.unit) != (b.measure, b.unit) or (a.year and b.year and a.year != b.year):
+    if (a.measure, a.unit, a.scope, a.period) != (b.measure, b.unit, b.scope, b.period) or (
+        a.year and b.year and a.year != b.year
+    ):
         return False
     return abs(a.value - b.value) <= SAME_FIGURE_TOLERANCE * max(abs(a.value), abs(b.value))
 

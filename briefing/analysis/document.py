@@ -527,6 +527,8 @@ class _Times:
         self.paragraph = -1
         self.times: list[tuple[int | None, int | None, str]] = []
         """(year, relative year, period) each earlier sentence of the paragraph names."""
+        self.document: list[tuple[int | None, int | None, str]] = []
+        """The same for every earlier sentence of the document."""
         self.back: dict[int, int] = {}
         """Index of a starting-level figure → how many years before the next one it is."""
 
@@ -538,7 +540,12 @@ class _Times:
             sent.rfind("，", 0, cut) + 1 if cut > 0 else 0 : hit.start
         ]  # its clause and the one before
         if _SAME_TIME_RE.search(before) and figures:
-            last = figures[-1]
+            # The same time as the figures it is compared with: the last one of the same
+            # measure that has a date ("…同期营业收入为31.6亿元"), else the last dated one.
+            dated = [f for f in figures if f.year is not None or f.relative_year is not None]
+            head = re.sub(r"(?:同比|环比)?(?:增长|下降)率?$", "", hit.measure)
+            same = [f for f in dated if re.sub(r"(?:同比|环比)?(?:增长|下降)率?$", "", f.measure) == head]
+            last = (same or dated or figures)[-1]
             if year is None and relative is None:
                 year, relative = last.year, last.relative_year
             if "同期" in before or "same period" in before:
@@ -547,6 +554,12 @@ class _Times:
         if year is None and relative is None and self.times:
             same = [t for t in self.times if period and t[2] == period]
             year, relative, _ = (same or self.times)[-1]
+        elif year is None and relative is None and period:
+            # "台积电第一季营收约5926亿元" after a paragraph on "2024年第一季": the year the
+            # document gives that period.
+            same = [t for t in self.document if t[2] == period]
+            if same:
+                year, relative, _ = same[-1]
         return year, relative, period
 
     def settle(self, figures: list[FigureCandidate], first: int) -> None:
@@ -574,6 +587,7 @@ class _Times:
         year, relative = year_of(sent, len(sent))
         if year is not None or relative is not None:
             self.times.append((year, relative, _period_after_year(sent, year)))
+            self.document.append(self.times[-1])
 
 
 def _period_after_year(sent: str, year: int | None) -> str:

@@ -166,10 +166,20 @@ def forecast_cues() -> tuple[str, ...]:
 def _cues(text: str, left: int, right: int) -> list[tuple[int, int, str, str]]:
     """(start, end, measure, default unit) of every measure cue in ``text[left:right]``."""
     table = _measure_of()
+    pattern = _measures_re()
     out = []
-    for m in _measures_re().finditer(text, left, right):
-        measure, unit = table[m.group().lower()]
-        out.append((m.start(), m.end(), measure, unit))
+    pos = left
+    while (m := pattern.search(text, pos, right)) is not None:
+        a, b = m.start(), m.end()
+        # A longer cue that starts inside this one wins ("2023年产品收入": 产品收入, not 年产).
+        for inner in range(a + 1, b):
+            longer = pattern.match(text, inner, right)
+            if longer and longer.end() > b and longer.end() - inner > b - a:
+                a, b = inner, longer.end()
+                break
+        measure, unit = table[text[a:b].lower()]
+        out.append((a, b, measure, unit))
+        pos = b
     return out
 
 
@@ -241,7 +251,7 @@ _EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
 _QUARTERS = "一二三四"
 _PERIOD_RE = re.compile(
     r"(?P<fq>第?(?P<fqn>[一二三四1-4])财季|fiscal (?P<fqe>first|second|third|fourth) quarter)"
-    r"|(?P<nine>前三季度|前三个季度|nine months|first three quarters)"
+    r"|(?P<nine>前三季度|前三个季度|nine[- ]months|first three quarters)"
     r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
     r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
     r"|(?P<h1>上半年|前半年|半年报|中报|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
@@ -301,6 +311,46 @@ def _years_back(text: str) -> int | None:
         return None
     word = m.group("n") or m.group("e")
     return _number(word) if m.group("n") else (int(word) if word.isdigit() else _EN_NUMBERS[word.lower()])
+
+
+_REGION_ZH = r"(国内|国际|全球|海外|北美|欧洲|中国|美国|境内|境外|国外)"
+_REGION_EN = {
+    "china": "中国", "the us": "美国", "the u.s.": "美国", "the united states": "美国", "america": "美国",
+    "europe": "欧洲", "japan": "日本", "india": "印度", "north america": "北美", "the world": "全球",
+    "world's": "全球", "global": "全球", "worldwide": "全球", "overseas": "海外", "us": "美国", "u.s.": "美国",
+    "domestic": "国内",
+}  # fmt: skip
+_REGION_EN_RE = re.compile(
+    r"\b(?:in|across) (china|the us|the u\.s\.|the united states|america|europe|japan|india|north america|the world)\b"
+    r"|\b(world's|global|worldwide|overseas)\b|\b(china)'s\b"
+    r"|\b(china|europe|japan|india|us|u\.s\.|domestic)(?= (?:revenue|sales|deliveries|market share)\b)",
+    re.IGNORECASE,
+)
+_REGION_MEASURES = ("市场份额", "营收占比", "销量", "营收", "交付量")
+
+
+def _region(text: str, left: int, cue_start: int, start: int, end: int, right: int, measure: str) -> str:
+    """The market a share, revenue or sales figure is of: "国内市场占有率", "国内市场贡献了
+    公司68%的营业收入", "47%的营业收入来自中国内地之外", "its revenue in China",
+    "36.8% of the world's EV batteries"; empty when the text names none."""
+    if measure not in _REGION_MEASURES:
+        return ""
+    lead = text[left:cue_start]
+    if m := re.search(_REGION_ZH + r"(?:市场)?的?$", lead):
+        return m.group(1)
+    if measure in ("市场份额", "营收占比") and (m := re.search(_REGION_ZH, text[left:start])):
+        return m.group(1)
+    if m := re.match(
+        r"\s*的?(?:营业收入|营收|收入|销售额|销量)来自([\u4e00-\u9fff]{2,8}?)(之外|以外)", text[end:right]
+    ):
+        return m.group(1) + "以外"
+    if text[max(0, start - 80) : start].isascii():
+        found = list(_REGION_EN_RE.finditer(text, max(0, start - 80), min(len(text), end + 40)))
+        if found:
+            last = found[-1]
+            word = (last.group(1) or last.group(2) or last.group(3) or last.group(4)).lower()
+            return _REGION_EN.get(word, "")
+    return ""
 
 
 def figures_in(text: str) -> list[Hit]:
@@ -425,12 +475,22 @@ def figures_in(text: str) -> list[Hit]:
             previous = out[-1].measure if out and out[-1].end >= left - 1 else ""
             measure = f"{previous}占{share_of.group('base')}比例"
         elif unit == "%" and measure in _GROWTH:
-            base = next((c[2] for c in cues if c[2] in _amount_measures()), "")
+            amounts = [c for c in cues if c[2] in _amount_measures()]
+            # The amount named nearest before the rate ("客户上汽大众…销量分别增长6%": 销量).
+            base = next(
+                (c[2] for c in reversed(amounts) if c[1] <= cue_start), amounts[0][2] if amounts else ""
+            )
             bare = re.fullmatch(
                 r"\s*(?:较|比|与)?(?:上年|去年|上年同期|去年同期|上一年|前一年)?(?:同期)?(?:同比|环比|按年|按年度|年比)?"
                 r"(?:大幅|小幅|略有|明显)?\s*",
                 text[left:cue_start],
             )
+            if not base and left >= 2 and "分别" in text[left:right]:
+                # "这两大客户今年以来销量远超行业平均水平，头4个月分别同比增长38%": what grew
+                # is the amount the clause before names (without a number of its own).
+                lo = clause_bounds(masked, left - 2, left - 2)[0]
+                named = [c[2] for c in _cues(text, lo, left - 1) if c[2] in _amount_measures()]
+                base = named[-1] if named and not re.search(r"\d", text[lo:left]) else ""
             if (
                 not base
                 and bare
@@ -468,13 +528,11 @@ def figures_in(text: str) -> list[Hit]:
             measure = "股价涨跌"
         elif unit == "%" and default_unit != "%" and measure not in _GROWTH and measure != "股价涨跌":
             measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
-        region = re.search(
-            r"(国内|国际|全球|海外|北美|欧洲|中国|美国|境内|境外|国外)(?:市场)?的?$", text[left:cue_start]
-        )
-        if region and measure in ("市场份额", "营收占比", "销量", "营收"):
+        region_name = _region(text, left, cue_start, m.start(), m.end(), right, measure)
+        if region_name:
             measure = (
-                region.group(1)
-                + ("市场" if measure in ("市场份额", "营收占比") else "")
+                region_name
+                + ("市场" if measure in ("市场份额", "营收占比") and not region_name.endswith("以外") else "")
                 + measure.replace("市场", "")
             )
         scope = _scope_re().search(text[left:cue_start]) if cue_start > left else None
