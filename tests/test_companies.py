@@ -104,6 +104,14 @@ def test_one_entity_one_row(fixture) -> None:
     assert len(keys) == len(set(keys)), "two rows for one entity"
 
 
+def test_distinct_entities_stay_apart(fixture) -> None:
+    """Names that share a generic tail are different bodies (印度政府, 荷兰政府)."""
+    expected, model = fixture
+    for group in expected.get("distinct", []):
+        rows = {(c.name if (c := _entity(model, form)) else None) for form in group}
+        assert None not in rows and len(rows) == len(group), (group, rows)
+
+
 def test_units_are_shown_under_their_parent(fixture) -> None:
     expected, model = fixture
     gaz_parent = {c.name: c.parent for c in model.companies}
@@ -144,6 +152,8 @@ def test_figures_belong_to_their_owner(fixture) -> None:
             assert f.counterpart == want["counterpart"], (want, f.counterpart)
         if "caveat" in want:
             assert want["caveat"] in f.caveats, (want, f.caveats)
+        if "period" in want:
+            assert f.period == want["period"], (want, f.period)
         assert f.raw and f.raw in f.text, f
 
 

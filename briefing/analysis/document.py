@@ -195,6 +195,113 @@ def _source_of(sentence: str, refs: list[OrgRef], hit: object, owner: str) -> st
     return None
 
 
+_FOREIGN_RE_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _foreign_prefix_re() -> re.Pattern[str]:
+    if "re" not in _FOREIGN_RE_CACHE:
+        countries = [c for c in words().countries if not c.startswith("中国")]
+        _FOREIGN_RE_CACHE["re"] = re.compile(
+            "(?:" + "|".join(re.escape(c) for c in countries) + r")[\u4e00-\u9fff]{0,6}$"
+        )
+    return _FOREIGN_RE_CACHE["re"]
+
+
+def _whole_names(here: list[_Span], text: str, sentence_start: int, found: dict[str, Found]) -> list[_Span]:
+    """Spans grown to the whole name the text writes: a government body or court
+    after a foreign country and the words between ("韩国企划财政部", not 财政部), a
+    discovered unit right after its known parent ("国务院发展研究中心世界发展研究所",
+    shown under 国务院发展研究中心)."""
+    gaz = gazetteer()
+    out = sorted(here, key=lambda x: x.start)
+    for i, x in enumerate(out):
+        kind = _type_of(x.name, found) if x.name in gaz.orgs or x.name in found else x.type
+        if kind != "government":
+            continue
+        lo = max(sentence_start, x.start - 14, out[i - 1].end if i else sentence_start)
+        m = _foreign_prefix_re().search(text, lo, x.start)
+        if m is None or gaz.canonical(text[m.start() : x.end]):
+            continue
+        name = text[m.start() : x.end]
+        if x.name in gaz.orgs and any(name.startswith(c) for c in ("我国", "本国")):
+            continue
+        found.setdefault(name, Found(name, "government", "country prefix"))
+        out[i] = _Span(m.start(), x.end, name, "government", "country prefix")
+    merged: list[_Span] = []
+    for x in out:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and prev.end == x.start
+            and prev.name in gaz.orgs
+            and x.name not in gaz.orgs
+            and x.evidence not in ("gazetteer", "repeat")
+        ):
+            # "国务院发展研究中心世界发展研究所": the unit under its parent.
+            name = text[prev.start : x.end]
+            found.pop(x.name, None)
+            found.setdefault(name, Found(name, x.type or org_type(x.name), x.evidence))
+            merged[-1] = _Span(prev.start, x.end, name, x.type, x.evidence)
+            continue
+        merged.append(x)
+    return merged
+
+
+_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[，。；：、！？\s“]))([\u4e00-\u9fff]{2,6}?)"
+    r"(?:近日|今日|昨日|日前|此前|随后|也|还|已|将|正式|同时|再次|首次)?"
+    r"(?:宣布|发布|披露|公布|表示|推出|签署|完成|获得|实现|收购|投资|发布了|公布了|披露了|宣布了|推出了)"
+)
+_EN_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[.;:!?]\s)|(?<=, ))([A-Z][A-Za-z0-9&]{2,}(?: [A-Z][A-Za-z0-9&]+){0,2})"
+    r"(?:'s)? (?:announced|said|reported|launched|unveiled|posted|raised|agreed|signed|acquired|won|opened|plans)\b"
+)
+MIN_REPEATS = 3
+"""A name found only because it recurs in subject position must be written this often."""
+
+
+def _recurring_subjects(
+    text: str, sentences: list[Sentence], spans: list[list[_Span]], english: bool
+) -> dict[str, Found]:
+    """Companies the gazetteer does not know and no suffix marks, found because the
+    document names them again and again as the subject of what they announce
+    ("中际旭创表示…", "Neuralink announced…"): a candidate must be written at least
+    :data:`MIN_REPEATS` times in the document, at least twice as such a subject, and
+    pass the name tests (no common word, person, job or fragment)."""
+    from briefing.analysis.names import reject_reason
+    from briefing.nlp import pos_tag
+
+    gaz = gazetteer()
+    counts: dict[str, int] = {}
+    pattern = _EN_SUBJECT_RE if english else _SUBJECT_RE
+    for s_index, s in enumerate(sentences):
+        if not s.quotable:
+            continue
+        for m in pattern.finditer(text, s.start, s.end):
+            cand = m.group(1)
+            if any(x.start <= m.start(1) < x.end for x in spans[s_index]) or gaz.canonical(cand):
+                continue
+            counts[cand] = counts.get(cand, 0) + 1
+    out: dict[str, Found] = {}
+    for cand, n in counts.items():
+        if n < 2 or text.count(cand) < MIN_REPEATS:
+            continue
+        if english and cand.split()[0] in words().en_not_names:
+            continue
+        if not english and (
+            pos_tag(cand) in ("nr", "nrt") or any(pos_tag(t) in ("nr", "r", "d", "v") for t in _cut(cand))
+        ):
+            continue  # a person ("王宁表示"), or a clause ("也将宣布")
+        if reject_reason(cand, "company"):
+            continue
+        out[cand] = Found(cand, "company", "recurring subject")
+    return out
+
+
+def _cut(text: str) -> list[str]:
+    return [t for t in zh_cut(text) if t.strip()]
+
+
 def _nearest_mention(here: list[_Span], name: str, at: int) -> int | None:
     """Index of ``name``'s span nearest before ``at`` (else the first after it)."""
     before = [i for i, x in enumerate(here) if x.name == name and x.start <= at]
@@ -365,7 +472,16 @@ def analyse_document(doc: Document) -> DocAnalysis:
             spans.append(_drop_glosses(here, simplified))
         offset += len(para) + 2
 
-    # 2. A name discovered once is a name wherever the document repeats it.
+    # 2. Names the sentences cut short: a body of another country ("韩国企划财政部",
+    # "美国得克萨斯州南区破产法院"), a unit written after its parent
+    # ("国务院发展研究中心世界发展研究所"); then the companies the document keeps
+    # naming as the subject of what they announce.
+    for s_index, s in enumerate(result.sentences):
+        spans[s_index] = _whole_names(spans[s_index], simplified, s.start, found)
+    for name, f in _recurring_subjects(simplified, result.sentences, spans, english).items():
+        found.setdefault(name, f)
+
+    # 3. A name discovered once is a name wherever the document repeats it.
     compiled = _forms_re(found)
     if compiled:
         pattern, forms = compiled
@@ -376,9 +492,10 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 if any(x.start < b and a < x.end for x in here):
                     continue
                 name = forms[m.group()]
-                here.append(_Span(a, b, name, found[name].type, "repeat"))
+                evidence = found[name].evidence if found[name].evidence == "recurring subject" else "repeat"
+                here.append(_Span(a, b, name, found[name].type, evidence))
 
-    # 3. Roles, figures and their owners, read in order so that pronouns resolve.
+    # 4. Roles, figures and their owners, read in order so that pronouns resolve.
     title = (doc.title or "").strip()
     discourse = _Discourse(_title_company(title, found, gaz))
     result.topic = discourse.topic
