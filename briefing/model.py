@@ -411,12 +411,15 @@ class Company(Serializable):
     """Why: the action that makes it a case (``推出 [n]``) or what it only does
     (``example``, ``ranking``, ``source``, ``speaker``, ``stock``, ``mentioned``)."""
     move: str | None = None
-    """The key move as the briefing shows it, in Simplified Chinese: the clause of
-    ``moves[0]`` that holds the action, cut only at clause boundaries; for a move
-    known only from an English source, a Chinese rendering built from the facts
-    extracted from it (action, counterparts, figures). The original stays in ``moves``."""
+    """The key move as the briefing shows it: the clause of a Chinese source (in
+    Simplified Chinese) whose subject the organisation is and that holds the action,
+    cut only at clause boundaries; else a Chinese statement built from its own
+    figures or deals ("上汽大众2011年前4个月销量同比增长38%", "投资恒驰科技 5亿元");
+    else, for a move only an English source gives, the English clause itself after
+    "（英文原文）". The sentences stay in ``moves``."""
     move_origin: str = ""
-    """``clause`` (a clause of the source) or ``rendered`` (built from an English source)."""
+    """``clause`` (a clause of a Chinese source), ``rendered`` (built from extracted
+    figures or deals) or ``english`` (an English source's clause, as written)."""
     found_by: list[str] = field(default_factory=list)
     """How the name was recognised: ``gazetteer``, or for a discovered name the
     evidence that made it one (``suffix 股份``, ``title 董事长``, ``stock code``,

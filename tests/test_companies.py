@@ -255,8 +255,14 @@ def test_field_corpus_moves_are_clean(field: Briefing) -> None:
             continue
         assert c.move, c.name
         assert not re.search(r"</?\w+|<%|发表于|https?://", c.move), (c.name, c.move)
-        # Never an English fragment inside a Chinese cell.
-        assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+ [A-Za-z]+", c.move), (c.name, c.move)
+        if c.move_origin == "english":
+            # An English source's clause, marked as such, whole from the name on.
+            assert c.move.startswith("（英文原文）"), (c.name, c.move)
+            assert re.match(r"（英文原文）(?:…)?[A-Z0-9]", c.move), (c.name, c.move)
+            assert not re.search(r"[\u4e00-\u9fff]", c.move[6:]), (c.name, c.move)
+        else:
+            # Never an English fragment inside a Chinese cell.
+            assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+ [A-Za-z]+", c.move), (c.name, c.move)
 
 
 def test_charts_compare_only_like_with_like(fixture) -> None:

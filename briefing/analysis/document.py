@@ -601,8 +601,13 @@ def analyse_document(doc: Document) -> DocAnalysis:
             for at, pronoun, verb in _pronoun_subjects(sent, here, s.start):
                 kind = "ellipsis" if pronoun == "公司" else "demonstrative"
                 got = discourse.refer_with(kind, [n for p, n in subjects if p < at])
+                # Unless the name itself acts in the pronoun's clause: "…投资的汇通达，该公司
+                # 服务赋能了…" is a second move of 汇通达, told by its own clause.
+                clause_start = s.start + max(sent.rfind(c, 0, at) for c in "，,；;。") + 1
                 if got and not any(
-                    m.name == got[0] and m.role == ACTS for m in result.mentions if m.sentence == s_index
+                    m.name == got[0] and m.role == ACTS and m.start >= clause_start
+                    for m in result.mentions
+                    if m.sentence == s_index
                 ):
                     result.mentions.append(
                         Mention(
@@ -730,6 +735,15 @@ def _pronoun_subjects(sentence: str, here: list[_Span], offset: int) -> list[tup
         names = [x.start - offset for x in here if m.end() <= x.start - offset < right]
         window = sentence[m.end() : min([right, *names])]
         verb = _action_in(window)
+        if verb is None and names and re.match(r"\s*(?:已|也|还|则|将|曾)?(?:为|向|对|与|给|替)", window):
+            # "公司已为为通用、福特…配套，…并已成功进入菲亚特动力配套体系": the names are
+            # the objects of a preposition; the verb comes after them, in this clause or the next.
+            rest = list(sentence[m.end() :])
+            for x in here:
+                a, b = x.start - offset, x.end - offset
+                if a >= m.end():
+                    rest[a - m.end() : b - m.end()] = "□" * (b - a)
+            verb = _action_in("".join(rest)[:40])
         if verb:
             out.append((m.start(), m.group(1), verb))
     return out

@@ -333,11 +333,17 @@ def _region(text: str, left: int, cue_start: int, start: int, end: int, right: i
     """The market a share, revenue or sales figure is of: "国内市场占有率", "国内市场贡献了
     公司68%的营业收入", "47%的营业收入来自中国内地之外", "its revenue in China",
     "36.8% of the world's EV batteries"; empty when the text names none."""
-    if measure not in _REGION_MEASURES:
+    if not measure.startswith(_REGION_MEASURES):
         return ""
     lead = text[left:cue_start]
     if m := re.search(_REGION_ZH + r"(?:市场)?的?$", lead):
         return m.group(1)
+    head = next(r for r in _REGION_MEASURES if measure.startswith(r))
+    words_for = [c for c, name, _ in _measures() if name == head and not c.isascii()]
+    if words_for and (
+        m := re.search(_REGION_ZH + r"(?:市场)?的?(?:" + "|".join(map(re.escape, words_for)) + ")", lead)
+    ):
+        return m.group(1)  # "特斯拉在中国的销量下滑了5%"
     if measure in ("市场份额", "营收占比") and (m := re.search(_REGION_ZH, text[left:start])):
         return m.group(1)
     if m := re.match(
@@ -546,8 +552,18 @@ def figures_in(text: str) -> list[Hit]:
                 "",
                 text[left + opener.end() : cue_start],
             ).strip()
-            if len(part_scope) > 16 or re.search(r"\d", part_scope):
+            if len(part_scope) > 16 or re.search(r"\d", part_scope) or measure.startswith(part_scope):
                 part_scope = ""
+        elif measure.endswith(("市场份额", "营收", "销量", "营收占比")) and left >= 2:
+            # "铝制摩轮业务全球规模第一，市场份额达到22%": the business line the share is of.
+            lo = clause_bounds(masked, left - 2, left - 2)[0]
+            before_cue = (
+                text[lo:cue_start] if not re.search(r"\d", text[lo : left - 1]) else text[left:cue_start]
+            )
+            if business := re.search(r"([\u4e00-\u9fff]{2,6}?)业务", before_cue):
+                part_scope = business.group(1) + "业务"
+                if measure == "市场份额" and "全球" in before_cue:
+                    measure = "全球市场份额"
         clause = text[left:right].lower()
         if (
             out
@@ -598,7 +614,7 @@ def figures_in(text: str) -> list[Hit]:
                 value_max,
                 stock,
                 part_scope,
-                period_in(text[: m.start()]),
+                period_in(text[: m.start()]) or period_in(text[m.end() : right]),
                 listed,
                 years_back if baseline else None,
             )

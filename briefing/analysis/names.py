@@ -65,6 +65,8 @@ class Words:
     ellipsis_words: tuple[str, ...]
     demonstratives_en: tuple[str, ...]
     speech_verbs_en: frozenset[str]
+    object_verbs: tuple[str, ...] = ()
+    """Verbs whose object an organisation right after them is (学习, 超越, 对标…)."""
     suffix_continuations: tuple[str, ...] = ()
     """Words that, right after an organisation suffix, make it part of a longer noun
     ("政府采购", "银行股", "集团化"): the suffix ends no name there."""
@@ -130,6 +132,7 @@ def words() -> Words:
         demonstratives_en=_longest(w.lower() for w in items("demonstratives_en")),
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
         suffix_continuations=_longest(items("suffix_continuations")),
+        object_verbs=_longest(items("object_verbs")),
     )
 
 

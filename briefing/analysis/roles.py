@@ -277,6 +277,21 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     ) and not re.search(r"(?:投资|入股|收购|并购|控股)了?的?\s*$", before):
         return Role(MENTIONED, verb_before)
     partner = re.search(r"(?:与|和|同|跟|携手|联合)\s*$", before)
+    if (
+        partner
+        and not any(left <= c < a for c, _ in spans)
+        and re.fullmatch(r"[^\u4e00-\u9fff]*(?:与|同|跟|携手|联合)\s*", before)
+    ):
+        # "与福特以技术授权方式合作": the partner of a subject the clause leaves out.
+        return Role(MENTIONED, partner.group().strip())
+    obj = (
+        re.search(r"(" + "|".join(map(re.escape, w.object_verbs)) + r")了?\s*$", before)
+        if w.object_verbs
+        else None
+    )
+    if obj:
+        # "学习京东转自营", "超越特斯拉": the object of the clause's verb, not its subject.
+        return Role(MENTIONED, obj.group(1))
     example = _example(text, masked, spans, index)
     if example:
         return Role(EXAMPLE, example)
@@ -317,6 +332,17 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
         return Role(MENTIONED, prep.group()[:2])
     if verb:
         return Role(ACTS, verb)
+    if not prep and end == right and right < len(masked) and masked[right] in "，,":
+        # "中际旭创是全球光模块领域的龙头，在800G…市场占据主导份额": the next clause goes
+        # on with the same subject (no name of its own, opening with a preposition or adverb).
+        _, r2 = clause_bounds(masked, right + 1, right + 1)
+        nxt = masked[right + 1 : r2]
+        if not any(right < c < r2 for c, _ in spans) and re.match(
+            r"\s*(?:在|于|并|还|也|已|将|则|又|同时|随后|从而|进而|目前|今年|去年)", nxt
+        ):
+            verb = _action_in(nxt[:40])
+            if verb:
+                return Role(ACTS, verb)
     if re.match(r"^\s*(?:获|获得|斩获|赢得|拿下)", window):
         return Role(ACTS, "获")
     inv = re.search(
