@@ -605,3 +605,18 @@ def test_database_is_wal_versioned_and_extensible(home: Path, monkeypatch: pytes
     monkeypatch.setattr(state, "MIGRATIONS", state.MIGRATIONS[:1])
     with pytest.raises(ConfigError, match="upgrade briefing"):
         connect(home)
+
+
+def test_new_companies_are_new_cases_under_no_known_name() -> None:
+    """A mention, or a case known before under another name, is not a new company."""
+    old = make_company("宁德时代")
+    old.aliases = ["宁德时代", "CATL"]
+    renamed = make_company("Contemporary Amperex Technology")
+    renamed.aliases = ["Contemporary Amperex Technology", "CATL"]
+    mention = make_company("特朗普政府")
+    mention.role = "mention"
+    fresh = make_company("比亚迪")
+    before = make_briefing(companies=[old])
+    current = make_briefing(companies=[old, renamed, mention, fresh])
+    previous = editions.Previous("2026-W47", before, {})
+    assert editions.compute_changes("2026-W48", current, {}, previous).new_companies == ["比亚迪"]
