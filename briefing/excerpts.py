@@ -196,7 +196,8 @@ def _safe_cut(text: str, at: int, names: Iterable[str]) -> int:
                 cut = start
                 moved = True
     if cut <= 0:
-        return at
+        # A long name opens the text and the limit falls inside it: cut after the name.
+        return max((end for start, end in spans if start < at < end), default=at)
     if not is_chinese(text):
         space = text.rfind(" ", 0, cut + 1)
         cut = space if space > 0 else cut

@@ -93,8 +93,10 @@ _AMOUNTS = (
 @functools.cache
 def _amount_measures() -> frozenset[str]:
     """Measures of an amount (营收, 税前利润, 交付量…): what a bare growth rate may be of."""
+    # Money and volumes, not counts of partners, customers or shops ("合作伙伴的业务增长率"
+    # is the partners' business growing, not their number).
     return frozenset(
-        m for _, m, unit in _measures() if unit != "%" and m not in ("股价", "市值", "估值")
+        m for _, m, unit in _measures() if unit in ("元", "") and m not in ("股价", "市值", "估值")
     ) | frozenset(_AMOUNTS)
 
 

@@ -204,6 +204,8 @@ def _example(text: str, masked: str, spans: list[tuple[int, int]], index: int) -
             or before[at + 1 : at + 2] in ("果", "何", "今", "此", "同", "下", "意")
         ):
             continue
+        if re.search(r"(?:依托|借助|凭借|利用|通过|与|和|向|对|在)$", before):
+            continue  # "例如工业行业依托京东推出…": the example is what precedes the preposition
         return marker
     if "以" in before and text[spans[last][1] : spans[last][1] + 5].startswith(("为代表", "为首", "为例")):
         return "为代表"
@@ -328,6 +330,16 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     if re.match(r"^\s*被", window) or re.search(r"被\s*$", before):
         return Role(ACTS, "被")
     verb = _action_in(window)
+    if (
+        verb
+        and prep
+        and re.search(r"(?:依托|借助|凭借)\s*$", before)
+        and not any(left <= c < a for c, _ in spans)
+        and not _action_in(before)
+    ):
+        # "工业行业依托京东推出工业品频道": the platform does what the clause, without a
+        # subject of its own, says is done through it.
+        return Role(ACTS, verb)
     if verb and prep and not partner:
         return Role(MENTIONED, prep.group()[:2])
     if verb:
