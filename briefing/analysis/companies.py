@@ -366,6 +366,11 @@ def _english_move(
     # ("Maybank Kim Eng's Lau said Qualcomm would…").
     text = doc.text[occurrence.mention.start : end]
     clause = move_clause(text, 0, len(occurrence.mention.surface), cue, limit=110)
+    if occurrence.mention.evidence.startswith("pronoun") and clause.startswith(occurrence.mention.surface):
+        # "The company has responded by…": the row names the company the pronoun points to.
+        org = gazetteer().orgs.get(occurrence.mention.name)
+        english = org.en if org and org.en else occurrence.mention.name
+        clause = english + clause[len(occurrence.mention.surface) :]
     lead = "…" if doc.text[start : occurrence.mention.start].strip() and not clause.startswith("…") else ""
     return ENGLISH_MARK + lead + clause, "english"
 
@@ -697,6 +702,38 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
                 out[twin].year = figure.year
     # In the order the sources give them; goals, forecasts and figures with a data gap last.
     out.sort(key=lambda f: (bool(f.caveats), f.measure.endswith(("目标", "预测"))))
+    return out
+
+
+MARKET_TYPE = "market"
+"""Type of the stand-ins :func:`market_figures` builds (never part of the model's companies)."""
+
+
+def market_figures(docs: list[Document], analyses: list[DocAnalysis]) -> list[Company]:
+    """The markets the sources size ("全球脑机接口市场 市场规模 32.5亿美元", "中国新能源汽车
+    市场 销量 949.5万辆"), each as a stand-in organisation holding its figures, for the
+    key figures: a market's size is a corpus's headline number."""
+    from briefing.analysis.figures import MARKET
+
+    labels = sorted({f.org for a in analyses for f in a.figures if f.attribution == MARKET})
+    out = []
+    for label in labels:
+        figures = [f for f in _figures(docs, analyses, {label}) if f.attribution == MARKET]
+        if figures:
+            out.append(
+                Company(
+                    name=label,
+                    aliases=[label],
+                    type=MARKET_TYPE,
+                    parent=None,
+                    documents=list(dict.fromkeys(f.document for f in figures)),
+                    mentions=len(figures),
+                    moves=[],
+                    figures=figures,
+                    mode=None,
+                    role="mention",
+                )
+            )
     return out
 
 

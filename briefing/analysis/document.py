@@ -596,6 +596,24 @@ def analyse_document(doc: Document) -> DocAnalysis:
             if (r.role == ACTS or (r.role == MENTIONED and not r.cue))
             and _type_of(x.name, found) in ("company", "investor")
         ]
+        # "The company has responded by moving…": in English too.
+        if english and (verb := _pronoun_subject_en(sent, here, s.start)):
+            got = discourse.refer("demonstrative")
+            if got and not any(
+                m.name == got[0] and m.role == ACTS for m in result.mentions if m.sentence == s_index
+            ):
+                result.mentions.append(
+                    Mention(
+                        name=got[0],
+                        surface=sent[: sent.find(" ", 4)].strip(),
+                        sentence=s_index,
+                        start=s.start,
+                        type=found[got[0]].type if got[0] in found else "",
+                        role=ACTS,
+                        cue=verb,
+                        evidence="pronoun the company",
+                    )
+                )
         # "该公司服务赋能了…", "公司通过…合作，共同搭建供应链": the company pointed back to acts.
         if not english:
             for at, pronoun, verb in _pronoun_subjects(sent, here, s.start):
@@ -747,6 +765,30 @@ def _pronoun_subjects(sentence: str, here: list[_Span], offset: int) -> list[tup
         if verb:
             out.append((m.start(), m.group(1), verb))
     return out
+
+
+_EN_PRONOUN_SUBJECT_RE = re.compile(
+    r"^\W*(?:The (?:company|firm|group|bank|carmaker|automaker|chipmaker|retailer|lender|insurer)|It)\b",
+    re.IGNORECASE,
+)
+
+
+def _pronoun_subject_en(sentence: str, here: list[_Span], offset: int) -> str | None:
+    """The action verb of an English sentence that opens with "The company" or
+    "It" and names no organisation before that verb."""
+    from briefing.analysis.roles import _actions_en_re
+
+    m = _EN_PRONOUN_SUBJECT_RE.match(sentence)
+    if not m:
+        return None
+    clause = re.split(r"[;:.]", sentence[m.end() :], maxsplit=1)[0]
+    first_name = min((x.start - offset for x in here), default=len(sentence))
+    for w in list(re.finditer(r"[A-Za-z][A-Za-z'\-]*", clause))[:20]:
+        if m.end() + w.start() >= first_name:
+            break
+        if _actions_en_re().fullmatch(w.group().lower()):
+            return w.group().lower()
+    return None
 
 
 def _title_company(title: str, found: dict[str, Found], gaz: object) -> str | None:

@@ -678,7 +678,7 @@ def _pronoun(text: str) -> str | None:
         return "they"
     if re.search(
         r"(?:^|[，,；;。“”\s]|年底|年初|今年|去年|目前|此前|同时|而|但|且|并|也|还|因此)(?:公司|其|它)"
-        r"|(?:带动|对|为|让|使|贡献了?)公司|\bits\b|\bit\b",
+        r"|(?:带动|对|为|让|使|贡献了?)公司|\b(?i:its|it)\b",
         text,
     ):
         return "ellipsis"
@@ -805,11 +805,45 @@ def attribute(
                 and _company_clause(text[left : hit.start])
             ):
                 owner = refer("ellipsis-soft")
+        if owner is None and not english and (label := _market_label(text, left, hit, orgs)):
+            # "预计2026年全球脑机接口市场规模约为32.5亿至33亿美元": the market's own figure.
+            out.append(Owned(hit, label, measure, MARKET, None, hit.scope))
+            continue
         if owner is None:
             continue
         how = "ranking list" if hit.listed and owner[1] == "clause subject" else owner[1]
         out.append(Owned(hit, owner[0], measure, how, None, hit.scope))
     return out
+
+
+MARKET = "market"
+"""Attribution of a figure a whole market owns (its owner is then the market's name)."""
+_MARKET_MEASURES = ("市场规模", "销量", "产量", "产销量", "出货量", "装机量", "渗透率", "交易额", "出口")
+
+
+def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | None:
+    """The market a figure of a market-led clause measures ("全球脑机接口市场",
+    "中国新能源汽车"): the words between the clause's time and forecast words and
+    the measure; None when the clause names an organisation or is not about a market."""
+    if not hit.measure.startswith(_MARKET_MEASURES) or hit.stock or hit.listed:
+        return None
+    if any(left <= o.start < hit.start for o in orgs):
+        return None
+    cues = [c for c in _cues(text, left, hit.start) if hit.measure.startswith(c[2]) or c[2] == "市场规模"]
+    if not cues:
+        return None
+    head = re.sub(
+        r"^(?:[^，]{0,12}?(?:预测|预计|估计|显示|表示)[，,：:]?)?\s*(?:预计|预测|估计|截至|截止)?\s*"
+        r"(?:(?:19|20)\d{2}\s*年(?:底|末|初)?|今年|去年|全年|上半年|下半年|前\d+个?月)*\s*[，,]?\s*",
+        "",
+        text[left : cues[-1][0]],
+    ).strip(" 的")
+    head = re.sub(r"(?:的|在|中)$", "", head)
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,12}", head) or not head.startswith(words().market_words):
+        return None
+    if head in words().market_words:
+        return None  # "全球", "行业": which market is not said
+    return head if head.endswith(("市场", "产业", "行业", "经济")) else head + "市场"
 
 
 def _previous_subject(masked: str, pool: list[OrgRef], left: int) -> OrgRef | None:

@@ -91,6 +91,7 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             - 0.5 * any(f.caveats for _, f in rows)
             - 0.5 * bool(scope)  # a part of the organisation tells less than the whole
             - 1.0 * any(_starting_level(f) for _, f in rows)
+            + 1.0 * any(c.type == "market" for c, _ in rows)  # a market's size is a headline
         )
         scored.append(
             KeyFigure(
@@ -120,10 +121,16 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     used: dict[str, int] = defaultdict(int)
     facts: set[tuple[str, int, str]] = set()
     shown: set[tuple[str, float]] = set()
+    markets = {c.name for c in companies if c.type == "market"}
     for k in scored:
         names = [e.company for e in k.entries]
         if all(used[n] >= PER_COMPANY for n in names):
             continue
+        if (
+            markets.issuperset(names)
+            and sum(1 for c in chosen if markets.issuperset(e.company for e in c.entries)) >= 2
+        ):
+            continue  # at most two market sizes: the block is about the sources' actors
         if len(chosen) >= MIN_KEY_FIGURES and k.score < TELLING:
             break
         mine = {(e.document, e.paragraph, e.raw) for e in k.entries}

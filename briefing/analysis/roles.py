@@ -282,9 +282,12 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     if (
         partner
         and not any(left <= c < a for c, _ in spans)
-        and re.fullmatch(r"[^\u4e00-\u9fff]*(?:与|同|跟|携手|联合)\s*", before)
+        and re.fullmatch(
+            r"[^\u4e00-\u9fff]*(?:(?:它|其|该公司|公司|他们)[^，,]*?)?(?:与|同|跟|携手|联合)\s*", before
+        )
     ):
-        # "与福特以技术授权方式合作": the partner of a subject the clause leaves out.
+        # "与福特以技术授权方式合作", "它开始以技术授权的方式与福特合作": the partner of a
+        # subject the clause leaves out or points back to.
         return Role(MENTIONED, partner.group().strip())
     obj = (
         re.search(r"(" + "|".join(map(re.escape, w.object_verbs)) + r")了?\s*$", before)
