@@ -256,9 +256,11 @@ def _move_score(
         score -= 1.0  # an English move through a figure only: its verb renders better
     if first:
         score += 1.0
-    if re.search(r"\d", text):
+    # A number makes a Chinese move concrete; an English move is shown for its action
+    # (its figures have their own cell), so there the number earns nothing.
+    if re.search(r"\d", text) and not text.isascii():
         score += 0.5
-    if owned:
+    if owned and not text.isascii():
         score += 0.5
     if junk:
         score -= 1.0  # cut out of a sentence that holds markup or navigation
@@ -695,11 +697,14 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
             twin = next((i for i, g in enumerate(out) if same_figure(g, figure)), None)
             if twin is None:
                 out.append(figure)
-            elif _precision(figure.raw) > _precision(out[twin].raw):
-                figure.year = figure.year or out[twin].year
-                out[twin] = figure
-            elif out[twin].year is None:
-                out[twin].year = figure.year
+            else:
+                named = max((figure.measure, out[twin].measure), key=len)  # the one naming its market
+                if _precision(figure.raw) > _precision(out[twin].raw):
+                    figure.year = figure.year or out[twin].year
+                    out[twin] = figure
+                elif out[twin].year is None:
+                    out[twin].year = figure.year
+                out[twin].measure = named
     # In the order the sources give them; goals, forecasts and figures with a data gap last.
     out.sort(key=lambda f: (bool(f.caveats), f.measure.endswith(("目标", "预测"))))
     return out
@@ -767,11 +772,21 @@ SAME_FIGURE_TOLERANCE = 0.005
 def same_figure(a: Figure, b: Figure) -> bool:
     """``a`` and ``b`` report one fact: same measure and unit, no conflicting
     year, values equal up to rounding."""
-    if (a.measure, a.unit, a.scope, a.period) != (b.measure, b.unit, b.scope, b.period) or (
-        a.year and b.year and a.year != b.year
-    ):
+    if (a.unit, a.scope, a.period) != (b.unit, b.scope, b.period) or (a.year and b.year and a.year != b.year):
+        return False
+    if a.measure != b.measure and not _same_measure_but_region(a.measure, b.measure):
         return False
     return abs(a.value - b.value) <= SAME_FIGURE_TOLERANCE * max(abs(a.value), abs(b.value))
+
+
+_REGIONS = ("全球", "国内", "国际", "海外", "中国", "美国", "欧洲", "北美", "境内", "境外")
+
+
+def _same_measure_but_region(a: str, b: str) -> bool:
+    """ "全球市场份额" and "市场份额": one source names the market, the other leaves it
+    implied (a memo summing up an article's figure)."""
+    short, long = sorted((a, b), key=len)
+    return long.endswith(short) and long[: len(long) - len(short)] in _REGIONS
 
 
 def _precision(raw: str) -> int:

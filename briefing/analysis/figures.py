@@ -47,7 +47,7 @@ _UNIT_RE = (
     r"%|％|个百分点|百分点|基点|美元|美分|欧元|日元|港元|英镑|韩元|人民币|元新台币|新台币|元|家|个|人|户|倍|台|辆|件|笔|单|项|款|座|颗|"
     r"吨|只|架|套|片|张|部|枚|块|支|瓶|箱|头|亩|平方米|GWh|percent|per cent|pct|"
     r"U\.?S\.? dollars|Hong Kong dollars|HK dollars|NT dollars|Taiwan dollars|Singapore dollars|"
-    r"yuan|renminbi|dollars|euros|yen|won|pounds|rupees"
+    r"yuan|renminbi|dollars|euros|yen|won|pounds|rupees|vehicles|cars|units|stores|employees"
 )
 _NUM_RE = re.compile(
     r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
@@ -76,6 +76,7 @@ _UNIT_NAMES = {
     "dollars": "美元", "us dollars": "美元", "u.s. dollars": "美元", "us dollar": "美元", "hong kong dollars": "港元",
     "hk dollars": "港元", "nt dollars": "新台币", "taiwan dollars": "新台币", "singapore dollars": "新加坡元",
     "euros": "欧元", "yen": "日元", "won": "韩元", "pounds": "英镑", "rupees": "卢比", "百分点": "个百分点",
+    "vehicles": "辆", "cars": "辆", "units": "台", "stores": "家", "employees": "人",
     "元新台币": "新台币",
 }  # fmt: skip
 _CURRENCY_SIGNS = {"$": "美元", "US$": "美元", "HK$": "港元", "NT$": "新台币", "S$": "新加坡元", "RMB": "元", "¥": "元",
@@ -481,6 +482,12 @@ def figures_in(text: str) -> list[Hit]:
             measure = f"{part}占{weight.group('base')}比重"
         elif share_of:
             previous = out[-1].measure if out and out[-1].end >= left - 1 else ""
+            if not previous and (
+                part := re.fullmatch(
+                    r"\s*(?:其|该公司|公司)?([\u4e00-\u9fff]{2,8}?)\s*", text[left : left + share_of.start()]
+                )
+            ):
+                previous = part.group(1)  # "其先进制程占营收比重约65%": the part that takes the share
             measure = f"{previous}占{share_of.group('base')}比例"
         elif unit == "%" and measure in _GROWTH:
             amounts = [c for c in cues if c[2] in _amount_measures()]
@@ -504,7 +511,7 @@ def figures_in(text: str) -> list[Hit]:
                 and bare
                 and out
                 and out[-1].measure in _amount_measures()
-                and out[-1].end >= left - 16
+                and out[-1].end >= left - (48 if text[left:right].isascii() else 16)
             ):
                 base = out[-1].measure  # "营业收入8.04亿元，同比下降4.88%"
             elif not base and text[left:right].isascii() and out and out[-1].measure.endswith(_GROWTH):
