@@ -70,6 +70,11 @@ class Gazetteer:
                 self.alias_to_name.setdefault(alias.replace(" ", ""), org.name)
         self.generic = frozenset(generic)
         self._pattern = self._compile()
+        self._firsts = (
+            frozenset(a[0] for a in self.alias_to_name)
+            | frozenset(a[0].lower() for a in self.alias_to_name if a.isascii() and len(a) > 4)
+            | frozenset(a[0].upper() for a in self.alias_to_name if a.isascii() and len(a) > 4)
+        )
         self._lowered = {k.lower(): v for k, v in self.alias_to_name.items() if k.isascii() and len(k) > 4}
 
     def _compile(self) -> re.Pattern[str]:
@@ -128,6 +133,8 @@ class Gazetteer:
             start, end = m.start(), m.end()
             # A longer alias that starts inside this one and goes past its end wins.
             for inner in range(start + 1, end):
+                if text[inner] not in self._firsts:
+                    continue
                 longer = self._pattern.match(text, inner)
                 if longer and longer.end() > end and longer.end() - inner > end - start:
                     start, end = inner, longer.end()

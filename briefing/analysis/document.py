@@ -655,6 +655,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
     return result
 
 
+_TIME_WORD_RE = re.compile(r"(?:19|20)\d{2}|去年|今年|前年|上一?年|(?i:last year|this year)")
 _SAME_TIME_RE = re.compile(r"(?:同期|该年|当年|同年|该季度|同一时期|the same period)")
 
 
@@ -724,6 +725,8 @@ class _Times:
                 f.relative_year = later.relative_year - n
 
     def remember(self, sent: str) -> None:
+        if not _TIME_WORD_RE.search(sent):
+            return  # most sentences name no year: skip the full reading
         year, relative = year_of(sent, len(sent))
         if year is not None or relative is not None:
             self.times.append((year, relative, _period_after_year(sent, year)))

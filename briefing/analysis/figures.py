@@ -50,6 +50,8 @@ _UNIT_RE = (
     r"yuan|renminbi|dollars|euros|yen|won|pounds|rupees|vehicles|cars|units|stores|employees"
 )
 _NUM_RE = re.compile(
+    # Every alternative starts with one of these characters: other positions fail at once.
+    r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR\d])"
     r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
     r"more than|just over|just under|over|about|nearly|almost|around|roughly|approximately|less than|"
     r"at least|up to|below|under|above|some)?\s*"
@@ -150,6 +152,21 @@ def _measures_re() -> re.Pattern[str]:
 
 
 @functools.cache
+def _cue_firsts() -> frozenset[str]:
+    """The first characters of the measure cues (lower-case)."""
+    return frozenset(cue[0].lower() for cue, _, _ in _measures())
+
+
+@functools.cache
+def _region_cues(head: str) -> re.Pattern[str] | None:
+    """A region right before one of ``head``'s Chinese cues ("中国的销量")."""
+    cues = [c for c, name, _ in _measures() if name == head and not c.isascii()]
+    if not cues:
+        return None
+    return re.compile(_REGION_ZH + r"(?:市场)?的?(?:" + "|".join(map(re.escape, cues)) + ")")
+
+
+@functools.cache
 def _measure_of() -> dict[str, tuple[str, str]]:
     return {cue.lower(): (measure, unit) for cue, measure, unit in _measures()}
 
@@ -170,12 +187,15 @@ def _cues(text: str, left: int, right: int) -> list[tuple[int, int, str, str]]:
     """(start, end, measure, default unit) of every measure cue in ``text[left:right]``."""
     table = _measure_of()
     pattern = _measures_re()
+    firsts = _cue_firsts()
     out = []
     pos = left
     while (m := pattern.search(text, pos, right)) is not None:
         a, b = m.start(), m.end()
         # A longer cue that starts inside this one wins ("2023年产品收入": 产品收入, not 年产).
         for inner in range(a + 1, b):
+            if text[inner].lower() not in firsts:
+                continue
             longer = pattern.match(text, inner, right)
             if longer and longer.end() > b and longer.end() - inner > b - a:
                 a, b = inner, longer.end()
@@ -265,6 +285,12 @@ _PERIOD_RE = re.compile(
 )
 
 
+def _period_before(periods: list[re.Match[str]], start: int) -> str:
+    """:func:`period_in` of the text before ``start``, from the sentence's period phrases found once."""
+    before = [p for p in periods if p.end() <= start]
+    return period_in(before[-1].group()) if before else ""
+
+
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _ZH_DIGITS.get(word, 0)
 
@@ -342,10 +368,8 @@ def _region(text: str, left: int, cue_start: int, start: int, end: int, right: i
     if m := re.search(_REGION_ZH + r"(?:市场)?的?$", lead):
         return m.group(1)
     head = next(r for r in _REGION_MEASURES if measure.startswith(r))
-    words_for = [c for c, name, _ in _measures() if name == head and not c.isascii()]
-    if words_for and (
-        m := re.search(_REGION_ZH + r"(?:市场)?的?(?:" + "|".join(map(re.escape, words_for)) + ")", lead)
-    ):
+    pattern = _region_cues(head)
+    if pattern is not None and (m := pattern.search(lead)):
         return m.group(1)  # "特斯拉在中国的销量下滑了5%"
     if measure in ("市场份额", "营收占比") and (m := re.search(_REGION_ZH, text[left:start])):
         return m.group(1)
@@ -376,6 +400,7 @@ def figures_in(text: str) -> list[Hit]:
     out: list[Hit] = []
     parts: list[str] = []
     years_back = _years_back(text)
+    periods: list[re.Match[str]] | None = None
     for m in _NUM_RE.finditer(text):
         num = m.group("num")
         after = text[m.end() : m.end() + 1]
@@ -605,6 +630,8 @@ def figures_in(text: str) -> list[Hit]:
                 text[max(left, m.start() - 5) : m.start()],
             )
             qualifier = _QUALIFIERS.get(ahead.group(1), "") if ahead else ""
+        if periods is None:
+            periods = list(_PERIOD_RE.finditer(text))
         raw = m.group().strip()
         if m.group("q") and _QUALIFIERS.get(m.group("q").lower()) == "":
             raw = raw[len(m.group("q")) :].strip()  # "达到450%" is 450%
@@ -623,7 +650,7 @@ def figures_in(text: str) -> list[Hit]:
                 value_max,
                 stock,
                 part_scope,
-                period_in(text[: m.start()]) or period_in(text[m.end() : right]),
+                _period_before(periods, m.start()) or period_in(text[m.end() : right]),
                 listed,
                 years_back if baseline else None,
             )
