@@ -655,6 +655,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
     return result
 
 
+_EVENT_MEASURES = ("投资", "收购", "融资", "回购", "估值", "市值", "交易金额", "获投资", "被收购")
 _TIME_WORD_RE = re.compile(r"(?:19|20)\d{2}|去年|今年|前年|上一?年|(?i:last year|this year)")
 _SAME_TIME_RE = re.compile(r"(?:同期|该年|当年|同年|该季度|同一时期|the same period)")
 
@@ -692,6 +693,8 @@ class _Times:
             if "同期" in before or "same period" in before:
                 period = period or last.period
             return year, relative, period
+        if hit.measure.startswith(_EVENT_MEASURES):
+            return year, relative, period  # a deal or a valuation is dated by its own sentence only
         if year is None and relative is None and self.times:
             same = [t for t in self.times if period and t[2] == period]
             year, relative, _ = (same or self.times)[-1]

@@ -757,7 +757,10 @@ def known_form(name: str) -> str | None:
     (华为技术有限公司 → 华为, 美国英伟达 → 英伟达, "Huawei Technologies" → 华为)."""
     gaz = gazetteer()
     for form in dict.fromkeys((name, strip_legal(name), strip_country(strip_legal(name)))):
-        if known := gaz.canonical(form):
+        if (known := gaz.canonical(form)) and not (
+            form != strip_legal(name) and gaz.orgs[known].type == "government"
+        ):
+            # A government body is its country's: 巴西最高法院 is not 最高人民法院.
             return known
     if name.isascii():
         for short in _en_short(strip_legal(name)):
