@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like
+from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.roles import ACTS
 from briefing.gazetteer import gazetteer
@@ -718,8 +719,6 @@ def market_figures(docs: list[Document], analyses: list[DocAnalysis]) -> list[Co
     """The markets the sources size ("全球脑机接口市场 市场规模 32.5亿美元", "中国新能源汽车
     市场 销量 949.5万辆"), each as a stand-in organisation holding its figures, for the
     key figures: a market's size is a corpus's headline number."""
-    from briefing.analysis.figures import MARKET
-
     labels = sorted({f.org for a in analyses for f in a.figures if f.attribution == MARKET})
     out = []
     for label in labels:

@@ -15,6 +15,7 @@ import functools
 import re
 from collections import defaultdict
 
+from briefing.analysis.figures import is_growth
 from briefing.model import Company, Figure, KeyFigure, KeyFigureEntry
 from briefing.resources import data_lines
 
@@ -33,8 +34,6 @@ def _key_measures() -> tuple[str, ...]:
 
 def measure_weight(measure: str) -> float:
     """1 for the most telling measure of key_measures.txt, down to 0.4; 0 for others."""
-    from briefing.analysis.figures import is_growth
-
     ranked = _key_measures()
     for i, name in enumerate(ranked):
         if measure.startswith(name):
