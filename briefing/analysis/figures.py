@@ -442,8 +442,9 @@ def figures_in(text: str) -> list[Hit]:
         if cue is None:
             if re.search(r"(?:收涨|收跌|上涨|下跌|涨|跌)\s*$", text[max(left, m.start() - 4) : m.start()]):
                 cue = (m.start(), m.start(), "股价涨跌", "%")
-            elif percent and out and out[-1].measure == "市场份额":
-                cue = (m.start(), m.start(), "市场份额", "%")  # "台积电市占率61.7%，三星电子以11%位居第二"
+            elif percent and out and out[-1].measure.endswith("市场份额"):
+                # "台积电市占率61.7%，三星电子以11%位居第二": the list's measure, its market included.
+                cue = (m.start(), m.start(), out[-1].measure, "%")
                 listed = True
             else:
                 continue
