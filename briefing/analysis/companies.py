@@ -265,8 +265,9 @@ def _move_score(
         score += 0.5
     if junk:
         score -= 1.0  # cut out of a sentence that holds markup or navigation
-    if not 12 <= len(text) <= 160:
-        score -= 1.5 if len(text) > 160 else 2.0
+    longest = 260 if text.isascii() else 160  # an English move is shown as its clause only
+    if not 12 <= len(text) <= longest:
+        score -= 1.5 if len(text) > longest else 2.0
     if _JUNK_RE.search(text):
         score -= 2.0
     if re.match(r"^\W*(?:\d+、)?(?:随着|由于|因为|如果|虽然|尽管|对于)", text):
@@ -628,7 +629,12 @@ def _moves(
             (m for m in a.mentions if m.sentence == o.sentence and start <= m.start < end),
             key=lambda m: m.start,
         )
-        first = bool(here) and here[0].name == o.mention.name
+        # First named, but for the speakers and sources before it ("Qualcomm said Samsung will…").
+        first = not any(
+            m.name != o.mention.name and m.role not in ("speaker", "source")
+            for m in here
+            if m.start < o.mention.start
+        )
         owned = any(f.sentence == o.sentence and f.org == o.mention.name for f in a.figures)
         junk = (start, end) != (s.start, s.end) and bool(_JUNK_RE.search(docs[o.doc].text[s.start : s.end]))
         score = _move_score(text, o, first, owned, junk and docs[o.doc].language != "en")
