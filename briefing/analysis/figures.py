@@ -291,6 +291,12 @@ def _period_before(periods: list[re.Match[str]], start: int) -> str:
     return period_in(before[-1].group()) if before else ""
 
 
+def _period_after(periods: list[re.Match[str]], end: int, right: int) -> str:
+    """The period the clause names after the number ("82 percent in the nine-months to September")."""
+    after = [p for p in periods if end <= p.start() and p.end() <= right]
+    return period_in(after[0].group()) if after else ""
+
+
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _ZH_DIGITS.get(word, 0)
 
@@ -399,7 +405,7 @@ def figures_in(text: str) -> list[Hit]:
     masked = mask_parentheses(text)
     out: list[Hit] = []
     parts: list[str] = []
-    years_back = _years_back(text)
+    years_back: int | None = None
     periods: list[re.Match[str]] | None = None
     for m in _NUM_RE.finditer(text):
         num = m.group("num")
@@ -633,6 +639,7 @@ def figures_in(text: str) -> list[Hit]:
             qualifier = _QUALIFIERS.get(ahead.group(1), "") if ahead else ""
         if periods is None:
             periods = list(_PERIOD_RE.finditer(text))
+            years_back = _years_back(text)
         raw = m.group().strip()
         if m.group("q") and _QUALIFIERS.get(m.group("q").lower()) == "":
             raw = raw[len(m.group("q")) :].strip()  # "达到450%" is 450%
@@ -651,7 +658,7 @@ def figures_in(text: str) -> list[Hit]:
                 value_max,
                 stock,
                 part_scope,
-                _period_before(periods, m.start()) or period_in(text[m.end() : right]),
+                _period_before(periods, m.start()) or _period_after(periods, m.end(), right),
                 listed,
                 years_back if baseline else None,
             )

@@ -81,6 +81,12 @@ def en_action(word: str) -> str | None:
 
 
 @functools.cache
+def _object_verbs_re() -> re.Pattern[str]:
+    verbs = words().object_verbs
+    return re.compile(("(" + "|".join(map(re.escape, verbs)) + r")了?\s*$") if verbs else r"(?!x)x")
+
+
+@functools.cache
 def _word_re(kind: str) -> re.Pattern[str]:
     items: tuple[str, ...] = getattr(words(), kind)
     return re.compile("|".join(re.escape(w) for w in items) or r"(?!x)x")
@@ -289,11 +295,7 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
         # "与福特以技术授权方式合作", "它开始以技术授权的方式与福特合作": the partner of a
         # subject the clause leaves out or points back to.
         return Role(MENTIONED, partner.group().strip())
-    obj = (
-        re.search(r"(" + "|".join(map(re.escape, w.object_verbs)) + r")了?\s*$", before)
-        if w.object_verbs
-        else None
-    )
+    obj = _object_verbs_re().search(before)
     if obj:
         # "学习京东转自营", "超越特斯拉": the object of the clause's verb, not its subject.
         return Role(MENTIONED, obj.group(1))
