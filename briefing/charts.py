@@ -49,6 +49,8 @@ class ChartSpec(Serializable):
     """Unit printed after bar values."""
     note: str = ""
     """Source line printed under the chart."""
+    qualifiers: list[str] = field(default_factory=list)
+    """Bars only: each bar's approximation (约, 超过…), printed before its value; empty: all exact."""
 
 
 _WHY_ABSENT = {
@@ -85,9 +87,10 @@ def charts_for(model: Briefing) -> dict[str, ChartSpec]:
             values=[[float(c.mentions) for c in t.coverage] for t in model.themes],
             note="数字为该来源中提及主题的句数；颜色越深提及越多。",
         )
-    # Bars compare like with like: one measure, one unit, one stated year. A figure
-    # without a year, a range, a deal, a goal or a forecast is never set beside others.
-    groups: dict[tuple[str, str, int | None], list[tuple[str, float, str]]] = {}
+    # Bars compare like with like: one measure, scope, period, unit and stated year
+    # (never a quarter beside a year, one drug's sales beside a company's revenue). A
+    # figure without a year, a range, a deal, a goal or a forecast is never set beside others.
+    groups: dict[tuple[str, str, str, str, int | None], list[tuple[str, float, str, str]]] = {}
     for company in model.companies:
         for f in company.figures:
             if (
@@ -96,34 +99,39 @@ def charts_for(model: Briefing) -> dict[str, ChartSpec]:
                 or f.counterpart
                 or f.caveats
                 or f.measure.endswith(("目标", "预测"))
+                or not f.unit
             ):
                 continue
-            groups.setdefault((f.measure, f.unit, f.year), []).append((company.name, f.value, f.document))
+            key = (f.measure, f.scope, f.period, f.unit, f.year)
+            groups.setdefault(key, []).append((company.name, f.value, f.document, f.qualifier))
     number = 0
-    for (measure, unit, year), entries in sorted(
-        groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)
+    for (measure, scope, period, unit, year), entries in sorted(
+        groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], kv[0][3], kv[0][4] or 0)
     ):
-        best = {name: value for name, value, _ in reversed(entries)}
+        best = {name: value for name, value, _, _ in reversed(entries)}
+        approx = {name: q for name, _, _, q in reversed(entries)}
         if len(best) < 2:
             continue
         number += 1
         names = sorted(best, key=lambda n: (-best[n], n))  # largest first: a ranking reads top-down
-        cited = sorted({model.source_number(doc) for _, _, doc in entries})
+        cited = sorted({model.source_number(doc) for _, _, doc, _ in entries})
         sources = {
             f.source
             for c in model.companies
             for f in c.figures
-            if (f.measure, f.unit, f.year) == (measure, unit, year) and f.source
+            if (f.measure, f.scope, f.period, f.unit, f.year) == (measure, scope, period, unit, year)
+            and f.source
         }
         note = "来源：" + "、".join(sorted(sources)) + "，" if sources else "来源："
         charts[f"figures_{number}"] = ChartSpec(
             name=f"figures_{number}",
             kind="bars",
-            title=f"{measure}（{year}年）" if year else measure,
+            title=f"{measure}{f'·{scope}' if scope else ''}（{year}年{period}）",
             rows=names,
             values=[[best[n]] for n in names],
             unit=unit,
             note=note + " ".join(f"[{n}]" for n in cited),
+            qualifiers=[approx[n] for n in names] if any(approx.values()) else [],
         )
     return charts
 
@@ -251,7 +259,7 @@ def _bars(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
             String(
                 label_w + length + 5,
                 y + 4.5,
-                f"{format_number(value)}{unit}",
+                f"{spec.qualifiers[i] if spec.qualifiers else ''}{format_number(value)}{unit}",
                 fontName=bold,
                 fontSize=9,
                 fillColor=INK,

@@ -221,8 +221,14 @@ def compute_changes(
         if id(t) not in matched_before and (removed | edited) & set(t.documents)
     ]
 
-    old_companies = {c.name for c in before.companies}
-    new_companies = [c.name for c in current.companies if c.name not in old_companies]
+    # Only organisations that act, and only when no name or alias of theirs was seen
+    # before (a mention, or "Contemporary Amperex Technology" for 宁德时代, is no news).
+    old_companies = {c.name for c in before.companies} | {a for c in before.companies for a in c.aliases}
+    new_companies = [
+        c.name
+        for c in current.companies
+        if c.role == "case" and c.name not in old_companies and not old_companies & set(c.aliases)
+    ]
 
     old_figures = _figure_values(before)
     changed = []

@@ -70,6 +70,11 @@ class Gazetteer:
                 self.alias_to_name.setdefault(alias.replace(" ", ""), org.name)
         self.generic = frozenset(generic)
         self._pattern = self._compile()
+        self._firsts = (
+            frozenset(a[0] for a in self.alias_to_name)
+            | frozenset(a[0].lower() for a in self.alias_to_name if a.isascii() and len(a) > 4)
+            | frozenset(a[0].upper() for a in self.alias_to_name if a.isascii() and len(a) > 4)
+        )
         self._lowered = {k.lower(): v for k, v in self.alias_to_name.items() if k.isascii() and len(k) > 4}
 
     def _compile(self) -> re.Pattern[str]:
@@ -106,18 +111,44 @@ class Gazetteer:
     def canonical(self, alias: str) -> str | None:
         return self.alias_to_name.get(alias) or self.alias_to_name.get(alias.replace(" ", ""))
 
+    def _name_of(self, surface: str) -> str | None:
+        name = self.alias_to_name.get(surface) or self.alias_to_name.get(re.sub(r"\s", "", surface))
+        if name is None:
+            lowered = self._lowered
+            name = lowered.get(surface.lower()) or lowered.get(re.sub(r"\s", "", surface).lower())
+        return name
+
     def find(self, text: str) -> list[Match]:
-        """Known organisations mentioned in ``text`` (Simplified or English), longest alias first."""
-        out = []
-        lowered = self._lowered
-        for m in self._pattern.finditer(text):
-            surface = m.group()
-            name = self.alias_to_name.get(surface) or self.alias_to_name.get(re.sub(r"\s", "", surface))
+        """Known organisations mentioned in ``text`` (Simplified or English): at each
+        place the longest alias, a longer alias that starts inside a shorter one
+        winning over it, an English alias only as a whole name (never the tail of a
+        longer capitalised name: "Bank of China" in "Industrial and Commercial Bank
+        of China" is not a mention of 中国银行)."""
+        out: list[Match] = []
+        pos = 0
+        while True:
+            m = self._pattern.search(text, pos)
+            if m is None:
+                break
+            start, end = m.start(), m.end()
+            # A longer alias that starts inside this one and goes past its end wins.
+            for inner in range(start + 1, end):
+                if text[inner] not in self._firsts:
+                    continue
+                longer = self._pattern.match(text, inner)
+                if longer and longer.end() > end and longer.end() - inner > end - start:
+                    start, end = inner, longer.end()
+                    break
+            pos = end
+            surface = text[start:end]
+            name = self._name_of(surface)
             if name is None:
-                name = lowered.get(surface.lower()) or lowered.get(re.sub(r"\s", "", surface).lower())
-            if name and not (m.start() and text[m.start() - 1].isdigit() and not surface.isascii()):
-                # "73.4亿欧元" holds 亿欧 (a media name) after a number: an amount, not a mention.
-                out.append(Match(m.start(), m.end(), name))
+                continue
+            if start and text[start - 1].isdigit() and not surface.isascii():
+                continue  # "73.4亿欧元" holds 亿欧 (a media name) after a number: an amount
+            if surface[:1].isascii() and _inside_latin_name(text, start):
+                continue
+            out.append(Match(start, end, name))
         return out
 
     def ancestors(self, name: str) -> list[str]:
@@ -131,6 +162,38 @@ class Gazetteer:
 
     def descendants(self, name: str) -> list[str]:
         return [o.name for o in self.orgs.values() if name in self.ancestors(o.name)]
+
+
+_LATIN_WORD_BEFORE = re.compile(r"(?:^|(?<=[^A-Za-z0-9'’.-]))([A-Z][a-z][A-Za-z&-]*)\s$")
+
+
+@functools.cache
+def _not_name_parts() -> frozenset[str]:
+    """Capitalised words that never start a longer name: organisations.yaml's
+    en_not_names and en_places ("When Tesla", "Chinese BYD")."""
+    raw = data_yaml("organisations.yaml") or {}
+    if not isinstance(raw, dict):
+        return frozenset()
+    return frozenset(str(w) for key in ("en_not_names", "en_places") for w in raw.get(key) or [])
+
+
+_NATIONALITY = re.compile(r"(?:ese|ian|ean|can|ish|ch|ai)$")
+
+
+def _inside_latin_name(text: str, start: int) -> bool:
+    """An English alias at ``text[start]`` continues a longer capitalised name: the
+    word before it is a capitalised word mid-sentence, not a function word, a
+    nationality or a dateline ("Commercial Bank of China", never "When Tesla",
+    "Chinese BYD", "SEOUL Qualcomm")."""
+    m = _LATIN_WORD_BEFORE.search(text, max(start - 30, 0), start)
+    if not m:
+        return False
+    word = m.group(1)
+    if word in _not_name_parts() or _NATIONALITY.search(word):
+        return False
+    before = text[: m.start(1)].rstrip()
+    # A sentence (or a line, or a bracket) opens with it: "Analysts said…", "When Tesla…".
+    return bool(before) and before[-1] not in '.!?:;\n"“(（「，。'
 
 
 def _trie(words: list[str]) -> str:

@@ -57,26 +57,44 @@ def format_number(value: float) -> str:
     return f"{value:.6g}" if value != int(value) else str(int(value))
 
 
-def format_key_value(raw: str, value: float, unit: str) -> str:
-    """A key figure's value as written ("45.5%", "超过10万家"), its unit added
-    when the text left it implied ("45亿" → "45亿元")."""
-    if not raw:
-        return f"{format_number(value)}{'' if unit == '个' else unit}"
-    if (
-        unit
-        and unit not in ("个", "%")
-        and not raw.endswith((unit, "个亿"))
-        and raw[-1:] in "0123456789万亿千百"
-    ):
-        return raw + unit
-    return raw
+def format_value(value: float, unit: str, qualifier: str = "", value_max: float | None = None) -> str:
+    """A number as the briefing writes it, whatever the source's script or language:
+    its approximation, the scaled value, a range's upper end and the unit
+    ("約57億元" and "about 5.7 billion yuan" both → "约57亿元"; "82 percent" → "82%")."""
+    text = format_number(value)
+    if value_max is not None:
+        text += "–" + format_number(value_max)
+    return f"{qualifier}{text}{'' if unit == '个' else unit}"
+
+
+def format_key_value(
+    raw: str, value: float, unit: str, qualifier: str = "", value_max: float | None = None
+) -> str:
+    """A key figure's value in the briefing's script and units, from its parsed
+    value (the text as written, ``raw``, stays in the JSON)."""
+    return format_value(value, unit, qualifier, value_max)
+
+
+def format_when(year: int | None, period: str = "") -> str:
+    """The time a figure covers: "2024年一季度", "2023年", "第三财季，年份未注明", "年份未注明"."""
+    if year:
+        return f"{year}年{period}"
+    return f"{period}，年份未注明" if period else "年份未注明"
+
+
+def key_figure_label(k: KeyFigure) -> str:
+    """What a key figure measures, with the part it covers ("交付量（上海超级工厂）")."""
+    scope = getattr(k, "scope", "")
+    return f"{k.measure}（{scope}）" if scope else k.measure
 
 
 def format_key_figure(k: KeyFigure) -> str:
     """A key figure on one line: "市场份额：阿里云 45.5% · 腾讯 10.3%（2017年，IDC）"."""
-    values = " · ".join(f"{e.company} {format_key_value(e.raw, e.value, k.unit)}" for e in k.entries)
-    extra = "，".join(x for x in (f"{k.year}年" if k.year else "年份未注明", k.source or "") if x)
-    return f"{k.measure}：{values}（{extra}）"
+    values = " · ".join(
+        f"{e.company} {format_key_value(e.raw, e.value, k.unit, e.qualifier, e.value_max)}" for e in k.entries
+    )
+    extra = "，".join(x for x in (format_when(k.year, getattr(k, "period", "")), k.source or "") if x)
+    return f"{key_figure_label(k)}：{values}（{extra}）"
 
 
 def format_figure(f: Figure) -> str:
@@ -89,6 +107,8 @@ def format_figure(f: Figure) -> str:
         value += "–" + format_number(f.value_max)
     value = f"{getattr(f, 'qualifier', '') or ''}{value}{unit}"
     measure = f.measure
+    if getattr(f, "scope", ""):
+        measure = f"{measure}（{f.scope}）"
     counterpart = getattr(f, "counterpart", None)
     if counterpart and measure == "获投资":
         measure = f"获{counterpart}投资"
@@ -98,7 +118,7 @@ def format_figure(f: Figure) -> str:
     extra = "，".join(
         x
         for x in (
-            f"{f.year}年" if f.year else "年份未注明",
+            format_when(f.year, getattr(f, "period", "")),
             f.source or "",
             f"待补{caveats}" if caveats else "",
         )

@@ -382,8 +382,15 @@ class Figure(Serializable):
     """The other party of a deal: for ``获投资`` the investor, for ``被收购`` the buyer.
     A deal is stored once, on the investee or target."""
     attribution: str = ""
-    """How the figure's owner was decided: ``clause subject``, ``sentence subject``,
-    ``deal``, ``分别`` (i-th of a list), a pronoun resolved (``公司/其 → section topic``)."""
+    """How the figure's owner was decided: ``clause subject``, ``previous clause subject``,
+    ``deal``, ``分别`` (i-th of a list), ``ranking list`` (an entry of a ranking), a
+    pronoun resolved (``公司/其 → section topic``)."""
+    scope: str = ""
+    """The part of the organisation the figure covers ("其中上海超级工厂交付约94.7万辆":
+    上海超级工厂), empty for the whole organisation."""
+    period: str = ""
+    """The part of ``year`` the figure covers, normalised (一季度, 上半年, 前4个月, 前三季度,
+    第三财季, 5月), empty for a full year or when the text names none."""
 
 
 @dataclass
@@ -421,12 +428,15 @@ class Company(Serializable):
     """Why: the action that makes it a case (``推出 [n]``) or what it only does
     (``example``, ``ranking``, ``source``, ``speaker``, ``stock``, ``mentioned``)."""
     move: str | None = None
-    """The key move as the briefing shows it, in Simplified Chinese: the clause of
-    ``moves[0]`` that holds the action, cut only at clause boundaries; for a move
-    known only from an English source, a Chinese rendering built from the facts
-    extracted from it (action, counterparts, figures). The original stays in ``moves``."""
+    """The key move as the briefing shows it: the clause of a Chinese source (in
+    Simplified Chinese) whose subject the organisation is and that holds the action,
+    cut only at clause boundaries; else a Chinese statement built from its own
+    figures or deals ("上汽大众2011年前4个月销量同比增长38%", "投资恒驰科技 5亿元");
+    else, for a move only an English source gives, the English clause itself after
+    "（英文原文）". The sentences stay in ``moves``."""
     move_origin: str = ""
-    """``clause`` (a clause of the source) or ``rendered`` (built from an English source)."""
+    """``clause`` (a clause of a Chinese source), ``rendered`` (built from extracted
+    figures or deals) or ``english`` (an English source's clause, as written)."""
     found_by: list[str] = field(default_factory=list)
     """How the name was recognised: ``gazetteer``, or for a discovered name the
     evidence that made it one (``suffix 股份``, ``title 董事长``, ``stock code``,
@@ -604,11 +614,15 @@ class KeyFigureEntry(Serializable):
     value: float
     """The number, scaled as in ``Figure.value``."""
     raw: str
-    """The figure as written ("45.5%", "超过10万家")."""
+    """The figure as written ("45.5%", "超过10万家", "about 30.3 billion US dollars")."""
     document: str
     """Path of the document."""
     paragraph: int
     """Paragraph that holds the sentence."""
+    qualifier: str = ""
+    """约, 超过, 近, 不到… as the text gives it, or empty (exact)."""
+    value_max: float | None = None
+    """Upper end of a range, or null."""
 
 
 @dataclass
@@ -627,6 +641,10 @@ class KeyFigure(Serializable):
     """One value per organisation, largest first."""
     score: float = 0.0
     """Relevance used for ranking (comparison, credited source, year, prominence)."""
+    scope: str = ""
+    """The part of the organisations the values cover (see ``Figure.scope``), shared by the entries."""
+    period: str = ""
+    """The part of ``year`` the values cover (see ``Figure.period``), shared by the entries."""
 
 
 @dataclass

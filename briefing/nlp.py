@@ -393,6 +393,7 @@ _NOUNISH = {"n", "nz", "vn", "an", "eng", "x"}
 _BAD_TERM_RE = re.compile(r"^(?:\d+(?:\.\d+)?%?|[a-z]{1,2}|https?|www|com|cn|html?|nbsp|span|div)$", re.I)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_term(word: str) -> bool:
     """A word that may count as a theme or evidence term: not a function word,
     number, URL piece, markup piece or pinyin fragment, at least two characters."""
@@ -405,6 +406,7 @@ def is_term(word: str) -> bool:
     return all(is_han(c) or c.isalnum() or c == "+" for c in word)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_theme_term(word: str) -> bool:
     """A term fit to name part of a theme: a Chinese noun-like word, not generic."""
     if not is_term(word) or word in generic_words():

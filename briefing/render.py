@@ -292,13 +292,21 @@ class QuoteBook:
             return shown
         key = squash(shown.lstrip(ELLIPSIS))
         if key and self._seen(key):
-            return short_clause(shown, names=self.names)
+            return self._pointer(shown, key)
         for k, earlier in self.shown.items():
             if k in key and len(k) < len(key):
                 # A passage that holds a sentence quoted before: that part as a pointer.
                 shown = shown.replace(earlier, short_clause(earlier, names=self.names))
         self._mark(shown)
         return shown
+
+    def _pointer(self, shown: str, key: str, limit: int = 24) -> str:
+        """What a later use shows: a clause that carries the claim, never all of it
+        again (a clause already short is cut to its first half)."""
+        short = short_clause(shown, limit, names=self.names)
+        if squash(short.strip(ELLIPSIS)) == key:
+            short = short_clause(shown, max(8, len(key) // 2), names=self.names)
+        return short
 
     def clip(self, text: str, limit: int = 60) -> str:
         """A finding cut to about ``limit`` characters at a clause boundary (a
@@ -309,7 +317,7 @@ class QuoteBook:
             return shown
         key = squash(shown.lstrip(ELLIPSIS))
         if key and self._seen(key):
-            return short_clause(shown, min(limit, 24), names=self.names)
+            return self._pointer(shown, key, min(limit, 24))
         clipped = clip(shown, limit, names=self.names)
         if clipped == shown:
             self._mark(shown)
@@ -448,7 +456,9 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "url": url,
         "num": format_number,
         "figure": figure,
-        "keyvalue": lambda entry, unit="": format_key_value(entry.raw, entry.value, unit),
+        "keyvalue": lambda entry, unit="": format_key_value(
+            entry.raw, entry.value, unit, getattr(entry, "qualifier", ""), getattr(entry, "value_max", None)
+        ),
         "type_zh": lambda t: TYPE_ZH.get(t, t),
         "language_zh": lambda code: LANGUAGE_ZH.get(code, code),
         "kind_zh": lambda k: KIND_ZH.get(k, k),

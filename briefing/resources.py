@@ -9,6 +9,7 @@ after the built-in ones.
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import os
@@ -68,9 +69,15 @@ def data_lines(name: str) -> list[str]:
 
 
 def data_yaml(name: str) -> Any:
-    """A YAML data file; user files extend lists and add keys to mappings."""
+    """A YAML data file; user files extend lists and add keys to mappings (a fresh
+    copy each call: several stages read the same file, and parsing YAML is slow)."""
+    return copy.deepcopy(_parsed_yaml(tuple(data_files(name))))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_yaml(files: tuple[tuple[str, str], ...]) -> Any:
     merged: Any = None
-    for origin, text in data_files(name):
+    for origin, text in files:
         try:
             value = yaml.load(text, Loader=_SAFE_LOADER)
         except yaml.YAMLError as exc:

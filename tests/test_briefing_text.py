@@ -204,7 +204,8 @@ def test_each_takeaway_and_key_figure_is_shown_near_the_top(briefing) -> None:
     if model.key_figures:
         assert "## 关键数据" in top
         for k in model.key_figures:
-            rows = [line for line in top.splitlines() if line.startswith(f"| {k.measure} |")]
+            label = k.measure + (f"（{k.scope}）" if k.scope else "")
+            rows = [line for line in top.splitlines() if line.startswith(f"| {label} |")]
             assert any(all(e.company in row for e in k.entries) for row in rows), (
                 "comparable figures side by side"
             )

@@ -28,7 +28,9 @@ from briefing.script import to_simplified
 
 COMPANIES = FIXTURES / "companies"
 CORPORA = sorted(
-    p for p in COMPANIES.glob("*.yaml") if p.stem not in ("names", "roles", "gazetteer", "field_corpus")
+    p
+    for p in COMPANIES.glob("*.yaml")
+    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures")
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
 DATE = dt.date(2026, 11, 23)
@@ -102,6 +104,14 @@ def test_one_entity_one_row(fixture) -> None:
     assert len(keys) == len(set(keys)), "two rows for one entity"
 
 
+def test_distinct_entities_stay_apart(fixture) -> None:
+    """Names that share a generic tail are different bodies (印度政府, 荷兰政府)."""
+    expected, model = fixture
+    for group in expected.get("distinct", []):
+        rows = {(c.name if (c := _entity(model, form)) else None) for form in group}
+        assert None not in rows and len(rows) == len(group), (group, rows)
+
+
 def test_units_are_shown_under_their_parent(fixture) -> None:
     expected, model = fixture
     gaz_parent = {c.name: c.parent for c in model.companies}
@@ -142,6 +152,8 @@ def test_figures_belong_to_their_owner(fixture) -> None:
             assert f.counterpart == want["counterpart"], (want, f.counterpart)
         if "caveat" in want:
             assert want["caveat"] in f.caveats, (want, f.caveats)
+        if "period" in want:
+            assert f.period == want["period"], (want, f.period)
         assert f.raw and f.raw in f.text, f
 
 
@@ -243,8 +255,14 @@ def test_field_corpus_moves_are_clean(field: Briefing) -> None:
             continue
         assert c.move, c.name
         assert not re.search(r"</?\w+|<%|发表于|https?://", c.move), (c.name, c.move)
-        # Never an English fragment inside a Chinese cell.
-        assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+ [A-Za-z]+", c.move), (c.name, c.move)
+        if c.move_origin == "english":
+            # An English source's clause, marked as such, whole from the name on.
+            assert c.move.startswith("（英文原文）"), (c.name, c.move)
+            assert re.match(r"（英文原文）(?:…)?[A-Z0-9]", c.move), (c.name, c.move)
+            assert not re.search(r"[\u4e00-\u9fff]", c.move[6:]), (c.name, c.move)
+        else:
+            # Never an English fragment inside a Chinese cell.
+            assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+ [A-Za-z]+", c.move), (c.name, c.move)
 
 
 def test_charts_compare_only_like_with_like(fixture) -> None:
@@ -310,3 +328,41 @@ def test_a_malformed_word_list_is_a_one_line_error(tmp_path: Path, name: str, te
     assert done.returncode == 8, done.stderr
     assert name in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------- figure rules
+
+
+def _figure_rows() -> list[Any]:
+    data = _load(COMPANIES / "figures.yaml")
+    return [pytest.param(c, id=c["id"]) for c in data["cases"]]
+
+
+@pytest.mark.parametrize("case", _figure_rows())
+def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
+    from briefing.analysis.document import analyse_document
+    from briefing.readers import read_document
+
+    path = tmp_path / f"{case['id'][:40]}.md"
+    write_text(path, f"---\ndate: {case['date']}\n---\n\n" + case["text"])
+    doc = read_document(path, tmp_path)
+    year_now = int(case["date"][:4])
+    found = []
+    for f in analyse_document(doc).figures:
+        year = (
+            f.year
+            if f.year is not None
+            else (year_now + f.relative_year if f.relative_year is not None else None)
+        )
+        found.append({**f.to_dict(), "year": year})
+    for want in case.get("figures", []):
+        mine = [f for f in found if f["org"] == want["owner"] and f["value"] == pytest.approx(want["value"])]
+        assert mine, (want, [(f["org"], f["measure"], f["value"]) for f in found])
+        f = mine[0]
+        for key in ("measure", "unit", "qualifier", "year", "period", "scope", "attribution"):
+            if key in want:
+                assert f[key] == want[key], (key, want, f)
+    for bad in case.get("absent", []):
+        assert not any(
+            f["org"] == bad["owner"] and f["value"] == pytest.approx(bad["value"]) for f in found
+        ), bad

@@ -672,3 +672,18 @@ def test_adding_one_source_reports_no_fading_and_only_what_it_argues(
             if t.label == next(m.found_as for m in changes.continuing_themes if m.label == label)
         )
         assert added in theme.documents, f"{name}: {label} rises but the new source does not argue it"
+
+
+def test_new_companies_are_new_cases_under_no_known_name() -> None:
+    """A mention, or a case known before under another name, is not a new company."""
+    old = make_company("宁德时代")
+    old.aliases = ["宁德时代", "CATL"]
+    renamed = make_company("Contemporary Amperex Technology")
+    renamed.aliases = ["Contemporary Amperex Technology", "CATL"]
+    mention = make_company("特朗普政府")
+    mention.role = "mention"
+    fresh = make_company("比亚迪")
+    before = make_briefing(companies=[old])
+    current = make_briefing(companies=[old, renamed, mention, fresh])
+    previous = editions.Previous("2026-W47", before, {})
+    assert editions.compute_changes("2026-W48", current, {}, previous).new_companies == ["比亚迪"]

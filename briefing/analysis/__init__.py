@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from briefing import __version__
-from briefing.analysis.companies import find_companies, find_modes, link_mode_questions
+from briefing.analysis.companies import find_companies, find_modes, link_mode_questions, market_figures
 from briefing.analysis.document import DocAnalysis, analyse_document
 from briefing.analysis.key_figures import key_figures
 from briefing.analysis.questions import find_questions
@@ -119,7 +119,7 @@ def build_briefing(
         summary=summary,
         methodology=methodology,
         version=__version__,
-        key_figures=key_figures(companies),
+        key_figures=key_figures(companies + market_figures(docs, analyses), {d.path: d.kind for d in docs}),
     )
 
 

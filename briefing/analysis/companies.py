@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like
+from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.roles import ACTS
 from briefing.gazetteer import gazetteer
@@ -256,19 +257,22 @@ def _move_score(
         score -= 1.0  # an English move through a figure only: its verb renders better
     if first:
         score += 1.0
-    if re.search(r"\d", text):
+    # A number makes a Chinese move concrete; an English move is shown for its action
+    # (its figures have their own cell), so there the number earns nothing.
+    if re.search(r"\d", text) and not text.isascii():
         score += 0.5
-    if owned:
+    if owned and not text.isascii():
         score += 0.5
     if junk:
         score -= 1.0  # cut out of a sentence that holds markup or navigation
-    if not 12 <= len(text) <= 160:
-        score -= 1.5 if len(text) > 160 else 2.0
+    longest = 260 if text.isascii() else 160  # an English move is shown as its clause only
+    if not 12 <= len(text) <= longest:
+        score -= 1.5 if len(text) > longest else 2.0
     if _JUNK_RE.search(text):
         score -= 2.0
     if re.match(r"^\W*(?:\d+、)?(?:随着|由于|因为|如果|虽然|尽管|对于)", text):
         score -= 1.0  # a subordinate clause sets the scene; the move is elsewhere
-    if re.match(r"^\W*(?:这|该|其|此外|同时|首先|其次|另外|而)", text):
+    if re.match(r"^\W*(?:这|该|其|它|他们|此外|同时|首先|其次|另外|而)", text):
         score -= 1.5  # a pointer back needs what it points to
     if text.endswith(("？", "?")):
         score -= 3.0
@@ -309,49 +313,70 @@ def _full_width(text: str) -> str:
     )
 
 
-def _render_en(doc: Document, a: DocAnalysis, occurrence: _Occurrence, figures: list[Figure]) -> str:
-    """A Chinese rendering of a move known from an English source, built from what
-    was extracted from its sentence: the action, the other companies in it, the
-    nouns the glossary knows, its figures. (The original stays in ``moves``.)"""
-    from briefing.analysis.roles import en_action, objects_en
+def figure_statement(name: str, figures: list[Figure]) -> str:
+    """A move built from an organisation's own figures, in Chinese: "上汽大众2011年前4个月
+    销量同比增长38%", "2023年营收42亿美元，营收增长9%", "2023年被北辰零售收购，约12亿元"."""
+    from briefing.labels import format_value
+
+    parts = []
+    for f in figures:
+        when = f"{f.year}年{f.period}" if f.year else f.period
+        measure = f"{f.scope}{f.measure}" if f.scope else f.measure
+        value = format_value(f.value, f.unit, f.qualifier, f.value_max)
+        if f.counterpart and f.measure in ("获投资", "被收购"):
+            verb = "获{}投资" if f.measure == "获投资" else "被{}收购"
+            parts.append(f"{when}{verb.format(f.counterpart)}，金额{value}")
+            continue
+        parts.append(f"{when}{measure}{value}")
+    return f"{name}{'，'.join(dict.fromkeys(parts))}"
+
+
+def _deals_made(analyses: list[DocAnalysis], name: str, canonical: dict[str, str]) -> list[str]:
+    """What an investor or buyer did, from the deals stored on their targets
+    ("投资恒驰科技，金额5亿元")."""
+    from briefing.labels import format_value
+
+    out = []
+    for a in analyses:
+        for f in a.figures:
+            if f.counterpart and canonical.get(f.counterpart, f.counterpart) == name:
+                verb = "投资" if f.measure == "获投资" else "收购"
+                target = canonical.get(f.org, f.org)
+                out.append(f"{verb}{target}，金额{format_value(f.value, f.unit, f.qualifier, f.value_max)}")
+    return list(dict.fromkeys(out))
+
+
+ENGLISH_MARK = "（英文原文）"
+"""Marks a move shown in the English of its only source."""
+
+
+def _english_move(
+    doc: Document, a: DocAnalysis, occurrence: _Occurrence, figures: list[Figure]
+) -> tuple[str, str]:
+    """A move known only from an English source: when the organisation acts through
+    its figures, a Chinese statement built from them ("2023年营收42亿美元"); else the
+    English clause itself, from the name to its verb and object, cut only at clause
+    boundaries and marked as English (a word-by-word rendering would lose the object:
+    "will be the sole manufacturer of Qualcomm's Snapdragon 820")."""
+    from briefing.analysis.roles import move_clause
 
     s = a.sentences[occurrence.sentence]
     start, end = _quote_span(doc, s, occurrence.mention.start)
-    after = doc.analysis_text[occurrence.mention.start : end]
-    verb = en_action(occurrence.mention.cue) or next(
-        (v for w in re.findall(r"[A-Za-z]+", after)[:12] if (v := en_action(w))), None
-    )
-    gaz = gazetteer()
-    others = [
-        m.name
-        for m in a.mentions
-        if m.sentence == occurrence.sentence
-        and start <= m.start < end
-        and m.name != occurrence.mention.name
-        and m.role not in ("source", "speaker")
-        and (gaz.orgs[m.name].type if m.name in gaz.orgs else m.type or "company") in CASE_TYPES
-    ]
-    low = after.lower()
-    found: list[tuple[int, str]] = []
-    for phrase, zh in objects_en():
-        m = re.search(rf"\b{re.escape(phrase)}\b", low)
-        if (
-            m
-            and not any(zh in n or n in zh for _, n in found)
-            and not phrase.startswith(occurrence.mention.cue.lower())
-        ):
-            found.append((m.start(), zh))
-    nouns = [zh for _, zh in sorted(found)]
-    if verb is None:
-        # Known only through a figure: name what it measures (the number is in the figures cell).
-        measures = [
-            f.measure for f in figures if f.document == doc.path and f.raw and f.raw in doc.text[start:end]
-        ]
-        return f"（英文报道）{measures[0] if measures else '相关报道'}"
-    out = f"（英文报道）{verb}{nouns[0] if nouns else ''}"
-    if others:
-        out += f"（涉及{'、'.join(dict.fromkeys(others))}）"
-    return out
+    cue = occurrence.mention.cue
+    mine = [f for f in figures if f.document == doc.path and f.raw and f.raw in doc.text[start:end]]
+    if mine and not re.fullmatch(r"[A-Za-z\- ]+", cue or ""):
+        return figure_statement("", mine[:2]), "rendered"
+    # From the name on: what comes before it in the clause is who reported it
+    # ("Maybank Kim Eng's Lau said Qualcomm would…").
+    text = doc.text[occurrence.mention.start : end]
+    clause = move_clause(text, 0, len(occurrence.mention.surface), cue, limit=110)
+    if occurrence.mention.evidence.startswith("pronoun") and clause.startswith(occurrence.mention.surface):
+        # "The company has responded by…": the row names the company the pronoun points to.
+        org = gazetteer().orgs.get(occurrence.mention.name)
+        english = org.en if org and org.en else occurrence.mention.name
+        clause = english + clause[len(occurrence.mention.surface) :]
+    lead = "…" if doc.text[start : occurrence.mention.start].strip() and not clause.startswith("…") else ""
+    return ENGLISH_MARK + lead + clause, "english"
 
 
 def find_companies(
@@ -363,7 +388,6 @@ def find_companies(
     """Every organisation the corpus names, one per real-world entity: cases
     (organisations that act) with their moves and figures, and mentions."""
     from briefing.analysis.roles import move_clause
-    from briefing.labels import format_figure
     from briefing.script import to_simplified
 
     gaz = gazetteer()
@@ -398,12 +422,17 @@ def find_companies(
             and not _is_title_line(docs[o.doc], analyses[o.doc].sentences[o.sentence])
         ]
         moves, best = _moves(docs, analyses, acting)
-        role = "case" if kind in CASE_TYPES and (best is not None or figures) else "mention"
+        # A share in a ranking list makes no case ("…比亚迪15.8%，LG新能源13.6%").
+        own_figures = [f for f in figures if f.attribution != "ranking list"]
+        deals = _deals_made(analyses, name, canonical)
+        role = "case" if kind in CASE_TYPES and (best is not None or own_figures or deals) else "mention"
         move, origin = None, ""
+        if best is None and deals and role == "case":
+            move, origin = deals[0], "rendered"
         if best is not None:
             doc, a = docs[best.doc], analyses[best.doc]
             if doc.language == "en":
-                move, origin = _render_en(doc, a, best, figures), "rendered"
+                move, origin = _english_move(doc, a, best, figures)
             else:
                 s = a.sentences[best.sentence]
                 sentence = doc.analysis_text[s.start : s.end]
@@ -416,17 +445,22 @@ def find_companies(
                     re.sub(r"^(?:…)?\d{1,2}、", lambda m: "…" if m.group().startswith("…") else "", move)
                 )
                 origin = "clause"
-        if role == "case" and move is None and figures:
-            # It acts through its figures only ("软银集团第一财季销售额1.7万亿日元"): the figure's clause.
-            f = figures[0]
+        if role == "case" and move is None and own_figures:
+            # It acts through its figures only ("软银集团第一财季销售额1.7万亿日元"): the
+            # figure's clause when it names the organisation as its subject, else a
+            # statement built from the figure ("上汽大众头4个月销量同比增长38%").
+            f = own_figures[0]
             at = max(f.text.find(f.raw), 0)
-            if docs_by_path[f.document].language == "en":
-                move, origin = "（英文报道）" + format_figure(f), "rendered"
+            clause = move_clause(to_simplified(f.text), at, at + len(f.raw), "")
+            if (
+                docs_by_path[f.document].language != "en"
+                and f.attribution == "clause subject"
+                and any(to_simplified(x) in clause for x in [name, *aliases[name]])
+            ):
+                move, origin = _full_width(clause), "clause"
             else:
-                move, origin = (
-                    _full_width(move_clause(to_simplified(f.text), at, at + len(f.raw), "")),
-                    "clause",
-                )
+                move, origin = figure_statement(name, own_figures[:2]), "rendered"
+            figures = own_figures + [f for f in figures if f not in own_figures]
             if not moves and not f.caveats:  # a sentence with a gap to fill ("… is TBD") is not quoted
                 moves = [Quote(text=f.text, document=f.document, paragraph=f.paragraph)]
         roles_seen = Counter(o.mention.role or "mentioned" for o in occ)
@@ -526,10 +560,60 @@ CASE_TYPES = ("company", "investor", "product")
 """Types of organisation that can be a business case (when they act)."""
 
 
+def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence) -> bool:
+    """The organisation is the subject of its clause: no other organisation that acts
+    is named before it there ("华域汽车主要客户是上海大众…" is 华域汽车's), and it
+    is not only a number's owner through a list (分别) or a pronoun."""
+    from briefing.analysis.roles import bracket_bounds, clause_bounds, mask_parentheses
+
+    s = a.sentences[o.sentence]
+    sent = doc.analysis_text[s.start : s.end]
+    masked = mask_parentheses(sent)
+    at = o.mention.start - s.start
+    if at < 0 or at >= len(sent):
+        return True
+    left, _ = clause_bounds(masked, at, at)
+    if inside := bracket_bounds(masked, at):
+        left = inside[0]  # "（由博睿康研发）": the clause inside the brackets
+    family = {o.mention.name, *gazetteer().ancestors(o.mention.name)}
+    others = [
+        m
+        for m in a.mentions
+        if m.sentence == o.sentence
+        and m.name not in family
+        and left <= m.start - s.start < at
+        and m.role not in ("source", "speaker", "stock")
+        and m.cue != "旗下"
+        and not m.evidence.startswith("pronoun")
+    ]
+    # Subjects named together act together ("由Marvell和Broadcom（博通）提供").
+    end = at
+    for m in sorted(others, key=lambda m: -m.start):
+        gap = sent[m.start - s.start + len(m.surface) : end]
+        if re.fullmatch(r"\s*(?:[（(][^）)]*[）)])?\s*(?:、|和|与|及|以及|,|，)?\s*", gap):
+            end = m.start - s.start
+            others.remove(m)
+        else:
+            break
+    return not others
+
+
+def _vague(text: str, cue: str) -> bool:
+    """The clause says the organisation did something but not what ("中原内配拓展良好"):
+    its verb is followed by fewer than four characters before the clause ends."""
+    if not cue or cue not in text:
+        return False
+    after = re.split(r"[，。；,;！？]", text[text.index(cue) + len(cue) :], maxsplit=1)[0]
+    return len(after.strip()) < 4 and not re.search(r"\d", text)
+
+
 def _moves(
     docs: list[Document], analyses: list[DocAnalysis], acting: list[_Occurrence], limit: int = 4
 ) -> tuple[list[Quote], _Occurrence | None]:
-    """The passages that best tell what the organisation did, and the best one."""
+    """The passages that best tell what the organisation did, and the best one: a
+    Chinese source's when one shows the move (an English sentence is shown only
+    when no Chinese source says what the organisation did), a clause whose subject
+    the organisation is."""
     best_of: dict[tuple[int, int], tuple[float, int, int, str, _Occurrence]] = {}
     for o in acting:
         a = analyses[o.doc]
@@ -545,16 +629,22 @@ def _moves(
             (m for m in a.mentions if m.sentence == o.sentence and start <= m.start < end),
             key=lambda m: m.start,
         )
-        first = bool(here) and here[0].name == o.mention.name
+        # First named, but for the speakers and sources before it ("Qualcomm said Samsung will…").
+        first = not any(
+            m.name != o.mention.name and m.role not in ("speaker", "source")
+            for m in here
+            if m.start < o.mention.start
+        )
         owned = any(f.sentence == o.sentence and f.org == o.mention.name for f in a.figures)
         junk = (start, end) != (s.start, s.end) and bool(_JUNK_RE.search(docs[o.doc].text[s.start : s.end]))
-        entry = (
-            _move_score(text, o, first, owned, junk and docs[o.doc].language != "en"),
-            o.doc,
-            start,
-            text,
-            o,
-        )
+        score = _move_score(text, o, first, owned, junk and docs[o.doc].language != "en")
+        if not _own_subject(a, docs[o.doc], o):
+            score -= 1.5
+        if _vague(docs[o.doc].analysis_text[start:end], o.mention.cue):
+            score -= 1.0
+        if re.match(r"[^，。；,;]{0,24}?[：:]", docs[o.doc].analysis_text[o.mention.start : end]):
+            score -= 1.5  # a label ("Neuralink 的量产与扩张：…"), not the sentence that acts
+        entry = (score, o.doc, start, text, o)
         # One passage once, through the occurrence that tells the move best.
         if (o.doc, start) not in best_of or entry[0] > best_of[(o.doc, start)][0]:
             best_of[(o.doc, start)] = entry
@@ -564,7 +654,10 @@ def _moves(
         for score, d, _, text, o in scored[:limit]
         if score > 0 and text
     ]
-    best = scored[0][4] if scored and scored[0][0] > 0 else None
+    positive = [x for x in scored if x[0] > 0]
+    own = [x for x in positive if _own_subject(analyses[x[1]], docs[x[1]], x[4])]
+    chinese = [x for x in own if docs[x[1]].language != "en"]
+    best = (chinese or own)[0][4] if (chinese or own) else None
     return quotes, best
 
 
@@ -586,7 +679,7 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
             year = f.year
             if year is None and f.relative_year is not None and docs[d_index].date:
                 year = int(docs[d_index].date[:4]) + f.relative_year
-            key = (f.measure, f.value, f.unit, year, f.counterpart)
+            key = (f.measure, f.scope, f.period, f.value, f.unit, year, f.counterpart)
             if key in seen:
                 continue
             seen.add(key)
@@ -605,17 +698,52 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
                 caveats=list(f.caveats),
                 counterpart=f.counterpart,
                 attribution=f.attribution,
+                scope=f.scope,
+                period=f.period,
             )
             twin = next((i for i, g in enumerate(out) if same_figure(g, figure)), None)
             if twin is None:
                 out.append(figure)
-            elif _precision(figure.raw) > _precision(out[twin].raw):
-                figure.year = figure.year or out[twin].year
-                out[twin] = figure
-            elif out[twin].year is None:
-                out[twin].year = figure.year
+            else:
+                named = max((figure.measure, out[twin].measure), key=len)  # the one naming its market
+                if _precision(figure.raw) > _precision(out[twin].raw):
+                    figure.year = figure.year or out[twin].year
+                    out[twin] = figure
+                elif out[twin].year is None:
+                    out[twin].year = figure.year
+                out[twin].measure = named
     # In the order the sources give them; goals, forecasts and figures with a data gap last.
     out.sort(key=lambda f: (bool(f.caveats), f.measure.endswith(("目标", "预测"))))
+    return out
+
+
+MARKET_TYPE = "market"
+"""Type of the stand-ins :func:`market_figures` builds (never part of the model's companies)."""
+
+
+def market_figures(docs: list[Document], analyses: list[DocAnalysis]) -> list[Company]:
+    """The markets the sources size ("全球脑机接口市场 市场规模 32.5亿美元", "中国新能源汽车
+    市场 销量 949.5万辆"), each as a stand-in organisation holding its figures, for the
+    key figures: a market's size is a corpus's headline number."""
+    labels = sorted({f.org for a in analyses for f in a.figures if f.attribution == MARKET})
+    out = []
+    for label in labels:
+        figures = [f for f in _figures(docs, analyses, {label}) if f.attribution == MARKET]
+        if figures:
+            out.append(
+                Company(
+                    name=label,
+                    aliases=[label],
+                    type=MARKET_TYPE,
+                    parent=None,
+                    documents=list(dict.fromkeys(f.document for f in figures)),
+                    mentions=len(figures),
+                    moves=[],
+                    figures=figures,
+                    mode=None,
+                    role="mention",
+                )
+            )
     return out
 
 
@@ -649,9 +777,21 @@ SAME_FIGURE_TOLERANCE = 0.005
 def same_figure(a: Figure, b: Figure) -> bool:
     """``a`` and ``b`` report one fact: same measure and unit, no conflicting
     year, values equal up to rounding."""
-    if (a.measure, a.unit) != (b.measure, b.unit) or (a.year and b.year and a.year != b.year):
+    if (a.unit, a.scope, a.period) != (b.unit, b.scope, b.period) or (a.year and b.year and a.year != b.year):
+        return False
+    if a.measure != b.measure and not _same_measure_but_region(a.measure, b.measure):
         return False
     return abs(a.value - b.value) <= SAME_FIGURE_TOLERANCE * max(abs(a.value), abs(b.value))
+
+
+_REGIONS = ("全球", "国内", "国际", "海外", "中国", "美国", "欧洲", "北美", "境内", "境外")
+
+
+def _same_measure_but_region(a: str, b: str) -> bool:
+    """ "全球市场份额" and "市场份额": one source names the market, the other leaves it
+    implied (a memo summing up an article's figure)."""
+    short, long = sorted((a, b), key=len)
+    return long.endswith(short) and long[: len(long) - len(short)] in _REGIONS
 
 
 def _precision(raw: str) -> int:

@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, year_of
+from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, period_in, refine_measures, year_of
 from briefing.analysis.names import Found, discover, discover_en, org_type, words
 from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
 from briefing.gazetteer import gazetteer
@@ -98,6 +98,10 @@ class FigureCandidate(Serializable):
     """The other party of a deal (the investor of 获投资)."""
     attribution: str = ""
     """How the owner was decided (clause subject, deal, 分别, a pronoun…)."""
+    scope: str = ""
+    """The part of the owner it covers (其中上海超级工厂…), or empty."""
+    period: str = ""
+    """The part of the year it covers (一季度, 上半年, 前4个月…), or empty for a full year."""
 
 
 @dataclass
@@ -189,6 +193,113 @@ def _source_of(sentence: str, refs: list[OrgRef], hit: object, owner: str) -> st
         if r.start < right or (follows and r.start < after):
             return r.name
     return None
+
+
+_FOREIGN_RE_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _foreign_prefix_re() -> re.Pattern[str]:
+    if "re" not in _FOREIGN_RE_CACHE:
+        countries = [c for c in words().countries if not c.startswith("中国")]
+        _FOREIGN_RE_CACHE["re"] = re.compile(
+            "(?:" + "|".join(re.escape(c) for c in countries) + r")[\u4e00-\u9fff]{0,6}$"
+        )
+    return _FOREIGN_RE_CACHE["re"]
+
+
+def _whole_names(here: list[_Span], text: str, sentence_start: int, found: dict[str, Found]) -> list[_Span]:
+    """Spans grown to the whole name the text writes: a government body or court
+    after a foreign country and the words between ("韩国企划财政部", not 财政部), a
+    discovered unit right after its known parent ("国务院发展研究中心世界发展研究所",
+    shown under 国务院发展研究中心)."""
+    gaz = gazetteer()
+    out = sorted(here, key=lambda x: x.start)
+    for i, x in enumerate(out):
+        kind = _type_of(x.name, found) if x.name in gaz.orgs or x.name in found else x.type
+        if kind != "government":
+            continue
+        lo = max(sentence_start, x.start - 14, out[i - 1].end if i else sentence_start)
+        m = _foreign_prefix_re().search(text, lo, x.start)
+        if m is None or gaz.canonical(text[m.start() : x.end]):
+            continue
+        name = text[m.start() : x.end]
+        if x.name in gaz.orgs and any(name.startswith(c) for c in ("我国", "本国")):
+            continue
+        found.setdefault(name, Found(name, "government", "country prefix"))
+        out[i] = _Span(m.start(), x.end, name, "government", "country prefix")
+    merged: list[_Span] = []
+    for x in out:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and prev.end == x.start
+            and prev.name in gaz.orgs
+            and x.name not in gaz.orgs
+            and x.evidence not in ("gazetteer", "repeat")
+        ):
+            # "国务院发展研究中心世界发展研究所": the unit under its parent.
+            name = text[prev.start : x.end]
+            found.pop(x.name, None)
+            found.setdefault(name, Found(name, x.type or org_type(x.name), x.evidence))
+            merged[-1] = _Span(prev.start, x.end, name, x.type, x.evidence)
+            continue
+        merged.append(x)
+    return merged
+
+
+_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[，。；：、！？\s“]))([\u4e00-\u9fff]{2,6}?)"
+    r"(?:近日|今日|昨日|日前|此前|随后|也|还|已|将|正式|同时|再次|首次)?"
+    r"(?:宣布|发布|披露|公布|表示|推出|签署|完成|获得|实现|收购|投资|发布了|公布了|披露了|宣布了|推出了)"
+)
+_EN_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[.;:!?]\s)|(?<=, ))([A-Z][A-Za-z0-9&]{2,}(?: [A-Z][A-Za-z0-9&]+){0,2})"
+    r"(?:'s)? (?:announced|said|reported|launched|unveiled|posted|raised|agreed|signed|acquired|won|opened|plans)\b"
+)
+MIN_REPEATS = 3
+"""A name found only because it recurs in subject position must be written this often."""
+
+
+def _recurring_subjects(
+    text: str, sentences: list[Sentence], spans: list[list[_Span]], english: bool
+) -> dict[str, Found]:
+    """Companies the gazetteer does not know and no suffix marks, found because the
+    document names them again and again as the subject of what they announce
+    ("中际旭创表示…", "Neuralink announced…"): a candidate must be written at least
+    :data:`MIN_REPEATS` times in the document, at least twice as such a subject, and
+    pass the name tests (no common word, person, job or fragment)."""
+    from briefing.analysis.names import reject_reason
+    from briefing.nlp import pos_tag
+
+    gaz = gazetteer()
+    counts: dict[str, int] = {}
+    pattern = _EN_SUBJECT_RE if english else _SUBJECT_RE
+    for s_index, s in enumerate(sentences):
+        if not s.quotable:
+            continue
+        for m in pattern.finditer(text, s.start, s.end):
+            cand = m.group(1)
+            if any(x.start <= m.start(1) < x.end for x in spans[s_index]) or gaz.canonical(cand):
+                continue
+            counts[cand] = counts.get(cand, 0) + 1
+    out: dict[str, Found] = {}
+    for cand, n in counts.items():
+        if n < 2 or text.count(cand) < MIN_REPEATS:
+            continue
+        if english and cand.split()[0] in words().en_not_names:
+            continue
+        if not english and (
+            pos_tag(cand) in ("nr", "nrt") or any(pos_tag(t) in ("nr", "r", "d", "v") for t in _cut(cand))
+        ):
+            continue  # a person ("王宁表示"), or a clause ("也将宣布")
+        if reject_reason(cand, "company"):
+            continue
+        out[cand] = Found(cand, "company", "recurring subject")
+    return out
+
+
+def _cut(text: str) -> list[str]:
+    return [t for t in zh_cut(text) if t.strip()]
 
 
 def _nearest_mention(here: list[_Span], name: str, at: int) -> int | None:
@@ -361,7 +472,16 @@ def analyse_document(doc: Document) -> DocAnalysis:
             spans.append(_drop_glosses(here, simplified))
         offset += len(para) + 2
 
-    # 2. A name discovered once is a name wherever the document repeats it.
+    # 2. Names the sentences cut short: a body of another country ("韩国企划财政部",
+    # "美国得克萨斯州南区破产法院"), a unit written after its parent
+    # ("国务院发展研究中心世界发展研究所"); then the companies the document keeps
+    # naming as the subject of what they announce.
+    for s_index, s in enumerate(result.sentences):
+        spans[s_index] = _whole_names(spans[s_index], simplified, s.start, found)
+    for name, f in _recurring_subjects(simplified, result.sentences, spans, english).items():
+        found.setdefault(name, f)
+
+    # 3. A name discovered once is a name wherever the document repeats it.
     compiled = _forms_re(found)
     if compiled:
         pattern, forms = compiled
@@ -372,13 +492,15 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 if any(x.start < b and a < x.end for x in here):
                     continue
                 name = forms[m.group()]
-                here.append(_Span(a, b, name, found[name].type, "repeat"))
+                evidence = found[name].evidence if found[name].evidence == "recurring subject" else "repeat"
+                here.append(_Span(a, b, name, found[name].type, evidence))
 
-    # 3. Roles, figures and their owners, read in order so that pronouns resolve.
+    # 4. Roles, figures and their owners, read in order so that pronouns resolve.
     title = (doc.title or "").strip()
     discourse = _Discourse(_title_company(title, found, gaz))
     result.topic = discourse.topic
     known_orgs = set(gaz.alias_to_name) | set(gaz.orgs) | set(found)
+    context = _Times()
     current_paragraph = -1
     for s_index, s in enumerate(result.sentences):
         here = sorted(spans[s_index], key=lambda x: x.start)
@@ -398,16 +520,19 @@ def analyse_document(doc: Document) -> DocAnalysis:
         local = [(x.start - s.start, x.end - s.start) for x in here]
         found_roles = roles(sent, local, english) if here else []
         refs = [
-            OrgRef(a, b, x.name, "possessor" if r.cue == "旗下" else r.role, _type_of(x.name, found))
+            OrgRef(a, b, x.name, "possessor" if r.cue == "旗下" else r.role, _type_of(x.name, found), r.cue)
             for (a, b), x, r in zip(local, here, found_roles, strict=True)
         ]
         # A title repeats its article's figures: they are taken from the body.
         hits = [] if s.heading and len(sent) < 40 else figures_in(sent)
         owned = attribute(sent, hits, refs, discourse.refer, english) if hits else []
         marks: dict[int, str] = {}
+        if s.paragraph != context.paragraph:
+            context.paragraph, context.times = s.paragraph, []
+        first_here = len(result.figures)
         for o in owned:
             source = _source_of(sent, refs, o.hit, o.owner)
-            year, relative = year_of(sent, o.hit.start)
+            year, relative, period = context.when(sent, o.hit, result.figures)
             result.figures.append(
                 FigureCandidate(
                     org=o.owner,
@@ -425,16 +550,23 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     caveats=[g for g in gaps.get(s.paragraph, ()) if g in text[s.start : s.end]],
                     counterpart=o.counterpart,
                     attribution=o.attribution,
+                    scope=o.scope,
+                    period=period,
                 )
             )
-            # The owner's mention nearest the figure acts (holds a share, grows, loses…).
+            if o.hit.years_back:
+                context.back[len(result.figures) - 1] = o.hit.years_back
+            # The owner's mention nearest the figure acts (holds a share, grows, loses…);
+            # an entry of a ranking list does not.
             near = _nearest_mention(here, o.owner, s.start + o.hit.start)
-            if near is not None:
+            if near is not None and not o.hit.listed:
                 marks.setdefault(near, o.measure)
             if o.counterpart is not None:
                 near = _nearest_mention(here, o.counterpart, s.start + o.hit.start)
                 if near is not None:
                     marks.setdefault(near, "投资")
+        context.settle(result.figures, first_here)
+        context.remember(sent)
         seen: set[str] = set()
         for i, (x, r) in enumerate(zip(here, found_roles, strict=True)):
             role, cue = r.role, r.cue
@@ -464,13 +596,36 @@ def analyse_document(doc: Document) -> DocAnalysis:
             if (r.role == ACTS or (r.role == MENTIONED and not r.cue))
             and _type_of(x.name, found) in ("company", "investor")
         ]
+        # "The company has responded by moving…": in English too.
+        if english and (verb := _pronoun_subject_en(sent, here, s.start)):
+            got = discourse.refer("demonstrative")
+            if got and not any(
+                m.name == got[0] and m.role == ACTS for m in result.mentions if m.sentence == s_index
+            ):
+                result.mentions.append(
+                    Mention(
+                        name=got[0],
+                        surface=sent[: sent.find(" ", 4)].strip(),
+                        sentence=s_index,
+                        start=s.start,
+                        type=found[got[0]].type if got[0] in found else "",
+                        role=ACTS,
+                        cue=verb,
+                        evidence="pronoun the company",
+                    )
+                )
         # "该公司服务赋能了…", "公司通过…合作，共同搭建供应链": the company pointed back to acts.
         if not english:
             for at, pronoun, verb in _pronoun_subjects(sent, here, s.start):
                 kind = "ellipsis" if pronoun == "公司" else "demonstrative"
                 got = discourse.refer_with(kind, [n for p, n in subjects if p < at])
+                # Unless the name itself acts in the pronoun's clause: "…投资的汇通达，该公司
+                # 服务赋能了…" is a second move of 汇通达, told by its own clause.
+                clause_start = s.start + max(sent.rfind(c, 0, at) for c in "，,；;。") + 1
                 if got and not any(
-                    m.name == got[0] and m.role == ACTS for m in result.mentions if m.sentence == s_index
+                    m.name == got[0] and m.role == ACTS and m.start >= clause_start
+                    for m in result.mentions
+                    if m.sentence == s_index
                 ):
                     result.mentions.append(
                         Mention(
@@ -496,7 +651,97 @@ def analyse_document(doc: Document) -> DocAnalysis:
         for tok in s.tokens:
             if tok not in result.theme_terms and tok not in known_orgs and is_theme_term(tok):
                 result.theme_terms[tok] = rarity(tok)
+    refine_measures(result.figures, simplified)
     return result
+
+
+_EVENT_MEASURES = ("投资", "收购", "融资", "回购", "估值", "市值", "交易金额", "获投资", "被收购")
+_TIME_WORD_RE = re.compile(r"(?:19|20)\d{2}|去年|今年|前年|上一?年|(?i:last year|this year)")
+_SAME_TIME_RE = re.compile(r"(?:同期|该年|当年|同年|该季度|同一时期|the same period)")
+
+
+class _Times:
+    """When a figure whose own sentence names no year is from: the year (and
+    period) the sentences before it in its paragraph name ("…披露了2026年一季报。
+    一季度盈利27.8亿元"), or for 同期/该年 the previous figure's."""
+
+    def __init__(self) -> None:
+        self.paragraph = -1
+        self.times: list[tuple[int | None, int | None, str]] = []
+        """(year, relative year, period) each earlier sentence of the paragraph names."""
+        self.document: list[tuple[int | None, int | None, str]] = []
+        """The same for every earlier sentence of the document."""
+        self.back: dict[int, int] = {}
+        """Index of a starting-level figure → how many years before the next one it is."""
+
+    def when(self, sent: str, hit: Hit, figures: list[FigureCandidate]) -> tuple[int | None, int | None, str]:
+        year, relative = year_of(sent, hit.start, hit.end)
+        period = hit.period
+        cut = sent.rfind("，", 0, hit.start)
+        before = sent[
+            sent.rfind("，", 0, cut) + 1 if cut > 0 else 0 : hit.start
+        ]  # its clause and the one before
+        if _SAME_TIME_RE.search(before) and figures:
+            # The same time as the figures it is compared with: the last one of the same
+            # measure that has a date ("…同期营业收入为31.6亿元"), else the last dated one.
+            dated = [f for f in figures if f.year is not None or f.relative_year is not None]
+            head = re.sub(r"(?:同比|环比)?(?:增长|下降)率?$", "", hit.measure)
+            same = [f for f in dated if re.sub(r"(?:同比|环比)?(?:增长|下降)率?$", "", f.measure) == head]
+            last = (same or dated or figures)[-1]
+            if year is None and relative is None:
+                year, relative = last.year, last.relative_year
+            if "同期" in before or "same period" in before:
+                period = period or last.period
+            return year, relative, period
+        if hit.measure.startswith(_EVENT_MEASURES):
+            return year, relative, period  # a deal or a valuation is dated by its own sentence only
+        if year is None and relative is None and self.times:
+            same = [t for t in self.times if period and t[2] == period]
+            year, relative, _ = (same or self.times)[-1]
+        elif year is None and relative is None and period:
+            # "台积电第一季营收约5926亿元" after a paragraph on "2024年第一季": the year the
+            # document gives that period.
+            same = [t for t in self.document if t[2] == period]
+            if same:
+                year, relative, _ = same[-1]
+        return year, relative, period
+
+    def settle(self, figures: list[FigureCandidate], first: int) -> None:
+        """A starting level ("从不到50万辆增加到179万辆", "过去四年") takes the year
+        of the level it grew to, minus the years the sentence counts back."""
+        for i in range(first, len(figures)):
+            n = self.back.pop(i, None)
+            if n is None:
+                continue
+            f = figures[i]
+            later = next(
+                (
+                    g
+                    for g in figures[i + 1 :]
+                    if g.org == f.org and g.measure == f.measure and g.sentence == f.sentence
+                ),
+                None,
+            )
+            if later is not None and later.year is not None:
+                f.year = later.year - n
+            elif later is not None and later.relative_year is not None:
+                f.relative_year = later.relative_year - n
+
+    def remember(self, sent: str) -> None:
+        if not _TIME_WORD_RE.search(sent):
+            return  # most sentences name no year: skip the full reading
+        year, relative = year_of(sent, len(sent))
+        if year is not None or relative is not None:
+            self.times.append((year, relative, _period_after_year(sent, year)))
+            self.document.append(self.times[-1])
+
+
+def _period_after_year(sent: str, year: int | None) -> str:
+    """The period named right after the last mention of ``year`` ("2026年一季报")."""
+    if year is None:
+        return ""
+    at = sent.rfind(str(year))
+    return period_in(sent[at : at + 10]) if at != -1 else ""
 
 
 _PRONOUN_SUBJECT_RE = re.compile(r"(?:^|(?<=[，。；：“”\s]))(该公司|这家公司|该企业|这家企业|该集团|公司)")
@@ -514,9 +759,42 @@ def _pronoun_subjects(sentence: str, here: list[_Span], offset: int) -> list[tup
         names = [x.start - offset for x in here if m.end() <= x.start - offset < right]
         window = sentence[m.end() : min([right, *names])]
         verb = _action_in(window)
+        if verb is None and names and re.match(r"\s*(?:已|也|还|则|将|曾)?(?:为|向|对|与|给|替)", window):
+            # "公司已为为通用、福特…配套，…并已成功进入菲亚特动力配套体系": the names are
+            # the objects of a preposition; the verb comes after them, in this clause or the next.
+            rest = list(sentence[m.end() :])
+            for x in here:
+                a, b = x.start - offset, x.end - offset
+                if a >= m.end():
+                    rest[a - m.end() : b - m.end()] = "□" * (b - a)
+            verb = _action_in("".join(rest)[:40])
         if verb:
             out.append((m.start(), m.group(1), verb))
     return out
+
+
+_EN_PRONOUN_SUBJECT_RE = re.compile(
+    r"^\W*(?:The (?:company|firm|group|bank|carmaker|automaker|chipmaker|retailer|lender|insurer)|It)\b",
+    re.IGNORECASE,
+)
+
+
+def _pronoun_subject_en(sentence: str, here: list[_Span], offset: int) -> str | None:
+    """The action verb of an English sentence that opens with "The company" or
+    "It" and names no organisation before that verb."""
+    from briefing.analysis.roles import _actions_en_re
+
+    m = _EN_PRONOUN_SUBJECT_RE.match(sentence)
+    if not m:
+        return None
+    clause = re.split(r"[;:.]", sentence[m.end() :], maxsplit=1)[0]
+    first_name = min((x.start - offset for x in here), default=len(sentence))
+    for w in list(re.finditer(r"[A-Za-z][A-Za-z'\-]*", clause))[:20]:
+        if m.end() + w.start() >= first_name:
+            break
+        if _actions_en_re().fullmatch(w.group().lower()):
+            return w.group().lower()
+    return None
 
 
 def _title_company(title: str, found: dict[str, Found], gaz: object) -> str | None:

@@ -37,18 +37,25 @@ _QUALIFIERS = {
     "more than": "超过", "近": "近", "接近": "近", "将近": "近", "nearly": "近", "almost": "近", "约": "约",
     "大约": "约", "about": "约", "around": "约", "roughly": "约", "不到": "不到", "不足": "不到", "less than": "不到",
     "至少": "至少", "at least": "至少", "最高": "最高", "up to": "最高", "达到": "", "达": "", "左右": "约",
-    "以上": "超过", "以下": "不到", "余": "超过", "多": "超过", "+": "超过", "级": "约",
+    "以上": "超过", "以下": "不到", "余": "超过", "多": "超过", "+": "超过", "级": "约", "below": "不到",
+    "under": "不到", "just under": "不到", "above": "超过", "just over": "超过", "approximately": "约",
+    "some": "约", "约为": "约", "大约为": "约", "接近于": "近",
 }  # fmt: skip
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT_RE = r"个亿|万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|trillion|billion|million|bn|mn|m(?![a-z])"
 _UNIT_RE = (
     r"%|％|个百分点|百分点|基点|美元|美分|欧元|日元|港元|英镑|韩元|人民币|元新台币|新台币|元|家|个|人|户|倍|台|辆|件|笔|单|项|款|座|颗|"
-    r"吨|只|架|GWh|percent|per cent|pct|yuan|dollars|euros"
+    r"吨|只|架|套|片|张|部|枚|块|支|瓶|箱|头|亩|平方米|GWh|percent|per cent|pct|"
+    r"U\.?S\.? dollars|Hong Kong dollars|HK dollars|NT dollars|Taiwan dollars|Singapore dollars|"
+    r"yuan|renminbi|dollars|euros|yen|won|pounds|rupees|vehicles|cars|units|stores|employees"
 )
 _NUM_RE = re.compile(
+    # Every alternative starts with one of these characters: other positions fail at once.
+    r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR\d])"
     r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
-    r"more than|over|about|nearly|almost|around|roughly|less than|at least|up to)?\s*"
-    r"(?P<cur>US\$|\$|¥|￥|€)?\s*(?P<num>" + _NUM + r")"
+    r"more than|just over|just under|over|about|nearly|almost|around|roughly|approximately|less than|"
+    r"at least|up to|below|under|above|some)?\s*"
+    r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£)?\s*(?P<num>" + _NUM + r")"
     r"(?:\s*(?P<m1>"
     + _MULT_RE
     + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–)|(?:-|~|～|—|–|至|到))\s*(?P<num2>"
@@ -67,16 +74,38 @@ _MULT = {
     "m": 1e6,
 }  # fmt: skip
 _UNIT_NAMES = {
-    "％": "%", "percent": "%", "per cent": "%", "pct": "%", "人民币": "元", "yuan": "元", "dollars": "美元",
-    "euros": "欧元", "百分点": "个百分点", "元新台币": "新台币",
+    "％": "%", "percent": "%", "per cent": "%", "pct": "%", "人民币": "元", "yuan": "元", "renminbi": "元",
+    "dollars": "美元", "us dollars": "美元", "u.s. dollars": "美元", "us dollar": "美元", "hong kong dollars": "港元",
+    "hk dollars": "港元", "nt dollars": "新台币", "taiwan dollars": "新台币", "singapore dollars": "新加坡元",
+    "euros": "欧元", "yen": "日元", "won": "韩元", "pounds": "英镑", "rupees": "卢比", "百分点": "个百分点",
+    "vehicles": "辆", "cars": "辆", "units": "台", "stores": "家", "employees": "人",
+    "元新台币": "新台币",
 }  # fmt: skip
+_CURRENCY_SIGNS = {"$": "美元", "US$": "美元", "HK$": "港元", "NT$": "新台币", "S$": "新加坡元", "RMB": "元", "¥": "元",
+                   "￥": "元", "€": "欧元", "£": "英镑"}  # fmt: skip
+_MONEY_UNITS = frozenset(
+    ["元", "美元", "港元", "欧元", "日元", "英镑", "韩元", "新台币", "新加坡元", "卢比", "美分"]
+)
 _GROWTH = ("同比增长", "同比下降", "环比增长", "环比下降", "增长率", "增长", "下降", "增速")
 _AMOUNTS = (
     "营收", "净利润", "利润", "销量", "销售额", "交易额", "亏损", "营业利润", "交付量", "订单数", "产量", "用户数", "采购额",
     "每股收益",
 )  # fmt: skip
+
+
+@functools.cache
+def _amount_measures() -> frozenset[str]:
+    """Measures of an amount (营收, 税前利润, 交付量…): what a bare growth rate may be of."""
+    # Money and volumes, not counts of partners, customers or shops ("合作伙伴的业务增长率"
+    # is the partners' business growing, not their number).
+    return frozenset(
+        m for _, m, unit in _measures() if unit in ("元", "") and m not in ("股价", "市值", "估值")
+    ) | frozenset(_AMOUNTS)
+
+
 _YEAR_RE = re.compile(
-    r"((?:19|20)\d{2})\s*年(?!\d)|\b(?:in|for|during|of|by) ((?:19|20)\d{2})\b|((?:19|20)\d{2})年"
+    r"((?:19|20)\d{2})\s*年(?!\d)|\b(?i:in|for|during|of|by|fiscal|FY) ((?:19|20)\d{2})\b"
+    r"|((?:19|20)\d{2})(?=年|的[\u4e00-\u9fff])"
 )
 _RELATIVE_YEAR = {"去年": -1, "前年": -2, "今年": 0, "上一年": -1, "last year": -1, "this year": 0}
 
@@ -97,6 +126,14 @@ class Hit:
     """Upper end of a range ("47-51 percent")."""
     stock: bool = False
     """A share-price quote or move, never a company's own figure."""
+    scope: str = ""
+    """The part of its owner the figure covers ("其中上海超级工厂交付…": 上海超级工厂)."""
+    period: str = ""
+    """The part of the year it covers (一季度, 上半年, 前4个月, 第三财季…), empty for a full year."""
+    listed: bool = False
+    """An entry of a ranking list ("宁德时代份额36.8%，比亚迪15.8%"): its measure is the list's."""
+    years_back: int | None = None
+    """For the starting level of "在过去四年从X增加到Y": how many years before Y's year X is."""
 
 
 @functools.cache
@@ -112,6 +149,21 @@ def _measures_re() -> re.Pattern[str]:
         return rf"(?<![A-Za-z]){escaped}(?![A-Za-z])" if cue.isascii() and cue[:1].isalpha() else escaped
 
     return re.compile("|".join(piece(c) for c, _, _ in _measures()), re.IGNORECASE)
+
+
+@functools.cache
+def _cue_firsts() -> frozenset[str]:
+    """The first characters of the measure cues (lower-case)."""
+    return frozenset(cue[0].lower() for cue, _, _ in _measures())
+
+
+@functools.cache
+def _region_cues(head: str) -> re.Pattern[str] | None:
+    """A region right before one of ``head``'s Chinese cues ("中国的销量")."""
+    cues = [c for c, name, _ in _measures() if name == head and not c.isascii()]
+    if not cues:
+        return None
+    return re.compile(_REGION_ZH + r"(?:市场)?的?(?:" + "|".join(map(re.escape, cues)) + ")")
 
 
 @functools.cache
@@ -134,22 +186,50 @@ def forecast_cues() -> tuple[str, ...]:
 def _cues(text: str, left: int, right: int) -> list[tuple[int, int, str, str]]:
     """(start, end, measure, default unit) of every measure cue in ``text[left:right]``."""
     table = _measure_of()
+    pattern = _measures_re()
+    firsts = _cue_firsts()
     out = []
-    for m in _measures_re().finditer(text, left, right):
-        measure, unit = table[m.group().lower()]
-        out.append((m.start(), m.end(), measure, unit))
+    pos = left
+    while (m := pattern.search(text, pos, right)) is not None:
+        a, b = m.start(), m.end()
+        # A longer cue that starts inside this one wins ("2023年产品收入": 产品收入, not 年产).
+        for inner in range(a + 1, b):
+            if text[inner].lower() not in firsts:
+                continue
+            longer = pattern.match(text, inner, right)
+            if longer and longer.end() > b and longer.end() - inner > b - a:
+                a, b = inner, longer.end()
+                break
+        measure, unit = table[text[a:b].lower()]
+        out.append((a, b, measure, unit))
+        pos = b
     return out
 
 
+def is_growth(measure: str) -> bool:
+    """A change rather than a level (增长, 同比下降, 增长率…)."""
+    return measure in _GROWTH or measure.endswith(_GROWTH)
+
+
 def _nearest(
-    cues: list[tuple[int, int, str, str]], start: int, end: int, percent: bool | None = None
+    cues: list[tuple[int, int, str, str]],
+    start: int,
+    end: int,
+    percent: bool | None = None,
+    level: bool = False,
 ) -> tuple[int, int, str, str] | None:
     """The cue nearest a number; with ``percent`` given, among the cues whose bare
-    unit fits (a rate for "2%", an amount for "3.01万亿日元") when there is one."""
+    unit fits (a rate for "2%", an amount for "3.01万亿日元") when there is one; for
+    a ``level`` ("fell from 28.5% to 19%", "增长至100亿元") among the cues that are
+    not a change."""
     if percent is not None:
         fitting = [c for c in cues if (c[3] == "%") == percent]
         if fitting:
             cues = fitting
+    if level:
+        levels = [c for c in cues if not is_growth(c[2])]
+        if levels:
+            cues = levels
     best = None
     for cue in cues:
         a, b = cue[0], cue[1]
@@ -163,7 +243,7 @@ _SHARE_OF_RE = re.compile(
     r"(?<!市)占(?![比率有据])(?:其|公司)?(?P<base>[\u4e00-\u9fff]{1,6}?)(?:的)?(?:比重|比例)?(?:约|达到|达|为|超过)?\s*$"
 )
 _WEIGHT_RE = re.compile(
-    r"(?P<part>[\u4e00-\u9fff]{2,6})在(?P<base>[\u4e00-\u9fff]{2,8})中(?:所)?占(?:的)?(?:比重|比)(?:分别)?(?:约为|约|达到|达|为)?\s*$"
+    r"(?P<part>[\u4e00-\u9fff]{2,6}(?:[和与及、][\u4e00-\u9fff]{1,6})?)在(?P<base>[\u4e00-\u9fff]{2,8})中(?:所)?占(?:的)?(?:比重|比)(?:分别)?(?:约为|约|达到|达|为)?\s*$"
 )
 _SCOPE_RE_CACHE: dict[str, re.Pattern[str]] = {}
 
@@ -186,6 +266,132 @@ def _stock_move(text: str, left: int, start: int, measure: str, unit: str) -> bo
     return unit == "倍" and bool(re.search(r"涨|股", text[max(left, start - 8) : start]))
 
 
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}  # fmt: skip
+_EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+               "eleven": 11}  # fmt: skip
+_QUARTERS = "一二三四"
+_PERIOD_RE = re.compile(
+    r"(?P<fq>第?(?P<fqn>[一二三四1-4])财季|fiscal (?P<fqe>first|second|third|fourth) quarter)"
+    r"|(?P<nine>前三季度|前三个季度|nine[- ]months|first three quarters)"
+    r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
+    r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
+    r"|(?P<h1>上半年|前半年|半年报|中报|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
+    r"|(?:前|头|首)(?P<mn>\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|first (?P<mne>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
+    r"|(?P<mo>(?<!\d)(?:1[0-2]|[1-9])月份?(?![\d底初中末日号份]))"
+    r"|(?P<full>全年|全年度|年度|年报|full[- ]year|annual)",
+    re.IGNORECASE,
+)
+
+
+def _period_before(periods: list[re.Match[str]], start: int) -> str:
+    """:func:`period_in` of the text before ``start``, from the sentence's period phrases found once."""
+    before = [p for p in periods if p.end() <= start]
+    return period_in(before[-1].group()) if before else ""
+
+
+def _period_after(periods: list[re.Match[str]], end: int, right: int) -> str:
+    """The period the clause names after the number ("82 percent in the nine-months to September")."""
+    after = [p for p in periods if end <= p.start() and p.end() <= right]
+    return period_in(after[0].group()) if after else ""
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _ZH_DIGITS.get(word, 0)
+
+
+def period_in(text: str) -> str:
+    """The part of a year the last period phrase of ``text`` names, normalised
+    (一季度, 上半年, 前4个月, 第三财季, 前三季度, 5月), or empty (a full year, or none)."""
+    found = list(_PERIOD_RE.finditer(text))
+    last = found[-1] if found else None
+    if last is None or last.group("full"):
+        return ""
+    g = last.groupdict()
+    if g["fq"]:
+        n = _number(g["fqn"]) if g["fqn"] else _EN_ORDINALS[g["fqe"].lower()]
+        return f"第{_QUARTERS[n - 1]}财季"
+    if g["nine"]:
+        return "前三季度"
+    if g["q"]:
+        raw = g["qn"] or g["qr"] or g["qt"] or g["qe"]
+        n = _number(raw) if raw else _EN_ORDINALS[g["qo"].lower()]
+        return f"{_QUARTERS[n - 1]}季度"
+    if g["h1"]:
+        return "上半年"
+    if g["h2"]:
+        return "下半年"
+    if g["mn"] or g["mne"]:
+        n = _number(g["mn"]) if g["mn"] else _EN_NUMBERS[g["mne"].lower()]
+        return {6: "上半年", 9: "前三季度", 12: ""}.get(n, f"前{n}个月")
+    return g["mo"].rstrip("份")
+
+
+_SCOPE_OPENERS_RE = re.compile(r"^\s*(?:其中|包括|of which|including)[，,]?\s*")
+_PART_HEAD_RE = re.compile(
+    r"^(?:.*的)?(?:公司|主要|核心|重要)*(?:原材料|原料|材料|产品|业务|部件|成本项|费用)?"
+)
+_BASELINE_RE = re.compile(r"(?:从|由|from)\s*$", re.IGNORECASE)
+_YEARS_BACK_RE = re.compile(
+    r"(?:过去|近|最近|在过去)(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})年|"
+    r"(?:over|in) the (?:past|last) (?P<e>two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) years",
+    re.IGNORECASE,
+)
+
+
+def _years_back(text: str) -> int | None:
+    m = _YEARS_BACK_RE.search(text)
+    if not m:
+        return None
+    word = m.group("n") or m.group("e")
+    return _number(word) if m.group("n") else (int(word) if word.isdigit() else _EN_NUMBERS[word.lower()])
+
+
+_REGION_ZH = r"(国内|国际|全球|海外|北美|欧洲|中国|美国|境内|境外|国外)"
+_REGION_EN = {
+    "china": "中国", "the us": "美国", "the u.s.": "美国", "the united states": "美国", "america": "美国",
+    "europe": "欧洲", "japan": "日本", "india": "印度", "north america": "北美", "the world": "全球",
+    "world's": "全球", "global": "全球", "worldwide": "全球", "overseas": "海外", "us": "美国", "u.s.": "美国",
+    "domestic": "国内",
+}  # fmt: skip
+_REGION_EN_RE = re.compile(
+    r"\b(?:in|across) (china|the us|the u\.s\.|the united states|america|europe|japan|india|north america|the world)\b"
+    r"|\b(world's|global|worldwide|overseas)\b|\b(china)'s\b"
+    r"|\b(china|europe|japan|india|us|u\.s\.|domestic)(?= (?:revenue|sales|deliveries|market share)\b)",
+    re.IGNORECASE,
+)
+_REGION_MEASURES = ("市场份额", "营收占比", "销量", "营收", "交付量")
+
+
+def _region(text: str, left: int, cue_start: int, start: int, end: int, right: int, measure: str) -> str:
+    """The market a share, revenue or sales figure is of: "国内市场占有率", "国内市场贡献了
+    公司68%的营业收入", "47%的营业收入来自中国内地之外", "its revenue in China",
+    "36.8% of the world's EV batteries"; empty when the text names none."""
+    if not measure.startswith(_REGION_MEASURES):
+        return ""
+    lead = text[left:cue_start]
+    if m := re.search(_REGION_ZH + r"(?:市场)?的?$", lead):
+        return m.group(1)
+    head = next(r for r in _REGION_MEASURES if measure.startswith(r))
+    pattern = _region_cues(head)
+    if pattern is not None and (m := pattern.search(lead)):
+        return m.group(1)  # "特斯拉在中国的销量下滑了5%"
+    if measure in ("市场份额", "营收占比") and (m := re.search(_REGION_ZH, text[left:start])):
+        return m.group(1)
+    if m := re.match(
+        r"\s*的?(?:营业收入|营收|收入|销售额|销量)来自([\u4e00-\u9fff]{2,8}?)(之外|以外)", text[end:right]
+    ):
+        return m.group(1) + "以外"
+    if text[max(0, start - 80) : start].isascii():
+        found = list(_REGION_EN_RE.finditer(text, max(0, start - 80), min(len(text), end + 40)))
+        if found:
+            last = found[-1]
+            word = (last.group(1) or last.group(2) or last.group(3) or last.group(4)).lower()
+            return _REGION_EN.get(word, "")
+    return ""
+
+
 def figures_in(text: str) -> list[Hit]:
     """Each measured number in a sentence (Simplified Chinese or English).
 
@@ -198,6 +404,9 @@ def figures_in(text: str) -> list[Hit]:
     """
     masked = mask_parentheses(text)
     out: list[Hit] = []
+    parts: list[str] = []
+    years_back: int | None = None
+    periods: list[re.Match[str]] | None = None
     for m in _NUM_RE.finditer(text):
         num = m.group("num")
         after = text[m.end() : m.end() + 1]
@@ -227,13 +436,22 @@ def figures_in(text: str) -> list[Hit]:
         percent = True if written_unit in ("%", "％", "percent", "per cent", "pct") else None
         if percent is None and (written_unit or m.group("cur")):
             percent = False
-        cue = _nearest(cues, m.start(), m.end(), percent)
+        lead = text[left : m.start()]
+        level = bool(
+            re.search(
+                r"(?:\b(?:from|to|at)|从|由|至|到)\s*(?:about|around|roughly|nearly|约|近)?\s*$", lead, re.I
+            )
+        )
+        cue = _nearest(cues, m.start(), m.end(), percent, level)
         stock = False
+        listed = False
         if cue is None:
             if re.search(r"(?:收涨|收跌|上涨|下跌|涨|跌)\s*$", text[max(left, m.start() - 4) : m.start()]):
                 cue = (m.start(), m.start(), "股价涨跌", "%")
-            elif percent and out and out[-1].measure == "市场份额":
-                cue = (m.start(), m.start(), "市场份额", "%")  # "台积电市占率61.7%，三星电子以11%位居第二"
+            elif percent and out and out[-1].measure.endswith("市场份额"):
+                # "台积电市占率61.7%，三星电子以11%位居第二": the list's measure, its market included.
+                cue = (m.start(), m.start(), out[-1].measure, "%")
+                listed = True
             else:
                 continue
         cue_start, _, measure, default_unit = cue
@@ -244,14 +462,13 @@ def figures_in(text: str) -> list[Hit]:
         if m.group("num2"):
             value_max = float(f"{float(m.group('num2').replace(',', '')) * factor:.12g}")
         unit = _UNIT_NAMES.get((unit or "").lower(), unit or "")
-        if m.group("cur") in ("$", "US$") and unit in ("", "元"):
-            unit = "美元"
-        elif m.group("cur") == "€":
-            unit = "欧元"
-        elif m.group("cur") in ("¥", "￥"):
-            unit = "元"
+        sign = (m.group("cur") or "").upper()
+        if sign and unit in ("", "元", "美元"):
+            unit = _CURRENCY_SIGNS.get(sign, unit)
         elif not unit:
             unit = default_unit if (mult or default_unit != "%") else ""
+            if unit in _MONEY_UNITS and text[left:right].isascii():
+                unit = ""  # "revenue of 4.2 billion": an English amount names its currency or has none
         if unit == "个百分点" and not measure.endswith(("率", "份额", "占比")):
             measure = measure + "变化"
         if (
@@ -260,18 +477,27 @@ def figures_in(text: str) -> list[Hit]:
             and re.fullmatch(r"\s*(?:和|、|与|及|以及|,|，)\s*", text[out[-1].end : m.start()])
             and out[-1].unit == unit
         ):
-            # "分别约为15%和46%": the second number measures what the first does.
+            # "分别约为15%和46%": the second number measures what the first does, or
+            # the next of the parts the clause lists ("杏仁和马口铁在成本中占比分别…").
+            measure = out[-1].measure
+            if parts and len(out) >= 1:
+                k = sum(1 for h in out if h.start >= left) if out else 0
+                if k < len(parts):
+                    measure = measure.replace(parts[0], parts[k], 1) if parts[0] in measure else measure
             out.append(
                 Hit(
                     m.start(),
                     m.end(),
                     float(f"{float(num.replace(',', '')) * factor:.12g}"),
                     unit,
-                    out[-1].measure,
+                    measure,
                     m.group().strip(),
                     out[-1].qualifier,
                     None,
                     out[-1].stock,
+                    out[-1].scope,
+                    out[-1].period,
+                    out[-1].listed,
                 )
             )
             continue
@@ -279,17 +505,46 @@ def figures_in(text: str) -> list[Hit]:
         weight = _WEIGHT_RE.search(text[left : m.start()]) if unit == "%" else None
         if weight:
             part = re.sub(r"^(?:两家|三家|其|该|这|公司)", "", weight.group("part"))
+            pieces = [p for p in re.split(r"[和与及、]", part) if p]
+            if len(pieces) >= 2 and "分别" in text[left:right]:
+                # "原料杏仁和马口铁在成本中占比分别约为15%和46%": one share per part.
+                pieces[0] = _PART_HEAD_RE.sub("", pieces[0]) or pieces[0]
+                parts = pieces
+                part = pieces[0]
             measure = f"{part}占{weight.group('base')}比重"
         elif share_of:
             previous = out[-1].measure if out and out[-1].end >= left - 1 else ""
+            if not previous and (
+                part := re.fullmatch(
+                    r"\s*(?:其|该公司|公司)?([\u4e00-\u9fff]{2,8}?)\s*", text[left : left + share_of.start()]
+                )
+            ):
+                previous = part.group(1)  # "其先进制程占营收比重约65%": the part that takes the share
             measure = f"{previous}占{share_of.group('base')}比例"
         elif unit == "%" and measure in _GROWTH:
-            base = next((c[2] for c in cues if c[2] in _AMOUNTS), "")
+            amounts = [c for c in cues if c[2] in _amount_measures()]
+            # The amount named nearest before the rate ("客户上汽大众…销量分别增长6%": 销量).
+            base = next(
+                (c[2] for c in reversed(amounts) if c[1] <= cue_start), amounts[0][2] if amounts else ""
+            )
             bare = re.fullmatch(
-                r"\s*(?:较|比|与)?(?:上年|去年|上年同期|去年同期|上一年|前一年)?(?:同期)?(?:同比|环比)?(?:大幅|小幅|略有|明显)?\s*",
+                r"\s*(?:较|比|与)?(?:上年|去年|上年同期|去年同期|上一年|前一年)?(?:同期)?(?:同比|环比|按年|按年度|年比)?"
+                r"(?:大幅|小幅|略有|明显)?\s*",
                 text[left:cue_start],
             )
-            if not base and bare and out and out[-1].measure in _AMOUNTS and out[-1].end >= left - 16:
+            if not base and left >= 2 and "分别" in text[left:right]:
+                # "这两大客户今年以来销量远超行业平均水平，头4个月分别同比增长38%": what grew
+                # is the amount the clause before names (without a number of its own).
+                lo = clause_bounds(masked, left - 2, left - 2)[0]
+                named = [c[2] for c in _cues(text, lo, left - 1) if c[2] in _amount_measures()]
+                base = named[-1] if named and not re.search(r"\d", text[lo:left]) else ""
+            if (
+                not base
+                and bare
+                and out
+                and out[-1].measure in _amount_measures()
+                and out[-1].end >= left - (48 if text[left:right].isascii() else 16)
+            ):
                 base = out[-1].measure  # "营业收入8.04亿元，同比下降4.88%"
             elif not base and text[left:right].isascii() and out and out[-1].measure.endswith(_GROWTH):
                 base = next(
@@ -303,9 +558,10 @@ def figures_in(text: str) -> list[Hit]:
                 and out[-1].end >= left - 8
             ):
                 base = out[-1].measure  # "销售目标为400万辆，较去年增长12%"
-            compared = re.search(r"(同比|环比)", text[left:cue_start])
+            compared = re.search(r"(同比|环比|按年)", text[left:cue_start])
             if measure in ("增长", "下降") and compared:
-                measure = compared.group(1) + measure  # "同比大幅下降52.73%"
+                # "同比大幅下降52.73%"; Hong Kong's 按年 is 同比
+                measure = compared.group(1).replace("按年", "同比") + measure
             measure = f"{base}{measure}" if base else measure
         elif (
             unit == "%"
@@ -319,22 +575,36 @@ def figures_in(text: str) -> list[Hit]:
             measure = "股价涨跌"
         elif unit == "%" and default_unit != "%" and measure not in _GROWTH and measure != "股价涨跌":
             measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
-        region = re.search(
-            r"(国内|国际|全球|海外|北美|欧洲|中国|美国|境内|境外|国外)(?:市场)?的?$", text[left:cue_start]
-        )
-        if region and measure in ("市场份额", "营收占比", "销量", "营收"):
+        region_name = _region(text, left, cue_start, m.start(), m.end(), right, measure)
+        if region_name:
             measure = (
-                region.group(1)
-                + ("市场" if measure in ("市场份额", "营收占比") else "")
+                region_name
+                + ("市场" if measure in ("市场份额", "营收占比") and not region_name.endswith("以外") else "")
                 + measure.replace("市场", "")
             )
         scope = _scope_re().search(text[left:cue_start]) if cue_start > left else None
         if scope and not any(measure.startswith(s) for s in words().scope_words):
             measure = re.sub(r"的", "", scope.group(1)) + measure
-        elif (
-            sub := re.search(r"其中([\u4e00-\u9fff]{1,5}?)$", text[left:cue_start])
-        ) and measure in _AMOUNTS:
-            measure = sub.group(1) + measure  # "其中纯电汽车销量176万辆"
+        part_scope = ""
+        if opener := _SCOPE_OPENERS_RE.match(text[left:cue_start]):
+            # "其中上海超级工厂交付约94.7万辆": a part of what the previous clause counted.
+            part_scope = re.sub(
+                r"^(?:在|的)|(?:的|在|共|累计|合计|仅|约|则|也|还)+$",
+                "",
+                text[left + opener.end() : cue_start],
+            ).strip()
+            if len(part_scope) > 16 or re.search(r"\d", part_scope) or measure.startswith(part_scope):
+                part_scope = ""
+        elif measure.endswith(("市场份额", "营收", "销量", "营收占比")) and left >= 2:
+            # "铝制摩轮业务全球规模第一，市场份额达到22%": the business line the share is of.
+            lo = clause_bounds(masked, left - 2, left - 2)[0]
+            before_cue = (
+                text[lo:cue_start] if not re.search(r"\d", text[lo : left - 1]) else text[left:cue_start]
+            )
+            if business := re.search(r"([\u4e00-\u9fff]{2,6}?)业务", before_cue):
+                part_scope = business.group(1) + "业务"
+                if measure == "市场份额" and "全球" in before_cue:
+                    measure = "全球市场份额"
         clause = text[left:right].lower()
         if (
             out
@@ -360,10 +630,39 @@ def figures_in(text: str) -> list[Hit]:
         qualifier = _QUALIFIERS.get((m.group("q") or "").lower(), "") or _QUALIFIERS.get(
             m.group("tail") or m.group("mid") or "", ""
         )
+        if not m.group("q") and not qualifier:
+            # "占比分别约为15%": the approximation stands before a copula.
+            ahead = re.search(
+                r"(?<![最附])(约|大约|接近|将近|近|超过|逾|不到|不足)(?:为|是|有|达|占)\s*$",
+                text[max(left, m.start() - 5) : m.start()],
+            )
+            qualifier = _QUALIFIERS.get(ahead.group(1), "") if ahead else ""
+        if periods is None:
+            periods = list(_PERIOD_RE.finditer(text))
+            years_back = _years_back(text)
         raw = m.group().strip()
         if m.group("q") and _QUALIFIERS.get(m.group("q").lower()) == "":
             raw = raw[len(m.group("q")) :].strip()  # "达到450%" is 450%
-        out.append(Hit(m.start(), m.end(), value, unit, measure, raw, qualifier, value_max, stock))
+        baseline = bool(
+            _BASELINE_RE.search(re.sub(r"(?:不到|不足|约|近|超过|less than|about)\s*$", "", lead).rstrip())
+        )
+        out.append(
+            Hit(
+                m.start(),
+                m.end(),
+                value,
+                unit,
+                measure,
+                raw,
+                qualifier,
+                value_max,
+                stock,
+                part_scope,
+                _period_before(periods, m.start()) or _period_after(periods, m.end(), right),
+                listed,
+                years_back if baseline else None,
+            )
+        )
     return out
 
 
@@ -380,6 +679,8 @@ class OrgRef:
     role: str
     kind: str
     """Organisation type (company, investor, product, research, …)."""
+    cue: str = ""
+    """The word that decided its role (a preposition or verb before an object…)."""
 
 
 @dataclass(frozen=True)
@@ -392,6 +693,8 @@ class Owned:
     attribution: str
     """How the owner was found (clause subject, deal, 分别, pronoun 该公司 → …)."""
     counterpart: str | None = None
+    scope: str = ""
+    """The part of the owner the figure covers (see ``Hit.scope``)."""
 
 
 Refer = Callable[[str], "tuple[str, str] | None"]
@@ -417,7 +720,7 @@ def _pronoun(text: str) -> str | None:
         return "they"
     if re.search(
         r"(?:^|[，,；;。“”\s]|年底|年初|今年|去年|目前|此前|同时|而|但|且|并|也|还|因此)(?:公司|其|它)"
-        r"|(?:带动|对|为|让|使|贡献了?)公司|\bits\b|\bit\b",
+        r"|(?:带动|对|为|让|使|贡献了?)公司|\b(?i:its|it)\b",
         text,
     ):
         return "ellipsis"
@@ -505,17 +808,33 @@ def attribute(
         in_clause = [o for o in pool if left <= o.start < hit.start]
         later = [o for o in pool if hit.end <= o.start < right] if english else []
         owner: tuple[str, str] | None = None
+        if (
+            in_clause
+            and hit.scope
+            and in_clause[0].start >= left
+            and hit.scope.startswith(text[in_clause[0].start : in_clause[0].end])
+        ):
+            # "其中阿里云营收…": the part is an organisation of its own and owns the figure.
+            out.append(Owned(hit, in_clause[0].name, measure, "clause subject"))
+            continue
         if in_clause:
             owner = (in_clause[0].name, "clause subject")
         elif later and len(text[hit.end : later[0].start].split()) <= 6:
             owner = (later[0].name, "clause subject")  # "the 47-51 percent revenue growth JD.com projected"
-        elif (kind := _pronoun(text[left : hit.start])) and kind == "demonstrative":
+        elif (
+            (kind := _pronoun(text[left : hit.start]))
+            and kind == "ellipsis"
+            and (speakers := [o for o in orgs if o.role == SPEAKER and left <= o.start < hit.start])
+            and speakers[-1].kind in _OWNER_KINDS
+        ):
+            owner = (speakers[-1].name, "its → the company speaking")  # "X said its revenue rose…"
+        elif kind == "demonstrative":
             before = [o for o in pool if o.end <= hit.start]
             owner = (before[-1].name, "该公司 → nearest") if before else refer(kind)
         else:
-            before = [o for o in pool if o.end <= hit.start]
-            if before:
-                owner = (before[0].name, "sentence subject")
+            subject = _previous_subject(masked, pool, left)
+            if subject is not None:
+                owner = (subject.name, "previous clause subject")
             elif (kind := _pronoun(text[left : hit.start])) or (
                 (kind := _pronoun(text[: hit.start])) and _company_clause(text[left : hit.start])
             ):
@@ -528,10 +847,65 @@ def attribute(
                 and _company_clause(text[left : hit.start])
             ):
                 owner = refer("ellipsis-soft")
+        if owner is None and not english and (label := _market_label(text, left, hit, orgs)):
+            # "预计2026年全球脑机接口市场规模约为32.5亿至33亿美元": the market's own figure.
+            out.append(Owned(hit, label, measure, MARKET, None, hit.scope))
+            continue
         if owner is None:
             continue
-        out.append(Owned(hit, owner[0], measure, owner[1]))
+        how = "ranking list" if hit.listed and owner[1] == "clause subject" else owner[1]
+        out.append(Owned(hit, owner[0], measure, how, None, hit.scope))
     return out
+
+
+MARKET = "market"
+"""Attribution of a figure a whole market owns (its owner is then the market's name)."""
+_MARKET_MEASURES = ("市场规模", "销量", "产量", "产销量", "出货量", "装机量", "渗透率", "交易额", "出口")
+
+
+def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | None:
+    """The market a figure of a market-led clause measures ("全球脑机接口市场",
+    "中国新能源汽车"): the words between the clause's time and forecast words and
+    the measure; None when the clause names an organisation or is not about a market."""
+    if not hit.measure.startswith(_MARKET_MEASURES) or hit.stock or hit.listed:
+        return None
+    if any(left <= o.start < hit.start for o in orgs):
+        return None
+    cues = [c for c in _cues(text, left, hit.start) if hit.measure.startswith(c[2]) or c[2] == "市场规模"]
+    if not cues:
+        return None
+    head = re.sub(
+        r"^(?:[^，]{0,12}?(?:预测|预计|估计|显示|表示)[，,：:]?)?\s*(?:预计|预测|估计|截至|截止)?\s*"
+        r"(?:(?:19|20)\d{2}\s*年(?:底|末|初)?|今年|去年|全年|上半年|下半年|前\d+个?月)*\s*[，,]?\s*",
+        "",
+        text[left : cues[-1][0]],
+    ).strip(" 的")
+    head = re.sub(r"(?:的|在|中)$", "", head)
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,12}", head) or not head.startswith(words().market_words):
+        return None
+    if head in words().market_words:
+        return None  # "全球", "行业": which market is not said
+    return head if head.endswith(("市场", "产业", "行业", "经济")) else head + "市场"
+
+
+def _previous_subject(masked: str, pool: list[OrgRef], left: int) -> OrgRef | None:
+    """The subject of the nearest clause before ``left`` that names one: the first
+    organisation there that is not the object of a preposition or a verb
+    ("特斯拉…降至19.4%，而比亚迪凭借垂直整合，全年实现净利润300.4亿元": 比亚迪)."""
+    from briefing.analysis.roles import EXAMPLE, RANKING
+
+    p = left - 2
+    while p >= 0:
+        lo, hi = clause_bounds(masked, p, p)
+        here = [
+            o
+            for o in pool
+            if lo <= o.start < hi and (o.role in (ACTS, RANKING) or (o.role not in (EXAMPLE,) and not o.cue))
+        ]
+        if here:
+            return here[0]
+        p = lo - 2
+    return None
 
 
 def _company_clause(before: str) -> bool:
@@ -561,10 +935,14 @@ def _last_list(masked: str, orgs: list[OrgRef], k: int) -> list[str] | None:
     return [o.name for o in tail]
 
 
-def year_of(text: str, start: int) -> tuple[int | None, int | None]:
-    """(year, relative year) a figure at ``text[start]`` refers to: the nearest
-    year before it in the sentence, else 去年/今年 and the like (resolved with the
-    document's date later)."""
+def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, int | None]:
+    """(year, relative year) a figure at ``text[start:end]`` refers to: a year
+    right after it ("28.5% in 2022"), else the nearest year before it in the
+    sentence, else 去年/今年 and the like (resolved with the document's date later)."""
+    if end is not None:
+        right_after = re.match(r"\s*(?:[a-z]+\s+)?(?:in|for|during) ((?:19|20)\d{2})\b", text[end : end + 24])
+        if right_after:
+            return int(right_after.group(1)), None
     years = [
         m
         for m in _YEAR_RE.finditer(text)
@@ -585,11 +963,40 @@ def year_of(text: str, start: int) -> tuple[int | None, int | None]:
     later = re.search(r"\b(?:in|for|during) ((?:19|20)\d{2})\b", text[start:right])
     if later:
         return int(later.group(1)), None  # "revenue of $4.2 billion for 2023"
-    for scope in (text[left:right].lower(), text[:start].lower()):
-        for word, delta in _RELATIVE_YEAR.items():
-            if word in scope:
-                return None, delta
+    for scope in (text[left:right], text[:start]):
+        # The nearest 去年/今年 that is not the base of a comparison ("较去年增长12%").
+        found = [
+            (m.start(), _RELATIVE_YEAR[m.group().lower()])
+            for m in _RELATIVE_RE.finditer(scope)
+            if not re.search(r"(?:较|比|与|相比|同|than|from)\s*$", scope[max(m.start() - 3, 0) : m.start()])
+        ]
+        if found:
+            return None, found[-1][1]
     return None, None
+
+
+_RELATIVE_RE = re.compile("|".join(re.escape(w) for w in _RELATIVE_YEAR), re.IGNORECASE)
+_BARE_MEASURES = {"利润率": ("净息差", "毛利率", "净利率")}
+"""A bare measure ("its margin") and the specific ones a document may mean by it."""
+
+
+def refine_measures(figures: list, text: str) -> None:
+    """A bare measure becomes the specific one its document names ("kept its margin
+    at 2.15%" in a text that speaks of the net interest margin → 净息差), when the
+    document names exactly one of them (through any cue of ``measures.yaml``)."""
+    bare = [f for f in figures if f.measure.startswith(tuple(_BARE_MEASURES))]
+    if not bare:
+        return
+    low = text.lower()
+    for f in bare:
+        head = next(b for b in _BARE_MEASURES if f.measure.startswith(b))
+        named = [
+            m
+            for m in _BARE_MEASURES[head]
+            if any(c.lower() in low for c, measure, _ in _measures() if measure == m)
+        ]
+        if len(named) == 1:
+            f.measure = named[0] + f.measure[len(head) :]
 
 
 __all__ = [

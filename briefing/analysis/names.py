@@ -65,6 +65,11 @@ class Words:
     ellipsis_words: tuple[str, ...]
     demonstratives_en: tuple[str, ...]
     speech_verbs_en: frozenset[str]
+    object_verbs: tuple[str, ...] = ()
+    """Verbs whose object an organisation right after them is (学习, 超越, 对标…)."""
+    suffix_continuations: tuple[str, ...] = ()
+    """Words that, right after an organisation suffix, make it part of a longer noun
+    ("政府采购", "银行股", "集团化"): the suffix ends no name there."""
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -126,6 +131,8 @@ def words() -> Words:
         ellipsis_words=_longest(items("ellipsis_words")),
         demonstratives_en=_longest(w.lower() for w in items("demonstratives_en")),
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
+        suffix_continuations=_longest(items("suffix_continuations")),
+        object_verbs=_longest(items("object_verbs")),
     )
 
 
@@ -232,6 +239,8 @@ def reject_reason(name: str, kind: str | None = None) -> str | None:
         return "fragment"
     if any(p in name for p in w.not_name_parts):
         return "person or job"
+    if is_han(name[-1]) and name[-1] in "其它他她该此这那":
+        return "fragment"  # "令其股价": a verb and a pronoun, not a name
     if not any(is_han(c) for c in name):
         if not re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z0-9][A-Za-z0-9&.\-]*){0,4}", name):
             return "not a name"
@@ -483,6 +492,30 @@ def _short_forms(name: str) -> tuple[str, ...]:
 
 
 @functools.cache
+def _measure_cues() -> tuple[str, ...]:
+    """The measure cues of ``measures.yaml`` (归母净利润, 税前利润…), longest first."""
+    raw = data_yaml("measures.yaml") or {}
+    return tuple(sorted((str(k) for k in raw if not str(k).isascii()), key=lambda c: (-len(c), c)))
+
+
+def _inside_measure(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is the tail of a longer measure word ("归母净利润",
+    "扣非净利润"): what stands before it qualifies the measure, it names no company."""
+    for cue in _measure_cues():
+        if len(cue) <= end - start:
+            break
+        if text.endswith(cue, 0, end) and end - len(cue) < start:
+            return True
+    return False
+
+
+def _continues_word(nxt: str) -> bool:
+    """The token after a suffix makes the suffix part of a longer noun ("政府采购",
+    "银行股"): the phrase goes on, the suffix ends no name."""
+    return bool(nxt) and nxt.startswith(words().suffix_continuations)
+
+
+@functools.cache
 def _anchor_re() -> re.Pattern[str]:
     """Job titles and company predicates, matched on the text (jieba may cut them)."""
     w = words()
@@ -526,6 +559,8 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             continue
         word = m.group()
         if word in w.company_predicates:
+            if _inside_measure(text, m.start(), m.end()):
+                continue
             add(_predicate_candidate(tokens, i), f"predicate {word}", "company")
         elif word in w.commentator_titles:
             cand = _title_candidate(tokens, i)
@@ -558,11 +593,14 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             # words that are not (光通信, 国际化): only typed endings count.
             add(tok, "jieba nt", "government")
         if tok not in suffixes and (suffix := suffix_of(tok)) and suffix not in w.weak_suffixes:
-            add(candidate_before(tokens, i, max_chars=8) + tok, f"suffix {suffix}")
+            if not (i + 1 < len(tokens) and _continues_word(tokens[i + 1])):
+                add(candidate_before(tokens, i, max_chars=8) + tok, f"suffix {suffix}")
         elif tok in suffixes and tok not in w.weak_suffixes:
             nxt = next((t for t in tokens[i + 1 : i + 3] if t.strip()), "")
             if nxt in ("主义", "运作", "结构", "化", "运营", "管理") or nxt.startswith("市场"):
                 continue  # "中国资本市场", "金融资本主义": the suffix belongs to a longer word
+            if i + 1 < len(tokens) and _continues_word(tokens[i + 1]):
+                continue  # "福建政府采购", "港股银行股"
             cand = candidate_before(tokens, i, max_chars=6)
             if len(cand) >= 2:
                 add(cand + tok, f"suffix {tok}")
@@ -706,8 +744,12 @@ def strip_country(name: str) -> str:
 
 def merge_key(name: str) -> str:
     """What two forms of one entity's name share: legal suffix and country prefix
-    removed, Latin letters folded ("鞍钢股份" and "鞍钢", "Apple Inc" and "apple")."""
-    return strip_country(strip_legal(name)).lower().replace(" ", "")
+    removed, Latin letters folded ("鞍钢股份" and "鞍钢", "Apple Inc" and "apple");
+    a government body keeps its country (印度政府 and 荷兰政府 are two)."""
+    base = strip_legal(name)
+    if org_type(base) != "government":
+        base = strip_country(base)
+    return base.lower().replace(" ", "")
 
 
 def known_form(name: str) -> str | None:
@@ -715,7 +757,10 @@ def known_form(name: str) -> str | None:
     (华为技术有限公司 → 华为, 美国英伟达 → 英伟达, "Huawei Technologies" → 华为)."""
     gaz = gazetteer()
     for form in dict.fromkeys((name, strip_legal(name), strip_country(strip_legal(name)))):
-        if known := gaz.canonical(form):
+        if (known := gaz.canonical(form)) and not (
+            form != strip_legal(name) and gaz.orgs[known].type == "government"
+        ):
+            # A government body is its country's: 巴西最高法院 is not 最高人民法院.
             return known
     if name.isascii():
         for short in _en_short(strip_legal(name)):

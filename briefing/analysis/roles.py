@@ -81,6 +81,12 @@ def en_action(word: str) -> str | None:
 
 
 @functools.cache
+def _object_verbs_re() -> re.Pattern[str]:
+    verbs = words().object_verbs
+    return re.compile(("(" + "|".join(map(re.escape, verbs)) + r")了?\s*$") if verbs else r"(?!x)x")
+
+
+@functools.cache
 def _word_re(kind: str) -> re.Pattern[str]:
     items: tuple[str, ...] = getattr(words(), kind)
     return re.compile("|".join(re.escape(w) for w in items) or r"(?!x)x")
@@ -204,6 +210,8 @@ def _example(text: str, masked: str, spans: list[tuple[int, int]], index: int) -
             or before[at + 1 : at + 2] in ("果", "何", "今", "此", "同", "下", "意")
         ):
             continue
+        if re.search(r"(?:依托|借助|凭借|利用|通过|与|和|向|对|在)$", before):
+            continue  # "例如工业行业依托京东推出…": the example is what precedes the preposition
         return marker
     if "以" in before and text[spans[last][1] : spans[last][1] + 5].startswith(("为代表", "为首", "为例")):
         return "为代表"
@@ -277,6 +285,20 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     ) and not re.search(r"(?:投资|入股|收购|并购|控股)了?的?\s*$", before):
         return Role(MENTIONED, verb_before)
     partner = re.search(r"(?:与|和|同|跟|携手|联合)\s*$", before)
+    if (
+        partner
+        and not any(left <= c < a for c, _ in spans)
+        and re.fullmatch(
+            r"[^\u4e00-\u9fff]*(?:(?:它|其|该公司|公司|他们)[^，,]*?)?(?:与|同|跟|携手|联合)\s*", before
+        )
+    ):
+        # "与福特以技术授权方式合作", "它开始以技术授权的方式与福特合作": the partner of a
+        # subject the clause leaves out or points back to.
+        return Role(MENTIONED, partner.group().strip())
+    obj = _object_verbs_re().search(before)
+    if obj:
+        # "学习京东转自营", "超越特斯拉": the object of the clause's verb, not its subject.
+        return Role(MENTIONED, obj.group(1))
     example = _example(text, masked, spans, index)
     if example:
         return Role(EXAMPLE, example)
@@ -313,10 +335,31 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     if re.match(r"^\s*被", window) or re.search(r"被\s*$", before):
         return Role(ACTS, "被")
     verb = _action_in(window)
+    if (
+        verb
+        and prep
+        and re.search(r"(?:依托|借助|凭借)\s*$", before)
+        and not any(left <= c < a for c, _ in spans)
+        and not _action_in(before)
+    ):
+        # "工业行业依托京东推出工业品频道": the platform does what the clause, without a
+        # subject of its own, says is done through it.
+        return Role(ACTS, verb)
     if verb and prep and not partner:
         return Role(MENTIONED, prep.group()[:2])
     if verb:
         return Role(ACTS, verb)
+    if not prep and end == right and right < len(masked) and masked[right] in "，,":
+        # "中际旭创是全球光模块领域的龙头，在800G…市场占据主导份额": the next clause goes
+        # on with the same subject (no name of its own, opening with a preposition or adverb).
+        _, r2 = clause_bounds(masked, right + 1, right + 1)
+        nxt = masked[right + 1 : r2]
+        if not any(right < c < r2 for c, _ in spans) and re.match(
+            r"\s*(?:在|于|并|还|也|已|将|则|又|同时|随后|从而|进而|目前|今年|去年)", nxt
+        ):
+            verb = _action_in(nxt[:40])
+            if verb:
+                return Role(ACTS, verb)
     if re.match(r"^\s*(?:获|获得|斩获|赢得|拿下)", window):
         return Role(ACTS, "获")
     inv = re.search(
