@@ -296,8 +296,10 @@ _SOURCE_NAME_RE = re.compile(
     r"(?:来源|來源|出处|出處|稿源|发布人|發布人|发布者|發布者|source)\s*[:：]\s*[-–—]?\s*([^\s()（）,，;；:：]+)",
     re.IGNORECASE,
 )
+# Not after "@" or inside a longer host name: an e-mail address in a
+# disclaimer ("请发送邮件至jubao@wind.com.cn") names a mailbox, not the site.
 _DOMAIN_RE = re.compile(
-    r"\b((?:[a-z0-9-]+\.)+(?:com|cn|net|org|io|hk|tw|co|info|biz)(?:\.[a-z]{2})?)\b", re.I
+    r"(?<![@.A-Za-z0-9-])((?:[a-z0-9-]+\.)+(?:com|cn|net|org|io|hk|tw|co|info|biz)(?:\.[a-z]{2})?)\b", re.I
 )
 
 

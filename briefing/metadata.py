@@ -313,6 +313,18 @@ def strip_site_name(page_title: str) -> str:
     return _split_site(page_title)[0]
 
 
+# A site's slogan after its name: "奇客Solidot–传递最新科技情报", "财新网 | 原创财经新闻".
+_TAGLINE_RE = re.compile(r"\s*(?:[|｜–—]|\s-\s)\s*\S.*$")
+
+
+def site_name(value: str) -> str:
+    """A site as the source list shows it: its name without the slogan a page
+    or front matter appends to it ("奇客Solidot–传递最新科技情报" → "奇客Solidot")."""
+    value = " ".join(str(value).split())
+    name = _TAGLINE_RE.sub("", value)
+    return name if name else value
+
+
 def is_site_name(heading: str, page_title: str) -> bool:
     """True when a heading is the site name the page title ends with (a logo in an ``<h1>``)."""
     site = _split_site(page_title)[1]

@@ -167,6 +167,18 @@ def test_quotes_are_in_the_briefings_script_and_english_stays_english(briefing) 
             assert squash(t.text) not in squash(body), "a Traditional quote in a Simplified briefing"
 
 
+def test_the_source_list_names_authors_and_sites_in_the_briefings_script(briefing) -> None:
+    from briefing.script import to_simplified
+
+    model, markdown = briefing
+    listed = "\n".join(line for line in markdown.splitlines() if "{: #src-" in line)
+    for s in model.sources:
+        for value in (s.author, s.site):
+            if value and to_simplified(value) != value:
+                assert value not in listed, f"Traditional {value!r} in the source list"
+                assert display(value, "zh-Hant") in listed
+
+
 def test_no_cut_falls_inside_a_number_or_a_latin_word(briefing) -> None:
     model, markdown = briefing
     body = re.sub(r"\\(.)", r"\1", _body(markdown))

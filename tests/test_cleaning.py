@@ -83,6 +83,12 @@ def _blocks(items: list[Any]) -> list[Block]:
     return out
 
 
+@pytest.mark.parametrize("case", load_cases("source_hints"), ids=case_ids(load_cases("source_hints")))
+def test_source_hints(case: dict[str, Any]) -> None:
+    hints = cleaning.source_hints(case["input"])
+    assert (hints.url, hints.site) == (case["url"], case["site"])
+
+
 _BOILERPLATE = yaml.safe_load((FIXTURES / "cleaning" / "remove_boilerplate.yaml").read_text("utf-8"))
 _ARTICLE: list[str] = _BOILERPLATE["article"]
 

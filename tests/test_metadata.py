@@ -80,6 +80,14 @@ def test_asked(case: dict[str, Any]) -> None:
     assert memo.asked(case["input"]) == case["expected"]
 
 
+_SITES = _table("site_name")["cases"]
+
+
+@pytest.mark.parametrize("case", _SITES, ids=_ids(_SITES))
+def test_site_name(case: dict[str, Any]) -> None:
+    assert metadata.site_name(case["input"]) == case["expected"]
+
+
 def test_site_name_is_not_the_title() -> None:
     page = "汽车销量连续两月负增长 行业向下趋势确认- 【阳光易购】"
     assert metadata.strip_site_name(page) == "汽车销量连续两月负增长 行业向下趋势确认"

@@ -251,6 +251,25 @@ def test_pdf_a_heading_followed_by_a_heading_is_never_alone_at_the_foot(paragrap
     assert "问题1：容量租赁能否持续" in pages[first], f"heading alone at the foot of page {first + 1}"
 
 
+LEGEND = "状态：已回答、部分回答、待研究；独立证据来自提问备忘录以外的来源，备忘录笔记只作背景。" * 2
+
+
+@pytest.mark.parametrize(("paragraphs", "lines"), [(10, n) for n in range(2, 12)])
+def test_pdf_a_section_heading_and_its_legend_stay_with_the_first_question(
+    paragraphs: int, lines: int
+) -> None:
+    """REVIEW-3 P2-4: "研究议程", its legend, then "问题 1": the section heading and its
+    legend never end a page without the first question."""
+    body = "\n\n".join([FILLER] * paragraphs + [SHORT] * lines)
+    question = "#### 问题1：容量租赁能否持续\n\n*状态：待研究 · 独立证据 0 条*\n\n"
+    markdown = "## 企业案例\n\n" + body + f"\n\n## 研究议程\n\n{LEGEND}\n\n" + question + FILLER + "\n"
+    pages = _pages(write_pdf(parse(markdown), {}, default_fonts(), date=DATE))
+    first = next(i for i, p in enumerate(pages) if "研究议程" in p)
+    assert "问题1：容量租赁能否持续" in pages[first], (
+        f"heading and legend alone at the foot of page {first + 1}"
+    )
+
+
 @pytest.mark.parametrize("extra", range(24, 34))
 def test_pdf_the_last_lines_do_not_spill_alone_onto_a_page(extra: int) -> None:
     """The end of a long briefing (its method note) does not leave a line or two on an
@@ -283,3 +302,11 @@ def test_docx_a_heatmap_is_kept_low_and_a_list_of_names_is_not_justified() -> No
     assert heights and max(heights) <= CHART_HEIGHT + 1
     mentions = next(p for p in etree.fromstring(xml.encode()).iter(f"{{{W}}}p") if "宁德时代" in _text(p))
     assert mentions.find("w:pPr/w:jc", NS).get(f"{{{W}}}val") == "left"
+
+
+def test_docx_a_legend_between_headings_keeps_with_the_next_heading() -> None:
+    markdown = f"## 研究议程\n\n{LEGEND}\n\n#### 问题1：容量租赁能否持续\n\n{FILLER}\n\n## 来源\n\n{FILLER}\n"
+    document = docx.Document(io.BytesIO(write_docx(parse(markdown), {}, default_fonts(), date=DATE)))
+    keeps = {p.text: p.paragraph_format.keep_with_next for p in document.paragraphs if p.text}
+    assert keeps[LEGEND] is True
+    assert not keeps[FILLER]  # a body paragraph before a heading is not held to it

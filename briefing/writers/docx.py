@@ -79,6 +79,8 @@ _BEFORE_BORDER = {
     qn(f"w:{tag}")
     for tag in ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr")
 }
+# The longest legend kept with the headings around it (about five lines).
+LEGEND_CHARS = 220
 NEW_STYLES = {"Small": WD_STYLE_TYPE.PARAGRAPH, "Cover": WD_STYLE_TYPE.PARAGRAPH}
 NEW_STYLES |= {"Table Text": WD_STYLE_TYPE.PARAGRAPH, "Hyperlink": WD_STYLE_TYPE.CHARACTER}
 
@@ -89,13 +91,27 @@ def write_docx(
     """The document as DOCX bytes: cover, body, embedded font subsets."""
     writer = _Writer(charts, fonts)
     writer.cover(doc.meta)
-    for block in doc.blocks:
+    blocks = doc.blocks
+    for i, block in enumerate(blocks):
         writer.block(block)
+        if _legend(blocks, i):  # a section's legend stays with the heading that follows it
+            writer.last.paragraph_format.keep_with_next = True
     writer.page_furniture(str(doc.meta.get("title") or ""), date)
     _core_properties(writer.doc, doc.meta, date)
     buffer = io.BytesIO()
     writer.doc.save(buffer)
     return embed_docx_fonts(buffer.getvalue(), fonts, used_text="".join(writer.text))
+
+
+def _legend(blocks: list[Any], i: int) -> bool:
+    """True for a short paragraph between two headings ("研究议程", its legend, "问题 1")."""
+    return (
+        0 < i < len(blocks) - 1
+        and isinstance(blocks[i], doctree.Paragraph)
+        and isinstance(blocks[i - 1], doctree.Heading)
+        and isinstance(blocks[i + 1], doctree.Heading)
+        and len("".join(r.text for r in blocks[i].runs)) <= LEGEND_CHARS
+    )
 
 
 class _Writer:
@@ -107,6 +123,7 @@ class _Writer:
         self.break_pending = False
         self.outline = 0
         self.has_cover = False
+        self.last: DocxParagraph | None = None
         self.style_ids: dict[str, str] = {}
         _setup_styles(self.doc, fonts.name)
         self.bullet_num, self.number_abstract = _setup_numbering(self.doc, fonts.name)
@@ -117,7 +134,7 @@ class _Writer:
             self.outline = max(1, min(block.level - 1, 3, self.outline + 1))
             self.paragraph(doctree.Paragraph(block.runs, anchor=block.anchor), f"Heading {self.outline}")
         elif isinstance(block, doctree.Paragraph):
-            self.paragraph(block)
+            self.last = self.paragraph(block)
         elif isinstance(block, doctree.ListBlock):
             self.list_block(block, depth)
         elif isinstance(block, doctree.Table):

@@ -52,6 +52,8 @@ SHADE = colors.HexColor("#e8eef5")
 LINK = colors.HexColor("#1d4e89")
 MARGIN = 2.0 * cm
 HEADING_ROOM, LABEL_ROOM = 4.0 * cm, 2.2 * cm
+# The most legend text a heading is kept with when another heading follows it.
+LEGEND_ROOM = 5.0 * cm
 """Space a heading or a run-in label needs below it on the page, else it starts the next one."""
 
 
@@ -370,29 +372,32 @@ class _Builder:
 
 
 def _headings_together(story: list[Any], width: float) -> list[Any]:
-    """A heading followed at once by another ("备忘录 [11]" then "问题 1") asks for
-    room for both before the first: else the second's own demand for room breaks
-    the page between them and leaves the first alone at the foot."""
-    out: list[Any] = []
-    i = 0
-    while i < len(story):
-        item = story[i]
-        if (
-            isinstance(item, CondPageBreak)
-            and i + 3 < len(story)
-            and isinstance(story[i + 1], _Heading)
-            and isinstance(story[i + 2], CondPageBreak)
-            and isinstance(story[i + 3], _Heading)
-        ):
-            first = story[i + 1]
-            _, height = first.wrap(width, A4[1])  # a long heading wraps onto two lines
-            room = item.height + height + first.style.spaceBefore + first.style.spaceAfter
-            out += [CondPageBreak(room), story[i + 1]]
-            i += 3  # the second heading's break is this one's
+    """A heading followed by another ("备忘录 [11]" then "问题 1"), directly or
+    across a short legend ("研究议程", its legend, then "问题 1"), asks for room
+    for all of it before the first: else the second's own demand for room
+    breaks the page between them and leaves the first alone at the foot."""
+    room: dict[int, float] = {}
+    chained: set[int] = set()
+    # Right to left, so that a chain of three headings adds up.
+    for i in range(len(story) - 2, -1, -1):
+        if not (isinstance(story[i], CondPageBreak) and isinstance(story[i + 1], _Heading)):
             continue
-        out.append(item)
-        i += 1
-    return out
+        span, j = _height(story[i + 1], width), i + 2
+        while j < len(story) and type(story[j]) is Paragraph and j - i <= 3 and span < LEGEND_ROOM:
+            span += _height(story[j], width)
+            j += 1
+        nxt = (
+            j + 1 < len(story) and isinstance(story[j], CondPageBreak) and isinstance(story[j + 1], _Heading)
+        )
+        if nxt and span < LEGEND_ROOM + HEADING_ROOM:
+            room[i] = max(story[i].height, span + room.get(j, story[j].height))
+            chained.add(j)
+    return [CondPageBreak(room[i]) if i in room else item for i, item in enumerate(story) if i not in chained]
+
+
+def _height(flowable: Paragraph, width: float) -> float:
+    _, height = flowable.wrap(width, A4[1])  # a long heading wraps onto two lines
+    return height + flowable.style.spaceBefore + flowable.style.spaceAfter
 
 
 def write_pdf(
