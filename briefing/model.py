@@ -437,6 +437,9 @@ class Company(Serializable):
     move_origin: str = ""
     """``clause`` (a clause of a Chinese source), ``rendered`` (built from extracted
     figures or deals) or ``english`` (an English source's clause, as written)."""
+    move_document: str | None = None
+    """Path of the source the key move was taken from (its citation), when one
+    source gives it; ``None`` for a statement built from deals."""
     found_by: list[str] = field(default_factory=list)
     """How the name was recognised: ``gazetteer``, or for a discovered name the
     evidence that made it one (``suffix 股份``, ``title 董事长``, ``stock code``,

@@ -366,3 +366,38 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
         assert not any(
             f["org"] == bad["owner"] and f["value"] == pytest.approx(bad["value"]) for f in found
         ), bad
+
+
+@pytest.mark.parametrize("name", ["banks", "healthcare", "nev", "field"])
+def test_a_key_move_cites_the_source_it_was_cut_from(name: str) -> None:
+    """REVIEW-3 P0-3: 京东's move from [1] was cited [7] (its first move's source)."""
+    from briefing.readers import read_corpus
+    from briefing.script import to_simplified
+
+    folder = FIELD if name == "field" else FIXTURES / "corpora" / name
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    corpus = read_corpus(folder)
+    texts = {d.path: to_simplified(d.text) for d in corpus.documents}
+    model = build_briefing(corpus, date=dt.date(2026, 11, 23))
+    checked = 0
+    for c in model.companies:
+        if c.move_origin != "clause":
+            continue
+        assert c.move_document in texts, c.name
+        core = re.sub(r"〔[^〕]*〕", "", c.move).strip("…")
+        han = "".join(re.findall(r"[\u4e00-\u9fff]", core))[:8]
+        source = "".join(re.findall(r"[\u4e00-\u9fff]", texts[c.move_document]))
+        assert han in source, (c.name, c.move, c.move_document)
+        checked += 1
+    assert checked >= 3
+    from briefing.charts import charts_for
+    from briefing.render import render
+
+    rows = [line for line in render(model, charts_for(model)).splitlines() if line.startswith("| ")]
+    for c in model.companies:
+        row = next((r for r in rows if r.startswith(f"| {c.name} |")), None)
+        if c.move_origin != "clause" or row is None:
+            continue
+        move_cell = row.split(" | ")[-3]
+        assert re.findall(r"#src-(\d+)", move_cell) == [str(model.source_number(c.move_document))], row

@@ -426,11 +426,12 @@ def find_companies(
         own_figures = [f for f in figures if f.attribution != "ranking list"]
         deals = _deals_made(analyses, name, canonical)
         role = "case" if kind in CASE_TYPES and (best is not None or own_figures or deals) else "mention"
-        move, origin = None, ""
+        move, origin, move_doc = None, "", None
         if best is None and deals and role == "case":
             move, origin = deals[0], "rendered"
         if best is not None:
             doc, a = docs[best.doc], analyses[best.doc]
+            move_doc = doc.path
             if doc.language == "en":
                 move, origin = _english_move(doc, a, best, figures)
             else:
@@ -439,8 +440,10 @@ def find_companies(
                 at = best.mention.start - s.start
                 move = move_clause(sentence, at, at + len(best.mention.surface), best.mention.cue)
                 if best.mention.evidence.startswith("pronoun"):
-                    # "该公司服务赋能了…": the row names the company the pronoun points to.
-                    move = move.replace(best.mention.surface, name, 1)
+                    # "该公司服务赋能了…": the row names the company the pronoun points to,
+                    # beside the source's word, never in its place: the clause stays a quote.
+                    surface = best.mention.surface
+                    move = move.replace(surface, f"{surface}〔{name}〕", 1)
                 move = _full_width(
                     re.sub(r"^(?:…)?\d{1,2}、", lambda m: "…" if m.group().startswith("…") else "", move)
                 )
@@ -450,6 +453,7 @@ def find_companies(
             # figure's clause when it names the organisation as its subject, else a
             # statement built from the figure ("上汽大众头4个月销量同比增长38%").
             f = own_figures[0]
+            move_doc = f.document
             at = max(f.text.find(f.raw), 0)
             clause = move_clause(to_simplified(f.text), at, at + len(f.raw), "")
             if (
@@ -508,6 +512,7 @@ def find_companies(
                 role_reason=reason,
                 move=move,
                 move_origin=origin,
+                move_document=move_doc,
                 found_by=found_by,
                 name_evidence=evidence_quotes,
             )
