@@ -49,10 +49,14 @@ STATUS_ZH = {
 
 
 def format_number(value: float) -> str:
-    """45.5 → "45.5", 120000000 → "1.2亿", 100000 → "10万"."""
+    """45.5 → "45.5", 120000000 → "1.2亿", 100000 → "10万"; an exact count that
+    万 would write with more than two decimals stays a count: 242765 → "242,765"
+    (not "24.2765万", a precision no one writes)."""
     for size, unit in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
         if abs(value) >= size:
-            scaled = value / size
+            scaled = float(f"{value / size:.6g}")
+            if size == 1e4 and value == int(value) and round(scaled, 2) != scaled:
+                return f"{int(value):,}"
             return f"{scaled:.6g}{unit}"
     return f"{value:.6g}" if value != int(value) else str(int(value))
 

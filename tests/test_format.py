@@ -20,6 +20,9 @@ from briefing.model import Figure
         (880000000.0000001, "8.8亿"),  # binary rounding never shows
         (2.5e12, "2.5万亿"),
         (-20720000000.0, "-207.2亿"),
+        (242765.0, "242,765"),  # "242,765 vehicles", not "24.2765万"
+        (160038.0, "160,038"),
+        (3024500.0, "302.45万"),
     ],
 )
 def test_format_number(value: float, expected: str) -> None:
