@@ -48,8 +48,9 @@ class Context:
     no line per file.
     """
 
-    def __init__(self, quiet: bool, stream: TextIO | None = None) -> None:
+    def __init__(self, quiet: bool, stream: TextIO | None = None, verbose: int = 0) -> None:
         self.quiet = quiet
+        self.verbose = verbose
         self.stream = stream
         """Where progress goes; None for the stderr of the moment (click's test runner swaps it)."""
         self._bar: Any = None
@@ -61,6 +62,13 @@ class Context:
     @property
     def out(self) -> TextIO:
         return self.stream or sys.stderr
+
+    def quieten(self) -> None:
+        """A command's own ``-q``: the same as ``briefing -q`` (no progress, and
+        briefing's log at warnings, unless ``-v`` asked for it)."""
+        self.quiet = True
+        if not self.verbose:
+            logging.getLogger("briefing").setLevel(logging.WARNING)
 
     def progress(self, message: str) -> None:
         if self.quiet:
@@ -166,7 +174,12 @@ def _configure_logging(quiet: bool, verbose: int) -> Callable[[], None]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-q", "--quiet", is_flag=True, help="No progress messages on stderr, only warnings and errors.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress or file list, only warnings, errors and what the command reports (a table, JSON).",
+)
 @click.option(
     "-v",
     "--verbose",
@@ -183,7 +196,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
       briefing generate seeds --date 2026-11-23
     """
     ctx.call_on_close(_configure_logging(quiet, verbose))
-    ctx.obj = Context(quiet)
+    ctx.obj = Context(quiet, verbose=verbose)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -902,7 +915,13 @@ def analyze(
 )
 @EXECUTOR
 @SCHEDULER
-@click.option("-q", "--quiet", "quiet_here", is_flag=True, help="No progress messages.")
+@click.option(
+    "-q",
+    "--quiet",
+    "quiet_here",
+    is_flag=True,
+    help="Print nothing but warnings and errors (as briefing -q).",
+)
 @pass_ctx
 def generate(
     ctx: Context,
@@ -936,7 +955,8 @@ def generate(
     from briefing.fonts import default_fonts, load_fonts
     from briefing.pipeline import generate as run
 
-    progress = (lambda _m: None) if quiet_here else ctx.progress
+    if quiet_here:
+        ctx.quieten()
     pool = None
     try:
         fonts = load_fonts(font, bold_font) if (font or bold_font) else default_fonts()
@@ -951,8 +971,8 @@ def generate(
             fonts=fonts,
             use_cache=not no_cache,
             workers=workers,
-            progress=progress,
-            counter=ctx.counter() if not quiet_here else None,
+            progress=ctx.progress,
+            counter=ctx.counter(),
             executor=pool,
             max_themes=max_themes,
         )
@@ -961,6 +981,8 @@ def generate(
     finally:
         if pool is not None:
             pool.close()
+    if ctx.quiet:  # -q is for cron and scripts: nothing but warnings and errors
+        return
     for kind in ("pdf", "docx", "json"):
         if kind in result.files:
             click.echo(str(result.files[kind]))

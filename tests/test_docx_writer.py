@@ -134,7 +134,22 @@ def test_headings_use_word_heading_styles_in_order(document):
     assert (title.style.name, title.text) == ("Title", "产业简报 Industry Briefing")
 
 
+def _embedded_family(parts, fonts) -> str:
+    """The family the document's embedded subsets carry: the font's name and a hash
+    of their characters, with the font's own name as the alternative."""
+    (entry,) = [
+        e
+        for e in parts["word/fontTable.xml"].findall("w:font", NS)
+        if e.find("w:embedRegular", NS) is not None
+    ]
+    assert entry.find("w:altName", NS).get(f"{{{W}}}val") == fonts.name
+    family = entry.get(f"{{{W}}}name")
+    assert re.fullmatch(re.escape(fonts.name) + r" [0-9A-F]{8}", family)
+    return family
+
+
 def test_every_style_in_use_names_the_chinese_font(document, parts, fonts):
+    family = _embedded_family(parts, fonts)
     used = {"Normal"}
     for name, root in parts.items():
         if re.match(r"word/(document|header\d*|footer\d*)\.xml$", name):
@@ -158,11 +173,11 @@ def test_every_style_in_use_names_the_chinese_font(document, parts, fonts):
         fonts_el = style.find("w:rPr/w:rFonts", NS)
         assert fonts_el is not None, style_id
         for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-            assert fonts_el.get(f"{{{W}}}{slot}") == fonts.name, (style_id, slot)
+            assert fonts_el.get(f"{{{W}}}{slot}") == family, (style_id, slot)
     theme = {f"{{{W}}}{a}" for a in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")}
     assert not [el for el in styles.iter(f"{{{W}}}rFonts") if theme & set(el.attrib)]
     defaults = styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
-    assert defaults.find("w:rFonts", NS).get(f"{{{W}}}eastAsia") == fonts.name
+    assert defaults.find("w:rFonts", NS).get(f"{{{W}}}eastAsia") == family
     assert defaults.find("w:lang", NS).get(f"{{{W}}}eastAsia") == "zh-CN"
     assert parts["word/settings.xml"].find("w:themeFontLang", NS).get(f"{{{W}}}eastAsia") == "zh-CN"
 
@@ -293,7 +308,8 @@ def test_fonts_are_embedded(data, parts, fonts):
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         names = z.namelist()
     assert len([n for n in names if n.startswith("word/fonts/") and n.endswith(".odttf")]) == 2
-    font = parts["word/fontTable.xml"].find(f"w:font[@w:name='{fonts.name}']", NS)
+    family = _embedded_family(parts, fonts)
+    font = parts["word/fontTable.xml"].find(f"w:font[@w:name='{family}']", NS)
     assert font.find("w:embedRegular", NS) is not None and font.find("w:embedBold", NS) is not None
     assert parts["word/settings.xml"].find("w:embedTrueTypeFonts", NS) is not None
 

@@ -398,8 +398,11 @@ def test_embed_docx_fonts(shipped):
     assert package.namelist()[0] == "[Content_Types].xml"
 
     table = etree.fromstring(package.read("word/fontTable.xml"))
-    entry = [f for f in table.findall(f"{W}font") if f.get(f"{W}name") == shipped.name]
+    entry = [f for f in table.findall(f"{W}font") if f.find(f"{W}embedRegular") is not None]
     assert len(entry) == 1
+    family = entry[0].get(f"{W}name")  # the subsets' own name: the font's and a hash of their characters
+    assert family.startswith(shipped.name + " ") and family != shipped.name
+    assert entry[0].find(f"{W}altName").get(f"{W}val") == shipped.name
     rels = etree.fromstring(package.read("word/_rels/fontTable.xml.rels"))
     targets = {rel.get("Id"): (rel.get("Type"), rel.get("Target")) for rel in rels}
     embedded = {}
@@ -414,7 +417,7 @@ def test_embed_docx_fonts(shipped):
         assert target.endswith(".odttf")
         assert data[:4] != b"\x00\x01\x00\x00"  # obfuscated
         font = FTFont(io.BytesIO(_deobfuscate(data, key)))
-        assert font["name"].getDebugName(1) == shipped.name
+        assert font["name"].getDebugName(1) == family
         assert set(text) - {" "} <= {chr(c) for c in font.getBestCmap()}
         embedded[tag] = font
     assert len(embedded["embedRegular"].getGlyphOrder()) < 200  # a subset, not the whole face

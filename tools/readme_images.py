@@ -8,12 +8,14 @@ used nor changed), renders its first pages with ``pdftoppm`` (apt
 poppler-utils) at a small resolution and stores them as palette PNGs, plus
 one picture of those pages side by side. The same output gives the same
 images: run it again whenever the output changes, and commit the result. It
-prints the page count and the files written, for the README's figures.
+prints the page count, the cover's counts and the files written, for the
+README's figures (``tests/test_readme.py`` checks them against a real run).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -39,6 +41,17 @@ def generate(source: Path, work: Path) -> Path:
     command += ["--date", DATE, "--format", "pdf"]
     subprocess.run(command, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     return work / f"briefing-{DATE}.pdf"
+
+
+def cover_counts(pdf: Path) -> str:
+    """What the cover counts, from the model written beside the PDF, as the README quotes it."""
+    model = json.loads(pdf.with_suffix(".json").read_text("utf-8"))
+    memos = sum(source["kind"] == "memo" for source in model["sources"])
+    cases = sum(company["role"] == "case" for company in model["companies"])
+    return (
+        f"{len(model['sources'])} sources ({len(model['sources']) - memos} articles, {memos} memo), "
+        f"{len(model['themes'])} themes, {cases} company cases, {len(model['questions'])} research questions"
+    )
 
 
 def page_count(pdf: Path) -> int:
@@ -91,6 +104,7 @@ def main() -> int:
         work = Path(tmp)
         pdf = generate(args.source, work)
         total = page_count(pdf)
+        counts = cover_counts(pdf)
         images = [Image.open(p) for p in render_pages(pdf, work, min(args.pages, total))]
         written = []
         for number, image in enumerate(images, 1):
@@ -99,7 +113,7 @@ def main() -> int:
             written.append(target)
         save_small(sheet(images), args.out / "pages.png")
         written.append(args.out / "pages.png")
-    print(f"briefing of {args.source.name} for {DATE}: {total} pages")
+    print(f"briefing of {args.source.name} for {DATE}: {total} pages; {counts}")
     for path in written:
         print(
             f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({path.stat().st_size // 1024} KB)"

@@ -1,7 +1,12 @@
 """Font embedding for the DOCX writer: subsets of both faces stored in the package.
 
 Word and LibreOffice then show the document in the right font without it
-being installed (ECMA-376 Part 1 §17.8.1).
+being installed (ECMA-376 Part 1 §17.8.1). Each document's subsets carry a
+family name of their own (the font's name and a hash of the characters they
+hold), and the document's text asks for that name: an application that has
+opened one briefing keeps its embedded fonts registered, and a second
+briefing whose subset bore the same name would be drawn with the first one's
+glyphs (LibreOffice converting two documents in one session showed boxes).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -54,17 +60,20 @@ def embed_docx_fonts(docx_bytes: bytes, fonts: FontSet, used_text: str) -> bytes
 
     Each face is cut down to the characters of ``used_text`` (all the text the
     document shows, tables, headers and footers included) plus printable
-    ASCII, obfuscated with a key derived from its bytes, stored as
-    ``word/fonts/fontN.odttf`` and referenced from ``word/fontTable.xml`` under
-    the family name ``fonts.name``; ``word/settings.xml`` gains
+    ASCII, renamed to :func:`subset_family` (the document's runs and styles
+    that name ``fonts.name`` are renamed with it; ``fonts.name`` stays as the
+    font table's alternative name), obfuscated with a key derived from its
+    bytes, stored as ``word/fonts/fontN.odttf`` and referenced from
+    ``word/fontTable.xml``; ``word/settings.xml`` gains
     ``w:embedTrueTypeFonts`` and ``w:saveSubsetFonts``. Word and LibreOffice
     then show the document in the right font without it being installed.
     The result depends only on the inputs: same bytes for the same document.
     """
     chars = {ord(ch) for ch in used_text if not ch.isspace()} | set(range(0x20, 0x7F))
-    faces = {"Regular": _subset_font(fonts.regular, chars, fonts.subset_cache)}
+    family = subset_family(fonts, chars)
+    faces = {"Regular": _subset_font(fonts.regular, chars, fonts.subset_cache, family)}
     if fonts.bold != fonts.regular:
-        faces["Bold"] = _subset_font(fonts.bold, chars, fonts.subset_cache)
+        faces["Bold"] = _subset_font(fonts.bold, chars, fonts.subset_cache, family)
 
     try:
         source = zipfile.ZipFile(io.BytesIO(docx_bytes))
@@ -97,7 +106,10 @@ def embed_docx_fonts(docx_bytes: bytes, fonts: FontSet, used_text: str) -> bytes
         embeds.append((style, rid, key))
     parts[rels_name] = _serialise(rels)
 
-    parts[font_table] = _serialise(_add_font_entry(_xml(parts[font_table]), fonts.name, embeds))
+    for name, data in list(parts.items()):
+        if _NAMES_FONTS.match(name):
+            parts[name] = _rename_font(data, fonts.name, family)
+    parts[font_table] = _serialise(_add_font_entry(_xml(parts[font_table]), family, embeds, fonts.name))
     parts[settings] = _serialise(_enable_embedding(_xml(parts[settings])))
     parts["[Content_Types].xml"] = _serialise(_add_odttf_type(_xml(parts["[Content_Types].xml"])))
 
@@ -118,27 +130,61 @@ def embed_docx_fonts(docx_bytes: bytes, fonts: FontSet, used_text: str) -> bytes
     return out.getvalue()
 
 
+_NAMES_FONTS = re.compile(
+    r"word/(document|styles|numbering|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$"
+)
+"""The parts whose ``w:rFonts`` name the font."""
+_FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
+
+
+def subset_family(fonts: FontSet, chars: set[int]) -> str:
+    """The family name of a document's embedded subsets: the font's own name and a
+    hash of the characters kept (and of the faces), so two briefings' subsets never
+    share a name unless they hold the same glyphs."""
+    digest = hashlib.sha256(fonts.name.encode())
+    for path in (fonts.regular, fonts.bold):
+        with contextlib.suppress(OSError):
+            digest.update(f"{path.name}:{path.stat().st_size}".encode())
+    digest.update(",".join(map(str, sorted(chars))).encode())
+    return f"{fonts.name} {digest.hexdigest()[:8].upper()}"
+
+
+def _rename_font(data: bytes, old: str, new: str) -> bytes:
+    """``data`` (a WordprocessingML part) with every ``w:rFonts`` slot that names
+    ``old`` naming ``new``; the bytes unchanged when none does."""
+    if old.encode("utf-8") not in data:
+        return data
+    root = _xml(data)
+    changed = False
+    for element in root.iter(f"{{{_W}}}rFonts"):
+        for slot in _FONT_SLOTS:
+            if element.get(f"{{{_W}}}{slot}") == old:
+                element.set(f"{{{_W}}}{slot}", new)
+                changed = True
+    return _serialise(root) if changed else data
+
+
 SUBSETS_KEPT = 16
 """Font subsets kept in the state folder's cache (``cache/fonts``), most recently used first."""
 
 
-def _subset_font(path: Path, chars: set[int], use_cache: bool = True) -> bytes:
-    """A subset of ``path`` holding ``chars``: from the state folder's cache when
-    the same font was cut to the same characters before (a re-rendered week with
-    the same text), else made and kept there."""
+def _subset_font(path: Path, chars: set[int], use_cache: bool = True, family: str | None = None) -> bytes:
+    """A subset of ``path`` holding ``chars``, named ``family`` when given: from the
+    state folder's cache when the same font was cut to the same characters before
+    (a re-rendered week with the same text), else made and kept there."""
     import fontTools
 
     if not use_cache:
-        return _make_subset(path, chars)
+        return _make_subset(path, chars, family)
     info = path.stat()
     digest = hashlib.sha256(
-        f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}:fontTools {fontTools.version}:v1".encode()
+        f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}:fontTools {fontTools.version}:v2:{family}".encode()
     )
     digest.update(",".join(map(str, sorted(chars))).encode())
     cached = _subset_cache(digest.hexdigest())
     if cached is not None and (data := cached.load()) is not None:
         return data
-    data = _make_subset(path, chars)
+    data = _make_subset(path, chars, family)
     if cached is not None:
         cached.store(data)
     return data
@@ -184,7 +230,7 @@ def _subset_cache(key: str) -> _CachedSubset | None:
         return None  # the cache only saves time
 
 
-def _make_subset(path: Path, chars: set[int]) -> bytes:
+def _make_subset(path: Path, chars: set[int], family: str | None = None) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -203,11 +249,35 @@ def _make_subset(path: Path, chars: set[int]) -> bytes:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=chars)
             subsetter.subset(font)
+            if family is not None:
+                _set_family(font, family)
             buffer = io.BytesIO()
             font.save(buffer)
     except Exception as exc:  # fontTools raises assorted errors for bad files
         raise FontError(f"font {path}: cannot subset it for the DOCX ({exc})") from exc
     return buffer.getvalue()
+
+
+def _set_family(font, family: str) -> None:
+    """Name ``font`` ``family`` in every record a font manager matches on (family,
+    typographic and WWS family, full, unique and PostScript names, all languages),
+    keeping its style: the subset must not answer to the real font's name."""
+    table = font["name"]
+    style = table.getDebugName(2) or "Regular"
+    postscript = "".join(ch for ch in family if ch.isascii() and ch.isalnum()) or "BriefingFont"
+    values = {
+        1: family,
+        2: style,
+        3: f"{family} {style}",
+        4: family if style == "Regular" else f"{family} {style}",
+        6: f"{postscript}-{''.join(ch for ch in style if ch.isalnum())}"[:63],
+        16: family,
+        17: style,
+    }
+    # WWS names (21, 22) would keep the real family: dropped, as the other records are.
+    table.names = [record for record in table.names if record.nameID not in {*values, 21, 22}]
+    for name_id, value in values.items():
+        table.setName(value, name_id, 3, 1, 0x409)  # Windows, Unicode BMP, English (US)
 
 
 def _obfuscate(data: bytes, font_key: str) -> bytes:
@@ -268,13 +338,18 @@ def _with_r_namespace(root):
     return new
 
 
-def _add_font_entry(root, family: str, embeds: Iterable[tuple[str, str, str]]):
+def _add_font_entry(
+    root, family: str, embeds: Iterable[tuple[str, str, str]], alternative: str | None = None
+):
     root = _with_r_namespace(root)
     w = f"{{{_W}}}"
     font = next((f for f in root.findall(f"{w}font") if f.get(f"{w}name") == family), None)
     if font is None:
         font = _sub(root, f"{w}font")
         font.set(f"{w}name", family)
+        if alternative and alternative != family:
+            # The installed font of that name, for an application that ignores embedded fonts.
+            _sub(font, f"{w}altName").set(f"{w}val", alternative)
         _sub(font, f"{w}charset").set(f"{w}val", "86")  # GB2312
         _sub(font, f"{w}family").set(f"{w}val", "swiss")
         _sub(font, f"{w}pitch").set(f"{w}val", "variable")
