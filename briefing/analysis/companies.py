@@ -318,10 +318,13 @@ def figure_statement(name: str, figures: list[Figure]) -> str:
     销量同比增长38%", "2023年营收42亿美元，营收增长9%", "2023年被北辰零售收购，约12亿元"."""
     from briefing.labels import format_value
 
+    from briefing.labels import measure_label
+
     parts = []
     for f in figures:
         when = f"{f.year}年{f.period}" if f.year else f.period
-        measure = f"{f.scope}{f.measure}" if f.scope else f.measure
+        label = measure_label(f.measure, f.kind)
+        measure = f"{f.scope}{label}" if f.scope else label
         value = format_value(f.value, f.unit, f.qualifier, f.value_max)
         if f.counterpart and f.measure in ("获投资", "被收购"):
             verb = "获{}投资" if f.measure == "获投资" else "被{}收购"
@@ -700,6 +703,7 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
                 attribution=f.attribution,
                 scope=f.scope,
                 period=f.period,
+                kind=f.kind,
             )
             twin = next((i for i, g in enumerate(out) if same_figure(g, figure)), None)
             if twin is None:

@@ -61,10 +61,13 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     kinds = kinds or {}
     top = max((c.mentions for c in companies), default=1) or 1
     groups: dict[tuple, dict[str, tuple[Company, Figure]]] = defaultdict(dict)
+    facts = {(c.name, base_measure(f.measure), f.scope) for c in companies for f in c.figures if f.kind == "fact"}
     for company in companies:
         for f in company.figures:
             if f.counterpart and f.measure not in ("获投资", "被收购"):
                 continue
+            if f.kind != "fact" and (company.name, base_measure(f.measure), f.scope) in facts:
+                continue  # the result is there: an expectation of the same measure is no headline
             key = comparable_key(f) + (() if f.year is not None else (f.document, f.paragraph))
             known = groups[key].get(company.name)
             if known is None or _better(f, known[1]):
@@ -113,15 +116,19 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
                 score=round(score, 3),
                 scope=scope,
                 period=period,
+                kind=rows[0][1].kind,
             )
         )
-    scored.sort(key=lambda k: (-k.score, k.measure, k.year or 0, k.entries[0].company))
+    # Results first: a forecast or a goal fills the block only where results run out.
+    scored.sort(key=lambda k: (k.kind != "fact", -k.score, k.measure, k.year or 0, k.entries[0].company))
     chosen: list[KeyFigure] = []
     used: dict[str, int] = defaultdict(int)
     facts: set[tuple[str, int, str]] = set()
     shown: set[tuple[str, float]] = set()
     markets = {c.name for c in companies if c.type == "market"}
     for k in scored:
+        if k.kind != "fact" and len(chosen) >= MIN_KEY_FIGURES:
+            break
         names = [e.company for e in k.entries]
         if all(used[n] >= PER_COMPANY for n in names):
             continue
@@ -146,6 +153,11 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
         if len(chosen) == MAX_KEY_FIGURES:
             break
     return chosen
+
+
+def base_measure(measure: str) -> str:
+    """A measure without its goal or forecast suffix ("营收预测" → 营收)."""
+    return re.sub(r"(?:目标|预测)$", "", measure)
 
 
 def _starting_level(f: Figure) -> bool:
