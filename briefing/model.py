@@ -453,6 +453,10 @@ class Company(Serializable):
     mode_question: int | None = None
     """Number of the memo's open question about this company's business model, when the
     sources do not answer it: ``mode`` is then only that question's provisional answer."""
+    shown_aliases: list[str] = field(default_factory=list)
+    """The other names the briefing shows for it: ``aliases`` in Simplified script,
+    each once, without the name itself or its English name (台積電 and 台积电 are one;
+    "SpaceX（SpaceX）" shows nothing twice)."""
 
     @property
     def is_case(self) -> bool:

@@ -703,8 +703,16 @@ class _Times:
             year, relative, named = (same or self.times)[-1]
             if not period and _THIS_PERIOD_RE.search(sent):
                 period = named  # "…fell 1% to $9.1 billion in the quarter": the quarter named before
-        elif year is None and relative is None and not period and self.document and _THIS_PERIOD_RE.search(sent):
-            year, relative, period = self.document[-1]  # "in the quarter", a paragraph after the one naming it
+        elif (
+            year is None
+            and relative is None
+            and not period
+            and self.document
+            and _THIS_PERIOD_RE.search(sent)
+        ):
+            year, relative, period = self.document[
+                -1
+            ]  # "in the quarter", a paragraph after the one naming it
         elif year is None and relative is None and period:
             # "台积电第一季营收约5926亿元" after a paragraph on "2024年第一季": the year the
             # document gives that period.
@@ -743,7 +751,9 @@ class _Times:
             self.document.append(self.times[-1])
 
 
-_THIS_PERIOD_RE = re.compile(r"当季|本季度?|该季度?|同季|\b(?:in|during) the (?:quarter|period)\b")
+_THIS_PERIOD_RE = re.compile(
+    r"当季|本季度?|该季度?|同季|\b(?:in|during) the (?:quarter|period)\b(?! (?:to|ended|ending|through)\b)"
+)
 """A figure of the period the paragraph named before (its quarter, not its full year)."""
 
 

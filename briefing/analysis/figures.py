@@ -95,9 +95,7 @@ _AMOUNTS = (
 
 _SAME_STORE = ("同店销售额", "同店交易量")
 """Rates of the stores open a year or more: what a bare growth rate next to them is of."""
-_EN_COUNT_RE = re.compile(
-    r"\s*(?:net\s+)?(?:new\s+)?(stores|vehicles|cars|units|employees)\b", re.IGNORECASE
-)
+_EN_COUNT_RE = re.compile(r"\s*(?:net\s+)?(?:new\s+)?(stores|vehicles|cars|units|employees)\b", re.IGNORECASE)
 
 
 @functools.cache
@@ -105,9 +103,11 @@ def _amount_measures() -> frozenset[str]:
     """Measures of an amount (营收, 税前利润, 交付量…): what a bare growth rate may be of."""
     # Money and volumes, not counts of partners, customers or shops ("合作伙伴的业务增长率"
     # is the partners' business growing, not their number).
-    return frozenset(
-        m for _, m, unit in _measures() if unit in ("元", "") and m not in ("股价", "市值", "估值")
-    ) | frozenset(_AMOUNTS) | frozenset(_SAME_STORE)
+    return (
+        frozenset(m for _, m, unit in _measures() if unit in ("元", "") and m not in ("股价", "市值", "估值"))
+        | frozenset(_AMOUNTS)
+        | frozenset(_SAME_STORE)
+    )
 
 
 _YEAR_RE = re.compile(
@@ -316,6 +316,7 @@ _PERIOD_RE = re.compile(
     r"(?P<fq>第?(?P<fqn>[一二三四1-4])财季|(?:财年|财政年度|会计年度)第?(?P<fqy>[一二三四1-4])季度?"
     r"|fiscal (?P<fqe>first|second|third|fourth) quarter|\bQ(?P<fqq>[1-4]) FY ?\d{2,4}\b)"
     r"|(?P<nine>前三季度|前三个季度|nine[- ]months|first three quarters)"
+    r"|(?P<qm>quarter (?:to|ended|ending|through) (?:the end of )?(?P<qme>March|June|September|December))"
     r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
     r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
     r"|(?P<h1>上半年|前半年|半年报|中报|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
@@ -356,6 +357,9 @@ def period_in(text: str) -> str:
         return f"第{_QUARTERS[n - 1]}财季"
     if g["nine"]:
         return "前三季度"
+    if g["qm"]:
+        # "the quarter to March": the calendar quarter that month ends
+        return f"{_QUARTERS[('march', 'june', 'september', 'december').index(g['qme'].lower())]}季度"
     if g["q"]:
         raw = g["qn"] or g["qr"] or g["qt"] or g["qe"]
         n = _number(raw) if raw else _EN_ORDINALS[g["qo"].lower()]
@@ -762,7 +766,8 @@ def _sentence_kind(text: str, masked: str, left: int, right: int) -> str:
     are expected), unless this clause states a result of its own (已, 实现, 去年…)."""
     if left <= 0 or _FACT_RE.search(text[left:right]):
         return ""
-    before = _EXPECTED_RE.sub("", masked[:left].lower())
+    start = max(masked.rfind(p, 0, left) for p in "。！？!?") + 1  # a quote holds several sentences
+    before = _EXPECTED_RE.sub("", masked[start:left].lower())
     return clause_kind(before)
 
 
@@ -1107,7 +1112,9 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
     if later:
         # "revenue of $4.2 billion for 2023", "declined 3% in the fiscal third quarter of 2024"
         return int(later.group(1) or later.group(2)), None
-    if re.search(r"目前|当前|截至目前|现有|\b(?:now|currently)\b", text[left:start]):
+    if re.search(r"目前|当前|截至目前|现有|\b(?:now|currently)\b", text[left:start]) and not (
+        end is not None and re.match(r"\s*(?:元|美元)?\s*的?(?:战略)?(?:投资|收购|融资|入股)", text[end:])
+    ):
         return None, 0  # "目前在新加坡的门店已达30家": today, not the 去年 of the clause before
     for scope in (text[left:right], text[:start]):
         # The nearest 去年/今年 that is not the base of a comparison ("较去年增长12%").

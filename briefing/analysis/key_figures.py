@@ -61,7 +61,9 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     kinds = kinds or {}
     top = max((c.mentions for c in companies), default=1) or 1
     groups: dict[tuple, dict[str, tuple[Company, Figure]]] = defaultdict(dict)
-    facts = {(c.name, base_measure(f.measure), f.scope) for c in companies for f in c.figures if f.kind == "fact"}
+    facts = {
+        (c.name, base_measure(f.measure), f.scope) for c in companies for f in c.figures if f.kind == "fact"
+    }
     for company in companies:
         for f in company.figures:
             if f.counterpart and f.measure not in ("获投资", "被收购"):
