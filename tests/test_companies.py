@@ -359,10 +359,65 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
         mine = [f for f in found if f["org"] == want["owner"] and f["value"] == pytest.approx(want["value"])]
         assert mine, (want, [(f["org"], f["measure"], f["value"]) for f in found])
         f = mine[0]
-        for key in ("measure", "unit", "qualifier", "year", "period", "scope", "attribution"):
+        for key in ("measure", "unit", "qualifier", "year", "period", "scope", "attribution", "kind"):
             if key in want:
                 assert f[key] == want[key], (key, want, f)
     for bad in case.get("absent", []):
         assert not any(
             f["org"] == bad["owner"] and f["value"] == pytest.approx(bad["value"]) for f in found
         ), bad
+
+
+# ------------------------------------------------------- coffee corpus (figures a board quotes)
+
+COFFEE = FIXTURES / "corpora" / "coffee"
+COFFEE_EXPECTED = _load(FIXTURES / "corpora" / "coffee.expected.yaml")
+
+
+@pytest.fixture(scope="module")
+def coffee() -> Briefing:
+    return _build(COFFEE)
+
+
+@pytest.mark.parametrize(
+    "company,want",
+    [
+        pytest.param(c["name"], f, id=f"{c['name']}-{f['raw']}")
+        for c in COFFEE_EXPECTED["companies"]
+        for f in c.get("figures", [])
+    ],
+)
+def test_coffee_figures_keep_measure_kind_scope_and_period(
+    coffee: Briefing, company: str, want: dict
+) -> None:
+    c = _company(coffee, company)
+    assert c is not None, company
+    mine = [f for f in c.figures if f.value == pytest.approx(want["value"]) and f.measure == want["measure"]]
+    assert mine, (want, [(f.measure, f.value, f.scope) for f in c.figures])
+    f = mine[0]
+    for key in ("kind", "scope", "period", "year"):
+        if key in want:
+            assert getattr(f, key) == want[key], (key, want, f)
+    if "scope" not in want:
+        assert f.scope == "", (want, f.scope)  # the whole company's figure
+
+
+@pytest.mark.parametrize("company", COFFEE_EXPECTED["companies"], ids=lambda c: c["name"])
+def test_coffee_moves_and_aliases(coffee: Briefing, company: dict) -> None:
+    c = _company(coffee, company["name"])
+    assert c is not None and c.is_case
+    for text in company.get("not_moves", []):
+        assert not any(text in m.text for m in c.moves), (c.name, text)
+    if "shown_aliases" in company:
+        assert c.shown_aliases == company["shown_aliases"]
+    assert c.name not in c.shown_aliases
+    assert all(to_simplified(a) == a for a in c.shown_aliases)
+
+
+def test_coffee_key_figures_are_results_and_no_author_is_an_organisation(coffee: Briefing) -> None:
+    names = {n for c in coffee.companies for n in (c.name, *c.aliases)}
+    for word in COFFEE_EXPECTED["not_organisations"]:
+        assert word not in names and to_simplified(word) not in names, word
+    for k in coffee.key_figures:
+        assert k.measure not in COFFEE_EXPECTED["key_figures_absent"], k
+        assert k.kind == "fact" or len(coffee.key_figures) < 3, k

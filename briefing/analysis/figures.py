@@ -211,7 +211,7 @@ def flow_prefix(text: str, left: int, cue_start: int, cue_end: int, start: int, 
     """The flow a count measures when a word of ``figure_flows.yaml`` stands right
     before its cue or its number ("新开门店2342家", "新开2342家门店", "门店净增1200家",
     "opened 526 net new stores"): 新开, 净增, 关闭…; empty for a stock ("门店总数")."""
-    lo = max(left, min(cue_start, start) - (12 if text[left:end].isascii() else 4))
+    lo = max(left, min(cue_start, start) - (12 if text[left:end].isascii() else 8))
     hi = max(cue_end, start) if cue_start < start else cue_start
     window = text[lo:hi].lower()
     for word, prefix in _flows():
@@ -976,10 +976,11 @@ def attribute(
 
 _NAME_REGION_RE = re.compile(
     r"\s*(?P<zh>中国区|大中华区|中国内地|中国|北美|美国|欧洲|日本|亚太|东南亚|香港)(?![\u4e00-\u9fff]*(?:银行|公司|集团|大学|研究院))"
-    r"|(?:'s?)?\s+(?P<en>China|Greater China|North America|International|Europe|Japan)\b(?!\s+(?:Inc|Ltd|Co|Corp)\b)"
+    r"|(?:'s?)?\s+(?P<en>China|Greater China|North America|International|Europe|Japan|U\.S\.|US)(?![A-Za-z])"
+    r"(?!\s+(?:Inc|Ltd|Co|Corp)\b)"
 )
 _REGIONS_EN = {"china": "中国", "greater china": "大中华区", "north america": "北美", "international": "国际",
-               "europe": "欧洲", "japan": "日本"}  # fmt: skip
+               "europe": "欧洲", "japan": "日本", "u.s.": "美国", "us": "美国"}  # fmt: skip
 
 
 def name_scope(text: str, end: int, measure: str) -> str:
@@ -1075,7 +1076,10 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
     right after it ("28.5% in 2022"), else the nearest year before it in the
     sentence, else 去年/今年 and the like (resolved with the document's date later)."""
     if end is not None:
-        right_after = re.match(r"\s*(?:[a-z]+\s+)?(?:in|for|during) ((?:19|20)\d{2})\b", text[end : end + 24])
+        right_after = re.match(
+            r"\s*(?:[a-z]+\s+)?(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b",
+            text[end : end + 32],
+        )
         if right_after:
             return int(right_after.group(1)), None
     years = [
@@ -1106,7 +1110,8 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
     if previous:
         return None, -1
     later = re.search(
-        r"\b(?:in|for|during) ((?:19|20)\d{2})\b|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b",
+        r"\b(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b"
+        r"|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b",
         text[start:right],
     )
     if later:
