@@ -30,7 +30,7 @@ COMPANIES = FIXTURES / "companies"
 CORPORA = sorted(
     p
     for p in COMPANIES.glob("*.yaml")
-    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures")
+    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures", "key_figures")
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
 DATE = dt.date(2026, 11, 23)
@@ -421,3 +421,57 @@ def test_coffee_key_figures_are_results_and_no_author_is_an_organisation(coffee:
     for k in coffee.key_figures:
         assert k.measure not in COFFEE_EXPECTED["key_figures_absent"], k
         assert k.kind == "fact" or len(coffee.key_figures) < 3, k
+
+
+# --------------------------------------------------------------- key-figure rules
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c["id"]) for c in _load(COMPANIES / "key_figures.yaml")["cases"]]
+)
+def test_key_figure_rules(case: dict[str, Any]) -> None:
+    from briefing.analysis.key_figures import key_figures
+    from briefing.labels import key_figure_label
+    from briefing.model import Figure
+
+    companies = [
+        Company(
+            name=c["name"],
+            aliases=[c["name"]],
+            type="company",
+            parent=None,
+            documents=["a.txt"],
+            mentions=3,
+            moves=[],
+            figures=[
+                Figure(
+                    value=f["value"],
+                    unit=f["unit"],
+                    measure=f["measure"],
+                    year=f["year"],
+                    text="…",
+                    document="a.txt",
+                    paragraph=i + 3,
+                    raw=str(f["value"]),
+                    kind=f.get("kind", "fact"),
+                    scope=f.get("scope", ""),
+                )
+                for i, f in enumerate(c["figures"])
+            ],
+            mode=None,
+        )
+        for c in case["companies"]
+    ]
+    chosen = key_figures(companies)
+    got = [(k.measure, k.kind) for k in chosen]
+    for measure, kind in case["shown"]:
+        assert (measure, kind) in got, (measure, got)
+    for measure in case["absent"]:
+        assert measure not in [m for m, _ in got], (measure, got)
+    for k in chosen:
+        label = key_figure_label(k)
+        # a forecast or a goal says so first; a result does not pretend to be one
+        assert label.startswith({"forecast": "预计", "target": "目标"}.get(k.kind, "")), label
+        assert not label.endswith(("预测", "目标")), label
+    for measure in case.get("apart", []):
+        assert all(len(k.entries) == 1 for k in chosen if k.measure == measure)
