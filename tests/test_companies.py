@@ -240,7 +240,9 @@ def test_field_corpus_figures_have_the_right_owner(field: Briefing) -> None:
         owner = _company(field, want["owner"])
         assert owner is not None, want
         assert any(
-            f.value == pytest.approx(want["value"]) and want.get("measure", "") in f.measure
+            f.value == pytest.approx(want["value"])
+            and want.get("measure", "") in f.measure
+            and f.kind == want.get("kind", f.kind)
             for f in owner.figures
         ), (want, [(f.measure, f.value) for f in owner.figures])
     for bad in FIELD_EXPECTED["not_figures"]:

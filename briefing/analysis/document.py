@@ -227,6 +227,8 @@ def _whole_names(here: list[_Span], text: str, sentence_start: int, found: dict[
         name = text[m.start() : x.end]
         if x.name in gaz.orgs and any(name.startswith(c) for c in ("我国", "本国")):
             continue
+        if any(w in text[m.start() : x.start] for w in words().name_breakers):
+            continue  # "印度可能会对从欧盟…": a clause between the country and the body
         found.setdefault(name, Found(name, "government", "country prefix"))
         out[i] = _Span(m.start(), x.end, name, "government", "country prefix")
     merged: list[_Span] = []
