@@ -983,6 +983,11 @@ _REGIONS_EN = {"china": "中国", "greater china": "大中华区", "north americ
                "europe": "欧洲", "japan": "日本", "u.s.": "美国", "us": "美国"}  # fmt: skip
 
 
+def is_region(scope: str) -> bool:
+    """The scope is a region of the company (中国, 北美, 大中华区…), not a business line or a plant."""
+    return bool(re.fullmatch(_REGION_ZH + r"|中国区|大中华区|国际|海外", scope))
+
+
 def name_scope(text: str, end: int, measure: str) -> str:
     """The region a company's name is followed by ("星巴克中国第三财季营收…",
     "Starbucks China's revenue"): the figure is that segment's, not the whole

@@ -15,7 +15,7 @@ import functools
 import re
 from collections import defaultdict
 
-from briefing.analysis.figures import is_growth
+from briefing.analysis.figures import is_growth, is_region
 from briefing.model import Company, Figure, KeyFigure, KeyFigureEntry
 from briefing.resources import data_lines
 
@@ -93,7 +93,9 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             + 0.5 * any(kinds.get(f.document) == "memo" or f.paragraph <= 2 for _, f in rows)
             - 0.75 * measure.endswith(("目标", "预测"))
             - 0.5 * any(f.caveats for _, f in rows)
-            - 0.5 * bool(scope)  # a part of the organisation tells less than the whole
+            # A plant or a business line tells less than the whole; a region (星巴克中国) is
+            # scored as a region named in the measure is (中国营收).
+            - 0.5 * (bool(scope) and not is_region(scope))
             - 1.0 * any(_starting_level(f) for _, f in rows)
             + 1.0 * any(c.type == "market" for c, _ in rows)  # a market's size is a headline
         )
