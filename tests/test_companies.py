@@ -361,7 +361,17 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
         mine = [f for f in found if f["org"] == want["owner"] and f["value"] == pytest.approx(want["value"])]
         assert mine, (want, [(f["org"], f["measure"], f["value"]) for f in found])
         f = mine[0]
-        for key in ("measure", "unit", "qualifier", "year", "period", "scope", "attribution", "kind"):
+        for key in (
+            "measure",
+            "unit",
+            "qualifier",
+            "year",
+            "period",
+            "scope",
+            "attribution",
+            "kind",
+            "value_max",
+        ):
             if key in want:
                 assert f[key] == want[key], (key, want, f)
     for bad in case.get("absent", []):
@@ -397,7 +407,7 @@ def test_coffee_figures_keep_measure_kind_scope_and_period(
     mine = [f for f in c.figures if f.value == pytest.approx(want["value"]) and f.measure == want["measure"]]
     assert mine, (want, [(f.measure, f.value, f.scope) for f in c.figures])
     f = mine[0]
-    for key in ("kind", "scope", "period", "year"):
+    for key in ("kind", "scope", "period", "year", "value_max"):
         if key in want:
             assert getattr(f, key) == want[key], (key, want, f)
     if "scope" not in want:

@@ -11,6 +11,7 @@ quote.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import re
@@ -523,6 +524,22 @@ def figures_in(text: str) -> list[Hit]:
                 unit = ""  # "revenue of 4.2 billion": an English amount names its currency or has none
         if unit == "个百分点" and not measure.endswith(("率", "份额", "占比")):
             measure = measure + "变化"
+        if (
+            out
+            and out[-1].unit == unit
+            and out[-1].value_max is None
+            and re.fullmatch(r"\s+to\s+", text[out[-1].end : m.start()])
+            and (
+                re.search(r"\b(?:of|between|by)\s*$", text[: out[-1].start])
+                # guidance: "expects net sales to grow 3.75% to 4.75%"
+                or (out[-1].kind != FACT and "from" not in text[left : out[-1].start].lower())
+            )
+        ):
+            # "revenue growth of 1% to 3%": one range, not two figures ("from 28.5% to 19%" stays two)
+            out[-1] = dataclasses.replace(
+                out[-1], end=m.end(), value_max=value, raw=text[out[-1].start : m.end()].strip()
+            )
+            continue
         if (
             out
             and out[-1].end >= left

@@ -128,7 +128,9 @@ def bracket_bounds(masked: str, at: int) -> tuple[int, int] | None:
 
 def _in_number(masked: str, i: int) -> bool:
     """An ASCII comma or colon between digits ("7,093", "10:30") is part of a number."""
-    return masked[i] in ",:" and 0 < i < len(masked) - 1 and masked[i - 1].isdigit() and masked[i + 1].isdigit()
+    return (
+        masked[i] in ",:" and 0 < i < len(masked) - 1 and masked[i - 1].isdigit() and masked[i + 1].isdigit()
+    )
 
 
 def clause_bounds(masked: str, start: int, end: int) -> tuple[int, int]:
