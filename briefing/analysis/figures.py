@@ -633,7 +633,11 @@ def figures_in(text: str) -> list[Hit]:
             if measure in ("增长", "下降") and compared:
                 # "同比大幅下降52.73%"; Hong Kong's 按年 is 同比
                 measure = compared.group(1).replace("按年", "同比") + measure
-            measure = f"{base}{measure}" if base else measure
+            if base.endswith(("目标", "预测")):
+                # "销售目标为400万辆，较去年增长12%": the goal's growth is a goal too (销量增长目标)
+                measure = f"{base[:-2]}{measure}{base[-2:]}"
+            else:
+                measure = f"{base}{measure}" if base else measure
         elif (
             unit == "%"
             and measure == "占比"
