@@ -593,6 +593,8 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence) -> bool:
     if inside := bracket_bounds(masked, at):
         left = inside[0]  # "（由博睿康研发）": the clause inside the brackets
     family = {o.mention.name, *gazetteer().ancestors(o.mention.name)}
+    said = list(_REPORTED_RE.finditer(sent, left, at))
+    reported = said[-1].end() if said else left
     others = [
         m
         for m in a.mentions
@@ -602,6 +604,9 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence) -> bool:
         and m.role not in ("source", "speaker", "stock")
         and m.cue != "旗下"
         and not m.evidence.startswith("pronoun")
+        # "Qualcomm said in a statement to Reuters that Samsung will…": the reported
+        # clause after "said … that" is Samsung's.
+        and m.start - s.start >= reported
     ]
     # Subjects named together act together ("由Marvell和Broadcom（博通）提供").
     end = at
@@ -613,6 +618,9 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence) -> bool:
         else:
             break
     return not others
+
+
+_REPORTED_RE = re.compile(r"\b(?:said|says|told|announced)\b.*\bthat\b|表示|认为|指出|透露")
 
 
 def _vague(text: str, cue: str) -> bool:
