@@ -86,10 +86,24 @@ def format_when(year: int | None, period: str = "") -> str:
     return f"{period}，年份未注明" if period else "年份未注明"
 
 
+KIND_LABELS = {"forecast": ("预计", "预测"), "target": ("目标", "目标")}
+"""A figure's kind → (the word shown before its measure, the suffix its measure carries)."""
+
+
+def measure_label(measure: str, kind: str = "fact") -> str:
+    """A measure as shown: a forecast or a goal says so first ("营收增长率预测" →
+    "预计营收增长率", "门店数目标" → "目标门店数"); a result is shown as it is."""
+    if kind not in KIND_LABELS:
+        return measure
+    word, suffix = KIND_LABELS[kind]
+    return word + measure.removesuffix(suffix)
+
+
 def key_figure_label(k: KeyFigure) -> str:
     """What a key figure measures, with the part it covers ("交付量（上海超级工厂）")."""
     scope = getattr(k, "scope", "")
-    return f"{k.measure}（{scope}）" if scope else k.measure
+    measure = measure_label(k.measure, getattr(k, "kind", "fact"))
+    return f"{measure}（{scope}）" if scope else measure
 
 
 def format_key_figure(k: KeyFigure) -> str:
@@ -110,7 +124,7 @@ def format_figure(f: Figure) -> str:
     if f.value_max is not None:
         value += "–" + format_number(f.value_max)
     value = f"{getattr(f, 'qualifier', '') or ''}{value}{unit}"
-    measure = f.measure
+    measure = measure_label(f.measure, getattr(f, "kind", "fact"))
     if getattr(f, "scope", ""):
         measure = f"{measure}（{f.scope}）"
     counterpart = getattr(f, "counterpart", None)

@@ -391,6 +391,10 @@ class Figure(Serializable):
     period: str = ""
     """The part of ``year`` the figure covers, normalised (一季度, 上半年, 前4个月, 前三季度,
     第三财季, 5月), empty for a full year or when the text names none."""
+    kind: str = "fact"
+    """``fact`` (a result), ``forecast`` (预计, 有望, expects…: its measure ends in 预测) or
+    ``target`` (目标, 计划…: its measure ends in 目标). A forecast or target is shown as
+    such (预计/目标) and never compared with results."""
 
 
 @dataclass
@@ -452,6 +456,10 @@ class Company(Serializable):
     mode_question: int | None = None
     """Number of the memo's open question about this company's business model, when the
     sources do not answer it: ``mode`` is then only that question's provisional answer."""
+    shown_aliases: list[str] = field(default_factory=list)
+    """The other names the briefing shows for it: ``aliases`` in Simplified script,
+    each once, without the name itself or its English name (台積電 and 台积电 are one;
+    "SpaceX（SpaceX）" shows nothing twice)."""
 
     @property
     def is_case(self) -> bool:
@@ -648,6 +656,8 @@ class KeyFigure(Serializable):
     """The part of the organisations the values cover (see ``Figure.scope``), shared by the entries."""
     period: str = ""
     """The part of ``year`` the values cover (see ``Figure.period``), shared by the entries."""
+    kind: str = "fact"
+    """``fact``, ``forecast`` or ``target`` (see ``Figure.kind``), shared by the entries."""
 
 
 @dataclass

@@ -30,7 +30,7 @@ COMPANIES = FIXTURES / "companies"
 CORPORA = sorted(
     p
     for p in COMPANIES.glob("*.yaml")
-    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures")
+    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures", "key_figures")
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
 DATE = dt.date(2026, 11, 23)
@@ -240,7 +240,9 @@ def test_field_corpus_figures_have_the_right_owner(field: Briefing) -> None:
         owner = _company(field, want["owner"])
         assert owner is not None, want
         assert any(
-            f.value == pytest.approx(want["value"]) and want.get("measure", "") in f.measure
+            f.value == pytest.approx(want["value"])
+            and want.get("measure", "") in f.measure
+            and f.kind == want.get("kind", f.kind)
             for f in owner.figures
         ), (want, [(f.measure, f.value) for f in owner.figures])
     for bad in FIELD_EXPECTED["not_figures"]:
@@ -359,7 +361,17 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
         mine = [f for f in found if f["org"] == want["owner"] and f["value"] == pytest.approx(want["value"])]
         assert mine, (want, [(f["org"], f["measure"], f["value"]) for f in found])
         f = mine[0]
-        for key in ("measure", "unit", "qualifier", "year", "period", "scope", "attribution"):
+        for key in (
+            "measure",
+            "unit",
+            "qualifier",
+            "year",
+            "period",
+            "scope",
+            "attribution",
+            "kind",
+            "value_max",
+        ):
             if key in want:
                 assert f[key] == want[key], (key, want, f)
     for bad in case.get("absent", []):
@@ -401,3 +413,112 @@ def test_a_key_move_cites_the_source_it_was_cut_from(name: str) -> None:
             continue
         move_cell = row.split(" | ")[-3]
         assert re.findall(r"#src-(\d+)", move_cell) == [str(model.source_number(c.move_document))], row
+
+
+# ------------------------------------------------------- coffee corpus (figures a board quotes)
+
+COFFEE = FIXTURES / "corpora" / "coffee"
+COFFEE_EXPECTED = _load(FIXTURES / "corpora" / "coffee.expected.yaml")
+
+
+@pytest.fixture(scope="module")
+def coffee() -> Briefing:
+    return _build(COFFEE)
+
+
+@pytest.mark.parametrize(
+    "company,want",
+    [
+        pytest.param(c["name"], f, id=f"{c['name']}-{f['raw']}")
+        for c in COFFEE_EXPECTED["companies"]
+        for f in c.get("figures", [])
+    ],
+)
+def test_coffee_figures_keep_measure_kind_scope_and_period(
+    coffee: Briefing, company: str, want: dict
+) -> None:
+    c = _company(coffee, company)
+    assert c is not None, company
+    mine = [f for f in c.figures if f.value == pytest.approx(want["value"]) and f.measure == want["measure"]]
+    assert mine, (want, [(f.measure, f.value, f.scope) for f in c.figures])
+    f = mine[0]
+    for key in ("kind", "scope", "period", "year", "value_max"):
+        if key in want:
+            assert getattr(f, key) == want[key], (key, want, f)
+    if "scope" not in want:
+        assert f.scope == "", (want, f.scope)  # the whole company's figure
+
+
+@pytest.mark.parametrize("company", COFFEE_EXPECTED["companies"], ids=lambda c: c["name"])
+def test_coffee_moves_and_aliases(coffee: Briefing, company: dict) -> None:
+    c = _company(coffee, company["name"])
+    assert c is not None and c.is_case
+    for text in company.get("not_moves", []):
+        assert not any(text in m.text for m in c.moves), (c.name, text)
+    if "shown_aliases" in company:
+        assert c.shown_aliases == company["shown_aliases"]
+    assert c.name not in c.shown_aliases
+    assert all(to_simplified(a) == a for a in c.shown_aliases)
+
+
+def test_coffee_key_figures_are_results_and_no_author_is_an_organisation(coffee: Briefing) -> None:
+    names = {n for c in coffee.companies for n in (c.name, *c.aliases)}
+    for word in COFFEE_EXPECTED["not_organisations"]:
+        assert word not in names and to_simplified(word) not in names, word
+    for k in coffee.key_figures:
+        assert k.measure not in COFFEE_EXPECTED["key_figures_absent"], k
+        assert k.kind == "fact" or len(coffee.key_figures) < 3, k
+
+
+# --------------------------------------------------------------- key-figure rules
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c["id"]) for c in _load(COMPANIES / "key_figures.yaml")["cases"]]
+)
+def test_key_figure_rules(case: dict[str, Any]) -> None:
+    from briefing.analysis.key_figures import key_figures
+    from briefing.labels import key_figure_label
+    from briefing.model import Figure
+
+    companies = [
+        Company(
+            name=c["name"],
+            aliases=[c["name"]],
+            type="company",
+            parent=None,
+            documents=["a.txt"],
+            mentions=3,
+            moves=[],
+            figures=[
+                Figure(
+                    value=f["value"],
+                    unit=f["unit"],
+                    measure=f["measure"],
+                    year=f["year"],
+                    text="…",
+                    document="a.txt",
+                    paragraph=i + 3,
+                    raw=str(f["value"]),
+                    kind=f.get("kind", "fact"),
+                    scope=f.get("scope", ""),
+                )
+                for i, f in enumerate(c["figures"])
+            ],
+            mode=None,
+        )
+        for c in case["companies"]
+    ]
+    chosen = key_figures(companies)
+    got = [(k.measure, k.kind) for k in chosen]
+    for measure, kind in case["shown"]:
+        assert (measure, kind) in got, (measure, got)
+    for measure in case["absent"]:
+        assert measure not in [m for m, _ in got], (measure, got)
+    for k in chosen:
+        label = key_figure_label(k)
+        # a forecast or a goal says so first; a result does not pretend to be one
+        assert label.startswith({"forecast": "预计", "target": "目标"}.get(k.kind, "")), label
+        assert not label.endswith(("预测", "目标")), label
+    for measure in case.get("apart", []):
+        assert all(len(k.entries) == 1 for k in chosen if k.measure == measure)

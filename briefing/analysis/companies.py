@@ -316,12 +316,13 @@ def _full_width(text: str) -> str:
 def figure_statement(name: str, figures: list[Figure]) -> str:
     """A move built from an organisation's own figures, in Chinese: "上汽大众2011年前4个月
     销量同比增长38%", "2023年营收42亿美元，营收增长9%", "2023年被北辰零售收购，约12亿元"."""
-    from briefing.labels import format_value
+    from briefing.labels import format_value, measure_label
 
     parts = []
     for f in figures:
         when = f"{f.year}年{f.period}" if f.year else f.period
-        measure = f"{f.scope}{f.measure}" if f.scope else f.measure
+        label = measure_label(f.measure, f.kind)
+        measure = f"{f.scope}{label}" if f.scope else label
         value = format_value(f.value, f.unit, f.qualifier, f.value_max)
         if f.counterpart and f.measure in ("获投资", "被收购"):
             verb = "获{}投资" if f.measure == "获投资" else "被{}收购"
@@ -515,6 +516,7 @@ def find_companies(
                 move_document=move_doc,
                 found_by=found_by,
                 name_evidence=evidence_quotes,
+                shown_aliases=shown_aliases(name, org.en if org else None, aliases[name]),
             )
         )
     # Units that are not cases are shown with their nearest ancestor that is.
@@ -528,6 +530,21 @@ def find_companies(
         if host in by_name:
             by_name[host].units.append(c.name)
     return _family_order(companies)
+
+
+def shown_aliases(name: str, english: str | None, aliases: list[str]) -> list[str]:
+    """The aliases a reader is shown: in Simplified script, each once, not the name
+    or the English name again (the heading shows those)."""
+    from briefing.script import to_simplified
+
+    seen = {name.casefold(), (english or "").casefold()}
+    out = []
+    for alias in aliases:
+        shown = to_simplified(alias)
+        if shown.casefold() not in seen:
+            seen.add(shown.casefold())
+            out.append(shown)
+    return out
 
 
 def _family_order(companies: list[Company]) -> list[Company]:
@@ -581,6 +598,8 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence) -> bool:
     if inside := bracket_bounds(masked, at):
         left = inside[0]  # "（由博睿康研发）": the clause inside the brackets
     family = {o.mention.name, *gazetteer().ancestors(o.mention.name)}
+    said = list(_REPORTED_RE.finditer(sent, left, at))
+    reported = said[-1].end() if said else left
     others = [
         m
         for m in a.mentions
@@ -590,6 +609,9 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence) -> bool:
         and m.role not in ("source", "speaker", "stock")
         and m.cue != "旗下"
         and not m.evidence.startswith("pronoun")
+        # "Qualcomm said in a statement to Reuters that Samsung will…": the reported
+        # clause after "said … that" is Samsung's.
+        and m.start - s.start >= reported
     ]
     # Subjects named together act together ("由Marvell和Broadcom（博通）提供").
     end = at
@@ -601,6 +623,9 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence) -> bool:
         else:
             break
     return not others
+
+
+_REPORTED_RE = re.compile(r"\b(?:said|says|told|announced)\b.*\bthat\b|表示|认为|指出|透露")
 
 
 def _vague(text: str, cue: str) -> bool:
@@ -643,24 +668,29 @@ def _moves(
         owned = any(f.sentence == o.sentence and f.org == o.mention.name for f in a.figures)
         junk = (start, end) != (s.start, s.end) and bool(_JUNK_RE.search(docs[o.doc].text[s.start : s.end]))
         score = _move_score(text, o, first, owned, junk and docs[o.doc].language != "en")
-        if not _own_subject(a, docs[o.doc], o):
+        # The investor of a deal the sentence states acts in it ("A获得B 5亿元投资": B invests).
+        own = _own_subject(a, docs[o.doc], o)
+        shown = own or any(f.sentence == o.sentence and f.counterpart == o.mention.name for f in a.figures)
+        if not own:
             score -= 1.5
         if _vague(docs[o.doc].analysis_text[start:end], o.mention.cue):
             score -= 1.0
         if re.match(r"[^，。；,;]{0,24}?[：:]", docs[o.doc].analysis_text[o.mention.start : end]):
             score -= 1.5  # a label ("Neuralink 的量产与扩张：…"), not the sentence that acts
-        entry = (score, o.doc, start, text, o)
+        entry = (score, o.doc, start, text, o, own, shown)
         # One passage once, through the occurrence that tells the move best.
         if (o.doc, start) not in best_of or entry[0] > best_of[(o.doc, start)][0]:
             best_of[(o.doc, start)] = entry
     scored = sorted(best_of.values(), key=lambda x: (-x[0], x[1], x[2]))
+    # A sentence whose subject is another organisation tells that one's move
+    # ("库迪咖啡以9.9元活动对标瑞幸咖啡…" is 库迪咖啡's), not this one's.
     quotes = [
         Quote(text=text, document=docs[d].path, paragraph=analyses[d].sentences[o.sentence].paragraph)
-        for score, d, _, text, o in scored[:limit]
-        if score > 0 and text
-    ]
+        for score, d, _, text, o, _own, shown in scored
+        if score > 0 and text and shown
+    ][:limit]
     positive = [x for x in scored if x[0] > 0]
-    own = [x for x in positive if _own_subject(analyses[x[1]], docs[x[1]], x[4])]
+    own = [x for x in positive if x[5]]
     chinese = [x for x in own if docs[x[1]].language != "en"]
     best = (chinese or own)[0][4] if (chinese or own) else None
     return quotes, best
@@ -705,6 +735,7 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
                 attribution=f.attribution,
                 scope=f.scope,
                 period=f.period,
+                kind=f.kind,
             )
             twin = next((i for i, g in enumerate(out) if same_figure(g, figure)), None)
             if twin is None:

@@ -102,6 +102,8 @@ class FigureCandidate(Serializable):
     """The part of the owner it covers (其中上海超级工厂…), or empty."""
     period: str = ""
     """The part of the year it covers (一季度, 上半年, 前4个月…), or empty for a full year."""
+    kind: str = "fact"
+    """``fact``, ``forecast`` or ``target`` (see ``figures.Hit.kind``)."""
 
 
 @dataclass
@@ -225,6 +227,8 @@ def _whole_names(here: list[_Span], text: str, sentence_start: int, found: dict[
         name = text[m.start() : x.end]
         if x.name in gaz.orgs and any(name.startswith(c) for c in ("我国", "本国")):
             continue
+        if any(w in text[m.start() : x.start] for w in words().name_breakers):
+            continue  # "印度可能会对从欧盟…": a clause between the country and the body
         found.setdefault(name, Found(name, "government", "country prefix"))
         out[i] = _Span(m.start(), x.end, name, "government", "country prefix")
     merged: list[_Span] = []
@@ -552,6 +556,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     attribution=o.attribution,
                     scope=o.scope,
                     period=period,
+                    kind=o.hit.kind,
                 )
             )
             if o.hit.years_back:
@@ -697,7 +702,19 @@ class _Times:
             return year, relative, period  # a deal or a valuation is dated by its own sentence only
         if year is None and relative is None and self.times:
             same = [t for t in self.times if period and t[2] == period]
-            year, relative, _ = (same or self.times)[-1]
+            year, relative, named = (same or self.times)[-1]
+            if not period and _THIS_PERIOD_RE.search(sent):
+                period = named  # "…fell 1% to $9.1 billion in the quarter": the quarter named before
+        elif (
+            year is None
+            and relative is None
+            and not period
+            and self.document
+            and _THIS_PERIOD_RE.search(sent)
+        ):
+            year, relative, period = self.document[
+                -1
+            ]  # "in the quarter", a paragraph after the one naming it
         elif year is None and relative is None and period:
             # "台积电第一季营收约5926亿元" after a paragraph on "2024年第一季": the year the
             # document gives that period.
@@ -736,12 +753,23 @@ class _Times:
             self.document.append(self.times[-1])
 
 
+_THIS_PERIOD_RE = re.compile(
+    r"当季|本季度?|该季度?|同季|\b(?:in|during) the (?:quarter|period)\b(?! (?:to|ended|ending|through)\b)"
+)
+"""A figure of the period the paragraph named before (its quarter, not its full year)."""
+
+
 def _period_after_year(sent: str, year: int | None) -> str:
     """The period named right after the last mention of ``year`` ("2026年一季报")."""
     if year is None:
         return ""
     at = sent.rfind(str(year))
-    return period_in(sent[at : at + 10]) if at != -1 else ""
+    if at == -1:
+        return ""
+    if after := period_in(sent[at : at + 10]):
+        return after
+    # "in the fiscal third quarter of 2024": the period stands before its year.
+    return period_in(sent[max(0, at - 30) : at]) if re.search(r"\bof\s*$", sent[:at]) else ""
 
 
 _PRONOUN_SUBJECT_RE = re.compile(r"(?:^|(?<=[，。；：“”\s]))(该公司|这家公司|该企业|这家企业|该集团|公司)")

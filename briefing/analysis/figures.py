@@ -11,6 +11,7 @@ quote.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import re
@@ -93,21 +94,33 @@ _AMOUNTS = (
 )  # fmt: skip
 
 
+_SAME_STORE = ("同店销售额", "同店交易量")
+"""Rates of the stores open a year or more: what a bare growth rate next to them is of."""
+_EN_COUNT_RE = re.compile(r"\s*(?:net\s+)?(?:new\s+)?(stores|vehicles|cars|units|employees)\b", re.IGNORECASE)
+
+
 @functools.cache
 def _amount_measures() -> frozenset[str]:
     """Measures of an amount (营收, 税前利润, 交付量…): what a bare growth rate may be of."""
     # Money and volumes, not counts of partners, customers or shops ("合作伙伴的业务增长率"
     # is the partners' business growing, not their number).
-    return frozenset(
-        m for _, m, unit in _measures() if unit in ("元", "") and m not in ("股价", "市值", "估值")
-    ) | frozenset(_AMOUNTS)
+    return (
+        frozenset(m for _, m, unit in _measures() if unit in ("元", "") and m not in ("股价", "市值", "估值"))
+        | frozenset(_AMOUNTS)
+        | frozenset(_SAME_STORE)
+    )
 
 
 _YEAR_RE = re.compile(
-    r"((?:19|20)\d{2})\s*年(?!\d)|\b(?i:in|for|during|of|by|fiscal|FY) ((?:19|20)\d{2})\b"
+    # "2023财年", "2023会计年度": a fiscal year is the figure's year too.
+    r"((?:19|20)\d{2})\s*(?:财政?|会计)?年(?!\d)|\b(?i:in|for|during|of|by|fiscal|FY) ?((?:19|20)\d{2})\b"
     r"|((?:19|20)\d{2})(?=年|的[\u4e00-\u9fff])"
 )
 _RELATIVE_YEAR = {"去年": -1, "前年": -2, "今年": 0, "上一年": -1, "last year": -1, "this year": 0}
+
+
+FACT, FORECAST, TARGET = "fact", "forecast", "target"
+"""What a figure states: a result, an expectation, or a goal."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,8 @@ class Hit:
     """An entry of a ranking list ("宁德时代份额36.8%，比亚迪15.8%"): its measure is the list's."""
     years_back: int | None = None
     """For the starting level of "在过去四年从X增加到Y": how many years before Y's year X is."""
+    kind: str = FACT
+    """:data:`FACT`, :data:`FORECAST` (预计, 有望, expects…) or :data:`TARGET` (目标, 计划…)."""
 
 
 @functools.cache
@@ -181,6 +196,32 @@ def target_cues() -> tuple[str, ...]:
 def forecast_cues() -> tuple[str, ...]:
     """Words that make a number a forecast (``figure_forecasts.txt``)."""
     return tuple(line.lower() for line in data_lines("figure_forecasts.txt"))
+
+
+@functools.cache
+def _flows() -> tuple[tuple[str, str], ...]:
+    """(word, prefix) of ``figure_flows.yaml``, longest word first."""
+    raw = data_yaml("figure_flows.yaml") or {}
+    return tuple(sorted(((str(k), str(v)) for k, v in raw.items()), key=lambda t: -len(t[0])))
+
+
+_FLOW_MEASURES = ("装机量", "产能")
+
+
+def flow_prefix(text: str, left: int, cue_start: int, cue_end: int, start: int, end: int) -> str:
+    """The flow a count measures when a word of ``figure_flows.yaml`` stands right
+    before its cue or its number ("新开门店2342家", "新开2342家门店", "门店净增1200家",
+    "opened 526 net new stores"): 新开, 净增, 关闭…; empty for a stock ("门店总数")."""
+    lo = max(left, min(cue_start, start) - (12 if text[left:end].isascii() else 8))
+    hi = max(cue_end, start) if cue_start < start else cue_start
+    window = text[lo:hi].lower()
+    for word, prefix in _flows():
+        if word.isascii():
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", window):
+                return prefix
+        elif word in window and "总" not in window[window.index(word) :]:
+            return prefix
+    return ""
 
 
 def _cues(text: str, left: int, right: int) -> list[tuple[int, int, str, str]]:
@@ -273,8 +314,10 @@ _EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                "eleven": 11}  # fmt: skip
 _QUARTERS = "一二三四"
 _PERIOD_RE = re.compile(
-    r"(?P<fq>第?(?P<fqn>[一二三四1-4])财季|fiscal (?P<fqe>first|second|third|fourth) quarter)"
+    r"(?P<fq>第?(?P<fqn>[一二三四1-4])财季|(?:财年|财政年度|会计年度)第?(?P<fqy>[一二三四1-4])季度?"
+    r"|fiscal (?P<fqe>first|second|third|fourth) quarter|\bQ(?P<fqq>[1-4]) FY ?\d{2,4}\b)"
     r"|(?P<nine>前三季度|前三个季度|nine[- ]months|first three quarters)"
+    r"|(?P<qm>quarter (?:to|ended|ending|through) (?:the end of )?(?P<qme>March|June|September|December))"
     r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
     r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
     r"|(?P<h1>上半年|前半年|半年报|中报|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
@@ -310,10 +353,14 @@ def period_in(text: str) -> str:
         return ""
     g = last.groupdict()
     if g["fq"]:
-        n = _number(g["fqn"]) if g["fqn"] else _EN_ORDINALS[g["fqe"].lower()]
+        digit = g["fqn"] or g["fqy"] or g["fqq"]
+        n = _number(digit) if digit else _EN_ORDINALS[g["fqe"].lower()]
         return f"第{_QUARTERS[n - 1]}财季"
     if g["nine"]:
         return "前三季度"
+    if g["qm"]:
+        # "the quarter to March": the calendar quarter that month ends
+        return f"{_QUARTERS[('march', 'june', 'september', 'december').index(g['qme'].lower())]}季度"
     if g["q"]:
         raw = g["qn"] or g["qr"] or g["qt"] or g["qe"]
         n = _number(raw) if raw else _EN_ORDINALS[g["qo"].lower()]
@@ -348,7 +395,7 @@ def _years_back(text: str) -> int | None:
     return _number(word) if m.group("n") else (int(word) if word.isdigit() else _EN_NUMBERS[word.lower()])
 
 
-_REGION_ZH = r"(国内|国际|全球|海外|北美|欧洲|中国|美国|境内|境外|国外)"
+_REGION_ZH = r"(国内|国际|全球|海外|北美|欧洲|中国内地|中国|美国|境内|境外|国外|东南亚|亚太|新加坡|马来西亚|日本|韩国|印度|英国|德国|香港)"
 _REGION_EN = {
     "china": "中国", "the us": "美国", "the u.s.": "美国", "the united states": "美国", "america": "美国",
     "europe": "欧洲", "japan": "日本", "india": "印度", "north america": "北美", "the world": "全球",
@@ -358,10 +405,11 @@ _REGION_EN = {
 _REGION_EN_RE = re.compile(
     r"\b(?:in|across) (china|the us|the u\.s\.|the united states|america|europe|japan|india|north america|the world)\b"
     r"|\b(world's|global|worldwide|overseas)\b|\b(china)'s\b"
-    r"|\b(china|europe|japan|india|us|u\.s\.|domestic)(?= (?:revenue|sales|deliveries|market share)\b)",
+    r"|\b(china|europe|japan|india|us|u\.s\.|domestic|north america)"
+    r"(?= (?:comparable (?:store )?|same-store )?(?:revenue|sales|deliveries|market share|stores)\b)",
     re.IGNORECASE,
 )
-_REGION_MEASURES = ("市场份额", "营收占比", "销量", "营收", "交付量")
+_REGION_MEASURES = ("市场份额", "营收占比", "销量", "营收", "交付量", "同店销售额", "门店数")
 
 
 def _region(text: str, left: int, cue_start: int, start: int, end: int, right: int, measure: str) -> str:
@@ -385,8 +433,11 @@ def _region(text: str, left: int, cue_start: int, start: int, end: int, right: i
         return m.group(1) + "以外"
     if text[max(0, start - 80) : start].isascii():
         found = list(_REGION_EN_RE.finditer(text, max(0, start - 80), min(len(text), end + 40)))
+        before = [r for r in found if r.end() <= start]
         if found:
-            last = found[-1]
+            # The region named last before the number ("In North America, … fell 2%, while
+            # China … dropped 14%"), else the first after it ("36.8% of the world's…").
+            last = before[-1] if before else found[0]
             word = (last.group(1) or last.group(2) or last.group(3) or last.group(4)).lower()
             return _REGION_EN.get(word, "")
     return ""
@@ -415,6 +466,8 @@ def figures_in(text: str) -> list[Hit]:
         unit = m.group("unit") or (m.group("u1") if m.group("num2") else None)
         if (after and after in "年月日号期届时代") or (before and before in "第前/-.:"):
             continue
+        if not (unit or m.group("cur")) and (count := _EN_COUNT_RE.match(text, m.end())):
+            unit = count.group(1)  # "opened 526 net new stores": the count's noun after its adjectives
         if not (mult or unit or m.group("cur")):
             continue
         if re.match(r"(?:19|20)\d{2}$", num) and not (unit or mult):
@@ -454,7 +507,7 @@ def figures_in(text: str) -> list[Hit]:
                 listed = True
             else:
                 continue
-        cue_start, _, measure, default_unit = cue
+        cue_start, cue_end, measure, default_unit = cue
         factor = _MULT.get((mult or "").lower(), 1.0)
         # 8.8 × 1e8 is 880000000.0000001 in binary floating point
         value = float(f"{float(num.replace(',', '')) * factor:.12g}")
@@ -471,6 +524,22 @@ def figures_in(text: str) -> list[Hit]:
                 unit = ""  # "revenue of 4.2 billion": an English amount names its currency or has none
         if unit == "个百分点" and not measure.endswith(("率", "份额", "占比")):
             measure = measure + "变化"
+        if (
+            out
+            and out[-1].unit == unit
+            and out[-1].value_max is None
+            and re.fullmatch(r"\s+to\s+", text[out[-1].end : m.start()])
+            and (
+                re.search(r"\b(?:of|between|by)\s*$", text[: out[-1].start])
+                # guidance: "expects net sales to grow 3.75% to 4.75%"
+                or (out[-1].kind != FACT and "from" not in text[left : out[-1].start].lower())
+            )
+        ):
+            # "revenue growth of 1% to 3%": one range, not two figures ("from 28.5% to 19%" stays two)
+            out[-1] = dataclasses.replace(
+                out[-1], end=m.end(), value_max=value, raw=text[out[-1].start : m.end()].strip()
+            )
+            continue
         if (
             out
             and out[-1].end >= left
@@ -498,6 +567,8 @@ def figures_in(text: str) -> list[Hit]:
                     out[-1].scope,
                     out[-1].period,
                     out[-1].listed,
+                    None,
+                    out[-1].kind,
                 )
             )
             continue
@@ -562,7 +633,11 @@ def figures_in(text: str) -> list[Hit]:
             if measure in ("增长", "下降") and compared:
                 # "同比大幅下降52.73%"; Hong Kong's 按年 is 同比
                 measure = compared.group(1).replace("按年", "同比") + measure
-            measure = f"{base}{measure}" if base else measure
+            if base.endswith(("目标", "预测")):
+                # "销售目标为400万辆，较去年增长12%": the goal's growth is a goal too (销量增长目标)
+                measure = f"{base[:-2]}{measure}{base[-2:]}"
+            else:
+                measure = f"{base}{measure}" if base else measure
         elif (
             unit == "%"
             and measure == "占比"
@@ -575,6 +650,13 @@ def figures_in(text: str) -> list[Hit]:
             measure = "股价涨跌"
         elif unit == "%" and default_unit != "%" and measure not in _GROWTH and measure != "股价涨跌":
             measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
+        if (
+            (unit or m.group("unit")) != "%"
+            and (measure.endswith("数") or measure in _FLOW_MEASURES)
+            and (flow := flow_prefix(text, left, cue_start, cue_end, m.start(), m.end()))
+            and not measure.startswith(flow)
+        ):
+            measure = flow + measure  # "新开门店2342家": stores opened, not the store count
         region_name = _region(text, left, cue_start, m.start(), m.end(), right, measure)
         if region_name:
             measure = (
@@ -593,7 +675,12 @@ def figures_in(text: str) -> list[Hit]:
                 "",
                 text[left + opener.end() : cue_start],
             ).strip()
-            if len(part_scope) > 16 or re.search(r"\d", part_scope) or measure.startswith(part_scope):
+            if (
+                len(part_scope) > 16
+                or re.search(r"\d", part_scope)
+                or measure.startswith(part_scope)
+                or measure.startswith(part_scope.removesuffix("市场") or "-")  # "其中中国市场营收": 中国营收
+            ):
                 part_scope = ""
         elif measure.endswith(("市场份额", "营收", "销量", "营收占比")) and left >= 2:
             # "铝制摩轮业务全球规模第一，市场份额达到22%": the business line the share is of.
@@ -617,15 +704,11 @@ def figures_in(text: str) -> list[Hit]:
         stock = measure == "股价涨跌" or _stock_move(text, left, m.start(), measure, unit)
         if stock:
             measure = "股价涨跌" if measure != "股价" else measure
-        elif any(c in clause for c in target_cues()):
+        elif measure.endswith(("目标", "预测")):
+            pass  # the list's measure ("分别为…和…"), already a goal or a forecast
+        elif (kind := clause_kind(clause) or _sentence_kind(text, masked, left, right)) == TARGET:
             measure += "目标"
-        elif any(
-            c
-            in re.sub(
-                r"(?:不及|超|符合|高于|低于|好于|差于|市场)预期|(?:better|worse) than expected", "", clause
-            )
-            for c in forecast_cues()
-        ):
+        elif kind == FORECAST:
             measure += "预测"
         qualifier = _QUALIFIERS.get((m.group("q") or "").lower(), "") or _QUALIFIERS.get(
             m.group("tail") or m.group("mid") or "", ""
@@ -661,9 +744,56 @@ def figures_in(text: str) -> list[Hit]:
                 _period_before(periods, m.start()) or _period_after(periods, m.end(), right),
                 listed,
                 years_back if baseline else None,
+                _kind_of(measure),
             )
         )
     return out
+
+
+_EXPECTED_RE = re.compile(r"(?:不及|超|符合|高于|低于|好于|差于|市场)预期|(?:better|worse) than expected")
+
+
+def _has(clause: str, cues: tuple[str, ...]) -> bool:
+    """A cue in ``clause`` (lower case): English cues as whole words ("may" is not in "Maybank")."""
+    for c in cues:
+        if c.isascii() and c[:1].isalpha():
+            if re.search(rf"(?<![a-z]){re.escape(c)}(?![a-z])", clause):
+                return True
+        elif c in clause:
+            return True
+    return False
+
+
+def clause_kind(clause: str) -> str:
+    """:data:`TARGET` or :data:`FORECAST` when a clause (lower case) states a goal or an
+    expectation (``figure_targets.txt``, ``figure_forecasts.txt``), else empty; "低于市场
+    预期" compares a result with an expectation and is no forecast."""
+    if _has(clause, target_cues()):
+        return TARGET
+    if _has(_EXPECTED_RE.sub("", clause), forecast_cues()):
+        return FORECAST
+    return ""
+
+
+_FACT_RE = re.compile(
+    r"已|实现|录得|去年|上年|同期|此前|过去|曾|[12]\d{3}年(?:底|末)?(?:已|的)|"
+    r"\b(?:was|were|had|has|have|rose|fell|grew|reported|posted|last year|a year earlier)\b|\b\w+ed\b"
+)
+
+
+def _sentence_kind(text: str, masked: str, left: int, right: int) -> str:
+    """The goal or forecast a clause earlier in the sentence states carries on into
+    this one ("今年年底公司产销量有望达2700万只，其中国内销量1600万只…": all three
+    are expected), unless this clause states a result of its own (已, 实现, 去年…)."""
+    if left <= 0 or _FACT_RE.search(text[left:right]):
+        return ""
+    start = max(masked.rfind(p, 0, left) for p in "。！？!?") + 1  # a quote holds several sentences
+    before = _EXPECTED_RE.sub("", masked[start:left].lower())
+    return clause_kind(before)
+
+
+def _kind_of(measure: str) -> str:
+    return TARGET if measure.endswith("目标") else FORECAST if measure.endswith("预测") else FACT
 
 
 # --------------------------------------------------------------- ownership
@@ -808,6 +938,7 @@ def attribute(
         in_clause = [o for o in pool if left <= o.start < hit.start]
         later = [o for o in pool if hit.end <= o.start < right] if english else []
         owner: tuple[str, str] | None = None
+        ref: OrgRef | None = None
         if (
             in_clause
             and hit.scope
@@ -818,22 +949,27 @@ def attribute(
             out.append(Owned(hit, in_clause[0].name, measure, "clause subject"))
             continue
         if in_clause:
-            owner = (in_clause[0].name, "clause subject")
+            ref = in_clause[0]
+            owner = (ref.name, "clause subject")
         elif later and len(text[hit.end : later[0].start].split()) <= 6:
-            owner = (later[0].name, "clause subject")  # "the 47-51 percent revenue growth JD.com projected"
+            ref = later[0]
+            owner = (ref.name, "clause subject")  # "the 47-51 percent revenue growth JD.com projected"
         elif (
             (kind := _pronoun(text[left : hit.start]))
             and kind == "ellipsis"
             and (speakers := [o for o in orgs if o.role == SPEAKER and left <= o.start < hit.start])
             and speakers[-1].kind in _OWNER_KINDS
         ):
-            owner = (speakers[-1].name, "its → the company speaking")  # "X said its revenue rose…"
+            ref = speakers[-1]
+            owner = (ref.name, "its → the company speaking")  # "X said its revenue rose…"
         elif kind == "demonstrative":
             before = [o for o in pool if o.end <= hit.start]
-            owner = (before[-1].name, "该公司 → nearest") if before else refer(kind)
+            ref = before[-1] if before else None
+            owner = (ref.name, "该公司 → nearest") if ref else refer(kind)
         else:
             subject = _previous_subject(masked, pool, left)
             if subject is not None:
+                ref = subject
                 owner = (subject.name, "previous clause subject")
             elif (kind := _pronoun(text[left : hit.start])) or (
                 (kind := _pronoun(text[: hit.start])) and _company_clause(text[left : hit.start])
@@ -854,8 +990,34 @@ def attribute(
         if owner is None:
             continue
         how = "ranking list" if hit.listed and owner[1] == "clause subject" else owner[1]
-        out.append(Owned(hit, owner[0], measure, how, None, hit.scope))
+        scope = hit.scope or (name_scope(text, ref.end, measure) if ref is not None else "")
+        out.append(Owned(hit, owner[0], measure, how, None, scope))
     return out
+
+
+_NAME_REGION_RE = re.compile(
+    r"\s*(?P<zh>中国区|大中华区|中国内地|中国|北美|美国|欧洲|日本|亚太|东南亚|香港)(?![\u4e00-\u9fff]*(?:银行|公司|集团|大学|研究院))"
+    r"|(?:'s?)?\s+(?P<en>China|Greater China|North America|International|Europe|Japan|U\.S\.|US)(?![A-Za-z])"
+    r"(?!\s+(?:Inc|Ltd|Co|Corp)\b)"
+)
+_REGIONS_EN = {"china": "中国", "greater china": "大中华区", "north america": "北美", "international": "国际",
+               "europe": "欧洲", "japan": "日本", "u.s.": "美国", "us": "美国"}  # fmt: skip
+
+
+def is_region(scope: str) -> bool:
+    """The scope is a region of the company (中国, 北美, 大中华区…), not a business line or a plant."""
+    return bool(re.fullmatch(_REGION_ZH + r"|中国区|大中华区|国际|海外", scope))
+
+
+def name_scope(text: str, end: int, measure: str) -> str:
+    """The region a company's name is followed by ("星巴克中国第三财季营收…",
+    "Starbucks China's revenue"): the figure is that segment's, not the whole
+    company's; empty when there is none or the measure names it already."""
+    m = _NAME_REGION_RE.match(text, end)
+    if m is None:
+        return ""
+    region = m.group("zh") or _REGIONS_EN[m.group("en").lower()]
+    return "" if measure.startswith(region) else region
 
 
 MARKET = "market"
@@ -940,7 +1102,10 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
     right after it ("28.5% in 2022"), else the nearest year before it in the
     sentence, else 去年/今年 and the like (resolved with the document's date later)."""
     if end is not None:
-        right_after = re.match(r"\s*(?:[a-z]+\s+)?(?:in|for|during) ((?:19|20)\d{2})\b", text[end : end + 24])
+        right_after = re.match(
+            r"\s*(?:[a-z]+\s+)?(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b",
+            text[end : end + 32],
+        )
         if right_after:
             return int(right_after.group(1)), None
     years = [
@@ -953,16 +1118,35 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
     ]
     just_before = text[max(start - 8, 0) : start]
     previous = any(w in just_before for w in ("上一年", "上年", "前一年", "去年同期"))
+    masked = mask_parentheses(text)
+    left, right = clause_bounds(masked, start, start)
+    if years and years[-1].start() < left and not previous:
+        # "计划到2028年门店数达到10000家，去年新开门店超过900家": the figure's own clause
+        # dates it (去年), not a goal's year in the clause before.
+        own = [
+            m
+            for m in _RELATIVE_RE.finditer(text, left, start)
+            if not re.search(r"(?:较|比|与|相比|同|than|from)\s*$", text[max(m.start() - 3, 0) : m.start()])
+        ]
+        if own:
+            return None, _RELATIVE_YEAR[own[-1].group().lower()]
     if years:
         y = years[-1]
         return int(y.group(1) or y.group(2) or y.group(3)) - (1 if previous else 0), None
     if previous:
         return None, -1
-    masked = mask_parentheses(text)
-    left, right = clause_bounds(masked, start, start)
-    later = re.search(r"\b(?:in|for|during) ((?:19|20)\d{2})\b", text[start:right])
+    later = re.search(
+        r"\b(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b"
+        r"|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b",
+        text[start:right],
+    )
     if later:
-        return int(later.group(1)), None  # "revenue of $4.2 billion for 2023"
+        # "revenue of $4.2 billion for 2023", "declined 3% in the fiscal third quarter of 2024"
+        return int(later.group(1) or later.group(2)), None
+    if re.search(r"目前|当前|截至目前|现有|\b(?:now|currently)\b", text[left:start]) and not (
+        end is not None and re.match(r"\s*(?:元|美元)?\s*的?(?:战略)?(?:投资|收购|融资|入股)", text[end:])
+    ):
+        return None, 0  # "目前在新加坡的门店已达30家": today, not the 去年 of the clause before
     for scope in (text[left:right], text[:start]):
         # The nearest 去年/今年 that is not the base of a comparison ("较去年增长12%").
         found = [

@@ -15,7 +15,7 @@ import functools
 import re
 from collections import defaultdict
 
-from briefing.analysis.figures import is_growth
+from briefing.analysis.figures import is_growth, is_region
 from briefing.model import Company, Figure, KeyFigure, KeyFigureEntry
 from briefing.resources import data_lines
 
@@ -61,10 +61,15 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     kinds = kinds or {}
     top = max((c.mentions for c in companies), default=1) or 1
     groups: dict[tuple, dict[str, tuple[Company, Figure]]] = defaultdict(dict)
+    facts = {
+        (c.name, base_measure(f.measure), f.scope) for c in companies for f in c.figures if f.kind == "fact"
+    }
     for company in companies:
         for f in company.figures:
             if f.counterpart and f.measure not in ("获投资", "被收购"):
                 continue
+            if f.kind != "fact" and (company.name, base_measure(f.measure), f.scope) in facts:
+                continue  # the result is there: an expectation of the same measure is no headline
             key = comparable_key(f) + (() if f.year is not None else (f.document, f.paragraph))
             known = groups[key].get(company.name)
             if known is None or _better(f, known[1]):
@@ -88,7 +93,9 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             + 0.5 * any(kinds.get(f.document) == "memo" or f.paragraph <= 2 for _, f in rows)
             - 0.75 * measure.endswith(("目标", "预测"))
             - 0.5 * any(f.caveats for _, f in rows)
-            - 0.5 * bool(scope)  # a part of the organisation tells less than the whole
+            # A plant or a business line tells less than the whole; a region (星巴克中国) is
+            # scored as a region named in the measure is (中国营收).
+            - 0.5 * (bool(scope) and not is_region(scope))
             - 1.0 * any(_starting_level(f) for _, f in rows)
             + 1.0 * any(c.type == "market" for c, _ in rows)  # a market's size is a headline
         )
@@ -113,15 +120,19 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
                 score=round(score, 3),
                 scope=scope,
                 period=period,
+                kind=rows[0][1].kind,
             )
         )
-    scored.sort(key=lambda k: (-k.score, k.measure, k.year or 0, k.entries[0].company))
+    # Results first: a forecast or a goal fills the block only where results run out.
+    scored.sort(key=lambda k: (k.kind != "fact", -k.score, k.measure, k.year or 0, k.entries[0].company))
     chosen: list[KeyFigure] = []
     used: dict[str, int] = defaultdict(int)
     facts: set[tuple[str, int, str]] = set()
     shown: set[tuple[str, float]] = set()
     markets = {c.name for c in companies if c.type == "market"}
     for k in scored:
+        if k.kind != "fact" and len(chosen) >= MIN_KEY_FIGURES:
+            break
         names = [e.company for e in k.entries]
         if all(used[n] >= PER_COMPANY for n in names):
             continue
@@ -146,6 +157,11 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
         if len(chosen) == MAX_KEY_FIGURES:
             break
     return chosen
+
+
+def base_measure(measure: str) -> str:
+    """A measure without its goal or forecast suffix ("营收预测" → 营收)."""
+    return re.sub(r"(?:目标|预测)$", "", measure)
 
 
 def _starting_level(f: Figure) -> bool:

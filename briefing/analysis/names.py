@@ -67,6 +67,8 @@ class Words:
     speech_verbs_en: frozenset[str]
     object_verbs: tuple[str, ...] = ()
     """Verbs whose object an organisation right after them is (学习, 超越, 对标…)."""
+    name_breakers: tuple[str, ...] = ()
+    """Words that never stand inside a name (可能, 会, 对, 从…): a span across one is a clause."""
     suffix_continuations: tuple[str, ...] = ()
     """Words that, right after an organisation suffix, make it part of a longer noun
     ("政府采购", "银行股", "集团化"): the suffix ends no name there."""
@@ -132,6 +134,7 @@ def words() -> Words:
         demonstratives_en=_longest(w.lower() for w in items("demonstratives_en")),
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
         suffix_continuations=_longest(items("suffix_continuations")),
+        name_breakers=_longest(items("name_breakers")),
         object_verbs=_longest(items("object_verbs")),
     )
 

@@ -126,11 +126,25 @@ def bracket_bounds(masked: str, at: int) -> tuple[int, int] | None:
     return left, right
 
 
+def _in_number(masked: str, i: int) -> bool:
+    """An ASCII comma or colon between digits ("7,093", "10:30") is part of a number."""
+    return (
+        masked[i] in ",:" and 0 < i < len(masked) - 1 and masked[i - 1].isdigit() and masked[i + 1].isdigit()
+    )
+
+
 def clause_bounds(masked: str, start: int, end: int) -> tuple[int, int]:
-    """The clause of ``masked[start:end]``: between the nearest clause breaks."""
-    left = max(masked.rfind(c, 0, start) for c in CLAUSE_BREAKS) + 1
+    """The clause of ``masked[start:end]``: between the nearest clause breaks (never
+    the comma of a number such as 7,093)."""
+    left = max(masked.rfind(c, 0, start) for c in CLAUSE_BREAKS)
+    while left > 0 and _in_number(masked, left):
+        left = max(masked.rfind(c, 0, left) for c in CLAUSE_BREAKS)
     rights = [i for i in (masked.find(c, end) for c in CLAUSE_BREAKS) if i != -1]
-    return left, min(rights) if rights else len(masked)
+    right = min(rights) if rights else len(masked)
+    while right < len(masked) and _in_number(masked, right):
+        rights = [i for i in (masked.find(c, right + 1) for c in CLAUSE_BREAKS) if i != -1]
+        right = min(rights) if rights else len(masked)
+    return left + 1, right
 
 
 # --------------------------------------------------------------------- roles
