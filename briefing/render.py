@@ -45,6 +45,7 @@ from briefing.labels import (
     format_figure,
     format_key_value,
     format_number,
+    skip_reason_zh,
 )
 from briefing.model import Briefing, Figure, Methodology
 from briefing.resources import bundled_folder
@@ -450,6 +451,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "quote": lambda text: Markup(escape_md(book.quote(text))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
         "rule_zh": lambda r: RULE_ZH.get(r, r),
+        "reason_zh": skip_reason_zh,
         "cites": cites,
         "unsaid": book.unsaid,
         "clip": lambda text, limit=60: Markup(escape_md(book.clip(text, limit))),

@@ -166,7 +166,9 @@ def test_quotes_are_in_the_briefings_script_and_english_stays_english(briefing) 
         if language[t.document] == "zh-Hant" and display(t.text, "zh-Hant") != t.text:
             # squash is script-blind (a sentence is one whatever its script): compare as written
             as_written = re.sub(r"[\W_]+", "", t.text)
-            assert as_written not in re.sub(r"[\W_]+", "", body), "a Traditional quote in a Simplified briefing"
+            assert as_written not in re.sub(r"[\W_]+", "", body), (
+                "a Traditional quote in a Simplified briefing"
+            )
 
 
 def test_no_cut_falls_inside_a_number_or_a_latin_word(briefing) -> None:

@@ -84,7 +84,10 @@ def test_questions_that_ask_beyond_the_sources(case: dict[str, Any]) -> None:
 
 # Variants of one sentence that "say each thing once" must recognise as one.
 _SAME_SENTENCE = [
-    ("產業互聯網時代來臨,資本和流量在其中扮演的作用開始極大削弱。", "产业互联网时代来临，资本和流量在其中扮演的作用开始极大削弱。"),
+    (
+        "產業互聯網時代來臨,資本和流量在其中扮演的作用開始極大削弱。",
+        "产业互联网时代来临，资本和流量在其中扮演的作用开始极大削弱。",
+    ),
     ("銀行業息差仍將承壓", "银行业息差仍将承压。"),
     ("這是資訊時代的開端。", "这是信息时代的开端"),
     ("“AI很火”，落地却很难？", '"AI很火", 落地却很难'),

@@ -539,7 +539,9 @@ def find_themes(
     if named:
         subject = named
     else:
-        subject = min(topic, key=lambda t: (-scores[t], t)) if topic else title_subject(docs, analyses, rarity)
+        subject = (
+            min(topic, key=lambda t: (-scores[t], t)) if topic else title_subject(docs, analyses, rarity)
+        )
     return chosen, subject
 
 
