@@ -784,8 +784,13 @@ def _label(
         # A word argued all over the corpus (息差 in a banks folder) names no one theme.
         everywhere = len(term_sentences.get(unit, ())) or len(found)
         value = (len(found) + 0.5 * (spread - 1)) * (0.5 + len(found) / max(everywhere, len(found)))
-        value += 1.0 if unit in lead or any(t in unit for t in lead if len(t) >= 2) else 0.0
+        # the theme's own terms name it; a bare argument word among them (量产 beside
+        # 磷酸铁锂) only where it leads
+        bare = unit in lead and is_argument(unit) and unit != cand.terms[0]
+        value += 1.0 if not bare and (unit in lead or any(t in unit for t in lead if len(t) >= 2)) else 0.0
         value += 1.5 if heading and unit in heading else 0.0
+        # an argument said of the theme's lead term (磷酸铁锂路线) names it better than a bare word
+        value += 1.0 if cand.terms and cand.terms[0] in unit and unit != cand.terms[0] else 0.0
         return value + 0.1 * min(len(unit), 6)
 
     own = [t for t in cand.terms if len(t) >= 2] + (_terms(heading, set(rarity)) if heading else [])
@@ -844,6 +849,15 @@ def _label(
     return list(dict.fromkeys(options))
 
 
+_NEGATION_RE = re.compile(r"(?:不是|并非|并不|没有|不会|未必|未|不|非|无)$")
+
+
+def _negated(word: str, text: str) -> bool:
+    """The word is denied where it is said ("不是见顶"): the author argues the opposite."""
+    at = text.find(word)
+    return at >= 0 and bool(_NEGATION_RE.search(text[max(0, at - 3) : at]))
+
+
 _CLAUSE_END_RE = re.compile(r"[，,；;：:。！？!?、（(）)]")
 
 
@@ -859,9 +873,9 @@ def _predicate_labels(
     """Labels for a theme whose sentences hold no argument phrase of their own:
     its concept and what its sentences say happens to it, as written right after
     it in the same clause ("强生、美敦力等跨国企业在部分品类退出" → 跨国企业退出), or in
-    the author's heading ("…生物科技：…走出寒冬了吗" → 生物科技寒冬); else the
-    concept alone where three sentences argue it. Everyday nouns (医院, 品牌)
-    label nothing."""
+    the author's heading ("…生物科技：…走出寒冬了吗" → 生物科技寒冬); else, for a
+    theme its author stated in a headline or heading, the concept alone where
+    three sentences argue it. Everyday nouns (医院, 品牌) label nothing."""
     names = set(_argument_words())
     concepts = [
         t
@@ -888,12 +902,12 @@ def _predicate_labels(
             end = _CLAUSE_END_RE.search(rest)
             clause = rest[: end.start()] if end else rest
             for word in names:
-                if len(word) >= 2 and word in clause:
+                if len(word) >= 2 and word in clause and not _negated(word, clause):
                     said[term][word] += 1
     if heading:
         for term in concepts:
             for word in names:
-                if len(word) >= 2 and word in heading and word not in term:
+                if len(word) >= 2 and word in heading and word not in term and not _negated(word, heading):
                     said[term][word] += 2  # the author's own word for it
     out = []
     for term in sorted(concepts, key=lambda t: (-held[t], concepts.index(t))):
@@ -904,7 +918,11 @@ def _predicate_labels(
         words = [w for w in words if said[term][w] >= 2]
         if words and len(term + words[0]) <= 8:
             out.append(term + words[0])
-        elif held[term] >= 3 or (heading and term in heading and held[term] >= 2):
+        elif cand.kind != "keywords" and (
+            held[term] >= 3 or (heading and term in heading and held[term] >= 2)
+        ):
+            # the concept alone only where its author made it the subject of a headline
+            # or a heading (价值投资：烟屁股有多好); a word cluster needs an argument said of it
             out.append(term)
     return out
 
