@@ -504,6 +504,10 @@ def find_themes(
     candidates += _title_candidates(docs, topic, vocabulary, candidates)
     candidates += _keyword_candidates(ranked, topic, scores, rarity, term_sentences)
     candidates = _fold(candidates, term_sentences)
+    for cand in candidates:
+        # a company is a case, not a theme term (信达 of 信达生物 in a headline's words)
+        cand.terms = [t for t in cand.terms if t not in org_names] or cand.terms
+        cand.anchors = [t for t in cand.anchors if t not in org_names] or cand.anchors
 
     themes: list[tuple[_Candidate, Theme]] = []
     for cand in candidates:
