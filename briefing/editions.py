@@ -30,6 +30,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable
@@ -179,8 +181,44 @@ def _figure_values(model: Briefing) -> dict[tuple[str, str, int | None], Figure]
     return chosen
 
 
-def _differs(a: float, b: float) -> bool:
-    return abs(a - b) > 1e-9 * max(1.0, abs(a), abs(b))
+_NUMBER_RE = re.compile(r"\d[\d,，]*(?:\.\d+)?")
+
+
+def precision(fig: Figure) -> float:
+    """The step of the figure as written, in its scaled unit: ``302万辆`` → 10000,
+    ``302.4万辆`` → 1000, ``19.4%`` → 0.1, ``3.02 million`` → 10000. The number
+    written is found in ``raw`` as the one whose scale to ``value`` is a power
+    of ten (the scale the unit word applied); 0 when nothing written matches."""
+    for m in _NUMBER_RE.finditer(fig.raw or ""):
+        written = m.group().replace(",", "").replace("，", "")
+        try:
+            number = float(written)
+        except ValueError:
+            continue
+        if number == 0 or fig.value == 0:
+            continue
+        scale = fig.value / number
+        exponent = round(math.log10(abs(scale)))
+        if abs(scale - 10.0**exponent) > 1e-6 * abs(scale):
+            continue  # not this number (a year, a range's other end)
+        decimals = len(written.partition(".")[2])
+        return 10.0 ** (exponent - decimals)
+    return 0.0
+
+
+def _differs(a: float, b: float, step: float = 0.0) -> bool:
+    """Two values differ beyond rounding: at ``step`` (the coarser figure's
+    precision) 19 and 19.4 are one value, as are 302万 and 302.4万."""
+    return abs(a - b) > max(step / 2, 1e-9 * max(1.0, abs(a), abs(b))) + 1e-9 * max(abs(a), abs(b))
+
+
+def figure_changed(old: Figure, new: Figure) -> bool:
+    """A real change of a figure: the same unit after scaling (an English count
+    with no unit word takes the other's unit), values apart by more than the
+    rounding of the less precise of the two."""
+    if old.unit and new.unit and old.unit != new.unit:
+        return False  # 美元 and 元 are not one figure moving
+    return _differs(old.value, new.value, max(precision(old), precision(new)))
 
 
 def compute_changes(
@@ -199,27 +237,28 @@ def compute_changes(
     added, removed = set(new_documents), old_paths - set(inputs)
     edited = {p for p, h in inputs.items() if p in previous.inputs and previous.inputs[p] != h}
     touched = added | removed | edited
-    # What the sources argue changes only where the sources changed. A theme is
-    # new when new or edited material argues it, and gone or fading when the
-    # material that argued it left or was edited; a theme whose sources are all
-    # unchanged did not fade, however the analysis of a larger folder regrouped,
-    # relabelled or cut it.
-    new_themes = [
-        t.label for t in current.themes if id(t) not in matched_now and (added | edited) & set(t.documents)
-    ]
+    # A theme is one argument across editions only on strong overlap of its
+    # terms and sources (``same_theme``). One of this edition that continues none
+    # is new; one of the previous edition that none continues is dropped, listed
+    # whatever the reason (its sources left, or it fell out of the list), so that
+    # no theme vanishes silently. A label both editions show names two different
+    # groupings, not a change the reader could see: it is in neither list.
+    now_labels = {t.label for t in current.themes}
+    old_labels = {t.label for t in before.themes}
+    new_themes = [t.label for t in current.themes if id(t) not in matched_now and t.label not in old_labels]
+    dropped = [t.label for t in before.themes if id(t) not in matched_before and t.label not in now_labels]
+    # Rising and fading are real changes only where the sources changed: counts
+    # that move while every source of the theme stayed are the analysis regrouping.
     rising, fading, continuing = [], [], []
     for old, now, similarity in matches:
-        continuing.append(ThemeMatch(old.label, now.label, old.mentions, now.mentions, round(similarity, 3)))
+        # The previous label carries over only where it still names this theme's terms.
+        shown = old.label if label_fits(old.label, now) else now.label
+        continuing.append(ThemeMatch(shown, now.label, old.mentions, now.mentions, round(similarity, 3)))
         trend = theme_trend(old, now, touched)
         if trend > 0:
-            rising.append(old.label)
+            rising.append(shown)
         elif trend < 0:
-            fading.append(old.label)
-    fading += [
-        t.label
-        for t in before.themes
-        if id(t) not in matched_before and (removed | edited) & set(t.documents)
-    ]
+            fading.append(shown)
 
     # Only organisations that act, and only when no name or alias of theirs was seen
     # before (a mention, or "Contemporary Amperex Technology" for 宁德时代, is no news).
@@ -234,8 +273,8 @@ def compute_changes(
     changed = []
     for key, fig in _figure_values(current).items():
         old = old_figures.get(key)
-        if old is not None and old.unit == fig.unit and _differs(old.value, fig.value):
-            changed.append(FigureChange(key[0], key[1], key[2], old.value, fig.value, fig.unit))
+        if old is not None and figure_changed(old, fig):
+            changed.append(FigureChange(key[0], key[1], key[2], old.value, fig.value, fig.unit or old.unit))
 
     old_status = {q.text: q.status for q in before.questions}
     moved = [
@@ -254,6 +293,7 @@ def compute_changes(
         changed_figures=changed,
         moved_questions=moved,
         continuing_themes=continuing,
+        dropped_themes=dropped,
     )
 
 
@@ -261,12 +301,9 @@ SAME_THEME = 0.6
 """Content similarity (terms and documents) at which two editions' themes are one theme."""
 
 
-def theme_similarity(a: Theme, b: Theme) -> float:
-    """How much of a theme persisted: its terms (shared over all, the lead term
-    counting extra, half when it is among the other's terms), its documents
-    (shared over the smaller side: a theme that gains a source is still itself)
-    and the sentences it quotes (a theme quoting what it quoted last week is
-    itself under whatever label)."""
+def _overlap(a: Theme, b: Theme) -> tuple[float, float, float, int]:
+    """(terms shared over all, lead term agreement, documents shared over the
+    smaller side, sentences both show)."""
     terms_a, terms_b = set(a.terms), set(b.terms)
     docs_a, docs_b = set(a.documents), set(b.documents)
     terms = len(terms_a & terms_b) / max(len(terms_a | terms_b), 1)
@@ -277,8 +314,39 @@ def theme_similarity(a: Theme, b: Theme) -> float:
     else:
         lead = 0.0
     docs = len(docs_a & docs_b) / max(min(len(docs_a), len(docs_b)), 1)
-    quoted = 0.3 if _quoted(a) & _quoted(b) else 0.0
-    return min(1.0, 0.4 * terms + 0.3 * lead + 0.3 * docs + quoted)
+    return terms, lead, docs, len(_quoted(a) & _quoted(b))
+
+
+def theme_similarity(a: Theme, b: Theme) -> float:
+    """How much of a theme persisted: its terms (shared over all, the lead term
+    counting extra, half when it is among the other's terms), its documents
+    (shared over the smaller side: a theme that gains a source is still itself)
+    and the sentences it quotes (a theme quoting what it quoted last week is
+    itself under whatever label)."""
+    terms, lead, docs, quoted = _overlap(a, b)
+    return min(1.0, 0.4 * terms + 0.3 * lead + 0.3 * docs + (0.3 if quoted else 0.0))
+
+
+def same_theme(a: Theme, b: Theme) -> bool:
+    """Two editions' themes are one argument only on strong overlap: its terms
+    (the same lead term, or most terms shared, or the lead among the other's
+    terms with a third of all shared, or two shown sentences and a term in
+    common) and its sources (half of the smaller side's). In a small folder every
+    theme shares the same two documents and a quoted sentence may move from one
+    theme to another: neither alone makes two themes one."""
+    terms, lead, docs, quoted = _overlap(a, b)
+    argued = lead == 1.0 or terms >= 0.5 or (lead == 0.5 and terms >= 1 / 3) or (quoted >= 2 and terms > 0)
+    return argued and docs >= 0.5 and theme_similarity(a, b) >= SAME_THEME
+
+
+def label_fits(label: str, theme: Theme) -> bool:
+    """A label names one of the theme's terms (人工智能 for a theme of 人工智能, 落地,
+    数据; 产业、技术与模式革命 for 产业革命): else it was another theme's word."""
+    parts = [p for p in re.split(r"[与和、，,：:及\s]+", label) if len(p) >= 2]
+    for term in theme.terms:
+        if len(term) >= 2 and (term.lower() in label.lower() or any(p in term for p in parts)):
+            return True
+    return False
 
 
 def _quoted(theme: Theme) -> set[str]:
@@ -291,17 +359,20 @@ def _quoted(theme: Theme) -> set[str]:
 
 def match_themes(before: list[Theme], after: list[Theme]) -> list[tuple[Theme, Theme, float]]:
     """One-to-one matches between two editions' themes by content, not label:
-    the most similar pairs first, each at least ``SAME_THEME`` alike."""
+    the most similar pairs first, each one argument (``same_theme``)."""
     pairs = sorted(
-        ((theme_similarity(a, b), i, j) for i, a in enumerate(before) for j, b in enumerate(after)),
+        (
+            (theme_similarity(a, b), i, j)
+            for i, a in enumerate(before)
+            for j, b in enumerate(after)
+            if same_theme(a, b)
+        ),
         key=lambda p: (-p[0], p[1], p[2]),
     )
     used_a: set[int] = set()
     used_b: set[int] = set()
     out = []
     for similarity, i, j in pairs:
-        if similarity < SAME_THEME:
-            break
         if i in used_a or j in used_b:
             continue
         used_a.add(i)

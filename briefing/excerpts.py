@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import opencc
@@ -503,6 +504,24 @@ def short_clause(text: str, limit: int = 24, names: Iterable[str] = ()) -> str:
     return lead + _close(rest[:cut].rstrip(_CLAUSE_ENDS + " ") + ELLIPSIS)
 
 
+@functools.cache
+def _regional_variants() -> tuple[tuple[str, str], ...]:
+    from briefing.resources import data_yaml
+
+    raw = data_yaml("regional_variants.yaml") or {}
+    return tuple(sorted(((str(k), str(v)) for k, v in raw.items()), key=lambda kv: -len(kv[0])))
+
+
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+_DECIMAL_RE = re.compile(r"(?<=\d)\.(?=\d)")
+
+
 def squash(text: str) -> str:
-    """A sentence's identity for "said once": no whitespace, no trailing punctuation."""
-    return re.sub(r"\s+", "", text).rstrip(_SENTENCE_ENDS + _CLOSERS + ".")
+    """A sentence's identity for "said once": the same whatever its script
+    (Traditional or Simplified), its regional words (资讯/信息), its punctuation
+    (full-width or ASCII, quotes of any kind) and its spacing or letter case."""
+    text = to_simplified(unicodedata.normalize("NFKC", text))
+    for regional, mainland in _regional_variants():
+        text = text.replace(regional, mainland)
+    text = _DECIMAL_RE.sub("点", text)  # 1.69 and 16.9 stay two numbers
+    return _NOT_WORD_RE.sub("", text).lower()

@@ -37,6 +37,39 @@ RULE_ZH = {
     "strip_trailing_urls": "去除段末裸链接",
     "find_garbled": "标记乱码",
 }
+SKIP_REASON_ZH = (
+    # (pattern of an English skip reason, its Chinese wording): the method note of a
+    # Chinese briefing says why a file was skipped in Chinese, not in the reader's log words.
+    (r"README", "文件夹的说明文件，不是来源"),
+    (r"licen[cs]e", "许可证文件，不是来源"),
+    (r"changelog", "更新日志，不是来源"),
+    (r"contribution guide|code of conduct|list of authors", "项目说明文件，不是来源"),
+    (r"data table|tab-separated", "数据表，不是文章"),
+    (r"spreadsheet", "电子表格，不是文章"),
+    (r"broken symbolic link", "失效的符号链接"),
+    (r"symbolic link loop", "循环的符号链接"),
+    (r"symbolic link", "指向文件夹的链接，未跟随"),
+    (r"cannot read folder", "无法读取的文件夹"),
+    (r"cannot read", "无法读取"),
+    (r"not a regular file|: not read", "不是普通文件"),
+    (r"empty", "空文件"),
+    (r"binary|not a text|image|PDF", "不是文本文件"),
+    (r"encoding|decode", "无法识别的编码"),
+    (r"too large|size", "文件过大"),
+)
+SKIP_REASON_OTHER_ZH = "无法作为来源读取"
+
+
+def skip_reason_zh(reason: str) -> str:
+    """A skipped file's reason in Chinese (the English one stays in the JSON)."""
+    import re
+
+    for pattern, zh in SKIP_REASON_ZH:
+        if re.search(pattern, reason, re.IGNORECASE):
+            return zh
+    return SKIP_REASON_OTHER_ZH
+
+
 STATUS_ZH = {
     "answered": "已回答",
     "partly answered": "部分回答",
@@ -181,6 +214,7 @@ MAIL_LABELS = {
             ("new_themes", "新主题 {n} 个"),
             ("rising_themes", "升温的主题 {n} 个"),
             ("fading_themes", "降温的主题 {n} 个"),
+            ("dropped_themes", "不再出现的主题 {n} 个"),
             ("new_companies", "首次出现的机构 {n} 个"),
             ("changed_figures", "数据变化 {n} 处"),
             ("moved_questions", "研究问题进展 {n} 个"),
@@ -202,6 +236,7 @@ MAIL_LABELS = {
             ("new_themes", "{n} new theme(s)"),
             ("rising_themes", "{n} rising theme(s)"),
             ("fading_themes", "{n} fading theme(s)"),
+            ("dropped_themes", "{n} theme(s) dropped"),
             ("new_companies", "{n} organisation(s) seen for the first time"),
             ("changed_figures", "{n} figure(s) changed"),
             ("moved_questions", "{n} research question(s) moved"),

@@ -795,6 +795,9 @@ class Changes(Serializable):
     continuing_themes: list[ThemeMatch] = field(default_factory=list)
     """Themes of this edition matched to the previous edition's by content
     (terms and documents), whatever their labels; matched themes keep the previous label."""
+    dropped_themes: list[str] = field(default_factory=list)
+    """Labels of the previous edition's themes that no theme of this edition continues
+    (none shares their lead terms and sources): gone from the briefing, whatever the reason."""
 
 
 @dataclass

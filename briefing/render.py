@@ -45,6 +45,7 @@ from briefing.labels import (
     format_figure,
     format_key_value,
     format_number,
+    skip_reason_zh,
 )
 from briefing.model import Briefing, Figure, Methodology
 from briefing.resources import bundled_folder
@@ -250,6 +251,13 @@ class QuoteBook:
         self.names = sorted(
             {n for c in model.companies for n in (c.name, *c.aliases) if len(n) >= 2}, key=len, reverse=True
         )
+        self.families: dict[str, set[str]] = {}
+        """Every name of an organisation by each of its names (HSBC → 汇丰控股, HSBC, 匯豐控股)."""
+        for c in model.companies:
+            family = {n for n in (c.name, c.english, *c.aliases) if n and len(n) >= 2}
+            family |= {display(n, _guess_language(n)) for n in family}
+            for n in family:
+                self.families.setdefault(n, set()).update(family)
         self.labels = {n for c in model.companies for n in (c.name, c.english, *c.aliases) if n}
         """Names a template prints on their own: never taken for a clause of a sentence."""
         self.shown: dict[str, str] = {}
@@ -351,6 +359,35 @@ class QuoteBook:
         self._mark_part(out)
         return out
 
+    def evidence(self, text: str, question: str, limit: int = 48) -> str:
+        """Evidence for a question: in full the first time; once said, the clauses
+        that carry its answer for this question (the question's organisation and the
+        figure after it: "…汇丰控股2023年税前利润达303.48亿美元，按年增长78%…"),
+        not the sentence's first clause, so that a status is earned by what is shown."""
+        shown = self._display(str(text))
+        key = squash(shown.lstrip(ELLIPSIS))
+        if not key or not self._seen(key):
+            return self.quote(text)
+        asked = self._display(str(question))
+        wanted = {m for n, family in self.families.items() if n in asked or n in question for m in family}
+        clauses = [c for c in re.split(r"(?<=[，,；;。！？!?])", shown.strip(ELLIPSIS)) if c.strip()]
+        start = next(
+            (i for i, c in enumerate(clauses) if any(n in c for n in wanted) and re.search(r"\d", c)), None
+        )
+        if start is None:
+            start = next((i for i, c in enumerate(clauses) if any(n in c for n in wanted)), None)
+        if start is None:
+            return self._pointer(shown, key)
+        piece = clauses[start]
+        for c in clauses[start + 1 :]:
+            if not re.search(r"\d", c) or len(piece + c) > limit:
+                break
+            piece += c
+        piece = piece.rstrip("，,；;。 ")
+        out = (ELLIPSIS if start > 0 else "") + piece + (ELLIPSIS if squash(piece) != key else "")
+        self._mark_part(out)
+        return out
+
     def _known_sentences(self) -> list[str]:
         if self._sentences is None:
             self._sentences = [squash(self._display(t)) for t in self.findings]
@@ -449,7 +486,9 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "cite": cite,
         "quote": lambda text: Markup(escape_md(book.quote(text))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
+        "evidence": lambda text, question: Markup(escape_md(book.evidence(text, question))),
         "rule_zh": lambda r: RULE_ZH.get(r, r),
+        "reason_zh": skip_reason_zh,
         "cites": cites,
         "unsaid": book.unsaid,
         "clip": lambda text, limit=60: Markup(escape_md(book.clip(text, limit))),

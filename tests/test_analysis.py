@@ -644,3 +644,93 @@ def test_a_subject_comes_from_titles_in_other_scripts(tmp_path: Path) -> None:
         "utf-8",
     )
     assert build_briefing(read_corpus(tmp_path), date=DATE).title == "晶圆代工简报"
+
+
+# What each fixture folder argues, as the themes a reader would name (terms any of
+# which a theme's label or terms must hold) and the least the analysis must find.
+_ARGUED = {
+    "nev": {
+        "least": 5,
+        "ideas": {
+            "price war": {"价格战"},
+            "battery": {"电池", "动力电池", "磷酸铁锂"},
+            "swapping": {"换电", "换电站"},
+            "vertical integration": {"垂直整合"},
+            "overseas": {"出海", "出口"},
+        },
+    },
+    "healthcare": {
+        "least": 3,
+        "ideas": {
+            "domestic substitution": {"国产", "国产替代"},
+            "price cuts": {"支架", "降价", "支架降价"},
+            "biotech winter": {"生物科技"},
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(_ARGUED))
+def test_fixture_folders_find_the_themes_their_sources_argue(name: str) -> None:
+    model, _ = _build(ROOT / "tests" / "fixtures" / "corpora" / name)
+    expected = _ARGUED[name]
+    assert len(model.themes) >= expected["least"], [t.label for t in model.themes]
+    for idea, words in expected["ideas"].items():
+        assert any(words & {t.label, *t.terms} or any(w in t.label for w in words) for t in model.themes), (
+            idea
+        )
+
+
+def test_english_articles_and_memos_count_towards_themes(other):
+    """A theme the English article and the memo argue lists them: one sentence of a
+    memo's note or of an English article (which reaches Chinese terms only through
+    the glossary) is their argument."""
+    model, docs = other
+    counted = {d for t in model.themes for d in t.documents}
+    english = {p for p, d in docs.items() if d.language == "en" and d.kind != "memo"}
+    memos = {p for p, d in docs.items() if d.kind == "memo" and d.language != "en"}
+    assert english & counted, "no English article counts towards any theme"
+    assert memos & counted, "no memo counts towards any theme"
+
+
+def test_nev_themes_argued_by_the_english_article_and_the_memo_list_them():
+    model, _ = _build(ROOT / "tests" / "fixtures" / "corpora" / "nev")
+    for word in ("价格战", "垂直整合"):
+        theme = next(t for t in model.themes if word in t.label or word in t.terms)
+        assert {"03_ev_economics_en.txt", "04_memo_competition.md"} <= set(theme.documents), theme.label
+
+
+def test_theme_labels_are_not_the_briefings_subject_nor_a_denied_word(other):
+    """A label names an argument of the folder, not the folder's subject itself
+    (集采 in a folder about 集采), and never a word its author denies (不是见顶)."""
+    model, _ = other
+    for theme in model.themes:
+        assert theme.label != model.subject, theme.label
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "denied"),
+    [
+        ("基本面：不是见顶，反而刚开始兑现", "见顶", True),
+        ("资金面：明显不是见顶结构", "见顶", True),
+        ("港股生物科技走出寒冬了吗", "寒冬", False),
+        ("汽车销量连续两月负增长", "负增长", False),
+        ("产能并非瓶颈", "瓶颈", True),
+    ],
+)
+def test_a_denied_argument_word_is_recognised(text: str, word: str, denied: bool) -> None:
+    from briefing.analysis.themes import _negated
+
+    assert _negated(word, text) is denied
+
+
+@pytest.mark.parametrize(
+    ("folder", "subject"),
+    [("nev", "新能源汽车"), ("healthcare", "集采"), ("banks", "银行")],
+)
+def test_the_cover_names_what_the_titles_name(folder: str, subject: str) -> None:
+    """The briefing's subject is what the authors' titles name (新能源汽车), not the
+    densest word of the text (电池): the cover title is "新能源汽车简报"."""
+    model, _ = _build(ROOT / "tests" / "fixtures" / "corpora" / folder)
+    assert model.subject == subject
+    assert model.title == f"{subject}简报"

@@ -80,3 +80,28 @@ def test_questions_that_ask_beyond_the_sources(case: dict[str, Any]) -> None:
     from briefing.analysis.questions import asks_beyond_sources
 
     assert asks_beyond_sources(case["text"]) is case["beyond"]
+
+
+# Variants of one sentence that "say each thing once" must recognise as one.
+_SAME_SENTENCE = [
+    (
+        "產業互聯網時代來臨,資本和流量在其中扮演的作用開始極大削弱。",
+        "产业互联网时代来临，资本和流量在其中扮演的作用开始极大削弱。",
+    ),
+    ("銀行業息差仍將承壓", "银行业息差仍将承压。"),
+    ("這是資訊時代的開端。", "这是信息时代的开端"),
+    ("“AI很火”，落地却很难？", '"AI很火", 落地却很难'),
+    ("The net interest margin fell to 1.69%.", "the net interest margin fell to 1.69 %"),
+    ("比亚迪（BYD）销量302.4万辆。", "比亚迪(BYD)销量302.4万辆"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), _SAME_SENTENCE)
+def test_squash_is_one_key_for_variants_of_a_sentence(a: str, b: str) -> None:
+    assert squash(a) == squash(b)
+
+
+def test_squash_keeps_different_sentences_apart() -> None:
+    assert squash("招商银行净息差为2.15%。") != squash("招商银行净息差为2.51%。")
+    assert squash("息差收窄") != squash("息差扩大")
+    assert squash("净息差为1.69%") != squash("净息差为16.9%")

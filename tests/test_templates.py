@@ -211,3 +211,21 @@ def test_templates_cannot_read_files_outside_their_folder(tmp_path: Path, model)
         with pytest.raises(TemplateError, match="outside the template folder") as caught:
             attempt(str(template))
         assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("the folder's README, not a source", "文件夹的说明文件，不是来源"),
+        ("a data table (TSV), not an article", "数据表，不是文章"),
+        ("a licence file, not a source", "许可证文件，不是来源"),
+        ("broken symbolic link", "失效的符号链接"),
+        ("symbolic link to a folder: not followed", "指向文件夹的链接，未跟随"),
+        ("something nobody foresaw", "无法作为来源读取"),
+    ],
+)
+def test_skip_reasons_are_said_in_chinese(reason: str, expected: str) -> None:
+    """The method note of a Chinese briefing carries no English log words."""
+    from briefing.labels import skip_reason_zh
+
+    assert skip_reason_zh(reason) == expected

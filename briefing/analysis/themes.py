@@ -54,6 +54,9 @@ SAME_ARGUMENT = 0.5
 """Share of the smaller theme's sentences two themes must share to be one argument."""
 SMALL_CORPUS = 150
 """Sentences (that argue some term) below which a folder is small: term clusters need closer company."""
+FIT_SHARE = 0.25
+"""Share of a theme's sentences its label's argument must be made in (one sentence
+of ten saying 量产 does not make 量产 what the theme argues)."""
 EVERYDAY_RARITY = 12.0
 """A two-character word more common than this (log inverse frequency in general
 Chinese) is an everyday noun unless the domain dictionary knows it."""
@@ -484,6 +487,12 @@ def find_themes(
         for t in ranked[:3]
         if n_docs >= 3 and df[t] >= math.ceil(0.8 * n_docs) and sum(c[t] for c in share) / n_docs > 0.25
     }
+    # What the authors name their subject in their titles (新能源汽车, 咖啡) frames the
+    # themes rather than the densest word of their text (电池, 门店), which is then
+    # what they argue about: a theme of its own.
+    named = title_subject(docs, analyses, rarity) if n_docs >= 3 else None
+    if named:
+        topic = {t for t in df if t == named or (len(t) >= 2 and t in named)} or {named}
 
     term_sentences: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for d_index, sentences in enumerate(argued):
@@ -495,6 +504,10 @@ def find_themes(
     candidates += _title_candidates(docs, topic, vocabulary, candidates)
     candidates += _keyword_candidates(ranked, topic, scores, rarity, term_sentences)
     candidates = _fold(candidates, term_sentences)
+    for cand in candidates:
+        # a company is a case, not a theme term (信达 of 信达生物 in a headline's words)
+        cand.terms = [t for t in cand.terms if t not in org_names] or cand.terms
+        cand.anchors = [t for t in cand.anchors if t not in org_names] or cand.anchors
 
     themes: list[tuple[_Candidate, Theme]] = []
     for cand in candidates:
@@ -527,7 +540,12 @@ def find_themes(
     top = chosen[0].strength if chosen else 1.0
     for t in chosen:
         t.strength = round(t.strength / top, 3)
-    subject = min(topic, key=lambda t: (-scores[t], t)) if topic else title_subject(docs, analyses, rarity)
+    if named:
+        subject = named
+    else:
+        subject = (
+            min(topic, key=lambda t: (-scores[t], t)) if topic else title_subject(docs, analyses, rarity)
+        )
     return chosen, subject
 
 
@@ -770,11 +788,17 @@ def _label(
         # A word argued all over the corpus (息差 in a banks folder) names no one theme.
         everywhere = len(term_sentences.get(unit, ())) or len(found)
         value = (len(found) + 0.5 * (spread - 1)) * (0.5 + len(found) / max(everywhere, len(found)))
-        value += 1.0 if unit in lead or any(t in unit for t in lead if len(t) >= 2) else 0.0
+        # the theme's own terms name it; a bare argument word among them (量产 beside
+        # 磷酸铁锂) only where it leads
+        bare = unit in lead and is_argument(unit) and unit != cand.terms[0]
+        value += 1.0 if not bare and (unit in lead or any(t in unit for t in lead if len(t) >= 2)) else 0.0
         value += 1.5 if heading and unit in heading else 0.0
+        # an argument said of the theme's lead term (磷酸铁锂路线) names it better than a bare word
+        value += 1.0 if cand.terms and cand.terms[0] in unit and unit != cand.terms[0] else 0.0
         return value + 0.1 * min(len(unit), 6)
 
     own = [t for t in cand.terms if len(t) >= 2] + (_terms(heading, set(rarity)) if heading else [])
+    fit = math.ceil(FIT_SHARE * len(hits))
 
     def usable_unit(unit: str) -> bool:
         if not is_argument(unit):
@@ -784,6 +808,12 @@ def _label(
         # Said twice, or in the author's heading, or a phrase on the theme's lead term (换电模式).
         lead_phrase = unit not in rarity and any(unit.startswith(t) for t in cand.terms[:2])
         if len(units[unit]) < 2 and not (heading and unit in heading) and not lead_phrase:
+            return False
+        said_of_lead = any(t in unit and t != unit for t in cand.terms[:2])
+        if len(units[unit]) < fit and not said_of_lead and not (heading and unit in heading):
+            # A bare argument word (量产, 高息) two of twelve sentences hold, or a phrase
+            # on another word, does not name what the theme argues; one said of the
+            # theme's lead term (支架降价, 国产替代) does.
             return False
         if unit in rarity:  # a single word: a concept, not an everyday one (增长, 风险, 瓶颈)
             if len(unit) == 2 and unit not in domain_words() and not (heading and unit in heading):
@@ -818,7 +848,87 @@ def _label(
                 options.append(f"{first}与{second}")
                 break
         options.append(first)
+    if not options:
+        options = _predicate_labels(cand, hits, docs, usable, rarity, topic, heading)
     return list(dict.fromkeys(options))
+
+
+_NEGATION_RE = re.compile(r"(?:不是|并非|并不|没有|不会|未必|未|不|非|无)$")
+
+
+def _negated(word: str, text: str) -> bool:
+    """The word is denied where it is said ("不是见顶"): the author argues the opposite."""
+    at = text.find(word)
+    return at >= 0 and bool(_NEGATION_RE.search(text[max(0, at - 3) : at]))
+
+
+_CLAUSE_END_RE = re.compile(r"[，,；;：:。！？!?、（(）)]")
+
+
+def _predicate_labels(
+    cand: _Candidate,
+    hits: list[tuple[int, int]],
+    docs: list[Document],
+    usable: list[list[Sentence]],
+    rarity: dict[str, float],
+    topic: set[str],
+    heading: str,
+) -> list[str]:
+    """Labels for a theme whose sentences hold no argument phrase of their own:
+    its concept and what its sentences say happens to it, as written right after
+    it in the same clause ("强生、美敦力等跨国企业在部分品类退出" → 跨国企业退出), or in
+    the author's heading ("…生物科技：…走出寒冬了吗" → 生物科技寒冬); else, for a
+    theme its author stated in a headline or heading, the concept alone where
+    three sentences argue it. Everyday nouns (医院, 品牌) label nothing."""
+    names = set(_argument_words())
+    concepts = [
+        t
+        for t in dict.fromkeys([*(_terms(heading, set(rarity)) if heading else []), *cand.terms])
+        if len(t) >= 2
+        and t not in topic
+        and not is_argument(t)
+        and t not in _measure_words()
+        and is_concept(t, rarity.get(t, 14.0))
+    ]
+    held: Counter[str] = Counter()
+    said: dict[str, Counter[str]] = defaultdict(Counter)
+    for d, s in hits:
+        if docs[d].language == "en":
+            continue
+        sent = usable[d][s]
+        text = docs[d].analysis_text[sent.start : sent.end]
+        for term in concepts:
+            at = text.find(term)
+            if at < 0:
+                continue
+            held[term] += 1
+            rest = text[at + len(term) : at + len(term) + 10]
+            end = _CLAUSE_END_RE.search(rest)
+            clause = rest[: end.start()] if end else rest
+            for word in names:
+                if len(word) >= 2 and word in clause and not _negated(word, clause):
+                    said[term][word] += 1
+    if heading:
+        for term in concepts:
+            for word in names:
+                if len(word) >= 2 and word in heading and word not in term and not _negated(word, heading):
+                    said[term][word] += 2  # the author's own word for it
+    out = []
+    for term in sorted(concepts, key=lambda t: (-held[t], concepts.index(t))):
+        words = [w for w, _ in sorted(said[term].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))]
+        # the longest argument word at a place: 负增长, not 增长 inside it
+        words = [w for w in words if not any(w != v and w in v for v in words)]
+        # said twice, or by the author's heading (a word once in passing is no label)
+        words = [w for w in words if said[term][w] >= 2]
+        if words and len(term + words[0]) <= 8:
+            out.append(term + words[0])
+        elif cand.kind != "keywords" and (
+            held[term] >= 3 or (heading and term in heading and held[term] >= 2)
+        ):
+            # the concept alone only where its author made it the subject of a headline
+            # or a heading (价值投资：烟屁股有多好); a word cluster needs an argument said of it
+            out.append(term)
+    return out
 
 
 _CHANGES = frozenset(
@@ -966,7 +1076,20 @@ def _theme(
             continue
         hits.append((d, s))
     per_doc: Counter[int] = Counter(d for d, _ in hits)
-    kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or len(usable[d]) < 10}
+    lead = {t for t in counted[:2]} | set(cand.anchors)
+
+    def one_line_argues(d: int) -> bool:
+        """One sentence is a document's argument where it is terse by nature: a
+        memo's note, an English article (which reaches the Chinese terms only
+        through the glossary), a section heading that names the theme, or a
+        short document; and the sentence holds one of the theme's lead terms."""
+        (s,) = [s for dd, s in hits if dd == d]
+        if not lead & argued[d][s]:
+            return False
+        terse = docs[d].kind == "memo" or docs[d].language == "en" or len(usable[d]) < 10
+        return terse or usable[d][s].heading
+
+    kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or one_line_argues(d)}
     hits = [(d, s) for d, s in hits if d in kept]
     if len(hits) < 2:
         return None  # one sentence is a mention, not an argument
