@@ -91,6 +91,7 @@ def test_the_agenda_of_the_memos(briefing) -> None:
             assert q.memo_answer is exp["memo_answer"], q.text
             assert q.evidence == [], (q.text, [e.text for e in q.evidence])
             assert q.missing == ["仅有备忘录作者自己的判断，缺少独立来源"], q.text
+            assert q.needs_new_material and q.new_material == "current", q.text
             if "context_first" in exp:
                 assert q.context[0].text == exp["context_first"], q.text
             for note in q.context:

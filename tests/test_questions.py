@@ -98,6 +98,8 @@ def test_each_question_as_a_reader_expects(coffee: Briefing, key: str) -> None:
     assert q.missing == exp["missing"]
     assert len(q.missing) == len(q.gaps)
     assert q.data_gaps == exp.get("data_gaps", [])
+    assert q.new_material == exp.get("new_material", "")
+    assert q.needs_new_material is bool(exp.get("new_material"))
     if "note_subjects" in exp:
         assert [e.subject for e in q.context if e.subject] == exp["note_subjects"]
     if "angle_names" in exp:
@@ -120,7 +122,9 @@ def test_two_memos_questions_read_apart(coffee: Briefing) -> None:
     agenda = render(coffee, charts_for(coffee)).split("## 研究议程", 1)[1].split("## 来源", 1)[0]
     assert "问题 1：（新茶饮）是否已经见顶？" in agenda
     assert "问题 2：（咖啡连锁）是否已经见顶？" in agenda
-    assert "仅有备忘录作者自己的判断，缺少独立来源" in agenda
+    # Only the memos' own views: open, needing current material, said once per question.
+    assert agenda.count("**需要新材料**：问题问的是当前行情或今后走势") >= 2
+    assert "（背景，非独立证据）" not in agenda and agenda.count("只作背景，不算证据") == 1
     assert "备忘录留待补充" in agenda and "【待补充】" in agenda
 
 
@@ -142,8 +146,8 @@ def test_a_memo_answer_is_not_independent_evidence(coffee: Briefing) -> None:
     for q in coffee.questions:
         assert all(e.document == q.document for e in q.context)
         assert all(e.document != q.document for e in q.evidence)
-        if q.memo_answer and not q.evidence:
-            assert q.status == "partly answered"
+        if not q.evidence and not q.result and not q.answer and not q.done:
+            assert q.status == "open", q.text  # the memo's view is context, not evidence
 
 
 # --------------------------------------------------- English questions, Chinese evidence
