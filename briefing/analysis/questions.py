@@ -1180,6 +1180,10 @@ def _own_answer(index: Index, d: int, paragraph: int | None, asks_: list[_Ask]) 
     heads = {h.paragraph for h in doc.headings}
     words = {t for a in asks_ for t in (*a.tokens, *a.subject) if len(t) >= 2}
     candidates: list[tuple[float, int, str]] = []
+    items: list[
+        tuple[int, int, str]
+    ] = []  # (heading level, paragraph, note) of headings answered in short lines
+    level_of = {h.paragraph: h.level for h in doc.headings}
     conclusion = False
     nested = False  # under a numbered sub-part of the section: its conclusions are the part's
     p = section.start
@@ -1222,7 +1226,9 @@ def _own_answer(index: Index, d: int, paragraph: int | None, asks_: list[_Ask]) 
             )
             if short and not asks(text):
                 glue = "，" if "：" in text or ":" in text else "："
-                pieces.append((text + glue + "；".join(u.rstrip("。") for u in under), 0.5))
+                note = text + glue + "；".join(u.rstrip("。") for u in under)
+                pieces.append((note, 0.5))
+                items.append((level_of.get(p, 0), p, note))
                 nxt = q
             elif ("：" in text or ":" in text or len(text) >= 8) and not asks(text):
                 pieces.append((text, 0.5))
@@ -1242,15 +1248,38 @@ def _own_answer(index: Index, d: int, paragraph: int | None, asks_: list[_Ask]) 
         if pieces:
             conclusion = False
         p = nxt
+    checklist = _checklist(items)
+    if checklist:
+        # The whole checklist is one note, right after the conclusion: never its first items only.
+        members = {note for _, _, note in checklist}
+        candidates = [c for c in candidates if c[2] not in members]
+        candidates.append((2.5, checklist[0][1], "；".join(note for _, _, note in checklist)))
     candidates.sort(key=lambda c: -c[0])
     out: list[Evidence] = []
     total = 0
     for rank, p, piece in candidates:
-        if len(out) == MAX_OWN_ANSWER or (out and total + len(piece) > 240):
-            break
+        whole_list = checklist and p == checklist[0][1]
+        if not whole_list and (len(out) == MAX_OWN_ANSWER or (out and total + len(piece) > 240)):
+            continue
         out.append(Evidence(text=piece, document=doc.path, paragraph=p, score=round(max(rank, 0.0), 3)))
         total += len(piece)
     return out
+
+
+CHECKLIST_MIN = 3
+"""Sibling headings answered in short lines that make a checklist (条件1 … 条件4)."""
+
+
+def _checklist(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The memo's checklist under a question: three or more sibling headings, each
+    answered in a few short lines ("条件1：基本面崩" / "没有（在推进）", …, "条件3：
+    资金过热" / "局部存在（短线）"), in order; empty when there is none. Shown
+    whole, the items that dissent included."""
+    by_level: dict[int, list[tuple[int, int, str]]] = {}
+    for item in items:
+        by_level.setdefault(item[0], []).append(item)
+    runs = [run for run in by_level.values() if len(run) >= CHECKLIST_MIN]
+    return max(runs, key=len) if runs else []
 
 
 def _answer_lines(doc: Document, paragraph: int) -> list[Evidence]:
