@@ -540,7 +540,9 @@ def subject_of(text: str, doc: Document, paragraph: int | None, names: _NameFind
             found = names.names(heading.text) if len(heading.text) <= 24 else []
             if found:
                 return found[0]
-    return _subject_phrase(doc.title or "")
+    phrase = _subject_phrase(doc.title or "")
+    # The title's own question ("商业航天还能不能买？") already names it.
+    return None if phrase and phrase in to_simplified(text) else phrase
 
 
 def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask:
