@@ -388,7 +388,7 @@ def _standalone_questions(
             continue
         text = strip_numbering(block.text) if block.kind == "heading" else block.text.strip()
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if block.kind == "heading" and asks(text):
+        if block.kind == "heading" and (asks(text) or "是否" in text):
             if expository(text, following):
                 expository_blocks.add(i)
             else:
@@ -510,11 +510,16 @@ def is_memo(signals: dict[str, int]) -> bool:
     return sum(signals.values()) >= MEMO_WEIGHT
 
 
-def questions(parts: MemoParts, memo: bool, paragraph_of: dict[int, int] | None = None) -> list[Todo]:
+def questions(
+    parts: MemoParts, memo: bool, paragraph_of: dict[int, int] | None = None, title: str | None = None
+) -> list[Todo]:
     """A memo's research questions, labelled and standalone, in the order
-    written; none for an article (its questions are rhetorical). With
-    ``paragraph_of`` (block index → paragraph of the body), a question whose
-    heading or paragraph stays in the body records where it stands."""
+    written, after the questions its title asks (:func:`title_questions`);
+    none for an article (its questions are rhetorical). A question asked twice
+    (the title and a heading, "数据分析CPO现在是否见顶" and "用当前最新数据，分析判断
+    CPO现在是否见顶") is listed once, where the memo answers it: in the body.
+    With ``paragraph_of`` (block index → paragraph of the body), a question
+    whose heading or paragraph stays in the body records where it stands."""
     if not memo:
         return []
     found = list(zip(parts.todo_blocks, parts.todos, strict=True)) + parts.standalone
@@ -522,4 +527,47 @@ def questions(parts: MemoParts, memo: bool, paragraph_of: dict[int, int] | None 
     for block, todo in ordered:
         if paragraph_of is not None:
             todo.paragraph = paragraph_of.get(block)
-    return [t for _, t in ordered]
+    body: list[Todo] = []
+    keys: set[str] = set()
+    for _, todo in ordered:
+        key = question_key(todo.text)
+        if key and key in keys:
+            continue
+        keys.add(key)
+        body.append(todo)
+    lead = [Todo(text=q, done=False, form="title") for q in title_questions(title or "")]
+    return [t for t in lead if question_key(t.text) not in keys] + body
+
+
+# A title that asks without a question mark ("数据分析CPO现在是否见顶").
+_TITLE_ASKS_RE = re.compile(r"是否|能不能|能否|会不会|有没有|还是")
+# Words that frame a question rather than ask it ("用当前最新数据，分析判断…").
+_FRAMING_RE = re.compile(
+    r"^(?:用[^，,：:]{0,12}[，,])?(?:数据分析|分析判断|分析|判断|研究|探讨|看看|聊聊|复盘)*"
+)
+_KEY_STRIP_RE = re.compile(r"[\s，,。？?！!：:；;、“”\"'（）()《》【】/|·\-—]+")
+
+
+def title_questions(title: str) -> list[str]:
+    """The questions a memo's title asks: each part of it that ends in a question
+    mark ("商业航天还能不能买？产业周期/炒作周期分析" → 商业航天还能不能买？), or
+    that asks without one ("数据分析CPO现在是否见顶"). A title that states its
+    topic ("银行业息差研究备忘") asks none."""
+    out = []
+    for piece in re.split(r"(?<=[？?])", title.strip()):
+        piece = piece.strip(" ，,；;|/—-")
+        if piece and (asks(piece) or (_TITLE_ASKS_RE.search(piece) and len(piece) <= 40)):
+            out.append(piece)
+    return out
+
+
+def question_key(text: str) -> str:
+    """A question in a normalised form, to tell a question asked twice: without
+    numbering, framing words and punctuation; for one that asks with 是否 and no
+    question mark, the clause that asks ("用当前最新数据，分析判断CPO现在是否见顶"
+    and "数据分析CPO现在是否见顶" → cpo现在是否见顶)."""
+    text = strip_numbering(text)
+    if not asks(text) and "是否" in text:
+        text = next((c for c in re.split(r"[，,：:]", text) if "是否" in c), text)
+    text = re.sub(r"^[^：:]{1,12}[：:](?=.)", "", text) if re.search(r"[：:].*[？?]$", text) else text
+    return _KEY_STRIP_RE.sub("", _FRAMING_RE.sub("", text.strip())).lower()

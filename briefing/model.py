@@ -596,6 +596,19 @@ class Question(Serializable):
     data_gaps: list[str] = field(default_factory=list)
     """Placeholders the memo leaves that belong to this question (【待补充】,
     「XX」, TBD), each as the sentence that holds it."""
+    settled_by: Answer | None = None
+    """For an answered question (ticked in the memo or settled by the sources):
+    the answer built from the independent evidence, its figures per organisation
+    with any caveat on their measures ("汇丰控股 税前利润同比增长 78%（2023年）；
+    恒生银行 股东应得利润同比增长 约70%（2023年）；口径不同"), and the sentences
+    it rests on; null when the evidence gives none."""
+    form: str = ""
+    """How the memo wrote it (its ``Todo.form``): ``item``, ``inline`` or ``list``
+    for a list of questions, ``heading``, ``paragraph`` or ``title`` otherwise."""
+    new_material: str = ""
+    """Why ``needs_new_material``: ``beyond`` (the question asks to look beyond
+    the sources) or ``current`` (it asks about the current state of a market or
+    the future and no independent source speaks to it); empty otherwise."""
 
 
 @dataclass

@@ -179,7 +179,7 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     kind = "memo" if memo.is_memo(memo.memo_signals(blocks, parts)) else "article"
     keep = [k or (kind == "article" and i in parts.question_blocks) for i, k in enumerate(parts.keep)]
     kept = [i for i, k in enumerate(keep) if k]
-    todos = memo.questions(parts, kind == "memo", {block: n for n, block in enumerate(kept)})
+    todos = memo.questions(parts, kind == "memo", {block: n for n, block in enumerate(kept)}, title)
     blocks = [blocks[i] for i in kept]
 
     # Headings: markup headings, authors' numbered points, standalone short lines.

@@ -148,7 +148,7 @@ def test_a_question_reads_the_same_status_everywhere(briefing) -> None:
         if question.evidence:
             assert "**独立证据**" in block
         if question.context:
-            assert "**备忘录笔记（背景，非独立证据）**" in block
+            assert ("**备忘录观点**" if question.memo_answer else "**备忘录笔记**") in block
     for change in model.changes.moved_questions if model.changes else []:
         assert STATUS_ZH.get(change.after, change.after) in body
 

@@ -90,7 +90,10 @@ def test_the_agenda_of_the_memos(briefing) -> None:
             assert q.status == exp["status"], q.text
             assert q.memo_answer is exp["memo_answer"], q.text
             assert q.evidence == [], (q.text, [e.text for e in q.evidence])
-            assert q.missing == ["仅有备忘录作者自己的判断，缺少独立来源"], q.text
+            assert q.missing == [exp.get("missing", "仅有备忘录作者自己的判断，缺少独立来源")], q.text
+            # A question on the market now or ahead with only the memo's view needs current material.
+            assert q.new_material == exp.get("new_material", "current"), q.text
+            assert q.needs_new_material is bool(q.new_material), q.text
             if "context_first" in exp:
                 assert q.context[0].text == exp["context_first"], q.text
             for note in q.context:

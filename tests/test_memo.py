@@ -326,3 +326,55 @@ def test_a_question_label_in_an_article_stays_text(tmp_path: Path) -> None:
     assert doc.kind == "article"
     assert doc.todos == []
     assert "问题：价格战还会持续多久？" in doc.paragraphs()
+
+
+# ------------------------------------------------ questions a title asks (REVIEW-3 P1-4)
+
+
+@pytest.mark.parametrize(
+    ("title", "asked"),
+    [
+        ("商业航天还能不能买？产业周期/炒作周期分析", ["商业航天还能不能买？"]),
+        (
+            "CPO概念板块现在处于什么阶段？数据分析CPO现在是否见顶",
+            ["CPO概念板块现在处于什么阶段？", "数据分析CPO现在是否见顶"],
+        ),
+        (
+            "脑机接口，到底是“下一个iPhone时刻”，还是又一个超前概念？",
+            ["脑机接口，到底是“下一个iPhone时刻”，还是又一个超前概念？"],
+        ),
+        ("Will lithium prices recover in 2025?", ["Will lithium prices recover in 2025?"]),
+        ("银行业息差研究备忘 2024-04-10", []),
+        ("Hong Kong bank stocks: working notes", []),
+    ],
+)
+def test_the_questions_a_title_asks(title: str, asked: list[str]) -> None:
+    assert memo.title_questions(title) == asked
+
+
+def test_a_question_asked_twice_has_one_key() -> None:
+    assert memo.question_key("第二部分：用当前最新数据，分析判断CPO现在是否见顶") == memo.question_key(
+        "数据分析CPO现在是否见顶"
+    )
+    assert memo.question_key("第一部分：CPO概念板块现在处于什么阶段？") == memo.question_key(
+        "CPO概念板块现在处于什么阶段？"
+    )
+    assert memo.question_key("是否已经见顶？") != memo.question_key("真正的大机会在哪里？")
+
+
+def test_a_memo_title_that_asks_is_its_first_question(tmp_path: Path) -> None:
+    """Another industry: a hog-cycle memo whose title asks, a heading asking with 是否
+    and no question mark, and the title's question repeated by a heading (listed once)."""
+    write_text(
+        tmp_path / "hogs.md",
+        "# 猪周期到底见底了没有？养殖板块是否值得布局\n\n## 背景\n\n能繁母猪存栏连续下降。\n\n"
+        "## 一、养殖板块是否值得布局\n\n## 初步判断\n\n我认为还要再等两个季度。\n\n## 二、风险\n\n疫病。\n\n"
+        "## 三、饲料成本会不会继续下降？\n\n玉米价格已经见底。\n",
+    )
+    (doc,) = read_corpus(tmp_path).documents
+    assert doc.kind == "memo"
+    assert [(t.text, t.form) for t in doc.todos] == [
+        ("猪周期到底见底了没有？", "title"),
+        ("养殖板块是否值得布局", "heading"),
+        ("饲料成本会不会继续下降？", "heading"),
+    ]

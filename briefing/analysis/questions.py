@@ -12,6 +12,7 @@ from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_
 from briefing.analysis.document import DocAnalysis, Mention
 from briefing.excerpts import ELLIPSIS, squash, stands_alone
 from briefing.gazetteer import gazetteer
+from briefing.labels import format_figure
 from briefing.memo import asks, split_questions, strip_numbering
 from briefing.model import (
     Angle,
@@ -19,10 +20,12 @@ from briefing.model import (
     Company,
     Document,
     Evidence,
+    Figure,
     Mode,
     ModeCase,
     ModeTable,
     Question,
+    Quote,
     Todo,
 )
 from briefing.nlp import en_tokens, split_sentences, stopwords, vocabulary_terms
@@ -192,12 +195,8 @@ def find_questions(
             continue
         memo_questions: list[tuple[Question, Todo]] = []
         for number, todo in enumerate(doc.todos, start=1):
-            if todo.done:  # ticked in the memo: answered by its author, shown as such, not searched
-                questions.append(
-                    Question(
-                        todo.text, doc.path, number, [todo.text], evidence=[], status=ANSWERED, done=True
-                    )
-                )
+            if todo.done:  # ticked in the memo: answered by its author; shown with the data that settles it
+                questions.append(_done_question(todo, doc, number, index, names, companies))
                 continue
             question = Question(
                 text=todo.text,
@@ -206,13 +205,22 @@ def find_questions(
                 sub_questions=split_questions(todo.text) or [todo.text],
                 evidence=[],
                 status=OPEN,
+                form=todo.form,
             )
             question.subject = subject_of(todo.text, doc, todo.paragraph, names)
             settles = _answer(question, todo, index, names, companies, modes)
             question.result = _mode_table(todo.text, docs, analyses, companies, modes)
+            if question.result is not None:
+                question.settled_by = None  # the table it asks for is its answer
             question.status = _status(question, settles)
             if question.status == ANSWERED:
                 question.gaps, question.missing = [], []
+            elif (
+                question.status == OPEN
+                and not question.needs_new_material
+                and _needs_current_material(question)
+            ):
+                question.needs_new_material, question.new_material = True, "current"
             questions.append(question)
             memo_questions.append((question, todo))
         _attach_data_gaps(doc, memo_questions, index, names)
@@ -229,12 +237,15 @@ def _measure_cues() -> dict[str, str]:
     return {str(k).lower(): str(v[0]) for k, v in raw.items() if isinstance(v, list) and v}
 
 
-_FAMILY_BASES = ("增长", "下降", "利润", "亏损", "营收", "市场份额", "毛利率")
+_FAMILY_BASES = ("增长", "下降", "利润", "亏损", "营收", "市场份额", "毛利率", "占比")
 
 
 def _family(measure: str) -> str:
-    """What kind of measure it is: 同比增长 and 增长率 are growth, 净利润 and 溢利 profit."""
-    return next((b for b in _FAMILY_BASES if b in measure), measure)
+    """What kind of measure it is: 同比增长 and 增长率 are growth, 净利润 and 溢利
+    profit; a compound takes its head, the base that ends last (营收占比 is a
+    share of revenue, not revenue; 营收增长 is growth)."""
+    found = [(measure.rfind(b) + len(b), b) for b in _FAMILY_BASES if b in measure]
+    return max(found)[1] if found else measure
 
 
 @functools.cache
@@ -252,6 +263,75 @@ def _measures_in(text: str) -> frozenset[str]:
     同比下降11%" → 销售额, 下降)."""
     cues = _measure_cues()
     return frozenset(_family(cues[m.group()]) for m in _measure_re().finditer(to_simplified(text).lower()))
+
+
+_CHANGE_FAMILIES = frozenset({"增长", "下降"})
+# What a question asks of a measure right after naming it: its size, level or
+# direction ("毛利率下降了多少", "净息差还会继续收窄吗", "占比能否超过50%",
+# "利润能否在价格战中守住"), or nothing more ("…的毛利率是多少？", "…的净息差？").
+_TARGET_PREDICATE_RE = re.compile(
+    r"^[^，。；;,？?]{0,14}?(?:多少|几何|超过|高于|低于|达到|突破|守住|保持|维持|收窄|扩大|缩小|下降|下滑|降至"
+    r"|上升|回升|提升|提高|增长|改善|恶化|见顶|见底|变化|排名|排行)"
+    r"|^\s*[？?吗呢]?\s*$"
+)
+_RANKING_RE = re.compile(r"排名|排行|\brank(?:ing|ings)?\b", re.IGNORECASE)
+_PHRASE_STOP_RE = re.compile(r"[的之在和与及、，,。；;：:？?\s\d年月季]")
+_PHRASE_LEFT = 6
+
+
+@dataclass
+class _Target:
+    """The measure a question asks the value, level or direction of."""
+
+    families: frozenset[str]
+    """Its kinds (占比; with 市场份额 for a ranking): evidence must give one of them."""
+    phrase: str
+    """It as the question words it ("海外收入占比", "单车利润", "净息差")."""
+    family: str
+    """Its own kind, for saying what a source gives instead."""
+
+
+def _target(text: str, names: list[tuple[int, int, str]] | None = None) -> _Target | None:
+    """The measure a question asks about as its target, or None: the last measure
+    it names that a size, level or direction is asked of ("迈瑞医疗的海外收入占比
+    能否在2025年超过50%？" → 占比, worded 海外收入占比; not 产能 in "产能扩张会受
+    反补贴调查影响吗？", where the expansion is the subject, not a quantity asked).
+    In an English question every measure it names is asked of ("How does HSBC's
+    profit growth compare…" → profit). Growth or decline alone is a target only
+    when nothing else is ("增长率能否回升？")."""
+    simplified = to_simplified(text)
+    lower = simplified.lower()
+    english = _is_english(text)
+    cues = _measure_cues()
+    found = []
+    for m in _measure_re().finditer(lower):
+        family = _family(cues[m.group()])
+        if english or _TARGET_PREDICATE_RE.match(lower[m.end() :]):
+            found.append((m, family))
+    if not found:
+        return None
+    heads = [(m, f) for m, f in found if f not in _CHANGE_FAMILIES] or found
+    m, family = heads[-1]
+    start = m.start()
+    taken = [(a, b) for a, b, _ in names or []]
+    while start > 0 and m.start() - start < _PHRASE_LEFT and not english:
+        before = simplified[start - 1]
+        if _PHRASE_STOP_RE.match(before) or any(a < start <= b for a, b in taken):
+            break
+        start -= 1
+    phrase = simplified[start : m.end()] if not english else simplified[m.start() : m.end()]
+    families = {f for _, f in heads} if english else {family}
+    families |= {k for f in list(families) for k in _kin().get(f, ())}
+    if _RANKING_RE.search(lower):
+        families.add("市场份额")  # a ranking is read off shares
+    return _Target(frozenset(families), phrase, family)
+
+
+@functools.cache
+def _kin() -> dict[str, tuple[str, ...]]:
+    """Kind of measure → kinds a question about it is answered by (measure_kin.yaml)."""
+    raw = (data_yaml("measure_kin.yaml") or {}).get("related") or {}
+    return {str(k): tuple(str(v) for v in vs) for k, vs in raw.items()}
 
 
 _PERIOD_RE = re.compile(
@@ -294,8 +374,10 @@ _FORECAST_RE = re.compile(
     re.IGNORECASE,
 )
 _VIEW_RE = re.compile(
-    r"预计|预期|预测|有望|将会|料将|仍将|估计|认为|判断|展望|目标|或将|可能"
-    r"|\b(?:expects?|expected|forecasts?|projects?|likely|outlook|guidance|estimates?|predicts?)\b",
+    r"预计|预期|预测|有望|将会|料将|仍将|估计|认为|判断|展望|目标|或将|可能|恐怕|指出"
+    r"|将(?:继续|保持|成为|达到|突破|超过|迎来|进入|面临|承压|受益|加速|放缓|回升|下滑|下降|增长|提升|改善|收窄|扩大)"
+    r"|\b(?:expects?|expected|forecasts?|projects?|likely|outlook|guidance|estimates?|predicts?|analysts? say)\b"
+    r"|\bcan\b[^.;]{0,60}\bwithout\b|\b(?:will|would) (?:not )?(?:be|remain|keep|stay|fall|rise|ease|offset|hurt)\b",
     re.IGNORECASE,
 )
 _COMPARES_RE = re.compile(
@@ -329,6 +411,8 @@ class _Ask:
     forecast: bool = False
     """It asks for a judgement or a forecast ("还有没有增长空间", "能否守住",
     "will …"): facts about today alone do not settle it, a source's view does."""
+    target: _Target | None = None
+    """The measure it asks the size, level or direction of: evidence must give it."""
     inherited: bool = False
     """Its concepts are its question's ("阿斯利康和辉瑞有何不同？" after "跨国药企在中国的
     收入…"): one of them with the organisation is enough."""
@@ -456,7 +540,9 @@ def subject_of(text: str, doc: Document, paragraph: int | None, names: _NameFind
             found = names.names(heading.text) if len(heading.text) <= 24 else []
             if found:
                 return found[0]
-    return _subject_phrase(doc.title or "")
+    phrase = _subject_phrase(doc.title or "")
+    # The title's own question ("商业航天还能不能买？") already names it.
+    return None if phrase and phrase in to_simplified(text) else phrase
 
 
 def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask:
@@ -491,6 +577,11 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
     compares = len(actors) >= 2 and bool(_COMPARES_RE.search(to_simplified(sub)))
     forecast = bool(_FORECAST_RE.search(to_simplified(sub)))
     unknown = _unknown_words(sub, [*tokens, *actors, *(question.subject or "").split()], names)
+    target = _target(sub, names.spans(sub))
+    if target:
+        tokens += [
+            c for c, m in _measure_cues().items() if _family(m) in target.families and c in index.vocabulary
+        ]
     return _Ask(
         sub,
         actors,
@@ -502,6 +593,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         compares,
         unknown,
         forecast=forecast,
+        target=target,
     )
 
 
@@ -574,6 +666,16 @@ class _Hit:
     settles: bool
     first: int = -1
     """The passage's first sentence (the one before ``s`` when it brings its antecedent)."""
+    bears: bool = True
+    """It gives the measure the question asks about (or the question asks none):
+    a passage that only names the question's organisation or domain does not."""
+    view: bool = False
+    """It judges or forecasts (认为, 预计, 仍将, expect, can … without)."""
+    families: frozenset[str] = frozenset()
+    """The kinds of measure it gives."""
+    sector: bool = False
+    """A view on the whole industry, found for a question on one organisation
+    that no source judges by name ("分析人士认为，2024年银行业息差仍将承压")."""
 
 
 _DANGLING = ("：", ":", "——", "，", ",", "、")
@@ -647,14 +749,27 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
             continue
         needed = 1 if ask.inherited else 0.6 * len(ask.concepts)
         covers = not ask.unknown and (not ask.concepts or len(shared) >= needed)
+        bears = _bears(ask, families)
+        view = bool(_VIEW_RE.search(simple))
         measured = ask.measures <= families and bool(re.search(r"\d", simple)) if ask.measures else True
+        if ask.forecast and view and bears:
+            measured = True  # a judgement answers "能否守住" without a number
         dated = ask.periods <= _periods(simple)
-        viewed = not ask.forecast or bool(_VIEW_RE.search(simple))
-        boost = 1 + 0.5 * len(named) + 0.3 * len(shared)
-        settles = covers and measured and dated and viewed
-        out.append(_Hit(score * boost, d, s, text, named, shared, settles, first))
+        viewed = not ask.forecast or view
+        # Passages with the asked measure first, then those sharing only the organisation.
+        boost = (1 + 0.5 * len(named) + 0.3 * len(shared)) * (2.0 if ask.target and bears else 1.0)
+        settles = covers and measured and dated and viewed and bears
+        out.append(_Hit(score * boost, d, s, text, named, shared, settles, first, bears, view, families))
     out.sort(key=lambda h: (-h.score, h.d, h.s))
     return out
+
+
+def _bears(ask: _Ask, families: frozenset[str]) -> bool:
+    """A passage bears on a question that asks about a measure only when it gives
+    that measure (in any language: 收入占比, margin, 溢利), not when it only names
+    the question's organisation or domain ("迈瑞医疗2023年营业收入…" for its
+    overseas share)."""
+    return ask.target is None or bool(ask.target.families & families)
 
 
 def _settled(ask: _Ask, hits: list[_Hit]) -> bool:
@@ -670,9 +785,20 @@ def _settled(ask: _Ask, hits: list[_Hit]) -> bool:
     return True
 
 
-def _missing(ask: _Ask, hits: list[_Hit], context: bool) -> str:
-    """What the sources lack for a sub-question, in a plain line."""
-    if not hits:
+def _missing(
+    ask: _Ask,
+    hits: list[_Hit],
+    context: bool,
+    aside: list[_Hit] | None = None,
+    sector: list[_Hit] | None = None,
+) -> str:
+    """What the sources lack for a sub-question, in a plain line built from the
+    evidence shown: ``hits`` (independent passages that bear on it), ``aside``
+    (passages on its organisation without the measure it asks) and ``sector``
+    (industry-wide views). It never says no source judges when one does."""
+    if not hits and not sector:
+        if aside and ask.target:
+            return _measure_gap(ask, aside)
         return "仅有备忘录作者自己的判断，缺少独立来源" if context else "资料中没有与此问题相关的内容"
     if ask.compares:
         lacking = [a for a in sorted(ask.actors) if not any(a in h.named for h in hits if h.settles)]
@@ -680,18 +806,118 @@ def _missing(ask: _Ask, hits: list[_Hit], context: bool) -> str:
             return f"缺少{'、'.join(lacking)}的对应资料"
     if ask.periods and not any(ask.periods <= _periods(h.text) for h in hits):
         return f"资料没有{''.join(_period_zh(p) for p in sorted(ask.periods, key=_period_order))}的数据"
-    if ask.measures and not any(
-        ask.measures <= _measures_in(h.text) and re.search(r"\d", h.text) for h in hits
-    ):
-        order = sorted(ask.measures, key=lambda m: _first_at(ask.text, m))
-        return f"资料没有给出{'、'.join(order)}的具体数字"
     if ask.forecast and not any(h.settles for h in hits):
-        return "资料给出了相关现状，但没有来源对此作出判断或预测"
+        return _judgement_gap(ask, hits, sector or [])
+    if ask.target and not any(ask.measures <= h.families and re.search(r"\d", h.text) for h in hits):
+        # Only a measure the question asks the size or direction of is missing as a number.
+        return _number_gap(ask, hits)
     # A word no source uses, when it reads as a word ("盈亏平衡点", not "中守住").
     words = [w for w in ask.unknown if len(w) >= 3 and w[0] not in _WEAK_EDGES and w[-1] not in _WEAK_EDGES]
     if words:
         return f"资料没有提到“{'”“'.join(words[:2])}”"
     return "资料有相关内容，但没有来源直接回答"
+
+
+def _number_gap(ask: _Ask, hits: list[_Hit]) -> str:
+    """The number a question asks for and no passage gives: the measure as asked
+    ("毛利率"), or its change when the passages give only its level ("收入下降")."""
+    assert ask.target is not None
+    numbered = [h for h in hits if re.search(r"\d", h.text)]
+    if not any(ask.target.families & h.families for h in numbered):
+        return f"资料没有给出{ask.target.phrase}的具体数字"
+    changes = [
+        m for m in sorted(ask.measures & _CHANGE_FAMILIES) if not any(m in h.families for h in numbered)
+    ]
+    if changes:
+        return f"资料没有给出{ask.target.phrase}{changes[0]}的具体数字"
+    order = sorted(ask.measures, key=lambda m: _first_at(ask.text, m))
+    return f"资料没有给出{'、'.join(order)}的具体数字"
+
+
+def _who(ask: _Ask) -> str:
+    """The organisations (or the subject) a sub-question is about, for a gap line."""
+    if ask.actors:
+        return "、".join(sorted(ask.actors))
+    return "、".join(t.upper() if t.isascii() else t for t in ask.subject)
+
+
+def _measure_gap(ask: _Ask, aside: list[_Hit]) -> str:
+    """The sources name the question's organisation but never give the measure it
+    asks about: say what they give instead ("资料只有迈瑞医疗的营收等数据，没有
+    海外收入占比的数据")."""
+    assert ask.target is not None
+    cues = _measure_cues()
+    given: list[str] = []
+    for h in aside:  # in the order the passages name them
+        for m in _measure_re().finditer(to_simplified(h.text).lower()):
+            family = _family(cues[m.group()])
+            if family not in _CHANGE_FAMILIES and family != ask.target.family and family not in given:
+                given.append(family)
+    who = _who(ask)
+    if given and who:
+        return f"资料只有{who}的{'、'.join(given[:2])}等数据，没有{ask.target.phrase}的数据"
+    return f"资料没有给出{ask.target.phrase}的数据"
+
+
+def _judgement_gap(ask: _Ask, hits: list[_Hit], sector: list[_Hit]) -> str:
+    """The gap of a question that asks for a judgement or a forecast, from the
+    passages shown: a source judges, but not all of it is answered (the measure
+    as asked, "单车利润"); only industry-wide views ("银行业息差仍将承压"); or
+    facts without any view."""
+    who = _who(ask)
+    phrase = ask.target.phrase if ask.target else ""
+    if any(h.view for h in hits):
+        missing = _unstated(ask, hits)
+        if missing:
+            return f"有来源对此作出了判断（见独立证据），但资料没有{missing}的数据"
+        return "有来源对此作出了判断（见独立证据），但没有直接回答问题"
+    if sector:
+        about = f"{who}{phrase}" if who and phrase else who or phrase or "这个问题"
+        return f"资料只有行业层面的判断，没有来源专门判断{about}的走向"
+    return "资料给出了相关现状，但没有来源对此作出判断或预测"
+
+
+def _unstated(ask: _Ask, hits: list[_Hit]) -> str:
+    """The measure as the question words it when no passage gives it so: "单车利润"
+    when the sources give BYD's total profit and margins, not per vehicle; empty
+    when one does, or the question asks no measure."""
+    if ask.target is None:
+        return ""
+    phrase = ask.target.phrase
+    cue = next((c for c in sorted(_measure_cues(), key=len, reverse=True) if phrase.endswith(c)), "")
+    modifier = phrase[: len(phrase) - len(cue)] if cue else ""
+    numbered = [h for h in hits if ask.target.families & h.families and re.search(r"\d", h.text)]
+    if not numbered:
+        return phrase
+    if modifier and not any(modifier in to_simplified(h.text) for h in numbered):
+        return phrase
+    return ""
+
+
+def _sector_views(index: Index, ask: _Ask, own: int) -> list[_Hit]:
+    """For a question that asks for a judgement on one organisation's measure
+    ("招商银行的净息差还会继续收窄吗？") when no source judges it by name: the
+    sources' views on that measure for the whole industry, which name no
+    organisation ("分析人士认为，2024年银行业息差仍将承压"), as evidence of its own kind."""
+    if not (ask.forecast and ask.actors and ask.target):
+        return []
+    terms = [
+        c for c, m in _measure_cues().items() if _family(m) in ask.target.families and c in index.vocabulary
+    ]
+    out = []
+    for score, d, s in index.search(terms):
+        sent = index.analyses[d].sentences[s]
+        if d == own or sent.heading or index.orgs_of(d, s):
+            continue
+        found = _passage(index, d, s)
+        if found is None:
+            continue
+        text, first = found
+        families = _measures_in(text)
+        if not ask.target.families & families or not _VIEW_RE.search(to_simplified(text)):
+            continue
+        out.append(_Hit(score, d, s, text, set(), set(), False, first, True, True, families, sector=True))
+    return out[:2]
 
 
 def _first_at(text: str, measure: str) -> int:
@@ -742,15 +968,21 @@ def _answer(
     answer = _own_answer(index, own, todo.paragraph, asks_)
     for a in asks_:
         hits = _relevant(index, a)
-        theirs = [h for h in hits if h.d != own]
+        theirs = [h for h in hits if h.d != own and h.bears]
+        aside = [h for h in hits if h.d != own and not h.bears]
+        sector = _sector_views(index, a, own) if not any(h.view for h in theirs) else []
         # Beside the memo's own answer, only notes that share the question's concepts.
         enough = min(2, len(a.concepts))
-        mine = [h for h in hits if h.d == own and (not answer or (h.shared and len(h.shared) >= enough))]
+        mine = [
+            h
+            for h in hits
+            if h.d == own and h.bears and (not answer or (h.shared and len(h.shared) >= enough))
+        ]
         settled.append(_settled(a, theirs))
-        evidence.append(theirs)
+        evidence.append(theirs + sector)
         context.append(mine)
-        missing.append(_missing(a, theirs, bool(mine or answer)))
-    question.evidence = _interleave(index, evidence, MAX_EVIDENCE, names)
+        missing.append(_missing(a, theirs, bool(mine or answer), aside=aside, sector=sector))
+    question.evidence = _interleave(index, evidence, MAX_EVIDENCE, names, asks_)
     index.cited |= {(h.d, h.s) for hits in evidence for h in hits[:MAX_EVIDENCE]}
     notes = _interleave(index, context, MAX_CONTEXT, names)
     seen = {squash(e.text) for e in answer}
@@ -761,16 +993,21 @@ def _answer(
     question.gaps = [sub for sub, ok in zip(question.sub_questions, settled, strict=True) if not ok]
     question.missing = [m for m, ok in zip(missing, settled, strict=True) if not ok]
     question.answer = _classification(question.text, names.names(question.text), companies, modes)
+    if all(settled) and question.answer is None:
+        question.settled_by = _settled_answer(index, asks_, evidence, companies)
     if asks_beyond_sources(question.text):
         # The other sources' passages are its angles, shown as such, not as evidence.
         question.needs_new_material = True
         question.angles = _angles(index, asks_[0], own, names.known)
         question.evidence = []
         question.missing = ["问题要求资料以外的新材料"] * len(question.gaps)
+        question.new_material = "beyond"
     return all(settled)
 
 
-def _interleave(index: Index, per_sub: list[list[_Hit]], limit: int, names: _NameFinder) -> list[Evidence]:
+def _interleave(
+    index: Index, per_sub: list[list[_Hit]], limit: int, names: _NameFinder, asks_: list[_Ask] | None = None
+) -> list[Evidence]:
     """The best passages of each sub-question in turn, no passage twice, best first."""
     chosen: list[_Hit] = []
     seen: set[tuple[int, int]] = set()
@@ -787,19 +1024,55 @@ def _interleave(index: Index, per_sub: list[list[_Hit]], limit: int, names: _Nam
                 chosen.append(hit)
         depth += 1
     out = []
+    targets = [a.target for a in asks_ or [] if a.target]
     for hit in sorted(chosen, key=lambda h: (-h.score, h.d, h.s)):
         sent = index.analyses[hit.d].sentences[hit.s]
+        clause = _actor_clause(hit, names) or _measure_clause(hit, targets)
+        if clause and _content_chars(clause) < MIN_CONTENT:
+            clause = ""  # "…超声和体外诊断等领域…" says nothing on its own
+        subject = "" if hit.first < hit.s else _heading_subject(index, hit.d, hit.s)
+        if hit.sector:
+            subject = SECTOR
+        elif clause and not subject and hit.named and not any(n in names.names(clause) for n in hit.named):
+            subject = sorted(hit.named)[0]  # the clause with the measure left the name behind
         out.append(
             Evidence(
                 text=hit.text,
                 document=index.docs[hit.d].path,
                 paragraph=sent.paragraph,
                 score=round(hit.score, 3),
-                subject="" if hit.first < hit.s else _heading_subject(index, hit.d, hit.s),
-                clause=_actor_clause(hit, names),
+                subject=subject,
+                clause=clause,
             )
         )
     return out
+
+
+SECTOR = "行业层面"
+"""The subject shown before an industry-wide view given for one organisation's question."""
+MIN_CONTENT = 10
+"""Content characters (Chinese characters, Latin letters, digits) a shown clause needs."""
+
+
+def _content_chars(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", text))
+
+
+def _measure_clause(hit: _Hit, targets: list[_Target], limit: int = 80) -> str:
+    """The passage from the clause that gives the measure a question asks about,
+    when a long passage gives it only after other clauses ("招商银行2023年归母净利润
+    1466.02亿元，…，净息差为2.15%…" asked about the margin → "…净息差为2.15%，仍显著
+    高于行业平均水平。"); empty when it opens with it or the passage is short."""
+    if not targets:
+        return ""
+    lower = to_simplified(hit.text).lower()
+    cues = _measure_cues()
+    families = set().union(*(t.families for t in targets))
+    spots = [m.start() for m in _measure_re().finditer(lower) if _family(cues[m.group()]) in families]
+    if not spots:
+        return ""
+    clause = _clause_from(hit.text, spots[0], limit=limit)
+    return clause if clause.startswith(ELLIPSIS) else ""
 
 
 def _actor_clause(hit: _Hit, names: _NameFinder) -> str:
@@ -909,6 +1182,10 @@ def _own_answer(index: Index, d: int, paragraph: int | None, asks_: list[_Ask]) 
     heads = {h.paragraph for h in doc.headings}
     words = {t for a in asks_ for t in (*a.tokens, *a.subject) if len(t) >= 2}
     candidates: list[tuple[float, int, str]] = []
+    items: list[
+        tuple[int, int, str]
+    ] = []  # (heading level, paragraph, note) of headings answered in short lines
+    level_of = {h.paragraph: h.level for h in doc.headings}
     conclusion = False
     nested = False  # under a numbered sub-part of the section: its conclusions are the part's
     p = section.start
@@ -951,7 +1228,9 @@ def _own_answer(index: Index, d: int, paragraph: int | None, asks_: list[_Ask]) 
             )
             if short and not asks(text):
                 glue = "，" if "：" in text or ":" in text else "："
-                pieces.append((text + glue + "；".join(u.rstrip("。") for u in under), 0.5))
+                note = text + glue + "；".join(u.rstrip("。") for u in under)
+                pieces.append((note, 0.5))
+                items.append((level_of.get(p, 0), p, note))
                 nxt = q
             elif ("：" in text or ":" in text or len(text) >= 8) and not asks(text):
                 pieces.append((text, 0.5))
@@ -971,15 +1250,38 @@ def _own_answer(index: Index, d: int, paragraph: int | None, asks_: list[_Ask]) 
         if pieces:
             conclusion = False
         p = nxt
+    checklist = _checklist(items)
+    if checklist:
+        # The whole checklist is one note, right after the conclusion: never its first items only.
+        members = {note for _, _, note in checklist}
+        candidates = [c for c in candidates if c[2] not in members]
+        candidates.append((2.5, checklist[0][1], "；".join(note for _, _, note in checklist)))
     candidates.sort(key=lambda c: -c[0])
     out: list[Evidence] = []
     total = 0
     for rank, p, piece in candidates:
-        if len(out) == MAX_OWN_ANSWER or (out and total + len(piece) > 240):
-            break
+        whole_list = checklist and p == checklist[0][1]
+        if not whole_list and (len(out) == MAX_OWN_ANSWER or (out and total + len(piece) > 240)):
+            continue
         out.append(Evidence(text=piece, document=doc.path, paragraph=p, score=round(max(rank, 0.0), 3)))
         total += len(piece)
     return out
+
+
+CHECKLIST_MIN = 3
+"""Sibling headings answered in short lines that make a checklist (条件1 … 条件4)."""
+
+
+def _checklist(items: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The memo's checklist under a question: three or more sibling headings, each
+    answered in a few short lines ("条件1：基本面崩" / "没有（在推进）", …, "条件3：
+    资金过热" / "局部存在（短线）"), in order; empty when there is none. Shown
+    whole, the items that dissent included."""
+    by_level: dict[int, list[tuple[int, int, str]]] = {}
+    for item in items:
+        by_level.setdefault(item[0], []).append(item)
+    runs = [run for run in by_level.values() if len(run) >= CHECKLIST_MIN]
+    return max(runs, key=len) if runs else []
 
 
 def _answer_lines(doc: Document, paragraph: int) -> list[Evidence]:
@@ -1160,21 +1462,121 @@ def _classification(
     return Answer(text=f"{company.name}：{company.mode}", basis=list(company.mode_evidence))
 
 
+def _settled_answer(
+    index: Index, asks_: list[_Ask], per_sub: list[list[_Hit]], companies: list[Company]
+) -> Answer | None:
+    """The answer an answered question shows, built from the figures of the
+    passages that settle it: per organisation, the figure of the measure asked
+    (税前利润同比增长 for "profit growth"), highest first for a ranking, with a
+    caveat when the organisations' figures measure different things (税前利润 vs
+    股东应得利润). Without such figures, the clause of the best settling passage.
+    None when nothing settles it."""
+    settling = [h for hits in per_sub for h in hits if h.settles and not h.sector]
+    if not settling:
+        return None
+    owners = set().union(*(a.actors for a in asks_))
+    asked = set().union(*(a.measures for a in asks_))
+    families = set().union(*(a.target.families for a in asks_ if a.target)) or asked
+    ranking = any(_RANKING_RE.search(a.text) for a in asks_)
+    picked: dict[str, tuple[tuple, Figure, _Hit]] = {}
+    for c in companies:
+        if owners and c.name not in owners:
+            continue
+        for f in c.figures:
+            hit = next((h for h in settling if _holds(index, h, f)), None)
+            kinds = _measures_in(f.measure)
+            if hit is None or not kinds & families:
+                continue
+            rank = (len(kinds & asked), f.year or 0, hit.score)
+            if c.name not in picked or rank > picked[c.name][0]:
+                picked[c.name] = (rank, f, hit)
+    if picked:
+        rows = list(picked.items())
+        if ranking:
+            rows.sort(key=lambda r: -r[1][1].value)
+        parts = [f"{name} {format_figure(f)}" for name, (_, f, _) in rows]
+        bases = {_base_measure(f.measure) for _, (_, f, _) in rows}
+        if len(rows) > 1 and len(bases) > 1:
+            parts.append(f"口径不同（{'与'.join(_base_measure(f.measure) for _, (_, f, _) in rows)}）")
+        basis = {id(h): h for _, (_, _, h) in rows}.values()
+        return Answer(text="；".join(parts), basis=[_quote(index, h) for h in basis])
+    best = max(settling, key=lambda h: h.score)
+    return Answer(text=best.text, basis=[_quote(index, best)])
+
+
+def _holds(index: Index, hit: _Hit, figure: Figure) -> bool:
+    """The figure was read from the passage."""
+    if figure.document != index.docs[hit.d].path:
+        return False
+    sentences = index.analyses[hit.d].sentences
+    paragraphs = {sentences[i].paragraph for i in range(min(hit.first, hit.s), hit.s + 1)}
+    return figure.paragraph in paragraphs and (not figure.raw or figure.raw in hit.text)
+
+
+def _base_measure(measure: str) -> str:
+    """A figure's measure without its change ("税前利润同比增长" → 税前利润)."""
+    return re.sub(r"(?:同比|按年|环比)?(?:增长率?|下降|增速|增幅|降幅)$", "", measure) or measure
+
+
+def _quote(index: Index, hit: _Hit) -> Quote:
+    sent = index.analyses[hit.d].sentences[hit.s]
+    return Quote(text=hit.text, document=index.docs[hit.d].path, paragraph=sent.paragraph)
+
+
+def _done_question(
+    todo: Todo, doc: Document, number: int, index: Index, names: _NameFinder, companies: list[Company]
+) -> Question:
+    """An item the memo ticks done: answered by its author, and shown with the
+    data in the other sources that settles it ("整理2023年全球动力电池装机量排名" →
+    宁德时代 36.8%、比亚迪 15.8%), when they hold it."""
+    question = Question(
+        todo.text, doc.path, number, [todo.text], evidence=[], status=ANSWERED, done=True, form=todo.form
+    )
+    own = next(i for i, d in enumerate(index.docs) if d.path == doc.path)
+    asks_ = [_ask(todo.text, question, index, names)]
+    hits = [h for h in _relevant(index, asks_[0]) if h.d != own and h.bears]
+    for h in hits:
+        h.settles = h.settles or bool(re.search(r"\d", h.text) and (not asks_[0].target or h.families))
+    question.evidence = _interleave(index, [hits], MAX_EVIDENCE, names, asks_)
+    question.settled_by = _settled_answer(index, asks_, [hits[:MAX_EVIDENCE]], companies)
+    return question
+
+
+# A question about the state of a market now or ahead: its answer changes with the market.
+_CURRENT_RE = re.compile(
+    r"现在|当前|目前|如今|眼下|阶段|见顶|见底|机会|走势|前景|今后|未来|\b(?:now|currently|today|outlook)\b",
+    re.IGNORECASE,
+)
+
+
+def _needs_current_material(q: Question) -> bool:
+    """An open question about the current state of a market or the future
+    ("是否已经见顶？", "CPO现在还有没有机会？", "能否在2025年超过50%？") that no
+    independent source speaks to: the memo's view is context, the sources cannot
+    settle it, and the reader needs new, current material."""
+    if q.evidence:
+        return False
+    text = to_simplified(q.text)
+    return bool(_FORECAST_RE.search(text) or _CURRENT_RE.search(text))
+
+
 def _status(q: Question, settles: bool) -> str:
     """answered / partly answered / open, from what the sources give. Answered:
     the structured result the question asks for covers every mode, or every
     sub-question has an independent passage that holds its answer (most of its
     concepts, the measure it asks for with a number, the period it names, each
-    organisation it compares). The memo's own notes, its own answer under the
-    question's heading included, are context: alone they make a question partly
-    answered at most. A question that looks beyond the sources stays open."""
+    organisation it compares). Partly answered: independent evidence that gives
+    the question's measure or shares its concepts, or a result or classification
+    the analysis draws from the sources. The memo's own notes, its own answer
+    under the question's heading included, are context, never evidence: alone
+    they leave a question open. A question that looks beyond the sources stays open."""
     if q.needs_new_material:
         return OPEN
     if q.result is not None and {c.mode for c in q.result.cases} >= {m.name for m in q.result.modes}:
         return ANSWERED
     if settles and q.evidence:
         return ANSWERED
-    if q.evidence or q.context or q.answer or q.result:
+    if q.evidence or q.answer or q.result:
         return PARTLY
     return OPEN
 
