@@ -12,6 +12,7 @@ import logging
 import signal
 import sqlite3
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -991,8 +992,14 @@ def generate(
 def _terminate(_signum: int, _frame: Any) -> None:
     """SIGTERM (``timeout``, systemd, ``kill``): unwind, so that worker processes are
     stopped and temporary files removed; a second SIGTERM ends the process at once."""
+    _sigterm.set()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     raise Terminated()
+
+
+# Set by the first SIGTERM: a run that was told to stop never reports success,
+# even where the exception could not unwind (a library that swallows it).
+_sigterm = threading.Event()
 
 
 def main() -> None:
@@ -1000,7 +1007,10 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="briefing", standalone_mode=True)
-    except SystemExit:
+    except SystemExit as exc:
+        if _sigterm.is_set() and exc.code in (0, None):
+            click.echo("terminated", err=True)
+            sys.exit(128 + signal.SIGTERM)
         raise
     except Terminated:
         click.echo("terminated", err=True)

@@ -7,6 +7,7 @@ Kills are in ``test_kills.py``, the state database in ``test_state.py``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -538,3 +539,26 @@ def test_send_dry_run_writes_one_mail_per_recipient(
         b"To: B@example.com",
         b"To: a@example.com",
     ]
+
+
+def test_a_run_told_to_stop_never_reports_success(monkeypatch) -> None:
+    """A SIGTERM whose exception something swallowed (so the run went on) still
+    ends in 143, never 0: cron and systemd must not take it for a success."""
+    import signal as _signal
+
+    from briefing import cli as cli_module
+
+    def swallowing_main(*_args, **_kwargs):
+        with contextlib.suppress(BaseException):  # a library that swallows the exception
+            os.kill(os.getpid(), _signal.SIGTERM)
+        raise SystemExit(0)
+
+    previous = _signal.getsignal(_signal.SIGTERM)
+    monkeypatch.setattr(cli_module.cli, "main", swallowing_main)
+    monkeypatch.setattr(cli_module, "_sigterm", cli_module.threading.Event())
+    try:
+        with pytest.raises(SystemExit) as exc:
+            cli_module.main()
+    finally:
+        _signal.signal(_signal.SIGTERM, previous)
+    assert exc.value.code == 128 + _signal.SIGTERM
