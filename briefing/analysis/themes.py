@@ -502,7 +502,16 @@ def find_themes(
 
     candidates = _author_candidates(docs, topic, vocabulary)
     candidates += _title_candidates(docs, topic, vocabulary, candidates)
-    candidates += _keyword_candidates(ranked, topic, scores, rarity, term_sentences)
+    # A memo's summary line ("主要发现：…") restates all its findings in one sentence:
+    # words it holds together are not argued together.
+    summaries = {
+        (d, s)
+        for d, sentences in enumerate(usable)
+        for s, sent in enumerate(sentences)
+        if docs[d].kind == "memo" and MEMO_SUMMARY_RE.match(docs[d].analysis_text[sent.start : sent.end])
+    }
+    linking = {t: found - summaries for t, found in term_sentences.items()}
+    candidates += _keyword_candidates(ranked, topic, scores, rarity, linking)
     candidates = _fold(candidates, term_sentences)
     for cand in candidates:
         # a company is a case, not a theme term (信达 of 信达生物 in a headline's words)
@@ -638,9 +647,14 @@ def _keyword_candidates(
             sims = []
             for other in cluster:
                 a, b = term_sentences[term], term_sentences[other]
+                shared = len(a & b)
+                # one shared sentence is chance, above all in a small folder: two
+                # arguments a single sentence joins stay two candidates
                 if a and b:
-                    sims.append(len(a & b) / min(len(a), len(b)))
+                    sims.append(shared / min(len(a), len(b)) if shared >= 2 else 0.0)
             sim = sum(sims) / len(sims) if sims else 0.0
+            if sims and sims[0] == 0.0:
+                sim = 0.0  # a term joins through the cluster's lead, not a chain of neighbours
             if sim > best_sim:
                 best, best_sim = cluster, sim
         if best is not None and best_sim >= together and len(best) < 4:
@@ -666,10 +680,15 @@ def _keyword_candidates(
         elif lead in concept:
             second = next((t for t in cluster if t in concept and t != lead), None)
             label = f"{lead}与{second}" if second and scores[second] >= 0.5 * scores[lead] else lead
-        elif concept:
-            label = (
-                lead  # its lead names no concept: the label is built from its sentences, if they argue one
-            )
+        elif (
+            concept
+            or is_argument(lead)
+            or (sentences < SMALL_CORPUS and len({d for d, _ in term_sentences[lead]}) >= 2)
+        ):
+            # its lead names no concept (a measure that is itself argued: 息差; in a small
+            # folder, where few words recur, one several sources argue: 国产): the label is
+            # built from its sentences, and only where they argue something of it (国产替代)
+            label = lead
         else:
             log.debug("cluster %s names no concept: not a theme", cluster)
             continue
@@ -1147,6 +1166,13 @@ def _ranked_sentences(
             continue
         text = docs[d_index].text[s.start : s.end].strip()
         limit = 320 if docs[d_index].language == "en" else 140
+        if docs[d_index].kind == "memo" and MEMO_SUMMARY_RE.match(text):
+            # A memo's summary line restates its findings; the finding on this theme
+            # (one clause between semicolons) may back it as a quote, never as its gist.
+            finding = _summary_finding(text, terms, docs[d_index].analysis_text[s.start : s.end])
+            if finding:
+                scored.append((-5.0 + len(terms & set(s.tokens)), d_index, s_index, finding, s.paragraph))
+            continue
         if len(text) < 12 or len(text) > limit or text.rstrip("”」』\"'").endswith(("？", "?", "：", ":")):
             continue
         if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
@@ -1171,13 +1197,32 @@ def _ranked_sentences(
     return scored
 
 
+def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
+    """The one finding of a memo's summary line ("主要发现：A；B；C。") that holds a
+    theme term, as a clause of its own; None when none or several do."""
+    body = MEMO_SUMMARY_RE.sub("", text, count=1)
+    plain = MEMO_SUMMARY_RE.sub("", simplified, count=1)
+    parts = re.split(r"[；;]", body)
+    plains = re.split(r"[；;]", plain)
+    if len(parts) < 2 or len(parts) != len(plains):
+        return None
+    found = [p for p, q in zip(parts, plains, strict=True) if any(t in q for t in terms)]
+    if len(found) != 1 or len(found[0].strip()) < 12:
+        return None
+    return found[0].strip().rstrip("。.") + "。"
+
+
 def _gist_and_quotes(
     ranked: list[tuple[float, int, int, str, int]], docs: list[Document]
 ) -> tuple[Quote, list[Quote]]:
     """The gist's sentence (Chinese when there is one) and 1-3 other sentences as
     quotes, from different documents first; never the gist's sentence again."""
     language = [d.language for d in docs]
-    gist_row = next((r for r in ranked if language[r[1]] != "en"), ranked[0])
+    # a memo summary's finding (scored below zero) backs a theme, it does not state it
+    gist_row = next(
+        (r for r in ranked if language[r[1]] != "en" and r[0] > -4.0),
+        next((r for r in ranked if r[0] > -4.0), ranked[0]),
+    )
     gist = Quote(text=gist_row[3], document=docs[gist_row[1]].path, paragraph=gist_row[4])
     rest = [r for r in ranked if r is not gist_row and r[3] != gist_row[3]]
     quotes: list[Quote] = []
