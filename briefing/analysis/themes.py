@@ -682,7 +682,7 @@ def _keyword_candidates(
             label = f"{lead}与{second}" if second and scores[second] >= 0.5 * scores[lead] else lead
         elif (
             concept
-            or is_argument(lead)
+            or (lead in _measure_words() and is_argument(lead))
             or (sentences < SMALL_CORPUS and len({d for d, _ in term_sentences[lead]}) >= 2)
         ):
             # its lead names no concept (a measure that is itself argued: 息差; in a small
@@ -1106,8 +1106,12 @@ def _theme(
         if not lead & argued[d][s]:
             return False
         terse = docs[d].kind == "memo" or docs[d].language == "en" or len(usable[d]) < 10
-        return terse or usable[d][s].heading
+        return terse or usable[d][s].heading or d in across
 
+    # Where three sources or more each argue a lead term, once each is no mention
+    # (垂直整合 in four sources, a sentence apiece): the theme is made across them.
+    lead_docs = {d for d, s in hits if lead & argued[d][s]}
+    across = lead_docs if not cand.home and len(lead_docs) >= 3 else set()
     kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or one_line_argues(d)}
     hits = [(d, s) for d, s in hits if d in kept]
     if len(hits) < 2:
@@ -1258,7 +1262,10 @@ def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, 
             shared = len(mine & theirs)
             overlap = shared / max(min(len(mine), len(theirs)), 1)
             # Most of the smaller one's sentences, and a good part of the larger's: one argument.
-            same_sentences = overlap >= SAME_ARGUMENT and shared >= 0.3 * max(len(mine), len(theirs))
+            # One shared sentence joins no two themes (a sentence may argue two things).
+            same_sentences = (
+                overlap >= SAME_ARGUMENT and shared >= 0.3 * max(len(mine), len(theirs)) and shared >= 2
+            )
             if same_sentences:
                 same = other
                 break
