@@ -526,25 +526,39 @@ def find_themes(
     themes.sort(key=lambda ct: (-ct[1].strength, ct[1].label))
     # Each theme speaks with its own sentences: its gist is none a stronger theme
     # used (a theme with nothing of its own to say is that other theme).
-    used: set[str] = set()
+    # A theme's gist is its own: first each theme (strongest first) takes a gist no
+    # stronger one took, then quotes come from sentences no theme states as its gist.
+    gists: dict[str, int] = {}
     kept: list[tuple[_Candidate, Theme]] = []
     for cand, theme in _distinct(themes):
         if len(kept) == max_themes:
             break
         if len(kept) >= MIN_THEMES and theme.mentions < 3:
             continue  # enough themes: one argued in two sentences is thin
-        fresh = [r for r in cand.ranked if r[3] not in used]
-        if not fresh:
+        row = _gist_row([r for r in cand.ranked if r[3] not in gists], docs)
+        if row is None:
             log.debug("theme %s has no sentence of its own", theme.label)
             continue
+        gists[row[3]] = len(kept)
+        kept.append((cand, theme))
+    used: set[str] = set()
+    stated: list[tuple[_Candidate, Theme]] = []
+    for i, (cand, theme) in enumerate(kept):
+        row = next(r for r in cand.ranked if gists.get(r[3]) == i)
+        others = [r for r in cand.ranked if r[3] not in gists]
+        if not others:
+            log.debug("theme %s has no sentence to quote beside its gist", theme.label)
+            continue
+        fresh = [r for r in others if r[3] not in used]
         # every source that argues it still speaks, if only with a sentence quoted before
-        heard = {r[1] for r in fresh}
-        fresh += [r for r in cand.ranked if r[1] not in heard and not heard.add(r[1])]
-        gist, quotes = _gist_and_quotes(fresh, docs)
+        heard = {r[1] for r in fresh} | {row[1]}
+        fresh += [r for r in others if r[1] not in heard and not heard.add(r[1])]
+        fresh = fresh or others[:1]  # a quote beside the gist, if only one quoted before
+        gist, quotes = _gist_and_quotes([row, *fresh], docs, gist_row=row)
         theme.gist, theme.gist_source, theme.quotes = _gist(gist.text), gist, quotes
         used.update([gist.text, *(q.text for q in quotes)])
-        kept.append((cand, theme))
-    themes = kept
+        stated.append((cand, theme))
+    themes = stated
     chosen = sorted((t for _, t in themes), key=lambda t: (-t.strength, t.label))
     top = chosen[0].strength if chosen else 1.0
     for t in chosen:
@@ -1216,17 +1230,24 @@ def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
     return found[0].strip().rstrip("。.") + "。"
 
 
-def _gist_and_quotes(
+def _gist_row(
     ranked: list[tuple[float, int, int, str, int]], docs: list[Document]
+) -> tuple[float, int, int, str, int] | None:
+    """The sentence that states the theme: the best Chinese one where there is one;
+    never a memo summary's finding (scored below zero: it backs a theme, it does not
+    state it). None when no sentence can."""
+    stating = [r for r in ranked if r[0] > -4.0]
+    return next((r for r in stating if docs[r[1]].language != "en"), stating[0] if stating else None)
+
+
+def _gist_and_quotes(
+    ranked: list[tuple[float, int, int, str, int]],
+    docs: list[Document],
+    gist_row: tuple[float, int, int, str, int] | None = None,
 ) -> tuple[Quote, list[Quote]]:
-    """The gist's sentence (Chinese when there is one) and 1-3 other sentences as
-    quotes, from different documents first; never the gist's sentence again."""
-    language = [d.language for d in docs]
-    # a memo summary's finding (scored below zero) backs a theme, it does not state it
-    gist_row = next(
-        (r for r in ranked if language[r[1]] != "en" and r[0] > -4.0),
-        next((r for r in ranked if r[0] > -4.0), ranked[0]),
-    )
+    """The gist's sentence (``gist_row``, else :func:`_gist_row`) and 1-3 other
+    sentences as quotes, from different documents first; never the gist's sentence again."""
+    gist_row = gist_row or _gist_row(ranked, docs) or ranked[0]
     gist = Quote(text=gist_row[3], document=docs[gist_row[1]].path, paragraph=gist_row[4])
     rest = [r for r in ranked if r is not gist_row and r[3] != gist_row[3]]
     quotes: list[Quote] = []
