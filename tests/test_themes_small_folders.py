@@ -139,6 +139,11 @@ def test_a_term_joins_a_cluster_through_its_lead_not_a_neighbour() -> None:
             {"高息"},
             "汇丰控股受惠于高息环境，利润创新高。",
         ),
+        (
+            "主要发现：单价平均下降80%以上；迈瑞医疗等国产企业份额上升；微创医疗净亏损。",
+            {"国产"},
+            "迈瑞医疗等国产企业份额上升",
+        ),
         # the term in two findings: none is this theme's own
         ("主要发现：净息差降至历史低点；招商银行守住了净息差水平。", {"息差"}, None),
         # one finding only: the line is the finding, not a list of them
@@ -151,3 +156,11 @@ def test_a_memo_summary_backs_a_theme_with_its_own_finding(
     text: str, terms: set[str], finding: str | None
 ) -> None:
     assert _summary_finding(text, terms, text) == finding
+
+
+def test_a_heading_theme_is_named_by_the_heading_not_a_word_of_its_list() -> None:
+    """The commercial-space memo's ETF-list heading (主要商业航天相关ETF) is about
+    商业航天; 低空, one entry of the list, is not what the heading names."""
+    labels = [t.label for t in _themes("field").themes]
+    assert "低空" not in labels
+    assert "商业航天" in labels

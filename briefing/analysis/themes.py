@@ -961,6 +961,21 @@ def _predicate_labels(
             # the concept alone only where its author made it the subject of a headline
             # or a heading (价值投资：烟屁股有多好); a word cluster needs an argument said of it
             out.append(term)
+    if heading and cand.kind != "keywords" and out and not any(o in heading for o in out):
+        # The concepts found are not what the heading names (低空 under 主要商业航天相关ETF):
+        # the heading's own noun phrase, where its sentences say it (商业航天), names it.
+        texts = [docs[d].analysis_text[usable[d][s].start : usable[d][s].end] for d, s in hits]
+        words = zh_cut(heading)
+        own = [
+            a + b
+            for a, b in itertools.pairwise(words)
+            if 3 <= len(a + b) <= 6
+            and all(is_han(c) for c in a + b)
+            and a + b not in topic
+            and _noun_phrase(a, b)
+            and sum(a + b in t for t in texts) >= 3
+        ]
+        out = [*own, *out] if own else out
     return out
 
 
@@ -1227,7 +1242,7 @@ def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
     found = [p for p, q in zip(parts, plains, strict=True) if any(t in q for t in terms)]
     if len(found) != 1 or len(found[0].strip()) < 12:
         return None
-    return found[0].strip().rstrip("。.") + "。"
+    return found[0].strip()  # verbatim: the quote points into its paragraph
 
 
 def _gist_row(
