@@ -502,7 +502,16 @@ def find_themes(
 
     candidates = _author_candidates(docs, topic, vocabulary)
     candidates += _title_candidates(docs, topic, vocabulary, candidates)
-    candidates += _keyword_candidates(ranked, topic, scores, rarity, term_sentences)
+    # A memo's summary line ("主要发现：…") restates all its findings in one sentence:
+    # words it holds together are not argued together.
+    summaries = {
+        (d, s)
+        for d, sentences in enumerate(usable)
+        for s, sent in enumerate(sentences)
+        if docs[d].kind == "memo" and MEMO_SUMMARY_RE.match(docs[d].analysis_text[sent.start : sent.end])
+    }
+    linking = {t: found - summaries for t, found in term_sentences.items()}
+    candidates += _keyword_candidates(ranked, topic, scores, rarity, linking)
     candidates = _fold(candidates, term_sentences)
     for cand in candidates:
         # a company is a case, not a theme term (信达 of 信达生物 in a headline's words)
@@ -517,25 +526,39 @@ def find_themes(
     themes.sort(key=lambda ct: (-ct[1].strength, ct[1].label))
     # Each theme speaks with its own sentences: its gist is none a stronger theme
     # used (a theme with nothing of its own to say is that other theme).
-    used: set[str] = set()
+    # A theme's gist is its own: first each theme (strongest first) takes a gist no
+    # stronger one took, then quotes come from sentences no theme states as its gist.
+    gists: dict[str, int] = {}
     kept: list[tuple[_Candidate, Theme]] = []
     for cand, theme in _distinct(themes):
         if len(kept) == max_themes:
             break
         if len(kept) >= MIN_THEMES and theme.mentions < 3:
             continue  # enough themes: one argued in two sentences is thin
-        fresh = [r for r in cand.ranked if r[3] not in used]
-        if not fresh:
+        row = _gist_row([r for r in cand.ranked if r[3] not in gists], docs)
+        if row is None:
             log.debug("theme %s has no sentence of its own", theme.label)
             continue
+        gists[row[3]] = len(kept)
+        kept.append((cand, theme))
+    used: set[str] = set()
+    stated: list[tuple[_Candidate, Theme]] = []
+    for i, (cand, theme) in enumerate(kept):
+        row = next(r for r in cand.ranked if gists.get(r[3]) == i)
+        others = [r for r in cand.ranked if r[3] not in gists]
+        if not others:
+            log.debug("theme %s has no sentence to quote beside its gist", theme.label)
+            continue
+        fresh = [r for r in others if r[3] not in used]
         # every source that argues it still speaks, if only with a sentence quoted before
-        heard = {r[1] for r in fresh}
-        fresh += [r for r in cand.ranked if r[1] not in heard and not heard.add(r[1])]
-        gist, quotes = _gist_and_quotes(fresh, docs)
+        heard = {r[1] for r in fresh} | {row[1]}
+        fresh += [r for r in others if r[1] not in heard and not heard.add(r[1])]
+        fresh = fresh or others[:1]  # a quote beside the gist, if only one quoted before
+        gist, quotes = _gist_and_quotes([row, *fresh], docs, gist_row=row)
         theme.gist, theme.gist_source, theme.quotes = _gist(gist.text), gist, quotes
         used.update([gist.text, *(q.text for q in quotes)])
-        kept.append((cand, theme))
-    themes = kept
+        stated.append((cand, theme))
+    themes = stated
     chosen = sorted((t for _, t in themes), key=lambda t: (-t.strength, t.label))
     top = chosen[0].strength if chosen else 1.0
     for t in chosen:
@@ -638,9 +661,14 @@ def _keyword_candidates(
             sims = []
             for other in cluster:
                 a, b = term_sentences[term], term_sentences[other]
+                shared = len(a & b)
+                # one shared sentence is chance, above all in a small folder: two
+                # arguments a single sentence joins stay two candidates
                 if a and b:
-                    sims.append(len(a & b) / min(len(a), len(b)))
+                    sims.append(shared / min(len(a), len(b)) if shared >= 2 else 0.0)
             sim = sum(sims) / len(sims) if sims else 0.0
+            if sims and sims[0] == 0.0:
+                sim = 0.0  # a term joins through the cluster's lead, not a chain of neighbours
             if sim > best_sim:
                 best, best_sim = cluster, sim
         if best is not None and best_sim >= together and len(best) < 4:
@@ -666,10 +694,15 @@ def _keyword_candidates(
         elif lead in concept:
             second = next((t for t in cluster if t in concept and t != lead), None)
             label = f"{lead}与{second}" if second and scores[second] >= 0.5 * scores[lead] else lead
-        elif concept:
-            label = (
-                lead  # its lead names no concept: the label is built from its sentences, if they argue one
-            )
+        elif (
+            concept
+            or (lead in _measure_words() and is_argument(lead))
+            or (sentences < SMALL_CORPUS and len({d for d, _ in term_sentences[lead]}) >= 2)
+        ):
+            # its lead names no concept (a measure that is itself argued: 息差; in a small
+            # folder, where few words recur, one several sources argue: 国产): the label is
+            # built from its sentences, and only where they argue something of it (国产替代)
+            label = lead
         else:
             log.debug("cluster %s names no concept: not a theme", cluster)
             continue
@@ -928,6 +961,21 @@ def _predicate_labels(
             # the concept alone only where its author made it the subject of a headline
             # or a heading (价值投资：烟屁股有多好); a word cluster needs an argument said of it
             out.append(term)
+    if heading and cand.kind != "keywords" and out and not any(o in heading for o in out):
+        # The concepts found are not what the heading names (低空 under 主要商业航天相关ETF):
+        # the heading's own noun phrase, where its sentences say it (商业航天), names it.
+        texts = [docs[d].analysis_text[usable[d][s].start : usable[d][s].end] for d, s in hits]
+        words = zh_cut(heading)
+        own = [
+            a + b
+            for a, b in itertools.pairwise(words)
+            if 3 <= len(a + b) <= 6
+            and all(is_han(c) for c in a + b)
+            and a + b not in topic
+            and _noun_phrase(a, b)
+            and sum(a + b in t for t in texts) >= 3
+        ]
+        out = [*own, *out] if own else out
     return out
 
 
@@ -1087,8 +1135,12 @@ def _theme(
         if not lead & argued[d][s]:
             return False
         terse = docs[d].kind == "memo" or docs[d].language == "en" or len(usable[d]) < 10
-        return terse or usable[d][s].heading
+        return terse or usable[d][s].heading or d in across
 
+    # Where three sources or more each argue a lead term, once each is no mention
+    # (垂直整合 in four sources, a sentence apiece): the theme is made across them.
+    lead_docs = {d for d, s in hits if lead & argued[d][s]}
+    across = lead_docs if not cand.home and len(lead_docs) >= 3 else set()
     kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or one_line_argues(d)}
     hits = [(d, s) for d, s in hits if d in kept]
     if len(hits) < 2:
@@ -1147,6 +1199,13 @@ def _ranked_sentences(
             continue
         text = docs[d_index].text[s.start : s.end].strip()
         limit = 320 if docs[d_index].language == "en" else 140
+        if docs[d_index].kind == "memo" and MEMO_SUMMARY_RE.match(text):
+            # A memo's summary line restates its findings; the finding on this theme
+            # (one clause between semicolons) may back it as a quote, never as its gist.
+            finding = _summary_finding(text, terms, docs[d_index].analysis_text[s.start : s.end])
+            if finding:
+                scored.append((-5.0 + len(terms & set(s.tokens)), d_index, s_index, finding, s.paragraph))
+            continue
         if len(text) < 12 or len(text) > limit or text.rstrip("”」』\"'").endswith(("？", "?", "：", ":")):
             continue
         if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
@@ -1171,13 +1230,39 @@ def _ranked_sentences(
     return scored
 
 
-def _gist_and_quotes(
+def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
+    """The one finding of a memo's summary line ("主要发现：A；B；C。") that holds a
+    theme term, as a clause of its own; None when none or several do."""
+    body = MEMO_SUMMARY_RE.sub("", text, count=1)
+    plain = MEMO_SUMMARY_RE.sub("", simplified, count=1)
+    parts = re.split(r"[；;]", body)
+    plains = re.split(r"[；;]", plain)
+    if len(parts) < 2 or len(parts) != len(plains):
+        return None
+    found = [p for p, q in zip(parts, plains, strict=True) if any(t in q for t in terms)]
+    if len(found) != 1 or len(found[0].strip()) < 12:
+        return None
+    return found[0].strip()  # verbatim: the quote points into its paragraph
+
+
+def _gist_row(
     ranked: list[tuple[float, int, int, str, int]], docs: list[Document]
+) -> tuple[float, int, int, str, int] | None:
+    """The sentence that states the theme: the best Chinese one where there is one;
+    never a memo summary's finding (scored below zero: it backs a theme, it does not
+    state it). None when no sentence can."""
+    stating = [r for r in ranked if r[0] > -4.0]
+    return next((r for r in stating if docs[r[1]].language != "en"), stating[0] if stating else None)
+
+
+def _gist_and_quotes(
+    ranked: list[tuple[float, int, int, str, int]],
+    docs: list[Document],
+    gist_row: tuple[float, int, int, str, int] | None = None,
 ) -> tuple[Quote, list[Quote]]:
-    """The gist's sentence (Chinese when there is one) and 1-3 other sentences as
-    quotes, from different documents first; never the gist's sentence again."""
-    language = [d.language for d in docs]
-    gist_row = next((r for r in ranked if language[r[1]] != "en"), ranked[0])
+    """The gist's sentence (``gist_row``, else :func:`_gist_row`) and 1-3 other
+    sentences as quotes, from different documents first; never the gist's sentence again."""
+    gist_row = gist_row or _gist_row(ranked, docs) or ranked[0]
     gist = Quote(text=gist_row[3], document=docs[gist_row[1]].path, paragraph=gist_row[4])
     rest = [r for r in ranked if r is not gist_row and r[3] != gist_row[3]]
     quotes: list[Quote] = []
@@ -1213,7 +1298,10 @@ def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, 
             shared = len(mine & theirs)
             overlap = shared / max(min(len(mine), len(theirs)), 1)
             # Most of the smaller one's sentences, and a good part of the larger's: one argument.
-            same_sentences = overlap >= SAME_ARGUMENT and shared >= 0.3 * max(len(mine), len(theirs))
+            # One shared sentence joins no two themes (a sentence may argue two things).
+            same_sentences = (
+                overlap >= SAME_ARGUMENT and shared >= 0.3 * max(len(mine), len(theirs)) and shared >= 2
+            )
             if same_sentences:
                 same = other
                 break
