@@ -827,11 +827,11 @@ def same_figure(a: Figure, b: Figure) -> bool:
 
     if (a.scope, a.period, a.kind) != (b.scope, b.period, b.kind) or (a.year and b.year and a.year != b.year):
         return False
-    if a.unit != b.unit and (a.unit and b.unit or "%" in (a.unit, b.unit)):
+    if a.unit != b.unit and ((a.unit and b.unit) or "%" in (a.unit, b.unit)):
         return False
-    if a.measure != b.measure and not _same_measure_but_region(a.measure, b.measure):
-        if measure_family(a.measure) != measure_family(b.measure):
-            return False
+    named_alike = a.measure == b.measure or _same_measure_but_region(a.measure, b.measure)
+    if not named_alike and measure_family(a.measure) != measure_family(b.measure):
+        return False
     if abs(a.value - b.value) <= SAME_FIGURE_TOLERANCE * max(abs(a.value), abs(b.value)):
         return True
     return bool(precision(a) and precision(b)) and not figure_changed(a, b)
