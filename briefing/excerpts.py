@@ -609,11 +609,14 @@ def _preamble(piece: str, last: bool) -> bool:
     return bool(_CAUSE_ZH.search(simplified)) and not re.search(r"\d", core)
 
 
-def _stub_text(text: str, spans: list[tuple[int, int]], i: int, j: int, limit: int) -> str | None:
-    """Clauses ``i``..``j`` of ``text`` as a stub, the cuts marked (only clause ``i``
-    when the figures after it would make it most of the sentence again); None
-    when even that is the whole sentence or too long to be a stub."""
-    for end in dict.fromkeys((j, i)):
+def _stub_text(
+    text: str, spans: list[tuple[int, int]], i: int, ends: tuple[int, int], limit: int
+) -> str | None:
+    """Clauses ``i``..``ends[0]`` of ``text`` as a stub, the cuts marked (only up to
+    ``ends[1]``, the clause that completes the claim, when the figures after it would
+    make it most of the sentence again); None when even that is the whole sentence
+    or too long to be a stub."""
+    for end in dict.fromkeys(ends):
         if i == 0 and end == len(spans) - 1:
             continue
         piece = text[spans[i][0] : spans[end][1]].strip()
@@ -630,7 +633,9 @@ def _stub_text(text: str, spans: list[tuple[int, int]], i: int, j: int, limit: i
     return None
 
 
-def _extend(text: str, spans: list[tuple[int, int]], i: int, j: int, limit: int, names: Iterable[str]) -> int:
+def _extend(
+    text: str, spans: list[tuple[int, int]], i: int, j: int, limit: int, names: Iterable[str]
+) -> tuple[int, int]:
     """The last clause of a stub that starts at ``i``: on until the subject has its
     verb, then the clauses that only add figures, while the stub stays short."""
     names = list(names)
@@ -639,12 +644,13 @@ def _extend(text: str, spans: list[tuple[int, int]], i: int, j: int, limit: int,
         or _SPEECH_END_RE.search(text[spans[i][0] : spans[j][1]].rstrip(_STUB_ENDS + " "))
     ):
         j += 1  # "英特尔宣布，" has a verb but says only that something follows
+    core = j
     while j + 1 < len(spans):
         nxt = text[spans[j + 1][0] : spans[j + 1][1]]
         if not re.search(r"\d", nxt) or spans[j + 1][1] - spans[i][0] > limit:
             break
         j += 1
-    return j
+    return j, core
 
 
 def actor_stub(text: str, actors: Iterable[str], limit: int = 40) -> str | None:
@@ -664,8 +670,8 @@ def actor_stub(text: str, actors: Iterable[str], limit: int = 40) -> str | None:
     )
     if hit is None or len(spans) < 2:
         return None
-    j = _extend(body, spans, hit, hit, limit if is_chinese(body) else int(limit * 2.5), actors)
-    stub = _stub_text(body, spans, hit, j, limit)
+    ends = _extend(body, spans, hit, hit, limit if is_chinese(body) else int(limit * 2.5), actors)
+    stub = _stub_text(body, spans, hit, ends, limit)
     return None if stub is None else (lead if hit == 0 and lead else "") + stub
 
 
@@ -692,7 +698,7 @@ def claim_stub(text: str, limit: int = 40) -> str | None:
     )
     if first is None:
         return None
-    j = _extend(body, spans, first, first, limit, ())
-    if says_nothing(body[spans[first][0] : spans[j][1]], least=8):
+    ends = _extend(body, spans, first, first, limit, ())
+    if says_nothing(body[spans[first][0] : spans[ends[1]][1]], least=8):
         return None
-    return _stub_text(body, spans, first, j, limit)
+    return _stub_text(body, spans, first, ends, limit)
