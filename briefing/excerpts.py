@@ -593,6 +593,8 @@ def _has_claim(piece: str, names: Iterable[str] = ()) -> bool:
         return bool(_EN_VERB_RE.search(piece))
     from briefing.nlp import pos_tag, zh_cut
 
+    if len(_HAN_RE.findall(piece)) >= 10:
+        return True  # a subject alone is short; jieba tags many verbs (布局) as nouns
     return any(pos_tag(w).startswith("v") for w in zh_cut(to_simplified(piece)) if len(w.strip()) >= 1)
 
 
@@ -616,7 +618,7 @@ def _stub_text(
     ``ends[1]``, the clause that completes the claim, when the figures after it would
     make it most of the sentence again); None when even that is the whole sentence
     or too long to be a stub."""
-    for end in dict.fromkeys(ends):
+    for end in range(ends[0], min(ends) - 1, -1):  # fewer figure clauses, down to the claim's own
         if i == 0 and end == len(spans) - 1:
             continue
         piece = text[spans[i][0] : spans[end][1]].strip()
@@ -699,6 +701,6 @@ def claim_stub(text: str, limit: int = 40) -> str | None:
     if first is None:
         return None
     ends = _extend(body, spans, first, first, limit, ())
-    if says_nothing(body[spans[first][0] : spans[ends[1]][1]], least=8):
+    if says_nothing(body[spans[first][0] : spans[ends[0]][1]], least=8):
         return None
     return _stub_text(body, spans, first, ends, limit)

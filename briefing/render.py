@@ -275,6 +275,8 @@ class QuoteBook:
                 *(q.text for q in th.quotes),
             ):
                 self.homes.setdefault(text, f"主题{i}")
+        self._context: str | None = None
+        """The organisation whose row or profile is being rendered (a pointer names it)."""
         self.where: dict[str, str] = {}
         """Squashed display form → where it was first shown in full (a home label)."""
         self.pieces: set[str] = set()
@@ -299,8 +301,10 @@ class QuoteBook:
         key = squash(shown.lstrip(ELLIPSIS))
         if key:
             self.shown[key] = shown
-            if text in self.homes:
-                self.where.setdefault(key, self.homes[text])
+            home = self.homes.get(text) if text else None
+            home = home or (f"上文{self._context}" if self._context else None)
+            if home:
+                self.where.setdefault(key, home)
         if ELLIPSIS in shown:
             self._mark_part(shown)  # a clip the model holds (a gist): most of a sentence is said
 
@@ -356,7 +360,11 @@ class QuoteBook:
             key = squash(shown.lstrip(ELLIPSIS))
             if key and self._seen(key):
                 return self._pointer(shown, key, actors=actors)
-            return self.quote(value)
+            self._context = company.name
+            try:
+                return self.quote(value)
+            finally:
+                self._context = None
         if self.known(value):
             return self._display(str(value))
         piece = self.fragment(value, actors)
