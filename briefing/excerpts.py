@@ -649,7 +649,7 @@ def _extend(
     core = j
     while j + 1 < len(spans):
         nxt = text[spans[j + 1][0] : spans[j + 1][1]]
-        if not re.search(r"\d", nxt) or spans[j + 1][1] - spans[i][0] > limit:
+        if not _FIGURE_END_RE.search(nxt) or spans[j + 1][1] - spans[i][0] > limit:  # "2C" is no figure
             break
         j += 1
     return j, core
@@ -701,6 +701,8 @@ def claim_stub(text: str, limit: int = 40) -> str | None:
     if first is None:
         return None
     ends = _extend(body, spans, first, first, limit, ())
+    while says_nothing(body[spans[first][0] : spans[ends[1]][1]], least=8) and ends[0] + 1 < len(spans):
+        ends = (ends[0] + 1, ends[1] + 1)  # a clause too short to say anything takes the next
     if says_nothing(body[spans[first][0] : spans[ends[0]][1]], least=8):
         return None
     return _stub_text(body, spans, first, ends, limit)
