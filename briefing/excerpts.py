@@ -525,3 +525,184 @@ def squash(text: str) -> str:
         text = text.replace(regional, mainland)
     text = _DECIMAL_RE.sub("点", text)  # 1.69 and 16.9 stay two numbers
     return _NOT_WORD_RE.sub("", text).lower()
+
+
+# --------------------------------------------------------------------- stubs
+#
+# A stub is what a later use of a sentence already quoted in full shows: whole
+# clauses only, cut at ，；。 (or , ; before a space), so that it never splits
+# 从…到, a phrase after 的/及其, or a verb from its object. When no clause can
+# stand for the sentence, the caller points to where it was said instead.
+
+_STUB_ENDS = "，；。！？：,;!?:"
+_RANGE_OPEN_RE = re.compile(r"从(?!而|事|来|未|不|此|中)")
+_RANGE_CLOSE_RE = re.compile(r"到|至")
+# A clause that only frames the claim: its cause, its standpoint or a heading before a colon.
+_PREAMBLE_ZH = re.compile(
+    r"^(?:由于|因为|因|受惠于|受益于|得益于|随着|鉴于|对于[^，,；;]*(?:来说|而言)|作为|在[^，,；;]*(?:背景下|之际|方面))"
+)
+_CAUSE_ZH = re.compile(r"受惠于|受益于|得益于|由于|因为|随着|受[^，,；;]{1,12}(?:影响|拖累|推动)")
+_PREAMBLE_EN = re.compile(r"^(?:because|as a result of|thanks to|due to|with|amid|despite|after|as)\b", re.I)
+_JOINS_NEXT_ZH = re.compile(r"(?:的|及其|及|和|与|或|从|对|把|将|被|在)$")
+# A list item's number ("5、华为…"): the list's, not the sentence's.
+_LIST_MARK_RE = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、．.）)]\s*(?!\d)")
+_SPEECH_END_RE = re.compile(
+    r"(?:宣布|表示|指出|称|说|透露|披露|公布|认为|预计|显示|强调|介绍|提到|坦言|said|says|announced)$"
+)
+STUB_MAX = 60
+"""Longest stub (Chinese characters; English gets two and a half times as many)."""
+
+
+def _stub_spans(text: str) -> list[tuple[int, int]]:
+    """The clauses a stub may be made of, as spans: cut at clause punctuation
+    outside brackets and quotes, never inside 从…到 and never after a word that
+    needs what follows (的, 及其, 和)."""
+    depth = _depths(text)
+    cuts = [
+        i + 1
+        for i, ch in enumerate(text[:-1])
+        if not depth[i]
+        and (
+            ch in "，；。！？："
+            or (ch in ",;:!?" and _is_boundary(text, i))
+            or (ch == "." and _is_boundary(text, i))
+        )
+    ]
+    spans = [(a, b) for a, b in itertools.pairwise([0, *cuts, len(text)]) if text[a:b].strip()]
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged:
+            pa, pb = merged[-1]
+            prev = text[pa:pb].rstrip(_STUB_ENDS + " ")
+            opened = _RANGE_OPEN_RE.search(prev)
+            unclosed = opened and not _RANGE_CLOSE_RE.search(prev, opened.end())
+            if (unclosed and _RANGE_CLOSE_RE.search(text[a:b])) or _JOINS_NEXT_ZH.search(prev):
+                merged[-1] = (pa, b)
+                continue
+        merged.append((a, b))
+    return merged
+
+
+def _has_claim(piece: str, names: Iterable[str] = ()) -> bool:
+    """The piece says something of its subject: a verb or a figure besides the names."""
+    for name in sorted(names, key=len, reverse=True):
+        piece = piece.replace(name, " ")
+    if re.search(r"\d", piece):
+        return True
+    if not is_chinese(piece):
+        return bool(_EN_VERB_RE.search(piece))
+    from briefing.nlp import pos_tag, zh_cut
+
+    if len(_HAN_RE.findall(piece)) >= 10:
+        return True  # a subject alone is short; jieba tags many verbs (布局) as nouns
+    return any(pos_tag(w).startswith("v") for w in zh_cut(to_simplified(piece)) if len(w.strip()) >= 1)
+
+
+def _preamble(piece: str, last: bool) -> bool:
+    """A clause that frames the claim that follows (a cause, a standpoint, a heading before ：)."""
+    core = piece.strip().strip(ELLIPSIS).strip()
+    if last:
+        return False
+    if core.endswith(("：", ":")):
+        return True
+    simplified = to_simplified(core)
+    if _PREAMBLE_ZH.match(simplified) or _PREAMBLE_EN.match(core):
+        return True
+    return bool(_CAUSE_ZH.search(simplified)) and not re.search(r"\d", core)
+
+
+def _stub_text(
+    text: str, spans: list[tuple[int, int]], i: int, ends: tuple[int, int], limit: int
+) -> str | None:
+    """Clauses ``i``..``ends[0]`` of ``text`` as a stub, the cuts marked (only up to
+    ``ends[1]``, the clause that completes the claim, when the figures after it would
+    make it most of the sentence again); None when even that is the whole sentence
+    or too long to be a stub."""
+    for end in range(ends[0], min(ends) - 1, -1):  # fewer figure clauses, down to the claim's own
+        if i == 0 and end == len(spans) - 1:
+            continue
+        piece = text[spans[i][0] : spans[end][1]].strip()
+        last = end == len(spans) - 1
+        piece = piece if last else piece.rstrip(_STUB_ENDS + " ")
+        hard = STUB_MAX if is_chinese(text) else int(STUB_MAX * 2.5)
+        if len(piece) > limit and is_chinese(text):
+            piece = re.sub(r"\s*[（(][A-Za-z][A-Za-z .&'-]{0,40}[）)]", "", piece)  # an English alias can go
+        if len(piece) > max(limit, hard):
+            piece = re.sub(r"\s*[（(][^（）()]{1,40}[）)]", "", piece)  # an aside in brackets can go
+        if len(piece) > max(limit, hard) or len(squash(piece)) >= 0.85 * len(squash(text)):
+            continue
+        return _close((ELLIPSIS if i > 0 else "") + piece + ("" if last else ELLIPSIS))
+    return None
+
+
+def _extend(
+    text: str, spans: list[tuple[int, int]], i: int, j: int, limit: int, names: Iterable[str]
+) -> tuple[int, int]:
+    """The last clause of a stub that starts at ``i``: on until the subject has its
+    verb, then the clauses that only add figures, while the stub stays short."""
+    names = list(names)
+    while j + 1 < len(spans) and (
+        not _has_claim(text[spans[i][0] : spans[j][1]], names)
+        or _SPEECH_END_RE.search(text[spans[i][0] : spans[j][1]].rstrip(_STUB_ENDS + " "))
+    ):
+        j += 1  # "英特尔宣布，" has a verb but says only that something follows
+    core = j
+    while j + 1 < len(spans):
+        nxt = text[spans[j + 1][0] : spans[j + 1][1]]
+        if not _FIGURE_END_RE.search(nxt) or spans[j + 1][1] - spans[i][0] > limit:  # "2C" is no figure
+            break
+        j += 1
+    return j, core
+
+
+def actor_stub(text: str, actors: Iterable[str], limit: int = 40) -> str | None:
+    """The stub of ``text`` shown under an organisation: the clause that names one
+    of ``actors`` with its verb and object (and the figures that follow it), cut
+    only at clause punctuation. None when no clause names it or that clause is
+    the whole sentence: the caller points instead."""
+    text = str(text).strip()
+    lead = ELLIPSIS if text.startswith(ELLIPSIS) else ""
+    body = _LIST_MARK_RE.sub("", text.strip(ELLIPSIS))
+    actors = [a for a in actors if a and len(a) >= 2]
+    spans = _stub_spans(body)
+    simplified = to_simplified(body)
+    hit = next(
+        (k for k, (a, b) in enumerate(spans) if any(n in simplified[a:b] or n in body[a:b] for n in actors)),
+        None,
+    )
+    if hit is None or len(spans) < 2:
+        return None
+    ends = _extend(body, spans, hit, hit, limit if is_chinese(body) else int(limit * 2.5), actors)
+    stub = _stub_text(body, spans, hit, ends, limit)
+    return None if stub is None else (lead if hit == 0 and lead else "") + stub
+
+
+def claim_stub(text: str, limit: int = 40) -> str | None:
+    """The stub of ``text`` in any other place: the first clause that carries a
+    claim (not an attribution, a date, a cause or a heading before it), with the
+    figures that follow, cut only at clause punctuation. None when no clause
+    stands for the sentence (the claim has no subject without its cause clause)."""
+    text = str(text).strip()
+    body = _LIST_MARK_RE.sub("", text.strip(ELLIPSIS))
+    spans = _stub_spans(body)
+    if len(spans) < 2:
+        return None
+    if not is_chinese(body):
+        limit = int(limit * 2.5)
+    last = len(spans) - 1
+    first = next(
+        (
+            k
+            for k, (a, b) in enumerate(spans)
+            if not says_nothing(body[a:b]) and not _preamble(body[a:b], k == last)
+        ),
+        None,
+    )
+    if first is None:
+        return None
+    ends = _extend(body, spans, first, first, limit, ())
+    while says_nothing(body[spans[first][0] : spans[ends[1]][1]], least=8) and ends[0] + 1 < len(spans):
+        ends = (ends[0] + 1, ends[1] + 1)  # a clause too short to say anything takes the next
+    if says_nothing(body[spans[first][0] : spans[ends[0]][1]], least=8):
+        return None
+    return _stub_text(body, spans, first, ends, limit)

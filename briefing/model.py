@@ -395,6 +395,9 @@ class Figure(Serializable):
     """``fact`` (a result), ``forecast`` (预计, 有望, expects…: its measure ends in 预测) or
     ``target`` (目标, 计划…: its measure ends in 目标). A forecast or target is shown as
     such (预计/目标) and never compared with results."""
+    also_documents: list[str] = field(default_factory=list)
+    """Other documents that give the same figure (to its rounding, under a name of the
+    same measure family): the figure is listed once, the most precise, citing all."""
 
 
 @dataclass

@@ -28,6 +28,8 @@ from markupsafe import Markup
 from briefing.errors import TemplateError
 from briefing.excerpts import (
     ELLIPSIS,
+    actor_stub,
+    claim_stub,
     clip,
     display,
     drop_connective,
@@ -262,9 +264,25 @@ class QuoteBook:
         """Names a template prints on their own: never taken for a clause of a sentence."""
         self.shown: dict[str, str] = {}
         """Squashed display form → display form of every sentence shown in full."""
+        self.homes: dict[str, str] = {}
+        """Where the reader finds a sentence a pointer refers to (关键结论2, 主题1), by text."""
+        for i, t in enumerate(model.summary, 1):
+            self.homes.setdefault(t.text, f"关键结论{i}")
+        for i, th in enumerate(model.themes, 1):
+            for text in (
+                th.gist,
+                *(th.gist_source.text for th in [th] if th.gist_source),
+                *(q.text for q in th.quotes),
+            ):
+                self.homes.setdefault(text, f"主题{i}")
+        self._context: str | None = None
+        """The organisation whose row or profile is being rendered (a pointer names it)."""
+        self.where: dict[str, str] = {}
+        """Squashed display form → where it was first shown in full (a home label)."""
         self.pieces: set[str] = set()
         """Squashed parts of sentences shown only in part (clips, ready-cut clauses)."""
         self._sentences: list[str] | None = None
+        self._displays: dict[str, str] | None = None
 
     def known(self, value: Any) -> bool:
         return isinstance(value, str) and not isinstance(value, Markup) and value in self.language
@@ -279,10 +297,14 @@ class QuoteBook:
             return True
         return any(p in key and len(p) >= NEAR_FULL * len(key) for p in self.pieces)
 
-    def _mark(self, shown: str) -> None:
+    def _mark(self, shown: str, text: str | None = None) -> None:
         key = squash(shown.lstrip(ELLIPSIS))
         if key:
             self.shown[key] = shown
+            home = self.homes.get(text) if text else None
+            home = home or (f"上文{self._context}" if self._context else None)
+            if home:
+                self.where.setdefault(key, home)
         if ELLIPSIS in shown:
             self._mark_part(shown)  # a clip the model holds (a gist): most of a sentence is said
 
@@ -305,16 +327,48 @@ class QuoteBook:
             if k in key and len(k) < len(key):
                 # A passage that holds a sentence quoted before: that part as a pointer.
                 shown = shown.replace(earlier, short_clause(earlier, names=self.names))
-        self._mark(shown)
+        self._mark(shown, str(text))
         return shown
 
-    def _pointer(self, shown: str, key: str, limit: int = 24) -> str:
-        """What a later use shows: a clause that carries the claim, never all of it
-        again (a clause already short is cut to its first half)."""
-        short = short_clause(shown, limit, names=self.names)
-        if squash(short.strip(ELLIPSIS)) == key:
-            short = short_clause(shown, max(8, len(key) // 2), names=self.names)
-        return short
+    def _pointer(self, shown: str, key: str, limit: int = 24, actors: list[str] | None = None) -> str:
+        """What a later use shows: whole clauses, never all of it again. Under an
+        organisation (``actors``: its names) the clause that names it with its verb
+        and object; elsewhere the clause that carries the claim. When no clause can
+        stand for the sentence, a pointer to where it was said ("见关键结论2")."""
+        stub = actor_stub(shown, actors) if actors else claim_stub(shown, max(limit, 40))
+        if stub is None or squash(stub.strip(ELLIPSIS)) == key:
+            return self._refer(key)
+        return stub
+
+    def _refer(self, key: str) -> str:
+        """A pointer to where the sentence was shown in full (the citation follows it)."""
+        home = self.where.get(key) or next((h for k, h in self.where.items() if key in k), None)
+        return f"见{home}" if home else "见上文"
+
+    def actors(self, company: Any) -> list[str]:
+        """Every name of an organisation (its names in either script, its English name)."""
+        names = {n for n in (company.name, company.english, *company.aliases) if n and len(n) >= 2}
+        names |= {m for n in list(names) for m in self.families.get(n, ())}
+        return sorted(names, key=len, reverse=True)
+
+    def about(self, value: Any, company: Any) -> str:
+        """A sentence or a ready-cut clause shown under an organisation: in full the
+        first time; later the clause that names the organisation (see :meth:`_pointer`)."""
+        actors = self.actors(company)
+        if self.known(value) and str(value) in self.findings:
+            shown = self._display(str(value))
+            key = squash(shown.lstrip(ELLIPSIS))
+            if key and self._seen(key):
+                return self._pointer(shown, key, actors=actors)
+            self._context = company.name
+            try:
+                return self.quote(value)
+            finally:
+                self._context = None
+        if self.known(value):
+            return self._display(str(value))
+        piece = self.fragment(value, actors)
+        return str(value) if piece is None else piece
 
     def clip(self, text: str, limit: int = 60) -> str:
         """A finding cut to about ``limit`` characters at a clause boundary (a
@@ -388,12 +442,18 @@ class QuoteBook:
         self._mark_part(out)
         return out
 
+    def _source_of(self, parts: list[str]) -> str | None:
+        """The display form of the known sentence a ready-cut clause was cut from."""
+        if self._displays is None:
+            self._displays = {squash(d): d for d in (self._display(t) for t in self.findings)}
+        return next((d for k, d in self._displays.items() if parts and all(p in k for p in parts)), None)
+
     def _known_sentences(self) -> list[str]:
         if self._sentences is None:
             self._sentences = [squash(self._display(t)) for t in self.findings]
         return self._sentences
 
-    def fragment(self, value: Any) -> str | None:
+    def fragment(self, value: Any, actors: list[str] | None = None) -> str | None:
         """A ready-cut clause of a known finding (a case's move, a model row's
         clause) as the briefing shows it: itself the first time, a pointer once
         the sentence, or most of it, was said. None for any other text."""
@@ -410,8 +470,17 @@ class QuoteBook:
         if not any(p in sent for sent in self._known_sentences() for p in parts[:1]):
             return None
         if self._seen(body) or any(p in k for k in self.shown for p in parts if len(p) >= 12):
+            whole = next((k for k in self.shown if any(p in k for p in parts if len(p) >= 12)), body)
             lead = ELLIPSIS if shown.startswith(ELLIPSIS) else ""
-            return lead + short_clause(shown.strip(ELLIPSIS), names=self.names)
+            # The stub comes from the whole sentence the clause was cut from, so that
+            # the organisation's clause keeps its figures and a clause alone is never a pointer.
+            sentence = self.shown.get(whole) or self._source_of(parts) or shown
+            stub = actor_stub(sentence, actors) if actors else claim_stub(sentence)
+            if stub is None and actors and any(a in shown for a in actors) and squash(shown) != whole:
+                stub = shown  # the ready-cut clause names the organisation: it is a stub already
+            if stub is None or squash(stub.strip(ELLIPSIS)) == squash(sentence.strip(ELLIPSIS)):
+                return self._refer(whole)
+            return stub if stub.startswith(ELLIPSIS) else lead + stub
         self._mark_part(shown)
         return shown
 
@@ -492,6 +561,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "cites": cites,
         "unsaid": book.unsaid,
         "clip": lambda text, limit=60: Markup(escape_md(book.clip(text, limit))),
+        "about": lambda text, company: Markup(escape_md(book.about(text, company))),
         "url": url,
         "num": format_number,
         "figure": figure,

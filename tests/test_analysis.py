@@ -734,3 +734,66 @@ def test_the_cover_names_what_the_titles_name(folder: str, subject: str) -> None
     model, _ = _build(ROOT / "tests" / "fixtures" / "corpora" / folder)
     assert model.subject == subject
     assert model.title == f"{subject}简报"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        # (measure, unit, value, year, raw): one fact in two sources or languages (issue 11, P2-2)
+        (("净利润同比增长", "%", 0.8, 2023, "0.8%"), ("净利润增长", "%", 0.8, 2023, "0.8%"), True),
+        (("净利润同比增长", "%", 80.7, 2023, "80.7%"), ("净利润增长率", "%", 81.0, 2023, "81%"), True),
+        (("销量", "辆", 3024000.0, 2023, "302.4万辆"), ("交付量", "", 3020000.0, 2023, "3.02 million"), True),
+        (("毛利率", "%", 19.4, 2023, "19.4%"), ("毛利率", "%", 19.0, 2023, "约19%"), True),
+        (
+            ("营业收入", "元", 34930000000.0, 2023, "349.3亿元"),
+            ("营收", "元", 34900000000.0, 2023, "349亿元"),
+            True,
+        ),
+        # the less precise figure's rounding decides: 19.6% is not "约19%", 80.7% is not "80%"
+        (("毛利率", "%", 19.6, 2023, "19.6%"), ("毛利率", "%", 19.0, 2023, "约19%"), False),
+        (("净利润同比增长", "%", 80.7, 2023, "80.7%"), ("净利润增长", "%", 82.0, 2023, "82%"), False),
+        # other measures, years, units or kinds stay apart
+        (
+            ("销量", "辆", 3024000.0, 2023, "302.4万辆"),
+            ("产量", "辆", 3024000.0, 2023, "302.4万辆"),
+            False,
+        ),
+        (("净利润", "元", 3.0e10, 2023, "300亿元"), ("净利润增长", "%", 30.0, 2023, "30%"), False),
+        (("毛利率", "%", 19.4, 2023, "19.4%"), ("毛利率", "%", 19.4, 2022, "19.4%"), False),
+        (("交付量", "", 300.0, 2023, "300"), ("交付量", "%", 300.0, 2023, "300%"), False),
+    ],
+)
+def test_same_figure_across_sources(a, b, same) -> None:
+    from briefing.analysis.companies import same_figure
+    from briefing.model import Figure
+
+    def fig(measure, unit, value, year, raw):
+        return Figure(
+            value=value, unit=unit, measure=measure, year=year, text="", document="d", paragraph=0, raw=raw
+        )
+
+    assert same_figure(fig(*a), fig(*b)) is same
+    assert same_figure(fig(*b), fig(*a)) is same
+
+
+@pytest.mark.parametrize(
+    ("folder", "company", "measure", "value", "documents"),
+    [
+        ("banks", "工商银行", "净利润同比增长", 0.8, 2),
+        ("nev", "比亚迪", "销量", 3024000.0, 2),
+        ("nev", "比亚迪", "净利润同比增长", 80.7, 2),
+        ("nev", "特斯拉", "毛利率", 19.4, 2),
+    ],
+)
+def test_a_figure_given_twice_is_listed_once_citing_both(folder, company, measure, value, documents) -> None:
+    """The most precise figure is kept and every source that gives it is cited."""
+    model, _ = _build(ROOT / "tests" / "fixtures" / "corpora" / folder)
+    (c,) = [c for c in model.companies if c.name == company]
+    same = [
+        f
+        for f in c.figures
+        if f.year == 2023 and abs(f.value - value) / value < 0.02 and f.unit in ("%", "辆", "")
+    ]
+    assert len(same) == 1, same
+    assert same[0].measure == measure and same[0].value == value
+    assert len({same[0].document, *same[0].also_documents}) >= documents

@@ -231,3 +231,44 @@ def test_field_corpus_is_read_when_present() -> None:
     if not FIELD.is_dir():
         pytest.skip(f"{FIELD} is absent (the shared field corpus is not part of the repository)")
     assert len(read_corpus(FIELD).documents) >= 13
+
+
+_CITE_RE = re.compile(r"\s*(?:\[\[\d+\]\]\(#src-\d+\))+\s*$")
+
+
+def _company_names(model: Briefing, name: str) -> set[str]:
+    (c,) = [c for c in model.companies if c.name == name]
+    names = {n for n in (c.name, c.english, *c.aliases) if n and len(n) >= 2}
+    return names | {display(n, "zh-Hant") for n in names}
+
+
+def test_a_stub_under_a_company_names_it(briefing) -> None:
+    """Issue 11 (P1-6): where a company's move was already quoted in full, its row and
+    its profile show the clause that names it ("…进口品牌强生和捷迈邦美的份额则明显
+    下降。"), or point to where it was said ("见关键结论2"): never a clause of the same
+    sentence about someone else ("…威高骨科和大博医疗在关节集采中以较低报价中标…")."""
+    model, markdown = briefing
+    body = _body(markdown).replace("\\", "")
+    rows: list[tuple[str, str]] = []
+    for line in body.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if (
+            line.startswith("| ")
+            and len(cells) > 5
+            and any(c.name == cells[1].lstrip("└ ").split("（")[0] for c in model.companies)
+        ):
+            rows.append((cells[1].lstrip("└ ").split("（")[0], cells[-4] if model.modes else cells[3]))
+    for section in re.split(r"\n### ", body)[1:]:
+        name = section.split("\n", 1)[0].split("（")[0].strip()
+        if not any(c.name == name for c in model.companies) or "**动向**" not in section:
+            continue
+        moves = section.split("**动向**", 1)[1].split("\n\n**", 1)[0]
+        rows += [(name, m[2:]) for m in moves.strip().splitlines() if m.startswith("- ")]
+    stubs = 0
+    for name, shown in rows:
+        text = _CITE_RE.sub("", shown).removesuffix("（据数据整理）").strip()
+        if not text.startswith(ELLIPSIS) and not text.endswith(ELLIPSIS):
+            continue  # a sentence in full, or a pointer ("见关键结论2")
+        stubs += 1
+        assert any(n in text for n in _company_names(model, name)), (name, text)
+    assert stubs or not rows or len(model.companies) < 3

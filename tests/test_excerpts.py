@@ -105,3 +105,41 @@ def test_squash_keeps_different_sentences_apart() -> None:
     assert squash("招商银行净息差为2.15%。") != squash("招商银行净息差为2.51%。")
     assert squash("息差收窄") != squash("息差扩大")
     assert squash("净息差为1.69%") != squash("净息差为16.9%")
+
+
+def _stub_cases(kind: str) -> list[Any]:
+    data = yaml.safe_load((FIXTURES / "excerpts" / "stubs.yaml").read_text("utf-8"))
+    return [pytest.param(c, id=c["id"]) for c in data[kind]]
+
+
+def _whole_clauses(text: str, stub: str) -> None:
+    """A stub is whole clauses of its sentence: it starts and ends at a clause boundary."""
+    body = stub.removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
+    at = text.find(body)
+    assert at >= 0, "a stub is the source's own text"
+    assert at == 0 or text[at - 1] in "，；。：,;: " or text[:at].strip().endswith("、"), text[:at]
+    end = at + len(body)
+    # (an aside in brackets after the clause may be dropped)
+    assert end == len(text) or text[end] in "，；。：,;:.、（(" or body[-1] in "。.", text[end:]
+    assert squash(body) != squash(text), "the whole sentence again"
+
+
+@pytest.mark.parametrize("case", _stub_cases("actor"))
+def test_actor_stub(case: dict[str, Any]) -> None:
+    from briefing.excerpts import actor_stub
+
+    got = actor_stub(case["text"], case["names"])
+    assert got == case["expected"]
+    if got is not None:
+        _whole_clauses(case["text"], got)
+        assert any(n in got for n in case["names"]), "a stub under a company names it"
+
+
+@pytest.mark.parametrize("case", _stub_cases("claim"))
+def test_claim_stub(case: dict[str, Any]) -> None:
+    from briefing.excerpts import claim_stub
+
+    got = claim_stub(case["text"])
+    assert got == case["expected"]
+    if got is not None:
+        _whole_clauses(case["text"].removeprefix(ELLIPSIS), got)

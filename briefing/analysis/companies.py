@@ -741,13 +741,20 @@ def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str])
             if twin is None:
                 out.append(figure)
             else:
-                named = max((figure.measure, out[twin].measure), key=len)  # the one naming its market
-                if _precision(figure.raw) > _precision(out[twin].raw):
-                    figure.year = figure.year or out[twin].year
+                kept = out[twin]
+                regional = _same_measure_but_region(figure.measure, kept.measure)
+                named = max((figure.measure, kept.measure), key=len)  # the one naming its market
+                sources = [kept.document, *kept.also_documents, figure.document]
+                if _precision(figure.raw) > _precision(kept.raw):
+                    figure.year = figure.year or kept.year
+                    figure.unit = figure.unit or kept.unit
                     out[twin] = figure
-                elif out[twin].year is None:
-                    out[twin].year = figure.year
-                out[twin].measure = named
+                elif kept.year is None:
+                    kept.year = figure.year
+                out[twin].unit = out[twin].unit or kept.unit or figure.unit
+                if regional:
+                    out[twin].measure = named
+                out[twin].also_documents = [d for d in dict.fromkeys(sources) if d != out[twin].document]
     # In the order the sources give them; goals, forecasts and figures with a data gap last.
     out.sort(key=lambda f: (bool(f.caveats), f.measure.endswith(("目标", "预测"))))
     return out
@@ -811,13 +818,40 @@ SAME_FIGURE_TOLERANCE = 0.005
 
 
 def same_figure(a: Figure, b: Figure) -> bool:
-    """``a`` and ``b`` report one fact: same measure and unit, no conflicting
-    year, values equal up to rounding."""
-    if (a.unit, a.scope, a.period) != (b.unit, b.scope, b.period) or (a.year and b.year and a.year != b.year):
+    """``a`` and ``b`` report one fact: one measure family (净利润同比增长 and
+    净利润增长率, 销量 and 交付量), the same unit (an English count with no unit
+    word takes the other's), scope, period and kind, no conflicting year, values
+    equal within the rounding of the less precise one (19.4% and 约19%, 302.4万辆
+    and 302万), as the editions compare figures."""
+    from briefing.editions import figure_changed, precision
+
+    if (a.scope, a.period, a.kind) != (b.scope, b.period, b.kind) or (a.year and b.year and a.year != b.year):
         return False
-    if a.measure != b.measure and not _same_measure_but_region(a.measure, b.measure):
+    if a.unit != b.unit and ((a.unit and b.unit) or "%" in (a.unit, b.unit)):
         return False
-    return abs(a.value - b.value) <= SAME_FIGURE_TOLERANCE * max(abs(a.value), abs(b.value))
+    named_alike = a.measure == b.measure or _same_measure_but_region(a.measure, b.measure)
+    if not named_alike and measure_family(a.measure) != measure_family(b.measure):
+        return False
+    if abs(a.value - b.value) <= SAME_FIGURE_TOLERANCE * max(abs(a.value), abs(b.value)):
+        return True
+    return bool(precision(a) and precision(b)) and not figure_changed(a, b)
+
+
+_GROWTH_WORDING_RE = re.compile(r"(?:同比|按年|年度)(?=增长|下降|减少|上升)|(?<=增长|下降|减少|上升)率$")
+
+
+@functools.cache
+def _families() -> dict[str, str]:
+    raw = data_yaml("measure_family.yaml") or {}
+    return {str(k): str(v) for k, v in (raw.get("same") or {}).items()}
+
+
+def measure_family(measure: str) -> str:
+    """The measure a name reports, for merging one figure given twice: growth
+    wording normalised (净利润同比增长, 净利润增长率 → 净利润增长), then the
+    synonyms of briefing/data/measure_family.yaml (交付量 → 销量)."""
+    base = _GROWTH_WORDING_RE.sub("", measure)
+    return _families().get(base, base)
 
 
 _REGIONS = ("全球", "国内", "国际", "海外", "中国", "美国", "欧洲", "北美", "境内", "境外")
