@@ -370,6 +370,21 @@ class QuoteBook:
         piece = self.fragment(value, actors)
         return str(value) if piece is None else piece
 
+    def on(self, value: Any, terms: list[str]) -> str:
+        """A theme's sentence: in full the first time; once said, the clause that
+        holds the theme's label (else one of its terms), not the sentence's first
+        clause ("…市场对其资产质量仍有疑虑", not "恒生银行…股东应得溢利为179.5亿港元…")."""
+        shown = self._display(str(value))
+        key = squash(shown.lstrip(ELLIPSIS))
+        if key and self._seen(key):
+            if shown.startswith(ELLIPSIS) and len(key) <= 48:
+                return shown  # already the theme's clause of a sentence said in full before
+            for names in ([t for t in terms[:1]], list(terms[1:])):
+                stub = actor_stub(shown, names)
+                if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
+                    return stub
+        return self.quote(value)
+
     def clip(self, text: str, limit: int = 60) -> str:
         """A finding cut to about ``limit`` characters at a clause boundary (a
         pointer when already said); a question or a title is never cut."""
@@ -562,6 +577,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "unsaid": book.unsaid,
         "clip": lambda text, limit=60: Markup(escape_md(book.clip(text, limit))),
         "about": lambda text, company: Markup(escape_md(book.about(text, company))),
+        "on": lambda text, terms: Markup(escape_md(book.on(text, list(terms)))),
         "url": url,
         "num": format_number,
         "figure": figure,

@@ -797,3 +797,38 @@ def test_a_figure_given_twice_is_listed_once_citing_both(folder, company, measur
     assert len(same) == 1, same
     assert same[0].measure == measure and same[0].value == value
     assert len({same[0].document, *same[0].also_documents}) >= documents
+
+
+@pytest.mark.parametrize(
+    ("sentence", "terms", "expected"),
+    [
+        # the opening figures say nothing of the theme: its clause instead
+        (
+            "恒生银行2023年股东应得溢利为179.5亿港元，按年增长约70%，但其内地商业房地产贷款的减值准备大幅增加，市场对其资产质量仍有疑虑。",
+            ["资产质量", "资产"],
+            "资产质量",
+        ),
+        (
+            "招商银行的优势来自零售业务：其零售客户超过1.9亿户，管理零售客户总资产（AUM）13.32万亿元，活期存款占比较高，负债成本低于同业。",
+            ["负债成本", "负债"],
+            "负债成本",
+        ),
+        # a short sentence, or a cut that keeps the theme's word: unchanged
+        (
+            "分析人士认为，2024年银行业息差仍将承压。",
+            ["息差收窄", "息差"],
+            "分析人士认为，2024年银行业息差仍将承压。",
+        ),
+        (
+            "冷链物流的成本压力持续上升，中小企业的利润空间被进一步压缩，行业整合加速，头部企业通过并购扩大网络覆盖，区域龙头面临选择。",
+            ["成本压力"],
+            "冷链物流的成本压力持续上升",
+        ),
+    ],
+)
+def test_a_theme_gist_keeps_the_themes_words(sentence: str, terms: list[str], expected: str) -> None:
+    from briefing.analysis.themes import _gist
+
+    gist = _gist(sentence, terms=terms)
+    assert expected in gist
+    assert len(gist) <= len(sentence)

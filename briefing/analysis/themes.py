@@ -39,12 +39,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from briefing.analysis.document import DocAnalysis, Sentence
-from briefing.excerpts import clip, opening, zh_punctuation
+from briefing.excerpts import actor_stub, clip, opening, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
 from briefing.nlp import balanced, domain_words, is_theme_term, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
-from briefing.script import is_han
+from briefing.script import is_han, to_simplified
 
 MAX_THEMES = 8
 """Default upper bound: fewer, sharper themes beat many thin ones."""
@@ -317,7 +317,6 @@ def _title_candidates(
     """A Chinese article's headline is its author's argument ("比亚迪如何赶超特斯拉"),
     counted for its own document; titles that recur without their dates
     (陆家嘴财经早餐…) are a series' rubric."""
-    from briefing.script import to_simplified
 
     stems: Counter[str] = Counter()
     labels: dict[int, str] = {}
@@ -555,7 +554,8 @@ def find_themes(
         fresh += [r for r in others if r[1] not in heard and not heard.add(r[1])]
         fresh = fresh or others[:1]  # a quote beside the gist, if only one quoted before
         gist, quotes = _gist_and_quotes([row, *fresh], docs, gist_row=row)
-        theme.gist, theme.gist_source, theme.quotes = _gist(gist.text), gist, quotes
+        gist_line = _gist(gist.text, terms=[theme.label, *theme.terms])
+        theme.gist, theme.gist_source, theme.quotes = gist_line, gist, quotes
         used.update([gist.text, *(q.text for q in quotes)])
         stated.append((cand, theme))
     themes = stated
@@ -1281,9 +1281,21 @@ def _gist_and_quotes(
     return gist, quotes
 
 
-def _gist(sentence: str, limit: int = 60) -> str:
-    """One line from the gist's sentence: the sentence, cut at a clause boundary when long."""
-    return clip(sentence.strip(), limit)
+def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str:
+    """One line from the gist's sentence: the sentence, cut at a clause boundary
+    when long; when that cut loses every word of the theme (``terms``, its label
+    first), the clauses that hold them instead ("…但其内地商业房地产贷款的减值准备
+    大幅增加，市场对其资产质量仍有疑虑", not the sentence's opening figures)."""
+    text = sentence.strip()
+    cut = clip(text, limit)
+    terms = [t for t in terms or [] if t]
+    if cut == text or not terms or any(t in to_simplified(cut) for t in terms):
+        return cut
+    for names in (terms[:1], terms[1:]):
+        stub = actor_stub(text, names, limit) if names else None
+        if stub is not None:
+            return stub
+    return cut
 
 
 def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, Theme]]:
