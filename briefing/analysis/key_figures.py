@@ -71,12 +71,16 @@ def _scope_rules() -> dict:
 
 
 def _clause_before(f: Figure) -> str:
-    """The figure's clause up to its number, in Simplified script (where a scope word stands)."""
+    """The figure's clause up to its number, in Simplified script (where a scope word
+    stands); for a change ("同比增长6.22%") the clause of the amount before it too
+    ("归母净利润1466.02亿元，同比增长6.22%": the growth is of 归母净利润)."""
     text = to_simplified(f.text)
     at = text.find(to_simplified(f.raw)) if f.raw else -1
     if at < 0:
         return ""
     start = max(text.rfind(p, 0, at) for p in "，,；;。：:!?！？") + 1
+    if is_growth(f.measure) and start > 1 and text[start - 1] in "，,":
+        start = max(text.rfind(p, 0, start - 1) for p in "，,；;。：:!?！？") + 1
     return text[start:at]
 
 
