@@ -630,6 +630,9 @@ class Takeaway(Serializable):
     """``sentence`` (``text`` is a sentence of the document as it stands) or
     ``points`` (``text`` joins the author's own numbered points, such as
     "产业互联网不是流量战争，而是产业、技术与模式革命"; ``paragraph`` is the first point's)."""
+    speaker: str = ""
+    """Who said it, when ``text`` is a quotation whose speaker another sentence of its
+    paragraph names ("阿里巴巴集团副总裁刘松"); shown before the quote."""
 
 
 @dataclass

@@ -832,3 +832,23 @@ def test_a_theme_gist_keeps_the_themes_words(sentence: str, terms: list[str], ex
     gist = _gist(sentence, terms=terms)
     assert expected in gist
     assert len(gist) <= len(sentence)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "quote", "speaker"),
+    [
+        # the speaker's full title is given in another paragraph of the document
+        (
+            "“物流正在从成本中心变成利润中心。”顺丰控股首席执行官王卫告诉记者。\n"
+            "在王卫看来，行业的下一步是数字化。“智慧物流的规模可能会是快递的十倍。”",
+            "“智慧物流",
+            "顺丰控股首席执行官王卫",
+        ),
+        ("分析师李明表示，运价仍在低位。“集运的周期还没有走完。”", "“集运", "分析师李明"),
+        ("运价仍在低位，行业承压。“集运的周期还没有走完。”", "“集运", ""),
+    ],
+)
+def test_a_quotation_takes_its_speaker_from_its_paragraph(paragraph, quote, speaker):
+    from briefing.analysis.summary import speaker_of
+
+    assert speaker_of(paragraph, paragraph.index(quote)) == speaker

@@ -485,7 +485,7 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
         Company(
             name=c["name"],
             aliases=[c["name"]],
-            type="company",
+            type=c.get("type", "company"),
             parent=None,
             documents=["a.txt"],
             mentions=3,
@@ -496,10 +496,10 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
                     unit=f["unit"],
                     measure=f["measure"],
                     year=f["year"],
-                    text="…",
+                    text=f.get("text", "…"),
                     document="a.txt",
-                    paragraph=i + 3,
-                    raw=str(f["value"]),
+                    paragraph=f.get("paragraph", i + 3),
+                    raw=f.get("raw", str(f["value"])),
                     kind=f.get("kind", "fact"),
                     scope=f.get("scope", ""),
                 )
@@ -521,4 +521,15 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
         assert label.startswith({"forecast": "预计", "target": "目标"}.get(k.kind, "")), label
         assert not label.endswith(("预测", "目标")), label
     for measure in case.get("apart", []):
-        assert all(len(k.entries) == 1 for k in chosen if k.measure == measure)
+        assert all(len(k.entries) == 1 for k in chosen if k.measure == measure), got
+    for measure, names in case.get("paired", {}).items():
+        # the like-for-like figures are set side by side, and nothing else joins them
+        assert any(
+            k.measure == measure and sorted(e.company for e in k.entries) == sorted(names) for k in chosen
+        ), [(k.measure, [e.company for e in k.entries]) for k in chosen]
+    for measure, scope in case.get("scoped", {}).items():
+        assert all(k.scope == scope for k in chosen if k.measure == measure), [
+            (k.measure, k.scope) for k in chosen
+        ]
+    for entry in case.get("not_shown", []):
+        assert all(f"{e.company} {e.raw}" != entry for k in chosen for e in k.entries), entry

@@ -17,13 +17,18 @@ from collections import defaultdict
 
 from briefing.analysis.figures import is_growth, is_region
 from briefing.model import Company, Figure, KeyFigure, KeyFigureEntry
-from briefing.resources import data_lines
+from briefing.resources import data_lines, data_yaml
+from briefing.script import to_simplified
 
 MIN_KEY_FIGURES, MAX_KEY_FIGURES = 3, 6
 TELLING = 2.5
 """Beyond the first three, a figure needs this score: a comparison, a credited
 source or year, or a measure a reader acts on, not just a number."""
 PER_COMPANY = 2
+PER_DOCUMENT, WIDE_CORPUS = 2, 8
+"""From WIDE_CORPUS sources on, at most PER_DOCUMENT key figures come from one source."""
+RECENT_YEARS = 2
+"""A figure this many years older than the newest result in the sources still counts as current."""
 """At most this many key figures name the same organisation: the block spans the corpus."""
 
 
@@ -43,10 +48,92 @@ def measure_weight(measure: str) -> float:
     return 0.0
 
 
-def comparable_key(f: Figure) -> tuple[str, str, str, str, int | None]:
-    """What two figures must share to be set side by side: measure, scope (the
-    part of the organisation), period (the part of the year), unit and year."""
-    return (f.measure, f.scope, f.period, f.unit, f.year)
+def comparable_key(f: Figure, scope: str | None = None) -> tuple[str, str, str, str, int | None]:
+    """What two figures must share to be set side by side: measure (with its
+    fact/forecast/target suffix), scope (the part of the organisation, the
+    product range or the basis its clause states), period (the part of the
+    year), unit and year."""
+    return (f.measure, f.scope if scope is None else scope, f.period, f.unit, f.year)
+
+
+@functools.cache
+def _scope_rules() -> dict:
+    rules = data_yaml("key_figure_scopes.yaml") or {}
+    return {
+        "bases": [(re.compile(b["pattern"], re.IGNORECASE), b["label"]) for b in rules.get("bases", [])],
+        "segments": [re.compile(p, re.IGNORECASE) for p in rules.get("segments", [])],
+        "not_segments": tuple(rules.get("not_segments", [])),
+        "segment_names": {k.lower(): v for k, v in (rules.get("segment_names") or {}).items()},
+        "totals": re.compile(rules.get("totals") or r"(?!)", re.IGNORECASE),
+        "total_label": rules.get("total_label", "合计"),
+        "incomparable": re.compile(rules.get("incomparable") or r"(?!)", re.IGNORECASE),
+    }
+
+
+def _clause_before(f: Figure) -> str:
+    """The figure's clause up to its number, in Simplified script (where a scope word
+    stands); for a change ("同比增长6.22%") the clause of the amount before it too
+    ("归母净利润1466.02亿元，同比增长6.22%": the growth is of 归母净利润)."""
+    text = to_simplified(f.text)
+    at = text.find(to_simplified(f.raw)) if f.raw else -1
+    if at < 0:
+        return ""
+    start = max(text.rfind(p, 0, at) for p in "，,；;。：:!?！？") + 1
+    if is_growth(f.measure) and start > 1 and text[start - 1] in "，,":
+        start = max(text.rfind(p, 0, start - 1) for p in "，,；;。：:!?！？") + 1
+    return text[start:at]
+
+
+def stated_scope(f: Figure, siblings: list[Figure] = ()) -> str:
+    """What the figure covers as its own clause states it: the scope the figure
+    carries (其中上海超级工厂), else a segment named before the measure
+    (汽车业务毛利率), a basis (归母净利润), or a total the same sentence then
+    splits (汽车总销量…，其中纯电汽车销量…: 合计). Empty for a plain figure."""
+    if f.scope:
+        return f.scope
+    rules = _scope_rules()
+    before = _clause_before(f)
+    for pattern in rules["segments"]:
+        for m in pattern.finditer(before):
+            segment = m.group(1).strip()
+            segment = rules["segment_names"].get(segment.lower(), segment)
+            if not segment.endswith(rules["not_segments"]) and segment not in f.measure:
+                return segment
+    labels = [label for pattern, label in rules["bases"] if pattern.search(before)]
+    if labels:
+        return labels[0]
+    split = any(
+        g is not f and g.scope and g.text == f.text and g.unit == f.unit and g.value < f.value
+        for g in siblings
+    )
+    if split and rules["totals"].search(before):
+        return rules["total_label"]
+    return ""
+
+
+def _basis_labels() -> set[str]:
+    """Scopes that state a basis (归母) or a total, not a part: the figure covers the whole company."""
+    rules = _scope_rules()
+    return {label for _, label in rules["bases"]} | {rules["total_label"]}
+
+
+def incomparable(f: Figure) -> bool:
+    """The figure's sentence says the figures in it are counted differently."""
+    return bool(_scope_rules()["incomparable"].search(to_simplified(f.text)))
+
+
+def owner_kind(company: Company) -> str:
+    """Whose figure it is, for pairing: an organisation, or a market by its
+    industry (中国新能源汽车市场 and 全球新能源汽车市场 are one industry; 低空经济
+    and 商业航天 are not). A market's size is never set beside one firm's."""
+    if company.type != "market":
+        return "organisation"
+    name = company.name
+    for i in range(len(name) - 1, 0, -1):
+        if is_region(name[:i]):
+            name = name[i:]
+            break
+    return "market:" + name.removesuffix("市场")
 
 
 def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -> list[KeyFigure]:
@@ -64,13 +151,23 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     facts = {
         (c.name, base_measure(f.measure), f.scope) for c in companies for f in c.figures if f.kind == "fact"
     }
+    # The newest year the sources report results for: a folder that spans fifteen years
+    # leads with what is current, not with a 2011 quarterly.
+    latest = max((f.year for c in companies for f in c.figures if f.kind == "fact" and f.year), default=None)
     for company in companies:
         for f in company.figures:
             if f.counterpart and f.measure not in ("获投资", "被收购"):
                 continue
             if f.kind != "fact" and (company.name, base_measure(f.measure), f.scope) in facts:
                 continue  # the result is there: an expectation of the same measure is no headline
-            key = comparable_key(f) + (() if f.year is not None else (f.document, f.paragraph))
+            scope = stated_scope(f, company.figures)
+            key = (
+                *comparable_key(f, scope),
+                owner_kind(company),
+                # the source warns they are counted differently: each stands alone
+                company.name if incomparable(f) else "",
+                *(() if f.year is not None else (f.document, f.paragraph)),
+            )
             known = groups[key].get(company.name)
             if known is None or _better(f, known[1]):
                 groups[key][company.name] = (company, f)
@@ -88,14 +185,16 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             + 0.5 * (len(documents) >= 2 or (len(rows) >= 2 and len({f.paragraph for _, f in rows}) >= 2))
             + 1.0 * bool(sources)
             + 0.5 * (year is not None)
+            + 1.0 * (latest is not None and year is not None and year >= latest - RECENT_YEARS)
             + 1.5 * measure_weight(measure)
             + 1.0 * prominence
             + 0.5 * any(kinds.get(f.document) == "memo" or f.paragraph <= 2 for _, f in rows)
             - 0.75 * measure.endswith(("目标", "预测"))
             - 0.5 * any(f.caveats for _, f in rows)
+            - 1.0 * any(incomparable(f) for _, f in rows)
             # A plant or a business line tells less than the whole; a region (星巴克中国) is
             # scored as a region named in the measure is (中国营收).
-            - 0.5 * (bool(scope) and not is_region(scope))
+            - 0.5 * (bool(scope) and not is_region(scope) and scope not in _basis_labels())
             - 1.0 * any(_starting_level(f) for _, f in rows)
             + 1.0 * any(c.type == "market" for c, _ in rows)  # a market's size is a headline
         )
@@ -130,12 +229,19 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     facts: set[tuple[str, int, str]] = set()
     shown: set[tuple[str, float]] = set()
     markets = {c.name for c in companies if c.type == "market"}
+    per_document: dict[str, int] = defaultdict(int)
+    wide = len({d for c in companies for d in c.documents} | set(kinds)) >= WIDE_CORPUS
     for k in scored:
         if k.kind != "fact" and len(chosen) >= MIN_KEY_FIGURES:
             break
         names = [e.company for e in k.entries]
         if all(used[n] >= PER_COMPANY for n in names):
             continue
+        if len(k.entries) == 1 and k.scope == _scope_rules()["total_label"]:
+            continue  # a total its source splits, alone, invites comparison with a peer's part
+        documents = {e.document for e in k.entries}
+        if wide and all(per_document[d] >= PER_DOCUMENT for d in documents):
+            continue  # a wide folder: no one source fills the block
         if (
             markets.issuperset(names)
             and sum(1 for c in chosen if markets.issuperset(e.company for e in c.entries)) >= 2
@@ -154,6 +260,8 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
         chosen.append(k)
         for n in names:
             used[n] += 1
+        for d in documents:
+            per_document[d] += 1
         if len(chosen) == MAX_KEY_FIGURES:
             break
     return chosen

@@ -16,6 +16,7 @@ many as the corpus' distinct theses, and the sources spread where they allow.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -23,11 +24,13 @@ from dataclasses import dataclass, field
 from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
+from briefing.analysis.figures import FACT, clause_kind, figures_in
 from briefing.analysis.themes import MEMO_SUMMARY_RE, point_statements
 from briefing.excerpts import opening
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
 from briefing.nlp import balanced
+from briefing.resources import data_yaml
 from briefing.script import to_simplified
 
 MIN_TAKEAWAYS, MAX_TAKEAWAYS = 4, 6
@@ -42,6 +45,9 @@ WIDE_CORPUS = 8
 """From this many sources on, one source gives at most two takeaways."""
 SAME_CLAIM = 0.3
 """Token overlap (Jaccard) at which two sentences make the same claim."""
+FAR_AHEAD = 1.5
+"""A second takeaway from one source must score this many times the best finding
+of a source with fewer takeaways: the takeaways speak for the folder, not one article."""
 
 _NUMBER_RE = re.compile(
     r"\d+(?:[.,]\d+)*\s*(?:%|％|倍|万亿|亿|万|千|百万|元|美元|欧元|家|个|辆|人|户|座|台|点|吨|"
@@ -138,6 +144,8 @@ class _Candidate:
     actors: set[str] = field(default_factory=set)
     """Organisations that act in it, one per family."""
     score: float = 0.0
+    speaker: str = ""
+    """Who said it, for a quotation that does not name its speaker."""
 
 
 def _similarity(a: set[str], b: set[str]) -> float:
@@ -178,6 +186,11 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
     agenda = _agenda_actors(docs)
     out: list[_Candidate] = []
     seen: set[str] = set()
+    # The organisations other sources (articles) speak of, for each memo.
+    in_articles = {n for (d, _), names in actors_of.items() if docs[d].kind != "memo" for n in names}
+    article_tokens = [
+        set(s.tokens) for d, a in zip(docs, analyses, strict=True) if d.kind != "memo" for s in a.sentences
+    ]
     for d_index, a in enumerate(analyses):
         limit = (50, 300) if docs[d_index].language == "en" else (16, 120)
         for s_index, s in enumerate(a.sentences):
@@ -204,8 +217,19 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 and not m.evidence.startswith("pronoun")
             )
             reason = not_a_finding(simplified, memo=docs[d_index].kind == "memo", actors=subjects)
-            if reason:
+            speaker = (
+                speaker_of(docs[d_index].analysis_text, s.start) if reason == "unattributed quote" else ""
+            )
+            if reason and not speaker:
                 continue
+            if (
+                docs[d_index].kind == "memo"
+                and actors
+                and not _NUMBER_RE.search(simplified)
+                and actors <= in_articles
+                and _restates(set(s.tokens), article_tokens)
+            ):
+                continue  # a memo's note restating what the articles report: context, not a finding
             text = without_framing(text, actors)
             tokens = set(s.tokens)
             if not actors and re.match(r"\s*[\d(（]", text):
@@ -232,9 +256,45 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                     themes=hits,
                     relevance=max([prominent, *(themes[i].strength for i in hits)]),
                     actors={(gazetteer().ancestors(n) or [n])[-1] for n in actors},
+                    speaker=speaker,
                 )
             )
     return out
+
+
+_SPEAKER_RE = re.compile(
+    r"在([\u4e00-\u9fff·]{2,8}?)(?:看来|眼中)|([\u4e00-\u9fff·]{2,24}?)(?:告诉|表示|指出|认为|强调|坦言|称|说)"
+)
+
+
+def speaker_of(text: str, start: int) -> str:
+    """Who speaks a quotation that starts at ``start``: the person the sentences
+    before it in its paragraph name (在刘松看来 / 刘松告诉我们), with the fullest title
+    the document gives them (阿里巴巴集团副总裁刘松); empty when none is named."""
+    para_start = text.rfind("\n", 0, start) + 1
+    before = text[para_start:start]
+    names = [next(g for g in m.groups() if g) for m in _SPEAKER_RE.finditer(before)]
+    if not names:
+        return ""
+    name = re.split(r"[，,。；;：:“”\"]", names[-1])[-1]
+    if len(name) < 2:
+        return ""
+    titled = [m.group(1) + name for m in re.finditer(rf"([\u4e00-\u9fff]{{2,16}}){re.escape(name)}", text)]
+    titled = [
+        t for t in titled if re.search(r"总裁|总经理|董事长|首席|主任|院长|教授|分析师|负责人|创始人|CEO", t)
+    ]
+    return max(titled, key=len, default=name)
+
+
+RESTATES = 0.4
+"""Share of a memo sentence's terms one article sentence holds for the memo to be restating it."""
+
+
+def _restates(tokens: set[str], article_tokens: list[set[str]]) -> bool:
+    """One article sentence holds RESTATES of the memo sentence's terms."""
+    if not tokens:
+        return False
+    return any(len(tokens & a) >= RESTATES * len(tokens) for a in article_tokens)
 
 
 def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
@@ -258,7 +318,25 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
         return "bare company"
     if _ALSO_RE.match(core):
         return "also"
+    openers = _openers()
+    if openers["narration"].match(text.strip()) or openers["narration"].match(core):
+        return "narration"
+    if openers["pointer"].match(text.strip()) and not text.strip().startswith(("即使", "即便", "即时")):
+        return "pointer"
+    hits = [h for h in figures_in(core) if not h.stock]
+    if hits and all(h.kind != FACT for h in hits):
+        return "forecast"  # an expectation or a goal ("预计…新开门店将超过5000家") is not a finding
+    if not hits and _NUMBER_RE.search(core) and clause_kind(core.lower()):
+        return "forecast"  # "多数机构预测2030年全球市场将超过54亿美元"
+    if re.fullmatch(r"\s*[“「『\"][^“”「」『』\"]+[”」』\"]\s*", core):
+        return "unattributed quote"  # a quotation alone: who said it is in another sentence
     return ""
+
+
+@functools.cache
+def _openers() -> dict[str, re.Pattern[str]]:
+    rules = data_yaml("takeaway_openers.yaml") or {}
+    return {k: re.compile(rules.get(k) or r"(?!)", re.IGNORECASE) for k in ("narration", "pointer")}
 
 
 def without_framing(text: str, actors: set[str] = frozenset()) -> str:
@@ -423,6 +501,7 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
             paragraph=c.paragraph,
             score=round(c.score, 4),
             kind=c.kind,
+            speaker=c.speaker,
         )
         for c in chosen
     ]
@@ -465,6 +544,25 @@ def _same_claim(a: _Candidate, b: _Candidate) -> bool:
     return general and bool(a.themes) and bool(b.themes) and a.themes[0] == b.themes[0]
 
 
+def _far_ahead(
+    c: _Candidate,
+    remaining: list[_Candidate],
+    chosen: list[_Candidate],
+    per_doc: dict[int, int],
+    floor: float,
+) -> bool:
+    """``c`` (a further finding of a source already quoted) scores FAR_AHEAD times the
+    best distinct finding of a source with fewer takeaways; False when there is none
+    (then the further findings of all sources are ranked together, later)."""
+    mine = per_doc.get(c.doc, 0)
+    for o in sorted(remaining, key=lambda x: -x.score):
+        if o.score < floor:
+            return False
+        if per_doc.get(o.doc, 0) < mine and not any(_same_claim(o, x) for x in chosen):
+            return c.score >= FAR_AHEAD * o.score
+    return False
+
+
 def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
     """Greedy, best first: distinct claims, spread over the sources. Each further
     takeaway from a document already quoted counts a little less (SPREAD per
@@ -477,14 +575,25 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
     chosen: list[_Candidate] = []
     per_doc: dict[int, int] = {}
     remaining = list(pool)
-    while remaining and len(chosen) < MAX_TAKEAWAYS:
+    deferred: list[_Candidate] = []
+    patient = True
+    while (remaining or deferred) and len(chosen) < MAX_TAKEAWAYS:
+        if not remaining:
+            # every source has spoken: further findings of one source, best first, fill the block
+            remaining, deferred, patient = deferred, [], False
         remaining.sort(key=lambda c: (-c.score * SPREAD ** per_doc.get(c.doc, 0), c.doc, c.sentence))
         c = remaining.pop(0)
         if len(chosen) >= MIN_TAKEAWAYS and c.score < floor and len(per_doc) >= want_docs:
+            if patient and deferred:
+                remaining, deferred, patient = deferred, [], False
+                continue
             break
         if any(_same_claim(c, o) for o in chosen):
             continue
         if per_doc.get(c.doc, 0) >= per_doc_cap:
+            continue
+        if per_doc.get(c.doc, 0) and patient and not _far_ahead(c, remaining, chosen, per_doc, floor):
+            deferred.append(c)  # other sources speak first, unless this finding is far ahead
             continue
         missing = want_docs - len(per_doc)
         if c.doc not in per_doc or MAX_TAKEAWAYS - len(chosen) > missing:
