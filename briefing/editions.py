@@ -30,7 +30,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import math
 import re
 import sqlite3
 import tempfile
@@ -41,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from briefing.errors import ConfigError, InputError
+from briefing.labels import figure_changed
 from briefing.model import (
     Briefing,
     Changes,
@@ -179,46 +179,6 @@ def _figure_values(model: Briefing) -> dict[tuple[str, str, int | None], Figure]
             if best is None or dates.get(fig.document, "") > dates.get(best.document, ""):
                 chosen[key] = fig
     return chosen
-
-
-_NUMBER_RE = re.compile(r"\d[\d,，]*(?:\.\d+)?")
-
-
-def precision(fig: Figure) -> float:
-    """The step of the figure as written, in its scaled unit: ``302万辆`` → 10000,
-    ``302.4万辆`` → 1000, ``19.4%`` → 0.1, ``3.02 million`` → 10000. The number
-    written is found in ``raw`` as the one whose scale to ``value`` is a power
-    of ten (the scale the unit word applied); 0 when nothing written matches."""
-    for m in _NUMBER_RE.finditer(fig.raw or ""):
-        written = m.group().replace(",", "").replace("，", "")
-        try:
-            number = float(written)
-        except ValueError:
-            continue
-        if number == 0 or fig.value == 0:
-            continue
-        scale = fig.value / number
-        exponent = round(math.log10(abs(scale)))
-        if abs(scale - 10.0**exponent) > 1e-6 * abs(scale):
-            continue  # not this number (a year, a range's other end)
-        decimals = len(written.partition(".")[2])
-        return 10.0 ** (exponent - decimals)
-    return 0.0
-
-
-def _differs(a: float, b: float, step: float = 0.0) -> bool:
-    """Two values differ beyond rounding: at ``step`` (the coarser figure's
-    precision) 19 and 19.4 are one value, as are 302万 and 302.4万."""
-    return abs(a - b) > max(step / 2, 1e-9 * max(1.0, abs(a), abs(b))) + 1e-9 * max(abs(a), abs(b))
-
-
-def figure_changed(old: Figure, new: Figure) -> bool:
-    """A real change of a figure: the same unit after scaling (an English count
-    with no unit word takes the other's unit), values apart by more than the
-    rounding of the less precise of the two."""
-    if old.unit and new.unit and old.unit != new.unit:
-        return False  # 美元 and 元 are not one figure moving
-    return _differs(old.value, new.value, max(precision(old), precision(new)))
 
 
 def compute_changes(

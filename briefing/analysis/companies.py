@@ -823,7 +823,7 @@ def same_figure(a: Figure, b: Figure) -> bool:
     word takes the other's), scope, period and kind, no conflicting year, values
     equal within the rounding of the less precise one (19.4% and 约19%, 302.4万辆
     and 302万), as the editions compare figures."""
-    from briefing.editions import figure_changed, precision
+    from briefing.labels import figure_changed, precision
 
     if (a.scope, a.period, a.kind) != (b.scope, b.period, b.kind) or (a.year and b.year and a.year != b.year):
         return False
