@@ -149,6 +149,10 @@ class Hit:
     """For the starting level of "在过去四年从X增加到Y": how many years before Y's year X is."""
     kind: str = FACT
     """:data:`FACT`, :data:`FORECAST` (预计, 有望, expects…) or :data:`TARGET` (目标, 计划…)."""
+    narrow: str = ""
+    """The phrase of the figure's own clause that narrows its measure, the owner's name
+    possibly still at its head ("宝钢冷板" of "宝钢冷板销量", 出口, 用于…, from X):
+    :func:`attribute` makes it the scope once it knows the owner."""
 
 
 @functools.cache
@@ -443,6 +447,91 @@ def _region(text: str, left: int, cue_start: int, start: int, end: int, right: i
     return ""
 
 
+@functools.cache
+def _scope_data() -> dict:
+    return data_yaml("figure_scopes.yaml") or {}
+
+
+_TIME_LEAD_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*(?:财政?|会计)?年?(?:底|末|初|度)?的?|今年|去年|前年|目前|当前|截至目前|第?[一二三四]季度|"
+    r"上半年|下半年|全年|(?:前|头)\d+个?月|\d{1,2}月份?|其中|此外|同时|另外|而|但|则|又)+"
+)
+_PURPOSE_RE = re.compile(
+    r"^[^，。；,;]{0,4}?(?:用于|来自|源自)((?:支持|激励|扶持|鼓励|补贴|资助|奖励|建设|发展)(?:和|与|及|、)?)*"
+    r"([\u4e00-\u9fffA-Za-z0-9]{2,14}?)(?:创新|发展|建设)?(?=[，。；,;]|$)"
+)
+_FROM_EN_RE = re.compile(r"\bfrom (?:the |its |their |a |an )?((?:[A-Z0-9][\w\-]*\s+){1,4})(\w+)\b")
+_PLACE_RE = re.compile(r"在([\u4e00-\u9fff]{2,8}?)(?:投资|新建|建设|扩建|兴建|建)?$")
+_PLANT_RE = re.compile(
+    r"^[^，。；]{0,2}?(?:建设|新建|兴建|扩建|建)([\u4e00-\u9fff]{0,6}?(?:工厂|基地|产线|项目|园区))"
+)
+_PLACE_MEASURES = ("产能", "投资", "产量")
+
+
+def _phrase_ok(phrase: str, measure: str) -> bool:
+    """A narrowing phrase that is a noun phrase of its own (no verb, time word or
+    pronoun) and that the measure does not already name."""
+    data = _scope_data()
+    if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9 ]{2,14}", phrase) or phrase in data.get("whole", []):
+        return False
+    if any(w in phrase for w in data.get("not_in", [])):
+        return False
+    return not measure.startswith(phrase) and phrase not in measure
+
+
+def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end: int, measure: str) -> str:
+    """The phrase of a figure's own clause that narrows its measure: a product or
+    segment right before the measure ("宝钢冷板销量": 宝钢冷板, the owner's name is
+    taken off later), a direction of trade (出口销量), the market a share is of
+    ("占国内冷轧汽车板50.1%的份额": 冷轧汽车板), a place or plant ("在匈牙利德布勒森
+    投资73.4亿欧元建设电池基地"), a purpose or origin after the number (用于X, 来自X,
+    "revenue from the Snapdragon 820 orders"); empty when the clause names none."""
+    data = _scope_data()
+    heads = tuple(sorted(data.get("heads", []), key=len, reverse=True))
+    tail = text[end:right]
+    if (m := _PURPOSE_RE.match(tail)) and not re.match(r"之外|以外", text[m.end(2) : m.end(2) + 2]):
+        if _phrase_ok(m.group(2), measure) or m.group(2).isascii():
+            return m.group(2)
+    if text[left:right].isascii() and (m := _FROM_EN_RE.search(tail)):
+        noun = _scope_data().get("english_heads", {}).get(m.group(2).lower())
+        if noun:
+            return m.group(1).strip() + noun
+    lead = text[left:cue_start] if cue_start < start else text[left:start]
+    if measure.startswith(_PLACE_MEASURES) and (m := _PLACE_RE.search(text[left:start])):
+        place = m.group(1)
+        if not re.fullmatch(_REGION_ZH, place) and not place.endswith(("市场", "方面", "领域", "上", "中")):
+            plant = _PLANT_RE.match(text[end:right])
+            return place + (plant.group(1) if plant else "")
+    if cue_start < start:
+        before = re.sub(r"的$", "", text[left:cue_start].rstrip())
+        for d in data.get("directions", []):
+            if before.endswith(d) and not measure.startswith(d):
+                return d
+        phrase = _TIME_LEAD_RE.sub("", re.sub(r"^.*[^\u4e00-\u9fffA-Za-z0-9]", "", before))
+        if phrase.endswith(heads):
+            return phrase
+    elif measure.endswith(("份额", "占比")) and (
+        m := re.search(r"占(?:据)?了?" + _REGION_ZH + r"?([\u4e00-\u9fff]{2,10}?)(?:市场)?的?$", lead)
+    ):
+        if m.group(2).endswith(heads) and _phrase_ok(m.group(2), measure):
+            return m.group(2)
+    return ""
+
+
+def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str) -> str:
+    """``narrow`` without an organisation's name at its head ("宝钢冷板" → 冷板),
+    when what is left narrows the measure."""
+    for o in sorted(orgs, key=lambda o: o.start - o.end):
+        surface = text[o.start : o.end]
+        if surface and narrow.startswith(surface):
+            narrow = narrow[len(surface) :]
+            break
+    narrow = re.sub(r"^(?:的|在|之)", "", narrow).strip()
+    if narrow.isascii() or narrow.endswith(tuple(_scope_data().get("english_heads", {}).values())):
+        return narrow if len(narrow) >= 2 else ""
+    return narrow if _phrase_ok(narrow, measure) else ""
+
+
 def figures_in(text: str) -> list[Hit]:
     """Each measured number in a sentence (Simplified Chinese or English).
 
@@ -498,6 +587,12 @@ def figures_in(text: str) -> list[Hit]:
         cue = _nearest(cues, m.start(), m.end(), percent, level)
         stock = False
         listed = False
+        carried = ""
+        scope_at = -1
+        if cue is None and (carry := _carried(text, masked, left, m, out)):
+            # "采购金额同比上升了35%，达到2.72亿元": the level of what the clause before grew.
+            cue = (m.start(), m.start(), carry, "")
+            carried = out[-1].narrow
         if cue is None:
             if re.search(r"(?:收涨|收跌|上涨|下跌|涨|跌)\s*$", text[max(left, m.start() - 4) : m.start()]):
                 cue = (m.start(), m.start(), "股价涨跌", "%")
@@ -592,12 +687,17 @@ def figures_in(text: str) -> list[Hit]:
             ):
                 previous = part.group(1)  # "其先进制程占营收比重约65%": the part that takes the share
             measure = f"{previous}占{share_of.group('base')}比例"
+            if previous and out and out[-1].end >= left - 1:
+                carried = carried or out[-1].narrow  # "关联交易采购金额…，占营业收入的15%"
         elif unit == "%" and measure in _GROWTH:
             amounts = [c for c in cues if c[2] in _amount_measures()]
             # The amount named nearest before the rate ("客户上汽大众…销量分别增长6%": 销量).
-            base = next(
-                (c[2] for c in reversed(amounts) if c[1] <= cue_start), amounts[0][2] if amounts else ""
+            base_cue = next(
+                (c for c in reversed(amounts) if c[1] <= cue_start), amounts[0] if amounts else None
             )
+            base = base_cue[2] if base_cue else ""
+            if base_cue and base_cue[0] < cue_start:
+                scope_at = base_cue[0]  # "关联交易采购金额同比上升35%": what narrows the amount
             bare = re.fullmatch(
                 r"\s*(?:较|比|与)?(?:上年|去年|上年同期|去年同期|上一年|前一年)?(?:同期)?(?:同比|环比|按年|按年度|年比)?"
                 r"(?:大幅|小幅|略有|明显)?\s*",
@@ -745,9 +845,51 @@ def figures_in(text: str) -> list[Hit]:
                 listed,
                 years_back if baseline else None,
                 _kind_of(measure),
+                carried
+                or narrowing(
+                    text, left, right, scope_at if scope_at >= 0 else cue_start, m.start(), m.end(), measure
+                ),
             )
         )
     return out
+
+
+_REACH_RE = re.compile(
+    r"\s*(?:(?:19|20)\d{2}年)?(?:则|又|再|进一步|并)?(?:升至|增至|增长至|增加到|增加至|提升至|上升至|达到|达|降至|减至|"
+    r"下降至|回落至|跌至|为)?\s*"
+)
+
+
+def _carried(text: str, masked: str, left: int, m: re.Match[str], out: list[Hit]) -> str:
+    """The measure a clause with no cue of its own carries on from the clause before
+    ("2008年冷板销量达到260万吨，2009年升至332万吨"; "采购金额同比上升了35%，达到
+    2.72亿元": 采购额), or empty."""
+    if not out or left < 2 or out[-1].stock or out[-1].listed:
+        return ""
+    lead = text[left : m.start()] + (m.group("q") or "")
+    if not _REACH_RE.fullmatch(lead) or not (m.group("q") or lead.strip()):
+        return ""
+    lo = clause_bounds(masked, left - 2, left - 2)[0]
+    prev = out[-1]
+    if prev.start < lo or prev.kind != FACT:
+        return ""
+    unit = m.group("unit") or m.group("mult") or m.group("cur")
+    if is_growth(prev.measure):
+        if prev.unit != "%" or not unit or unit in ("%", "％"):
+            return ""
+        base = next(
+            (
+                prev.measure[: -len(g)]
+                for g in sorted(_GROWTH, key=len, reverse=True)
+                if prev.measure.endswith(g)
+            ),
+            "",
+        )
+        return base if base in _amount_measures() else ""
+    if prev.unit != "%" and prev.measure in _amount_measures() and (m.group("mult") or m.group("unit")):
+        same = _UNIT_NAMES.get((m.group("unit") or "").lower(), m.group("unit") or "")
+        return prev.measure if same in ("", prev.unit) else ""
+    return ""
 
 
 _EXPECTED_RE = re.compile(r"(?:不及|超|符合|高于|低于|好于|差于|市场)预期|(?:better|worse) than expected")
@@ -990,7 +1132,11 @@ def attribute(
         if owner is None:
             continue
         how = "ranking list" if hit.listed and owner[1] == "clause subject" else owner[1]
-        scope = hit.scope or (name_scope(text, ref.end, measure) if ref is not None else "")
+        scope = (
+            hit.scope
+            or (own_scope(hit.narrow, text, orgs, measure) if hit.narrow else "")
+            or (name_scope(text, ref.end, measure) if ref is not None else "")
+        )
         out.append(Owned(hit, owner[0], measure, how, None, scope))
     return out
 
