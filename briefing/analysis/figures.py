@@ -489,9 +489,12 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
     data = _scope_data()
     heads = tuple(sorted(data.get("heads", []), key=len, reverse=True))
     tail = text[end:right]
-    if (m := _PURPOSE_RE.match(tail)) and not re.match(r"之外|以外", text[m.end(2) : m.end(2) + 2]):
-        if _phrase_ok(m.group(2), measure) or m.group(2).isascii():
-            return m.group(2)
+    if (
+        (m := _PURPOSE_RE.match(tail))
+        and not re.match(r"之外|以外", tail[m.end(2) :])  # "来自中国内地之外": a region, see _region
+        and (_phrase_ok(m.group(2), measure) or m.group(2).isascii())
+    ):
+        return m.group(2)
     if text[left:right].isascii() and (m := _FROM_EN_RE.search(tail)):
         noun = _scope_data().get("english_heads", {}).get(m.group(2).lower())
         if noun:
@@ -510,11 +513,13 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
         phrase = _TIME_LEAD_RE.sub("", re.sub(r"^.*[^\u4e00-\u9fffA-Za-z0-9]", "", before))
         if phrase.endswith(heads):
             return phrase
-    elif measure.endswith(("份额", "占比")) and (
-        m := re.search(r"占(?:据)?了?" + _REGION_ZH + r"?([\u4e00-\u9fff]{2,10}?)(?:市场)?的?$", lead)
+    elif (
+        measure.endswith(("份额", "占比"))
+        and (m := re.search(r"占(?:据)?了?" + _REGION_ZH + r"?([\u4e00-\u9fff]{2,10}?)(?:市场)?的?$", lead))
+        and m.group(2).endswith(heads)
+        and _phrase_ok(m.group(2), measure)
     ):
-        if m.group(2).endswith(heads) and _phrase_ok(m.group(2), measure):
-            return m.group(2)
+        return m.group(2)
     return ""
 
 
