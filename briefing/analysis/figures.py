@@ -460,7 +460,17 @@ _PURPOSE_RE = re.compile(
     r"^[^，。；,;]{0,4}?(?:用于|来自|源自)((?:支持|激励|扶持|鼓励|补贴|资助|奖励|建设|发展)(?:和|与|及|、)?)*"
     r"([\u4e00-\u9fffA-Za-z0-9]{2,14}?)(?:创新|发展|建设)?(?=[，。；,;]|$)"
 )
-_FROM_EN_RE = re.compile(r"\bfrom (?:the |its |their |a |an )?((?:[A-Z0-9][\w\-]*\s+){1,4})(\w+)\b")
+
+
+@functools.cache
+def _from_en_re() -> re.Pattern[str]:
+    """ "from the Snapdragon 820 orders": a named thing and the English noun it ends with."""
+    nouns = "|".join(sorted(map(re.escape, _scope_data().get("english_heads", {})), key=len, reverse=True))
+    return re.compile(
+        rf"\bfrom (?:the |its |their |a |an )?([A-Z0-9][\w\-]*(?:\s+[\w\-]+){{0,3}}?)\s+({nouns})\b"
+    )
+
+
 _PLACE_RE = re.compile(r"在([\u4e00-\u9fff]{2,8}?)(?:投资|新建|建设|扩建|兴建|建)?$")
 _PLANT_RE = re.compile(
     r"^[^，。；]{0,2}?(?:建设|新建|兴建|扩建|建)([\u4e00-\u9fff]{0,6}?(?:工厂|基地|产线|项目|园区))"
@@ -495,7 +505,7 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
         and (_phrase_ok(m.group(2), measure) or m.group(2).isascii())
     ):
         return m.group(2)
-    if text[left:right].isascii() and (m := _FROM_EN_RE.search(tail)):
+    if text[left:right].isascii() and (m := _from_en_re().search(tail)):
         noun = _scope_data().get("english_heads", {}).get(m.group(2).lower())
         if noun:
             return m.group(1).strip() + noun
@@ -523,15 +533,17 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
     return ""
 
 
-def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str) -> str:
-    """``narrow`` without an organisation's name at its head ("宝钢冷板" → 冷板),
-    when what is left narrows the measure."""
+def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: str = "") -> str:
+    """``narrow`` without its owner's name at its head ("宝钢冷板" → 冷板), when
+    what is left narrows the measure ("from the Apple modem orders" keeps Apple)."""
     for o in sorted(orgs, key=lambda o: o.start - o.end):
+        if owner and o.name != owner:
+            continue
         surface = text[o.start : o.end]
         if surface and narrow.startswith(surface):
             narrow = narrow[len(surface) :]
             break
-    narrow = re.sub(r"^(?:的|在|之)", "", narrow).strip()
+    narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
     if narrow.isascii() or narrow.endswith(tuple(_scope_data().get("english_heads", {}).values())):
         return narrow if len(narrow) >= 2 else ""
     return narrow if _phrase_ok(narrow, measure) else ""
@@ -672,7 +684,11 @@ def figures_in(text: str) -> list[Hit]:
                 )
             )
             continue
-        share_of = _SHARE_OF_RE.search(text[left : m.start()]) if unit == "%" else None
+        share_of = (
+            _SHARE_OF_RE.search(text[left : m.start()])
+            if unit == "%" and not re.match(r"\s*的?(?:市场)?(?:份额|占有率)", text[m.end() :])
+            else None
+        )  # "占国内热轧板18.2%的份额" is a market share, see narrowing()
         weight = _WEIGHT_RE.search(text[left : m.start()]) if unit == "%" else None
         if weight:
             part = re.sub(r"^(?:两家|三家|其|该|这|公司)", "", weight.group("part"))
@@ -1139,7 +1155,7 @@ def attribute(
         how = "ranking list" if hit.listed and owner[1] == "clause subject" else owner[1]
         scope = (
             hit.scope
-            or (own_scope(hit.narrow, text, orgs, measure) if hit.narrow else "")
+            or (own_scope(hit.narrow, text, orgs, measure, owner[0]) if hit.narrow else "")
             or (name_scope(text, ref.end, measure) if ref is not None else "")
         )
         out.append(Owned(hit, owner[0], measure, how, None, scope))
@@ -1286,6 +1302,10 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         return int(y.group(1) or y.group(2) or y.group(3)) - (1 if previous else 0), None
     if previous:
         return None, -1
+    if end is not None and (
+        due := re.search(r"(?:等到|要到|将于|将在|预计于?|计划于?)\s*((?:19|20)\d{2})\s*年", text[end:right])
+    ):
+        return int(due.group(1)), None  # "产能投产仍要等到2012年": the year it is due
     later = re.search(
         r"\b(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b"
         r"|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b",
