@@ -486,7 +486,8 @@ def _phrase_ok(phrase: str, measure: str) -> bool:
         return False
     if any(w in phrase for w in data.get("not_in", [])):
         return False
-    return not measure.startswith(phrase) and phrase not in measure
+    bare = phrase.replace("的", "")
+    return not measure.startswith(bare) and bare not in measure
 
 
 def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end: int, measure: str) -> str:
@@ -510,6 +511,8 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
         if noun:
             return m.group(1).strip() + noun
     lead = text[left:cue_start] if cue_start < start else text[left:start]
+    if lead.isascii() and (m := re.search(r"([A-Za-z]+)\s+$", lead)):
+        return str(data.get("english_lead", {}).get(m.group(1).lower(), ""))  # "automotive gross margin"
     if measure.startswith(_PLACE_MEASURES) and (m := _PLACE_RE.search(text[left:start])):
         place = m.group(1)
         if not re.fullmatch(_REGION_ZH, place) and not place.endswith(("市场", "方面", "领域", "上", "中")):
@@ -544,7 +547,7 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
             narrow = narrow[len(surface) :]
             break
     narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
-    if narrow.isascii() or narrow.endswith(tuple(_scope_data().get("english_heads", {}).values())):
+    if re.search(r"[A-Za-z]", narrow):  # "Snapdragon 820订单": a name the checks below do not fit
         return narrow if len(narrow) >= 2 else ""
     return narrow if _phrase_ok(narrow, measure) else ""
 
