@@ -243,8 +243,9 @@ def test_field_corpus_figures_have_the_right_owner(field: Briefing) -> None:
             f.value == pytest.approx(want["value"])
             and want.get("measure", "") in f.measure
             and f.kind == want.get("kind", f.kind)
+            and f.scope == want.get("scope", f.scope)  # REVIEW-3 P1-2: the part a figure covers
             for f in owner.figures
-        ), (want, [(f.measure, f.value) for f in owner.figures])
+        ), (want, [(f.measure, f.scope, f.value) for f in owner.figures])
     for bad in FIELD_EXPECTED["not_figures"]:
         owner = _company(field, bad["owner"])
         if owner is not None:

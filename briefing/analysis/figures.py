@@ -149,6 +149,10 @@ class Hit:
     """For the starting level of "在过去四年从X增加到Y": how many years before Y's year X is."""
     kind: str = FACT
     """:data:`FACT`, :data:`FORECAST` (预计, 有望, expects…) or :data:`TARGET` (目标, 计划…)."""
+    narrow: str = ""
+    """The phrase of the figure's own clause that narrows its measure, the owner's name
+    possibly still at its head ("宝钢冷板" of "宝钢冷板销量", 出口, 用于…, from X):
+    :func:`attribute` makes it the scope once it knows the owner."""
 
 
 @functools.cache
@@ -443,6 +447,111 @@ def _region(text: str, left: int, cue_start: int, start: int, end: int, right: i
     return ""
 
 
+@functools.cache
+def _scope_data() -> dict:
+    return data_yaml("figure_scopes.yaml") or {}
+
+
+_TIME_LEAD_RE = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*(?:财政?|会计)?年?(?:底|末|初|度)?的?|今年|去年|前年|目前|当前|截至目前|第?[一二三四]季度|"
+    r"上半年|下半年|全年|(?:前|头)\d+个?月|\d{1,2}月份?|其中|此外|同时|另外|而|但|则|又)+"
+)
+_PURPOSE_RE = re.compile(
+    r"^[^，。；,;]{0,4}?(?:用于|来自|源自)((?:支持|激励|扶持|鼓励|补贴|资助|奖励|建设|发展)(?:和|与|及|、)?)*"
+    r"([\u4e00-\u9fffA-Za-z0-9]{2,14}?)(?:创新|发展|建设)?(?=[，。；,;]|$)"
+)
+
+
+@functools.cache
+def _from_en_re() -> re.Pattern[str]:
+    """ "from the Snapdragon 820 orders": a named thing and the English noun it ends with."""
+    nouns = "|".join(sorted(map(re.escape, _scope_data().get("english_heads", {})), key=len, reverse=True))
+    return re.compile(
+        rf"\bfrom (?:the |its |their |a |an )?([A-Z0-9][\w\-]*(?:\s+[\w\-]+){{0,3}}?)\s+({nouns})\b"
+    )
+
+
+_PLACE_RE = re.compile(r"在([\u4e00-\u9fff]{2,8}?)(?:投资|新建|建设|扩建|兴建|建)?$")
+_PLANT_RE = re.compile(
+    r"^[^，。；]{0,2}?(?:建设|新建|兴建|扩建|建)([\u4e00-\u9fff]{0,6}?(?:工厂|基地|产线|项目|园区))"
+)
+_PLACE_MEASURES = ("产能", "投资", "产量")
+
+
+def _phrase_ok(phrase: str, measure: str) -> bool:
+    """A narrowing phrase that is a noun phrase of its own (no verb, time word or
+    pronoun) and that the measure does not already name."""
+    data = _scope_data()
+    if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9 ]{2,14}", phrase) or phrase in data.get("whole", []):
+        return False
+    if any(w in phrase for w in data.get("not_in", [])):
+        return False
+    bare = phrase.replace("的", "")
+    return not measure.startswith(bare) and bare not in measure
+
+
+def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end: int, measure: str) -> str:
+    """The phrase of a figure's own clause that narrows its measure: a product or
+    segment right before the measure ("宝钢冷板销量": 宝钢冷板, the owner's name is
+    taken off later), a direction of trade (出口销量), the market a share is of
+    ("占国内冷轧汽车板50.1%的份额": 冷轧汽车板), a place or plant ("在匈牙利德布勒森
+    投资73.4亿欧元建设电池基地"), a purpose or origin after the number (用于X, 来自X,
+    "revenue from the Snapdragon 820 orders"); empty when the clause names none."""
+    data = _scope_data()
+    heads = tuple(sorted(data.get("heads", []), key=len, reverse=True))
+    tail = text[end:right]
+    if (
+        (m := _PURPOSE_RE.match(tail))
+        and not re.match(r"之外|以外", tail[m.end(2) :])  # "来自中国内地之外": a region, see _region
+        and (_phrase_ok(m.group(2), measure) or m.group(2).isascii())
+    ):
+        return m.group(2)
+    if text[left:right].isascii() and (m := _from_en_re().search(tail)):
+        noun = _scope_data().get("english_heads", {}).get(m.group(2).lower())
+        if noun:
+            return m.group(1).strip() + noun
+    lead = text[left:cue_start] if cue_start < start else text[left:start]
+    if lead.isascii() and (m := re.search(r"([A-Za-z]+)\s+$", lead)):
+        return str(data.get("english_lead", {}).get(m.group(1).lower(), ""))  # "automotive gross margin"
+    if measure.startswith(_PLACE_MEASURES) and (m := _PLACE_RE.search(text[left:start])):
+        place = m.group(1)
+        if not re.fullmatch(_REGION_ZH, place) and not place.endswith(("市场", "方面", "领域", "上", "中")):
+            plant = _PLANT_RE.match(text[end:right])
+            return place + (plant.group(1) if plant else "")
+    if cue_start < start:
+        before = re.sub(r"的$", "", text[left:cue_start].rstrip())
+        for d in data.get("directions", []):
+            if before.endswith(d) and not measure.startswith(d):
+                return d
+        phrase = _TIME_LEAD_RE.sub("", re.sub(r"^.*[^\u4e00-\u9fffA-Za-z0-9]", "", before))
+        if phrase.endswith(heads):
+            return phrase
+    elif (
+        measure.endswith(("份额", "占比"))
+        and (m := re.search(r"占(?:据)?了?" + _REGION_ZH + r"?([\u4e00-\u9fff]{2,10}?)(?:市场)?的?$", lead))
+        and m.group(2).endswith(heads)
+        and _phrase_ok(m.group(2), measure)
+    ):
+        return m.group(2)
+    return ""
+
+
+def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: str = "") -> str:
+    """``narrow`` without its owner's name at its head ("宝钢冷板" → 冷板), when
+    what is left narrows the measure ("from the Apple modem orders" keeps Apple)."""
+    for o in sorted(orgs, key=lambda o: o.start - o.end):
+        if owner and o.name != owner:
+            continue
+        surface = text[o.start : o.end]
+        if surface and narrow.startswith(surface):
+            narrow = narrow[len(surface) :]
+            break
+    narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
+    if re.search(r"[A-Za-z]", narrow):  # "Snapdragon 820订单": a name the checks below do not fit
+        return narrow if len(narrow) >= 2 else ""
+    return narrow if _phrase_ok(narrow, measure) else ""
+
+
 def figures_in(text: str) -> list[Hit]:
     """Each measured number in a sentence (Simplified Chinese or English).
 
@@ -498,6 +607,12 @@ def figures_in(text: str) -> list[Hit]:
         cue = _nearest(cues, m.start(), m.end(), percent, level)
         stock = False
         listed = False
+        carried = ""
+        scope_at = -1
+        if cue is None and (carry := _carried(text, masked, left, m, out)):
+            # "采购金额同比上升了35%，达到2.72亿元": the level of what the clause before grew.
+            cue = (m.start(), m.start(), carry, "")
+            carried = out[-1].narrow
         if cue is None:
             if re.search(r"(?:收涨|收跌|上涨|下跌|涨|跌)\s*$", text[max(left, m.start() - 4) : m.start()]):
                 cue = (m.start(), m.start(), "股价涨跌", "%")
@@ -572,7 +687,11 @@ def figures_in(text: str) -> list[Hit]:
                 )
             )
             continue
-        share_of = _SHARE_OF_RE.search(text[left : m.start()]) if unit == "%" else None
+        share_of = (
+            _SHARE_OF_RE.search(text[left : m.start()])
+            if unit == "%" and not re.match(r"\s*的?(?:市场)?(?:份额|占有率)", text[m.end() :])
+            else None
+        )  # "占国内热轧板18.2%的份额" is a market share, see narrowing()
         weight = _WEIGHT_RE.search(text[left : m.start()]) if unit == "%" else None
         if weight:
             part = re.sub(r"^(?:两家|三家|其|该|这|公司)", "", weight.group("part"))
@@ -592,12 +711,17 @@ def figures_in(text: str) -> list[Hit]:
             ):
                 previous = part.group(1)  # "其先进制程占营收比重约65%": the part that takes the share
             measure = f"{previous}占{share_of.group('base')}比例"
+            if previous and out and out[-1].end >= left - 1:
+                carried = carried or out[-1].narrow  # "关联交易采购金额…，占营业收入的15%"
         elif unit == "%" and measure in _GROWTH:
             amounts = [c for c in cues if c[2] in _amount_measures()]
             # The amount named nearest before the rate ("客户上汽大众…销量分别增长6%": 销量).
-            base = next(
-                (c[2] for c in reversed(amounts) if c[1] <= cue_start), amounts[0][2] if amounts else ""
+            base_cue = next(
+                (c for c in reversed(amounts) if c[1] <= cue_start), amounts[0] if amounts else None
             )
+            base = base_cue[2] if base_cue else ""
+            if base_cue and base_cue[0] < cue_start:
+                scope_at = base_cue[0]  # "关联交易采购金额同比上升35%": what narrows the amount
             bare = re.fullmatch(
                 r"\s*(?:较|比|与)?(?:上年|去年|上年同期|去年同期|上一年|前一年)?(?:同期)?(?:同比|环比|按年|按年度|年比)?"
                 r"(?:大幅|小幅|略有|明显)?\s*",
@@ -745,9 +869,51 @@ def figures_in(text: str) -> list[Hit]:
                 listed,
                 years_back if baseline else None,
                 _kind_of(measure),
+                carried
+                or narrowing(
+                    text, left, right, scope_at if scope_at >= 0 else cue_start, m.start(), m.end(), measure
+                ),
             )
         )
     return out
+
+
+_REACH_RE = re.compile(
+    r"\s*(?:(?:19|20)\d{2}年)?(?:则|又|再|进一步|并)?(?:升至|增至|增长至|增加到|增加至|提升至|上升至|达到|达|降至|减至|"
+    r"下降至|回落至|跌至|为)?\s*"
+)
+
+
+def _carried(text: str, masked: str, left: int, m: re.Match[str], out: list[Hit]) -> str:
+    """The measure a clause with no cue of its own carries on from the clause before
+    ("2008年冷板销量达到260万吨，2009年升至332万吨"; "采购金额同比上升了35%，达到
+    2.72亿元": 采购额), or empty."""
+    if not out or left < 2 or out[-1].stock or out[-1].listed:
+        return ""
+    lead = text[left : m.start()] + (m.group("q") or "")
+    if not _REACH_RE.fullmatch(lead) or not (m.group("q") or lead.strip()):
+        return ""
+    lo = clause_bounds(masked, left - 2, left - 2)[0]
+    prev = out[-1]
+    if prev.start < lo or prev.kind != FACT:
+        return ""
+    unit = m.group("unit") or m.group("mult") or m.group("cur")
+    if is_growth(prev.measure):
+        if prev.unit != "%" or not unit or unit in ("%", "％"):
+            return ""
+        base = next(
+            (
+                prev.measure[: -len(g)]
+                for g in sorted(_GROWTH, key=len, reverse=True)
+                if prev.measure.endswith(g)
+            ),
+            "",
+        )
+        return base if base in _amount_measures() else ""
+    if prev.unit != "%" and prev.measure in _amount_measures() and (m.group("mult") or m.group("unit")):
+        same = _UNIT_NAMES.get((m.group("unit") or "").lower(), m.group("unit") or "")
+        return prev.measure if same in ("", prev.unit) else ""
+    return ""
 
 
 _EXPECTED_RE = re.compile(r"(?:不及|超|符合|高于|低于|好于|差于|市场)预期|(?:better|worse) than expected")
@@ -990,7 +1156,11 @@ def attribute(
         if owner is None:
             continue
         how = "ranking list" if hit.listed and owner[1] == "clause subject" else owner[1]
-        scope = hit.scope or (name_scope(text, ref.end, measure) if ref is not None else "")
+        scope = (
+            hit.scope
+            or (own_scope(hit.narrow, text, orgs, measure, owner[0]) if hit.narrow else "")
+            or (name_scope(text, ref.end, measure) if ref is not None else "")
+        )
         out.append(Owned(hit, owner[0], measure, how, None, scope))
     return out
 
@@ -1135,6 +1305,10 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         return int(y.group(1) or y.group(2) or y.group(3)) - (1 if previous else 0), None
     if previous:
         return None, -1
+    if end is not None and (
+        due := re.search(r"(?:等到|要到|将于|将在|预计于?|计划于?)\s*((?:19|20)\d{2})\s*年", text[end:right])
+    ):
+        return int(due.group(1)), None  # "产能投产仍要等到2012年": the year it is due
     later = re.search(
         r"\b(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b"
         r"|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b",

@@ -40,6 +40,12 @@ def actions_zh() -> tuple[str, ...]:
 
 
 @functools.cache
+def _supplier_verbs() -> tuple[str, ...]:
+    """Verbs of a "由X和Y提供" supplier list (``supplier_verbs.txt``)."""
+    return tuple(data_lines("supplier_verbs.txt"))
+
+
+@functools.cache
 def _actions_zh_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(v) for v in actions_zh()) or r"(?!x)x")
 
@@ -284,6 +290,14 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     nxt = next(((c, d) for c, d in spans[index + 1 :] if c >= b), None)
     if nxt and re.fullmatch(r"\s*(?:旗下|的|之|下属|子公司)+\s*", masked[b : nxt[0]]):
         return Role(MENTIONED, "旗下")
+    # A background supplier list: "DSP芯片主要由Marvell和Broadcom提供" is no action of theirs.
+    enum = _enumeration(masked, spans, index)
+    first, last = enum if enum else (index, index)
+    if re.search(r"由\s*$", masked[left : spans[first][0]]) and re.match(
+        r"^[^，。；]{0,3}?(?:" + "|".join(map(re.escape, _supplier_verbs())) + ")",
+        re.sub(r"^[A-Za-z0-9 □（）()]+", "", masked[spans[last][1] : right]),
+    ):
+        return Role(MENTIONED, "由…提供")
     # The object of a preposition is not the subject: "蚂蚁金服从前身支付宝的…拓展".
     prep = re.search(
         r"(?:从|向|对|(?<![名称成作认视改更])为|把|在|以|依托|借助|凭借|利用|比|给|替|于|将|让|使)"
