@@ -533,7 +533,16 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
         and _phrase_ok(m.group(2), measure)
     ):
         return m.group(2)
+    if m := _PART_SUBJECT_RE.match(text):
+        return m.group(1)  # "这是应用材料营收占比最大的部门，2015的营收占总营收的64%": the segment's
     return ""
+
+
+# A sentence about a part of a company named just before it ("Silicon Systems：这是
+# 应用材料营收占比最大的部门，…"): its figures are that part's.
+_PART_SUBJECT_RE = re.compile(
+    r"[「“\"]?(?:这|该|此)(?:是|个|一)?([\u4e00-\u9fffA-Za-z0-9]{0,16}?(?:部门|业务|板块|事业部|事业群|分部))[，,]"
+)
 
 
 def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: str = "") -> str:
@@ -549,7 +558,13 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
     narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
     if re.search(r"[A-Za-z]", narrow):  # "Snapdragon 820订单": a name the checks below do not fit
         return narrow if len(narrow) >= 2 else ""
-    return narrow if _phrase_ok(narrow, measure) else ""
+    if _phrase_ok(narrow, measure):
+        return narrow
+    # A segment the sentence is about ("营收占比最大的部门") may compare itself: kept,
+    # unless it is the whole business (主营业务, 全部业务).
+    part = re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{2,14}(?:部门|业务|板块|事业部|事业群|分部)", narrow)
+    named = narrow.replace("的", "") in measure  # "合作伙伴的业务增长率": the measure says it
+    return narrow if part and not named and not re.search(r"主营|全部|整体|公司|集团|总", narrow) else ""
 
 
 def figures_in(text: str) -> list[Hit]:
