@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from briefing.analysis.document import DocAnalysis, Sentence
 from briefing.excerpts import clip, opening, zh_punctuation
 from briefing.gazetteer import gazetteer
+from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
 from briefing.nlp import balanced, domain_words, is_theme_term, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
@@ -392,18 +393,22 @@ def _contrast_partner(term: str, others: list[str], linked: Callable[[str, str],
 def _listed(term: str, text: str) -> bool:
     """Every occurrence of ``term`` in ``text`` is one item of a list of three or
     more ("游戏、视频、金融、零售、电商等"): a mention, not an argument."""
+    # str.find, not a regex per term: thousands of terms would each be compiled
+    # (the re module's cache holds 512), the largest cost of find_themes.
     found = False
-    for m in re.finditer(re.escape(term), text):
+    start = text.find(term) if term else -1
+    while start != -1:
         found = True
-        left = max(text.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
-        ends = [i for i in (text.find(c, m.end()) for c in "，,；;：:。") if i != -1]
-        clause = text[left : min(ends) if ends else len(text)]
-        before = text[m.start() - 1 : m.start()]
-        after = text[m.end() : m.end() + 1]
-        if clause.count("、") < 2 or not (
-            before in ("、", "和", "与", "及") or after in ("、", "等", "和", "与", "及")
-        ):
+        end = start + len(term)
+        before = text[start - 1 : start]
+        after = text[end : end + 1]
+        if not (before in ("、", "和", "与", "及") or after in ("、", "等", "和", "与", "及")):
             return False
+        left = max(text.rfind(c, 0, start) for c in "，,；;：:。") + 1
+        ends = [i for i in (text.find(c, end) for c in "，,；;：:。") if i != -1]
+        if text.count("、", left, min(ends) if ends else len(text)) < 2:
+            return False
+        start = text.find(term, end)
     return found
 
 
@@ -705,7 +710,12 @@ def is_argument(label: str) -> bool:
     """A label names something to argue about: it holds a word of change,
     strategy, contest or risk (收窄, 降本, 替代, 价格战, 瓶颈: argument_words.txt),
     not only what is argued about (电动车, 医疗器械, 监护仪)."""
-    return any(w in label for w in _argument_words())
+    return _argument_set().any_in(label)
+
+
+@functools.cache
+def _argument_set() -> WordSet:
+    return WordSet(_argument_words())
 
 
 _POINT_LABEL_MAX = 16
