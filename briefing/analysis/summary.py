@@ -180,6 +180,12 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
     seen: set[str] = set()
     for d_index, a in enumerate(analyses):
         limit = (50, 300) if docs[d_index].language == "en" else (16, 120)
+        # Counted once per document, not once per sentence (a long document: quadratic).
+        subjects_in = Counter(
+            m.sentence
+            for m in a.mentions
+            if m.role not in _ASIDE_ROLES and not m.evidence.startswith("pronoun")
+        )
         for s_index, s in enumerate(a.sentences):
             if not s.quotable or s.heading:
                 continue
@@ -196,13 +202,7 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 continue
             actors = actors_of.get((d_index, s_index), set())
             simplified = docs[d_index].analysis_text[s.start : s.end].strip()
-            subjects = sum(
-                1
-                for m in a.mentions
-                if m.sentence == s_index
-                and m.role not in _ASIDE_ROLES
-                and not m.evidence.startswith("pronoun")
-            )
+            subjects = subjects_in[s_index]
             reason = not_a_finding(simplified, memo=docs[d_index].kind == "memo", actors=subjects)
             if reason:
                 continue
