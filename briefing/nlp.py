@@ -249,6 +249,8 @@ class _Tags:
         self.lists = lists
         self.sets: dict[str, frozenset[str]] = {}
         self.extra: dict[str, str] = {}
+        self.known: dict[str, str] = {}
+        """Words tagged so far: a document asks for the same few thousand words again and again."""
 
     def _set(self, tag: str) -> frozenset[str]:
         if tag not in self.sets:
@@ -258,10 +260,11 @@ class _Tags:
     def get(self, word: str, default: str = "x") -> str:
         if word in self.extra:
             return self.extra[word]
-        for tag in self.ORDER:
-            if word in self._set(tag):
-                return tag
-        return default
+        tag = self.known.get(word)
+        if tag is None:
+            tag = next((t for t in self.ORDER if word in self._set(t)), "")
+            self.known[word] = tag
+        return tag or default
 
     def __setitem__(self, word: str, tag: str) -> None:
         self.extra[word] = tag

@@ -230,13 +230,15 @@ def _merge_names(analyses: list[DocAnalysis]) -> tuple[dict[str, str], dict[str,
     return canonical, kind
 
 
-def _is_title_line(doc: Document, s: Sentence) -> bool:
+def _is_title_line(doc: Document, s: Sentence, paragraphs: list[str] | None = None) -> bool:
     """A sentence that is only a title: a heading, or a short line without
-    punctuation that opens a section ("万丰奥威海外业务进入订单收获期")."""
+    punctuation that opens a section ("万丰奥威海外业务进入订单收获期").
+    ``paragraphs``: the document's, split once by the caller (a long document
+    split again for each sentence costs its length every time)."""
     if s.heading and (s.end - s.start) < 40:
         return True
     return (_heading_like(doc.text[s.start : s.end]) and s.start == 0) or _heading_like(
-        doc.paragraphs()[s.paragraph]
+        (paragraphs if paragraphs is not None else doc.paragraphs())[s.paragraph]
     )
 
 
@@ -414,6 +416,13 @@ def find_companies(
             in_section[(sec.doc, p)] = sec.mode
 
     index = _Index(analyses, canonical)
+    paragraphs: dict[int, list[str]] = {}
+
+    def title_line(o: _Occurrence) -> bool:
+        if o.doc not in paragraphs:
+            paragraphs[o.doc] = docs[o.doc].paragraphs()
+        return _is_title_line(docs[o.doc], analyses[o.doc].sentences[o.sentence], paragraphs[o.doc])
+
     companies: list[Company] = []
     for name, occ in occurrences.items():
         org = gaz.orgs.get(name)
@@ -424,9 +433,7 @@ def find_companies(
         acting = [
             o
             for o in occ
-            if o.mention.role == ACTS
-            and analyses[o.doc].sentences[o.sentence].quotable
-            and not _is_title_line(docs[o.doc], analyses[o.doc].sentences[o.sentence])
+            if o.mention.role == ACTS and analyses[o.doc].sentences[o.sentence].quotable and not title_line(o)
         ]
         moves, best = _moves(docs, analyses, acting, index=index)
         # A share in a ranking list makes no case ("…比亚迪15.8%，LG新能源13.6%").
