@@ -7,7 +7,10 @@ documents, so the result can be cached by the document's content hash.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -18,6 +21,8 @@ from briefing.gazetteer import gazetteer
 from briefing.model import Document, Serializable
 from briefing.nlp import en_tokens, glossary, is_term, is_theme_term, rarity, split_sentences, zh_cut
 from briefing.resources import data_lines
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -416,6 +421,12 @@ class _Discourse:
         return None
 
 
+PROGRESS_MIN = 2_000_000
+"""Characters from which a document's analysis reports its progress (a big file takes minutes)."""
+PROGRESS_EVERY = 1_000_000
+"""Characters between two progress lines."""
+
+
 def analyse_document(doc: Document) -> DocAnalysis:
     """Sentences, tokens, organisation mentions (with their roles) and figures
     (with their owners) of one document."""
@@ -423,7 +434,11 @@ def analyse_document(doc: Document) -> DocAnalysis:
     text = doc.text
     simplified = doc.analysis_text
     english = doc.language == "en"
-    garbled = [(g.start, g.end) for g in doc.garbled]
+    garbled = sorted((g.start, g.end) for g in doc.garbled)
+    # A sentence is garbled when a span starting before its end ends after its start:
+    # looked up by bisection (a long document has many sentences and many spans).
+    garbled_starts = [gs for gs, _ in garbled]
+    garbled_reach = list(itertools.accumulate((ge for _, ge in garbled), max))
     heading_paras = {h.paragraph for h in doc.headings}
     gaps: dict[int, list[str]] = {}
     for g in doc.data_gaps:
@@ -435,7 +450,11 @@ def analyse_document(doc: Document) -> DocAnalysis:
     spans: list[list[_Span]] = []
     paragraphs: list[str] = []
     offset = 0
+    report = PROGRESS_EVERY if len(text) >= PROGRESS_MIN else len(text) + 1
     for p_index, para in enumerate(text.split("\n\n")):
+        if offset >= report:
+            log.info("%s: %d%% analysed", doc.path, 100 * offset // len(text))
+            report += PROGRESS_EVERY
         paragraphs.append(para)
         para_simplified = simplified[offset : offset + len(para)]
         for s_start, s_end in split_sentences(para_simplified):
@@ -463,7 +482,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     start=start,
                     end=end,
                     tokens=tokens,
-                    garbled=any(gs < end and ge > start for gs, ge in garbled),
+                    garbled=(j := bisect.bisect_left(garbled_starts, end)) > 0
+                    and garbled_reach[j - 1] > start,
                     heading=p_index in heading_paras and s_start == 0,
                     gap=any(g in text[start:end] for g in gaps.get(p_index, ())),
                     meta=s_start == 0 and is_meta_line(sent),
