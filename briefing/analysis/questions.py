@@ -184,7 +184,7 @@ def find_questions(
     companies: list[Company],
     modes: list[Mode],
 ) -> list[Question]:
-    index = Index(docs, analyses)
+    index: Index | None = None  # built for the first open question: a folder without any needs no BM25
     names = _NameFinder(companies)
     questions = []
     for doc in docs:
@@ -208,6 +208,8 @@ def find_questions(
                 status=OPEN,
             )
             question.subject = subject_of(todo.text, doc, todo.paragraph, names)
+            if index is None:
+                index = Index(docs, analyses)
             settles = _answer(question, todo, index, names, companies, modes)
             question.result = _mode_table(todo.text, docs, analyses, companies, modes)
             question.status = _status(question, settles)
@@ -215,7 +217,8 @@ def find_questions(
                 question.gaps, question.missing = [], []
             questions.append(question)
             memo_questions.append((question, todo))
-        _attach_data_gaps(doc, memo_questions, index, names)
+        if memo_questions and index is not None:  # placeholders are attached to open questions only
+            _attach_data_gaps(doc, memo_questions, index, names)
     return questions
 
 
