@@ -32,6 +32,9 @@ _ABBREV = {
 }  # fmt: skip
 
 
+_BREAK_RE = re.compile("[" + re.escape(_ZH_END + ".；;") + "]")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` in a paragraph, for Chinese and English.
 
@@ -45,6 +48,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     i = 0
     n = len(text)
     while i < n:
+        # Only these characters can end a sentence: jump to the next one (the
+        # other characters moved on by one each, in Python).
+        found = _BREAK_RE.search(text, i)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         end = None
         if ch in _ZH_END and _inside_short_quote(text, start, i):

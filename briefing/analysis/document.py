@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, period_in, refine_measures, year_of
 from briefing.analysis.names import Found, discover, discover_en, org_type, words
 from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
-from briefing.gazetteer import gazetteer
+from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.model import Document, Serializable
 from briefing.nlp import en_tokens, glossary, is_term, is_theme_term, rarity, split_sentences, zh_cut
 from briefing.resources import data_lines
@@ -835,21 +835,42 @@ def _title_company(title: str, found: dict[str, Found], gaz: object) -> str | No
     return None
 
 
+_TOKEN_MEMO: dict[int, dict[str, str | None]] = {}
+"""Per gazetteer in effect: jieba's word → the token counted for it (None: none).
+A corpus repeats a few tens of thousands of words millions of times."""
+
+
 def _tokens_from_cut(cut: list[str]) -> list[str]:
     gaz = gazetteer()
-    gloss = glossary()
+    memo = _TOKEN_MEMO.get(id(gaz))
+    if memo is None:
+        _TOKEN_MEMO.clear()
+        memo = _TOKEN_MEMO[id(gaz)] = {}
     out = []
-    for tok in cut:
-        tok = tok.strip()
-        if not tok:
-            continue
-        if name := gaz.canonical(tok):
-            out.append(name)
-        elif tok.isascii() and tok.lower() in gloss:
-            out.append(gloss[tok.lower()])
-        elif is_term(tok):
-            out.append(tok if not tok.isascii() or tok in _domain() else tok.lower())
+    for word in cut:
+        tok = memo.get(word, _UNSEEN)
+        if tok is _UNSEEN:
+            tok = memo[word] = _token_of(word, gaz)
+        if tok is not None:
+            out.append(tok)
     return out
+
+
+_UNSEEN = object()
+
+
+def _token_of(tok: str, gaz: Gazetteer) -> str | None:
+    tok = tok.strip()
+    if not tok:
+        return None
+    gloss = glossary()
+    if name := gaz.canonical(tok):
+        return name
+    if tok.isascii() and tok.lower() in gloss:
+        return gloss[tok.lower()]
+    if is_term(tok):
+        return tok if not tok.isascii() or tok in _domain() else tok.lower()
+    return None
 
 
 def is_move(tokens: list[str], text: str) -> bool:
