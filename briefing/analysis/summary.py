@@ -43,21 +43,27 @@ WIDE_CORPUS = 8
 SAME_CLAIM = 0.3
 """Token overlap (Jaccard) at which two sentences make the same claim."""
 
+# Each pattern below opens with a lookahead on the characters its alternatives can
+# start with: the same matches, but the engine skips every other position at once
+# instead of trying each alternative there (a third of the summary's time).
 _NUMBER_RE = re.compile(
+    r"(?=[\d$¥€百千万])(?:"
     r"\d+(?:[.,]\d+)*\s*(?:%|％|倍|万亿|亿|万|千|百万|元|美元|欧元|家|个|辆|人|户|座|台|点|吨|"
     r"percent|per cent|billion|million|bn\b|times)"
-    r"|[$¥€]\s?\d|(?:百|千|万)倍|\d+\s*(?:成|折)",
+    r"|[$¥€]\s?\d|(?:百|千|万)倍|\d+\s*(?:成|折))",
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年|\b(?:in|since|by) (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b")
 _ATTRIBUTION_RE = re.compile(
-    r"根据|据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report", re.IGNORECASE
+    r"(?=[根据数报统调研adsr])(?:"
+    r"根据|据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report)", re.IGNORECASE
 )
 _COMPARISON_RE = re.compile(
+    r"(?=[比高低超领落相对不远第前之而\dvtcabrlsfwo])(?:"
     r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|第一|第二|第三|前三|前五|之首|"
     r"不是.{1,24}而是|而非|\d倍|vs\.?|versus|than|compared|ahead of|behind|rival|lead(?:s|ing)?\b|"
     r"slowest|fastest|largest|biggest|weakest|strongest|record|outs(?:old|ell|ells|elling)|overt(?:ook|ake|akes)|"
-    r"surpass(?:ed|es)?|overtaken|beat|beats",
+    r"surpass(?:ed|es)?|overtaken|beat|beats)",
     re.IGNORECASE,
 )
 _BACK_REFERENCE_RE = re.compile(
