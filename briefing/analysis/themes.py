@@ -45,7 +45,7 @@ from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
 from briefing.nlp import balanced, domain_words, is_theme_term, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
-from briefing.script import is_han
+from briefing.script import HAN, is_han
 
 MAX_THEMES = 8
 """Default upper bound: fewer, sharper themes beat many thin ones."""
@@ -718,6 +718,8 @@ def _argument_set() -> WordSet:
     return WordSet(_argument_words())
 
 
+_HAN_ONLY = re.compile(f"[{HAN}]+")
+
 _POINT_LABEL_MAX = 16
 """An author's joined points longer than this are labelled by what varies and the shared head."""
 
@@ -762,13 +764,13 @@ def _label(
         text = docs[d].analysis_text[sent.start : sent.end]
         for a, b in itertools.pairwise(sent.tokens):
             phrase = a + b
-            if (
+            if (  # the cheap tests first
                 3 <= len(phrase) <= 8
-                and phrase in text
-                and all(is_han(c) for c in phrase)
                 and a in rarity
-                and (b in rarity or is_argument(b))
                 and a not in topic
+                and (b in rarity or is_argument(b))
+                and phrase in text
+                and _HAN_ONLY.fullmatch(phrase)
                 and _noun_phrase(a, b)
             ):
                 units[phrase].add((d, s))
