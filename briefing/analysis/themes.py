@@ -493,8 +493,9 @@ def find_themes(
     term_sentences: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for d_index, sentences in enumerate(argued):
         for s_index, tokens in enumerate(sentences):
+            place = (d_index, s_index)  # one tuple per sentence, shared by its terms' sets
             for t in tokens:
-                term_sentences[t].add((d_index, s_index))
+                term_sentences[t].add(place)
 
     candidates = _author_candidates(docs, topic, vocabulary)
     candidates += _title_candidates(docs, topic, vocabulary, candidates)
