@@ -56,7 +56,8 @@ _NUMBER_RE = re.compile(
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年|\b(?:in|since|by) (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b")
 _ATTRIBUTION_RE = re.compile(
     r"(?=[根据数报统调研adsr])(?:"
-    r"根据|据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report)", re.IGNORECASE
+    r"根据|据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report)",
+    re.IGNORECASE,
 )
 _COMPARISON_RE = re.compile(
     r"(?=[比高低超领落相对不远第前之而\dvtcabrlsfwo])(?:"

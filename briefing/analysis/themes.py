@@ -415,10 +415,8 @@ def _listed(term: str, text: str) -> bool:
 def _argued_tokens(doc: Document, s: Sentence, names: set[str]) -> set[str]:
     """The sentence's terms, without those it only lists and without the pieces of
     the organisations it names ("银行" of 恒生银行 says nothing about banks)."""
-    if names:
-        tokens = {t for t in s.tokens if t in names or not any(t in n for n in names)}
-    else:
-        tokens = set(s.tokens)  # most sentences name no organisation
+    # Most sentences name no organisation: their tokens are kept without a test each.
+    tokens = {t for t in s.tokens if t in names or not any(t in n for n in names)} if names else set(s.tokens)
     if doc.language == "en" or "、" not in doc.analysis_text[s.start : s.end]:
         return tokens
     text = doc.analysis_text[s.start : s.end]
