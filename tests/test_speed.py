@@ -182,3 +182,20 @@ def test_garbled_sentences_are_flagged_as_before(tmp_path: Path) -> None:
     assert [s.garbled for s in analysis.sentences] == [
         any(gs < s.end and ge > s.start for gs, ge in spans) for s in analysis.sentences
     ]
+
+
+def test_a_big_file_alone_goes_to_a_worker_with_the_same_result(monkeypatch, tmp_path: Path) -> None:
+    from briefing import batch
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "big.txt").write_text("\n\n".join(["比亚迪发布了新车型，销量增长三成。"] * 30), "utf-8")
+    small = batch._local(2, [folder / "big.txt"], 1)
+    assert not small.parallel(1)  # below BIG_FILE: in this process
+    in_process = batch.read_and_analyse(folder, use_cache=False, workers=2)
+    monkeypatch.setattr(batch, "BIG_FILE", 10)
+    big = batch._local(2, [folder / "big.txt"], 1)
+    assert big.parallel(1) and big.before_fork is None  # a worker of its own, nothing loaded here first
+    in_worker = batch.read_and_analyse(folder, use_cache=False, workers=2)
+    assert in_worker[0].to_dict() == in_process[0].to_dict()
+    assert [a.to_dict() for a in in_worker[1]] == [a.to_dict() for a in in_process[1]]
