@@ -553,11 +553,13 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     names = {m.name for a in analyses for m in a.mentions} | {m.surface for a in analyses for m in a.mentions}
     vocabulary = set(rarity) | set(domain_words())
     titles: list[tuple[str, int]] = []
+    longest_first = [
+        n for n in sorted(names, key=len, reverse=True) if len(n) >= 2
+    ]  # sorted once, not per title
     for doc in docs:
         title = to_simplified(doc.title or "")
-        for name in sorted(names, key=len, reverse=True):
-            if len(name) >= 2:
-                title = title.replace(name, " ")
+        for name in longest_first:
+            title = title.replace(name, " ")
         # English titles in the glossary's Chinese terms ("China's banks" → 银行)
         title += " " + " ".join(t for t in vocabulary_terms(title, vocabulary) if is_han(t[0]))
         titles.append((title, 2 if doc.kind == "memo" else 1))
