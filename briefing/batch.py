@@ -66,6 +66,28 @@ def _warm_up() -> None:
     warm_up()
 
 
+BIG_FILE = 20_000_000
+"""Bytes from which a file is read and analysed in a worker process even when it
+is the only job: the transient memory of cleaning and analysing tens of
+megabytes (several copies of the text, the analysis' working lists) then ends
+with the worker instead of staying in the parent for the rest of the run."""
+
+
+def _local(workers: int | None, unread: list[Path], jobs: int) -> LocalExecutor:
+    big = any(_size(path) >= BIG_FILE for path in unread)
+    if not big:
+        return LocalExecutor(workers, min_items=PARALLEL_MIN, before_fork=_warm_up)
+    # One big job: no warm-up in the parent (the worker loads jieba, nothing to share).
+    return LocalExecutor(workers, min_items=1, before_fork=_warm_up if jobs > 1 else None)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reading it will say why
+
+
 def read_and_analyse(
     source: Path,
     *,
@@ -80,8 +102,7 @@ def read_and_analyse(
     ``progress`` and ``counter`` report the files as :func:`briefing.readers.read_corpus`
     does: one line each (read, cached or skipped) and a count.
     """
-    executor = executor or LocalExecutor(workers, min_items=PARALLEL_MIN, before_fork=_warm_up)
-    remote = not isinstance(executor, LocalExecutor)  # its workers cannot open our files
+    remote = executor is not None and not isinstance(executor, LocalExecutor)  # cannot open our files
     reading = Reading(source, use_cache=use_cache, progress=progress, counter=counter)
     cache = AnalysisCache() if use_cache else None
     try:
@@ -92,6 +113,8 @@ def read_and_analyse(
         positions = unread + [i for i in read if i not in analyses]
         jobs = [Job(read=reading.job(i, with_bytes=remote)) for i in unread]
         jobs += [Job(doc=read[i]) for i in positions[len(unread) :]]
+        if executor is None:
+            executor = _local(workers, [reading.paths[i] for i in unread], len(jobs))
         log.info("%d of %d document(s) analysed from the cache", len(analyses), len(reading.paths))
         plan = Plan(version, cache.current_keys() if cache and unread else frozenset())
 

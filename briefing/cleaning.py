@@ -485,6 +485,12 @@ def _char_rank() -> dict[str, int]:
     return {ch: i for i, ch in enumerate(data_lines("char_freq.txt"))}
 
 
+@functools.cache
+def _common_chars() -> dict[int, None]:
+    """A str.translate table deleting the 3,500 commonest characters: what is left is rare."""
+    return {ord(ch): None for ch, i in _char_rank().items() if i < 3500 and len(ch) == 1}
+
+
 def _naturalness(text: str) -> float:
     """Share of Han characters that are among the 3,500 commonest (on the Simplified form)."""
 
@@ -582,9 +588,9 @@ def find_garbled(text: str) -> list[tuple[int, int]]:
     for m in _RUN_RE.finditer(text):
         run = m.group()
         simp = to_simplified(run)
+        if len(simp.translate(_common_chars())) < 2:
+            continue  # fewer than two rare characters, counted in C (most runs)
         rare = [rank.get(c, 99999) >= 3500 for c in simp]
-        if sum(rare) < 2:
-            continue
         common = [not r for r in rare]
         words: list[bool] | None = None
         window = 4

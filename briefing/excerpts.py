@@ -154,6 +154,7 @@ def display(text: str, language: str | None, script: str = "zh-Hans") -> str:
 # ------------------------------------------------------------------ openings
 
 
+@functools.lru_cache(maxsize=32768)
 def opening(text: str) -> tuple[str, int]:
     """How a sentence opens: ``("pointer", 0)`` when it points back to a sentence
     it lacks (这些…, 该公司…, These …), ``("connective", n)`` when its first ``n``

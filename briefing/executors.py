@@ -127,7 +127,8 @@ class LocalExecutor:
         gc.freeze()
         try:
             context = multiprocessing.get_context("fork")
-            with context.Pool(self.workers, **children.pool_options()) as pool:
+            # No more workers than items: an idle forked worker still holds (and counts) pages.
+            with context.Pool(min(self.workers, len(items)), **children.pool_options()) as pool:
                 yield from pool.imap_unordered(
                     _run_forked, range(len(items)), chunksize=_chunk_size(len(items), self.workers)
                 )

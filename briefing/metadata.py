@@ -414,8 +414,8 @@ def point_heading(rest: str) -> str:
 def standalone_heading(block: Block, prev: Block | None, nxt: Block | None) -> bool:
     """A short plain-text line between paragraphs that reads as a section heading."""
     text = block.text.strip()
-    if block.kind != "para" or not text or nxt is None:
-        return False
+    if block.kind != "para" or not text or nxt is None or len(text) > 80:
+        return False  # longer than any heading, Latin or not: no need to count its letters
     latin = _is_latin(text)
     if len(text) > (80 if latin else 30) or text[-1] in "。.，,；;：:!！":
         return False

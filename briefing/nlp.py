@@ -32,6 +32,9 @@ _ABBREV = {
 }  # fmt: skip
 
 
+_BREAK_RE = re.compile("[" + re.escape(_ZH_END + ".；;") + "]")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` in a paragraph, for Chinese and English.
 
@@ -45,6 +48,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     i = 0
     n = len(text)
     while i < n:
+        # Only these characters can end a sentence: jump to the next one (the
+        # other characters moved on by one each, in Python).
+        found = _BREAK_RE.search(text, i)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         end = None
         if ch in _ZH_END and _inside_short_quote(text, start, i):
@@ -249,6 +258,8 @@ class _Tags:
         self.lists = lists
         self.sets: dict[str, frozenset[str]] = {}
         self.extra: dict[str, str] = {}
+        self.known: dict[str, str] = {}
+        """Words tagged so far: a document asks for the same few thousand words again and again."""
 
     def _set(self, tag: str) -> frozenset[str]:
         if tag not in self.sets:
@@ -258,10 +269,11 @@ class _Tags:
     def get(self, word: str, default: str = "x") -> str:
         if word in self.extra:
             return self.extra[word]
-        for tag in self.ORDER:
-            if word in self._set(tag):
-                return tag
-        return default
+        tag = self.known.get(word)
+        if tag is None:
+            tag = next((t for t in self.ORDER if word in self._set(t)), "")
+            self.known[word] = tag
+        return tag or default
 
     def __setitem__(self, word: str, tag: str) -> None:
         self.extra[word] = tag

@@ -65,5 +65,7 @@ def detect_language(text: str) -> str:
     if han == 0 or latin > han * 4:
         return "en"
     traditional_only = _differences(sample, to_simplified(sample))
+    if traditional_only == 0:
+        return "zh-Hans"  # no Traditional character: the second conversion could not change that
     simplified_only = _differences(sample, _converter("s2t").convert(sample))
     return "zh-Hant" if traditional_only > simplified_only else "zh-Hans"

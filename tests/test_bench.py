@@ -6,6 +6,8 @@ The measurements themselves are not run here: speed is measured by
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from briefing import bench
@@ -27,3 +29,23 @@ def test_an_unknown_section_is_refused(capsys) -> None:
 
 def test_every_section_is_a_measurement() -> None:
     assert all(callable(getattr(bench.Measurement, name, None)) for name in bench.SECTIONS)
+
+
+def test_cpu_time_is_reported_beside_wall_time() -> None:
+    row = bench.Measure("x", 3.0, baseline=1.5, target=2.0, cpu=2.0, baseline_cpu=1.0)
+    assert row.ratio == 2.0 and row.cpu_ratio == 2.0 and row.verdict == "PASS"
+    assert bench.Measure("y", 1.0, baseline=1.0).cpu_ratio is None  # no CPU measured: no ratio
+    text = bench.table([row])
+    assert "cpu ratio" in text.splitlines()[0]
+    assert "2.00 s" in text and "1.00 s" in text
+
+
+def test_a_command_reports_its_cpu_time(tmp_path) -> None:
+    run = bench.Bench(tmp_path, verbose=False).run(
+        [
+            sys.executable,
+            "-c",
+            "import time; t = time.process_time()\nwhile time.process_time() - t < 0.2: pass",
+        ]
+    )
+    assert run.cpu >= 0.15  # the busy loop's CPU time, measured from outside

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -229,13 +230,15 @@ def _merge_names(analyses: list[DocAnalysis]) -> tuple[dict[str, str], dict[str,
     return canonical, kind
 
 
-def _is_title_line(doc: Document, s: Sentence) -> bool:
+def _is_title_line(doc: Document, s: Sentence, paragraphs: list[str] | None = None) -> bool:
     """A sentence that is only a title: a heading, or a short line without
-    punctuation that opens a section ("万丰奥威海外业务进入订单收获期")."""
+    punctuation that opens a section ("万丰奥威海外业务进入订单收获期").
+    ``paragraphs``: the document's, split once by the caller (a long document
+    split again for each sentence costs its length every time)."""
     if s.heading and (s.end - s.start) < 40:
         return True
     return (_heading_like(doc.text[s.start : s.end]) and s.start == 0) or _heading_like(
-        doc.paragraphs()[s.paragraph]
+        (paragraphs if paragraphs is not None else doc.paragraphs())[s.paragraph]
     )
 
 
@@ -332,18 +335,23 @@ def figure_statement(name: str, figures: list[Figure]) -> str:
     return f"{name}{'，'.join(dict.fromkeys(parts))}"
 
 
-def _deals_made(analyses: list[DocAnalysis], name: str, canonical: dict[str, str]) -> list[str]:
+def _deals_made(
+    analyses: list[DocAnalysis], name: str, canonical: dict[str, str], index: _Index | None = None
+) -> list[str]:
     """What an investor or buyer did, from the deals stored on their targets
     ("投资恒驰科技，金额5亿元")."""
     from briefing.labels import format_value
 
     out = []
-    for a in analyses:
-        for f in a.figures:
-            if f.counterpart and canonical.get(f.counterpart, f.counterpart) == name:
-                verb = "投资" if f.measure == "获投资" else "收购"
-                target = canonical.get(f.org, f.org)
-                out.append(f"{verb}{target}，金额{format_value(f.value, f.unit, f.qualifier, f.value_max)}")
+    if index is None:
+        found = [f for a in analyses for f in a.figures]
+    else:
+        found = [analyses[d].figures[i] for d, i in index.deals.get(name, ())]
+    for f in found:
+        if f.counterpart and canonical.get(f.counterpart, f.counterpart) == name:
+            verb = "投资" if f.measure == "获投资" else "收购"
+            target = canonical.get(f.org, f.org)
+            out.append(f"{verb}{target}，金额{format_value(f.value, f.unit, f.qualifier, f.value_max)}")
     return list(dict.fromkeys(out))
 
 
@@ -408,24 +416,30 @@ def find_companies(
         for p in sec.paragraphs:
             in_section[(sec.doc, p)] = sec.mode
 
+    index = _Index(analyses, canonical)
+    paragraphs: dict[int, list[str]] = {}
+
+    def title_line(o: _Occurrence) -> bool:
+        if o.doc not in paragraphs:
+            paragraphs[o.doc] = docs[o.doc].paragraphs()
+        return _is_title_line(docs[o.doc], analyses[o.doc].sentences[o.sentence], paragraphs[o.doc])
+
     companies: list[Company] = []
     for name, occ in occurrences.items():
         org = gaz.orgs.get(name)
         kind = org.type if org else discovered_kind.get(name) or org_type(name)
         parent = org.parent if org else unit_of(name)
         documents = list(dict.fromkeys(docs[o.doc].path for o in occ))
-        figures = _figures(docs, analyses, {n for n, c in canonical.items() if c == name} | {name})
+        figures = _figures(docs, analyses, index.members.get(name, set()) | {name}, index)
         acting = [
             o
             for o in occ
-            if o.mention.role == ACTS
-            and analyses[o.doc].sentences[o.sentence].quotable
-            and not _is_title_line(docs[o.doc], analyses[o.doc].sentences[o.sentence])
+            if o.mention.role == ACTS and analyses[o.doc].sentences[o.sentence].quotable and not title_line(o)
         ]
-        moves, best = _moves(docs, analyses, acting)
+        moves, best = _moves(docs, analyses, acting, index=index)
         # A share in a ranking list makes no case ("…比亚迪15.8%，LG新能源13.6%").
         own_figures = [f for f in figures if f.attribution != "ranking list"]
-        deals = _deals_made(analyses, name, canonical)
+        deals = _deals_made(analyses, name, canonical, index)
         role = "case" if kind in CASE_TYPES and (best is not None or own_figures or deals) else "mention"
         move, origin, move_doc = None, "", None
         if best is None and deals and role == "case":
@@ -578,11 +592,34 @@ def _family_order(companies: list[Company]) -> list[Company]:
     return ordered + mentions
 
 
+class _Index:
+    """The corpus' mentions and figures looked up by sentence and by organisation,
+    built once: scanning every document's lists once per organisation or per
+    occurrence grew with the square of the corpus (and of a long document)."""
+
+    def __init__(self, analyses: list[DocAnalysis], canonical: dict[str, str]) -> None:
+        self.mentions: dict[tuple[int, int], list[Mention]] = defaultdict(list)
+        self.owned: set[tuple[int, int, str | None]] = set()
+        self.figures: dict[str | None, list[tuple[int, int]]] = defaultdict(list)
+        self.deals: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.members: dict[str, set[str]] = defaultdict(set)
+        for d, a in enumerate(analyses):
+            for m in a.mentions:
+                self.mentions[(d, m.sentence)].append(m)
+            for i, f in enumerate(a.figures):
+                self.owned.add((d, f.sentence, f.org))
+                self.figures[f.org].append((d, i))
+                if f.counterpart:
+                    self.deals[canonical.get(f.counterpart, f.counterpart)].append((d, i))
+        for n, c in canonical.items():
+            self.members[c].add(n)
+
+
 CASE_TYPES = ("company", "investor", "product")
 """Types of organisation that can be a business case (when they act)."""
 
 
-def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence) -> bool:
+def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence, index: _Index | None = None) -> bool:
     """The organisation is the subject of its clause: no other organisation that acts
     is named before it there ("华域汽车主要客户是上海大众…" is 华域汽车's), and it
     is not only a number's owner through a list (分别) or a pronoun."""
@@ -600,9 +637,10 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence) -> bool:
     family = {o.mention.name, *gazetteer().ancestors(o.mention.name)}
     said = list(_REPORTED_RE.finditer(sent, left, at))
     reported = said[-1].end() if said else left
+    here = a.mentions if index is None else index.mentions.get((o.doc, o.sentence), [])
     others = [
         m
-        for m in a.mentions
+        for m in here
         if m.sentence == o.sentence
         and m.name not in family
         and left <= m.start - s.start < at
@@ -638,7 +676,11 @@ def _vague(text: str, cue: str) -> bool:
 
 
 def _moves(
-    docs: list[Document], analyses: list[DocAnalysis], acting: list[_Occurrence], limit: int = 4
+    docs: list[Document],
+    analyses: list[DocAnalysis],
+    acting: list[_Occurrence],
+    limit: int = 4,
+    index: _Index | None = None,
 ) -> tuple[list[Quote], _Occurrence | None]:
     """The passages that best tell what the organisation did, and the best one: a
     Chinese source's when one shows the move (an English sentence is shown only
@@ -655,8 +697,9 @@ def _moves(
                 start + marker.end(),
                 text[marker.end() :],
             )  # a digest's item number is not the quote
+        in_sentence = a.mentions if index is None else index.mentions.get((o.doc, o.sentence), [])
         here = sorted(
-            (m for m in a.mentions if m.sentence == o.sentence and start <= m.start < end),
+            (m for m in in_sentence if m.sentence == o.sentence and start <= m.start < end),
             key=lambda m: m.start,
         )
         # First named, but for the speakers and sources before it ("Qualcomm said Samsung will…").
@@ -665,11 +708,15 @@ def _moves(
             for m in here
             if m.start < o.mention.start
         )
-        owned = any(f.sentence == o.sentence and f.org == o.mention.name for f in a.figures)
+        owned = (
+            (o.doc, o.sentence, o.mention.name) in index.owned
+            if index is not None
+            else any(f.sentence == o.sentence and f.org == o.mention.name for f in a.figures)
+        )
         junk = (start, end) != (s.start, s.end) and bool(_JUNK_RE.search(docs[o.doc].text[s.start : s.end]))
         score = _move_score(text, o, first, owned, junk and docs[o.doc].language != "en")
         # The investor of a deal the sentence states acts in it ("A获得B 5亿元投资": B invests).
-        own = _own_subject(a, docs[o.doc], o)
+        own = _own_subject(a, docs[o.doc], o, index)
         shown = own or any(f.sentence == o.sentence and f.counterpart == o.mention.name for f in a.figures)
         if not own:
             score -= 1.5
@@ -696,11 +743,22 @@ def _moves(
     return quotes, best
 
 
-def _figures(docs: list[Document], analyses: list[DocAnalysis], names: set[str]) -> list[Figure]:
+def _figures(
+    docs: list[Document], analyses: list[DocAnalysis], names: set[str], index: _Index | None = None
+) -> list[Figure]:
     out: list[Figure] = []
     seen = set()
-    for d_index, a in enumerate(analyses):
-        mine = [f for f in a.figures if f.org in names]
+    if index is None:
+        per_doc = [(d, [f for f in a.figures if f.org in names]) for d, a in enumerate(analyses)]
+    else:
+        # The same figures in the same order: by document, then as the document lists them.
+        places = sorted(p for n in names for p in index.figures.get(n, ()))
+        per_doc = [
+            (d, [analyses[d].figures[i] for _, i in group])
+            for d, group in itertools.groupby(places, key=lambda p: p[0])
+        ]
+    for d_index, mine in per_doc:
+        a = analyses[d_index]
         for f in mine:
             s = a.sentences[f.sentence]
             if _JUNK_RE.search(docs[d_index].text[s.start : s.end]) and any(

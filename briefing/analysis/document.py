@@ -7,17 +7,22 @@ documents, so the result can be cached by the document's content hash.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import logging
 import re
 from dataclasses import dataclass, field
 
 from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, period_in, refine_measures, year_of
 from briefing.analysis.names import Found, discover, discover_en, org_type, words
 from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
-from briefing.gazetteer import gazetteer
+from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.model import Document, Serializable
 from briefing.nlp import en_tokens, glossary, is_term, is_theme_term, rarity, split_sentences, zh_cut
 from briefing.resources import data_lines
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -420,6 +425,12 @@ class _Discourse:
         return None
 
 
+PROGRESS_MIN = 2_000_000
+"""Characters from which a document's analysis reports its progress (a big file takes minutes)."""
+PROGRESS_EVERY = 1_000_000
+"""Characters between two progress lines."""
+
+
 def analyse_document(doc: Document) -> DocAnalysis:
     """Sentences, tokens, organisation mentions (with their roles) and figures
     (with their owners) of one document."""
@@ -427,7 +438,11 @@ def analyse_document(doc: Document) -> DocAnalysis:
     text = doc.text
     simplified = doc.analysis_text
     english = doc.language == "en"
-    garbled = [(g.start, g.end) for g in doc.garbled]
+    garbled = sorted((g.start, g.end) for g in doc.garbled)
+    # A sentence is garbled when a span starting before its end ends after its start:
+    # looked up by bisection (a long document has many sentences and many spans).
+    garbled_starts = [gs for gs, _ in garbled]
+    garbled_reach = list(itertools.accumulate((ge for _, ge in garbled), max))
     heading_paras = {h.paragraph for h in doc.headings}
     gaps: dict[int, list[str]] = {}
     for g in doc.data_gaps:
@@ -439,7 +454,11 @@ def analyse_document(doc: Document) -> DocAnalysis:
     spans: list[list[_Span]] = []
     paragraphs: list[str] = []
     offset = 0
+    report = PROGRESS_EVERY if len(text) >= PROGRESS_MIN else len(text) + 1
     for p_index, para in enumerate(text.split("\n\n")):
+        if offset >= report:
+            log.info("%s: %d%% analysed", doc.path, 100 * offset // len(text))
+            report += PROGRESS_EVERY
         paragraphs.append(para)
         para_simplified = simplified[offset : offset + len(para)]
         for s_start, s_end in split_sentences(para_simplified):
@@ -467,7 +486,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     start=start,
                     end=end,
                     tokens=tokens,
-                    garbled=any(gs < end and ge > start for gs, ge in garbled),
+                    garbled=(j := bisect.bisect_left(garbled_starts, end)) > 0
+                    and garbled_reach[j - 1] > start,
                     heading=p_index in heading_paras and s_start == 0,
                     gap=any(g in text[start:end] for g in gaps.get(p_index, ())),
                     meta=s_start == 0 and is_meta_line(sent),
@@ -843,21 +863,42 @@ def _title_company(title: str, found: dict[str, Found], gaz: object) -> str | No
     return None
 
 
+_TOKEN_MEMO: dict[int, dict[str, str | None]] = {}
+"""Per gazetteer in effect: jieba's word → the token counted for it (None: none).
+A corpus repeats a few tens of thousands of words millions of times."""
+
+
 def _tokens_from_cut(cut: list[str]) -> list[str]:
     gaz = gazetteer()
-    gloss = glossary()
+    memo = _TOKEN_MEMO.get(id(gaz))
+    if memo is None:
+        _TOKEN_MEMO.clear()
+        memo = _TOKEN_MEMO[id(gaz)] = {}
     out = []
-    for tok in cut:
-        tok = tok.strip()
-        if not tok:
-            continue
-        if name := gaz.canonical(tok):
-            out.append(name)
-        elif tok.isascii() and tok.lower() in gloss:
-            out.append(gloss[tok.lower()])
-        elif is_term(tok):
-            out.append(tok if not tok.isascii() or tok in _domain() else tok.lower())
+    for word in cut:
+        tok = memo.get(word, _UNSEEN)
+        if tok is _UNSEEN:
+            tok = memo[word] = _token_of(word, gaz)
+        if tok is not None:
+            out.append(tok)
     return out
+
+
+_UNSEEN = object()
+
+
+def _token_of(tok: str, gaz: Gazetteer) -> str | None:
+    tok = tok.strip()
+    if not tok:
+        return None
+    gloss = glossary()
+    if name := gaz.canonical(tok):
+        return name
+    if tok.isascii() and tok.lower() in gloss:
+        return gloss[tok.lower()]
+    if is_term(tok):
+        return tok if not tok.isascii() or tok in _domain() else tok.lower()
+    return None
 
 
 def is_move(tokens: list[str], text: str) -> bool:

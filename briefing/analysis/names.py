@@ -155,6 +155,11 @@ def _suffix_tuple() -> tuple[str, ...]:
     return tuple(suffix for suffix, _ in words().suffix_types)
 
 
+@functools.cache
+def _suffix_set() -> frozenset[str]:
+    return frozenset(_suffix_tuple())
+
+
 @functools.lru_cache(maxsize=65536)
 def suffix_of(name: str) -> str | None:
     """The trusted organisation suffix ``name`` ends with, if any."""
@@ -536,7 +541,7 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
     from briefing.nlp import pos_tag
 
     w = words()
-    suffixes = {s for s, _ in w.suffix_types}
+    suffixes = _suffix_set()
     found: list[Found] = []
 
     def add(raw: str, evidence: str, kind: str | None = None) -> None:

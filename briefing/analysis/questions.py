@@ -187,7 +187,7 @@ def find_questions(
     companies: list[Company],
     modes: list[Mode],
 ) -> list[Question]:
-    index = Index(docs, analyses)
+    index: Index | None = None  # built for the first open question: a folder without any needs no BM25
     names = _NameFinder(companies)
     questions = []
     for doc in docs:
@@ -208,6 +208,8 @@ def find_questions(
                 form=todo.form,
             )
             question.subject = subject_of(todo.text, doc, todo.paragraph, names)
+            if index is None:
+                index = Index(docs, analyses)
             settles = _answer(question, todo, index, names, companies, modes)
             question.result = _mode_table(todo.text, docs, analyses, companies, modes)
             if question.result is not None:
@@ -223,7 +225,8 @@ def find_questions(
                 question.needs_new_material, question.new_material = True, "current"
             questions.append(question)
             memo_questions.append((question, todo))
-        _attach_data_gaps(doc, memo_questions, index, names)
+        if memo_questions and index is not None:  # placeholders are attached to open questions only
+            _attach_data_gaps(doc, memo_questions, index, names)
     return questions
 
 

@@ -49,21 +49,28 @@ FAR_AHEAD = 1.5
 """A second takeaway from one source must score this many times the best finding
 of a source with fewer takeaways: the takeaways speak for the folder, not one article."""
 
+# Each pattern below opens with a lookahead on the characters its alternatives can
+# start with: the same matches, but the engine skips every other position at once
+# instead of trying each alternative there (a third of the summary's time).
 _NUMBER_RE = re.compile(
+    r"(?=[\d$¥€百千万])(?:"
     r"\d+(?:[.,]\d+)*\s*(?:%|％|倍|万亿|亿|万|千|百万|元|美元|欧元|家|个|辆|人|户|座|台|点|吨|"
     r"percent|per cent|billion|million|bn\b|times)"
-    r"|[$¥€]\s?\d|(?:百|千|万)倍|\d+\s*(?:成|折)",
+    r"|[$¥€]\s?\d|(?:百|千|万)倍|\d+\s*(?:成|折))",
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年|\b(?:in|since|by) (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b")
 _ATTRIBUTION_RE = re.compile(
-    r"根据|据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report", re.IGNORECASE
+    r"(?=[根据数报统调研adsr])(?:"
+    r"根据|据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report)",
+    re.IGNORECASE,
 )
 _COMPARISON_RE = re.compile(
+    r"(?=[比高低超领落相对不远第前之而\dvtcabrlsfwo])(?:"
     r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|第一|第二|第三|前三|前五|之首|"
     r"不是.{1,24}而是|而非|\d倍|vs\.?|versus|than|compared|ahead of|behind|rival|lead(?:s|ing)?\b|"
     r"slowest|fastest|largest|biggest|weakest|strongest|record|outs(?:old|ell|ells|elling)|overt(?:ook|ake|akes)|"
-    r"surpass(?:ed|es)?|overtaken|beat|beats",
+    r"surpass(?:ed|es)?|overtaken|beat|beats)",
     re.IGNORECASE,
 )
 _BACK_REFERENCE_RE = re.compile(
@@ -193,6 +200,12 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
     ]
     for d_index, a in enumerate(analyses):
         limit = (50, 300) if docs[d_index].language == "en" else (16, 120)
+        # Counted once per document, not once per sentence (a long document: quadratic).
+        subjects_in = Counter(
+            m.sentence
+            for m in a.mentions
+            if m.role not in _ASIDE_ROLES and not m.evidence.startswith("pronoun")
+        )
         for s_index, s in enumerate(a.sentences):
             if not s.quotable or s.heading:
                 continue
@@ -209,13 +222,7 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 continue
             actors = actors_of.get((d_index, s_index), set())
             simplified = docs[d_index].analysis_text[s.start : s.end].strip()
-            subjects = sum(
-                1
-                for m in a.mentions
-                if m.sentence == s_index
-                and m.role not in _ASIDE_ROLES
-                and not m.evidence.startswith("pronoun")
-            )
+            subjects = subjects_in[s_index]
             reason = not_a_finding(simplified, memo=docs[d_index].kind == "memo", actors=subjects)
             speaker = (
                 speaker_of(docs[d_index].analysis_text, s.start) if reason == "unattributed quote" else ""

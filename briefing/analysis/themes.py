@@ -41,10 +41,11 @@ from dataclasses import dataclass, field
 from briefing.analysis.document import DocAnalysis, Sentence
 from briefing.excerpts import actor_stub, clip, opening, zh_punctuation
 from briefing.gazetteer import gazetteer
+from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
 from briefing.nlp import balanced, domain_words, is_theme_term, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
-from briefing.script import is_han, to_simplified
+from briefing.script import HAN, is_han, to_simplified
 
 MAX_THEMES = 8
 """Default upper bound: fewer, sharper themes beat many thin ones."""
@@ -394,25 +395,30 @@ def _contrast_partner(term: str, others: list[str], linked: Callable[[str, str],
 def _listed(term: str, text: str) -> bool:
     """Every occurrence of ``term`` in ``text`` is one item of a list of three or
     more ("游戏、视频、金融、零售、电商等"): a mention, not an argument."""
+    # str.find, not a regex per term: thousands of terms would each be compiled
+    # (the re module's cache holds 512), the largest cost of find_themes.
     found = False
-    for m in re.finditer(re.escape(term), text):
+    start = text.find(term) if term else -1
+    while start != -1:
         found = True
-        left = max(text.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
-        ends = [i for i in (text.find(c, m.end()) for c in "，,；;：:。") if i != -1]
-        clause = text[left : min(ends) if ends else len(text)]
-        before = text[m.start() - 1 : m.start()]
-        after = text[m.end() : m.end() + 1]
-        if clause.count("、") < 2 or not (
-            before in ("、", "和", "与", "及") or after in ("、", "等", "和", "与", "及")
-        ):
+        end = start + len(term)
+        before = text[start - 1 : start]
+        after = text[end : end + 1]
+        if not (before in ("、", "和", "与", "及") or after in ("、", "等", "和", "与", "及")):
             return False
+        left = max(text.rfind(c, 0, start) for c in "，,；;：:。") + 1
+        ends = [i for i in (text.find(c, end) for c in "，,；;：:。") if i != -1]
+        if text.count("、", left, min(ends) if ends else len(text)) < 2:
+            return False
+        start = text.find(term, end)
     return found
 
 
 def _argued_tokens(doc: Document, s: Sentence, names: set[str]) -> set[str]:
     """The sentence's terms, without those it only lists and without the pieces of
     the organisations it names ("银行" of 恒生银行 says nothing about banks)."""
-    tokens = {t for t in s.tokens if t in names or not any(t in n for n in names)}
+    # Most sentences name no organisation: their tokens are kept without a test each.
+    tokens = {t for t in s.tokens if t in names or not any(t in n for n in names)} if names else set(s.tokens)
     if doc.language == "en" or "、" not in doc.analysis_text[s.start : s.end]:
         return tokens
     text = doc.analysis_text[s.start : s.end]
@@ -496,8 +502,9 @@ def find_themes(
     term_sentences: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for d_index, sentences in enumerate(argued):
         for s_index, tokens in enumerate(sentences):
+            place = (d_index, s_index)  # one tuple per sentence, shared by its terms' sets
             for t in tokens:
-                term_sentences[t].add((d_index, s_index))
+                term_sentences[t].add(place)
 
     candidates = _author_candidates(docs, topic, vocabulary)
     candidates += _title_candidates(docs, topic, vocabulary, candidates)
@@ -587,11 +594,13 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     names = {m.name for a in analyses for m in a.mentions} | {m.surface for a in analyses for m in a.mentions}
     vocabulary = set(rarity) | set(domain_words())
     titles: list[tuple[str, int]] = []
+    longest_first = [
+        n for n in sorted(names, key=len, reverse=True) if len(n) >= 2
+    ]  # sorted once, not per title
     for doc in docs:
         title = to_simplified(doc.title or "")
-        for name in sorted(names, key=len, reverse=True):
-            if len(name) >= 2:
-                title = title.replace(name, " ")
+        for name in longest_first:
+            title = title.replace(name, " ")
         # English titles in the glossary's Chinese terms ("China's banks" → 银行)
         title += " " + " ".join(t for t in vocabulary_terms(title, vocabulary) if is_han(t[0]))
         titles.append((title, 2 if doc.kind == "memo" else 1))
@@ -756,8 +765,15 @@ def is_argument(label: str) -> bool:
     """A label names something to argue about: it holds a word of change,
     strategy, contest or risk (收窄, 降本, 替代, 价格战, 瓶颈: argument_words.txt),
     not only what is argued about (电动车, 医疗器械, 监护仪)."""
-    return any(w in label for w in _argument_words())
+    return _argument_set().any_in(label)
 
+
+@functools.cache
+def _argument_set() -> WordSet:
+    return WordSet(_argument_words())
+
+
+_HAN_ONLY = re.compile(f"[{HAN}]+")
 
 _POINT_LABEL_MAX = 16
 """An author's joined points longer than this are labelled by what varies and the shared head."""
@@ -803,13 +819,13 @@ def _label(
         text = docs[d].analysis_text[sent.start : sent.end]
         for a, b in itertools.pairwise(sent.tokens):
             phrase = a + b
-            if (
+            if (  # the cheap tests first
                 3 <= len(phrase) <= 8
-                and phrase in text
-                and all(is_han(c) for c in phrase)
                 and a in rarity
-                and (b in rarity or is_argument(b))
                 and a not in topic
+                and (b in rarity or is_argument(b))
+                and phrase in text
+                and _HAN_ONLY.fullmatch(phrase)
                 and _noun_phrase(a, b)
             ):
                 units[phrase].add((d, s))

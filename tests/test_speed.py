@@ -1,0 +1,201 @@
+"""The speed work of issue 15 changes how answers are found, never the answers.
+
+Each faster path is compared here with the plain loop it replaced, on cases
+that could tell them apart (overlapping words, several occurrences, brackets,
+long documents). Speed itself is measured by ``python -m briefing.bench``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing.analysis import companies, document, themes
+from briefing.analysis.roles import mask_parentheses
+from briefing.matching import WordSet
+from briefing.model import Corpus
+from briefing.nlp import split_sentences
+from briefing.readers import read_corpus
+
+CORPORA = Path(__file__).parent / "fixtures" / "corpora"
+
+WORDS = ["价格战", "价格", "替代", "国产替代", "ab", "abc", "bcd"]
+TEXTS = ["", "打价格战吧", "国产替代与价格", "xabcdx", "没有", "价格价格战替代", "ab"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_word_set_answers_as_the_loop_over_its_words(text: str) -> None:
+    words = WordSet(WORDS)
+    assert words.any_in(text) == any(w in text for w in WORDS)
+    assert words.found_in(text) == {w for w in WORDS if w in text}
+    every = [(i, i + len(w)) for w in WORDS for i in range(len(text)) if text.startswith(w, i)]
+    assert sorted(words.spans(text)) == sorted(every)  # overlapping occurrences included
+
+
+def test_an_empty_word_set_finds_nothing() -> None:
+    empty = WordSet(["", ""])
+    assert not empty
+    assert not empty.any_in("任何文字") and empty.found_in("任何文字") == set()
+    assert list(empty.spans("任何文字")) == []
+
+
+@pytest.mark.parametrize(
+    "label", ["息差收窄", "电动车", "集采压价与国产替代", "价格战", "医疗器械", "", "电池降本"]
+)
+def test_is_argument_matches_the_loop_over_argument_words(label: str) -> None:
+    assert themes.is_argument(label) == any(w in label for w in themes._argument_words())
+
+
+def _listed_by_regex(term: str, text: str) -> bool:
+    """The rule as first written, with a regex per term."""
+    found = False
+    for m in re.finditer(re.escape(term), text):
+        found = True
+        left = max(text.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
+        ends = [i for i in (text.find(c, m.end()) for c in "，,；;：:。") if i != -1]
+        clause = text[left : min(ends) if ends else len(text)]
+        before = text[m.start() - 1 : m.start()]
+        after = text[m.end() : m.end() + 1]
+        if clause.count("、") < 2 or not (
+            before in ("、", "和", "与", "及") or after in ("、", "等", "和", "与", "及")
+        ):
+            return False
+    return found
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        ("金融", "游戏、视频、金融、零售、电商等"),
+        ("金融", "游戏、视频、金融，金融是核心"),  # listed once, argued once
+        ("金融", "金融和保险、证券"),
+        ("金融", "没有列表"),
+        ("视频", "游戏、视频"),  # two items: no list of three
+        ("电商", "游戏、视频、金融、零售、电商等；电商、物流、支付"),
+        ("a+b", "x、a+b、y、z"),  # regex metacharacters in a term
+    ],
+)
+def test_a_listed_term_is_found_as_before(term: str, text: str) -> None:
+    assert themes._listed(term, text) == _listed_by_regex(term, text)
+
+
+def _mask_by_loop(text: str) -> str:
+    out = list(text)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(depth - 1, 0)
+        elif depth:
+            out[i] = "□"
+    masked = "".join(out)
+    masked = re.sub(r"(?<=[a-z0-9%)])\.(?=[A-Z\"“<])", "。", masked)
+    return re.sub(r" (?=(?:while|whereas|but|compared with|vs\.?|versus) )", ",", masked)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "宝钢股份(600019，收盘价5.92元)上涨",
+        "没有括号，也有逗号。",
+        "a) 右括号在前（内，容）",
+        "economy.Alibaba's while x",
+    ],
+)
+def test_brackets_are_masked_as_before(text: str) -> None:
+    assert mask_parentheses(text) == _mask_by_loop(text)
+
+
+def _split_by_steps(text: str) -> list[tuple[int, int]]:
+    """split_sentences as it was: one step per character (the same function with
+    the jump disabled by a pattern that matches everywhere)."""
+    from briefing import nlp
+
+    saved = nlp._BREAK_RE
+    nlp._BREAK_RE = re.compile(r"[\s\S]")
+    try:
+        return nlp.split_sentences(text)
+    finally:
+        nlp._BREAK_RE = saved
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "比亚迪发布新车。销量增长三成！他说：“很好。”刘松告诉我们。",
+        "Revenue rose 5.2%. Mr. Smith said so. 1. From the top.",
+        "第一句；" + "长" * 160 + "；后面。",
+        "没有句号的段落",
+        "她问“为什么？”然后走了。",
+    ],
+)
+def test_sentences_split_as_before(text: str) -> None:
+    assert split_sentences(text) == _split_by_steps(text)
+
+
+def _analysed(folder: Path) -> tuple[Corpus, list[document.DocAnalysis]]:
+    corpus = read_corpus(folder)
+    return corpus, [document.analyse_document(d) for d in corpus.documents]
+
+
+@pytest.mark.parametrize("name", ["banks", "nev"])
+def test_the_companies_index_gives_what_the_scans_gave(name: str) -> None:
+    corpus, analyses = _analysed(CORPORA / name)
+    docs = corpus.documents
+    canonical, _ = companies._merge_names(analyses)
+    index = companies._Index(analyses, canonical)
+    names = {m.name for a in analyses for m in a.mentions} | {
+        f.org for a in analyses for f in a.figures if f.org
+    }
+    assert names
+    for name_ in sorted(names):
+        members = {n for n, c in canonical.items() if c == name_} | {name_}
+        assert index.members.get(name_, set()) | {name_} == members
+        assert companies._figures(docs, analyses, members, index) == companies._figures(
+            docs, analyses, members
+        )
+        assert companies._deals_made(analyses, name_, canonical, index) == companies._deals_made(
+            analyses, name_, canonical
+        )
+
+
+def test_a_long_document_reports_its_progress(monkeypatch, caplog, tmp_path: Path) -> None:
+    monkeypatch.setattr(document, "PROGRESS_MIN", 200)
+    monkeypatch.setattr(document, "PROGRESS_EVERY", 100)
+    (tmp_path / "long.txt").write_text("\n\n".join(["比亚迪发布了新车型，销量增长三成。"] * 40), "utf-8")
+    corpus = read_corpus(tmp_path)
+    with caplog.at_level(logging.INFO, logger="briefing.analysis.document"):
+        document.analyse_document(corpus.documents[0])
+    lines = [r.getMessage() for r in caplog.records if "analysed" in r.getMessage()]
+    assert len(lines) >= 3 and lines[0].startswith("long.txt: ")
+
+
+def test_garbled_sentences_are_flagged_as_before(tmp_path: Path) -> None:
+    (tmp_path / "g.txt").write_text("正常的一句话。锟斤拷锟斤拷烫烫烫。又一句正常的话。\n\n第二段。", "utf-8")
+    doc = read_corpus(tmp_path).documents[0]
+    analysis = document.analyse_document(doc)
+    spans = [(g.start, g.end) for g in doc.garbled]
+    assert [s.garbled for s in analysis.sentences] == [
+        any(gs < s.end and ge > s.start for gs, ge in spans) for s in analysis.sentences
+    ]
+
+
+def test_a_big_file_alone_goes_to_a_worker_with_the_same_result(monkeypatch, tmp_path: Path) -> None:
+    from briefing import batch
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "big.txt").write_text("\n\n".join(["比亚迪发布了新车型，销量增长三成。"] * 30), "utf-8")
+    small = batch._local(2, [folder / "big.txt"], 1)
+    assert not small.parallel(1)  # below BIG_FILE: in this process
+    in_process = batch.read_and_analyse(folder, use_cache=False, workers=2)
+    monkeypatch.setattr(batch, "BIG_FILE", 10)
+    big = batch._local(2, [folder / "big.txt"], 1)
+    assert big.parallel(1) and big.before_fork is None  # a worker of its own, nothing loaded here first
+    in_worker = batch.read_and_analyse(folder, use_cache=False, workers=2)
+    assert in_worker[0].to_dict() == in_process[0].to_dict()
+    assert [a.to_dict() for a in in_worker[1]] == [a.to_dict() for a in in_process[1]]
