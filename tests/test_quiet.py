@@ -15,18 +15,11 @@ from click.testing import CliRunner
 from briefing.cli import cli
 
 try:
+    from test_cli import ARTICLE
     from test_mail import SmtpServer
 except ImportError:  # pragma: no cover - when tests/ is a package
+    from tests.test_cli import ARTICLE
     from tests.test_mail import SmtpServer
-
-ARTICLE = """储能行业观察
-
-2024-03-18
-
-2023年，中国新型储能新增装机规模约22.6GW，是2022年的近三倍。独立储能电站的收入主要来自容量租赁和现货市场套利。
-
-宁德时代和比亚迪的储能电芯出货量合计超过全行业的一半，宁德时代的份额约为40%。
-"""
 
 
 @pytest.fixture
