@@ -541,7 +541,7 @@ def restore(home: Path | None = None, source: Path | None = None, *, force: bool
             raise OutputError(f"cannot restore {path} from {source}: {exc}") from exc
         finally:
             tmp.unlink(missing_ok=True)
-    log.info("restored %s from %s", path, source)
+    log.debug("restored %s from %s", path, source)
     return found
 
 
