@@ -532,6 +532,37 @@ def _source_texts(model: Briefing) -> list[tuple[str, str, bool]]:
     return out
 
 
+_CHANGE_RE = re.compile(r"(?:同比|环比|按年)?(?:增长|下降|减少|上升|增速|增幅|降幅)率?$")
+
+
+def headline_figures(figures: list[Figure], limit: int = 8) -> list[Figure]:
+    """At most ``limit`` figures, in their order: the first of each measure (with its
+    change given in the same sentence) before a second of any, so that a case with
+    twenty quarterly rows still shows its share, capacity and costs rather than only
+    two quarters' results."""
+    if len(figures) <= limit:
+        return list(figures)
+
+    def key(f: Figure) -> tuple[str, str]:
+        return _CHANGE_RE.sub("", f.measure) or f.measure, f.scope
+
+    chosen: list[int] = []
+    seen: set[tuple[str, str]] = set()
+    for i, f in enumerate(figures):
+        if key(f) in seen or len(chosen) >= limit:
+            continue
+        seen.add(key(f))
+        chosen.append(i)
+        # the change beside the level ("营收8.04亿元，同比下降4.88%") is one fact
+        for j in range(i + 1, len(figures)):
+            g = figures[j]
+            if g.text != f.text or key(g) != key(f) or len(chosen) >= limit:
+                break
+            chosen.append(j)
+    chosen += [i for i in range(len(figures)) if i not in chosen][: limit - len(chosen)]
+    return [figures[i] for i in sorted(chosen)]
+
+
 def _whole(clause: str, sentence: str) -> bool:
     """A clause shown for a sentence that is in fact all of it (a short sentence)."""
     return squash(clause.strip(ELLIPSIS)) == squash(sentence) or squash(clause) == squash(
@@ -581,6 +612,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "url": url,
         "num": format_number,
         "figure": figure,
+        "headline": headline_figures,
         "keyvalue": lambda entry, unit="": format_key_value(
             entry.raw, entry.value, unit, getattr(entry, "qualifier", ""), getattr(entry, "value_max", None)
         ),
