@@ -87,10 +87,12 @@ def charts_for(model: Briefing) -> dict[str, ChartSpec]:
             values=[[float(c.mentions) for c in t.coverage] for t in model.themes],
             note="数字为该来源中提及主题的句数；颜色越深提及越多。",
         )
-    # Bars compare like with like: one measure, scope, period, unit and stated year
-    # (never a quarter beside a year, one drug's sales beside a company's revenue). A
+    # Bars compare like with like: one measure, scope, period, unit and stated year, and
+    # what the analysis found they must share beyond that (``Figure.compare_as``: a
+    # total never beside a part, a market never beside a firm). Never a quarter beside
+    # a year, one drug's sales beside a company's revenue. A
     # figure without a year, a range, a deal, a goal or a forecast is never set beside others.
-    groups: dict[tuple[str, str, str, str, int | None], list[tuple[str, float, str, str]]] = {}
+    groups: dict[tuple[str, str, str, str, str, int | None], list[tuple[str, float, str, str]]] = {}
     for company in model.companies:
         for f in company.figures:
             if (
@@ -102,11 +104,11 @@ def charts_for(model: Briefing) -> dict[str, ChartSpec]:
                 or not f.unit
             ):
                 continue
-            key = (f.measure, f.scope, f.period, f.unit, f.year)
+            key = (f.measure, f.scope, f.compare_as, f.period, f.unit, f.year)
             groups.setdefault(key, []).append((company.name, f.value, f.document, f.qualifier))
     number = 0
-    for (measure, scope, period, unit, year), entries in sorted(
-        groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], kv[0][3], kv[0][4] or 0)
+    for (measure, scope, compare_as, period, unit, year), entries in sorted(
+        groups.items(), key=lambda kv: (*kv[0][:5], kv[0][5] or 0)
     ):
         best = {name: value for name, value, _, _ in reversed(entries)}
         approx = {name: q for name, _, _, q in reversed(entries)}
@@ -119,7 +121,8 @@ def charts_for(model: Briefing) -> dict[str, ChartSpec]:
             f.source
             for c in model.companies
             for f in c.figures
-            if (f.measure, f.scope, f.period, f.unit, f.year) == (measure, scope, period, unit, year)
+            if (f.measure, f.scope, f.compare_as, f.period, f.unit, f.year)
+            == (measure, scope, compare_as, period, unit, year)
             and f.source
         }
         note = "来源：" + "、".join(sorted(sources)) + "，" if sources else "来源："

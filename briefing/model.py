@@ -398,6 +398,11 @@ class Figure(Serializable):
     also_documents: list[str] = field(default_factory=list)
     """Other documents that give the same figure (to its rounding, under a name of the
     same measure family): the figure is listed once, the most precise, citing all."""
+    compare_as: str = ""
+    """What, beyond measure, period, unit and year, a figure must share with another to
+    be set beside it (key figures, charts): the scope its clause states (合计 for a total
+    the sentence then splits, 归母, a segment), whose it is (a market or an organisation),
+    and the organisation itself when the source says the figures are counted differently."""
 
 
 @dataclass

@@ -161,11 +161,13 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             if f.kind != "fact" and (company.name, base_measure(f.measure), f.scope) in facts:
                 continue  # the result is there: an expectation of the same measure is no headline
             scope = stated_scope(f, company.figures)
+            # the source warns they are counted differently: each stands alone
+            alone = company.name if incomparable(f) else ""
+            f.compare_as = "|".join((scope, owner_kind(company), alone))
             key = (
                 *comparable_key(f, scope),
                 owner_kind(company),
-                # the source warns they are counted differently: each stands alone
-                company.name if incomparable(f) else "",
+                alone,
                 *(() if f.year is not None else (f.document, f.paragraph)),
             )
             known = groups[key].get(company.name)
