@@ -22,12 +22,15 @@ from briefing.analysis.names import words
 from briefing.analysis.roles import (
     ACTS,
     CLAUSE_BREAKS,
+    FORMER,
+    MODIFIER,
     SOURCE,
     SPEAKER,
     STOCK,
     bracket_bounds,
     clause_bounds,
     mask_parentheses,
+    passive_before,
 )
 from briefing.resources import data_lines, data_yaml
 
@@ -478,12 +481,23 @@ _PLANT_RE = re.compile(
 _PLACE_MEASURES = ("产能", "投资", "产量")
 
 
+def _dated(phrase: str) -> bool:
+    """The phrase holds a year or a number that is no model name ("2025年的手机",
+    "3家门店"): a cut clause, never a segment; "Model 3", "800G光模块" are."""
+    return bool(
+        re.search(r"(?:19|20)\d{2}|\d\s*(?:年|月|季)", phrase)
+        or (re.search(r"\d", phrase) and not re.search(r"[A-Za-z]", phrase))
+    )
+
+
 def _phrase_ok(phrase: str, measure: str) -> bool:
     """A narrowing phrase that is a noun phrase of its own (no verb, time word or
     pronoun) and that the measure does not already name."""
     data = _scope_data()
     if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9 ]{2,14}", phrase) or phrase in data.get("whole", []):
         return False
+    if _dated(phrase):
+        return False  # "荣耀2025年的手机": a clause with a subject of its own, not a segment
     if any(w in phrase for w in data.get("not_in", [])):
         return False
     bare = phrase.replace("的", "")
@@ -556,6 +570,8 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
             narrow = narrow[len(surface) :]
             break
     narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
+    if _dated(narrow):
+        return ""
     if re.search(r"[A-Za-z]", narrow):  # "Snapdragon 820订单": a name the checks below do not fit
         return narrow if len(narrow) >= 2 else ""
     if _phrase_ok(narrow, measure):
@@ -1016,9 +1032,51 @@ _DEAL_MEASURES = ("投资", "收购", "融资", "交易金额")
 
 
 def _eligible(orgs: list[OrgRef]) -> list[OrgRef]:
-    """Organisations that may own a figure: not a source, a speaker, a stock quote
-    or the possessor of the next name ("沃尔玛旗下的山姆会员店")."""
-    return [o for o in orgs if o.role not in (SOURCE, SPEAKER, STOCK, "possessor") and o.kind in _OWNER_KINDS]
+    """Organisations that may own a figure: not a source, a speaker, a stock quote,
+    the possessor of the next name ("沃尔玛旗下的山姆会员店") or a former owner
+    ("原小米总部地块")."""
+    return [
+        o
+        for o in orgs
+        if o.role not in (SOURCE, SPEAKER, STOCK, "possessor") and o.cue != FORMER and o.kind in _OWNER_KINDS
+    ]
+
+
+def _subject_order(masked: str, left: int, orgs: list[OrgRef]) -> list[OrgRef]:
+    """The clause's organisations, the likeliest subject first: a passive clause's
+    agent ("地块最终被绿城以约48亿元夺得": 绿城), then names that are not only the
+    modifier of a thing ("小米总部地块"), in order."""
+    agents = [o for o in orgs if passive_before(masked[left : o.start])]
+    rest = [o for o in orgs if o not in agents]
+    return agents + [o for o in rest if o.cue != MODIFIER] + [o for o in rest if o.cue == MODIFIER]
+
+
+_TIME_OPEN = r"(?:19|20)\d{2}\s*(?:财政?|会计)?年|今年|去年|前年|上半年|下半年|全年|第?[一二三四]季度|(?:前|头)\d+个?月|\d{1,2}月"
+
+
+def _unnamed_subject(clause: str) -> str:
+    """The name a clause opens with, when it is not one the analysis knows but reads as
+    the clause's own subject: a proper name right before a time or a measure
+    ("荣耀2025年的手机销量2100万台", "OPPO上半年出货量…"). Its figure is not the
+    previous clause's subject's. Empty when the clause opens otherwise."""
+    from briefing.analysis.names import reject_reason
+    from briefing.nlp import pos_tag, zh_cut
+
+    clause = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
+    m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", clause)
+    name = m.group(1) if m else ""
+    if not m:
+        tokens = [t for t in zh_cut(clause[:12]) if t.strip()]
+        cues = tuple(c for c, _, _ in _measures())
+        if len(tokens) >= 2 and "".join(tokens[1:]).startswith(cues):
+            name = tokens[0]
+    if not name or name.startswith(words().market_words) or is_region(name):
+        return ""
+    if name.isascii():
+        ok = name not in words().en_not_names and name not in words().en_places and len(name) >= 2
+    else:
+        ok = pos_tag(name) in ("nr", "nrt", "nt", "nz")
+    return name if ok and reject_reason(name, "company") is None else ""
 
 
 def _pronoun(text: str) -> str | None:
@@ -1055,6 +1113,19 @@ def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | Non
     "汇通达获阿里巴巴45亿元投资", "A以10亿元收购B")."""
     before = [o for o in orgs if o.end <= hit.start]
     after = [o for o in orgs if o.start >= hit.end]
+    # "汇通达被阿里巴巴以45亿元入股", "B遭A以10亿元收购": the patient is the target.
+    for k in range(len(before) - 1, 0, -1):
+        target, agent = before[k - 1], before[k]
+        gap = text[target.end : agent.start]
+        if target.cue in (MODIFIER, FORMER) or not passive_before(gap) or re.search(r"[，。；,;]", gap):
+            continue
+        if len(gap.strip()) > 6:
+            break
+        verb = re.search(r"(收购|并购|控股|投资|入股|注资)", text[agent.end : min(len(text), hit.end + 8)])
+        if verb and not re.search(r"[，。；,;]", text[agent.end : verb.start()]):
+            kind = "被收购" if verb.group(1) in ("收购", "并购", "控股") else "获投资"
+            return target.name, kind, agent.name
+        break
     # "…45亿投资的汇通达", "…以10亿元收购B", "invested $200 million in B"
     for o in after:
         gap = text[hit.end : o.start]
@@ -1116,7 +1187,7 @@ def attribute(
                 out.append(Owned(hit, names[clause_hits.index(hit)], measure, got[1]))
                 continue
         pool = outside if masked[hit.start] != "□" else eligible
-        in_clause = [o for o in pool if left <= o.start < hit.start]
+        in_clause = _subject_order(masked, left, [o for o in pool if left <= o.start < hit.start])
         later = [o for o in pool if hit.end <= o.start < right] if english else []
         owner: tuple[str, str] | None = None
         ref: OrgRef | None = None
@@ -1131,7 +1202,8 @@ def attribute(
             continue
         if in_clause:
             ref = in_clause[0]
-            owner = (ref.name, "clause subject")
+            passive = passive_before(masked[left : ref.start])
+            owner = (ref.name, "被 → agent" if passive else "clause subject")
         elif later and len(text[hit.end : later[0].start].split()) <= 6:
             ref = later[0]
             owner = (ref.name, "clause subject")  # "the 47-51 percent revenue growth JD.com projected"
@@ -1147,6 +1219,8 @@ def attribute(
             before = [o for o in pool if o.end <= hit.start]
             ref = before[-1] if before else None
             owner = (ref.name, "该公司 → nearest") if ref else refer(kind)
+        elif not english and _unnamed_subject(text[left : hit.start]):
+            owner = None  # "…，荣耀2025年的手机销量2100万台": its own subject, one the analysis does not know
         else:
             subject = _previous_subject(masked, pool, left)
             if subject is not None:
