@@ -3,7 +3,7 @@
 Table-driven: tests/fixtures/companies/*.yaml are small corpora from other
 industries (cars, semiconductors, logistics, retail; Simplified, Traditional,
 English) with what the analysis must find written by hand (see the README
-there); tests/fixtures/companies/names.yaml, roles.yaml and figures.yaml are
+there); tests/fixtures/companies/names.yaml, roles.yaml, figures.yaml and owners.yaml are
 rule tables. The field corpus (../shared/field-corpus) is read as a precision
 check when it is there.
 """
@@ -30,7 +30,7 @@ COMPANIES = FIXTURES / "companies"
 CORPORA = sorted(
     p
     for p in COMPANIES.glob("*.yaml")
-    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures", "key_figures")
+    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures", "owners", "key_figures")
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
 DATE = dt.date(2026, 11, 23)
@@ -337,8 +337,11 @@ def test_a_malformed_word_list_is_a_one_line_error(tmp_path: Path, name: str, te
 
 
 def _figure_rows() -> list[Any]:
-    data = _load(COMPANIES / "figures.yaml")
-    return [pytest.param(c, id=c["id"]) for c in data["cases"]]
+    return [
+        pytest.param(c, id=c["id"])
+        for name in ("figures.yaml", "owners.yaml")
+        for c in _load(COMPANIES / name)["cases"]
+    ]
 
 
 @pytest.mark.parametrize("case", _figure_rows())

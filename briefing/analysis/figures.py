@@ -1107,12 +1107,28 @@ def market_led(clause: str) -> bool:
     return clause.startswith(words().market_words) and not clause.startswith(tuple(cues))
 
 
+_EN_PASSIVE_DEAL_RE = re.compile(
+    r"\s+(?:was|were|has been|had been|is being|will be|is to be)\s+(?:\w+ly\s+)?"
+    r"(acquired|bought|purchased|taken over|invested in|backed)\s+by\s+",
+    re.IGNORECASE,
+)
+
+
 def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | None:
     """(owner, measure, counterpart) of a deal: the investee or the target owns it,
     the investor or buyer is its counterpart ("阿里45亿投资的汇通达",
     "汇通达获阿里巴巴45亿元投资", "A以10亿元收购B")."""
     before = [o for o in orgs if o.end <= hit.start]
     after = [o for o in orgs if o.start >= hit.end]
+    # "Leapmotor was invested in by Stellantis for…", "Arm was acquired by SoftBank for…"
+    for target, agent in itertools.pairwise(before):
+        m = _EN_PASSIVE_DEAL_RE.fullmatch(text[target.end : agent.start])
+        if m and target.cue not in (MODIFIER, FORMER):
+            return (
+                target.name,
+                ("获投资" if m.group(1).lower().startswith(("invest", "back")) else "被收购"),
+                agent.name,
+            )
     # "汇通达被阿里巴巴以45亿元入股", "B遭A以10亿元收购": the patient is the target.
     for k in range(len(before) - 1, 0, -1):
         target, agent = before[k - 1], before[k]
