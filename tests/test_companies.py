@@ -203,8 +203,10 @@ def test_role_rules(case: dict[str, Any]) -> None:
         at = text.find(name, spans[-1][1] if spans else 0)
         assert at != -1, name
         spans.append((at, at + len(name)))
-    found = [r.role for r in roles(text, spans, english=text.isascii())]
-    assert found == case["roles"], found
+    found = roles(text, spans, english=text.isascii())
+    assert [r.role for r in found] == case["roles"], found
+    if "cues" in case:
+        assert [r.cue for r in found] == case["cues"], found
 
 
 # ---------------------------------------------------------------- field corpus

@@ -1059,12 +1059,13 @@ def _unnamed_subject(clause: str) -> str:
     the clause's own subject: a proper name right before a time or a measure
     ("荣耀2025年的手机销量2100万台", "OPPO上半年出货量…"). Its figure is not the
     previous clause's subject's. Empty when the clause opens otherwise."""
-    from briefing.analysis.names import reject_reason
+    from briefing.analysis.names import reject_reason, suffix_of
     from briefing.nlp import pos_tag, zh_cut
 
     clause = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
     m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", clause)
     name = m.group(1) if m else ""
+    before_time = bool(m)
     if not m:
         tokens = [t for t in zh_cut(clause[:12]) if t.strip()]
         cues = tuple(c for c, _, _ in _measures())
@@ -1075,7 +1076,15 @@ def _unnamed_subject(clause: str) -> str:
     if name.isascii():
         ok = name not in words().en_not_names and name not in words().en_places and len(name) >= 2
     else:
-        ok = pos_tag(name) in ("nr", "nrt", "nt", "nz")
+        # A word the dictionary tags as a name, or one it does not know and keeps whole
+        # ("魅族", "大疆"); never a compound of known words ("光模块", "晶圆代工").
+        tag = pos_tag(name)
+        ok = (
+            tag in ("nr", "nrt", "nt", "nz")
+            # Before a measure only a word tagged as a name: "同店销售额", "按年增长" are not.
+            or (before_time and tag == "x" and len(zh_cut(name)) == 1)
+            or (before_time and suffix_of(name) is not None)  # "星澜电子2025年…"
+        )
     return name if ok and reject_reason(name, "company") is None else ""
 
 
@@ -1328,7 +1337,8 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
 def _previous_subject(masked: str, pool: list[OrgRef], left: int) -> OrgRef | None:
     """The subject of the nearest clause before ``left`` that names one: the first
     organisation there that is not the object of a preposition or a verb
-    ("特斯拉…降至19.4%，而比亚迪凭借垂直整合，全年实现净利润300.4亿元": 比亚迪)."""
+    ("特斯拉…降至19.4%，而比亚迪凭借垂直整合，全年实现净利润300.4亿元": 比亚迪);
+    None past a clause whose subject is a name the analysis does not know."""
     from briefing.analysis.roles import EXAMPLE, RANKING
 
     p = left - 2
@@ -1341,6 +1351,8 @@ def _previous_subject(masked: str, pool: list[OrgRef], left: int) -> OrgRef | No
         ]
         if here:
             return here[0]
+        if _unnamed_subject(masked[lo:hi]):
+            return None  # "…，荣耀2025年的手机销量2100万台，同比增长5%": 荣耀's, not the name before
         p = lo - 2
     return None
 

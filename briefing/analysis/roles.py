@@ -262,10 +262,17 @@ def former_before(before: str) -> bool:
 
 def modifies(masked: str, end: int) -> str:
     """:data:`MODIFIER` when the name ending at ``end`` modifies a thing that follows
-    it ("小米总部地块", "华为的旧址"), else empty."""
-    after = masked[end : end + 8].lstrip()
+    it ("小米总部地块", "华为的旧址", "家乐福上海总部大楼"), else empty."""
+    from briefing.nlp import pos_tag
+
+    after = masked[end : end + 10].lstrip()
     after = after[1:] if after.startswith("的") else after
-    return MODIFIER if after.startswith(words().modifier_heads) else ""
+    heads = words().modifier_heads
+    if after.startswith(heads):
+        return MODIFIER
+    # A place between them: "家乐福上海总部大楼".
+    place = next((after[:n] for n in (2, 3, 4) if after[n:].startswith(heads)), "")
+    return MODIFIER if place and pos_tag(place) == "ns" else ""
 
 
 def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | None = None) -> Role:
