@@ -1042,11 +1042,21 @@ def _eligible(orgs: list[OrgRef]) -> list[OrgRef]:
     ]
 
 
-def _subject_order(masked: str, left: int, orgs: list[OrgRef]) -> list[OrgRef]:
-    """The clause's organisations, the likeliest subject first: a passive clause's
-    agent ("地块最终被绿城以约48亿元夺得": 绿城), then names that are not only the
-    modifier of a thing ("小米总部地块"), in order."""
-    agents = [o for o in orgs if passive_before(masked[left : o.start])]
+def _subject_order(masked: str, left: int, orgs: list[OrgRef], at: int) -> list[OrgRef]:
+    """The clause's organisations, the likeliest owner of the figure at ``at`` first: a
+    passive clause's agent when it pays or wins with the figure ("地块最终被绿城以约48亿元
+    夺得": 绿城), then names that are not only the modifier of a thing ("小米总部地块"),
+    in order ("苹果被小米超越后份额降至12%": 苹果)."""
+    w = words()
+    agents = [
+        o
+        for o in orgs
+        if passive_before(masked[left : o.start])
+        and (
+            masked[o.end : at].lstrip().startswith(w.passive_instruments)
+            or any(v in masked[o.end : at] for v in w.passive_gains)
+        )
+    ]
     rest = [o for o in orgs if o not in agents]
     return agents + [o for o in rest if o.cue != MODIFIER] + [o for o in rest if o.cue == MODIFIER]
 
@@ -1212,7 +1222,7 @@ def attribute(
                 out.append(Owned(hit, names[clause_hits.index(hit)], measure, got[1]))
                 continue
         pool = outside if masked[hit.start] != "□" else eligible
-        in_clause = _subject_order(masked, left, [o for o in pool if left <= o.start < hit.start])
+        in_clause = _subject_order(masked, left, [o for o in pool if left <= o.start < hit.start], hit.start)
         later = [o for o in pool if hit.end <= o.start < right] if english else []
         owner: tuple[str, str] | None = None
         ref: OrgRef | None = None

@@ -76,6 +76,10 @@ class Words:
     """Nouns that, right after a name, make it a modifier of a thing (原X总部地块)."""
     former_markers: tuple[str, ...] = ()
     """Words that, right before a name, make it a former owner or name (原, 旧)."""
+    passive_instruments: tuple[str, ...] = ()
+    """Words after a passive agent that introduce what it pays with (以, 斥资)."""
+    passive_gains: tuple[str, ...] = ()
+    """Verbs after a passive agent that make it the one that gains (夺得, 收购)."""
     former_not: tuple[str, ...] = ()
     """Words ending in a former marker that are no such marker (中原, 依旧)."""
     passive_markers: tuple[str, ...] = ()
@@ -148,6 +152,8 @@ def words() -> Words:
         former_markers=_longest(items("former_markers")),
         passive_markers=_longest(items("passive_markers")),
         former_not=_longest(items("former_not")),
+        passive_instruments=_longest(items("passive_instruments")),
+        passive_gains=_longest(items("passive_gains")),
     )
 
 
