@@ -1064,6 +1064,36 @@ def _subject_order(masked: str, left: int, orgs: list[OrgRef], at: int) -> list[
 _TIME_OPEN = r"(?:19|20)\d{2}\s*(?:财政?|会计)?年|今年|去年|前年|上半年|下半年|全年|第?[一二三四]季度|(?:前|头)\d+个?月|\d{1,2}月"
 
 
+@functools.cache
+def _gazetteer_stems() -> frozenset[str]:
+    """Known organisations' names without their organisation suffix (理想汽车 → 理想),
+    when that leaves a name of two characters or more, not a place or a market: a
+    short form the text may use at the head of a clause ("理想2024年交付50万辆")."""
+    from briefing.analysis.names import reject_reason, suffix_of
+    from briefing.gazetteer import gazetteer
+    from briefing.nlp import pos_tag
+
+    gaz = gazetteer()
+    stems = set()
+    for alias, name in gaz.alias_to_name.items():
+        if gaz.orgs[name].type not in _OWNER_KINDS:
+            continue
+        suffix = suffix_of(alias)
+        stem = alias[: -len(suffix)] if suffix else ""
+        if (
+            re.fullmatch(r"[\u4e00-\u9fff]{2,6}", stem)
+            and not stem.startswith(words().market_words)
+            and not is_region(stem)
+            and not stem.startswith(words().countries)
+            and pos_tag(stem) != "ns"
+            # A common word is kept (理想, 现代, 通用: at a clause's head before a time
+            # they are the company), a cut phrase is not.
+            and reject_reason(stem, "company") not in ("fragment", "generic", "person or job")
+        ):
+            stems.add(stem)
+    return frozenset(stems)
+
+
 def _unnamed_subject(clause: str) -> str:
     """The name a clause opens with, when it is not one the analysis knows but reads as
     the clause's own subject: a proper name right before a time or a measure
@@ -1083,6 +1113,8 @@ def _unnamed_subject(clause: str) -> str:
             name = tokens[0]
     if not name or name.startswith(words().market_words) or is_region(name):
         return ""
+    if name in _gazetteer_stems():
+        return name  # "理想2024年交付50万辆": 理想汽车 without its suffix
     if name.isascii():
         ok = name not in words().en_not_names and name not in words().en_places and len(name) >= 2
     else:
