@@ -1094,7 +1094,28 @@ def _gazetteer_stems() -> frozenset[str]:
     return frozenset(stems)
 
 
-def _unnamed_subject(clause: str) -> str:
+_EN_OWN_SUBJECT_RE = re.compile(
+    r"\s*(?:(?:while|whereas|and|but|meanwhile|by contrast)\s*,?\s*)?(?:rival\s+|smaller\s+)?"
+    r"([A-Z][A-Za-z0-9&.\-]+(?:\s+[A-Z][A-Za-z0-9&.\-]+){0,2})(?:'s|’s)\s",
+    re.IGNORECASE,
+)
+
+
+def _unnamed_subject_en(clause: str) -> str:
+    """An English clause that opens with a name's possessive the analysis does not
+    know ("…, while Honor's shipments reached 21 million units")."""
+    m = _EN_OWN_SUBJECT_RE.match(clause)
+    if not m or not m.group(1)[0].isupper():
+        return ""
+    name = m.group(1)
+    w = words()
+    first = name.split()[0]
+    if first in w.en_not_names or first in w.en_places or first.lower() in ("it", "its", "the", "company"):
+        return ""
+    return name
+
+
+def _unnamed_subject(clause: str, english: bool = False) -> str:
     """The name a clause opens with, when it is not one the analysis knows but reads as
     the clause's own subject: a proper name right before a time or a measure
     ("荣耀2025年的手机销量2100万台", "OPPO上半年出货量…"). Its figure is not the
@@ -1102,6 +1123,8 @@ def _unnamed_subject(clause: str) -> str:
     from briefing.analysis.names import reject_reason, suffix_of
     from briefing.nlp import pos_tag, zh_cut
 
+    if english:
+        return _unnamed_subject_en(clause)
     clause = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
     m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", clause)
     name = m.group(1) if m else ""
@@ -1286,10 +1309,10 @@ def attribute(
             before = [o for o in pool if o.end <= hit.start]
             ref = before[-1] if before else None
             owner = (ref.name, "该公司 → nearest") if ref else refer(kind)
-        elif not english and _unnamed_subject(text[left : hit.start]):
+        elif _unnamed_subject(text[left : hit.start], english):
             owner = None  # "…，荣耀2025年的手机销量2100万台": its own subject, one the analysis does not know
         else:
-            subject = _previous_subject(masked, pool, left)
+            subject = _previous_subject(masked, pool, left, english)
             if subject is not None:
                 ref = subject
                 owner = (subject.name, "previous clause subject")
@@ -1376,7 +1399,7 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
     return head if head.endswith(("市场", "产业", "行业", "经济")) else head + "市场"
 
 
-def _previous_subject(masked: str, pool: list[OrgRef], left: int) -> OrgRef | None:
+def _previous_subject(masked: str, pool: list[OrgRef], left: int, english: bool = False) -> OrgRef | None:
     """The subject of the nearest clause before ``left`` that names one: the first
     organisation there that is not the object of a preposition or a verb
     ("特斯拉…降至19.4%，而比亚迪凭借垂直整合，全年实现净利润300.4亿元": 比亚迪);
@@ -1393,7 +1416,7 @@ def _previous_subject(masked: str, pool: list[OrgRef], left: int) -> OrgRef | No
         ]
         if here:
             return here[0]
-        if _unnamed_subject(masked[lo:hi]):
+        if _unnamed_subject(masked[lo:hi], english):
             return None  # "…，荣耀2025年的手机销量2100万台，同比增长5%": 荣耀's, not the name before
         p = lo - 2
     return None
