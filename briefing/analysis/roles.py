@@ -330,7 +330,10 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     # A name that modifies a thing is not the subject: "原小米总部地块最终被绿城…夺得".
     if former_before(before):
         return Role(MENTIONED, FORMER)
-    if modifies(masked, b):
+    if modifies(masked, b) and (
+        any(b <= c < right for c, _ in spans) or any(p in masked[b:right] for p in w.passive_markers)
+    ):
+        # Only when someone else acts on the thing: "华为总部园区投资扩建" is still 华为's.
         return Role(MENTIONED, MODIFIER)
     # A background supplier list: "DSP芯片主要由Marvell和Broadcom提供" is no action of theirs.
     enum = _enumeration(masked, spans, index)
