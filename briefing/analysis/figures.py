@@ -1339,6 +1339,7 @@ def attribute(
             hit.scope
             or (own_scope(hit.narrow, text, orgs, measure, owner[0]) if hit.narrow else "")
             or (name_scope(text, ref.end, measure) if ref is not None else "")
+            or (unit_scope(text, ref.end, hit.start, measure) if ref is not None else "")
         )
         out.append(Owned(hit, owner[0], measure, how, None, scope))
     return out
@@ -1367,6 +1368,22 @@ def name_scope(text: str, end: int, measure: str) -> str:
         return ""
     region = m.group("zh") or _REGIONS_EN[m.group("en").lower()]
     return "" if measure.startswith(region) else region
+
+
+def unit_scope(text: str, end: int, at: int, measure: str) -> str:
+    """The unit a company's name introduces with 旗下 ("比亚迪旗下的腾势2024年销量…"):
+    the figure is that brand's or subsidiary's, not the whole company's; empty when
+    there is none."""
+    m = re.match(r"\s*旗下(?:的)?\s*", text[end:at])
+    if m is None:
+        return ""
+    rest = text[end + m.end() : at]
+    cues = _cues(rest, 0, len(rest))
+    stop = min(
+        [c[0] for c in cues] + [t.start() for t in re.finditer(_TIME_OPEN + r"|的", rest)] + [len(rest)]
+    )
+    unit = rest[:stop].strip()
+    return unit if _phrase_ok(unit, measure) else ""
 
 
 MARKET = "market"
