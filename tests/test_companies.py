@@ -539,3 +539,26 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
         ]
     for entry in case.get("not_shown", []):
         assert all(f"{e.company} {e.raw}" != entry for k in chosen for e in k.entries), entry
+
+
+@pytest.mark.parametrize(
+    ("phrase", "dated"),
+    [
+        ("荣耀2025年的手机", True),  # a cut clause with its own subject and year
+        ("2025年的手机", True),
+        ("3家门店", True),
+        ("旗下3个品牌", True),
+        ("手机", False),
+        ("5G手机", False),
+        ("800G光模块", False),
+        ("12英寸晶圆", False),
+        ("28纳米工艺", False),
+        ("Model 3", False),
+        ("Snapdragon 820订单", False),
+        ("iPhone 15系列", False),
+    ],
+)
+def test_a_scope_holds_no_year_or_bare_number(phrase: str, dated: bool) -> None:
+    from briefing.analysis.figures import _dated
+
+    assert _dated(phrase) is dated

@@ -482,12 +482,15 @@ _PLACE_MEASURES = ("产能", "投资", "产量")
 
 
 def _dated(phrase: str) -> bool:
-    """The phrase holds a year or a number that is no model name ("2025年的手机",
-    "3家门店"): a cut clause, never a segment; "Model 3", "800G光模块" are."""
-    return bool(
-        re.search(r"(?:19|20)\d{2}|\d\s*(?:年|月|季)", phrase)
-        or (re.search(r"\d", phrase) and not re.search(r"[A-Za-z]", phrase))
-    )
+    """The phrase holds a year or a number that is no model name or size ("2025年的
+    手机", "3家门店"): a cut clause, never a segment; "Model 3", "800G光模块",
+    "12英寸晶圆" are segments."""
+    if re.search(r"(?:19|20)\d{2}|\d\s*(?:年|月|季|日)", phrase):
+        return True
+    # A product's size or generation is a segment: "12英寸晶圆", "800G光模块", "第5代".
+    spec = re.sub(r"[A-Za-z]+[\s-]?\d+[A-Za-z]*", "", phrase)  # "Model 3", "Snapdragon 820"
+    spec = re.sub(r"\d+(?:\.\d+)?\s*(?:[A-Za-z]+|英寸|寸|吋|纳米|微米|代|系)", "", spec)
+    return bool(re.search(r"\d", spec))
 
 
 def _phrase_ok(phrase: str, measure: str) -> bool:
