@@ -1141,6 +1141,8 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
         return ""
     if name in _gazetteer_stems():
         return name  # "理想2024年交付50万辆": 理想汽车 without its suffix
+    if name.endswith(tuple(_scope_data().get("heads", []))):
+        return ""  # "储能电池2024年出货量": a segment of the previous subject
     if name.isascii():
         ok = name not in words().en_not_names and name not in words().en_places and len(name) >= 2
     else:
@@ -1148,7 +1150,7 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
         # ("魅族", "大疆"); never a compound of known words ("光模块", "晶圆代工").
         tag = pos_tag(name)
         ok = (
-            tag in ("nr", "nrt", "nt", "nz")
+            tag in ("nr", "nrt", "nt")  # not nz: the dictionaries tag terms so (锂电池, 云计算)
             # Before a measure only a word tagged as a name: "同店销售额", "按年增长" are not.
             or (before_time and tag == "x" and len(zh_cut(name)) == 1)
             or (before_time and suffix_of(name) is not None)  # "星澜电子2025年…"
