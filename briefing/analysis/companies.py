@@ -473,7 +473,7 @@ def find_companies(
             clause = move_clause(to_simplified(f.text), at, at + len(f.raw), "")
             if (
                 docs_by_path[f.document].language != "en"
-                and f.attribution == "clause subject"
+                and f.attribution in ("clause subject", "被 → agent")
                 and any(to_simplified(x) in clause for x in [name, *aliases[name]])
             ):
                 move, origin = _full_width(clause), "clause"
