@@ -31,6 +31,8 @@ class Org:
     en: str | None = None
     parent: str | None = None
     aliases: list[str] = field(default_factory=list)
+    not_before: list[str] = field(default_factory=list)
+    """Words that, right after a Chinese alias, make it a common word (苹果汁, 苹果园)."""
 
     def all_names(self) -> list[str]:
         names = [self.name, *self.aliases]
@@ -62,6 +64,7 @@ class Gazetteer:
                 known.aliases = list(dict.fromkeys([*known.aliases, *org.aliases]))
                 known.type, known.en = org.type, org.en or known.en
                 known.parent = org.parent or known.parent
+                known.not_before = list(dict.fromkeys([*known.not_before, *org.not_before]))
             else:
                 self.orgs[org.name] = org
         for org in self.orgs.values():
@@ -144,6 +147,14 @@ class Gazetteer:
             name = self._name_of(surface)
             if name is None:
                 continue
+            org = self.orgs.get(name)
+            if (
+                org is not None
+                and org.not_before
+                and not surface.isascii()
+                and text.startswith(tuple(org.not_before), end)
+            ):
+                continue  # "苹果汁", "苹果种植": the fruit, not the company
             if start and text[start - 1].isdigit() and not surface.isascii():
                 continue  # "73.4亿欧元" holds 亿欧 (a media name) after a number: an amount
             if surface[:1].isascii() and _inside_latin_name(text, start):
@@ -236,6 +247,7 @@ def _load(files: tuple[tuple[str, str], ...]) -> Gazetteer:
                     en=entry.get("en"),
                     parent=entry.get("parent"),
                     aliases=[str(a) for a in entry.get("aliases", []) or []],
+                    not_before=[str(w) for w in entry.get("not_before", []) or []],
                 )
             )
         except (KeyError, TypeError) as exc:

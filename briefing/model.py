@@ -383,8 +383,9 @@ class Figure(Serializable):
     A deal is stored once, on the investee or target."""
     attribution: str = ""
     """How the figure's owner was decided: ``clause subject``, ``previous clause subject``,
-    ``deal``, ``分别`` (i-th of a list), ``ranking list`` (an entry of a ranking), a
-    pronoun resolved (``公司/其 → section topic``)."""
+    ``被 → agent`` (the agent of a passive clause that pays or wins with it), ``deal``,
+    ``分别`` (i-th of a list), ``ranking list`` (an entry of a ranking), a pronoun
+    resolved (``公司/其 → section topic``)."""
     scope: str = ""
     """The part of the organisation the figure covers ("其中上海超级工厂交付约94.7万辆":
     上海超级工厂), empty for the whole organisation."""

@@ -3,7 +3,7 @@
 Table-driven: tests/fixtures/companies/*.yaml are small corpora from other
 industries (cars, semiconductors, logistics, retail; Simplified, Traditional,
 English) with what the analysis must find written by hand (see the README
-there); tests/fixtures/companies/names.yaml, roles.yaml and figures.yaml are
+there); tests/fixtures/companies/names.yaml, roles.yaml, figures.yaml and owners.yaml are
 rule tables. The field corpus (../shared/field-corpus) is read as a precision
 check when it is there.
 """
@@ -30,7 +30,7 @@ COMPANIES = FIXTURES / "companies"
 CORPORA = sorted(
     p
     for p in COMPANIES.glob("*.yaml")
-    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures", "key_figures")
+    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures", "owners", "key_figures")
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
 DATE = dt.date(2026, 11, 23)
@@ -203,8 +203,10 @@ def test_role_rules(case: dict[str, Any]) -> None:
         at = text.find(name, spans[-1][1] if spans else 0)
         assert at != -1, name
         spans.append((at, at + len(name)))
-    found = [r.role for r in roles(text, spans, english=text.isascii())]
-    assert found == case["roles"], found
+    found = roles(text, spans, english=text.isascii())
+    assert [r.role for r in found] == case["roles"], found
+    if "cues" in case:
+        assert [r.cue for r in found] == case["cues"], found
 
 
 # ---------------------------------------------------------------- field corpus
@@ -337,8 +339,11 @@ def test_a_malformed_word_list_is_a_one_line_error(tmp_path: Path, name: str, te
 
 
 def _figure_rows() -> list[Any]:
-    data = _load(COMPANIES / "figures.yaml")
-    return [pytest.param(c, id=c["id"]) for c in data["cases"]]
+    return [
+        pytest.param(c, id=c["id"])
+        for name in ("figures.yaml", "owners.yaml")
+        for c in _load(COMPANIES / name)["cases"]
+    ]
 
 
 @pytest.mark.parametrize("case", _figure_rows())
@@ -534,3 +539,26 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
         ]
     for entry in case.get("not_shown", []):
         assert all(f"{e.company} {e.raw}" != entry for k in chosen for e in k.entries), entry
+
+
+@pytest.mark.parametrize(
+    ("phrase", "dated"),
+    [
+        ("荣耀2025年的手机", True),  # a cut clause with its own subject and year
+        ("2025年的手机", True),
+        ("3家门店", True),
+        ("旗下3个品牌", True),
+        ("手机", False),
+        ("5G手机", False),
+        ("800G光模块", False),
+        ("12英寸晶圆", False),
+        ("28纳米工艺", False),
+        ("Model 3", False),
+        ("Snapdragon 820订单", False),
+        ("iPhone 15系列", False),
+    ],
+)
+def test_a_scope_holds_no_year_or_bare_number(phrase: str, dated: bool) -> None:
+    from briefing.analysis.figures import _dated
+
+    assert _dated(phrase) is dated

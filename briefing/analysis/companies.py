@@ -473,7 +473,7 @@ def find_companies(
             clause = move_clause(to_simplified(f.text), at, at + len(f.raw), "")
             if (
                 docs_by_path[f.document].language != "en"
-                and f.attribution == "clause subject"
+                and f.attribution in ("clause subject", "被 → agent")
                 and any(to_simplified(x) in clause for x in [name, *aliases[name]])
             ):
                 move, origin = _full_width(clause), "clause"
@@ -623,7 +623,14 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence, index: _Index | 
     """The organisation is the subject of its clause: no other organisation that acts
     is named before it there ("华域汽车主要客户是上海大众…" is 华域汽车's), and it
     is not only a number's owner through a list (分别) or a pronoun."""
-    from briefing.analysis.roles import bracket_bounds, clause_bounds, mask_parentheses
+    from briefing.analysis.roles import (
+        FORMER,
+        MODIFIER,
+        bracket_bounds,
+        clause_bounds,
+        mask_parentheses,
+        passive_before,
+    )
 
     s = a.sentences[o.sentence]
     sent = doc.analysis_text[s.start : s.end]
@@ -634,6 +641,8 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence, index: _Index | 
     left, _ = clause_bounds(masked, at, at)
     if inside := bracket_bounds(masked, at):
         left = inside[0]  # "（由博睿康研发）": the clause inside the brackets
+    if passive_before(masked[left:at]):
+        return True  # "地块最终被绿城以约48亿元夺得": the agent acts, whatever the patient names
     family = {o.mention.name, *gazetteer().ancestors(o.mention.name)}
     said = list(_REPORTED_RE.finditer(sent, left, at))
     reported = said[-1].end() if said else left
@@ -645,7 +654,7 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence, index: _Index | 
         and m.name not in family
         and left <= m.start - s.start < at
         and m.role not in ("source", "speaker", "stock")
-        and m.cue != "旗下"
+        and m.cue not in ("旗下", MODIFIER, FORMER)
         and not m.evidence.startswith("pronoun")
         # "Qualcomm said in a statement to Reuters that Samsung will…": the reported
         # clause after "said … that" is Samsung's.

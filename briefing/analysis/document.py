@@ -680,7 +680,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
     return result
 
 
-_EVENT_MEASURES = ("投资", "收购", "融资", "回购", "估值", "市值", "交易金额", "获投资", "被收购")
+_EVENT_MEASURES = ("投资", "收购", "融资", "回购", "估值", "市值", "交易金额", "成交价", "获投资", "被收购")
 _TIME_WORD_RE = re.compile(r"(?:19|20)\d{2}|去年|今年|前年|上一?年|(?i:last year|this year)")
 _SAME_TIME_RE = re.compile(r"(?:同期|该年|当年|同年|该季度|同一时期|the same period)")
 

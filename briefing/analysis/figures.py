@@ -22,12 +22,15 @@ from briefing.analysis.names import words
 from briefing.analysis.roles import (
     ACTS,
     CLAUSE_BREAKS,
+    FORMER,
+    MODIFIER,
     SOURCE,
     SPEAKER,
     STOCK,
     bracket_bounds,
     clause_bounds,
     mask_parentheses,
+    passive_before,
 )
 from briefing.resources import data_lines, data_yaml
 
@@ -478,12 +481,26 @@ _PLANT_RE = re.compile(
 _PLACE_MEASURES = ("产能", "投资", "产量")
 
 
+def _dated(phrase: str) -> bool:
+    """The phrase holds a year or a number that is no model name or size ("2025年的
+    手机", "3家门店"): a cut clause, never a segment; "Model 3", "800G光模块",
+    "12英寸晶圆" are segments."""
+    if re.search(r"(?:19|20)\d{2}|\d\s*(?:年|月|季|日)", phrase):
+        return True
+    # A product's size or generation is a segment: "12英寸晶圆", "800G光模块", "第5代".
+    spec = re.sub(r"[A-Za-z]+[\s-]?\d+[A-Za-z]*", "", phrase)  # "Model 3", "Snapdragon 820"
+    spec = re.sub(r"\d+(?:\.\d+)?\s*(?:[A-Za-z]+|英寸|寸|吋|纳米|微米|代|系)", "", spec)
+    return bool(re.search(r"\d", spec))
+
+
 def _phrase_ok(phrase: str, measure: str) -> bool:
     """A narrowing phrase that is a noun phrase of its own (no verb, time word or
     pronoun) and that the measure does not already name."""
     data = _scope_data()
     if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9 ]{2,14}", phrase) or phrase in data.get("whole", []):
         return False
+    if _dated(phrase):
+        return False  # "荣耀2025年的手机": a clause with a subject of its own, not a segment
     if any(w in phrase for w in data.get("not_in", [])):
         return False
     bare = phrase.replace("的", "")
@@ -556,6 +573,8 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
             narrow = narrow[len(surface) :]
             break
     narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
+    if _dated(narrow):
+        return ""
     if re.search(r"[A-Za-z]", narrow):  # "Snapdragon 820订单": a name the checks below do not fit
         return narrow if len(narrow) >= 2 else ""
     if _phrase_ok(narrow, measure):
@@ -1016,9 +1035,127 @@ _DEAL_MEASURES = ("投资", "收购", "融资", "交易金额")
 
 
 def _eligible(orgs: list[OrgRef]) -> list[OrgRef]:
-    """Organisations that may own a figure: not a source, a speaker, a stock quote
-    or the possessor of the next name ("沃尔玛旗下的山姆会员店")."""
-    return [o for o in orgs if o.role not in (SOURCE, SPEAKER, STOCK, "possessor") and o.kind in _OWNER_KINDS]
+    """Organisations that may own a figure: not a source, a speaker, a stock quote,
+    the possessor of the next name ("沃尔玛旗下的山姆会员店") or a former owner
+    ("原小米总部地块")."""
+    return [
+        o
+        for o in orgs
+        if o.role not in (SOURCE, SPEAKER, STOCK, "possessor") and o.cue != FORMER and o.kind in _OWNER_KINDS
+    ]
+
+
+def _subject_order(masked: str, left: int, orgs: list[OrgRef], at: int) -> list[OrgRef]:
+    """The clause's organisations, the likeliest owner of the figure at ``at`` first: a
+    passive clause's agent when it pays or wins with the figure ("地块最终被绿城以约48亿元
+    夺得": 绿城), then names that are not only the modifier of a thing ("小米总部地块"),
+    in order ("苹果被小米超越后份额降至12%": 苹果)."""
+    w = words()
+    agents = [
+        o
+        for o in orgs
+        if passive_before(masked[left : o.start])
+        and (
+            masked[o.end : at].lstrip().startswith(w.passive_instruments)
+            or any(v in masked[o.end : at] for v in w.passive_gains)
+        )
+    ]
+    rest = [o for o in orgs if o not in agents]
+    return agents + [o for o in rest if o.cue != MODIFIER] + [o for o in rest if o.cue == MODIFIER]
+
+
+_TIME_OPEN = r"(?:19|20)\d{2}\s*(?:财政?|会计)?年|今年|去年|前年|上半年|下半年|全年|第?[一二三四]季度|(?:前|头)\d+个?月|\d{1,2}月"
+
+
+@functools.cache
+def _gazetteer_stems() -> frozenset[str]:
+    """Known organisations' names without their organisation suffix (理想汽车 → 理想),
+    when that leaves a name of two characters or more, not a place or a market: a
+    short form the text may use at the head of a clause ("理想2024年交付50万辆")."""
+    from briefing.analysis.names import reject_reason, suffix_of
+    from briefing.gazetteer import gazetteer
+    from briefing.nlp import pos_tag
+
+    gaz = gazetteer()
+    stems = set()
+    for alias, name in gaz.alias_to_name.items():
+        if gaz.orgs[name].type not in _OWNER_KINDS:
+            continue
+        suffix = suffix_of(alias)
+        stem = alias[: -len(suffix)] if suffix else ""
+        if (
+            re.fullmatch(r"[\u4e00-\u9fff]{2,6}", stem)
+            and not stem.startswith(words().market_words)
+            and not is_region(stem)
+            and not stem.startswith(words().countries)
+            and pos_tag(stem) != "ns"
+            # A common word is kept (理想, 现代, 通用: at a clause's head before a time
+            # they are the company), a cut phrase is not.
+            and reject_reason(stem, "company") not in ("fragment", "generic", "person or job")
+        ):
+            stems.add(stem)
+    return frozenset(stems)
+
+
+_EN_OWN_SUBJECT_RE = re.compile(
+    r"\s*(?:(?:while|whereas|and|but|meanwhile|by contrast)\s*,?\s*)?(?:rival\s+|smaller\s+)?"
+    r"([A-Z][A-Za-z0-9&.\-]+(?:\s+[A-Z][A-Za-z0-9&.\-]+){0,2})(?:'s|’s)\s",
+    re.IGNORECASE,
+)
+
+
+def _unnamed_subject_en(clause: str) -> str:
+    """An English clause that opens with a name's possessive the analysis does not
+    know ("…, while Honor's shipments reached 21 million units")."""
+    m = _EN_OWN_SUBJECT_RE.match(clause)
+    if not m or not m.group(1)[0].isupper():
+        return ""
+    name = m.group(1)
+    w = words()
+    first = name.split()[0]
+    if first in w.en_not_names or first in w.en_places or first.lower() in ("it", "its", "the", "company"):
+        return ""
+    return name
+
+
+def _unnamed_subject(clause: str, english: bool = False) -> str:
+    """The name a clause opens with, when it is not one the analysis knows but reads as
+    the clause's own subject: a proper name right before a time or a measure
+    ("荣耀2025年的手机销量2100万台", "OPPO上半年出货量…"). Its figure is not the
+    previous clause's subject's. Empty when the clause opens otherwise."""
+    from briefing.analysis.names import reject_reason, suffix_of
+    from briefing.nlp import pos_tag, zh_cut
+
+    if english:
+        return _unnamed_subject_en(clause)
+    clause = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
+    m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", clause)
+    name = m.group(1) if m else ""
+    before_time = bool(m)
+    if not m:
+        tokens = [t for t in zh_cut(clause[:12]) if t.strip()]
+        cues = tuple(c for c, _, _ in _measures())
+        if len(tokens) >= 2 and "".join(tokens[1:]).startswith(cues):
+            name = tokens[0]
+    if not name or name.startswith(words().market_words) or is_region(name):
+        return ""
+    if name in _gazetteer_stems():
+        return name  # "理想2024年交付50万辆": 理想汽车 without its suffix
+    if name.endswith(tuple(_scope_data().get("heads", []))):
+        return ""  # "储能电池2024年出货量": a segment of the previous subject
+    if name.isascii():
+        ok = name not in words().en_not_names and name not in words().en_places and len(name) >= 2
+    else:
+        # A word the dictionary tags as a name, or one it does not know and keeps whole
+        # ("魅族", "大疆"); never a compound of known words ("光模块", "晶圆代工").
+        tag = pos_tag(name)
+        ok = (
+            tag in ("nr", "nrt", "nt")  # not nz: the dictionaries tag terms so (锂电池, 云计算)
+            # Before a measure only a word tagged as a name: "同店销售额", "按年增长" are not.
+            or (before_time and tag == "x" and len(zh_cut(name)) == 1)
+            or (before_time and suffix_of(name) is not None)  # "星澜电子2025年…"
+        )
+    return name if ok and reject_reason(name, "company") is None else ""
 
 
 def _pronoun(text: str) -> str | None:
@@ -1049,12 +1186,41 @@ def market_led(clause: str) -> bool:
     return clause.startswith(words().market_words) and not clause.startswith(tuple(cues))
 
 
+_EN_PASSIVE_DEAL_RE = re.compile(
+    r"\s+(?:was|were|has been|had been|is being|will be|is to be)\s+(?:\w+ly\s+)?"
+    r"(acquired|bought|purchased|taken over|invested in|backed)\s+by\s+",
+    re.IGNORECASE,
+)
+
+
 def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | None:
     """(owner, measure, counterpart) of a deal: the investee or the target owns it,
     the investor or buyer is its counterpart ("阿里45亿投资的汇通达",
     "汇通达获阿里巴巴45亿元投资", "A以10亿元收购B")."""
     before = [o for o in orgs if o.end <= hit.start]
     after = [o for o in orgs if o.start >= hit.end]
+    # "Leapmotor was invested in by Stellantis for…", "Arm was acquired by SoftBank for…"
+    for target, agent in itertools.pairwise(before):
+        m = _EN_PASSIVE_DEAL_RE.fullmatch(text[target.end : agent.start])
+        if m and target.cue not in (MODIFIER, FORMER):
+            return (
+                target.name,
+                ("获投资" if m.group(1).lower().startswith(("invest", "back")) else "被收购"),
+                agent.name,
+            )
+    # "汇通达被阿里巴巴以45亿元入股", "B遭A以10亿元收购": the patient is the target.
+    for k in range(len(before) - 1, 0, -1):
+        target, agent = before[k - 1], before[k]
+        gap = text[target.end : agent.start]
+        if target.cue in (MODIFIER, FORMER) or not passive_before(gap) or re.search(r"[，。；,;]", gap):
+            continue
+        if len(gap.strip()) > 6:
+            break
+        verb = re.search(r"(收购|并购|控股|投资|入股|注资)", text[agent.end : min(len(text), hit.end + 8)])
+        if verb and not re.search(r"[，。；,;]", text[agent.end : verb.start()]):
+            kind = "被收购" if verb.group(1) in ("收购", "并购", "控股") else "获投资"
+            return target.name, kind, agent.name
+        break
     # "…45亿投资的汇通达", "…以10亿元收购B", "invested $200 million in B"
     for o in after:
         gap = text[hit.end : o.start]
@@ -1116,7 +1282,7 @@ def attribute(
                 out.append(Owned(hit, names[clause_hits.index(hit)], measure, got[1]))
                 continue
         pool = outside if masked[hit.start] != "□" else eligible
-        in_clause = [o for o in pool if left <= o.start < hit.start]
+        in_clause = _subject_order(masked, left, [o for o in pool if left <= o.start < hit.start], hit.start)
         later = [o for o in pool if hit.end <= o.start < right] if english else []
         owner: tuple[str, str] | None = None
         ref: OrgRef | None = None
@@ -1131,7 +1297,8 @@ def attribute(
             continue
         if in_clause:
             ref = in_clause[0]
-            owner = (ref.name, "clause subject")
+            passive = passive_before(masked[left : ref.start])
+            owner = (ref.name, "被 → agent" if passive else "clause subject")
         elif later and len(text[hit.end : later[0].start].split()) <= 6:
             ref = later[0]
             owner = (ref.name, "clause subject")  # "the 47-51 percent revenue growth JD.com projected"
@@ -1147,8 +1314,10 @@ def attribute(
             before = [o for o in pool if o.end <= hit.start]
             ref = before[-1] if before else None
             owner = (ref.name, "该公司 → nearest") if ref else refer(kind)
+        elif _unnamed_subject(text[left : hit.start], english):
+            owner = None  # "…，荣耀2025年的手机销量2100万台": its own subject, one the analysis does not know
         else:
-            subject = _previous_subject(masked, pool, left)
+            subject = _previous_subject(masked, pool, left, english)
             if subject is not None:
                 ref = subject
                 owner = (subject.name, "previous clause subject")
@@ -1175,6 +1344,7 @@ def attribute(
             hit.scope
             or (own_scope(hit.narrow, text, orgs, measure, owner[0]) if hit.narrow else "")
             or (name_scope(text, ref.end, measure) if ref is not None else "")
+            or (unit_scope(text, ref.end, hit.start, measure) if ref is not None else "")
         )
         out.append(Owned(hit, owner[0], measure, how, None, scope))
     return out
@@ -1203,6 +1373,22 @@ def name_scope(text: str, end: int, measure: str) -> str:
         return ""
     region = m.group("zh") or _REGIONS_EN[m.group("en").lower()]
     return "" if measure.startswith(region) else region
+
+
+def unit_scope(text: str, end: int, at: int, measure: str) -> str:
+    """The unit a company's name introduces with 旗下 ("比亚迪旗下的腾势2024年销量…"):
+    the figure is that brand's or subsidiary's, not the whole company's; empty when
+    there is none."""
+    m = re.match(r"\s*旗下(?:的)?\s*", text[end:at])
+    if m is None:
+        return ""
+    rest = text[end + m.end() : at]
+    cues = _cues(rest, 0, len(rest))
+    stop = min(
+        [c[0] for c in cues] + [t.start() for t in re.finditer(_TIME_OPEN + r"|的", rest)] + [len(rest)]
+    )
+    unit = rest[:stop].strip()
+    return unit if _phrase_ok(unit, measure) else ""
 
 
 MARKET = "market"
@@ -1235,10 +1421,11 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
     return head if head.endswith(("市场", "产业", "行业", "经济")) else head + "市场"
 
 
-def _previous_subject(masked: str, pool: list[OrgRef], left: int) -> OrgRef | None:
+def _previous_subject(masked: str, pool: list[OrgRef], left: int, english: bool = False) -> OrgRef | None:
     """The subject of the nearest clause before ``left`` that names one: the first
     organisation there that is not the object of a preposition or a verb
-    ("特斯拉…降至19.4%，而比亚迪凭借垂直整合，全年实现净利润300.4亿元": 比亚迪)."""
+    ("特斯拉…降至19.4%，而比亚迪凭借垂直整合，全年实现净利润300.4亿元": 比亚迪);
+    None past a clause whose subject is a name the analysis does not know."""
     from briefing.analysis.roles import EXAMPLE, RANKING
 
     p = left - 2
@@ -1251,6 +1438,8 @@ def _previous_subject(masked: str, pool: list[OrgRef], left: int) -> OrgRef | No
         ]
         if here:
             return here[0]
+        if _unnamed_subject(masked[lo:hi], english):
+            return None  # "…，荣耀2025年的手机销量2100万台，同比增长5%": 荣耀's, not the name before
         p = lo - 2
     return None
 

@@ -72,6 +72,18 @@ class Words:
     suffix_continuations: tuple[str, ...] = ()
     """Words that, right after an organisation suffix, make it part of a longer noun
     ("政府采购", "银行股", "集团化"): the suffix ends no name there."""
+    modifier_heads: tuple[str, ...] = ()
+    """Nouns that, right after a name, make it a modifier of a thing (原X总部地块)."""
+    former_markers: tuple[str, ...] = ()
+    """Words that, right before a name, make it a former owner or name (原, 旧)."""
+    passive_instruments: tuple[str, ...] = ()
+    """Words after a passive agent that introduce what it pays with (以, 斥资)."""
+    passive_gains: tuple[str, ...] = ()
+    """Verbs after a passive agent that make it the one that gains (夺得, 收购)."""
+    former_not: tuple[str, ...] = ()
+    """Words ending in a former marker that are no such marker (中原, 依旧)."""
+    passive_markers: tuple[str, ...] = ()
+    """Words that, right before a name, make it a passive clause's agent (被, 遭)."""
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -136,6 +148,12 @@ def words() -> Words:
         suffix_continuations=_longest(items("suffix_continuations")),
         name_breakers=_longest(items("name_breakers")),
         object_verbs=_longest(items("object_verbs")),
+        modifier_heads=_longest(items("modifier_heads")),
+        former_markers=_longest(items("former_markers")),
+        passive_markers=_longest(items("passive_markers")),
+        former_not=_longest(items("former_not")),
+        passive_instruments=_longest(items("passive_instruments")),
+        passive_gains=_longest(items("passive_gains")),
     )
 
 

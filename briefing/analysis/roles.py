@@ -26,6 +26,12 @@ STOCK = "stock"
 MENTIONED = "mentioned"
 ROLES = (ACTS, SPEAKER, SOURCE, EXAMPLE, RANKING, STOCK, MENTIONED)
 """Every role a mention can have; only ``acts`` makes an organisation a case."""
+MODIFIER = "修饰"
+"""Cue of a name that modifies a thing the clause is about ("小米总部地块")."""
+FORMER = "原"
+"""Cue of a name that was (原小米总部): a former owner, never the subject."""
+PASSIVE = "被"
+"""Cue of a passive clause's agent ("被绿城以约48亿元夺得"): the one that acts."""
 
 CLAUSE_BREAKS = "，,；;。！？!?：:"
 _COORDINATORS = ("、", "和", "与", "及", "以及", "同", "跟", "携手", "联合", "、 ", " and ", ", ")
@@ -242,6 +248,33 @@ def _example(text: str, masked: str, spans: list[tuple[int, int]], index: int) -
     return None
 
 
+def passive_before(before: str) -> bool:
+    """``before`` (the clause up to a name) ends in a passive marker: the name is the
+    agent ("地块最终被绿城", "遭英伟达")."""
+    return before.rstrip().endswith(words().passive_markers)
+
+
+def former_before(before: str) -> bool:
+    """``before`` ends in a former marker (原小米总部): the name is what was."""
+    w = words()
+    return before.endswith(w.former_markers) and not before.endswith(w.former_not)
+
+
+def modifies(masked: str, end: int) -> str:
+    """:data:`MODIFIER` when the name ending at ``end`` modifies a thing that follows
+    it ("小米总部地块", "华为的旧址", "家乐福上海总部大楼"), else empty."""
+    from briefing.nlp import pos_tag
+
+    after = masked[end : end + 10].lstrip()
+    after = after[1:] if after.startswith("的") else after
+    heads = words().modifier_heads
+    if after.startswith(heads):
+        return MODIFIER
+    # A place between them: "家乐福上海总部大楼".
+    place = next((after[:n] for n in (2, 3, 4) if after[n:].startswith(heads)), "")
+    return MODIFIER if place and pos_tag(place) == "ns" else ""
+
+
 def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | None = None) -> Role:
     """The role of the organisation at ``spans[index]`` in a Chinese sentence
     (``spans`` are all the organisation spans of the sentence, in order)."""
@@ -294,6 +327,14 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     nxt = next(((c, d) for c, d in spans[index + 1 :] if c >= b), None)
     if nxt and re.fullmatch(r"\s*(?:旗下|的|之|下属|子公司)+\s*", masked[b : nxt[0]]):
         return Role(MENTIONED, "旗下")
+    # A name that modifies a thing is not the subject: "原小米总部地块最终被绿城…夺得".
+    if former_before(before):
+        return Role(MENTIONED, FORMER)
+    if modifies(masked, b) and (
+        any(b <= c < right for c, _ in spans) or any(p in masked[b:right] for p in w.passive_markers)
+    ):
+        # Only when someone else acts on the thing: "华为总部园区投资扩建" is still 华为's.
+        return Role(MENTIONED, MODIFIER)
     # A background supplier list: "DSP芯片主要由Marvell和Broadcom提供" is no action of theirs.
     enum = _enumeration(masked, spans, index)
     first, last = enum if enum else (index, index)
@@ -313,7 +354,7 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     if (
         verb_before
         and before.rstrip().endswith((verb_before, verb_before + "了"))
-        and not re.search(r"被\s*$", before)
+        and not passive_before(before)
     ) and not re.search(r"(?:投资|入股|收购|并购|控股)了?的?\s*$", before):
         return Role(MENTIONED, verb_before)
     partner = re.search(r"(?:与|和|同|跟|携手|联合)\s*$", before)
@@ -364,8 +405,8 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
             window = nxt[:40]
     if re.search(r"(?:不是|并非|并不是)\s*$", before):
         return Role(MENTIONED, "不是")
-    if re.match(r"^\s*被", window) or re.search(r"被\s*$", before):
-        return Role(ACTS, "被")
+    if re.match(r"^\s*被", window) or passive_before(before):
+        return Role(ACTS, PASSIVE)
     verb = _action_in(window)
     if (
         verb
