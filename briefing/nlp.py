@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import sys
 from pathlib import Path
 
 from briefing.resources import data_lines, data_yaml
@@ -389,9 +388,9 @@ def _tags() -> _Tags:
 def zh_cut(text: str) -> list[str]:
     """jieba segmentation of Simplified text (with the domain dictionary).
 
-    Words are interned: a long document repeats a few thousand words hundreds
-    of thousands of times, and each analysis keeps them all."""
-    return [sys.intern(w) for w in _jieba().tk.cut(text, HMM=True)]
+    The words are jieba's own; what an analysis keeps of them goes through
+    its token memo (one object per word however often a document repeats it)."""
+    return _jieba().tk.lcut(text, HMM=True)
 
 
 def pos_tag(word: str) -> str:

@@ -551,6 +551,31 @@ def _anchor_re() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(i) for i in items) + r"|首席[\u4e00-\u9fff]{1,4}官")
 
 
+_TRIGGERS: list = [None, {}]
+"""The word lists (kept, so their identity stays theirs) and, per token, whether
+it can set off a discovery of its own."""
+
+
+def _trigger_memo(w: Words) -> dict[str, bool]:
+    if _TRIGGERS[0] is not w:
+        _TRIGGERS[:] = [w, {}]
+    return _TRIGGERS[1]
+
+
+def _may_trigger(tok: str, w: Words, suffixes: frozenset[str]) -> bool:
+    """The token is one :func:`discover` looks at (a bracket, a kind noun, a name
+    suffix, a typed ending); a superset of its tests, the context decides."""
+    if not tok.strip():
+        return False
+    return (
+        tok in ("(", "（", "机构")
+        or tok in w.kind_nouns
+        or tok in suffixes
+        or suffix_of(tok) is not None
+        or (len(tok) >= 3 and tok.endswith(w.nt_government))
+    )
+
+
 def discover(tokens: list[str], text: str = "") -> list[Found]:
     """Organisations named in a sentence that the gazetteer may not list.
 
@@ -574,12 +599,13 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             )
 
     starts: dict[int, int] = {}
-    pos = 0
-    for i, tok in enumerate(tokens):
-        starts[pos] = i
-        pos += len(tok)
     text = text or "".join(tokens)
     for m in _anchor_re().finditer(text):
+        if not starts:  # built for the few sentences with an anchor
+            pos = 0
+            for i, tok in enumerate(tokens):
+                starts[pos] = i
+                pos += len(tok)
         i = starts.get(m.start())
         if i is None:
             continue
@@ -598,9 +624,13 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             add(_title_candidate(tokens, i), f"title {word}")
     for m in _NAMED_RE.finditer(text):
         add(m.group(1), "named 名为")
+    triggers = _trigger_memo(w)
     for i, tok in enumerate(tokens):
-        if not tok.strip():
-            continue
+        hit = triggers.get(tok)
+        if hit is None:
+            hit = triggers[tok] = _may_trigger(tok, w, suffixes)
+        if not hit:
+            continue  # most tokens: one dict lookup
         if tok in ("(", "（") and _STOCK_CODE_RE.match("".join(tokens[i : i + 4])):
             j = i
             while j > 0 and not tokens[j - 1].strip():

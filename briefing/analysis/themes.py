@@ -414,15 +414,21 @@ def _listed(term: str, text: str) -> bool:
     return found
 
 
-def _argued_tokens(doc: Document, s: Sentence, names: set[str]) -> set[str]:
-    """The sentence's terms, without those it only lists and without the pieces of
-    the organisations it names ("银行" of 恒生银行 says nothing about banks)."""
+def _argued_tokens(doc: Document, s: Sentence, names: set[str]) -> tuple[str, ...]:
+    """The sentence's terms (each once, in order), without those it only lists and
+    without the pieces of the organisations it names ("银行" of 恒生银行 says
+    nothing about banks).
+
+    A tuple, not a set: the corpus keeps one per sentence, and a tuple takes a
+    quarter of a set's memory (a 50 MB file has a million sentences)."""
     # Most sentences name no organisation: their tokens are kept without a test each.
-    tokens = {t for t in s.tokens if t in names or not any(t in n for n in names)} if names else set(s.tokens)
+    tokens = dict.fromkeys(s.tokens)
+    if names:
+        tokens = {t: None for t in tokens if t in names or not any(t in n for n in names)}
     if doc.language == "en" or "、" not in doc.analysis_text[s.start : s.end]:
-        return tokens
+        return tuple(tokens)
     text = doc.analysis_text[s.start : s.end]
-    return {t for t in tokens if not _listed(t, text)}
+    return tuple(t for t in tokens if not _listed(t, text))
 
 
 # ---------------------------------------------------------------------- themes
@@ -447,11 +453,16 @@ def find_themes(
     for d, a in enumerate(analyses):
         for m in a.mentions:
             named[(d, m.sentence)].update((m.name, m.surface))
-    index_of = [{id(s): i for i, s in enumerate(a.sentences)} for a in analyses]
-    argued: list[list[set[str]]] = [
-        [_argued_tokens(docs[d], s, named.get((d, index_of[d][id(s)]), set())) for s in sentences]
-        for d, sentences in enumerate(usable)
-    ]
+    argued: list[list[tuple[str, ...]]] = []
+    for d, a in enumerate(analyses):
+        every = len(usable[d]) == len(a.sentences)  # as ``usable``: the quotable ones, else all
+        argued.append(
+            [
+                _argued_tokens(docs[d], s, named.get((d, i), set()))
+                for i, s in enumerate(a.sentences)
+                if every or s.quotable
+            ]
+        )
 
     # Share of each document's sentences that argue with a term.
     share: list[Counter[str]] = []
@@ -516,7 +527,11 @@ def find_themes(
         for s, sent in enumerate(sentences)
         if docs[d].kind == "memo" and MEMO_SUMMARY_RE.match(docs[d].analysis_text[sent.start : sent.end])
     }
-    linking = {t: found - summaries for t, found in term_sentences.items()}
+    # (a term's set is shared unless a summary line holds it: a big file has millions of places)
+    linking = {
+        t: found - summaries if summaries and not found.isdisjoint(summaries) else found
+        for t, found in term_sentences.items()
+    }
     candidates += _keyword_candidates(ranked, topic, scores, rarity, linking)
     candidates = _fold(candidates, term_sentences)
     for cand in candidates:
@@ -525,8 +540,11 @@ def find_themes(
         cand.anchors = [t for t in cand.anchors if t not in org_names] or cand.anchors
 
     themes: list[tuple[_Candidate, Theme]] = []
+    quotables: dict[
+        tuple[int, int], tuple[float, ...] | None
+    ] = {}  # a sentence's fitness as a quote, once per sentence
     for cand in candidates:
-        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic)
+        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic, quotables)
         if theme is not None:
             themes.append((cand, theme))
     themes.sort(key=lambda ct: (-ct[1].strength, ct[1].label))
@@ -784,7 +802,7 @@ def _label(
     hits: list[tuple[int, int]],
     docs: list[Document],
     usable: list[list[Sentence]],
-    argued: list[list[set[str]]],
+    argued: list[list[tuple[str, ...]]],
     rarity: dict[str, float],
     topic: set[str],
     term_sentences: dict[str, set[tuple[int, int]]],
@@ -1124,10 +1142,11 @@ def _theme(
     cand: _Candidate,
     docs: list[Document],
     usable: list[list[Sentence]],
-    argued: list[list[set[str]]],
+    argued: list[list[tuple[str, ...]]],
     term_sentences: dict[str, set[tuple[int, int]]],
     rarity: dict[str, float],
     topic: set[str],
+    quotables: dict[tuple[int, int], tuple[float, ...] | None] | None = None,
 ) -> Theme | None:
     """The theme a candidate makes, or None when it is a mention rather than an argument."""
     # The subject frames every theme: a sentence that names only it argues none of them.
@@ -1148,14 +1167,14 @@ def _theme(
         through the glossary), a section heading that names the theme, or a
         short document; and the sentence holds one of the theme's lead terms."""
         (s,) = [s for dd, s in hits if dd == d]
-        if not lead & argued[d][s]:
+        if lead.isdisjoint(argued[d][s]):
             return False
         terse = docs[d].kind == "memo" or docs[d].language == "en" or len(usable[d]) < 10
         return terse or usable[d][s].heading or d in across
 
     # Where three sources or more each argue a lead term, once each is no mention
     # (垂直整合 in four sources, a sentence apiece): the theme is made across them.
-    lead_docs = {d for d, s in hits if lead & argued[d][s]}
+    lead_docs = {d for d, s in hits if not lead.isdisjoint(argued[d][s])}
     across = lead_docs if not cand.home and len(lead_docs) >= 3 else set()
     kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or one_line_argues(d)}
     hits = [(d, s) for d, s in hits if d in kept]
@@ -1173,7 +1192,7 @@ def _theme(
     strength *= 1.25 if cand.origin == "author" else 1.0
     if cand.origin == "keywords" and argued_in < 2:
         strength *= 0.6  # a theme is argued across sources; one author's vocabulary is weaker evidence
-    ranked = _ranked_sentences(docs, usable, hits, terms, cand.home)
+    ranked = _ranked_sentences(docs, usable, hits, terms, cand.home, quotables)
     if len({r[3] for r in ranked}) < 2:
         return None  # a gist and a quote are two sentences: one quotable sentence is a mention
     options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences)
@@ -1206,44 +1225,72 @@ def _ranked_sentences(
     hits: list[tuple[int, int]],
     terms: set[str],
     home: set[int],
+    quotables: dict[tuple[int, int], tuple[float, ...] | None] | None = None,
 ) -> list[tuple[float, int, int, str, int]]:
-    """The theme's quotable sentences, best first: (score, doc, sentence, text, paragraph)."""
+    """The theme's quotable sentences, best first: (score, doc, sentence, text, paragraph).
+
+    ``quotables`` keeps what does not depend on the theme, per sentence, across
+    the themes of one corpus (a big file's candidates share many sentences)."""
+    if quotables is None:
+        quotables = {}
     scored = []
     for d_index, s_index in hits:
         s = usable[d_index][s_index]
-        if not s.quotable or s.heading:
+        fit = quotables.get((d_index, s_index), _UNSEEN)
+        if fit is _UNSEEN:
+            fit = quotables[(d_index, s_index)] = _quotable(docs[d_index], s)
+        if fit is None:
             continue
         text = docs[d_index].text[s.start : s.end].strip()
-        limit = 320 if docs[d_index].language == "en" else 140
-        if docs[d_index].kind == "memo" and MEMO_SUMMARY_RE.match(text):
+        if not fit:
             # A memo's summary line restates its findings; the finding on this theme
             # (one clause between semicolons) may back it as a quote, never as its gist.
             finding = _summary_finding(text, terms, docs[d_index].analysis_text[s.start : s.end])
             if finding:
-                scored.append((-5.0 + len(terms & set(s.tokens)), d_index, s_index, finding, s.paragraph))
+                scored.append(
+                    (-5.0 + len(terms.intersection(s.tokens)), d_index, s_index, finding, s.paragraph)
+                )
             continue
-        if len(text) < 12 or len(text) > limit or text.rstrip("”」』\"'").endswith(("？", "?", "：", ":")):
-            continue
-        if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
-            continue  # a quote must stand alone, and be prose
-        if docs[d_index].kind == "memo" and MEMO_SUMMARY_RE.match(text):
-            continue  # a memo restating itself ("主要发现：…") argues nothing of its own
-        distinct = len(terms & set(s.tokens))
-        score = distinct + 0.5 * distinct / max(len(set(s.tokens)), 1) - len(text) / (limit * 4)
+        distinct = len(terms.intersection(s.tokens))
+        score = distinct + 0.5 * distinct / max(fit[0], 1) - fit[1]
         score += 2.0 if d_index in home else 0.0
-        score -= 0.0 if balanced(text) else 1.5
-        score -= 0.5 if opening(text)[0] == "connective" else 0.0
-        score -= 1.5 if MEMO_SUMMARY_RE.match(text) else 0.0  # a memo restating itself is no gist
-        score -= (
-            1.0 if _LEANS_BACK_RE.search(text) else 0.0
-        )  # "正是这种现象的直接体现" leans on what came before
-        if text.rstrip()[-1:] not in "。！？.!?”」』\"'…":
-            score -= 1.0  # a list line or a label, not a sentence that argues
-        if docs[d_index].language != "en" and len(text) < 20:
-            score -= 0.5
+        for penalty in fit[2:]:  # in this order: the same sums to the last bit
+            score -= penalty
         scored.append((score, d_index, s_index, text, s.paragraph))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     return scored
+
+
+_UNSEEN = object()
+
+
+def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
+    """What ranking a sentence as a theme's quote needs that no theme changes: its
+    distinct tokens, its length share and its penalties; ``()`` for a memo's
+    summary line; None when it cannot be quoted at all. (Flat and small: a big
+    file keeps one per sentence while its themes are ranked.)"""
+    if not s.quotable or s.heading:
+        return None
+    text = doc.text[s.start : s.end].strip()
+    limit = 320 if doc.language == "en" else 140
+    if doc.kind == "memo" and MEMO_SUMMARY_RE.match(text):
+        return ()
+    if len(text) < 12 or len(text) > limit or text.rstrip("”」』\"'").endswith(("？", "?", "：", ":")):
+        return None
+    if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
+        return None  # a quote must stand alone, and be prose
+    return (
+        len(set(s.tokens)),
+        len(text) / (limit * 4),
+        0.0 if balanced(text) else 1.5,
+        0.5 if opening(text)[0] == "connective" else 0.0,
+        1.5 if MEMO_SUMMARY_RE.match(text) else 0.0,  # a memo restating itself is no gist
+        1.0 if _LEANS_BACK_RE.search(text) else 0.0,  # "正是这种现象的直接体现" leans on what came before
+        1.0
+        if text.rstrip()[-1:] not in "。！？.!?”」』\"'…"
+        else 0.0,  # a list line or a label, not an argument
+        0.5 if doc.language != "en" and len(text) < 20 else 0.0,
+    )
 
 
 def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
