@@ -195,9 +195,18 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
     seen: set[str] = set()
     # The organisations other sources (articles) speak of, for each memo.
     in_articles = {n for (d, _), names in actors_of.items() if docs[d].kind != "memo" for n in names}
-    article_tokens = [
-        set(s.tokens) for d, a in zip(docs, analyses, strict=True) if d.kind != "memo" for s in a.sentences
-    ]
+    article_tokens: list[set[str]] = []  # filled when a memo first asks (a long article: a set per sentence)
+
+    def articles() -> list[set[str]]:
+        if not article_tokens:
+            article_tokens.extend(
+                set(s.tokens)
+                for d, a in zip(docs, analyses, strict=True)
+                if d.kind != "memo"
+                for s in a.sentences
+            )
+        return article_tokens
+
     for d_index, a in enumerate(analyses):
         limit = (50, 300) if docs[d_index].language == "en" else (16, 120)
         # Counted once per document, not once per sentence (a long document: quadratic).
@@ -234,7 +243,7 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 and actors
                 and not _NUMBER_RE.search(simplified)
                 and actors <= in_articles
-                and _restates(set(s.tokens), article_tokens)
+                and _restates(set(s.tokens), articles())
             ):
                 continue  # a memo's note restating what the articles report: context, not a finding
             text = without_framing(text, actors)

@@ -544,7 +544,7 @@ def find_themes(
         tuple[int, int], tuple[float, ...] | None
     ] = {}  # a sentence's fitness as a quote, once per sentence
     for cand in candidates:
-        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic, quotables)
+        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic, quotables, max_themes)
         if theme is not None:
             themes.append((cand, theme))
     themes.sort(key=lambda ct: (-ct[1].strength, ct[1].label))
@@ -1147,17 +1147,19 @@ def _theme(
     rarity: dict[str, float],
     topic: set[str],
     quotables: dict[tuple[int, int], tuple[float, ...] | None] | None = None,
+    max_themes: int = MAX_THEMES,
 ) -> Theme | None:
     """The theme a candidate makes, or None when it is a mention rather than an argument."""
     # The subject frames every theme: a sentence that names only it argues none of them.
     counted = [t for t in cand.terms if t not in topic] or cand.terms
     terms = set(counted)
     hits = []
-    for d, s in sorted(set().union(*(term_sentences.get(t, set()) for t in counted))):
+    # The places themselves, not copies: a big file's candidates share millions of them.
+    for place in sorted(set().union(*(term_sentences.get(t, set()) for t in counted))):
         # A heading or a title is its author's: it is argued in its own document only.
-        if cand.home and d not in cand.home:
+        if cand.home and place[0] not in cand.home:
             continue
-        hits.append((d, s))
+        hits.append(place)
     per_doc: Counter[int] = Counter(d for d, _ in hits)
     lead = {t for t in counted[:2]} | set(cand.anchors)
 
@@ -1177,7 +1179,7 @@ def _theme(
     lead_docs = {d for d, s in hits if not lead.isdisjoint(argued[d][s])}
     across = lead_docs if not cand.home and len(lead_docs) >= 3 else set()
     kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or one_line_argues(d)}
-    hits = [(d, s) for d, s in hits if d in kept]
+    hits = [place for place in hits if place[0] in kept]
     if len(hits) < 2:
         return None  # one sentence is a mention, not an argument
     cand.hits = hits
@@ -1200,7 +1202,7 @@ def _theme(
         log.debug("theme %s names no argument", cand.label)
         return None
     cand.label, cand.options = options[0], options
-    cand.ranked = ranked
+    cand.ranked = _top_per_document(ranked, 5 * max_themes + 1)
     gist, quotes = _gist_and_quotes(ranked, docs)
     order = sorted(per_doc, key=lambda d: (-per_doc[d], d))
     return Theme(
@@ -1262,6 +1264,25 @@ def _ranked_sentences(
 
 
 _UNSEEN = object()
+
+
+def _top_per_document(
+    ranked: list[tuple[float, int, int, str, int]], keep: int
+) -> list[tuple[float, int, int, str, int]]:
+    """The best ``keep`` distinct sentences of each document, in rank order.
+
+    What a theme keeps for choosing its gist and quotes once all themes are
+    known: each choice takes a document's best sentence that no other theme
+    stated or quoted (at most ``keep - 1`` of them), so the rest can never be
+    chosen, and a big file's candidates would otherwise hold millions of rows."""
+    seen: dict[int, set[str]] = defaultdict(set)
+    out = []
+    for row in ranked:
+        texts = seen[row[1]]
+        if len(texts) < keep and row[3] not in texts:
+            texts.add(row[3])
+            out.append(row)
+    return out
 
 
 def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
