@@ -307,11 +307,12 @@ class Bench:
         return result
 
     def copy_home(self, source: Path) -> Path:
-        """A new state folder holding ``source``'s database (its analysis cache) but
-        no rendered files, so that ``generate`` renders again."""
+        """A new state folder holding ``source``'s database (its document and analysis
+        caches) but no folder models and no rendered files, so that ``generate``
+        aggregates and renders again (a week whose model changed)."""
         self.homes += 1
         home = self.workdir / "state" / f"home{self.homes:02d}"
-        shutil.copytree(source, home, ignore=shutil.ignore_patterns("outputs", "*.lock"))
+        shutil.copytree(source, home, ignore=shutil.ignore_patterns("outputs", "models", "*.lock"))
         return home
 
     def briefing(self, *args: str | Path, home: Path, memory: bool = False) -> Run:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,9 @@ from briefing.model import Briefing, Changes, Corpus
 if TYPE_CHECKING:
     from briefing.executors import Executor
     from briefing.fonts import FontSet
+    from briefing.listing import Listing
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -51,7 +55,73 @@ def analyze(
     can (``use_cache``); the rest are computed on ``executor`` (default:
     ``workers`` processes on this machine), each read and analysed in one go.
     ``counter(done, total)`` reports progress through the documents.
+
+    With the cache, the whole model of a folder is kept too, keyed by every
+    file's path and bytes, the date, title and theme limit and all of the code
+    and data (:func:`briefing.cache.model_key`): a run over an unchanged folder
+    reads and analyses nothing (and imports no analysis code).
     """
+    if corpus is None and use_cache:
+        from briefing.cache import ModelCache, model_key
+        from briefing.listing import list_folder
+
+        date = date or dt.date.today()
+        listing = list_folder(source)
+        key = model_key(listing, date=date.isoformat(), title=title, max_themes=max_themes)
+        models = ModelCache() if key else None
+        cached = models.load(key) if models and key else None
+        if cached is not None:
+            model = Briefing.from_dict(json.loads(cached))
+            _report_cached(listing, model, progress, counter)
+            log.info("the model from the cache: no file changed since the last analysis with these options")
+            return model
+        model = _analyze(
+            source, date, title, None, True, workers, progress, counter, executor, max_themes, listing
+        )
+        if models and key:
+            models.put(key, model_bytes(model))
+        return model
+    return _analyze(source, date, title, corpus, use_cache, workers, progress, counter, executor, max_themes)
+
+
+def model_bytes(model: Briefing) -> bytes:
+    """The model's JSON as written beside the briefing and printed by ``analyze --json``."""
+    return (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _report_cached(
+    listing: Listing, model: Briefing, progress: Progress | None, counter: Callable[[int, int], None] | None
+) -> None:
+    """Progress for a model from the cache, as reading reports a warm folder: what was
+    passed over, then each file in order, cached or skipped (with the model's reason)."""
+    from briefing.listing import Report
+
+    report = Report(len(listing.paths) + len(listing.passed_over), progress, counter)
+    report.start(f"reading {len(listing.paths)} file(s) in {listing.source}")
+    for skipped in listing.passed_over:
+        report.file(skipped)
+    reasons = {s.path: s for s in model.methodology.skipped}
+    for i in range(len(listing.paths)):
+        rel = listing.rel(i)
+        if rel in reasons:
+            report.file(reasons[rel])
+        else:
+            report.cached(rel)
+
+
+def _analyze(
+    source: Path,
+    date: dt.date | None,
+    title: str | None,
+    corpus: Corpus | None,
+    use_cache: bool,
+    workers: int | None,
+    progress: Progress | None,
+    counter: Callable[[int, int], None] | None,
+    executor: Executor | None,
+    max_themes: int | None,
+    listing: Listing | None = None,
+) -> Briefing:
     from briefing.analysis import build_briefing
     from briefing.executors import bulk
 
@@ -66,6 +136,7 @@ def analyze(
                 executor=executor,
                 progress=progress,
                 counter=counter,
+                listing=listing,
             )
             if not corpus.documents:
                 raise InputError(_nothing_usable(source, corpus))
@@ -164,7 +235,7 @@ def generate(
         from briefing.analysis.themes import keep_labels
 
         keep_labels(model.themes, changes.continuing_themes)  # a continuing theme keeps its label
-    model_json = (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    model_json = model_bytes(model)
     stem = stem or output_stem(date)
     wanted = tuple(f for f in FORMATS if f in formats)
     outputs = OutputCache() if use_cache else None
