@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing import __version__, state
-from briefing.errors import ConfigError, OutputError, SchedulerError
+from briefing.errors import ConfigError, OutputError, SchedulerError, TemplateError
 from briefing.model import Document, Serializable
 from briefing.resources import data_fingerprint
 from briefing.writers import remove_stale, sync_to_disk, write_atomic
@@ -504,6 +504,81 @@ class OutputCache(_Entries):
 
     def load(self, key: str, formats: tuple[str, ...]) -> dict[str, bytes] | None:
         return self._load(key, formats)
+
+
+# ------------------------------------------------------------------ template checks
+
+_TEMPLATE_CHECK_CODE = ("render.py", "template_files.py")
+
+
+class TemplateChecks(_Entries):
+    """Templates that passed :func:`briefing.render.check_template`, under
+    ``<state>/cache/templates``: what the check looked up and found, and the files
+    rendering reads (JSON), keyed by the template option, the working folder,
+    where the template is looked up, and the checking code and Jinja2."""
+
+    folder_name, what, redo, kept = "templates", "template check", "checking", "template check"
+
+
+def checked_template(template: str | None, *, use_cache: bool = True) -> list[Path]:
+    """:func:`briefing.render.check_template`, remembered: the same template,
+    checked before by the same code from the same folder, passes again while
+    every template the check read is found in the same place with the same
+    text, and every optional include it did not find is still missing (seen
+    without Jinja2, :mod:`briefing.template_files`). Anything else is checked
+    again in full (and reports what is wrong)."""
+    if not use_cache:
+        from briefing.render import check_template
+
+        return check_template(template)
+    from briefing.template_files import search
+
+    folders, name = search(template)  # a template that is not found fails here, as in the check
+    where = {"template": template, "cwd": os.getcwd(), "folders": folders, "name": name}
+    key = hashlib.sha256(
+        (json.dumps(where, sort_keys=True, ensure_ascii=False) + _template_check_version()).encode()
+    ).hexdigest()
+    checks = TemplateChecks()
+    entry = checks._load(key, ("check",))
+    if entry is not None:
+        try:
+            record = json.loads(entry["check"])
+            if all(_found_alike(folders, *lookup) for lookup in record["lookups"]):
+                return [Path(p) for p in record["used"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("template check cache entry %s is unreadable (%s): checking again", key[:12], exc)
+    from briefing.render import check_template
+
+    lookups: list[list[str | None]] = []
+    used = check_template(template, lookups=lookups)
+    record = {"lookups": lookups, "used": [str(p) for p in used]}
+    checks.store(key, {"check": json.dumps(record, ensure_ascii=False).encode("utf-8")})
+    return used
+
+
+@functools.cache
+def _template_check_version() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in _TEMPLATE_CHECK_CODE:
+        digest.update(b"\0" + (here / name).read_bytes())
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(f"jinja2=={metadata.version('jinja2')}".encode())
+    return digest.hexdigest()
+
+
+def _found_alike(folders: list[str], name: str, filename: str | None, digest: str | None) -> bool:
+    """Whether looking ``name`` up again finds what the check found: the same file
+    with the same text, or (``filename`` null) still nothing."""
+    from briefing.template_files import lookup
+
+    try:
+        found = lookup(folders, name)
+    except (OSError, UnicodeDecodeError, TemplateError):
+        return False  # the full check says what is wrong
+    if found is None:
+        return filename is None
+    return found[0] == filename and hashlib.sha256(found[1].encode("utf-8")).hexdigest() == digest
 
 
 # ------------------------------------------------------------------ the corpus' model

@@ -674,7 +674,7 @@ def cache_clear(ctx: Context) -> None:
     Example:
       BRIEFING_HOME=/srv/briefing/state briefing cache clear
     """
-    from briefing.cache import AnalysisCache, DocumentCache, ModelCache, OutputCache
+    from briefing.cache import AnalysisCache, DocumentCache, ModelCache, OutputCache, TemplateChecks
     from briefing.state import ensure_home
 
     try:
@@ -685,6 +685,7 @@ def cache_clear(ctx: Context) -> None:
             cache.close()
         counts.append(f"{ModelCache().clear()} folder models")
         counts.append(f"{OutputCache().clear()} rendered files")
+        counts.append(f"{TemplateChecks().clear()} template checks")
     except BriefingError as exc:
         raise CommandError(exc) from exc
     except (OSError, sqlite3.Error) as exc:

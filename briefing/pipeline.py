@@ -200,9 +200,8 @@ def generate(
     place together (:func:`briefing.writers.write_files`): a run that fails, or
     is killed, changes none of the final names and leaves no half-written file.
     """
-    from briefing.cache import OutputCache, output_key
+    from briefing.cache import OutputCache, checked_template, output_key
     from briefing.fonts import default_fonts
-    from briefing.render import check_template, render
     from briefing.writers import check_writable, remove_stale, write_files
 
     say = progress or (lambda _message: None)
@@ -214,7 +213,9 @@ def generate(
         )
     out_dir = Path(out_dir)
     check_writable(out_dir)
-    used = check_template(template)  # before any work: a bad template fails now, not some Monday
+    used = checked_template(
+        template, use_cache=use_cache
+    )  # before any work: a bad template fails now, not some Monday
     fonts = fonts or default_fonts()
     if not use_cache:
         fonts = dataclasses.replace(fonts, subset_cache=False)
@@ -247,6 +248,7 @@ def generate(
         # Charts (reportlab) and the Markdown parser only when something is rendered.
         from briefing.charts import charts_for
         from briefing.doctree import check_links, parse
+        from briefing.render import render
 
         charts = charts_for(model)
         say("rendering the template")
