@@ -495,6 +495,8 @@ def _fallback_text(
     missing: dict[str, None],
 ) -> str:
     """One run of text between tags, drawn with ``face`` (True for bold)."""
+    if "&" not in text and cmaps[face].keys() >= set(map(ord, text)):
+        return text  # the face has every character: nothing to wrap (the loop below gives the same)
     out: list[str] = []
     run: list[str] = []  # units the other face draws
 
