@@ -32,6 +32,7 @@ warning naming them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html
 import logging
@@ -183,11 +184,39 @@ def _reportlab_font(path: Path, role: str = "font", use_cache: bool = False):
 # modification time (as the rendered-file cache is), reportlab's and Python's
 # versions; each holds the SHA-256 of its data in front, so a damaged one is a miss.
 
-_FONT_FORMAT = "reportlab-ttfont-1"
+_FONT_FORMAT = "reportlab-ttfont-2"
 FONTS_KEPT = 4
 """Parsed fonts kept (the regular and bold face, for two versions)."""
 _REBUILT = ("face", "encoding", "state")
 _REBUILT_FACE = ("_ttf_data", "_pdfScale")
+_ON_FIRST_USE = ("glyphToChar",)
+"""Face attributes read back only when first used: reportlab uses the glyph-to-
+characters map only to shape text (with uharfbuzz), and its 30,000 small lists
+cost more to read back than the rest of the face."""
+
+
+class _OnFirstUse:
+    """A face attribute kept as marshal bytes and read back the first time it is used."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, face, owner=None):
+        if face is None:
+            return self
+        import marshal
+
+        value = marshal.loads(face.__dict__.pop(f"_kept_{self.name}"))
+        face.__dict__[self.name] = value  # from now on an ordinary attribute
+        return value
+
+
+@functools.cache
+def _kept_face() -> type:
+    """reportlab's ``TTFontFace`` with the attributes of :data:`_ON_FIRST_USE` read on first use."""
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    return type("KeptTTFontFace", (TTFontFace,), {name: _OnFirstUse(name) for name in _ON_FIRST_USE})
 
 
 def _font_entry(path: Path, stat) -> Path | None:
@@ -227,8 +256,12 @@ def _keep_font(path: Path, stat, font) -> None:
         "font": {k: v for k, v in font.__dict__.items() if k not in _REBUILT},
         "face": face,
         "names": names,
+        "later": {},
     }
     try:
+        for name in _ON_FIRST_USE:
+            if name in face:
+                record["later"][name] = marshal.dumps(face.pop(name))
         data = marshal.dumps(record)
     except ValueError as exc:
         log.debug("reportlab's parse of %s is not kept: %s", path.name, exc)
@@ -248,7 +281,7 @@ def _cached_font(path: Path, stat):
     import os
     from weakref import WeakKeyDictionary
 
-    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont
 
     entry = _font_entry(path, stat)
     if entry is None:
@@ -261,8 +294,10 @@ def _cached_font(path: Path, stat):
         if len(blob) < 32 or hashlib.sha256(blob[32:]).digest() != blob[:32]:
             raise ValueError("its checksum does not match")
         record = marshal.loads(blob[32:])
-        face = TTFontFace.__new__(TTFontFace)
+        face = _kept_face().__new__(_kept_face())
         face.__dict__.update(record["face"])
+        for name, data in record["later"].items():
+            face.__dict__[f"_kept_{name}"] = data
         for name in record["names"]:
             setattr(face, name, TTFNameBytes(getattr(face, name)))
         face._ttf_data = path.read_bytes()
