@@ -538,8 +538,12 @@ def checked_template(template: str | None, *, use_cache: bool = True) -> list[Pa
     key = hashlib.sha256(
         (json.dumps(where, sort_keys=True, ensure_ascii=False) + _template_check_version()).encode()
     ).hexdigest()
-    checks = TemplateChecks()
-    entry = checks._load(key, ("check",))
+    try:
+        checks: TemplateChecks | None = TemplateChecks()
+    except (OutputError, ConfigError) as exc:  # the cache only saves time
+        log.debug("%s: the template is checked in full", exc)
+        checks = None
+    entry = checks._load(key, ("check",)) if checks else None
     if entry is not None:
         try:
             record = json.loads(entry["check"])
@@ -552,7 +556,8 @@ def checked_template(template: str | None, *, use_cache: bool = True) -> list[Pa
     lookups: list[list[str | None]] = []
     used = check_template(template, lookups=lookups)
     record = {"lookups": lookups, "used": [str(p) for p in used]}
-    checks.store(key, {"check": json.dumps(record, ensure_ascii=False).encode("utf-8")})
+    if checks:
+        checks.store(key, {"check": json.dumps(record, ensure_ascii=False).encode("utf-8")})
     return used
 
 

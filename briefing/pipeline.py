@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.errors import ConfigError, InputError
+from briefing.errors import ConfigError, InputError, OutputError
 from briefing.model import Briefing, Changes, Corpus
 
 if TYPE_CHECKING:
@@ -68,7 +68,12 @@ def analyze(
         date = date or dt.date.today()
         listing = list_folder(source)
         key = model_key(listing, date=date.isoformat(), title=title, max_themes=max_themes)
-        models = ModelCache() if key else None
+        models = None
+        if key:
+            try:
+                models = ModelCache()
+            except (OutputError, ConfigError) as exc:  # the per-document caches warn about it
+                log.debug("%s: the folder's model is not cached", exc)
         cached = models.load(key) if models and key else None
         if cached is not None:
             model = Briefing.from_dict(json.loads(cached))

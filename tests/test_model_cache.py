@@ -220,3 +220,14 @@ def test_an_entry_holding_another_folders_model_is_never_served(tmp_path: Path, 
 def test_the_model_reads_back_to_the_same_json(folder: Path) -> None:
     model = analyze(folder, date=DATE, use_cache=False)
     assert _json(Briefing.from_dict(json.loads(_json(model)))) == _json(model)
+
+
+def test_an_unusable_state_folder_costs_the_cache_not_the_model(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _json(analyze(folder, date=DATE, use_cache=False))
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", "utf-8")
+    monkeypatch.setenv("BRIEFING_HOME", str(blocked))
+    assert _json(analyze(folder, date=DATE)) == expected
+    assert cache.checked_template(None)[0].name == "briefing.md.j2"  # checked in full
