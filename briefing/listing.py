@@ -108,9 +108,13 @@ class Listing:
     def rel(self, i: int) -> str:
         return self.paths[i].relative_to(self.source).as_posix()
 
+    _keys: dict[int, str] | None = field(default=None, repr=False)
+
     def keys(self) -> dict[int, str]:
-        """:func:`document_key` of each file whose bytes were read."""
-        return {i: document_key(self.rel(i), raw) for i, raw in self.raws.items()}
+        """:func:`document_key` of each file whose bytes were read (hashed once)."""
+        if self._keys is None:
+            self._keys = {i: document_key(self.rel(i), raw) for i, raw in self.raws.items()}
+        return dict(self._keys)
 
     def complete(self) -> bool:
         """Whether every file's bytes were read."""
