@@ -536,7 +536,7 @@ class Measurement:
         wall, cpu, runs = median_run(bench.repeat(k, "warm generate on the seeds (same state folder)", warm))
         self.rows.append(Measure("generate seeds, warm", wall, baseline=base, target=0.5, runs=runs, cpu=cpu,
                                  baseline_cpu=base_cpu,
-                                 note="same command again: analyses and rendered files reused"))  # fmt: skip
+                                 note="same command again: the model, template check and rendered files reused"))  # fmt: skip
         cold_json = (out / "cold0" / f"{self.stem}.json").read_bytes()
         if cold_json != (out / f"warm{k - 1}" / f"{self.stem}.json").read_bytes():
             self.notes.append("WARNING: the warm model JSON differs from the cold one")
