@@ -29,6 +29,7 @@ from briefing.cache import (
     shared_words,
 )
 from briefing.executors import Executor, LocalExecutor
+from briefing.listing import Listing
 from briefing.model import Corpus, Document, Skipped
 from briefing.readers import Reading, ReadJob, read_one, warm_up_cleaning
 
@@ -96,14 +97,16 @@ def read_and_analyse(
     executor: Executor | None = None,
     progress: Callable[[str], None] | None = None,
     counter: Callable[[int, int], None] | None = None,
+    listing: Listing | None = None,
 ) -> tuple[Corpus, list[DocAnalysis]]:
     """The corpus of ``source`` and each document's analysis, in the corpus' order.
 
     ``progress`` and ``counter`` report the files as :func:`briefing.readers.read_corpus`
-    does: one line each (read, cached or skipped) and a count.
+    does: one line each (read, cached or skipped) and a count. ``listing`` is the
+    folder already listed, with its files' bytes (:func:`briefing.listing.list_folder`).
     """
     remote = executor is not None and not isinstance(executor, LocalExecutor)  # cannot open our files
-    reading = Reading(source, use_cache=use_cache, progress=progress, counter=counter)
+    reading = Reading(source, use_cache=use_cache, progress=progress, counter=counter, listing=listing)
     cache = AnalysisCache() if use_cache else None
     try:
         version = cache.version if cache else analysis_version()

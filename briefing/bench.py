@@ -307,11 +307,12 @@ class Bench:
         return result
 
     def copy_home(self, source: Path) -> Path:
-        """A new state folder holding ``source``'s database (its analysis cache) but
-        no rendered files, so that ``generate`` renders again."""
+        """A new state folder holding ``source``'s database (its document and analysis
+        caches) but no folder models and no rendered files, so that ``generate``
+        aggregates and renders again (a week whose model changed)."""
         self.homes += 1
         home = self.workdir / "state" / f"home{self.homes:02d}"
-        shutil.copytree(source, home, ignore=shutil.ignore_patterns("outputs", "*.lock"))
+        shutil.copytree(source, home, ignore=shutil.ignore_patterns("outputs", "models", "*.lock"))
         return home
 
     def briefing(self, *args: str | Path, home: Path, memory: bool = False) -> Run:
@@ -535,7 +536,7 @@ class Measurement:
         wall, cpu, runs = median_run(bench.repeat(k, "warm generate on the seeds (same state folder)", warm))
         self.rows.append(Measure("generate seeds, warm", wall, baseline=base, target=0.5, runs=runs, cpu=cpu,
                                  baseline_cpu=base_cpu,
-                                 note="same command again: analyses and rendered files reused"))  # fmt: skip
+                                 note="same command again: the model, template check and rendered files reused"))  # fmt: skip
         cold_json = (out / "cold0" / f"{self.stem}.json").read_bytes()
         if cold_json != (out / f"warm{k - 1}" / f"{self.stem}.json").read_bytes():
             self.notes.append("WARNING: the warm model JSON differs from the cold one")

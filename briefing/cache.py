@@ -36,15 +36,18 @@ import zlib
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing import __version__, state
-from briefing.analysis.document import DocAnalysis, analyse_document
-from briefing.errors import ConfigError, OutputError, SchedulerError
-from briefing.executors import Executor, LocalExecutor
+from briefing.errors import ConfigError, OutputError, SchedulerError, TemplateError
 from briefing.model import Document, Serializable
 from briefing.resources import data_fingerprint
 from briefing.writers import remove_stale, sync_to_disk, write_atomic
+
+if TYPE_CHECKING:  # the analysis and its executors: imported when a document is analysed
+    from briefing.analysis.document import DocAnalysis
+    from briefing.executors import Executor, LocalExecutor
+    from briefing.listing import Listing
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +102,6 @@ _READING_CODE = (
 def reading_version() -> str:
     """Version of reading and cleaning: its code, the data files and the parsing libraries."""
     return _version(_READING_CODE, ("opencc", "markdown-it-py", "PyYAML"))
-
-
-def document_key(rel: str, raw: bytes) -> str:
-    """Key of a file's reading: its path in the source folder and its bytes."""
-    return hashlib.sha256(rel.encode("utf-8") + b"\0" + raw).hexdigest()
 
 
 def cache_key(doc: Document, version: str) -> str:
@@ -284,12 +282,14 @@ class AnalysisCache(_TableCache):
     table, what = "analysis_cache", "analysing"
 
     def __init__(self, home: Path | None = None) -> None:
+        from briefing.analysis.document import DocAnalysis
+
         super().__init__(home, analysis_version(), lambda data: shared_words(DocAnalysis.from_dict(data)))
 
 
 class DocumentCache(_TableCache):
     """Read and cleaned documents (``document_cache`` table), keyed by
-    :func:`document_key`: an unchanged file of a large archive is not decoded,
+    :func:`briefing.listing.document_key`: an unchanged file of a large archive is not decoded,
     parsed and cleaned again every week."""
 
     table, what = "document_cache", "reading"
@@ -324,6 +324,8 @@ def analyse_one(doc: Document, version: str) -> DocAnalysis:
             "a worker runs another version of briefing's analysis (code, data files, jieba or OpenCC); "
             "install the same briefing and BRIEFING_DATA on every worker"
         )
+    from briefing.analysis.document import analyse_document
+
     return analyse_document(doc)
 
 
@@ -367,6 +369,7 @@ def analyse_documents(
 def local_executor(workers: int | None = None) -> LocalExecutor:
     """This machine's cores, with jieba loaded once before the workers fork so that they all share it."""
     from briefing.analysis.document import warm_up
+    from briefing.executors import LocalExecutor
 
     return LocalExecutor(workers, min_items=PARALLEL_MIN, before_fork=warm_up)
 
@@ -427,21 +430,24 @@ def output_key(model_json: bytes, template_files: list[Path], fonts: object, for
     return digest.hexdigest()
 
 
-class OutputCache:
-    """Rendered PDF and DOCX bytes under ``<state>/cache/outputs``, keyed by :func:`output_key`.
+class _Entries:
+    """Entries kept as files under ``<state>/cache/FOLDER``, one per key: ``KEY.out``,
+    a JSON header line with each part's size and SHA-256, then the bytes. Each
+    is written atomically and synced; on load every checksum is verified, and
+    an entry that fails is a miss (logged) and is removed, so it is made and
+    stored again. The :data:`KEEP_OUTPUTS` most recently used are kept."""
 
-    A weekly run over an unchanged archive renders nothing: the same model,
-    template and fonts give the same bytes, so they are reused. Each entry is
-    one file, ``KEY.out``: a JSON header line with each format's size and
-    SHA-256, then the bytes. It is written atomically and synced; on load every
-    checksum is verified, and an entry that fails is a miss (logged) and is
-    removed, so the files are rendered and stored again.
-    """
+    folder_name = ""
+    what = ""
+    """What an entry holds, for the log ("rendered-file", "model")."""
+    redo = "making it"
+    """What a damaged entry means the run does again."""
+    kept = "entry"
 
     def __init__(self, home: Path | None = None) -> None:
-        self.folder = state.ensure_home(home) / "cache" / "outputs"
+        self.folder = state.ensure_home(home) / "cache" / self.folder_name
 
-    def load(self, key: str, formats: tuple[str, ...]) -> dict[str, bytes] | None:
+    def _load(self, key: str, parts: tuple[str, ...]) -> dict[str, bytes] | None:
         path = self.folder / f"{key}{ENTRY}"
         try:
             blob = path.read_bytes()
@@ -449,10 +455,10 @@ class OutputCache:
             return None
         try:
             files = _unpack(blob)
-            if sorted(files) != sorted(formats):
-                raise ValueError(f"holds {', '.join(sorted(files))}, not {', '.join(sorted(formats))}")
+            if sorted(files) != sorted(parts):
+                raise ValueError(f"holds {', '.join(sorted(files))}, not {', '.join(sorted(parts))}")
         except ValueError as exc:
-            log.warning("rendered-file cache entry %s is damaged (%s): rendering again", path.name, exc)
+            log.warning("%s cache entry %s is damaged (%s): %s again", self.what, path.name, exc, self.redo)
             path.unlink(missing_ok=True)
             return None
         with contextlib.suppress(OSError):
@@ -475,15 +481,176 @@ class OutputCache:
                 old.unlink(missing_ok=True)
             sync_to_disk(self.folder)
         except (OSError, OutputError) as exc:
-            log.warning("could not keep the rendered files in the cache: %s", exc)
+            log.warning("could not keep the %s in the cache: %s", self.kept, exc)
 
     def clear(self) -> int:
-        """Delete every rendered file kept; returns how many."""
+        """Delete every entry kept; returns how many."""
         removed = 0
         for path in self.folder.glob("*.*") if self.folder.is_dir() else []:
             path.unlink(missing_ok=True)
             removed += 1
         return removed
+
+
+class OutputCache(_Entries):
+    """Rendered PDF and DOCX bytes under ``<state>/cache/outputs``, keyed by :func:`output_key`.
+
+    A weekly run over an unchanged archive renders nothing: the same model,
+    template and fonts give the same bytes, so they are reused (one entry
+    holds each format's bytes).
+    """
+
+    folder_name, what, redo, kept = "outputs", "rendered-file", "rendering", "rendered files"
+
+    def load(self, key: str, formats: tuple[str, ...]) -> dict[str, bytes] | None:
+        return self._load(key, formats)
+
+
+# ------------------------------------------------------------------ template checks
+
+_TEMPLATE_CHECK_CODE = ("render.py", "template_files.py")
+
+
+class TemplateChecks(_Entries):
+    """Templates that passed :func:`briefing.render.check_template`, under
+    ``<state>/cache/templates``: what the check looked up and found, and the files
+    rendering reads (JSON), keyed by the template option, the working folder,
+    where the template is looked up, and the checking code and Jinja2."""
+
+    folder_name, what, redo, kept = "templates", "template check", "checking", "template check"
+
+
+def checked_template(template: str | None, *, use_cache: bool = True) -> list[Path]:
+    """:func:`briefing.render.check_template`, remembered: the same template,
+    checked before by the same code from the same folder, passes again while
+    every template the check read is found in the same place with the same
+    text, and every optional include it did not find is still missing (seen
+    without Jinja2, :mod:`briefing.template_files`). Anything else is checked
+    again in full (and reports what is wrong)."""
+    if not use_cache:
+        from briefing.render import check_template
+
+        return check_template(template)
+    from briefing.template_files import search
+
+    folders, name = search(template)  # a template that is not found fails here, as in the check
+    where = {"template": template, "cwd": os.getcwd(), "folders": folders, "name": name}
+    key = hashlib.sha256(
+        (json.dumps(where, sort_keys=True, ensure_ascii=False) + _template_check_version()).encode()
+    ).hexdigest()
+    try:
+        checks: TemplateChecks | None = TemplateChecks()
+    except (OutputError, ConfigError) as exc:  # the cache only saves time
+        log.debug("%s: the template is checked in full", exc)
+        checks = None
+    entry = checks._load(key, ("check",)) if checks else None
+    if entry is not None:
+        try:
+            record = json.loads(entry["check"])
+            if all(_found_alike(folders, *lookup) for lookup in record["lookups"]):
+                return [Path(p) for p in record["used"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("template check cache entry %s is unreadable (%s): checking again", key[:12], exc)
+    from briefing.render import check_template
+
+    lookups: list[list[str | None]] = []
+    used = check_template(template, lookups=lookups)
+    record = {"lookups": lookups, "used": [str(p) for p in used]}
+    if checks:
+        checks.store(key, {"check": json.dumps(record, ensure_ascii=False).encode("utf-8")})
+    return used
+
+
+@functools.cache
+def _template_check_version() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for name in _TEMPLATE_CHECK_CODE:
+        digest.update(b"\0" + (here / name).read_bytes())
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(f"jinja2=={metadata.version('jinja2')}".encode())
+    return digest.hexdigest()
+
+
+def _found_alike(folders: list[str], name: str, filename: str | None, digest: str | None) -> bool:
+    """Whether looking ``name`` up again finds what the check found: the same file
+    with the same text, or (``filename`` null) still nothing."""
+    from briefing.template_files import lookup
+
+    try:
+        found = lookup(folders, name)
+    except (OSError, UnicodeDecodeError, TemplateError):
+        return False  # the full check says what is wrong
+    if found is None:
+        return filename is None
+    return found[0] == filename and hashlib.sha256(found[1].encode("utf-8")).hexdigest() == digest
+
+
+# ------------------------------------------------------------------ the corpus' model
+
+_MODEL_PACKAGES = ("jieba", "opencc", "markdown-it-py", "PyYAML")
+
+
+@functools.cache
+def model_version() -> str:
+    """Version of everything that computes a folder's model from its files: all
+    of briefing's code (reading, per-document and corpus-wide analysis), the
+    data files in effect, the libraries reading and analysis use, and Python's
+    Unicode database (character classes decide cleaning and tokens)."""
+    import unicodedata
+
+    digest = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.rglob("*.py")):
+        digest.update(b"\0" + path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update(data_fingerprint().encode())
+    digest.update(f"unicode=={unicodedata.unidata_version}".encode())
+    for package in _MODEL_PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{package}=={metadata.version(package)}".encode())
+    return digest.hexdigest()[:32]
+
+
+def model_key(listing: Listing, *, date: str, title: str | None, max_themes: int | None) -> str | None:
+    """Key of a folder's model: every file's path and bytes (their :func:`document_key`),
+    what was passed over and why, the date, title and theme limit, and :func:`model_version`.
+    ``None`` when a file's bytes could not be read (too large, or unreadable):
+    such a folder's model is not cached, and reading the file says why."""
+    if not listing.complete():
+        return None
+    digest = hashlib.sha256(model_version().encode())
+    options = {"date": date, "title": title, "max_themes": max_themes}
+    digest.update(b"\0options\0" + json.dumps(options, sort_keys=True, ensure_ascii=False).encode())
+    for skipped in listing.passed_over:
+        digest.update(
+            b"\0passed over\0" + json.dumps([skipped.path, skipped.reason], ensure_ascii=False).encode()
+        )
+    for _, key in sorted(listing.keys().items()):
+        digest.update(b"\0file\0" + key.encode())
+    return digest.hexdigest()
+
+
+class ModelCache(_Entries):
+    """A folder's whole model under ``<state>/cache/models``, keyed by :func:`model_key`,
+    as zlib-compressed JSON: a run over an unchanged folder with the same date
+    and options neither reads, analyses nor aggregates anything."""
+
+    folder_name, what, redo, kept = "models", "model", "analysing", "model"
+
+    def load(self, key: str) -> bytes | None:
+        """The model's JSON, or ``None`` (a missing or damaged entry)."""
+        files = self._load(key, ("model",))
+        if files is None:
+            return None
+        try:
+            return zlib.decompress(files["model"])
+        except zlib.error as exc:  # the checksum held, so this is not expected; still a miss
+            log.warning("model cache entry %s does not decompress (%s): analysing again", key[:12], exc)
+            (self.folder / f"{key}{ENTRY}").unlink(missing_ok=True)
+            return None
+
+    def put(self, key: str, model_json: bytes) -> None:
+        self.store(key, {"model": zlib.compress(model_json, 6)})
 
 
 def _pack(files: dict[str, bytes]) -> bytes:

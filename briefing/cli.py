@@ -240,7 +240,7 @@ def _check_now(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 def _source(source: str | None) -> Path:
-    from briefing.readers import default_source
+    from briefing.listing import default_source
 
     return Path(source) if source else default_source()
 
@@ -674,7 +674,7 @@ def cache_clear(ctx: Context) -> None:
     Example:
       BRIEFING_HOME=/srv/briefing/state briefing cache clear
     """
-    from briefing.cache import AnalysisCache, DocumentCache, OutputCache
+    from briefing.cache import AnalysisCache, DocumentCache, ModelCache, OutputCache, TemplateChecks
     from briefing.state import ensure_home
 
     try:
@@ -683,7 +683,9 @@ def cache_clear(ctx: Context) -> None:
         for cache in (DocumentCache(), AnalysisCache()):
             counts.append(f"{cache.clear()} {cache.table.removesuffix('_cache')} entries")
             cache.close()
+        counts.append(f"{ModelCache().clear()} folder models")
         counts.append(f"{OutputCache().clear()} rendered files")
+        counts.append(f"{TemplateChecks().clear()} template checks")
     except BriefingError as exc:
         raise CommandError(exc) from exc
     except (OSError, sqlite3.Error) as exc:

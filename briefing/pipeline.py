@@ -5,18 +5,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefing.errors import ConfigError, InputError
+from briefing.errors import ConfigError, InputError, OutputError
 from briefing.model import Briefing, Changes, Corpus
 
 if TYPE_CHECKING:
     from briefing.executors import Executor
     from briefing.fonts import FontSet
+    from briefing.listing import Listing
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -51,7 +55,78 @@ def analyze(
     can (``use_cache``); the rest are computed on ``executor`` (default:
     ``workers`` processes on this machine), each read and analysed in one go.
     ``counter(done, total)`` reports progress through the documents.
+
+    With the cache, the whole model of a folder is kept too, keyed by every
+    file's path and bytes, the date, title and theme limit and all of the code
+    and data (:func:`briefing.cache.model_key`): a run over an unchanged folder
+    reads and analyses nothing (and imports no analysis code).
     """
+    if corpus is None and use_cache:
+        from briefing.cache import ModelCache, model_key
+        from briefing.listing import list_folder
+
+        date = date or dt.date.today()
+        listing = list_folder(source)
+        key = model_key(listing, date=date.isoformat(), title=title, max_themes=max_themes)
+        models = None
+        if key:
+            try:
+                models = ModelCache()
+            except (OutputError, ConfigError) as exc:  # the per-document caches warn about it
+                log.debug("%s: the folder's model is not cached", exc)
+        cached = models.load(key) if models and key else None
+        if cached is not None:
+            model = Briefing.from_dict(json.loads(cached))
+            _report_cached(listing, model, progress, counter)
+            log.info("the model from the cache: no file changed since the last analysis with these options")
+            return model
+        model = _analyze(
+            source, date, title, None, True, workers, progress, counter, executor, max_themes, listing
+        )
+        if models and key:
+            models.put(key, model_bytes(model))
+        return model
+    return _analyze(source, date, title, corpus, use_cache, workers, progress, counter, executor, max_themes)
+
+
+def model_bytes(model: Briefing) -> bytes:
+    """The model's JSON as written beside the briefing and printed by ``analyze --json``."""
+    return (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _report_cached(
+    listing: Listing, model: Briefing, progress: Progress | None, counter: Callable[[int, int], None] | None
+) -> None:
+    """Progress for a model from the cache, as reading reports a warm folder: what was
+    passed over, then each file in order, cached or skipped (with the model's reason)."""
+    from briefing.listing import Report
+
+    report = Report(len(listing.paths) + len(listing.passed_over), progress, counter)
+    report.start(f"reading {len(listing.paths)} file(s) in {listing.source}")
+    for skipped in listing.passed_over:
+        report.file(skipped)
+    reasons = {s.path: s for s in model.methodology.skipped}
+    for i in range(len(listing.paths)):
+        rel = listing.rel(i)
+        if rel in reasons:
+            report.file(reasons[rel])
+        else:
+            report.cached(rel)
+
+
+def _analyze(
+    source: Path,
+    date: dt.date | None,
+    title: str | None,
+    corpus: Corpus | None,
+    use_cache: bool,
+    workers: int | None,
+    progress: Progress | None,
+    counter: Callable[[int, int], None] | None,
+    executor: Executor | None,
+    max_themes: int | None,
+    listing: Listing | None = None,
+) -> Briefing:
     from briefing.analysis import build_briefing
     from briefing.executors import bulk
 
@@ -66,6 +141,7 @@ def analyze(
                 executor=executor,
                 progress=progress,
                 counter=counter,
+                listing=listing,
             )
             if not corpus.documents:
                 raise InputError(_nothing_usable(source, corpus))
@@ -129,9 +205,8 @@ def generate(
     place together (:func:`briefing.writers.write_files`): a run that fails, or
     is killed, changes none of the final names and leaves no half-written file.
     """
-    from briefing.cache import OutputCache, output_key
+    from briefing.cache import OutputCache, checked_template, output_key
     from briefing.fonts import default_fonts
-    from briefing.render import check_template, render
     from briefing.writers import check_writable, remove_stale, write_files
 
     say = progress or (lambda _message: None)
@@ -143,7 +218,9 @@ def generate(
         )
     out_dir = Path(out_dir)
     check_writable(out_dir)
-    used = check_template(template)  # before any work: a bad template fails now, not some Monday
+    used = checked_template(
+        template, use_cache=use_cache
+    )  # before any work: a bad template fails now, not some Monday
     fonts = fonts or default_fonts()
     if not use_cache:
         fonts = dataclasses.replace(fonts, subset_cache=False)
@@ -164,7 +241,7 @@ def generate(
         from briefing.analysis.themes import keep_labels
 
         keep_labels(model.themes, changes.continuing_themes)  # a continuing theme keeps its label
-    model_json = (json.dumps(model.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    model_json = model_bytes(model)
     stem = stem or output_stem(date)
     wanted = tuple(f for f in FORMATS if f in formats)
     outputs = OutputCache() if use_cache else None
@@ -176,6 +253,7 @@ def generate(
         # Charts (reportlab) and the Markdown parser only when something is rendered.
         from briefing.charts import charts_for
         from briefing.doctree import check_links, parse
+        from briefing.render import render
 
         charts = charts_for(model)
         say("rendering the template")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import bisect
-import errno
 import hashlib
 import logging
-import os
 import re
-import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,14 +14,12 @@ from typing import Any
 
 from briefing import cleaning, memo, metadata
 from briefing.cleaning import Block
-from briefing.errors import InputError
 from briefing.formats import Parsed, Unreadable, decode, detect_format, not_a_source, parse
+from briefing.listing import MAX_BYTES, Listing, Report, iter_files, list_folder
 from briefing.model import CleaningCount, Corpus, DataGap, Document, GarbledSpan, Heading, Skipped
 from briefing.script import detect_language, to_simplified
 
 log = logging.getLogger(__name__)
-
-MAX_BYTES = 200 * 1024 * 1024
 
 
 class _Counts:
@@ -353,72 +348,6 @@ def _sentence_around(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
-_SPECIAL = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-}
-
-
-def iter_files(source: Path) -> tuple[list[Path], list[Skipped]]:
-    """Every non-hidden regular file under ``source``, recursively, sorted by
-    relative path; and what was passed over, with the reason: folders that
-    cannot be read, symbolic links to folders (not followed: one could lead
-    anywhere, or back up the tree), broken links and link loops, special files
-    (named pipes, sockets, devices: never opened, a pipe would block). An
-    unreadable ``source`` itself is an :class:`InputError`."""
-    source = Path(source)
-    files: list[Path] = []
-    skipped: list[Skipped] = []
-
-    def rel(path: Path) -> str:
-        return path.relative_to(source).as_posix()
-
-    def unreadable(exc: OSError) -> None:
-        folder = Path(exc.filename) if exc.filename else source
-        if folder == source:
-            raise InputError(f"cannot read source folder {source}: {exc.strerror or exc}")
-        skipped.append(Skipped(path=rel(folder) + "/", reason=f"cannot read folder: {exc.strerror or exc}"))
-
-    for dirpath, dirnames, filenames in os.walk(source, onerror=unreadable):
-        here = Path(dirpath)
-        kept = []
-        for name in sorted(dirnames):
-            if name.startswith(".") or name == "__pycache__":
-                continue
-            if (here / name).is_symlink():
-                skipped.append(
-                    Skipped(path=rel(here / name) + "/", reason="symbolic link to a folder: not followed")
-                )
-            else:
-                kept.append(name)
-        dirnames[:] = kept
-        for name in filenames:
-            if not name.startswith("."):
-                reason = _not_a_file(here / name)
-                if reason:
-                    skipped.append(Skipped(path=rel(here / name), reason=reason))
-                else:
-                    files.append(here / name)
-    return sorted(files, key=rel), sorted(skipped, key=lambda s: s.path)
-
-
-def _not_a_file(path: Path) -> str | None:
-    """Why ``path`` is not a regular file to read, or null when it is one."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "symbolic link loop"
-        if exc.errno == errno.ENOENT and path.is_symlink():
-            return "broken symbolic link"
-        return f"cannot read: {exc.strerror or exc}"
-    if stat.S_ISREG(info.st_mode):
-        return None
-    return f"{_SPECIAL.get(stat.S_IFMT(info.st_mode), 'not a regular file')}: not read"
-
-
 PARALLEL_READ_MIN = 48
 """Fewer files than this are read in-process: starting workers costs more than it saves."""
 
@@ -459,17 +388,14 @@ class Reading:
         use_cache: bool = False,
         progress: Callable[[str], None] | None = None,
         counter: Callable[[int, int], None] | None = None,
+        listing: Listing | None = None,
     ) -> None:
-        source = Path(source)
-        if not source.exists():
-            raise InputError(f"source folder not found: {source}")
-        if not source.is_dir():
-            raise InputError(f"not a folder: {source}")
-        self.source = source
-        self.paths, self.passed_over = iter_files(source)
-        self.report = _Report(len(self.paths) + len(self.passed_over), progress, counter)
+        listing = listing or list_folder(source, with_bytes=use_cache, listed=iter_files)
+        self.source = listing.source
+        self.paths, self.passed_over = listing.paths, listing.passed_over
+        self.report = Report(len(self.paths) + len(self.passed_over), progress, counter)
         """Progress: each file reported once, as read, cached or skipped."""
-        self.report.start(f"reading {len(self.paths)} file(s) in {source}")
+        self.report.start(f"reading {len(self.paths)} file(s) in {self.source}")
         for skipped in self.passed_over:
             self.report.file(skipped)
         self.results: list[Document | Skipped | None] = [None] * len(self.paths)
@@ -477,17 +403,11 @@ class Reading:
         self.raws: dict[int, bytes] = {}
         self.cache = None
         if use_cache:
-            from briefing.cache import DocumentCache, document_key
+            from briefing.cache import DocumentCache
 
             self.cache = DocumentCache()
-            for i, path in enumerate(self.paths):
-                try:
-                    if path.stat().st_size > MAX_BYTES:
-                        continue
-                    self.raws[i] = path.read_bytes()
-                except OSError:
-                    continue  # reading it again below gives the reason
-                self.keys[i] = document_key(path.relative_to(source).as_posix(), self.raws[i])
+            self.keys = listing.keys()
+            self.raws = listing.take_bytes()  # each file's bytes go to its job, and are freed with it
             found = self.cache.get(list(self.keys.values()))
             for i, key in self.keys.items():
                 if key in found:
@@ -569,41 +489,3 @@ def read_corpus(
         return reading.finish(fresh)
     finally:
         reading.close()
-
-
-class _Report:
-    """Progress through a folder: one line per file (read, cached or skipped) and a count."""
-
-    def __init__(
-        self,
-        total: int,
-        progress: Callable[[str], None] | None,
-        counter: Callable[[int, int], None] | None,
-    ) -> None:
-        self.total, self.done = total, 0
-        self.say = progress or (lambda _line: None)
-        self.count = counter or (lambda _done, _total: None)
-
-    def start(self, line: str) -> None:
-        self.say(line)
-        self.count(0, self.total)
-
-    def file(self, result: Document | Skipped, cached: bool = False) -> Document | Skipped:
-        self.done += 1
-        if isinstance(result, Skipped):
-            log.debug("skipped %s: %s", result.path, result.reason)
-            self.say(f"skipped {result.path}: {result.reason}")
-        else:
-            self.say(f"{'cached' if cached else 'read'} {result.path}")
-        self.count(self.done, self.total)
-        return result
-
-
-def default_source() -> Path:
-    """``seeds/`` in the current folder when it exists, else the bundled sample corpus."""
-    local = Path("seeds")
-    if local.is_dir():
-        return local
-    from briefing.resources import bundled_folder
-
-    return bundled_folder("seeds")

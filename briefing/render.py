@@ -14,6 +14,8 @@ in Jinja2's sandbox and can read only files inside their template folders.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
 import re
 import traceback
 from pathlib import Path
@@ -50,14 +52,12 @@ from briefing.labels import (
     skip_reason_zh,
 )
 from briefing.model import Briefing, Figure, Methodology
-from briefing.resources import bundled_folder
 from briefing.script import HAN, to_simplified
+from briefing.template_files import SUFFIX, lookup, search
 
 if TYPE_CHECKING:
     from briefing.charts import ChartSpec  # reportlab: not imported when the rendered files are reused
 
-DEFAULT_TEMPLATE = "briefing"
-SUFFIX = ".md.j2"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!])")
 
 
@@ -73,33 +73,21 @@ def escape_md(value: Any) -> str:
 
 def _resolve(template: str | None) -> tuple[jinja2.BaseLoader, str]:
     """A loader and a name for ``--template NAME|PATH``."""
-    template = template or DEFAULT_TEMPLATE
-    path = Path(template).expanduser()
-    if path.suffix in (".j2", ".md", ".jinja", ".jinja2") or path.is_file() or "/" in template:
-        if not path.is_file():
-            raise TemplateError(f"template not found: {template}")
-        return _FolderLoader(str(path.parent.resolve())), path.name
-    name = template if template.endswith(SUFFIX) else template + SUFFIX
-    folders = [Path("templates"), bundled_folder("templates")]
-    for folder in folders:
-        if (folder / name).is_file():
-            return _FolderLoader([str(f) for f in folders if f.is_dir()]), name
-    raise TemplateError(
-        f"template not found: {template} (looked for {name} in ./templates and the bundled templates)"
-    )
+    folders, name = search(template)
+    return _FolderLoader(folders), name
 
 
 class _FolderLoader(jinja2.FileSystemLoader):
-    """A file system loader that reads nothing outside its folders, not even through a link."""
+    """A file system loader that reads nothing outside its folders, not even through a link
+    (:func:`briefing.template_files.lookup`)."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
-            raise TemplateError(
-                f"{template}: leads outside the template folder ({real}); copy the file into the folder"
-            )
-        return source, filename, uptodate
+        found = lookup(self.searchpath, template)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        filename, source = found
+        mtime = os.path.getmtime(filename)
+        return source, filename, lambda: os.path.getmtime(filename) == mtime
 
 
 def _environment(loader: jinja2.BaseLoader) -> SandboxedEnvironment:
@@ -121,7 +109,7 @@ _TEST_ARGUMENT = {"select": 0, "reject": 0, "selectattr": 1, "rejectattr": 1}
 _FILTER_ARGUMENT = {"map": 0}
 
 
-def check_template(template: str | None) -> list[Path]:
+def check_template(template: str | None, *, lookups: list[list[str | None]] | None = None) -> list[Path]:
     """Check a template before any work: :class:`TemplateError` naming file and line.
 
     Parses the template and every template it includes, extends or imports,
@@ -131,7 +119,10 @@ def check_template(template: str | None) -> list[Path]:
     template, and an include whose name is computed (it could not be checked).
     Returns the files rendering reads, the template itself first, each resolved
     by name through the loader as rendering resolves it (the rendered-file
-    cache keys on exactly these).
+    cache keys on exactly these). ``lookups`` receives ``[name, filename,
+    SHA-256 of the text]`` of each template the check looked up (filename and
+    hash null for an optional include that was not found), so that a later run
+    can see that nothing it read changed (:func:`briefing.cache.checked_template`).
     """
     loader, name = _resolve(template)
     env = _environment(loader)
@@ -148,8 +139,12 @@ def check_template(template: str | None) -> list[Path]:
             source, filename, _ = loader.get_source(env, current)
         except jinja2.TemplateNotFound:
             if optional:
+                if lookups is not None:
+                    lookups.append([current, None, None])
                 continue
             raise TemplateError(f"{origin + ': ' if origin else ''}template not found: {current}") from None
+        if lookups is not None:
+            lookups.append([current, filename, hashlib.sha256(source.encode("utf-8")).hexdigest()])
         files[current] = Path(filename or current)
         try:
             tree = env.parse(source, current, filename)

@@ -17,13 +17,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from briefing.errors import ConfigError
 
 ENV = "BRIEFING_DATA"
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it: the same values, several times faster (gazetteer, glossary)."""
 
 
 @functools.cache
@@ -76,10 +72,14 @@ def data_yaml(name: str) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _parsed_yaml(files: tuple[tuple[str, str], ...]) -> Any:
+    import yaml  # only where a YAML file is read: a run whose model is cached reads none
+
+    # libyaml's safe loader when PyYAML has it: the same values, several times faster (gazetteer, glossary)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     merged: Any = None
     for origin, text in files:
         try:
-            value = yaml.load(text, Loader=_SAFE_LOADER)
+            value = yaml.load(text, Loader=loader)
         except yaml.YAMLError as exc:
             raise ConfigError(f"data file {origin} is not valid YAML: {exc}".splitlines()[0]) from exc
         merged = _merge(merged, value)

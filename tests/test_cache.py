@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from briefing import bench, cache, executors
+from briefing.analysis import document
 from briefing.analysis.document import DocAnalysis
 from briefing.readers import read_corpus
 
@@ -87,13 +88,13 @@ class Spy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[str] = []
-        real = cache.analyse_document
+        real = document.analyse_document
 
         def spy(doc):
             self.calls.append(doc.path)
             return real(doc)
 
-        monkeypatch.setattr(cache, "analyse_document", spy)
+        monkeypatch.setattr(document, "analyse_document", spy)
 
     @property
     def analysed(self) -> list[str]:
@@ -156,6 +157,12 @@ def _pdf_text(path: Path) -> str:
     return "".join("".join((page.extract_text() or "").split()) for page in PdfReader(str(path)).pages)
 
 
+def _forget_models(home: Path) -> None:
+    """Remove the folders' cached models, so that the next run consults the
+    per-document caches (an unchanged folder's model would skip them)."""
+    shutil.rmtree(home / "cache" / "models", ignore_errors=True)
+
+
 def _set_data(home: Path, path: str, data: bytes) -> None:
     with sqlite3.connect(home / "state.db") as conn:
         assert conn.execute("UPDATE analysis_cache SET data = ? WHERE path = ?", (data, path)).rowcount == 1
@@ -210,10 +217,11 @@ def test_a_renamed_document_is_read_from_the_cache_under_its_new_name(
     assert len(second["sources"]) == len(first["sources"])
 
 
-def test_the_same_text_under_two_names_gives_the_uncached_model(run_cli, nev: Path) -> None:
+def test_the_same_text_under_two_names_gives_the_uncached_model(run_cli, nev: Path, home: Path) -> None:
     shutil.copy(nev / "01_price_war_zh-hans.txt", nev / "09_copy.txt")  # one cache key, two documents
     uncached = _analyze(run_cli, nev, "--no-cache")
     assert _analyze(run_cli, nev) == uncached  # analysed, stored
+    _forget_models(home)
     assert _analyze(run_cli, nev) == uncached  # both read from one cache row
 
 
@@ -269,7 +277,12 @@ def test_dictionary_and_gazetteer_edits_invalidate_the_cache(nev: Path, home: Pa
     assert any(f["measure"] == "营收" and round(f["value"]) == 1_860_000_000 for f in company["figures"])
     assert NEW_ORG in _pdf_text(out / f"briefing-{DATE}.pdf")
 
-    # The edit undone: nothing analysed under it is read back.
+    # The edit undone: the folder's model under the old data is kept (the last
+    # few are) and is the model without the edit …
+    assert _briefing(home, *analyze).stdout == plain
+    assert versions() == v2  # … so nothing was analysed
+    # … and without it, nothing analysed under the edit is read back.
+    _forget_models(home)
     undone = _briefing(home, *analyze)
     assert versions() == v0
     assert "0 of 5 document(s) analysed from the cache" in undone.stderr
@@ -323,12 +336,14 @@ def test_a_damaged_cache_row_is_a_miss(run_cli, nev: Path, home: Path, monkeypat
     spy = Spy(monkeypatch)
     first = _analyze(run_cli, nev)
     _set_data(home, "02_battery_routes_zh-hant.txt", garbage)
+    _forget_models(home)
     spy.calls.clear()
     second = _analyze(run_cli, nev)  # no error …
     assert second == first  # … and no wrong answer
     assert "02_battery_routes_zh-hant.txt" in spy.analysed
     repaired = next(r for r in _rows(home) if r["path"] == "02_battery_routes_zh-hant.txt")
     DocAnalysis.from_dict(repaired["analysis"])  # the entry was written again
+    _forget_models(home)
     spy.calls.clear()
     assert _analyze(run_cli, nev) == first
     assert spy.analysed == []
@@ -339,6 +354,7 @@ def test_a_row_holding_another_documents_analysis_is_a_miss(run_cli, nev: Path, 
     rows = {r["path"]: r["data"] for r in _rows(home)}
     _set_data(home, "01_price_war_zh-hans.txt", rows["05_xinghe.txt"])
     _set_data(home, "05_xinghe.txt", rows["01_price_war_zh-hans.txt"])
+    _forget_models(home)
     assert _analyze(run_cli, nev) == first
 
 
@@ -368,6 +384,8 @@ def test_two_analyze_runs_at_once_on_one_state_folder(
     a, b = (tmp_path / "a.json").read_text("utf-8"), (tmp_path / "b.json").read_text("utf-8")
     assert a == b
 
+    assert _analyze(run_cli, corpus) == a  # the folder's model, stored by both
+    _forget_models(home)
     spy = Spy(monkeypatch)
     third = _analyze(run_cli, corpus)
     assert spy.analysed == [], "the cache lost entries written by the concurrent runs"
@@ -525,6 +543,7 @@ def test_a_damaged_document_row_is_a_miss(run_cli, nev: Path, home: Path, monkey
             "UPDATE document_cache SET data = ? WHERE path = ?",
             (zlib.compress(b'{"path": 3}'), "01_price_war_zh-hans.txt"),
         )
+    _forget_models(home)
     spy = ReadSpy(monkeypatch)
     assert _analyze(run_cli, nev) == first
     assert set(spy.built) == {p.name for p in nev.iterdir()}  # nothing from an unreadable batch is trusted

@@ -413,7 +413,10 @@ def test_cache_clear_empties_the_caches_and_keeps_the_schedules(places: dict[str
     assert "cached storage.txt" in CliRunner().invoke(cli, ["analyze", places["src"]]).stderr
     cleared = CliRunner().invoke(cli, ["cache", "clear"])
     assert cleared.exit_code == 0, cleared.output
-    assert "removed 1 document entries, 1 analysis entries, 1 rendered files" in cleared.stderr
+    assert (
+        "removed 1 document entries, 1 analysis entries, 1 folder models, 1 rendered files, 1 template checks"
+        in cleared.stderr
+    )
     again = CliRunner().invoke(cli, ["generate", places["src"], "--out", str(out), "--format", "pdf"])
     assert "read storage.txt" in again.stderr and "0 of 1 document(s) analysed from the cache" in again.stderr
     assert "reusing" not in again.stderr  # rendered again

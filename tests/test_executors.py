@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing import batch, bench, cache, executors
+from briefing import batch, bench, executors
+from briefing.analysis import document
 from briefing.readers import read_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,8 +74,8 @@ def test_a_dask_run_gives_the_local_model_and_leaves_the_cache_warm(
 ) -> None:
     local = _analyze(run_cli, corpus, "--no-cache")
     analysed: list[str] = []
-    real = cache.analyse_document
-    monkeypatch.setattr(cache, "analyse_document", lambda doc: analysed.append(doc.path) or real(doc))
+    real = document.analyse_document
+    monkeypatch.setattr(document, "analyse_document", lambda doc: analysed.append(doc.path) or real(doc))
 
     remote = _analyze(run_cli, corpus, "--executor", "dask", "--scheduler", cluster)
     assert remote == local

@@ -31,6 +31,8 @@ warning naming them.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import html
 import logging
@@ -40,7 +42,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from briefing.errors import FontError
+from briefing.errors import ConfigError, FontError, OutputError
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,8 @@ class FontSet:
     bold: Path
     name: str = FAMILY
     subset_cache: bool = True
-    """Keep the DOCX's font subsets in the state folder's cache (off with ``--no-cache``)."""
+    """Keep the DOCX's font subsets and reportlab's parse of the faces in the
+    state folder's cache (off with ``--no-cache``)."""
 
 
 def default_fonts() -> FontSet:
@@ -130,13 +133,15 @@ def _check(path: Path, role: str) -> Path:
     return path.resolve()
 
 
-# Parsed fonts by (path, mtime, size): parsing is cheap (about 0.1 s for the
-# shipped Regular), but a writer asks for coverage once per paragraph.
+# Parsed fonts by (path, mtime, size): a writer asks for coverage once per paragraph.
 _parsed: dict[tuple[Path, int, int], object] = {}
 
 
-def _reportlab_font(path: Path, role: str = "font"):
-    """The reportlab ``TTFont`` for ``path``, parsed once."""
+def _reportlab_font(path: Path, role: str = "font", use_cache: bool = False):
+    """The reportlab ``TTFont`` for ``path``, parsed once per process; with
+    ``use_cache``, its parse is kept in the state folder's cache and read back
+    on later runs (:func:`_cached_font`: reportlab's parser takes about 0.07 s
+    for each shipped face, reading the kept parse a quarter of that)."""
     from reportlab.pdfbase.ttfonts import TTFont
 
     try:
@@ -145,9 +150,12 @@ def _reportlab_font(path: Path, role: str = "font"):
         raise FontError(f"{role} font {path}: cannot read ({exc.strerror or exc})") from exc
     key = (path, stat.st_mtime_ns, stat.st_size)
     font = _parsed.get(key)
+    if font is None and use_cache:
+        font = _cached_font(path, stat)
     if font is None:
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+            raw = path.read_bytes()
+            digest = hashlib.sha256(raw).hexdigest()[:8]
             # The reportlab name appears in the PDF, so it must not depend on
             # where the package is installed: derive it from the content.
             font = TTFont(f"{path.stem}-{digest}", str(path))
@@ -156,7 +164,158 @@ def _reportlab_font(path: Path, role: str = "font"):
             if "postscript outlines" in reason:
                 reason = "PostScript (CFF) outlines; use a font with TrueType outlines"
             raise FontError(f"{role} font {path}: cannot be used ({reason})") from exc
-        _parsed[key] = font
+        if use_cache:
+            _keep_font(path, stat, font)
+    _parsed[key] = font
+    return font
+
+
+# --- the parsed fonts kept in the state folder -----------------------------------
+#
+# A reportlab TTFont is its face (``TTFontFace``: the tables' directory, the
+# character map, widths and metrics reportlab's parser extracted) and a few
+# plain attributes. Kept: every attribute of both, with marshal (plain values
+# only: nothing is executed when it is read back), except what is rebuilt on
+# reading: the font's bytes (read from the file: subsetting needs them), the
+# face's scaling function (a lambda of unitsPerEm), the name strings (a bytes
+# subclass that also holds its text) and the font's per-document state. An
+# attribute of a kind marshal does not take (another reportlab version) means
+# the parse is not kept. Entries are keyed by the font's path, size and
+# modification time (as the rendered-file cache is), reportlab's and Python's
+# versions; each holds the SHA-256 of its data in front, so a damaged one is a miss.
+
+_FONT_FORMAT = "reportlab-ttfont-2"
+FONTS_KEPT = 4
+"""Parsed fonts kept (the regular and bold face, for two versions)."""
+_REBUILT = ("face", "encoding", "state")
+_REBUILT_FACE = ("_ttf_data", "_pdfScale")
+_ON_FIRST_USE = ("glyphToChar",)
+"""Face attributes read back only when first used: reportlab uses the glyph-to-
+characters map only to shape text (with uharfbuzz), and its 30,000 small lists
+cost more to read back than the rest of the face."""
+
+
+class _OnFirstUse:
+    """A face attribute kept as marshal bytes and read back the first time it is used."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, face, owner=None):
+        if face is None:
+            return self
+        import marshal
+
+        value = marshal.loads(face.__dict__.pop(f"_kept_{self.name}"))
+        face.__dict__[self.name] = value  # from now on an ordinary attribute
+        return value
+
+
+@functools.cache
+def _kept_face() -> type:
+    """reportlab's ``TTFontFace`` with the attributes of :data:`_ON_FIRST_USE` read on first use."""
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    return type("KeptTTFontFace", (TTFontFace,), {name: _OnFirstUse(name) for name in _ON_FIRST_USE})
+
+
+def _font_entry(path: Path, stat) -> Path | None:
+    import marshal
+    import sys
+
+    from reportlab import Version
+
+    from briefing.state import ensure_home
+
+    key = hashlib.sha256(
+        f"{_FONT_FORMAT}:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:reportlab {Version}:"
+        f"python {sys.version_info[:2]} marshal {marshal.version}".encode()
+    ).hexdigest()
+    try:
+        return ensure_home() / "cache" / "fonts" / f"{key}.parsed"
+    except (OutputError, ConfigError, OSError):
+        return None  # the cache only saves time: an unusable state folder is a miss
+
+
+def _keep_font(path: Path, stat, font) -> None:
+    """Keep ``font``'s parse (see above); nothing is kept when it holds values marshal does not take."""
+    import marshal
+
+    from reportlab.pdfbase.ttfonts import TTFNameBytes
+
+    from briefing.writers import write_atomic
+
+    entry = _font_entry(path, stat)
+    if entry is None:
+        return
+    face = {k: v for k, v in font.face.__dict__.items() if k not in _REBUILT_FACE}
+    names = sorted(k for k, v in face.items() if isinstance(v, TTFNameBytes))
+    for name in names:
+        face[name] = bytes(face[name])
+    record = {
+        "font": {k: v for k, v in font.__dict__.items() if k not in _REBUILT},
+        "face": face,
+        "names": names,
+        "later": {},
+    }
+    try:
+        for name in _ON_FIRST_USE:
+            if name in face:
+                record["later"][name] = marshal.dumps(face.pop(name))
+        data = marshal.dumps(record)
+    except ValueError as exc:
+        log.debug("reportlab's parse of %s is not kept: %s", path.name, exc)
+        return
+    try:
+        write_atomic(entry, hashlib.sha256(data).digest() + data)
+        kept = sorted(entry.parent.glob("*.parsed"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[FONTS_KEPT:]:
+            old.unlink(missing_ok=True)
+    except (OSError, OutputError) as exc:
+        log.debug("could not keep the parsed font in the cache: %s", exc)
+
+
+def _cached_font(path: Path, stat):
+    """The font as :func:`_keep_font` kept it, or ``None`` (none kept, or a damaged entry)."""
+    import marshal
+    import os
+    from weakref import WeakKeyDictionary
+
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont
+
+    entry = _font_entry(path, stat)
+    if entry is None:
+        return None
+    try:
+        blob = entry.read_bytes()
+    except OSError:
+        return None
+    try:
+        if len(blob) < 32 or hashlib.sha256(blob[32:]).digest() != blob[:32]:
+            raise ValueError("its checksum does not match")
+        record = marshal.loads(blob[32:])
+        face = _kept_face().__new__(_kept_face())
+        face.__dict__.update(record["face"])
+        for name, data in record["later"].items():
+            face.__dict__[f"_kept_{name}"] = data
+        for name in record["names"]:
+            setattr(face, name, TTFNameBytes(getattr(face, name)))
+        face._ttf_data = path.read_bytes()
+        face.filename = str(path)
+        if face.unitsPerEm == 1000:
+            face._pdfScale = lambda x: x
+        else:
+            per_em = 1000 / face.unitsPerEm
+            face._pdfScale = lambda x: x * per_em
+        font = TTFont.__new__(TTFont)
+        font.__dict__.update(record["font"])
+        font.face, font.encoding, font.state = face, TTEncoding(), WeakKeyDictionary()
+    except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError) as exc:
+        log.debug("parsed font %s unusable (%s): parsing the font again", entry.name, exc)
+        entry.unlink(missing_ok=True)
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # recently used: kept by the pruning
     return font
 
 
@@ -205,8 +364,8 @@ def register_reportlab(fonts: FontSet) -> tuple[str, str]:
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
 
-    regular = _reportlab_font(fonts.regular, "regular")
-    bold = _reportlab_font(fonts.bold, "bold")
+    regular = _reportlab_font(fonts.regular, "regular", fonts.subset_cache)
+    bold = _reportlab_font(fonts.bold, "bold", fonts.subset_cache)
     registered = set(pdfmetrics.getRegisteredFontNames())
     for font in (regular, bold):
         if font.fontName not in registered:
@@ -371,6 +530,8 @@ def _fallback_text(
     missing: dict[str, None],
 ) -> str:
     """One run of text between tags, drawn with ``face`` (True for bold)."""
+    if "&" not in text and cmaps[face].keys() >= set(map(ord, text)):
+        return text  # the face has every character: nothing to wrap (the loop below gives the same)
     out: list[str] = []
     run: list[str] = []  # units the other face draws
 

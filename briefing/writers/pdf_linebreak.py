@@ -6,6 +6,7 @@ it patches reportlab in place and is idempotent.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Sequence
 
@@ -95,25 +96,33 @@ def _break_lines(
     max_widths: Sequence[float],
     forced: Callable[[int], bool] = lambda i: False,
 ) -> list[tuple[int, int, float, float]]:
-    """Lines as (start, end, max_width, used_width) over ``chars``."""
+    """Lines as (start, end, max_width, used_width) over ``chars``.
+
+    A line's used width is the sum of its characters' widths from its start,
+    in order; the running sums taken while filling the line are kept, so that
+    a line broken before its last character reads its width back instead of
+    adding the widths up again (the same additions, so the same value).
+    """
     from reportlab.rl_config import _FUZZ
 
     lines: list[tuple[int, int, float, float]] = []
     start = i = 0
     used = 0.0
+    running = [0.0]  # running[k]: the width of chars[start:start + k]
     max_width = max_widths[0]
     while i < len(chars):
         used += width(i, max_width)
+        running.append(used)
         i += 1
         hard = forced(i - 1)
         if not hard and not (used > max_width + _FUZZ and used > 0):
             continue
-        end = i if hard else _next_line_start(chars, start, i)
-        line_used = sum(width(k, max_width) for k in range(start, end))
-        lines.append((start, end, max_width, line_used))
+        end = i if hard else _next_line_start(chars, start, i)  # never past i
+        lines.append((start, end, max_width, running[end - start]))
         max_width = max_widths[min(len(lines), len(max_widths) - 1)]
         start = i = end
         used = 0.0
+        running = [0.0]
     if used > 0:
         lines.append((start, len(chars), max_width, used))
     return lines
@@ -131,19 +140,97 @@ def _dumb_split(word: str, widths: Sequence[float], max_widths) -> list[list]:
     return result
 
 
-def _cjk_frag_split(frags, max_widths, calc_bounds, encoding="utf8"):
-    """Drop-in for ``reportlab.platypus.paragraph.cjkFragSplit``."""
-    from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+@functools.lru_cache(maxsize=1 << 16)
+def _char_width(ch: str, font: str, size: float) -> float:
+    """reportlab's width of one character (a registered font's name carries its content's hash)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    units = []
+    return stringWidth(ch, font, size)
+
+
+def _units(frags, encoding: str) -> list:
+    """One ``cjkU`` per character, as reportlab's ``cjkFragSplit`` makes them; a
+    character's width is looked up once per font and size, not once per use."""
+    from reportlab.platypus.paragraph import cjkU
+
+    units: list = []
+    make = str.__new__
     for frag in frags:
         text = frag.text
         if isinstance(text, bytes):
             text = text.decode(encoding)
-        if text:
+        if not text:
+            units.append(cjkU(text, frag, encoding))
+        elif hasattr(frag, "cbDefn"):  # an image or anchor: its own width
             units.extend(cjkU(ch, frag, encoding) for ch in text)
         else:
-            units.append(cjkU(text, frag, encoding))
+            font, size = frag.fontName, frag.fontSize
+            for ch in text:
+                unit = make(cjkU, ch)
+                unit._frag, unit._width = frag, _char_width(ch, font, size)  # what cjkU.__new__ sets
+                units.append(unit)
+    return units
+
+
+def _para_line(units, max_width, used, extra, line_break, calc_bounds):
+    """reportlab's ``makeCJKParaLine``, a run of characters of one fragment at a time.
+
+    reportlab takes each character's ascent and descent and compares its
+    fragment with the previous word's; within a run of characters of one
+    fragment both come out the same for every character, so they are taken
+    for the run's first character only. A fragment that carries an image or
+    anchor (``cbDefn``) or a line break is never the same as any other
+    (``sameFrag``): its characters are taken one by one, as reportlab does.
+    """
+    from reportlab.platypus.paragraph import FragLine, getAscentDescent, imgNormV, imgVRange, sameFrag
+
+    words = []
+    chars: list = []
+    f0 = FragLine()
+    max_size = max_ascent = min_descent = 0
+    k, n = 0, len(units)
+    while k < n:
+        unit = units[k]
+        f = unit.frag
+        size = f.fontSize
+        if calc_bounds:
+            cb = getattr(f, "cbDefn", None)
+            if getattr(cb, "width", 0):
+                descent, ascent = imgVRange(imgNormV(cb.height, size), cb.valign, size)
+            else:
+                ascent, descent = getAscentDescent(f.fontName, size)
+        else:
+            ascent, descent = getAscentDescent(f.fontName, size)
+        max_size = max(max_size, size)
+        max_ascent = max(max_ascent, ascent)
+        min_descent = min(min_descent, descent)
+        if not sameFrag(f0, f):
+            f0 = f0.clone()
+            f0.text = "".join(chars)
+            words.append(f0)
+            chars = []
+            f0 = f
+        chars.append(unit)
+        k += 1
+        if not hasattr(f, "cbDefn") and not hasattr(f, "lineBreak"):
+            while k < n and units[k].frag is f:  # the rest of the run: nothing changes but the text
+                chars.append(units[k])
+                k += 1
+    if chars:
+        f0 = f0.clone()
+        f0.text = "".join(chars)
+        words.append(f0)
+    return FragLine(
+        kind=1, extraSpace=extra, wordCount=1, words=words[1:], fontSize=max_size, ascent=max_ascent,
+        descent=min_descent, maxWidth=max_width, currentWidth=used, lineBreak=line_break,
+    )  # fmt: skip
+
+
+def _cjk_frag_split(frags, max_widths, calc_bounds, encoding="utf8"):
+    """Drop-in for ``reportlab.platypus.paragraph.cjkFragSplit``."""
+    from reportlab.platypus.paragraph import ParaLines
+
+    units = _units(frags, encoding)
 
     def width(k: int, max_width: float) -> float:
         w = units[k].width
@@ -156,7 +243,7 @@ def _cjk_frag_split(frags, max_widths, calc_bounds, encoding="utf8"):
         return hasattr(units[k].frag, "lineBreak")
 
     lines = [
-        makeCJKParaLine(
+        _para_line(
             units[start:end],
             max_width,
             used,
