@@ -427,6 +427,66 @@ def _argued_tokens(doc: Document, s: Sentence, names: set[str]) -> set[str]:
 
 # ---------------------------------------------------------------------- themes
 
+_COMPOUND_HEADS = frozenset({"n", "nz", "vn", "an", "ns", "x", "v", "a", "b"})
+_COMPOUND_TAILS = frozenset({"n", "nz", "vn"})
+_ORDINAL_RE = re.compile(r"^第[一二三四五六七八九十]$")
+_COMPOUND_RARITY = EVERYDAY_RARITY
+"""A compound of the authors' own is no everyday word (its pieces may be)."""
+
+
+def _compounds(
+    docs: list[Document],
+    usable: list[list[Sentence]],
+    argued: list[list[set[str]]],
+    names_at: list[list[set[str]]],
+) -> dict[str, set[tuple[int, int]]]:
+    """Two-word noun phrases the authors write in two sentences or more where the
+    segmenter sees two words (加盟模式, 零售业务, 第三空间, 下沉市场), with the
+    sentences that argue them: a concept the pieces alone do not name. Not a
+    measure (门店总数), not a piece of an organisation's name (星巴克中国计划), not
+    one item of a list, not led by a generic word (中国计划) or a number."""
+    from briefing.nlp import generic_words, pos_tag, stopwords
+
+    generic, stop, measures = generic_words(), stopwords(), _measure_words()
+    found: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for d, sentences in enumerate(usable):
+        if docs[d].language == "en":
+            continue
+        for s, sent in enumerate(sentences):
+            text = docs[d].analysis_text[sent.start : sent.end]
+            names = [n for n in names_at[d][s] if len(n) >= 2]
+            for a, b in itertools.pairwise(zh_cut(text)):
+                phrase = a + b
+                if len(a) < 2 or len(b) < 2 or len(phrase) > 6 or not _HAN_ONLY.fullmatch(phrase):
+                    continue
+                if (
+                    a in generic
+                    or b in stop
+                    or phrase in measures
+                    or (a in stop and not _ORDINAL_RE.match(a))
+                ):
+                    continue
+                head = pos_tag(a)
+                if pos_tag(b) not in _COMPOUND_TAILS or not (head in _COMPOUND_HEADS or _ORDINAL_RE.match(a)):
+                    continue
+                if any(_overlaps(text, phrase, n) for n in names) or _listed(phrase, text):
+                    continue
+                found[phrase].add((d, s))
+    out = {p: places for p, places in sorted(found.items()) if len(places) >= 2}
+    log.debug("compounds: %s", {p: len(v) for p, v in out.items()})
+    return out
+
+
+def _overlaps(text: str, phrase: str, name: str) -> bool:
+    """The phrase, where the text writes it, shares characters with the name there."""
+    at = text.find(phrase)
+    while at >= 0:
+        n = text.find(name, max(0, at - len(name) + 1))
+        if 0 <= n < at + len(phrase):
+            return True
+        at = text.find(phrase, at + 1)
+    return False
+
 
 def find_themes(
     docs: list[Document], analyses: list[DocAnalysis], *, max_themes: int = MAX_THEMES
@@ -452,8 +512,17 @@ def find_themes(
         [_argued_tokens(docs[d], s, named.get((d, index_of[d][id(s)]), set())) for s in sentences]
         for d, sentences in enumerate(usable)
     ]
+    # The authors' own compounds (加盟模式, 零售业务, 第三空间) that the segmenter cuts
+    # into everyday words: terms of their own where they recur.
+    names_at = [
+        [named.get((d, index_of[d][id(s)]), set()) for s in sentences] for d, sentences in enumerate(usable)
+    ]
+    for compound, places in _compounds(docs, usable, argued, names_at).items():
+        rarity[compound] = max(rarity.get(compound, 0.0), _COMPOUND_RARITY)
+        vocabulary.add(compound)
+        for d, s in places:
+            argued[d][s].add(compound)
 
-    # Share of each document's sentences that argue with a term.
     share: list[Counter[str]] = []
     for sentences in argued:
         counts: Counter[str] = Counter()
@@ -524,6 +593,7 @@ def find_themes(
         cand.terms = [t for t in cand.terms if t not in org_names] or cand.terms
         cand.anchors = [t for t in cand.anchors if t not in org_names] or cand.anchors
 
+    log.debug("candidates: %s", [(c.label, c.kind, c.terms) for c in candidates])
     themes: list[tuple[_Candidate, Theme]] = []
     for cand in candidates:
         theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic)
@@ -540,6 +610,7 @@ def find_themes(
         if len(kept) == max_themes:
             break
         if len(kept) >= MIN_THEMES and theme.mentions < 3:
+            log.debug("theme %s: %d sentences, thin beside %d themes", theme.label, theme.mentions, len(kept))
             continue  # enough themes: one argued in two sentences is thin
         row = _gist_row([r for r in cand.ranked if r[3] not in gists], docs)
         if row is None:
@@ -1160,6 +1231,7 @@ def _theme(
     kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or one_line_argues(d)}
     hits = [(d, s) for d, s in hits if d in kept]
     if len(hits) < 2:
+        log.debug("candidate %s %s: %d sentence(s), a mention", cand.label, cand.terms, len(hits))
         return None  # one sentence is a mention, not an argument
     cand.hits = hits
     per_doc = Counter(d for d, _ in hits)
@@ -1175,6 +1247,7 @@ def _theme(
         strength *= 0.6  # a theme is argued across sources; one author's vocabulary is weaker evidence
     ranked = _ranked_sentences(docs, usable, hits, terms, cand.home)
     if len({r[3] for r in ranked}) < 2:
+        log.debug("candidate %s: fewer than two quotable sentences", cand.label)
         return None  # a gist and a quote are two sentences: one quotable sentence is a mention
     options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences)
     if not options:
