@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefing.analysis import build_briefing
-from briefing.analysis.themes import _keyword_candidates, _summary_finding
+from briefing.analysis.themes import _compounds, _keyword_candidates, _summary_finding, weak_gist
 from briefing.model import Briefing
 from briefing.readers import read_corpus
 
@@ -36,11 +36,23 @@ def _themes(folder: str) -> Briefing:
 # theme's label or terms) a reader would name.
 _SMALL = {
     "banks": (
-        3,
-        {"margins": {"息差"}, "rates, dividends or assets": {"高息", "股息", "资产", "减值", "不良"}},
+        4,
+        {
+            "margins": {"息差"},
+            "rates, dividends or assets": {"高息", "股息", "资产", "减值", "不良"},
+            "retail banking": {"零售"},
+        },
     ),
     "healthcare": (4, {"domestic substitution": {"国产"}, "price cuts": {"支架", "降价"}}),
-    "coffee": (3, {"price war": {"价格战"}, "store economics": {"单店"}}),
+    "coffee": (
+        5,
+        {
+            "price war": {"价格战"},
+            "store economics": {"单店"},
+            "franchising": {"加盟"},
+            "third place": {"第三空间"},
+        },
+    ),
     "nev": (6, {"vertical integration": {"垂直整合"}, "swapping": {"换电"}}),
 }
 
@@ -164,3 +176,111 @@ def test_a_heading_theme_is_named_by_the_heading_not_a_word_of_its_list() -> Non
     labels = [t.label for t in _themes("field").themes]
     assert "低空" not in labels
     assert "商业航天" in labels
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "seeds", "field"])
+def test_a_themes_documents_heatmap_count_and_quotes_agree(folder: str) -> None:
+    """The documents a theme lists are those its heatmap row counts, its sentence
+    count is the row's sum, and its gist and quotes come from those documents."""
+    for t in _themes(folder).themes:
+        row = {c.document for c in t.coverage if c.mentions}
+        assert set(t.documents) == row, t.label
+        assert sum(c.mentions for c in t.coverage) == t.mentions, t.label
+        assert t.gist_source.document in row, t.label
+        assert {q.document for q in t.quotes} <= row, t.label
+        # quotes from different sources where there are several
+        if len(row) >= 2 and len(t.quotes) >= 2:
+            assert len({q.document for q in t.quotes}) == len(t.quotes), t.label
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "field"])
+def test_no_gist_is_a_roadmap_definition_method_note_or_emoji_line(folder: str) -> None:
+    for t in _themes(folder).themes:
+        assert weak_gist(t.gist_source.text) is None, (t.label, t.gist_source.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("我们分三个层次：基本面、资金面、估值结构，来做一个最终判断。", "roadmap"),
+        ("本文将从需求、供给和政策三个方面分析光伏行业。", "roadmap"),
+        ("In this article we look at what the rate cuts mean for lenders.", "roadmap"),
+        ("👉 所以一句话总结：CPO = AI算力的“高速公路升级版”", "emoji"),
+        ("所谓的第三空间，是指家和办公室之外的社交场所。", "definition"),
+        ("每個投資組合裡面的個股都以*等權重（Equal-weighted）方式處理。", "method"),
+        # sentences that argue something: an actor, a figure, a comparison
+        ("在李铁看来，相对逐年放大的销量，承德露露的产能瓶颈开始显现。", None),
+        ("招商银行凭借零售业务守住了2.15%的净息差。", None),
+        ("Luckin Coffee overtook Starbucks as the largest coffee chain in China by revenue in 2023.", None),
+    ],
+)
+def test_weak_gists(text: str, kind: str | None) -> None:
+    assert weak_gist(text) == kind
+
+
+def _compound_places(texts: list[str], names: list[set[str]] | None = None) -> dict[str, int]:
+    from briefing.analysis.document import Sentence
+    from briefing.model import Document
+
+    text = "".join(texts)
+    starts = [sum(len(t) for t in texts[:i]) for i in range(len(texts))]
+    sentences = [
+        Sentence(start=a, end=a + len(t), tokens=[], paragraph=i)
+        for i, (a, t) in enumerate(zip(starts, texts, strict=True))
+    ]
+    doc = Document(
+        path="a.txt",
+        title=None,
+        date=None,
+        author=None,
+        source_url=None,
+        source_site=None,
+        language="zh-hans",
+        kind="article",
+        format="text",
+        encoding="utf-8",
+        text=text,
+        text_simplified=None,
+        chars=len(text),
+        sha256="",
+    )
+    found = _compounds([doc], [sentences], [[set() for _ in texts]], [names or [set() for _ in texts]])
+    return {p: len(v) for p, v in found.items()}
+
+
+@pytest.mark.parametrize(
+    ("case", "texts", "names", "compound", "found"),
+    [
+        (
+            "a compound the author writes twice",
+            ["库迪咖啡几乎全部采用加盟模式，扩张很快。", "加盟模式扩张快，但单店盈利能力仍待观察。"],
+            None,
+            "加盟模式",
+            True,
+        ),
+        (
+            "an ordinal compound",
+            ["星巴克更依赖第三空间和会员体系。", "星巴克需要在第三空间之外找到新的增长点。"],
+            None,
+            "第三空间",
+            True,
+        ),
+        ("said once", ["招商银行的优势来自零售业务。", "净息差继续收窄。"], None, "零售业务", False),
+        (
+            "a piece of an organisation's name",
+            ["星巴克中国计划到2025年门店数达到9000家。", "星巴克中国计划开设更多门店。"],
+            [{"星巴克中国"}, {"星巴克中国"}],
+            "中国计划",
+            False,
+        ),
+        (
+            "the scope of a figure",
+            ["特斯拉汽车业务毛利率降至19.4%。", "比亚迪汽车业务毛利率高于同行。"],
+            None,
+            "汽车业务",
+            False,
+        ),
+    ],
+)
+def test_compounds_of_the_authors_own(case: str, texts: list[str], names, compound: str, found: bool) -> None:
+    assert (compound in _compound_places(texts, names)) is found, case

@@ -444,18 +444,21 @@ def _compounds(
     segmenter sees two words (加盟模式, 零售业务, 第三空间, 下沉市场), with the
     sentences that argue them: a concept the pieces alone do not name. Not a
     measure (门店总数), not a piece of an organisation's name (星巴克中国计划), not
-    one item of a list, not led by a generic word (中国计划) or a number."""
+    one item of a list, not led by a generic word (中国计划) or a number, not
+    mostly the scope of a figure (汽车业务毛利率)."""
     from briefing.nlp import generic_words, pos_tag, stopwords
 
     generic, stop, measures = generic_words(), stopwords(), _measure_words()
     found: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    scoped: Counter[str] = Counter()
     for d, sentences in enumerate(usable):
         if docs[d].language == "en":
             continue
         for s, sent in enumerate(sentences):
             text = docs[d].analysis_text[sent.start : sent.end]
             names = [n for n in names_at[d][s] if len(n) >= 2]
-            for a, b in itertools.pairwise(zh_cut(text)):
+            words = zh_cut(text)
+            for i, (a, b) in enumerate(itertools.pairwise(words)):
                 phrase = a + b
                 if len(a) < 2 or len(b) < 2 or len(phrase) > 6 or not _HAN_ONLY.fullmatch(phrase):
                     continue
@@ -472,7 +475,11 @@ def _compounds(
                 if any(_overlaps(text, phrase, n) for n in names) or _listed(phrase, text):
                     continue
                 found[phrase].add((d, s))
-    out = {p: places for p, places in sorted(found.items()) if len(places) >= 2}
+                if i + 2 < len(words) and words[i + 2] in measures:
+                    scoped[phrase] += 1  # 汽车业务毛利率: the scope of a figure
+    out = {
+        p: places for p, places in sorted(found.items()) if len(places) >= 2 and scoped[p] * 2 < len(places)
+    }
     log.debug("compounds: %s", {p: len(v) for p, v in out.items()})
     return out
 
@@ -517,7 +524,8 @@ def find_themes(
     names_at = [
         [named.get((d, index_of[d][id(s)]), set()) for s in sentences] for d, sentences in enumerate(usable)
     ]
-    for compound, places in _compounds(docs, usable, argued, names_at).items():
+    coined = _compounds(docs, usable, argued, names_at)
+    for compound, places in coined.items():
         rarity[compound] = max(rarity.get(compound, 0.0), _COMPOUND_RARITY)
         vocabulary.add(compound)
         for d, s in places:
@@ -596,7 +604,7 @@ def find_themes(
     log.debug("candidates: %s", [(c.label, c.kind, c.terms) for c in candidates])
     themes: list[tuple[_Candidate, Theme]] = []
     for cand in candidates:
-        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic)
+        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic, frozenset(coined))
         if theme is not None:
             themes.append((cand, theme))
     themes.sort(key=lambda ct: (-ct[1].strength, ct[1].label))
@@ -859,6 +867,7 @@ def _label(
     rarity: dict[str, float],
     topic: set[str],
     term_sentences: dict[str, set[tuple[int, int]]],
+    coined: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Labels a reader could argue about, best first, built from the sources' own words.
 
@@ -969,7 +978,7 @@ def _label(
                 break
         options.append(first)
     if not options:
-        options = _predicate_labels(cand, hits, docs, usable, rarity, topic, heading)
+        options = _predicate_labels(cand, hits, docs, usable, rarity, topic, heading, coined)
     return list(dict.fromkeys(options))
 
 
@@ -993,6 +1002,7 @@ def _predicate_labels(
     rarity: dict[str, float],
     topic: set[str],
     heading: str,
+    coined: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Labels for a theme whose sentences hold no argument phrase of their own:
     its concept and what its sentences say happens to it, as written right after
@@ -1011,6 +1021,7 @@ def _predicate_labels(
         and is_concept(t, rarity.get(t, 14.0))
     ]
     held: Counter[str] = Counter()
+    held_in: dict[str, set[int]] = defaultdict(set)
     said: dict[str, Counter[str]] = defaultdict(Counter)
     for d, s in hits:
         if docs[d].language == "en":
@@ -1022,6 +1033,7 @@ def _predicate_labels(
             if at < 0:
                 continue
             held[term] += 1
+            held_in[term].add(d)
             rest = text[at + len(term) : at + len(term) + 10]
             end = _CLAUSE_END_RE.search(rest)
             clause = rest[: end.start()] if end else rest
@@ -1047,6 +1059,10 @@ def _predicate_labels(
         ):
             # the concept alone only where its author made it the subject of a headline
             # or a heading (价值投资：烟屁股有多好); a word cluster needs an argument said of it
+            out.append(term)
+        elif term in coined and term == cand.terms[0] and (len(held_in[term]) >= 2 or held[term] >= 3):
+            # or a compound of the authors' own (第三空间, 零售业务, 下沉市场) that leads the
+            # cluster and that two sources argue, or one source three times: a term of art
             out.append(term)
     if heading and cand.kind != "keywords" and out and not any(o in heading for o in out):
         # The concepts found are not what the heading names (低空 under 主要商业航天相关ETF):
@@ -1199,6 +1215,7 @@ def _theme(
     term_sentences: dict[str, set[tuple[int, int]]],
     rarity: dict[str, float],
     topic: set[str],
+    coined: frozenset[str] = frozenset(),
 ) -> Theme | None:
     """The theme a candidate makes, or None when it is a mention rather than an argument."""
     # The subject frames every theme: a sentence that names only it argues none of them.
@@ -1249,7 +1266,7 @@ def _theme(
     if len({r[3] for r in ranked}) < 2:
         log.debug("candidate %s: fewer than two quotable sentences", cand.label)
         return None  # a gist and a quote are two sentences: one quotable sentence is a mention
-    options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences)
+    options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences, coined)
     if not options:
         log.debug("theme %s names no argument", cand.label)
         return None
@@ -1312,11 +1329,32 @@ def _ranked_sentences(
         )  # "正是这种现象的直接体现" leans on what came before
         if text.rstrip()[-1:] not in "。！？.!?”」』\"'…":
             score -= 1.0  # a list line or a label, not a sentence that argues
+        if weak_gist(text):
+            score -= 2.0  # a roadmap, a definition, a method note: it argues nothing itself
         if docs[d_index].language != "en" and len(text) < 20:
             score -= 0.5
         scored.append((score, d_index, s_index, text, s.paragraph))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     return scored
+
+
+@functools.cache
+def _weak_gist_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    raw = data_yaml("weak_gists.yaml") or {}
+    return tuple((str(kind), tuple(str(w).lower() for w in words or ())) for kind, words in raw.items())
+
+
+def weak_gist(text: str) -> str | None:
+    """Why a sentence states no argument of its own, or None: a roadmap ("我们分三个
+    层次…来做一个最终判断"), a definition or one-line summary label ("一句话总结：
+    CPO = …"), a note on method ("以等权重方式处理"), or an emoji line (weak_gists.yaml)."""
+    if any(_is_symbol(c) and not c.isascii() for c in text[:4]):
+        return "emoji"
+    lowered = to_simplified(text).lower()
+    for kind, words in _weak_gist_words():
+        if any(w in lowered for w in words):
+            return kind
+    return None
 
 
 def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
