@@ -94,6 +94,9 @@ class _Candidate:
     """For a heading or a title: its text, whose terms weigh more in the label."""
     options: list[str] = field(default_factory=list)
     """Labels it may take, best first (a stronger theme may have taken the first)."""
+    section: tuple[int, int] | None = None
+    """For a numbered section heading: the paragraphs its author argues it in
+    (first, one past the last), all of which count for it."""
 
 
 # ------------------------------------------------------------------ headings
@@ -242,6 +245,54 @@ def point_statements(docs: list[Document]) -> list[tuple[int, str, int, list[str
     return out
 
 
+def _sections(doc: Document) -> dict[str, tuple[int, int]]:
+    """Each numbered heading (Simplified) with the paragraphs of its section: from
+    the heading to the next heading of the document."""
+    simplified = _simplified_headings(doc)
+    out: dict[str, tuple[int, int]] = {}
+    for i, h in enumerate(doc.headings):
+        if h.number is None:
+            continue
+        end = doc.headings[i + 1].paragraph if i + 1 < len(doc.headings) else 1 << 30
+        out.setdefault(simplified[i], (h.paragraph, end))
+    return out
+
+
+def _section_candidates(
+    doc: Document, d_index: int, group: list[str], topic: set[str], vocabulary: set[str], rubrics: set[str]
+) -> list[_Candidate]:
+    """An author's numbered sections that share no pattern and stand under no
+    heading ("一、价格下降，但市场并未萎缩", "二、国产替代明显加速", "三、创新成为唯一
+    出路"): each is one of the author's arguments, made in its own section. A
+    company's name before a colon ("药明生物：地缘政治阴影") is the case the section
+    tells, not the argument."""
+    sections = _sections(doc)
+    out = []
+    for item in group:
+        label = clean_heading(item)
+        argued = label.split("：")[-1].split(":")[-1].strip()
+        if not any(is_han(c) for c in argued) or len(argued) < 4 or len(label) > 24:
+            continue
+        if label in rubrics or is_rubric(argued) or item not in sections:
+            continue
+        terms = [t for t in _terms(argued, vocabulary) if t not in topic]
+        if not terms:
+            continue
+        out.append(
+            _Candidate(
+                label=argued,
+                terms=terms[:6],
+                origin="author",
+                home={d_index},
+                anchors=terms[:4],
+                kind="heading",
+                heading=argued,
+                section=sections[item],
+            )
+        )
+    return out
+
+
 def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[str]) -> list[_Candidate]:
     """Themes from the authors' own lists of points."""
     candidates = []
@@ -251,6 +302,9 @@ def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[st
         for parent, group, _ in _point_groups(doc):
             found = _affix_label(group)
             kind = "points" if found else "heading"
+            if not found and parent is None:
+                candidates += _section_candidates(doc, d_index, group, topic, vocabulary, rubrics)
+                continue
             if found:
                 label, prefix, suffix, varying = found
                 cores = [t for t in _terms(prefix + " " + suffix.lstrip("的"), vocabulary) if t not in topic]
@@ -327,7 +381,8 @@ def _title_candidates(
         label = _headline(to_simplified(doc.title))
         labels[d_index] = label
         stems[re.sub(r"[\d年月日号期星期一二三四五六日天]+", "", label)] += 1
-    stated = {d for c in authors for d in c.home}
+    # (a section is one argument of the document, not what its headline says of all)
+    stated = {d for c in authors if not c.section for d in c.home}
     out = []
     for d_index, label in labels.items():
         if stems[re.sub(r"[\d年月日号期星期一二三四五六日天]+", "", label)] >= 2:
@@ -806,6 +861,8 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
     for cand in candidates:
         host = None
         for m in merged:
+            if m.section or cand.section:
+                continue  # a section stands on its own sentences; the stronger argument wins later
             holds = cand.origin == "keywords" and any(cand.terms[0] in t for t in m.terms)
             held = (
                 cand.origin == "author"
@@ -1046,6 +1103,9 @@ def _predicate_labels(
                 if len(word) >= 2 and word in heading and word not in term and not _negated(word, heading):
                     said[term][word] += 2  # the author's own word for it
     out = []
+    if heading and cand.kind == "heading":
+        # the author's own pairing in the heading (固态与钠离子的赛跑 → 固态与钠离子)
+        out += [f"{a}与{b}" for a, b in itertools.permutations(concepts, 2) if f"{a}与{b}" in heading][:1]
     for term in sorted(concepts, key=lambda t: (-held[t], concepts.index(t))):
         words = [w for w, _ in sorted(said[term].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))]
         # the longest argument word at a place: 负增长, not 增长 inside it
@@ -1059,10 +1119,6 @@ def _predicate_labels(
         ):
             # the concept alone only where its author made it the subject of a headline
             # or a heading (价值投资：烟屁股有多好); a word cluster needs an argument said of it
-            out.append(term)
-        elif term in coined and term == cand.terms[0] and (len(held_in[term]) >= 2 or held[term] >= 3):
-            # or a compound of the authors' own (第三空间, 零售业务, 下沉市场) that leads the
-            # cluster and that two sources argue, or one source three times: a term of art
             out.append(term)
     if heading and cand.kind != "keywords" and out and not any(o in heading for o in out):
         # The concepts found are not what the heading names (低空 under 主要商业航天相关ETF):
@@ -1222,7 +1278,13 @@ def _theme(
     counted = [t for t in cand.terms if t not in topic] or cand.terms
     terms = set(counted)
     hits = []
-    for d, s in sorted(set().union(*(term_sentences.get(t, set()) for t in counted))):
+    found = set().union(*(term_sentences.get(t, set()) for t in counted))
+    if cand.section:
+        # a numbered section argues its heading in every sentence of it
+        (home,) = cand.home
+        first, end = cand.section
+        found |= {(home, s) for s, sent in enumerate(usable[home]) if first < sent.paragraph < end}
+    for d, s in sorted(found):
         # A heading or a title is its author's: it is argued in its own document only.
         if cand.home and d not in cand.home:
             continue
@@ -1259,10 +1321,13 @@ def _theme(
     density = sum(math.sqrt(c / max(len(usable[d]), 1)) for d, c in per_doc.items())
     weight = sum(math.log(1 + rarity.get(t, 14.0)) for t in counted) / len(counted)
     strength = density * weight * (1.0 + 0.15 * (argued_in - 1))
-    strength *= 1.25 if cand.origin == "author" else 1.0
+    strength *= 1.25 if cand.origin == "author" and not cand.section else 1.0
+    if cand.section:
+        # one author's section: it leads no argument several sources make, it fills the gaps
+        strength *= 0.8
     if cand.origin == "keywords" and argued_in < 2:
         strength *= 0.6  # a theme is argued across sources; one author's vocabulary is weaker evidence
-    ranked = _ranked_sentences(docs, usable, hits, terms, cand.home)
+    ranked = _ranked_sentences(docs, usable, hits, terms, cand.home, argued)
     if len({r[3] for r in ranked}) < 2:
         log.debug("candidate %s: fewer than two quotable sentences", cand.label)
         return None  # a gist and a quote are two sentences: one quotable sentence is a mention
@@ -1296,8 +1361,10 @@ def _ranked_sentences(
     hits: list[tuple[int, int]],
     terms: set[str],
     home: set[int],
+    argued: list[list[set[str]]] | None = None,
 ) -> list[tuple[float, int, int, str, int]]:
-    """The theme's quotable sentences, best first: (score, doc, sentence, text, paragraph)."""
+    """The theme's quotable sentences, best first: (score, doc, sentence, text, paragraph).
+    A sentence that names none of the theme's terms (one of a section's) comes last."""
     scored = []
     for d_index, s_index in hits:
         s = usable[d_index][s_index]
@@ -1318,8 +1385,12 @@ def _ranked_sentences(
             continue  # a quote must stand alone, and be prose
         if docs[d_index].kind == "memo" and MEMO_SUMMARY_RE.match(text):
             continue  # a memo restating itself ("主要发现：…") argues nothing of its own
-        distinct = len(terms & set(s.tokens))
-        score = distinct + 0.5 * distinct / max(len(set(s.tokens)), 1) - len(text) / (limit * 4)
+        tokens = set(s.tokens) | (argued[d_index][s_index] if argued else set())
+        said = docs[d_index].analysis_text[s.start : s.end]
+        # a term inside a longer word counts (固态 in 全固态电池)
+        distinct = sum(1 for t in terms if t in tokens or (len(t) >= 2 and is_han(t[0]) and t in said))
+        score = distinct + 0.5 * distinct / max(len(tokens), 1) - len(text) / (limit * 4)
+        score -= 2.0 if not distinct else 0.0
         score += 2.0 if d_index in home else 0.0
         score -= 0.0 if balanced(text) else 1.5
         score -= 0.5 if opening(text)[0] == "connective" else 0.0
