@@ -280,3 +280,28 @@ def _compound_places(texts: list[str], names: list[set[str]] | None = None) -> d
 )
 def test_compounds_of_the_authors_own(case: str, texts: list[str], names, compound: str, found: bool) -> None:
     assert (compound in _compound_places(texts, names)) is found, case
+
+
+def test_an_authors_numbered_sections_are_candidates_argued_in_their_own_sentences(tmp_path: Path) -> None:
+    """Numbered sections under no heading, sharing no pattern: each is one of the
+    author's arguments; a company's name before a colon is the case, not the argument."""
+    from briefing.analysis.themes import _author_candidates
+
+    (tmp_path / "01.txt").write_text(
+        "光伏组件价格跌破成本线\n\n"
+        "一、产能过剩压低组件价格\n\n"
+        "多晶硅产能过剩，组件价格一年内下跌四成。组件企业的产能利用率降到六成以下。\n\n"
+        "二、隆基绿能：技术路线押注BC电池\n\n"
+        "隆基绿能把新增产能押注在BC电池上。BC电池的转换效率高于TOPCon电池。\n\n"
+        "三、海外贸易壁垒抬高出口门槛\n\n"
+        "美国和欧盟的贸易壁垒让组件出口的门槛提高。出口企业开始在东南亚建厂。\n",
+        "utf-8",
+    )
+    docs = read_corpus(tmp_path)
+    docs = getattr(docs, "documents", docs)
+    vocabulary = {"产能过剩", "组件", "价格", "技术路线", "BC电池", "贸易壁垒", "出口", "门槛", "产能"}
+    cands = _author_candidates(docs, set(), vocabulary)
+    labels = {c.label for c in cands}
+    assert {"产能过剩压低组件价格", "技术路线押注BC电池", "海外贸易壁垒抬高出口门槛"} <= labels, labels
+    assert all(c.section and c.home == {0} for c in cands)
+    assert not any("隆基" in c.label for c in cands)

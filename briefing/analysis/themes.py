@@ -659,7 +659,7 @@ def find_themes(
     log.debug("candidates: %s", [(c.label, c.kind, c.terms) for c in candidates])
     themes: list[tuple[_Candidate, Theme]] = []
     for cand in candidates:
-        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic, frozenset(coined))
+        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic)
         if theme is not None:
             themes.append((cand, theme))
     themes.sort(key=lambda ct: (-ct[1].strength, ct[1].label))
@@ -924,7 +924,6 @@ def _label(
     rarity: dict[str, float],
     topic: set[str],
     term_sentences: dict[str, set[tuple[int, int]]],
-    coined: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Labels a reader could argue about, best first, built from the sources' own words.
 
@@ -1035,7 +1034,7 @@ def _label(
                 break
         options.append(first)
     if not options:
-        options = _predicate_labels(cand, hits, docs, usable, rarity, topic, heading, coined)
+        options = _predicate_labels(cand, hits, docs, usable, rarity, topic, heading)
     return list(dict.fromkeys(options))
 
 
@@ -1059,7 +1058,6 @@ def _predicate_labels(
     rarity: dict[str, float],
     topic: set[str],
     heading: str,
-    coined: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Labels for a theme whose sentences hold no argument phrase of their own:
     its concept and what its sentences say happens to it, as written right after
@@ -1078,7 +1076,6 @@ def _predicate_labels(
         and is_concept(t, rarity.get(t, 14.0))
     ]
     held: Counter[str] = Counter()
-    held_in: dict[str, set[int]] = defaultdict(set)
     said: dict[str, Counter[str]] = defaultdict(Counter)
     for d, s in hits:
         if docs[d].language == "en":
@@ -1090,7 +1087,6 @@ def _predicate_labels(
             if at < 0:
                 continue
             held[term] += 1
-            held_in[term].add(d)
             rest = text[at + len(term) : at + len(term) + 10]
             end = _CLAUSE_END_RE.search(rest)
             clause = rest[: end.start()] if end else rest
@@ -1271,7 +1267,6 @@ def _theme(
     term_sentences: dict[str, set[tuple[int, int]]],
     rarity: dict[str, float],
     topic: set[str],
-    coined: frozenset[str] = frozenset(),
 ) -> Theme | None:
     """The theme a candidate makes, or None when it is a mention rather than an argument."""
     # The subject frames every theme: a sentence that names only it argues none of them.
@@ -1331,7 +1326,7 @@ def _theme(
     if len({r[3] for r in ranked}) < 2:
         log.debug("candidate %s: fewer than two quotable sentences", cand.label)
         return None  # a gist and a quote are two sentences: one quotable sentence is a mention
-    options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences, coined)
+    options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences)
     if not options:
         log.debug("theme %s names no argument", cand.label)
         return None
