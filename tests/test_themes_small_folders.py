@@ -294,7 +294,8 @@ def test_an_authors_numbered_sections_are_candidates_argued_in_their_own_sentenc
         "二、隆基绿能：技术路线押注BC电池\n\n"
         "隆基绿能把新增产能押注在BC电池上。BC电池的转换效率高于TOPCon电池。\n\n"
         "三、海外贸易壁垒抬高出口门槛\n\n"
-        "美国和欧盟的贸易壁垒让组件出口的门槛提高。出口企业开始在东南亚建厂。\n",
+        "美国和欧盟的贸易壁垒让组件出口的门槛提高。出口企业开始在东南亚建厂。\n\n"
+        "总体而言，行业出清仍需两到三年，成本领先的企业才能穿越周期。\n",
         "utf-8",
     )
     docs = read_corpus(tmp_path)
@@ -305,3 +306,7 @@ def test_an_authors_numbered_sections_are_candidates_argued_in_their_own_sentenc
     assert {"产能过剩压低组件价格", "技术路线押注BC电池", "海外贸易壁垒抬高出口门槛"} <= labels, labels
     assert all(c.section and c.home == {0} for c in cands)
     assert not any("隆基" in c.label for c in cands)
+    # the closing paragraph sums up the article: the last section ends before it
+    last = next(c for c in cands if c.label.startswith("海外"))
+    closing = next(i for i, p in enumerate(docs[0].paragraphs()) if p.startswith("总体而言"))
+    assert last.section is not None and last.section[1] == closing

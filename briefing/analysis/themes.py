@@ -253,9 +253,23 @@ def _sections(doc: Document) -> dict[str, tuple[int, int]]:
     for i, h in enumerate(doc.headings):
         if h.number is None:
             continue
-        end = doc.headings[i + 1].paragraph if i + 1 < len(doc.headings) else 1 << 30
+        end = doc.headings[i + 1].paragraph if i + 1 < len(doc.headings) else _closing(doc, h.paragraph)
         out.setdefault(simplified[i], (h.paragraph, end))
     return out
+
+
+@functools.cache
+def _closers() -> tuple[str, ...]:
+    return tuple(line.strip().lower() for line in data_lines("section_closers.txt"))
+
+
+def _closing(doc: Document, start: int) -> int:
+    """Where the last section ends: at a paragraph that sums up the whole text
+    ("整体而言，…", "In sum, …"), else at the end of the document."""
+    for p, text in enumerate(doc.paragraphs()):
+        if p > start and to_simplified(text.strip()[:16]).lower().startswith(_closers()):
+            return p
+    return 1 << 30
 
 
 def _section_candidates(
