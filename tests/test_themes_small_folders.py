@@ -215,13 +215,14 @@ def test_weak_gists(text: str, kind: str | None) -> None:
 
 
 def _compound_places(texts: list[str], names: list[set[str]] | None = None) -> dict[str, int]:
-    from briefing.analysis.document import Sentence
+    from briefing.analysis.document import Sentence, _tokens_from_cut
     from briefing.model import Document
+    from briefing.nlp import zh_cut
 
     text = "".join(texts)
     starts = [sum(len(t) for t in texts[:i]) for i in range(len(texts))]
     sentences = [
-        Sentence(start=a, end=a + len(t), tokens=[], paragraph=i)
+        Sentence(start=a, end=a + len(t), tokens=_tokens_from_cut(zh_cut(t)), paragraph=i)
         for i, (a, t) in enumerate(zip(starts, texts, strict=True))
     ]
     doc = Document(

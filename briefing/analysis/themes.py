@@ -526,26 +526,36 @@ def _compounds(
         for s, sent in enumerate(sentences):
             text = docs[d].analysis_text[sent.start : sent.end]
             names = [n for n in names_at[d][s] if len(n) >= 2]
-            words = zh_cut(text)
-            for i, (a, b) in enumerate(itertools.pairwise(words)):
-                phrase = a + b
-                if len(a) < 2 or len(b) < 2 or len(phrase) > 6 or not _HAN_ONLY.fullmatch(phrase):
+            # The sentence's tokens as cut (function words dropped, so two tokens are
+            # one phrase only where the text writes them together); an ordinal the
+            # stop list drops is read back from the text (第三空间).
+            words = sent.tokens
+            for i, b in enumerate(words):
+                if not i and len(b) < 2:
                     continue
-                if (
-                    a in generic
-                    or b in stop
-                    or phrase in measures
-                    or (a in stop and not _ORDINAL_RE.match(a))
-                ):
-                    continue
-                head = pos_tag(a)
-                if pos_tag(b) not in _COMPOUND_TAILS or not (head in _COMPOUND_HEADS or _ORDINAL_RE.match(a)):
-                    continue
-                if any(_overlaps(text, phrase, n) for n in names) or _listed(phrase, text):
-                    continue
-                found[phrase].add((d, s))
-                if i + 2 < len(words) and words[i + 2] in measures:
-                    scoped[phrase] += 1  # 汽车业务毛利率: the scope of a figure
+                heads = [words[i - 1]] if i else []
+                at = text.find(b)
+                if at >= 2 and _ORDINAL_RE.match(text[at - 2 : at]):
+                    heads.append(text[at - 2 : at])
+                for a in heads:
+                    phrase = a + b
+                    if len(a) < 2 or len(b) < 2 or len(phrase) > 6 or phrase not in text:
+                        continue
+                    if not _HAN_ONLY.fullmatch(phrase) or a in generic or b in stop or phrase in measures:
+                        continue
+                    if a in stop and not _ORDINAL_RE.match(a):
+                        continue
+                    head = pos_tag(a)
+                    if pos_tag(b) not in _COMPOUND_TAILS or not (
+                        head in _COMPOUND_HEADS or _ORDINAL_RE.match(a)
+                    ):
+                        continue
+                    if any(_overlaps(text, phrase, n) for n in names) or _listed(phrase, text):
+                        continue
+                    found[phrase].add((d, s))
+                    after = words[i + 1] if i + 1 < len(words) else ""
+                    if after in measures and phrase + after in text:
+                        scoped[phrase] += 1  # 汽车业务毛利率: the scope of a figure
     out = {
         p: places for p, places in sorted(found.items()) if len(places) >= 2 and scoped[p] * 2 < len(places)
     }
