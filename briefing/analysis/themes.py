@@ -247,13 +247,22 @@ def point_statements(docs: list[Document]) -> list[tuple[int, str, int, list[str
 
 def _sections(doc: Document) -> dict[str, tuple[int, int]]:
     """Each numbered heading (Simplified) with the paragraphs of its section: from
-    the heading to the next heading of the document."""
+    the heading to the next heading of the document (the last one: see below)."""
     simplified = _simplified_headings(doc)
     out: dict[str, tuple[int, int]] = {}
+    longest = 0
     for i, h in enumerate(doc.headings):
         if h.number is None:
             continue
-        end = doc.headings[i + 1].paragraph if i + 1 < len(doc.headings) else _closing(doc, h.paragraph)
+        if i + 1 < len(doc.headings):
+            end = doc.headings[i + 1].paragraph
+            longest = max(longest, end - h.paragraph)
+        else:
+            # the last section runs no longer than its longest sibling: what follows
+            # it unheaded is the article's own close (对台湾供应链而言…)
+            end = _closing(doc, h.paragraph)
+            if longest:
+                end = min(end, h.paragraph + longest)
         out.setdefault(simplified[i], (h.paragraph, end))
     return out
 
