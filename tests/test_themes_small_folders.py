@@ -50,6 +50,16 @@ _SMALL = {
     # war's effect on Starbucks, the same sentences): the briefing says it found three
     "coffee": (3, {"price war": {"价格战"}, "store economics": {"单店"}, "franchising": {"加盟"}}),
     "nev": (6, {"vertical integration": {"垂直整合"}, "swapping": {"换电"}}),
+    # an industry no rule was written for: five arguments, found as five
+    "solar": (
+        5,
+        {
+            "price war": {"价格战"},
+            "trade barriers": {"贸易壁垒"},
+            "technology routes": {"路线"},
+            "storage": {"储能"},
+        },
+    ),
 }
 
 

@@ -286,14 +286,17 @@ def _section_candidates(
 ) -> list[_Candidate]:
     """An author's numbered sections that share no pattern and stand under no
     heading ("一、价格下降，但市场并未萎缩", "二、国产替代明显加速", "三、创新成为唯一
-    出路"): each is one of the author's arguments, made in its own section. A
-    company's name before a colon ("药明生物：地缘政治阴影") is the case the section
-    tells, not the argument."""
+    出路"): each is one of the author's arguments, made in its own section. What
+    stands before a colon ("药明生物：地缘政治阴影") is the case the section tells,
+    not the argument, unless it argues itself ("技术路线之争：…")."""
     sections = _sections(doc)
     out = []
     for item in group:
         label = clean_heading(item)
-        argued = label.split("：")[-1].split(":")[-1].strip()
+        prefix, colon, rest = label.replace(":", "：").partition("：")
+        # the part before a colon is the section's case (药明生物, 下一代电池) unless it
+        # is itself the argument (技术路线之争：TOPCon与BC电池)
+        argued = label if not colon or is_argument(prefix) else rest.strip()
         if not any(is_han(c) for c in argued) or len(argued) < 4 or len(label) > 24:
             continue
         if label in rubrics or is_rubric(argued) or item not in sections:
@@ -550,8 +553,10 @@ def _compounds(
                     phrase = a + b
                     if len(a) < 2 or len(b) < 2 or len(phrase) > 6 or phrase not in text:
                         continue
-                    if not _HAN_ONLY.fullmatch(phrase) or a in generic or b in stop or phrase in measures:
+                    if not _HAN_ONLY.fullmatch(phrase) or b in stop or phrase in measures:
                         continue
+                    if a in generic and not (is_argument(b) and pos_tag(a) == pos_tag(b) == "n"):
+                        continue  # 中国计划, 实现商业化; but a generic noun's strategy is one (技术路线)
                     if a in stop and not _ORDINAL_RE.match(a):
                         continue
                     head = pos_tag(a)
@@ -916,11 +921,21 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
             merged.append(cand)
             continue
         log.debug("theme %s folded into %s", keywords.label, author.label)
+        # Only what the author argues at home folds; a member of the cluster argued
+        # mostly elsewhere (贸易壁垒 beside 组件) stays an argument of its own.
+        home, away = [], []
+        for t in keywords.terms:
+            found = term_sentences.get(t, set())
+            mostly_away = found and sum(1 for d, _ in found if d in author.home) < 0.5 * len(found)
+            split = author.home and t != keywords.terms[0] and mostly_away
+            (away if split else home).append(t)
         if host is keywords:
-            author.terms = list(dict.fromkeys([*author.terms, *keywords.terms]))[:6]
+            author.terms = list(dict.fromkeys([*author.terms, *home]))[:6]
             merged[merged.index(host)] = author
         else:
-            host.terms = list(dict.fromkeys([*host.terms, *cand.terms]))[:6]
+            host.terms = list(dict.fromkeys([*host.terms, *home]))[:6]
+        if away:
+            merged.append(_Candidate(label=away[0], terms=away, origin="keywords"))
     return merged
 
 
