@@ -707,13 +707,21 @@ def find_themes(
     # stronger one took, then quotes come from sentences no theme states as its gist.
     gists: dict[str, int] = {}
     kept: list[tuple[_Candidate, Theme]] = []
-    for cand, theme in _distinct(themes):
+    distinct = _distinct(themes)
+    # The sentences each theme could state itself with (its best two): a stronger
+    # theme leaves another's to it where it has one as good of its own.
+    needed: Counter[str] = Counter(r[3] for c, _ in distinct for r in c.ranked[:2])
+    for cand, theme in distinct:
         if len(kept) == max_themes:
             break
         if len(kept) >= MIN_THEMES and theme.mentions < 3:
             log.debug("theme %s: %d sentences, thin beside %d themes", theme.label, theme.mentions, len(kept))
             continue  # enough themes: one argued in two sentences is thin
-        row = _gist_row([r for r in cand.ranked if r[3] not in gists], docs)
+        free = [r for r in cand.ranked if r[3] not in gists]
+        mine = {r[3] for r in cand.ranked[:2]}
+        best = _gist_row(free, docs)
+        own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs)
+        row = own if own is not None and best is not None and own[0] >= best[0] - 0.5 else best
         if row is None:
             log.debug("theme %s has no sentence of its own", theme.label)
             continue
