@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefing.analysis import build_briefing
-from briefing.analysis.themes import _keyword_candidates, _summary_finding
+from briefing.analysis.themes import _compounds, _keyword_candidates, _summary_finding, weak_gist
 from briefing.model import Briefing
 from briefing.readers import read_corpus
 
@@ -36,12 +36,30 @@ def _themes(folder: str) -> Briefing:
 # theme's label or terms) a reader would name.
 _SMALL = {
     "banks": (
-        3,
-        {"margins": {"息差"}, "rates, dividends or assets": {"高息", "股息", "资产", "减值", "不良"}},
+        4,
+        {
+            "margins": {"息差"},
+            "rates, dividends or assets": {"高息", "股息", "资产", "减值", "不良"},
+        },
     ),
-    "healthcare": (4, {"domestic substitution": {"国产"}, "price cuts": {"支架", "降价"}}),
-    "coffee": (3, {"price war": {"价格战"}, "store economics": {"单店"}}),
+    "healthcare": (
+        5,
+        {"domestic substitution": {"国产"}, "price cuts": {"支架", "降价"}, "geopolitics": {"地缘"}},
+    ),
+    # coffee argues three things its sources name apart (the third place is the price
+    # war's effect on Starbucks, the same sentences): the briefing says it found three
+    "coffee": (3, {"price war": {"价格战"}, "store economics": {"单店"}, "franchising": {"加盟"}}),
     "nev": (6, {"vertical integration": {"垂直整合"}, "swapping": {"换电"}}),
+    # an industry no rule was written for: five arguments, found as five
+    "solar": (
+        5,
+        {
+            "price war": {"价格战"},
+            "trade barriers": {"贸易壁垒"},
+            "technology routes": {"路线"},
+            "storage": {"储能"},
+        },
+    ),
 }
 
 
@@ -164,3 +182,142 @@ def test_a_heading_theme_is_named_by_the_heading_not_a_word_of_its_list() -> Non
     labels = [t.label for t in _themes("field").themes]
     assert "低空" not in labels
     assert "商业航天" in labels
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "seeds", "field"])
+def test_a_themes_documents_heatmap_count_and_quotes_agree(folder: str) -> None:
+    """The documents a theme lists are those its heatmap row counts, its sentence
+    count is the row's sum, and its gist and quotes come from those documents."""
+    for t in _themes(folder).themes:
+        row = {c.document for c in t.coverage if c.mentions}
+        assert set(t.documents) == row, t.label
+        assert sum(c.mentions for c in t.coverage) == t.mentions, t.label
+        assert t.gist_source.document in row, t.label
+        assert {q.document for q in t.quotes} <= row, t.label
+        # quotes from different sources where there are several
+        if len(row) >= 2 and len(t.quotes) >= 2:
+            assert len({q.document for q in t.quotes}) == len(t.quotes), t.label
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "field"])
+def test_no_gist_is_a_roadmap_definition_method_note_or_emoji_line(folder: str) -> None:
+    for t in _themes(folder).themes:
+        assert weak_gist(t.gist_source.text) is None, (t.label, t.gist_source.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("我们分三个层次：基本面、资金面、估值结构，来做一个最终判断。", "roadmap"),
+        ("本文将从需求、供给和政策三个方面分析光伏行业。", "roadmap"),
+        ("In this article we look at what the rate cuts mean for lenders.", "roadmap"),
+        ("👉 所以一句话总结：CPO = AI算力的“高速公路升级版”", "emoji"),
+        ("所谓的第三空间，是指家和办公室之外的社交场所。", "definition"),
+        ("每個投資組合裡面的個股都以*等權重（Equal-weighted）方式處理。", "method"),
+        # sentences that argue something: an actor, a figure, a comparison
+        ("在李铁看来，相对逐年放大的销量，承德露露的产能瓶颈开始显现。", None),
+        ("招商银行凭借零售业务守住了2.15%的净息差。", None),
+        ("Luckin Coffee overtook Starbucks as the largest coffee chain in China by revenue in 2023.", None),
+    ],
+)
+def test_weak_gists(text: str, kind: str | None) -> None:
+    assert weak_gist(text) == kind
+
+
+def _compound_places(texts: list[str], names: list[set[str]] | None = None) -> dict[str, int]:
+    from briefing.analysis.document import Sentence, _tokens_from_cut
+    from briefing.model import Document
+    from briefing.nlp import zh_cut
+
+    text = "".join(texts)
+    starts = [sum(len(t) for t in texts[:i]) for i in range(len(texts))]
+    sentences = [
+        Sentence(start=a, end=a + len(t), tokens=_tokens_from_cut(zh_cut(t)), paragraph=i)
+        for i, (a, t) in enumerate(zip(starts, texts, strict=True))
+    ]
+    doc = Document(
+        path="a.txt",
+        title=None,
+        date=None,
+        author=None,
+        source_url=None,
+        source_site=None,
+        language="zh-hans",
+        kind="article",
+        format="text",
+        encoding="utf-8",
+        text=text,
+        text_simplified=None,
+        chars=len(text),
+        sha256="",
+    )
+    found = _compounds([doc], [sentences], [[set() for _ in texts]], [names or [set() for _ in texts]])
+    return {p: len(v) for p, v in found.items()}
+
+
+@pytest.mark.parametrize(
+    ("case", "texts", "names", "compound", "found"),
+    [
+        (
+            "a compound the author writes twice",
+            ["库迪咖啡几乎全部采用加盟模式，扩张很快。", "加盟模式扩张快，但单店盈利能力仍待观察。"],
+            None,
+            "加盟模式",
+            True,
+        ),
+        (
+            "an ordinal compound",
+            ["星巴克更依赖第三空间和会员体系。", "星巴克需要在第三空间之外找到新的增长点。"],
+            None,
+            "第三空间",
+            True,
+        ),
+        ("said once", ["招商银行的优势来自零售业务。", "净息差继续收窄。"], None, "零售业务", False),
+        (
+            "a piece of an organisation's name",
+            ["星巴克中国计划到2025年门店数达到9000家。", "星巴克中国计划开设更多门店。"],
+            [{"星巴克中国"}, {"星巴克中国"}],
+            "中国计划",
+            False,
+        ),
+        (
+            "the scope of a figure",
+            ["特斯拉汽车业务毛利率降至19.4%。", "比亚迪汽车业务毛利率高于同行。"],
+            None,
+            "汽车业务",
+            False,
+        ),
+    ],
+)
+def test_compounds_of_the_authors_own(case: str, texts: list[str], names, compound: str, found: bool) -> None:
+    assert (compound in _compound_places(texts, names)) is found, case
+
+
+def test_an_authors_numbered_sections_are_candidates_argued_in_their_own_sentences(tmp_path: Path) -> None:
+    """Numbered sections under no heading, sharing no pattern: each is one of the
+    author's arguments; a company's name before a colon is the case, not the argument."""
+    from briefing.analysis.themes import _author_candidates
+
+    (tmp_path / "01.txt").write_text(
+        "光伏组件价格跌破成本线\n\n"
+        "一、产能过剩压低组件价格\n\n"
+        "多晶硅产能过剩，组件价格一年内下跌四成。组件企业的产能利用率降到六成以下。\n\n"
+        "二、隆基绿能：技术路线押注BC电池\n\n"
+        "隆基绿能把新增产能押注在BC电池上。BC电池的转换效率高于TOPCon电池。\n\n"
+        "三、海外贸易壁垒抬高出口门槛\n\n"
+        "美国和欧盟的贸易壁垒让组件出口的门槛提高。出口企业开始在东南亚建厂。\n\n"
+        "总体而言，行业出清仍需两到三年，成本领先的企业才能穿越周期。\n",
+        "utf-8",
+    )
+    docs = read_corpus(tmp_path)
+    docs = getattr(docs, "documents", docs)
+    vocabulary = {"产能过剩", "组件", "价格", "技术路线", "BC电池", "贸易壁垒", "出口", "门槛", "产能"}
+    cands = _author_candidates(docs, set(), vocabulary)
+    labels = {c.label for c in cands}
+    assert {"产能过剩压低组件价格", "技术路线押注BC电池", "海外贸易壁垒抬高出口门槛"} <= labels, labels
+    assert all(c.section and c.home == {0} for c in cands)
+    assert not any("隆基" in c.label for c in cands)
+    # the closing paragraph sums up the article: the last section ends before it
+    last = next(c for c in cands if c.label.startswith("海外"))
+    closing = next(i for i, p in enumerate(docs[0].paragraphs()) if p.startswith("总体而言"))
+    assert last.section is not None and last.section[1] == closing

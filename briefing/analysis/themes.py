@@ -36,6 +36,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from briefing.analysis.document import DocAnalysis, Sentence
@@ -94,6 +95,9 @@ class _Candidate:
     """For a heading or a title: its text, whose terms weigh more in the label."""
     options: list[str] = field(default_factory=list)
     """Labels it may take, best first (a stronger theme may have taken the first)."""
+    section: tuple[int, int] | None = None
+    """For a numbered section heading: the paragraphs its author argues it in
+    (first, one past the last), all of which count for it."""
 
 
 # ------------------------------------------------------------------ headings
@@ -242,6 +246,80 @@ def point_statements(docs: list[Document]) -> list[tuple[int, str, int, list[str
     return out
 
 
+def _sections(doc: Document) -> dict[str, tuple[int, int]]:
+    """Each numbered heading (Simplified) with the paragraphs of its section: from
+    the heading to the next heading of the document (the last one: see below)."""
+    simplified = _simplified_headings(doc)
+    out: dict[str, tuple[int, int]] = {}
+    longest = 0
+    for i, h in enumerate(doc.headings):
+        if h.number is None:
+            continue
+        if i + 1 < len(doc.headings):
+            end = doc.headings[i + 1].paragraph
+            longest = max(longest, end - h.paragraph)
+        else:
+            # the last section runs no longer than its longest sibling: what follows
+            # it unheaded is the article's own close (对台湾供应链而言…)
+            end = _closing(doc, h.paragraph)
+            if longest:
+                end = min(end, h.paragraph + longest)
+        out.setdefault(simplified[i], (h.paragraph, end))
+    return out
+
+
+@functools.cache
+def _closers() -> tuple[str, ...]:
+    return tuple(line.strip().lower() for line in data_lines("section_closers.txt"))
+
+
+def _closing(doc: Document, start: int) -> int:
+    """Where the last section ends: at a paragraph that sums up the whole text
+    ("整体而言，…", "In sum, …"), else at the end of the document."""
+    for p, text in enumerate(doc.paragraphs()):
+        if p > start and to_simplified(text.strip()[:16]).lower().startswith(_closers()):
+            return p
+    return 1 << 30
+
+
+def _section_candidates(
+    doc: Document, d_index: int, group: list[str], topic: set[str], vocabulary: set[str], rubrics: set[str]
+) -> list[_Candidate]:
+    """An author's numbered sections that share no pattern and stand under no
+    heading ("一、价格下降，但市场并未萎缩", "二、国产替代明显加速", "三、创新成为唯一
+    出路"): each is one of the author's arguments, made in its own section. What
+    stands before a colon ("药明生物：地缘政治阴影") is the case the section tells,
+    not the argument, unless it argues itself ("技术路线之争：…")."""
+    sections = _sections(doc)
+    out = []
+    for item in group:
+        label = clean_heading(item)
+        prefix, colon, rest = label.replace(":", "：").partition("：")
+        # the part before a colon is the section's case (药明生物, 下一代电池) unless it
+        # is itself the argument (技术路线之争：TOPCon与BC电池)
+        argued = label if not colon or is_argument(prefix) else rest.strip()
+        if not any(is_han(c) for c in argued) or len(argued) < 4 or len(label) > 24:
+            continue
+        if label in rubrics or is_rubric(argued) or item not in sections:
+            continue
+        terms = [t for t in _terms(argued, vocabulary) if t not in topic]
+        if not terms:
+            continue
+        out.append(
+            _Candidate(
+                label=argued,
+                terms=terms[:6],
+                origin="author",
+                home={d_index},
+                anchors=terms[:4],
+                kind="heading",
+                heading=argued,
+                section=sections[item],
+            )
+        )
+    return out
+
+
 def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[str]) -> list[_Candidate]:
     """Themes from the authors' own lists of points."""
     candidates = []
@@ -251,6 +329,9 @@ def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[st
         for parent, group, _ in _point_groups(doc):
             found = _affix_label(group)
             kind = "points" if found else "heading"
+            if not found and parent is None:
+                candidates += _section_candidates(doc, d_index, group, topic, vocabulary, rubrics)
+                continue
             if found:
                 label, prefix, suffix, varying = found
                 cores = [t for t in _terms(prefix + " " + suffix.lstrip("的"), vocabulary) if t not in topic]
@@ -327,7 +408,8 @@ def _title_candidates(
         label = _headline(to_simplified(doc.title))
         labels[d_index] = label
         stems[re.sub(r"[\d年月日号期星期一二三四五六日天]+", "", label)] += 1
-    stated = {d for c in authors for d in c.home}
+    # (a section is one argument of the document, not what its headline says of all)
+    stated = {d for c in authors if not c.section for d in c.home}
     out = []
     for d_index, label in labels.items():
         if stems[re.sub(r"[\d年月日号期星期一二三四五六日天]+", "", label)] >= 2:
@@ -414,7 +496,10 @@ def _listed(term: str, text: str) -> bool:
     return found
 
 
-def _argued_tokens(doc: Document, s: Sentence, names: set[str]) -> tuple[str, ...]:
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def _argued_tokens(doc: Document, s: Sentence, names: AbstractSet[str]) -> tuple[str, ...]:
     """The sentence's terms (each once, in order), without those it only lists and
     without the pieces of the organisations it names ("银行" of 恒生银行 says
     nothing about banks).
@@ -432,6 +517,85 @@ def _argued_tokens(doc: Document, s: Sentence, names: set[str]) -> tuple[str, ..
 
 
 # ---------------------------------------------------------------------- themes
+
+_COMPOUND_HEADS = frozenset({"n", "nz", "vn", "an", "ns", "x", "v", "a", "b"})
+_COMPOUND_TAILS = frozenset({"n", "nz", "vn"})
+_ORDINAL_RE = re.compile(r"^第[一二三四五六七八九十]$")
+_COMPOUND_RARITY = EVERYDAY_RARITY
+"""A compound of the authors' own is no everyday word (its pieces may be)."""
+
+
+def _compounds(
+    docs: list[Document],
+    usable: list[list[Sentence]],
+    argued: list[list[tuple[str, ...]]],
+    names_at: list[list[AbstractSet[str]]],
+) -> dict[str, set[tuple[int, int]]]:
+    """Two-word noun phrases the authors write in two sentences or more where the
+    segmenter sees two words (加盟模式, 零售业务, 第三空间, 下沉市场), with the
+    sentences that argue them: a concept the pieces alone do not name. Not a
+    measure (门店总数), not a piece of an organisation's name (星巴克中国计划), not
+    one item of a list, not led by a generic word (中国计划) or a number, not
+    mostly the scope of a figure (汽车业务毛利率)."""
+    from briefing.nlp import generic_words, pos_tag, stopwords
+
+    generic, stop, measures = generic_words(), stopwords(), _measure_words()
+    found: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    scoped: Counter[str] = Counter()
+    for d, sentences in enumerate(usable):
+        if docs[d].language == "en":
+            continue
+        for s, sent in enumerate(sentences):
+            text = docs[d].analysis_text[sent.start : sent.end]
+            names = [n for n in names_at[d][s] if len(n) >= 2]
+            # The sentence's tokens as cut (function words dropped, so two tokens are
+            # one phrase only where the text writes them together); an ordinal the
+            # stop list drops is read back from the text (第三空间).
+            words = sent.tokens
+            for i, b in enumerate(words):
+                if not i and len(b) < 2:
+                    continue
+                heads = [words[i - 1]] if i else []
+                at = text.find(b)
+                if at >= 2 and _ORDINAL_RE.match(text[at - 2 : at]):
+                    heads.append(text[at - 2 : at])
+                for a in heads:
+                    phrase = a + b
+                    if len(a) < 2 or len(b) < 2 or len(phrase) > 6 or phrase not in text:
+                        continue
+                    if not _HAN_ONLY.fullmatch(phrase) or b in stop or phrase in measures:
+                        continue
+                    if a in generic and not (is_argument(b) and pos_tag(a) == pos_tag(b) == "n"):
+                        continue  # 中国计划, 实现商业化; but a generic noun's strategy is one (技术路线)
+                    if a in stop and not _ORDINAL_RE.match(a):
+                        continue
+                    head = pos_tag(a)
+                    if pos_tag(b) not in _COMPOUND_TAILS or not (
+                        head in _COMPOUND_HEADS or _ORDINAL_RE.match(a)
+                    ):
+                        continue
+                    if any(_overlaps(text, phrase, n) for n in names) or _listed(phrase, text):
+                        continue
+                    found[phrase].add((d, s))
+                    after = words[i + 1] if i + 1 < len(words) else ""
+                    if after in measures and phrase + after in text:
+                        scoped[phrase] += 1  # 汽车业务毛利率: the scope of a figure
+    out = {
+        p: places for p, places in sorted(found.items()) if len(places) >= 2 and scoped[p] * 2 < len(places)
+    }
+    log.debug("compounds: %s", {p: len(v) for p, v in out.items()})
+    return out
+
+
+def _overlaps(text: str, phrase: str, name: str) -> bool:
+    """The phrase, where the text writes it, shares characters with the name there."""
+    at = text.find(phrase)
+    while at >= 0:
+        n = text.find(name, max(0, at - len(name) + 1))
+        if 0 <= n < at + len(phrase):
+            return True
+        at = text.find(phrase, at + 1)
+    return False
 
 
 def find_themes(
@@ -454,17 +618,25 @@ def find_themes(
         for m in a.mentions:
             named[(d, m.sentence)].update((m.name, m.surface))
     argued: list[list[tuple[str, ...]]] = []
+    names_at: list[list[AbstractSet[str]]] = []
     for d, a in enumerate(analyses):
         every = len(usable[d]) == len(a.sentences)  # as ``usable``: the quotable ones, else all
-        argued.append(
-            [
-                _argued_tokens(docs[d], s, named.get((d, i), set()))
-                for i, s in enumerate(a.sentences)
-                if every or s.quotable
-            ]
+        names_at.append(
+            [named.get((d, i), _NO_NAMES) for i, s in enumerate(a.sentences) if every or s.quotable]
         )
+        argued.append(
+            [_argued_tokens(docs[d], s, names) for s, names in zip(usable[d], names_at[d], strict=True)]
+        )
+    # The authors' own compounds (加盟模式, 零售业务, 第三空间) that the segmenter cuts
+    # into everyday words: terms of their own where they recur.
+    coined = _compounds(docs, usable, argued, names_at)
+    for compound, places in coined.items():
+        rarity[compound] = max(rarity.get(compound, 0.0), _COMPOUND_RARITY)
+        vocabulary.add(compound)
+        for d, s in places:
+            if compound not in argued[d][s]:
+                argued[d][s] += (compound,)
 
-    # Share of each document's sentences that argue with a term.
     share: list[Counter[str]] = []
     for sentences in argued:
         counts: Counter[str] = Counter()
@@ -539,6 +711,7 @@ def find_themes(
         cand.terms = [t for t in cand.terms if t not in org_names] or cand.terms
         cand.anchors = [t for t in cand.anchors if t not in org_names] or cand.anchors
 
+    log.debug("candidates: %s", [(c.label, c.kind, c.terms) for c in candidates])
     themes: list[tuple[_Candidate, Theme]] = []
     quotables: dict[
         tuple[int, int], tuple[float, ...] | None
@@ -554,12 +727,21 @@ def find_themes(
     # stronger one took, then quotes come from sentences no theme states as its gist.
     gists: dict[str, int] = {}
     kept: list[tuple[_Candidate, Theme]] = []
-    for cand, theme in _distinct(themes):
+    distinct = _distinct(themes)
+    # The sentences each theme could state itself with (its best two): a stronger
+    # theme leaves another's to it where it has one as good of its own.
+    needed: Counter[str] = Counter(r[3] for c, _ in distinct for r in c.ranked[:2])
+    for cand, theme in distinct:
         if len(kept) == max_themes:
             break
         if len(kept) >= MIN_THEMES and theme.mentions < 3:
+            log.debug("theme %s: %d sentences, thin beside %d themes", theme.label, theme.mentions, len(kept))
             continue  # enough themes: one argued in two sentences is thin
-        row = _gist_row([r for r in cand.ranked if r[3] not in gists], docs)
+        free = [r for r in cand.ranked if r[3] not in gists]
+        mine = {r[3] for r in cand.ranked[:2]}
+        best = _gist_row(free, docs)
+        own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs)
+        row = own if own is not None and best is not None and own[0] >= best[0] - 0.5 else best
         if row is None:
             log.debug("theme %s has no sentence of its own", theme.label)
             continue
@@ -745,6 +927,8 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
     for cand in candidates:
         host = None
         for m in merged:
+            if m.section or cand.section:
+                continue  # a section stands on its own sentences; the stronger argument wins later
             holds = cand.origin == "keywords" and any(cand.terms[0] in t for t in m.terms)
             held = (
                 cand.origin == "author"
@@ -765,11 +949,21 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
             merged.append(cand)
             continue
         log.debug("theme %s folded into %s", keywords.label, author.label)
+        # Only what the author argues at home folds; a member of the cluster argued
+        # mostly elsewhere (贸易壁垒 beside 组件) stays an argument of its own.
+        home, away = [], []
+        for t in keywords.terms:
+            found = term_sentences.get(t, set())
+            mostly_away = found and sum(1 for d, _ in found if d in author.home) < 0.5 * len(found)
+            split = author.home and t != keywords.terms[0] and mostly_away
+            (away if split else home).append(t)
         if host is keywords:
-            author.terms = list(dict.fromkeys([*author.terms, *keywords.terms]))[:6]
+            author.terms = list(dict.fromkeys([*author.terms, *home]))[:6]
             merged[merged.index(host)] = author
         else:
-            host.terms = list(dict.fromkeys([*host.terms, *cand.terms]))[:6]
+            host.terms = list(dict.fromkeys([*host.terms, *home]))[:6]
+        if away:
+            merged.append(_Candidate(label=away[0], terms=away, origin="keywords"))
     return merged
 
 
@@ -981,6 +1175,9 @@ def _predicate_labels(
                 if len(word) >= 2 and word in heading and word not in term and not _negated(word, heading):
                     said[term][word] += 2  # the author's own word for it
     out = []
+    if heading and cand.kind == "heading":
+        # the author's own pairing in the heading (固态与钠离子的赛跑 → 固态与钠离子)
+        out += [f"{a}与{b}" for a, b in itertools.permutations(concepts, 2) if f"{a}与{b}" in heading][:1]
     for term in sorted(concepts, key=lambda t: (-held[t], concepts.index(t))):
         words = [w for w, _ in sorted(said[term].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))]
         # the longest argument word at a place: 负增长, not 增长 inside it
@@ -1154,8 +1351,14 @@ def _theme(
     counted = [t for t in cand.terms if t not in topic] or cand.terms
     terms = set(counted)
     hits = []
+    found = set().union(*(term_sentences.get(t, set()) for t in counted))
+    if cand.section:
+        # a numbered section argues its heading in every sentence of it
+        (home,) = cand.home
+        first, end = cand.section
+        found |= {(home, s) for s, sent in enumerate(usable[home]) if first < sent.paragraph < end}
     # The places themselves, not copies: a big file's candidates share millions of them.
-    for place in sorted(set().union(*(term_sentences.get(t, set()) for t in counted))):
+    for place in sorted(found):
         # A heading or a title is its author's: it is argued in its own document only.
         if cand.home and place[0] not in cand.home:
             continue
@@ -1181,6 +1384,7 @@ def _theme(
     kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or one_line_argues(d)}
     hits = [place for place in hits if place[0] in kept]
     if len(hits) < 2:
+        log.debug("candidate %s %s: %d sentence(s), a mention", cand.label, cand.terms, len(hits))
         return None  # one sentence is a mention, not an argument
     cand.hits = hits
     per_doc = Counter(d for d, _ in hits)
@@ -1191,11 +1395,15 @@ def _theme(
     density = sum(math.sqrt(c / max(len(usable[d]), 1)) for d, c in per_doc.items())
     weight = sum(math.log(1 + rarity.get(t, 14.0)) for t in counted) / len(counted)
     strength = density * weight * (1.0 + 0.15 * (argued_in - 1))
-    strength *= 1.25 if cand.origin == "author" else 1.0
+    strength *= 1.25 if cand.origin == "author" and not cand.section else 1.0
+    if cand.section:
+        # one author's section: it leads no argument several sources make, it fills the gaps
+        strength *= 0.8
     if cand.origin == "keywords" and argued_in < 2:
         strength *= 0.6  # a theme is argued across sources; one author's vocabulary is weaker evidence
-    ranked = _ranked_sentences(docs, usable, hits, terms, cand.home, quotables)
+    ranked = _ranked_sentences(docs, usable, hits, terms, cand.home, quotables, argued)
     if len({r[3] for r in ranked}) < 2:
+        log.debug("candidate %s: fewer than two quotable sentences", cand.label)
         return None  # a gist and a quote are two sentences: one quotable sentence is a mention
     options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences)
     if not options:
@@ -1228,8 +1436,10 @@ def _ranked_sentences(
     terms: set[str],
     home: set[int],
     quotables: dict[tuple[int, int], tuple[float, ...] | None] | None = None,
+    argued: list[list[tuple[str, ...]]] | None = None,
 ) -> list[tuple[float, int, int, str, int]]:
     """The theme's quotable sentences, best first: (score, doc, sentence, text, paragraph).
+    A sentence that names none of the theme's terms (one of a section's) comes last.
 
     ``quotables`` keeps what does not depend on the theme, per sentence, across
     the themes of one corpus (a big file's candidates share many sentences)."""
@@ -1253,10 +1463,14 @@ def _ranked_sentences(
                     (-5.0 + len(terms.intersection(s.tokens)), d_index, s_index, finding, s.paragraph)
                 )
             continue
-        distinct = len(terms.intersection(s.tokens))
-        score = distinct + 0.5 * distinct / max(fit[0], 1) - fit[1]
+        tokens = set(s.tokens).union(argued[d_index][s_index] if argued else ())
+        said = docs[d_index].analysis_text[s.start : s.end]
+        # a term inside a longer word counts (固态 in 全固态电池)
+        distinct = sum(1 for t in terms if t in tokens or (len(t) >= 2 and is_han(t[0]) and t in said))
+        score = distinct + 0.5 * distinct / max(len(tokens), 1) - fit[0]
+        score -= 2.0 if not distinct else 0.0
         score += 2.0 if d_index in home else 0.0
-        for penalty in fit[2:]:  # in this order: the same sums to the last bit
+        for penalty in fit[1:]:  # in this order: the same sums to the last bit
             score -= penalty
         scored.append((score, d_index, s_index, text, s.paragraph))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -1287,7 +1501,7 @@ def _top_per_document(
 
 def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
     """What ranking a sentence as a theme's quote needs that no theme changes: its
-    distinct tokens, its length share and its penalties; ``()`` for a memo's
+    length share and its penalties; ``()`` for a memo's
     summary line; None when it cannot be quoted at all. (Flat and small: a big
     file keeps one per sentence while its themes are ranked.)"""
     if not s.quotable or s.heading:
@@ -1301,7 +1515,6 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
     if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
         return None  # a quote must stand alone, and be prose
     return (
-        len(set(s.tokens)),
         len(text) / (limit * 4),
         0.0 if balanced(text) else 1.5,
         0.5 if opening(text)[0] == "connective" else 0.0,
@@ -1310,8 +1523,28 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         1.0
         if text.rstrip()[-1:] not in "。！？.!?”」』\"'…"
         else 0.0,  # a list line or a label, not an argument
+        2.0 if weak_gist(text) else 0.0,  # a roadmap, a definition, a method note: it argues nothing itself
         0.5 if doc.language != "en" and len(text) < 20 else 0.0,
     )
+
+
+@functools.cache
+def _weak_gist_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    raw = data_yaml("weak_gists.yaml") or {}
+    return tuple((str(kind), tuple(str(w).lower() for w in words or ())) for kind, words in raw.items())
+
+
+def weak_gist(text: str) -> str | None:
+    """Why a sentence states no argument of its own, or None: a roadmap ("我们分三个
+    层次…来做一个最终判断"), a definition or one-line summary label ("一句话总结：
+    CPO = …"), a note on method ("以等权重方式处理"), or an emoji line (weak_gists.yaml)."""
+    if any(_is_symbol(c) and not c.isascii() for c in text[:4]):
+        return "emoji"
+    lowered = to_simplified(text).lower()
+    for kind, words in _weak_gist_words():
+        if any(w in lowered for w in words):
+            return kind
+    return None
 
 
 def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
