@@ -630,6 +630,9 @@ def find_themes(
     # The authors' own compounds (加盟模式, 零售业务, 第三空间) that the segmenter cuts
     # into everyday words: terms of their own where they recur.
     coined = _compounds(docs, usable, argued, names_at)
+    # The subject is read from the titles in the documents' own words: a compound
+    # (晶圆代工) would hide the word it is made of (代工), which the titles share.
+    words_rarity = dict(rarity)
     for compound, places in coined.items():
         rarity[compound] = max(rarity.get(compound, 0.0), _COMPOUND_RARITY)
         vocabulary.add(compound)
@@ -678,7 +681,7 @@ def find_themes(
     # What the authors name their subject in their titles (新能源汽车, 咖啡) frames the
     # themes rather than the densest word of their text (电池, 门店), which is then
     # what they argue about: a theme of its own.
-    named = title_subject(docs, analyses, rarity) if n_docs >= 3 else None
+    named = title_subject(docs, analyses, words_rarity) if n_docs >= 3 else None
     if named:
         topic = {t for t in df if t == named or (len(t) >= 2 and t in named)} or {named}
 
@@ -774,7 +777,9 @@ def find_themes(
         subject = named
     else:
         subject = (
-            min(topic, key=lambda t: (-scores[t], t)) if topic else title_subject(docs, analyses, rarity)
+            min(topic, key=lambda t: (-scores[t], t))
+            if topic
+            else title_subject(docs, analyses, words_rarity)
         )
     return chosen, subject
 
