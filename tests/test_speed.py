@@ -199,3 +199,44 @@ def test_a_big_file_alone_goes_to_a_worker_with_the_same_result(monkeypatch, tmp
     in_worker = batch.read_and_analyse(folder, use_cache=False, workers=2)
     assert in_worker[0].to_dict() == in_process[0].to_dict()
     assert [a.to_dict() for a in in_worker[1]] == [a.to_dict() for a in in_process[1]]
+
+
+# (rows as (score, doc, sentence, text, paragraph), keep, the (doc, sentence) pairs kept)
+_TOP_ROWS = [
+    ([(3.0, 0, 1, "a", 0), (2.0, 0, 2, "b", 0), (1.0, 0, 3, "c", 0)], 2, [(0, 1), (0, 2)]),
+    # a repeated sentence counts once: its later copy neither takes a place nor comes back
+    ([(3.0, 0, 1, "a", 0), (3.0, 0, 7, "a", 2), (1.0, 0, 3, "c", 0)], 2, [(0, 1), (0, 3)]),
+    # each document keeps its own best, in the overall rank order
+    ([(5.0, 1, 0, "x", 0), (4.0, 0, 0, "a", 0), (3.0, 1, 1, "y", 0), (2.0, 0, 1, "b", 0)], 1, [(1, 0), (0, 0)]),
+    # the same text in two documents is two sentences
+    ([(2.0, 0, 0, "a", 0), (1.0, 1, 0, "a", 0)], 1, [(0, 0), (1, 0)]),
+]
+
+
+@pytest.mark.parametrize(("rows", "keep", "expected"), _TOP_ROWS)
+def test_a_theme_keeps_the_best_distinct_sentences_of_each_document(rows, keep, expected) -> None:
+    assert [(r[1], r[2]) for r in themes._top_per_document(rows, keep)] == expected
+
+
+def test_themes_of_long_documents_are_those_of_all_their_sentences(monkeypatch, tmp_path: Path) -> None:
+    """Pruning each candidate's sentences to the best of each document changes no
+    choice: the fixture folder of another industry, its texts written out four
+    times over (long documents, many candidates per sentence), gets the same
+    themes, gists and quotes as without the pruning."""
+    source = Path(__file__).parent / "fixtures" / "corpora" / "nev"
+    for path in sorted(source.iterdir()):
+        try:
+            head, _, body = path.read_text("utf-8").partition("\n\n")
+        except UnicodeDecodeError:  # the Big5 one stays as it is
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+            continue
+        (tmp_path / path.name).write_text(head + "\n\n" + "\n\n".join([body] * 4), "utf-8")
+    from briefing.analysis import analyse_all
+
+    corpus = read_corpus(tmp_path)
+    analyses = analyse_all(corpus)
+    pruned, _ = themes.find_themes(corpus.documents, analyses, max_themes=3)
+    monkeypatch.setattr(themes, "_top_per_document", lambda ranked, keep: ranked)
+    whole, _ = themes.find_themes(corpus.documents, analyses, max_themes=3)
+    assert len(pruned) >= 2
+    assert [t.to_dict() for t in pruned] == [t.to_dict() for t in whole]

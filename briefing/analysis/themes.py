@@ -733,7 +733,7 @@ def find_themes(
     distinct = _distinct(themes)
     # The sentences each theme could state itself with (its best two): a stronger
     # theme leaves another's to it where it has one as good of its own.
-    needed: Counter[str] = Counter(r[3] for c, _ in distinct for r in c.ranked[:2])
+    needed: Counter[str] = Counter(t for c, _ in distinct for t in _best_texts(c.ranked, 2))
     for cand, theme in distinct:
         if len(kept) == max_themes:
             break
@@ -741,7 +741,7 @@ def find_themes(
             log.debug("theme %s: %d sentences, thin beside %d themes", theme.label, theme.mentions, len(kept))
             continue  # enough themes: one argued in two sentences is thin
         free = [r for r in cand.ranked if r[3] not in gists]
-        mine = {r[3] for r in cand.ranked[:2]}
+        mine = _best_texts(cand.ranked, 2)
         best = _gist_row(free, docs)
         own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs)
         row = own if own is not None and best is not None and own[0] >= best[0] - 0.5 else best
@@ -1415,7 +1415,7 @@ def _theme(
         log.debug("theme %s names no argument", cand.label)
         return None
     cand.label, cand.options = options[0], options
-    cand.ranked = _top_per_document(ranked, 5 * max_themes + 1)
+    cand.ranked = _top_per_document(ranked, max(5 * max_themes + 1, KEEP_PER_DOCUMENT))
     gist, quotes = _gist_and_quotes(ranked, docs)
     order = sorted(per_doc, key=lambda d: (-per_doc[d], d))
     return Theme(
@@ -1485,6 +1485,23 @@ def _ranked_sentences(
 _UNSEEN = object()
 
 
+def _best_texts(ranked: list[tuple[float, int, int, str, int]], n: int) -> set[str]:
+    """The first ``n`` different sentences of a ranking (a sentence a long document
+    repeats counts once)."""
+    out: set[str] = set()
+    for row in ranked:
+        if len(out) == n:
+            break
+        out.add(row[3])
+    return out
+
+
+KEEP_PER_DOCUMENT = 64
+"""At least this many of a document's best sentences stay with each theme candidate
+(besides five per theme shown): the choices of gists and quotes look past the
+sentences other themes took or need, and past no more in practice."""
+
+
 def _top_per_document(
     ranked: list[tuple[float, int, int, str, int]], keep: int
 ) -> list[tuple[float, int, int, str, int]]:
@@ -1492,8 +1509,8 @@ def _top_per_document(
 
     What a theme keeps for choosing its gist and quotes once all themes are
     known: each choice takes a document's best sentence that no other theme
-    stated or quoted (at most ``keep - 1`` of them), so the rest can never be
-    chosen, and a big file's candidates would otherwise hold millions of rows."""
+    stated, quoted or needs, so the rest are not reached, and a big file's
+    candidates would otherwise hold millions of rows."""
     seen: dict[int, set[str]] = defaultdict(set)
     out = []
     for row in ranked:
