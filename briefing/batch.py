@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import pickle
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,14 +53,61 @@ class Plan:
 
     version: str
     cached: frozenset[str] = frozenset()
+    spill: str = ""
+    """A folder where a worker leaves a big document's result as a file (empty: never)."""
 
 
-def process(job: Job, plan: Plan) -> tuple[Document | Skipped, DocAnalysis | None]:
+SPILL_CHARS = 5_000_000
+"""Characters from which a worker hands its result back through a file: sent
+down the pool's pipe, a 50 MB file's document and analysis would be pickled
+whole in the worker's memory (a quarter of a gigabyte more) and again in the
+parent's, both alive at once."""
+
+SPILL_NAME = "briefing-result"
+
+
+@dataclass(frozen=True)
+class Spilled:
+    """A worker's result left in a file: the parent loads it and removes the file."""
+
+    path: str
+
+    def load(self) -> tuple[Document | Skipped, DocAnalysis | None]:
+        try:
+            with open(self.path, "rb") as handle:
+                return pickle.load(handle)  # our own worker wrote it, a moment ago, for us only
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+
+
+def process(job: Job, plan: Plan) -> tuple[Document | Skipped, DocAnalysis | None] | Spilled:
     """Read and clean (unless read before), then analyse unless the cache holds it (``None``)."""
     item = job.doc if job.doc is not None else read_one(job.read)
     if isinstance(item, Skipped) or cache_key(item, plan.version) in plan.cached:
         return item, None
-    return item, analyse_one(item, plan.version)
+    result = item, analyse_one(item, plan.version)
+    if plan.spill and len(item.text) >= SPILL_CHARS:
+        return _spill(result, Path(plan.spill))
+    return result
+
+
+def _spill(result: tuple[Document, DocAnalysis], folder: Path) -> Spilled | tuple[Document, DocAnalysis]:
+    """Write ``result`` to a temporary file (streamed: pickle writes it in frames)."""
+    from briefing.writers import temp_name
+
+    path = temp_name(folder / SPILL_NAME)
+    try:
+        # new, private and not followed through a link (a shared temporary folder)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with open(fd, "wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:
+        log.debug("could not leave the result in %s (%s): sent back whole", path, exc)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return result
+    return Spilled(str(path))
 
 
 def _warm_up() -> None:
@@ -80,6 +130,15 @@ def _local(workers: int | None, unread: list[Path], jobs: int) -> LocalExecutor:
         return LocalExecutor(workers, min_items=PARALLEL_MIN, before_fork=_warm_up)
     # One big job: no warm-up in the parent (the worker loads jieba, nothing to share).
     return LocalExecutor(workers, min_items=1, before_fork=_warm_up if jobs > 1 else None)
+
+
+def _spill_folder() -> str:
+    """The system's temporary folder, cleared of results that killed runs left there."""
+    from briefing.writers import remove_stale
+
+    folder = tempfile.gettempdir()
+    remove_stale(Path(folder), [SPILL_NAME])
+    return folder
 
 
 def _size(path: Path) -> int:
@@ -119,7 +178,13 @@ def read_and_analyse(
         if executor is None:
             executor = _local(workers, [reading.paths[i] for i in unread], len(jobs))
         log.info("%d of %d document(s) analysed from the cache", len(analyses), len(reading.paths))
-        plan = Plan(version, cache.current_keys() if cache and unread else frozenset())
+        plan = Plan(
+            version,
+            cache.current_keys() if cache and unread else frozenset(),
+            spill=_spill_folder()
+            if isinstance(executor, LocalExecutor) and executor.parallel(len(jobs))
+            else "",
+        )
 
         fresh: dict[int, Document | Skipped] = {}
         made: dict[int, DocAnalysis] = {}
@@ -128,7 +193,8 @@ def read_and_analyse(
             progress(f"analysing {len(jobs)} document(s) as they are read")
         results = executor.map(process, jobs, plan)
         with contextlib.closing(results):  # the pool is shut down here, whatever ends the loop
-            for position, (item, analysis) in results:
+            for position, result in results:
+                item, analysis = result.load() if isinstance(result, Spilled) else result
                 i = positions[position]
                 if position < len(unread):
                     fresh[i] = reading.report.file(item)

@@ -201,6 +201,41 @@ def test_a_big_file_alone_goes_to_a_worker_with_the_same_result(monkeypatch, tmp
     assert [a.to_dict() for a in in_worker[1]] == [a.to_dict() for a in in_process[1]]
 
 
+
+def test_a_big_result_comes_back_through_a_file_the_same_and_leaves_none(monkeypatch, tmp_path: Path) -> None:
+    """A worker hands a big document's result back through a private temporary file
+    (not pickled whole down the pool's pipe); the parent reads the same analysis and
+    removes the file; a file a killed run left there is cleared first."""
+    import os
+
+    from briefing import batch
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "big.txt").write_text("\n\n".join(["比亚迪发布了新车型，销量增长三成。"] * 30), "utf-8")
+    spill = tmp_path / "tmp"
+    spill.mkdir()
+    left = spill / f".{batch.SPILL_NAME}.999999999.0badc0de.tmp"  # of a run long gone
+    left.write_bytes(b"x")
+    monkeypatch.setattr(batch.tempfile, "gettempdir", lambda: str(spill))
+    in_process = batch.read_and_analyse(folder, use_cache=False, workers=2)
+    monkeypatch.setattr(batch, "BIG_FILE", 10)
+    monkeypatch.setattr(batch, "SPILL_CHARS", 10)
+    made: list[str] = []
+    load = batch.Spilled.load
+
+    def watched(self):
+        made.append(self.path)
+        assert os.stat(self.path).st_mode & 0o077 == 0  # nobody else's to read
+        return load(self)
+
+    monkeypatch.setattr(batch.Spilled, "load", watched)
+    in_worker = batch.read_and_analyse(folder, use_cache=False, workers=2)
+    assert len(made) == 1 and made[0].startswith(str(spill))
+    assert [a.to_dict() for a in in_worker[1]] == [a.to_dict() for a in in_process[1]]
+    assert in_worker[0].to_dict() == in_process[0].to_dict()
+    assert list(spill.iterdir()) == []  # neither this run's file nor the killed run's
+
 # (rows as (score, doc, sentence, text, paragraph), keep, the (doc, sentence) pairs kept)
 _TOP_ROWS = [
     ([(3.0, 0, 1, "a", 0), (2.0, 0, 2, "b", 0), (1.0, 0, 3, "c", 0)], 2, [(0, 1), (0, 2)]),
