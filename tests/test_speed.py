@@ -201,7 +201,6 @@ def test_a_big_file_alone_goes_to_a_worker_with_the_same_result(monkeypatch, tmp
     assert [a.to_dict() for a in in_worker[1]] == [a.to_dict() for a in in_process[1]]
 
 
-
 def test_a_big_result_comes_back_through_a_file_the_same_and_leaves_none(monkeypatch, tmp_path: Path) -> None:
     """A worker hands a big document's result back through a private temporary file
     (not pickled whole down the pool's pipe); the parent reads the same analysis and
@@ -236,13 +235,18 @@ def test_a_big_result_comes_back_through_a_file_the_same_and_leaves_none(monkeyp
     assert in_worker[0].to_dict() == in_process[0].to_dict()
     assert list(spill.iterdir()) == []  # neither this run's file nor the killed run's
 
+
 # (rows as (score, doc, sentence, text, paragraph), keep, the (doc, sentence) pairs kept)
 _TOP_ROWS = [
     ([(3.0, 0, 1, "a", 0), (2.0, 0, 2, "b", 0), (1.0, 0, 3, "c", 0)], 2, [(0, 1), (0, 2)]),
     # a repeated sentence counts once: its later copy neither takes a place nor comes back
     ([(3.0, 0, 1, "a", 0), (3.0, 0, 7, "a", 2), (1.0, 0, 3, "c", 0)], 2, [(0, 1), (0, 3)]),
     # each document keeps its own best, in the overall rank order
-    ([(5.0, 1, 0, "x", 0), (4.0, 0, 0, "a", 0), (3.0, 1, 1, "y", 0), (2.0, 0, 1, "b", 0)], 1, [(1, 0), (0, 0)]),
+    (
+        [(5.0, 1, 0, "x", 0), (4.0, 0, 0, "a", 0), (3.0, 1, 1, "y", 0), (2.0, 0, 1, "b", 0)],
+        1,
+        [(1, 0), (0, 0)],
+    ),
     # the same text in two documents is two sentences
     ([(2.0, 0, 0, "a", 0), (1.0, 1, 0, "a", 0)], 1, [(0, 0), (1, 0)]),
 ]
