@@ -852,3 +852,10 @@ def test_a_quotation_takes_its_speaker_from_its_paragraph(paragraph, quote, spea
     from briefing.analysis.summary import speaker_of
 
     assert speaker_of(paragraph, paragraph.index(quote)) == speaker
+
+
+@pytest.mark.parametrize("case", _table("findings", "signpost"))
+def test_an_authors_signpost_is_dropped_from_a_gist_line(case) -> None:
+    from briefing.analysis.themes import without_signpost
+
+    assert without_signpost(case["text"]) == case["expected"]

@@ -1620,12 +1620,30 @@ def _gist_and_quotes(
     return gist, quotes
 
 
+_SIGNPOST_RE = re.compile(r"^\s*([^：:，,。]{1,12}?)\s*[：:]\s*(?=\S)")
+
+
+@functools.cache
+def _signposts() -> frozenset[str]:
+    return frozenset(line.lower() for line in data_lines("signposts.txt"))
+
+
+def without_signpost(text: str) -> str:
+    """``text`` without an author's signpost before a colon ("先说结论：", "Bottom
+    line:"; signposts.txt), when something follows it."""
+    m = _SIGNPOST_RE.match(text)
+    if m and to_simplified(m.group(1)).strip().lower() in _signposts() and len(text) - m.end() >= 8:
+        return text[m.end() :]
+    return text
+
+
 def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str:
     """One line from the gist's sentence: the sentence, cut at a clause boundary
     when long; when that cut loses every word of the theme (``terms``, its label
     first), the clauses that hold them instead ("…但其内地商业房地产贷款的减值准备
-    大幅增加，市场对其资产质量仍有疑虑", not the sentence's opening figures)."""
-    text = sentence.strip()
+    大幅增加，市场对其资产质量仍有疑虑", not the sentence's opening figures); an
+    author's signpost before a colon ("先说结论：") is not part of it."""
+    text = without_signpost(sentence.strip())
     cut = clip(text, limit)
     terms = [t for t in terms or [] if t]
     if cut == text or not terms or any(t in to_simplified(cut) for t in terms):
