@@ -72,6 +72,11 @@ class Spilled:
 
     path: str
 
+    def discard(self) -> None:
+        """Remove the file unread (the run failed before it was needed)."""
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
     def load(self) -> tuple[Document | Skipped, DocAnalysis | None]:
         try:
             with open(self.path, "rb") as handle:
@@ -191,17 +196,33 @@ def read_and_analyse(
         stored: dict[int, Document] = {}
         if progress and jobs:
             progress(f"analysing {len(jobs)} document(s) as they are read")
+
+        def take(position: int, item: Document | Skipped, analysis: DocAnalysis | None) -> None:
+            i = positions[position]
+            if position < len(unread):
+                fresh[i] = reading.report.file(item)
+            if analysis is not None:
+                made[i] = shared_words(analysis)
+            elif isinstance(item, Document):
+                stored[i] = item
+
+        spilled: list[tuple[int, Spilled]] = []
         results = executor.map(process, jobs, plan)
-        with contextlib.closing(results):  # the pool is shut down here, whatever ends the loop
-            for position, result in results:
-                item, analysis = result.load() if isinstance(result, Spilled) else result
-                i = positions[position]
-                if position < len(unread):
-                    fresh[i] = reading.report.file(item)
-                if analysis is not None:
-                    made[i] = shared_words(analysis)
-                elif isinstance(item, Document):
-                    stored[i] = item
+        try:
+            with contextlib.closing(results):  # the pool is shut down here, whatever ends the loop
+                for position, result in results:
+                    if isinstance(result, Spilled):
+                        spilled.append((position, result))
+                    else:
+                        take(position, *result)
+            # Loaded once the workers are gone: the worker that made a big result
+            # would otherwise still hold its memory while this process loads it.
+            while spilled:
+                position, result = spilled.pop(0)
+                take(position, *result.load())
+        finally:
+            for _, result in spilled:
+                result.discard()
         if stored and cache:
             analyses.update(cached_analyses(cache, stored))
         for i in stored.keys() - analyses.keys():

@@ -12,7 +12,9 @@ children) and ignores SIGINT (the parent stops it).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import pickle
@@ -119,3 +121,87 @@ def _run(parent: int, writer: Any, fn: Callable[..., Any], args: tuple, kwargs: 
     except (pickle.PicklingError, TypeError, AttributeError):
         writer.send(("error", OutputError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
     writer.close()
+
+
+def can_fork() -> bool:
+    """Whether :class:`Forked` can run here (a POSIX system, at least two cores)."""
+    if not hasattr(os, "fork"):
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores > 1
+
+
+class Forked:
+    """``fn(*args)`` in a child made by ``os.fork``, which dies with this process.
+
+    Unlike :class:`Child` it works inside a pool's worker (``multiprocessing``
+    lets no daemonic process start children): a worker analysing one huge
+    document hands half of it to a second core. The child inherits everything
+    (nothing is pickled on the way in) and streams its pickled result back
+    through a pipe. A context manager: leaving the block kills and reaps the
+    child if it still runs.
+    """
+
+    def __init__(self, what: str, fn: Callable[..., Any], *args: Any) -> None:
+        self.what = what
+        self._done = False
+        parent = os.getpid()
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            code = 1
+            try:
+                os.close(reader)
+                die_with_parent(parent)
+                gc.disable()  # short-lived, builds its result and exits
+                try:
+                    outcome: tuple[str, Any] = ("ok", fn(*args))
+                except Exception as exc:  # handed to the parent, which raises it
+                    outcome = ("error", exc)
+                with open(writer, "wb") as out:
+                    try:
+                        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    except (pickle.PicklingError, TypeError, AttributeError):
+                        pickle.dump(("error", OutputError(f"{what}: {outcome[1]}")), out)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writer)
+        self._pid = pid
+        self._reader = open(reader, "rb")  # noqa: SIM115 - closed by stop()
+
+    def result(self) -> Any:
+        """The function's return value; its exception is raised here."""
+        try:
+            status, value = pickle.load(self._reader)
+        except (EOFError, pickle.UnpicklingError):
+            code = self._reap()
+            how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+            raise OutputError(f"{self.what} ended without a result ({how})") from None
+        self._reap()
+        if status == "error":
+            raise value
+        return value
+
+    def _reap(self) -> int:
+        if self._done:
+            return 0
+        _, status = os.waitpid(self._pid, 0)
+        self._done = True
+        return os.waitstatus_to_exitcode(status)
+
+    def stop(self) -> None:
+        """Kill the child if it still runs, and reap it."""
+        if not self._done:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+        self._reader.close()
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()

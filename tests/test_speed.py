@@ -8,6 +8,7 @@ long documents). Speed itself is measured by ``python -m briefing.bench``.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -279,3 +280,51 @@ def test_themes_of_long_documents_are_those_of_all_their_sentences(monkeypatch, 
     whole, _ = themes.find_themes(corpus.documents, analyses, max_themes=3)
     assert len(pruned) >= 2
     assert [t.to_dict() for t in pruned] == [t.to_dict() for t in whole]
+
+
+@pytest.mark.parametrize("name", ["banks", "nev", "healthcare"])
+def test_a_document_scanned_in_two_halves_is_analysed_as_in_one_go(monkeypatch, name: str) -> None:
+    """Step 1 of a long document runs in two processes (one forked for the second
+    half of its paragraphs); the analysis is the one a single pass makes: the
+    same sentences, names, figures and owners, and the first discovery of a name kept."""
+    from briefing import children
+
+    corpus = read_corpus(CORPORA / name)
+    whole = [document.analyse_document(d).to_dict() for d in corpus.documents]
+    forks: list[str] = []
+    real = children.Forked
+
+    def counted(what, fn, *args):
+        forks.append(what)
+        return real(what, fn, *args)
+
+    monkeypatch.setattr(document, "SPLIT_MIN", 1)
+    monkeypatch.setattr(children, "can_fork", lambda: True)
+    monkeypatch.setattr(children, "Forked", counted)
+    halves = [document.analyse_document(d).to_dict() for d in corpus.documents]
+    assert len(forks) == len(corpus.documents)
+    assert halves == whole
+
+
+def test_a_forked_call_returns_its_value_or_raises_its_error() -> None:
+    from briefing import children
+    from briefing.errors import OutputError
+
+    with children.Forked("adding", lambda a, b: [a + b, os.getpid()], 2, 3) as child:
+        value, pid = child.result()
+    assert value == 5 and pid != os.getpid()
+    with children.Forked("failing", int, "not a number") as child, pytest.raises(ValueError):
+        child.result()
+    with children.Forked("dying", os._exit, 3) as child, pytest.raises(OutputError, match="exit code 3"):
+        child.result()
+
+
+def test_a_forked_child_is_killed_when_the_block_is_left(tmp_path: Path) -> None:
+    import time
+
+    from briefing import children
+
+    with children.Forked("sleeping", time.sleep, 60) as child:
+        pid = child._pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # killed and reaped: no such child any more

@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from briefing import children
 from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, period_in, refine_measures, year_of
 from briefing.analysis.names import Found, discover, discover_en, org_type, words
 from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
@@ -431,6 +432,112 @@ PROGRESS_EVERY = 1_000_000
 """Characters between two progress lines."""
 
 
+SPLIT_MIN = 2_000_000
+"""Characters from which step 1 (segmenting, the gazetteer, discovery: most of a
+document's time) runs in two processes, each on one half of the paragraphs."""
+
+
+@dataclass
+class _Scanned:
+    """Step 1 over a run of paragraphs: its sentences, each one's name spans, the names discovered."""
+
+    sentences: list[Sentence]
+    spans: list[list[_Span]]
+    found: dict[str, Found]
+
+
+class _Scanner:
+    """Step 1 of :func:`analyse_document`: sentences, tokens and the organisations
+    they name, sentence by sentence. Nothing in it depends on an earlier
+    sentence, so two halves of a document can be scanned apart and joined."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.english = doc.language == "en"
+        garbled = sorted((g.start, g.end) for g in doc.garbled)
+        # A sentence is garbled when a span starting before its end ends after its start:
+        # looked up by bisection (a long document has many sentences and many spans).
+        self.garbled_starts = [gs for gs, _ in garbled]
+        self.garbled_reach = list(itertools.accumulate((ge for _, ge in garbled), max))
+        self.heading_paras = {h.paragraph for h in doc.headings}
+        self.gaps: dict[int, list[str]] = {}
+        for g in doc.data_gaps:
+            self.gaps.setdefault(g.paragraph, []).append(g.text)
+        self.paragraphs = doc.text.split("\n\n")
+        self.offsets = list(itertools.accumulate((len(p) + 2 for p in self.paragraphs), initial=0))
+
+    def scan(self, first: int, last: int, report: bool = True) -> _Scanned:
+        """Paragraphs ``first`` to ``last`` (excluded); ``report``: log the progress of a long run."""
+        gaz = gazetteer()
+        text, simplified, english = self.doc.text, self.doc.analysis_text, self.english
+        out = _Scanned([], [], {})
+        found = out.found
+        begin = offset = self.offsets[first]
+        size = self.offsets[last] - begin
+        every = PROGRESS_EVERY * size // max(1, len(text))
+        next_report = begin + every if report and len(text) >= PROGRESS_MIN else len(text) + 1
+        for p_index in range(first, last):
+            para = self.paragraphs[p_index]
+            if offset >= next_report:
+                log.info("%s: %d%% analysed", self.doc.path, 100 * (offset - begin) // size)
+                next_report += every
+            para_simplified = simplified[offset : offset + len(para)]
+            for s_start, s_end in split_sentences(para_simplified):
+                start, end = offset + s_start, offset + s_end
+                sent = simplified[start:end]
+                cut = zh_cut(sent) if not english else []
+                tokens = en_tokens(sent) if english else _tokens_from_cut(cut)
+                here = [
+                    _Span(start + m.start, start + m.end, m.name, "", "gazetteer") for m in gaz.find(sent)
+                ]
+                new = discover(cut, sent) if cut else []
+                if english or _LATIN_NAME_RE.search(sent):
+                    new += discover_en(sent)
+                for f in new:
+                    where = _locate(sent, f)
+                    if where is None:
+                        continue
+                    a, b = start + where[0], start + where[1]
+                    if any(s.start < b and a < s.end for s in here):
+                        continue
+                    if f.name not in gaz.orgs:
+                        found.setdefault(f.name, f)
+                    here.append(_Span(a, b, f.name, f.type, f.evidence))
+                out.sentences.append(
+                    Sentence(
+                        paragraph=p_index,
+                        start=start,
+                        end=end,
+                        tokens=tokens,
+                        garbled=(j := bisect.bisect_left(self.garbled_starts, end)) > 0
+                        and self.garbled_reach[j - 1] > start,
+                        heading=p_index in self.heading_paras and s_start == 0,
+                        gap=any(g in text[start:end] for g in self.gaps.get(p_index, ())),
+                        meta=s_start == 0 and is_meta_line(sent),
+                    )
+                )
+                out.spans.append(_drop_glosses(here, simplified))
+            offset += len(para) + 2
+        return out
+
+    def scan_all(self) -> _Scanned:
+        """All paragraphs; a long document's second half in a forked child meanwhile."""
+        last = len(self.paragraphs)
+        if len(self.doc.text) < SPLIT_MIN or not children.can_fork():
+            return self.scan(0, last)
+        middle = bisect.bisect_left(self.offsets, self.offsets[-1] // 2, 1, last)
+        with children.Forked(
+            f"analysing the second half of {self.doc.path}", self.scan, middle, last, False
+        ) as rest:
+            out = self.scan(0, middle)
+            more = rest.result()
+        out.sentences += more.sentences
+        out.spans += more.spans
+        for name, f in more.found.items():  # what a scan in one go keeps: the first
+            out.found.setdefault(name, f)
+        return out
+
+
 def analyse_document(doc: Document) -> DocAnalysis:
     """Sentences, tokens, organisation mentions (with their roles) and figures
     (with their owners) of one document."""
@@ -438,63 +545,14 @@ def analyse_document(doc: Document) -> DocAnalysis:
     text = doc.text
     simplified = doc.analysis_text
     english = doc.language == "en"
-    garbled = sorted((g.start, g.end) for g in doc.garbled)
-    # A sentence is garbled when a span starting before its end ends after its start:
-    # looked up by bisection (a long document has many sentences and many spans).
-    garbled_starts = [gs for gs, _ in garbled]
-    garbled_reach = list(itertools.accumulate((ge for _, ge in garbled), max))
-    heading_paras = {h.paragraph for h in doc.headings}
-    gaps: dict[int, list[str]] = {}
-    for g in doc.data_gaps:
-        gaps.setdefault(g.paragraph, []).append(g.text)
     result = DocAnalysis(path=doc.path, sha256=doc.sha256, language=doc.language)
 
     # 1. Sentences, tokens, organisations named (gazetteer, discovery).
-    found: dict[str, Found] = {}
-    spans: list[list[_Span]] = []
-    paragraphs: list[str] = []
-    offset = 0
-    report = PROGRESS_EVERY if len(text) >= PROGRESS_MIN else len(text) + 1
-    for p_index, para in enumerate(text.split("\n\n")):
-        if offset >= report:
-            log.info("%s: %d%% analysed", doc.path, 100 * offset // len(text))
-            report += PROGRESS_EVERY
-        paragraphs.append(para)
-        para_simplified = simplified[offset : offset + len(para)]
-        for s_start, s_end in split_sentences(para_simplified):
-            start, end = offset + s_start, offset + s_end
-            sent = simplified[start:end]
-            cut = zh_cut(sent) if not english else []
-            tokens = en_tokens(sent) if english else _tokens_from_cut(cut)
-            here = [_Span(start + m.start, start + m.end, m.name, "", "gazetteer") for m in gaz.find(sent)]
-            new = discover(cut, sent) if cut else []
-            if english or _LATIN_NAME_RE.search(sent):
-                new += discover_en(sent)
-            for f in new:
-                where = _locate(sent, f)
-                if where is None:
-                    continue
-                a, b = start + where[0], start + where[1]
-                if any(s.start < b and a < s.end for s in here):
-                    continue
-                if f.name not in gaz.orgs:
-                    found.setdefault(f.name, f)
-                here.append(_Span(a, b, f.name, f.type, f.evidence))
-            result.sentences.append(
-                Sentence(
-                    paragraph=p_index,
-                    start=start,
-                    end=end,
-                    tokens=tokens,
-                    garbled=(j := bisect.bisect_left(garbled_starts, end)) > 0
-                    and garbled_reach[j - 1] > start,
-                    heading=p_index in heading_paras and s_start == 0,
-                    gap=any(g in text[start:end] for g in gaps.get(p_index, ())),
-                    meta=s_start == 0 and is_meta_line(sent),
-                )
-            )
-            spans.append(_drop_glosses(here, simplified))
-        offset += len(para) + 2
+    scanner = _Scanner(doc)
+    scanned = scanner.scan_all()
+    result.sentences, spans, found = scanned.sentences, scanned.spans, scanned.found
+    del scanned
+    paragraphs, heading_paras, gaps = scanner.paragraphs, scanner.heading_paras, scanner.gaps
 
     # 2. Names the sentences cut short: a body of another country ("韩国企划财政部",
     # "美国得克萨斯州南区破产法院"), a unit written after its parent
@@ -593,6 +651,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
         context.settle(result.figures, first_here)
         context.remember(sent)
         seen: set[str] = set()
+        first_mention = len(result.mentions)  # this sentence's mentions follow
         for i, (x, r) in enumerate(zip(here, found_roles, strict=True)):
             role, cue = r.role, r.cue
             if i in marks and role not in (SOURCE, SPEAKER, ACTS):
@@ -624,9 +683,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
         # "The company has responded by moving…": in English too.
         if english and (verb := _pronoun_subject_en(sent, here, s.start)):
             got = discourse.refer("demonstrative")
-            if got and not any(
-                m.name == got[0] and m.role == ACTS for m in result.mentions if m.sentence == s_index
-            ):
+            if got and not any(m.name == got[0] and m.role == ACTS for m in result.mentions[first_mention:]):
                 result.mentions.append(
                     Mention(
                         name=got[0],
@@ -649,8 +706,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 clause_start = s.start + max(sent.rfind(c, 0, at) for c in "，,；;。") + 1
                 if got and not any(
                     m.name == got[0] and m.role == ACTS and m.start >= clause_start
-                    for m in result.mentions
-                    if m.sentence == s_index
+                    for m in result.mentions[first_mention:]
                 ):
                     result.mentions.append(
                         Mention(
