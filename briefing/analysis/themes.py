@@ -537,10 +537,11 @@ def _compounds(
     measure (门店总数), not a piece of an organisation's name (星巴克中国计划), not
     one item of a list, not led by a generic word (中国计划) or a number, not
     mostly the scope of a figure (汽车业务毛利率)."""
-    from briefing.nlp import generic_words, pos_tag, stopwords
+    from briefing.nlp import generic_words, stopwords
 
     generic, stop, measures = generic_words(), stopwords(), _measure_words()
     found: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    pairs: dict[tuple[str, str], str | None] = {}
     scoped: Counter[str] = Counter()
     for d, sentences in enumerate(usable):
         if docs[d].language == "en":
@@ -560,19 +561,11 @@ def _compounds(
                 if at >= 2 and _ORDINAL_RE.match(text[at - 2 : at]):
                     heads.append(text[at - 2 : at])
                 for a in heads:
-                    phrase = a + b
-                    if len(a) < 2 or len(b) < 2 or len(phrase) > 6 or phrase not in text:
-                        continue
-                    if not _HAN_ONLY.fullmatch(phrase) or b in stop or phrase in measures:
-                        continue
-                    if a in generic and not (is_argument(b) and pos_tag(a) == pos_tag(b) == "n"):
-                        continue  # 中国计划, 实现商业化; but a generic noun's strategy is one (技术路线)
-                    if a in stop and not _ORDINAL_RE.match(a):
-                        continue
-                    head = pos_tag(a)
-                    if pos_tag(b) not in _COMPOUND_TAILS or not (
-                        head in _COMPOUND_HEADS or _ORDINAL_RE.match(a)
-                    ):
+                    # The tests of the two words alone, once per pair (a long file repeats them).
+                    phrase = pairs.get((a, b), _UNSEEN)
+                    if phrase is _UNSEEN:
+                        phrase = pairs[(a, b)] = _compound_of(a, b, generic, stop, measures)
+                    if phrase is None or phrase not in text:
                         continue
                     if any(_overlaps(text, phrase, n) for n in names) or _listed(phrase, text):
                         continue
@@ -585,6 +578,26 @@ def _compounds(
     }
     log.debug("compounds: %s", {p: len(v) for p, v in out.items()})
     return out
+
+
+def _compound_of(
+    a: str, b: str, generic: AbstractSet[str], stop: AbstractSet[str], measures: AbstractSet[str]
+) -> str | None:
+    """``a + b`` when the two words, whatever the sentence, may make a compound."""
+    from briefing.nlp import pos_tag
+
+    phrase = a + b
+    if len(a) < 2 or len(b) < 2 or len(phrase) > 6:
+        return None
+    if not _HAN_ONLY.fullmatch(phrase) or b in stop or phrase in measures:
+        return None
+    if a in generic and not (is_argument(b) and pos_tag(a) == pos_tag(b) == "n"):
+        return None  # 中国计划, 实现商业化; but a generic noun's strategy is one (技术路线)
+    if a in stop and not _ORDINAL_RE.match(a):
+        return None
+    if pos_tag(b) not in _COMPOUND_TAILS or not (pos_tag(a) in _COMPOUND_HEADS or _ORDINAL_RE.match(a)):
+        return None
+    return phrase
 
 
 def _overlaps(text: str, phrase: str, name: str) -> bool:
