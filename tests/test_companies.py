@@ -30,7 +30,17 @@ COMPANIES = FIXTURES / "companies"
 CORPORA = sorted(
     p
     for p in COMPANIES.glob("*.yaml")
-    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures", "owners", "key_figures")
+    if p.stem
+    not in (
+        "names",
+        "roles",
+        "gazetteer",
+        "field_corpus",
+        "figures",
+        "owners",
+        "key_figures",
+        "clause_subjects",
+    )
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
 DATE = dt.date(2026, 11, 23)
@@ -384,6 +394,18 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
         assert not any(
             f["org"] == bad["owner"] and f["value"] == pytest.approx(bad["value"]) for f in found
         ), bad
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, id=c["clause"]) for c in _load(COMPANIES / "clause_subjects.yaml")["cases"]],
+)
+def test_clause_subject_rules(case: dict[str, Any]) -> None:
+    """A name no list knows at a clause's head before a time or a measure is its own
+    subject; a part of the previous subject, a measure or a time is not."""
+    from briefing.analysis.figures import _unnamed_subject
+
+    assert _unnamed_subject(case["clause"]) == case["subject"]
 
 
 @pytest.mark.parametrize("name", ["banks", "healthcare", "nev", "field"])

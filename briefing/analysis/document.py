@@ -477,6 +477,12 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 a, b = start + where[0], start + where[1]
                 if any(s.start < b and a < s.end for s in here):
                     continue
+                if f.name not in gaz.orgs and f.name not in found:
+                    # "星澜电子2025年…" after "星澜电子股份有限公司": the short form of a name
+                    # found before is that name.
+                    longer = next((g for g in found.values() if f.name in g.short), None)
+                    if longer is not None:
+                        f = longer
                 if f.name not in gaz.orgs:
                     found.setdefault(f.name, f)
                 here.append(_Span(a, b, f.name, f.type, f.evidence))

@@ -1118,34 +1118,98 @@ def _unnamed_subject_en(clause: str) -> str:
     return name
 
 
+@functools.cache
+def _clause_subject_data() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(parts, not_first_pos) of ``clause_subjects.yaml``."""
+    raw = data_yaml("clause_subjects.yaml") or {}
+    return frozenset(str(w) for w in raw.get("parts") or []), tuple(
+        str(t) for t in raw.get("not_first_pos") or []
+    )
+
+
+def clause_head(clause: str) -> tuple[str, str]:
+    """(phrase, what follows it) when a Chinese clause opens with a phrase of 2 to 6
+    characters right before a time ("胖东来2024年…": ``time``) or a measure cue
+    ("海底捞门店数为…": ``measure``); ("", "") otherwise."""
+    clause = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
+    m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", clause)
+    if m:
+        return m.group(1), "time"
+    cues = _cues(clause, 0, min(len(clause), 12))
+    # Before a change ("按年增长78%") the words are how it is measured, not a subject.
+    if cues and 2 <= cues[0][0] <= 8 and not is_growth(cues[0][2]):
+        head = clause[: cues[0][0]]
+        head = head[:-1] if head.endswith("的") else head
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,6}|[A-Z][A-Za-z0-9&.\-]+", head):
+            return head, "measure"
+    return "", ""
+
+
+def noun_phrase_subject(name: str, follows: str) -> bool:
+    """``name``, opening its clause before a time or a measure, reads as that clause's
+    own subject even though no organisation list knows it: a noun phrase, not a verb,
+    an adverb, a time or a pronoun ("胖东来", "海底捞"), nor a part or channel of the
+    previous subject ("线上", "同店", "动力电池": ``clause_subjects.yaml`` and the
+    scope heads of ``figure_scopes.yaml``). Before a measure only a phrase the
+    dictionary cuts as a name would be cut (a one-character piece or an unknown
+    word: 海底+捞), never a compound of ordinary words ("门店", "会员")."""
+    from briefing.nlp import pos_tag, rarity, zh_cut
+
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name):
+        return False
+    parts, not_first = _clause_subject_data()
+    scope = _scope_data()
+    if name in parts or any(name.startswith(p) or name.endswith(p) for p in parts if len(p) >= 2):
+        return False
+    if name.endswith(tuple(scope.get("heads", []))) or name in scope.get("whole", []):
+        return False
+    if any(w in name for w in scope.get("not_in", []) if len(w) >= 2):
+        return False
+    if name.startswith(words().market_words) or is_region(name) or name.startswith(words().countries):
+        return False
+    if _cues(name, 0, len(name)):
+        return False  # "销售额", "营收": a measure, not a subject
+    tokens = [t for t in zh_cut(name) if t.strip()]
+    if not tokens or pos_tag(tokens[0])[:1] in not_first:
+        return False
+    if pos_tag(tokens[0]) == "ns":
+        return False  # a place ("成都2024年…")
+    if follows == "measure":
+        return (any(len(t) == 1 or rarity(t) >= 14.0 for t in tokens) and len(tokens) >= 2) or (
+            len(tokens) == 1 and rarity(tokens[0]) >= 14.0
+        )
+    return True
+
+
 def _unnamed_subject(clause: str, english: bool = False) -> str:
     """The name a clause opens with, when it is not one the analysis knows but reads as
     the clause's own subject: a proper name right before a time or a measure
-    ("荣耀2025年的手机销量2100万台", "OPPO上半年出货量…"). Its figure is not the
-    previous clause's subject's. Empty when the clause opens otherwise."""
+    ("荣耀2025年的手机销量2100万台", "OPPO上半年出货量…"), or any other noun phrase
+    there ("胖东来2024年销售额…", "海底捞门店数…": :func:`noun_phrase_subject`). Its
+    figure is not the previous clause's subject's. Empty when the clause opens otherwise."""
     from briefing.analysis.names import reject_reason, suffix_of
     from briefing.nlp import pos_tag, zh_cut
 
     if english:
         return _unnamed_subject_en(clause)
-    clause = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
-    m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", clause)
+    stripped = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
+    m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", stripped)
     name = m.group(1) if m else ""
     before_time = bool(m)
     if not m:
-        tokens = [t for t in zh_cut(clause[:12]) if t.strip()]
+        tokens = [t for t in zh_cut(stripped[:12]) if t.strip()]
         cues = tuple(c for c, _, _ in _measures())
         if len(tokens) >= 2 and "".join(tokens[1:]).startswith(cues):
             name = tokens[0]
     if not name or name.startswith(words().market_words) or is_region(name):
-        return ""
-    if name in _gazetteer_stems():
+        name = ""
+    elif name in _gazetteer_stems():
         return name  # "理想2024年交付50万辆": 理想汽车 without its suffix
-    if name.endswith(tuple(_scope_data().get("heads", []))):
+    elif name.endswith(tuple(_scope_data().get("heads", []))):
         return ""  # "储能电池2024年出货量": a segment of the previous subject
-    if name.isascii():
+    if name and name.isascii():
         ok = name not in words().en_not_names and name not in words().en_places and len(name) >= 2
-    else:
+    elif name:
         # A word the dictionary tags as a name, or one it does not know and keeps whole
         # ("魅族", "大疆"); never a compound of known words ("光模块", "晶圆代工").
         tag = pos_tag(name)
@@ -1155,7 +1219,13 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
             or (before_time and tag == "x" and len(zh_cut(name)) == 1)
             or (before_time and suffix_of(name) is not None)  # "星澜电子2025年…"
         )
-    return name if ok and reject_reason(name, "company") is None else ""
+        ok = ok and reject_reason(name, "company") is None
+    else:
+        ok = False
+    if ok:
+        return name
+    head, follows = clause_head(stripped)
+    return head if head and noun_phrase_subject(head, follows) else ""
 
 
 def _pronoun(text: str) -> str | None:
