@@ -302,6 +302,27 @@ def test_gazetteer_find(case: dict[str, Any]) -> None:
     assert found == case["expected"]
 
 
+def test_an_entry_marked_any_case_matches_in_any_case() -> None:
+    """English aliases match as written (or in capitals) unless the entry says any_case."""
+    from briefing.gazetteer import Gazetteer, Org
+
+    gaz = Gazetteer(
+        [
+            Org("星澜科技", "company", en="Xinglan", aliases=["xinglan.ai"], any_case=True),
+            Org("苹果公司", "company", en="Apple"),
+        ],
+        [],
+    )
+    text = "XINGLAN, xinglan, Xinglan.AI and apple juice; Apple, APPLE."
+    assert [(text[m.start : m.end], m.name) for m in gaz.find(text)] == [
+        ("XINGLAN", "星澜科技"),
+        ("xinglan", "星澜科技"),
+        ("Xinglan.AI", "星澜科技"),
+        ("Apple", "苹果公司"),
+        ("APPLE", "苹果公司"),
+    ]
+
+
 def test_field_corpus_one_row_per_entity(field: Briefing) -> None:
     keys = [merge_key(c.name) for c in field.companies]
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
