@@ -40,6 +40,8 @@ CORPORA = sorted(
         "owners",
         "key_figures",
         "clause_subjects",
+        "units",
+        "figure_verbs",
     )
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
@@ -427,6 +429,22 @@ def test_clause_subject_rules(case: dict[str, Any]) -> None:
     from briefing.analysis.figures import _unnamed_subject
 
     assert _unnamed_subject(case["clause"]) == case["subject"]
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c["text"][:40]) for c in _load(COMPANIES / "units.yaml")["cases"]]
+)
+def test_measure_and_unit_rules(case: dict[str, Any]) -> None:
+    """The measure and unit a clause states ("shipped 94.9 million units": 出货量, 台)."""
+    from briefing.analysis.figures import figures_in
+    from briefing.script import to_simplified
+
+    hits = figures_in(to_simplified(case["text"]))
+    mine = [h for h in hits if h.value == pytest.approx(case["value"])]
+    assert mine, [(h.raw, h.measure, h.unit) for h in hits]
+    if "measure" in case:
+        assert mine[0].measure == case["measure"], mine[0]
+    assert mine[0].unit == case["unit"], mine[0]
 
 
 @pytest.mark.parametrize("name", ["banks", "healthcare", "nev", "field"])

@@ -47,31 +47,69 @@ _QUALIFIERS = {
 }  # fmt: skip
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT_RE = r"个亿|万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|trillion|billion|million|bn|mn|m(?![a-z])"
-_UNIT_RE = (
-    r"%|％|个百分点|百分点|基点|美元|美分|欧元|日元|港元|英镑|韩元|人民币|元新台币|新台币|元|家|个|人|户|倍|台|辆|件|笔|单|项|款|座|颗|"
-    r"吨|只|架|套|片|张|部|枚|块|支|瓶|箱|头|亩|平方米|GWh|percent|per cent|pct|"
+_MONEY_RE = (
+    r"%|％|个百分点|百分点|基点|美元|美分|欧元|日元|港元|英镑|韩元|人民币|元新台币|新台币|元|倍|percent|per cent|pct|"
     r"U\.?S\.? dollars|Hong Kong dollars|HK dollars|NT dollars|Taiwan dollars|Singapore dollars|"
-    r"yuan|renminbi|dollars|euros|yen|won|pounds|rupees|vehicles|cars|units|stores|employees"
+    r"yuan|renminbi|dollars|euros|yen|won|pounds|rupees"
 )
-_NUM_RE = re.compile(
-    # Every alternative starts with one of these characters: other positions fail at once.
-    r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR\d])"
-    r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
-    r"more than|just over|just under|over|about|nearly|almost|around|roughly|approximately|less than|"
-    r"at least|up to|below|under|above|some)?\s*"
-    r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£)?\s*(?P<num>" + _NUM + r")"
-    r"(?:\s*(?P<m1>"
-    + _MULT_RE
-    + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–)|(?:-|~|～|—|–|至|到))\s*(?P<num2>"
-    + _NUM
-    + r"))?"
-    r"(?P<mid>余|多)?\s*(?P<mult>"
-    + _MULT_RE
-    + r")?\s*(?P<unit>"
-    + _UNIT_RE
-    + r")?(?P<tail>左右|以上|以下|多|余|级|\+)?",
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def count_units() -> tuple[tuple[str, ...], dict[str, str], tuple[str, ...]]:
+    """(Chinese units, English count noun → unit, words between) of ``count_units.yaml``."""
+    raw = data_yaml("count_units.yaml") or {}
+    return (
+        tuple(str(u) for u in raw.get("zh") or []),
+        {str(k).lower(): str(v) for k, v in (raw.get("en") or {}).items()},
+        tuple(str(w) for w in raw.get("en_between") or []),
+    )
+
+
+def _alternation(items: object) -> str:
+    return "|".join(re.escape(x) for x in sorted(set(items), key=lambda x: (-len(x), x)))  # type: ignore[arg-type]
+
+
+@functools.cache
+def _num_re() -> re.Pattern[str]:
+    """A number with its qualifier, currency, multiplier, range and unit."""
+    zh, en, _ = count_units()
+    # Money and percentages first ("人民币" before "人"), then counts, longest first ("人次" before "人").
+    units = _MONEY_RE + "|" + _alternation([*zh, *en])
+    return re.compile(
+        # Every alternative starts with one of these characters: other positions fail at once.
+        r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR\d])"
+        r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
+        r"more than|just over|just under|over|about|nearly|almost|around|roughly|approximately|less than|"
+        r"at least|up to|below|under|above|some)?\s*"
+        r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£)?\s*(?P<num>" + _NUM + r")"
+        r"(?:\s*(?P<m1>"
+        + _MULT_RE
+        + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–)|(?:-|~|～|—|–|至|到))\s*(?P<num2>"
+        + _NUM
+        + r"))?"
+        r"(?P<mid>余|多)?\s*(?P<mult>"
+        + _MULT_RE
+        + r")?\s*(?P<unit>"
+        + units
+        + r")?(?P<tail>左右|以上|以下|多|余|级|\+)?",
+        re.IGNORECASE,
+    )
+
+
+@functools.cache
+def _en_count_re() -> re.Pattern[str]:
+    """An English count noun after its adjectives ("526 net new stores")."""
+    _, en, between = count_units()
+    adjectives = "".join(rf"(?:{re.escape(w)}\s+)?" for w in between)
+    return re.compile(rf"\s*{adjectives}({_alternation(en)})\b", re.IGNORECASE)
+
+
+def unit_name(written: str) -> str:
+    """The unit shown for a unit as written ("vehicles" → 辆, "percent" → %)."""
+    low = written.lower()
+    return _UNIT_NAMES.get(low) or count_units()[1].get(low) or written
+
+
 _MULT = {
     "个亿": 1e8, "亿": 1e8, "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "千万": 1e7, "百万": 1e6,
     "十万": 1e5, "万": 1e4, "千": 1e3, "trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6,
@@ -82,7 +120,6 @@ _UNIT_NAMES = {
     "dollars": "美元", "us dollars": "美元", "u.s. dollars": "美元", "us dollar": "美元", "hong kong dollars": "港元",
     "hk dollars": "港元", "nt dollars": "新台币", "taiwan dollars": "新台币", "singapore dollars": "新加坡元",
     "euros": "欧元", "yen": "日元", "won": "韩元", "pounds": "英镑", "rupees": "卢比", "百分点": "个百分点",
-    "vehicles": "辆", "cars": "辆", "units": "台", "stores": "家", "employees": "人",
     "元新台币": "新台币",
 }  # fmt: skip
 _CURRENCY_SIGNS = {"$": "美元", "US$": "美元", "HK$": "港元", "NT$": "新台币", "S$": "新加坡元", "RMB": "元", "¥": "元",
@@ -99,7 +136,6 @@ _AMOUNTS = (
 
 _SAME_STORE = ("同店销售额", "同店交易量")
 """Rates of the stores open a year or more: what a bare growth rate next to them is of."""
-_EN_COUNT_RE = re.compile(r"\s*(?:net\s+)?(?:new\s+)?(stores|vehicles|cars|units|employees)\b", re.IGNORECASE)
 
 
 @functools.cache
@@ -601,7 +637,7 @@ def figures_in(text: str) -> list[Hit]:
     parts: list[str] = []
     years_back: int | None = None
     periods: list[re.Match[str]] | None = None
-    for m in _NUM_RE.finditer(text):
+    for m in _num_re().finditer(text):
         num = m.group("num")
         after = text[m.end() : m.end() + 1]
         before = text[max(m.start("num") - 1, 0) : m.start("num")]
@@ -609,7 +645,7 @@ def figures_in(text: str) -> list[Hit]:
         unit = m.group("unit") or (m.group("u1") if m.group("num2") else None)
         if (after and after in "年月日号期届时代") or (before and before in "第前/-.:"):
             continue
-        if not (unit or m.group("cur")) and (count := _EN_COUNT_RE.match(text, m.end())):
+        if not (unit or m.group("cur")) and (count := _en_count_re().match(text, m.end())):
             unit = count.group(1)  # "opened 526 net new stores": the count's noun after its adjectives
         if not (mult or unit or m.group("cur")):
             continue
@@ -663,7 +699,7 @@ def figures_in(text: str) -> list[Hit]:
         value_max = None
         if m.group("num2"):
             value_max = float(f"{float(m.group('num2').replace(',', '')) * factor:.12g}")
-        unit = _UNIT_NAMES.get((unit or "").lower(), unit or "")
+        unit = unit_name(unit or "")
         sign = (m.group("cur") or "").upper()
         if sign and unit in ("", "元", "美元"):
             unit = _CURRENCY_SIGNS.get(sign, unit)
@@ -945,7 +981,7 @@ def _carried(text: str, masked: str, left: int, m: re.Match[str], out: list[Hit]
         )
         return base if base in _amount_measures() else ""
     if prev.unit != "%" and prev.measure in _amount_measures() and (m.group("mult") or m.group("unit")):
-        same = _UNIT_NAMES.get((m.group("unit") or "").lower(), m.group("unit") or "")
+        same = unit_name(m.group("unit") or "")
         return prev.measure if same in ("", prev.unit) else ""
     return ""
 
@@ -1104,10 +1140,28 @@ _EN_OWN_SUBJECT_RE = re.compile(
 )
 
 
+@functools.cache
+def figure_verbs() -> dict:
+    """``figure_verbs.yaml``: the verbs that decide who owns a figure."""
+    return data_yaml("figure_verbs.yaml") or {}
+
+
+@functools.cache
+def _en_subject_verb_re() -> re.Pattern[str]:
+    verbs = "|".join(
+        sorted(map(re.escape, figure_verbs().get("en_subject_verbs") or []), key=len, reverse=True)
+    )
+    return re.compile(
+        r"\s*(?:(?:while|whereas|and|but|meanwhile|by contrast)\s*,?\s*)?(?:rival\s+|smaller\s+)?"
+        rf"([A-Z][A-Za-z0-9&.\-]+(?:\s+[A-Z][A-Za-z0-9&.\-]+){{0,2}})\s+(?:{verbs})\b"
+    )
+
+
 def _unnamed_subject_en(clause: str) -> str:
-    """An English clause that opens with a name's possessive the analysis does not
-    know ("…, while Honor's shipments reached 21 million units")."""
-    m = _EN_OWN_SUBJECT_RE.match(clause)
+    """An English clause that opens with a name's possessive or with a name and a
+    verb of ``figure_verbs.yaml`` the analysis does not know ("…, while Honor's
+    shipments reached 21 million units", "…, while Honor shipped 21 million units")."""
+    m = _EN_OWN_SUBJECT_RE.match(clause) or _en_subject_verb_re().match(clause)
     if not m or not m.group(1)[0].isupper():
         return ""
     name = m.group(1)
