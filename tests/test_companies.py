@@ -447,6 +447,47 @@ def test_measure_and_unit_rules(case: dict[str, Any]) -> None:
     assert mine[0].unit == case["unit"], mine[0]
 
 
+def _deal_verb_rows() -> list[Any]:
+    from briefing.resources import data_yaml
+
+    data = data_yaml("figure_verbs.yaml")
+    table = _load(COMPANIES / "figure_verbs.yaml")
+    cues = {str(c).lower() for c in data_yaml("measures.yaml")}
+    # A verb that is no measure cue (控股: "控股51%" is a stake) decides only a figure
+    # another cue of its clause measures.
+    assert {v for v in data["zh_deal"] if v not in cues} == {"控股"}
+    rows = [(table["en_passive"].format(verb=v), k) for v, k in data["en_passive_deal"].items()]
+    for v, k in ((v, k) for v, k in data["zh_deal"].items() if v in cues):
+        rows += [(table[form].format(verb=v), k) for form in ("zh_passive", "zh_after", "zh_object")]
+    rows += [
+        (table["zh_receive"].format(verb=v, noun=n), "获投资")
+        for v in data["zh_receive"]
+        for n in data["zh_funding"]
+    ]
+    return [pytest.param(text, kind, id=text[:30]) for text, kind in rows]
+
+
+@pytest.mark.parametrize("text,kind", _deal_verb_rows())
+def test_every_deal_verb_of_the_data_file(text: str, kind: str, tmp_path: Path) -> None:
+    """Each verb of figure_verbs.yaml makes its amount the target's, the buyer its counterpart."""
+    from briefing.analysis.document import analyse_document
+    from briefing.readers import read_document
+
+    table = _load(COMPANIES / "figure_verbs.yaml")
+    path = tmp_path / "deal.md"
+    write_text(path, "---\ndate: 2024-05-01\n---\n\n交易\n\n" + text + "\n")
+    found = [f.to_dict() for f in analyse_document(read_document(path, tmp_path)).figures]
+    mine = [f for f in found if f["value"] == pytest.approx(table["value"])]
+    assert mine, found
+    f = mine[0]
+    assert (f["org"], f["measure"], f["counterpart"], f["attribution"]) == (
+        table["owner"],
+        kind,
+        table["counterpart"],
+        "deal",
+    ), f
+
+
 @pytest.mark.parametrize("name", ["banks", "healthcare", "nev", "field"])
 def test_a_key_move_cites_the_source_it_was_cut_from(name: str) -> None:
     """REVIEW-3 P0-3: 京东's move from [1] was cited [7] (its first move's source)."""

@@ -1067,7 +1067,6 @@ Refer = Callable[[str], "tuple[str, str] | None"]
 """Resolves ``demonstrative``, ``ellipsis`` or ``list:N`` to (name, how)."""
 
 _OWNER_KINDS = ("company", "investor", "product")
-_DEAL_MEASURES = ("投资", "收购", "融资", "交易金额")
 
 
 def _eligible(orgs: list[OrgRef]) -> list[OrgRef]:
@@ -1310,28 +1309,43 @@ def market_led(clause: str) -> bool:
     return clause.startswith(words().market_words) and not clause.startswith(tuple(cues))
 
 
-_EN_PASSIVE_DEAL_RE = re.compile(
-    r"\s+(?:was|were|has been|had been|is being|will be|is to be)\s+(?:\w+ly\s+)?"
-    r"(acquired|bought|purchased|taken over|invested in|backed)\s+by\s+",
-    re.IGNORECASE,
-)
+def _alt(words: object) -> str:
+    return "|".join(sorted((re.escape(str(w)) for w in words), key=len, reverse=True))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _deal_words() -> tuple[re.Pattern[str], dict[str, str], tuple[str, ...], str, str, str]:
+    """(English passive deal pattern, zh deal verb → kind, deal measures, zh deal verbs,
+    receiving verbs, funding nouns) of ``figure_verbs.yaml``."""
+    data = figure_verbs()
+    en = {str(k).lower(): str(v) for k, v in (data.get("en_passive_deal") or {}).items()}
+    passive = re.compile(
+        rf"\s+(?:{_alt(data.get('en_passive_aux') or [])})\s+(?:\w+ly\s+)?({_alt(en)})\s+by\s+",
+        re.IGNORECASE,
+    )
+    zh = {str(k): str(v) for k, v in (data.get("zh_deal") or {}).items()}
+    return (
+        passive,
+        {**zh, **en},
+        tuple(str(m) for m in data.get("deal_measures") or []),
+        _alt(zh),
+        _alt(data.get("zh_receive") or []),
+        _alt(data.get("zh_funding") or []),
+    )
 
 
 def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | None:
     """(owner, measure, counterpart) of a deal: the investee or the target owns it,
     the investor or buyer is its counterpart ("阿里45亿投资的汇通达",
-    "汇通达获阿里巴巴45亿元投资", "A以10亿元收购B")."""
+    "汇通达获阿里巴巴45亿元投资", "A以10亿元收购B"); the verbs are ``figure_verbs.yaml``'s."""
+    en_passive, kind_of, _, verbs, receive, funding = _deal_words()
     before = [o for o in orgs if o.end <= hit.start]
     after = [o for o in orgs if o.start >= hit.end]
     # "Leapmotor was invested in by Stellantis for…", "Arm was acquired by SoftBank for…"
     for target, agent in itertools.pairwise(before):
-        m = _EN_PASSIVE_DEAL_RE.fullmatch(text[target.end : agent.start])
+        m = en_passive.fullmatch(text[target.end : agent.start])
         if m and target.cue not in (MODIFIER, FORMER):
-            return (
-                target.name,
-                ("获投资" if m.group(1).lower().startswith(("invest", "back")) else "被收购"),
-                agent.name,
-            )
+            return target.name, kind_of[re.sub(r"\s+", " ", m.group(1).lower())], agent.name
     # "汇通达被阿里巴巴以45亿元入股", "B遭A以10亿元收购": the patient is the target.
     for k in range(len(before) - 1, 0, -1):
         target, agent = before[k - 1], before[k]
@@ -1340,33 +1354,32 @@ def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | Non
             continue
         if len(gap.strip()) > 6:
             break
-        verb = re.search(r"(收购|并购|控股|投资|入股|注资)", text[agent.end : min(len(text), hit.end + 8)])
+        verb = re.search(rf"({verbs})", text[agent.end : min(len(text), hit.end + 8)])
         if verb and not re.search(r"[，。；,;]", text[agent.end : verb.start()]):
-            kind = "被收购" if verb.group(1) in ("收购", "并购", "控股") else "获投资"
-            return target.name, kind, agent.name
+            return target.name, kind_of[verb.group(1)], agent.name
         break
     # "…45亿投资的汇通达", "…以10亿元收购B", "invested $200 million in B"
     for o in after:
         gap = text[hit.end : o.start]
         if re.fullmatch(r"\s*in\s*", gap) and before:
             return o.name, "获投资", before[-1].name
-        m = re.fullmatch(r"\s*(?:元|美元|港元)?\s*(?:战略)?(投资|入股|收购|并购|控股)了?的?\s*", gap)
+        m = re.fullmatch(rf"\s*(?:元|美元|港元)?\s*(?:战略)?({verbs})了?的?\s*", gap)
         if m and before:
-            return o.name, ("被收购" if m.group(1) in ("收购", "并购", "控股") else "获投资"), before[-1].name
+            return o.name, kind_of[m.group(1)], before[-1].name
         break
     # "汇通达获阿里巴巴45亿元投资"
     if len(before) >= 2:
         target, investor = before[-2], before[-1]
-        if re.fullmatch(r"[^，。；]{0,6}?(?:获得?|获取|接受)\s*", text[target.end : investor.start]):
+        if re.fullmatch(rf"[^，。；]{{0,6}}?(?:{receive})\s*", text[target.end : investor.start]):
             tail = text[hit.end : hit.end + 8]
-            if re.match(r"^\s*(?:元|美元)?\s*(?:的)?(?:战略)?(?:投资|融资)", tail):
+            if re.match(rf"^\s*(?:元|美元)?\s*(?:的)?(?:战略)?(?:{funding})", tail):
                 return target.name, "获投资", investor.name
     # "A完成对B的收购，交易金额约12亿元"
     for o in orgs:
-        if re.search(r"对\s*$", text[: o.start]) and re.match(r"^\s*的?(?:收购|并购|投资)", text[o.end :]):
+        if re.search(r"对\s*$", text[: o.start]) and (noun := re.match(rf"^\s*的?({verbs})", text[o.end :])):
             buyer = [p for p in orgs if p.end <= o.start]
             if buyer and o.end <= hit.start:
-                return o.name, ("被收购" if "购" in text[o.end : o.end + 4] else "获投资"), buyer[0].name
+                return o.name, kind_of[noun.group(1)], buyer[0].name
     return None
 
 
@@ -1384,7 +1397,7 @@ def attribute(
             continue
         left, right = clause_bounds(masked, hit.start, hit.end)
         measure = hit.measure
-        if measure.startswith(_DEAL_MEASURES) and (deal := _deal(text, hit, eligible)):
+        if measure.startswith(_deal_words()[2]) and (deal := _deal(text, hit, eligible)):
             owner, verb, counterpart = deal
             out.append(Owned(hit, owner, verb, "deal", counterpart or None))
             continue
