@@ -92,6 +92,23 @@ def test_cases_act(fixture) -> None:
         assert c.moves or c.figures
 
 
+def test_moves_are_in_the_briefing_s_language_or_whole(fixture) -> None:
+    """A Chinese source's clause where one says what the organisation did; else the
+    English clause whole (from its name to a clause break), marked as English."""
+    from briefing.analysis.companies import ENGLISH_MARK
+
+    expected, model = fixture
+    for name, want in expected.get("moves", {}).items():
+        c = _company(model, name)
+        assert c is not None and c.move, name
+        assert want["contains"] in c.move and c.move_origin == want["origin"], (name, c.move, c.move_origin)
+        assert "not_contains" not in want or want["not_contains"] not in c.move, (name, c.move)
+    for c in model.companies:
+        if c.move_origin == "english":
+            assert c.move.startswith(ENGLISH_MARK), c.move
+            assert re.search(r"[.!?…]$", c.move), c.move  # a whole sentence, or cut at a clause break
+
+
 def test_mentions_are_not_cases(fixture) -> None:
     expected, model = fixture
     for name in expected.get("mentions", []):
@@ -277,6 +294,7 @@ def test_field_corpus_moves_are_clean(field: Briefing) -> None:
             assert c.move.startswith("（英文原文）"), (c.name, c.move)
             assert re.match(r"（英文原文）(?:…)?[A-Z0-9]", c.move), (c.name, c.move)
             assert not re.search(r"[\u4e00-\u9fff]", c.move[6:]), (c.name, c.move)
+            assert re.search(r"[.!?…]$", c.move), (c.name, c.move)  # never cut mid-phrase
         else:
             # Never an English fragment inside a Chinese cell.
             assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+ [A-Za-z]+", c.move), (c.name, c.move)
