@@ -1214,7 +1214,7 @@ def noun_phrase_subject(name: str, follows: str) -> bool:
     scope = _scope_data()
     if name in parts or any(name.startswith(p) or name.endswith(p) for p in parts if len(p) >= 2):
         return False
-    if name.endswith(tuple(scope.get("heads", []))) or name in scope.get("whole", []):
+    if name.endswith(tuple(scope.get("heads", [])) + tuple(scope.get("whole", []))):
         return False
     if any(w in name for w in scope.get("not_in", []) if len(w) >= 2):
         return False
