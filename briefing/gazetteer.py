@@ -33,6 +33,9 @@ class Org:
     aliases: list[str] = field(default_factory=list)
     not_before: list[str] = field(default_factory=list)
     """Words that, right after a Chinese alias, make it a common word (苹果汁, 苹果园)."""
+    any_case: bool = False
+    """Its English names match in any case ("Tsmc", "tsmc"); otherwise only as written
+    or in capitals (Apple, APPLE; never "apple juice")."""
 
     def all_names(self) -> list[str]:
         names = [self.name, *self.aliases]
@@ -65,6 +68,7 @@ class Gazetteer:
                 known.type, known.en = org.type, org.en or known.en
                 known.parent = org.parent or known.parent
                 known.not_before = list(dict.fromkeys([*known.not_before, *org.not_before]))
+                known.any_case = known.any_case or org.any_case
             else:
                 self.orgs[org.name] = org
         for org in self.orgs.values():
@@ -72,13 +76,23 @@ class Gazetteer:
                 self.alias_to_name.setdefault(alias, org.name)
                 self.alias_to_name.setdefault(alias.replace(" ", ""), org.name)
         self.generic = frozenset(generic)
+        # An English alias matches as written; one of five letters or more also in
+        # capitals (a headline's "ALIBABA"); an entry marked any_case in any case.
+        self._upper = {
+            k.upper(): v
+            for k, v in self.alias_to_name.items()
+            if k.isascii() and len(k) > 4 and k.upper() != k
+        }
+        self._lowered = {
+            k.lower(): v for k, v in self.alias_to_name.items() if k.isascii() and self.orgs[v].any_case
+        }
         self._pattern = self._compile()
         self._firsts = (
             frozenset(a[0] for a in self.alias_to_name)
-            | frozenset(a[0].lower() for a in self.alias_to_name if a.isascii() and len(a) > 4)
-            | frozenset(a[0].upper() for a in self.alias_to_name if a.isascii() and len(a) > 4)
+            | frozenset(a[0] for a in self._upper)
+            | frozenset(a[0].lower() for a in self._lowered)
+            | frozenset(a[0].upper() for a in self._lowered)
         )
-        self._lowered = {k.lower(): v for k, v in self.alias_to_name.items() if k.isascii() and len(k) > 4}
 
     def _compile(self) -> re.Pattern[str]:
         aliases = list(self.alias_to_name)
@@ -88,18 +102,18 @@ class Gazetteer:
         # (hundreds of names: a flat alternation tries them all at every candidate
         # position). A trie keeps the longest alias first at each position.
         mixed = [a for a in aliases if not a.isascii()]
-        short = [a for a in aliases if a.isascii() and len(a) <= 4]
-        folded = sorted({a.lower() for a in aliases if a.isascii() and len(a) > 4})
+        folded = sorted(self._lowered)
+        exact = sorted({a for a in aliases if a.isascii()} | set(self._upper))
         parts = []
         if mixed:
             parts.append(_trie(mixed))
         if folded:
             parts.append(rf"(?<![A-Za-z0-9])(?i:{_trie(folded)})(?![A-Za-z0-9])")
-        if short:
-            parts.append(rf"(?<![A-Za-z0-9])(?:{_trie(short)})(?![A-Za-z0-9])")
+        if exact:
+            parts.append(rf"(?<![A-Za-z0-9])(?:{_trie(exact)})(?![A-Za-z0-9])")
         # Every alternative first matches its alias' first character: a lookahead on
         # those characters skips all other positions at once (the same matches).
-        plain = {a[0] for a in mixed + short}
+        plain = {a[0] for a in mixed + exact}
         first = "|".join(
             f"{flags}[{''.join(re.escape(c) for c in sorted(chars))}]{')' if flags else ''}"
             for flags, chars in (("", plain), ("(?i:", {a[0] for a in folded}))
@@ -116,6 +130,8 @@ class Gazetteer:
 
     def _name_of(self, surface: str) -> str | None:
         name = self.alias_to_name.get(surface) or self.alias_to_name.get(re.sub(r"\s", "", surface))
+        if name is None:
+            name = self._upper.get(surface) or self._upper.get(re.sub(r"\s", "", surface))
         if name is None:
             lowered = self._lowered
             name = lowered.get(surface.lower()) or lowered.get(re.sub(r"\s", "", surface).lower())
@@ -248,6 +264,7 @@ def _load(files: tuple[tuple[str, str], ...]) -> Gazetteer:
                     parent=entry.get("parent"),
                     aliases=[str(a) for a in entry.get("aliases", []) or []],
                     not_before=[str(w) for w in entry.get("not_before", []) or []],
+                    any_case=bool(entry.get("any_case", False)),
                 )
             )
         except (KeyError, TypeError) as exc:

@@ -288,3 +288,43 @@ def figure_changed(old: Figure, new: Figure) -> bool:
     if old.unit and new.unit and old.unit != new.unit:
         return False  # 美元 and 元 are not one figure moving
     return _differs(old.value, new.value, max(precision(old), precision(new)))
+
+
+@dataclass(frozen=True)
+class MentionGroup:
+    """One kind's part of the line of organisations only mentioned."""
+
+    kind: str
+    shown: list
+    total: int
+
+    @property
+    def rest(self) -> int:
+        return self.total - len(self.shown)
+
+
+def mention_groups(companies: list) -> list[MentionGroup]:
+    """The organisations only mentioned, by kind in ``mentions.yaml``'s order, each
+    kind's most mentioned first (more mentions, then more sources, then the name),
+    at most its ``per_kind`` shown (all when two or fewer more remain); events
+    (云栖大会) are no organisations and are left out."""
+    from briefing.resources import data_yaml
+
+    data = data_yaml("mentions.yaml") or {}
+    order = [str(k) for k in data.get("order") or []]
+    limits = {str(k): int(v) for k, v in (data.get("per_kind") or {}).items()}
+    events = tuple(str(e) for e in data.get("event_endings") or [])
+    kinds: dict[str, list] = {}
+    seen: set[str] = set()
+    for c in companies:
+        if c.name in seen or (events and c.name.endswith(events)):
+            continue
+        seen.add(c.name)
+        kinds.setdefault(c.type, []).append(c)
+    out = []
+    for kind in sorted(kinds, key=lambda k: (order.index(k) if k in order else len(order), k)):
+        group = sorted(kinds[kind], key=lambda c: (-c.mentions, -len(c.documents), c.name))
+        limit = limits.get(kind, 5)
+        shown = group if len(group) <= limit + 2 else group[:limit]
+        out.append(MentionGroup(kind, shown, len(group)))
+    return out

@@ -49,6 +49,7 @@ from briefing.labels import (
     format_figure,
     format_key_value,
     format_number,
+    mention_groups,
     skip_reason_zh,
 )
 from briefing.model import Briefing, Figure, Methodology
@@ -612,6 +613,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
             entry.raw, entry.value, unit, getattr(entry, "qualifier", ""), getattr(entry, "value_max", None)
         ),
         "type_zh": lambda t: TYPE_ZH.get(t, t),
+        "mention_groups": mention_groups,
         "language_zh": lambda code: LANGUAGE_ZH.get(code, code),
         "kind_zh": lambda k: KIND_ZH.get(k, k),
         "status_zh": lambda s: STATUS_ZH.get(s, s),

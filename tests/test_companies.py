@@ -30,7 +30,19 @@ COMPANIES = FIXTURES / "companies"
 CORPORA = sorted(
     p
     for p in COMPANIES.glob("*.yaml")
-    if p.stem not in ("names", "roles", "gazetteer", "field_corpus", "figures", "owners", "key_figures")
+    if p.stem
+    not in (
+        "names",
+        "roles",
+        "gazetteer",
+        "field_corpus",
+        "figures",
+        "owners",
+        "key_figures",
+        "clause_subjects",
+        "units",
+        "figure_verbs",
+    )
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
 DATE = dt.date(2026, 11, 23)
@@ -78,6 +90,23 @@ def test_cases_act(fixture) -> None:
         assert c.role == "case", (name, c.role_reason)
         assert c.move, f"{name} has no move"
         assert c.moves or c.figures
+
+
+def test_moves_are_in_the_briefing_s_language_or_whole(fixture) -> None:
+    """A Chinese source's clause where one says what the organisation did; else the
+    English clause whole (from its name to a clause break), marked as English."""
+    from briefing.analysis.companies import ENGLISH_MARK
+
+    expected, model = fixture
+    for name, want in expected.get("moves", {}).items():
+        c = _company(model, name)
+        assert c is not None and c.move, name
+        assert want["contains"] in c.move and c.move_origin == want["origin"], (name, c.move, c.move_origin)
+        assert "not_contains" not in want or want["not_contains"] not in c.move, (name, c.move)
+    for c in model.companies:
+        if c.move_origin == "english":
+            assert c.move.startswith(ENGLISH_MARK), c.move
+            assert re.search(r"[.!?…]$", c.move), c.move  # a whole sentence, or cut at a clause break
 
 
 def test_mentions_are_not_cases(fixture) -> None:
@@ -265,6 +294,7 @@ def test_field_corpus_moves_are_clean(field: Briefing) -> None:
             assert c.move.startswith("（英文原文）"), (c.name, c.move)
             assert re.match(r"（英文原文）(?:…)?[A-Z0-9]", c.move), (c.name, c.move)
             assert not re.search(r"[\u4e00-\u9fff]", c.move[6:]), (c.name, c.move)
+            assert re.search(r"[.!?…]$", c.move), (c.name, c.move)  # never cut mid-phrase
         else:
             # Never an English fragment inside a Chinese cell.
             assert not re.search(r"[A-Za-z]+ [A-Za-z]+ [A-Za-z]+ [A-Za-z]+", c.move), (c.name, c.move)
@@ -290,6 +320,27 @@ def test_gazetteer_find(case: dict[str, Any]) -> None:
     text = case["text"]
     found = [[text[m.start : m.end], m.name] for m in gazetteer().find(text)]
     assert found == case["expected"]
+
+
+def test_an_entry_marked_any_case_matches_in_any_case() -> None:
+    """English aliases match as written (or in capitals) unless the entry says any_case."""
+    from briefing.gazetteer import Gazetteer, Org
+
+    gaz = Gazetteer(
+        [
+            Org("星澜科技", "company", en="Xinglan", aliases=["xinglan.ai"], any_case=True),
+            Org("苹果公司", "company", en="Apple"),
+        ],
+        [],
+    )
+    text = "XINGLAN, xinglan, Xinglan.AI and apple juice; Apple, APPLE."
+    assert [(text[m.start : m.end], m.name) for m in gaz.find(text)] == [
+        ("XINGLAN", "星澜科技"),
+        ("xinglan", "星澜科技"),
+        ("Xinglan.AI", "星澜科技"),
+        ("Apple", "苹果公司"),
+        ("APPLE", "苹果公司"),
+    ]
 
 
 def test_field_corpus_one_row_per_entity(field: Briefing) -> None:
@@ -384,6 +435,75 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
         assert not any(
             f["org"] == bad["owner"] and f["value"] == pytest.approx(bad["value"]) for f in found
         ), bad
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, id=c["clause"]) for c in _load(COMPANIES / "clause_subjects.yaml")["cases"]],
+)
+def test_clause_subject_rules(case: dict[str, Any]) -> None:
+    """A name no list knows at a clause's head before a time or a measure is its own
+    subject; a part of the previous subject, a measure or a time is not."""
+    from briefing.analysis.figures import _unnamed_subject
+
+    assert _unnamed_subject(case["clause"]) == case["subject"]
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c["text"][:40]) for c in _load(COMPANIES / "units.yaml")["cases"]]
+)
+def test_measure_and_unit_rules(case: dict[str, Any]) -> None:
+    """The measure and unit a clause states ("shipped 94.9 million units": 出货量, 台)."""
+    from briefing.analysis.figures import figures_in
+    from briefing.script import to_simplified
+
+    hits = figures_in(to_simplified(case["text"]))
+    mine = [h for h in hits if h.value == pytest.approx(case["value"])]
+    assert mine, [(h.raw, h.measure, h.unit) for h in hits]
+    if "measure" in case:
+        assert mine[0].measure == case["measure"], mine[0]
+    assert mine[0].unit == case["unit"], mine[0]
+
+
+def _deal_verb_rows() -> list[Any]:
+    from briefing.resources import data_yaml
+
+    data = data_yaml("figure_verbs.yaml")
+    table = _load(COMPANIES / "figure_verbs.yaml")
+    cues = {str(c).lower() for c in data_yaml("measures.yaml")}
+    # A verb that is no measure cue (控股: "控股51%" is a stake) decides only a figure
+    # another cue of its clause measures.
+    assert {v for v in data["zh_deal"] if v not in cues} == {"控股"}
+    rows = [(table["en_passive"].format(verb=v), k) for v, k in data["en_passive_deal"].items()]
+    for v, k in ((v, k) for v, k in data["zh_deal"].items() if v in cues):
+        rows += [(table[form].format(verb=v), k) for form in ("zh_passive", "zh_after", "zh_object")]
+    rows += [
+        (table["zh_receive"].format(verb=v, noun=n), "获投资")
+        for v in data["zh_receive"]
+        for n in data["zh_funding"]
+    ]
+    return [pytest.param(text, kind, id=text[:30]) for text, kind in rows]
+
+
+@pytest.mark.parametrize("text,kind", _deal_verb_rows())
+def test_every_deal_verb_of_the_data_file(text: str, kind: str, tmp_path: Path) -> None:
+    """Each verb of figure_verbs.yaml makes its amount the target's, the buyer its counterpart."""
+    from briefing.analysis.document import analyse_document
+    from briefing.readers import read_document
+
+    table = _load(COMPANIES / "figure_verbs.yaml")
+    path = tmp_path / "deal.md"
+    write_text(path, "---\ndate: 2024-05-01\n---\n\n交易\n\n" + text + "\n")
+    found = [f.to_dict() for f in analyse_document(read_document(path, tmp_path)).figures]
+    mine = [f for f in found if f["value"] == pytest.approx(table["value"])]
+    assert mine, found
+    f = mine[0]
+    assert (f["org"], f["measure"], f["counterpart"], f["attribution"]) == (
+        table["owner"],
+        kind,
+        table["counterpart"],
+        "deal",
+    ), f
 
 
 @pytest.mark.parametrize("name", ["banks", "healthcare", "nev", "field"])

@@ -174,6 +174,30 @@ class _Span:
     name: str
     type: str
     evidence: str
+    found: Found | None = None
+    """The discovery that made it (until :func:`_settle_names` has read it)."""
+
+
+def _settle_names(spans: list[list[_Span]], gaz: Gazetteer) -> dict[str, Found]:
+    """The names discovery found, first find first, read in document order: a short
+    form of a name found before is that name ("星澜电子2025年…" after
+    "星澜电子股份有限公司"), and its spans say so."""
+    found: dict[str, Found] = {}
+    longer_of: dict[str, Found] = {}  # a short form → the first name found with it
+    for here in spans:
+        for x in here:
+            f = x.found
+            if f is None:
+                continue
+            x.found = None
+            if f.name not in gaz.orgs and f.name not in found and (longer := longer_of.get(f.name)):
+                f = longer
+                x.name, x.type, x.evidence = f.name, f.type, f.evidence
+            if f.name not in gaz.orgs and f.name not in found:
+                found[f.name] = f
+                for short in f.short:
+                    longer_of.setdefault(short, f)
+    return found
 
 
 def _original(text: str, offset: int, sentence: str, hit: Hit) -> str:
@@ -439,17 +463,17 @@ document's time) runs in two processes, each on one half of the paragraphs."""
 
 @dataclass
 class _Scanned:
-    """Step 1 over a run of paragraphs: its sentences, each one's name spans, the names discovered."""
+    """Step 1 over a run of paragraphs: its sentences and each one's name spans, as found."""
 
     sentences: list[Sentence]
     spans: list[list[_Span]]
-    found: dict[str, Found]
 
 
 class _Scanner:
     """Step 1 of :func:`analyse_document`: sentences, tokens and the organisations
     they name, sentence by sentence. Nothing in it depends on an earlier
-    sentence, so two halves of a document can be scanned apart and joined."""
+    sentence, so two halves of a document can be scanned apart and joined;
+    what does (a short form of a name found before) :func:`_settle_names` reads after."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -470,8 +494,7 @@ class _Scanner:
         """Paragraphs ``first`` to ``last`` (excluded); ``report``: log the progress of a long run."""
         gaz = gazetteer()
         text, simplified, english = self.doc.text, self.doc.analysis_text, self.english
-        out = _Scanned([], [], {})
-        found = out.found
+        out = _Scanned([], [])
         begin = offset = self.offsets[first]
         size = self.offsets[last] - begin
         every = PROGRESS_EVERY * size // max(1, len(text))
@@ -500,9 +523,7 @@ class _Scanner:
                     a, b = start + where[0], start + where[1]
                     if any(s.start < b and a < s.end for s in here):
                         continue
-                    if f.name not in gaz.orgs:
-                        found.setdefault(f.name, f)
-                    here.append(_Span(a, b, f.name, f.type, f.evidence))
+                    here.append(_Span(a, b, f.name, f.type, f.evidence, f))
                 out.sentences.append(
                     Sentence(
                         paragraph=p_index,
@@ -516,7 +537,7 @@ class _Scanner:
                         meta=s_start == 0 and is_meta_line(sent),
                     )
                 )
-                out.spans.append(_drop_glosses(here, simplified))
+                out.spans.append(here)
             offset += len(para) + 2
         return out
 
@@ -533,8 +554,6 @@ class _Scanner:
             more = rest.result()
         out.sentences += more.sentences
         out.spans += more.spans
-        for name, f in more.found.items():  # what a scan in one go keeps: the first
-            out.found.setdefault(name, f)
         return out
 
 
@@ -550,8 +569,10 @@ def analyse_document(doc: Document) -> DocAnalysis:
     # 1. Sentences, tokens, organisations named (gazetteer, discovery).
     scanner = _Scanner(doc)
     scanned = scanner.scan_all()
-    result.sentences, spans, found = scanned.sentences, scanned.spans, scanned.found
+    result.sentences, spans = scanned.sentences, scanned.spans
     del scanned
+    found = _settle_names(spans, gaz)
+    spans = [_drop_glosses(here, simplified) for here in spans]
     paragraphs, heading_paras, gaps = scanner.paragraphs, scanner.heading_paras, scanner.gaps
 
     # 2. Names the sentences cut short: a body of another country ("韩国企划财政部",

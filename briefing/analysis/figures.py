@@ -47,31 +47,69 @@ _QUALIFIERS = {
 }  # fmt: skip
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT_RE = r"个亿|万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|trillion|billion|million|bn|mn|m(?![a-z])"
-_UNIT_RE = (
-    r"%|％|个百分点|百分点|基点|美元|美分|欧元|日元|港元|英镑|韩元|人民币|元新台币|新台币|元|家|个|人|户|倍|台|辆|件|笔|单|项|款|座|颗|"
-    r"吨|只|架|套|片|张|部|枚|块|支|瓶|箱|头|亩|平方米|GWh|percent|per cent|pct|"
+_MONEY_RE = (
+    r"%|％|个百分点|百分点|基点|美元|美分|欧元|日元|港元|英镑|韩元|人民币|元新台币|新台币|元|倍|percent|per cent|pct|"
     r"U\.?S\.? dollars|Hong Kong dollars|HK dollars|NT dollars|Taiwan dollars|Singapore dollars|"
-    r"yuan|renminbi|dollars|euros|yen|won|pounds|rupees|vehicles|cars|units|stores|employees"
+    r"yuan|renminbi|dollars|euros|yen|won|pounds|rupees"
 )
-_NUM_RE = re.compile(
-    # Every alternative starts with one of these characters: other positions fail at once.
-    r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR\d])"
-    r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
-    r"more than|just over|just under|over|about|nearly|almost|around|roughly|approximately|less than|"
-    r"at least|up to|below|under|above|some)?\s*"
-    r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£)?\s*(?P<num>" + _NUM + r")"
-    r"(?:\s*(?P<m1>"
-    + _MULT_RE
-    + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–)|(?:-|~|～|—|–|至|到))\s*(?P<num2>"
-    + _NUM
-    + r"))?"
-    r"(?P<mid>余|多)?\s*(?P<mult>"
-    + _MULT_RE
-    + r")?\s*(?P<unit>"
-    + _UNIT_RE
-    + r")?(?P<tail>左右|以上|以下|多|余|级|\+)?",
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def count_units() -> tuple[tuple[str, ...], dict[str, str], tuple[str, ...]]:
+    """(Chinese units, English count noun → unit, words between) of ``count_units.yaml``."""
+    raw = data_yaml("count_units.yaml") or {}
+    return (
+        tuple(str(u) for u in raw.get("zh") or []),
+        {str(k).lower(): str(v) for k, v in (raw.get("en") or {}).items()},
+        tuple(str(w) for w in raw.get("en_between") or []),
+    )
+
+
+def _alternation(items: object) -> str:
+    return "|".join(re.escape(x) for x in sorted(set(items), key=lambda x: (-len(x), x)))  # type: ignore[arg-type]
+
+
+@functools.cache
+def _num_re() -> re.Pattern[str]:
+    """A number with its qualifier, currency, multiplier, range and unit."""
+    zh, en, _ = count_units()
+    # Money and percentages first ("人民币" before "人"), then counts, longest first ("人次" before "人").
+    units = _MONEY_RE + "|" + _alternation([*zh, *en])
+    return re.compile(
+        # Every alternative starts with one of these characters: other positions fail at once.
+        r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR\d])"
+        r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
+        r"more than|just over|just under|over|about|nearly|almost|around|roughly|approximately|less than|"
+        r"at least|up to|below|under|above|some)?\s*"
+        r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£)?\s*(?P<num>" + _NUM + r")"
+        r"(?:\s*(?P<m1>"
+        + _MULT_RE
+        + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–)|(?:-|~|～|—|–|至|到))\s*(?P<num2>"
+        + _NUM
+        + r"))?"
+        r"(?P<mid>余|多)?\s*(?P<mult>"
+        + _MULT_RE
+        + r")?\s*(?P<unit>"
+        + units
+        + r")?(?P<tail>左右|以上|以下|多|余|级|\+)?",
+        re.IGNORECASE,
+    )
+
+
+@functools.cache
+def _en_count_re() -> re.Pattern[str]:
+    """An English count noun after its adjectives ("526 net new stores")."""
+    _, en, between = count_units()
+    adjectives = "".join(rf"(?:{re.escape(w)}\s+)?" for w in between)
+    return re.compile(rf"\s*{adjectives}({_alternation(en)})\b", re.IGNORECASE)
+
+
+def unit_name(written: str) -> str:
+    """The unit shown for a unit as written ("vehicles" → 辆, "percent" → %)."""
+    low = written.lower()
+    return _UNIT_NAMES.get(low) or count_units()[1].get(low) or written
+
+
 _MULT = {
     "个亿": 1e8, "亿": 1e8, "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "千万": 1e7, "百万": 1e6,
     "十万": 1e5, "万": 1e4, "千": 1e3, "trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6,
@@ -82,7 +120,6 @@ _UNIT_NAMES = {
     "dollars": "美元", "us dollars": "美元", "u.s. dollars": "美元", "us dollar": "美元", "hong kong dollars": "港元",
     "hk dollars": "港元", "nt dollars": "新台币", "taiwan dollars": "新台币", "singapore dollars": "新加坡元",
     "euros": "欧元", "yen": "日元", "won": "韩元", "pounds": "英镑", "rupees": "卢比", "百分点": "个百分点",
-    "vehicles": "辆", "cars": "辆", "units": "台", "stores": "家", "employees": "人",
     "元新台币": "新台币",
 }  # fmt: skip
 _CURRENCY_SIGNS = {"$": "美元", "US$": "美元", "HK$": "港元", "NT$": "新台币", "S$": "新加坡元", "RMB": "元", "¥": "元",
@@ -99,7 +136,6 @@ _AMOUNTS = (
 
 _SAME_STORE = ("同店销售额", "同店交易量")
 """Rates of the stores open a year or more: what a bare growth rate next to them is of."""
-_EN_COUNT_RE = re.compile(r"\s*(?:net\s+)?(?:new\s+)?(stores|vehicles|cars|units|employees)\b", re.IGNORECASE)
 
 
 @functools.cache
@@ -601,7 +637,7 @@ def figures_in(text: str) -> list[Hit]:
     parts: list[str] = []
     years_back: int | None = None
     periods: list[re.Match[str]] | None = None
-    for m in _NUM_RE.finditer(text):
+    for m in _num_re().finditer(text):
         num = m.group("num")
         after = text[m.end() : m.end() + 1]
         before = text[max(m.start("num") - 1, 0) : m.start("num")]
@@ -609,7 +645,7 @@ def figures_in(text: str) -> list[Hit]:
         unit = m.group("unit") or (m.group("u1") if m.group("num2") else None)
         if (after and after in "年月日号期届时代") or (before and before in "第前/-.:"):
             continue
-        if not (unit or m.group("cur")) and (count := _EN_COUNT_RE.match(text, m.end())):
+        if not (unit or m.group("cur")) and (count := _en_count_re().match(text, m.end())):
             unit = count.group(1)  # "opened 526 net new stores": the count's noun after its adjectives
         if not (mult or unit or m.group("cur")):
             continue
@@ -663,7 +699,7 @@ def figures_in(text: str) -> list[Hit]:
         value_max = None
         if m.group("num2"):
             value_max = float(f"{float(m.group('num2').replace(',', '')) * factor:.12g}")
-        unit = _UNIT_NAMES.get((unit or "").lower(), unit or "")
+        unit = unit_name(unit or "")
         sign = (m.group("cur") or "").upper()
         if sign and unit in ("", "元", "美元"):
             unit = _CURRENCY_SIGNS.get(sign, unit)
@@ -945,7 +981,7 @@ def _carried(text: str, masked: str, left: int, m: re.Match[str], out: list[Hit]
         )
         return base if base in _amount_measures() else ""
     if prev.unit != "%" and prev.measure in _amount_measures() and (m.group("mult") or m.group("unit")):
-        same = _UNIT_NAMES.get((m.group("unit") or "").lower(), m.group("unit") or "")
+        same = unit_name(m.group("unit") or "")
         return prev.measure if same in ("", prev.unit) else ""
     return ""
 
@@ -1031,7 +1067,6 @@ Refer = Callable[[str], "tuple[str, str] | None"]
 """Resolves ``demonstrative``, ``ellipsis`` or ``list:N`` to (name, how)."""
 
 _OWNER_KINDS = ("company", "investor", "product")
-_DEAL_MEASURES = ("投资", "收购", "融资", "交易金额")
 
 
 def _eligible(orgs: list[OrgRef]) -> list[OrgRef]:
@@ -1104,10 +1139,28 @@ _EN_OWN_SUBJECT_RE = re.compile(
 )
 
 
+@functools.cache
+def figure_verbs() -> dict:
+    """``figure_verbs.yaml``: the verbs that decide who owns a figure."""
+    return data_yaml("figure_verbs.yaml") or {}
+
+
+@functools.cache
+def _en_subject_verb_re() -> re.Pattern[str]:
+    verbs = "|".join(
+        sorted(map(re.escape, figure_verbs().get("en_subject_verbs") or []), key=len, reverse=True)
+    )
+    return re.compile(
+        r"\s*(?:(?:while|whereas|and|but|meanwhile|by contrast)\s*,?\s*)?(?:rival\s+|smaller\s+)?"
+        rf"([A-Z][A-Za-z0-9&.\-]+(?:\s+[A-Z][A-Za-z0-9&.\-]+){{0,2}})\s+(?:{verbs})\b"
+    )
+
+
 def _unnamed_subject_en(clause: str) -> str:
-    """An English clause that opens with a name's possessive the analysis does not
-    know ("…, while Honor's shipments reached 21 million units")."""
-    m = _EN_OWN_SUBJECT_RE.match(clause)
+    """An English clause that opens with a name's possessive or with a name and a
+    verb of ``figure_verbs.yaml`` the analysis does not know ("…, while Honor's
+    shipments reached 21 million units", "…, while Honor shipped 21 million units")."""
+    m = _EN_OWN_SUBJECT_RE.match(clause) or _en_subject_verb_re().match(clause)
     if not m or not m.group(1)[0].isupper():
         return ""
     name = m.group(1)
@@ -1118,34 +1171,98 @@ def _unnamed_subject_en(clause: str) -> str:
     return name
 
 
+@functools.cache
+def _clause_subject_data() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(parts, not_first_pos) of ``clause_subjects.yaml``."""
+    raw = data_yaml("clause_subjects.yaml") or {}
+    return frozenset(str(w) for w in raw.get("parts") or []), tuple(
+        str(t) for t in raw.get("not_first_pos") or []
+    )
+
+
+def clause_head(clause: str) -> tuple[str, str]:
+    """(phrase, what follows it) when a Chinese clause opens with a phrase of 2 to 6
+    characters right before a time ("胖东来2024年…": ``time``) or a measure cue
+    ("海底捞门店数为…": ``measure``); ("", "") otherwise."""
+    clause = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
+    m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", clause)
+    if m:
+        return m.group(1), "time"
+    cues = _cues(clause, 0, min(len(clause), 12))
+    # Before a change ("按年增长78%") the words are how it is measured, not a subject.
+    if cues and 2 <= cues[0][0] <= 8 and not is_growth(cues[0][2]):
+        head = clause[: cues[0][0]]
+        head = head[:-1] if head.endswith("的") else head
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,6}|[A-Z][A-Za-z0-9&.\-]+", head):
+            return head, "measure"
+    return "", ""
+
+
+def noun_phrase_subject(name: str, follows: str) -> bool:
+    """``name``, opening its clause before a time or a measure, reads as that clause's
+    own subject even though no organisation list knows it: a noun phrase, not a verb,
+    an adverb, a time or a pronoun ("胖东来", "海底捞"), nor a part or channel of the
+    previous subject ("线上", "同店", "动力电池": ``clause_subjects.yaml`` and the
+    scope heads of ``figure_scopes.yaml``). Before a measure only a phrase the
+    dictionary cuts as a name would be cut (a one-character piece or an unknown
+    word: 海底+捞), never a compound of ordinary words ("门店", "会员")."""
+    from briefing.nlp import pos_tag, rarity, zh_cut
+
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", name):
+        return False
+    parts, not_first = _clause_subject_data()
+    scope = _scope_data()
+    if name in parts or any(name.startswith(p) or name.endswith(p) for p in parts if len(p) >= 2):
+        return False
+    if name.endswith(tuple(scope.get("heads", [])) + tuple(scope.get("whole", []))):
+        return False
+    if any(w in name for w in scope.get("not_in", []) if len(w) >= 2):
+        return False
+    if name.startswith(words().market_words) or is_region(name) or name.startswith(words().countries):
+        return False
+    if _cues(name, 0, len(name)):
+        return False  # "销售额", "营收": a measure, not a subject
+    tokens = [t for t in zh_cut(name) if t.strip()]
+    if not tokens or pos_tag(tokens[0])[:1] in not_first:
+        return False
+    if pos_tag(tokens[0]) == "ns":
+        return False  # a place ("成都2024年…")
+    if follows == "measure":
+        return (any(len(t) == 1 or rarity(t) >= 14.0 for t in tokens) and len(tokens) >= 2) or (
+            len(tokens) == 1 and rarity(tokens[0]) >= 14.0
+        )
+    return True
+
+
 def _unnamed_subject(clause: str, english: bool = False) -> str:
     """The name a clause opens with, when it is not one the analysis knows but reads as
     the clause's own subject: a proper name right before a time or a measure
-    ("荣耀2025年的手机销量2100万台", "OPPO上半年出货量…"). Its figure is not the
-    previous clause's subject's. Empty when the clause opens otherwise."""
+    ("荣耀2025年的手机销量2100万台", "OPPO上半年出货量…"), or any other noun phrase
+    there ("胖东来2024年销售额…", "海底捞门店数…": :func:`noun_phrase_subject`). Its
+    figure is not the previous clause's subject's. Empty when the clause opens otherwise."""
     from briefing.analysis.names import reject_reason, suffix_of
     from briefing.nlp import pos_tag, zh_cut
 
     if english:
         return _unnamed_subject_en(clause)
-    clause = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
-    m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", clause)
+    stripped = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
+    m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", stripped)
     name = m.group(1) if m else ""
     before_time = bool(m)
     if not m:
-        tokens = [t for t in zh_cut(clause[:12]) if t.strip()]
+        tokens = [t for t in zh_cut(stripped[:12]) if t.strip()]
         cues = tuple(c for c, _, _ in _measures())
         if len(tokens) >= 2 and "".join(tokens[1:]).startswith(cues):
             name = tokens[0]
     if not name or name.startswith(words().market_words) or is_region(name):
-        return ""
-    if name in _gazetteer_stems():
+        name = ""
+    elif name in _gazetteer_stems():
         return name  # "理想2024年交付50万辆": 理想汽车 without its suffix
-    if name.endswith(tuple(_scope_data().get("heads", []))):
+    elif name.endswith(tuple(_scope_data().get("heads", []))):
         return ""  # "储能电池2024年出货量": a segment of the previous subject
-    if name.isascii():
+    if name and name.isascii():
         ok = name not in words().en_not_names and name not in words().en_places and len(name) >= 2
-    else:
+    elif name:
         # A word the dictionary tags as a name, or one it does not know and keeps whole
         # ("魅族", "大疆"); never a compound of known words ("光模块", "晶圆代工").
         tag = pos_tag(name)
@@ -1155,7 +1272,13 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
             or (before_time and tag == "x" and len(zh_cut(name)) == 1)
             or (before_time and suffix_of(name) is not None)  # "星澜电子2025年…"
         )
-    return name if ok and reject_reason(name, "company") is None else ""
+        ok = ok and reject_reason(name, "company") is None
+    else:
+        ok = False
+    if ok:
+        return name
+    head, follows = clause_head(stripped)
+    return head if head and noun_phrase_subject(head, follows) else ""
 
 
 def _pronoun(text: str) -> str | None:
@@ -1186,28 +1309,43 @@ def market_led(clause: str) -> bool:
     return clause.startswith(words().market_words) and not clause.startswith(tuple(cues))
 
 
-_EN_PASSIVE_DEAL_RE = re.compile(
-    r"\s+(?:was|were|has been|had been|is being|will be|is to be)\s+(?:\w+ly\s+)?"
-    r"(acquired|bought|purchased|taken over|invested in|backed)\s+by\s+",
-    re.IGNORECASE,
-)
+def _alt(words: object) -> str:
+    return "|".join(sorted((re.escape(str(w)) for w in words), key=len, reverse=True))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _deal_words() -> tuple[re.Pattern[str], dict[str, str], tuple[str, ...], str, str, str]:
+    """(English passive deal pattern, zh deal verb → kind, deal measures, zh deal verbs,
+    receiving verbs, funding nouns) of ``figure_verbs.yaml``."""
+    data = figure_verbs()
+    en = {str(k).lower(): str(v) for k, v in (data.get("en_passive_deal") or {}).items()}
+    passive = re.compile(
+        rf"\s+(?:{_alt(data.get('en_passive_aux') or [])})\s+(?:\w+ly\s+)?({_alt(en)})\s+by\s+",
+        re.IGNORECASE,
+    )
+    zh = {str(k): str(v) for k, v in (data.get("zh_deal") or {}).items()}
+    return (
+        passive,
+        {**zh, **en},
+        tuple(str(m) for m in data.get("deal_measures") or []),
+        _alt(zh),
+        _alt(data.get("zh_receive") or []),
+        _alt(data.get("zh_funding") or []),
+    )
 
 
 def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | None:
     """(owner, measure, counterpart) of a deal: the investee or the target owns it,
     the investor or buyer is its counterpart ("阿里45亿投资的汇通达",
-    "汇通达获阿里巴巴45亿元投资", "A以10亿元收购B")."""
+    "汇通达获阿里巴巴45亿元投资", "A以10亿元收购B"); the verbs are ``figure_verbs.yaml``'s."""
+    en_passive, kind_of, _, verbs, receive, funding = _deal_words()
     before = [o for o in orgs if o.end <= hit.start]
     after = [o for o in orgs if o.start >= hit.end]
     # "Leapmotor was invested in by Stellantis for…", "Arm was acquired by SoftBank for…"
     for target, agent in itertools.pairwise(before):
-        m = _EN_PASSIVE_DEAL_RE.fullmatch(text[target.end : agent.start])
+        m = en_passive.fullmatch(text[target.end : agent.start])
         if m and target.cue not in (MODIFIER, FORMER):
-            return (
-                target.name,
-                ("获投资" if m.group(1).lower().startswith(("invest", "back")) else "被收购"),
-                agent.name,
-            )
+            return target.name, kind_of[re.sub(r"\s+", " ", m.group(1).lower())], agent.name
     # "汇通达被阿里巴巴以45亿元入股", "B遭A以10亿元收购": the patient is the target.
     for k in range(len(before) - 1, 0, -1):
         target, agent = before[k - 1], before[k]
@@ -1216,33 +1354,32 @@ def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | Non
             continue
         if len(gap.strip()) > 6:
             break
-        verb = re.search(r"(收购|并购|控股|投资|入股|注资)", text[agent.end : min(len(text), hit.end + 8)])
+        verb = re.search(rf"({verbs})", text[agent.end : min(len(text), hit.end + 8)])
         if verb and not re.search(r"[，。；,;]", text[agent.end : verb.start()]):
-            kind = "被收购" if verb.group(1) in ("收购", "并购", "控股") else "获投资"
-            return target.name, kind, agent.name
+            return target.name, kind_of[verb.group(1)], agent.name
         break
     # "…45亿投资的汇通达", "…以10亿元收购B", "invested $200 million in B"
     for o in after:
         gap = text[hit.end : o.start]
         if re.fullmatch(r"\s*in\s*", gap) and before:
             return o.name, "获投资", before[-1].name
-        m = re.fullmatch(r"\s*(?:元|美元|港元)?\s*(?:战略)?(投资|入股|收购|并购|控股)了?的?\s*", gap)
+        m = re.fullmatch(rf"\s*(?:元|美元|港元)?\s*(?:战略)?({verbs})了?的?\s*", gap)
         if m and before:
-            return o.name, ("被收购" if m.group(1) in ("收购", "并购", "控股") else "获投资"), before[-1].name
+            return o.name, kind_of[m.group(1)], before[-1].name
         break
     # "汇通达获阿里巴巴45亿元投资"
     if len(before) >= 2:
         target, investor = before[-2], before[-1]
-        if re.fullmatch(r"[^，。；]{0,6}?(?:获得?|获取|接受)\s*", text[target.end : investor.start]):
+        if re.fullmatch(rf"[^，。；]{{0,6}}?(?:{receive})\s*", text[target.end : investor.start]):
             tail = text[hit.end : hit.end + 8]
-            if re.match(r"^\s*(?:元|美元)?\s*(?:的)?(?:战略)?(?:投资|融资)", tail):
+            if re.match(rf"^\s*(?:元|美元)?\s*(?:的)?(?:战略)?(?:{funding})", tail):
                 return target.name, "获投资", investor.name
     # "A完成对B的收购，交易金额约12亿元"
     for o in orgs:
-        if re.search(r"对\s*$", text[: o.start]) and re.match(r"^\s*的?(?:收购|并购|投资)", text[o.end :]):
+        if re.search(r"对\s*$", text[: o.start]) and (noun := re.match(rf"^\s*的?({verbs})", text[o.end :])):
             buyer = [p for p in orgs if p.end <= o.start]
             if buyer and o.end <= hit.start:
-                return o.name, ("被收购" if "购" in text[o.end : o.end + 4] else "获投资"), buyer[0].name
+                return o.name, kind_of[noun.group(1)], buyer[0].name
     return None
 
 
@@ -1260,7 +1397,7 @@ def attribute(
             continue
         left, right = clause_bounds(masked, hit.start, hit.end)
         measure = hit.measure
-        if measure.startswith(_DEAL_MEASURES) and (deal := _deal(text, hit, eligible)):
+        if measure.startswith(_deal_words()[2]) and (deal := _deal(text, hit, eligible)):
             owner, verb, counterpart = deal
             out.append(Owned(hit, owner, verb, "deal", counterpart or None))
             continue

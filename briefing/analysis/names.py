@@ -669,6 +669,11 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
                     or nxt in ("的", "等", "和", "与", "及", "将", "已", "在", "也", "公司", "集团")
                 )
                 and pos_tag(nxt)[:1] not in ("v", "d", "p", "c", "u")
+                # "星驰物流2024年营收…": a year or a number after the suffix ends the name.
+                and not (
+                    (re.fullmatch(r"(?:19|20)\d{2}", nxt) and "".join(tokens[i + 2 : i + 3]).startswith("年"))
+                    or nxt in ("今年", "去年", "前年", "上半年", "下半年", "全年")
+                )
             ):
                 continue  # "冷轧汽车板": the suffix is part of a longer word
             cand = candidate_before(tokens, i, max_chars=6)

@@ -520,6 +520,7 @@ def move_clause(text: str, start: int, end: int, verb: str = "", limit: int = 60
             nxt - left > limit
             or not re.search(r"\d", following)
             or re.match(r"^\s*(?:该|其|这|他们|它|公司)", following)
+            or _opens_with_a_subject(following)
         ):
             break
         right = nxt
@@ -531,6 +532,18 @@ def move_clause(text: str, start: int, end: int, verb: str = "", limit: int = 60
     prefix = "…" if left > 0 else ""
     suffix = "…" if left + len(piece) < len(text.rstrip("。.！!？? ")) - 1 else ""
     return prefix + tidy_clause(piece) + suffix
+
+
+def _opens_with_a_subject(clause: str) -> bool:
+    """The clause opens with a subject of its own: a known organisation
+    ("…，比亚迪销量为427万辆") or a name before a time or a measure (荣耀2025年…)."""
+    from briefing.analysis.figures import _unnamed_subject
+    from briefing.gazetteer import gazetteer
+
+    stripped = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
+    if any(m.start == 0 for m in gazetteer().find(stripped[:16])):
+        return True
+    return bool(_unnamed_subject(clause, english=stripped[:1].isascii() and stripped[:1].isalpha()))
 
 
 def tidy_clause(piece: str) -> str:
