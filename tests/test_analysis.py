@@ -859,3 +859,48 @@ def test_an_authors_signpost_is_dropped_from_a_gist_line(case) -> None:
     from briefing.analysis.themes import without_signpost
 
     assert without_signpost(case["text"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _table("background"))
+def test_a_background_statement_is_context(case) -> None:
+    from briefing.analysis.summary import background
+
+    assert background(to_simplified(case["text"])) == case["background"]
+
+
+@pytest.mark.parametrize("case", _table("background", "promotion"))
+def test_sponsored_copy_is_promotion(case) -> None:
+    from briefing.analysis.summary import promotion
+
+    assert promotion(case["text"]) == case["promotion"]
+
+
+@pytest.mark.parametrize(
+    ("text", "credited"),
+    [
+        ("根据市场研究机构IDC发布的报告，阿里云占据了45.5%的市场份额。", True),
+        ("据中汽协统计，5月份汽车销量同比下降3.98%。", True),
+        ("美国银行曾长期占据伯克希尔公司投资组合第二的位置。", False),  # 占据 credits nobody
+        ("当大数据、云计算的发展日臻成熟，新技术开始出现。", False),  # nor does 大数据
+        ("公司依据合同收取票据。", False),
+    ],
+)
+def test_a_credited_source_is_a_source_not_the_character_ju(text, credited) -> None:
+    from briefing.analysis.summary import _ATTRIBUTION_RE
+
+    assert bool(_ATTRIBUTION_RE.search(text)) == credited
+
+
+def test_takeaways_prefer_findings_to_background() -> None:
+    # A shipping folder: 02's background line (中远海运曾长期位居…, three actors and a
+    # ranking) outscored its own findings before; the folder has four findings, so
+    # the background line is no takeaway, and every takeaway reports something.
+    from briefing.analysis.summary import background
+
+    folder = ROOT / "tests" / "fixtures" / "analysis" / "background_folder"
+    model = build_briefing(read_corpus(folder), date=dt.date(2026, 12, 2))
+    texts = [t.text for t in model.summary]
+    assert len(texts) >= 4
+    assert not any("曾长期" in t or "成立于" in t for t in texts)
+    assert not any(background(to_simplified(t)) for t in texts)
+    assert any("达飞" in t for t in texts) and any("地中海航运" in t for t in texts)
