@@ -904,3 +904,23 @@ def test_takeaways_prefer_findings_to_background() -> None:
     assert not any("曾长期" in t or "成立于" in t for t in texts)
     assert not any(background(to_simplified(t)) for t in texts)
     assert any("达飞" in t for t in texts) and any("地中海航运" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            "隆基绿能2024年一季度归母净利润亏损23.5亿元。",
+            "LONGi reported a net loss of 2.35 billion yuan in the first quarter.",
+            True,
+        ),
+        ("瑞幸咖啡2023年总净收入249.0亿元。", "Luckin's revenue rose to 24.9 billion yuan in 2023.", True),
+        ("京东交易额增长82%。", "JD.com's GMV grew 82 percent in the nine months.", True),
+        ("隆基绿能一季度亏损23.5亿元。", "LONGi lost 2.35 billion dollars.", False),  # yuan is not dollars
+        ("比亚迪销量302万辆。", "Tesla sold 1.8 million vehicles.", False),
+    ],
+)
+def test_one_figure_in_two_languages_is_one_finding(a, b, same) -> None:
+    from briefing.analysis.summary import _figures, _same_figure
+
+    assert _same_figure(_figures(a), _figures(b)) == same

@@ -321,3 +321,29 @@ def test_an_authors_numbered_sections_are_candidates_argued_in_their_own_sentenc
     last = next(c for c in cands if c.label.startswith("海外"))
     closing = next(i for i, p in enumerate(docs[0].paragraphs()) if p.startswith("总体而言"))
     assert last.section is not None and last.section[1] == closing
+
+
+@functools.cache
+def _texts(folder: str) -> str:
+    path = FIELD if folder == "field" else ROOT / "seeds" if folder == "seeds" else CORPORA / folder
+    return "\n".join(d.analysis_text for d in read_corpus(path).documents)
+
+
+@pytest.mark.parametrize("folder", ["solar", "nev", "banks", "coffee", "healthcare", "seeds", "field"])
+def test_no_theme_term_is_mostly_a_piece_of_a_company_name(folder) -> None:
+    # 电源 of 阳光电源, 光电 of 中航光电: a term the folder reads mostly inside an
+    # organisation's name argues nothing (it is a case's name, cut by the segmenter)
+    model = _themes(folder)
+    text = _texts(folder)
+    names = {c.name for c in model.companies}
+    for theme in model.themes:
+        for term in theme.terms:
+            holders = [n for n in names if term in n and n != term]
+            inside = sum(text.count(n) for n in holders)
+            assert inside <= text.count(term) - inside, (theme.label, term, holders)
+
+
+def test_solar_storage_theme_names_no_piece_of_sungrow() -> None:
+    model = _themes("solar")
+    assert "阳光电源" in {c.name for c in model.companies}
+    assert not any("电源" in t for th in model.themes for t in [th.label, *th.terms])

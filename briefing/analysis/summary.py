@@ -562,9 +562,25 @@ _FIGURE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|万亿|亿|万)?\s*(%|辆|元
 _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 
 
+_EN_FIGURE_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|bn|percent|per cent)\b\s*(yuan|dollars|vehicles|cars)?",
+    re.IGNORECASE,
+)
+_EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6}
+_EN_UNIT = {"yuan": "元", "dollars": "美元", "vehicles": "辆", "cars": "辆"}
+
+
 def _figures(text: str) -> list[tuple[float, str]]:
-    """The figures a sentence states, as (value, unit kind): 302萬輛 → (3020000, 辆)."""
+    """The figures a sentence states, as (value, unit kind): 302萬輛 → (3020000, 辆),
+    2.35 billion yuan → (2350000000, 元), as 23.5亿元 is."""
     out = []
+    for m in _EN_FIGURE_RE.finditer(text.replace(",", "")):
+        scale = m.group(2).lower()
+        if scale in ("percent", "per cent"):
+            out.append((float(m.group(1)), "%"))
+        else:
+            unit = _EN_UNIT.get((m.group(3) or "").lower(), "count")
+            out.append((float(m.group(1)) * _EN_SCALE[scale], unit))
     for m in _FIGURE_RE.finditer(to_simplified(text).replace(",", "")):
         scale, unit = m.group(2) or "", m.group(3) or ""
         if not (scale or unit):
@@ -652,6 +668,21 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
         if c.doc not in per_doc or MAX_TAKEAWAYS - len(chosen) > missing:
             if c.concrete < 1.0 and sum(1 for o in chosen if o.concrete < 1.0) >= 2:
                 continue  # general statements: the central thesis and at most one more
+            if per_doc.get(c.doc, 0) and patient:
+                # a further finding admitted as far ahead: one that waited earlier (for a
+                # source that has since spoken) and outranks it, and is far ahead now, goes first
+                waited = [
+                    d
+                    for d in deferred
+                    if d.score > c.score
+                    and per_doc.get(d.doc, 0) <= per_doc[c.doc]
+                    and _far_ahead(d, remaining, chosen, per_doc, floor)
+                ]
+                if waited:
+                    best = max(waited, key=lambda d: (d.score, -d.doc, -d.sentence))
+                    deferred.remove(best)
+                    remaining += [best, c]
+                    continue
             chosen.append(c)
             per_doc[c.doc] = per_doc.get(c.doc, 0) + 1
     return chosen

@@ -627,6 +627,7 @@ def find_themes(
         argued.append(
             [_argued_tokens(docs[d], s, names) for s, names in zip(usable[d], names_at[d], strict=True)]
         )
+    fragments = _name_fragments(usable, argued, names_at)
     # The authors' own compounds (加盟模式, 零售业务, 第三空间) that the segmenter cuts
     # into everyday words: terms of their own where they recur.
     coined = _compounds(docs, usable, argued, names_at)
@@ -713,6 +714,9 @@ def find_themes(
         # a company is a case, not a theme term (信达 of 信达生物 in a headline's words)
         cand.terms = [t for t in cand.terms if t not in org_names] or cand.terms
         cand.anchors = [t for t in cand.anchors if t not in org_names] or cand.anchors
+        # nor is a piece the folder mostly reads inside an organisation's name (电源 of 阳光电源)
+        if cand.label not in fragments:
+            cand.terms = [t for t in cand.terms if t not in fragments] or cand.terms
 
     log.debug("candidates: %s", [(c.label, c.kind, c.terms) for c in candidates])
     themes: list[tuple[_Candidate, Theme]] = []
@@ -854,6 +858,31 @@ def _org_names(analyses: list[DocAnalysis]) -> set[str]:
                     if name[:n] not in domain_words():
                         names.add(name[:n])
     return names
+
+
+def _name_fragments(
+    usable: list[list[Sentence]],
+    argued: list[list[tuple[str, ...]]],
+    names_at: list[list[AbstractSet[str]]],
+) -> frozenset[str]:
+    """Terms the folder reads mostly inside organisations' names: in at least as
+    many sentences as a piece of a name the sentence gives (电源 of 阳光电源, 光电 of
+    中航光电) as on their own. A piece of a company's name argues nothing."""
+    inside: Counter[str] = Counter()
+    for sentences, names_of in zip(usable, names_at, strict=True):
+        for s, names in zip(sentences, names_of, strict=True):
+            if not names:
+                continue
+            for t in set(s.tokens):
+                if len(t) >= 2 and t not in names and any(t in n for n in names):
+                    inside[t] += 1
+    if not inside:
+        return frozenset()
+    alone: Counter[str] = Counter()
+    for sentences in argued:
+        for tokens in sentences:
+            alone.update(t for t in tokens if t in inside)
+    return frozenset(t for t, n in inside.items() if n >= alone[t])
 
 
 def _keyword_candidates(
