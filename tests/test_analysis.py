@@ -646,6 +646,38 @@ def test_a_subject_comes_from_titles_in_other_scripts(tmp_path: Path) -> None:
     assert build_briefing(read_corpus(tmp_path), date=DATE).title == "晶圆代工简报"
 
 
+@pytest.mark.parametrize(
+    ("word", "abbreviation"),
+    [("光伏", True), ("医保", True), ("银行", False), ("储能", False), ("光", False)],
+)
+def test_an_abbreviation_is_known_as_one(word, abbreviation) -> None:
+    from briefing.nlp import is_abbreviation
+
+    assert is_abbreviation(word) == abbreviation
+
+
+def test_a_subject_the_dictionary_calls_an_abbreviation(tmp_path: Path) -> None:
+    """医保 and 光伏 are dictionary abbreviations, not tagged nouns: the titles still name them."""
+    (tmp_path / "01.md").write_text(
+        "---\ntitle: 医保谈判压价 创新药放量\n---\n"
+        "2023年医保谈判的平均降价幅度为61.7%，121种药品新进入目录。恒瑞医药的创新药收入增长。\n",
+        "utf-8",
+    )
+    (tmp_path / "02.md").write_text(
+        "---\ntitle: 医保基金结余创新高\n---\n"
+        "2023年医保基金收入3.3万亿元，同比增长8.2%。医保基金的支出增速快于收入。\n",
+        "utf-8",
+    )
+    (tmp_path / "03.md").write_text(
+        "# 医保-控费与创新-240301\n\n## 背景\n\n医保控费压低了仿制药价格。\n\n## 待研究问题\n\n- 医保谈判会不会继续压价？\n",
+        "utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    assert model.subject == "医保" and model.title == "医保简报"
+    solar = build_briefing(read_corpus(ROOT / "tests" / "fixtures" / "corpora" / "solar"), date=DATE)
+    assert solar.subject == "光伏" and solar.title == "光伏简报"
+
+
 # What each fixture folder argues, as the themes a reader would name (terms any of
 # which a theme's label or terms must hold) and the least the analysis must find.
 _ARGUED = {

@@ -44,7 +44,7 @@ from briefing.excerpts import actor_stub, clip, opening, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
-from briefing.nlp import balanced, domain_words, is_theme_term, vocabulary_terms, zh_cut
+from briefing.nlp import balanced, domain_words, is_abbreviation, is_theme_term, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
 from briefing.script import HAN, is_han, to_simplified
 
@@ -801,7 +801,10 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     from briefing.script import to_simplified
 
     names = {m.name for a in analyses for m in a.mentions} | {m.surface for a in analyses for m in a.mentions}
-    vocabulary = set(rarity) | set(domain_words())
+    # The titles' abbreviations (光伏, 医保) are nouns the dictionary knows but does not
+    # tag as such: a subject the titles share, though never a theme term of the text.
+    abbreviations = {w for doc in docs for w in zh_cut(to_simplified(doc.title or "")) if is_abbreviation(w)}
+    vocabulary = set(rarity) | set(domain_words()) | abbreviations
     titles: list[tuple[str, int]] = []
     longest_first = [
         n for n in sorted(names, key=len, reverse=True) if len(n) >= 2
@@ -819,7 +822,7 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     for term in found:
         if term in names or term in _measure_words() or term in _CHANGES or len(term) < 2:
             continue
-        if not is_theme_term(term) or not is_han(term[0]):
+        if not (is_theme_term(term) or term in abbreviations) or not is_han(term[0]):
             continue
         votes[term] = sum(w for title, w in titles if term in title)
     if not votes:
