@@ -40,6 +40,9 @@ _SMALL = {
         {
             "margins": {"息差"},
             "rates, dividends or assets": {"高息", "股息", "资产", "减值", "不良"},
+            # 招商银行的优势来自零售业务 (01), 凭借零售业务守住了2.15%的净息差 and the
+            # memo's question on retail's advantage (04): an argument of its own
+            "retail banking": {"零售"},
         },
     ),
     "healthcare": (
@@ -347,3 +350,19 @@ def test_solar_storage_theme_names_no_piece_of_sungrow() -> None:
     model = _themes("solar")
     assert "阳光电源" in {c.name for c in model.companies}
     assert not any("电源" in t for th in model.themes for t in [th.label, *th.terms])
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "words"),
+    [
+        ("零售业务", "招商银行的优势来自零售业务：其零售客户超过1.9亿户", {"优势"}),
+        ("零售业务", "招商银行与工商银行相比，零售业务的优势在哪里？", {"优势"}),
+        ("跨国企业", "强生、美敦力等跨国企业在部分品类退出", {"退出"}),
+        ("会员体系", "星巴克的优势在于会员体系", {"优势"}),
+        ("零售业务", "零售业务，优势明显", set()),  # another clause
+    ],
+)
+def test_what_is_said_of_a_concept_in_its_clause(term, text, words) -> None:
+    from briefing.analysis.themes import _argument_words, _said_around
+
+    assert _said_around(term, text, text.find(term), set(_argument_words())) == words

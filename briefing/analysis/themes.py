@@ -1200,12 +1200,20 @@ def _predicate_labels(
             if at < 0:
                 continue
             held[term] += 1
-            rest = text[at + len(term) : at + len(term) + 10]
-            end = _CLAUSE_END_RE.search(rest)
-            clause = rest[: end.start()] if end else rest
-            for word in names:
-                if len(word) >= 2 and word in clause and not _negated(word, clause):
-                    said[term][word] += 1
+            for word in _said_around(term, text, at, names):
+                said[term][word] += 1
+    # What the analyst asks about a concept (零售业务的优势在哪里？) says what is argued
+    # of it, as a sentence does: an open question of a memo, where the theme's sources are.
+    for d in sorted({d for d, _ in hits}):
+        for todo in docs[d].todos:
+            if todo.done:
+                continue
+            asked = to_simplified(todo.text)
+            for term in concepts:
+                at = asked.find(term)
+                if at >= 0:
+                    for word in _said_around(term, asked, at, names):
+                        said[term][word] += 1
     if heading:
         for term in concepts:
             for word in names:
@@ -1244,6 +1252,23 @@ def _predicate_labels(
             and sum(a + b in t for t in texts) >= 3
         ]
         out = [*own, *out] if own else out
+    return out
+
+
+def _said_around(term: str, text: str, at: int, names: set[str]) -> set[str]:
+    """The argument words said of ``term`` (at ``at`` in ``text``) in its clause: right
+    after it (跨国企业退出), or as what it is the source of before it (招商银行的优势来自
+    零售业务: 优势 of 零售业务)."""
+    rest = text[at + len(term) : at + len(term) + 10]
+    end = _CLAUSE_END_RE.search(rest)
+    clause = rest[: end.start()] if end else rest
+    before = text[max(0, at - 10) : at]
+    starts = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
+    before = before[starts[-1] :] if starts else before
+    source = re.search(r"的([\u4e00-\u9fff]{2,4})(?:来自|源于|在于|来源于)$", before)
+    out = {w for w in names if len(w) >= 2 and w in clause and not _negated(w, clause)}
+    if source and source.group(1) in names:
+        out.add(source.group(1))
     return out
 
 
