@@ -627,7 +627,7 @@ def find_themes(
         argued.append(
             [_argued_tokens(docs[d], s, names) for s, names in zip(usable[d], names_at[d], strict=True)]
         )
-    fragments = _name_fragments(usable, argued, names_at)
+    in_names = _inside_names(usable, names_at)
     # The authors' own compounds (加盟模式, 零售业务, 第三空间) that the segmenter cuts
     # into everyday words: terms of their own where they recur.
     coined = _compounds(docs, usable, argued, names_at)
@@ -693,6 +693,9 @@ def find_themes(
             for t in tokens:
                 term_sentences[t].add(place)
 
+    # Pieces the folder reads mostly inside organisations' names (电源 of 阳光电源):
+    # inside a name in at least as many sentences as argued on their own.
+    fragments = frozenset(t for t, n in in_names.items() if n >= len(term_sentences.get(t, ())))
     candidates = _author_candidates(docs, topic, vocabulary)
     candidates += _title_candidates(docs, topic, vocabulary, candidates)
     # A memo's summary line ("主要发现：…") restates all its findings in one sentence:
@@ -863,14 +866,9 @@ def _org_names(analyses: list[DocAnalysis]) -> set[str]:
     return names
 
 
-def _name_fragments(
-    usable: list[list[Sentence]],
-    argued: list[list[tuple[str, ...]]],
-    names_at: list[list[AbstractSet[str]]],
-) -> frozenset[str]:
-    """Terms the folder reads mostly inside organisations' names: in at least as
-    many sentences as a piece of a name the sentence gives (电源 of 阳光电源, 光电 of
-    中航光电) as on their own. A piece of a company's name argues nothing."""
+def _inside_names(usable: list[list[Sentence]], names_at: list[list[AbstractSet[str]]]) -> Counter[str]:
+    """For each term, the sentences in which it is only a piece of an organisation's
+    name the sentence gives (电源 of 阳光电源, 光电 of 中航光电): there it argues nothing."""
     inside: Counter[str] = Counter()
     for sentences, names_of in zip(usable, names_at, strict=True):
         for s, names in zip(sentences, names_of, strict=True):
@@ -879,13 +877,7 @@ def _name_fragments(
             for t in set(s.tokens):
                 if len(t) >= 2 and t not in names and any(t in n for n in names):
                     inside[t] += 1
-    if not inside:
-        return frozenset()
-    alone: Counter[str] = Counter()
-    for sentences in argued:
-        for tokens in sentences:
-            alone.update(t for t in tokens if t in inside)
-    return frozenset(t for t, n in inside.items() if n >= alone[t])
+    return inside
 
 
 def _keyword_candidates(
