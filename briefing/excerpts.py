@@ -104,26 +104,39 @@ def zh_punctuation(text: str) -> str:
 # What OpenCC's phrase tables leave behind: 過於 → 过於 (於 is 于 outside a surname),
 # and the Taiwanese quarter 第四季 (mainland 第四季度).
 _RESIDUE = str.maketrans({"於": "于"})
-_HOLD = str.maketrans({"著": "\ue000", "么": "\ue001", "埠": "\ue002"})
-_RELEASE = str.maketrans({"\ue000": "著", "\ue001": "么", "\ue002": "埠"})
 _QUARTER_RE = re.compile(r"(第[一二三四1-4１-４]季)(?![度节])")
 _ASCII_QUOTED_RE = re.compile(r'"([^"\n]{1,60})"')
 
 
 @functools.cache
-def _tw2sp() -> opencc.OpenCC:
-    return opencc.OpenCC("tw2sp")
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@functools.cache
+def _script_variants() -> tuple[re.Pattern[str], dict[str, str]] | None:
+    from briefing.resources import data_yaml
+
+    raw = {str(k): str(v) for k, v in (data_yaml("script_variants.yaml") or {}).items()}
+    if not raw:
+        return None
+    words = sorted(raw, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, words))), raw
 
 
 def mainland(text: str) -> str:
-    """Traditional text as a mainland reader writes it, for display only (the
-    analysis keeps OpenCC t2s, which preserves offsets): OpenCC tw2sp turns
-    Taiwanese words into mainland ones (晶片 → 芯片, 軟體 → 软件), then the
-    residue the phrase tables keep (於) and the quarter (第四季 → 第四季度)."""
-    # tw2sp also maps a few characters one by one where t2s rightly keeps them
-    # (所著 → 所着, 商埠 → 商端口): those are held out of the conversion.
-    held = text.translate(_HOLD)
-    text = _tw2sp().convert(held).translate(_RELEASE).translate(_RESIDUE)
+    """Traditional text in Simplified script, for display only: OpenCC t2s
+    (characters and the phrases that decide a character, 乾隆 beside 干净), never
+    the regional vocabulary of tw2sp (which rewrites words: 新增 → 添加,
+    複製 → 拷贝, 投影片 → 投视频, 資料 → 数据), so a quote keeps the author's
+    words. Then the words whose character t2s keeps where the mainland writes
+    another (著 as a particle: 隨著 → 随着; ``data/script_variants.yaml``), the
+    residue of the phrase tables (於) and the quarter (第四季 → 第四季度)."""
+    text = _t2s().convert(text).translate(_RESIDUE)
+    variants = _script_variants()
+    if variants is not None:
+        pattern, table = variants
+        text = pattern.sub(lambda m: table[m.group(0)], text)
     return _QUARTER_RE.sub(lambda m: m.group(1) + "度", text)
 
 

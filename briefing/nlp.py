@@ -432,6 +432,12 @@ def is_theme_term(word: str) -> bool:
     return pos_tag(word) in _NOUNISH - {"x"}
 
 
+def is_abbreviation(word: str) -> bool:
+    """A word jieba's dictionary lists as an abbreviation (tag ``j``: 光伏, 医保, 央企):
+    a noun of its own that :func:`pos_tag` does not tag (it reads as unknown)."""
+    return len(word) >= 2 and word in _tags()._set("j")
+
+
 def rarity(word: str) -> float:
     """How rare a word is in general Chinese: log(total / frequency) in jieba's
     dictionary (unknown words, mostly names and domain terms, count as rare)."""

@@ -646,6 +646,38 @@ def test_a_subject_comes_from_titles_in_other_scripts(tmp_path: Path) -> None:
     assert build_briefing(read_corpus(tmp_path), date=DATE).title == "晶圆代工简报"
 
 
+@pytest.mark.parametrize(
+    ("word", "abbreviation"),
+    [("光伏", True), ("医保", True), ("银行", False), ("储能", False), ("光", False)],
+)
+def test_an_abbreviation_is_known_as_one(word, abbreviation) -> None:
+    from briefing.nlp import is_abbreviation
+
+    assert is_abbreviation(word) == abbreviation
+
+
+def test_a_subject_the_dictionary_calls_an_abbreviation(tmp_path: Path) -> None:
+    """医保 and 光伏 are dictionary abbreviations, not tagged nouns: the titles still name them."""
+    (tmp_path / "01.md").write_text(
+        "---\ntitle: 医保谈判压价 创新药放量\n---\n"
+        "2023年医保谈判的平均降价幅度为61.7%，121种药品新进入目录。恒瑞医药的创新药收入增长。\n",
+        "utf-8",
+    )
+    (tmp_path / "02.md").write_text(
+        "---\ntitle: 医保基金结余创新高\n---\n"
+        "2023年医保基金收入3.3万亿元，同比增长8.2%。医保基金的支出增速快于收入。\n",
+        "utf-8",
+    )
+    (tmp_path / "03.md").write_text(
+        "# 医保-控费与创新-240301\n\n## 背景\n\n医保控费压低了仿制药价格。\n\n## 待研究问题\n\n- 医保谈判会不会继续压价？\n",
+        "utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    assert model.subject == "医保" and model.title == "医保简报"
+    solar = build_briefing(read_corpus(ROOT / "tests" / "fixtures" / "corpora" / "solar"), date=DATE)
+    assert solar.subject == "光伏" and solar.title == "光伏简报"
+
+
 # What each fixture folder argues, as the themes a reader would name (terms any of
 # which a theme's label or terms must hold) and the least the analysis must find.
 _ARGUED = {
@@ -859,3 +891,68 @@ def test_an_authors_signpost_is_dropped_from_a_gist_line(case) -> None:
     from briefing.analysis.themes import without_signpost
 
     assert without_signpost(case["text"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _table("background"))
+def test_a_background_statement_is_context(case) -> None:
+    from briefing.analysis.summary import background
+
+    assert background(to_simplified(case["text"])) == case["background"]
+
+
+@pytest.mark.parametrize("case", _table("background", "promotion"))
+def test_sponsored_copy_is_promotion(case) -> None:
+    from briefing.analysis.summary import promotion
+
+    assert promotion(case["text"]) == case["promotion"]
+
+
+@pytest.mark.parametrize(
+    ("text", "credited"),
+    [
+        ("根据市场研究机构IDC发布的报告，阿里云占据了45.5%的市场份额。", True),
+        ("据中汽协统计，5月份汽车销量同比下降3.98%。", True),
+        ("美国银行曾长期占据伯克希尔公司投资组合第二的位置。", False),  # 占据 credits nobody
+        ("当大数据、云计算的发展日臻成熟，新技术开始出现。", False),  # nor does 大数据
+        ("公司依据合同收取票据。", False),
+    ],
+)
+def test_a_credited_source_is_a_source_not_the_character_ju(text, credited) -> None:
+    from briefing.analysis.summary import _ATTRIBUTION_RE
+
+    assert bool(_ATTRIBUTION_RE.search(text)) == credited
+
+
+def test_takeaways_prefer_findings_to_background() -> None:
+    # A shipping folder: 02's background line (中远海运曾长期位居…, three actors and a
+    # ranking) outscored its own findings before; the folder has four findings, so
+    # the background line is no takeaway, and every takeaway reports something.
+    from briefing.analysis.summary import background
+
+    folder = ROOT / "tests" / "fixtures" / "analysis" / "background_folder"
+    model = build_briefing(read_corpus(folder), date=dt.date(2026, 12, 2))
+    texts = [t.text for t in model.summary]
+    assert len(texts) >= 4
+    assert not any("曾长期" in t or "成立于" in t for t in texts)
+    assert not any(background(to_simplified(t)) for t in texts)
+    assert any("达飞" in t for t in texts) and any("地中海航运" in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            "隆基绿能2024年一季度归母净利润亏损23.5亿元。",
+            "LONGi reported a net loss of 2.35 billion yuan in the first quarter.",
+            True,
+        ),
+        ("瑞幸咖啡2023年总净收入249.0亿元。", "Luckin's revenue rose to 24.9 billion yuan in 2023.", True),
+        ("京东交易额增长82%。", "JD.com's GMV grew 82 percent in the nine months.", True),
+        ("隆基绿能一季度亏损23.5亿元。", "LONGi lost 2.35 billion dollars.", False),  # yuan is not dollars
+        ("比亚迪销量302万辆。", "Tesla sold 1.8 million vehicles.", False),
+    ],
+)
+def test_one_figure_in_two_languages_is_one_finding(a, b, same) -> None:
+    from briefing.analysis.summary import _figures, _same_figure
+
+    assert _same_figure(_figures(a), _figures(b)) == same

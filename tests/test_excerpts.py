@@ -143,3 +143,22 @@ def test_claim_stub(case: dict[str, Any]) -> None:
     assert got == case["expected"]
     if got is not None:
         _whole_clauses(case["text"].removeprefix(ELLIPSIS), got)
+
+
+@pytest.mark.parametrize("case", _cases("script_words"))
+def test_traditional_words_keep_their_wording_in_simplified_script(case: dict[str, Any]) -> None:
+    # script, not vocabulary: the Simplified quote says what the author wrote
+    assert display(case["traditional"], "zh-Hant") == case["simplified"]
+
+
+def test_script_variants_change_script_not_words() -> None:
+    # each entry of data/script_variants.yaml changes only the characters that
+    # t2s keeps where the mainland writes another (著 → 着, 藉 → 借), never a word
+    from briefing.resources import data_yaml
+
+    table = data_yaml("script_variants.yaml")
+    assert table
+    for traditional, mainland in table.items():
+        assert len(traditional) == len(mainland), traditional
+        changed = {(a, b) for a, b in zip(traditional, mainland, strict=True) if a != b}
+        assert changed and changed <= {("著", "着"), ("藉", "借")}, traditional

@@ -46,6 +46,9 @@ WIDE_CORPUS = 8
 SAME_CLAIM = 0.3
 """Token overlap (Jaccard) at which two sentences make the same claim."""
 FAR_AHEAD = 1.5
+BACKGROUND = 0.2
+"""Weight of a background statement (曾长期…, 成立于…, was founded in …) against a finding;
+it is a takeaway only while fewer than MIN_TAKEAWAYS findings are chosen."""
 """A second takeaway from one source must score this many times the best finding
 of a source with fewer takeaways: the takeaways speak for the folder, not one article."""
 
@@ -62,7 +65,7 @@ _NUMBER_RE = re.compile(
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年|\b(?:in|since|by) (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b")
 _ATTRIBUTION_RE = re.compile(
     r"(?=[根据数报统调研adsr])(?:"
-    r"根据|据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report)",
+    r"根据|(?<![占数证收票单凭字盘论依])据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report)",
     re.IGNORECASE,
 )
 _COMPARISON_RE = re.compile(
@@ -153,6 +156,8 @@ class _Candidate:
     score: float = 0.0
     speaker: str = ""
     """Who said it, for a quotation that does not name its speaker."""
+    background: bool = False
+    """A background statement (see :func:`background`): a takeaway only to reach MIN_TAKEAWAYS."""
 
 
 def _similarity(a: set[str], b: set[str]) -> float:
@@ -328,6 +333,8 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
         return "daily move"
     if _ILLUSTRATION_RE.match(core) or _ILLUSTRATION_RE.match(text.strip()):
         return "illustration"
+    if promotion(core):
+        return "promotion"
     if memo and _SUMMARY_LABEL_RE.match(core):
         return "memo summary"
     if _BARE_COMPANY_RE.search(core) and not actors:
@@ -347,6 +354,32 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
     if re.fullmatch(r"\s*[“「『\"][^“”「」『』\"]+[”」』\"]\s*", core):
         return "unattributed quote"  # a quotation alone: who said it is in another sentence
     return ""
+
+
+@functools.cache
+def _background_cues() -> dict[str, re.Pattern[str]]:
+    rules = data_yaml("background_cues.yaml") or {}
+
+    def joined(key: str) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in rules.get(key) or []) or r"(?!)", re.IGNORECASE)
+
+    return {k: joined(k) for k in ("background", "finding", "promotion_address", "promotion_offer")}
+
+
+def background(text: str) -> bool:
+    """A background statement (Simplified or English): it says what an actor has
+    long been, where or when it was founded, what it is known as
+    (美国银行曾长期占据伯克希尔投资组合第二的位置), and reports no change or turn
+    (``data/background_cues.yaml``). Context for the reader, not a finding."""
+    cues = _background_cues()
+    return bool(cues["background"].search(text)) and not cues["finding"].search(text)
+
+
+def promotion(text: str) -> bool:
+    """Sponsored copy (为你详细讲解…领衔授课): it speaks to the reader about what is
+    sold (``data/background_cues.yaml``)."""
+    cues = _background_cues()
+    return bool(cues["promotion_address"].search(text)) and bool(cues["promotion_offer"].search(text))
 
 
 @functools.cache
@@ -500,6 +533,8 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
         length = len(c.text) / (2.5 if docs[c.doc].language == "en" else 1.0)
         crisp = 1.0 if length <= 80 else 80 / length
         crisp *= LEANS_BACK if _BACK_REFERENCE_RE.search(to_simplified(c.text)) else 1.0
+        c.background = background(to_simplified(c.text))
+        crisp *= BACKGROUND if c.background else 1.0
         c.score = (0.4 + math.sqrt(r)) * (0.5 + relevance) * (1.0 + c.concrete) ** 2 * weight * crisp
     statements = _statements(docs, themes)
     best_of: Counter[int] = Counter()
@@ -527,9 +562,25 @@ _FIGURE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|万亿|亿|万)?\s*(%|辆|元
 _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 
 
+_EN_FIGURE_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|bn|percent|per cent)\b\s*(yuan|dollars|vehicles|cars)?",
+    re.IGNORECASE,
+)
+_EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6}
+_EN_UNIT = {"yuan": "元", "dollars": "美元", "vehicles": "辆", "cars": "辆"}
+
+
 def _figures(text: str) -> list[tuple[float, str]]:
-    """The figures a sentence states, as (value, unit kind): 302萬輛 → (3020000, 辆)."""
+    """The figures a sentence states, as (value, unit kind): 302萬輛 → (3020000, 辆),
+    2.35 billion yuan → (2350000000, 元), as 23.5亿元 is."""
     out = []
+    for m in _EN_FIGURE_RE.finditer(text.replace(",", "")):
+        scale = m.group(2).lower()
+        if scale in ("percent", "per cent"):
+            out.append((float(m.group(1)), "%"))
+        else:
+            unit = _EN_UNIT.get((m.group(3) or "").lower(), "count")
+            out.append((float(m.group(1)) * _EN_SCALE[scale], unit))
     for m in _FIGURE_RE.finditer(to_simplified(text).replace(",", "")):
         scale, unit = m.group(2) or "", m.group(3) or ""
         if not (scale or unit):
@@ -606,6 +657,8 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
             break
         if any(_same_claim(c, o) for o in chosen):
             continue
+        if c.background and len(chosen) >= MIN_TAKEAWAYS:
+            continue  # context fills the block only when the folder has too few findings
         if per_doc.get(c.doc, 0) >= per_doc_cap:
             continue
         if per_doc.get(c.doc, 0) and patient and not _far_ahead(c, remaining, chosen, per_doc, floor):
@@ -615,6 +668,21 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
         if c.doc not in per_doc or MAX_TAKEAWAYS - len(chosen) > missing:
             if c.concrete < 1.0 and sum(1 for o in chosen if o.concrete < 1.0) >= 2:
                 continue  # general statements: the central thesis and at most one more
+            if per_doc.get(c.doc, 0) and patient:
+                # a further finding admitted as far ahead: one that waited earlier (for a
+                # source that has since spoken) and outranks it, and is far ahead now, goes first
+                waited = [
+                    d
+                    for d in deferred
+                    if d.score > c.score
+                    and per_doc.get(d.doc, 0) <= per_doc[c.doc]
+                    and _far_ahead(d, remaining, chosen, per_doc, floor)
+                ]
+                if waited:
+                    best = max(waited, key=lambda d: (d.score, -d.doc, -d.sentence))
+                    deferred.remove(best)
+                    remaining += [best, c]
+                    continue
             chosen.append(c)
             per_doc[c.doc] = per_doc.get(c.doc, 0) + 1
     return chosen

@@ -44,7 +44,7 @@ from briefing.excerpts import actor_stub, clip, opening, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
-from briefing.nlp import balanced, domain_words, is_theme_term, vocabulary_terms, zh_cut
+from briefing.nlp import balanced, domain_words, is_abbreviation, is_theme_term, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
 from briefing.script import HAN, is_han, to_simplified
 
@@ -640,6 +640,7 @@ def find_themes(
         argued.append(
             [_argued_tokens(docs[d], s, names) for s, names in zip(usable[d], names_at[d], strict=True)]
         )
+    in_names = _inside_names(usable, names_at)
     # The authors' own compounds (加盟模式, 零售业务, 第三空间) that the segmenter cuts
     # into everyday words: terms of their own where they recur.
     coined = _compounds(docs, usable, argued, names_at)
@@ -705,6 +706,9 @@ def find_themes(
             for t in tokens:
                 term_sentences[t].add(place)
 
+    # Pieces the folder reads mostly inside organisations' names (电源 of 阳光电源):
+    # inside a name in at least as many sentences as argued on their own.
+    fragments = frozenset(t for t, n in in_names.items() if n >= len(term_sentences.get(t, ())))
     candidates = _author_candidates(docs, topic, vocabulary)
     candidates += _title_candidates(docs, topic, vocabulary, candidates)
     # A memo's summary line ("主要发现：…") restates all its findings in one sentence:
@@ -726,6 +730,9 @@ def find_themes(
         # a company is a case, not a theme term (信达 of 信达生物 in a headline's words)
         cand.terms = [t for t in cand.terms if t not in org_names] or cand.terms
         cand.anchors = [t for t in cand.anchors if t not in org_names] or cand.anchors
+        # nor is a piece the folder mostly reads inside an organisation's name (电源 of 阳光电源)
+        if cand.label not in fragments:
+            cand.terms = [t for t in cand.terms if t not in fragments] or cand.terms
 
     log.debug("candidates: %s", [(c.label, c.kind, c.terms) for c in candidates])
     themes: list[tuple[_Candidate, Theme]] = []
@@ -810,7 +817,10 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     from briefing.script import to_simplified
 
     names = {m.name for a in analyses for m in a.mentions} | {m.surface for a in analyses for m in a.mentions}
-    vocabulary = set(rarity) | set(domain_words())
+    # The titles' abbreviations (光伏, 医保) are nouns the dictionary knows but does not
+    # tag as such: a subject the titles share, though never a theme term of the text.
+    abbreviations = {w for doc in docs for w in zh_cut(to_simplified(doc.title or "")) if is_abbreviation(w)}
+    vocabulary = set(rarity) | set(domain_words()) | abbreviations
     titles: list[tuple[str, int]] = []
     longest_first = [
         n for n in sorted(names, key=len, reverse=True) if len(n) >= 2
@@ -828,7 +838,7 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     for term in found:
         if term in names or term in _measure_words() or term in _CHANGES or len(term) < 2:
             continue
-        if not is_theme_term(term) or not is_han(term[0]):
+        if not (is_theme_term(term) or term in abbreviations) or not is_han(term[0]):
             continue
         votes[term] = sum(w for title, w in titles if term in title)
     if not votes:
@@ -867,6 +877,20 @@ def _org_names(analyses: list[DocAnalysis]) -> set[str]:
                     if name[:n] not in domain_words():
                         names.add(name[:n])
     return names
+
+
+def _inside_names(usable: list[list[Sentence]], names_at: list[list[AbstractSet[str]]]) -> Counter[str]:
+    """For each term, the sentences in which it is only a piece of an organisation's
+    name the sentence gives (电源 of 阳光电源, 光电 of 中航光电): there it argues nothing."""
+    inside: Counter[str] = Counter()
+    for sentences, names_of in zip(usable, names_at, strict=True):
+        for s, names in zip(sentences, names_of, strict=True):
+            if not names:
+                continue
+            for t in set(s.tokens):
+                if len(t) >= 2 and t not in names and any(t in n for n in names):
+                    inside[t] += 1
+    return inside
 
 
 def _keyword_candidates(
@@ -1181,12 +1205,20 @@ def _predicate_labels(
             if at < 0:
                 continue
             held[term] += 1
-            rest = text[at + len(term) : at + len(term) + 10]
-            end = _CLAUSE_END_RE.search(rest)
-            clause = rest[: end.start()] if end else rest
-            for word in names:
-                if len(word) >= 2 and word in clause and not _negated(word, clause):
-                    said[term][word] += 1
+            for word in _said_around(term, text, at, names):
+                said[term][word] += 1
+    # What the analyst asks about a concept (零售业务的优势在哪里？) says what is argued
+    # of it, as a sentence does: an open question of a memo, where the theme's sources are.
+    for d in sorted({d for d, _ in hits}):
+        for todo in docs[d].todos:
+            if todo.done:
+                continue
+            asked = to_simplified(todo.text)
+            for term in concepts:
+                at = asked.find(term)
+                if at >= 0:
+                    for word in _said_around(term, asked, at, names):
+                        said[term][word] += 1
     if heading:
         for term in concepts:
             for word in names:
@@ -1225,6 +1257,23 @@ def _predicate_labels(
             and sum(a + b in t for t in texts) >= 3
         ]
         out = [*own, *out] if own else out
+    return out
+
+
+def _said_around(term: str, text: str, at: int, names: set[str]) -> set[str]:
+    """The argument words said of ``term`` (at ``at`` in ``text``) in its clause: right
+    after it (跨国企业退出), or as what it is the source of before it (招商银行的优势来自
+    零售业务: 优势 of 零售业务)."""
+    rest = text[at + len(term) : at + len(term) + 10]
+    end = _CLAUSE_END_RE.search(rest)
+    clause = rest[: end.start()] if end else rest
+    before = text[max(0, at - 10) : at]
+    starts = [m.end() for m in _CLAUSE_END_RE.finditer(before)]
+    before = before[starts[-1] :] if starts else before
+    source = re.search(r"的([\u4e00-\u9fff]{2,4})(?:来自|源于|在于|来源于)$", before)
+    out = {w for w in names if len(w) >= 2 and w in clause and not _negated(w, clause)}
+    if source and source.group(1) in names:
+        out.add(source.group(1))
     return out
 
 
