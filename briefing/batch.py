@@ -13,6 +13,7 @@ cluster leaves the local caches warm) and assembles the corpus in path order.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import pickle
@@ -79,11 +80,23 @@ class Spilled:
 
     def load(self) -> tuple[Document | Skipped, DocAnalysis | None]:
         try:
-            with open(self.path, "rb") as handle:
-                return pickle.load(handle)  # our own worker wrote it, a moment ago, for us only
+            with open(self.path, "rb") as handle:  # our own worker wrote it, a moment ago, for us only
+                doc, analysis = pickle.load(handle), pickle.load(handle)
+                for name in _LONG_LISTS:
+                    items = getattr(analysis, name)
+                    while part := pickle.load(handle):
+                        items += part
+                return doc, analysis
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(self.path)
+
+
+_LONG_LISTS = ("sentences", "mentions", "figures")
+"""An analysis' lists that a big document makes long: spilled a part at a time."""
+SPILL_PART = 20_000
+"""Items per pickled part: a pickler remembers every object it wrote, and for a
+whole analysis (millions of small objects) that memory would rival the analysis'."""
 
 
 def process(job: Job, plan: Plan) -> tuple[Document | Skipped, DocAnalysis | None] | Spilled:
@@ -105,8 +118,16 @@ def _spill(result: tuple[Document, DocAnalysis], folder: Path) -> Spilled | tupl
     try:
         # new, private and not followed through a link (a shared temporary folder)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        doc, analysis = result
+        shell = dataclasses.replace(analysis, **{name: [] for name in _LONG_LISTS})
         with open(fd, "wb") as handle:
-            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for item in (doc, shell):
+                pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for name in _LONG_LISTS:
+                items = getattr(analysis, name)
+                for at in range(0, len(items), SPILL_PART):
+                    pickle.dump(items[at : at + SPILL_PART], handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump([], handle)
     except OSError as exc:
         log.debug("could not leave the result in %s (%s): sent back whole", path, exc)
         with contextlib.suppress(OSError):

@@ -22,7 +22,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
@@ -154,15 +154,8 @@ class Forked:
                 os.close(reader)
                 die_with_parent(parent)
                 gc.disable()  # short-lived, builds its result and exits
-                try:
-                    outcome: tuple[str, Any] = ("ok", fn(*args))
-                except Exception as exc:  # handed to the parent, which raises it
-                    outcome = ("error", exc)
                 with open(writer, "wb") as out:
-                    try:
-                        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
-                    except (pickle.PicklingError, TypeError, AttributeError):
-                        pickle.dump(("error", OutputError(f"{what}: {outcome[1]}")), out)
+                    _send(what, fn, args, out)
                 code = 0
             finally:
                 os._exit(code)
@@ -171,9 +164,15 @@ class Forked:
         self._reader = open(reader, "rb")  # noqa: SIM115 - closed by stop()
 
     def result(self) -> Any:
-        """The function's return value; its exception is raised here."""
+        """The function's return value (a :class:`Stream`'s parts as a list); its
+        exception is raised here."""
+        parts: list[Any] = []
         try:
-            status, value = pickle.load(self._reader)
+            while True:
+                status, value = pickle.load(self._reader)
+                if status != "part":
+                    break
+                parts.append(value)
         except (EOFError, pickle.UnpicklingError):
             code = self._reap()
             how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
@@ -181,7 +180,7 @@ class Forked:
         self._reap()
         if status == "error":
             raise value
-        return value
+        return parts if status == "stream" else value
 
     def _reap(self) -> int:
         if self._done:
@@ -205,3 +204,31 @@ class Forked:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.stop()
+
+
+class Stream:
+    """A result :class:`Forked` sends part by part, each pickled on its own: a
+    pickler remembers every object it wrote (to write it once), and for a result of
+    millions of small objects that memory would rival the result's own."""
+
+    def __init__(self, parts: Iterable[Any]) -> None:
+        self.parts = parts
+
+
+def _send(what: str, fn: Callable[..., Any], args: tuple, out: Any) -> None:
+    def dump(item: tuple[str, Any]) -> None:
+        pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    try:
+        value = fn(*args)
+        if isinstance(value, Stream):
+            for part in value.parts:
+                dump(("part", part))
+            dump(("stream", None))
+        else:
+            dump(("ok", value))
+    except Exception as exc:  # handed to the parent, which raises it
+        try:
+            dump(("error", exc))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            dump(("error", OutputError(f"{what}: {exc}")))

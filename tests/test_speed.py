@@ -221,6 +221,7 @@ def test_a_big_result_comes_back_through_a_file_the_same_and_leaves_none(monkeyp
     in_process = batch.read_and_analyse(folder, use_cache=False, workers=2)
     monkeypatch.setattr(batch, "BIG_FILE", 10)
     monkeypatch.setattr(batch, "SPILL_CHARS", 10)
+    monkeypatch.setattr(batch, "SPILL_PART", 3)  # the lists written a few items at a time
     made: list[str] = []
     load = batch.Spilled.load
 
@@ -299,6 +300,7 @@ def test_a_document_scanned_in_two_halves_is_analysed_as_in_one_go(monkeypatch, 
         return real(what, fn, *args)
 
     monkeypatch.setattr(document, "SPLIT_MIN", 1)
+    monkeypatch.setattr(document, "PART_PARAGRAPHS", 2)  # sent back in many parts
     monkeypatch.setattr(children, "can_fork", lambda: True)
     monkeypatch.setattr(children, "Forked", counted)
     halves = [document.analyse_document(d).to_dict() for d in corpus.documents]
@@ -316,6 +318,16 @@ def test_a_forked_call_returns_its_value_or_raises_its_error() -> None:
     with children.Forked("failing", int, "not a number") as child, pytest.raises(ValueError):
         child.result()
     with children.Forked("dying", os._exit, 3) as child, pytest.raises(OutputError, match="exit code 3"):
+        child.result()
+    parts = children.Stream([i] * i for i in range(4))
+    with children.Forked("streaming", lambda: parts) as child:
+        assert child.result() == [[], [1], [2, 2], [3, 3, 3]]  # each part pickled on its own
+
+    def broken():
+        yield 1
+        raise KeyError("part two")
+
+    with children.Forked("streaming", lambda: children.Stream(broken())) as child, pytest.raises(KeyError):
         child.result()
 
 

@@ -461,6 +461,10 @@ SPLIT_MIN = 2_000_000
 document's time) runs in two processes, each on one half of the paragraphs."""
 
 
+PART_PARAGRAPHS = 2_000
+"""Paragraphs the forked half sends back at a time."""
+
+
 @dataclass
 class _Scanned:
     """Step 1 over a run of paragraphs: its sentences and each one's name spans, as found."""
@@ -548,13 +552,20 @@ class _Scanner:
             return self.scan(0, last)
         middle = bisect.bisect_left(self.offsets, self.offsets[-1] // 2, 1, last)
         with children.Forked(
-            f"analysing the second half of {self.doc.path}", self.scan, middle, last, False
+            f"analysing the second half of {self.doc.path}", self._parts, middle, last
         ) as rest:
             out = self.scan(0, middle)
-            more = rest.result()
-        out.sentences += more.sentences
-        out.spans += more.spans
+            for more in rest.result():
+                out.sentences += more.sentences
+                out.spans += more.spans
         return out
+
+    def _parts(self, first: int, last: int) -> children.Stream:
+        """Paragraphs ``first`` to ``last``, scanned and sent back a few thousand at a time."""
+        return children.Stream(
+            self.scan(at, min(at + PART_PARAGRAPHS, last), False)
+            for at in range(first, last, PART_PARAGRAPHS)
+        )
 
 
 def analyse_document(doc: Document) -> DocAnalysis:
