@@ -340,3 +340,25 @@ def test_a_forked_child_is_killed_when_the_block_is_left(tmp_path: Path) -> None
         pid = child._pid
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # killed and reaped: no such child any more
+
+
+def test_a_forked_stream_is_made_while_the_parent_is_busy(tmp_path: Path) -> None:
+    """The parent reads the child's parts only when its own half is done: the child
+    must not wait on a full pipe meanwhile (its parts exceed a pipe's buffer)."""
+    import time
+
+    from briefing import children
+
+    done = tmp_path / "done"
+
+    def parts():
+        for i in range(8):
+            yield "x" * 100_000 + str(i)  # 800 kB in all, a pipe holds 64 kB
+        done.write_text("all made")
+
+    with children.Forked("streaming", lambda: children.Stream(parts())) as child:
+        deadline = time.monotonic() + 30
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert done.exists()  # made before anyone read a byte
+        assert [p[-1] for p in child.result()] == list("01234567")
