@@ -226,8 +226,9 @@ def _send(what: str, fn: Callable[..., Any], args: tuple, out: Any) -> None:
             # Pickled as made and written when all are: the parent reads the pipe only
             # once its own work is done, and a full pipe would stop this child meanwhile.
             parts = [pickle.dumps(("part", part), protocol=pickle.HIGHEST_PROTOCOL) for part in value.parts]
-            for blob in parts:
-                out.write(blob)
+            parts.reverse()
+            while parts:  # each freed once written: the child shrinks as the parent reads
+                out.write(parts.pop())
             dump(("stream", None))
         else:
             dump(("ok", value))

@@ -64,6 +64,7 @@ def _converter(tp: Any) -> Callable[[Any], Any]:
 class Serializable:
     """Mixin: ``to_dict``/``from_dict`` for nested dataclasses of plain values."""
 
+    __slots__ = ()  # a subclass may use slots (a big file's analysis holds a million sentences)
     _plans: ClassVar[dict[type, list[tuple[str, Callable[[Any], Any]]]]] = {}
     _names: ClassVar[dict[type, tuple[str, ...]]] = {}
 

@@ -26,7 +26,7 @@ from briefing.resources import data_lines
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence(Serializable):
     """A sentence of a document and the tokens analysis counts in it."""
 
@@ -54,7 +54,7 @@ class Sentence(Serializable):
         return not (self.garbled or self.gap or self.meta)
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention(Serializable):
     """An organisation named in a sentence."""
 
@@ -79,7 +79,7 @@ class Mention(Serializable):
     discovered elsewhere in the document)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class FigureCandidate(Serializable):
     """A number with a measure, attributed to an organisation in the same document."""
 
