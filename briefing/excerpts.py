@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import opencc
 
+from briefing.resources import data_lines
 from briefing.script import HAN, to_simplified
 
 ELLIPSIS = "…"
@@ -149,12 +150,31 @@ def zh_quotes(text: str) -> str:
     )
 
 
+@functools.cache
+def _marker_re() -> re.Pattern[str]:
+    patterns = data_lines("list_markers.txt")
+    return re.compile(r"^\s*(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\s*(?=\S)", re.IGNORECASE)
+
+
+def marker_length(text: str) -> int:
+    """How many characters of ``text`` a footnote or list marker takes at its start
+    (``*``, ``※``, ``①``, ``[1]``, ``1)``, ``4、``; data/list_markers.txt), with
+    the spaces after it; 0 when it opens with its text."""
+    m = _marker_re().match(text)
+    return m.end() if m else 0
+
+
+def without_marker(text: str) -> str:
+    """``text`` without the footnote or list marker it opens with (see :func:`marker_length`)."""
+    return text[marker_length(text) :]
+
+
 def display(text: str, language: str | None, script: str = "zh-Hans") -> str:
     """A source text as the briefing shows it: in the briefing's script (for a
     Traditional source in a Simplified briefing: mainland words and script,
     see :func:`mainland`), with full-width punctuation and mainland quotation
     marks when it is Chinese; English text unchanged."""
-    text = _SYMBOLS_RE.sub("", str(text)).strip()
+    text = without_marker(_SYMBOLS_RE.sub("", str(text)).strip())
     if not is_chinese(text):
         return text
     if script == "zh-Hans":
@@ -172,9 +192,11 @@ def opening(text: str) -> tuple[str, int]:
     """How a sentence opens: ``("pointer", 0)`` when it points back to a sentence
     it lacks (这些…, 该公司…, These …), ``("connective", n)`` when its first ``n``
     characters are a connective that can be dropped (其次，…; However, …),
-    else ``("", 0)``. Traditional text is read in Simplified form."""
-    simplified = to_simplified(text.lstrip())
+    else ``("", 0)``. Traditional text is read in Simplified form; a footnote or
+    list marker before it (``*``, ``4、``) is looked through."""
     lead = len(text) - len(text.lstrip())
+    lead += marker_length(text[lead:])
+    simplified = to_simplified(text[lead:])
     m = _CONNECTIVE_ZH.match(simplified) or _CONNECTIVE_EN.match(simplified)
     if m:
         rest = simplified[m.end() :]
