@@ -220,6 +220,20 @@ def stands_alone(text: str) -> bool:
     return opening(text)[0] != "pointer"
 
 
+_CUT_END_RE = re.compile(r"\s*[，；：、,;:]+\s*$")
+
+
+def finish_cut(text: str) -> str:
+    """A passage cut from a longer sentence at a clause mark ("招商银行…守住了2.15%的
+    净息差；", "…凭借电商做产业延伸：") ends with an ellipsis instead of the mark,
+    as every clip does; a whole sentence (its own end punctuation) is unchanged."""
+    stripped = text.rstrip()
+    m = _CUT_END_RE.search(stripped)
+    if not m or m.start() == 0:
+        return text
+    return _close(stripped[: m.start()] + ELLIPSIS)
+
+
 def drop_connective(text: str) -> str:
     """The sentence without an opening connective, the cut marked: "其次，在…" → "…在…"."""
     kind, n = opening(text)

@@ -180,3 +180,10 @@ def test_a_footnote_or_list_marker_is_not_shown(case: dict[str, Any]) -> None:
     assert display(case["text"], "zh-Hans" if is_chinese(case["text"]) else "en").startswith(
         display(case["expected"], "zh-Hans" if is_chinese(case["text"]) else "en")[:4]
     )
+
+
+@pytest.mark.parametrize("case", _cases("finish_cut"))
+def test_a_clause_cut_at_a_clause_mark_ends_with_an_ellipsis(case: dict[str, Any]) -> None:
+    from briefing.excerpts import finish_cut
+
+    assert finish_cut(case["text"]) == case["expected"]

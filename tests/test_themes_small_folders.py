@@ -163,7 +163,12 @@ def test_a_term_joins_a_cluster_through_its_lead_not_a_neighbour() -> None:
         (
             "主要发现：单价平均下降80%以上；迈瑞医疗等国产企业份额上升；微创医疗净亏损。",
             {"国产"},
-            "迈瑞医疗等国产企业份额上升",
+            "迈瑞医疗等国产企业份额上升；",
+        ),
+        (
+            "Key findings: margins fell to a record low; Luckin Coffee overtook Starbucks by revenue in China; prices fell.",
+            {"overtook"},
+            "Luckin Coffee overtook Starbucks by revenue in China;",
         ),
         # the term in two findings: none is this theme's own
         ("主要发现：净息差降至历史低点；招商银行守住了净息差水平。", {"息差"}, None),

@@ -1633,15 +1633,17 @@ def weak_gist(text: str) -> str | None:
 
 def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
     """The one finding of a memo's summary line ("主要发现：A；B；C。") that holds a
-    theme term, as a clause of its own; None when none or several do."""
+    theme term, as a clause of its own with the mark that ends it in the line
+    ("B；", "C。": the briefing shows a clause cut before the line's end with an
+    ellipsis, see :func:`briefing.excerpts.finish_cut`); None when none or several do."""
     body = MEMO_SUMMARY_RE.sub("", text, count=1)
     plain = MEMO_SUMMARY_RE.sub("", simplified, count=1)
-    parts = re.split(r"[；;]", body)
-    plains = re.split(r"[；;]", plain)
+    parts = re.split(r"(?<=[；;])", body)
+    plains = re.split(r"(?<=[；;])", plain)
     if len(parts) < 2 or len(parts) != len(plains):
         return None
     found = [p for p, q in zip(parts, plains, strict=True) if any(t in q for t in terms)]
-    if len(found) != 1 or len(found[0].strip()) < 12:
+    if len(found) != 1 or len(found[0].strip().rstrip("；;")) < 12:
         return None
     return found[0].strip()  # verbatim: the quote points into its paragraph
 
