@@ -215,6 +215,51 @@ def _is_pointer(text: str) -> bool:
     return bool(_POINTER_ZH.match(text) or _POINTER_EN.match(text))
 
 
+@functools.cache
+def _antecedent_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    from briefing.resources import data_yaml
+
+    rules = data_yaml("antecedents.yaml") or {}
+
+    def words(key: str) -> list[str]:
+        return [re.escape(str(w)) for w in rules.get(key) or []]
+
+    zh = re.compile("|".join(sorted(words("demonstratives_zh"), key=len, reverse=True)) or r"(?!)")
+    skip = "|".join(words("present_en") + words("not_a_noun_en")) or r"(?!)"
+    en = re.compile(
+        r"\b(?:" + ("|".join(words("demonstratives_en")) or r"(?!)") + r")\s+(?!(?:" + skip + r")\b)"
+        r"((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)",
+        re.IGNORECASE,
+    )
+    past = re.compile(r"\bthat\s+(?:" + ("|".join(words("past_en")) or r"(?!)") + r")\b", re.IGNORECASE)
+    return zh, en, past
+
+
+def leans_back(text: str) -> bool:
+    """The sentence leans on an antecedent it lacks: a demonstrative before a noun
+    it has not named before ("…the embodiment of this decentralization model",
+    "正是这种模式的体现"), or "that year" (data/antecedents.yaml). A pointer whose
+    noun the sentence names earlier ("汇通达的模式……这一模式") is resolved in it."""
+    zh, en, past = _antecedent_rules()
+    simplified = to_simplified(text)
+    if past.search(simplified):
+        return True
+    for m in en.finditer(simplified):
+        before = simplified[: m.start()].lower()
+        nouns = [w for w in re.findall(r"[a-z][\w-]*", m.group(1).lower()) if len(w) >= 3]
+        if nouns and not any(w[:5] in before for w in nouns):
+            return True
+    for m in zh.finditer(simplified):
+        head = re.match(f"[{HAN}]{{1,4}}", simplified[m.end() :])
+        if not head:
+            continue
+        before = simplified[: m.start()]
+        word = head.group(0)
+        if not any(word[i : i + 2] in before for i in range(max(len(word) - 1, 1))):
+            return True
+    return False
+
+
 def stands_alone(text: str) -> bool:
     """The sentence can be quoted on its own (it does not open with a pointer back)."""
     return opening(text)[0] != "pointer"

@@ -26,7 +26,7 @@ from operator import mul, truediv
 from briefing.analysis.document import DocAnalysis
 from briefing.analysis.figures import FACT, clause_kind, figures_in
 from briefing.analysis.themes import MEMO_SUMMARY_RE, point_statements
-from briefing.excerpts import opening
+from briefing.excerpts import leans_back, opening, says_nothing
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
 from briefing.nlp import balanced
@@ -69,8 +69,9 @@ _ATTRIBUTION_RE = re.compile(
     re.IGNORECASE,
 )
 _COMPARISON_RE = re.compile(
-    r"(?=[比高低超领落相对不远第前之而\dvtcabrlsfwo])(?:"
+    r"(?=[比高低超领落相对不远第前之而与同和跟\dvtcabrlsfwou])(?:"
     r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|第一|第二|第三|前三|前五|之首|"
+    r"不同于|(?:与|同|和|跟)[^，,。；;]{1,30}(?:不同|有别)|unlike\b|"
     r"不是.{1,24}而是|而非|\d倍|vs\.?|versus|than|compared|ahead of|behind|rival|lead(?:s|ing)?\b|"
     r"slowest|fastest|largest|biggest|weakest|strongest|record|outs(?:old|ell|ells|elling)|overt(?:ook|ake|akes)|"
     r"surpass(?:ed|es)?|overtaken|beat|beats)",
@@ -337,15 +338,23 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
         return "promotion"
     if memo and _SUMMARY_LABEL_RE.match(core):
         return "memo summary"
-    if _BARE_COMPANY_RE.search(core) and not actors:
+    if (
+        _BARE_COMPANY_RE.search(core) or _openers()["bare_subject"].match(_after_lead_in(core))
+    ) and not actors:
         return "bare company"
     if _ALSO_RE.match(core):
         return "also"
     openers = _openers()
-    if openers["narration"].match(text.strip()) or openers["narration"].match(core):
+    if openers["narration"].match(text.strip()) or any(
+        openers["narration"].match(c) for c in _clause_starts(core)
+    ):
         return "narration"
     if openers["pointer"].match(text.strip()) and not text.strip().startswith(("即使", "即便", "即时")):
         return "pointer"
+    if opening(_after_lead_in(core))[0] == "pointer":
+        return "pointer"  # the subject after a date or an attribution points back ("In 2023, it…", "2023年，其…")
+    if leans_back(core):
+        return "leans back"  # "…the embodiment of this decentralization model": which model?
     hits = [h for h in figures_in(core) if not h.stock]
     if hits and all(h.kind != FACT for h in hits):
         return "forecast"  # an expectation or a goal ("预计…新开门店将超过5000家") is not a finding
@@ -354,6 +363,28 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
     if re.fullmatch(r"\s*[“「『\"][^“”「」『』\"]+[”」』\"]\s*", core):
         return "unattributed quote"  # a quotation alone: who said it is in another sentence
     return ""
+
+
+def _clause_starts(text: str) -> list[str]:
+    """The sentence from the start of each clause on, an opening connective dropped
+    ("于是，我们看到了…" → "我们看到了…")."""
+    out = []
+    for m in re.finditer(r"(?:^|(?<=[，,；;]))\s*", text):
+        rest = text[m.end() :]
+        kind, n = opening(rest)
+        out.append(rest[n:].lstrip() if kind == "connective" else rest)
+    return out
+
+
+def _after_lead_in(text: str) -> str:
+    """The sentence after the clauses that only say when or who reported it
+    ("In 2023, …", "According to IDC, …", "2023年，…"): where its subject stands."""
+    rest = text
+    while True:
+        m = re.search(r"[，,]\s*", rest)
+        if not m or not says_nothing(rest[: m.start()]) or len(rest) - m.end() < 8:
+            return rest
+        rest = rest[m.end() :]
 
 
 @functools.cache
@@ -385,7 +416,10 @@ def promotion(text: str) -> bool:
 @functools.cache
 def _openers() -> dict[str, re.Pattern[str]]:
     rules = data_yaml("takeaway_openers.yaml") or {}
-    return {k: re.compile(rules.get(k) or r"(?!)", re.IGNORECASE) for k in ("narration", "pointer")}
+    return {
+        k: re.compile(rules.get(k) or r"(?!)", re.IGNORECASE)
+        for k in ("narration", "pointer", "bare_subject")
+    }
 
 
 def without_framing(text: str, actors: set[str] = frozenset()) -> str:
@@ -563,7 +597,8 @@ _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 
 
 _EN_FIGURE_RE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|bn|percent|per cent)\b\s*(yuan|dollars|vehicles|cars)?",
+    r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|bn|percent|per cent)\b\s*"
+    r"(?:(?:new-energy|electric|passenger|plug-in|battery-electric|hybrid)\s+)?(yuan|dollars|vehicles|cars)?",
     re.IGNORECASE,
 )
 _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6}
