@@ -26,7 +26,7 @@ from operator import mul, truediv
 from briefing.analysis.document import DocAnalysis
 from briefing.analysis.figures import FACT, clause_kind, figures_in
 from briefing.analysis.themes import MEMO_SUMMARY_RE, point_statements
-from briefing.excerpts import leans_back, opening, says_nothing
+from briefing.excerpts import leans_back, opening, says_nothing, without_marker
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
 from briefing.nlp import balanced
@@ -222,9 +222,15 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             if m.role not in _ASIDE_ROLES and not m.evidence.startswith("pronoun")
         )
         for s_index, s in enumerate(a.sentences):
-            if not s.quotable or s.heading:
+            if not s.quotable:
                 continue
             text = docs[d_index].text[s.start : s.end].strip()
+            if s.heading:
+                # A newsletter item's lead (4、**巴菲特…累计减持近81亿美元。**) states the finding;
+                # a heading or a label ("卫星ETF招商 (159218)：…") does not.
+                text = without_marker(text)
+                if not finding_lead(to_simplified(text)):
+                    continue
             if not limit[0] <= len(text) <= limit[1] or text.rstrip("”」』\"'").endswith(
                 ("？", "?", "：", ":")
             ):
@@ -254,6 +260,8 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 continue  # a memo's note restating what the articles report: context, not a finding
             text = without_framing(text, actors)
             tokens = set(s.tokens)
+            if s.heading and not (actors or _NUMBER_RE.search(simplified)):
+                continue  # a lead that names no actor and no figure is a heading
             if not actors and re.match(r"\s*[\d(（]", text):
                 continue  # a note's bullet whose subject is its heading ("2023年交付16.0万辆…")
             concrete = concreteness(_STOCK_QUOTE_RE.sub("", simplified), _distinct_actors(actors))
@@ -387,6 +395,28 @@ def _after_lead_in(text: str) -> str:
         rest = rest[m.end() :]
 
 
+_LABEL_LEAD_RE = re.compile(r"^[^，,。；;！!？?]{1,32}[：:]")
+
+
+def finding_lead(text: str) -> bool:
+    """A heading line (an item's bold or numbered lead, Simplified, its marker
+    gone) that states a finding rather than naming a section: a whole sentence
+    (it ends with 。/./!, not with a question or a colon), no label before a
+    colon ("卫星ETF招商 (159218)：…", "1）全球市场规模：…"), long enough to hold
+    a subject, a verb and an object, and no sponsored copy, product pitch or
+    background (data/background_cues.yaml). Whether it names an actor or a
+    figure is checked with the other candidates."""
+    core = text.strip()
+    if not core or core[-1] not in "。！!." or core.endswith(("...", "…")):
+        return False
+    if _LABEL_LEAD_RE.match(core):
+        return False
+    latin = not re.search(r"[\u4e00-\u9fff]", core)
+    if len(core.split() if latin else core) < (8 if latin else 14):
+        return False
+    return not (promotion(core) or background(core))
+
+
 @functools.cache
 def _background_cues() -> dict[str, re.Pattern[str]]:
     rules = data_yaml("background_cues.yaml") or {}
@@ -394,7 +424,17 @@ def _background_cues() -> dict[str, re.Pattern[str]]:
     def joined(key: str) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in rules.get(key) or []) or r"(?!)", re.IGNORECASE)
 
-    return {k: joined(k) for k in ("background", "finding", "promotion_address", "promotion_offer")}
+    return {
+        k: joined(k)
+        for k in (
+            "background",
+            "finding",
+            "promotion_address",
+            "promotion_offer",
+            "promotion_product",
+            "promotion_pitch",
+        )
+    }
 
 
 def background(text: str) -> bool:
@@ -408,9 +448,12 @@ def background(text: str) -> bool:
 
 def promotion(text: str) -> bool:
     """Sponsored copy (为你详细讲解…领衔授课): it speaks to the reader about what is
-    sold (``data/background_cues.yaml``)."""
+    sold; or an investment product pitched (卫星ETF…是专题布局的优选, 适合作为辅助配置;
+    ``data/background_cues.yaml``)."""
     cues = _background_cues()
-    return bool(cues["promotion_address"].search(text)) and bool(cues["promotion_offer"].search(text))
+    if cues["promotion_address"].search(text) and cues["promotion_offer"].search(text):
+        return True
+    return bool(cues["promotion_product"].search(text)) and bool(cues["promotion_pitch"].search(text))
 
 
 @functools.cache
