@@ -371,3 +371,15 @@ def test_what_is_said_of_a_concept_in_its_clause(term, text, words) -> None:
     from briefing.analysis.themes import _argument_words, _said_around
 
     assert _said_around(term, text, text.find(term), set(_argument_words())) == words
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "seeds", "field"])
+def test_no_gist_or_quote_is_a_fund_pitch_or_an_advert(folder: str) -> None:
+    """The commercial-space memo pitches ETFs (…是商业航天专题布局的优选, 适合作为辅助配置):
+    a theme is stated and backed by sentences that argue, not by promotional copy."""
+    from briefing.analysis.summary import promotion
+    from briefing.script import to_simplified
+
+    for t in _themes(folder).themes:
+        for text in (t.gist_source.text, *(q.text for q in t.quotes)):
+            assert not promotion(to_simplified(text)), (t.label, text)

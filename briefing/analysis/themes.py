@@ -1609,7 +1609,14 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         else 0.0,  # a list line or a label, not an argument
         2.0 if weak_gist(text) else 0.0,  # a roadmap, a definition, a method note: it argues nothing itself
         0.5 if doc.language != "en" and len(text) < 20 else 0.0,
+        2.0 if _promotion(to_simplified(text)) else 0.0,  # a fund pitched or a course sold argues nothing
     )
+
+
+def _promotion(text: str) -> bool:
+    from briefing.analysis.summary import promotion  # summary reads this module's patterns
+
+    return promotion(text)
 
 
 @functools.cache
