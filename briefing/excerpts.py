@@ -235,13 +235,13 @@ def _antecedent_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
     return zh, en, past
 
 
-def leans_back(text: str) -> bool:
+def leans_back(text: str, is_simplified: bool = False) -> bool:
     """The sentence leans on an antecedent it lacks: a demonstrative before a noun
     it has not named before ("…the embodiment of this decentralization model",
     "正是这种模式的体现"), or "that year" (data/antecedents.yaml). A pointer whose
     noun the sentence names earlier ("汇通达的模式……这一模式") is resolved in it."""
     zh, en, past = _antecedent_rules()
-    simplified = to_simplified(text)
+    simplified = text if is_simplified else to_simplified(text)
     if past.search(simplified):
         return True
     for m in en.finditer(simplified):

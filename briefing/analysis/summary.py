@@ -346,9 +346,8 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
         return "promotion"
     if memo and _SUMMARY_LABEL_RE.match(core):
         return "memo summary"
-    if (
-        _BARE_COMPANY_RE.search(core) or _openers()["bare_subject"].match(_after_lead_in(core))
-    ) and not actors:
+    after = _after_lead_in(core)
+    if not actors and (_BARE_COMPANY_RE.search(core) or _openers()["bare_subject"].match(after)):
         return "bare company"
     if _ALSO_RE.match(core):
         return "also"
@@ -359,9 +358,9 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
         return "narration"
     if openers["pointer"].match(text.strip()) and not text.strip().startswith(("即使", "即便", "即时")):
         return "pointer"
-    if opening(_after_lead_in(core))[0] == "pointer":
+    if opening(after)[0] == "pointer":
         return "pointer"  # the subject after a date or an attribution points back ("In 2023, it…", "2023年，其…")
-    if leans_back(core):
+    if leans_back(core, is_simplified=True):
         return "leans back"  # "…the embodiment of this decentralization model": which model?
     hits = [h for h in figures_in(core) if not h.stock]
     if hits and all(h.kind != FACT for h in hits):
