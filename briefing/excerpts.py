@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import opencc
 
+from briefing.resources import data_lines
 from briefing.script import HAN, to_simplified
 
 ELLIPSIS = "…"
@@ -149,12 +150,31 @@ def zh_quotes(text: str) -> str:
     )
 
 
+@functools.cache
+def _marker_re() -> re.Pattern[str]:
+    patterns = data_lines("list_markers.txt")
+    return re.compile(r"^\s*(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\s*(?=\S)", re.IGNORECASE)
+
+
+def marker_length(text: str) -> int:
+    """How many characters of ``text`` a footnote or list marker takes at its start
+    (``*``, ``※``, ``①``, ``[1]``, ``1)``, ``4、``; data/list_markers.txt), with
+    the spaces after it; 0 when it opens with its text."""
+    m = _marker_re().match(text)
+    return m.end() if m else 0
+
+
+def without_marker(text: str) -> str:
+    """``text`` without the footnote or list marker it opens with (see :func:`marker_length`)."""
+    return text[marker_length(text) :]
+
+
 def display(text: str, language: str | None, script: str = "zh-Hans") -> str:
     """A source text as the briefing shows it: in the briefing's script (for a
     Traditional source in a Simplified briefing: mainland words and script,
     see :func:`mainland`), with full-width punctuation and mainland quotation
     marks when it is Chinese; English text unchanged."""
-    text = _SYMBOLS_RE.sub("", str(text)).strip()
+    text = without_marker(_SYMBOLS_RE.sub("", str(text)).strip())
     if not is_chinese(text):
         return text
     if script == "zh-Hans":
@@ -172,9 +192,11 @@ def opening(text: str) -> tuple[str, int]:
     """How a sentence opens: ``("pointer", 0)`` when it points back to a sentence
     it lacks (这些…, 该公司…, These …), ``("connective", n)`` when its first ``n``
     characters are a connective that can be dropped (其次，…; However, …),
-    else ``("", 0)``. Traditional text is read in Simplified form."""
-    simplified = to_simplified(text.lstrip())
+    else ``("", 0)``. Traditional text is read in Simplified form; a footnote or
+    list marker before it (``*``, ``4、``) is looked through."""
     lead = len(text) - len(text.lstrip())
+    lead += marker_length(text[lead:])
+    simplified = to_simplified(text[lead:])
     m = _CONNECTIVE_ZH.match(simplified) or _CONNECTIVE_EN.match(simplified)
     if m:
         rest = simplified[m.end() :]
@@ -193,9 +215,68 @@ def _is_pointer(text: str) -> bool:
     return bool(_POINTER_ZH.match(text) or _POINTER_EN.match(text))
 
 
+@functools.cache
+def _antecedent_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    from briefing.resources import data_yaml
+
+    rules = data_yaml("antecedents.yaml") or {}
+
+    def words(key: str) -> list[str]:
+        return [re.escape(str(w)) for w in rules.get(key) or []]
+
+    zh = re.compile("|".join(sorted(words("demonstratives_zh"), key=len, reverse=True)) or r"(?!)")
+    skip = "|".join(words("present_en") + words("not_a_noun_en")) or r"(?!)"
+    en = re.compile(
+        r"\b(?:" + ("|".join(words("demonstratives_en")) or r"(?!)") + r")\s+(?!(?:" + skip + r")\b)"
+        r"((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)",
+        re.IGNORECASE,
+    )
+    past = re.compile(r"\bthat\s+(?:" + ("|".join(words("past_en")) or r"(?!)") + r")\b", re.IGNORECASE)
+    return zh, en, past
+
+
+def leans_back(text: str, is_simplified: bool = False) -> bool:
+    """The sentence leans on an antecedent it lacks: a demonstrative before a noun
+    it has not named before ("…the embodiment of this decentralization model",
+    "正是这种模式的体现"), or "that year" (data/antecedents.yaml). A pointer whose
+    noun the sentence names earlier ("汇通达的模式……这一模式") is resolved in it."""
+    zh, en, past = _antecedent_rules()
+    simplified = text if is_simplified else to_simplified(text)
+    if past.search(simplified):
+        return True
+    for m in en.finditer(simplified):
+        before = simplified[: m.start()].lower()
+        nouns = [w for w in re.findall(r"[a-z][\w-]*", m.group(1).lower()) if len(w) >= 3]
+        if nouns and not any(w[:5] in before for w in nouns):
+            return True
+    for m in zh.finditer(simplified):
+        head = re.match(f"[{HAN}]{{1,4}}", simplified[m.end() :])
+        if not head:
+            continue
+        before = simplified[: m.start()]
+        word = head.group(0)
+        if not any(word[i : i + 2] in before for i in range(max(len(word) - 1, 1))):
+            return True
+    return False
+
+
 def stands_alone(text: str) -> bool:
     """The sentence can be quoted on its own (it does not open with a pointer back)."""
     return opening(text)[0] != "pointer"
+
+
+_CUT_END_RE = re.compile(r"\s*[，；：、,;:]+\s*$")
+
+
+def finish_cut(text: str) -> str:
+    """A passage cut from a longer sentence at a clause mark ("招商银行…守住了2.15%的
+    净息差；", "…凭借电商做产业延伸：") ends with an ellipsis instead of the mark,
+    as every clip does; a whole sentence (its own end punctuation) is unchanged."""
+    stripped = text.rstrip()
+    m = _CUT_END_RE.search(stripped)
+    if not m or m.start() == 0:
+        return text
+    return _close(stripped[: m.start()] + ELLIPSIS)
 
 
 def drop_connective(text: str) -> str:

@@ -35,6 +35,7 @@ from briefing.excerpts import (
     clip,
     display,
     drop_connective,
+    finish_cut,
     is_chinese,
     short_clause,
     squash,
@@ -285,7 +286,7 @@ class QuoteBook:
 
     def _display(self, text: str) -> str:
         shown = display(text, self.language.get(text) or _guess_language(text))
-        return drop_connective(shown) if text in self.findings else shown
+        return finish_cut(drop_connective(shown)) if text in self.findings else shown
 
     def _seen(self, key: str) -> bool:
         """Said already: shown in full (also inside a longer passage), or most of it shown in a clip."""

@@ -956,3 +956,31 @@ def test_one_figure_in_two_languages_is_one_finding(a, b, same) -> None:
     from briefing.analysis.summary import _figures, _same_figure
 
     assert _same_figure(_figures(a), _figures(b)) == same
+
+
+@pytest.mark.parametrize("case", _table("leads"))
+def test_a_lead_that_states_a_finding_is_told_from_a_heading(case) -> None:
+    from briefing.analysis.summary import finding_lead
+
+    assert finding_lead(to_simplified(case["text"])) == case["lead"]
+
+
+def test_a_newsletter_items_bold_lead_may_be_a_takeaway_but_no_fund_pitch() -> None:
+    """A dairy newsletter whose items open with a numbered bold lead (1、**…。**) and a
+    memo listing ETFs: a lead that states a finding is a takeaway (shown without its
+    number), a label lead (光明乳业：…) and the ETF entries and pitch are not."""
+    from briefing.excerpts import marker_length
+
+    folder = ROOT / "tests" / "fixtures" / "analysis" / "newsletter_folder"
+    model = build_briefing(read_corpus(folder), date=dt.date(2026, 12, 2))
+    texts = [t.text for t in model.summary]
+    assert 4 <= len(texts) <= 6
+    leads = (
+        "据国家统计局，2024年一季度全国牛奶产量",
+        "飞鹤2023年营收195.3亿元",
+        "伊利股份2023年营业总收入",
+        "蒙牛乳业2023年收入",
+    )
+    assert any(t.startswith(leads) for t in texts), texts
+    assert not any("ETF" in t or "光明乳业" in t or "优选" in t for t in texts), texts
+    assert all(marker_length(t) == 0 for t in texts), texts

@@ -316,3 +316,25 @@ def test_a_total_the_sentence_splits_is_not_charted_beside_a_rivals_part(tmp_pat
     assert bars, "the figures of 小米 and 三星, counted alike, are charted together"
     charted = {row: v[0] for s in bars for row, v in zip(s.rows, s.values, strict=True)}
     assert charted.get("华为") != 32_000_000, "a total is charted beside plain figures"
+
+
+_CITES_RE = re.compile(r"(?:\s*\[\\\[\d+\\\]\]\(#src-\d+\))+\s*$")
+
+
+def test_a_quote_or_takeaway_opens_with_its_text_and_ends_a_cut_with_an_ellipsis(briefing) -> None:
+    """No footnote or list marker before a quote or takeaway (*, ※, ①, [1], 1), 4、),
+    and a clause cut from a longer sentence (a memo summary's finding) ends with an
+    ellipsis, never with the comma, semicolon or colon it was cut at."""
+    from briefing.excerpts import marker_length
+
+    _, markdown = briefing
+    lines = [line for line in markdown.splitlines() if line.startswith("> ") or re.match(r"\d+\. ", line)]
+    assert lines
+    for line in lines:
+        text = _CITES_RE.sub("", re.sub(r"^(?:> |\d+\. )", "", line)).strip()
+        text = re.sub(r"\\(.)", r"\1", text)
+        text = re.sub(r"^[^：:“”]{2,30}：(?=“)", "", text)  # a speaker before a quotation
+        if not text or not _CITES_RE.search(line):
+            continue  # not a quote (a numbered list of the template's own)
+        assert marker_length(text) == 0, line
+        assert not re.search(r"[，；：、,;:]$", text), line

@@ -142,3 +142,13 @@ def test_digest_shows_labels_not_codes(model) -> None:
     ):
         assert not re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text), code
     assert "日期不详" in text and "相关度 3.2" in text
+
+
+def test_digest_shows_a_quote_without_its_footnote_marker(model) -> None:
+    from briefing.writers.text import digest
+
+    model.themes[0].quotes[1] = Quote("*Solar module prices fell below $0.15 per watt in 2024.", "c.md", 1)
+    model.summary[0].text = "4、隆基绿能2024年一季度亏损23.5亿元，通威股份同期亏损7.6亿元。"
+    text = digest(model, 100)
+    assert "“Solar module prices fell" in text and "*Solar" not in text
+    assert "1. 隆基绿能2024年一季度亏损" in text and "4、隆基" not in text

@@ -13,7 +13,17 @@ import pytest
 import yaml
 from conftest import FIXTURES
 
-from briefing.excerpts import ELLIPSIS, clip, display, drop_connective, opening, short_clause, squash
+from briefing.excerpts import (
+    ELLIPSIS,
+    clip,
+    display,
+    drop_connective,
+    is_chinese,
+    opening,
+    short_clause,
+    squash,
+    without_marker,
+)
 
 
 def _cases_in(folder: str, name: str) -> list[Any]:
@@ -162,3 +172,18 @@ def test_script_variants_change_script_not_words() -> None:
         assert len(traditional) == len(mainland), traditional
         changed = {(a, b) for a, b in zip(traditional, mainland, strict=True) if a != b}
         assert changed and changed <= {("著", "着"), ("藉", "借")}, traditional
+
+
+@pytest.mark.parametrize("case", _cases("markers"))
+def test_a_footnote_or_list_marker_is_not_shown(case: dict[str, Any]) -> None:
+    assert without_marker(case["text"]) == case["expected"]
+    assert display(case["text"], "zh-Hans" if is_chinese(case["text"]) else "en").startswith(
+        display(case["expected"], "zh-Hans" if is_chinese(case["text"]) else "en")[:4]
+    )
+
+
+@pytest.mark.parametrize("case", _cases("finish_cut"))
+def test_a_clause_cut_at_a_clause_mark_ends_with_an_ellipsis(case: dict[str, Any]) -> None:
+    from briefing.excerpts import finish_cut
+
+    assert finish_cut(case["text"]) == case["expected"]

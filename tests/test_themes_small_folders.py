@@ -163,7 +163,12 @@ def test_a_term_joins_a_cluster_through_its_lead_not_a_neighbour() -> None:
         (
             "主要发现：单价平均下降80%以上；迈瑞医疗等国产企业份额上升；微创医疗净亏损。",
             {"国产"},
-            "迈瑞医疗等国产企业份额上升",
+            "迈瑞医疗等国产企业份额上升；",
+        ),
+        (
+            "Key findings: margins fell to a record low; Luckin Coffee overtook Starbucks by revenue in China; prices fell.",
+            {"overtook"},
+            "Luckin Coffee overtook Starbucks by revenue in China;",
         ),
         # the term in two findings: none is this theme's own
         ("主要发现：净息差降至历史低点；招商银行守住了净息差水平。", {"息差"}, None),
@@ -366,3 +371,15 @@ def test_what_is_said_of_a_concept_in_its_clause(term, text, words) -> None:
     from briefing.analysis.themes import _argument_words, _said_around
 
     assert _said_around(term, text, text.find(term), set(_argument_words())) == words
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "seeds", "field"])
+def test_no_gist_or_quote_is_a_fund_pitch_or_an_advert(folder: str) -> None:
+    """The commercial-space memo pitches ETFs (…是商业航天专题布局的优选, 适合作为辅助配置):
+    a theme is stated and backed by sentences that argue, not by promotional copy."""
+    from briefing.analysis.summary import promotion
+    from briefing.script import to_simplified
+
+    for t in _themes(folder).themes:
+        for text in (t.gist_source.text, *(q.text for q in t.quotes)):
+            assert not promotion(to_simplified(text)), (t.label, text)

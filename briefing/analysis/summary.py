@@ -26,7 +26,7 @@ from operator import mul, truediv
 from briefing.analysis.document import DocAnalysis
 from briefing.analysis.figures import FACT, clause_kind, figures_in
 from briefing.analysis.themes import MEMO_SUMMARY_RE, point_statements
-from briefing.excerpts import opening
+from briefing.excerpts import leans_back, opening, says_nothing, without_marker
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
 from briefing.nlp import balanced
@@ -69,8 +69,9 @@ _ATTRIBUTION_RE = re.compile(
     re.IGNORECASE,
 )
 _COMPARISON_RE = re.compile(
-    r"(?=[比高低超领落相对不远第前之而\dvtcabrlsfwo])(?:"
+    r"(?=[比高低超领落相对不远第前之而与同和跟\dvtcabrlsfwou])(?:"
     r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|第一|第二|第三|前三|前五|之首|"
+    r"不同于|(?:与|同|和|跟)[^，,。；;]{1,30}(?:不同|有别)|unlike\b|"
     r"不是.{1,24}而是|而非|\d倍|vs\.?|versus|than|compared|ahead of|behind|rival|lead(?:s|ing)?\b|"
     r"slowest|fastest|largest|biggest|weakest|strongest|record|outs(?:old|ell|ells|elling)|overt(?:ook|ake|akes)|"
     r"surpass(?:ed|es)?|overtaken|beat|beats)",
@@ -221,9 +222,15 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             if m.role not in _ASIDE_ROLES and not m.evidence.startswith("pronoun")
         )
         for s_index, s in enumerate(a.sentences):
-            if not s.quotable or s.heading:
+            if not s.quotable:
                 continue
             text = docs[d_index].text[s.start : s.end].strip()
+            if s.heading:
+                # A newsletter item's lead (4、**巴菲特…累计减持近81亿美元。**) states the finding;
+                # a heading or a label ("卫星ETF招商 (159218)：…") does not.
+                text = without_marker(text)
+                if not finding_lead(to_simplified(text)):
+                    continue
             if not limit[0] <= len(text) <= limit[1] or text.rstrip("”」』\"'").endswith(
                 ("？", "?", "：", ":")
             ):
@@ -253,6 +260,8 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 continue  # a memo's note restating what the articles report: context, not a finding
             text = without_framing(text, actors)
             tokens = set(s.tokens)
+            if s.heading and not (actors or _NUMBER_RE.search(simplified)):
+                continue  # a lead that names no actor and no figure is a heading
             if not actors and re.match(r"\s*[\d(（]", text):
                 continue  # a note's bullet whose subject is its heading ("2023年交付16.0万辆…")
             concrete = concreteness(_STOCK_QUOTE_RE.sub("", simplified), _distinct_actors(actors))
@@ -337,15 +346,22 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
         return "promotion"
     if memo and _SUMMARY_LABEL_RE.match(core):
         return "memo summary"
-    if _BARE_COMPANY_RE.search(core) and not actors:
+    after = _after_lead_in(core)
+    if not actors and (_BARE_COMPANY_RE.search(core) or _openers()["bare_subject"].match(after)):
         return "bare company"
     if _ALSO_RE.match(core):
         return "also"
     openers = _openers()
-    if openers["narration"].match(text.strip()) or openers["narration"].match(core):
+    if openers["narration"].match(text.strip()) or any(
+        openers["narration"].match(c) for c in _clause_starts(core)
+    ):
         return "narration"
     if openers["pointer"].match(text.strip()) and not text.strip().startswith(("即使", "即便", "即时")):
         return "pointer"
+    if opening(after)[0] == "pointer":
+        return "pointer"  # the subject after a date or an attribution points back ("In 2023, it…", "2023年，其…")
+    if leans_back(core, is_simplified=True):
+        return "leans back"  # "…the embodiment of this decentralization model": which model?
     hits = [h for h in figures_in(core) if not h.stock]
     if hits and all(h.kind != FACT for h in hits):
         return "forecast"  # an expectation or a goal ("预计…新开门店将超过5000家") is not a finding
@@ -356,6 +372,50 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
     return ""
 
 
+def _clause_starts(text: str) -> list[str]:
+    """The sentence from the start of each clause on, an opening connective dropped
+    ("于是，我们看到了…" → "我们看到了…")."""
+    out = []
+    for m in re.finditer(r"(?:^|(?<=[，,；;]))\s*", text):
+        rest = text[m.end() :]
+        kind, n = opening(rest)
+        out.append(rest[n:].lstrip() if kind == "connective" else rest)
+    return out
+
+
+def _after_lead_in(text: str) -> str:
+    """The sentence after the clauses that only say when or who reported it
+    ("In 2023, …", "According to IDC, …", "2023年，…"): where its subject stands."""
+    rest = text
+    while True:
+        m = re.search(r"[，,]\s*", rest)
+        if not m or not says_nothing(rest[: m.start()]) or len(rest) - m.end() < 8:
+            return rest
+        rest = rest[m.end() :]
+
+
+_LABEL_LEAD_RE = re.compile(r"^[^，,。；;！!？?]{1,32}[：:]")
+
+
+def finding_lead(text: str) -> bool:
+    """A heading line (an item's bold or numbered lead, Simplified, its marker
+    gone) that states a finding rather than naming a section: a whole sentence
+    (it ends with 。/./!, not with a question or a colon), no label before a
+    colon ("卫星ETF招商 (159218)：…", "1）全球市场规模：…"), long enough to hold
+    a subject, a verb and an object, and no sponsored copy, product pitch or
+    background (data/background_cues.yaml). Whether it names an actor or a
+    figure is checked with the other candidates."""
+    core = text.strip()
+    if not core or core[-1] not in "。！!." or core.endswith(("...", "…")):
+        return False
+    if _LABEL_LEAD_RE.match(core):
+        return False
+    latin = not re.search(r"[\u4e00-\u9fff]", core)
+    if len(core.split() if latin else core) < (8 if latin else 14):
+        return False
+    return not (promotion(core) or background(core))
+
+
 @functools.cache
 def _background_cues() -> dict[str, re.Pattern[str]]:
     rules = data_yaml("background_cues.yaml") or {}
@@ -363,7 +423,17 @@ def _background_cues() -> dict[str, re.Pattern[str]]:
     def joined(key: str) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in rules.get(key) or []) or r"(?!)", re.IGNORECASE)
 
-    return {k: joined(k) for k in ("background", "finding", "promotion_address", "promotion_offer")}
+    return {
+        k: joined(k)
+        for k in (
+            "background",
+            "finding",
+            "promotion_address",
+            "promotion_offer",
+            "promotion_product",
+            "promotion_pitch",
+        )
+    }
 
 
 def background(text: str) -> bool:
@@ -377,15 +447,21 @@ def background(text: str) -> bool:
 
 def promotion(text: str) -> bool:
     """Sponsored copy (为你详细讲解…领衔授课): it speaks to the reader about what is
-    sold (``data/background_cues.yaml``)."""
+    sold; or an investment product pitched (卫星ETF…是专题布局的优选, 适合作为辅助配置;
+    ``data/background_cues.yaml``)."""
     cues = _background_cues()
-    return bool(cues["promotion_address"].search(text)) and bool(cues["promotion_offer"].search(text))
+    if cues["promotion_address"].search(text) and cues["promotion_offer"].search(text):
+        return True
+    return bool(cues["promotion_product"].search(text)) and bool(cues["promotion_pitch"].search(text))
 
 
 @functools.cache
 def _openers() -> dict[str, re.Pattern[str]]:
     rules = data_yaml("takeaway_openers.yaml") or {}
-    return {k: re.compile(rules.get(k) or r"(?!)", re.IGNORECASE) for k in ("narration", "pointer")}
+    return {
+        k: re.compile(rules.get(k) or r"(?!)", re.IGNORECASE)
+        for k in ("narration", "pointer", "bare_subject")
+    }
 
 
 def without_framing(text: str, actors: set[str] = frozenset()) -> str:
@@ -563,7 +639,8 @@ _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 
 
 _EN_FIGURE_RE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|bn|percent|per cent)\b\s*(yuan|dollars|vehicles|cars)?",
+    r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|bn|percent|per cent)\b\s*"
+    r"(?:(?:new-energy|electric|passenger|plug-in|battery-electric|hybrid)\s+)?(yuan|dollars|vehicles|cars)?",
     re.IGNORECASE,
 )
 _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6}

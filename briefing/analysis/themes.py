@@ -1609,7 +1609,14 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         else 0.0,  # a list line or a label, not an argument
         2.0 if weak_gist(text) else 0.0,  # a roadmap, a definition, a method note: it argues nothing itself
         0.5 if doc.language != "en" and len(text) < 20 else 0.0,
+        2.0 if _promotion(to_simplified(text)) else 0.0,  # a fund pitched or a course sold argues nothing
     )
+
+
+def _promotion(text: str) -> bool:
+    from briefing.analysis.summary import promotion  # summary reads this module's patterns
+
+    return promotion(text)
 
 
 @functools.cache
@@ -1633,15 +1640,17 @@ def weak_gist(text: str) -> str | None:
 
 def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
     """The one finding of a memo's summary line ("主要发现：A；B；C。") that holds a
-    theme term, as a clause of its own; None when none or several do."""
+    theme term, as a clause of its own with the mark that ends it in the line
+    ("B；", "C。": the briefing shows a clause cut before the line's end with an
+    ellipsis, see :func:`briefing.excerpts.finish_cut`); None when none or several do."""
     body = MEMO_SUMMARY_RE.sub("", text, count=1)
     plain = MEMO_SUMMARY_RE.sub("", simplified, count=1)
-    parts = re.split(r"[；;]", body)
-    plains = re.split(r"[；;]", plain)
+    parts = re.split(r"(?<=[；;])", body)
+    plains = re.split(r"(?<=[；;])", plain)
     if len(parts) < 2 or len(parts) != len(plains):
         return None
     found = [p for p, q in zip(parts, plains, strict=True) if any(t in q for t in terms)]
-    if len(found) != 1 or len(found[0].strip()) < 12:
+    if len(found) != 1 or len(found[0].strip().rstrip("；;")) < 12:
         return None
     return found[0].strip()  # verbatim: the quote points into its paragraph
 

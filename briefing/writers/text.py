@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
+from briefing.excerpts import without_marker
 from briefing.labels import KIND_ZH, LANGUAGE_ZH, STATUS_ZH, TYPE_ZH, format_figure
 from briefing.model import Briefing
 
@@ -137,7 +138,7 @@ def digest(model: Briefing, width: int = WIDTH) -> str:
     add(f"{len(model.sources)} 份来源{period}", "")
     out += ["", "关键结论"]
     for i, t in enumerate(model.summary, 1):
-        add(f"{i}. {t.text} [{cite(t.document)}]", "  ", "     ")
+        add(f"{i}. {without_marker(t.text)} [{cite(t.document)}]", "  ", "     ")
     out += ["", "主题"]
     for i, th in enumerate(model.themes, 1):
         sources = "".join(f"[{cite(d)}]" for d in th.documents)
@@ -148,7 +149,8 @@ def digest(model: Briefing, width: int = WIDTH) -> str:
         )
         add(f"关键词：{'、'.join(th.terms)}", "     ")
         for q in th.quotes:
-            quoted = q.text if q.text.startswith("“") and q.text.endswith("”") else f"“{q.text}”"
+            text = without_marker(q.text)  # a footnote or list marker is not shown (the model keeps it)
+            quoted = text if text.startswith("“") and text.endswith("”") else f"“{text}”"
             add(f"{quoted} [{cite(q.document)}]", "     ")
     out += ["", "企业案例"]
     for c in model.companies:
