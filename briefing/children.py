@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from briefing.errors import OutputError
 
@@ -62,7 +62,22 @@ def pool_options() -> dict[str, Any]:
     return {"initializer": die_with_parent, "initargs": (os.getpid(),)}
 
 
-class Child:
+class _Stoppable:
+    """A context manager whose exit, however it comes, calls :meth:`stop`."""
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+class Child(_Stoppable):
     """``fn(*args, **kwargs)`` running in a forked child that dies with this process.
 
     Use it as a context manager: :meth:`result` waits for the value (or raises
@@ -101,14 +116,6 @@ class Child:
         self._process.join()
         self._reader.close()
 
-    def __enter__(self) -> Child:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stop()
-
 
 def _run(parent: int, writer: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
     die_with_parent(parent)
@@ -123,15 +130,17 @@ def _run(parent: int, writer: Any, fn: Callable[..., Any], args: tuple, kwargs: 
     writer.close()
 
 
+def cores() -> int:
+    """Cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def can_fork() -> bool:
     """Whether :class:`Forked` can run here (a POSIX system, at least two cores)."""
-    if not hasattr(os, "fork"):
-        return False
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores > 1
+    return hasattr(os, "fork") and cores() > 1
 
 
-class Forked:
+class Forked(_Stoppable):
     """``fn(*args)`` in a child made by ``os.fork``, which dies with this process.
 
     Unlike :class:`Child` it works inside a pool's worker (``multiprocessing``
@@ -196,14 +205,6 @@ class Forked:
                 os.kill(self._pid, signal.SIGKILL)
             self._reap()
         self._reader.close()
-
-    def __enter__(self) -> Forked:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 class Stream:

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
 from briefing import children
+from briefing.children import cores
 from briefing.errors import ConfigError, SchedulerError
 
 log = logging.getLogger(__name__)
@@ -64,11 +65,6 @@ def bulk() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def cores() -> int:
-    """Cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _chunk_size(items: int, workers: int) -> int:
