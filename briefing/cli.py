@@ -141,6 +141,11 @@ class _LogFormat(logging.Formatter):
         self.verbose = verbose
 
     def format(self, record: logging.LogRecord) -> str:
+        if not self.verbose and (record.exc_info or record.exc_text or record.stack_info):
+            # a library's traceback (Dask logs closed connections with one) is for -v only
+            record = logging.makeLogRecord(
+                {**record.__dict__, "exc_info": None, "exc_text": None, "stack_info": None}
+            )
         text = super().format(record)
         if not self.verbose and record.levelno >= logging.WARNING:
             return f"{record.levelname.lower()}: {text}"
@@ -148,6 +153,9 @@ class _LogFormat(logging.Formatter):
 
 
 _LOG_HANDLER: dict[str, logging.Handler] = {}
+
+_CHATTY_LIBRARIES = ("jieba", "distributed", "tornado")
+"""Libraries that set their own loggers to INFO or DEBUG: held at the others' level."""
 
 
 def _configure_logging(quiet: bool, verbose: int) -> Callable[[], None]:
@@ -164,8 +172,8 @@ def _configure_logging(quiet: bool, verbose: int) -> Callable[[], None]:
     root.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
     ours = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     logging.getLogger("briefing").setLevel(ours)
-    # jieba sets its own logger to DEBUG when imported; hold it to the others' level.
-    logging.getLogger("jieba").setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    for library in _CHATTY_LIBRARIES:
+        logging.getLogger(library).setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
 
     def undo() -> None:
         root.removeHandler(handler)

@@ -431,3 +431,35 @@ def test_themes_option_bounds_the_number_of_themes(run_cli) -> None:
     assert len(default.json()["themes"]) > 3  # the seeds argue more than three: the option is what cut them
     bad = run_cli("-q", "analyze", SEEDS, "--themes", "0")
     assert bad.exit_code == 2 and "--themes" in bad.stderr
+
+
+def _record_with_traceback(name: str, level: int) -> Any:
+    import logging
+
+    try:
+        raise ConnectionError("comm closed")
+    except ConnectionError:
+        return logging.getLogger(name).makeRecord(
+            name, level, __file__, 1, "Batched Comm Closed", (), sys.exc_info()
+        )
+
+
+@pytest.mark.parametrize(("verbose", "shows_traceback"), [(0, False), (1, True)])
+def test_a_library_traceback_in_the_log_is_for_verbose_runs_only(verbose: int, shows_traceback: bool) -> None:
+    record = _record_with_traceback("distributed.batched", 20)
+    text = cli_module._LogFormat(verbose).format(record)
+    assert "Batched Comm Closed" in text
+    assert ("Traceback" in text) is shows_traceback
+    assert record.exc_info is not None  # other handlers still get the record whole
+
+
+@pytest.mark.parametrize("library", ["jieba", "distributed", "tornado"])
+def test_chatty_libraries_log_warnings_only_unless_very_verbose(library: str) -> None:
+    import logging
+
+    for verbose, level in ((0, logging.WARNING), (1, logging.WARNING), (2, logging.DEBUG)):
+        undo = cli_module._configure_logging(quiet=False, verbose=verbose)
+        try:
+            assert logging.getLogger(library).level == level
+        finally:
+            undo()
