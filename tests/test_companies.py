@@ -42,6 +42,7 @@ CORPORA = sorted(
         "clause_subjects",
         "units",
         "figure_verbs",
+        "pointers_en",
     )
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
@@ -435,6 +436,18 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
         assert not any(
             f["org"] == bad["owner"] and f["value"] == pytest.approx(bad["value"]) for f in found
         ), bad
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c["text"]) for c in _load(COMPANIES / "pointers_en.yaml")["cases"]]
+)
+def test_english_pointer_rules(case: dict[str, Any]) -> None:
+    """ "The airline", "the logistics group", "the Taiwanese chipmaker" point back to an
+    organisation named before; "the airline industry" and "the rival carrier" do not."""
+    from briefing.analysis.names import demonstrative_en_re
+
+    m = demonstrative_en_re().search(case["text"])
+    assert (m.group("noun").lower() if m else None) == case["noun"]
 
 
 @pytest.mark.parametrize(

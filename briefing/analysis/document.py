@@ -909,10 +909,17 @@ def _pronoun_subjects(sentence: str, here: list[_Span], offset: int) -> list[tup
     return out
 
 
-_EN_PRONOUN_SUBJECT_RE = re.compile(
-    r"^\W*(?:The (?:company|firm|group|bank|carmaker|automaker|chipmaker|retailer|lender|insurer)|It)\b",
-    re.IGNORECASE,
-)
+def _en_pronoun_subject_end(sentence: str) -> int | None:
+    """Where the subject ends when an English sentence opens with "It" or with a noun
+    phrase that points back to an organisation ("The company", "The airline", "The
+    logistics group": :func:`~briefing.analysis.names.demonstrative_en_re`); else None."""
+    from briefing.analysis.names import demonstrative_en_re
+
+    start = re.match(r"\W*", sentence).end()  # type: ignore[union-attr]
+    m = re.compile(r"It\b", re.IGNORECASE).match(sentence, start) or demonstrative_en_re().match(
+        sentence, start
+    )
+    return m.end() if m else None
 
 
 def _pronoun_subject_en(sentence: str, here: list[_Span], offset: int) -> str | None:
@@ -920,13 +927,13 @@ def _pronoun_subject_en(sentence: str, here: list[_Span], offset: int) -> str | 
     "It" and names no organisation before that verb."""
     from briefing.analysis.roles import _actions_en_re
 
-    m = _EN_PRONOUN_SUBJECT_RE.match(sentence)
-    if not m:
+    end = _en_pronoun_subject_end(sentence)
+    if end is None:
         return None
-    clause = re.split(r"[;:.]", sentence[m.end() :], maxsplit=1)[0]
+    clause = re.split(r"[;:.]", sentence[end:], maxsplit=1)[0]
     first_name = min((x.start - offset for x in here), default=len(sentence))
     for w in list(re.finditer(r"[A-Za-z][A-Za-z'\-]*", clause))[:20]:
-        if m.end() + w.start() >= first_name:
+        if end + w.start() >= first_name:
             break
         if _actions_en_re().fullmatch(w.group().lower()):
             return w.group().lower()

@@ -64,7 +64,12 @@ class Words:
     demonstratives: tuple[str, ...]
     ellipsis_words: tuple[str, ...]
     demonstratives_en: tuple[str, ...]
+    """Nouns that, after "the" (and up to three words), point back to an organisation."""
     speech_verbs_en: frozenset[str]
+    demonstratives_en_not_before: tuple[str, ...] = ()
+    """Words after such a noun that make it a modifier ("the airline industry")."""
+    demonstratives_en_not_after: tuple[str, ...] = ()
+    """Words between "the" and such a noun that make it another one ("the rival carrier")."""
     object_verbs: tuple[str, ...] = ()
     """Verbs whose object an organisation right after them is (学习, 超越, 对标…)."""
     name_breakers: tuple[str, ...] = ()
@@ -144,6 +149,8 @@ def words() -> Words:
         demonstratives=_longest(items("demonstratives")),
         ellipsis_words=_longest(items("ellipsis_words")),
         demonstratives_en=_longest(w.lower() for w in items("demonstratives_en")),
+        demonstratives_en_not_before=_longest(w.lower() for w in items("demonstratives_en_not_before")),
+        demonstratives_en_not_after=_longest(w.lower() for w in items("demonstratives_en_not_after")),
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
         suffix_continuations=_longest(items("suffix_continuations")),
         name_breakers=_longest(items("name_breakers")),
@@ -154,6 +161,24 @@ def words() -> Words:
         former_not=_longest(items("former_not")),
         passive_instruments=_longest(items("passive_instruments")),
         passive_gains=_longest(items("passive_gains")),
+    )
+
+
+@functools.cache
+def demonstrative_en_re() -> re.Pattern[str]:
+    """An English noun phrase that points back to an organisation named before:
+    "the company", "the airline", "the logistics group", "the Taiwanese chipmaker's"
+    (``demonstratives_en`` of ``organisations.yaml``), not "the airline industry"
+    (``demonstratives_en_not_before``) nor "the rival carrier" (``demonstratives_en_not_after``).
+    Case-insensitive; group ``noun`` is the noun."""
+    w = words()
+    nouns = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in w.demonstratives_en) or "(?!)"
+    not_before = "|".join(re.escape(n) for n in w.demonstratives_en_not_before) or "(?!)"
+    not_after = "|".join(re.escape(n) for n in w.demonstratives_en_not_after) or "(?!)"
+    return re.compile(
+        rf"\bthe\s+(?:(?!(?:{not_after})\b)[A-Za-z][\w.&’'-]*\s+){{0,3}}?(?P<noun>{nouns})(?:['’]s)?\b"
+        rf"(?!['’]s?\b)(?![-‑])(?!\s+(?:{not_before})\b)",
+        re.IGNORECASE,
     )
 
 
