@@ -311,9 +311,11 @@ def _recurring_subjects(
     for s_index, s in enumerate(sentences):
         if not s.quotable:
             continue
-        for m in pattern.finditer(text, s.start, s.end):
-            cand = m.group(1)
-            if any(x.start <= m.start(1) < x.end for x in spans[s_index]) or gaz.canonical(cand):
+        heads = [(m.group(1), m.start(1)) for m in pattern.finditer(text, s.start, s.end)]
+        if not english:
+            heads.extend(_figure_heads(text, s.start, s.end))
+        for cand, at in dict.fromkeys(heads):
+            if any(x.start <= at < x.end for x in spans[s_index]) or gaz.canonical(cand):
                 continue
             counts[cand] = counts.get(cand, 0) + 1
     out: dict[str, Found] = {}
@@ -329,6 +331,25 @@ def _recurring_subjects(
         if reject_reason(cand, "company"):
             continue
         out[cand] = Found(cand, "company", "recurring subject")
+    return out
+
+
+_CLAUSE_RE = re.compile(r"[^，。；：！？,;]+")
+
+
+def _figure_heads(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """(phrase, position) of each clause of ``text[start:end]`` that opens with a noun
+    phrase reporting its own figure ("全联福利中心2024年营收为…", "海底捞门店数为…":
+    :func:`~briefing.analysis.figures.clause_head` and
+    :func:`~briefing.analysis.figures.noun_phrase_subject`)."""
+    from briefing.analysis.figures import clause_head, noun_phrase_subject
+
+    out = []
+    for m in _CLAUSE_RE.finditer(text, start, end):
+        clause = m.group()
+        head, follows = clause_head(clause)
+        if head and noun_phrase_subject(head, follows) and (at := clause.find(head)) != -1:
+            out.append((head, m.start() + at))
     return out
 
 
