@@ -93,6 +93,18 @@ def test_cases_act(fixture) -> None:
         assert c.moves or c.figures
 
 
+def test_every_case_has_a_move_and_none_rests_on_a_ranking_or_a_list(fixture) -> None:
+    """No case row with an empty move cell, in any fixture: an organisation whose
+    only clauses are a ranking or a list of examples is a mention."""
+    from briefing.analysis.roles import EXAMPLE, RANKING
+
+    _, model = fixture
+    for c in model.companies:
+        if c.role == "case":
+            assert c.move and re.sub(r"（英文原文）|[…\s]", "", c.move), c.name
+            assert c.role_reason not in (RANKING, EXAMPLE), (c.name, c.role_reason, c.move)
+
+
 def test_moves_are_in_the_briefing_s_language_or_whole(fixture) -> None:
     """A Chinese source's clause where one says what the organisation did; else the
     English clause whole (from its name to a clause break), marked as English."""

@@ -221,7 +221,10 @@ def _example(text: str, masked: str, spans: list[tuple[int, int]], index: int) -
     # with names the analysis does not know ("通用、福特和康明斯等车企").
     after = re.sub(r"^[A-Za-z0-9 ]+", "", after)
     rest = re.match(
-        r"^(?:\s*[、和及与]\s*[\u4e00-\u9fffA-Za-z0-9]{1,10}?){0,5}?\s*(等等|等|之类|这类|这些|一类)", after
+        r"^(?:\s*[、和及与]\s*[\u4e00-\u9fffA-Za-z0-9]{1,10}?){0,5}?\s*("
+        + "|".join(map(re.escape, w.example_tails))
+        + ")",
+        after,
     )
     if rest:
         return rest.group(1)
@@ -235,6 +238,8 @@ def _example(text: str, masked: str, spans: list[tuple[int, int]], index: int) -
         at = before.rfind(marker)
         if at == -1:
             continue
+        if marker == "像" and before[at + 1 :].strip():
+            continue  # "影像巨头佳能": 像 inside a word, not right before the names
         if marker == "如" and (
             before[at - 1 : at] in ("例", "比", "假", "譬", "诸", "犹", "正")
             or before[at + 1 : at + 2] in ("果", "何", "今", "此", "同", "下", "意")
