@@ -740,7 +740,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 result.mentions.append(
                     Mention(
                         name=got[0],
-                        surface=sent[: sent.find(" ", 4)].strip(),
+                        surface=sent[: _en_pronoun_subject_end(sent)].strip(),
                         sentence=s_index,
                         start=s.start,
                         type=found[got[0]].type if got[0] in found else "",

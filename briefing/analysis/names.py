@@ -68,6 +68,10 @@ class Words:
     demonstratives_en: tuple[str, ...]
     """Nouns that, after "the" (and up to three words), point back to an organisation."""
     speech_verbs_en: frozenset[str]
+    analyst_words_en: frozenset[str] = frozenset()
+    """Words between an organisation and a speech verb that make it a source (its analysts)."""
+    clause_openers_en: frozenset[str] = frozenset()
+    """Words that may open an English clause before its subject (and, while, meanwhile…)."""
     demonstratives_en_not_before: tuple[str, ...] = ()
     """Words after such a noun that make it a modifier ("the airline industry")."""
     demonstratives_en_not_after: tuple[str, ...] = ()
@@ -155,6 +159,8 @@ def words() -> Words:
         demonstratives_en_not_before=_longest(w.lower() for w in items("demonstratives_en_not_before")),
         demonstratives_en_not_after=_longest(w.lower() for w in items("demonstratives_en_not_after")),
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
+        analyst_words_en=frozenset(w.lower() for w in items("analyst_words_en")),
+        clause_openers_en=frozenset(w.lower() for w in items("clause_openers_en")),
         suffix_continuations=_longest(items("suffix_continuations")),
         name_breakers=_longest(items("name_breakers")),
         object_verbs=_longest(items("object_verbs")),

@@ -481,14 +481,26 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
     if re.match(r"^'s\s", tail):
         tail = re.sub(r"^'s\s+[A-Za-z\-]+", "", tail)  # "Qualcomm's orders could…": the noun is not a verb
     tokens = re.findall(r"[A-Za-z][A-Za-z'\-]*", tail)[:10]
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         low = tok.lower()
         if low in w.speech_verbs_en:
+            if any(t.lower() in w.analyst_words_en for t in tokens[:i]):
+                return Role(SOURCE, "analysts")  # "Morgan Stanley analysts said it expects…"
             return Role(SPEAKER, low)
         if _actions_en_re().fullmatch(low):
             return Role(ACTS, low)
     if re.search(r"(?:invested in|acquired|acquisition of|stake in|orders? (?:to|from))\s*$", before):
         return Role(ACTS, "invested in")
+    # "TSMC supplies Apple and Nvidia": a name after a verb or a preposition of its
+    # clause is that clause's object, not a subject "it" could point back to.
+    opening = re.split(r"[,;:.!?]", text[:a])[-1]
+    words_before = [
+        t.lower()
+        for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", opening)
+        if not t[0].isupper() or t.lower() in ("in", "on", "at", "for", "with", "to", "from", "by")
+    ]
+    if any(t not in w.clause_openers_en for t in words_before):
+        return Role(MENTIONED, "object")
     return Role(MENTIONED)
 
 
