@@ -299,29 +299,42 @@ def _recurring_subjects(
 ) -> dict[str, Found]:
     """Companies the gazetteer does not know and no suffix marks, found because the
     document names them again and again as the subject of what they announce
-    ("中际旭创表示…", "Neuralink announced…"): a candidate must be written at least
+    ("中际旭创表示…", "Neuralink announced…") or of a figure of theirs
+    ("全聯福利中心2024年營收…", a noun phrase before a time: a segment or a market is
+    not counted): a candidate must be written at least
     :data:`MIN_REPEATS` times in the document, at least twice as such a subject, and
     pass the name tests (no common word, person, job or fragment)."""
+    from briefing.analysis.figures import noun_phrase_subject
     from briefing.analysis.names import reject_reason
     from briefing.nlp import pos_tag
 
     gaz = gazetteer()
     counts: dict[str, int] = {}
+    timed_counts: dict[str, int] = {}
     pattern = _EN_SUBJECT_RE if english else _SUBJECT_RE
     for s_index, s in enumerate(sentences):
         if not s.quotable:
             continue
-        heads = [(m.group(1), m.start(1)) for m in pattern.finditer(text, s.start, s.end)]
+        heads = [(m.group(1), m.start(1), False) for m in pattern.finditer(text, s.start, s.end)]
         if not english:
-            heads.extend(_figure_heads(text, s.start, s.end))
-        for cand, at in dict.fromkeys(heads):
+            # "全聯福利中心2024年營收…": a clause reporting its subject's own figure.
+            heads.extend(
+                (m.group(1), m.start(1), True) for m in _time_head_re().finditer(text, s.start, s.end)
+            )
+        for cand, at, timed in dict.fromkeys(heads):
             if any(x.start <= at < x.end for x in spans[s_index]) or gaz.canonical(cand):
                 continue
             counts[cand] = counts.get(cand, 0) + 1
+            if timed:
+                timed_counts[cand] = timed_counts.get(cand, 0) + 1
     out: dict[str, Found] = {}
     for cand, n in counts.items():
         if n < 2 or text.count(cand) < MIN_REPEATS:
             continue
+        if timed_counts.get(cand) and not noun_phrase_subject(cand, "time"):
+            n -= timed_counts[cand]  # "乘用车2024年…": a segment or a market, not a subject
+            if n < 2:
+                continue
         if english and cand.split()[0] in words().en_not_names:
             continue
         if not english and (
@@ -334,23 +347,12 @@ def _recurring_subjects(
     return out
 
 
-_CLAUSE_RE = re.compile(r"[^，。；：！？,;]+")
+@functools.cache
+def _time_head_re() -> re.Pattern[str]:
+    """A clause that opens with a phrase and a time ("全聯福利中心2024年營收…")."""
+    from briefing.analysis.figures import _TIME_OPEN
 
-
-def _figure_heads(text: str, start: int, end: int) -> list[tuple[str, int]]:
-    """(phrase, position) of each clause of ``text[start:end]`` that opens with a noun
-    phrase reporting its own figure ("全联福利中心2024年营收为…", "海底捞门店数为…":
-    :func:`~briefing.analysis.figures.clause_head` and
-    :func:`~briefing.analysis.figures.noun_phrase_subject`)."""
-    from briefing.analysis.figures import clause_head, noun_phrase_subject
-
-    out = []
-    for m in _CLAUSE_RE.finditer(text, start, end):
-        clause = m.group()
-        head, follows = clause_head(clause)
-        if head and noun_phrase_subject(head, follows) and (at := clause.find(head)) != -1:
-            out.append((head, m.start() + at))
-    return out
+    return re.compile(rf"(?:^|(?<=[，。；：、！？\s“]))([\u4e00-\u9fff]{{2,6}}?)(?:{_TIME_OPEN})")
 
 
 def _cut(text: str) -> list[str]:
