@@ -499,7 +499,8 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
         for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", opening)
         if not t[0].isupper() or t.lower() in ("in", "on", "at", "for", "with", "to", "from", "by")
     ]
-    if any(t not in w.clause_openers_en for t in words_before):
+    openers = w.clause_openers_en | w.kind_nouns_en | frozenset(w.demonstratives_en)
+    if any(t not in openers for t in words_before):
         return Role(MENTIONED, "object")
     return Role(MENTIONED)
 
