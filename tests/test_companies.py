@@ -42,6 +42,7 @@ CORPORA = sorted(
         "clause_subjects",
         "units",
         "figure_verbs",
+        "pointers_en",
     )
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
@@ -90,6 +91,18 @@ def test_cases_act(fixture) -> None:
         assert c.role == "case", (name, c.role_reason)
         assert c.move, f"{name} has no move"
         assert c.moves or c.figures
+
+
+def test_every_case_has_a_move_and_none_rests_on_a_ranking_or_a_list(fixture) -> None:
+    """No case row with an empty move cell, in any fixture: an organisation whose
+    only clauses are a ranking or a list of examples is a mention."""
+    from briefing.analysis.roles import EXAMPLE, RANKING
+
+    _, model = fixture
+    for c in model.companies:
+        if c.role == "case":
+            assert c.move and re.sub(r"（英文原文）|[…\s]", "", c.move), c.name
+            assert c.role_reason not in (RANKING, EXAMPLE), (c.name, c.role_reason, c.move)
 
 
 def test_moves_are_in_the_briefing_s_language_or_whole(fixture) -> None:
@@ -435,6 +448,18 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
         assert not any(
             f["org"] == bad["owner"] and f["value"] == pytest.approx(bad["value"]) for f in found
         ), bad
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c["text"]) for c in _load(COMPANIES / "pointers_en.yaml")["cases"]]
+)
+def test_english_pointer_rules(case: dict[str, Any]) -> None:
+    """ "The airline", "the logistics group", "the Taiwanese chipmaker" point back to an
+    organisation named before; "the airline industry" and "the rival carrier" do not."""
+    from briefing.analysis.names import demonstrative_en_re
+
+    m = demonstrative_en_re().search(case["text"])
+    assert (m.group("noun").lower() if m else None) == case["noun"]
 
 
 @pytest.mark.parametrize(

@@ -299,27 +299,42 @@ def _recurring_subjects(
 ) -> dict[str, Found]:
     """Companies the gazetteer does not know and no suffix marks, found because the
     document names them again and again as the subject of what they announce
-    ("中际旭创表示…", "Neuralink announced…"): a candidate must be written at least
+    ("中际旭创表示…", "Neuralink announced…") or of a figure of theirs
+    ("全聯福利中心2024年營收…", a noun phrase before a time: a segment or a market is
+    not counted): a candidate must be written at least
     :data:`MIN_REPEATS` times in the document, at least twice as such a subject, and
     pass the name tests (no common word, person, job or fragment)."""
+    from briefing.analysis.figures import noun_phrase_subject
     from briefing.analysis.names import reject_reason
     from briefing.nlp import pos_tag
 
     gaz = gazetteer()
     counts: dict[str, int] = {}
+    timed_counts: dict[str, int] = {}
     pattern = _EN_SUBJECT_RE if english else _SUBJECT_RE
     for s_index, s in enumerate(sentences):
         if not s.quotable:
             continue
-        for m in pattern.finditer(text, s.start, s.end):
-            cand = m.group(1)
-            if any(x.start <= m.start(1) < x.end for x in spans[s_index]) or gaz.canonical(cand):
+        heads = [(m.group(1), m.start(1), False) for m in pattern.finditer(text, s.start, s.end)]
+        if not english:
+            # "全聯福利中心2024年營收…": a clause reporting its subject's own figure.
+            heads.extend(
+                (m.group(1), m.start(1), True) for m in _time_head_re().finditer(text, s.start, s.end)
+            )
+        for cand, at, timed in dict.fromkeys(heads):
+            if any(x.start <= at < x.end for x in spans[s_index]) or gaz.canonical(cand):
                 continue
             counts[cand] = counts.get(cand, 0) + 1
+            if timed:
+                timed_counts[cand] = timed_counts.get(cand, 0) + 1
     out: dict[str, Found] = {}
     for cand, n in counts.items():
         if n < 2 or text.count(cand) < MIN_REPEATS:
             continue
+        if timed_counts.get(cand) and not noun_phrase_subject(cand, "time"):
+            n -= timed_counts[cand]  # "乘用车2024年…": a segment or a market, not a subject
+            if n < 2:
+                continue
         if english and cand.split()[0] in words().en_not_names:
             continue
         if not english and (
@@ -330,6 +345,14 @@ def _recurring_subjects(
             continue
         out[cand] = Found(cand, "company", "recurring subject")
     return out
+
+
+@functools.cache
+def _time_head_re() -> re.Pattern[str]:
+    """A clause that opens with a phrase and a time ("全聯福利中心2024年營收…")."""
+    from briefing.analysis.figures import _TIME_OPEN
+
+    return re.compile(rf"(?:^|(?<=[，。；：、！？\s“]))([\u4e00-\u9fff]{{2,6}}?)(?:{_TIME_OPEN})")
 
 
 def _cut(text: str) -> list[str]:
@@ -719,7 +742,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 result.mentions.append(
                     Mention(
                         name=got[0],
-                        surface=sent[: sent.find(" ", 4)].strip(),
+                        surface=sent[: _en_pronoun_subject_end(sent)].strip(),
                         sentence=s_index,
                         start=s.start,
                         type=found[got[0]].type if got[0] in found else "",
@@ -909,10 +932,17 @@ def _pronoun_subjects(sentence: str, here: list[_Span], offset: int) -> list[tup
     return out
 
 
-_EN_PRONOUN_SUBJECT_RE = re.compile(
-    r"^\W*(?:The (?:company|firm|group|bank|carmaker|automaker|chipmaker|retailer|lender|insurer)|It)\b",
-    re.IGNORECASE,
-)
+def _en_pronoun_subject_end(sentence: str) -> int | None:
+    """Where the subject ends when an English sentence opens with "It" or with a noun
+    phrase that points back to an organisation ("The company", "The airline", "The
+    logistics group": :func:`~briefing.analysis.names.demonstrative_en_re`); else None."""
+    from briefing.analysis.names import demonstrative_en_re
+
+    start = re.match(r"\W*", sentence).end()  # type: ignore[union-attr]
+    m = re.compile(r"It\b", re.IGNORECASE).match(sentence, start) or demonstrative_en_re().match(
+        sentence, start
+    )
+    return m.end() if m else None
 
 
 def _pronoun_subject_en(sentence: str, here: list[_Span], offset: int) -> str | None:
@@ -920,13 +950,13 @@ def _pronoun_subject_en(sentence: str, here: list[_Span], offset: int) -> str | 
     "It" and names no organisation before that verb."""
     from briefing.analysis.roles import _actions_en_re
 
-    m = _EN_PRONOUN_SUBJECT_RE.match(sentence)
-    if not m:
+    end = _en_pronoun_subject_end(sentence)
+    if end is None:
         return None
-    clause = re.split(r"[;:.]", sentence[m.end() :], maxsplit=1)[0]
+    clause = re.split(r"[;:.]", sentence[end:], maxsplit=1)[0]
     first_name = min((x.start - offset for x in here), default=len(sentence))
     for w in list(re.finditer(r"[A-Za-z][A-Za-z'\-]*", clause))[:20]:
-        if m.end() + w.start() >= first_name:
+        if end + w.start() >= first_name:
             break
         if _actions_en_re().fullmatch(w.group().lower()):
             return w.group().lower()

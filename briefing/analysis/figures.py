@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from briefing.analysis.names import words
+from briefing.analysis.names import demonstrative_en_re, words
 from briefing.analysis.roles import (
     ACTS,
     CLAUSE_BREAKS,
@@ -1284,8 +1284,7 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
 def _pronoun(text: str) -> str | None:
     """``demonstrative`` or ``ellipsis`` when ``text`` points back to an organisation."""
     w = words()
-    low = text.lower()
-    if any(d in text for d in w.demonstratives) or any(d in low for d in w.demonstratives_en):
+    if any(d in text for d in w.demonstratives) or demonstrative_en_re().search(text):
         return "demonstrative"
     if re.search(r"(?:^|[，,；;。“”\s])(?:他们|它们|这家)", text):
         return "they"
@@ -1450,6 +1449,10 @@ def attribute(
         elif kind == "demonstrative":
             before = [o for o in pool if o.end <= hit.start]
             ref = before[-1] if before else None
+            if english and before:
+                # "UPS signed a deal with Amazon, and the carrier shipped…": the
+                # subject of the clause before, not the object named last.
+                ref = _previous_subject(masked, before, left, english) or ref
             owner = (ref.name, "该公司 → nearest") if ref else refer(kind)
         elif _unnamed_subject(text[left : hit.start], english):
             owner = None  # "…，荣耀2025年的手机销量2100万台": its own subject, one the analysis does not know

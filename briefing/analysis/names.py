@@ -14,6 +14,7 @@ check it (``Company.found_by``).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ class Words:
     legal: tuple[str, ...]
     en_legal: frozenset[str]
     en_tails: frozenset[str]
+    zh_tails: tuple[str, ...]
     countries: tuple[str, ...]
     en_places: frozenset[str]
     en_not_names: frozenset[str]
@@ -64,7 +66,16 @@ class Words:
     demonstratives: tuple[str, ...]
     ellipsis_words: tuple[str, ...]
     demonstratives_en: tuple[str, ...]
+    """Nouns that, after "the" (and up to three words), point back to an organisation."""
     speech_verbs_en: frozenset[str]
+    analyst_words_en: frozenset[str] = frozenset()
+    """Words between an organisation and a speech verb that make it a source (its analysts)."""
+    clause_openers_en: frozenset[str] = frozenset()
+    """Words that may open an English clause before its subject (and, while, meanwhile…)."""
+    demonstratives_en_not_before: tuple[str, ...] = ()
+    """Words after such a noun that make it a modifier ("the airline industry")."""
+    demonstratives_en_not_after: tuple[str, ...] = ()
+    """Words between "the" and such a noun that make it another one ("the rival carrier")."""
     object_verbs: tuple[str, ...] = ()
     """Verbs whose object an organisation right after them is (学习, 超越, 对标…)."""
     name_breakers: tuple[str, ...] = ()
@@ -113,6 +124,7 @@ def words() -> Words:
         legal=_longest(items("legal_suffixes")),
         en_legal=frozenset(items("en_legal_suffixes")),
         en_tails=frozenset(items("en_generic_tails")),
+        zh_tails=_longest(items("zh_generic_tails")),
         countries=_longest(items("country_prefixes")),
         en_places=frozenset(items("en_places")),
         en_not_names=frozenset(items("en_not_names")),
@@ -144,7 +156,11 @@ def words() -> Words:
         demonstratives=_longest(items("demonstratives")),
         ellipsis_words=_longest(items("ellipsis_words")),
         demonstratives_en=_longest(w.lower() for w in items("demonstratives_en")),
+        demonstratives_en_not_before=_longest(w.lower() for w in items("demonstratives_en_not_before")),
+        demonstratives_en_not_after=_longest(w.lower() for w in items("demonstratives_en_not_after")),
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
+        analyst_words_en=frozenset(w.lower() for w in items("analyst_words_en")),
+        clause_openers_en=frozenset(w.lower() for w in items("clause_openers_en")),
         suffix_continuations=_longest(items("suffix_continuations")),
         name_breakers=_longest(items("name_breakers")),
         object_verbs=_longest(items("object_verbs")),
@@ -154,6 +170,24 @@ def words() -> Words:
         former_not=_longest(items("former_not")),
         passive_instruments=_longest(items("passive_instruments")),
         passive_gains=_longest(items("passive_gains")),
+    )
+
+
+@functools.cache
+def demonstrative_en_re() -> re.Pattern[str]:
+    """An English noun phrase that points back to an organisation named before:
+    "the company", "the airline", "the logistics group", "the Taiwanese chipmaker's"
+    (``demonstratives_en`` of ``organisations.yaml``), not "the airline industry"
+    (``demonstratives_en_not_before``) nor "the rival carrier" (``demonstratives_en_not_after``).
+    Case-insensitive; group ``noun`` is the noun."""
+    w = words()
+    nouns = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in w.demonstratives_en) or "(?!)"
+    not_before = "|".join(re.escape(n) for n in w.demonstratives_en_not_before) or "(?!)"
+    not_after = "|".join(re.escape(n) for n in w.demonstratives_en_not_after) or "(?!)"
+    return re.compile(
+        rf"\bthe\s+(?:(?!(?:{not_after})\b)[A-Za-z][\w.&’'-]*\s+){{0,3}}?(?P<noun>{nouns})(?:['’]s)?\b"
+        rf"(?!['’]s?\b)(?![-‑])(?!\s+(?:{not_before})\b)",
+        re.IGNORECASE,
     )
 
 
@@ -215,6 +249,43 @@ def _known_word(token: str) -> bool:
     return rarity(token) < 14.0
 
 
+_SPLIT_PIECE_POS = ("n", "ng", "x", "nr", "nz")
+"""Tags a one-character piece of a name jieba splits may have besides a rare verb or
+adjective (:data:`SPLIT_VERB_RARITY`); never a function character (各: r, 九: m)."""
+
+
+SPLIT_VERB_RARITY = 10.0
+"""A one-character verb or adjective rarer than this may be a piece of a name (捞: 11.3,
+胖: 10.8); commoner ones are grammar or prefixes (系, 是, 有, 新, 大, 全: below 10)."""
+
+
+def _name_piece(char: str) -> bool:
+    """A one-character word that may stand inside a name jieba splits (捞, not 系 or 新)."""
+    from briefing.nlp import pos_tag, rarity
+
+    tag = pos_tag(char)
+    if tag[:1] in ("v", "a"):
+        return rarity(char) >= SPLIT_VERB_RARITY
+    return tag in _SPLIT_PIECE_POS
+
+
+def split_name(stem: str) -> bool:
+    """``stem`` holds a name the dictionary splits into pieces: two adjacent Chinese
+    tokens, one of a single character the dictionary tags as a verb or noun, that
+    together form no dictionary word (海底+捞; not 新+零售, a dictionary word, nor a
+    prefix character such as 新 or 大)."""
+    from briefing.nlp import rarity
+
+    tokens = [t for t in _tokens(stem) if is_han(t[0])]
+    for a, b in itertools.pairwise(tokens):
+        if len(a) + len(b) < 3 or (len(a) != 1 and len(b) != 1):
+            continue
+        single = a if len(a) == 1 else b
+        if _name_piece(single) and rarity(a + b) >= 14.0 and a + b in stem:
+            return True
+    return False
+
+
 def _distinctive(stem: str, places_count: bool) -> bool:
     """``stem`` holds a name-like part: a word jieba does not know or tags as a
     name, not only common nouns (and places, when ``places_count`` is false)."""
@@ -235,7 +306,7 @@ def _distinctive(stem: str, places_count: bool) -> bool:
             return True
         if is_han(token[0]) and not _is_common(token):
             return True
-    return False
+    return split_name(stem)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -389,6 +460,40 @@ def candidate_before(tokens: list[str], index: int, max_chars: int = 8) -> str:
             break
         if sum(len(p) for p in parts) + len(tok) > max_chars:
             break
+        parts.insert(0, tok)
+        i -= 1
+    return "".join(parts).strip()
+
+
+def head_candidate(tokens: list[str], index: int, max_chars: int = 8) -> str:
+    """The whole phrase from the start of its clause to ``tokens[index]`` when it may be
+    a name jieba cut into pieces that :func:`candidate_before` stops at ("海底+捞+国际"
+    before 控股, "胖+东来+商贸" before 集团): one-character words and rare words of any
+    tag go on, a punctuation mark, a function word or a common word of two or more
+    characters that is no noun ends it; "" when it is longer than ``max_chars`` or
+    does not open its clause."""
+    from briefing.nlp import pos_tag
+
+    w = words()
+    parts: list[str] = []
+    i = index - 1
+    while i >= 0:
+        tok = tokens[i]
+        if not _token_ok(tok) or tok in w.name_breakers or tok in ("兼", "及", "之", "、"):
+            break
+        tag = pos_tag(tok)
+        if tag[:1] in ("p", "c", "u", "r", "d", "m", "q", "f") or (len(tok) == 1 and not _name_piece(tok)):
+            break
+        if (
+            tag[:1] not in ("n", "x")
+            and tag != "vn"
+            and len(tok) >= 2
+            and _is_common(tok)
+            and not (tok.isascii() and tok[:1].isupper())
+        ):
+            break  # "收购": a verb before the name, not a piece of it
+        if sum(len(p) for p in parts) + len(tok) > max_chars:
+            return ""
         parts.insert(0, tok)
         i -= 1
     return "".join(parts).strip()
@@ -658,8 +763,12 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             if i + 1 < len(tokens) and _continues_word(tokens[i + 1]):
                 continue  # "福建政府采购", "港股银行股"
             cand = candidate_before(tokens, i, max_chars=6)
-            if len(cand) >= 2:
+            if len(cand) >= 2 and _clean(cand + tok, org_type(cand + tok)):
                 add(cand + tok, f"suffix {tok}")
+            elif tok in w.legal and tok != "公司" and len(head := head_candidate(tokens, i)) > len(cand):
+                # "海底捞国际控股", "胖东来商贸集团": a legal suffix ends a name whose
+                # pieces are common words; the whole clause head is that name.
+                add(head + tok, f"suffix {tok}")
         elif tok in suffixes and tok in w.weak_suffixes:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             if (
@@ -782,7 +891,8 @@ def discover_en(text: str) -> list[Found]:
 
 
 def strip_legal(name: str) -> str:
-    """``name`` without its legal suffix (宝钢股份 → 宝钢, "Apple Inc" → Apple)."""
+    """``name`` without its legal suffix (宝钢股份 → 宝钢, "Apple Inc" → Apple) and a
+    generic word right before it (海底捞国际控股 → 海底捞: ``zh_generic_tails``)."""
     w = words()
     if name.isascii():
         parts = name.split()
@@ -791,7 +901,10 @@ def strip_legal(name: str) -> str:
         return " ".join(parts)
     for suffix in w.legal:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
+            stem = name[: -len(suffix)]
+            # "海底捞国际控股" → 海底捞: a generic word before the suffix goes with it.
+            tail = next((t for t in w.zh_tails if stem.endswith(t) and len(stem) - len(t) >= 2), "")
+            return stem[: len(stem) - len(tail)]
     return name
 
 

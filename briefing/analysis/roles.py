@@ -221,7 +221,10 @@ def _example(text: str, masked: str, spans: list[tuple[int, int]], index: int) -
     # with names the analysis does not know ("通用、福特和康明斯等车企").
     after = re.sub(r"^[A-Za-z0-9 ]+", "", after)
     rest = re.match(
-        r"^(?:\s*[、和及与]\s*[\u4e00-\u9fffA-Za-z0-9]{1,10}?){0,5}?\s*(等等|等|之类|这类|这些|一类)", after
+        r"^(?:\s*[、和及与]\s*[\u4e00-\u9fffA-Za-z0-9]{1,10}?){0,5}?\s*("
+        + "|".join(map(re.escape, w.example_tails))
+        + ")",
+        after,
     )
     if rest:
         return rest.group(1)
@@ -235,6 +238,8 @@ def _example(text: str, masked: str, spans: list[tuple[int, int]], index: int) -
         at = before.rfind(marker)
         if at == -1:
             continue
+        if marker == "像" and before[at + 1 :].strip():
+            continue  # "影像巨头佳能": 像 inside a word, not right before the names
         if marker == "如" and (
             before[at - 1 : at] in ("例", "比", "假", "譬", "诸", "犹", "正")
             or before[at + 1 : at + 2] in ("果", "何", "今", "此", "同", "下", "意")
@@ -476,14 +481,27 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
     if re.match(r"^'s\s", tail):
         tail = re.sub(r"^'s\s+[A-Za-z\-]+", "", tail)  # "Qualcomm's orders could…": the noun is not a verb
     tokens = re.findall(r"[A-Za-z][A-Za-z'\-]*", tail)[:10]
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         low = tok.lower()
         if low in w.speech_verbs_en:
+            if any(t.lower() in w.analyst_words_en for t in tokens[:i]):
+                return Role(SOURCE, "analysts")  # "Morgan Stanley analysts said it expects…"
             return Role(SPEAKER, low)
         if _actions_en_re().fullmatch(low):
             return Role(ACTS, low)
     if re.search(r"(?:invested in|acquired|acquisition of|stake in|orders? (?:to|from))\s*$", before):
         return Role(ACTS, "invested in")
+    # "TSMC supplies Apple and Nvidia": a name after a verb or a preposition of its
+    # clause is that clause's object, not a subject "it" could point back to.
+    opening = re.split(r"[,;:.!?]", text[:a])[-1]
+    words_before = [
+        t.lower()
+        for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", opening)
+        if not t[0].isupper() or t.lower() in ("in", "on", "at", "for", "with", "to", "from", "by")
+    ]
+    openers = w.clause_openers_en | w.kind_nouns_en | frozenset(w.demonstratives_en)
+    if any(t not in openers for t in words_before):
+        return Role(MENTIONED, "object")
     return Role(MENTIONED)
 
 
