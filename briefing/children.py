@@ -20,6 +20,7 @@ import os
 import pickle
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -146,8 +147,8 @@ class Forked(_Stoppable):
     Unlike :class:`Child` it works inside a pool's worker (``multiprocessing``
     lets no daemonic process start children): a worker analysing one huge
     document hands half of it to a second core. The child inherits everything
-    (nothing is pickled on the way in) and streams its pickled result back
-    through a pipe. A context manager: leaving the block kills and reaps the
+    (nothing is pickled on the way in) and writes its pickled result to an
+    unlinked temporary file, read once it has ended. A context manager: leaving the block kills and reaps the
     child if it still runs.
     """
 
@@ -155,38 +156,38 @@ class Forked(_Stoppable):
         self.what = what
         self._done = False
         parent = os.getpid()
-        reader, writer = os.pipe()
+        # An unlinked file, not a pipe: the child writes each part as it is made and
+        # exits, holding neither its parts nor its memory while this process works on;
+        # and a killed run leaves no file behind.
+        self._file = tempfile.TemporaryFile(prefix="briefing-half-")  # noqa: SIM115 - closed by stop()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             code = 1
             try:
-                os.close(reader)
                 die_with_parent(parent)
                 gc.disable()  # short-lived, builds its result and exits
-                with open(writer, "wb") as out:
-                    _send(what, fn, args, out)
+                _send(what, fn, args, self._file)
+                self._file.flush()
                 code = 0
             finally:
                 os._exit(code)
-        os.close(writer)
         self._pid = pid
-        self._reader = open(reader, "rb")  # noqa: SIM115 - closed by stop()
 
     def result(self) -> Any:
         """The function's return value (a :class:`Stream`'s parts as a list); its
-        exception is raised here."""
+        exception is raised here. Waits for the child to end."""
+        code = self._reap()
+        self._file.seek(0)
         parts: list[Any] = []
         try:
             while True:
-                status, value = pickle.load(self._reader)
+                status, value = pickle.load(self._file)
                 if status != "part":
                     break
                 parts.append(value)
         except (EOFError, pickle.UnpicklingError):
-            code = self._reap()
             how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
             raise OutputError(f"{self.what} ended without a result ({how})") from None
-        self._reap()
         if status == "error":
             raise value
         return parts if status == "stream" else value
@@ -204,14 +205,14 @@ class Forked(_Stoppable):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
             self._reap()
-        self._reader.close()
+        self._file.close()
 
 
 class Stream:
-    """A result :class:`Forked` pickles part by part, each on its own, as the parts
-    are made: a pickler remembers every object it wrote (to write it once), and for
-    a result of millions of small objects that memory would rival the result's own;
-    the pickled parts take a fraction of the objects' memory meanwhile."""
+    """A result :class:`Forked` pickles part by part, each on its own, and writes
+    as the parts are made: a pickler remembers every object it wrote (to write it
+    once), and for a result of millions of small objects that memory would rival
+    the result's own."""
 
     def __init__(self, parts: Iterable[Any]) -> None:
         self.parts = parts
@@ -224,12 +225,8 @@ def _send(what: str, fn: Callable[..., Any], args: tuple, out: Any) -> None:
     try:
         value = fn(*args)
         if isinstance(value, Stream):
-            # Pickled as made and written when all are: the parent reads the pipe only
-            # once its own work is done, and a full pipe would stop this child meanwhile.
-            parts = [pickle.dumps(("part", part), protocol=pickle.HIGHEST_PROTOCOL) for part in value.parts]
-            parts.reverse()
-            while parts:  # each freed once written: the child shrinks as the parent reads
-                out.write(parts.pop())
+            for part in value.parts:
+                dump(("part", part))
             dump(("stream", None))
         else:
             dump(("ok", value))
