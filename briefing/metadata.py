@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 
 from briefing.cleaning import Block
@@ -59,6 +60,36 @@ def _cn_number(text: str) -> int:
     return int(tens.translate(_CN_DIGITS) or 1) * 10 + int(ones.translate(_CN_DIGITS) or 0)
 
 
+_MONTH_ZH_RE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*[\d〇零○一二三四五六七八九十])"
+)
+_ISO_MONTH_RE = re.compile(r"(?:19|20)\d{2}-(\d{2})")
+_MONTH_EN_RE = re.compile(r"\b([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})\b")
+
+
+def parse_month(text: str) -> str | None:
+    """The first month written without a day ("2024年3月", "March 2024") as ISO
+    ``YYYY-MM`` (also given so: "2024-03"): a source dated only to the month still has a date."""
+    if m := _ISO_MONTH_RE.fullmatch(text.strip()):
+        return m.group() if 1 <= int(m.group(1)) <= 12 else None
+    if (m := _MONTH_ZH_RE.search(text)) and 1 <= int(m.group(2)) <= 12:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    for m in _MONTH_EN_RE.finditer(text):
+        if (month := _MONTHS.get(m.group(1).lower())) is not None:
+            return f"{int(m.group(2)):04d}-{month:02d}"
+    return None
+
+
+_TITLE_MONTH_RE = re.compile(r"[（(]\s*([^（）()]{6,16})\s*[)）]\s*$")
+
+
+def title_month(title: str) -> str | None:
+    """The month a title ends with in brackets ("研究备忘（2024年3月）"): the
+    document's date. A month elsewhere in a title is its subject ("2023年12月CPI点评")."""
+    m = _TITLE_MONTH_RE.search(title)
+    return parse_month(m.group(1)) if m else None
+
+
 def parse_date(text: str, compact: bool = False) -> str | None:
     """The first date in ``text`` as ISO ``YYYY-MM-DD``.
 
@@ -107,7 +138,9 @@ _LEADING_DATE_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.�
 def header_date(lines: list[str]) -> str | None:
     """A publication date from page-metadata lines ("發布時間: 2021-06-23")."""
     for line in lines:
-        if (m := _DATE_LABEL_RE.search(line)) and (iso := parse_date(line[m.end() :])):
+        if (m := _DATE_LABEL_RE.search(line)) and (
+            iso := parse_date(line[m.end() :]) or parse_month(line[m.end() : m.end() + 16])
+        ):
             return iso
     for line in lines:
         if _LEADING_DATE_RE.match(line) and len(line) <= 60 and not any(p in line for p in "。，！？；"):
@@ -140,6 +173,8 @@ _DATE_PARTS_RE = re.compile(
             _CN_DATE_RE.pattern,
             _EN_RE.pattern,
             _EN2_RE.pattern,
+            _MONTH_ZH_RE.pattern,
+            _MONTH_EN_RE.pattern,
             r"(?<!\d)\d{1,2}[-/月]\d{1,2}日?(?!\d)",  # a month and day without the year ("08-08")
             r"(?<!\d)\d{1,2}[:：]\d{2}(?:[:：]\d{2})?\s*(?:[ap]\.?m\.?)?",  # a time
             r"\d{1,2}\s*[时時]\s*\d{1,2}\s*分",
@@ -158,20 +193,30 @@ def dateline(text: str) -> tuple[bool, str | None]:
     "08-08 06:33 Wind" (a date without its year, so the date is None). On a
     line with a time one short word may stand beside it (the wire or site);
     anything more is a sentence or a title and ``(False, None)``."""
-    text = text.strip()
+    text = _CREDIT_TAG_RE.sub("", text.strip(), count=1).strip()
     if not text or len(text) > 60 or any(p in text for p in "。！？!?；;"):
         return False, None
-    found = list(_DATE_PARTS_RE.finditer(text))
+    found = [m for m in _DATE_PARTS_RE.finditer(text) if not _is_plain_word(m.group())]
     if not any(re.search(r"\d", m.group()) for m in found):
         return False, None
-    rest = _DATE_PARTS_RE.sub(" ", text)
+    rest = _DATE_PARTS_RE.sub(lambda m: m.group() if _is_plain_word(m.group()) else " ", text)
     words = [w for w in re.split(r"[\s,，.|｜/·()（）:：\-–—]+", rest) if w]
     timed = any(re.search(r"\d[:：]\d\d|[时時]", m.group()) for m in found)
     # A word beside the date is the wire's name only on a timed news line;
     # "2024-01-08 新建" is a changelog entry and "研究备忘 2024-04-02" a title.
     if len(words) > 1 or (words and (not timed or len(words[0]) > 12)):
         return False, None
-    return True, parse_date(text)
+    return True, parse_date(text) or parse_month(text)
+
+
+# A paper's credit before its dateline: 【本報記者綜合報導】, 【本报讯】.
+_CREDIT_TAG_RE = re.compile(r"^[【\[]\s*[^【】\[\]]{0,14}(?:报道|報導|报导|讯|訊|电|電)\s*[】\]]")
+
+
+def _is_plain_word(found: str) -> bool:
+    """A month name pattern that matched two ordinary words ("Sales 2024" is no date)."""
+    m = _MONTH_EN_RE.fullmatch(found)
+    return m is not None and m.group(1).lower() not in _MONTHS
 
 
 _POSTED_RES = (
@@ -426,6 +471,26 @@ def standalone_heading(block: Block, prev: Block | None, nxt: Block | None) -> b
     long_next = len(nxt.text) >= 60
     long_prev = prev is None or len(prev.text) >= 60 or prev.kind == "heading"
     return long_next and long_prev
+
+
+_RUN_RE = re.compile(r"\S+")
+
+
+def headline_as_written(raw: str, cleaned: str) -> str:
+    """The headline with the space its author set between two phrases
+    ("台灣遊戲業者轉攻海外 遊戲橘子押寶自製IP"), which cleaning joins as it joins
+    words a line break or a stray space split; ``cleaned`` unless ``raw`` is the
+    same text but for spaces. A space stays where both sides hold four or more
+    characters (a phrase, not a word split by a stray space)."""
+    if re.sub(r"\s", "", raw) != re.sub(r"\s", "", cleaned):
+        return cleaned
+    runs = _RUN_RE.findall(raw)
+    out = runs[0] if runs else cleaned
+    for before, after in itertools.pairwise(runs):
+        cjk_gap = is_cjk(before[-1]) and is_cjk(after[0])
+        keep = not cjk_gap or (len(before) >= 4 and len(after) >= 4)
+        out += (" " if keep else "") + after
+    return out
 
 
 def join_cjk_aware(left: str, right: str) -> str:

@@ -191,7 +191,8 @@ class Document(Serializable):
     """Title in the original script: a heading, front matter, or the first line
     or sentence when the source has no title line."""
     date: str | None
-    """Publication (or memo) date as ISO ``YYYY-MM-DD``, or null when unknown."""
+    """Publication (or memo) date as ISO ``YYYY-MM-DD``, ``YYYY-MM`` when the source
+    gives only the month ("2024年3月", "March 2024"), or null when unknown."""
     author: str | None
     """Author from a byline ("文/…", "By …") or front matter, or null."""
     source_url: str | None
@@ -697,7 +698,7 @@ class Source(Serializable):
     title: str
     """Title (or the path when the document has none)."""
     date: str | None
-    """ISO date or null."""
+    """ISO date (``YYYY-MM-DD``, or ``YYYY-MM`` for a source dated to the month) or null."""
     language: str
     """``zh-Hans``, ``zh-Hant`` or ``en``."""
     kind: str

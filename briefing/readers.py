@@ -104,7 +104,11 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         heading = blocks[headline].text.strip()
         page = metadata.strip_site_name(str(meta.get("page_title") or ""))
         # Cleaning joins CJK words a space kept apart; the page title has the headline as written.
-        title = title or (page if re.sub(r"\s", "", page) == re.sub(r"\s", "", heading) else heading)
+        if not title and re.sub(r"\s", "", page) == re.sub(r"\s", "", heading):
+            title = page
+        title = title or metadata.headline_as_written(
+            raw_lines[headline] if headline < len(raw_lines) else "", heading
+        )
         counts.add("remove_boilerplate", headline)
         blocks, raw_lines = blocks[headline + 1 :], raw_lines[headline + 1 :]
 
@@ -163,7 +167,7 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     # No headline: a title-like first line is the title (and leaves the body),
     # else the page's <title> without the site name.
     if not title and blocks and metadata.looks_like_title(blocks[0], len(blocks) > 1):
-        title = blocks[0].text.strip()
+        title = metadata.headline_as_written(raw_lines[0] if raw_lines else "", blocks[0].text.strip())
         blocks, raw_lines = blocks[1:], raw_lines[1:]
     elif title and blocks and metadata.same_title(blocks[0].text.strip(), title):
         blocks, raw_lines = blocks[1:], raw_lines[1:]  # the heading repeats the front matter's title
@@ -226,10 +230,12 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         warnings.append("no title line: title taken from the first sentence")
     date = None
     for candidate in (meta.get("date"), meta.get("time")):
-        if candidate and (date := metadata.parse_date(str(candidate))):
+        if candidate and (
+            date := metadata.parse_date(str(candidate)) or metadata.parse_month(str(candidate))
+        ):
             break
     if not date and title:
-        date = metadata.parse_date(title, compact=kind == "memo")
+        date = metadata.parse_date(title, compact=kind == "memo") or metadata.title_month(title)
     if not date and parts.changelog:
         dated = sorted(e.date for e in parts.changelog if e.date)
         date = dated[-1] if dated else None

@@ -195,3 +195,21 @@ def test_folder_files_and_tables_are_skipped_with_their_reason(tmp_path) -> None
         "README.md": "the folder's README, not a source",
         "rates.tsv": "a data table (TSV), not an article",
     }
+
+
+_MONTHS = _table("month_dates")
+
+
+@pytest.mark.parametrize("case", _MONTHS["parse_month"], ids=_ids(_MONTHS["parse_month"]))
+def test_parse_month(case: dict[str, Any]) -> None:
+    assert metadata.parse_month(case["input"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _MONTHS["title_month"], ids=_ids(_MONTHS["title_month"]))
+def test_title_month(case: dict[str, Any]) -> None:
+    assert metadata.title_month(case["input"]) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _MONTHS["headline"], ids=[c["raw"] for c in _MONTHS["headline"]])
+def test_headline_as_written(case: dict[str, Any]) -> None:
+    assert metadata.headline_as_written(case["raw"], case["cleaned"]) == case["expected"]
