@@ -77,11 +77,12 @@ def _num_re() -> re.Pattern[str]:
     units = _MONEY_RE + "|" + _alternation([*zh, *en])
     return re.compile(
         # Every alternative starts with one of these characters: other positions fail at once.
-        r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR\d])"
+        r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR新台港人\d])"
         r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
         r"more than|just over|just under|over|about|nearly|almost|around|roughly|approximately|less than|"
         r"at least|up to|below|under|above|some)?\s*"
-        r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£)?\s*(?P<num>" + _NUM + r")"
+        # a currency written before the amount: "新台币76亿元" is no renminbi
+        r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£|新台币|台币|港币|人民币)?\s*(?P<num>" + _NUM + r")"
         r"(?:\s*(?P<m1>"
         + _MULT_RE
         + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–)|(?:-|~|～|—|–|至|到))\s*(?P<num2>"
@@ -123,7 +124,8 @@ _UNIT_NAMES = {
     "元新台币": "新台币",
 }  # fmt: skip
 _CURRENCY_SIGNS = {"$": "美元", "US$": "美元", "HK$": "港元", "NT$": "新台币", "S$": "新加坡元", "RMB": "元", "¥": "元",
-                   "￥": "元", "€": "欧元", "£": "英镑"}  # fmt: skip
+                   "￥": "元", "€": "欧元", "£": "英镑", "新台币": "新台币", "台币": "新台币", "港币": "港元",
+                   "人民币": "元"}  # fmt: skip
 _MONEY_UNITS = frozenset(
     ["元", "美元", "港元", "欧元", "日元", "英镑", "韩元", "新台币", "新加坡元", "卢比", "美分"]
 )
