@@ -352,3 +352,13 @@ def test_a_checklist_is_shown_whole(tmp_path: Path) -> None:
     ]
     assert "有（短线资金明显）" in checklist.text
     assert q.status == "open" and q.new_material == "current"
+
+
+_EN_NAMES = yaml.safe_load((FIXTURES / "analysis" / "question_en_names.yaml").read_text("utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", _EN_NAMES, ids=[c["text"][:40] for c in _EN_NAMES])
+def test_english_question_names_leave_out_words_of_origin(case: dict) -> None:
+    from briefing.analysis.questions import _en_names
+
+    assert _en_names(case["text"]) == case["expected"]

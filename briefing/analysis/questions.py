@@ -609,6 +609,11 @@ def _synonyms(concepts: set[str], vocabulary: set[str]) -> list[str]:
     ]
 
 
+@functools.cache
+def _demonyms() -> frozenset[str]:
+    return frozenset(w.lower() for line in data_lines("demonyms_en.txt") for w in line.split())
+
+
 def _en_names(text: str) -> list[str]:
     """Capitalised words inside an English question (not its first word): names
     the gazetteer does not know ("HSBC", "Hang Seng Bank")."""
@@ -617,7 +622,12 @@ def _en_names(text: str) -> list[str]:
     run: list[str] = []
     for i, word in enumerate(words):
         clean = word.strip("?,.;:!\"'()")
-        if i and clean[:1].isupper() and clean.lower() not in stopwords():
+        if (
+            i
+            and clean[:1].isupper()
+            and clean.lower() not in stopwords()
+            and clean.lower() not in _demonyms()
+        ):
             run.append(clean)
             continue
         if run:
