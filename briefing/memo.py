@@ -30,10 +30,12 @@ _LABEL_END = r"\s*(?:[:：]\s*|$)"
 _OPEN_LABELS = (
     r"to\s*-?\s*dos?|待办(?:事项)?|待辦(?:事項)?|待研究(?:的)?(?:问题|問題)?|待解决(?:的)?(?:问题)?|待解決(?:的)?(?:問題)?"
     r"|待跟进|待跟進|待确认|待確認|待验证(?:的)?(?:问题)?|待驗證(?:的)?(?:問題)?"
-    r"|需要(?:进一步)?(?:思考|研究|回答|解决|确认|验证|跟进)的问题|需要(?:進一步)?(?:思考|研究|回答|解決|確認|驗證|跟進)的問題"
+    # 需要弄清的问题, 有待厘清的问题, 尚需核实的問題: any verb of finding out between the two
+    r"|(?:需要|需|有待|尚待|尚需|仍需|还需|還需|还要|還要)[\u4e00-\u9fff]{1,8}?的(?:问题|問題)"
     r"|研究问题|研究問題|问题清单|問題清單|遗留问题|遺留問題|开放问题|開放問題|未解决的问题|未解決的問題"
     r"|open questions?|research questions?|unanswered questions?|outstanding questions?"
-    r"|questions? to (?:answer|explore|check|ask)|next steps?|to check|to investigate|follow[- ]ups?"
+    r"|questions? to (?:answer|explore|check|ask)|questions? (?:we|i) (?:need|want|have) to (?:answer|settle|resolve)"
+    r"|what we (?:still )?need to (?:know|find out|answer)|next steps?|to check|to investigate|follow[- ]ups?"
 )
 # Labels that name questions but are also ordinary words ("问题" is also "a problem"):
 # items under them are questions, a paragraph only when it asks.

@@ -213,3 +213,11 @@ def test_title_month(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _MONTHS["headline"], ids=[c["raw"] for c in _MONTHS["headline"]])
 def test_headline_as_written(case: dict[str, Any]) -> None:
     assert metadata.headline_as_written(case["raw"], case["cleaned"]) == case["expected"]
+
+
+_OPEN = _table("questions")["open_label"]
+
+
+@pytest.mark.parametrize("case", _OPEN, ids=_ids(_OPEN))
+def test_open_question_label(case: dict[str, Any]) -> None:
+    assert bool(memo._OPEN_RE.match(case["input"])) is case["expected"]

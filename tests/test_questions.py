@@ -362,3 +362,27 @@ def test_english_question_names_leave_out_words_of_origin(case: dict) -> None:
     from briefing.analysis.questions import _en_names
 
     assert _en_names(case["text"]) == case["expected"]
+
+
+def test_a_memo_question_is_never_its_own_note() -> None:
+    """A memo that numbers its questions under 需要弄清的问题 (no TODO label) is a memo
+    with two questions (it was an article with none), and the notes shown beside a
+    question are other passages, never the text of one of its questions (they were:
+    each question came back as its own "备忘录笔记")."""
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.excerpts import squash
+    from briefing.readers import read_corpus
+
+    folder = FIXTURES / "analysis" / "numbered_memo_folder"
+    model = build_briefing(read_corpus(folder), date=dt.date(2026, 12, 2))
+    assert len(model.questions) == 2
+    asked = [squash(q.text) for q in model.questions]
+    for q in model.questions:
+        for note in q.context:
+            assert not any(squash(note.text) in a for a in asked), (q.number, note.text)
+    assert [q.text for q in model.questions] == [
+        "单票收入还会继续下降吗？价格战的底线在哪里？",
+        "顺丰不参与价格战，能否守住时效件的利润？",
+    ]

@@ -956,6 +956,12 @@ def _period_order(period: str) -> tuple[int, str]:
     return (0 if period.isdigit() else 1, period)
 
 
+def _asks_itself(text: str, asked: list[str]) -> bool:
+    """A passage of the memo that is (part of) one of its questions."""
+    key = squash(text)
+    return bool(key) and any(key in q for q in asked)
+
+
 def _answer(
     question: Question,
     todo: Todo,
@@ -978,6 +984,8 @@ def _answer(
             a.concepts, a.inherited = set(everything), True
             a.tokens += [*everything, *_synonyms(everything, index.vocabulary)]
     evidence, context, settled, missing = [], [], [], []
+    # The memo's questions are what it asks, not notes on any of them.
+    asked = [squash(t.text) for t in index.docs[own].todos]
     answer = _own_answer(index, own, todo.paragraph, asks_)
     for a in asks_:
         hits = _relevant(index, a)
@@ -989,7 +997,10 @@ def _answer(
         mine = [
             h
             for h in hits
-            if h.d == own and h.bears and (not answer or (h.shared and len(h.shared) >= enough))
+            if h.d == own
+            and h.bears
+            and (not answer or (h.shared and len(h.shared) >= enough))
+            and not _asks_itself(h.text, asked)
         ]
         settled.append(_settled(a, theirs))
         evidence.append(theirs + sector)
