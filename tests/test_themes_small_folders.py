@@ -383,3 +383,13 @@ def test_no_gist_or_quote_is_a_fund_pitch_or_an_advert(folder: str) -> None:
     for t in _themes(folder).themes:
         for text in (t.gist_source.text, *(q.text for q in t.quotes)):
             assert not promotion(to_simplified(text)), (t.label, text)
+
+
+def test_a_market_fact_is_a_takeaway_where_themes_cover_little() -> None:
+    """An EV-charging folder argues fewer themes than MIN_THEMES: the market's own
+    size and growth (no company names it) is a finding to lead with, judged on its
+    facts, not dropped for sharing no theme term."""
+    folder = ROOT / "tests" / "fixtures" / "analysis" / "market_fact_folder"
+    model = build_briefing(read_corpus(folder), date=DATE)
+    assert len(model.themes) < 5
+    assert any("859.6万台" in s.text for s in model.summary), [s.text for s in model.summary]

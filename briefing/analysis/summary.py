@@ -25,7 +25,7 @@ from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
 from briefing.analysis.figures import FACT, clause_kind, figures_in
-from briefing.analysis.themes import MEMO_SUMMARY_RE, point_statements
+from briefing.analysis.themes import MEMO_SUMMARY_RE, MIN_THEMES, point_statements
 from briefing.excerpts import leans_back, opening, says_nothing, without_marker
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
@@ -270,8 +270,9 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             prominent = max(
                 [0.6 * prominence.get(a, 0.0) for a in actors] + [0.8 * min(asked, 1) + 0.2 * (asked >= 2)]
             )
-            # Without themes (one short source) a concrete sentence is judged on its facts alone.
-            bears = hits or prominent >= 0.3 or not themes
+            # Where the themes cover little of the folder (one short source, or fewer themes
+            # than a folder argues), a concrete sentence is judged on its facts alone.
+            bears = hits or prominent >= 0.3 or len(themes) < MIN_THEMES
             if not (len(tokens & theme_terms) >= 2 or (bears and concrete >= 1.0)):
                 continue
             seen.add(text)
