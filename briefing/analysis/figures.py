@@ -622,6 +622,19 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
     return narrow if part and not named and not re.search(r"主营|全部|整体|公司|集团|总", narrow) else ""
 
 
+def _list_head(text: str, masked: str, left: int) -> str:
+    """The share measure a heading names when a list follows its colon
+    ("2023年中国公有云市场份额排名：阿里云39%、…", "市占率依次为：…"), else ""."""
+    if left < 2 or masked[left - 1] not in "：:":
+        return ""
+    start = max(masked.rfind(c, 0, left - 1) for c in CLAUSE_BREAKS) + 1
+    cues = [c for c in _cues(text, start, left - 1) if c[2].endswith("市场份额")]
+    tail = re.sub(r"\s+", "", text[cues[-1][1] : left - 1]) if cues else ""
+    for word in words().list_head_words:
+        tail = tail.replace(word, "")
+    return cues[-1][2] if cues and not tail else ""
+
+
 def figures_in(text: str) -> list[Hit]:
     """Each measured number in a sentence (Simplified Chinese or English).
 
@@ -689,6 +702,10 @@ def figures_in(text: str) -> list[Hit]:
             elif percent and out and out[-1].measure.endswith("市场份额"):
                 # "台积电市占率61.7%，三星电子以11%位居第二": the list's measure, its market included.
                 cue = (m.start(), m.start(), out[-1].measure, "%")
+                listed = True
+            elif percent and (head := _list_head(text, masked, left)):
+                # "份额排名：阿里云39%、华为云19%": the share the heading before the colon names.
+                cue = (m.start(), m.start(), head, "%")
                 listed = True
             else:
                 continue
@@ -1431,6 +1448,14 @@ def attribute(
             # "其中阿里云营收…": the part is an organisation of its own and owns the figure.
             out.append(Owned(hit, in_clause[0].name, measure, "clause subject"))
             continue
+        if hit.listed:
+            # "阿里云39%、华为云19%": each entry's share is the name's right before it.
+            since = max((h.end for h in hits if left <= h.start and h.end <= hit.start), default=left)
+            entry = [o for o in pool if since <= o.start < hit.start]  # 韵达15.0%: 达 may open the number
+            if entry:
+                in_clause = [entry[-1]]
+            elif since > left:
+                continue  # an entry whose name the analysis does not know ("、OPPO 11%"): no one's
         if in_clause:
             ref = in_clause[0]
             passive = passive_before(masked[left : ref.start])

@@ -58,6 +58,8 @@ class Words:
     source_markers: tuple[str, ...]
     speech_verbs: tuple[str, ...]
     ranking_words: tuple[str, ...]
+    list_head_words: tuple[str, ...]
+    """Words between a share word and the colon of a heading of a list of shares."""
     example_markers: tuple[str, ...]
     example_tails: tuple[str, ...]
     stock_words: tuple[str, ...]
@@ -148,6 +150,7 @@ def words() -> Words:
         source_markers=_longest(items("source_markers")),
         speech_verbs=_longest(items("speech_verbs")),
         ranking_words=_longest(items("ranking_words")),
+        list_head_words=_longest(items("list_head_words")),
         example_markers=_longest(items("example_markers")),
         example_tails=_longest(items("example_tails")),
         stock_words=_longest(items("stock_words")),
