@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from briefing.analysis.names import demonstrative_en_re, words
+from briefing.analysis.names import demonstrative_en_re, fits_pointer, words
 from briefing.analysis.roles import (
     ACTS,
     CLAUSE_BREAKS,
@@ -1473,12 +1473,19 @@ def attribute(
             owner = (ref.name, "its → the company speaking")  # "X said its revenue rose…"
         elif kind == "demonstrative":
             before = [o for o in pool if o.end <= hit.start]
+            noun = None
+            if english and (pointer := demonstrative_en_re().search(text[left : hit.start])):
+                # "Toyota bought chips… The airline carried…": only an airline named before.
+                noun = pointer.group("noun").lower()
+                before = [o for o in before if fits_pointer(noun, o.name)]
             ref = before[-1] if before else None
             if english and before:
                 # "UPS signed a deal with Amazon, and the carrier shipped…": the
                 # subject of the clause before, not the object named last.
                 ref = _previous_subject(masked, before, left, english) or ref
-            owner = (ref.name, "该公司 → nearest") if ref else refer(kind)
+            owner = (
+                (ref.name, "该公司 → nearest") if ref else refer(f"demonstrative:{noun}" if noun else kind)
+            )
         elif _unnamed_subject(text[left : hit.start], english):
             owner = None  # "…，荣耀2025年的手机销量2100万台": its own subject, one the analysis does not know
         else:

@@ -75,6 +75,10 @@ class Words:
     clause_openers_en: frozenset[str] = frozenset()
     """Words that may open an English clause before its subject (and, while, meanwhile…)."""
     demonstratives_en_not_before: tuple[str, ...] = ()
+    pointer_sectors_en: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(pointer noun, the sectors it may point back to): "the airline" → airline."""
+    sector_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(sector, words in a name that tell it): airline → Air, Airlines, 航空…"""
     """Words after such a noun that make it a modifier ("the airline industry")."""
     demonstratives_en_not_after: tuple[str, ...] = ()
     """Words between "the" and such a noun that make it another one ("the rival carrier")."""
@@ -101,6 +105,13 @@ class Words:
 
 def _longest(items: object) -> tuple[str, ...]:
     return tuple(sorted({str(i) for i in items or ()}, key=lambda s: (-len(s), s)))  # type: ignore[attr-defined]
+
+
+def _table(raw: dict[str, object], key: str, lower: bool = False) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+        raise ConfigError(f"data file organisations.yaml: {key} must map words to lists")
+    return tuple((str(k).lower() if lower else str(k), tuple(str(x) for x in v)) for k, v in value.items())
 
 
 @functools.cache
@@ -160,6 +171,8 @@ def words() -> Words:
         ellipsis_words=_longest(items("ellipsis_words")),
         demonstratives_en=_longest(w.lower() for w in items("demonstratives_en")),
         demonstratives_en_not_before=_longest(w.lower() for w in items("demonstratives_en_not_before")),
+        pointer_sectors_en=_table(raw, "pointer_sectors_en", lower=True),
+        sector_words=_table(raw, "sector_words"),
         demonstratives_en_not_after=_longest(w.lower() for w in items("demonstratives_en_not_after")),
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
         analyst_words_en=frozenset(w.lower() for w in items("analyst_words_en")),
@@ -192,6 +205,45 @@ def demonstrative_en_re() -> re.Pattern[str]:
         rf"(?!['’]s?\b)(?![-‑])(?!\s+(?:{not_before})\b)",
         re.IGNORECASE,
     )
+
+
+def sectors_of(name: str, evidence: str = "") -> frozenset[str]:
+    """The lines of business an organisation is known to be in: the gazetteer's
+    ``sector``, else the sector words of its forms (Delta Air Lines: airline), plus
+    the sector of the kind noun discovery found it by ("the airline Jet2": airline)."""
+    w = words()
+    org = gazetteer().orgs.get(name)
+    if org is not None and org.sector:
+        return frozenset({org.sector})
+    forms = org.all_names() if org is not None else [name]
+    found = {
+        sector
+        for sector, cues in w.sector_words
+        for cue in cues
+        for form in forms
+        if (re.search(rf"(?<![A-Za-z]){re.escape(cue)}(?![A-Za-z])", form) if cue.isascii() else cue in form)
+    }
+    if evidence.startswith("kind noun "):
+        noun = evidence[len("kind noun ") :].lower()
+        found.update(s for n, sectors in w.pointer_sectors_en if n == noun for s in sectors)
+    return frozenset(found)
+
+
+def fits_pointer(noun: str | None, name: str, evidence: str = "") -> bool:
+    """Whether an English pointer noun ("the airline", "the bank") may point back to
+    ``name``: a noun that names a line of business only to an organisation known to
+    be in it; any other noun ("the company", "the group") to any."""
+    wanted = pointer_sectors(noun)
+    return wanted is None or bool(sectors_of(name, evidence) & set(wanted))
+
+
+def pointer_sectors(noun: str | None) -> tuple[str, ...] | None:
+    """The sectors an English pointer noun names ("airline" → airline; "carrier" →
+    airline, logistics), None for a noun that names none ("company", "group")."""
+    if not noun:
+        return None
+    noun = re.sub(r"\s+", " ", noun.lower())
+    return next((sectors for n, sectors in words().pointer_sectors_en if n == noun), None)
 
 
 # ---------------------------------------------------------------------- types
