@@ -1251,6 +1251,28 @@ def noun_phrase_subject(name: str, follows: str) -> bool:
     return True
 
 
+def _kind_subject(clause: str) -> str:
+    """The phrase a clause opens with when it names a kind of company, not one
+    ("头部券商公司的自营业务收入…", "某头部白酒集团2023年…", "多家龙头房企集团…"): the
+    clause has a subject of its own the analysis cannot name. Empty otherwise."""
+    from briefing.analysis.names import suffix_of
+    from briefing.nlp import zh_cut
+
+    w = words()
+    rest = re.sub(r"^(?:某|一家|多家|部分|各家|不少|众多|一些|几家)", "", clause)
+    kinds = tuple(w.kind_nouns)
+    stems = w.generic_stems | w.kind_stems
+    for k in range(min(len(rest), 14), 2, -1):
+        phrase = rest[:k]
+        suffix = suffix_of(phrase) or next((n for n in kinds if phrase.endswith(n)), "")
+        if suffix in w.weak_suffixes:
+            continue  # "管理零售客户总资产": 零售 names a business here, not an organisation
+        stem = phrase[: len(phrase) - len(suffix)] if suffix else ""
+        if stem and all(t in stems for t in zh_cut(stem) if t.strip()):
+            return phrase
+    return ""
+
+
 def _unnamed_subject(clause: str, english: bool = False) -> str:
     """The name a clause opens with, when it is not one the analysis knows but reads as
     the clause's own subject: a proper name right before a time or a measure
@@ -1263,6 +1285,8 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
     if english:
         return _unnamed_subject_en(clause)
     stripped = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
+    if kind := _kind_subject(stripped):
+        return kind  # "某头部白酒集团2023年营收增长12%": an unnamed company of a kind
     m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", stripped)
     name = m.group(1) if m else ""
     before_time = bool(m)

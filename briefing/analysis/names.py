@@ -42,6 +42,8 @@ class Words:
     nt_government: tuple[str, ...]
     weak_suffixes: frozenset[str]
     generic_stems: frozenset[str]
+    kind_stems: frozenset[str]
+    """Words that only say an organisation's business or standing (白酒, 券商, 头部)."""
     generic_names: frozenset[str]
     not_name_endings: tuple[str, ...]
     school_endings: tuple[str, ...]
@@ -145,6 +147,7 @@ def words() -> Words:
         nt_government=_longest(items("nt_government_endings")),
         weak_suffixes=frozenset(items("weak_suffixes")),
         generic_stems=frozenset(items("generic_stems")),
+        kind_stems=frozenset(items("kind_stems")),
         generic_names=frozenset(items("generic_names")),
         not_name_endings=_longest(items("not_name_endings")),
         school_endings=_longest(items("school_endings")),
@@ -352,7 +355,10 @@ def _distinctive(stem: str, places_count: bool) -> bool:
         return False
     if stem.isascii():
         return bool(re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*", stem)) and stem not in words().en_not_names
+    kinds = words().generic_stems | words().kind_stems
     for token in _tokens(stem):
+        if token in kinds:
+            continue  # "高端白酒集团", "头部券商公司": a kind, unless another word names it
         if pos_tag(token) == "ns" or token in words().countries:
             if places_count and token not in words().countries:
                 return True  # "苏州农商银行", "北辰零售集团"; never "荷兰公司", "中国资本"
