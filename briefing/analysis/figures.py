@@ -491,6 +491,22 @@ def _scope_data() -> dict:
     return data_yaml("figure_scopes.yaml") or {}
 
 
+@functools.cache
+def _share_markets() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in _scope_data().get("share_markets", []))
+
+
+def share_market(before: str) -> str:
+    """The product a sentence says, before a market share, its owner makes ("是全国最大的
+    杏仁露生产企业，…，市场占有率90%": 杏仁露): the market the share is of; empty when
+    it says none (``share_markets`` of figure_scopes.yaml)."""
+    found = [m for p in _share_markets() for m in p.finditer(before)]
+    if not found:
+        return ""
+    product = max(found, key=lambda m: m.start()).group("product")
+    return "" if product in _scope_data().get("whole", []) else product
+
+
 _TIME_LEAD_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*(?:财政?|会计)?年?(?:底|末|初|度)?的?|今年|去年|前年|目前|当前|截至目前|第?[一二三四]季度|"
     r"上半年|下半年|全年|(?:前|头)\d+个?月|\d{1,2}月份?|其中|此外|同时|另外|而|但|则|又)+"
@@ -1541,6 +1557,7 @@ def attribute(
             or (own_scope(hit.narrow, text, orgs, measure, owner[0]) if hit.narrow else "")
             or (name_scope(text, ref.end, measure) if ref is not None else "")
             or (unit_scope(text, ref.end, hit.start, measure) if ref is not None else "")
+            or (share_market(text[: hit.start]) if measure.endswith("市场份额") and not english else "")
         )
         out.append(Owned(hit, owner[0], measure, how, None, scope))
     return out
