@@ -549,7 +549,13 @@ def _phrase_ok(phrase: str, measure: str) -> bool:
     """A narrowing phrase that is a noun phrase of its own (no verb, time word or
     pronoun) and that the measure does not already name."""
     data = _scope_data()
-    if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9 ]{2,14}", phrase) or phrase in data.get("whole", []):
+    if (
+        not re.fullmatch(
+            r"[\u4e00-\u9fffA-Za-z0-9 ]{1,14}(?:-[A-Za-z0-9][\u4e00-\u9fffA-Za-z0-9 ]{0,12})?", phrase
+        )
+        or len(phrase) < 2
+        or phrase in data.get("whole", [])
+    ):
         return False
     if _dated(phrase):
         return False  # "荣耀2025年的手机": a clause with a subject of its own, not a segment
@@ -1588,19 +1594,32 @@ def name_scope(text: str, end: int, measure: str) -> str:
     return "" if measure.startswith(region) else region
 
 
+_BARE_CHANGE_RE = re.compile(
+    r"\s*(?:按年|同比|环比|按季|较上年|较去年)?(?:大幅|小幅)?(?:增长|增加|上升|上涨|下降|下滑|减少|增|降|升)了?(?:约|近|超过|达到|达)?\s*"
+)
+
+
 def unit_scope(text: str, end: int, at: int, measure: str) -> str:
-    """The unit a company's name introduces with 旗下 ("比亚迪旗下的腾势2024年销量…"):
-    the figure is that brand's or subsidiary's, not the whole company's; empty when
-    there is none."""
-    m = re.match(r"\s*旗下(?:的)?\s*", text[end:at])
+    """The unit a company's name introduces with 旗下 or 的 ("比亚迪旗下的腾势2024年销量…",
+    "百济神州的泽布替尼2023年全球销售额…"): the figure is that brand's, subsidiary's or
+    product's, not the whole company's; empty when there is none."""
+    m = re.match(r"\s*(?:（[^（）]*）|\([^()]*\))?\s*(?:旗下(?:的)?|的)\s*", text[end:at])
     if m is None:
         return ""
-    rest = text[end + m.end() : at]
+    if "旗下" not in m.group() and (breaks := list(re.finditer(r"[，,；;。]", text[end:at]))):
+        # A product named with 的 narrows its own clause's figures and the change of
+        # them the next clause gives ("…的销售额达到13亿美元，按年增长约129%").
+        last = text[end + breaks[-1].end() : at]
+        if len(breaks) > 1 or not is_growth(measure) or not _BARE_CHANGE_RE.fullmatch(last):
+            return ""
+        at = end + breaks[0].start()
+    # "百济神州（BeiGene）的BTK抑制剂泽布替尼（Brukinsa）在2023年的全球销售额": the product's.
+    rest = re.sub(r"（[^（）]*）|\([^()]*\)", "", text[end + m.end() : at])
     cues = _cues(rest, 0, len(rest))
     stop = min(
         [c[0] for c in cues] + [t.start() for t in re.finditer(_TIME_OPEN + r"|的", rest)] + [len(rest)]
     )
-    unit = rest[:stop].strip()
+    unit = re.sub(r"(?:在|于)$", "", rest[:stop].strip())
     return unit if _phrase_ok(unit, measure) else ""
 
 
