@@ -631,6 +631,10 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
             narrow = narrow[len(surface) :]
             break
     narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
+    if (region := re.match(r"(?:全球|国内|海外|国际|全国)(?:的)?", narrow)) and region.group().rstrip(
+        "的"
+    ) in measure:
+        narrow = narrow[region.end() :]  # "全球动力电池市占率": the measure (全球市场份额) says 全球
     if _dated(narrow):
         return ""
     if re.search(r"[A-Za-z]", narrow):  # "Snapdragon 820订单": a name the checks below do not fit
