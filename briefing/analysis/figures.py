@@ -925,7 +925,7 @@ def figures_in(text: str) -> list[Hit]:
             before_cue = (
                 text[lo:cue_start] if not re.search(r"\d", text[lo : left - 1]) else text[left:cue_start]
             )
-            if business := re.search(r"([\u4e00-\u9fff]{2,6}?)业务", before_cue):
+            if business := re.search(r"(?![年月季度日])([\u4e00-\u9fff]{2,6}?)业务", before_cue):
                 part_scope = business.group(1) + "业务"
                 if measure == "市场份额" and "全球" in before_cue:
                     measure = "全球市场份额"
@@ -1569,6 +1569,17 @@ def attribute(
             or (unit_scope(text, ref.end, hit.start, measure) if ref is not None else "")
             or (share_market(text[: hit.start]) if measure.endswith("市场份额") and not english else "")
         )
+        if (
+            not scope
+            and is_growth(measure)
+            and out
+            and out[-1].owner == owner[0]
+            and out[-1].scope
+            and out[-1].hit.end <= hit.start
+            and measure.startswith(out[-1].measure)
+            and _BARE_CHANGE_RE.fullmatch(text[left : hit.start])
+        ):
+            scope = out[-1].scope  # "储能业务收入约178亿元，同比增长约77%": the business's growth
         out.append(Owned(hit, owner[0], measure, how, None, scope))
     return out
 
