@@ -727,6 +727,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 if near is not None:
                     marks.setdefault(near, "投资")
         context.settle(result.figures, first_here)
+        context.same_period_last_year(result.figures, first_here, sent)
         context.remember(sent)
         seen: set[str] = set()
         first_mention = len(result.mentions)  # this sentence's mentions follow
@@ -901,6 +902,17 @@ class _Times:
             elif later is not None and later.relative_year is not None:
                 f.relative_year = later.relative_year - n
 
+    def same_period_last_year(self, figures: list[FigureCandidate], first: int, sent: str) -> None:
+        """ "第一财季…净亏损1742.8亿日元，去年同期为亏损4776.2亿日元": the period the
+        sentence compares with last year's is this year's (the year the document dates
+        last year's by), not a year it leaves unstated."""
+        if not _LAST_YEAR_SAME_RE.search(sent):
+            return
+        prior = {f.period for f in figures[first:] if f.year is None and f.relative_year == -1 and f.period}
+        for f in figures[first:]:
+            if f.year is None and f.relative_year is None and f.period in prior:
+                f.relative_year = 0
+
     def remember(self, sent: str) -> None:
         if not _TIME_WORD_RE.search(sent):
             return  # most sentences name no year: skip the full reading
@@ -910,6 +922,9 @@ class _Times:
             self.document.append(self.times[-1])
 
 
+_LAST_YEAR_SAME_RE = re.compile(
+    r"(?:去年|上年|上一年)同期|\ba year (?:earlier|ago)\b|\bsame (?:quarter|period) (?:of )?last year\b"
+)
 _THIS_PERIOD_RE = re.compile(
     r"当季|本季度?|该季度?|同季|\b(?:in|during) the (?:quarter|period)\b(?! (?:to|ended|ending|through)\b)"
 )
