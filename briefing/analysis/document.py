@@ -475,7 +475,8 @@ class _Discourse:
             # loan with JPMorgan Chase. The bank reported…": JPMorgan Chase).
             for name in [*reversed(self.recent), *reversed(self.paragraph_named)]:
                 if fits_pointer(noun, name, self.evidence.get(name, "")):
-                    return name, f"the {noun} → last {noun} named"
+                    pointer = f"the {noun}" if noun.isascii() else noun
+                    return name, f"{pointer} → last {(pointer_sectors(noun) or (noun,))[0]} named"
             return None
         if kind.startswith("demonstrative"):
             if self.recent:

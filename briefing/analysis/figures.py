@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from briefing.analysis.names import demonstrative_en_re, fits_pointer, words
+from briefing.analysis.names import demonstrative_en_re, fits_pointer, pointer_sectors, words
 from briefing.analysis.roles import (
     ACTS,
     CLAUSE_BREAKS,
@@ -1527,7 +1527,12 @@ def attribute(
             if english and (pointer := demonstrative_en_re().search(text[left : hit.start])):
                 # "Toyota bought chips… The airline carried…": only an airline named before.
                 noun = pointer.group("noun").lower()
+            elif not english:
+                noun = next((d for d in words().demonstratives if d in text[left : hit.start]), None)
+            if noun and pointer_sectors(noun):
                 before = [o for o in before if fits_pointer(noun, o.name)]
+            else:
+                noun = None
             ref = before[-1] if before else None
             if english and before:
                 # "UPS signed a deal with Amazon, and the carrier shipped…": the

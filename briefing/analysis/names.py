@@ -78,7 +78,7 @@ class Words:
     """Words that may open an English clause before its subject (and, while, meanwhile…)."""
     demonstratives_en_not_before: tuple[str, ...] = ()
     pointer_sectors_en: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """(pointer noun, the sectors it may point back to): "the airline" → airline."""
+    """(pointer noun, the sectors it may point back to): "the airline" → airline, 该行 → bank."""
     sector_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(sector, words in a name that tell it): airline → Air, Airlines, 航空…"""
     """Words after such a noun that make it a modifier ("the airline industry")."""
@@ -174,7 +174,7 @@ def words() -> Words:
         ellipsis_words=_longest(items("ellipsis_words")),
         demonstratives_en=_longest(w.lower() for w in items("demonstratives_en")),
         demonstratives_en_not_before=_longest(w.lower() for w in items("demonstratives_en_not_before")),
-        pointer_sectors_en=_table(raw, "pointer_sectors_en", lower=True),
+        pointer_sectors_en=_table(raw, "pointer_sectors_en", lower=True) + _table(raw, "pointer_sectors_zh"),
         sector_words=_table(raw, "sector_words"),
         demonstratives_en_not_after=_longest(w.lower() for w in items("demonstratives_en_not_after")),
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
