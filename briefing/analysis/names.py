@@ -210,6 +210,7 @@ def demonstrative_en_re() -> re.Pattern[str]:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def sectors_of(name: str, evidence: str = "") -> frozenset[str]:
     """The lines of business an organisation is known to be in: the gazetteer's
     ``sector``, else the sector words of its forms (Delta Air Lines: airline), plus
