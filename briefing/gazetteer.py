@@ -33,6 +33,9 @@ class Org:
     aliases: list[str] = field(default_factory=list)
     not_before: list[str] = field(default_factory=list)
     """Words that, right after a Chinese alias, make it a common word (苹果汁, 苹果园)."""
+    sector: str | None = None
+    """Its line of business (airline, bank, carmaker…) when a pointer such as "the
+    airline" must know it (``pointer_sectors_en`` of organisations.yaml)."""
     any_case: bool = False
     """Its English names match in any case ("Tsmc", "tsmc"); otherwise only as written
     or in capitals (Apple, APPLE; never "apple juice")."""
@@ -69,6 +72,7 @@ class Gazetteer:
                 known.parent = org.parent or known.parent
                 known.not_before = list(dict.fromkeys([*known.not_before, *org.not_before]))
                 known.any_case = known.any_case or org.any_case
+                known.sector = org.sector or known.sector
             else:
                 self.orgs[org.name] = org
         for org in self.orgs.values():
@@ -265,6 +269,7 @@ def _load(files: tuple[tuple[str, str], ...]) -> Gazetteer:
                     aliases=[str(a) for a in entry.get("aliases", []) or []],
                     not_before=[str(w) for w in entry.get("not_before", []) or []],
                     any_case=bool(entry.get("any_case", False)),
+                    sector=str(entry["sector"]) if entry.get("sector") else None,
                 )
             )
         except (KeyError, TypeError) as exc:

@@ -43,6 +43,7 @@ CORPORA = sorted(
         "units",
         "figure_verbs",
         "pointers_en",
+        "pointer_sectors",
     )
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
@@ -460,6 +461,21 @@ def test_english_pointer_rules(case: dict[str, Any]) -> None:
 
     m = demonstrative_en_re().search(case["text"])
     assert (m.group("noun").lower() if m else None) == case["noun"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, id=f"{c['noun']}-{c['name']}")
+        for c in _load(COMPANIES / "pointer_sectors.yaml")["cases"]
+    ],
+)
+def test_pointer_sector_rules(case: dict[str, Any]) -> None:
+    """ "The airline", "the bank", "the carmaker" point back only to an organisation in
+    that line of business; "the company" to any."""
+    from briefing.analysis.names import fits_pointer
+
+    assert fits_pointer(case["noun"], case["name"], case.get("evidence", "")) is case["fits"]
 
 
 @pytest.mark.parametrize(

@@ -437,8 +437,10 @@ def find_companies(
             if o.mention.role == ACTS and analyses[o.doc].sentences[o.sentence].quotable and not title_line(o)
         ]
         moves, best = _moves(docs, analyses, acting, index=index)
-        # A share in a ranking list makes no case ("…比亚迪15.8%，LG新能源13.6%").
-        own_figures = [f for f in figures if f.attribution != "ranking list"]
+        # A name with its own share in a ranking holds that share, as the one the
+        # sentence opens with does ("…比亚迪15.8%，LG新能源13.6%", "阿里云39%、华为云19%"):
+        # the same rule for every entry; a rank without a share makes no case.
+        own_figures = figures
         deals = _deals_made(analyses, name, canonical, index)
         role = "case" if kind in CASE_TYPES and (best is not None or own_figures or deals) else "mention"
         move, origin, move_doc = None, "", None

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 
 from briefing import children
 from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, period_in, refine_measures, year_of
-from briefing.analysis.names import Found, discover, discover_en, org_type, words
+from briefing.analysis.names import (
+    Found,
+    discover,
+    discover_en,
+    fits_pointer,
+    org_type,
+    pointer_sectors,
+    words,
+)
 from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
 from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.model import Document, Serializable
@@ -415,14 +423,18 @@ class _Discourse:
     the company its title names, the company of the current section (a heading
     or a heading-like line), the companies just named."""
 
-    def __init__(self, topic: str | None) -> None:
+    def __init__(self, topic: str | None, evidence: dict[str, str] | None = None) -> None:
         self.topic = topic
+        self.evidence = evidence or {}
+        """What made each discovered name a name (its kind noun tells its sector)."""
         self.section: str | None = None
         self.section_is_name = False
         """The section's heading is the company's name itself ("### 腾讯")."""
         self.recent: list[str] = []
         self.paragraph_recent: list[str] = []
         self.paragraph_subject: str | None = None
+        self.paragraph_named: list[str] = []
+        """The companies the paragraph names, objects included, in order."""
         self.last_list: list[str] = []
 
     def push(self, name: str) -> None:
@@ -455,7 +467,18 @@ class _Discourse:
                 if self.paragraph_recent
                 else None
             )
-        if kind == "demonstrative":
+        if kind.startswith("demonstrative:") and pointer_sectors(kind.split(":", 1)[1]):
+            # "The airline carried…": the last company named that is an airline, else none
+            # ("the company", "the group": any, below).
+            noun = kind.split(":", 1)[1]
+            # The subjects first, then any company the paragraph names ("Ford signed a
+            # loan with JPMorgan Chase. The bank reported…": JPMorgan Chase).
+            for name in [*reversed(self.recent), *reversed(self.paragraph_named)]:
+                if fits_pointer(noun, name, self.evidence.get(name, "")):
+                    pointer = f"the {noun}" if noun.isascii() else noun
+                    return name, f"{pointer} → last {(pointer_sectors(noun) or (noun,))[0]} named"
+            return None
+        if kind.startswith("demonstrative"):
             if self.recent:
                 return self.recent[-1], "该公司 → last company named"
             kind = "ellipsis"
@@ -634,7 +657,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
 
     # 4. Roles, figures and their owners, read in order so that pronouns resolve.
     title = (doc.title or "").strip()
-    discourse = _Discourse(_title_company(title, found, gaz))
+    discourse = _Discourse(_title_company(title, found, gaz), {n: f.evidence for n, f in found.items()})
     result.topic = discourse.topic
     known_orgs = set(gaz.alias_to_name) | set(gaz.orgs) | set(found)
     context = _Times()
@@ -646,6 +669,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
             current_paragraph = s.paragraph
             discourse.paragraph_subject = None
             discourse.paragraph_recent = []
+            discourse.paragraph_named = []
             para = paragraphs[s.paragraph]
             if s.paragraph in heading_paras or _heading_like(para):
                 head = next((x for x in here if _type_of(x.name, found) in ("company", "investor")), None)
@@ -704,6 +728,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 if near is not None:
                     marks.setdefault(near, "投资")
         context.settle(result.figures, first_here)
+        context.same_period_last_year(result.figures, first_here, sent)
         context.remember(sent)
         seen: set[str] = set()
         first_mention = len(result.mentions)  # this sentence's mentions follow
@@ -737,7 +762,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
         ]
         # "The company has responded by moving…": in English too.
         if english and (verb := _pronoun_subject_en(sent, here, s.start)):
-            got = discourse.refer("demonstrative")
+            got = discourse.refer(_pointer_kind(sent))
             if got and not any(m.name == got[0] and m.role == ACTS for m in result.mentions[first_mention:]):
                 result.mentions.append(
                     Mention(
@@ -777,6 +802,9 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     )
         for _, name in subjects:
             discourse.push(name)
+        for x in here:
+            if _type_of(x.name, found) in ("company", "investor") and x.name not in discourse.paragraph_named:
+                discourse.paragraph_named.append(x.name)
         if subjects and discourse.paragraph_subject is None:
             discourse.paragraph_subject = subjects[0][1]
         listed = [
@@ -875,6 +903,17 @@ class _Times:
             elif later is not None and later.relative_year is not None:
                 f.relative_year = later.relative_year - n
 
+    def same_period_last_year(self, figures: list[FigureCandidate], first: int, sent: str) -> None:
+        """ "第一财季…净亏损1742.8亿日元，去年同期为亏损4776.2亿日元": the period the
+        sentence compares with last year's is this year's (the year the document dates
+        last year's by), not a year it leaves unstated."""
+        if not _LAST_YEAR_SAME_RE.search(sent):
+            return
+        prior = {f.period for f in figures[first:] if f.year is None and f.relative_year == -1 and f.period}
+        for f in figures[first:]:
+            if f.year is None and f.relative_year is None and f.period in prior:
+                f.relative_year = 0
+
     def remember(self, sent: str) -> None:
         if not _TIME_WORD_RE.search(sent):
             return  # most sentences name no year: skip the full reading
@@ -884,6 +923,9 @@ class _Times:
             self.document.append(self.times[-1])
 
 
+_LAST_YEAR_SAME_RE = re.compile(
+    r"(?:去年|上年|上一年)同期|\ba year (?:earlier|ago)\b|\bsame (?:quarter|period) (?:of )?last year\b"
+)
 _THIS_PERIOD_RE = re.compile(
     r"当季|本季度?|该季度?|同季|\b(?:in|during) the (?:quarter|period)\b(?! (?:to|ended|ending|through)\b)"
 )
@@ -943,6 +985,16 @@ def _en_pronoun_subject_end(sentence: str) -> int | None:
         sentence, start
     )
     return m.end() if m else None
+
+
+def _pointer_kind(sentence: str) -> str:
+    """``demonstrative:NOUN`` for an English sentence that opens with a noun phrase
+    pointing back ("The airline…": only an airline named before), else ``demonstrative``."""
+    from briefing.analysis.names import demonstrative_en_re
+
+    start = re.match(r"\W*", sentence).end()  # type: ignore[union-attr]
+    m = demonstrative_en_re().match(sentence, start)
+    return f"demonstrative:{m.group('noun').lower()}" if m else "demonstrative"
 
 
 def _pronoun_subject_en(sentence: str, here: list[_Span], offset: int) -> str | None:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from briefing.analysis.names import demonstrative_en_re, words
+from briefing.analysis.names import demonstrative_en_re, fits_pointer, pointer_sectors, words
 from briefing.analysis.roles import (
     ACTS,
     CLAUSE_BREAKS,
@@ -493,6 +493,22 @@ def _scope_data() -> dict:
     return data_yaml("figure_scopes.yaml") or {}
 
 
+@functools.cache
+def _share_markets() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in _scope_data().get("share_markets", []))
+
+
+def share_market(before: str) -> str:
+    """The product a sentence says, before a market share, its owner makes ("是全国最大的
+    杏仁露生产企业，…，市场占有率90%": 杏仁露): the market the share is of; empty when
+    it says none (``share_markets`` of figure_scopes.yaml)."""
+    found = [m for p in _share_markets() for m in p.finditer(before)]
+    if not found:
+        return ""
+    product = max(found, key=lambda m: m.start()).group("product")
+    return "" if product in _scope_data().get("whole", []) else product
+
+
 _TIME_LEAD_RE = re.compile(
     r"^(?:(?:19|20)\d{2}\s*(?:财政?|会计)?年?(?:底|末|初|度)?的?|今年|去年|前年|目前|当前|截至目前|第?[一二三四]季度|"
     r"上半年|下半年|全年|(?:前|头)\d+个?月|\d{1,2}月份?|其中|此外|同时|另外|而|但|则|又)+"
@@ -535,7 +551,13 @@ def _phrase_ok(phrase: str, measure: str) -> bool:
     """A narrowing phrase that is a noun phrase of its own (no verb, time word or
     pronoun) and that the measure does not already name."""
     data = _scope_data()
-    if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9 ]{2,14}", phrase) or phrase in data.get("whole", []):
+    if (
+        not re.fullmatch(
+            r"[\u4e00-\u9fffA-Za-z0-9 ]{1,14}(?:-[A-Za-z0-9][\u4e00-\u9fffA-Za-z0-9 ]{0,12})?", phrase
+        )
+        or len(phrase) < 2
+        or phrase in data.get("whole", [])
+    ):
         return False
     if _dated(phrase):
         return False  # "荣耀2025年的手机": a clause with a subject of its own, not a segment
@@ -611,6 +633,10 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
             narrow = narrow[len(surface) :]
             break
     narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
+    if (region := re.match(r"(?:全球|国内|海外|国际|全国)(?:的)?", narrow)) and region.group().rstrip(
+        "的"
+    ) in measure:
+        narrow = narrow[region.end() :]  # "全球动力电池市占率": the measure (全球市场份额) says 全球
     if _dated(narrow):
         return ""
     if re.search(r"[A-Za-z]", narrow):  # "Snapdragon 820订单": a name the checks below do not fit
@@ -622,6 +648,19 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
     part = re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{2,14}(?:部门|业务|板块|事业部|事业群|分部)", narrow)
     named = narrow.replace("的", "") in measure  # "合作伙伴的业务增长率": the measure says it
     return narrow if part and not named and not re.search(r"主营|全部|整体|公司|集团|总", narrow) else ""
+
+
+def _list_head(text: str, masked: str, left: int) -> str:
+    """The share measure a heading names when a list follows its colon
+    ("2023年中国公有云市场份额排名：阿里云39%、…", "市占率依次为：…"), else ""."""
+    if left < 2 or masked[left - 1] not in "：:":
+        return ""
+    start = max(masked.rfind(c, 0, left - 1) for c in CLAUSE_BREAKS) + 1
+    cues = [c for c in _cues(text, start, left - 1) if c[2].endswith("市场份额")]
+    tail = re.sub(r"\s+", "", text[cues[-1][1] : left - 1]) if cues else ""
+    for word in words().list_head_words:
+        tail = tail.replace(word, "")
+    return cues[-1][2] if cues and not tail else ""
 
 
 def figures_in(text: str) -> list[Hit]:
@@ -691,6 +730,10 @@ def figures_in(text: str) -> list[Hit]:
             elif percent and out and out[-1].measure.endswith("市场份额"):
                 # "台积电市占率61.7%，三星电子以11%位居第二": the list's measure, its market included.
                 cue = (m.start(), m.start(), out[-1].measure, "%")
+                listed = True
+            elif percent and (head := _list_head(text, masked, left)):
+                # "份额排名：阿里云39%、华为云19%": the share the heading before the colon names.
+                cue = (m.start(), m.start(), head, "%")
                 listed = True
             else:
                 continue
@@ -884,7 +927,7 @@ def figures_in(text: str) -> list[Hit]:
             before_cue = (
                 text[lo:cue_start] if not re.search(r"\d", text[lo : left - 1]) else text[left:cue_start]
             )
-            if business := re.search(r"([\u4e00-\u9fff]{2,6}?)业务", before_cue):
+            if business := re.search(r"(?![年月季度日])([\u4e00-\u9fff]{2,6}?)业务", before_cue):
                 part_scope = business.group(1) + "业务"
                 if measure == "市场份额" and "全球" in before_cue:
                     measure = "全球市场份额"
@@ -1236,6 +1279,28 @@ def noun_phrase_subject(name: str, follows: str) -> bool:
     return True
 
 
+def _kind_subject(clause: str) -> str:
+    """The phrase a clause opens with when it names a kind of company, not one
+    ("头部券商公司的自营业务收入…", "某头部白酒集团2023年…", "多家龙头房企集团…"): the
+    clause has a subject of its own the analysis cannot name. Empty otherwise."""
+    from briefing.analysis.names import suffix_of
+    from briefing.nlp import zh_cut
+
+    w = words()
+    rest = re.sub(r"^(?:某|一家|多家|部分|各家|不少|众多|一些|几家)", "", clause)
+    kinds = tuple(w.kind_nouns)
+    stems = w.generic_stems | w.kind_stems
+    for k in range(min(len(rest), 14), 2, -1):
+        phrase = rest[:k]
+        suffix = suffix_of(phrase) or next((n for n in kinds if phrase.endswith(n)), "")
+        if suffix in w.weak_suffixes:
+            continue  # "管理零售客户总资产": 零售 names a business here, not an organisation
+        stem = phrase[: len(phrase) - len(suffix)] if suffix else ""
+        if stem and all(t in stems for t in zh_cut(stem) if t.strip()):
+            return phrase
+    return ""
+
+
 def _unnamed_subject(clause: str, english: bool = False) -> str:
     """The name a clause opens with, when it is not one the analysis knows but reads as
     the clause's own subject: a proper name right before a time or a measure
@@ -1248,6 +1313,8 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
     if english:
         return _unnamed_subject_en(clause)
     stripped = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
+    if kind := _kind_subject(stripped):
+        return kind  # "某头部白酒集团2023年营收增长12%": an unnamed company of a kind
     m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", stripped)
     name = m.group(1) if m else ""
     before_time = bool(m)
@@ -1433,6 +1500,14 @@ def attribute(
             # "其中阿里云营收…": the part is an organisation of its own and owns the figure.
             out.append(Owned(hit, in_clause[0].name, measure, "clause subject"))
             continue
+        if hit.listed:
+            # "阿里云39%、华为云19%": each entry's share is the name's right before it.
+            since = max((h.end for h in hits if left <= h.start and h.end <= hit.start), default=left)
+            entry = [o for o in pool if since <= o.start < hit.start]  # 韵达15.0%: 达 may open the number
+            if entry:
+                in_clause = [entry[-1]]
+            elif since > left:
+                continue  # an entry whose name the analysis does not know ("、OPPO 11%"): no one's
         if in_clause:
             ref = in_clause[0]
             passive = passive_before(masked[left : ref.start])
@@ -1450,12 +1525,24 @@ def attribute(
             owner = (ref.name, "its → the company speaking")  # "X said its revenue rose…"
         elif kind == "demonstrative":
             before = [o for o in pool if o.end <= hit.start]
+            noun = None
+            if english and (pointer := demonstrative_en_re().search(text[left : hit.start])):
+                # "Toyota bought chips… The airline carried…": only an airline named before.
+                noun = pointer.group("noun").lower()
+            elif not english:
+                noun = next((d for d in words().demonstratives if d in text[left : hit.start]), None)
+            if noun and pointer_sectors(noun):
+                before = [o for o in before if fits_pointer(noun, o.name)]
+            else:
+                noun = None
             ref = before[-1] if before else None
             if english and before:
                 # "UPS signed a deal with Amazon, and the carrier shipped…": the
                 # subject of the clause before, not the object named last.
                 ref = _previous_subject(masked, before, left, english) or ref
-            owner = (ref.name, "该公司 → nearest") if ref else refer(kind)
+            owner = (
+                (ref.name, "该公司 → nearest") if ref else refer(f"demonstrative:{noun}" if noun else kind)
+            )
         elif _unnamed_subject(text[left : hit.start], english):
             owner = None  # "…，荣耀2025年的手机销量2100万台": its own subject, one the analysis does not know
         else:
@@ -1487,7 +1574,19 @@ def attribute(
             or (own_scope(hit.narrow, text, orgs, measure, owner[0]) if hit.narrow else "")
             or (name_scope(text, ref.end, measure) if ref is not None else "")
             or (unit_scope(text, ref.end, hit.start, measure) if ref is not None else "")
+            or (share_market(text[: hit.start]) if measure.endswith("市场份额") and not english else "")
         )
+        if (
+            not scope
+            and is_growth(measure)
+            and out
+            and out[-1].owner == owner[0]
+            and out[-1].scope
+            and out[-1].hit.end <= hit.start
+            and measure.startswith(out[-1].measure)
+            and _BARE_CHANGE_RE.fullmatch(text[left : hit.start])
+        ):
+            scope = out[-1].scope  # "储能业务收入约178亿元，同比增长约77%": the business's growth
         out.append(Owned(hit, owner[0], measure, how, None, scope))
     return out
 
@@ -1517,19 +1616,32 @@ def name_scope(text: str, end: int, measure: str) -> str:
     return "" if measure.startswith(region) else region
 
 
+_BARE_CHANGE_RE = re.compile(
+    r"\s*(?:按年|同比|环比|按季|较上年|较去年)?(?:大幅|小幅)?(?:增长|增加|上升|上涨|下降|下滑|减少|增|降|升)了?(?:约|近|超过|达到|达)?\s*"
+)
+
+
 def unit_scope(text: str, end: int, at: int, measure: str) -> str:
-    """The unit a company's name introduces with 旗下 ("比亚迪旗下的腾势2024年销量…"):
-    the figure is that brand's or subsidiary's, not the whole company's; empty when
-    there is none."""
-    m = re.match(r"\s*旗下(?:的)?\s*", text[end:at])
+    """The unit a company's name introduces with 旗下 or 的 ("比亚迪旗下的腾势2024年销量…",
+    "百济神州的泽布替尼2023年全球销售额…"): the figure is that brand's, subsidiary's or
+    product's, not the whole company's; empty when there is none."""
+    m = re.match(r"\s*(?:（[^（）]*）|\([^()]*\))?\s*(?:旗下(?:的)?|的)\s*", text[end:at])
     if m is None:
         return ""
-    rest = text[end + m.end() : at]
+    if "旗下" not in m.group() and (breaks := list(re.finditer(r"[，,；;。]", text[end:at]))):
+        # A product named with 的 narrows its own clause's figures and the change of
+        # them the next clause gives ("…的销售额达到13亿美元，按年增长约129%").
+        last = text[end + breaks[-1].end() : at]
+        if len(breaks) > 1 or not is_growth(measure) or not _BARE_CHANGE_RE.fullmatch(last):
+            return ""
+        at = end + breaks[0].start()
+    # "百济神州（BeiGene）的BTK抑制剂泽布替尼（Brukinsa）在2023年的全球销售额": the product's.
+    rest = re.sub(r"（[^（）]*）|\([^()]*\)", "", text[end + m.end() : at])
     cues = _cues(rest, 0, len(rest))
     stop = min(
         [c[0] for c in cues] + [t.start() for t in re.finditer(_TIME_OPEN + r"|的", rest)] + [len(rest)]
     )
-    unit = rest[:stop].strip()
+    unit = re.sub(r"(?:在|于)$", "", rest[:stop].strip())
     return unit if _phrase_ok(unit, measure) else ""
 
 

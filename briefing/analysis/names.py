@@ -42,6 +42,8 @@ class Words:
     nt_government: tuple[str, ...]
     weak_suffixes: frozenset[str]
     generic_stems: frozenset[str]
+    kind_stems: frozenset[str]
+    """Words that only say an organisation's business or standing (白酒, 券商, 头部)."""
     generic_names: frozenset[str]
     not_name_endings: tuple[str, ...]
     school_endings: tuple[str, ...]
@@ -58,6 +60,8 @@ class Words:
     source_markers: tuple[str, ...]
     speech_verbs: tuple[str, ...]
     ranking_words: tuple[str, ...]
+    list_head_words: tuple[str, ...]
+    """Words between a share word and the colon of a heading of a list of shares."""
     example_markers: tuple[str, ...]
     example_tails: tuple[str, ...]
     stock_words: tuple[str, ...]
@@ -73,6 +77,10 @@ class Words:
     clause_openers_en: frozenset[str] = frozenset()
     """Words that may open an English clause before its subject (and, while, meanwhile…)."""
     demonstratives_en_not_before: tuple[str, ...] = ()
+    pointer_sectors_en: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(pointer noun, the sectors it may point back to): "the airline" → airline, 该行 → bank."""
+    sector_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(sector, words in a name that tell it): airline → Air, Airlines, 航空…"""
     """Words after such a noun that make it a modifier ("the airline industry")."""
     demonstratives_en_not_after: tuple[str, ...] = ()
     """Words between "the" and such a noun that make it another one ("the rival carrier")."""
@@ -99,6 +107,13 @@ class Words:
 
 def _longest(items: object) -> tuple[str, ...]:
     return tuple(sorted({str(i) for i in items or ()}, key=lambda s: (-len(s), s)))  # type: ignore[attr-defined]
+
+
+def _table(raw: dict[str, object], key: str, lower: bool = False) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+        raise ConfigError(f"data file organisations.yaml: {key} must map words to lists")
+    return tuple((str(k).lower() if lower else str(k), tuple(str(x) for x in v)) for k, v in value.items())
 
 
 @functools.cache
@@ -132,6 +147,7 @@ def words() -> Words:
         nt_government=_longest(items("nt_government_endings")),
         weak_suffixes=frozenset(items("weak_suffixes")),
         generic_stems=frozenset(items("generic_stems")),
+        kind_stems=frozenset(items("kind_stems")),
         generic_names=frozenset(items("generic_names")),
         not_name_endings=_longest(items("not_name_endings")),
         school_endings=_longest(items("school_endings")),
@@ -148,6 +164,7 @@ def words() -> Words:
         source_markers=_longest(items("source_markers")),
         speech_verbs=_longest(items("speech_verbs")),
         ranking_words=_longest(items("ranking_words")),
+        list_head_words=_longest(items("list_head_words")),
         example_markers=_longest(items("example_markers")),
         example_tails=_longest(items("example_tails")),
         stock_words=_longest(items("stock_words")),
@@ -157,6 +174,8 @@ def words() -> Words:
         ellipsis_words=_longest(items("ellipsis_words")),
         demonstratives_en=_longest(w.lower() for w in items("demonstratives_en")),
         demonstratives_en_not_before=_longest(w.lower() for w in items("demonstratives_en_not_before")),
+        pointer_sectors_en=_table(raw, "pointer_sectors_en", lower=True) + _table(raw, "pointer_sectors_zh"),
+        sector_words=_table(raw, "sector_words"),
         demonstratives_en_not_after=_longest(w.lower() for w in items("demonstratives_en_not_after")),
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
         analyst_words_en=frozenset(w.lower() for w in items("analyst_words_en")),
@@ -189,6 +208,46 @@ def demonstrative_en_re() -> re.Pattern[str]:
         rf"(?!['’]s?\b)(?![-‑])(?!\s+(?:{not_before})\b)",
         re.IGNORECASE,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def sectors_of(name: str, evidence: str = "") -> frozenset[str]:
+    """The lines of business an organisation is known to be in: the gazetteer's
+    ``sector``, else the sector words of its forms (Delta Air Lines: airline), plus
+    the sector of the kind noun discovery found it by ("the airline Jet2": airline)."""
+    w = words()
+    org = gazetteer().orgs.get(name)
+    if org is not None and org.sector:
+        return frozenset({org.sector})
+    forms = org.all_names() if org is not None else [name]
+    found = {
+        sector
+        for sector, cues in w.sector_words
+        for cue in cues
+        for form in forms
+        if (re.search(rf"(?<![A-Za-z]){re.escape(cue)}(?![A-Za-z])", form) if cue.isascii() else cue in form)
+    }
+    if evidence.startswith("kind noun "):
+        noun = evidence[len("kind noun ") :].lower()
+        found.update(s for n, sectors in w.pointer_sectors_en if n == noun for s in sectors)
+    return frozenset(found)
+
+
+def fits_pointer(noun: str | None, name: str, evidence: str = "") -> bool:
+    """Whether an English pointer noun ("the airline", "the bank") may point back to
+    ``name``: a noun that names a line of business only to an organisation known to
+    be in it; any other noun ("the company", "the group") to any."""
+    wanted = pointer_sectors(noun)
+    return wanted is None or bool(sectors_of(name, evidence) & set(wanted))
+
+
+def pointer_sectors(noun: str | None) -> tuple[str, ...] | None:
+    """The sectors an English pointer noun names ("airline" → airline; "carrier" →
+    airline, logistics), None for a noun that names none ("company", "group")."""
+    if not noun:
+        return None
+    noun = re.sub(r"\s+", " ", noun.lower())
+    return next((sectors for n, sectors in words().pointer_sectors_en if n == noun), None)
 
 
 # ---------------------------------------------------------------------- types
@@ -297,7 +356,10 @@ def _distinctive(stem: str, places_count: bool) -> bool:
         return False
     if stem.isascii():
         return bool(re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*", stem)) and stem not in words().en_not_names
+    kinds = words().generic_stems | words().kind_stems
     for token in _tokens(stem):
+        if token in kinds:
+            continue  # "高端白酒集团", "头部券商公司": a kind, unless another word names it
         if pos_tag(token) == "ns" or token in words().countries:
             if places_count and token not in words().countries:
                 return True  # "苏州农商银行", "北辰零售集团"; never "荷兰公司", "中国资本"
