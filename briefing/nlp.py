@@ -417,6 +417,32 @@ def is_term(word: str) -> bool:
     return all(is_han(c) or c.isalnum() or c == "+" for c in word)
 
 
+UNKNOWN_RARITY = 14.0
+"""The rarity of a word jieba's dictionary does not hold."""
+
+
+@functools.cache
+def _function_chars() -> frozenset[str]:
+    return frozenset(c for line in data_lines("function_chars.txt") for c in line.split() if len(c) == 1)
+
+
+@functools.lru_cache(maxsize=65536)
+def is_coined_term(word: str) -> bool:
+    """A word jieba's dictionary does not know that may still be a term: two to
+    four Han characters, none of grammar (function_chars.txt), not generic. Such
+    a word is a theme term where its document repeats it (版号, 买量: an
+    industry's own words), not where it occurs once (an HMM guess)."""
+    return (
+        2 <= len(word) <= 4
+        and all(is_han(c) for c in word)
+        and pos_tag(word) == "x"
+        and rarity(word) >= UNKNOWN_RARITY  # not in jieba's dictionary under another tag (海外, 国内)
+        and word not in generic_words()
+        and word not in stopwords()
+        and not any(c in _function_chars() for c in word)
+    )
+
+
 @functools.lru_cache(maxsize=65536)
 def is_theme_term(word: str) -> bool:
     """A term fit to name part of a theme: a Chinese noun-like word, not generic."""
@@ -445,7 +471,7 @@ def rarity(word: str) -> float:
 
     tk = _jieba().tk
     freq = tk.FREQ.get(word) or 0
-    return round(math.log(tk.total / freq), 3) if freq > 0 else 14.0
+    return round(math.log(tk.total / freq), 3) if freq > 0 else UNKNOWN_RARITY
 
 
 def vocabulary_terms(text: str, vocabulary: set[str] | frozenset[str], longest: int = 8) -> list[str]:

@@ -35,3 +35,24 @@ def test_figures_in(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _cases("is_meta_line"))
 def test_is_meta_line(case: dict[str, Any]) -> None:
     assert is_meta_line(case["input"]) is case["expected"]
+
+
+_COINED = yaml.safe_load((FIXTURES / "nlp" / "coined_terms.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "case", _COINED["is_coined_term"], ids=[c["word"] for c in _COINED["is_coined_term"]]
+)
+def test_is_coined_term(case: dict[str, Any]) -> None:
+    from briefing.nlp import is_coined_term
+
+    assert is_coined_term(case["word"]) is case["expected"]
+
+
+@pytest.mark.parametrize(
+    "case", _COINED["coined_in"], ids=["|".join(c["tokens"]) for c in _COINED["coined_in"]]
+)
+def test_coined_words_of_a_sentence(case: dict[str, Any]) -> None:
+    from briefing.analysis.document import _coined_in
+
+    assert _coined_in(case["tokens"], set(case.get("orgs", []))) == set(case["expected"])

@@ -393,3 +393,14 @@ def test_a_market_fact_is_a_takeaway_where_themes_cover_little() -> None:
     model = build_briefing(read_corpus(folder), date=DATE)
     assert len(model.themes) < 5
     assert any("859.6万台" in s.text for s in model.summary), [s.text for s in model.summary]
+
+
+def test_an_industry_word_jieba_does_not_know_can_be_a_theme() -> None:
+    """Retail clippings argue about 私域 (a brand's own customer channels), a word
+    jieba's dictionary lacks: where a document repeats it, it is a theme term (it
+    was never one, and the folder had no theme at all)."""
+    folder = ROOT / "tests" / "fixtures" / "analysis" / "coined_folder"
+    model = build_briefing(read_corpus(folder), date=DATE)
+    assert any("私域" in [t.label, *t.terms] or "私域" in t.label for t in model.themes), [
+        (t.label, t.terms) for t in model.themes
+    ]

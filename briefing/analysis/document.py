@@ -12,6 +12,7 @@ import functools
 import itertools
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from briefing import children
@@ -28,7 +29,16 @@ from briefing.analysis.names import (
 from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
 from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.model import Document, Serializable
-from briefing.nlp import en_tokens, glossary, is_term, is_theme_term, rarity, split_sentences, zh_cut
+from briefing.nlp import (
+    en_tokens,
+    glossary,
+    is_coined_term,
+    is_term,
+    is_theme_term,
+    rarity,
+    split_sentences,
+    zh_cut,
+)
 from briefing.resources import data_lines
 
 log = logging.getLogger(__name__)
@@ -658,6 +668,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
     # 4. Roles, figures and their owners, read in order so that pronouns resolve.
     title = (doc.title or "").strip()
     discourse = _Discourse(_title_company(title, found, gaz), {n: f.evidence for n, f in found.items()})
+    coined: Counter[str] = Counter()
     result.topic = discourse.topic
     known_orgs = set(gaz.alias_to_name) | set(gaz.orgs) | set(found)
     context = _Times()
@@ -815,8 +826,32 @@ def analyse_document(doc: Document) -> DocAnalysis:
         for tok in s.tokens:
             if tok not in result.theme_terms and tok not in known_orgs and is_theme_term(tok):
                 result.theme_terms[tok] = rarity(tok)
+        if not english:
+            coined.update(_coined_in(s.tokens, known_orgs))
+    # An industry's own words jieba does not know (版号, 买量) count where the document repeats them.
+    for tok, sentences in sorted(coined.items()):
+        if sentences >= COINED_MIN_SENTENCES:
+            result.theme_terms.setdefault(tok, rarity(tok))
     refine_measures(result.figures, simplified)
     return result
+
+
+COINED_MIN_SENTENCES = 2
+"""Sentences of one document a word jieba does not know must stand in to be a term."""
+
+
+def _coined_in(tokens: tuple[str, ...] | list[str], known_orgs: set[str]) -> set[str]:
+    """A sentence's words jieba does not know that may be the authors' terms: not
+    a name, and not beside another such word (泽布|替尼 are pieces of one name)."""
+    out = set()
+    for i, t in enumerate(tokens):
+        if t in known_orgs or not is_coined_term(t):
+            continue
+        beside = tokens[i - 1 : i] + tokens[i + 1 : i + 2]
+        if any(is_coined_term(b) or b in known_orgs for b in beside):
+            continue
+        out.add(t)
+    return out
 
 
 _EVENT_MEASURES = ("投资", "收购", "融资", "回购", "估值", "市值", "交易金额", "成交价", "获投资", "被收购")
