@@ -984,3 +984,10 @@ def test_a_newsletter_items_bold_lead_may_be_a_takeaway_but_no_fund_pitch() -> N
     assert any(t.startswith(leads) for t in texts), texts
     assert not any("ETF" in t or "光明乳业" in t or "优选" in t for t in texts), texts
     assert all(marker_length(t) == 0 for t in texts), texts
+
+
+@pytest.mark.parametrize("case", _table("gists"))
+def test_a_theme_gist_drops_signposts_and_framing_labels(case) -> None:
+    from briefing.analysis.themes import _gist
+
+    assert _gist(case["text"], limit=200, terms=case.get("terms")) == case["expected"]

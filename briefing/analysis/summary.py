@@ -25,7 +25,7 @@ from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
 from briefing.analysis.figures import FACT, clause_kind, figures_in
-from briefing.analysis.themes import MEMO_SUMMARY_RE, point_statements
+from briefing.analysis.themes import MEMO_SUMMARY_RE, point_statements, without_framing
 from briefing.excerpts import leans_back, opening, says_nothing, without_marker
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
@@ -97,9 +97,6 @@ _ILLUSTRATION_RE = re.compile(
 """An illustration or a hypothetical ("举例来说，如果…", "试想一下，如果…"): it explains, it reports nothing."""
 _SUMMARY_LABEL_RE = MEMO_SUMMARY_RE
 """A memo's own summary line ("主要发现：…"): the memo restating itself, context rather than a finding."""
-_FRAMING_LABEL_RE = re.compile(r"^([^，,。；;：:\d“”\"]{2,12})[：:]\s*(?=\S)")
-_LABEL_VERB_RE = re.compile(r"是|来自|源于|为|将|在|有|会|要|已|正|称|说|表示|认为")
-"""A short label before a colon ("核心产值：2025年…"): framing, not part of the finding."""
 _TICK_RE = re.compile(
     r"^[^，,；;]{1,24}?(?:收涨|收跌|上涨|下跌|涨|跌|升|降|报|持平)(?:幅)?(?:约|逾|超)?\s*[\d.]+\s*(?:%|％|点|元|美元)?$"
 )
@@ -462,19 +459,6 @@ def _openers() -> dict[str, re.Pattern[str]]:
         k: re.compile(rules.get(k) or r"(?!)", re.IGNORECASE)
         for k in ("narration", "pointer", "bare_subject")
     }
-
-
-def without_framing(text: str, actors: set[str] = frozenset()) -> str:
-    """The sentence without a short framing label before a colon ("核心产值："),
-    unless the label names who the finding is about."""
-    m = _FRAMING_LABEL_RE.match(text)
-    if not m or any(a in to_simplified(m.group(1)) for a in actors) or len(text) - m.end() < 16:
-        return text
-    if _LABEL_VERB_RE.search(to_simplified(m.group(1))):
-        return text  # "招商银行的优势来自零售业务：…" states a claim before its colon
-    if gazetteer().find(to_simplified(m.group(1))):
-        return text
-    return text[m.end() :]
 
 
 def _periods(text: str) -> set[str]:

@@ -1708,15 +1708,44 @@ def without_signpost(text: str) -> str:
     return text
 
 
+_FRAMING_LABEL_RE = re.compile(r"^([^，,。；;：:\d“”\"]{2,12})[：:]\s*(?=\S)")
+"""A short label before a colon ("核心产值：2025年…", "低空联动：…"): framing, not part of the finding."""
+
+
+@functools.cache
+def _label_verbs() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, data_lines("label_verbs.txt"))) or r"(?!)")
+
+
+def without_framing(text: str, actors: AbstractSet[str] = frozenset()) -> str:
+    """The sentence without a short framing label before a colon ("核心产值：",
+    "低空联动："), unless the label names who the finding is about (an actor, an
+    organisation) or states a claim itself (a verb of label_verbs.txt: "招商银行的
+    优势来自零售业务：…"). A takeaway and a theme's gist line drop it alike."""
+    m = _FRAMING_LABEL_RE.match(text)
+    if not m or any(a in to_simplified(m.group(1)) for a in actors) or len(text) - m.end() < 16:
+        return text
+    if _label_verbs().search(to_simplified(m.group(1))):
+        return text
+    if gazetteer().find(to_simplified(m.group(1))):
+        return text
+    return text[m.end() :]
+
+
 def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str:
     """One line from the gist's sentence: the sentence, cut at a clause boundary
     when long; when that cut loses every word of the theme (``terms``, its label
     first), the clauses that hold them instead ("…但其内地商业房地产贷款的减值准备
     大幅增加，市场对其资产质量仍有疑虑", not the sentence's opening figures); an
-    author's signpost before a colon ("先说结论：") is not part of it."""
+    author's signpost before a colon ("先说结论：") or a framing label ("低空联动：",
+    :func:`without_framing`) is not part of it, unless the label is the theme's own
+    concept ("垂直整合：自产刀片电池…" under 垂直整合)."""
     text = without_signpost(sentence.strip())
-    cut = clip(text, limit)
     terms = [t for t in terms or [] if t]
+    framed = without_framing(text)
+    if not any(t in to_simplified(text[: len(text) - len(framed)]) for t in terms):
+        text = framed
+    cut = clip(text, limit)
     if cut == text or not terms or any(t in to_simplified(cut) for t in terms):
         return cut
     for names in (terms[:1], terms[1:]):
