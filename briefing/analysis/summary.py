@@ -43,6 +43,9 @@ SPREAD = 0.85
 """Weight of a document's next takeaway relative to its previous one."""
 WIDE_CORPUS = 8
 """From this many sources on, one source gives at most two takeaways."""
+MAX_GENERAL = 1
+"""General statements (no figure, no second actor, no comparison: concreteness below 1)
+among the takeaways once MIN_TAKEAWAYS are chosen: the authors' central thesis, once."""
 SAME_CLAIM = 0.3
 """Token overlap (Jaccard) at which two sentences make the same claim."""
 FAR_AHEAD = 1.5
@@ -70,7 +73,7 @@ _ATTRIBUTION_RE = re.compile(
 )
 _COMPARISON_RE = re.compile(
     r"(?=[比高低超领落相对不远第前之而与同和跟\dvtcabrlsfwou])(?:"
-    r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|第一|第二|第三|前三|前五|之首|"
+    r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|(?<=[^\s，,；;：:。“])第[一二三](?!方)|第[一二三](?![，,、：:方])|前三|前五|之首|"
     r"不同于|(?:与|同|和|跟)[^，,。；;]{1,30}(?:不同|有别)|unlike\b|"
     r"不是.{1,24}而是|而非|\d倍|vs\.?|versus|than|compared|ahead of|behind|rival|lead(?:s|ing)?\b|"
     r"slowest|fastest|largest|biggest|weakest|strongest|record|outs(?:old|ell|ells|elling)|overt(?:ook|ake|akes)|"
@@ -457,7 +460,7 @@ def _openers() -> dict[str, re.Pattern[str]]:
     rules = data_yaml("takeaway_openers.yaml") or {}
     return {
         k: re.compile(rules.get(k) or r"(?!)", re.IGNORECASE)
-        for k in ("narration", "pointer", "bare_subject")
+        for k in ("narration", "pointer", "bare_subject", "enumeration")
     }
 
 
@@ -592,8 +595,10 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
         weight = ENGLISH_WEIGHT if docs[c.doc].language == "en" else 1.0
         length = len(c.text) / (2.5 if docs[c.doc].language == "en" else 1.0)
         crisp = 1.0 if length <= 80 else 80 / length
-        crisp *= LEANS_BACK if _BACK_REFERENCE_RE.search(to_simplified(c.text)) else 1.0
-        c.background = background(to_simplified(c.text))
+        simplified = to_simplified(c.text)
+        crisp *= LEANS_BACK if _BACK_REFERENCE_RE.search(simplified) else 1.0
+        crisp *= LEANS_BACK if _openers()["enumeration"].match(simplified.strip()) else 1.0
+        c.background = background(simplified)
         crisp *= BACKGROUND if c.background else 1.0
         c.score = (0.4 + math.sqrt(r)) * (0.5 + relevance) * (1.0 + c.concrete) ** 2 * weight * crisp
     statements = _statements(docs, themes)
@@ -704,6 +709,7 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
     per_doc: dict[int, int] = {}
     remaining = list(pool)
     deferred: list[_Candidate] = []
+    overflow: list[_Candidate] = []
     patient = True
     while (remaining or deferred) and len(chosen) < MAX_TAKEAWAYS:
         if not remaining:
@@ -721,14 +727,17 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
         if c.background and len(chosen) >= MIN_TAKEAWAYS:
             continue  # context fills the block only when the folder has too few findings
         if per_doc.get(c.doc, 0) >= per_doc_cap:
+            if c.concrete >= 1.0 and per_doc[c.doc] < per_doc_cap + 1:
+                overflow.append(c)  # a fact, in case the other sources offer only general statements
             continue
         if per_doc.get(c.doc, 0) and patient and not _far_ahead(c, remaining, chosen, per_doc, floor):
             deferred.append(c)  # other sources speak first, unless this finding is far ahead
             continue
         missing = want_docs - len(per_doc)
         if c.doc not in per_doc or MAX_TAKEAWAYS - len(chosen) > missing:
-            if c.concrete < 1.0 and sum(1 for o in chosen if o.concrete < 1.0) >= 2:
-                continue  # general statements: the central thesis and at most one more
+            if c.concrete < 1.0 and sum(1 for o in chosen if o.concrete < 1.0) >= MAX_GENERAL:
+                if len(chosen) >= MIN_TAKEAWAYS:
+                    continue  # a general thesis once (the authors' central claim); facts fill the rest
             if per_doc.get(c.doc, 0) and patient:
                 # a further finding admitted as far ahead: one that waited earlier (for a
                 # source that has since spoken) and outranks it, and is far ahead now, goes first
@@ -746,4 +755,12 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
                     continue
             chosen.append(c)
             per_doc[c.doc] = per_doc.get(c.doc, 0) + 1
+    # The other sources spoke and had no further fact: a source's next concrete finding
+    # (one more than its share) beats leaving the slot empty or to a general statement.
+    for c in overflow:
+        if len(chosen) >= MAX_TAKEAWAYS or c.score < floor:
+            break
+        if not any(_same_claim(c, o) for o in chosen) and not c.background:
+            chosen.append(c)
+            per_doc[c.doc] += 1
     return chosen
