@@ -1031,4 +1031,5 @@ def test_takeaways_prefer_facts_to_a_second_general_statement() -> None:
     facts = [t for t in model.summary if t.document.startswith("01_")]
     assert 4 <= len(facts) <= 5, texts
     assert any("102.3亿元" in t for t in texts) and any("68.5亿元" in t for t in texts)
-    assert not any(t.startswith("冷链的数字化仍处于早期阶段") for t in texts)  # a general line of the factual source
+    # a general line of the factual source is no takeaway
+    assert not any(t.startswith("冷链的数字化仍处于早期阶段") for t in texts)

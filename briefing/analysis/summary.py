@@ -735,9 +735,9 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
             continue
         missing = want_docs - len(per_doc)
         if c.doc not in per_doc or MAX_TAKEAWAYS - len(chosen) > missing:
-            if c.concrete < 1.0 and sum(1 for o in chosen if o.concrete < 1.0) >= MAX_GENERAL:
-                if len(chosen) >= MIN_TAKEAWAYS:
-                    continue  # a general thesis once (the authors' central claim); facts fill the rest
+            generals = sum(1 for o in chosen if o.concrete < 1.0)
+            if c.concrete < 1.0 and generals >= MAX_GENERAL and len(chosen) >= MIN_TAKEAWAYS:
+                continue  # a general thesis once (the authors' central claim); facts fill the rest
             if per_doc.get(c.doc, 0) and patient:
                 # a further finding admitted as far ahead: one that waited earlier (for a
                 # source that has since spoken) and outranks it, and is far ahead now, goes first
