@@ -1033,3 +1033,16 @@ def test_takeaways_prefer_facts_to_a_second_general_statement() -> None:
     assert any("102.3亿元" in t for t in texts) and any("68.5亿元" in t for t in texts)
     # a general line of the factual source is no takeaway
     assert not any(t.startswith("冷链的数字化仍处于早期阶段") for t in texts)
+
+
+def test_coffee_themes_name_the_expansion_moves() -> None:
+    """Coffee chains: besides the price war and franchising, the sources argue two
+    moves of expansion, into lower-tier cities (下沉市场) and south to Hong Kong and
+    Southeast Asia; a move word (下沉, 南下; argument_words.txt) labels them, not the
+    everyday noun 连锁 with the headline's 布局."""
+    folder = ROOT / "tests" / "fixtures" / "corpora" / "coffee"
+    model = build_briefing(read_corpus(folder), date=dt.date(2026, 12, 2))
+    labels = [t.label for t in model.themes]
+    assert len(labels) >= 4, labels
+    assert "下沉市场" in labels and "连锁布局" not in labels, labels
+    assert all(is_argument(label) for label in labels), labels
