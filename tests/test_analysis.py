@@ -1046,3 +1046,21 @@ def test_coffee_themes_name_the_expansion_moves() -> None:
     assert len(labels) >= 4, labels
     assert "下沉市场" in labels and "连锁布局" not in labels, labels
     assert all(is_argument(label) for label in labels), labels
+
+
+@pytest.mark.parametrize("case", _table("gist_penalties"))
+def test_a_background_statement_is_a_weaker_gist(case) -> None:
+    from briefing.analysis.document import Sentence
+    from briefing.analysis.themes import _quotable
+
+    try:
+        from test_editions import make_document
+    except ImportError:  # pragma: no cover - when tests/ is a package
+        from tests.test_editions import make_document
+
+    doc = make_document("a.md", case["text"])
+    doc.language = "en" if case["text"].isascii() else "zh-Hans"
+    sentence = Sentence(paragraph=0, start=0, end=len(case["text"]), tokens=[])
+    penalties = _quotable(doc, sentence)
+    assert penalties is not None
+    assert (penalties[-1] > 0) is case["background"]

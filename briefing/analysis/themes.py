@@ -1610,7 +1610,14 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         2.0 if weak_gist(text) else 0.0,  # a roadmap, a definition, a method note: it argues nothing itself
         0.5 if doc.language != "en" and len(text) < 20 else 0.0,
         2.0 if _promotion(to_simplified(text)) else 0.0,  # a fund pitched or a course sold argues nothing
+        1.0 if _background(to_simplified(text)) else 0.0,  # 我们都知道…, 曾长期…: what the reader knows
     )
+
+
+def _background(text: str) -> bool:
+    from briefing.analysis.summary import background  # summary reads this module's patterns
+
+    return background(text)
 
 
 def _promotion(text: str) -> bool:
