@@ -1049,7 +1049,7 @@ def test_coffee_themes_name_the_expansion_moves() -> None:
 
 
 @pytest.mark.parametrize("case", _table("gist_penalties"))
-def test_a_background_statement_is_a_weaker_gist(case) -> None:
+def test_a_background_or_bare_subject_is_a_weaker_gist(case) -> None:
     from briefing.analysis.document import Sentence
     from briefing.analysis.themes import _quotable
 
@@ -1063,4 +1063,5 @@ def test_a_background_statement_is_a_weaker_gist(case) -> None:
     sentence = Sentence(paragraph=0, start=0, end=len(case["text"]), tokens=[])
     penalties = _quotable(doc, sentence)
     assert penalties is not None
-    assert (penalties[-1] > 0) is case["background"]
+    assert (penalties[-2] > 0) is case["background"]
+    assert (penalties[-1] > 0) is case.get("bare", False)

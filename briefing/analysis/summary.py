@@ -372,6 +372,16 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
     return ""
 
 
+def bare_subject(text: str) -> bool:
+    """A sentence (Simplified) whose subject is a bare 公司 or "the company" and that
+    names no organisation itself ("公司全年总收入为24.6亿美元"): which company, the
+    sentence does not say; as a theme's gist or quote it needs the sentence before."""
+    core = text.strip()
+    if gazetteer().find(core):
+        return False
+    return bool(_BARE_COMPANY_RE.search(core) or _openers()["bare_subject"].match(_after_lead_in(core)))
+
+
 def _clause_starts(text: str) -> list[str]:
     """The sentence from the start of each clause on, an opening connective dropped
     ("于是，我们看到了…" → "我们看到了…")."""

@@ -1611,7 +1611,14 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         0.5 if doc.language != "en" and len(text) < 20 else 0.0,
         2.0 if _promotion(to_simplified(text)) else 0.0,  # a fund pitched or a course sold argues nothing
         1.0 if _background(to_simplified(text)) else 0.0,  # 我们都知道…, 曾长期…: what the reader knows
+        1.0 if _bare_subject(to_simplified(text)) else 0.0,  # "公司全年总收入…": which company?
     )
+
+
+def _bare_subject(text: str) -> bool:
+    from briefing.analysis.summary import bare_subject  # summary reads this module's patterns
+
+    return bare_subject(text)
 
 
 def _background(text: str) -> bool:
