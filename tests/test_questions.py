@@ -352,3 +352,25 @@ def test_a_checklist_is_shown_whole(tmp_path: Path) -> None:
     ]
     assert "有（短线资金明显）" in checklist.text
     assert q.status == "open" and q.new_material == "current"
+
+
+ALTERNATIVES = yaml.safe_load((FIXTURES / "questions" / "alternatives.yaml").read_text("utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", ALTERNATIVES, ids=[c["id"] for c in ALTERNATIVES])
+def test_the_alternatives_a_question_asks_between(case) -> None:
+    from briefing.analysis.questions import alternatives
+
+    found = alternatives(case["question"])
+    assert (list(found) if found else None) == case["alternatives"]
+
+
+def test_a_question_between_two_alternatives_is_answered_by_the_choice() -> None:
+    """Coffee chains: 'is the decline due to ticket size or traffic?' is answered by the
+    passage that names one (主要来自客单价下降), not by the decline's figure."""
+    folder = CORPORA / "coffee"
+    model = build_briefing(read_corpus(folder), date=dt.date(2026, 12, 2))
+    (question,) = [q for q in model.questions if "客单价还是客流" in q.text]
+    assert question.status == "answered"
+    assert question.settled_by is not None
+    assert "客单价下降" in question.settled_by.text and "14%" not in question.settled_by.text

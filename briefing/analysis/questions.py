@@ -1477,6 +1477,9 @@ def _settled_answer(
     settling = [h for hits in per_sub for h in hits if h.settles and not h.sector]
     if not settling:
         return None
+    choice = _chosen_alternative(asks_, [h for hits in per_sub for h in hits if not h.sector])
+    if choice is not None:
+        return Answer(text=choice.text, basis=[_quote(index, choice)])
     owners = set().union(*(a.actors for a in asks_))
     asked = set().union(*(a.measures for a in asks_))
     families = set().union(*(a.target.families for a in asks_ if a.target)) or asked
@@ -1505,6 +1508,41 @@ def _settled_answer(
         return Answer(text="；".join(parts), basis=[_quote(index, h) for h in basis])
     best = max(settling, key=lambda h: h.score)
     return Answer(text=best.text, basis=[_quote(index, best)])
+
+
+@functools.cache
+def _alternative_res() -> tuple[re.Pattern[str], ...]:
+    rules = data_yaml("alternative_questions.yaml") or {}
+    return tuple(re.compile(p, re.IGNORECASE) for p in rules.get("asks") or [])
+
+
+def alternatives(question: str) -> tuple[str, str] | None:
+    """The two alternatives a question asks between ("主要原因是客单价还是客流？" →
+    客单价, 客流; data/alternative_questions.yaml), or None."""
+    text = to_simplified(question).strip()
+    for pattern in _alternative_res():
+        m = pattern.search(text)
+        if m:
+            first = re.sub(r"^(?:因为|由于|在于|来自|源于)", "", m.group("a").strip())
+            return first, m.group("b").strip()
+    return None
+
+
+def _chosen_alternative(asks_: list[_Ask], hits: list[_Hit]) -> _Hit | None:
+    """For a question between two alternatives, once settled, the best passage of its
+    evidence that names exactly one of them (同店销售的下滑主要来自客单价下降): the
+    answer is the choice, not a figure a passage happens to hold. None for other
+    questions, or when no passage names one alternative alone."""
+    for ask in asks_:
+        pair = alternatives(ask.text)
+        if pair is None:
+            continue
+        naming = [
+            h for h in hits if sum(1 for alt in pair if alt.lower() in to_simplified(h.text).lower()) == 1
+        ]
+        if naming:
+            return max(naming, key=lambda h: h.score)
+    return None
 
 
 def _holds(index: Index, hit: _Hit, figure: Figure) -> bool:
