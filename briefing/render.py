@@ -376,10 +376,15 @@ class QuoteBook:
         if key and self._seen(key):
             if shown.startswith(ELLIPSIS) and len(key) <= 48:
                 return shown  # already the theme's clause of a sentence said in full before
-            for names in ([t for t in terms[:1]], list(terms[1:])):
-                stub = actor_stub(shown, names)
-                if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
-                    return stub
+            stub = actor_stub(shown, terms[:1])
+            if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
+                return stub
+            # else the clause that holds most of its terms ("…TOPCon电池成为扩产的主流路线…"
+            # for 电池、路线), not merely the first that holds one ("在PERC电池快速退出之后…")
+            stubs = [actor_stub(shown, [t]) for t in terms[1:]]
+            stubs = [s for s in stubs if s is not None and squash(s.strip(ELLIPSIS)) != key]
+            if stubs:
+                return max(stubs, key=lambda s: sum(1 for t in terms if t and t in to_simplified(s)))
         return self.quote(value)
 
     def clip(self, text: str, limit: int = 60) -> str:

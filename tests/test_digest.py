@@ -215,3 +215,21 @@ def test_digest_names_the_speaker_of_a_bare_quotation(model) -> None:
     model.summary[0].speaker = "星巴克中国董事长王静瑛"
     text = re.sub(r"\s*\n\s*", "", digest(model, 100))
     assert "1. 星巴克中国董事长王静瑛：“咖啡连锁的价格战至少还要持续两年。”" in text
+
+
+THEME_CLAUSES = yaml.safe_load(
+    (Path(__file__).parent / "fixtures/render/theme_clause.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("case", THEME_CLAUSES["cases"], ids=[c["id"] for c in THEME_CLAUSES["cases"]])
+def test_a_gist_said_before_shows_the_clause_with_most_of_its_terms(case) -> None:
+    from briefing.render import QuoteBook
+
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(documents=[doc], takeaways=[case["sentence"]])
+    book = QuoteBook(model)
+    assert "…" not in book.quote(case["sentence"])  # said in full first
+    again = book.on(case["sentence"], case["terms"])
+    assert case["shows"] in again and case["never"] not in again, again
