@@ -506,6 +506,10 @@ SUBJECTLESS_CHARS = 6
 """A question with no more content characters than this, and no name, leaves its subject to its memo."""
 
 
+_QUOTED_RE = re.compile(r"[“「『\"][^“”「」『』\"]{1,24}[”」』\"]")
+"""A short quoted phrase inside a question (a slogan, a metaphor)."""
+
+
 def _names_own_subject(text: str, names: _NameFinder) -> bool:
     """Whether a question names what it is about: an organisation, a Latin name
     ("CPO"), or enough content words ("冠脉支架集采后，国产企业的毛利率下降了多少？");
@@ -566,8 +570,11 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
             tokens += query_tokens(question.subject, index.vocabulary)
     if not actors and not subject:
         # A Latin name the gazetteer does not know ("CPO", "HSBC"): passages must name it.
-        skip = {w.lower() for w in _LATIN_WORD_RE.findall(sub) if w.lower() in stopwords()}
-        latin = [w for w in _LATIN_WORD_RE.findall(to_simplified(sub)) if w.lower() not in skip]
+        # A name inside quotation marks in a Chinese question is a figure of speech
+        # ("脑机接口，到底是“下一个iPhone时刻”…？"), not what it asks about.
+        plain = sub if _is_english(sub) else _QUOTED_RE.sub(" ", to_simplified(sub))
+        skip = {w.lower() for w in _LATIN_WORD_RE.findall(plain) if w.lower() in stopwords()}
+        latin = [w for w in _LATIN_WORD_RE.findall(plain) if w.lower() not in skip]
         if not _is_english(sub):
             subject = [w.lower() for w in latin if w.lower() not in _question_words()]
         else:
