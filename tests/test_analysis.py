@@ -1065,3 +1065,11 @@ def test_a_background_or_bare_subject_is_a_weaker_gist(case) -> None:
     assert penalties is not None
     assert (penalties[-2] > 0) is case["background"]
     assert (penalties[-1] > 0) is case.get("bare", False)
+
+
+@pytest.mark.parametrize("case", _table("label_said"))
+def test_a_sentence_that_says_the_label_states_the_theme(case) -> None:
+    from briefing.analysis.themes import _naming_label_first
+
+    rows = [(score, 0, i, text, i) for i, (score, text) in enumerate(case["rows"])]
+    assert _naming_label_first(rows, case["label"])[0][3] == case["first"]

@@ -1477,6 +1477,7 @@ def _theme(
         log.debug("theme %s names no argument", cand.label)
         return None
     cand.label, cand.options = options[0], options
+    ranked = _naming_label_first(ranked, cand.label)
     cand.ranked = _top_per_document(ranked, max(5 * max_themes + 1, KEEP_PER_DOCUMENT))
     gist, quotes = _gist_and_quotes(ranked, docs)
     order = sorted(per_doc, key=lambda d: (-per_doc[d], d))
@@ -1494,6 +1495,28 @@ def _theme(
         origin=cand.origin,
         gist_source=gist,
     )
+
+
+LABEL_SAID = 0.5
+"""What saying the theme's label (all its parts: 固态 and 钠离子) adds to a sentence's
+rank as the theme's gist or quote: the reader reads the label, then the line under it."""
+
+
+def _naming_label_first(
+    ranked: list[tuple[float, int, int, str, int]], label: str
+) -> list[tuple[float, int, int, str, int]]:
+    """The theme's sentences re-ranked once its label is known: one that says the label
+    (出海 under 出海, not a line on 下半场 that shares two of its terms) comes first
+    among equals. A memo summary's finding (scored below zero) stays where it is."""
+    parts = [p for p in re.split(r"[与和、]", label) if len(p) >= 2] or [label]
+    out = []
+    for row in ranked:
+        said = to_simplified(without_framing(row[3]))  # a memo's rubric (贸易壁垒：…) says nothing
+        whole = row[3].rstrip()[-1:] in "。！？.!?”」』\"'"  # a sentence, not a heading or a label
+        bonus = LABEL_SAID if row[0] > -4.0 and whole and all(p in said for p in parts) else 0.0
+        out.append((row[0] + bonus, *row[1:]))
+    out.sort(key=lambda x: (-x[0], x[1], x[2]))
+    return out
 
 
 def _ranked_sentences(
