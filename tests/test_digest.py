@@ -233,3 +233,23 @@ def test_a_gist_said_before_shows_the_clause_with_most_of_its_terms(case) -> Non
     assert "…" not in book.quote(case["sentence"])  # said in full first
     again = book.on(case["sentence"], case["terms"])
     assert case["shows"] in again and case["never"] not in again, again
+
+
+EVIDENCE_CLAUSES = yaml.safe_load(
+    (Path(__file__).parent / "fixtures/render/evidence_clause.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("case", EVIDENCE_CLAUSES["cases"], ids=[c["id"] for c in EVIDENCE_CLAUSES["cases"]])
+def test_evidence_said_before_shows_the_clause_the_question_asks_about(case) -> None:
+    from briefing.render import QuoteBook
+
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(
+        documents=[doc], takeaways=[case["sentence"]], companies=[make_company(n) for n in case["companies"]]
+    )
+    book = QuoteBook(model)
+    book.quote(case["sentence"])  # said in full first
+    again = book.evidence(case.get("clause") or case["sentence"], case["question"])
+    assert case["shows"] in again and case["never"] not in again, again
