@@ -253,3 +253,15 @@ def test_evidence_said_before_shows_the_clause_the_question_asks_about(case) -> 
     book.quote(case["sentence"])  # said in full first
     again = book.evidence(case.get("clause") or case["sentence"], case["question"])
     assert case["shows"] in again and case["never"] not in again, again
+
+
+def test_digest_shows_aliases_as_the_pdf_does(model) -> None:
+    """A company's other names in Simplified script, each once, not its name again."""
+    from briefing.writers.text import digest
+
+    company = model.companies[0]
+    company.role = "case"
+    company.name, company.aliases = "应用材料", ["AMAT", "應用材料", "應材", "应用材料"]
+    company.shown_aliases = ["AMAT", "应材"]
+    text = digest(model, 100)
+    assert "别名：AMAT、应材" in text and "應" not in text

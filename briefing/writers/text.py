@@ -171,8 +171,8 @@ def digest(model: Briefing, width: int = WIDTH) -> str:
             about.append(f"模式：{c.mode}")
         cited = "".join(f"[{cite(d)}]" for d in c.documents)
         add(f"{c.name}（{'，'.join(about)}）{c.mentions} 处提及 {cited}", "  ", "     ")
-        if len(c.aliases) > 1:
-            add(f"别名：{'、'.join(c.aliases)}", "     ")
+        if c.shown_aliases:  # as the PDF shows them: Simplified, each once, not the name again
+            add(f"别名：{'、'.join(c.shown_aliases)}", "     ")
         for f in c.figures:
             add(f"数据：{format_figure(f)} [{cite(f.document)}]", "     ")
         for m in c.moves[:2]:
