@@ -376,10 +376,15 @@ class QuoteBook:
         if key and self._seen(key):
             if shown.startswith(ELLIPSIS) and len(key) <= 48:
                 return shown  # already the theme's clause of a sentence said in full before
-            for names in ([t for t in terms[:1]], list(terms[1:])):
-                stub = actor_stub(shown, names)
-                if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
-                    return stub
+            stub = actor_stub(shown, terms[:1])
+            if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
+                return stub
+            # else the clause that holds most of its terms ("…TOPCon电池成为扩产的主流路线…"
+            # for 电池、路线), not merely the first that holds one ("在PERC电池快速退出之后…")
+            stubs = [actor_stub(shown, [t]) for t in terms[1:]]
+            stubs = [s for s in stubs if s is not None and squash(s.strip(ELLIPSIS)) != key]
+            if stubs:
+                return max(stubs, key=lambda s: sum(1 for t in terms if t and t in to_simplified(s)))
         return self.quote(value)
 
     def clip(self, text: str, limit: int = 60) -> str:
@@ -437,20 +442,33 @@ class QuoteBook:
         asked = self._display(str(question))
         wanted = {m for n, family in self.families.items() if n in asked or n in question for m in family}
         clauses = [c for c in re.split(r"(?<=[，,；;。！？!?])", shown.strip(ELLIPSIS)) if c.strip()]
-        start = next(
-            (i for i, c in enumerate(clauses) if any(n in c for n in wanted) and re.search(r"\d", c)), None
-        )
+        unnamed = to_simplified(asked)
+        for name in self.names:  # the question's words beside the organisations it names
+            unnamed = unnamed.replace(name, " ")
+        # (only in a passage that names the question's organisation: a clause cut from
+        # a sentence on another one, "门店数已超过7000家" of 库迪咖啡, is not its figure)
+        start = _asked_clause(clauses, unnamed) if any(n in shown for n in wanted) else None
+        if start is not None and any(
+            n in c and n not in wanted for c in clauses[:start] for n in self.names if len(n) >= 2
+        ):
+            start = None  # the figure's clause belongs to another organisation named before it
+        if start is None:
+            start = next(
+                (i for i, c in enumerate(clauses) if any(n in c for n in wanted) and re.search(r"\d", c)),
+                None,
+            )
         if start is None:
             start = next((i for i, c in enumerate(clauses) if any(n in c for n in wanted)), None)
         if start is None:
             return self._pointer(shown, key)
         piece = clauses[start]
         for c in clauses[start + 1 :]:
-            if not re.search(r"\d", c) or len(piece + c) > limit:
-                break
+            if not re.search(r"\d", c) or len(piece + c) > limit or piece.rstrip().endswith(("；", ";")):
+                break  # the figures that follow, up to the end of the clause group
             piece += c
         piece = piece.rstrip("，,；;。 ")
-        out = (ELLIPSIS if start > 0 else "") + piece + (ELLIPSIS if squash(piece) != key else "")
+        cut_before = start > 0 or shown.startswith(ELLIPSIS)  # a clause cut from its sentence
+        out = (ELLIPSIS if cut_before else "") + piece + (ELLIPSIS if squash(piece) != key else "")
         self._mark_part(out)
         return out
 
@@ -558,6 +576,26 @@ def headline_figures(figures: list[Figure], limit: int = 8) -> list[Figure]:
             chosen.append(j)
     chosen += [i for i in range(len(figures)) if i not in chosen][: limit - len(chosen)]
     return [figures[i] for i in sorted(chosen)]
+
+
+ASKED_WORDS = 2
+"""Two-character words of a question a figure's clause must hold to stand for the
+evidence (同店销售额 = 同店, 店销, 销售, 售额: four)."""
+
+
+def _asked_clause(clauses: list[str], asked: str) -> int | None:
+    """The clause with a figure that holds most of the question's words
+    ("同店销售额同比下降14%" for "星巴克中国同店销售额下滑的主要原因…"), when one holds
+    ASKED_WORDS of them more than any other; None otherwise (the caller looks for the
+    question's organisation with a figure)."""
+    words = {asked[i : i + 2] for i in range(len(asked) - 1)}
+    words = {w for w in words if all("\u4e00" <= ch <= "\u9fff" for ch in w)}  # Chinese words only
+    scores = [len({w for w in words if w in to_simplified(c)}) if re.search(r"\d", c) else 0 for c in clauses]
+    if not scores:
+        return None
+    best = max(scores)
+    others = sorted(scores, reverse=True)[1] if len(scores) > 1 else 0
+    return scores.index(best) if best >= ASKED_WORDS and best > others else None
 
 
 def _whole(clause: str, sentence: str) -> bool:

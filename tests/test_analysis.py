@@ -78,6 +78,15 @@ def _general_properties(model: Briefing, docs: dict) -> None:
     _question_properties(model, docs)
 
 
+def _concreteness(text: str) -> float:
+    from briefing.analysis.summary import concreteness
+    from briefing.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    roots = {(gaz.ancestors(m.name) or [m.name])[-1] for m in gaz.find(to_simplified(text))}
+    return concreteness(to_simplified(text), len(roots))
+
+
 def _takeaway_properties(model: Briefing, docs: dict) -> None:
     """4-6 distinct findings, extractive and cited, spread over the sources."""
     assert 4 <= len(model.summary) <= 6 or len(docs) < 3
@@ -90,8 +99,14 @@ def _takeaway_properties(model: Briefing, docs: dict) -> None:
             # built only from the author's own numbered points, cited at the first of them
             doc = docs[takeaway.document]
             assert any(h.paragraph == takeaway.paragraph and h.number == 1 for h in doc.headings)
-    if len(docs) >= 3:
+    # A general statement (no figure, no second actor, no comparison) at most once: the thesis.
+    general = [t.text for t in model.summary if _concreteness(t.text) < 1.0]
+    assert len(general) <= 1 or len(model.summary) <= 4, f"general statements: {general}"
+    if len(docs) >= 3 and len(general) < 1:
         assert len({t.document for t in model.summary}) >= 3, "takeaways from at least three documents"
+    elif len(docs) >= 3:
+        # facts before spread: a third source is quoted unless it offers only general statements
+        assert len({t.document for t in model.summary}) >= 2, "takeaways from at least two documents"
     figures = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万亿|亿|万|倍)")
     for i, a in enumerate(model.summary):
         for b in model.summary[i + 1 :]:
@@ -984,3 +999,77 @@ def test_a_newsletter_items_bold_lead_may_be_a_takeaway_but_no_fund_pitch() -> N
     assert any(t.startswith(leads) for t in texts), texts
     assert not any("ETF" in t or "光明乳业" in t or "优选" in t for t in texts), texts
     assert all(marker_length(t) == 0 for t in texts), texts
+
+
+@pytest.mark.parametrize("case", _table("gists"))
+def test_a_theme_gist_drops_signposts_and_framing_labels(case) -> None:
+    from briefing.analysis.themes import _gist
+
+    assert _gist(case["text"], limit=200, terms=case.get("terms")) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _table("concreteness"))
+def test_an_enumerated_item_is_no_comparison(case) -> None:
+    from briefing.analysis.summary import _openers, concreteness
+
+    text = to_simplified(case["text"])
+    assert concreteness(text, case["actors"]) == pytest.approx(case["concrete"])
+    assert bool(_openers()["enumeration"].match(text)) == case["enumeration"]
+
+
+def test_takeaways_prefer_facts_to_a_second_general_statement() -> None:
+    """Cold-chain folder: one article full of facts (revenues, a ranking, a market size,
+    a shift), two essays that argue one general thesis in several ways. The thesis is
+    said once; the other slots go to facts, even a fifth one of the factual source
+    (one over its share), rather than to a second general statement."""
+    folder = ROOT / "tests" / "fixtures" / "analysis" / "facts_folder"
+    model = build_briefing(read_corpus(folder), date=dt.date(2026, 12, 2))
+    texts = [t.text for t in model.summary]
+    general = [t for t in texts if _concreteness(t) < 1.0]
+    assert len(texts) >= 5, texts
+    assert len(general) == 1, general
+    facts = [t for t in model.summary if t.document.startswith("01_")]
+    assert 4 <= len(facts) <= 5, texts
+    assert any("102.3亿元" in t for t in texts) and any("68.5亿元" in t for t in texts)
+    # a general line of the factual source is no takeaway
+    assert not any(t.startswith("冷链的数字化仍处于早期阶段") for t in texts)
+
+
+def test_coffee_themes_name_the_expansion_moves() -> None:
+    """Coffee chains: besides the price war and franchising, the sources argue two
+    moves of expansion, into lower-tier cities (下沉市场) and south to Hong Kong and
+    Southeast Asia; a move word (下沉, 南下; argument_words.txt) labels them, not the
+    everyday noun 连锁 with the headline's 布局."""
+    folder = ROOT / "tests" / "fixtures" / "corpora" / "coffee"
+    model = build_briefing(read_corpus(folder), date=dt.date(2026, 12, 2))
+    labels = [t.label for t in model.themes]
+    assert len(labels) >= 4, labels
+    assert "下沉市场" in labels and "连锁布局" not in labels, labels
+    assert all(is_argument(label) for label in labels), labels
+
+
+@pytest.mark.parametrize("case", _table("gist_penalties"))
+def test_a_background_or_bare_subject_is_a_weaker_gist(case) -> None:
+    from briefing.analysis.document import Sentence
+    from briefing.analysis.themes import _quotable
+
+    try:
+        from test_editions import make_document
+    except ImportError:  # pragma: no cover - when tests/ is a package
+        from tests.test_editions import make_document
+
+    doc = make_document("a.md", case["text"])
+    doc.language = "en" if case["text"].isascii() else "zh-Hans"
+    sentence = Sentence(paragraph=0, start=0, end=len(case["text"]), tokens=[])
+    penalties = _quotable(doc, sentence)
+    assert penalties is not None
+    assert (penalties[-2] > 0) is case["background"]
+    assert (penalties[-1] > 0) is case.get("bare", False)
+
+
+@pytest.mark.parametrize("case", _table("label_said"))
+def test_a_sentence_that_says_the_label_states_the_theme(case) -> None:
+    from briefing.analysis.themes import _naming_label_first
+
+    rows = [(score, 0, i, text, i) for i, (score, text) in enumerate(case["rows"])]
+    assert _naming_label_first(rows, case["label"])[0][3] == case["first"]

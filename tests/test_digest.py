@@ -4,8 +4,10 @@ width (a Chinese character takes two columns), and the plain-text tables (issue 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from briefing.model import Evidence, Quote
 from briefing.writers.text import display_width, fit, table, wrap
@@ -152,3 +154,114 @@ def test_digest_shows_a_quote_without_its_footnote_marker(model) -> None:
     text = digest(model, 100)
     assert "“Solar module prices fell" in text and "*Solar" not in text
     assert "1. 隆基绿能2024年一季度亏损" in text and "4、隆基" not in text
+
+
+SCRIPT_ROWS = yaml.safe_load(
+    (Path(__file__).parent / "fixtures/render/digest_script.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize(
+    "row", SCRIPT_ROWS, ids=[f"{r['part']}-{r['language']}-{i}" for i, r in enumerate(SCRIPT_ROWS)]
+)
+def test_digest_shows_sources_in_the_briefings_script(row: dict) -> None:
+    """A Traditional source's sentence appears in the digest in Simplified script with
+    full-width punctuation, as in the PDF; the model keeps the original."""
+    from briefing.writers.text import digest
+
+    doc = make_document("src.md", "x")
+    doc.language = row["language"]
+    theme, company, question = (
+        make_theme("运价回落", 3),
+        make_company("长荣海运"),
+        make_question("运价会回落吗？", "thin"),
+    )
+    theme.documents = ["src.md"]
+    text = row["text"]
+    if row["part"] == "quote":
+        theme.quotes = [Quote(text, "src.md", 0)]
+    elif row["part"] == "move":
+        company.moves, company.documents = [Quote(text, "src.md", 0)], ["src.md"]
+    elif row["part"] == "evidence":
+        question.evidence = [Evidence(text=text, document="src.md", paragraph=0, score=2.0)]
+    elif row["part"] == "title":
+        doc.title = text
+    model = make_briefing(
+        documents=[doc],
+        themes=[theme],
+        companies=[company],
+        questions=[question],
+        takeaways=[text] if row["part"] == "takeaway" else None,
+    )
+    shown = re.sub(r"\s*\n\s*", "", digest(model, 400))
+    assert row["shows"] in shown, shown
+    for piece in row["never"]:
+        assert piece not in shown, piece
+    original = {
+        "takeaway": lambda: model.summary[0].text,
+        "quote": lambda: model.themes[0].quotes[0].text,
+        "move": lambda: model.companies[0].moves[0].text,
+        "evidence": lambda: model.questions[0].evidence[0].text,
+        "title": lambda: model.sources[0].title,
+    }[row["part"]]()
+    assert original == text  # the model keeps the source's own text
+
+
+def test_digest_names_the_speaker_of_a_bare_quotation(model) -> None:
+    """A takeaway that is a quotation alone carries its speaker, as the PDF shows it."""
+    from briefing.writers.text import digest
+
+    model.summary[0].text = "“咖啡连锁的价格战至少还要持续两年。”"
+    model.summary[0].speaker = "星巴克中国董事长王静瑛"
+    text = re.sub(r"\s*\n\s*", "", digest(model, 100))
+    assert "1. 星巴克中国董事长王静瑛：“咖啡连锁的价格战至少还要持续两年。”" in text
+
+
+THEME_CLAUSES = yaml.safe_load(
+    (Path(__file__).parent / "fixtures/render/theme_clause.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("case", THEME_CLAUSES["cases"], ids=[c["id"] for c in THEME_CLAUSES["cases"]])
+def test_a_gist_said_before_shows_the_clause_with_most_of_its_terms(case) -> None:
+    from briefing.render import QuoteBook
+
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(documents=[doc], takeaways=[case["sentence"]])
+    book = QuoteBook(model)
+    assert "…" not in book.quote(case["sentence"])  # said in full first
+    again = book.on(case["sentence"], case["terms"])
+    assert case["shows"] in again and case["never"] not in again, again
+
+
+EVIDENCE_CLAUSES = yaml.safe_load(
+    (Path(__file__).parent / "fixtures/render/evidence_clause.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("case", EVIDENCE_CLAUSES["cases"], ids=[c["id"] for c in EVIDENCE_CLAUSES["cases"]])
+def test_evidence_said_before_shows_the_clause_the_question_asks_about(case) -> None:
+    from briefing.render import QuoteBook
+
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(
+        documents=[doc], takeaways=[case["sentence"]], companies=[make_company(n) for n in case["companies"]]
+    )
+    book = QuoteBook(model)
+    book.quote(case["sentence"])  # said in full first
+    again = book.evidence(case.get("clause") or case["sentence"], case["question"])
+    assert case["shows"] in again and case["never"] not in again, again
+
+
+def test_digest_shows_aliases_as_the_pdf_does(model) -> None:
+    """A company's other names in Simplified script, each once, not its name again."""
+    from briefing.writers.text import digest
+
+    company = model.companies[0]
+    company.role = "case"
+    company.name, company.aliases = "应用材料", ["AMAT", "應用材料", "應材", "应用材料"]
+    company.shown_aliases = ["AMAT", "应材"]
+    text = digest(model, 100)
+    assert "别名：AMAT、应材" in text and "應" not in text

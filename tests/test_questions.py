@@ -386,3 +386,47 @@ def test_a_memo_question_is_never_its_own_note() -> None:
         "单票收入还会继续下降吗？价格战的底线在哪里？",
         "顺丰不参与价格战，能否守住时效件的利润？",
     ]
+
+
+ALTERNATIVES = yaml.safe_load((FIXTURES / "questions" / "alternatives.yaml").read_text("utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", ALTERNATIVES, ids=[c["id"] for c in ALTERNATIVES])
+def test_the_alternatives_a_question_asks_between(case) -> None:
+    from briefing.analysis.questions import alternatives
+
+    found = alternatives(case["question"])
+    assert (list(found) if found else None) == case["alternatives"]
+
+
+def test_a_question_between_two_alternatives_is_answered_by_the_choice() -> None:
+    """Coffee chains: 'is the decline due to ticket size or traffic?' is answered by the
+    passage that names one (主要来自客单价下降), not by the decline's figure."""
+    folder = CORPORA / "coffee"
+    model = build_briefing(read_corpus(folder), date=dt.date(2026, 12, 2))
+    (question,) = [q for q in model.questions if "客单价还是客流" in q.text]
+    assert question.status == "answered"
+    assert question.settled_by is not None
+    assert "客单价下降" in question.settled_by.text and "14%" not in question.settled_by.text
+
+
+def test_a_quoted_name_in_a_question_is_no_subject_and_a_caption_no_note(tmp_path: Path) -> None:
+    """Solid-state batteries: a memo whose title asks whether they are “the next
+    iPhone moment”. The quoted name is a figure of speech, not what it asks about:
+    the memo's notes on 固态电池 are found (none was, when every passage had to name
+    iPhone), and a chart's caption (图1. …) is no note."""
+    write_text(
+        tmp_path / "memo.md",
+        "# 固态电池，到底是“下一个iPhone时刻”，还是又一个超前概念？\n\n"
+        "## 背景\n\n固态电池被视为继锂离子电池之后的下一代动力电池技术。\n\n"
+        "***图1. 固态电池装车时间表***\n\n"
+        "## 初步判断\n\n我认为固态电池的量产至少还要五年，成本仍是最大的障碍。\n\n"
+        "## 思考\n\n固态电池不是普通的技术升级，它可能改变整车的设计方式。\n\n"
+        "## 更新记录\n\n- 2026-05-01 初稿\n",
+    )
+    write_text(tmp_path / "news.md", "# 电池简报\n\n宁德时代2023年营收4009.2亿元，同比增长22%。\n")
+    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
+    (question,) = [q for q in model.questions if "iPhone" in q.text]
+    assert question.context, "the memo's own notes on 固态电池"
+    assert all("固态电池" in e.text for e in question.context)
+    assert not any(e.text.lstrip("*").startswith("图1") for e in (*question.context, *question.evidence))

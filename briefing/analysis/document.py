@@ -172,10 +172,21 @@ _LABEL_RE = re.compile(r"^\s*(?:[#>*\-]\s*)*\**([^：:，,。\n]{1,24}?)\**\s*[�
 _LATIN_NAME_RE = re.compile(r"[A-Z][A-Za-z0-9]")
 
 
+@functools.cache
+def _caption_re() -> re.Pattern[str]:
+    patterns = data_lines("captions.txt")
+    return re.compile(
+        r"^\s*(?:[#>*\-_]\s*)*(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.IGNORECASE
+    )
+
+
 def is_meta_line(sentence: str) -> bool:
-    """The sentence opens with a framing label such as "研究范围：" or "Methodology:"."""
+    """The sentence opens with a framing label such as "研究范围：" or "Methodology:",
+    or is a figure's or table's caption ("图2.…", "Figure 3: …"; captions.txt)."""
     m = _LABEL_RE.match(sentence)
-    return bool(m) and m.group(1).strip().lower() in _meta_labels()
+    if m and m.group(1).strip().lower() in _meta_labels():
+        return True
+    return bool(_caption_re().match(sentence))
 
 
 def _heading_like(paragraph: str) -> bool:

@@ -506,6 +506,10 @@ SUBJECTLESS_CHARS = 6
 """A question with no more content characters than this, and no name, leaves its subject to its memo."""
 
 
+_QUOTED_RE = re.compile(r"[“「『\"][^“”「」『』\"]{1,24}[”」』\"]")
+"""A short quoted phrase inside a question (a slogan, a metaphor)."""
+
+
 def _names_own_subject(text: str, names: _NameFinder) -> bool:
     """Whether a question names what it is about: an organisation, a Latin name
     ("CPO"), or enough content words ("冠脉支架集采后，国产企业的毛利率下降了多少？");
@@ -566,8 +570,11 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
             tokens += query_tokens(question.subject, index.vocabulary)
     if not actors and not subject:
         # A Latin name the gazetteer does not know ("CPO", "HSBC"): passages must name it.
-        skip = {w.lower() for w in _LATIN_WORD_RE.findall(sub) if w.lower() in stopwords()}
-        latin = [w for w in _LATIN_WORD_RE.findall(to_simplified(sub)) if w.lower() not in skip]
+        # A name inside quotation marks in a Chinese question is a figure of speech
+        # ("脑机接口，到底是“下一个iPhone时刻”…？"), not what it asks about.
+        plain = sub if _is_english(sub) else _QUOTED_RE.sub(" ", to_simplified(sub))
+        skip = {w.lower() for w in _LATIN_WORD_RE.findall(plain) if w.lower() in stopwords()}
+        latin = [w for w in _LATIN_WORD_RE.findall(plain) if w.lower() not in skip]
         if not _is_english(sub):
             subject = [w.lower() for w in latin if w.lower() not in _question_words()]
         else:
@@ -1498,6 +1505,9 @@ def _settled_answer(
     settling = [h for hits in per_sub for h in hits if h.settles and not h.sector]
     if not settling:
         return None
+    choice = _chosen_alternative(asks_, [h for hits in per_sub for h in hits if not h.sector])
+    if choice is not None:
+        return Answer(text=choice.text, basis=[_quote(index, choice)])
     owners = set().union(*(a.actors for a in asks_))
     asked = set().union(*(a.measures for a in asks_))
     families = set().union(*(a.target.families for a in asks_ if a.target)) or asked
@@ -1526,6 +1536,41 @@ def _settled_answer(
         return Answer(text="；".join(parts), basis=[_quote(index, h) for h in basis])
     best = max(settling, key=lambda h: h.score)
     return Answer(text=best.text, basis=[_quote(index, best)])
+
+
+@functools.cache
+def _alternative_res() -> tuple[re.Pattern[str], ...]:
+    rules = data_yaml("alternative_questions.yaml") or {}
+    return tuple(re.compile(p, re.IGNORECASE) for p in rules.get("asks") or [])
+
+
+def alternatives(question: str) -> tuple[str, str] | None:
+    """The two alternatives a question asks between ("主要原因是客单价还是客流？" →
+    客单价, 客流; data/alternative_questions.yaml), or None."""
+    text = to_simplified(question).strip()
+    for pattern in _alternative_res():
+        m = pattern.search(text)
+        if m:
+            first = re.sub(r"^(?:因为|由于|在于|来自|源于)", "", m.group("a").strip())
+            return first, m.group("b").strip()
+    return None
+
+
+def _chosen_alternative(asks_: list[_Ask], hits: list[_Hit]) -> _Hit | None:
+    """For a question between two alternatives, once settled, the best passage of its
+    evidence that names exactly one of them (同店销售的下滑主要来自客单价下降): the
+    answer is the choice, not a figure a passage happens to hold. None for other
+    questions, or when no passage names one alternative alone."""
+    for ask in asks_:
+        pair = alternatives(ask.text)
+        if pair is None:
+            continue
+        naming = [
+            h for h in hits if sum(1 for alt in pair if alt.lower() in to_simplified(h.text).lower()) == 1
+        ]
+        if naming:
+            return max(naming, key=lambda h: h.score)
+    return None
 
 
 def _holds(index: Index, hit: _Hit, figure: Figure) -> bool:

@@ -25,7 +25,7 @@ from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
 from briefing.analysis.figures import FACT, clause_kind, figures_in
-from briefing.analysis.themes import MEMO_SUMMARY_RE, MIN_THEMES, point_statements
+from briefing.analysis.themes import MEMO_SUMMARY_RE, MIN_THEMES, point_statements, without_framing
 from briefing.excerpts import leans_back, opening, says_nothing, without_marker
 from briefing.gazetteer import gazetteer
 from briefing.model import Document, Takeaway, Theme
@@ -43,6 +43,9 @@ SPREAD = 0.85
 """Weight of a document's next takeaway relative to its previous one."""
 WIDE_CORPUS = 8
 """From this many sources on, one source gives at most two takeaways."""
+MAX_GENERAL = 1
+"""General statements (no figure, no second actor, no comparison: concreteness below 1)
+among the takeaways once MIN_TAKEAWAYS are chosen: the authors' central thesis, once."""
 SAME_CLAIM = 0.3
 """Token overlap (Jaccard) at which two sentences make the same claim."""
 FAR_AHEAD = 1.5
@@ -70,7 +73,7 @@ _ATTRIBUTION_RE = re.compile(
 )
 _COMPARISON_RE = re.compile(
     r"(?=[比高低超领落相对不远第前之而与同和跟\dvtcabrlsfwou])(?:"
-    r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|第一|第二|第三|前三|前五|之首|"
+    r"比|高于|低于|超过|超越|领先|落后|相比|相较|对比|不如|远超|(?<=[^\s，,；;：:。“])第[一二三](?!方)|第[一二三](?![，,、：:方])|前三|前五|之首|"
     r"不同于|(?:与|同|和|跟)[^，,。；;]{1,30}(?:不同|有别)|unlike\b|"
     r"不是.{1,24}而是|而非|\d倍|vs\.?|versus|than|compared|ahead of|behind|rival|lead(?:s|ing)?\b|"
     r"slowest|fastest|largest|biggest|weakest|strongest|record|outs(?:old|ell|ells|elling)|overt(?:ook|ake|akes)|"
@@ -97,9 +100,6 @@ _ILLUSTRATION_RE = re.compile(
 """An illustration or a hypothetical ("举例来说，如果…", "试想一下，如果…"): it explains, it reports nothing."""
 _SUMMARY_LABEL_RE = MEMO_SUMMARY_RE
 """A memo's own summary line ("主要发现：…"): the memo restating itself, context rather than a finding."""
-_FRAMING_LABEL_RE = re.compile(r"^([^，,。；;：:\d“”\"]{2,12})[：:]\s*(?=\S)")
-_LABEL_VERB_RE = re.compile(r"是|来自|源于|为|将|在|有|会|要|已|正|称|说|表示|认为")
-"""A short label before a colon ("核心产值：2025年…"): framing, not part of the finding."""
 _TICK_RE = re.compile(
     r"^[^，,；;]{1,24}?(?:收涨|收跌|上涨|下跌|涨|跌|升|降|报|持平)(?:幅)?(?:约|逾|超)?\s*[\d.]+\s*(?:%|％|点|元|美元)?$"
 )
@@ -373,6 +373,16 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
     return ""
 
 
+def bare_subject(text: str) -> bool:
+    """A sentence (Simplified) whose subject is a bare 公司 or "the company" and that
+    names no organisation itself ("公司全年总收入为24.6亿美元"): which company, the
+    sentence does not say; as a theme's gist or quote it needs the sentence before."""
+    core = text.strip()
+    if gazetteer().find(core):
+        return False
+    return bool(_BARE_COMPANY_RE.search(core) or _openers()["bare_subject"].match(_after_lead_in(core)))
+
+
 def _clause_starts(text: str) -> list[str]:
     """The sentence from the start of each clause on, an opening connective dropped
     ("于是，我们看到了…" → "我们看到了…")."""
@@ -461,21 +471,8 @@ def _openers() -> dict[str, re.Pattern[str]]:
     rules = data_yaml("takeaway_openers.yaml") or {}
     return {
         k: re.compile(rules.get(k) or r"(?!)", re.IGNORECASE)
-        for k in ("narration", "pointer", "bare_subject")
+        for k in ("narration", "pointer", "bare_subject", "enumeration")
     }
-
-
-def without_framing(text: str, actors: set[str] = frozenset()) -> str:
-    """The sentence without a short framing label before a colon ("核心产值："),
-    unless the label names who the finding is about."""
-    m = _FRAMING_LABEL_RE.match(text)
-    if not m or any(a in to_simplified(m.group(1)) for a in actors) or len(text) - m.end() < 16:
-        return text
-    if _LABEL_VERB_RE.search(to_simplified(m.group(1))):
-        return text  # "招商银行的优势来自零售业务：…" states a claim before its colon
-    if gazetteer().find(to_simplified(m.group(1))):
-        return text
-    return text[m.end() :]
 
 
 def _periods(text: str) -> set[str]:
@@ -609,8 +606,10 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
         weight = ENGLISH_WEIGHT if docs[c.doc].language == "en" else 1.0
         length = len(c.text) / (2.5 if docs[c.doc].language == "en" else 1.0)
         crisp = 1.0 if length <= 80 else 80 / length
-        crisp *= LEANS_BACK if _BACK_REFERENCE_RE.search(to_simplified(c.text)) else 1.0
-        c.background = background(to_simplified(c.text))
+        simplified = to_simplified(c.text)
+        crisp *= LEANS_BACK if _BACK_REFERENCE_RE.search(simplified) else 1.0
+        crisp *= LEANS_BACK if _openers()["enumeration"].match(simplified.strip()) else 1.0
+        c.background = background(simplified)
         crisp *= BACKGROUND if c.background else 1.0
         c.score = (0.4 + math.sqrt(r)) * (0.5 + relevance) * (1.0 + c.concrete) ** 2 * weight * crisp
     statements = _statements(docs, themes)
@@ -721,6 +720,7 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
     per_doc: dict[int, int] = {}
     remaining = list(pool)
     deferred: list[_Candidate] = []
+    overflow: list[_Candidate] = []
     patient = True
     while (remaining or deferred) and len(chosen) < MAX_TAKEAWAYS:
         if not remaining:
@@ -738,14 +738,17 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
         if c.background and len(chosen) >= MIN_TAKEAWAYS:
             continue  # context fills the block only when the folder has too few findings
         if per_doc.get(c.doc, 0) >= per_doc_cap:
+            if c.concrete >= 1.0 and per_doc[c.doc] < per_doc_cap + 1:
+                overflow.append(c)  # a fact, in case the other sources offer only general statements
             continue
         if per_doc.get(c.doc, 0) and patient and not _far_ahead(c, remaining, chosen, per_doc, floor):
             deferred.append(c)  # other sources speak first, unless this finding is far ahead
             continue
         missing = want_docs - len(per_doc)
         if c.doc not in per_doc or MAX_TAKEAWAYS - len(chosen) > missing:
-            if c.concrete < 1.0 and sum(1 for o in chosen if o.concrete < 1.0) >= 2:
-                continue  # general statements: the central thesis and at most one more
+            generals = sum(1 for o in chosen if o.concrete < 1.0)
+            if c.concrete < 1.0 and generals >= MAX_GENERAL and len(chosen) >= MIN_TAKEAWAYS:
+                continue  # a general thesis once (the authors' central claim); facts fill the rest
             if per_doc.get(c.doc, 0) and patient:
                 # a further finding admitted as far ahead: one that waited earlier (for a
                 # source that has since spoken) and outranks it, and is far ahead now, goes first
@@ -763,4 +766,12 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
                     continue
             chosen.append(c)
             per_doc[c.doc] = per_doc.get(c.doc, 0) + 1
+    # The other sources spoke and had no further fact: a source's next concrete finding
+    # (one more than its share) beats leaving the slot empty or to a general statement.
+    for c in overflow:
+        if len(chosen) >= MAX_TAKEAWAYS or c.score < floor:
+            break
+        if not any(_same_claim(c, o) for o in chosen) and not c.background:
+            chosen.append(c)
+            per_doc[c.doc] += 1
     return chosen

@@ -1477,6 +1477,7 @@ def _theme(
         log.debug("theme %s names no argument", cand.label)
         return None
     cand.label, cand.options = options[0], options
+    ranked = _naming_label_first(ranked, cand.label)
     cand.ranked = _top_per_document(ranked, max(5 * max_themes + 1, KEEP_PER_DOCUMENT))
     gist, quotes = _gist_and_quotes(ranked, docs)
     order = sorted(per_doc, key=lambda d: (-per_doc[d], d))
@@ -1494,6 +1495,28 @@ def _theme(
         origin=cand.origin,
         gist_source=gist,
     )
+
+
+LABEL_SAID = 0.5
+"""What saying the theme's label (all its parts: 固态 and 钠离子) adds to a sentence's
+rank as the theme's gist or quote: the reader reads the label, then the line under it."""
+
+
+def _naming_label_first(
+    ranked: list[tuple[float, int, int, str, int]], label: str
+) -> list[tuple[float, int, int, str, int]]:
+    """The theme's sentences re-ranked once its label is known: one that says the label
+    (出海 under 出海, not a line on 下半场 that shares two of its terms) comes first
+    among equals. A memo summary's finding (scored below zero) stays where it is."""
+    parts = [p for p in re.split(r"[与和、]", label) if len(p) >= 2] or [label]
+    out = []
+    for row in ranked:
+        said = to_simplified(without_framing(row[3]))  # a memo's rubric (贸易壁垒：…) says nothing
+        whole = row[3].rstrip()[-1:] in "。！？.!?”」』\"'"  # a sentence, not a heading or a label
+        bonus = LABEL_SAID if row[0] > -4.0 and whole and all(p in said for p in parts) else 0.0
+        out.append((row[0] + bonus, *row[1:]))
+    out.sort(key=lambda x: (-x[0], x[1], x[2]))
+    return out
 
 
 def _ranked_sentences(
@@ -1610,7 +1633,21 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         2.0 if weak_gist(text) else 0.0,  # a roadmap, a definition, a method note: it argues nothing itself
         0.5 if doc.language != "en" and len(text) < 20 else 0.0,
         2.0 if _promotion(to_simplified(text)) else 0.0,  # a fund pitched or a course sold argues nothing
+        1.0 if _background(to_simplified(text)) else 0.0,  # 我们都知道…, 曾长期…: what the reader knows
+        1.0 if _bare_subject(to_simplified(text)) else 0.0,  # "公司全年总收入…": which company?
     )
+
+
+def _bare_subject(text: str) -> bool:
+    from briefing.analysis.summary import bare_subject  # summary reads this module's patterns
+
+    return bare_subject(text)
+
+
+def _background(text: str) -> bool:
+    from briefing.analysis.summary import background  # summary reads this module's patterns
+
+    return background(text)
 
 
 def _promotion(text: str) -> bool:
@@ -1708,15 +1745,44 @@ def without_signpost(text: str) -> str:
     return text
 
 
+_FRAMING_LABEL_RE = re.compile(r"^([^，,。；;：:\d“”\"]{2,12})[：:]\s*(?=\S)")
+"""A short label before a colon ("核心产值：2025年…", "低空联动：…"): framing, not part of the finding."""
+
+
+@functools.cache
+def _label_verbs() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, data_lines("label_verbs.txt"))) or r"(?!)")
+
+
+def without_framing(text: str, actors: AbstractSet[str] = frozenset()) -> str:
+    """The sentence without a short framing label before a colon ("核心产值：",
+    "低空联动："), unless the label names who the finding is about (an actor, an
+    organisation) or states a claim itself (a verb of label_verbs.txt: "招商银行的
+    优势来自零售业务：…"). A takeaway and a theme's gist line drop it alike."""
+    m = _FRAMING_LABEL_RE.match(text)
+    if not m or any(a in to_simplified(m.group(1)) for a in actors) or len(text) - m.end() < 16:
+        return text
+    if _label_verbs().search(to_simplified(m.group(1))):
+        return text
+    if gazetteer().find(to_simplified(m.group(1))):
+        return text
+    return text[m.end() :]
+
+
 def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str:
     """One line from the gist's sentence: the sentence, cut at a clause boundary
     when long; when that cut loses every word of the theme (``terms``, its label
     first), the clauses that hold them instead ("…但其内地商业房地产贷款的减值准备
     大幅增加，市场对其资产质量仍有疑虑", not the sentence's opening figures); an
-    author's signpost before a colon ("先说结论：") is not part of it."""
+    author's signpost before a colon ("先说结论：") or a framing label ("低空联动：",
+    :func:`without_framing`) is not part of it, unless the label is the theme's own
+    concept ("垂直整合：自产刀片电池…" under 垂直整合)."""
     text = without_signpost(sentence.strip())
-    cut = clip(text, limit)
     terms = [t for t in terms or [] if t]
+    framed = without_framing(text)
+    if not any(t in to_simplified(text[: len(text) - len(framed)]) for t in terms):
+        text = framed
+    cut = clip(text, limit)
     if cut == text or not terms or any(t in to_simplified(cut) for t in terms):
         return cut
     for names in (terms[:1], terms[1:]):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
-from briefing.excerpts import without_marker
+from briefing.excerpts import display
 from briefing.labels import KIND_ZH, LANGUAGE_ZH, STATUS_ZH, TYPE_ZH, format_figure
 from briefing.model import Briefing
 
@@ -128,7 +128,14 @@ def table(headers: list[str], rows: list[list[str]], widths: list[int]) -> str:
 def digest(model: Briefing, width: int = WIDTH) -> str:
     """A plain-text digest of the briefing model, citations as [n], at most ``width`` columns."""
     cite = model.source_number
+    language = {s.path: s.language for s in model.sources}
     out: list[str] = []
+
+    def shown(text: str, document: str) -> str:
+        """A source text as the PDF shows it: without its footnote or list marker, a
+        Traditional source in Simplified script with full-width punctuation (the model
+        keeps the original), English unchanged."""
+        return display(text, language.get(document))
 
     def add(text: str, indent: str, subsequent: str | None = None) -> None:
         out.extend(wrap(text, width, indent, subsequent))
@@ -138,7 +145,8 @@ def digest(model: Briefing, width: int = WIDTH) -> str:
     add(f"{len(model.sources)} 份来源{period}", "")
     out += ["", "关键结论"]
     for i, t in enumerate(model.summary, 1):
-        add(f"{i}. {without_marker(t.text)} [{cite(t.document)}]", "  ", "     ")
+        speaker = f"{t.speaker}：" if t.speaker else ""  # as the PDF names who said a bare quotation
+        add(f"{i}. {speaker}{shown(t.text, t.document)} [{cite(t.document)}]", "  ", "     ")
     out += ["", "主题"]
     for i, th in enumerate(model.themes, 1):
         sources = "".join(f"[{cite(d)}]" for d in th.documents)
@@ -149,7 +157,7 @@ def digest(model: Briefing, width: int = WIDTH) -> str:
         )
         add(f"关键词：{'、'.join(th.terms)}", "     ")
         for q in th.quotes:
-            text = without_marker(q.text)  # a footnote or list marker is not shown (the model keeps it)
+            text = shown(q.text, q.document)
             quoted = text if text.startswith("“") and text.endswith("”") else f"“{text}”"
             add(f"{quoted} [{cite(q.document)}]", "     ")
     out += ["", "企业案例"]
@@ -163,12 +171,12 @@ def digest(model: Briefing, width: int = WIDTH) -> str:
             about.append(f"模式：{c.mode}")
         cited = "".join(f"[{cite(d)}]" for d in c.documents)
         add(f"{c.name}（{'，'.join(about)}）{c.mentions} 处提及 {cited}", "  ", "     ")
-        if len(c.aliases) > 1:
-            add(f"别名：{'、'.join(c.aliases)}", "     ")
+        if c.shown_aliases:  # as the PDF shows them: Simplified, each once, not the name again
+            add(f"别名：{'、'.join(c.shown_aliases)}", "     ")
         for f in c.figures:
             add(f"数据：{format_figure(f)} [{cite(f.document)}]", "     ")
         for m in c.moves[:2]:
-            add(f"动向：{m.text} [{cite(m.document)}]", "     ")
+            add(f"动向：{shown(m.text, m.document)} [{cite(m.document)}]", "     ")
     others = [c for c in model.companies if not c.is_case]
     if others:
         out += ["", "其他机构"]
@@ -180,7 +188,7 @@ def digest(model: Briefing, width: int = WIDTH) -> str:
             for s in q.sub_questions:
                 add(f"· {s}", "     ")
         for e in q.evidence:
-            add(f"证据：{e.text} [{cite(e.document)}]（相关度 {e.score:.1f}）", "     ")
+            add(f"证据：{shown(e.text, e.document)} [{cite(e.document)}]（相关度 {e.score:.1f}）", "     ")
         if q.result:
             add(f"{q.result.company}的案例（按模式）：", "     ")
             for mode in q.result.modes:
@@ -194,5 +202,5 @@ def digest(model: Briefing, width: int = WIDTH) -> str:
             KIND_ZH.get(s.kind, s.kind),
             s.url or s.site or "",
         ]
-        add(f"[{s.number}] {s.title}（{'，'.join(x for x in about if x)}）", "  ", "      ")
+        add(f"[{s.number}] {shown(s.title, s.path)}（{'，'.join(x for x in about if x)}）", "  ", "      ")
     return "\n".join(out) + "\n"
