@@ -36,11 +36,12 @@ NEV = ROOT / "tests" / "fixtures" / "corpora" / "nev"
 DATE = "2026-11-23"
 
 # A company no built-in list knows, written as an alias of the gazetteer entry
-# the tests add: its canonical name appears in a model only through that entry.
-# (The text gives discovery no evidence for the name: no suffix, job title or
-# company predicate such as 营业收入 follows it.)
+# the tests add: its canonical name appears in a model only through that entry
+# (discovery finds the alias, the subject of what it announces, under that name).
 NEW_ORG = "星河数字科技"
 NEW_ALIAS = "星河数科"
+# A phrase of the text jieba cuts in two (数据|打通) until a dictionary names it.
+DICT_WORD = "数据打通"
 NEW_DOC = f"""{NEW_ALIAS}发布工业互联网平台
 
 发布时间：2026-11-02
@@ -234,7 +235,7 @@ def test_dictionary_and_gazetteer_edits_invalidate_the_cache(nev: Path, home: Pa
     the new company is in the briefing, and after the edit is undone it is not."""
     dictionary = tmp_path / "dict-edit"
     dictionary.mkdir()
-    (dictionary / "dict.txt").write_text(f"{NEW_ALIAS} 30000 nz\n", "utf-8")
+    (dictionary / "dict.txt").write_text(f"{NEW_ALIAS} 30000 nz\n{DICT_WORD} 30000 n\n", "utf-8")
     gazetteer = tmp_path / "gazetteer-edit"
     gazetteer.mkdir()
     (gazetteer / "gazetteer.yaml").write_text(
@@ -254,7 +255,7 @@ def test_dictionary_and_gazetteer_edits_invalidate_the_cache(nev: Path, home: Pa
     v0 = versions()
     assert len(v0) == 1 and len(_rows(home)) == 5
     assert NEW_ORG not in plain
-    assert NEW_ALIAS not in _tokens(xinghe())  # jieba splits the unknown name
+    assert DICT_WORD not in _tokens(xinghe())  # jieba splits the phrase
 
     # A dictionary word: every analysis is redone (jieba may segment any text differently).
     with_word = _briefing(home, *analyze, data=[dictionary])
@@ -262,7 +263,7 @@ def test_dictionary_and_gazetteer_edits_invalidate_the_cache(nev: Path, home: Pa
     assert len(v1) == 1 and v1 != v0
     assert len(_rows(home)) == 5  # all five analysed again, the old version's entries pruned
     assert "0 of 5 document(s) analysed from the cache" in with_word.stderr
-    assert NEW_ALIAS in _tokens(xinghe())
+    assert DICT_WORD in _tokens(xinghe())
     assert NEW_ORG not in with_word.stdout
 
     # A gazetteer entry whose alias is in the text: the briefing shows the company.
@@ -288,7 +289,7 @@ def test_dictionary_and_gazetteer_edits_invalidate_the_cache(nev: Path, home: Pa
     assert "0 of 5 document(s) analysed from the cache" in undone.stderr
     assert NEW_ORG not in undone.stdout
     assert undone.stdout == plain
-    assert NEW_ALIAS not in _tokens(xinghe())
+    assert DICT_WORD not in _tokens(xinghe())
     out2 = tmp_path / "out2"
     _briefing(home, "-q", "generate", nev, "--out", out2, "--date", DATE, "--format", "pdf")
     assert NEW_ORG not in (out2 / f"briefing-{DATE}.json").read_text("utf-8")
