@@ -56,3 +56,10 @@ def test_coined_words_of_a_sentence(case: dict[str, Any]) -> None:
     from briefing.analysis.document import _coined_in
 
     assert _coined_in(case["tokens"], set(case.get("orgs", []))) == set(case["expected"])
+
+
+@pytest.mark.parametrize("case", _COINED["is_theme_term"], ids=[c["word"] for c in _COINED["is_theme_term"]])
+def test_is_theme_term(case: dict[str, Any]) -> None:
+    from briefing.nlp import is_theme_term
+
+    assert is_theme_term(case["word"]) is case["expected"]
