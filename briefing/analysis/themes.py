@@ -1431,6 +1431,7 @@ def _theme(
             continue
         hits.append(place)
     per_doc: Counter[int] = Counter(d for d, _ in hits)
+    only = {d: s for d, s in hits if per_doc[d] == 1}  # a document's one sentence (not a scan per document)
     lead = {t for t in counted[:2]} | set(cand.anchors)
 
     def one_line_argues(d: int) -> bool:
@@ -1438,7 +1439,7 @@ def _theme(
         memo's note, an English article (which reaches the Chinese terms only
         through the glossary), a section heading that names the theme, or a
         short document; and the sentence holds one of the theme's lead terms."""
-        (s,) = [s for dd, s in hits if dd == d]
+        s = only[d]
         if lead.isdisjoint(argued[d][s]):
             return False
         terse = docs[d].kind == "memo" or docs[d].language == "en" or len(usable[d]) < 10
@@ -1621,6 +1622,8 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         return None
     if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
         return None  # a quote must stand alone, and be prose
+    # The document's Simplified form, converted once when it was read (the same characters).
+    simplified = doc.analysis_text[s.start : s.end].strip()
     return (
         len(text) / (limit * 4),
         0.0 if balanced(text) else 1.5,
@@ -1632,9 +1635,9 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         else 0.0,  # a list line or a label, not an argument
         2.0 if weak_gist(text) else 0.0,  # a roadmap, a definition, a method note: it argues nothing itself
         0.5 if doc.language != "en" and len(text) < 20 else 0.0,
-        2.0 if _promotion(to_simplified(text)) else 0.0,  # a fund pitched or a course sold argues nothing
-        1.0 if _background(to_simplified(text)) else 0.0,  # 我们都知道…, 曾长期…: what the reader knows
-        1.0 if _bare_subject(to_simplified(text)) else 0.0,  # "公司全年总收入…": which company?
+        2.0 if _promotion(simplified) else 0.0,  # a fund pitched or a course sold argues nothing
+        1.0 if _background(simplified) else 0.0,  # 我们都知道…, 曾长期…: what the reader knows
+        1.0 if _bare_subject(simplified) else 0.0,  # "公司全年总收入…": which company?
     )
 
 
