@@ -347,6 +347,34 @@ def _recurring_subjects(
     return out
 
 
+_CLAUSE_RE = re.compile(r"[^，。；：、！？,;:!?\s“”「」（）()]{2,}")
+
+
+def _industry_tail_names(
+    text: str, sentences: list[Sentence], spans: list[list[_Span]], found: dict[str, Found]
+) -> None:
+    """A name written with an industry word ("智冠科技则选择…") whose stem the document
+    also writes alone opening a clause ("智冠去年以…入股") is the one name 智冠科技,
+    with 智冠 its short form (:func:`briefing.analysis.cues.tail_names`); a stem a cue
+    found alone is renamed."""
+    from briefing.analysis.cues import tail_names
+    from briefing.analysis.names import reject_reason
+
+    gaz = gazetteer()
+    heads = [
+        m.group()[:10] for s in sentences if s.quotable for m in _CLAUSE_RE.finditer(text, s.start, s.end)
+    ]
+    for stem, (full, evidence) in tail_names(text, heads).items():
+        if gaz.canonical(full) or gaz.canonical(stem) or full in found or reject_reason(full, "company"):
+            continue
+        found.pop(stem, None)
+        found[full] = Found(full, org_type(full), evidence, (stem,))
+        for here in spans:
+            for x in here:
+                if x.name == stem:
+                    x.name, x.type, x.evidence = full, found[full].type, evidence
+
+
 @functools.cache
 def _time_head_re() -> re.Pattern[str]:
     """A clause that opens with a phrase and a time ("全聯福利中心2024年營收…")."""
@@ -617,6 +645,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
         spans[s_index] = _whole_names(spans[s_index], simplified, s.start, found)
     for name, f in _recurring_subjects(simplified, result.sentences, spans, english).items():
         found.setdefault(name, f)
+    if not english:
+        _industry_tail_names(simplified, result.sentences, spans, found)
 
     # 3. A name discovered once is a name wherever the document repeats it.
     compiled = _forms_re(found)

@@ -788,11 +788,21 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             cand = candidate_before(tokens, i, max_chars=6)
             if len(cand) >= 2 and not _is_common(cand) and _distinctive(cand, places_count=True):
                 add(cand + tok, f"suffix {tok}")
+    _add_context_cues(tokens, text, add)
     # One name once per sentence, the first evidence kept.
     out: dict[str, Found] = {}
     for f in found:
         out.setdefault(f.name, f)
     return list(out.values())
+
+
+def _add_context_cues(tokens: list[str], text: str, add: object) -> None:
+    """Names the sentence marks by what it does with them (:mod:`briefing.analysis.cues`:
+    "米哈游这样的研发商", "据X发布的《…》", "智冠去年以…入股"), after the cues above."""
+    from briefing.analysis.cues import cues_zh
+
+    for raw, evidence, kind in cues_zh(tokens, text):
+        add(raw, evidence, kind)  # type: ignore[operator]
 
 
 # --------------------------------------------------------------- English
@@ -869,6 +879,11 @@ def discover_en(text: str) -> list[Found]:
         else:
             found.append(Found(name, kind, evidence, _en_short(name) + extra))
 
+    from briefing.analysis.cues import cues_en
+
+    for raw, evidence, kind in cues_en(text):
+        # first: "market researcher Newzoo" is research, not a company by "firm"
+        add(raw, evidence, kind)
     for m in _EN_LEGAL_RE.finditer(text):
         suffix = m.group(2).split()[0].rstrip(".,")
         add(m.group(1), f"legal suffix {suffix}", extra=(m.group(3),) if m.group(3) else ())
