@@ -50,6 +50,7 @@ class CueWords:
     """(kind phrase, type), longest first."""
     said_its_verbs: tuple[str, ...]
     said_its_not_after: frozenset[str]
+    said_its_not_names: frozenset[str]
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -92,6 +93,7 @@ def cue_words() -> CueWords:
         ),
         said_its_verbs=_longest(w.lower() for w in items("said_its_verbs")),
         said_its_not_after=frozenset(w.lower() for w in items("said_its_not_after")),
+        said_its_not_names=frozenset(items("said_its_not_names")),
     )
 
 
@@ -143,8 +145,20 @@ def _clause_start(tokens: list[str], i: int) -> bool:
 
 def _name_at(tokens: list[str], i: int, max_chars: int = 8) -> int:
     """End index (excluded) of an unknown name starting at ``tokens[i]``, or ``i``."""
-    if i >= len(tokens) or not unknown_word(tokens[i]):
+    if i >= len(tokens):
         return i
+    if not unknown_word(tokens[i]):
+        # "瀚+芯": two one-character nouns that make no dictionary word together
+        from briefing.nlp import pos_tag, rarity
+
+        pair = tokens[i : i + 2]
+        if not (
+            len(pair) == 2
+            and all(_piece(t) and pos_tag(t) in ("n", "x", "ng", "nz", "nr") for t in pair)
+            and rarity(pair[0] + pair[1]) >= UNKNOWN_RARITY
+        ):
+            return i
+        return i + 2
     j, size = i + 1, len(tokens[i])
     while j < len(tokens) and (
         unknown_word(tokens[j]) or (_piece(tokens[j]) and unknown_word(tokens[j - 1]))
@@ -253,6 +267,7 @@ def _publisher(tokens: list[str]) -> list[Cue]:
     """ "据中国音数协游戏工委发布的《…》", "据X统计": X is a source of data."""
     from briefing.analysis.names import _distinctive, org_type
     from briefing.analysis.names import words as nwords
+    from briefing.nlp import pos_tag, rarity
 
     w = cue_words()
     out: list[Cue] = []
@@ -281,7 +296,10 @@ def _publisher(tokens: list[str]) -> list[Cue]:
                 ):
                     break  # "据X发布的消息": a report is named by its title
                 latin = re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z0-9][A-Za-z0-9&.\-]*){0,3}", name)
-                if not latin and not _distinctive(name, places_count=False):
+                if not latin and (
+                    not _distinctive(name, places_count=False)
+                    or (rarity(name) < UNKNOWN_RARITY and pos_tag(name) not in ("nt", "nz"))
+                ):
                     break  # "据券商测算", "据媒体统计": a kind, not one
                 kind = org_type(name)
                 if kind == "company":
@@ -310,6 +328,9 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
         name = "".join(tokens[i:end])
         if len(name) < 2 or person_like(name):
             continue
+        if end < len(tokens) and tokens[end] in w.industry_tails:
+            name += tokens[end]  # "昀澜影业以…"
+            end += 1
         j = end
         # a time and adverbs between ("去年", "2023年", "也", "已")
         while j < len(tokens) and (
@@ -414,7 +435,7 @@ def cues_en(text: str) -> list[Cue]:
     for m in _said_its_re().finditer(text):
         name = m.group(1)
         parts = name.split()
-        if parts[0] in nw.en_not_names or parts[0] in nw.en_places:
+        if parts[0] in nw.en_not_names or parts[0] in nw.en_places or parts[0] in w.said_its_not_names:
             continue
         if len(parts) > 1 and not all(p in nw.en_tails or p.rstrip(".,") in nw.en_legal for p in parts[1:]):
             continue  # "Tim Cook said its": two names may be a person's

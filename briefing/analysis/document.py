@@ -365,10 +365,15 @@ def _industry_tail_names(
         m.group()[:10] for s in sentences if s.quotable for m in _CLAUSE_RE.finditer(text, s.start, s.end)
     ]
     for stem, (full, evidence) in tail_names(text, heads).items():
-        if gaz.canonical(full) or gaz.canonical(stem) or full in found or reject_reason(full, "company"):
+        if gaz.canonical(full) or gaz.canonical(stem) or reject_reason(full, "company"):
             continue
         found.pop(stem, None)
-        found[full] = Found(full, org_type(full), evidence, (stem,))
+        if full in found:  # "钰晟电子" found by its suffix: 钰晟 is its short form too
+            before = found[full]
+            found[full] = Found(full, before.type, before.evidence, (*before.short, stem))
+        else:
+            found[full] = Found(full, org_type(full), evidence, (stem,))
+        evidence = found[full].evidence
         for here in spans:
             for x in here:
                 if x.name == stem:

@@ -1,0 +1,59 @@
+"""Discovery from context: the cues of briefing/analysis/cues.py on sentences of other
+industries (tests/fixtures/discovery_cues/sentences.yaml), and the document-level cue
+(a name with an industry word whose stem the document also writes alone) on a
+Traditional electronics folder (tests/fixtures/companies/electronics_zh-hant.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from briefing.analysis.cues import tail_names
+from briefing.analysis.names import discover, discover_en
+from briefing.nlp import zh_cut
+from briefing.script import to_simplified
+
+FIXTURES = Path(__file__).parent / "fixtures" / "discovery_cues"
+SENTENCES = yaml.safe_load((FIXTURES / "sentences.yaml").read_text("utf-8"))["cases"]
+ORGANISATION_TYPES = {"research": ("research", "association"), "association": ("research", "association")}
+
+
+def _found(text: str) -> dict[str, Any]:
+    if text.isascii():
+        return {f.name: f for f in discover_en(text)}
+    simplified = to_simplified(text)
+    return {f.name: f for f in discover(zh_cut(simplified), simplified)}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in SENTENCES])
+def test_a_cue_finds_the_name_and_keeps_its_evidence(case: dict[str, Any]) -> None:
+    found = _found(case["text"])
+    if case.get("nothing"):
+        assert not found, found
+    for name in case.get("none", []):
+        assert name not in found, found
+    for want in case.get("found", []):
+        name = to_simplified(want["name"])
+        assert name in found, (name, found)
+        assert found[name].type in ORGANISATION_TYPES.get(want["type"], (want["type"],)), found[name]
+        assert want["cue"] in found[name].evidence, found[name]
+
+
+@pytest.mark.parametrize(
+    ("heads", "expected"),
+    [
+        (["钰晟电子则专注车用市场", "钰晟今年将扩产"], {"钰晟": "钰晟电子"}),
+        (["智冠科技则选择另一条路", "智冠去年以新台币4.5"], {"智冠": "智冠科技"}),
+        # an index, not a company; a stem never written alone; a dictionary word
+        (["恒生科技指数涨1.19", "恒生指数收盘涨1.38"], {}),
+        (["钰晟电子则专注车用市场"], {}),
+        (["消费电子需求回暖", "消费持续复苏"], {}),
+        # a person's name before an industry word
+        (["刘柏园科技公司", "刘柏园表示"], {}),
+    ],
+)
+def test_an_industry_word_joins_a_name_written_alone_elsewhere(heads, expected) -> None:
+    assert {stem: full for stem, (full, _) in tail_names("", heads).items()} == expected
