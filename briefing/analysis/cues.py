@@ -51,6 +51,7 @@ class CueWords:
     said_its_verbs: tuple[str, ...]
     said_its_not_after: frozenset[str]
     said_its_not_names: frozenset[str]
+    said_its_not_before: frozenset[str]
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -94,6 +95,7 @@ def cue_words() -> CueWords:
         said_its_verbs=_longest(w.lower() for w in items("said_its_verbs")),
         said_its_not_after=frozenset(w.lower() for w in items("said_its_not_after")),
         said_its_not_names=frozenset(items("said_its_not_names")),
+        said_its_not_before=frozenset(w.lower() for w in items("said_its_not_before")),
     )
 
 
@@ -328,6 +330,8 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
         name = "".join(tokens[i:end])
         if len(name) < 2 or person_like(name):
             continue
+        if end == i + 1 and pos_tag(tokens[i]) in ("nr", "nrt", "nrfg", "ns"):
+            continue  # a person or a place the dictionary knows (巴菲特)
         if end < len(tokens) and tokens[end] in w.industry_tails:
             name += tokens[end]  # "昀澜影业以…"
             end += 1
@@ -442,6 +446,9 @@ def cues_en(text: str) -> list[Cue]:
         before = text[: m.start()].split()
         if before and before[-1].strip(",").lower() in w.said_its_not_after:
             continue
+        after_its = re.match(r"\s*(\w+)", text[m.end() :])
+        if after_its and after_its.group(1).lower() in w.said_its_not_before:
+            continue  # "Bloomberg said its survey showed…": a source, its research
         verb = text[m.end(1) :].split(maxsplit=1)[0]
         out.append((name, f"{verb} its", "company"))
     return out

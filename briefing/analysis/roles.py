@@ -510,8 +510,13 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
 def _speaks_of_itself(tokens: list[str], i: int) -> bool:
     """ "Nintendo said its Switch console had sold…": right after the name, an
     organisation says something of its own (its figures, its products): it reports,
-    it does not comment on another."""
-    return i == 0 and (tokens[1:2] == ["its"] or ([t.lower() for t in tokens[1:3]] == ["that", "its"]))
+    it does not comment on another; not "Goldman said its economists expect…"
+    (``said_its_not_before`` of ``discovery_cues.yaml``)."""
+    from briefing.analysis.cues import cue_words
+
+    low = [t.lower() for t in tokens[1:4]]
+    rest = low[1:] if low[:1] == ["its"] else low[2:] if low[:2] == ["that", "its"] else None
+    return i == 0 and rest is not None and not (rest[:1] and rest[0] in cue_words().said_its_not_before)
 
 
 def roles(text: str, spans: list[tuple[int, int]], english: bool) -> list[Role]:
