@@ -57,3 +57,53 @@ def test_a_cue_finds_the_name_and_keeps_its_evidence(case: dict[str, Any]) -> No
 )
 def test_an_industry_word_joins_a_name_written_alone_elsewhere(heads, expected) -> None:
     assert {stem: full for stem, (full, _) in tail_names("", heads).items()} == expected
+
+
+# ------------------------------------------------------------------ games folder
+
+GAMES = Path(__file__).parent / "fixtures" / "corpora" / "games"
+GAMES_EXPECTED = yaml.safe_load((GAMES.parent / "games.expected.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def games():
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+
+    return build_briefing(read_corpus(GAMES), date=dt.date(2026, 12, 2))
+
+
+def _by_form(model, form: str):
+    simplified = to_simplified(form)
+    return next(
+        (
+            c
+            for c in model.companies
+            if simplified == c.name or simplified in {to_simplified(a) for a in c.aliases}
+        ),
+        None,
+    )
+
+
+@pytest.mark.parametrize("company", [pytest.param(c, id=c["name"]) for c in GAMES_EXPECTED["companies"]])
+def test_games_companies_nobody_listed_are_found_as_cases(games, company: dict[str, Any]) -> None:
+    """Every company of games.expected.yaml, by its name or one of its forms as written
+    (Nintendo: the gazetteer has no 任天堂, so the entity is named as the text writes it)."""
+    c = next((x for f in [company["name"], *company["aliases"]] if (x := _by_form(games, f))), None)
+    assert c is not None, (company["name"], [x.name for x in games.companies])
+    assert c.type == company["type"] and c.role == "case", (c.name, c.type, c.role, c.role_reason)
+    assert set(company["documents"]) <= set(c.documents), (c.name, c.documents)
+    for alias in company["aliases"]:
+        assert alias in c.aliases or to_simplified(alias) == c.name, (alias, c.aliases)
+
+
+def test_games_data_sources_are_typed_mentions_and_no_person_or_word_is_an_organisation(games) -> None:
+    for name in GAMES_EXPECTED["research"]:
+        c = _by_form(games, name)
+        assert c is not None, name
+        assert c.type in ("research", "association") and c.role == "mention", (name, c.type, c.role)
+    names = {to_simplified(n) for c in games.companies for n in (c.name, *c.aliases)}
+    for word in GAMES_EXPECTED["not_organisations"]:
+        assert to_simplified(word) not in names, word
