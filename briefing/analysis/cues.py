@@ -108,6 +108,8 @@ UNKNOWN_RARITY = 14.0
 
 
 def _punct(tok: str) -> bool:
+    if len(tok) == 1:
+        return tok in _PUNCT
     return not tok.strip() or all(c in _PUNCT for c in tok)
 
 
@@ -136,13 +138,6 @@ def person_like(name: str) -> bool:
     """Two or three characters starting with a common family name: a person's name
     as likely as an organisation's (刘柏园)."""
     return 2 <= len(name) <= 3 and name[0] in cue_words().surnames
-
-
-def _clause_start(tokens: list[str], i: int) -> bool:
-    j = i - 1
-    while j >= 0 and not tokens[j].strip():
-        j -= 1
-    return j < 0 or _punct(tokens[j])
 
 
 def _name_at(tokens: list[str], i: int, max_chars: int = 8) -> int:
@@ -182,16 +177,42 @@ def _name_at(tokens: list[str], i: int, max_chars: int = 8) -> int:
 
 def cues_zh(tokens: list[str], text: str = "") -> list[Cue]:
     """Names a Chinese sentence marks by what it does with them (jieba ``tokens``)."""
+    text = text or "".join(tokens)
+    if not _gates().search(text):
+        return []  # most sentences: one regular-expression search
+    like, publisher, subject = _gated(text)
     tokens = _join_latin(tokens)
     out: list[Cue] = []
-    out += _like(tokens)
-    out += _publisher(tokens)
-    out += _subject_cues(tokens)
+    if like:
+        out += _like(tokens)
+    if publisher:
+        out += _publisher(tokens)
+    if subject:
+        out += _subject_cues(tokens)
     return out
+
+
+@functools.cache
+def _gates() -> re.Pattern[str]:
+    """Any word a Chinese cue needs: a sentence without one is passed over at once."""
+    w = cue_words()
+    words = {"这样的", *w.publisher_markers, *w.deal_verbs, *w.own_work_markers}
+    return re.compile("|".join(re.escape(x) for x in sorted(words, key=lambda x: (-len(x), x))))
+
+
+def _gated(text: str) -> tuple[bool, bool, bool]:
+    w = cue_words()
+    return (
+        "这样的" in text,
+        any(m in text for m in w.publisher_markers),
+        any(v in text for v in w.deal_verbs) or ("《" in text and any(m in text for m in w.own_work_markers)),
+    )
 
 
 def _join_latin(tokens: list[str]) -> list[str]:
     """Tokens without blanks, Latin words a blank joins kept as one ("Sensor Tower")."""
+    if all(tok.strip() for tok in tokens):
+        return tokens
     out: list[str] = []
     for i, tok in enumerate(tokens):
         if tok.strip():
@@ -321,9 +342,14 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
 
     w = cue_words()
     out: list[Cue] = []
-    for i in range(len(tokens)):
-        if not _clause_start(tokens, i):
-            continue
+    # only the openings of clauses that hold a deal verb or a work of their own
+    starts, opening = [], 0
+    for k, tok in enumerate(tokens):
+        if (tok in w.deal_verbs or tok in w.own_work_markers) and (not starts or starts[-1] != opening):
+            starts.append(opening)
+        if _punct(tok):
+            opening = k + 1
+    for i in starts:
         end = _name_at(tokens, i)
         if end == i:
             continue
@@ -376,33 +402,44 @@ def tail_names(text: str, clause_heads: list[str]) -> dict[str, tuple[str, str]]
     also writes alone opening a clause ("智冠去年…"): ``{stem: (full name, evidence)}``.
 
     ``clause_heads`` are the openings of the document's clauses (a few characters
-    each, Simplified)."""
+    each, Simplified). Two passes over them, whatever the document's length."""
     from briefing.nlp import zh_cut
 
-    w = cue_words()
-    out: dict[str, tuple[str, str]] = {}
+    tails = _tails_re()
+    candidates: dict[str, str] = {}  # stem → tail
+    tried: set[str] = set()
     for head in clause_heads:
-        for tail in w.industry_tails:
-            at = head.find(tail)
-            if at < 2:
-                continue
-            stem = head[:at]
-            if stem in out or len(stem) > 6 or person_like(stem):
-                continue
-            pieces = [t for t in zh_cut(stem) if t.strip()]
-            if "".join(pieces) != stem or not unknown_name(pieces):
-                continue
-            if _goes_on(head[at + len(tail) :]):
-                break  # "恒生科技指数": the name of an index, not of a company
-            alone = sum(
-                1
-                for h in clause_heads
-                if h.startswith(stem) and not h.startswith(stem + tail) and not _goes_on(h[len(stem) :])
-            )
-            if alone:
-                out[stem] = (stem + tail, f"{tail} after {stem}, {stem} alone as a subject")
-            break
-    return out
+        m = tails.search(head, 2, 6 + 3)
+        if m is None or m.start() > 6:
+            continue
+        stem, tail = head[: m.start()], m.group()
+        if stem in tried:
+            continue
+        tried.add(stem)
+        if person_like(stem) or _goes_on(head[m.end() :]):
+            continue  # "恒生科技指数": the name of an index, not of a company
+        pieces = [t for t in zh_cut(stem) if t.strip()]
+        if "".join(pieces) == stem and unknown_name(pieces):
+            candidates[stem] = tail
+    if not candidates:
+        return {}
+    alone: dict[str, int] = {}
+    for head in clause_heads:
+        for size in range(2, min(6, len(head)) + 1):
+            stem = head[:size]
+            tail = candidates.get(stem)
+            if tail and not head.startswith(stem + tail) and not _goes_on(head[size:]):
+                alone[stem] = alone.get(stem, 0) + 1
+    return {
+        stem: (stem + tail, f"{tail} after {stem}, {stem} alone as a subject")
+        for stem, tail in candidates.items()
+        if alone.get(stem)
+    }
+
+
+@functools.cache
+def _tails_re() -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(t) for t in cue_words().industry_tails) or "(?!)")
 
 
 # --------------------------------------------------------------- English
