@@ -374,10 +374,18 @@ def _industry_tail_names(
         else:
             found[full] = Found(full, org_type(full), evidence, (stem,))
         evidence = found[full].evidence
-        for here in spans:
+        kind = found[full].type
+        for s_index, s in enumerate(sentences):
+            here = spans[s_index]
             for x in here:
-                if x.name == stem:
-                    x.name, x.type, x.evidence = full, found[full].type, evidence
+                if x.name == stem:  # a cue that found the stem stays its evidence
+                    x.name, x.type = full, kind
+                    x.evidence = evidence if x.evidence in ("repeat", "recurring subject") else x.evidence
+            at = text.find(full, s.start, s.end)
+            while at != -1:  # the full name keeps the cue that made it one
+                if not any(x.start < at + len(full) and at < x.end for x in here):
+                    here.append(_Span(at, at + len(full), full, kind, evidence))
+                at = text.find(full, at + len(full), s.end)
 
 
 @functools.cache
