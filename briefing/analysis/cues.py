@@ -52,6 +52,7 @@ class CueWords:
     said_its_not_after: frozenset[str]
     said_its_not_names: frozenset[str]
     said_its_not_before: frozenset[str]
+    indefinite_before: frozenset[str] = frozenset()
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -96,6 +97,7 @@ def cue_words() -> CueWords:
         said_its_not_after=frozenset(w.lower() for w in items("said_its_not_after")),
         said_its_not_names=frozenset(items("said_its_not_names")),
         said_its_not_before=frozenset(w.lower() for w in items("said_its_not_before")),
+        indefinite_before=frozenset(items("indefinite_before")),
     )
 
 

@@ -763,7 +763,11 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             if i + 1 < len(tokens) and _continues_word(tokens[i + 1]):
                 continue  # "福建政府采购", "港股银行股"
             cand = candidate_before(tokens, i, max_chars=6)
-            if len(cand) >= 2 and _clean(cand + tok, org_type(cand + tok)):
+            if (
+                len(cand) >= 2
+                and not _indefinite_kind(tokens, i, cand)
+                and _clean(cand + tok, org_type(cand + tok))
+            ):
                 add(cand + tok, f"suffix {tok}")
             elif tok in w.legal and tok != "公司" and len(head := head_candidate(tokens, i)) > len(cand):
                 # "海底捞国际控股", "胖东来商贸集团": a legal suffix ends a name whose
@@ -794,6 +798,20 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
     for f in found:
         out.setdefault(f.name, f)
     return list(out.values())
+
+
+def _indefinite_kind(tokens: list[str], index: int, cand: str) -> bool:
+    """ "入股一家冷链公司": after 一家/多家… (``indefinite_before`` of
+    ``discovery_cues.yaml``) a phrase ending in a suffix names a kind of company, not
+    one (a name comes as "一家名为X的公司")."""
+    from briefing.analysis.cues import cue_words
+
+    j, size = index, 0
+    while j > 0 and size < len(cand):
+        j -= 1
+        size += len(tokens[j])
+    before = next((t for t in reversed(tokens[:j]) if t.strip()), "")
+    return before in cue_words().indefinite_before
 
 
 def _add_context_cues(tokens: list[str], text: str, add: object) -> None:
