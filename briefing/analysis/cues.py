@@ -256,7 +256,12 @@ def _like(tokens: list[str]) -> list[Cue]:
                 break
             if t in w.like_heads and (t != "商" or j > i + 2):
                 nxt = tokens[j + 1] if j + 1 < len(tokens) else ""
-                if not nxt or _punct(nxt) or nxt == "的" or pos_tag(nxt)[:1] in ("v", "d", "p", "c", "u"):
+                if (
+                    not nxt
+                    or _punct(nxt)
+                    or nxt == "的"
+                    or pos_tag(nxt)[:1] in ("v", "d", "p", "c", "u", "t")
+                ):
                     head = t
                 break
             size += len(t)
@@ -311,6 +316,8 @@ def _publisher(tokens: list[str]) -> list[Cue]:
                 kinds = [k for k, t in enumerate(names) if t in nwords().kind_nouns or t == "机构"]
                 if kinds:
                     names = names[kinds[-1] + 1 :]
+                while names and names[-1] in ("的", "之"):
+                    names = names[:-1]  # "TrendForce的统计"
                 name = "".join(names)
                 if not name:
                     break

@@ -792,7 +792,7 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             cand = candidate_before(tokens, i, max_chars=6)
             if len(cand) >= 2 and not _is_common(cand) and _distinctive(cand, places_count=True):
                 add(cand + tok, f"suffix {tok}")
-    _add_context_cues(tokens, text, add)
+    _add_context_cues(tokens, text, add, found)
     # One name once per sentence, the first evidence kept.
     out: dict[str, Found] = {}
     for f in found:
@@ -814,13 +814,18 @@ def _indefinite_kind(tokens: list[str], index: int, cand: str) -> bool:
     return before in cue_words().indefinite_before
 
 
-def _add_context_cues(tokens: list[str], text: str, add: object) -> None:
+def _add_context_cues(tokens: list[str], text: str, add: object, found: list[Found]) -> None:
     """Names the sentence marks by what it does with them (:mod:`briefing.analysis.cues`:
     "米哈游这样的研发商", "据X发布的《…》", "智冠去年以…入股"), after the cues above."""
     from briefing.analysis.cues import cues_zh
 
+    before = len(found)
     for raw, evidence, kind in cues_zh(tokens, text):
         add(raw, evidence, kind)  # type: ignore[operator]
+    # "据中国冷链物流工委发布的《…》": a name found inside the whole name a cue found is
+    # part of it (冷链物流 by its suffix), not a name of its own.
+    longer = [f.name for f in found[before:]]
+    found[:before] = [f for f in found[:before] if not any(f.name in n and f.name != n for n in longer)]
 
 
 # --------------------------------------------------------------- English
