@@ -53,6 +53,7 @@ class CueWords:
     said_its_not_names: frozenset[str]
     said_its_not_before: frozenset[str]
     indefinite_before: frozenset[str] = frozenset()
+    kind_endings: frozenset[str] = frozenset()
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -98,6 +99,7 @@ def cue_words() -> CueWords:
         said_its_not_names=frozenset(items("said_its_not_names")),
         said_its_not_before=frozenset(w.lower() for w in items("said_its_not_before")),
         indefinite_before=frozenset(items("indefinite_before")),
+        kind_endings=frozenset("".join(items("kind_endings"))),
     )
 
 
@@ -118,9 +120,10 @@ def _punct(tok: str) -> bool:
 def unknown_word(tok: str) -> bool:
     """A Chinese token the dictionary does not list (智冠, 宇峻, 米哈): a name, or a
     word nobody taught it."""
-    from briefing.nlp import rarity
+    from briefing.nlp import pos_tag, rarity
 
-    return is_han(tok[:1]) and rarity(tok) >= UNKNOWN_RARITY
+    # a rare word the dictionary lists as a common noun (独角兽, 港资) is a word, not a name
+    return is_han(tok[:1]) and rarity(tok) >= UNKNOWN_RARITY and pos_tag(tok) in _NAME_TAGS
 
 
 def _piece(tok: str) -> bool:
@@ -134,6 +137,15 @@ def unknown_name(tokens: list[str]) -> bool:
     if not tokens or not unknown_word(tokens[0]):
         return False
     return all(unknown_word(t) or _piece(t) for t in tokens[1:])
+
+
+_NAME_TAGS = frozenset({"x", "nr", "nrt", "nrfg", "nz", "nt", "eng"})
+
+
+def kind_like(name: str) -> bool:
+    """Two characters ending in a kind of organisation or capital (险资, 美企, 台厂):
+    a group of them, not one (``kind_endings`` of ``discovery_cues.yaml``)."""
+    return len(name) == 2 and name[-1] in cue_words().kind_endings
 
 
 def person_like(name: str) -> bool:
@@ -363,7 +375,7 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
         if end == i:
             continue
         name = "".join(tokens[i:end])
-        if len(name) < 2 or person_like(name):
+        if len(name) < 2 or person_like(name) or kind_like(name):
             continue
         if end == i + 1 and pos_tag(tokens[i]) in ("nr", "nrt", "nrfg", "ns"):
             continue  # a person or a place the dictionary knows (巴菲特)
@@ -425,7 +437,7 @@ def tail_names(text: str, clause_heads: list[str]) -> dict[str, tuple[str, str]]
         if stem in tried:
             continue
         tried.add(stem)
-        if person_like(stem) or _goes_on(head[m.end() :]):
+        if person_like(stem) or kind_like(stem) or _goes_on(head[m.end() :]):
             continue  # "恒生科技指数": the name of an index, not of a company
         pieces = [t for t in zh_cut(stem) if t.strip()]
         if "".join(pieces) == stem and unknown_name(pieces):
