@@ -24,6 +24,7 @@ place, job or fragment becomes an organisation.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -54,6 +55,7 @@ class CueWords:
     said_its_not_before: frozenset[str]
     indefinite_before: frozenset[str] = frozenset()
     kind_endings: frozenset[str] = frozenset()
+    like_not_names: frozenset[str] = frozenset()
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -100,6 +102,7 @@ def cue_words() -> CueWords:
         said_its_not_before=frozenset(w.lower() for w in items("said_its_not_before")),
         indefinite_before=frozenset(items("indefinite_before")),
         kind_endings=frozenset("".join(items("kind_endings"))),
+        like_not_names=frozenset(items("like_not_names")),
     )
 
 
@@ -246,6 +249,36 @@ def _join_latin(tokens: list[str]) -> list[str]:
     return [t.strip() for t in out]
 
 
+def _width(tok: str) -> int:
+    """A token's length as a name's: a Latin word counts as two characters."""
+    return 2 if tok.isascii() else len(tok)
+
+
+def _like_name(parts: list[str]) -> bool:
+    """The words before 这样的 may be one organisation's name: one of them a name (a
+    word the dictionary does not know, tags as a name, or a Latin one), none a kind
+    ("头部药企", "独角兽") and not a label for a group of companies ("专精特新":
+    ``like_not_names``)."""
+    from briefing.analysis.names import words
+    from briefing.nlp import pos_tag
+
+    w, nw = cue_words(), words()
+    name = "".join(parts)
+    if name in w.like_not_names or any(p in w.like_not_names for p in parts):
+        return False
+    if parts[-1] in nw.kind_nouns or parts[-1] in w.like_heads or name in nw.kind_nouns:
+        return False
+    from briefing.nlp import rarity
+
+    split = any(  # "瀚+芯": two one-character words that make no word together
+        _piece(a) and _piece(b) and rarity(a + b) >= UNKNOWN_RARITY for a, b in itertools.pairwise(parts)
+    )
+    return split or any(
+        unknown_word(p) or pos_tag(p) in ("nz", "nt", "nr", "nrt") or (p.isascii() and p[:1].isupper())
+        for p in parts
+    )
+
+
 def _publisher_marker(tok: str, markers: frozenset[str]) -> bool:
     """据, 根据, or a conjunction jieba glued to 据 ("但据")."""
     return tok in markers or (len(tok) == 2 and tok[1] in markers and tok[0] in "但而另又并且")
@@ -291,7 +324,7 @@ def _like(tokens: list[str]) -> list[Cue]:
             piece = _piece(t) and k > 0 and rarity(tokens[k - 1]) >= UNKNOWN_RARITY
             if tag[:1] in _STOP_TAGS and not piece and not (t.isascii() and t[:1].isupper()):
                 break
-            if sum(len(p) for p in parts) + len(t) > 8:
+            if sum(_width(p) for p in [*parts, t]) > 8:
                 parts = []
                 break
             parts.insert(0, t)
@@ -301,6 +334,8 @@ def _like(tokens: list[str]) -> list[Cue]:
             continue
         if len(parts) == 1 and pos_tag(parts[0]) in ("nr", "nrt", "ns"):
             continue  # a person or a place the dictionary knows
+        if not _like_name(parts):
+            continue
         out.append((name, f"这样的 {head}", "company"))
     return out
 
