@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from briefing.analysis.cues import tail_names
+from briefing.analysis.cues import person_name_re, tail_names
 from briefing.analysis.names import discover, discover_en
 from briefing.nlp import zh_cut
 from briefing.script import to_simplified
@@ -107,3 +107,21 @@ def test_games_data_sources_are_typed_mentions_and_no_person_or_word_is_an_organ
     names = {to_simplified(n) for c in games.companies for n in (c.name, *c.aliases)}
     for word in GAMES_EXPECTED["not_organisations"]:
         assert to_simplified(word) not in names, word
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "person"),
+    [
+        ("Chief executive John Smith spoke. Smith said its policy was wrong.", "Smith", True),
+        ("Smith said he would leave. Later Smith said its policy changed.", "Smith", True),
+        ("Mr Olsen said its stores stay open.", "Olsen", True),
+        (
+            "Nintendo said its Switch had sold 139 million units. In March Nintendo cut prices.",
+            "Nintendo",
+            False,
+        ),
+        ("Japan's Nintendo said its console sold well, and Sony and Nintendo gained.", "Nintendo", False),
+    ],
+)
+def test_a_name_that_said_its_is_a_person_s_where_the_document_says_so(text, name, person) -> None:
+    assert bool(person_name_re(name).search(text)) is person

@@ -545,3 +545,23 @@ def cues_en(text: str) -> list[Cue]:
         verb = text[m.end(1) :].split(maxsplit=1)[0]
         out.append((name, f"{verb} its", "company"))
     return out
+
+
+def person_name_re(name: str) -> re.Pattern[str]:
+    """Where a document writes ``name`` as a person's: after a first name that does not
+    open its sentence ("said John Smith"), after a title ("Mr Smith"), or before
+    "he"/"she" ("Smith said he…"). Words of ``en_not_names``, places and clause
+    openers do not count as first names ("In 2023 Smith…" is no first name)."""
+    from briefing.analysis.names import words
+
+    nw = words()
+    skip = {w.lower() for w in nw.en_not_names | nw.en_places | nw.clause_openers_en}
+    skip |= {"at", "in", "on", "for", "by", "with", "from", "to", "of", "as", "said", "says"}
+    escaped = re.escape(name)
+    first = (
+        r"(?<![.!?]\s)(?<!^)\b(?!(?i:" + "|".join(re.escape(w) for w in sorted(skip)) + r")\b)[A-Z][a-z]+\s+"
+    )
+    return re.compile(
+        rf"{first}{escaped}\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+{escaped}\b|\b{escaped}\s+(?:\w+\s+){{0,2}}?(?:he|she)\b",
+        re.MULTILINE,
+    )

@@ -347,6 +347,24 @@ def _recurring_subjects(
     return out
 
 
+def _drop_people_who_said_its(text: str, spans: list[list[_Span]], found: dict[str, Found]) -> None:
+    """A name found only because it "said its…" is a person's when the document also
+    writes it after a first name or a title ("John Smith", "Mr Smith") or says "he"
+    or "she" right after it ("Smith said he…"): its spans go."""
+    said = [n for n, f in found.items() if f.evidence.endswith(" its") and n.isascii()]
+    if not said:
+        return
+    from briefing.analysis.cues import person_name_re
+
+    people = {n for n in said if person_name_re(n).search(text)}
+    if not people:
+        return
+    for name in people:
+        found.pop(name, None)
+    for here in spans:
+        here[:] = [x for x in here if x.name not in people]
+
+
 _CLAUSE_RE = re.compile(r"[^，。；：、！？,;:!?\s“”「」（）()]{2,}")
 
 
@@ -647,6 +665,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
     result.sentences, spans = scanned.sentences, scanned.spans
     del scanned
     found = _settle_names(spans, gaz)
+    _drop_people_who_said_its(text, spans, found)
     spans = [_drop_glosses(here, simplified) for here in spans]
     paragraphs, heading_paras, gaps = scanner.paragraphs, scanner.heading_paras, scanner.gaps
 
