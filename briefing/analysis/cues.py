@@ -62,6 +62,10 @@ def _longest(items: object) -> tuple[str, ...]:
     return tuple(sorted({str(i) for i in items or ()}, key=lambda s: (-len(s), s)))  # type: ignore[attr-defined]
 
 
+_CHARACTER_KEYS = ("surnames", "kind_endings")
+"""Keys of ``discovery_cues.yaml`` whose value may be one string of characters."""
+
+
 @functools.cache
 def cue_words() -> CueWords:
     """The lists of ``discovery_cues.yaml`` (built-in plus user data files)."""
@@ -71,7 +75,7 @@ def cue_words() -> CueWords:
 
     def items(key: str) -> list[str]:
         value = raw.get(key) or []
-        if isinstance(value, str):
+        if isinstance(value, str) and key in _CHARACTER_KEYS:
             return list(value)  # a string of characters (surnames)
         if not isinstance(value, list):
             raise ConfigError(f"data file discovery_cues.yaml: {key} must be a list")
