@@ -376,6 +376,65 @@ def _recurring_subjects(
     return out
 
 
+def _drop_people_who_said_its(text: str, spans: list[list[_Span]], found: dict[str, Found]) -> None:
+    """A name found only because it "said its…" is a person's when the document also
+    writes it after a first name or a title ("John Smith", "Mr Smith") or says "he"
+    or "she" right after it ("Smith said he…"): its spans go."""
+    said = [n for n, f in found.items() if f.evidence.endswith(" its") and n.isascii()]
+    if not said:
+        return
+    from briefing.analysis.cues import person_name_re
+
+    people = {n for n in said if person_name_re(n).search(text)}
+    if not people:
+        return
+    for name in people:
+        found.pop(name, None)
+    for here in spans:
+        here[:] = [x for x in here if x.name not in people]
+
+
+_CLAUSE_RE = re.compile(r"[^，。；：、！？,;:!?\s“”「」（）()]{2,}")
+
+
+def _industry_tail_names(
+    text: str, sentences: list[Sentence], spans: list[list[_Span]], found: dict[str, Found]
+) -> None:
+    """A name written with an industry word ("智冠科技则选择…") whose stem the document
+    also writes alone opening a clause ("智冠去年以…入股") is the one name 智冠科技,
+    with 智冠 its short form (:func:`briefing.analysis.cues.tail_names`); a stem a cue
+    found alone is renamed."""
+    from briefing.analysis.cues import tail_names
+    from briefing.analysis.names import reject_reason
+
+    gaz = gazetteer()
+    heads = [
+        m.group()[:10] for s in sentences if s.quotable for m in _CLAUSE_RE.finditer(text, s.start, s.end)
+    ]
+    for stem, (full, evidence) in tail_names(text, heads).items():
+        if gaz.canonical(full) or gaz.canonical(stem) or reject_reason(full, "company"):
+            continue
+        found.pop(stem, None)
+        if full in found:  # "钰晟电子" found by its suffix: 钰晟 is its short form too
+            before = found[full]
+            found[full] = Found(full, before.type, before.evidence, (*before.short, stem))
+        else:
+            found[full] = Found(full, org_type(full), evidence, (stem,))
+        evidence = found[full].evidence
+        kind = found[full].type
+        for s_index, s in enumerate(sentences):
+            here = spans[s_index]
+            for x in here:
+                if x.name == stem:  # a cue that found the stem stays its evidence
+                    x.name, x.type = full, kind
+                    x.evidence = evidence if x.evidence in ("repeat", "recurring subject") else x.evidence
+            at = text.find(full, s.start, s.end)
+            while at != -1:  # the full name keeps the cue that made it one
+                if not any(x.start < at + len(full) and at < x.end for x in here):
+                    here.append(_Span(at, at + len(full), full, kind, evidence))
+                at = text.find(full, at + len(full), s.end)
+
+
 @functools.cache
 def _time_head_re() -> re.Pattern[str]:
     """A clause that opens with a phrase and a time ("全聯福利中心2024年營收…")."""
@@ -650,6 +709,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
     result.sentences, spans = scanned.sentences, scanned.spans
     del scanned
     found = _settle_names(spans, gaz)
+    _drop_people_who_said_its(text, spans, found)
     spans = [_drop_glosses(here, simplified) for here in spans]
     paragraphs, heading_paras, gaps = scanner.paragraphs, scanner.heading_paras, scanner.gaps
 
@@ -661,6 +721,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
         spans[s_index] = _whole_names(spans[s_index], simplified, s.start, found)
     for name, f in _recurring_subjects(simplified, result.sentences, spans, english).items():
         found.setdefault(name, f)
+    if not english:
+        _industry_tail_names(simplified, result.sentences, spans, found)
 
     # 3. A name discovered once is a name wherever the document repeats it.
     compiled = _forms_re(found)

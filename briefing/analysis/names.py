@@ -825,7 +825,11 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             if i + 1 < len(tokens) and _continues_word(tokens[i + 1]):
                 continue  # "福建政府采购", "港股银行股"
             cand = candidate_before(tokens, i, max_chars=6)
-            if len(cand) >= 2 and _clean(cand + tok, org_type(cand + tok)):
+            if (
+                len(cand) >= 2
+                and not _indefinite_kind(tokens, i, cand)
+                and _clean(cand + tok, org_type(cand + tok))
+            ):
                 add(cand + tok, f"suffix {tok}")
             elif tok in w.legal and tok != "公司" and len(head := head_candidate(tokens, i)) > len(cand):
                 # "海底捞国际控股", "胖东来商贸集团": a legal suffix ends a name whose
@@ -850,11 +854,40 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             cand = candidate_before(tokens, i, max_chars=6)
             if len(cand) >= 2 and not _is_common(cand) and _distinctive(cand, places_count=True):
                 add(cand + tok, f"suffix {tok}")
+    _add_context_cues(tokens, text, add, found)
     # One name once per sentence, the first evidence kept.
     out: dict[str, Found] = {}
     for f in found:
         out.setdefault(f.name, f)
     return list(out.values())
+
+
+def _indefinite_kind(tokens: list[str], index: int, cand: str) -> bool:
+    """ "入股一家冷链公司": after 一家/多家… (``indefinite_before`` of
+    ``discovery_cues.yaml``) a phrase ending in a suffix names a kind of company, not
+    one (a name comes as "一家名为X的公司")."""
+    from briefing.analysis.cues import cue_words
+
+    j, size = index, 0
+    while j > 0 and size < len(cand):
+        j -= 1
+        size += len(tokens[j])
+    before = next((t for t in reversed(tokens[:j]) if t.strip()), "")
+    return before in cue_words().indefinite_before
+
+
+def _add_context_cues(tokens: list[str], text: str, add: object, found: list[Found]) -> None:
+    """Names the sentence marks by what it does with them (:mod:`briefing.analysis.cues`:
+    "米哈游这样的研发商", "据X发布的《…》", "智冠去年以…入股"), after the cues above."""
+    from briefing.analysis.cues import cues_zh
+
+    before = len(found)
+    for raw, evidence, kind in cues_zh(tokens, text):
+        add(raw, evidence, kind)  # type: ignore[operator]
+    # "据中国冷链物流工委发布的《…》": a name found inside the whole name a cue found is
+    # part of it (冷链物流 by its suffix), not a name of its own.
+    longer = [f.name for f in found[before:]]
+    found[:before] = [f for f in found[:before] if not any(f.name in n and f.name != n for n in longer)]
 
 
 # --------------------------------------------------------------- English
@@ -931,6 +964,11 @@ def discover_en(text: str) -> list[Found]:
         else:
             found.append(Found(name, kind, evidence, _en_short(name) + extra))
 
+    from briefing.analysis.cues import cues_en
+
+    for raw, evidence, kind in cues_en(text):
+        # first: "market researcher Newzoo" is research, not a company by "firm"
+        add(raw, evidence, kind)
     for m in _EN_LEGAL_RE.finditer(text):
         suffix = m.group(2).split()[0].rstrip(".,")
         add(m.group(1), f"legal suffix {suffix}", extra=(m.group(3),) if m.group(3) else ())

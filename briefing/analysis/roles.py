@@ -486,6 +486,8 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
         if low in w.speech_verbs_en:
             if any(t.lower() in w.analyst_words_en for t in tokens[:i]):
                 return Role(SOURCE, "analysts")  # "Morgan Stanley analysts said it expects…"
+            if _speaks_of_itself(tokens, i):
+                return Role(ACTS, f"{low} its")
             return Role(SPEAKER, low)
         if _actions_en_re().fullmatch(low):
             return Role(ACTS, low)
@@ -503,6 +505,18 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
     if any(t not in openers for t in words_before):
         return Role(MENTIONED, "object")
     return Role(MENTIONED)
+
+
+def _speaks_of_itself(tokens: list[str], i: int) -> bool:
+    """ "Nintendo said its Switch console had sold…": right after the name, an
+    organisation says something of its own (its figures, its products): it reports,
+    it does not comment on another; not "Goldman said its economists expect…"
+    (``said_its_not_before`` of ``discovery_cues.yaml``)."""
+    from briefing.analysis.cues import cue_words
+
+    low = [t.lower() for t in tokens[1:4]]
+    rest = low[1:] if low[:1] == ["its"] else low[2:] if low[:2] == ["that", "its"] else None
+    return i == 0 and rest is not None and not (rest[:1] and rest[0] in cue_words().said_its_not_before)
 
 
 def roles(text: str, spans: list[tuple[int, int]], english: bool) -> list[Role]:

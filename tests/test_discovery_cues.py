@@ -1,0 +1,150 @@
+"""Discovery from context: the cues of briefing/analysis/cues.py on sentences of other
+industries (tests/fixtures/discovery_cues/sentences.yaml), and the document-level cue
+(a name with an industry word whose stem the document also writes alone) on a
+Traditional electronics folder (tests/fixtures/companies/electronics_zh-hant.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from briefing.analysis.cues import person_name_re, tail_names
+from briefing.analysis.names import discover, discover_en
+from briefing.nlp import zh_cut
+from briefing.script import to_simplified
+
+FIXTURES = Path(__file__).parent / "fixtures" / "discovery_cues"
+SENTENCES = yaml.safe_load((FIXTURES / "sentences.yaml").read_text("utf-8"))["cases"]
+ORGANISATION_TYPES = {"research": ("research", "association"), "association": ("research", "association")}
+
+
+def _found(text: str) -> dict[str, Any]:
+    if text.isascii():
+        return {f.name: f for f in discover_en(text)}
+    simplified = to_simplified(text)
+    return {f.name: f for f in discover(zh_cut(simplified), simplified)}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in SENTENCES])
+def test_a_cue_finds_the_name_and_keeps_its_evidence(case: dict[str, Any]) -> None:
+    found = _found(case["text"])
+    if case.get("nothing"):
+        assert not found, found
+    for name in case.get("none", []):
+        assert name not in found, found
+    for want in case.get("found", []):
+        name = to_simplified(want["name"])
+        assert name in found, (name, found)
+        assert found[name].type in ORGANISATION_TYPES.get(want["type"], (want["type"],)), found[name]
+        assert want["cue"] in found[name].evidence, found[name]
+
+
+@pytest.mark.parametrize(
+    ("heads", "expected"),
+    [
+        (["钰晟电子则专注车用市场", "钰晟今年将扩产"], {"钰晟": "钰晟电子"}),
+        (["智冠科技则选择另一条路", "智冠去年以新台币4.5"], {"智冠": "智冠科技"}),
+        # an index, not a company; a stem never written alone; a dictionary word
+        (["恒生科技指数涨1.19", "恒生指数收盘涨1.38"], {}),
+        (["钰晟电子则专注车用市场"], {}),
+        (["消费电子需求回暖", "消费持续复苏"], {}),
+        # a person's name before an industry word
+        (["刘柏园科技公司", "刘柏园表示"], {}),
+    ],
+)
+def test_an_industry_word_joins_a_name_written_alone_elsewhere(heads, expected) -> None:
+    assert {stem: full for stem, (full, _) in tail_names("", heads).items()} == expected
+
+
+# ------------------------------------------------------------------ games folder
+
+GAMES = Path(__file__).parent / "fixtures" / "corpora" / "games"
+GAMES_EXPECTED = yaml.safe_load((GAMES.parent / "games.expected.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def games():
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+
+    return build_briefing(read_corpus(GAMES), date=dt.date(2026, 12, 2))
+
+
+def _by_form(model, form: str):
+    simplified = to_simplified(form)
+    return next(
+        (
+            c
+            for c in model.companies
+            if simplified == c.name or simplified in {to_simplified(a) for a in c.aliases}
+        ),
+        None,
+    )
+
+
+@pytest.mark.parametrize("company", [pytest.param(c, id=c["name"]) for c in GAMES_EXPECTED["companies"]])
+def test_games_companies_nobody_listed_are_found_as_cases(games, company: dict[str, Any]) -> None:
+    """Every company of games.expected.yaml, by its name or one of its forms as written
+    (Nintendo: the gazetteer has no 任天堂, so the entity is named as the text writes it)."""
+    c = next((x for f in [company["name"], *company["aliases"]] if (x := _by_form(games, f))), None)
+    assert c is not None, (company["name"], [x.name for x in games.companies])
+    assert c.type == company["type"] and c.role == "case", (c.name, c.type, c.role, c.role_reason)
+    assert set(company["documents"]) <= set(c.documents), (c.name, c.documents)
+    for alias in company["aliases"]:
+        assert alias in c.aliases or to_simplified(alias) == c.name, (alias, c.aliases)
+
+
+def test_games_data_sources_are_typed_mentions_and_no_person_or_word_is_an_organisation(games) -> None:
+    for name in GAMES_EXPECTED["research"]:
+        c = _by_form(games, name)
+        assert c is not None, name
+        assert c.type in ("research", "association") and c.role == "mention", (name, c.type, c.role)
+    names = {to_simplified(n) for c in games.companies for n in (c.name, *c.aliases)}
+    for word in GAMES_EXPECTED["not_organisations"]:
+        assert to_simplified(word) not in names, word
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "person"),
+    [
+        ("Chief executive John Smith spoke. Smith said its policy was wrong.", "Smith", True),
+        ("Smith said he would leave. Later Smith said its policy changed.", "Smith", True),
+        ("Mr Olsen said its stores stay open.", "Olsen", True),
+        (
+            "Nintendo said its Switch had sold 139 million units. In March Nintendo cut prices.",
+            "Nintendo",
+            False,
+        ),
+        ("Japan's Nintendo said its console sold well, and Sony and Nintendo gained.", "Nintendo", False),
+    ],
+)
+def test_a_name_that_said_its_is_a_person_s_where_the_document_says_so(text, name, person) -> None:
+    assert bool(person_name_re(name).search(text)) is person
+
+
+@pytest.mark.parametrize("text", ["- just a list\n", "kind_nouns_en: [researcher]\n", "deal_verbs: 入股\n"])
+def test_a_malformed_cue_file_is_a_one_line_error(tmp_path: Path, text: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "discovery_cues.yaml").write_text(text, "utf-8")
+    env = {**os.environ, "BRIEFING_DATA": str(data), "BRIEFING_HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-m", "briefing", "-q", "analyze", str(GAMES), "--no-cache"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 8, done.stderr
+    assert "discovery_cues.yaml" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
