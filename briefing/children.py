@@ -118,6 +118,91 @@ class Child(_Stoppable):
         self._reader.close()
 
 
+class Standby(_Stoppable):
+    """A forked child, dying with this process, that starts ``prepare()`` now and
+    then waits: :meth:`run` hands it arguments, ``work(prepared, *args, say=...)``
+    runs there with what ``prepare`` returned, and its value comes back.
+
+    The preparation (imports, parsed fonts) runs on another core while this
+    process goes on with other work; a child that is never asked (the work
+    turned out not to be needed) is killed when the block is left. ``say``
+    sends progress lines back, passed on in order by :meth:`run`. An exception
+    in ``prepare`` is raised by :meth:`run`, not before: the work may never be asked for.
+    """
+
+    def __init__(self, what: str, prepare: Callable[[], Any], work: Callable[..., Any]) -> None:
+        self.what = what
+        context = multiprocessing.get_context("fork")
+        self._reader, child_writer = context.Pipe(duplex=False)
+        child_reader, self._writer = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_serve,
+            args=(os.getpid(), child_reader, child_writer, prepare, work),
+            name=what,
+            daemon=True,
+        )
+        self._process.start()
+        child_writer.close()  # the reader then sees EOF if the child dies
+        child_reader.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    def run(self, *args: Any, say: Callable[[str], None] | None = None) -> Any:
+        """``work(prepared, *args)`` in the child: its value, or its exception raised here."""
+        try:
+            self._writer.send(args)
+            while True:
+                status, value = self._reader.recv()
+                if status != "say":
+                    break
+                if say:
+                    say(value)
+        except (EOFError, BrokenPipeError, ConnectionResetError):
+            self._process.join()
+            code = self._process.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            raise OutputError(f"{self.what} ended without a result ({how})") from None
+        if status == "error":
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Kill the child if it still runs, and reap it."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._reader.close()
+        self._writer.close()
+
+
+def _serve(
+    parent: int, reader: Any, writer: Any, prepare: Callable[[], Any], work: Callable[..., Any]
+) -> None:
+    die_with_parent(parent)
+    try:
+        prepared: Any = prepare()
+        failed: Exception | None = None
+    except Exception as exc:  # raised in the parent if the work is asked for
+        prepared, failed = None, exc
+    try:
+        args = reader.recv()
+    except EOFError:  # never asked
+        return
+    try:
+        if failed is not None:
+            raise failed
+        outcome: tuple[str, Any] = ("ok", work(prepared, *args, say=lambda line: writer.send(("say", line))))
+    except Exception as exc:  # handed to the parent, which raises it
+        outcome = ("error", exc)
+    try:
+        writer.send(outcome)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        writer.send(("error", OutputError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
+    writer.close()
+
+
 def _run(parent: int, writer: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
     die_with_parent(parent)
     try:
