@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
 import multiprocessing
 import os
 import pickle
@@ -28,6 +29,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from briefing.errors import OutputError
+
+log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 
@@ -119,25 +122,27 @@ class Child(_Stoppable):
 
 
 class Standby(_Stoppable):
-    """A forked child, dying with this process, that starts ``prepare()`` now and
-    then waits: :meth:`run` hands it arguments, ``work(prepared, *args, say=...)``
-    runs there with what ``prepare`` returned, and its value comes back.
+    """A forked child, dying with this process, that gets ready for work now and
+    does it when :meth:`run` hands it the arguments: ``work(*args, say=...)``.
 
-    The preparation (imports, parsed fonts) runs on another core while this
-    process goes on with other work; a child that is never asked (the work
-    turned out not to be needed) is killed when the block is left. ``say``
-    sends progress lines back, passed on in order by :meth:`run`. An exception
-    in ``prepare`` is raised by :meth:`run`, not before: the work may never be asked for.
+    Getting ready is ``ahead``, steps run in order on another core while this
+    process goes on with other work (imports, parsed fonts), and only until the
+    work arrives: a step not begun by then is skipped, so a parent that is soon
+    ready never waits for preparation it can do without. Steps only save time:
+    one that fails is passed over (the work meets the same error itself, and
+    reports it). ``say`` sends progress lines back, passed on in order by
+    :meth:`run`. A child never asked (the work turned out not to be needed) is
+    killed when the block is left.
     """
 
-    def __init__(self, what: str, prepare: Callable[[], Any], work: Callable[..., Any]) -> None:
+    def __init__(self, what: str, work: Callable[..., Any], ahead: Iterable[Callable[[], Any]] = ()) -> None:
         self.what = what
         context = multiprocessing.get_context("fork")
         self._reader, child_writer = context.Pipe(duplex=False)
         child_reader, self._writer = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_serve,
-            args=(os.getpid(), child_reader, child_writer, prepare, work),
+            args=(os.getpid(), child_reader, child_writer, list(ahead), work),
             name=what,
             daemon=True,
         )
@@ -150,7 +155,7 @@ class Standby(_Stoppable):
         return self._process.pid
 
     def run(self, *args: Any, say: Callable[[str], None] | None = None) -> Any:
-        """``work(prepared, *args)`` in the child: its value, or its exception raised here."""
+        """``work(*args)`` in the child: its value, or its exception raised here."""
         try:
             self._writer.send(args)
             while True:
@@ -178,22 +183,22 @@ class Standby(_Stoppable):
 
 
 def _serve(
-    parent: int, reader: Any, writer: Any, prepare: Callable[[], Any], work: Callable[..., Any]
+    parent: int, reader: Any, writer: Any, ahead: list[Callable[[], Any]], work: Callable[..., Any]
 ) -> None:
     die_with_parent(parent)
-    try:
-        prepared: Any = prepare()
-        failed: Exception | None = None
-    except Exception as exc:  # raised in the parent if the work is asked for
-        prepared, failed = None, exc
+    for step in ahead:
+        if reader.poll():  # the work is here (or the parent gone): no more getting ready
+            break
+        try:
+            step()
+        except Exception as exc:  # the work meets it again and reports it
+            log.debug("getting ready for %s: %s", work.__name__, exc)
     try:
         args = reader.recv()
     except EOFError:  # never asked
         return
     try:
-        if failed is not None:
-            raise failed
-        outcome: tuple[str, Any] = ("ok", work(prepared, *args, say=lambda line: writer.send(("say", line))))
+        outcome: tuple[str, Any] = ("ok", work(*args, say=lambda line: writer.send(("say", line))))
     except Exception as exc:  # handed to the parent, which raises it
         outcome = ("error", exc)
     try:

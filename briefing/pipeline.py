@@ -246,11 +246,7 @@ def generate(
             if _writers_ahead(executor):
                 writers.append(
                     stack.enter_context(
-                        Standby(
-                            "the writers",
-                            functools.partial(_prepare_writers, fonts, wanted),
-                            _parse_and_write,
-                        )
+                        Standby("the writers", _parse_and_write, _writers_ahead_steps(fonts, wanted))
                     )
                 )
 
@@ -293,7 +289,7 @@ def generate(
             if writers:
                 files = writers[0].run(markdown, charts, fonts, date, wanted, say=say)
             else:
-                files = _parse_and_write(None, markdown, charts, fonts, date, wanted, say=say)
+                files = _parse_and_write(markdown, charts, fonts, date, wanted, say=say)
             if outputs:
                 outputs.store(key, files)
     files = {**files, "json": model_json}
@@ -331,30 +327,37 @@ the writers and what they import on first use (charts drawn as vectors, subsets,
 charts drawn as images)."""
 
 
-def _prepare_writers(fonts: FontSet, formats: tuple[str, ...]) -> None:
-    """What writing needs whatever the model: the parser and the writers
-    imported (:data:`WRITER_MODULES`), the fonts parsed and registered with
-    reportlab, and (DOCX) their tables read for the subsets
-    (:func:`briefing.writers.docx_fonts.read_ahead`)."""
+def _writers_ahead_steps(fonts: FontSet, formats: tuple[str, ...]) -> list[Callable[[], object]]:
+    """What writing needs whatever the model, in the order the writers' process
+    prepares it: the parser and the writers imported (:data:`WRITER_MODULES`),
+    the fonts parsed and registered with reportlab, Pillow's image formats and,
+    for the DOCX, each face's tables read for its subset
+    (:func:`briefing.writers.docx_fonts.read_ahead`), the step the font
+    caches most often make unnecessary, last."""
     import importlib
 
     from briefing.fonts import register_reportlab
 
-    for kind in ("", *formats):
-        for name in WRITER_MODULES[kind]:
-            importlib.import_module(name)
-    register_reportlab(fonts)
+    steps: list[Callable[[], object]] = [
+        functools.partial(importlib.import_module, name)
+        for kind in ("", *formats)
+        for name in WRITER_MODULES[kind]
+    ]
+    steps.append(functools.partial(register_reportlab, fonts))
     if "docx" in formats:
-        from PIL import Image
+        steps.append(lambda: importlib.import_module("PIL.Image").preinit())
+        faces = [fonts.regular] if fonts.bold == fonts.regular else [fonts.regular, fonts.bold]
+        steps += [functools.partial(_read_face_ahead, face) for face in faces]
+    return steps
 
-        from briefing.writers.docx_fonts import read_ahead
 
-        Image.preinit()  # the image formats Pillow loads on its first save
-        read_ahead(fonts)
+def _read_face_ahead(path: Path) -> None:
+    from briefing.writers.docx_fonts import read_ahead
+
+    read_ahead(path)
 
 
 def _parse_and_write(
-    _prepared: None,
     markdown: str,
     charts: dict[str, ChartSpec],
     fonts: FontSet,

@@ -11,8 +11,8 @@ and that a run with the writers' process writes the same files as one without.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import functools
 import os
 import signal
 import time
@@ -32,59 +32,74 @@ DATE = dt.date(2026, 11, 23)
 needs_fork = pytest.mark.skipif(not children.can_fork(), reason="one core: no writers' process")
 
 
-def _prepared() -> dict:
-    return {"pid": os.getpid(), "ready": True}
+_STATE: dict[str, object] = {}
+"""What the steps ahead did, in the child that ran them."""
 
 
-def _add(prepared: dict, a: int, b: int, *, say) -> tuple[int, int, bool]:
-    say(f"adding {a} and {b}")
-    say("done")
-    return a + b, prepared["pid"], prepared["ready"]
+def _ready() -> None:
+    _STATE["ready"] = os.getpid()
 
 
-def _fail_to_prepare() -> None:
+def _step(number: int) -> None:
+    time.sleep(0.05)
+    _STATE.setdefault("steps", []).append(number)  # type: ignore[union-attr]
+
+
+def _fail_to_get_ready() -> None:
     raise FontError("regular font x.ttf: cannot be used")
 
 
-def _raise(_prepared: object, message: str, *, say) -> None:
+def _add(a: int, b: int, *, say) -> tuple[int, dict]:
+    say(f"adding {a} and {b}")
+    say("done")
+    return a + b, dict(_STATE)
+
+
+def _raise(message: str, *, say) -> None:
     raise TemplateError(message)
 
 
-def _die(_prepared: object, code: int, *, say) -> None:
+def _die(code: int, *, say) -> None:
     os._exit(code)
 
 
 @needs_fork
-def test_a_standby_child_prepares_then_runs_the_work_it_is_handed() -> None:
+def test_a_standby_child_gets_ready_then_does_the_work_it_is_handed() -> None:
     lines: list[str] = []
-    with children.Standby("adding", _prepared, _add) as child:
-        total, pid, ready = child.run(2, 3, say=lines.append)
-    assert (total, ready) == (5, True)
-    assert pid not in (None, os.getpid())  # prepared in the child, and the work ran with it
+    with children.Standby("adding", _add, [_fail_to_get_ready, _ready]) as child:
+        time.sleep(0.5)  # time to get ready
+        total, state = child.run(2, 3, say=lines.append)
+    assert total == 5
+    assert state["ready"] not in (None, os.getpid())  # ready in the child; the failed step was passed over
     assert lines == ["adding 2 and 3", "done"]  # progress lines come back in order
+    assert "ready" not in _STATE  # nothing ran here
+
+
+@needs_fork
+def test_a_standby_child_stops_getting_ready_when_the_work_arrives() -> None:
+    with children.Standby("adding", _add, [functools.partial(_step, i) for i in range(100)]) as child:
+        _, state = child.run(1, 1)
+    done = state.get("steps", [])
+    assert done == list(range(len(done)))  # in order
+    assert len(done) < 100  # five seconds of steps: the work did not wait for them all
 
 
 @needs_fork
 @pytest.mark.parametrize(
-    ("prepare", "work", "args", "error", "message"),
+    ("work", "args", "error", "message"),
     [
-        pytest.param(_fail_to_prepare, _add, (1, 2), FontError, "cannot be used", id="prepare-fails"),
-        pytest.param(_prepared, _raise, ("t.md.j2:3: bad",), TemplateError, "t.md.j2:3", id="work-fails"),
-        pytest.param(
-            _prepared, _die, (3,), OutputError, "ended without a result .exit code 3", id="work-dies"
-        ),
+        pytest.param(_raise, ("t.md.j2:3: bad",), TemplateError, "t.md.j2:3", id="work-fails"),
+        pytest.param(_die, (3,), OutputError, "ended without a result .exit code 3", id="work-dies"),
     ],
 )
-def test_a_standby_childs_failure_is_raised_when_its_work_is_asked_for(
-    prepare, work, args, error, message
-) -> None:
-    with children.Standby("the writers", prepare, work) as child, pytest.raises(error, match=message):
+def test_a_standby_childs_failure_is_raised_here(work, args, error, message) -> None:
+    with children.Standby("the writers", work, [_ready]) as child, pytest.raises(error, match=message):
         child.run(*args)
 
 
 @needs_fork
 def test_a_standby_child_never_asked_is_killed_when_the_block_is_left() -> None:
-    with children.Standby("waiting", _prepared, _add) as child:
+    with children.Standby("waiting", _add, [_ready]) as child:
         pid = child.pid
         assert pid is not None
         os.kill(pid, 0)  # running (or waiting for work)
@@ -100,7 +115,7 @@ def test_a_standby_child_dies_with_its_parent(tmp_path: Path) -> None:
     parent = os.fork()
     if parent == 0:  # the stand-in command: start a standby child, note its pid, wait
         try:
-            with children.Standby("waiting", _prepared, _add) as child:
+            with children.Standby("waiting", _add, [_ready]) as child:
                 pid_file.write_text(str(child.pid))
                 time.sleep(60)
         finally:
@@ -134,7 +149,8 @@ def test_subsets_cut_from_faces_read_ahead_are_the_same_bytes(text: str) -> None
     fonts = default_fonts()
     chars = {ord(ch) for ch in text if not ch.isspace()} | set(range(0x20, 0x7F))
     on_demand = [docx_fonts._make_subset(path, chars, "Family X") for path in (fonts.regular, fonts.bold)]
-    docx_fonts.read_ahead(fonts)
+    for path in (fonts.regular, fonts.bold):
+        docx_fonts.read_ahead(path)
     assert len(docx_fonts._read_ahead) == 2
     ahead = [docx_fonts._make_subset(path, chars, "Family X") for path in (fonts.regular, fonts.bold)]
     assert docx_fonts._read_ahead == {} or all(not faces for faces in docx_fonts._read_ahead.values())
@@ -145,14 +161,15 @@ def test_a_face_read_ahead_is_used_once_and_not_after_it_changed(tmp_path: Path)
     shipped = default_fonts()
     copy = tmp_path / "Regular.ttf"
     copy.write_bytes(shipped.regular.read_bytes())
-    fonts = dataclasses.replace(shipped, regular=copy, bold=copy)  # one face for both: read once
     docx_fonts._read_ahead.clear()
-    docx_fonts.read_ahead(fonts)
-    assert sum(len(v) for v in docx_fonts._read_ahead.values()) == 1
+    docx_fonts.read_ahead(copy)
+    docx_fonts.read_ahead(shipped.regular)
+    assert sum(len(v) for v in docx_fonts._read_ahead.values()) == 2
     os.utime(copy, ns=(0, 0))  # changed since: read again, not taken from what was read ahead
     chars = set(range(0x20, 0x7F))
     assert docx_fonts._make_subset(copy, chars) == docx_fonts._make_subset(shipped.regular, chars)
-    assert sum(len(v) for v in docx_fonts._read_ahead.values()) == 1
+    assert sum(len(v) for v in docx_fonts._read_ahead.values()) == 1  # the shipped face's was used
+    assert docx_fonts._make_subset(shipped.regular, chars) == docx_fonts._make_subset(copy, chars)
     docx_fonts._read_ahead.clear()
 
 

@@ -235,29 +235,28 @@ def _subset_cache(key: str) -> _CachedSubset | None:
 _read_ahead: dict[tuple[Path, int, int], list] = {}
 
 
-def read_ahead(fonts: FontSet) -> None:
-    """Read both faces and all their tables now, for :func:`_make_subset`.
+def read_ahead(path: Path) -> None:
+    """Read the face at ``path`` and all its tables now, for :func:`_make_subset`.
 
     Reading a face's tables is most of a subset's cost (about two thirds); a
     process with time to spare before the document is known (the writers'
     process, while the sources are analysed) reads them ahead, and the subset
     is then cut from the tables already read: the same bytes as reading them
-    on demand (``tests/test_cold_start.py``). A face that cannot be read is
-    left to :func:`_make_subset`, which reports it.
+    on demand (``tests/test_writers_ahead.py``). Each face read ahead serves
+    one subset. A face that cannot be read is left to :func:`_make_subset`,
+    which reports it.
     """
     from fontTools.ttLib import TTFont
 
-    paths = [fonts.regular] if fonts.bold == fonts.regular else [fonts.regular, fonts.bold]
-    for path in paths:
-        try:
-            info = path.stat()
-            font = TTFont(path, fontNumber=0, recalcTimestamp=False, recalcBBoxes=False)
-            for tag in font.keys():  # noqa: SIM118 - a TTFont is not iterable
-                font[tag]
-        except Exception as exc:  # fontTools raises assorted errors for bad files
-            log.debug("font %s not read ahead: %s", path, exc)
-            continue
-        _read_ahead.setdefault((path, info.st_mtime_ns, info.st_size), []).append(font)
+    try:
+        info = path.stat()
+        font = TTFont(path, fontNumber=0, recalcTimestamp=False, recalcBBoxes=False)
+        for tag in font.keys():  # noqa: SIM118 - a TTFont is not iterable
+            font[tag]
+    except Exception as exc:  # fontTools raises assorted errors for bad files
+        log.debug("font %s not read ahead: %s", path, exc)
+        return
+    _read_ahead.setdefault((path, info.st_mtime_ns, info.st_size), []).append(font)
 
 
 def _opened(path: Path):
