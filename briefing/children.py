@@ -1,6 +1,6 @@
 """Child processes that never outlive their parent.
 
-briefing forks workers (readers, analysis, the PDF writer). A forked child
+briefing forks workers (readers, analysis, the writers and the PDF writer). A forked child
 whose parent is killed would otherwise wait forever on a pipe, holding its
 memory and every descriptor it inherited. So every child first calls
 :func:`die_with_parent`: on Linux the kernel kills it when the parent dies
@@ -79,46 +79,6 @@ class _Stoppable:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.stop()
-
-
-class Child(_Stoppable):
-    """``fn(*args, **kwargs)`` running in a forked child that dies with this process.
-
-    Use it as a context manager: :meth:`result` waits for the value (or raises
-    the child's exception); leaving the block, however it is left, kills the
-    child if it is still running and reaps it.
-    """
-
-    def __init__(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        self.what = what
-        context = multiprocessing.get_context("fork")
-        self._reader, writer = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_run, args=(os.getpid(), writer, fn, args, kwargs), name=what, daemon=True
-        )
-        self._process.start()
-        writer.close()  # the child's end: the reader then sees EOF if the child dies
-
-    def result(self) -> Any:
-        """The function's return value; its exception is raised here."""
-        try:
-            status, value = self._reader.recv()
-        except EOFError:
-            self._process.join()
-            code = self._process.exitcode
-            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            raise OutputError(f"{self.what} ended without a result ({how})") from None
-        self._process.join()
-        if status == "error":
-            raise value
-        return value
-
-    def stop(self) -> None:
-        """Kill the child if it still runs, and reap it."""
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._reader.close()
 
 
 class Standby(_Stoppable):
@@ -208,19 +168,6 @@ def _serve(
     writer.close()
 
 
-def _run(parent: int, writer: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
-    die_with_parent(parent)
-    try:
-        outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
-    except Exception as exc:  # handed to the parent, which raises it
-        outcome = ("error", exc)
-    try:
-        writer.send(outcome)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        writer.send(("error", OutputError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
-    writer.close()
-
-
 def cores() -> int:
     """Cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -234,7 +181,7 @@ def can_fork() -> bool:
 class Forked(_Stoppable):
     """``fn(*args)`` in a child made by ``os.fork``, which dies with this process.
 
-    Unlike :class:`Child` it works inside a pool's worker (``multiprocessing``
+    Unlike a ``multiprocessing`` child it works inside a pool's worker (``multiprocessing``
     lets no daemonic process start children): a worker analysing one huge
     document hands half of it to a second core. The child inherits everything
     (nothing is pickled on the way in) and writes its pickled result to an
