@@ -391,6 +391,7 @@ _RENDER_CODE = (
     "labels.py",
     "doctree.py",
     "charts.py",
+    "chartspec.py",
     "fonts/__init__.py",
     "writers/pdf.py",
     "writers/pdf_linebreak.py",

@@ -1,6 +1,6 @@
 """Child processes that never outlive their parent.
 
-briefing forks workers (readers, analysis, the PDF writer). A forked child
+briefing forks workers (readers, analysis, the writers and the PDF writer). A forked child
 whose parent is killed would otherwise wait forever on a pipe, holding its
 memory and every descriptor it inherited. So every child first calls
 :func:`die_with_parent`: on Linux the kernel kills it when the parent dies
@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
 import multiprocessing
 import os
 import pickle
@@ -28,6 +29,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from briefing.errors import OutputError
+
+log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 
@@ -78,34 +81,54 @@ class _Stoppable:
         self.stop()
 
 
-class Child(_Stoppable):
-    """``fn(*args, **kwargs)`` running in a forked child that dies with this process.
+class Standby(_Stoppable):
+    """A forked child, dying with this process, that gets ready for work now and
+    does it when :meth:`run` hands it the arguments: ``work(*args, say=...)``.
 
-    Use it as a context manager: :meth:`result` waits for the value (or raises
-    the child's exception); leaving the block, however it is left, kills the
-    child if it is still running and reaps it.
+    Getting ready is ``ahead``, steps run in order on another core while this
+    process goes on with other work (imports, parsed fonts), and only until the
+    work arrives: a step not begun by then is skipped, so a parent that is soon
+    ready never waits for preparation it can do without. Steps only save time:
+    one that fails is passed over (the work meets the same error itself, and
+    reports it). ``say`` sends progress lines back, passed on in order by
+    :meth:`run`. A child never asked (the work turned out not to be needed) is
+    killed when the block is left.
     """
 
-    def __init__(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, what: str, work: Callable[..., Any], ahead: Iterable[Callable[[], Any]] = ()) -> None:
         self.what = what
         context = multiprocessing.get_context("fork")
-        self._reader, writer = context.Pipe(duplex=False)
+        self._reader, child_writer = context.Pipe(duplex=False)
+        child_reader, self._writer = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_run, args=(os.getpid(), writer, fn, args, kwargs), name=what, daemon=True
+            target=_serve,
+            args=(os.getpid(), child_reader, child_writer, list(ahead), work),
+            name=what,
+            daemon=True,
         )
         self._process.start()
-        writer.close()  # the child's end: the reader then sees EOF if the child dies
+        child_writer.close()  # the reader then sees EOF if the child dies
+        child_reader.close()
 
-    def result(self) -> Any:
-        """The function's return value; its exception is raised here."""
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
+
+    def run(self, *args: Any, say: Callable[[str], None] | None = None) -> Any:
+        """``work(*args)`` in the child: its value, or its exception raised here."""
         try:
-            status, value = self._reader.recv()
-        except EOFError:
+            self._writer.send(args)
+            while True:
+                status, value = self._reader.recv()
+                if status != "say":
+                    break
+                if say:
+                    say(value)
+        except (EOFError, BrokenPipeError, ConnectionResetError):
             self._process.join()
             code = self._process.exitcode
             how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
             raise OutputError(f"{self.what} ended without a result ({how})") from None
-        self._process.join()
         if status == "error":
             raise value
         return value
@@ -116,12 +139,26 @@ class Child(_Stoppable):
             self._process.kill()
         self._process.join()
         self._reader.close()
+        self._writer.close()
 
 
-def _run(parent: int, writer: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+def _serve(
+    parent: int, reader: Any, writer: Any, ahead: list[Callable[[], Any]], work: Callable[..., Any]
+) -> None:
     die_with_parent(parent)
+    for step in ahead:
+        if reader.poll():  # the work is here (or the parent gone): no more getting ready
+            break
+        try:
+            step()
+        except Exception as exc:  # the work meets it again and reports it
+            log.debug("getting ready for %s: %s", work.__name__, exc)
     try:
-        outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
+        args = reader.recv()
+    except EOFError:  # never asked
+        return
+    try:
+        outcome: tuple[str, Any] = ("ok", work(*args, say=lambda line: writer.send(("say", line))))
     except Exception as exc:  # handed to the parent, which raises it
         outcome = ("error", exc)
     try:
@@ -144,7 +181,7 @@ def can_fork() -> bool:
 class Forked(_Stoppable):
     """``fn(*args)`` in a child made by ``os.fork``, which dies with this process.
 
-    Unlike :class:`Child` it works inside a pool's worker (``multiprocessing``
+    Unlike a ``multiprocessing`` child it works inside a pool's worker (``multiprocessing``
     lets no daemonic process start children): a worker analysing one huge
     document hands half of it to a second core. The child inherits everything
     (nothing is pickled on the way in) and writes its pickled result to an

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from briefing.errors import ConfigError, InputError, OutputError
 from briefing.model import Briefing, Changes, Corpus
 
 if TYPE_CHECKING:
+    from briefing.chartspec import ChartSpec
     from briefing.executors import Executor
     from briefing.fonts import FontSet
     from briefing.listing import Listing
@@ -47,9 +49,14 @@ def analyze(
     counter: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
     max_themes: int | None = None,
+    before_work: Callable[[], None] | None = None,
 ) -> Briefing:
     """Read ``source`` (unless a corpus is given) and compute the briefing model
     (at most ``max_themes`` themes; default 8).
+
+    ``before_work()`` is called once the model is known not to come from the
+    cache, before anything is read or analysed (``generate`` starts its
+    writers' process then).
 
     Per-document analyses come from the cache in the state folder where they
     can (``use_cache``); the rest are computed on ``executor`` (default:
@@ -80,12 +87,16 @@ def analyze(
             _report_cached(listing, model, progress, counter)
             log.info("the model from the cache: no file changed since the last analysis with these options")
             return model
+        if before_work:
+            before_work()
         model = _analyze(
             source, date, title, None, True, workers, progress, counter, executor, max_themes, listing
         )
         if models and key:
             models.put(key, model_bytes(model))
         return model
+    if before_work:
+        before_work()
     return _analyze(source, date, title, corpus, use_cache, workers, progress, counter, executor, max_themes)
 
 
@@ -206,6 +217,7 @@ def generate(
     is killed, changes none of the final names and leaves no half-written file.
     """
     from briefing.cache import OutputCache, checked_template, output_key
+    from briefing.children import Standby
     from briefing.fonts import default_fonts
     from briefing.writers import check_writable, remove_stale, write_files
 
@@ -224,44 +236,62 @@ def generate(
     fonts = fonts or default_fonts()
     if not use_cache:
         fonts = dataclasses.replace(fonts, subset_cache=False)
-    model = analyze(
-        source,
-        date=date,
-        title=title,
-        corpus=corpus,
-        use_cache=use_cache,
-        workers=workers,
-        progress=progress,
-        counter=counter,
-        executor=executor,
-        max_themes=max_themes,
-    )
-    model.changes = changes
-    if changes is not None:
-        from briefing.analysis.themes import keep_labels
-
-        keep_labels(model.themes, changes.continuing_themes)  # a continuing theme keeps its label
-    model_json = model_bytes(model)
-    stem = stem or output_stem(date)
     wanted = tuple(f for f in FORMATS if f in formats)
-    outputs = OutputCache() if use_cache else None
-    key = output_key(model_json, used, fonts, wanted)
-    files = outputs.load(key, wanted) if outputs else None
-    if files is not None:
-        say("nothing changed since the last rendering: reusing its files")
-    else:
-        # Charts (reportlab) and the Markdown parser only when something is rendered.
-        from briefing.charts import charts_for
-        from briefing.doctree import check_links, parse
-        from briefing.render import render
+    with contextlib.ExitStack() as stack:
+        writers: list[Standby] = []
 
-        charts = charts_for(model)
-        say("rendering the template")
-        document = parse(render(model, charts, template))
-        check_links(document)
-        files = _write(document, charts, fonts, date, wanted, say)
-        if outputs:
-            outputs.store(key, files)
+        def start_writers() -> None:
+            # The model is to be computed: the writers' process imports the writers, parses
+            # the fonts and reads their tables on the other core meanwhile (issue 15).
+            if _writers_ahead(executor):
+                writers.append(
+                    stack.enter_context(
+                        Standby("the writers", _parse_and_write, _writers_ahead_steps(fonts, wanted))
+                    )
+                )
+
+        model = analyze(
+            source,
+            date=date,
+            title=title,
+            corpus=corpus,
+            use_cache=use_cache,
+            workers=workers,
+            progress=progress,
+            counter=counter,
+            executor=executor,
+            max_themes=max_themes,
+            before_work=start_writers,
+        )
+        model.changes = changes
+        if changes is not None:
+            from briefing.analysis.themes import keep_labels
+
+            keep_labels(model.themes, changes.continuing_themes)  # a continuing theme keeps its label
+        model_json = model_bytes(model)
+        stem = stem or output_stem(date)
+        outputs = OutputCache() if use_cache else None
+        key = output_key(model_json, used, fonts, wanted)
+        files = outputs.load(key, wanted) if outputs else None
+        if files is not None:
+            say("nothing changed since the last rendering: reusing its files")
+        else:
+            # The template is rendered here, where jieba (which clips quotes) is loaded;
+            # the Markdown is parsed and written in the writers' process.
+            from briefing.chartspec import charts_for
+            from briefing.render import render
+
+            if not writers:
+                start_writers()  # the model came from the cache: prepared while the template renders
+            charts = charts_for(model)
+            say("rendering the template")
+            markdown = render(model, charts, template)
+            if writers:
+                files = writers[0].run(markdown, charts, fonts, date, wanted, say=say)
+            else:
+                files = _parse_and_write(markdown, charts, fonts, date, wanted, say=say)
+            if outputs:
+                outputs.store(key, files)
     files = {**files, "json": model_json}
     paths = {kind: out_dir / f"{stem}.{kind}" for kind in files}
     remove_stale(out_dir, [f"{stem}.{kind}" for kind in (*FORMATS, "json")])  # of killed runs, any format
@@ -269,6 +299,82 @@ def generate(
     for path in paths.values():
         say(f"wrote {path}")
     return GenerateResult(model=model, files=paths)
+
+
+def _writers_ahead(executor: Executor | None) -> bool:
+    """Whether the writers are prepared in a process of their own while the model is
+    computed: a POSIX system with two cores or more, and the analysis on this
+    machine (a Dask client runs threads a fork would copy in the middle of their work)."""
+    from briefing.children import can_fork
+    from briefing.executors import LocalExecutor
+
+    return can_fork() and (executor is None or isinstance(executor, LocalExecutor))
+
+
+WRITER_MODULES = {
+    "": ("briefing.charts", "briefing.doctree"),
+    "pdf": ("briefing.writers.pdf", "reportlab.graphics.renderPDF"),
+    "docx": (
+        "briefing.writers.docx",
+        "fontTools.subset",
+        "PIL.ImageDraw",
+        "PIL.ImageFont",
+        "PIL.PngImagePlugin",
+    ),
+}
+"""What the writers' process imports ahead, for every format (``""``) and by format:
+the writers and what they import on first use (charts drawn as vectors, subsets,
+charts drawn as images)."""
+
+
+def _writers_ahead_steps(fonts: FontSet, formats: tuple[str, ...]) -> list[Callable[[], object]]:
+    """What writing needs whatever the model, in the order the writers' process
+    prepares it: the parser and the writers imported (:data:`WRITER_MODULES`),
+    the fonts parsed and registered with reportlab, Pillow's image formats and,
+    for the DOCX, each face's tables read for its subset
+    (:func:`briefing.writers.docx_fonts.read_ahead`), the step the font
+    caches most often make unnecessary, last."""
+    import importlib
+
+    from briefing.fonts import register_reportlab
+
+    steps: list[Callable[[], object]] = [
+        functools.partial(importlib.import_module, name)
+        for kind in ("", *formats)
+        for name in WRITER_MODULES[kind]
+    ]
+    steps.append(functools.partial(register_reportlab, fonts))
+    if "docx" in formats:
+        steps.append(lambda: importlib.import_module("PIL.Image").preinit())
+        faces = [fonts.regular] if fonts.bold == fonts.regular else [fonts.regular, fonts.bold]
+        steps += [functools.partial(_read_face_ahead, face) for face in faces]
+    return steps
+
+
+def _read_face_ahead(path: Path) -> None:
+    from briefing.writers.docx_fonts import read_ahead
+
+    read_ahead(path)
+
+
+def _parse_and_write(
+    markdown: str,
+    charts: dict[str, ChartSpec],
+    fonts: FontSet,
+    date: dt.date,
+    formats: tuple[str, ...],
+    *,
+    say: Progress,
+) -> dict[str, bytes]:
+    """The rendered Markdown parsed and written in ``formats``: each format's bytes.
+
+    Runs in the writers' process (:class:`briefing.children.Standby`) when
+    :func:`generate` started one, else here."""
+    from briefing.doctree import check_links, parse
+
+    document = parse(markdown)
+    check_links(document)
+    return _write(document, charts, fonts, date, formats, say)
 
 
 def _write(
@@ -279,25 +385,21 @@ def _write(
     The PDF writer's process dies with this one and is killed when this one
     stops early (an error, SIGTERM): it never outlives the run.
     """
-    import multiprocessing
-
-    from briefing.children import Child
+    from briefing.children import Forked, can_fork
     from briefing.writers.docx import write_docx
     from briefing.writers.pdf import write_pdf
 
     files: dict[str, bytes] = {}
-    if (
-        formats == ("pdf", "docx")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and (os.cpu_count() or 1) > 1
-    ):
+    if formats == ("pdf", "docx") and can_fork():
         say("writing PDF and DOCX")
         from briefing.fonts import register_reportlab
 
         # Parsed once, here: the PDF writer's forked process inherits the fonts,
         # and the DOCX writer's charts use them too (half a second each otherwise).
         register_reportlab(fonts)
-        with Child("the PDF writer", write_pdf, document, charts, fonts, date=date) as pdf:
+        with Forked(
+            "the PDF writer", functools.partial(write_pdf, date=date), document, charts, fonts
+        ) as pdf:
             files["docx"] = write_docx(document, charts, fonts, date=date)
             files["pdf"] = pdf.result()
         return {f: files[f] for f in formats}

@@ -58,7 +58,7 @@ from briefing.script import HAN, to_simplified
 from briefing.template_files import SUFFIX, lookup, search
 
 if TYPE_CHECKING:
-    from briefing.charts import ChartSpec  # reportlab: not imported when the rendered files are reused
+    from briefing.chartspec import ChartSpec
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#!])")
 

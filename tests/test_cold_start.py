@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from briefing.children import can_fork
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DATE = "2026-11-23"
@@ -84,10 +86,13 @@ def test_each_command_imports_only_what_it_needs(places: tuple[Path, Path], tmp_
     assert cold & WRITERS == set()
     assert "distributed" not in cold  # only --executor dask needs Dask
 
-    # the first generate writes files; the same generate again reuses the
-    # folder's model and the files, and needs neither the writers nor jieba,
-    # nor even the readers and the analysis code
-    assert _modules(home, cache, "generate", SEEDS, "--out", out, "--date", DATE) >= WRITERS
+    # the first generate writes files (the model analyze left in the cache): with
+    # two cores in the writers' process, else in this one; the same generate again
+    # reuses the folder's model and the files, and needs neither the writers nor
+    # jieba, nor even the readers and the analysis code
+    first = _modules(home, cache, "generate", SEEDS, "--out", out, "--date", DATE)
+    assert "jinja2" in first  # the template is rendered here
+    assert first & WRITERS == (set() if can_fork() else WRITERS)
     assert (
         _modules(home, cache, "generate", SEEDS, "--out", out, "--date", DATE) & (WRITERS | ANALYSIS) == set()
     )
@@ -135,3 +140,21 @@ def test_docx_font_subsets_are_reused_and_a_damaged_one_is_made_again(run_cli, t
     for subset in subsets:  # written again whole: the checksum in front matches the bytes
         blob = subset.read_bytes()
         assert hashlib.sha256(blob[32:]).digest() == blob[:32]
+
+
+@pytest.mark.skipif(not can_fork(), reason="one core: the writers run in the command's own process")
+def test_a_cold_generate_writes_in_the_writers_process(places: tuple[Path, Path], tmp_path: Path) -> None:
+    """A model to compute: the writers' process is started first and prepares the
+    writers while the sources are analysed; the command's own process renders the
+    template and imports none of the PDF and DOCX stack, whatever the formats."""
+    home, cache = places
+    for formats in ("pdf,docx", "pdf", "docx"):
+        out = tmp_path / formats
+        modules = _modules(
+            home, cache, "generate", SEEDS, "--out", out, "--date", DATE, "--no-cache", "--format", formats
+        )
+        assert modules & WRITERS == set(), formats
+        assert {"jieba", "jinja2"} <= modules
+        assert sorted(p.suffix for p in out.iterdir()) == sorted(
+            f".{f}" for f in (*formats.split(","), "json")
+        )

@@ -230,9 +230,49 @@ def _subset_cache(key: str) -> _CachedSubset | None:
         return None  # the cache only saves time
 
 
+# Faces read ahead (:func:`read_ahead`), by path, size and modification time:
+# each is subset once (subsetting changes it), so a face used twice is read twice.
+_read_ahead: dict[tuple[Path, int, int], list] = {}
+
+
+def read_ahead(path: Path) -> None:
+    """Read the face at ``path`` and all its tables now, for :func:`_make_subset`.
+
+    Reading a face's tables is most of a subset's cost (about two thirds); a
+    process with time to spare before the document is known (the writers'
+    process, while the sources are analysed) reads them ahead, and the subset
+    is then cut from the tables already read: the same bytes as reading them
+    on demand (``tests/test_writers_ahead.py``). Each face read ahead serves
+    one subset. A face that cannot be read is left to :func:`_make_subset`,
+    which reports it.
+    """
+    from fontTools.ttLib import TTFont
+
+    try:
+        info = path.stat()
+        font = TTFont(path, fontNumber=0, recalcTimestamp=False, recalcBBoxes=False)
+        for tag in font.keys():  # noqa: SIM118 - a TTFont is not iterable
+            font[tag]
+    except Exception as exc:  # fontTools raises assorted errors for bad files
+        log.debug("font %s not read ahead: %s", path, exc)
+        return
+    _read_ahead.setdefault((path, info.st_mtime_ns, info.st_size), []).append(font)
+
+
+def _opened(path: Path):
+    """The face at ``path``: read ahead if it was (and unchanged since), else opened now."""
+    from fontTools.ttLib import TTFont
+
+    with contextlib.suppress(OSError):
+        info = path.stat()
+        ready = _read_ahead.get((path, info.st_mtime_ns, info.st_size))
+        if ready:
+            return ready.pop()
+    return TTFont(path, fontNumber=0, recalcTimestamp=False, recalcBBoxes=False)
+
+
 def _make_subset(path: Path, chars: set[int], family: str | None = None) -> bytes:
     from fontTools import subset
-    from fontTools.ttLib import TTFont
 
     options = subset.Options()
     # Word and LibreOffice match the embedded font by its names: keep them all.
@@ -245,7 +285,7 @@ def _make_subset(path: Path, chars: set[int], family: str | None = None) -> byte
     # meant decoding and re-encoding all of them, half the cost of a subset.
     options.recalc_bounds = False
     try:
-        with TTFont(path, fontNumber=0, recalcTimestamp=False, recalcBBoxes=False) as font:
+        with _opened(path) as font:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=chars)
             subsetter.subset(font)
