@@ -40,6 +40,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from briefing.analysis.document import DocAnalysis, Sentence
+from briefing.analysis.statements import background, bare_subject, promotion
 from briefing.excerpts import actor_stub, clip, opening, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
@@ -1635,28 +1636,10 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         else 0.0,  # a list line or a label, not an argument
         2.0 if weak_gist(text) else 0.0,  # a roadmap, a definition, a method note: it argues nothing itself
         0.5 if doc.language != "en" and len(text) < 20 else 0.0,
-        2.0 if _promotion(simplified) else 0.0,  # a fund pitched or a course sold argues nothing
-        1.0 if _background(simplified) else 0.0,  # 我们都知道…, 曾长期…: what the reader knows
-        1.0 if _bare_subject(simplified) else 0.0,  # "公司全年总收入…": which company?
+        2.0 if promotion(simplified) else 0.0,  # a fund pitched or a course sold argues nothing
+        1.0 if background(simplified) else 0.0,  # 我们都知道…, 曾长期…: what the reader knows
+        1.0 if bare_subject(simplified) else 0.0,  # "公司全年总收入…": which company?
     )
-
-
-def _bare_subject(text: str) -> bool:
-    from briefing.analysis.summary import bare_subject  # summary reads this module's patterns
-
-    return bare_subject(text)
-
-
-def _background(text: str) -> bool:
-    from briefing.analysis.summary import background  # summary reads this module's patterns
-
-    return background(text)
-
-
-def _promotion(text: str) -> bool:
-    from briefing.analysis.summary import promotion  # summary reads this module's patterns
-
-    return promotion(text)
 
 
 @functools.cache
