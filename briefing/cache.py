@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 _CODE = (
     "analysis/document.py",
     "analysis/names.py",
+    "analysis/org_words.py",
     "analysis/cues.py",
     "analysis/roles.py",
     "analysis/figures.py",

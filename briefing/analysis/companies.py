@@ -367,7 +367,7 @@ def _english_move(
     English clause itself, from the name to its verb and object, cut only at clause
     boundaries and marked as English (a word-by-word rendering would lose the object:
     "will be the sole manufacturer of Qualcomm's Snapdragon 820")."""
-    from briefing.analysis.roles import move_clause
+    from briefing.analysis.clauses import move_clause
 
     s = a.sentences[occurrence.sentence]
     start, end = _quote_span(doc, s, occurrence.mention.start)
@@ -396,7 +396,7 @@ def find_companies(
 ) -> list[Company]:
     """Every organisation the corpus names, one per real-world entity: cases
     (organisations that act) with their moves and figures, and mentions."""
-    from briefing.analysis.roles import move_clause
+    from briefing.analysis.clauses import move_clause
     from briefing.script import to_simplified
 
     gaz = gazetteer()

@@ -263,7 +263,7 @@ def _like_name(parts: list[str]) -> bool:
     word the dictionary does not know, tags as a name, or a Latin one), none a kind
     ("头部药企", "独角兽") and not a label for a group of companies ("专精特新":
     ``like_not_names``)."""
-    from briefing.analysis.names import words
+    from briefing.analysis.org_words import words
     from briefing.nlp import pos_tag
 
     w, nw = cue_words(), words()
@@ -346,8 +346,8 @@ def _like(tokens: list[str]) -> list[Cue]:
 
 def _publisher(tokens: list[str]) -> list[Cue]:
     """ "据中国音数协游戏工委发布的《…》", "据X统计": X is a source of data."""
-    from briefing.analysis.names import _distinctive, org_type
-    from briefing.analysis.names import words as nwords
+    from briefing.analysis.org_words import _distinctive, org_type
+    from briefing.analysis.org_words import words as nwords
     from briefing.nlp import pos_tag, rarity
 
     w = cue_words()
@@ -451,7 +451,7 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
 
 def _goes_on(rest: str) -> bool:
     """What follows a name makes it part of a longer noun ("恒生指数", "X板块", "X股")."""
-    from briefing.analysis.names import words
+    from briefing.analysis.org_words import words
 
     w = words()
     return rest.startswith(w.not_name_endings + w.suffix_continuations + w.market_words + w.modifier_heads)
@@ -524,7 +524,7 @@ def _said_its_re() -> re.Pattern[str]:
 
 def cues_en(text: str) -> list[Cue]:
     """Names an English sentence marks: "market researcher Newzoo", "Nintendo said its"."""
-    from briefing.analysis.names import words
+    from briefing.analysis.org_words import words
 
     w = cue_words()
     nw = words()
@@ -556,7 +556,7 @@ def person_name_re(name: str) -> re.Pattern[str]:
     open its sentence ("said John Smith"), after a title ("Mr Smith"), or before
     "he"/"she" ("Smith said he…"). Words of ``en_not_names``, places and clause
     openers do not count as first names ("In 2023 Smith…" is no first name)."""
-    from briefing.analysis.names import words
+    from briefing.analysis.org_words import words
 
     nw = words()
     skip = {w.lower() for w in nw.en_not_names | nw.en_places | nw.clause_openers_en}

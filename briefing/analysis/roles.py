@@ -527,55 +527,7 @@ def roles(text: str, spans: list[tuple[int, int]], english: bool) -> list[Role]:
     return [role_zh(text, spans, i, masked) for i in range(len(spans))]
 
 
-# --------------------------------------------------------------- move clauses
-
-
-def move_clause(text: str, start: int, end: int, verb: str = "", limit: int = 60) -> str:
-    """The part of a sentence that shows what the organisation at
-    ``text[start:end]`` did: from its clause (or the name itself when the
-    clause opens with unrelated text) to the clause holding the action, cut
-    only at clause boundaries, an ellipsis marking each cut."""
-    masked = mask_parentheses(text)
-    left, right = clause_bounds(masked, start, end)
-    if re.search(r"\d{1,2}时\d{1,2}分|\d{2}:\d{2}|发表于|分享|登录|[A-Za-z]{8,}", text[left:start]):
-        left = start  # "…发表于…分享来自…在西方的电动汽车市场，特斯拉…": start at the name
-    if verb and verb not in text[left:right]:
-        at = text.find(verb, right)
-        if at != -1:
-            _, right = clause_bounds(masked, at, at + len(verb))
-    # Take the next clause when it goes on with the same subject (no name or
-    # pronoun of its own) and gives a figure: "…营业收入8.04亿元，同比下降4.88%".
-    while right < len(text) and text[right] in "，," and right - left < limit * 0.6:
-        _, nxt = clause_bounds(masked, right + 1, right + 1)
-        following = text[right + 1 : nxt]
-        if (
-            nxt - left > limit
-            or not re.search(r"\d", following)
-            or re.match(r"^\s*(?:该|其|这|他们|它|公司)", following)
-            or _opens_with_a_subject(following)
-        ):
-            break
-        right = nxt
-    piece = text[left:right].strip(" ，,；;：:")
-    if len(piece) > limit:
-        # Cut at the last clause break inside the limit; never inside a number or a name.
-        cut = max(masked.rfind(c, left, left + limit) for c in CLAUSE_BREAKS)
-        piece = text[left:cut].strip(" ，,；;：:") if cut > start else text[left:right].strip()
-    prefix = "…" if left > 0 else ""
-    suffix = "…" if left + len(piece) < len(text.rstrip("。.！!？? ")) - 1 else ""
-    return prefix + tidy_clause(piece) + suffix
-
-
-def _opens_with_a_subject(clause: str) -> bool:
-    """The clause opens with a subject of its own: a known organisation
-    ("…，比亚迪销量为427万辆") or a name before a time or a measure (荣耀2025年…)."""
-    from briefing.analysis.figures import _unnamed_subject
-    from briefing.gazetteer import gazetteer
-
-    stripped = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
-    if any(m.start == 0 for m in gazetteer().find(stripped[:16])):
-        return True
-    return bool(_unnamed_subject(clause, english=stripped[:1].isascii() and stripped[:1].isalpha()))
+# --------------------------------------------------------------- clause text
 
 
 def tidy_clause(piece: str) -> str:
