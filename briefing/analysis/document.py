@@ -11,6 +11,7 @@ import bisect
 import functools
 import itertools
 import logging
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -902,8 +903,11 @@ def analyse_document(doc: Document) -> DocAnalysis:
         if not english:
             coined.update(_coined_in(s.tokens, known_orgs))
     # An industry's own words jieba does not know (版号, 买量) count where the document repeats them.
+    # A long document holds many of the segmenter's guesses, each more than once: there
+    # a term of the authors' own recurs in a share of its sentences.
+    floor = max(COINED_MIN_SENTENCES, math.ceil(COINED_SHARE * len(result.sentences)))
     for tok, sentences in sorted(coined.items()):
-        if sentences >= COINED_MIN_SENTENCES:
+        if sentences >= floor:
             result.theme_terms.setdefault(tok, rarity(tok))
     refine_measures(result.figures, simplified)
     return result
@@ -911,6 +915,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
 
 COINED_MIN_SENTENCES = 2
 """Sentences of one document a word jieba does not know must stand in to be a term."""
+COINED_SHARE = 0.002
+"""… and the share of a long document's sentences (one in 500)."""
 
 
 def _coined_in(tokens: tuple[str, ...] | list[str], known_orgs: set[str]) -> set[str]:

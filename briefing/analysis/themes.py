@@ -1504,6 +1504,13 @@ LABEL_SAID = 0.5
 rank as the theme's gist or quote: the reader reads the label, then the line under it."""
 
 
+@functools.lru_cache(maxsize=65536)
+def _said(text: str) -> str:
+    """A sentence as its label test reads it, Simplified, a memo's rubric (贸易壁垒：…)
+    left out: once per sentence, not once per theme (a big file's themes share many)."""
+    return to_simplified(without_framing(text))
+
+
 def _naming_label_first(
     ranked: list[tuple[float, int, int, str, int]], label: str
 ) -> list[tuple[float, int, int, str, int]]:
@@ -1513,10 +1520,9 @@ def _naming_label_first(
     parts = [p for p in re.split(r"[与和、]", label) if len(p) >= 2] or [label]
     out = []
     for row in ranked:
-        said = to_simplified(without_framing(row[3]))  # a memo's rubric (贸易壁垒：…) says nothing
         whole = row[3].rstrip()[-1:] in "。！？.!?”」』\"'"  # a sentence, not a heading or a label
-        bonus = LABEL_SAID if row[0] > -4.0 and whole and all(p in said for p in parts) else 0.0
-        out.append((row[0] + bonus, *row[1:]))
+        said = row[0] > -4.0 and whole and all(p in _said(row[3]) for p in parts)
+        out.append((row[0] + (LABEL_SAID if said else 0.0), *row[1:]))
     out.sort(key=lambda x: (-x[0], x[1], x[2]))
     return out
 
