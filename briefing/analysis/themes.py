@@ -1543,6 +1543,7 @@ def _ranked_sentences(
     the themes of one corpus (a big file's candidates share many sentences)."""
     if quotables is None:
         quotables = {}
+    inside = [t for t in terms if len(t) >= 2 and is_han(t[0])]  # may count inside a longer word
     scored = []
     for d_index, s_index in hits:
         s = usable[d_index][s_index]
@@ -1564,7 +1565,8 @@ def _ranked_sentences(
         tokens = set(s.tokens).union(argued[d_index][s_index] if argued else ())
         said = docs[d_index].analysis_text[s.start : s.end]
         # a term inside a longer word counts (固态 in 全固态电池)
-        distinct = sum(1 for t in terms if t in tokens or (len(t) >= 2 and is_han(t[0]) and t in said))
+        held = terms & tokens
+        distinct = len(held) + sum(1 for t in inside if t not in held and t in said)
         score = distinct + 0.5 * distinct / max(len(tokens), 1) - fit[0]
         score -= 2.0 if not distinct else 0.0
         score += 2.0 if d_index in home else 0.0
