@@ -7,6 +7,9 @@ Nothing here touches the network or system fonts: documents are written to
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +60,22 @@ class CliResult:
 
     def json(self) -> Any:
         return json.loads(self.stdout)
+
+
+def analyze_with_data(
+    tmp_path: Path, data: Path, folder: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """``briefing -q analyze FOLDER --no-cache ARGS`` in a process of its own with
+    ``BRIEFING_DATA=data``, as a user would run it (a process reads its data once)."""
+    env = {**os.environ, "BRIEFING_DATA": str(data), "BRIEFING_HOME": str(tmp_path / "home")}
+    return subprocess.run(
+        [sys.executable, "-m", "briefing", "-q", "analyze", str(folder), *args, "--no-cache"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def _run_cli(*args: str | Path) -> CliResult:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, write_text
+from conftest import FIXTURES, ROOT, analyze_with_data, write_text
 
 from briefing.analysis import build_briefing
 from briefing.analysis.names import merge_key, reject_reason
@@ -372,29 +372,9 @@ def test_field_corpus_one_row_per_entity(field: Briefing) -> None:
     [("organisations.yaml", "- just a list\n"), ("actions_en.yaml", "verbs: [launch, invest]\n")],
 )
 def test_a_malformed_word_list_is_a_one_line_error(tmp_path: Path, name: str, text: str) -> None:
-    import os
-    import subprocess
-    import sys
-
     data = tmp_path / "data"
     write_text(data / name, text)
-    env = {**os.environ, "BRIEFING_DATA": str(data), "BRIEFING_HOME": str(tmp_path / "home")}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "briefing",
-            "-q",
-            "analyze",
-            str(COMPANIES.parent / "corpora" / "nev"),
-            "--no-cache",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = analyze_with_data(tmp_path, data, COMPANIES.parent / "corpora" / "nev")
     assert done.returncode == 8, done.stderr
     assert name in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import analyze_with_data
 
 from briefing.analysis.cues import person_name_re, tail_names
 from briefing.analysis.names import discover, discover_en
@@ -129,22 +130,10 @@ def test_a_name_that_said_its_is_a_person_s_where_the_document_says_so(text, nam
 
 @pytest.mark.parametrize("text", ["- just a list\n", "kind_nouns_en: [researcher]\n", "deal_verbs: 入股\n"])
 def test_a_malformed_cue_file_is_a_one_line_error(tmp_path: Path, text: str) -> None:
-    import os
-    import subprocess
-    import sys
-
     data = tmp_path / "data"
     data.mkdir()
     (data / "discovery_cues.yaml").write_text(text, "utf-8")
-    env = {**os.environ, "BRIEFING_DATA": str(data), "BRIEFING_HOME": str(tmp_path / "home")}
-    done = subprocess.run(
-        [sys.executable, "-m", "briefing", "-q", "analyze", str(GAMES), "--no-cache"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = analyze_with_data(tmp_path, data, GAMES)
     assert done.returncode == 8, done.stderr
     assert "discovery_cues.yaml" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1

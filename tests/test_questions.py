@@ -10,16 +10,13 @@ reader expects written in coffee.expected.yaml.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import CORPORA, FIXTURES, write_text
+from conftest import CORPORA, FIXTURES, analyze_with_data, write_text
 
 from briefing.analysis import build_briefing
 from briefing.analysis import questions as Q
@@ -167,15 +164,7 @@ def test_an_english_question_finds_chinese_evidence_through_the_gazetteer(tmp_pa
         "  - {name: 汇丰控股, en: HSBC, type: company, aliases: [汇丰, HSBC]}\n"
         "  - {name: 恒生银行, en: Hang Seng Bank, type: company, parent: 汇丰控股, aliases: [Hang Seng Bank]}\n",
     )
-    env = {**os.environ, "BRIEFING_DATA": str(data), "BRIEFING_HOME": str(tmp_path / "home")}
-    done = subprocess.run(
-        [sys.executable, "-m", "briefing", "-q", "analyze", str(CORPORA / "banks"), "--json", "--no-cache"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = analyze_with_data(tmp_path, data, CORPORA / "banks", "--json")
     assert done.returncode == 0, done.stderr
     model = Briefing.from_dict(yaml.safe_load(done.stdout))
     (q,) = [q for q in model.questions if q.text.startswith("How does HSBC")]
