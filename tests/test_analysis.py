@@ -907,6 +907,23 @@ def test_a_quotation_takes_its_speaker_from_its_paragraph(paragraph, quote, spea
     assert speaker_of(paragraph, paragraph.index(quote)) == speaker
 
 
+def test_a_speakers_titles_are_those_a_search_of_the_whole_text_finds() -> None:
+    """The titles before a name are searched only around the name's occurrences;
+    they must be what one search of the whole text finds, wherever the
+    occurrences fall (near each other, at the start, inside a title)."""
+    import random
+
+    from briefing.analysis.summary import _titles_before
+
+    rng = random.Random(7)
+    pieces = ["刘松", "副总裁", "阿里巴巴集团", "，", "。", "刘", "松", "说", "a", "\n", "首席执行官王卫", "王卫"]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        for name in ("刘松", "王卫", "松刘"):
+            whole = [m.group(1) + name for m in re.finditer(rf"([\u4e00-\u9fff]{{2,16}}){name}", text)]
+            assert _titles_before(text, name) == whole, (text, name)
+
+
 @pytest.mark.parametrize("case", _table("findings", "signpost"))
 def test_an_authors_signpost_is_dropped_from_a_gist_line(case) -> None:
     from briefing.analysis.themes import without_signpost

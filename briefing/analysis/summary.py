@@ -309,11 +309,35 @@ def speaker_of(text: str, start: int) -> str:
     name = re.split(r"[，,。；;：:“”\"]", names[-1])[-1]
     if len(name) < 2:
         return ""
-    titled = [m.group(1) + name for m in re.finditer(rf"([\u4e00-\u9fff]{{2,16}}){re.escape(name)}", text)]
+    titled = _titles_before(text, name)
     titled = [
         t for t in titled if re.search(r"总裁|总经理|董事长|首席|主任|院长|教授|分析师|负责人|创始人|CEO", t)
     ]
     return max(titled, key=len, default=name)
+
+
+_TITLE_SPAN = 16
+"""How many characters before a speaker's name may hold their title."""
+
+
+def _titles_before(text: str, name: str) -> list[str]:
+    """Each place the text names the speaker with 2 to 16 Han characters before the
+    name (阿里巴巴集团副总裁刘松), as one search of the whole text would find them,
+    searched only around the name's occurrences (a 50 MB file: a whole-text search
+    per quotation made the step grow with the square of the file)."""
+    pattern = re.compile(rf"([\u4e00-\u9fff]{{2,{_TITLE_SPAN}}}){re.escape(name)}")
+    # A match ends with an occurrence and starts at most _TITLE_SPAN before it: the
+    # windows around the occurrences, merged where they touch, hold every match.
+    windows: list[list[int]] = []
+    at = text.find(name)
+    while at >= 0:
+        start, end = max(0, at - _TITLE_SPAN), at + len(name)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+        at = text.find(name, at + 1)
+    return [m.group(1) + name for start, end in windows for m in pattern.finditer(text, start, end)]
 
 
 RESTATES = 0.4

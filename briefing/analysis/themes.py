@@ -554,13 +554,15 @@ def _compounds(
             # one phrase only where the text writes them together); an ordinal the
             # stop list drops is read back from the text (第三空间).
             words = sent.tokens
+            ordinals = "第" in text  # most sentences hold none: no search for one before each word
             for i, b in enumerate(words):
                 if not i and len(b) < 2:
                     continue
                 heads = [words[i - 1]] if i else []
-                at = text.find(b)
-                if at >= 2 and _ORDINAL_RE.match(text[at - 2 : at]):
-                    heads.append(text[at - 2 : at])
+                if ordinals:
+                    at = text.find(b)
+                    if at >= 2 and _ORDINAL_RE.match(text[at - 2 : at]):
+                        heads.append(text[at - 2 : at])
                 for a in heads:
                     # The tests of the two words alone, once per pair (a long file repeats them).
                     phrase = pairs.get((a, b), _UNSEEN)
@@ -735,6 +737,7 @@ def find_themes(
         if cand.label not in fragments:
             cand.terms = [t for t in cand.terms if t not in fragments] or cand.terms
 
+    candidates = _unique(candidates)
     log.debug("candidates: %s", [(c.label, c.kind, c.terms) for c in candidates])
     themes: list[tuple[_Candidate, Theme]] = []
     quotables: dict[
@@ -959,6 +962,30 @@ def _keyword_candidates(
             log.debug("cluster %s names no concept: not a theme", cluster)
             continue
         out.append(_Candidate(label=label, terms=cluster, origin="keywords"))
+    return out
+
+
+def _unique(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Each candidate once: a long file that repeats an author's list of points (a
+    newsletter's every issue) makes the same candidate each time, and each would be
+    ranked over the same sentences to give the same theme, which the strongest-first
+    pass then drops as a copy (the cost grew with the square of the file)."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for c in candidates:
+        key = (
+            c.label,
+            tuple(c.terms),
+            c.origin,
+            tuple(sorted(c.home)),
+            tuple(c.anchors),
+            c.kind,
+            c.heading,
+            c.section,
+        )
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
     return out
 
 
@@ -1520,9 +1547,12 @@ def _naming_label_first(
     parts = [p for p in re.split(r"[与和、]", label) if len(p) >= 2] or [label]
     out = []
     for row in ranked:
-        whole = row[3].rstrip()[-1:] in "。！？.!?”」』\"'"  # a sentence, not a heading or a label
-        said = row[0] > -4.0 and whole and all(p in _said(row[3]) for p in parts)
-        out.append((row[0] + (LABEL_SAID if said else 0.0), *row[1:]))
+        said = (
+            row[0] > -4.0
+            and row[3].rstrip()[-1:] in "。！？.!?”」』\"'"  # a sentence, not a heading or a label
+            and all(p in _said(row[3]) for p in parts)
+        )
+        out.append((row[0] + LABEL_SAID, *row[1:]) if said else row)
     out.sort(key=lambda x: (-x[0], x[1], x[2]))
     return out
 
@@ -1547,30 +1577,35 @@ def _ranked_sentences(
     scored = []
     for d_index, s_index in hits:
         s = usable[d_index][s_index]
-        fit = quotables.get((d_index, s_index), _UNSEEN)
+        place = (d_index, s_index)
+        fit = quotables.get(place, _UNSEEN)
         if fit is _UNSEEN:
-            fit = quotables[(d_index, s_index)] = _quotable(docs[d_index], s)
+            fit = quotables[place] = _fitness(docs[d_index], s, argued[d_index][s_index] if argued else ())
         if fit is None:
             continue
-        text = docs[d_index].text[s.start : s.end].strip()
+        doc = docs[d_index]
+        text = doc.text[s.start : s.end].strip()
         if not fit:
             # A memo's summary line restates its findings; the finding on this theme
             # (one clause between semicolons) may back it as a quote, never as its gist.
-            finding = _summary_finding(text, terms, docs[d_index].analysis_text[s.start : s.end])
+            finding = _summary_finding(text, terms, doc.analysis_text[s.start : s.end])
             if finding:
                 scored.append(
                     (-5.0 + len(terms.intersection(s.tokens)), d_index, s_index, finding, s.paragraph)
                 )
             continue
-        tokens = set(s.tokens).union(argued[d_index][s_index] if argued else ())
-        said = docs[d_index].analysis_text[s.start : s.end]
-        # a term inside a longer word counts (固态 in 全固态电池)
-        held = terms & tokens
-        distinct = len(held) + sum(1 for t in inside if t not in held and t in said)
-        score = distinct + 0.5 * distinct / max(len(tokens), 1) - fit[0]
+        own, extra = s.tokens, argued[d_index][s_index] if argued else ()
+        held = [t for t in terms if t in own or t in extra]
+        distinct = len(held)
+        missing = [t for t in inside if t not in held]
+        if missing:
+            # a term inside a longer word counts (固态 in 全固态电池)
+            said = doc.analysis_text[s.start : s.end]
+            distinct += sum(1 for t in missing if t in said)
+        score = distinct + 0.5 * distinct / fit[0] - fit[1]
         score -= 2.0 if not distinct else 0.0
         score += 2.0 if d_index in home else 0.0
-        for penalty in fit[1:]:  # in this order: the same sums to the last bit
+        for penalty in fit[2:]:  # in this order: the same sums to the last bit
             score -= penalty
         scored.append((score, d_index, s_index, text, s.paragraph))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -1648,6 +1683,16 @@ def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
         1.0 if background(simplified) else 0.0,  # 我们都知道…, 曾长期…: what the reader knows
         1.0 if bare_subject(simplified) else 0.0,  # "公司全年总收入…": which company?
     )
+
+
+def _fitness(doc: Document, s: Sentence, argued: tuple[str, ...]) -> tuple[float, ...] | None:
+    """What ranking a sentence needs from it across themes, once per sentence: its
+    :func:`_quotable` verdict with, in front, how many distinct words it holds
+    (its tokens and its argued terms; at least 1)."""
+    fit = _quotable(doc, s)
+    if not fit:
+        return fit
+    return (max(len(set(s.tokens).union(argued)), 1), *fit)
 
 
 @functools.cache
@@ -1790,11 +1835,12 @@ def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, 
     """Strongest first, drop a theme that rests on the sentences of a stronger one
     or repeats its label: two such themes are one argument."""
     kept: list[tuple[_Candidate, Theme]] = []
+    places: dict[int, set[tuple[int, int]]] = {}  # each kept theme's sentences, as a set once
     for cand, theme in themes:
-        mine = set(cand.hits)
+        mine = places[id(cand)] = set(cand.hits)
         same = None
         for other_cand, other in kept:
-            theirs = set(other_cand.hits)
+            theirs = places[id(other_cand)]
             shared = len(mine & theirs)
             overlap = shared / max(min(len(mine), len(theirs)), 1)
             # Most of the smaller one's sentences, and a good part of the larger's: one argument.
