@@ -916,7 +916,20 @@ def test_a_speakers_titles_are_those_a_search_of_the_whole_text_finds() -> None:
     from briefing.analysis.summary import _titles_before
 
     rng = random.Random(7)
-    pieces = ["刘松", "副总裁", "阿里巴巴集团", "，", "。", "刘", "松", "说", "a", "\n", "首席执行官王卫", "王卫"]
+    pieces = [
+        "刘松",
+        "副总裁",
+        "阿里巴巴集团",
+        "，",
+        "。",
+        "刘",
+        "松",
+        "说",
+        "a",
+        "\n",
+        "首席执行官王卫",
+        "王卫",
+    ]
     for _ in range(400):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         for name in ("刘松", "王卫", "松刘"):
@@ -1073,8 +1086,7 @@ def test_coffee_themes_name_the_expansion_moves() -> None:
 
 @pytest.mark.parametrize("case", _table("gist_penalties"))
 def test_a_background_or_bare_subject_is_a_weaker_gist(case) -> None:
-    from briefing.analysis.document import Sentence
-    from briefing.analysis.themes import _quotable
+    from briefing.analysis.quotable import fitness, quote_marks
 
     try:
         from test_editions import make_document
@@ -1083,8 +1095,8 @@ def test_a_background_or_bare_subject_is_a_weaker_gist(case) -> None:
 
     doc = make_document("a.md", case["text"])
     doc.language = "en" if case["text"].isascii() else "zh-Hans"
-    sentence = Sentence(paragraph=0, start=0, end=len(case["text"]), tokens=[])
-    penalties = _quotable(doc, sentence)
+    end = len(case["text"])
+    penalties = fitness(doc, 0, end, quote_marks(doc, 0, end))
     assert penalties is not None
     assert (penalties[-2] > 0) is case["background"]
     assert (penalties[-1] > 0) is case.get("bare", False)

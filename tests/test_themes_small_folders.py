@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from briefing.analysis import build_briefing
-from briefing.analysis.themes import _compounds, _keyword_candidates, _summary_finding, weak_gist
+from briefing.analysis.quotable import weak_gist
+from briefing.analysis.themes import _compounds, _keyword_candidates, _summary_finding
 from briefing.model import Briefing
 from briefing.readers import read_corpus
 

@@ -27,6 +27,7 @@ from briefing.analysis.names import (
     pointer_sectors,
     words,
 )
+from briefing.analysis.quotable import quote_marks
 from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
 from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.model import Document, Serializable
@@ -66,6 +67,9 @@ class Sentence(Serializable):
     """Holds a placeholder the author left to fill in (「XX」, 【待补充】): never quoted."""
     meta: bool = False
     """A document's framing line ("研究范围：…", "Method: …"), not a finding: never quoted."""
+    quote: int = -1
+    """Its verdict as a theme's quote, read with the sentence (-1 before it is read): see
+    :func:`briefing.analysis.quotable.quote_marks`."""
 
     @property
     def quotable(self) -> bool:
@@ -655,19 +659,21 @@ class _Scanner:
                     if any(s.start < b and a < s.end for s in here):
                         continue
                     here.append(_Span(a, b, f.name, f.type, f.evidence, f))
-                out.sentences.append(
-                    Sentence(
-                        paragraph=p_index,
-                        start=start,
-                        end=end,
-                        tokens=tokens,
-                        garbled=(j := bisect.bisect_left(self.garbled_starts, end)) > 0
-                        and self.garbled_reach[j - 1] > start,
-                        heading=p_index in self.heading_paras and s_start == 0,
-                        gap=any(g in text[start:end] for g in self.gaps.get(p_index, ())),
-                        meta=s_start == 0 and is_meta_line(sent),
-                    )
+                sentence = Sentence(
+                    paragraph=p_index,
+                    start=start,
+                    end=end,
+                    tokens=tokens,
+                    garbled=(j := bisect.bisect_left(self.garbled_starts, end)) > 0
+                    and self.garbled_reach[j - 1] > start,
+                    heading=p_index in self.heading_paras and s_start == 0,
+                    gap=any(g in text[start:end] for g in self.gaps.get(p_index, ())),
+                    meta=s_start == 0 and is_meta_line(sent),
                 )
+                sentence.quote = quote_marks(
+                    self.doc, start, end, never=not sentence.quotable or sentence.heading
+                )
+                out.sentences.append(sentence)
                 out.spans.append(here)
             offset += len(para) + 2
         return out

@@ -33,19 +33,18 @@ import itertools
 import logging
 import math
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from briefing.analysis.document import DocAnalysis, Sentence
-from briefing.analysis.statements import background, bare_subject, promotion
-from briefing.excerpts import actor_stub, clip, opening, zh_punctuation
+from briefing.analysis.quotable import MEMO_SUMMARY_RE, UNREAD, fitness, is_symbol, quote_marks
+from briefing.excerpts import actor_stub, clip, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
-from briefing.nlp import balanced, domain_words, is_abbreviation, is_theme_term, vocabulary_terms, zh_cut
+from briefing.nlp import domain_words, is_abbreviation, is_theme_term, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
 from briefing.script import HAN, is_han, to_simplified
 
@@ -111,17 +110,12 @@ _DECORATION_RE = re.compile(
 )
 
 
-def _is_symbol(ch: str) -> bool:
-    """Pictographs, dingbats and their modifiers; not + = ≠ or currency signs."""
-    return unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn", "Me", "Co")
-
-
 def clean_heading(text: str) -> str:
     """A heading as a label: no emoji, circled numbers, "第二篇：" or "一、" prefixes,
     question words or closing punctuation ("➊ 基本面：不是见顶" → "基本面：不是见顶")."""
     text = re.sub("\\d\ufe0f?\u20e3", " ", text)  # keycap digits: 1️⃣
     text = "".join(
-        " " if _is_symbol(c) or "\u2460" <= c <= "\u24ff" or "\u2776" <= c <= "\u2793" else c for c in text
+        " " if is_symbol(c) or "\u2460" <= c <= "\u24ff" or "\u2776" <= c <= "\u2793" else c for c in text
     )
     text = re.sub(r"\s+", " ", text).strip(" 、.．:：-—")
     text = _DECORATION_RE.sub("", text).strip()
@@ -372,14 +366,6 @@ def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[st
     return candidates
 
 
-MEMO_SUMMARY_RE = re.compile(
-    r"^\s*(?:主要发现|核心发现|研究发现|结论|初步结论|核心结论|小结|总结|摘要|要点|核心观点|主要观点|"
-    r"一句话总结|本期要点|key findings?|findings|summary|conclusions?|takeaways?|tl;?dr)\s*[：:]",
-    re.IGNORECASE,
-)
-"""A summary line ("主要发现：…"): the author restating the document, not one of its arguments."""
-_LEANS_BACK_RE = re.compile(r"这种|这一|这些|这个|这样的|此类|上述|這種|這一|這些|這個|這樣的|上述")
-_MARKUP_RE = re.compile(r"<[%/!?A-Za-z]|%>|\{\{|\}\}|\[ad_\d\]")
 _SERIES_RE = re.compile(r"^[^：:]{2,12}(?:周刊|周报|日报|早报|晚报|月刊|简报|快讯|专栏|早餐|观察)[：:]\s*")
 _SITE_SUFFIX_RE = re.compile(
     r"\s*(?:[-_|｜—–]+\s*)?[【\[][^】\]]*[】\]]\s*$|\s+[-_|｜—–]\s+[^-_|｜—–]{1,20}$"
@@ -1651,67 +1637,17 @@ def _top_per_document(
     return out
 
 
-def _quotable(doc: Document, s: Sentence) -> tuple[float, ...] | None:
-    """What ranking a sentence as a theme's quote needs that no theme changes: its
-    length share and its penalties; ``()`` for a memo's
-    summary line; None when it cannot be quoted at all. (Flat and small: a big
-    file keeps one per sentence while its themes are ranked.)"""
-    if not s.quotable or s.heading:
-        return None
-    text = doc.text[s.start : s.end].strip()
-    limit = 320 if doc.language == "en" else 140
-    if doc.kind == "memo" and MEMO_SUMMARY_RE.match(text):
-        return ()
-    if len(text) < 12 or len(text) > limit or text.rstrip("”」』\"'").endswith(("？", "?", "：", ":")):
-        return None
-    if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
-        return None  # a quote must stand alone, and be prose
-    # The document's Simplified form, converted once when it was read (the same characters).
-    simplified = doc.analysis_text[s.start : s.end].strip()
-    return (
-        len(text) / (limit * 4),
-        0.0 if balanced(text) else 1.5,
-        0.5 if opening(text)[0] == "connective" else 0.0,
-        1.5 if MEMO_SUMMARY_RE.match(text) else 0.0,  # a memo restating itself is no gist
-        1.0 if _LEANS_BACK_RE.search(text) else 0.0,  # "正是这种现象的直接体现" leans on what came before
-        1.0
-        if text.rstrip()[-1:] not in "。！？.!?”」』\"'…"
-        else 0.0,  # a list line or a label, not an argument
-        2.0 if weak_gist(text) else 0.0,  # a roadmap, a definition, a method note: it argues nothing itself
-        0.5 if doc.language != "en" and len(text) < 20 else 0.0,
-        2.0 if promotion(simplified) else 0.0,  # a fund pitched or a course sold argues nothing
-        1.0 if background(simplified) else 0.0,  # 我们都知道…, 曾长期…: what the reader knows
-        1.0 if bare_subject(simplified) else 0.0,  # "公司全年总收入…": which company?
-    )
-
-
 def _fitness(doc: Document, s: Sentence, argued: tuple[str, ...]) -> tuple[float, ...] | None:
     """What ranking a sentence needs from it across themes, once per sentence: its
-    :func:`_quotable` verdict with, in front, how many distinct words it holds
+    :func:`briefing.analysis.quotable.fitness` with, in front, how many distinct words it holds
     (its tokens and its argued terms; at least 1)."""
-    fit = _quotable(doc, s)
+    marks = s.quote
+    if marks == UNREAD:
+        marks = quote_marks(doc, s.start, s.end, never=not s.quotable or s.heading)
+    fit = fitness(doc, s.start, s.end, marks)
     if not fit:
         return fit
     return (max(len(set(s.tokens).union(argued)), 1), *fit)
-
-
-@functools.cache
-def _weak_gist_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    raw = data_yaml("weak_gists.yaml") or {}
-    return tuple((str(kind), tuple(str(w).lower() for w in words or ())) for kind, words in raw.items())
-
-
-def weak_gist(text: str) -> str | None:
-    """Why a sentence states no argument of its own, or None: a roadmap ("我们分三个
-    层次…来做一个最终判断"), a definition or one-line summary label ("一句话总结：
-    CPO = …"), a note on method ("以等权重方式处理"), or an emoji line (weak_gists.yaml)."""
-    if any(_is_symbol(c) and not c.isascii() for c in text[:4]):
-        return "emoji"
-    lowered = to_simplified(text).lower()
-    for kind, words in _weak_gist_words():
-        if any(w in lowered for w in words):
-            return kind
-    return None
 
 
 def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
