@@ -589,7 +589,7 @@ def test_coffee_figures_keep_measure_kind_scope_and_period(
     mine = [f for f in c.figures if f.value == pytest.approx(want["value"]) and f.measure == want["measure"]]
     assert mine, (want, [(f.measure, f.value, f.scope) for f in c.figures])
     f = mine[0]
-    for key in ("kind", "scope", "period", "year", "value_max"):
+    for key in ("kind", "scope", "period", "year", "value_max", "unit"):
         if key in want:
             assert getattr(f, key) == want[key], (key, want, f)
     if "scope" not in want:
