@@ -227,6 +227,66 @@ def _region_cues(head: str) -> re.Pattern[str] | None:
 
 
 @functools.cache
+def _money_volumes() -> tuple[dict[str, str], frozenset[str]]:
+    """(volume measure → its money measure, verbs whose money is a price) of ``money_volumes.yaml``."""
+    raw = data_yaml("money_volumes.yaml") or {}
+    return (
+        {str(k): str(v) for k, v in (raw.get("measures") or {}).items()},
+        frozenset(str(v).lower() for v in raw.get("verbs") or []),
+    )
+
+
+@functools.cache
+def _span_re() -> re.Pattern[str]:
+    """A span of years since an event (``figure_spans.txt``): "上线三年", "成立10年以来"."""
+    verbs = "|".join(map(re.escape, data_lines("figure_spans.txt")))
+    return re.compile(
+        rf"(?:{verbs})(?:以来|后)?的?(?:近|约|超过)?(?:\d{{1,3}}|[一二两三四五六七八九十]{{1,3}})个?(?:多)?年(?:以来|来|间|内|多)?"
+    )
+
+
+def _span_before(text: str, left: int, start: int) -> str:
+    """The span of years the clause names before the number ("上线三年"), or ""."""
+    lead = text[left:start]
+    if "年" not in lead:
+        return ""
+    found = list(_span_re().finditer(lead))
+    return re.sub(r"(?:以来|来|间|内)$", "", found[-1].group()) if found else ""
+
+
+_TITLE_RE = re.compile(r"《[^《》]{1,20}》")
+
+
+def _title_scope(lead: str) -> str:
+    """A work named in 《》 before the measure, with what narrows it after the title
+    ("《原神》上线三年全球移动端": 《原神》全球移动端), or ""."""
+    if "《" not in lead:
+        return ""
+    found = list(_TITLE_RE.finditer(lead))
+    if not found:
+        return ""
+    title = found[-1]
+    data = _scope_data()
+    if any(w in title.group() for w in data.get("title_sources", [])) or lead[: title.start()].endswith(
+        tuple(data.get("title_cited", []))
+    ):
+        return ""  # a report cited as the figure's source
+    rest = lead[title.end() :]
+    if span := _span_re().search(rest):
+        rest = rest[: span.start()] + rest[span.end() :]
+    rest = _TIME_LEAD_RE.sub("", rest.strip()).rstrip("的")
+    if rest and not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{1,8}", rest):
+        return ""
+    return title.group() + rest
+
+
+@functools.cache
+def _year_words() -> frozenset[str]:
+    """Time words ending in 年 (``year_words.txt``)."""
+    return frozenset(data_lines("year_words.txt"))
+
+
+@functools.cache
 def _measure_of() -> dict[str, tuple[str, str]]:
     return {cue.lower(): (measure, unit) for cue, measure, unit in _measures()}
 
@@ -278,6 +338,10 @@ def _cues(text: str, left: int, right: int) -> list[tuple[int, int, str, str]]:
     pos = left
     while (m := pattern.search(text, pos, right)) is not None:
         a, b = m.start(), m.end()
+        if text[a] == "年" and a > 0 and (text[a - 1].isdigit() or text[a - 1 : a + 1] in _year_words()):
+            # "今年产量", "今年增长12%": the 年 is the time word's, the cue starts after it.
+            pos = a + 1
+            continue
         # A longer cue that starts inside this one wins ("2023年产品收入": 产品收入, not 年产).
         for inner in range(a + 1, b):
             if text[inner].lower() not in firsts:
@@ -595,6 +659,8 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
         if not re.fullmatch(_REGION_ZH, place) and not place.endswith(("市场", "方面", "领域", "上", "中")):
             plant = _PLANT_RE.match(text[end:right])
             return place + (plant.group(1) if plant else "")
+    if cue_start < start and (title := _title_scope(text[left:cue_start])):
+        return title  # "《原神》上线三年全球移动端收入": the game's, not its maker's whole revenue
     if cue_start < start:
         before = re.sub(r"的$", "", text[left:cue_start].rstrip())
         for d in data.get("directions", []):
@@ -632,6 +698,8 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
         if surface and narrow.startswith(surface):
             narrow = narrow[len(surface) :]
             break
+    if narrow.startswith("《"):
+        return narrow  # a work named in 《》 (see _title_scope)
     narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
     if (region := re.match(r"(?:全球|国内|海外|国际|全国)(?:的)?", narrow)) and region.group().rstrip(
         "的"
@@ -752,6 +820,10 @@ def figures_in(text: str) -> list[Hit]:
             unit = default_unit if (mult or default_unit != "%") else ""
             if unit in _MONEY_UNITS and text[left:right].isascii():
                 unit = ""  # "revenue of 4.2 billion": an English amount names its currency or has none
+        if unit in _MONEY_UNITS and (priced := _money_volumes()[0].get(measure)):
+            if text[cue_start:cue_end].lower() in _money_volumes()[1]:
+                continue  # "sold its stake for $2 billion": a price, no volume
+            measure = priced  # "Sales reached $2 billion": the amount sold
         if unit == "个百分点" and not measure.endswith(("率", "份额", "占比")):
             measure = measure + "变化"
         if (
@@ -980,7 +1052,9 @@ def figures_in(text: str) -> list[Hit]:
                 value_max,
                 stock,
                 part_scope,
-                _period_before(periods, m.start()) or _period_after(periods, m.end(), right),
+                _period_before(periods, m.start())
+                or _period_after(periods, m.end(), right)
+                or _span_before(text, left, m.start()),
                 listed,
                 years_back if baseline else None,
                 _kind_of(measure),
