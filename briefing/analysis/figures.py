@@ -79,8 +79,9 @@ def _num_re() -> re.Pattern[str]:
         # Every alternative starts with one of these characters: other positions fail at once.
         r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR新台港人\d])"
         r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
-        r"more than|just over|just under|over|about|nearly|almost|around|roughly|approximately|less than|"
-        r"at least|up to|below|under|above|some)?\s*"
+        # an English qualifier is a word of its own ("Hangover 5%" is no "over 5%")
+        r"(?<![A-Za-z])(?:more than|just over|just under|over|about|nearly|almost|around|roughly|"
+        r"approximately|less than|at least|up to|below|under|above|some))?\s*"
         # a currency written before the amount: "新台币76亿元" is no renminbi
         r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£|新台币|台币|港币|人民币)?\s*(?P<num>" + _NUM + r")"
         r"(?:\s*(?P<m1>"
@@ -857,7 +858,7 @@ def figures_in(text: str) -> list[Hit]:
                     measure = measure.replace(parts[0], parts[k], 1) if parts[0] in measure else measure
             out.append(
                 Hit(
-                    m.start(),
+                    _own_start(m),
                     m.end(),
                     float(f"{float(num.replace(',', '')) * factor:.12g}"),
                     unit,
@@ -1042,7 +1043,7 @@ def figures_in(text: str) -> list[Hit]:
         )
         out.append(
             Hit(
-                m.start(),
+                _own_start(m),
                 m.end(),
                 value,
                 unit,
@@ -1525,11 +1526,43 @@ def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | Non
     return None
 
 
+def _own_start(m: re.Match[str]) -> int:
+    """Where a number's own text starts: after a word that only leads to it ("达15.0%",
+    "达到450%": the 达 may end a name, 韵达15.0%), at any qualifier that it keeps."""
+    q = m.group("q")
+    if q and _QUALIFIERS.get(q.lower()) == "":
+        return m.start("cur") if m.group("cur") else m.start("num")
+    return m.start()
+
+
+def clear_of_names(text: str, hits: list[Hit], orgs: list[OrgRef]) -> list[Hit]:
+    """Hits whose match began inside a name, moved to the name's end: the character is
+    the name's, not the number's qualifier ("韵达15.0%" is no "达15.0%", "美超12%" is
+    12%, not 超过12%)."""
+    if not orgs:
+        return hits
+    out = []
+    for hit in hits:
+        inside = next((o for o in orgs if o.start < hit.start < o.end), None)
+        if inside is not None and not text[inside.end - 1].isdigit():
+            opening = text[hit.start : hit.end].lower()
+            word = max((q for q in _QUALIFIERS if opening.startswith(q)), key=len, default="")
+            # the qualifier the name took is gone (one written after the number stays)
+            qualifier = "" if word and _QUALIFIERS[word] == hit.qualifier else hit.qualifier
+            raw = text[inside.end : hit.end].strip()
+            if hit.raw != text[hit.start : hit.end].strip():
+                raw = hit.raw  # the number as written elsewhere ("达到450%" is 450%)
+            hit = dataclasses.replace(hit, start=inside.end, raw=raw, qualifier=qualifier)
+        out.append(hit)
+    return out
+
+
 def attribute(
     text: str, hits: list[Hit], orgs: list[OrgRef], refer: Refer, english: bool = False
 ) -> list[Owned]:
     """The owner of each of a sentence's figures (figures with none are dropped)."""
     masked = mask_parentheses(text)
+    hits = clear_of_names(text, hits, orgs)
     eligible = _eligible(orgs)
     # A name in brackets ("（像台积电跟松翰的市值差距…）") is no subject outside them.
     outside = [o for o in eligible if masked[o.start] != "□"]
@@ -1577,7 +1610,7 @@ def attribute(
         if hit.listed:
             # "阿里云39%、华为云19%": each entry's share is the name's right before it.
             since = max((h.end for h in hits if left <= h.start and h.end <= hit.start), default=left)
-            entry = [o for o in pool if since <= o.start < hit.start]  # 韵达15.0%: 达 may open the number
+            entry = [o for o in pool if since <= o.start < hit.start]
             if entry:
                 in_clause = [entry[-1]]
             elif since > left:
