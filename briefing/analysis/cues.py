@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from briefing.errors import ConfigError
+from briefing.gazetteer import gazetteer
 from briefing.resources import data_yaml
 from briefing.script import is_han
 
@@ -53,6 +54,7 @@ class CueWords:
     said_its_not_after: frozenset[str]
     said_its_not_names: frozenset[str]
     said_its_not_before: frozenset[str]
+    said_its_surnames: frozenset[str] = frozenset()
     indefinite_before: frozenset[str] = frozenset()
     kind_endings: frozenset[str] = frozenset()
     like_not_names: frozenset[str] = frozenset()
@@ -104,6 +106,7 @@ def cue_words() -> CueWords:
         said_its_not_after=frozenset(w.lower() for w in items("said_its_not_after")),
         said_its_not_names=frozenset(items("said_its_not_names")),
         said_its_not_before=frozenset(w.lower() for w in items("said_its_not_before")),
+        said_its_surnames=frozenset(items("said_its_surnames")),
         indefinite_before=frozenset(items("indefinite_before")),
         kind_endings=frozenset("".join(items("kind_endings"))),
         like_not_names=frozenset(items("like_not_names")),
@@ -540,6 +543,8 @@ def cues_en(text: str) -> list[Cue]:
             continue
         if len(parts) > 1 and not all(p in nw.en_tails or p.rstrip(".,") in nw.en_legal for p in parts[1:]):
             continue  # "Tim Cook said its": two names may be a person's
+        if len(parts) == 1 and name in w.said_its_surnames and not gazetteer().canonical(name):
+            continue  # "Smith said its…": a person speaking of the company, not a company Smith
         before = text[: m.start()].split()
         if before and before[-1].strip(",").lower() in w.said_its_not_after:
             continue
