@@ -668,7 +668,9 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
             if before.endswith(d) and not measure.startswith(d):
                 return d
         phrase = _TIME_LEAD_RE.sub("", re.sub(r"^.*[^\u4e00-\u9fffA-Za-z0-9]", "", before))
-        if phrase.endswith(heads):
+        if phrase.endswith(heads) or (
+            measure.startswith(_SEGMENT_MEASURES) and phrase.endswith(tuple(data.get("segment_heads", [])))
+        ):
             return phrase
     elif (
         measure.endswith(("份额", "占比"))
@@ -687,6 +689,24 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
 _PART_SUBJECT_RE = re.compile(
     r"[「“\"]?(?:这|该|此)(?:是|个|一)?([\u4e00-\u9fffA-Za-z0-9]{0,16}?(?:部门|业务|板块|事业部|事业群|分部))[，,]"
 )
+
+
+_SEGMENT_MEASURES = ("营收", "利润", "净利润", "营业利润", "毛利")
+
+
+def _segment_ok(phrase: str, measure: str) -> bool:
+    """A business line before a revenue or profit word ("本土市场游戏", "游戏及相关增值
+    服务"): may name its market or join two lines, never hold a verb or a time word."""
+    data = _scope_data()
+    if not measure.startswith(_SEGMENT_MEASURES) or not phrase.endswith(tuple(data.get("segment_heads", []))):
+        return False
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,14}", phrase) or _dated(phrase):
+        return False
+    allowed = tuple(data.get("segment_allows", []))
+    rest = phrase
+    for word in sorted(allowed, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not any(w in rest for w in data.get("not_in", []))
 
 
 def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: str = "") -> str:
@@ -710,7 +730,7 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
         return ""
     if re.search(r"[A-Za-z]", narrow):  # "Snapdragon 820订单": a name the checks below do not fit
         return narrow if len(narrow) >= 2 else ""
-    if _phrase_ok(narrow, measure):
+    if _phrase_ok(narrow, measure) or _segment_ok(narrow, measure):
         return narrow
     # A segment the sentence is about ("营收占比最大的部门") may compare itself: kept,
     # unless it is the whole business (主营业务, 全部业务).
