@@ -739,6 +739,18 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
     return narrow if part and not named and not re.search(r"主营|全部|整体|公司|集团|总", narrow) else ""
 
 
+@functools.cache
+def _rank_re() -> re.Pattern[str]:
+    verbs = "|".join(re.escape(w) for w in words().ranking_words)
+    return re.compile(rf"\s*(?:的(?:市场)?份额)?\s*(?:{verbs})第")
+
+
+def _ranked_share(text: str, left: int, start: int, end: int) -> bool:
+    """ "X以18%位列第一": the number is X's share in the ranking the sentence's market
+    names (the clause says 以 before it and a place in a ranking after it)."""
+    return text[left:start].rstrip().endswith("以") and bool(_rank_re().match(text, end))
+
+
 def _list_head(text: str, masked: str, left: int) -> str:
     """The share measure a heading names when a list follows its colon
     ("2023年中国公有云市场份额排名：阿里云39%、…", "市占率依次为：…"), else ""."""
@@ -823,6 +835,10 @@ def figures_in(text: str) -> list[Hit]:
             elif percent and (head := _list_head(text, masked, left)):
                 # "份额排名：阿里云39%、华为云19%": the share the heading before the colon names.
                 cue = (m.start(), m.start(), head, "%")
+                listed = True
+            elif percent and "市场" in text[:left] and _ranked_share(text, left, m.start(), m.end()):
+                # "在咖啡市场，瑞幸咖啡以18%位列第一": a place in a market's ranking by share.
+                cue = (m.start(), m.start(), "市场份额", "%")
                 listed = True
             else:
                 continue
@@ -1633,8 +1649,10 @@ def attribute(
             entry = [o for o in pool if since <= o.start < hit.start]
             if entry:
                 in_clause = [entry[-1]]
-            elif since > left:
-                continue  # an entry whose name the analysis does not know ("、OPPO 11%"): no one's
+            elif since > left or not in_clause:
+                # an entry whose name the analysis does not know ("、OPPO 11%", "，鲜咖道以6%
+                # 位列第五"): no one's, never the subject of the clause before
+                continue
         if in_clause:
             ref = in_clause[0]
             passive = passive_before(masked[left : ref.start])
