@@ -693,6 +693,15 @@ def test_a_subject_the_dictionary_calls_an_abbreviation(tmp_path: Path) -> None:
     assert solar.subject == "光伏" and solar.title == "光伏简报"
 
 
+def test_solar_first_quarter_losses_are_set_side_by_side() -> None:
+    """ "隆基绿能…归母净利润亏损23.5亿元，通威股份同期亏损7.6亿元": one comparison, on one basis."""
+    solar = build_briefing(read_corpus(ROOT / "tests" / "fixtures" / "corpora" / "solar"), date=DATE)
+    losses = [k for k in solar.key_figures if {e.company for e in k.entries} >= {"隆基绿能", "通威股份"}]
+    assert losses and losses[0].measure == "亏损" and losses[0].scope == "归母", [
+        (k.measure, k.scope, [e.company for e in k.entries]) for k in solar.key_figures
+    ]
+
+
 # What each fixture folder argues, as the themes a reader would name (terms any of
 # which a theme's label or terms must hold) and the least the analysis must find.
 _ARGUED = {

@@ -44,6 +44,7 @@ CORPORA = sorted(
         "figure_verbs",
         "pointers_en",
         "pointer_sectors",
+        "number_spans",
     )
 )
 FIELD = ROOT.parent / "shared" / "field-corpus"
@@ -480,6 +481,9 @@ def test_measure_and_unit_rules(case: dict[str, Any]) -> None:
 
     hits = figures_in(to_simplified(case["text"]))
     mine = [h for h in hits if h.value == pytest.approx(case["value"])]
+    if case.get("none"):
+        assert not mine, [(h.raw, h.measure, h.unit) for h in mine]
+        return
     assert mine, [(h.raw, h.measure, h.unit) for h in hits]
     if "measure" in case:
         assert mine[0].measure == case["measure"], mine[0]
@@ -589,7 +593,7 @@ def test_coffee_figures_keep_measure_kind_scope_and_period(
     mine = [f for f in c.figures if f.value == pytest.approx(want["value"]) and f.measure == want["measure"]]
     assert mine, (want, [(f.measure, f.value, f.scope) for f in c.figures])
     f = mine[0]
-    for key in ("kind", "scope", "period", "year", "value_max"):
+    for key in ("kind", "scope", "period", "year", "value_max", "unit"):
         if key in want:
             assert getattr(f, key) == want[key], (key, want, f)
     if "scope" not in want:
@@ -703,3 +707,21 @@ def test_a_scope_holds_no_year_or_bare_number(phrase: str, dated: bool) -> None:
     from briefing.analysis.figures import _dated
 
     assert _dated(phrase) is dated
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c["text"][:30]) for c in _load(COMPANIES / "number_spans.yaml")["cases"]]
+)
+def test_number_spans_leave_names_whole(case: dict[str, Any]) -> None:
+    """A number's span never takes a character of the name before it (韵达15.0%, Hangover 5%)."""
+    from briefing.analysis.figures import OrgRef, clear_of_names, figures_in
+
+    text = case["text"]
+    refs = [
+        OrgRef(text.index(n), text.index(n) + len(n), n, "subject", "company") for n in case.get("names", [])
+    ]
+    hits = clear_of_names(text, figures_in(text), refs)
+    mine = [h for h in hits if h.value == pytest.approx(case["value"])]
+    assert mine, [(h.raw, h.value) for h in hits]
+    h = mine[0]
+    assert (text[h.start : h.end], h.raw, h.qualifier) == (case["span"], case["raw"], case["qualifier"])

@@ -100,6 +100,29 @@ def test_games_companies_nobody_listed_are_found_as_cases(games, company: dict[s
         assert alias in c.aliases or to_simplified(alias) == c.name, (alias, c.aliases)
 
 
+@pytest.mark.parametrize(
+    ("company", "want"),
+    [
+        pytest.param(c, f, id=f"{c['name']}-{f['raw']}")
+        for c in GAMES_EXPECTED["companies"]
+        for f in c.get("figures", [])
+    ],
+)
+def test_games_figures_keep_owner_unit_year_and_scope(games, company: dict[str, Any], want: dict) -> None:
+    """Each figure of games.expected.yaml is its company's, with the unit, year, period and
+    scope written there (the measure where the model's name for it is given as model_measure)."""
+    c = next((x for f in [company["name"], *company["aliases"]] if (x := _by_form(games, f))), None)
+    assert c is not None, company["name"]
+    mine = [f for f in c.figures if f.value == pytest.approx(want["value"])]
+    assert mine, (want, [(f.measure, f.value) for f in c.figures])
+    f = mine[0]
+    for key in ("unit", "year", "period", "scope"):
+        if key in want:
+            assert getattr(f, key) == want[key], (key, want, f)
+    if "model_measure" in want:
+        assert f.measure == want["model_measure"], (want, f)
+
+
 def test_games_data_sources_are_typed_mentions_and_no_person_or_word_is_an_organisation(games) -> None:
     for name in GAMES_EXPECTED["research"]:
         c = _by_form(games, name)

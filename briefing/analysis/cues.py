@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 
 from briefing.errors import ConfigError
+from briefing.gazetteer import gazetteer
 from briefing.resources import data_yaml
 from briefing.script import is_han
 
@@ -53,6 +54,10 @@ class CueWords:
     said_its_not_after: frozenset[str]
     said_its_not_names: frozenset[str]
     said_its_not_before: frozenset[str]
+    said_its_surnames: frozenset[str] = frozenset()
+    share_list_words: tuple[str, ...] = ()
+    share_list_openers: tuple[str, ...] = ()
+    share_list_not_names: frozenset[str] = frozenset()
     indefinite_before: frozenset[str] = frozenset()
     kind_endings: frozenset[str] = frozenset()
     like_not_names: frozenset[str] = frozenset()
@@ -104,6 +109,10 @@ def cue_words() -> CueWords:
         said_its_not_after=frozenset(w.lower() for w in items("said_its_not_after")),
         said_its_not_names=frozenset(items("said_its_not_names")),
         said_its_not_before=frozenset(w.lower() for w in items("said_its_not_before")),
+        said_its_surnames=frozenset(items("said_its_surnames")),
+        share_list_words=_longest(items("share_list_words")),
+        share_list_openers=_longest(items("share_list_openers")),
+        share_list_not_names=frozenset(items("share_list_not_names")),
         indefinite_before=frozenset(items("indefinite_before")),
         kind_endings=frozenset("".join(items("kind_endings"))),
         like_not_names=frozenset(items("like_not_names")),
@@ -199,11 +208,12 @@ def _name_at(tokens: list[str], i: int, max_chars: int = 8) -> int:
 def cues_zh(tokens: list[str], text: str = "") -> list[Cue]:
     """Names a Chinese sentence marks by what it does with them (jieba ``tokens``)."""
     text = text or "".join(tokens)
+    entries = share_list_entries(text) if ("%" in text or "％" in text) else []
     if not _gates().search(text):
-        return []  # most sentences: one regular-expression search
+        return entries  # most sentences: one regular-expression search
     like, publisher, subject = _gated(text)
     tokens = _join_latin(tokens)
-    out: list[Cue] = []
+    out: list[Cue] = list(entries)
     if like:
         out += _like(tokens)
     if publisher:
@@ -211,6 +221,38 @@ def cues_zh(tokens: list[str], text: str = "") -> list[Cue]:
     if subject:
         out += _subject_cues(tokens)
     return out
+
+
+@functools.cache
+def _share_entry_re() -> re.Pattern[str]:
+    openers = "|".join(re.escape(o) for o in cue_words().share_list_openers) or "(?!)"
+    return re.compile(
+        rf"(?:{openers}|[、，,；;])\s*(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9&·\-]{{0,10}}[\u4e00-\u9fffA-Za-z])"
+        r"\s*(?P<num>\d+(?:\.\d+)?)\s*[%％]"
+    )
+
+
+def share_list_entries(text: str) -> list[Cue]:
+    """The entries of a list of market shares no list knows, when another entry is a
+    name the gazetteer lists ("份额排名：农夫山泉26%、元气森林9%": 元气森林)."""
+    w = cue_words()
+    first = min((i for word in w.share_list_words if (i := text.find(word)) >= 0), default=-1)
+    if first < 0:
+        return []
+    gaz = gazetteer()
+    names = []
+    for m in _share_entry_re().finditer(text, first):
+        name = m.group("name").removesuffix("以")
+        names.append(name)
+    if not any(gaz.canonical(n) for n in names):
+        return []
+    return [
+        (n, "ranking entry", "company")
+        for n in names
+        if not gaz.canonical(n)
+        and n not in w.share_list_not_names
+        and not n.startswith(tuple(w.share_list_words))
+    ]
 
 
 @functools.cache
@@ -540,6 +582,8 @@ def cues_en(text: str) -> list[Cue]:
             continue
         if len(parts) > 1 and not all(p in nw.en_tails or p.rstrip(".,") in nw.en_legal for p in parts[1:]):
             continue  # "Tim Cook said its": two names may be a person's
+        if len(parts) == 1 and name in w.said_its_surnames and not gazetteer().canonical(name):
+            continue  # "Smith said its…": a person speaking of the company, not a company Smith
         before = text[: m.start()].split()
         if before and before[-1].strip(",").lower() in w.said_its_not_after:
             continue

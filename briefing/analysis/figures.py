@@ -79,8 +79,9 @@ def _num_re() -> re.Pattern[str]:
         # Every alternative starts with one of these characters: other positions fail at once.
         r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR新台港人\d])"
         r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
-        r"more than|just over|just under|over|about|nearly|almost|around|roughly|approximately|less than|"
-        r"at least|up to|below|under|above|some)?\s*"
+        # an English qualifier is a word of its own ("Hangover 5%" is no "over 5%")
+        r"(?<![A-Za-z])(?:more than|just over|just under|over|about|nearly|almost|around|roughly|"
+        r"approximately|less than|at least|up to|below|under|above|some))?\s*"
         # a currency written before the amount: "新台币76亿元" is no renminbi
         r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£|新台币|台币|港币|人民币)?\s*(?P<num>" + _NUM + r")"
         r"(?:\s*(?P<m1>"
@@ -227,6 +228,66 @@ def _region_cues(head: str) -> re.Pattern[str] | None:
 
 
 @functools.cache
+def _money_volumes() -> tuple[dict[str, str], frozenset[str]]:
+    """(volume measure → its money measure, verbs whose money is a price) of ``money_volumes.yaml``."""
+    raw = data_yaml("money_volumes.yaml") or {}
+    return (
+        {str(k): str(v) for k, v in (raw.get("measures") or {}).items()},
+        frozenset(str(v).lower() for v in raw.get("verbs") or []),
+    )
+
+
+@functools.cache
+def _span_re() -> re.Pattern[str]:
+    """A span of years since an event (``figure_spans.txt``): "上线三年", "成立10年以来"."""
+    verbs = "|".join(map(re.escape, data_lines("figure_spans.txt")))
+    return re.compile(
+        rf"(?:{verbs})(?:以来|后)?的?(?:近|约|超过)?(?:\d{{1,3}}|[一二两三四五六七八九十]{{1,3}})个?(?:多)?年(?:以来|来|间|内|多)?"
+    )
+
+
+def _span_before(text: str, left: int, start: int) -> str:
+    """The span of years the clause names before the number ("上线三年"), or ""."""
+    lead = text[left:start]
+    if "年" not in lead:
+        return ""
+    found = list(_span_re().finditer(lead))
+    return re.sub(r"(?:以来|来|间|内)$", "", found[-1].group()) if found else ""
+
+
+_TITLE_RE = re.compile(r"《[^《》]{1,20}》")
+
+
+def _title_scope(lead: str) -> str:
+    """A work named in 《》 before the measure, with what narrows it after the title
+    ("《原神》上线三年全球移动端": 《原神》全球移动端), or ""."""
+    if "《" not in lead:
+        return ""
+    found = list(_TITLE_RE.finditer(lead))
+    if not found:
+        return ""
+    title = found[-1]
+    data = _scope_data()
+    if any(w in title.group() for w in data.get("title_sources", [])) or lead[: title.start()].endswith(
+        tuple(data.get("title_cited", []))
+    ):
+        return ""  # a report cited as the figure's source
+    rest = lead[title.end() :]
+    if span := _span_re().search(rest):
+        rest = rest[: span.start()] + rest[span.end() :]
+    rest = _TIME_LEAD_RE.sub("", rest.strip()).rstrip("的")
+    if rest and not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{1,8}", rest):
+        return ""
+    return title.group() + rest
+
+
+@functools.cache
+def _year_words() -> frozenset[str]:
+    """Time words ending in 年 (``year_words.txt``)."""
+    return frozenset(data_lines("year_words.txt"))
+
+
+@functools.cache
 def _measure_of() -> dict[str, tuple[str, str]]:
     return {cue.lower(): (measure, unit) for cue, measure, unit in _measures()}
 
@@ -278,6 +339,10 @@ def _cues(text: str, left: int, right: int) -> list[tuple[int, int, str, str]]:
     pos = left
     while (m := pattern.search(text, pos, right)) is not None:
         a, b = m.start(), m.end()
+        if text[a] == "年" and a > 0 and (text[a - 1].isdigit() or text[a - 1 : a + 1] in _year_words()):
+            # "今年产量", "今年增长12%": the 年 is the time word's, the cue starts after it.
+            pos = a + 1
+            continue
         # A longer cue that starts inside this one wins ("2023年产品收入": 产品收入, not 年产).
         for inner in range(a + 1, b):
             if text[inner].lower() not in firsts:
@@ -595,13 +660,17 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
         if not re.fullmatch(_REGION_ZH, place) and not place.endswith(("市场", "方面", "领域", "上", "中")):
             plant = _PLANT_RE.match(text[end:right])
             return place + (plant.group(1) if plant else "")
+    if cue_start < start and (title := _title_scope(text[left:cue_start])):
+        return title  # "《原神》上线三年全球移动端收入": the game's, not its maker's whole revenue
     if cue_start < start:
         before = re.sub(r"的$", "", text[left:cue_start].rstrip())
         for d in data.get("directions", []):
             if before.endswith(d) and not measure.startswith(d):
                 return d
         phrase = _TIME_LEAD_RE.sub("", re.sub(r"^.*[^\u4e00-\u9fffA-Za-z0-9]", "", before))
-        if phrase.endswith(heads):
+        if phrase.endswith(heads) or (
+            measure.startswith(_SEGMENT_MEASURES) and phrase.endswith(tuple(data.get("segment_heads", [])))
+        ):
             return phrase
     elif (
         measure.endswith(("份额", "占比"))
@@ -622,6 +691,24 @@ _PART_SUBJECT_RE = re.compile(
 )
 
 
+_SEGMENT_MEASURES = ("营收", "利润", "净利润", "营业利润", "毛利")
+
+
+def _segment_ok(phrase: str, measure: str) -> bool:
+    """A business line before a revenue or profit word ("本土市场游戏", "游戏及相关增值
+    服务"): may name its market or join two lines, never hold a verb or a time word."""
+    data = _scope_data()
+    if not measure.startswith(_SEGMENT_MEASURES) or not phrase.endswith(tuple(data.get("segment_heads", []))):
+        return False
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,14}", phrase) or _dated(phrase):
+        return False
+    allowed = tuple(data.get("segment_allows", []))
+    rest = phrase
+    for word in sorted(allowed, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return not any(w in rest for w in data.get("not_in", []))
+
+
 def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: str = "") -> str:
     """``narrow`` without its owner's name at its head ("宝钢冷板" → 冷板), when
     what is left narrows the measure ("from the Apple modem orders" keeps Apple)."""
@@ -632,6 +719,8 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
         if surface and narrow.startswith(surface):
             narrow = narrow[len(surface) :]
             break
+    if narrow.startswith("《"):
+        return narrow  # a work named in 《》 (see _title_scope)
     narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
     if (region := re.match(r"(?:全球|国内|海外|国际|全国)(?:的)?", narrow)) and region.group().rstrip(
         "的"
@@ -641,13 +730,25 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
         return ""
     if re.search(r"[A-Za-z]", narrow):  # "Snapdragon 820订单": a name the checks below do not fit
         return narrow if len(narrow) >= 2 else ""
-    if _phrase_ok(narrow, measure):
+    if _phrase_ok(narrow, measure) or _segment_ok(narrow, measure):
         return narrow
     # A segment the sentence is about ("营收占比最大的部门") may compare itself: kept,
     # unless it is the whole business (主营业务, 全部业务).
     part = re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{2,14}(?:部门|业务|板块|事业部|事业群|分部)", narrow)
     named = narrow.replace("的", "") in measure  # "合作伙伴的业务增长率": the measure says it
     return narrow if part and not named and not re.search(r"主营|全部|整体|公司|集团|总", narrow) else ""
+
+
+@functools.cache
+def _rank_re() -> re.Pattern[str]:
+    verbs = "|".join(re.escape(w) for w in words().ranking_words)
+    return re.compile(rf"\s*(?:的(?:市场)?份额)?\s*(?:{verbs})第")
+
+
+def _ranked_share(text: str, left: int, start: int, end: int) -> bool:
+    """ "X以18%位列第一": the number is X's share in the ranking the sentence's market
+    names (the clause says 以 before it and a place in a ranking after it)."""
+    return text[left:start].rstrip().endswith("以") and bool(_rank_re().match(text, end))
 
 
 def _list_head(text: str, masked: str, left: int) -> str:
@@ -735,6 +836,10 @@ def figures_in(text: str) -> list[Hit]:
                 # "份额排名：阿里云39%、华为云19%": the share the heading before the colon names.
                 cue = (m.start(), m.start(), head, "%")
                 listed = True
+            elif percent and "市场" in text[:left] and _ranked_share(text, left, m.start(), m.end()):
+                # "在咖啡市场，瑞幸咖啡以18%位列第一": a place in a market's ranking by share.
+                cue = (m.start(), m.start(), "市场份额", "%")
+                listed = True
             else:
                 continue
         cue_start, cue_end, measure, default_unit = cue
@@ -752,6 +857,10 @@ def figures_in(text: str) -> list[Hit]:
             unit = default_unit if (mult or default_unit != "%") else ""
             if unit in _MONEY_UNITS and text[left:right].isascii():
                 unit = ""  # "revenue of 4.2 billion": an English amount names its currency or has none
+        if unit in _MONEY_UNITS and (priced := _money_volumes()[0].get(measure)):
+            if text[cue_start:cue_end].lower() in _money_volumes()[1]:
+                continue  # "sold its stake for $2 billion": a price, no volume
+            measure = priced  # "Sales reached $2 billion": the amount sold
         if unit == "个百分点" and not measure.endswith(("率", "份额", "占比")):
             measure = measure + "变化"
         if (
@@ -785,7 +894,7 @@ def figures_in(text: str) -> list[Hit]:
                     measure = measure.replace(parts[0], parts[k], 1) if parts[0] in measure else measure
             out.append(
                 Hit(
-                    m.start(),
+                    _own_start(m),
                     m.end(),
                     float(f"{float(num.replace(',', '')) * factor:.12g}"),
                     unit,
@@ -970,7 +1079,7 @@ def figures_in(text: str) -> list[Hit]:
         )
         out.append(
             Hit(
-                m.start(),
+                _own_start(m),
                 m.end(),
                 value,
                 unit,
@@ -980,7 +1089,9 @@ def figures_in(text: str) -> list[Hit]:
                 value_max,
                 stock,
                 part_scope,
-                _period_before(periods, m.start()) or _period_after(periods, m.end(), right),
+                _period_before(periods, m.start())
+                or _period_after(periods, m.end(), right)
+                or _span_before(text, left, m.start()),
                 listed,
                 years_back if baseline else None,
                 _kind_of(measure),
@@ -1451,11 +1562,43 @@ def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | Non
     return None
 
 
+def _own_start(m: re.Match[str]) -> int:
+    """Where a number's own text starts: after a word that only leads to it ("达15.0%",
+    "达到450%": the 达 may end a name, 韵达15.0%), at any qualifier that it keeps."""
+    q = m.group("q")
+    if q and _QUALIFIERS.get(q.lower()) == "":
+        return m.start("cur") if m.group("cur") else m.start("num")
+    return m.start()
+
+
+def clear_of_names(text: str, hits: list[Hit], orgs: list[OrgRef]) -> list[Hit]:
+    """Hits whose match began inside a name, moved to the name's end: the character is
+    the name's, not the number's qualifier ("韵达15.0%" is no "达15.0%", "美超12%" is
+    12%, not 超过12%)."""
+    if not orgs:
+        return hits
+    out = []
+    for hit in hits:
+        inside = next((o for o in orgs if o.start < hit.start < o.end), None)
+        if inside is not None and not text[inside.end - 1].isdigit():
+            opening = text[hit.start : hit.end].lower()
+            word = max((q for q in _QUALIFIERS if opening.startswith(q)), key=len, default="")
+            # the qualifier the name took is gone (one written after the number stays)
+            qualifier = "" if word and _QUALIFIERS[word] == hit.qualifier else hit.qualifier
+            raw = text[inside.end : hit.end].strip()
+            if hit.raw != text[hit.start : hit.end].strip():
+                raw = hit.raw  # the number as written elsewhere ("达到450%" is 450%)
+            hit = dataclasses.replace(hit, start=inside.end, raw=raw, qualifier=qualifier)
+        out.append(hit)
+    return out
+
+
 def attribute(
     text: str, hits: list[Hit], orgs: list[OrgRef], refer: Refer, english: bool = False
 ) -> list[Owned]:
     """The owner of each of a sentence's figures (figures with none are dropped)."""
     masked = mask_parentheses(text)
+    hits = clear_of_names(text, hits, orgs)
     eligible = _eligible(orgs)
     # A name in brackets ("（像台积电跟松翰的市值差距…）") is no subject outside them.
     outside = [o for o in eligible if masked[o.start] != "□"]
@@ -1503,11 +1646,13 @@ def attribute(
         if hit.listed:
             # "阿里云39%、华为云19%": each entry's share is the name's right before it.
             since = max((h.end for h in hits if left <= h.start and h.end <= hit.start), default=left)
-            entry = [o for o in pool if since <= o.start < hit.start]  # 韵达15.0%: 达 may open the number
+            entry = [o for o in pool if since <= o.start < hit.start]
             if entry:
                 in_clause = [entry[-1]]
-            elif since > left:
-                continue  # an entry whose name the analysis does not know ("、OPPO 11%"): no one's
+            elif since > left or not in_clause:
+                # an entry whose name the analysis does not know ("、OPPO 11%", "，鲜咖道以6%
+                # 位列第五"): no one's, never the subject of the clause before
+                continue
         if in_clause:
             ref = in_clause[0]
             passive = passive_before(masked[left : ref.start])

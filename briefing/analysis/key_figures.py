@@ -67,6 +67,8 @@ def _scope_rules() -> dict:
         "totals": re.compile(rules.get("totals") or r"(?!)", re.IGNORECASE),
         "total_label": rules.get("total_label", "合计"),
         "incomparable": re.compile(rules.get("incomparable") or r"(?!)", re.IGNORECASE),
+        "elliptic": re.compile(rules.get("elliptic") or r"(?!)", re.IGNORECASE),
+        "restated": re.compile(rules.get("restated") or r"(?!)", re.IGNORECASE),
     }
 
 
@@ -109,6 +111,38 @@ def stated_scope(f: Figure, siblings: list[Figure] = ()) -> str:
     if split and rules["totals"].search(before):
         return rules["total_label"]
     return ""
+
+
+def _elided_bases(companies: list[Company]) -> dict[int, str]:
+    """id(figure) → the basis an elliptic clause takes from the figure before it in
+    its sentence ("…归母净利润亏损23.5亿元，通威股份同期亏损7.6亿元": 归母 for both)."""
+    rules = _scope_rules()
+    bases = {label for _, label in rules["bases"]}
+    by_sentence: dict[tuple[str, int, str], list[Figure]] = defaultdict(list)
+    for c in companies:
+        for f in c.figures:
+            by_sentence[(f.document, f.paragraph, f.text)].append(f)
+    out: dict[int, str] = {}
+    for (_, _, text), figures in by_sentence.items():
+        if len(figures) < 2 or not rules["elliptic"].search(text):
+            continue
+        at = {id(f): to_simplified(text).find(to_simplified(f.raw)) for f in figures}
+        for f in figures:
+            if f.scope or stated_scope(f):
+                continue
+            before = _clause_before(f)
+            if not rules["elliptic"].search(before) or rules["restated"].search(before):
+                continue
+            earlier = [
+                g
+                for g in figures
+                if 0 <= at[id(g)] < at[id(f)]
+                and comparable_key(g, "") == comparable_key(f, "")
+                and stated_scope(g) in bases
+            ]
+            if earlier:
+                out[id(f)] = stated_scope(earlier[-1])
+    return out
 
 
 def _basis_labels() -> set[str]:
@@ -154,13 +188,14 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     # The newest year the sources report results for: a folder that spans fifteen years
     # leads with what is current, not with a 2011 quarterly.
     latest = max((f.year for c in companies for f in c.figures if f.kind == "fact" and f.year), default=None)
+    elided = _elided_bases(companies)
     for company in companies:
         for f in company.figures:
             if f.counterpart and f.measure not in ("获投资", "被收购"):
                 continue
             if f.kind != "fact" and (company.name, base_measure(f.measure), f.scope) in facts:
                 continue  # the result is there: an expectation of the same measure is no headline
-            scope = stated_scope(f, company.figures)
+            scope = stated_scope(f, company.figures) or elided.get(id(f), "")
             # the source warns they are counted differently: each stands alone
             alone = company.name if incomparable(f) else ""
             f.compare_as = "|".join((scope, owner_kind(company), alone))

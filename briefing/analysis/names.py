@@ -591,6 +591,10 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             ):
                 continue  # "冷轧汽车板": the suffix is part of a longer word
             cand = candidate_before(tokens, i, max_chars=6)
+            if cand.startswith(w.line_verbs) or "".join(tokens[max(0, i - 4) : i]).endswith(
+                tuple(v + cand for v in w.line_verbs)
+            ):
+                continue  # "布局冷链物流": the object of a verb of business lines, a line of business
             if len(cand) >= 2 and not _is_common(cand) and _distinctive(cand, places_count=True):
                 add(cand + tok, f"suffix {tok}")
     _add_context_cues(tokens, text, add, found)

@@ -81,6 +81,8 @@ class Words:
     name_breakers: tuple[str, ...] = ()
     """Words that never stand inside a name (可能, 会, 对, 从…): a span across one is a clause."""
     suffix_continuations: tuple[str, ...] = ()
+    line_verbs: tuple[str, ...] = ()
+    """Verbs whose object is a line of business (布局, 进军): a weak suffix after one names no company."""
     """Words that, right after an organisation suffix, make it part of a longer noun
     ("政府采购", "银行股", "集团化"): the suffix ends no name there."""
     modifier_heads: tuple[str, ...] = ()
@@ -173,6 +175,7 @@ def words() -> Words:
         analyst_words_en=frozenset(w.lower() for w in items("analyst_words_en")),
         clause_openers_en=frozenset(w.lower() for w in items("clause_openers_en")),
         suffix_continuations=_longest(items("suffix_continuations")),
+        line_verbs=_longest(items("line_verbs")),
         name_breakers=_longest(items("name_breakers")),
         object_verbs=_longest(items("object_verbs")),
         modifier_heads=_longest(items("modifier_heads")),
