@@ -404,3 +404,82 @@ def test_an_industry_word_jieba_does_not_know_can_be_a_theme() -> None:
     assert any("私域" in [t.label, *t.terms] or "私域" in t.label for t in model.themes), [
         (t.label, t.terms) for t in model.themes
     ]
+
+
+def test_concept_variants_are_words_that_need_them() -> None:
+    """concept_variants.yaml: each key is a theme term; each listed word is none of its
+    own (else it would count twice), and names one key only."""
+    from briefing.analysis.themes import concept_variants
+    from briefing.nlp import is_theme_term
+    from briefing.resources import data_yaml
+
+    raw = data_yaml("concept_variants.yaml")
+    assert raw and concept_variants()
+    listed = [w for words in raw.values() for w in words]
+    assert len(listed) == len(set(listed))
+    for term, words in raw.items():
+        assert is_theme_term(term), term
+        for word in words:
+            assert not is_theme_term(word) and word != term, word
+
+
+@pytest.mark.parametrize(
+    ("tokens", "argued"),
+    [
+        (["家电", "海外", "市场"], ["家电", "海外", "市场", "出海"]),
+        (["出海", "海外"], ["出海", "海外"]),  # counted once
+        (["家电", "市场"], ["家电", "市场"]),
+    ],
+)
+def test_a_variant_argues_its_term(tokens: list[str], argued: list[str]) -> None:
+    from briefing.analysis.document import Sentence
+    from briefing.analysis.themes import _argued_tokens
+    from briefing.model import Document
+
+    text = "".join(tokens) + "。"
+    doc = Document(
+        path="a.txt", title=None, date=None, author=None, source_url=None, source_site=None,
+        language="zh-Hans", kind="article", format="text", encoding="utf-8", text=text,
+        text_simplified=None, chars=len(text), sha256="",
+    )  # fmt: skip
+    sent = Sentence(paragraph=0, start=0, end=len(text), tokens=list(tokens))
+    assert list(_argued_tokens(doc, sent, frozenset())) == argued
+
+
+def test_going_abroad_is_one_theme_in_three_scripts(tmp_path: Path) -> None:
+    """An appliance folder argues going abroad as 出海 (Simplified), 海外 (Traditional,
+    a place word to the segmenter) and "overseas"/"abroad" (English, which reaches
+    Chinese only as 海外): one theme that lists all three sources."""
+    (tmp_path / "01.txt").write_text(
+        "家电价格战蔓延到线上\n\n"
+        "空调的价格战从线下蔓延到线上，线上渠道的均价一年下跌一成。"
+        "价格战压缩了中小品牌的利润，龙头企业的份额继续提高。"
+        "国内市场趋于饱和，龙头企业把出海当作第二增长曲线。"
+        "出海的难点在于渠道和品牌，自建渠道的成本远高于代工。\n",
+        "utf-8",
+    )
+    (tmp_path / "02.txt").write_text(
+        "台灣家電業者的新戰場\n\n"
+        "台灣家電業者紛紛轉向海外，東南亞是首選。"
+        "業者在海外設廠的成本較低，但品牌知名度仍待建立。"
+        "冷氣的價格戰同樣激烈，業者的毛利率一年下滑三個百分點。\n",
+        "utf-8",
+    )
+    (tmp_path / "03.txt").write_text(
+        "Appliance makers face a slower home market\n\n"
+        "Chinese appliance makers are expanding abroad as demand at home slows. "
+        "Overseas sales now account for a growing share of revenue at the largest brands. "
+        "A price war in air conditioners keeps squeezing margins.\n",
+        "utf-8",
+    )
+    (tmp_path / "04.txt").write_text(
+        "空调库存高企\n\n"
+        "今年空调的渠道库存处于高位，经销商的库存周转天数超过九十天。"
+        "库存压力之下，厂商放慢了排产节奏，价格战短期难以结束。\n",
+        "utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    theme = next((t for t in model.themes if "出海" in [t.label, *t.terms]), None)
+    assert theme is not None, [(t.label, t.terms) for t in model.themes]
+    assert {"01.txt", "02.txt", "03.txt"} <= set(theme.documents), theme.documents
+    assert "04.txt" not in theme.documents

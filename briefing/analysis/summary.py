@@ -627,12 +627,15 @@ def _far_ahead(
 ) -> bool:
     """``c`` (a further finding of a source already quoted) scores FAR_AHEAD times the
     best distinct finding of a source with fewer takeaways; False when there is none
-    (then the further findings of all sources are ranked together, later)."""
+    (then the further findings of all sources are ranked together, later), and False
+    when that source states the same claim (it speaks first: 3 sources, not 2)."""
     mine = per_doc.get(c.doc, 0)
     for o in sorted(remaining, key=lambda x: -x.score):
         if o.score < floor:
             return False
         if per_doc.get(o.doc, 0) < mine and not any(_same_claim(o, x) for x in chosen):
+            if _same_claim(o, c):
+                return False  # the source quoted less states it too: it speaks first
             return c.score >= FAR_AHEAD * o.score
     return False
 

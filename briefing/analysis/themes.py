@@ -46,6 +46,7 @@ from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
 from briefing.nlp import balanced, domain_words, is_abbreviation, is_theme_term, vocabulary_terms, zh_cut
+from briefing.nlp import rarity as word_rarity
 from briefing.resources import data_lines, data_yaml
 from briefing.script import HAN, is_han, to_simplified
 
@@ -500,6 +501,32 @@ def _listed(term: str, text: str) -> bool:
 _NO_NAMES: frozenset[str] = frozenset()
 
 
+@functools.cache
+def concept_variants() -> dict[str, str]:
+    """Word → the theme term it argues under (海外 → 出海; concept_variants.yaml)."""
+    raw = data_yaml("concept_variants.yaml") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("concept_variants.yaml: expected a mapping of term → list of words")
+    out: dict[str, str] = {}
+    for term, words in raw.items():
+        if not isinstance(words, list):
+            raise ValueError(f"concept_variants.yaml: {term!r} needs a list of words")
+        for word in words:
+            out.setdefault(str(word), str(term))
+    return out
+
+
+@functools.cache
+def _variant_words() -> frozenset[str]:
+    return frozenset(concept_variants())
+
+
+@functools.cache
+def _spellings(term: str) -> tuple[str, ...]:
+    """The term and the words that argue it under another name (出海, 海外)."""
+    return (term, *sorted(w for w, t in concept_variants().items() if t == term))
+
+
 def _argued_tokens(doc: Document, s: Sentence, names: AbstractSet[str]) -> tuple[str, ...]:
     """The sentence's terms (each once, in order), without those it only lists and
     without the pieces of the organisations it names ("银行" of 恒生银行 says
@@ -511,10 +538,15 @@ def _argued_tokens(doc: Document, s: Sentence, names: AbstractSet[str]) -> tuple
     tokens = dict.fromkeys(s.tokens)
     if names:
         tokens = {t: None for t in tokens if t in names or not any(t in n for n in names)}
-    if doc.language == "en" or "、" not in doc.analysis_text[s.start : s.end]:
-        return tuple(tokens)
-    text = doc.analysis_text[s.start : s.end]
-    return tuple(t for t in tokens if not _listed(t, text))
+    if doc.language != "en" and "、" in doc.analysis_text[s.start : s.end]:
+        text = doc.analysis_text[s.start : s.end]
+        tokens = {t: None for t in tokens if not _listed(t, text)}
+    # A word that argues a theme term under another name (海外 for 出海) counts as it;
+    # one set test per sentence, most sentences hold none.
+    if not _variant_words().isdisjoint(tokens):
+        variants = concept_variants()
+        tokens.update((variants[t], None) for t in list(tokens) if t in variants)
+    return tuple(tokens)
 
 
 # ---------------------------------------------------------------------- themes
@@ -622,6 +654,10 @@ def find_themes(
     rarity: dict[str, float] = {}
     for a in analyses:
         rarity.update(a.theme_terms)
+    # The terms a variant argues under (出海 for 海外) count even where no source writes them.
+    for term in set(concept_variants().values()) - set(rarity):
+        if is_theme_term(term):
+            rarity[term] = word_rarity(term)
     vocabulary = set(rarity)
     # Garbled text, framing lines ("研究范围：…") and placeholders argue nothing.
     usable: list[list[Sentence]] = [
@@ -1521,7 +1557,7 @@ def _naming_label_first(
     out = []
     for row in ranked:
         whole = row[3].rstrip()[-1:] in "。！？.!?”」』\"'"  # a sentence, not a heading or a label
-        said = row[0] > -4.0 and whole and all(p in _said(row[3]) for p in parts)
+        said = row[0] > -4.0 and whole and all(any(w in _said(row[3]) for w in _spellings(p)) for p in parts)
         out.append((row[0] + (LABEL_SAID if said else 0.0), *row[1:]))
     out.sort(key=lambda x: (-x[0], x[1], x[2]))
     return out
