@@ -222,6 +222,13 @@ def test_no_gist_is_a_roadmap_definition_method_note_or_emoji_line(folder: str) 
         ("👉 所以一句话总结：CPO = AI算力的“高速公路升级版”", "emoji"),
         ("所谓的第三空间，是指家和办公室之外的社交场所。", "definition"),
         ("每個投資組合裡面的個股都以*等權重（Equal-weighted）方式處理。", "method"),
+        (
+            "*散戶投資正典（Stocks for the long run）第九章有更詳細的說明，扣掉1975-1983這段期間，小型股並沒有顯著優於大型股。",
+            "reference",
+        ),
+        ("下表簡單說明了Fama and French的研究成果，他們將1963-1990年的股票分為一百個投資組合。", "reference"),
+        ("See the table below for more details on each lender's margin.", "reference"),
+        ("由表中可以清楚的看到，在十種市值分類中，低PB的股票都顯著擊敗了高PB的股票。", None),
         # sentences that argue something: an actor, a figure, a comparison
         ("在李铁看来，相对逐年放大的销量，承德露露的产能瓶颈开始显现。", None),
         ("招商银行凭借零售业务守住了2.15%的净息差。", None),
@@ -483,3 +490,101 @@ def test_going_abroad_is_one_theme_in_three_scripts(tmp_path: Path) -> None:
     assert theme is not None, [(t.label, t.terms) for t in model.themes]
     assert {"01.txt", "02.txt", "03.txt"} <= set(theme.documents), theme.documents
     assert "04.txt" not in theme.documents
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            "中国汽车工业协会(以下简称中汽协)统计数据显示，我国汽车产销量继4月份出现了金融危机以来27个月的首次同比下滑之后，在5月份连续第二个月同比负增长。",
+            "我国汽车产销量继4月份出现了金融危机以来27个月的首次同比下滑之后，在5月份连续第二个月同比负增长，即便有淡季因素影响，但行业向下趋势已几乎确认。",
+            True,
+        ),
+        ("招商银行凭借零售业务守住了2.15%的净息差。", "招商银行凭借零售业务守住了2.15%的净息差。", True),
+        (
+            "宁德时代2023年全球动力电池装机量份额为36.8%。",
+            "比亚迪2023年全球动力电池装机量份额为15.8%。",
+            False,
+        ),
+        (
+            "记者统计发现，有6家公司预计会出现同比负增长。",
+            "利润方面，17家企业中有6家的利润出现负增长。",
+            False,
+        ),
+    ],
+)
+def test_one_sentence_restates_another(a: str, b: str, same: bool) -> None:
+    from briefing.analysis.themes import restates
+
+    assert restates(a, b) is same
+    assert restates(b, a) is same
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "games", "seeds", "field"])
+def test_no_theme_gist_restates_a_takeaway(folder: str) -> None:
+    """Say each thing once: a finding the takeaways state is not a theme's gist again in
+    another sentence that repeats its clauses (the very same sentence the rendered
+    briefing cites rather than prints twice; it gives way where the theme has another)."""
+    from briefing.analysis.themes import restates
+
+    model = _themes(folder)
+    for theme in model.themes:
+        for takeaway in model.summary:
+            if theme.gist_source.text != takeaway.text:
+                assert not restates(theme.gist_source.text, takeaway.text), (theme.label, takeaway.text)
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "games", "seeds", "field"])
+def test_no_gist_is_background_or_a_pointer_where_a_sentence_argues(folder: str) -> None:
+    """A theme's gist argues: not the history of an idea (老祖宗…所著的), nor a pointer to a
+    table or a book (下表…, 第九章有更详细的说明); a theme with nothing else to say is no theme."""
+    from briefing.analysis.statements import background
+    from briefing.script import to_simplified
+
+    for theme in _themes(folder).themes:
+        text = theme.gist_source.text
+        assert not weak_gist(text) and not background(to_simplified(text)), (theme.label, text)
+
+
+def test_a_gist_that_restates_a_takeaway_gives_way_to_the_next_sentence() -> None:
+    from briefing.analysis.themes import gists_apart
+    from briefing.model import Quote, Theme
+
+    said = "2023年中国汽车出口491万辆，首次超过日本成为全球第一大汽车出口国。"
+
+    def quote(text: str) -> Quote:
+        return Quote(text=text, document="01.txt", paragraph=0)
+
+    theme = Theme(
+        label="出海",
+        terms=["出海"],
+        documents=["01.txt"],
+        mentions=4,
+        strength=1.0,
+        coverage=[],
+        gist=said,
+        quotes=[quote("欧盟的反补贴调查让出海之路多了不确定性。")],
+        origin="keywords",
+        gist_source=quote(said),
+    )
+    spare = "比亚迪在泰国、巴西和匈牙利建厂，以本地生产绕开关税。"
+    gists_apart([theme], [said], {"出海": [quote(said + "其中新能源汽车出口120.3万辆。"), quote(spare)]})
+    assert theme.gist_source.text == spare and theme.gist == spare
+    assert [q.text for q in theme.quotes] == ["欧盟的反补贴调查让出海之路多了不确定性。"]
+
+
+@pytest.mark.parametrize(
+    ("path", "tokens", "bears"),
+    [
+        ("02.txt", {"指数"}, True),  # argued in the sentence's own document
+        ("13.txt", {"指数", "基金"}, False),  # one word shared with a theme argued elsewhere
+        ("13.txt", {"算力", "渗透率", "公司"}, True),  # two of its terms: it bears on it
+    ],
+)
+def test_a_theme_lends_a_takeaway_strength_where_it_bears_on_it(
+    path: str, tokens: set[str], bears: bool
+) -> None:
+    from briefing.analysis.summary import _bears_on
+
+    themes = [({"02.txt", "09.txt"}, {"算力", "指数", "渗透率"})]
+    assert _bears_on(path, tokens, 0, themes) is bears

@@ -191,6 +191,15 @@ def _theme_hits(tokens: set[str], themes: list[Theme]) -> list[int]:
     return [i for n, i in sorted(hits, key=lambda h: (-h[0], h[1])) if n > 0]
 
 
+def _bears_on(path: str, tokens: set[str], i: int, themes: list[tuple[set[str], set[str]]]) -> bool:
+    """Theme ``i`` (its documents and terms) lends a sentence of ``path`` its strength:
+    it is argued in that document, or the sentence holds two of its terms. One
+    shared word (投资 of 固定资产投资, 指数 of 中证A500指数) is no bearing on what
+    another source argues."""
+    documents, terms = themes[i]
+    return path in documents or len(tokens & terms) >= 2
+
+
 def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[Theme]) -> list[_Candidate]:
     theme_terms = {t for th in themes for t in th.terms}
     actors_of = _actors(analyses)
@@ -212,7 +221,9 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             )
         return article_tokens
 
+    theme_sets = [(set(th.documents), set(th.terms)) for th in themes]
     for d_index, a in enumerate(analyses):
+        path = docs[d_index].path
         limit = (50, 300) if docs[d_index].language == "en" else (16, 120)
         # Counted once per document, not once per sentence (a long document: quadratic).
         subjects_in = Counter(
@@ -265,6 +276,7 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 continue  # a note's bullet whose subject is its heading ("2023年交付16.0万辆…")
             concrete = concreteness(_STOCK_QUOTE_RE.sub("", simplified), _distinct_actors(actors))
             hits = _theme_hits(tokens, themes)
+
             asked = _distinct_actors(actors & agenda)
             prominent = max(
                 [0.6 * prominence.get(a, 0.0) for a in actors] + [0.8 * min(asked, 1) + 0.2 * (asked >= 2)]
@@ -284,7 +296,12 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                     tokens | actors,
                     concrete=concrete,
                     themes=hits,
-                    relevance=max([prominent, *(themes[i].strength for i in hits)]),
+                    relevance=max(
+                        [
+                            prominent,
+                            *(themes[i].strength for i in hits if _bears_on(path, tokens, i, theme_sets)),
+                        ]
+                    ),
                     actors={(gazetteer().ancestors(n) or [n])[-1] for n in actors},
                     speaker=speaker,
                 )

@@ -645,11 +645,16 @@ def _overlaps(text: str, phrase: str, name: str) -> bool:
 
 
 def find_themes(
-    docs: list[Document], analyses: list[DocAnalysis], *, max_themes: int = MAX_THEMES
+    docs: list[Document],
+    analyses: list[DocAnalysis],
+    *,
+    max_themes: int = MAX_THEMES,
+    spares: dict[str, list[Quote]] | None = None,
 ) -> tuple[list[Theme], str | None]:
     """Themes across the corpus, strongest first (at most ``max_themes``), and the
     corpus' subject (the term every document is about, which frames the themes
-    rather than being one)."""
+    rather than being one). ``spares``, when given, receives for each theme's label
+    the sentences that could state it instead of its gist (see :func:`gists_apart`)."""
     org_names = _org_names(analyses)
     rarity: dict[str, float] = {}
     for a in analyses:
@@ -799,8 +804,8 @@ def find_themes(
             continue  # enough themes: one argued in two sentences is thin
         free = [r for r in cand.ranked if r[3] not in gists]
         mine = _best_texts(cand.ranked, 2)
-        best = _gist_row(free, docs)
-        own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs)
+        best = _gist_row(free, docs, arguing_only=True)
+        own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs, arguing_only=True)
         row = own if own is not None and best is not None and own[0] >= best[0] - 0.5 else best
         if row is None:
             log.debug("theme %s has no sentence of its own", theme.label)
@@ -825,6 +830,12 @@ def find_themes(
         theme.gist, theme.gist_source, theme.quotes = gist_line, gist, quotes
         used.update([gist.text, *(q.text for q in quotes)])
         stated.append((cand, theme))
+        if spares is not None:
+            said = {gist.text, *(q.text for q in quotes)}
+            rows = [r for r in others if r[3] not in said and r[0] > -4.0]
+            rows = [r for r in rows[:SPARE_ROWS] if not _states_nothing(r[3])]
+            rows.sort(key=lambda r: docs[r[1]].language == "en")  # a Chinese sentence first, as the gist
+            spares[theme.label] = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rows]
     themes = stated
     chosen = sorted((t for _, t in themes), key=lambda t: (-t.strength, t.label))
     top = chosen[0].strength if chosen else 1.0
@@ -1723,13 +1734,29 @@ def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
 
 
 def _gist_row(
-    ranked: list[tuple[float, int, int, str, int]], docs: list[Document]
+    ranked: list[tuple[float, int, int, str, int]], docs: list[Document], *, arguing_only: bool = False
 ) -> tuple[float, int, int, str, int] | None:
     """The sentence that states the theme: the best Chinese one where there is one;
     never a memo summary's finding (scored below zero: it backs a theme, it does not
-    state it). None when no sentence can."""
+    state it). None when no sentence can (``arguing_only``: when none argues)."""
     stating = [r for r in ranked if r[0] > -4.0]
-    return next((r for r in stating if docs[r[1]].language != "en"), stating[0] if stating else None)
+    # A sentence that argues states it; a roadmap, a definition, a method note, a pointer
+    # to a table or background (老祖宗…所著的「证券分析」) only where none does.
+    arguing = (r for r in stating if not _states_nothing(r[3]))
+    first = next(arguing, None)
+    if first is None:
+        if arguing_only:
+            return None
+        return next((r for r in stating if docs[r[1]].language != "en"), stating[0] if stating else None)
+    if docs[first[1]].language != "en":
+        return first
+    return next((r for r in arguing if docs[r[1]].language != "en"), first)
+
+
+@functools.lru_cache(maxsize=4096)
+def _states_nothing(text: str) -> bool:
+    """A sentence that argues nothing of its own as a gist (weak_gists.yaml, background_cues.yaml)."""
+    return bool(weak_gist(text)) or background(_said(text))
 
 
 def _gist_and_quotes(
@@ -1820,6 +1847,50 @@ def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str
         if stub is not None:
             return stub
     return cut
+
+
+SPARE_ROWS = 8
+"""Sentences, best first, a theme keeps to state it instead of its gist."""
+
+
+def _clauses(text: str) -> set[str]:
+    return {
+        c for c in re.split(r"[，,；;：:。！？!?（）()\s]+", to_simplified(text)) if len(c) >= RESTATED_CLAUSE
+    }
+
+
+RESTATED_CLAUSE = 10
+"""Characters of a clause two sentences share that make one restate the other."""
+
+
+def restates(a: str, b: str) -> bool:
+    """One sentence says again what the other says: one holds the other, or they
+    share a clause of RESTATED_CLAUSE characters or more (中汽协统计数据显示，我国汽车产销量
+    继4月份…之后，… and 我国汽车产销量继4月份…之后，…，即便有淡季因素影响…)."""
+    if a == b or a in b or b in a:
+        return True
+    return not _clauses(a).isdisjoint(_clauses(b))
+
+
+def gists_apart(themes: list[Theme], takeaways: list[str], spares: dict[str, list[Quote]]) -> None:
+    """Say each thing once: a theme whose gist restates a takeaway is stated by its
+    next sentence that restates none (a spare, else one of its quotes where it keeps
+    another); the takeaway says the rest. In place."""
+    taken = {t.gist_source.text for t in themes if t.gist_source} | {q.text for t in themes for q in t.quotes}
+    for theme in themes:
+        source = theme.gist_source
+        if source is None or not any(restates(source.text, t) for t in takeaways):
+            continue
+        fresh = [q for q in spares.get(theme.label, []) if q.text not in taken]
+        fresh += theme.quotes if len(theme.quotes) >= 2 else []
+        for q in fresh:
+            if any(restates(q.text, t) for t in takeaways):
+                continue
+            log.debug("theme %s: gist restates a takeaway, stated by %s", theme.label, q.text[:30])
+            theme.quotes = [x for x in theme.quotes if x is not q]
+            theme.gist_source, theme.gist = q, _gist(q.text, terms=[theme.label, *theme.terms])
+            taken.add(q.text)
+            break
 
 
 def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, Theme]]:
