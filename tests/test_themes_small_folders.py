@@ -588,3 +588,73 @@ def test_a_theme_lends_a_takeaway_strength_where_it_bears_on_it(
 
     themes = [({"02.txt", "09.txt"}, {"算力", "指数", "渗透率"})]
     assert _bears_on(path, tokens, 0, themes) is bears
+
+
+@pytest.mark.parametrize(
+    ("label", "arguments"),
+    [
+        ("支架降价", {"降价"}),
+        ("价格下降，但市场并未萎缩", {"降价"}),
+        ("價格下跌，銷量反升", {"降价"}),  # Traditional headings too
+        ("车企纷纷提价", {"涨价"}),
+        ("转向海外", {"出海"}),
+        ("渠道库存高企", set()),
+        ("价格战", set()),  # a price war is a contest, not the cut itself
+    ],
+)
+def test_the_argument_a_label_names(label: str, arguments: set[str]) -> None:
+    from briefing.analysis.themes import label_arguments
+
+    assert label_arguments(label) == arguments
+
+
+def _pair(label: str, hits: list[tuple[int, int]], strength: float):
+    from briefing.analysis.themes import _Candidate
+    from briefing.model import Theme
+
+    cand = _Candidate(label=label, terms=[label], origin="keywords", hits=hits)
+    theme = Theme(
+        label=label, terms=[label], documents=sorted({f"{d:02}.txt" for d, _ in hits}), mentions=len(hits),
+        strength=strength, coverage=[], gist="", quotes=[], origin="keywords",
+    )  # fmt: skip
+    return cand, theme
+
+
+@pytest.mark.parametrize(
+    ("weaker", "one"),
+    [
+        ("价格下跌", True),  # the same argument in other words, in a sentence they share
+        ("渠道库存", False),  # another argument the shared sentence also makes
+    ],
+)
+def test_two_labels_of_one_argument_are_one_theme(weaker: str, one: bool) -> None:
+    """An appliance folder: 空调降价 (two sources) and an author's heading on falling
+    prices share a sentence of one source: one theme, the stronger's; a theme on
+    inventories sharing that sentence stays a theme of its own."""
+    from briefing.analysis.themes import _distinct
+
+    strong = _pair("空调降价", [(0, 1), (0, 2), (1, 4), (1, 5)], 2.0)
+    weak = _pair(weaker, [(0, 2), (0, 3), (0, 6)], 1.0)
+    kept = [theme.label for _, theme in _distinct([strong, weak])]
+    assert kept == (["空调降价"] if one else ["空调降价", weaker])
+
+
+def test_same_arguments_file_names_each_word_once() -> None:
+    from briefing.resources import data_yaml
+
+    raw = data_yaml("same_arguments.yaml")
+    assert raw and all(isinstance(words, list) and words for words in raw.values())
+    listed = [w for words in raw.values() for w in words]
+    assert len(listed) == len(set(listed)) and not set(listed) & set(raw)
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "games", "seeds", "field"])
+def test_no_two_themes_name_one_argument_in_one_document(folder: str) -> None:
+    """支架降价 and 价格下降 over the same stent price cuts (healthcare) are one theme."""
+    from briefing.analysis.themes import label_arguments
+
+    themes = _themes(folder).themes
+    for i, a in enumerate(themes):
+        for b in themes[i + 1 :]:
+            both = label_arguments(a.label) & label_arguments(b.label)
+            assert not (both and set(a.documents) & set(b.documents)), (a.label, b.label)

@@ -1893,13 +1893,36 @@ def gists_apart(themes: list[Theme], takeaways: list[str], spares: dict[str, lis
             break
 
 
+@functools.cache
+def _argument_spellings() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each argument and the words a label may name it by (same_arguments.yaml, and
+    the variants of concept_variants.yaml)."""
+    raw = data_yaml("same_arguments.yaml") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("same_arguments.yaml: expected a mapping of argument → list of words")
+    words: dict[str, set[str]] = defaultdict(set)
+    for key, listed in raw.items():
+        words[str(key)].update({str(key), *(str(w) for w in listed or [])})
+    for word, key in concept_variants().items():
+        words[key].update({key, word})
+    return tuple((key, tuple(sorted(ws, key=lambda w: (-len(w), w)))) for key, ws in sorted(words.items()))
+
+
+def label_arguments(label: str) -> frozenset[str]:
+    """The arguments a label names (支架降价 → 降价, 价格下降，但市场并未萎缩 → 降价)."""
+    simplified = to_simplified(label)
+    return frozenset(key for key, words in _argument_spellings() if any(w in simplified for w in words))
+
+
 def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, Theme]]:
-    """Strongest first, drop a theme that rests on the sentences of a stronger one
-    or repeats its label: two such themes are one argument."""
+    """Strongest first, drop a theme that rests on the sentences of a stronger one,
+    repeats its label, or names its argument in other words (支架降价, 价格下降) in a
+    document and a sentence they share: two such themes are one argument."""
     kept: list[tuple[_Candidate, Theme]] = []
     for cand, theme in themes:
         mine = set(cand.hits)
         same = None
+        named = label_arguments(theme.label)
         for other_cand, other in kept:
             theirs = set(other_cand.hits)
             shared = len(mine & theirs)
@@ -1909,7 +1932,9 @@ def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, 
             same_sentences = (
                 overlap >= SAME_ARGUMENT and shared >= 0.3 * max(len(mine), len(theirs)) and shared >= 2
             )
-            if same_sentences:
+            # …unless both labels name the argument that sentence makes, in one document.
+            same_words = bool(shared and named and named & label_arguments(other.label))
+            if same_sentences or same_words:
                 same = other
                 break
         taken = {other.label for _, other in kept}
