@@ -131,3 +131,11 @@ def test_no_theme_is_background_and_no_gist_restates_a_takeaway(briefing) -> Non
             assert theme.gist_source.text == takeaway.text or not restates(
                 theme.gist_source.text, takeaway.text
             )
+
+
+def test_in_a_wide_folder_every_source_speaks_once_before_any_twice(briefing) -> None:
+    """Thirteen sources on unrelated subjects: 承德露露's 2010年四季度 profit (a second
+    finding of the article the first takeaway quotes) does not push out a source that
+    has not spoken."""
+    documents = [t.document for t in briefing.summary]
+    assert len(documents) == len(set(documents)), documents

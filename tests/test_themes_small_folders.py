@@ -658,3 +658,22 @@ def test_no_two_themes_name_one_argument_in_one_document(folder: str) -> None:
         for b in themes[i + 1 :]:
             both = label_arguments(a.label) & label_arguments(b.label)
             assert not (both and set(a.documents) & set(b.documents)), (a.label, b.label)
+
+
+@pytest.mark.parametrize(("n_docs", "twice"), [(8, False), (4, True)])
+def test_a_source_far_ahead_speaks_twice_only_in_a_narrow_folder(n_docs: int, twice: bool) -> None:
+    """A second finding of one source far ahead of the others' comes before them in a
+    folder of a few related sources, not in a wide one (every source speaks once first)."""
+    from briefing.analysis.summary import _Candidate, _select
+
+    def cand(doc: int, sentence: int, score: float, word: str) -> _Candidate:
+        c = _Candidate(
+            doc, sentence, sentence, f"{word}2023年营收{doc}{sentence}亿元。", {word, f"w{doc}{sentence}"}
+        )
+        c.concrete, c.score = 1.5, score
+        return c
+
+    pool = [cand(0, 0, 20.0, "甲"), cand(0, 5, 18.0, "乙")]
+    pool += [cand(d, 0, 6.0 - 0.1 * d, f"丙{d}") for d in range(1, n_docs)]
+    chosen = _select(sorted(pool, key=lambda c: -c.score), n_docs=n_docs)
+    assert ((0, 5) in [(c.doc, c.sentence) for c in chosen[:3]]) is twice

@@ -663,7 +663,8 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
     takeaway), so that close calls go to another source."""
     want_docs = min(3, n_docs)
     per_doc_cap = MAX_TAKEAWAYS - (want_docs - 1)
-    if n_docs >= WIDE_CORPUS:
+    wide = n_docs >= WIDE_CORPUS
+    if wide:
         per_doc_cap = 2  # a wide folder: no one source speaks for it
     floor = pool[0].score * 0.1 if pool else 0.0
     chosen: list[_Candidate] = []
@@ -691,8 +692,14 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
             if c.concrete >= 1.0 and per_doc[c.doc] < per_doc_cap + 1:
                 overflow.append(c)  # a fact, in case the other sources offer only general statements
             continue
-        if per_doc.get(c.doc, 0) and patient and not _far_ahead(c, remaining, chosen, per_doc, floor):
-            deferred.append(c)  # other sources speak first, unless this finding is far ahead
+        # other sources speak first, unless this finding is far ahead; in a wide folder
+        # (sources on unrelated subjects) every source speaks once before any twice
+        if (
+            per_doc.get(c.doc, 0)
+            and patient
+            and (wide or not _far_ahead(c, remaining, chosen, per_doc, floor))
+        ):
+            deferred.append(c)
             continue
         missing = want_docs - len(per_doc)
         if c.doc not in per_doc or MAX_TAKEAWAYS - len(chosen) > missing:
