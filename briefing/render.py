@@ -324,6 +324,7 @@ class QuoteBook:
             if k in key and len(k) < len(key):
                 # A passage that holds a sentence quoted before: that part as a pointer.
                 shown = shown.replace(earlier, short_clause(earlier, names=self.names))
+                shown = shown.replace(ELLIPSIS + "。", ELLIPSIS)  # the cut sentence's end goes with it
         self._mark(shown, str(text))
         return shown
 
@@ -336,6 +337,58 @@ class QuoteBook:
         if stub is None or squash(stub.strip(ELLIPSIS)) == key:
             return self._refer(key)
         return stub
+
+    def passage(self, text: str) -> str:
+        """A question's passage (an angle, a memo's note): in full the first time; once
+        said, the clause that carries its claim, else its opening cut with an ellipsis;
+        empty where only a pointer back ("见上文") could stand for it: under a question
+        each passage stands on its own, and one said before in few words is not
+        repeated."""
+        shown = self._display(str(text))
+        key = squash(shown.lstrip(ELLIPSIS))
+        if not key or not self._seen(key):
+            return self.quote(text)
+        standing = self._stands_for(shown, key)
+        if standing is None:
+            return ""
+        self._mark_part(standing)
+        return standing
+
+    def standing(self, items: list[Any]) -> list[Any]:
+        """The passages (objects with ``text``) a question shows: those not said before,
+        or said but with a clause or an opening that can stand for them (see :meth:`passage`)."""
+        out = []
+        for item in items:
+            shown = self._display(str(item.text))
+            key = squash(shown.lstrip(ELLIPSIS))
+            if not key or not self._seen(key) or self._stands_for(shown, key) is not None:
+                out.append(item)
+        return out
+
+    def _stands_for(self, shown: str, key: str) -> str | None:
+        """What can stand for a sentence said before, without marking it: a claim's clause
+        or the opening cut with an ellipsis (a short clause cut before stands for itself);
+        None when only a pointer could."""
+        if shown.startswith(ELLIPSIS) and len(key) <= 48:
+            return shown
+        stub = claim_stub(shown, 40)
+        if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
+            return stub
+        limit = max(12, int(len(key) * NEAR_FULL) - 1)
+        cut = clip(shown, limit, names=self.names)
+        if ELLIPSIS in cut and len(squash(cut.strip(ELLIPSIS))) < len(key):
+            return cut
+        return None
+
+    def _standing(self, shown: str, key: str) -> str:
+        """A later use that stands on its own: the clause that carries the claim, else the
+        sentence's opening cut at a clause (or between words) with an ellipsis; a pointer
+        to where it was said only when the sentence is too short to cut."""
+        standing = self._stands_for(shown, key)
+        if standing is None:
+            return self._refer(key)
+        self._mark_part(standing)
+        return standing
 
     def _refer(self, key: str) -> str:
         """A pointer to where the sentence was shown in full (the citation follows it)."""
@@ -460,6 +513,18 @@ class QuoteBook:
         if start is None:
             start = next((i for i, c in enumerate(clauses) if any(n in c for n in wanted)), None)
         if start is None:
+            # A clause of a sentence on the question's organisation stands for itself; one of a
+            # sentence led by another organisation (库迪咖啡…，门店数…) would lend it that figure.
+            source = self._source_of([squash(p) for p in shown.split(ELLIPSIS) if squash(p)]) or shown
+            at = {n: source.find(n) for n in self.names if n in source}
+            lead = min(at, key=lambda n: (at[n], -len(n))) if at else None
+            if lead is None or any(w in lead or lead in w for w in wanted if len(w) >= 2):
+                return self._standing(shown, key)
+            # the clause that names whose it is ("库迪咖啡以9.9元不限量活动对标瑞幸咖啡…")
+            stub = actor_stub(source, [lead])
+            if stub is not None and squash(stub.strip(ELLIPSIS)) not in (key, squash(source)):
+                self._mark_part(stub)
+                return stub
             return self._pointer(shown, key)
         piece = clauses[start]
         for c in clauses[start + 1 :]:
@@ -637,10 +702,12 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "quote": lambda text: Markup(escape_md(book.quote(text))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
         "evidence": lambda text, question: Markup(escape_md(book.evidence(text, question))),
+        "passage": lambda text: Markup(escape_md(book.passage(text))),
         "rule_zh": lambda r: RULE_ZH.get(r, r),
         "reason_zh": skip_reason_zh,
         "cites": cites,
         "unsaid": book.unsaid,
+        "standing": book.standing,
         "clip": lambda text, limit=60: Markup(escape_md(book.clip(text, limit))),
         "about": lambda text, company: Markup(escape_md(book.about(text, company))),
         "on": lambda text, terms: Markup(escape_md(book.on(text, list(terms)))),

@@ -653,6 +653,7 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
                     raw=f.get("raw", str(f["value"])),
                     kind=f.get("kind", "fact"),
                     scope=f.get("scope", ""),
+                    period=f.get("period", ""),
                 )
                 for i, f in enumerate(c["figures"])
             ],
@@ -684,6 +685,8 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
         ]
     for entry in case.get("not_shown", []):
         assert all(f"{e.company} {e.raw}" != entry for k in chosen for e in k.entries), entry
+    for entry in case.get("shown_entries", []):
+        assert any(f"{e.company} {e.raw}" == entry for k in chosen for e in k.entries), (entry, got)
 
 
 @pytest.mark.parametrize(

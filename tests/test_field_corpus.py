@@ -98,3 +98,44 @@ def test_the_agenda_of_the_memos(briefing) -> None:
                 assert q.context[0].text == exp["context_first"], q.text
             for note in q.context:
                 assert not note.text.rstrip().endswith(("：", ":")), note.text  # nothing dangles
+
+
+def test_the_takeaways_lead_with_findings_not_a_shared_word(briefing) -> None:
+    """A sentence borrows no theme's strength through one word it shares with a theme
+    another source argues (嘉实基金's 中证A500指数 and the memo's 指数, 固定资产投资 and a
+    value investor's 投资): JD.com's GMV beside Alibaba's (82 vs 34 percent) is a finding;
+    a fund's statement of its own confidence is not ahead of it."""
+    texts = [t.text for t in briefing.summary]
+    assert any("JD.com's GMV grew 82 percent" in t for t in texts), texts
+    assert not any("嘉实基金表示" in t for t in texts), texts
+
+
+def test_a_key_figure_shows_the_latest_quarter(briefing) -> None:
+    """承德露露's net profit for 2011年一季度 (1.02亿元), not the 2010年四季度 the article gives
+    to explain it (2850万元)."""
+    profits = [
+        (k.year, k.period, e.raw) for k in briefing.key_figures for e in k.entries if k.measure == "净利润"
+    ]
+    assert (2011, "一季度", "1.02亿元") in profits and not any(p[2] == "2850万元" for p in profits), profits
+
+
+def test_no_theme_is_background_and_no_gist_restates_a_takeaway(briefing) -> None:
+    """The value-investing piece's only sentences on its terms are its history (老祖宗…所著的),
+    a pointer to a book and method notes: no theme; the auto-sales theme is stated by a
+    sentence the takeaways do not already give (记者统计…6家公司预计会出现同比负增长)."""
+    from briefing.analysis.themes import restates
+
+    assert not any("烟屁股" in t.label for t in briefing.themes), [t.label for t in briefing.themes]
+    for theme in briefing.themes:
+        for takeaway in briefing.summary:
+            assert theme.gist_source.text == takeaway.text or not restates(
+                theme.gist_source.text, takeaway.text
+            )
+
+
+def test_in_a_wide_folder_every_source_speaks_once_before_any_twice(briefing) -> None:
+    """Thirteen sources on unrelated subjects: 承德露露's 2010年四季度 profit (a second
+    finding of the article the first takeaway quotes) does not push out a source that
+    has not spoken."""
+    documents = [t.document for t in briefing.summary]
+    assert len(documents) == len(set(documents)), documents

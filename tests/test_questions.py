@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import CORPORA, FIXTURES, analyze_with_data, write_text
+from conftest import CORPORA, FIXTURES, ROOT, analyze_with_data, write_text
 
 from briefing.analysis import build_briefing
 from briefing.analysis import questions as Q
@@ -419,3 +419,63 @@ def test_a_quoted_name_in_a_question_is_no_subject_and_a_caption_no_note(tmp_pat
     assert question.context, "the memo's own notes on 固态电池"
     assert all("固态电池" in e.text for e in question.context)
     assert not any(e.text.lstrip("*").startswith("图1") for e in (*question.context, *question.evidence))
+
+
+def _logistics(tmp_path):
+    (tmp_path / "03_memo.md").write_text(
+        "# 物流行业研究备忘（2024年4月）\n\n## 待研究问题\n\n"
+        "1. 顺丰控股的时效件业务还有多大增长空间？\n"
+        "2. 跳出以上资料的局限，还可能从哪些角度论证顺丰控股能守住高端市场？\n",
+        "utf-8",
+    )
+    # written a sentence a line: the sentence on 顺丰 leans on the line before it
+    (tmp_path / "01_express.txt").write_text(
+        "快递业的存量竞争\n\n"
+        "2023年快递行业的单票收入继续下滑，价格战从电商件蔓延到商务件。\n"
+        "顺丰控股的时效件收入在这样的大背景下仍增长8%，达到1100亿元。\n"
+        "中通快递的件量份额升至22%。\n",
+        "utf-8",
+    )
+    # the sentence on SF leans on a chain of sentences that lean back themselves
+    (tmp_path / "02_premium_en.txt").write_text(
+        "Premium parcels hold up\n\n"
+        "Price wars have spread across the parcel industry in China. In essence, the carriers have "
+        "seen this and are adapting to this new reality. SF Holding is the clearest embodiment of "
+        "this premium model in the market.\n",
+        "utf-8",
+    )
+    return build_briefing(read_corpus(tmp_path), date=DATE)
+
+
+def test_a_passage_that_leans_back_brings_what_it_leans_on(tmp_path) -> None:
+    """Evidence and angles stand on their own (issue 11): a sentence that leans on the
+    line before ("在这样的大背景下") is shown with it; one whose antecedent lies a chain
+    of sentences back ("this premium model") is neither evidence nor an angle."""
+    model = _logistics(tmp_path)
+    first, second = model.questions
+    texts = [p.text for p in (*first.evidence, *second.angles)]
+    joined = "2023年快递行业的单票收入继续下滑，价格战从电商件蔓延到商务件。顺丰控股的时效件收入在这样的大背景下仍增长8%，达到1100亿元。"
+    assert joined in [e.text for e in first.evidence], texts
+    assert second.angles and all("premium model" not in t for t in texts), texts
+
+
+@pytest.mark.parametrize(
+    "folder", ["seeds", "coffee", "logistics", *sorted(p.name for p in CORPORA.iterdir() if p.is_dir())]
+)
+def test_no_question_passage_is_a_pointer_back(folder: str, tmp_path) -> None:
+    """Under a question, a passage said before is shown by a clause that stands for it,
+    never by "见上文" (or "见关键结论2"): the reader of one question reads it alone."""
+    if folder == "logistics":
+        model = _logistics(tmp_path)
+    elif folder == "seeds":
+        model = build_briefing(read_corpus(ROOT / "seeds"), date=DATE)
+    elif folder == "coffee":
+        model = build_briefing(read_corpus(COFFEE), date=DATE)
+    else:
+        model = build_briefing(read_corpus(CORPORA / folder), date=DATE)
+    markdown = render(model, charts_for(model))
+    agenda = markdown.split("## 研究议程", 1)[1].split("\n## ", 1)[0]
+    bullets = [line for line in agenda.splitlines() if line.startswith("- ")]
+    assert bullets
+    for line in bullets:
+        assert not re.search(r"见(?:上文|关键结论|主题)", line), line

@@ -223,6 +223,13 @@ def test_no_gist_is_a_roadmap_definition_method_note_or_emoji_line(folder: str) 
         ("👉 所以一句话总结：CPO = AI算力的“高速公路升级版”", "emoji"),
         ("所谓的第三空间，是指家和办公室之外的社交场所。", "definition"),
         ("每個投資組合裡面的個股都以*等權重（Equal-weighted）方式處理。", "method"),
+        (
+            "*散戶投資正典（Stocks for the long run）第九章有更詳細的說明，扣掉1975-1983這段期間，小型股並沒有顯著優於大型股。",
+            "reference",
+        ),
+        ("下表簡單說明了Fama and French的研究成果，他們將1963-1990年的股票分為一百個投資組合。", "reference"),
+        ("See the table below for more details on each lender's margin.", "reference"),
+        ("由表中可以清楚的看到，在十種市值分類中，低PB的股票都顯著擊敗了高PB的股票。", None),
         # sentences that argue something: an actor, a figure, a comparison
         ("在李铁看来，相对逐年放大的销量，承德露露的产能瓶颈开始显现。", None),
         ("招商银行凭借零售业务守住了2.15%的净息差。", None),
@@ -405,3 +412,269 @@ def test_an_industry_word_jieba_does_not_know_can_be_a_theme() -> None:
     assert any("私域" in [t.label, *t.terms] or "私域" in t.label for t in model.themes), [
         (t.label, t.terms) for t in model.themes
     ]
+
+
+def test_concept_variants_are_words_that_need_them() -> None:
+    """concept_variants.yaml: each key is a theme term; each listed word is none of its
+    own (else it would count twice), and names one key only."""
+    from briefing.analysis.themes import concept_variants
+    from briefing.nlp import is_theme_term
+    from briefing.resources import data_yaml
+
+    raw = data_yaml("concept_variants.yaml")
+    assert raw and concept_variants()
+    listed = [w for words in raw.values() for w in words]
+    assert len(listed) == len(set(listed))
+    for term, words in raw.items():
+        assert is_theme_term(term), term
+        for word in words:
+            assert not is_theme_term(word) and word != term, word
+
+
+@pytest.mark.parametrize(
+    ("tokens", "argued"),
+    [
+        (["家电", "海外", "市场"], ["家电", "海外", "市场", "出海"]),
+        (["出海", "海外"], ["出海", "海外"]),  # counted once
+        (["家电", "市场"], ["家电", "市场"]),
+    ],
+)
+def test_a_variant_argues_its_term(tokens: list[str], argued: list[str]) -> None:
+    from briefing.analysis.document import Sentence
+    from briefing.analysis.themes import _argued_tokens
+    from briefing.model import Document
+
+    text = "".join(tokens) + "。"
+    doc = Document(
+        path="a.txt", title=None, date=None, author=None, source_url=None, source_site=None,
+        language="zh-Hans", kind="article", format="text", encoding="utf-8", text=text,
+        text_simplified=None, chars=len(text), sha256="",
+    )  # fmt: skip
+    sent = Sentence(paragraph=0, start=0, end=len(text), tokens=list(tokens))
+    assert list(_argued_tokens(doc, sent, frozenset())) == argued
+
+
+def test_going_abroad_is_one_theme_in_three_scripts(tmp_path: Path) -> None:
+    """An appliance folder argues going abroad as 出海 (Simplified), 海外 (Traditional,
+    a place word to the segmenter) and "overseas"/"abroad" (English, which reaches
+    Chinese only as 海外): one theme that lists all three sources."""
+    (tmp_path / "01.txt").write_text(
+        "家电价格战蔓延到线上\n\n"
+        "空调的价格战从线下蔓延到线上，线上渠道的均价一年下跌一成。"
+        "价格战压缩了中小品牌的利润，龙头企业的份额继续提高。"
+        "国内市场趋于饱和，龙头企业把出海当作第二增长曲线。"
+        "出海的难点在于渠道和品牌，自建渠道的成本远高于代工。\n",
+        "utf-8",
+    )
+    (tmp_path / "02.txt").write_text(
+        "台灣家電業者的新戰場\n\n"
+        "台灣家電業者紛紛轉向海外，東南亞是首選。"
+        "業者在海外設廠的成本較低，但品牌知名度仍待建立。"
+        "冷氣的價格戰同樣激烈，業者的毛利率一年下滑三個百分點。\n",
+        "utf-8",
+    )
+    (tmp_path / "03.txt").write_text(
+        "Appliance makers face a slower home market\n\n"
+        "Chinese appliance makers are expanding abroad as demand at home slows. "
+        "Overseas sales now account for a growing share of revenue at the largest brands. "
+        "A price war in air conditioners keeps squeezing margins.\n",
+        "utf-8",
+    )
+    (tmp_path / "04.txt").write_text(
+        "空调库存高企\n\n"
+        "今年空调的渠道库存处于高位，经销商的库存周转天数超过九十天。"
+        "库存压力之下，厂商放慢了排产节奏，价格战短期难以结束。\n",
+        "utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    theme = next((t for t in model.themes if "出海" in [t.label, *t.terms]), None)
+    assert theme is not None, [(t.label, t.terms) for t in model.themes]
+    assert {"01.txt", "02.txt", "03.txt"} <= set(theme.documents), theme.documents
+    assert "04.txt" not in theme.documents
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            "中国汽车工业协会(以下简称中汽协)统计数据显示，我国汽车产销量继4月份出现了金融危机以来27个月的首次同比下滑之后，在5月份连续第二个月同比负增长。",
+            "我国汽车产销量继4月份出现了金融危机以来27个月的首次同比下滑之后，在5月份连续第二个月同比负增长，即便有淡季因素影响，但行业向下趋势已几乎确认。",
+            True,
+        ),
+        ("招商银行凭借零售业务守住了2.15%的净息差。", "招商银行凭借零售业务守住了2.15%的净息差。", True),
+        (
+            "宁德时代2023年全球动力电池装机量份额为36.8%。",
+            "比亚迪2023年全球动力电池装机量份额为15.8%。",
+            False,
+        ),
+        (
+            "记者统计发现，有6家公司预计会出现同比负增长。",
+            "利润方面，17家企业中有6家的利润出现负增长。",
+            False,
+        ),
+    ],
+)
+def test_one_sentence_restates_another(a: str, b: str, same: bool) -> None:
+    from briefing.analysis.themes import restates
+
+    assert restates(a, b) is same
+    assert restates(b, a) is same
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "games", "seeds", "field"])
+def test_no_theme_gist_restates_a_takeaway(folder: str) -> None:
+    """Say each thing once: a finding the takeaways state is not a theme's gist again in
+    another sentence that repeats its clauses (the very same sentence the rendered
+    briefing cites rather than prints twice; it gives way where the theme has another)."""
+    from briefing.analysis.themes import restates
+
+    model = _themes(folder)
+    for theme in model.themes:
+        for takeaway in model.summary:
+            if theme.gist_source.text != takeaway.text:
+                assert not restates(theme.gist_source.text, takeaway.text), (theme.label, takeaway.text)
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "games", "seeds", "field"])
+def test_no_gist_is_background_or_a_pointer_where_a_sentence_argues(folder: str) -> None:
+    """A theme's gist argues: not the history of an idea (老祖宗…所著的), nor a pointer to a
+    table or a book (下表…, 第九章有更详细的说明); a theme with nothing else to say is no theme."""
+    from briefing.analysis.statements import background
+    from briefing.script import to_simplified
+
+    for theme in _themes(folder).themes:
+        text = theme.gist_source.text
+        assert not weak_gist(text) and not background(to_simplified(text)), (theme.label, text)
+
+
+def test_a_gist_that_restates_a_takeaway_gives_way_to_the_next_sentence() -> None:
+    from briefing.analysis.themes import gists_apart
+    from briefing.model import Quote, Theme
+
+    said = "2023年中国汽车出口491万辆，首次超过日本成为全球第一大汽车出口国。"
+
+    def quote(text: str) -> Quote:
+        return Quote(text=text, document="01.txt", paragraph=0)
+
+    theme = Theme(
+        label="出海",
+        terms=["出海"],
+        documents=["01.txt"],
+        mentions=4,
+        strength=1.0,
+        coverage=[],
+        gist=said,
+        quotes=[quote("欧盟的反补贴调查让出海之路多了不确定性。")],
+        origin="keywords",
+        gist_source=quote(said),
+    )
+    spare = "比亚迪在泰国、巴西和匈牙利建厂，以本地生产绕开关税。"
+    gists_apart([theme], [said], {"出海": [quote(said + "其中新能源汽车出口120.3万辆。"), quote(spare)]})
+    assert theme.gist_source.text == spare and theme.gist == spare
+    assert [q.text for q in theme.quotes] == ["欧盟的反补贴调查让出海之路多了不确定性。"]
+
+
+@pytest.mark.parametrize(
+    ("path", "tokens", "bears"),
+    [
+        ("02.txt", {"指数"}, True),  # argued in the sentence's own document
+        ("13.txt", {"指数", "基金"}, False),  # one word shared with a theme argued elsewhere
+        ("13.txt", {"算力", "渗透率", "公司"}, True),  # two of its terms: it bears on it
+    ],
+)
+def test_a_theme_lends_a_takeaway_strength_where_it_bears_on_it(
+    path: str, tokens: set[str], bears: bool
+) -> None:
+    from briefing.analysis.summary import _bears_on
+
+    themes = [({"02.txt", "09.txt"}, {"算力", "指数", "渗透率"})]
+    assert _bears_on(path, tokens, 0, themes) is bears
+
+
+@pytest.mark.parametrize(
+    ("label", "arguments"),
+    [
+        ("支架降价", {"降价"}),
+        ("价格下降，但市场并未萎缩", {"降价"}),
+        ("價格下跌，銷量反升", {"降价"}),  # Traditional headings too
+        ("车企纷纷提价", {"涨价"}),
+        ("转向海外", {"出海"}),
+        ("渠道库存高企", set()),
+        ("价格战", set()),  # a price war is a contest, not the cut itself
+    ],
+)
+def test_the_argument_a_label_names(label: str, arguments: set[str]) -> None:
+    from briefing.analysis.themes import label_arguments
+
+    assert label_arguments(label) == arguments
+
+
+def _pair(label: str, hits: list[tuple[int, int]], strength: float):
+    from briefing.analysis.themes import _Candidate
+    from briefing.model import Theme
+
+    cand = _Candidate(label=label, terms=[label], origin="keywords", hits=hits)
+    theme = Theme(
+        label=label, terms=[label], documents=sorted({f"{d:02}.txt" for d, _ in hits}), mentions=len(hits),
+        strength=strength, coverage=[], gist="", quotes=[], origin="keywords",
+    )  # fmt: skip
+    return cand, theme
+
+
+@pytest.mark.parametrize(
+    ("weaker", "one"),
+    [
+        ("价格下跌", True),  # the same argument in other words, in a sentence they share
+        ("渠道库存", False),  # another argument the shared sentence also makes
+    ],
+)
+def test_two_labels_of_one_argument_are_one_theme(weaker: str, one: bool) -> None:
+    """An appliance folder: 空调降价 (two sources) and an author's heading on falling
+    prices share a sentence of one source: one theme, the stronger's; a theme on
+    inventories sharing that sentence stays a theme of its own."""
+    from briefing.analysis.themes import _distinct
+
+    strong = _pair("空调降价", [(0, 1), (0, 2), (1, 4), (1, 5)], 2.0)
+    weak = _pair(weaker, [(0, 2), (0, 3), (0, 6)], 1.0)
+    kept = [theme.label for _, theme in _distinct([strong, weak])]
+    assert kept == (["空调降价"] if one else ["空调降价", weaker])
+
+
+def test_same_arguments_file_names_each_word_once() -> None:
+    from briefing.resources import data_yaml
+
+    raw = data_yaml("same_arguments.yaml")
+    assert raw and all(isinstance(words, list) and words for words in raw.values())
+    listed = [w for words in raw.values() for w in words]
+    assert len(listed) == len(set(listed)) and not set(listed) & set(raw)
+
+
+@pytest.mark.parametrize("folder", [*sorted(_SMALL), "games", "seeds", "field"])
+def test_no_two_themes_name_one_argument_in_one_document(folder: str) -> None:
+    """支架降价 and 价格下降 over the same stent price cuts (healthcare) are one theme."""
+    from briefing.analysis.themes import label_arguments
+
+    themes = _themes(folder).themes
+    for i, a in enumerate(themes):
+        for b in themes[i + 1 :]:
+            both = label_arguments(a.label) & label_arguments(b.label)
+            assert not (both and set(a.documents) & set(b.documents)), (a.label, b.label)
+
+
+@pytest.mark.parametrize(("n_docs", "twice"), [(8, False), (4, True)])
+def test_a_source_far_ahead_speaks_twice_only_in_a_narrow_folder(n_docs: int, twice: bool) -> None:
+    """A second finding of one source far ahead of the others' comes before them in a
+    folder of a few related sources, not in a wide one (every source speaks once first)."""
+    from briefing.analysis.summary import _Candidate, _select
+
+    def cand(doc: int, sentence: int, score: float, word: str) -> _Candidate:
+        c = _Candidate(
+            doc, sentence, sentence, f"{word}2023年营收{doc}{sentence}亿元。", {word, f"w{doc}{sentence}"}
+        )
+        c.concrete, c.score = 1.5, score
+        return c
+
+    pool = [cand(0, 0, 20.0, "甲"), cand(0, 5, 18.0, "乙")]
+    pool += [cand(d, 0, 6.0 - 0.1 * d, f"丙{d}") for d in range(1, n_docs)]
+    chosen = _select(sorted(pool, key=lambda c: -c.score), n_docs=n_docs)
+    assert ((0, 5) in [(c.doc, c.sentence) for c in chosen[:3]]) is twice

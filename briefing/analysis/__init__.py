@@ -17,7 +17,7 @@ from briefing.analysis.document import DocAnalysis, analyse_document
 from briefing.analysis.key_figures import key_figures
 from briefing.analysis.questions import find_questions
 from briefing.analysis.summary import summarize
-from briefing.analysis.themes import MAX_THEMES, find_themes
+from briefing.analysis.themes import MAX_THEMES, find_themes, gists_apart
 from briefing.errors import InputError
 from briefing.model import (
     Briefing,
@@ -26,6 +26,7 @@ from briefing.model import (
     DocumentGap,
     GarbledPassage,
     Methodology,
+    Quote,
     Reference,
     Source,
 )
@@ -56,12 +57,14 @@ def build_briefing(
         )
     if analyses is None:
         analyses = analyse_all(corpus)
-    themes, subject = find_themes(docs, analyses, max_themes=max_themes)
+    spares: dict[str, list[Quote]] = {}
+    themes, subject = find_themes(docs, analyses, max_themes=max_themes, spares=spares)
     modes, sections = find_modes(docs, analyses)
     companies = find_companies(docs, analyses, modes, sections)
     questions = find_questions(docs, analyses, companies, modes)
     link_mode_questions(companies, questions)
     summary = summarize(docs, analyses, themes)
+    gists_apart(themes, [t.text for t in summary], spares)
 
     dates = sorted(d.date for d in docs if d.date)
     sources = [

@@ -259,6 +259,16 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
                 kind=rows[0][1].kind,
             )
         )
+    # An organisation's measure shown for its latest period (2011年一季度, not the
+    # 2010年四季度 the same source gives before it): the newest result is the news.
+    newest: dict[tuple[str, str, str, str, str], tuple[int, int]] = {}
+    for k in scored:
+        when = _when(k)
+        if k.kind != "fact" or when is None:
+            continue
+        for e in k.entries:
+            at = (e.company, k.measure, k.unit, k.scope, when[0])
+            newest[at] = max(newest.get(at, when[1]), when[1])
     # Results first: a forecast or a goal fills the block only where results run out.
     scored.sort(key=lambda k: (k.kind != "fact", -k.score, k.measure, k.year or 0, k.entries[0].company))
     chosen: list[KeyFigure] = []
@@ -276,6 +286,11 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             continue
         if len(k.entries) == 1 and k.scope == _scope_rules()["total_label"]:
             continue  # a total its source splits, alone, invites comparison with a peer's part
+        when = _when(k)
+        if len(k.entries) == 1 and when is not None:
+            at = (k.entries[0].company, k.measure, k.unit, k.scope, when[0])
+            if newest.get(at, when[1]) > when[1]:
+                continue  # a later period of the same kind and measure is there
         documents = {e.document for e in k.entries}
         if wide and all(per_document[d] >= PER_DOCUMENT for d in documents):
             continue  # a wide folder: no one source fills the block
@@ -302,6 +317,36 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
         if len(chosen) == MAX_KEY_FIGURES:
             break
     return chosen
+
+
+_PERIOD_ENDS = {
+    "": ("year", 12),
+    "一季度": ("quarter", 3),
+    "二季度": ("quarter", 6),
+    "三季度": ("quarter", 9),
+    "四季度": ("quarter", 12),
+    "上半年": ("half", 6),
+    "下半年": ("half", 12),
+    "前三季度": ("to date", 9),
+}
+_MONTHS_RE = re.compile(r"^前(\d{1,2})个月$|^(\d{1,2})月$")
+
+
+def _when(k: KeyFigure) -> tuple[str, tuple[int, int]] | None:
+    """The kind of period (a year, a quarter, a half, the year to date, a month) and
+    when it ends (year, month): 一季度 2011 is (quarter, (2011, 3)), a full year ends in
+    December, 前4个月 in April. None without a year or for a fiscal quarter (whose
+    months depend on the company's fiscal year). Only periods of one kind compare:
+    a first quarter is no later version of the year before."""
+    if k.year is None:
+        return None
+    if k.period in _PERIOD_ENDS:
+        kind, month = _PERIOD_ENDS[k.period]
+        return kind, (k.year, month)
+    m = _MONTHS_RE.match(k.period)
+    if m is None:
+        return None
+    return ("to date", (k.year, int(m.group(1)))) if m.group(1) else ("month", (k.year, int(m.group(2))))
 
 
 def base_measure(measure: str) -> str:

@@ -9,8 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_cues
-from briefing.analysis.document import DocAnalysis, Mention
-from briefing.excerpts import ELLIPSIS, squash, stands_alone
+from briefing.analysis.document import DocAnalysis, Mention, Sentence
+from briefing.excerpts import ELLIPSIS, leans_back, squash, stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.labels import format_figure
 from briefing.memo import asks, split_questions, strip_numbering
@@ -1057,7 +1057,9 @@ def _interleave(
     out = []
     targets = [a.target for a in asks_ or [] if a.target]
     for hit in sorted(chosen, key=lambda h: (-h.score, h.d, h.s)):
-        sent = index.analyses[hit.d].sentences[hit.s]
+        sent = index.analyses[hit.d].sentences[
+            hit.first if hit.first >= 0 else hit.s
+        ]  # where the passage starts
         clause = _actor_clause(hit, names) or _measure_clause(hit, targets)
         if clause and _content_chars(clause) < MIN_CONTENT:
             clause = ""  # "…超声和体外诊断等领域…" says nothing on its own
@@ -1588,7 +1590,7 @@ def _base_measure(measure: str) -> str:
 
 
 def _quote(index: Index, hit: _Hit) -> Quote:
-    sent = index.analyses[hit.d].sentences[hit.s]
+    sent = index.analyses[hit.d].sentences[hit.first if hit.first >= 0 else hit.s]
     return Quote(text=hit.text, document=index.docs[hit.d].path, paragraph=sent.paragraph)
 
 
@@ -1653,12 +1655,29 @@ def _status(q: Question, settles: bool) -> str:
 def _passage(index: Index, d: int, s: int) -> tuple[str, int] | None:
     """The sentence as evidence, with the index of its first sentence: on its own,
     or with the sentence before it when it opens with a pointer back ("与前两者
-    不同，…"); None when that is not possible."""
+    不同，…") or leans on a noun phrase only the sentence before names ("…都是在这样的
+    大背景下出现的", "…the embodiment of this decentralization model"); None when that
+    is not possible."""
     text = _text(index, d, s)
-    if stands_alone(text):
-        return text, s
+    alone = stands_alone(text)
     sentences = index.analyses[d].sentences
-    if s == 0 or sentences[s - 1].paragraph != sentences[s].paragraph or not sentences[s - 1].quotable:
+    if alone and (index.docs[d].kind == "memo" or not leans_back(text)):
+        return text, s  # (a memo's note is context, shown as its author wrote it)
+    if alone:
+        # It leans on the sentence before (这样的大背景 is what that sentence told), in its
+        # paragraph or on the line before (a text of one sentence a line): the two
+        # together, where that one stands alone.
+        if s == 0 or not sentences[s - 1].quotable or sentences[s - 1].heading:
+            return None
+        if sentences[s - 1].paragraph != sentences[s].paragraph and not _lines(sentences, s):
+            return None
+        before = _text(index, d, s - 1)
+        joiner = " " if index.docs[d].language == "en" else ""
+        joined = before + joiner + text
+        if stands_alone(before) and not leans_back(before) and len(joined) <= 240:
+            return joined, s - 1
+        return None  # what it points to lies further back
+    if sentences[s - 1].paragraph != sentences[s].paragraph or not sentences[s - 1].quotable or s == 0:
         return None
     joined = index.docs[d].text[sentences[s - 1].start : sentences[s].end].strip()
     if stands_alone(joined) and len(joined) <= 240:
@@ -1671,6 +1690,14 @@ def _passage(index: Index, d: int, s: int) -> tuple[str, int] | None:
         index.pointers[(d, s)] = next(iter(leaders))
         return text, s
     return None
+
+
+def _lines(sentences: list[Sentence], s: int) -> bool:
+    """Sentence ``s`` and the one before are paragraphs of one sentence each (a text
+    written a sentence a line)."""
+    this, before = sentences[s].paragraph, sentences[s - 1].paragraph
+    alone = s + 1 >= len(sentences) or sentences[s + 1].paragraph != this
+    return alone and (s < 2 or sentences[s - 2].paragraph != before)
 
 
 _POSSESSIVE_RE = re.compile(r"^(?:its|their|the company's|其|该公司|它的|它们的)", re.IGNORECASE)

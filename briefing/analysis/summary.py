@@ -191,6 +191,15 @@ def _theme_hits(tokens: set[str], themes: list[Theme]) -> list[int]:
     return [i for n, i in sorted(hits, key=lambda h: (-h[0], h[1])) if n > 0]
 
 
+def _bears_on(path: str, tokens: set[str], i: int, themes: list[tuple[set[str], set[str]]]) -> bool:
+    """Theme ``i`` (its documents and terms) lends a sentence of ``path`` its strength:
+    it is argued in that document, or the sentence holds two of its terms. One
+    shared word (投资 of 固定资产投资, 指数 of 中证A500指数) is no bearing on what
+    another source argues."""
+    documents, terms = themes[i]
+    return path in documents or len(tokens & terms) >= 2
+
+
 def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[Theme]) -> list[_Candidate]:
     theme_terms = {t for th in themes for t in th.terms}
     actors_of = _actors(analyses)
@@ -212,7 +221,9 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             )
         return article_tokens
 
+    theme_sets = [(set(th.documents), set(th.terms)) for th in themes]
     for d_index, a in enumerate(analyses):
+        path = docs[d_index].path
         limit = (50, 300) if docs[d_index].language == "en" else (16, 120)
         # Counted once per document, not once per sentence (a long document: quadratic).
         subjects_in = Counter(
@@ -265,6 +276,7 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 continue  # a note's bullet whose subject is its heading ("2023年交付16.0万辆…")
             concrete = concreteness(_STOCK_QUOTE_RE.sub("", simplified), _distinct_actors(actors))
             hits = _theme_hits(tokens, themes)
+
             asked = _distinct_actors(actors & agenda)
             prominent = max(
                 [0.6 * prominence.get(a, 0.0) for a in actors] + [0.8 * min(asked, 1) + 0.2 * (asked >= 2)]
@@ -284,7 +296,12 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                     tokens | actors,
                     concrete=concrete,
                     themes=hits,
-                    relevance=max([prominent, *(themes[i].strength for i in hits)]),
+                    relevance=max(
+                        [
+                            prominent,
+                            *(themes[i].strength for i in hits if _bears_on(path, tokens, i, theme_sets)),
+                        ]
+                    ),
                     actors={(gazetteer().ancestors(n) or [n])[-1] for n in actors},
                     speaker=speaker,
                 )
@@ -651,12 +668,15 @@ def _far_ahead(
 ) -> bool:
     """``c`` (a further finding of a source already quoted) scores FAR_AHEAD times the
     best distinct finding of a source with fewer takeaways; False when there is none
-    (then the further findings of all sources are ranked together, later)."""
+    (then the further findings of all sources are ranked together, later), and False
+    when that source states the same claim (it speaks first: 3 sources, not 2)."""
     mine = per_doc.get(c.doc, 0)
     for o in sorted(remaining, key=lambda x: -x.score):
         if o.score < floor:
             return False
         if per_doc.get(o.doc, 0) < mine and not any(_same_claim(o, x) for x in chosen):
+            if _same_claim(o, c):
+                return False  # the source quoted less states it too: it speaks first
             return c.score >= FAR_AHEAD * o.score
     return False
 
@@ -667,7 +687,8 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
     takeaway), so that close calls go to another source."""
     want_docs = min(3, n_docs)
     per_doc_cap = MAX_TAKEAWAYS - (want_docs - 1)
-    if n_docs >= WIDE_CORPUS:
+    wide = n_docs >= WIDE_CORPUS
+    if wide:
         per_doc_cap = 2  # a wide folder: no one source speaks for it
     floor = pool[0].score * 0.1 if pool else 0.0
     chosen: list[_Candidate] = []
@@ -695,8 +716,14 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
             if c.concrete >= 1.0 and per_doc[c.doc] < per_doc_cap + 1:
                 overflow.append(c)  # a fact, in case the other sources offer only general statements
             continue
-        if per_doc.get(c.doc, 0) and patient and not _far_ahead(c, remaining, chosen, per_doc, floor):
-            deferred.append(c)  # other sources speak first, unless this finding is far ahead
+        # other sources speak first, unless this finding is far ahead; in a wide folder
+        # (sources on unrelated subjects) every source speaks once before any twice
+        if (
+            per_doc.get(c.doc, 0)
+            and patient
+            and (wide or not _far_ahead(c, remaining, chosen, per_doc, floor))
+        ):
+            deferred.append(c)
             continue
         missing = want_docs - len(per_doc)
         if c.doc not in per_doc or MAX_TAKEAWAYS - len(chosen) > missing:

@@ -39,12 +39,14 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from briefing.analysis.document import DocAnalysis, Sentence
-from briefing.analysis.quotable import MEMO_SUMMARY_RE, UNREAD, fitness, is_symbol, quote_marks
+from briefing.analysis.quotable import MEMO_SUMMARY_RE, UNREAD, fitness, is_symbol, quote_marks, weak_gist
+from briefing.analysis.statements import background
 from briefing.excerpts import actor_stub, clip, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
 from briefing.nlp import domain_words, is_abbreviation, is_theme_term, vocabulary_terms, zh_cut
+from briefing.nlp import rarity as word_rarity
 from briefing.resources import data_lines, data_yaml
 from briefing.script import HAN, is_han, to_simplified
 
@@ -486,6 +488,32 @@ def _listed(term: str, text: str) -> bool:
 _NO_NAMES: frozenset[str] = frozenset()
 
 
+@functools.cache
+def concept_variants() -> dict[str, str]:
+    """Word → the theme term it argues under (海外 → 出海; concept_variants.yaml)."""
+    raw = data_yaml("concept_variants.yaml") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("concept_variants.yaml: expected a mapping of term → list of words")
+    out: dict[str, str] = {}
+    for term, words in raw.items():
+        if not isinstance(words, list):
+            raise ValueError(f"concept_variants.yaml: {term!r} needs a list of words")
+        for word in words:
+            out.setdefault(str(word), str(term))
+    return out
+
+
+@functools.cache
+def _variant_words() -> frozenset[str]:
+    return frozenset(concept_variants())
+
+
+@functools.cache
+def _spellings(term: str) -> tuple[str, ...]:
+    """The term and the words that argue it under another name (出海, 海外)."""
+    return (term, *sorted(w for w, t in concept_variants().items() if t == term))
+
+
 def _argued_tokens(doc: Document, s: Sentence, names: AbstractSet[str]) -> tuple[str, ...]:
     """The sentence's terms (each once, in order), without those it only lists and
     without the pieces of the organisations it names ("银行" of 恒生银行 says
@@ -497,10 +525,15 @@ def _argued_tokens(doc: Document, s: Sentence, names: AbstractSet[str]) -> tuple
     tokens = dict.fromkeys(s.tokens)
     if names:
         tokens = {t: None for t in tokens if t in names or not any(t in n for n in names)}
-    if doc.language == "en" or "、" not in doc.analysis_text[s.start : s.end]:
-        return tuple(tokens)
-    text = doc.analysis_text[s.start : s.end]
-    return tuple(t for t in tokens if not _listed(t, text))
+    if doc.language != "en" and "、" in doc.analysis_text[s.start : s.end]:
+        text = doc.analysis_text[s.start : s.end]
+        tokens = {t: None for t in tokens if not _listed(t, text)}
+    # A word that argues a theme term under another name (海外 for 出海) counts as it;
+    # one set test per sentence, most sentences hold none.
+    if not _variant_words().isdisjoint(tokens):
+        variants = concept_variants()
+        tokens.update((variants[t], None) for t in list(tokens) if t in variants)
+    return tuple(tokens)
 
 
 # ---------------------------------------------------------------------- themes
@@ -601,15 +634,24 @@ def _overlaps(text: str, phrase: str, name: str) -> bool:
 
 
 def find_themes(
-    docs: list[Document], analyses: list[DocAnalysis], *, max_themes: int = MAX_THEMES
+    docs: list[Document],
+    analyses: list[DocAnalysis],
+    *,
+    max_themes: int = MAX_THEMES,
+    spares: dict[str, list[Quote]] | None = None,
 ) -> tuple[list[Theme], str | None]:
     """Themes across the corpus, strongest first (at most ``max_themes``), and the
     corpus' subject (the term every document is about, which frames the themes
-    rather than being one)."""
+    rather than being one). ``spares``, when given, receives for each theme's label
+    the sentences that could state it instead of its gist (see :func:`gists_apart`)."""
     org_names = _org_names(analyses)
     rarity: dict[str, float] = {}
     for a in analyses:
         rarity.update(a.theme_terms)
+    # The terms a variant argues under (出海 for 海外) count even where no source writes them.
+    for term in set(concept_variants().values()) - set(rarity):
+        if is_theme_term(term):
+            rarity[term] = word_rarity(term)
     vocabulary = set(rarity)
     # Garbled text, framing lines ("研究范围：…") and placeholders argue nothing.
     usable: list[list[Sentence]] = [
@@ -752,8 +794,8 @@ def find_themes(
             continue  # enough themes: one argued in two sentences is thin
         free = [r for r in cand.ranked if r[3] not in gists]
         mine = _best_texts(cand.ranked, 2)
-        best = _gist_row(free, docs)
-        own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs)
+        best = _gist_row(free, docs, arguing_only=True)
+        own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs, arguing_only=True)
         row = own if own is not None and best is not None and own[0] >= best[0] - 0.5 else best
         if row is None:
             log.debug("theme %s has no sentence of its own", theme.label)
@@ -778,6 +820,12 @@ def find_themes(
         theme.gist, theme.gist_source, theme.quotes = gist_line, gist, quotes
         used.update([gist.text, *(q.text for q in quotes)])
         stated.append((cand, theme))
+        if spares is not None:
+            said = {gist.text, *(q.text for q in quotes)}
+            rows = [r for r in others if r[3] not in said and r[0] > -4.0]
+            rows = [r for r in rows[:SPARE_ROWS] if not _states_nothing(r[3])]
+            rows.sort(key=lambda r: docs[r[1]].language == "en")  # a Chinese sentence first, as the gist
+            spares[theme.label] = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rows]
     themes = stated
     chosen = sorted((t for _, t in themes), key=lambda t: (-t.strength, t.label))
     top = chosen[0].strength if chosen else 1.0
@@ -1536,7 +1584,7 @@ def _naming_label_first(
         said = (
             row[0] > -4.0
             and row[3].rstrip()[-1:] in "。！？.!?”」』\"'"  # a sentence, not a heading or a label
-            and all(p in _said(row[3]) for p in parts)
+            and all(any(w in _said(row[3]) for w in _spellings(p)) for p in parts)
         )
         out.append((row[0] + LABEL_SAID, *row[1:]) if said else row)
     out.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -1668,13 +1716,29 @@ def _summary_finding(text: str, terms: set[str], simplified: str) -> str | None:
 
 
 def _gist_row(
-    ranked: list[tuple[float, int, int, str, int]], docs: list[Document]
+    ranked: list[tuple[float, int, int, str, int]], docs: list[Document], *, arguing_only: bool = False
 ) -> tuple[float, int, int, str, int] | None:
     """The sentence that states the theme: the best Chinese one where there is one;
     never a memo summary's finding (scored below zero: it backs a theme, it does not
-    state it). None when no sentence can."""
+    state it). None when no sentence can (``arguing_only``: when none argues)."""
     stating = [r for r in ranked if r[0] > -4.0]
-    return next((r for r in stating if docs[r[1]].language != "en"), stating[0] if stating else None)
+    # A sentence that argues states it; a roadmap, a definition, a method note, a pointer
+    # to a table or background (老祖宗…所著的「证券分析」) only where none does.
+    arguing = (r for r in stating if not _states_nothing(r[3]))
+    first = next(arguing, None)
+    if first is None:
+        if arguing_only:
+            return None
+        return next((r for r in stating if docs[r[1]].language != "en"), stating[0] if stating else None)
+    if docs[first[1]].language != "en":
+        return first
+    return next((r for r in arguing if docs[r[1]].language != "en"), first)
+
+
+@functools.lru_cache(maxsize=4096)
+def _states_nothing(text: str) -> bool:
+    """A sentence that argues nothing of its own as a gist (weak_gists.yaml, background_cues.yaml)."""
+    return bool(weak_gist(text)) or background(_said(text))
 
 
 def _gist_and_quotes(
@@ -1767,14 +1831,81 @@ def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str
     return cut
 
 
+SPARE_ROWS = 8
+"""Sentences, best first, a theme keeps to state it instead of its gist."""
+
+
+def _clauses(text: str) -> set[str]:
+    return {
+        c for c in re.split(r"[，,；;：:。！？!?（）()\s]+", to_simplified(text)) if len(c) >= RESTATED_CLAUSE
+    }
+
+
+RESTATED_CLAUSE = 10
+"""Characters of a clause two sentences share that make one restate the other."""
+
+
+def restates(a: str, b: str) -> bool:
+    """One sentence says again what the other says: one holds the other, or they
+    share a clause of RESTATED_CLAUSE characters or more (中汽协统计数据显示，我国汽车产销量
+    继4月份…之后，… and 我国汽车产销量继4月份…之后，…，即便有淡季因素影响…)."""
+    if a == b or a in b or b in a:
+        return True
+    return not _clauses(a).isdisjoint(_clauses(b))
+
+
+def gists_apart(themes: list[Theme], takeaways: list[str], spares: dict[str, list[Quote]]) -> None:
+    """Say each thing once: a theme whose gist restates a takeaway is stated by its
+    next sentence that restates none (a spare, else one of its quotes where it keeps
+    another); the takeaway says the rest. In place."""
+    taken = {t.gist_source.text for t in themes if t.gist_source} | {q.text for t in themes for q in t.quotes}
+    for theme in themes:
+        source = theme.gist_source
+        if source is None or not any(restates(source.text, t) for t in takeaways):
+            continue
+        fresh = [q for q in spares.get(theme.label, []) if q.text not in taken]
+        fresh += theme.quotes if len(theme.quotes) >= 2 else []
+        for q in fresh:
+            if any(restates(q.text, t) for t in takeaways):
+                continue
+            log.debug("theme %s: gist restates a takeaway, stated by %s", theme.label, q.text[:30])
+            theme.quotes = [x for x in theme.quotes if x is not q]
+            theme.gist_source, theme.gist = q, _gist(q.text, terms=[theme.label, *theme.terms])
+            taken.add(q.text)
+            break
+
+
+@functools.cache
+def _argument_spellings() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each argument and the words a label may name it by (same_arguments.yaml, and
+    the variants of concept_variants.yaml)."""
+    raw = data_yaml("same_arguments.yaml") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("same_arguments.yaml: expected a mapping of argument → list of words")
+    words: dict[str, set[str]] = defaultdict(set)
+    for key, listed in raw.items():
+        words[str(key)].update({str(key), *(str(w) for w in listed or [])})
+    for word, key in concept_variants().items():
+        words[key].update({key, word})
+    return tuple((key, tuple(sorted(ws, key=lambda w: (-len(w), w)))) for key, ws in sorted(words.items()))
+
+
+def label_arguments(label: str) -> frozenset[str]:
+    """The arguments a label names (支架降价 → 降价, 价格下降，但市场并未萎缩 → 降价)."""
+    simplified = to_simplified(label)
+    return frozenset(key for key, words in _argument_spellings() if any(w in simplified for w in words))
+
+
 def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, Theme]]:
-    """Strongest first, drop a theme that rests on the sentences of a stronger one
-    or repeats its label: two such themes are one argument."""
+    """Strongest first, drop a theme that rests on the sentences of a stronger one,
+    repeats its label, or names its argument in other words (支架降价, 价格下降) in a
+    document and a sentence they share: two such themes are one argument."""
     kept: list[tuple[_Candidate, Theme]] = []
     places: dict[int, set[tuple[int, int]]] = {}  # each kept theme's sentences, as a set once
     for cand, theme in themes:
         mine = places[id(cand)] = set(cand.hits)
         same = None
+        named = label_arguments(theme.label)
         for other_cand, other in kept:
             theirs = places[id(other_cand)]
             shared = len(mine & theirs)
@@ -1784,7 +1915,9 @@ def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, 
             same_sentences = (
                 overlap >= SAME_ARGUMENT and shared >= 0.3 * max(len(mine), len(theirs)) and shared >= 2
             )
-            if same_sentences:
+            # …unless both labels name the argument that sentence makes, in one document.
+            same_words = bool(shared and named and named & label_arguments(other.label))
+            if same_sentences or same_words:
                 same = other
                 break
         taken = {other.label for _, other in kept}
