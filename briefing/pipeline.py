@@ -285,7 +285,7 @@ def generate(
                 start_writers()  # the model came from the cache: prepared while the template renders
             charts = charts_for(model)
             say("rendering the template")
-            markdown = render(model, charts, template)
+            markdown = render(model, charts, template, use_cache=use_cache)
             if writers:
                 files = writers[0].run(markdown, charts, fonts, date, wanted, say=say)
             else:
