@@ -1016,8 +1016,13 @@ _sigterm = threading.Event()
 def main() -> None:
     """Console entry point: never a traceback, always a one-line error.
 
-    The process then ends at once (:func:`_end`), without the interpreter's
-    tear-down."""
+    Regular expressions are compiled through the user's cache
+    (:mod:`briefing.regex_cache`); the process ends at once (:func:`_end`),
+    without the interpreter's tear-down."""
+    from briefing import regex_cache
+    from briefing.user_cache import cache_folder
+
+    regex_cache.install(cache_folder())
     try:
         _main()
         code: Any = 0

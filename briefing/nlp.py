@@ -16,6 +16,7 @@ from pathlib import Path
 
 from briefing.resources import data_lines, data_yaml
 from briefing.script import is_han
+from briefing.user_cache import cache_folder
 
 log = logging.getLogger(__name__)
 
@@ -276,29 +277,6 @@ class _Tags:
 
     def __setitem__(self, word: str, tag: str) -> None:
         self.extra[word] = tag
-
-
-@functools.cache
-def cache_folder() -> Path:
-    """Where jieba's prefix dictionary and its tags are cached between runs:
-    ``$XDG_CACHE_HOME/briefing`` (default ``~/.cache/briefing``), else the temp folder.
-
-    Not the temp folder first: jieba writes ``jieba.cache`` there with mode
-    0600, so on a machine shared by several users all but the first rebuild
-    it (about a second) on every run; and not the state folder, which a new
-    schedule or test starts empty."""
-    import os
-    import tempfile
-
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "briefing"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.access(folder, os.W_OK | os.X_OK):
-            return folder
-    except OSError:
-        pass
-    return Path(tempfile.gettempdir())
 
 
 def _jieba_tags(dict_path: Path) -> _Tags:

@@ -104,7 +104,7 @@ class TemplateCodeCache(jinja2.BytecodeCache):
     cold ``generate``).
 
     One file per template in ``folder`` (the user's cache folder,
-    :func:`briefing.nlp.cache_folder`, beside jieba's dictionary cache: what
+    :func:`briefing.user_cache.cache_folder`, beside jieba's dictionary cache: what
     it holds depends only on the template's text and the code, not on a state
     folder, so a new state folder finds it too). Jinja2 names the file by the
     template's name and path and checks the template's text against the one the
@@ -166,7 +166,7 @@ def _code_version() -> str:
 
 
 def _code_cache() -> TemplateCodeCache:
-    from briefing.nlp import cache_folder
+    from briefing.user_cache import cache_folder
 
     return TemplateCodeCache(cache_folder() / "templates")
 
