@@ -34,8 +34,14 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-_FORMAT = "briefing-regex-1"
+_FORMAT = "briefing-regex-2"
+KEPT = 2000
+"""Patterns kept at most, the most recently used: some are built from a set, whose
+order changes from run to run, so each run can add a few that are never seen again."""
 _entries: dict[tuple[bool, str | bytes, int], tuple[int, list[int], int, dict, tuple]] = {}
+_stamps: dict[tuple[bool, str | bytes, int], int] = {}
+"""When each pattern was last used (seconds), as kept in the file."""
+_used: set[tuple[bool, str | bytes, int]] = set()
 _state: dict[str, Any] = {}
 
 # Patterns compiled both ways before the cache is trusted: groups, names, flags,
@@ -76,7 +82,8 @@ def install(folder: Path) -> bool:
     if not _probe():
         log.debug("compiled regular expressions are not cached: the probe patterns differ")
         return False
-    _entries.update(_load(path))
+    for key, (stamp, made) in _load(path).items():
+        _entries[key], _stamps[key] = made, stamp
     compiler.compile = _compile
     _state["installed"] = True
     import atexit
@@ -94,6 +101,8 @@ def uninstall() -> None:
         atexit.unregister(save)
     _state.clear()
     _entries.clear()
+    _stamps.clear()
+    _used.clear()
 
 
 def save() -> None:
@@ -102,8 +111,17 @@ def save() -> None:
     if not _state.get("installed") or not _state.get("new") or path is None:
         return
     try:
-        entries = _load(path)  # what other runs kept meanwhile
-        entries.update(_entries)
+        import time
+
+        entries = _load(path)  # what other runs (and this run's other processes) kept meanwhile
+        now = int(time.time())
+        for key, made in _entries.items():
+            stamp = now if key in _used else _stamps.get(key, 0)
+            if key not in entries or entries[key][0] < stamp:
+                entries[key] = (stamp, made)
+        if len(entries) > KEPT:
+            newest = sorted(entries, key=lambda k: entries[k][0], reverse=True)[:KEPT]
+            entries = {key: entries[key] for key in newest}
         data = marshal.dumps(entries)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".regex-")
@@ -129,7 +147,9 @@ def _load(path: Path) -> dict:
         if len(blob) < 32 or hashlib.sha256(blob[32:]).digest() != blob[:32]:
             raise ValueError("its checksum does not match")
         entries = marshal.loads(blob[32:])
-        if not isinstance(entries, dict):
+        if not isinstance(entries, dict) or not all(
+            isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], int) for v in entries.values()
+        ):
             raise ValueError("not a table")
         return entries
     except (ValueError, EOFError, TypeError) as exc:
@@ -162,7 +182,9 @@ def _compile(p: Any, flags: int = 0) -> Any:
     found = _entries.get(key)
     if found is not None:
         try:
-            return _state["sre"].compile(p, *found)
+            compiled = _state["sre"].compile(p, *found)
+            _used.add(key)
+            return compiled
         except (TypeError, ValueError, RuntimeError):
             del _entries[key]  # made again below
     try:
@@ -173,6 +195,7 @@ def _compile(p: Any, flags: int = 0) -> Any:
     except Exception:
         return _state["original"](p, flags)
     _entries[key] = made
+    _used.add(key)
     _state["new"] += 1
     return compiled
 

@@ -119,3 +119,29 @@ def test_errors_and_unusual_calls_are_those_of_re(cache: Path) -> None:
         re.compile(r"(unclosed")
     assert re.compile(re.compile("x")).pattern == "x"
     assert re.sub(r"(\d+)", r"<\1>", "a1b22") == "a<1>b<22>"
+
+
+def test_the_patterns_used_most_recently_are_kept(cache: Path, monkeypatch) -> None:
+    """Some libraries build a pattern from a set, in another order each run: the
+    table keeps :data:`regex_cache.KEPT` patterns, the most recently used."""
+    import marshal
+    import time
+
+    monkeypatch.setattr(time, "time", lambda: 1000.0)
+    re.compile(r"(?P<a>甲)")
+    re.compile(r"(?P<b>乙)")
+    regex_cache.save()
+    (kept,) = cache.glob("regex-*.marshal")
+    first = marshal.loads(kept.read_bytes()[32:])
+    regex_cache.uninstall()
+    assert regex_cache.install(cache)  # the next run, later
+    re.purge()
+    monkeypatch.setattr(time, "time", lambda: 2000.0)
+    monkeypatch.setattr(regex_cache, "KEPT", len(first))
+    re.compile(r"(?P<a>甲)")  # used again
+    re.compile(r"(?P<c>丙)")  # new: one of the first run's unused patterns makes room
+    regex_cache.save()
+    table = marshal.loads(kept.read_bytes()[32:])
+    assert len(table) == len(first)
+    assert table[(False, "(?P<c>丙)", 0)][0] == 2000
+    assert table[(False, "(?P<a>甲)", 0)][0] == 2000
