@@ -1014,17 +1014,16 @@ _sigterm = threading.Event()
 
 
 def main() -> None:
-    """Console entry point: never a traceback, always a one-line error.
-
-    Regular expressions are compiled through the user's cache
-    (:mod:`briefing.regex_cache`); the process ends at once (:func:`_end`),
-    without the interpreter's tear-down."""
+    """Console entry point: :func:`run`, then the process ends at once with its
+    exit code (:func:`_end`), without the interpreter's tear-down. Regular
+    expressions are compiled through the user's cache (:mod:`briefing.regex_cache`).
+    Code that runs the command line in its own process calls :func:`run`."""
     from briefing import regex_cache
     from briefing.user_cache import cache_folder
 
     regex_cache.install(cache_folder())
     try:
-        _main()
+        run()
         code: Any = 0
     except SystemExit as exc:
         code = exc.code
@@ -1063,7 +1062,10 @@ def _end(code: Any) -> None:
     os._exit(status)
 
 
-def _main() -> None:
+def run() -> None:
+    """The command line in this process, for :func:`main`: its outcome is the
+    ``SystemExit`` raised with the exit code (never a traceback, always a
+    one-line error)."""
     signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="briefing", standalone_mode=True)
