@@ -166,11 +166,39 @@ def _bars(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
 # ---------------------------------------------------------------- rasterise
 
 
+# PNGs drawn ahead (:func:`draw_ahead`), by what they were drawn from: each serves one request.
+_drawn: dict[str, bytes] = {}
+
+
+def _drawn_key(spec: ChartSpec, width: float, fonts: FontSet, dpi: int) -> str:
+    return repr((spec, width, fonts, dpi))
+
+
+def draw_ahead(
+    charts: dict[str, ChartSpec], width: float, fonts: FontSet | None = None, dpi: int = 200
+) -> None:
+    """Draw each chart's PNG now, for a later :func:`to_png` with the same arguments.
+
+    The writers' process draws them while the command's own process renders the
+    template (:meth:`briefing.children.Standby.prepare`); the DOCX writer then
+    finds them drawn. The bytes are the same as drawing on demand.
+    """
+    fonts = fonts or default_fonts()
+    _drawn.clear()  # only the briefing being written
+    for spec in charts.values():
+        _drawn[_drawn_key(spec, width, fonts, dpi)] = _draw_png(spec, width, fonts, dpi)
+
+
 def to_png(spec: ChartSpec, width: float, fonts: FontSet | None = None, dpi: int = 200) -> bytes:
     """The same drawing as a PNG (for the DOCX), ``width`` points wide at ``dpi``."""
+    fonts = fonts or default_fonts()
+    drawn = _drawn.pop(_drawn_key(spec, width, fonts, dpi), None)
+    return drawn if drawn is not None else _draw_png(spec, width, fonts, dpi)
+
+
+def _draw_png(spec: ChartSpec, width: float, fonts: FontSet, dpi: int) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
-    fonts = fonts or default_fonts()
     _, bold = _fonts(fonts)
     d = drawing(spec, width, fonts)
     supersample = 2

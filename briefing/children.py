@@ -93,16 +93,28 @@ class Standby(_Stoppable):
     reports it). ``say`` sends progress lines back, passed on in order by
     :meth:`run`. A child never asked (the work turned out not to be needed) is
     killed when the block is left.
+
+    :meth:`prepare` hands the child part of the work's input early:
+    ``prepare(*args)`` runs there while this process makes the rest (the
+    charts are drawn while the template is rendered). It also ends the steps
+    ahead, and like them it only saves time: its failure is passed over.
     """
 
-    def __init__(self, what: str, work: Callable[..., Any], ahead: Iterable[Callable[[], Any]] = ()) -> None:
+    def __init__(
+        self,
+        what: str,
+        work: Callable[..., Any],
+        ahead: Iterable[Callable[[], Any]] = (),
+        prepare: Callable[..., Any] | None = None,
+    ) -> None:
         self.what = what
+        self._prepare = prepare
         context = multiprocessing.get_context("fork")
         self._reader, child_writer = context.Pipe(duplex=False)
         child_reader, self._writer = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_serve,
-            args=(os.getpid(), child_reader, child_writer, list(ahead), work),
+            args=(os.getpid(), child_reader, child_writer, list(ahead), work, prepare),
             name=what,
             daemon=True,
         )
@@ -114,10 +126,17 @@ class Standby(_Stoppable):
     def pid(self) -> int | None:
         return self._process.pid
 
+    def prepare(self, *args: Any) -> None:
+        """``prepare(*args)`` in the child, now; returns at once (nothing comes back)."""
+        if self._prepare is None:
+            return
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the child is gone: run() says so
+            self._writer.send(("prepare", args))
+
     def run(self, *args: Any, say: Callable[[str], None] | None = None) -> Any:
         """``work(*args)`` in the child: its value, or its exception raised here."""
         try:
-            self._writer.send(args)
+            self._writer.send(("work", args))
             while True:
                 status, value = self._reader.recv()
                 if status != "say":
@@ -143,7 +162,12 @@ class Standby(_Stoppable):
 
 
 def _serve(
-    parent: int, reader: Any, writer: Any, ahead: list[Callable[[], Any]], work: Callable[..., Any]
+    parent: int,
+    reader: Any,
+    writer: Any,
+    ahead: list[Callable[[], Any]],
+    work: Callable[..., Any],
+    prepare: Callable[..., Any] | None = None,
 ) -> None:
     die_with_parent(parent)
     for step in ahead:
@@ -153,10 +177,18 @@ def _serve(
             step()
         except Exception as exc:  # the work meets it again and reports it
             log.debug("getting ready for %s: %s", work.__name__, exc)
-    try:
-        args = reader.recv()
-    except EOFError:  # never asked
-        return
+    while True:
+        try:
+            kind, args = reader.recv()
+        except EOFError:  # never asked
+            return
+        if kind == "work":
+            break
+        if prepare is not None:
+            try:
+                prepare(*args)
+            except Exception as exc:  # only saves time: the work meets it again
+                log.debug("preparing %s: %s", work.__name__, exc)
     try:
         outcome: tuple[str, Any] = ("ok", work(*args, say=lambda line: writer.send(("say", line))))
     except Exception as exc:  # handed to the parent, which raises it

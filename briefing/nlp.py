@@ -16,6 +16,7 @@ from pathlib import Path
 
 from briefing.resources import data_lines, data_yaml
 from briefing.script import is_han
+from briefing.user_cache import cache_folder
 
 log = logging.getLogger(__name__)
 
@@ -278,29 +279,6 @@ class _Tags:
         self.extra[word] = tag
 
 
-@functools.cache
-def cache_folder() -> Path:
-    """Where jieba's prefix dictionary and its tags are cached between runs:
-    ``$XDG_CACHE_HOME/briefing`` (default ``~/.cache/briefing``), else the temp folder.
-
-    Not the temp folder first: jieba writes ``jieba.cache`` there with mode
-    0600, so on a machine shared by several users all but the first rebuild
-    it (about a second) on every run; and not the state folder, which a new
-    schedule or test starts empty."""
-    import os
-    import tempfile
-
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "briefing"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.access(folder, os.W_OK | os.X_OK):
-            return folder
-    except OSError:
-        pass
-    return Path(tempfile.gettempdir())
-
-
 def _jieba_tags(dict_path: Path) -> _Tags:
     """POS tags of jieba's dictionary, cached next to jieba's own cache."""
     import marshal
@@ -333,12 +311,39 @@ def _jieba_tags(dict_path: Path) -> _Tags:
     return _Tags(lists)
 
 
+def import_jieba():
+    """The ``jieba`` module, imported without ``pkg_resources``.
+
+    jieba 0.42 imports ``pkg_resources`` only to open its own dictionary file,
+    and falls back to a plain ``open`` beside its ``__file__`` when that import
+    fails. Importing ``pkg_resources`` scans every installed distribution (about
+    0.2 s, a fifth of jieba's whole start-up, and a deprecation warning on new
+    setuptools); a dictionary loaded from the marshal cache never opens the
+    file at all. So the import is made to fail for jieba's import alone: a
+    ``None`` entry in ``sys.modules`` raises ImportError, and the entry is
+    taken out again at once. Nothing changes when ``pkg_resources`` is already
+    imported (jieba then uses it) or jieba already is.
+    """
+    import sys
+
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    block = "pkg_resources" not in sys.modules
+    if block:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if block and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 class _Jieba:
     """One jieba tokenizer with the domain dictionary, built on first use."""
 
     def __init__(self) -> None:
-        import jieba
-
+        jieba = import_jieba()
         jieba.setLogLevel(logging.WARNING)
         self.tk = jieba.Tokenizer()
         # Loaded from the marshal cache (half a second) instead of parsed (a second and a half).

@@ -246,7 +246,12 @@ def generate(
             if _writers_ahead(executor):
                 writers.append(
                     stack.enter_context(
-                        Standby("the writers", _parse_and_write, _writers_ahead_steps(fonts, wanted))
+                        Standby(
+                            "the writers",
+                            _parse_and_write,
+                            _writers_ahead_steps(fonts, wanted),
+                            prepare=_draw_charts_ahead if "docx" in wanted else None,
+                        )
                     )
                 )
 
@@ -284,8 +289,10 @@ def generate(
             if not writers:
                 start_writers()  # the model came from the cache: prepared while the template renders
             charts = charts_for(model)
+            if writers:
+                writers[0].prepare(charts, fonts)  # the DOCX's charts drawn while the template renders
             say("rendering the template")
-            markdown = render(model, charts, template)
+            markdown = render(model, charts, template, use_cache=use_cache)
             if writers:
                 files = writers[0].run(markdown, charts, fonts, date, wanted, say=say)
             else:
@@ -331,9 +338,10 @@ def _writers_ahead_steps(fonts: FontSet, formats: tuple[str, ...]) -> list[Calla
     """What writing needs whatever the model, in the order the writers' process
     prepares it: the parser and the writers imported (:data:`WRITER_MODULES`),
     the fonts parsed and registered with reportlab, Pillow's image formats and,
-    for the DOCX, each face's tables read for its subset
-    (:func:`briefing.writers.docx_fonts.read_ahead`), the step the font
-    caches most often make unnecessary, last."""
+    for the DOCX, the document's empty start (python-docx's template with its
+    styles, :func:`briefing.writers.docx.prepare_ahead`) and each face's tables
+    read for its subset (:func:`briefing.writers.docx_fonts.read_ahead`), the
+    step the font caches most often make unnecessary, last."""
     import importlib
 
     from briefing.fonts import register_reportlab
@@ -346,9 +354,34 @@ def _writers_ahead_steps(fonts: FontSet, formats: tuple[str, ...]) -> list[Calla
     steps.append(functools.partial(register_reportlab, fonts))
     if "docx" in formats:
         steps.append(lambda: importlib.import_module("PIL.Image").preinit())
+        steps.append(functools.partial(_docx_ahead, fonts))
         faces = [fonts.regular] if fonts.bold == fonts.regular else [fonts.regular, fonts.bold]
         steps += [functools.partial(_read_face_ahead, face) for face in faces]
+    steps.append(_keep_patterns)
     return steps
+
+
+def _keep_patterns() -> None:
+    """The regular expressions the writers' imports compiled, kept for the next run
+    (:mod:`briefing.regex_cache`; a no-op unless the command installed it): this
+    process ends with ``os._exit``, without the command's exit handlers."""
+    from briefing import regex_cache
+
+    regex_cache.save()
+
+
+def _docx_ahead(fonts: FontSet) -> None:
+    from briefing.writers.docx import prepare_ahead
+
+    prepare_ahead(fonts)
+
+
+def _draw_charts_ahead(charts: dict[str, ChartSpec], fonts: FontSet) -> None:
+    """The DOCX's charts as PNGs (:func:`briefing.charts.draw_ahead`), in the writers' process."""
+    from briefing.charts import draw_ahead
+    from briefing.writers.docx import TEXT_WIDTH
+
+    draw_ahead(charts, TEXT_WIDTH.pt, fonts)
 
 
 def _read_face_ahead(path: Path) -> None:

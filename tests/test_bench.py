@@ -49,3 +49,15 @@ def test_a_command_reports_its_cpu_time(tmp_path) -> None:
         ]
     )
     assert run.cpu >= 0.15  # the busy loop's CPU time, measured from outside
+
+
+def test_the_package_is_compiled_to_bytecode_before_anything_is_timed() -> None:
+    """As pip compiles an installed package (and jieba): the cold runs must not
+    compile briefing's modules from source when the environment forbids writing bytecode."""
+    import importlib.util
+    from pathlib import Path
+
+    assert bench.compile_package()
+    package = Path(bench.__file__).resolve().parent
+    for source in package.rglob("*.py"):
+        assert Path(importlib.util.cache_from_source(str(source))).is_file(), source

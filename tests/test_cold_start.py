@@ -35,6 +35,7 @@ HEAVY = (
     "jieba",
     "jinja2",
     "distributed",
+    "pkg_resources",
     "briefing.analysis",
     "briefing.readers",
 )
@@ -85,6 +86,7 @@ def test_each_command_imports_only_what_it_needs(places: tuple[Path, Path], tmp_
     assert "jieba" in cold  # the probe can see a library that is imported
     assert cold & WRITERS == set()
     assert "distributed" not in cold  # only --executor dask needs Dask
+    assert "pkg_resources" not in cold  # jieba is imported without it (nlp.import_jieba)
 
     # the first generate writes files (the model analyze left in the cache): with
     # two cores in the writers' process, else in this one; the same generate again

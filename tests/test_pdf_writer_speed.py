@@ -1,6 +1,6 @@
 """The PDF writer's speed work (issue 15) changes no byte of the PDF.
 
-reportlab's parse of the fonts is kept in the state folder and read back (the
+reportlab's parse of the fonts is kept in the user's cache folder and read back (the
 font read back is the font parsed, attribute by attribute, and writes the same
 PDF); a damaged entry is parsed again; ``--no-cache`` keeps nothing. The CJK
 line breaker takes each character's width once per font and size, reads a
@@ -24,6 +24,7 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import cjkU, makeCJKParaLine
 
 from briefing import fonts
+from briefing.user_cache import cache_folder
 from briefing.writers import pdf_linebreak
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,13 +32,18 @@ DATE = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
-def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No font parsed in this process yet."""
+def fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """No font parsed in this process yet, and a user cache folder of the test's own."""
     monkeypatch.setattr(fonts, "_parsed", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    cache_folder.cache_clear()
+    yield
+    cache_folder.cache_clear()
 
 
-def _entries(home: Path) -> list[Path]:
-    folder = home / "cache" / "fonts"
+def _entries(_home: Path) -> list[Path]:
+    """The parsed fonts kept: in the user's cache folder, whatever the state folder."""
+    folder = cache_folder() / "fonts"
     return sorted(folder.glob("*.parsed")) if folder.is_dir() else []
 
 
@@ -240,3 +246,16 @@ def test_fontset_without_cache_parses(fresh, tmp_path: Path, monkeypatch) -> Non
     monkeypatch.setenv("BRIEFING_HOME", str(home))
     fonts.register_reportlab(dataclasses.replace(fonts.default_fonts(), subset_cache=False))
     assert _entries(home) == []
+
+
+def test_a_new_state_folder_reads_the_parse_kept_by_another(fresh, tmp_path: Path, monkeypatch) -> None:
+    """A parse depends on the font file, not on the state folder: a cold run (a new
+    state folder) reads back what an earlier run kept in the user's cache folder."""
+    path = fonts.default_fonts().regular
+    monkeypatch.setenv("BRIEFING_HOME", str(tmp_path / "first"))
+    parsed = fonts._reportlab_font(path, "regular", use_cache=True)
+    monkeypatch.setenv("BRIEFING_HOME", str(tmp_path / "second"))
+    monkeypatch.setattr(fonts, "_parsed", {})
+    monkeypatch.setattr("reportlab.pdfbase.ttfonts.TTFontFile.extractInfo", _never)
+    assert _state(fonts._reportlab_font(path, "regular", use_cache=True), like=parsed) == _state(parsed)
+    assert not (tmp_path / "second" / "cache" / "fonts").exists()

@@ -558,7 +558,7 @@ def test_a_run_told_to_stop_never_reports_success(monkeypatch) -> None:
     monkeypatch.setattr(cli_module, "_sigterm", cli_module.threading.Event())
     try:
         with pytest.raises(SystemExit) as exc:
-            cli_module.main()
+            cli_module.run()  # main() would also end this process
     finally:
         _signal.signal(_signal.SIGTERM, previous)
     assert exc.value.code == 128 + _signal.SIGTERM

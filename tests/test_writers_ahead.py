@@ -75,6 +75,26 @@ def test_a_standby_child_gets_ready_then_does_the_work_it_is_handed() -> None:
     assert "ready" not in _STATE  # nothing ran here
 
 
+def _note(*args) -> None:
+    _STATE.setdefault("prepared", []).append(args)  # type: ignore[union-attr]
+
+
+def _fail_to_prepare(*args) -> None:
+    raise FontError("cannot draw")
+
+
+@needs_fork
+@pytest.mark.parametrize("prepare", [_note, _fail_to_prepare, None], ids=["prepares", "fails", "none"])
+def test_a_standby_child_prepares_what_it_is_handed_early(prepare) -> None:
+    with children.Standby("adding", _add, [_ready], prepare=prepare) as child:
+        child.prepare("charts", 1)
+        child.prepare("more")
+        total, state = child.run(2, 3)
+    assert total == 5  # a preparation that fails (or none at all) only saves no time
+    assert state.get("prepared") == ([("charts", 1), ("more",)] if prepare is _note else None)
+    assert "prepared" not in _STATE  # in the child, in order, before the work
+
+
 @needs_fork
 def test_a_standby_child_stops_getting_ready_when_the_work_arrives() -> None:
     with children.Standby("adding", _add, [functools.partial(_step, i) for i in range(100)]) as child:
@@ -210,3 +230,51 @@ def test_a_template_error_in_the_writers_process_is_one_error_and_leaves_no_proc
     assert len(started) == 1
     assert not started[0]._process.is_alive()
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def _charts() -> dict:
+    from briefing.chartspec import ChartSpec
+
+    return {
+        "theme_strength": ChartSpec(
+            "theme_strength",
+            "bars",
+            "主题强度",
+            ["储能", "Solid-state 电池", "回收"],
+            values=[[5], [3.5], [1]],
+        ),
+        "themes_by_source": ChartSpec(
+            "themes_by_source",
+            "heatmap",
+            "来源",
+            ["储能", "回收"],
+            columns=["A", "B"],
+            values=[[1, 0], [2, 3]],
+        ),
+    }
+
+
+def test_charts_drawn_ahead_are_the_same_bytes_and_used_once() -> None:
+    from briefing import charts as drawing
+
+    fonts, specs = default_fonts(), _charts()
+    on_demand = {name: drawing.to_png(spec, 481.9, fonts) for name, spec in specs.items()}
+    drawing.draw_ahead(specs, 481.9, fonts)
+    assert len(drawing._drawn) == 2
+    assert drawing.to_png(specs["theme_strength"], 400.0, fonts) != on_demand["theme_strength"]  # other width
+    assert {name: drawing.to_png(spec, 481.9, fonts) for name, spec in specs.items()} == on_demand
+    assert drawing._drawn == {}  # each drawn PNG served once
+
+
+def test_a_docx_started_ahead_is_the_same_bytes_and_used_once() -> None:
+    from briefing.doctree import parse
+    from briefing.writers import docx as docx_writer
+
+    fonts = default_fonts()
+    document = parse("# 标题\n\n## 一节\n\n- 要点 **加粗**\n1. 第一\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    on_demand = docx_writer.write_docx(document, {}, fonts, date=DATE)
+    docx_writer.prepare_ahead(fonts)
+    assert len(docx_writer._blanks[fonts.name]) == 1
+    assert docx_writer.write_docx(document, {}, fonts, date=DATE) == on_demand
+    assert docx_writer._blanks[fonts.name] == []  # used once
+    assert docx_writer.write_docx(document, {}, fonts, date=DATE) == on_demand

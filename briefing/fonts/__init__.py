@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from briefing.errors import ConfigError, FontError, OutputError
+from briefing.errors import FontError, OutputError
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ class FontSet:
     bold: Path
     name: str = FAMILY
     subset_cache: bool = True
-    """Keep the DOCX's font subsets and reportlab's parse of the faces in the
-    state folder's cache (off with ``--no-cache``)."""
+    """Keep the DOCX's font subsets (in the state folder's cache) and reportlab's
+    parse of the faces (in the user's cache folder); off with ``--no-cache``."""
 
 
 def default_fonts() -> FontSet:
@@ -139,7 +139,7 @@ _parsed: dict[tuple[Path, int, int], object] = {}
 
 def _reportlab_font(path: Path, role: str = "font", use_cache: bool = False):
     """The reportlab ``TTFont`` for ``path``, parsed once per process; with
-    ``use_cache``, its parse is kept in the state folder's cache and read back
+    ``use_cache``, its parse is kept in the user's cache folder and read back
     on later runs (:func:`_cached_font`: reportlab's parser takes about 0.07 s
     for each shipped face, reading the kept parse a quarter of that)."""
     from reportlab.pdfbase.ttfonts import TTFont
@@ -170,7 +170,12 @@ def _reportlab_font(path: Path, role: str = "font", use_cache: bool = False):
     return font
 
 
-# --- the parsed fonts kept in the state folder -----------------------------------
+# --- the parsed fonts kept in the user's cache folder ------------------------------
+#
+# In the user's cache folder (:func:`briefing.user_cache.cache_folder`, beside
+# jieba's dictionary cache), not the state folder: a parse depends only on the
+# font file and the libraries, so a new state folder (a cold run, a new
+# schedule) reads it too.
 #
 # A reportlab TTFont is its face (``TTFontFace``: the tables' directory, the
 # character map, widths and metrics reportlab's parser extracted) and a few
@@ -185,8 +190,8 @@ def _reportlab_font(path: Path, role: str = "font", use_cache: bool = False):
 # versions; each holds the SHA-256 of its data in front, so a damaged one is a miss.
 
 _FONT_FORMAT = "reportlab-ttfont-2"
-FONTS_KEPT = 4
-"""Parsed fonts kept (the regular and bold face, for two versions)."""
+FONTS_KEPT = 8
+"""Parsed fonts kept (the regular and bold face of four installations or versions)."""
 _REBUILT = ("face", "encoding", "state")
 _REBUILT_FACE = ("_ttf_data", "_pdfScale")
 _ON_FIRST_USE = ("glyphToChar",)
@@ -225,16 +230,13 @@ def _font_entry(path: Path, stat) -> Path | None:
 
     from reportlab import Version
 
-    from briefing.state import ensure_home
+    from briefing.user_cache import cache_folder
 
     key = hashlib.sha256(
         f"{_FONT_FORMAT}:{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:reportlab {Version}:"
         f"python {sys.version_info[:2]} marshal {marshal.version}".encode()
     ).hexdigest()
-    try:
-        return ensure_home() / "cache" / "fonts" / f"{key}.parsed"
-    except (OutputError, ConfigError, OSError):
-        return None  # the cache only saves time: an unusable state folder is a miss
+    return cache_folder() / "fonts" / f"{key}.parsed"
 
 
 def _keep_font(path: Path, stat, font) -> None:
