@@ -1015,13 +1015,8 @@ _sigterm = threading.Event()
 
 def main() -> None:
     """Console entry point: :func:`run`, then the process ends at once with its
-    exit code (:func:`_end`), without the interpreter's tear-down. Regular
-    expressions are compiled through the user's cache (:mod:`briefing.regex_cache`).
-    Code that runs the command line in its own process calls :func:`run`."""
-    from briefing import regex_cache
-    from briefing.user_cache import cache_folder
-
-    regex_cache.install(cache_folder())
+    exit code (:func:`_end`), without the interpreter's tear-down. Code that runs
+    the command line in its own process calls :func:`run`."""
     try:
         run()
         code: Any = 0

@@ -357,17 +357,7 @@ def _writers_ahead_steps(fonts: FontSet, formats: tuple[str, ...]) -> list[Calla
         steps.append(functools.partial(_docx_ahead, fonts))
         faces = [fonts.regular] if fonts.bold == fonts.regular else [fonts.regular, fonts.bold]
         steps += [functools.partial(_read_face_ahead, face) for face in faces]
-    steps.append(_keep_patterns)
     return steps
-
-
-def _keep_patterns() -> None:
-    """The regular expressions the writers' imports compiled, kept for the next run
-    (:mod:`briefing.regex_cache`; a no-op unless the command installed it): this
-    process ends with ``os._exit``, without the command's exit handlers."""
-    from briefing import regex_cache
-
-    regex_cache.save()
 
 
 def _docx_ahead(fonts: FontSet) -> None:
