@@ -347,14 +347,19 @@ def says_nothing(piece: str, least: int = 7) -> bool:
     return len(words) < max(4, least // 2) or bool(_LEAD_IN_EN.match(core))
 
 
+_FIGURE_RE = re.compile(
+    r"(?:约为|大约|约|接近|将近|近|超过|逾|高达|多达|突破|不到|不足|至少|最高|达到)?"
+    r"\d+(?:[.,]\d+)*\s*(?:%|％|万亿|亿|万|千|百|个|家|元|倍|年|月|日|辆|人)*"
+)
+"""A number with its units and the qualifier before it (约6.9亿, 超过8000家): a cut
+that keeps "净亏损约" and drops the number leaves the reader a word that qualifies nothing."""
+
+
 def _protected(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
     """Spans a cut must not fall inside: numbers with their units, Latin words,
     names (those given and the gazetteer's) and, in Chinese, jieba's words."""
     spans = [m.span() for m in re.finditer(r"[A-Za-z0-9][A-Za-z0-9.,%'’\-]*[A-Za-z0-9%]?", text)]
-    spans += [
-        m.span()
-        for m in re.finditer(r"\d+(?:[.,]\d+)*\s*(?:%|％|万亿|亿|万|千|百|个|家|元|倍|年|月|日|辆|人)*", text)
-    ]
+    spans += [m.span() for m in _FIGURE_RE.finditer(text)]
     for name in names:
         if len(name) >= 2:
             start = text.find(name)
@@ -593,7 +598,13 @@ def short_clause(text: str, limit: int = 24, names: Iterable[str] = ()) -> str:
     else:
         # A short sentence of one name and a date ("阿里云于2009年9月成立"): cut after the date.
         spans = _protected(rest, names)
-        ends = sorted({e for _, e in spans if len(body) // 2 <= e < len(body) - 1})
+        ends = sorted(
+            {
+                e
+                for _, e in spans
+                if len(body) // 2 <= e < len(body) - 1 and not any(a < e < b for a, b in spans)
+            }
+        )  # the end of a word, not of 4500 inside 4500万
         fits = [e for e in ends if not says_nothing(rest[:e], least=8) and not _dangling_zh(rest[:e])]
         cut = fits[0] if fits else _safe_cut(rest, max(len(body) // 2, 4), names)
     return lead + _close(rest[:cut].rstrip(_CLAUSE_ENDS + " ") + ELLIPSIS)
