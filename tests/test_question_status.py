@@ -99,3 +99,19 @@ def test_markdown_agrees_with_the_model(built) -> None:
             assert head in line.group(1).replace("\\", ""), f"{where}: {line.group(1)}"
             listed = section.split("**独立证据**", 1)[1] if "**独立证据**" in section else ""
             assert head not in listed.replace("\\", ""), f"{where}: the answer is listed again as evidence"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("隆基绿能则押注BC电池，认为BC电池的转换效率更高。", True),  # solar: set against the sentence before
+        ("后者却选择了自建工厂。", True),
+        ("宁德时代反而加快了在匈牙利的建厂。", True),
+        ("否则二三线企业将被迫出清。", False),  # 否则, 原则, 规则: the word is part of another
+        ("原则上新增产能须经审批。", False),
+        ("组件价格已经低于现金成本，二三线企业则被迫减产。", False),  # the contrast is inside the sentence
+        ("Longi instead bet on BC cells.", False),
+    ],
+)
+def test_contrast_back(text: str, expected: bool) -> None:
+    assert contrasts_back(text) is expected
