@@ -391,6 +391,13 @@ class QuoteBook:
             if len(key) >= 6:
                 self.pieces.add(key)
 
+    def answer(self, text: str) -> str:
+        """A question's answer: always in full (it must stand on its own, also when
+        its sentences were quoted before), in the briefing's script; marked as said."""
+        shown = display(str(text), self.language.get(str(text)) or _guess_language(str(text)))
+        self._mark(shown, str(text))
+        return shown
+
     def quote(self, text: str) -> str:
         """A finding in full the first time, a short clause that carries its claim
         afterwards; a question or a title always in full, in the briefing's script."""
@@ -780,6 +787,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "script": lambda text: zh_quotes(display(str(text), _guess_language(str(text)))),
         "cite": cite,
         "quote": lambda text: Markup(escape_md(book.quote(text))),
+        "answer": lambda text: Markup(escape_md(book.answer(text))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
         "evidence": lambda text, question: Markup(escape_md(book.evidence(text, question))),
         "passage": lambda text: Markup(escape_md(book.passage(text))),

@@ -174,6 +174,13 @@ MAX_ANGLES = 5
 ANSWERED, PARTLY, OPEN = "answered", "partly answered", "open"
 STATUSES = (ANSWERED, PARTLY, OPEN)
 
+# Gap lines that say no independent source speaks to a (sub-)question, and the one
+# a sub-question gets instead when the question shows evidence for its other parts.
+ONLY_MEMO = "仅有备忘录作者自己的判断，缺少独立来源"
+NOTHING = "资料中没有与此问题相关的内容"
+NOTHING_INDEPENDENT = (ONLY_MEMO, NOTHING)
+OTHER_PARTS = "其他来源只谈到问题的其他部分，没有谈到这一点"
+
 
 def asks_beyond_sources(text: str) -> bool:
     """The question asks to look beyond the sources ("跳出以上资料的局限",
@@ -819,7 +826,7 @@ def _missing(
     if not hits and not sector:
         if aside and ask.target:
             return _measure_gap(ask, aside)
-        return "仅有备忘录作者自己的判断，缺少独立来源" if context else "资料中没有与此问题相关的内容"
+        return ONLY_MEMO if context else NOTHING
     if ask.compares:
         lacking = [a for a in sorted(ask.actors) if not any(a in h.named for h in hits if h.settles)]
         if lacking and len(lacking) < len(ask.actors):
@@ -1023,6 +1030,10 @@ def _answer(
     question.memo_answer = bool(answer)
     question.gaps = [sub for sub, ok in zip(question.sub_questions, settled, strict=True) if not ok]
     question.missing = [m for m, ok in zip(missing, settled, strict=True) if not ok]
+    if question.evidence:
+        # A sub-question nothing speaks to, beside evidence shown for the others: its
+        # gap says so, never that the sources have nothing on the question.
+        question.missing = [OTHER_PARTS if m in NOTHING_INDEPENDENT else m for m in question.missing]
     question.answer = _classification(question.text, names.names(question.text), companies, modes)
     if all(settled) and question.answer is None:
         question.settled_by = _settled_answer(index, asks_, evidence, companies)
@@ -1640,16 +1651,17 @@ def _status(q: Question, settles: bool) -> str:
     the question's measure or shares its concepts, or a result or classification
     the analysis draws from the sources. The memo's own notes, its own answer
     under the question's heading included, are context, never evidence: alone
-    they leave a question open. A question that looks beyond the sources stays open."""
+    they leave a question open, also when the analysis classifies the question's
+    organisation from them. A question that looks beyond the sources stays open."""
     if q.needs_new_material:
         return OPEN
     if q.result is not None and {c.mode for c in q.result.cases} >= {m.name for m in q.result.modes}:
         return ANSWERED
     if settles and q.evidence:
         return ANSWERED
-    if q.evidence or q.answer or q.result:
+    if q.evidence or q.result or (q.answer and any(b.document != q.document for b in q.answer.basis)):
         return PARTLY
-    return OPEN
+    return OPEN  # a classification resting on the memo's own notes alone is context
 
 
 def _passage(index: Index, d: int, s: int) -> tuple[str, int] | None:
@@ -1661,7 +1673,7 @@ def _passage(index: Index, d: int, s: int) -> tuple[str, int] | None:
     text = _text(index, d, s)
     alone = stands_alone(text)
     sentences = index.analyses[d].sentences
-    if alone and (index.docs[d].kind == "memo" or not leans_back(text)):
+    if alone and (index.docs[d].kind == "memo" or not (leans_back(text) or contrasts_back(text))):
         return text, s  # (a memo's note is context, shown as its author wrote it)
     if alone:
         # It leans on the sentence before (这样的大背景 is what that sentence told), in its
@@ -1690,6 +1702,21 @@ def _passage(index: Index, d: int, s: int) -> tuple[str, int] | None:
         index.pointers[(d, s)] = next(iter(leaders))
         return text, s
     return None
+
+
+@functools.cache
+def _contrast_re() -> re.Pattern[str]:
+    rules = data_yaml("antecedents.yaml") or {}
+    words = "|".join(re.escape(str(w)) for w in rules.get("contrast_zh") or []) or r"(?!)"
+    not_after = "".join(re.escape(str(c)) for c in rules.get("contrast_not_after_zh") or [])
+    guard = f"(?<![{not_after}])" if not_after else ""
+    return re.compile(rf"^[^，。；：！？,;:!?\s]{{1,10}}?{guard}(?:{words})")
+
+
+def contrasts_back(text: str) -> bool:
+    """The sentence sets its subject against the one before ("隆基绿能则押注BC电池，…"):
+    on its own it reads as half a comparison (data/antecedents.yaml, ``contrast_zh``)."""
+    return bool(_contrast_re().match(to_simplified(text).lstrip()))
 
 
 def _lines(sentences: list[Sentence], s: int) -> bool:
