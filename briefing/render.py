@@ -392,9 +392,16 @@ class QuoteBook:
                 self.pieces.add(key)
 
     def answer(self, text: str) -> str:
-        """A question's answer: always in full (it must stand on its own, also when
-        its sentences were quoted before), in the briefing's script; marked as said."""
+        """A question's answer, which must stand on its own: in full the first time;
+        once said, a clause of it that stands alone (see :meth:`passage`), and in
+        full again only where no clause can (never its bare opening clause)."""
         shown = display(str(text), self.language.get(str(text)) or _guess_language(str(text)))
+        key = squash(shown.lstrip(ELLIPSIS))
+        if key and self._seen(key):
+            standing = self._stands_for(shown, key)
+            if standing:
+                self._mark_part(standing)
+                return standing
         self._mark(shown, str(text))
         return shown
 
