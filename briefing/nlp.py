@@ -285,8 +285,12 @@ def _jieba_tags(dict_path: Path) -> _Tags:
     import os
     import tempfile
 
-    stat = dict_path.stat()
-    cache = cache_folder() / f"briefing-jieba-tags-v2-{stat.st_size}-{int(stat.st_mtime)}.marshal"
+    import zlib
+
+    # Keyed by the dictionary's content, not its modification time: every
+    # installation of one jieba (each virtual environment) shares one file.
+    raw = dict_path.read_bytes()
+    cache = cache_folder() / f"briefing-jieba-tags-v3-{len(raw)}-{zlib.crc32(raw):08x}.marshal"
     try:
         with cache.open("rb") as handle:
             lists = marshal.load(handle)
@@ -295,11 +299,10 @@ def _jieba_tags(dict_path: Path) -> _Tags:
     except (OSError, EOFError, ValueError, TypeError):
         pass
     grouped: dict[str, list[str]] = {}
-    with dict_path.open(encoding="utf-8") as handle:
-        for line in handle:
-            parts = line.split()
-            if len(parts) == 3:
-                grouped.setdefault(parts[2], []).append(parts[0])
+    for line in raw.decode("utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            grouped.setdefault(parts[2], []).append(parts[0])
     lists = {tag: "\n".join(words) for tag, words in grouped.items()}
     try:
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".briefing-tags-")

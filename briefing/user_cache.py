@@ -11,7 +11,7 @@ from pathlib import Path
 @functools.cache
 def cache_folder() -> Path:
     """Where jieba's prefix dictionary and its tags, compiled templates and
-    regular expressions are cached between runs:
+    reportlab's parse of the fonts are cached between runs:
     ``$XDG_CACHE_HOME/briefing`` (default ``~/.cache/briefing``), else the temp folder.
 
     Not the temp folder first: jieba writes ``jieba.cache`` there with mode

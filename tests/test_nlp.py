@@ -63,3 +63,26 @@ def test_is_theme_term(case: dict[str, Any]) -> None:
     from briefing.nlp import is_theme_term
 
     assert is_theme_term(case["word"]) is case["expected"]
+
+
+def test_jiebas_tags_are_cached_once_per_dictionary_not_per_installation(tmp_path, monkeypatch) -> None:
+    """Two installations of one jieba (two virtual environments: the same
+    dictionary, different modification times) share one cached tag file; a
+    different dictionary gets its own."""
+    import os
+
+    from briefing import nlp
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    text = "阿里巴巴 10 nt\n产业 20 n\n"
+    first, second, other = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"
+    first.write_text(text, "utf-8")
+    second.write_text(text, "utf-8")
+    os.utime(second, (1_000_000, 1_000_000))
+    other.write_text(text + "云计算 30 n\n", "utf-8")
+    for path in (first, second):
+        assert nlp._jieba_tags(path).get("产业") == "n"
+    cached = sorted((tmp_path / "cache" / "briefing").glob("briefing-jieba-tags-*"))
+    assert len(cached) == 1, cached
+    assert nlp._jieba_tags(other).get("云计算") == "n"
+    assert len(list((tmp_path / "cache" / "briefing").glob("briefing-jieba-tags-*"))) == 2
