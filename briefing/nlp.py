@@ -284,7 +284,6 @@ def _jieba_tags(dict_path: Path) -> _Tags:
     import marshal
     import os
     import tempfile
-
     import zlib
 
     # Keyed by the dictionary's content, not its modification time: every
