@@ -73,7 +73,8 @@ def test_jiebas_tags_are_cached_once_per_dictionary_not_per_installation(tmp_pat
 
     from briefing import nlp
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "cache" / "briefing").mkdir(parents=True)
+    monkeypatch.setattr(nlp, "cache_folder", lambda: tmp_path / "cache" / "briefing")
     text = "阿里巴巴 10 nt\n产业 20 n\n"
     first, second, other = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"
     first.write_text(text, "utf-8")
