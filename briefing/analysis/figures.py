@@ -269,6 +269,7 @@ def _extent_rules() -> dict:
         "dated": compiled(raw["dated"]) if raw.get("dated") else None,
         "rates": {label: compiled(p) for label, p in (raw.get("rates") or {}).items()},
         "stocks": tuple(raw.get("stocks") or ()),
+        "running_words": compiled(raw["running_words"]) if raw.get("running_words") else None,
     }
 
 
@@ -292,18 +293,20 @@ def extent_of(clause: str, unit: str = "", measure: str = "", before: str = "") 
     """What a figure adds up beyond one year, from its own clause (``figure_extents.yaml``):
     截至年底 or 截至N月 (a running total to a year's end or a month: "截至2023年底累计",
     "by the end of 2023"; ``before``, the sentence's earlier clauses, may name the time
-    when the clause names no period of its own), 累计 (a running total, its end unstated:
+    when the clause names no period of its own and says it adds up: 累计, 已…), 累计 (a running total, its end unstated:
     迄今, "to date"), a rate (每年, 年均, 每月, 每天: "每年投入超过60亿元", "a year"), or ""
     (none of these). A stock (a count, a share, a rate: ``stocks``) at a time is that
     time's figure, no running total."""
     rules = _extent_rules()
     before = before[max(before.rfind("；"), before.rfind(";")) + 1 :]  # a clause after ； starts anew
     dated = rules["dated"] is not None and bool(rules["dated"].search(clause))
+    adds_up = any(p.search(clause) for p in rules["cumulative"])
+    runs = adds_up or (rules["running_words"] is not None and bool(rules["running_words"].search(clause)))
     if not measure.endswith(rules["stocks"]) and (
-        (to := _running_to(clause)) or (not dated and before and (to := _running_to(before)))
+        (to := _running_to(clause)) or (not dated and runs and before and (to := _running_to(before)))
     ):
         return to
-    if any(p.search(clause) for p in rules["cumulative"]) and not dated:
+    if adds_up and not dated:
         return "累计"
     if unit != "%":
         for label, pattern in rules["rates"].items():
