@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from briefing.labels import format_when
 from briefing.model import Briefing, Serializable
 
 
@@ -114,7 +115,7 @@ def charts_for(model: Briefing) -> dict[str, ChartSpec]:
         charts[f"figures_{number}"] = ChartSpec(
             name=f"figures_{number}",
             kind="bars",
-            title=f"{measure}{f'·{scope}' if scope else ''}（{year}年{period}）",
+            title=f"{measure}{f'·{scope}' if scope else ''}（{format_when(year, period)}）",
             rows=names,
             values=[[best[n]] for n in names],
             unit=unit,

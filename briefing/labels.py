@@ -114,11 +114,49 @@ def format_key_value(
     return format_value(value, unit, qualifier, value_max)
 
 
+RATE_PERIODS = ("每年", "年均", "每月", "每天")
+"""Periods of figures that are rates (see ``figure_extents.yaml``)."""
+
+
 def format_when(year: int | None, period: str = "") -> str:
-    """The time a figure covers: "2024年一季度", "2023年", "第三财季，年份未注明", "年份未注明"."""
+    """The time a figure covers: "2024年一季度", "2023年", "第三财季，年份未注明", "年份未注明";
+    a running total runs to a time ("截至2023年底", "截至2023年9月", "累计，截至2023年"),
+    a rate says so ("每年", "2024年，每年")."""
+    if period.startswith("截至"):
+        rest = period.removeprefix("截至").removeprefix("年")
+        return f"截至{year}年{rest}" if year else f"{period}，年份未注明"
+    if period == "累计":
+        return f"累计，截至{year}年" if year else "累计，截至时间未注明"
+    if period in RATE_PERIODS:
+        return f"{year}年，{period}" if year else period
     if year:
         return f"{year}年{period}"
     return f"{period}，年份未注明" if period else "年份未注明"
+
+
+def is_extent(period: str) -> bool:
+    """The period is a running total's (截至…, 累计) or a rate's (每年…), not a part of a year."""
+    return period.startswith("截至") or period == "累计" or period in RATE_PERIODS
+
+
+def time_words(year: int | None, period: str = "") -> str:
+    """The time a figure covers as the words that open a statement of it ("2023年一季度",
+    "截至2023年底", "截至2023年累计", "每年"), empty when the text names none."""
+    if period == "累计":
+        return f"截至{year}年累计" if year else "累计"
+    if period.startswith("截至") and not year:
+        return period
+    if is_extent(period):
+        return format_when(year, period)
+    return f"{year}年{period}" if year else period
+
+
+def key_when(year: int | None, period: str = "") -> str:
+    """A key figure's time column: :func:`format_when` for a running total or a rate,
+    else the year and period, or 未注明."""
+    if year or is_extent(period):
+        return format_when(year, period)
+    return f"{period}，未注明" if period else "未注明"
 
 
 KIND_LABELS = {"forecast": ("预计", "预测"), "target": ("目标", "目标")}

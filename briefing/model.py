@@ -393,7 +393,11 @@ class Figure(Serializable):
     上海超级工厂), empty for the whole organisation."""
     period: str = ""
     """The part of ``year`` the figure covers, normalised (一季度, 上半年, 前4个月, 前三季度,
-    第三财季, 5月), empty for a full year or when the text names none."""
+    第三财季, 5月), empty for a full year or when the text names none; or what it adds up
+    beyond one year (``figure_extents.yaml``): a running total to ``year``'s end or a
+    month of it (截至年底, 截至9月), one whose end is unstated (累计), a span since an
+    event (上线三年), or a rate (每年, 年均, 每月, 每天). Figures of different periods are
+    never set side by side."""
     kind: str = "fact"
     """``fact`` (a result), ``forecast`` (预计, 有望, expects…: its measure ends in 预测) or
     ``target`` (目标, 计划…: its measure ends in 目标). A forecast or target is shown as

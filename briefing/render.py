@@ -54,6 +54,7 @@ from briefing.labels import (
     format_figure,
     format_key_value,
     format_number,
+    key_when,
     mention_groups,
     skip_reason_zh,
 )
@@ -809,6 +810,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "url": url,
         "num": format_number,
         "figure": figure,
+        "key_when": key_when,
         "headline": headline_figures,
         "keyvalue": lambda entry, unit="": format_key_value(
             entry.raw, entry.value, unit, getattr(entry, "qualifier", ""), getattr(entry, "value_max", None)

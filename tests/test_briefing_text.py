@@ -338,3 +338,24 @@ def test_a_quote_or_takeaway_opens_with_its_text_and_ends_a_cut_with_an_ellipsis
             continue  # not a quote (a numbered list of the template's own)
         assert marker_length(text) == 0, line
         assert not re.search(r"[，；：、,;:]$", text), line
+
+
+def test_a_running_total_is_not_charted_beside_a_years_figure(tmp_path) -> None:
+    """南方航空's passengers to the end of 2023 (截至2023年底…累计) are no 2023 figure: the
+    chart of 2023 passengers holds only the airlines' figures of that year, and a chart
+    of running totals says so in its title."""
+    (tmp_path / "a.md").write_text(
+        "# 航空公司客运量\n\n"
+        "截至2023年底，南方航空累计旅客运输量超过20亿人次。\n\n"
+        "东方航空2023年旅客运输量1.17亿人次。中国国航2023年旅客运输量1.09亿人次。\n\n"
+        "截至2023年底，东方航空累计旅客运输量超过15亿人次。\n",
+        encoding="utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    bars = [s for s in charts_for(model).values() if s.kind == "bars"]
+    titles = {s.title: dict(zip(s.rows, (v[0] for v in s.values), strict=True)) for s in bars}
+    assert titles.get("旅客运输量（2023年）") == {"东方航空": 117_000_000, "中国国航": 109_000_000}, titles
+    assert titles.get("旅客运输量（截至2023年底）") == {
+        "南方航空": 2_000_000_000,
+        "东方航空": 1_500_000_000,
+    }, titles

@@ -37,6 +37,7 @@ CORPORA = sorted(
         "gazetteer",
         "field_corpus",
         "figures",
+        "figure_extents",
         "owners",
         "key_figures",
         "clause_subjects",
@@ -728,3 +729,40 @@ def test_number_spans_leave_names_whole(case: dict[str, Any]) -> None:
     assert mine, [(h.raw, h.value) for h in hits]
     h = mine[0]
     assert (text[h.start : h.end], h.raw, h.qualifier) == (case["span"], case["raw"], case["qualifier"])
+
+
+def _extent_rows() -> list[Any]:
+    data = _load(COMPANIES / "figure_extents.yaml")
+    return [pytest.param(*row, id=row[0][:40]) for row in data["rows"]]
+
+
+@pytest.mark.parametrize(("clause", "unit", "measure", "period", "before"), _extent_rows())
+def test_running_totals_and_rates_keep_their_period(
+    clause: str, unit: str, measure: str, period: str, before: str
+) -> None:
+    """截至…底, 迄今, "by the end of 2023" make a running total, 每年 and "a year" a rate;
+    a dated 累计 is that period's total and a stock at a time is that time's figure."""
+    from briefing.analysis.figures import extent_of
+
+    assert extent_of(to_simplified(clause), unit, measure, to_simplified(before)) == period
+
+
+@pytest.mark.parametrize(
+    ("year", "period", "shown"), [tuple(r) for r in _load(COMPANIES / "figure_extents.yaml")["shown"]]
+)
+def test_running_totals_and_rates_are_shown_as_such(year: int | None, period: str, shown: str) -> None:
+    from briefing.labels import format_when
+
+    assert format_when(year, period) == shown
+
+
+@pytest.mark.parametrize(
+    ("year", "period", "opens", "column"),
+    [tuple(r) for r in _load(COMPANIES / "figure_extents.yaml")["opens"]],
+)
+def test_statements_and_key_figures_name_a_running_total_as_such(
+    year: int | None, period: str, opens: str, column: str
+) -> None:
+    from briefing.labels import key_when, time_words
+
+    assert (time_words(year, period), key_when(year, period)) == (opens, column)

@@ -319,11 +319,11 @@ def _full_width(text: str) -> str:
 def figure_statement(name: str, figures: list[Figure]) -> str:
     """A move built from an organisation's own figures, in Chinese: "上汽大众2011年前4个月
     销量同比增长38%", "2023年营收42亿美元，营收增长9%", "2023年被北辰零售收购，约12亿元"."""
-    from briefing.labels import format_value, measure_label
+    from briefing.labels import format_value, measure_label, time_words
 
     parts = []
     for f in figures:
-        when = f"{f.year}年{f.period}" if f.year else f.period
+        when = time_words(f.year, f.period)
         label = measure_label(f.measure, f.kind)
         measure = f"{f.scope}{label}" if f.scope else label
         value = format_value(f.value, f.unit, f.qualifier, f.value_max)

@@ -255,6 +255,66 @@ def _span_before(text: str, left: int, start: int) -> str:
     return re.sub(r"(?:以来|来|间|内)$", "", found[-1].group()) if found else ""
 
 
+@functools.cache
+def _extent_rules() -> dict:
+    """``figure_extents.yaml``, its patterns compiled."""
+    raw = data_yaml("figure_extents.yaml") or {}
+
+    def compiled(pattern: str) -> re.Pattern[str]:
+        return re.compile(pattern, re.IGNORECASE)
+
+    return {
+        "cumulative_to": [compiled(p) for p in raw.get("cumulative_to") or []],
+        "cumulative": [compiled(p) for p in raw.get("cumulative") or []],
+        "dated": compiled(raw["dated"]) if raw.get("dated") else None,
+        "rates": {label: compiled(p) for label, p in (raw.get("rates") or {}).items()},
+        "stocks": tuple(raw.get("stocks") or ()),
+        "running_words": compiled(raw["running_words"]) if raw.get("running_words") else None,
+    }
+
+
+_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")  # fmt: skip
+
+
+def _running_to(text: str) -> str:
+    """截至年底 or 截至N月 when ``text`` names the time a running total runs to, else ""."""
+    for pattern in _extent_rules()["cumulative_to"]:
+        if m := pattern.search(text):
+            month = (m.groupdict().get("month") or "").lower()
+            if not month:
+                return "截至年底"
+            n = int(month) if month.isdigit() else _MONTHS_EN.index(month) + 1
+            return "截至年底" if n == 12 and "底" in m.group() else f"截至{n}月"
+    return ""
+
+
+def extent_of(clause: str, unit: str = "", measure: str = "", before: str = "") -> str:
+    """What a figure adds up beyond one year, from its own clause (``figure_extents.yaml``):
+    截至年底 or 截至N月 (a running total to a year's end or a month: "截至2023年底累计",
+    "by the end of 2023"; ``before``, the sentence's earlier clauses, may name the time
+    when the clause names no period of its own and says it adds up: 累计, 已…), 累计 (a running total, its end unstated:
+    迄今, "to date"), a rate (每年, 年均, 每月, 每天: "每年投入超过60亿元", "a year"), or ""
+    (none of these). A stock (a count, a share, a rate: ``stocks``) at a time is that
+    time's figure, no running total."""
+    rules = _extent_rules()
+    before = before[max(before.rfind("；"), before.rfind(";")) + 1 :]  # a clause after ； starts anew
+    dated = rules["dated"] is not None and bool(rules["dated"].search(clause))
+    adds_up = any(p.search(clause) for p in rules["cumulative"])
+    runs = adds_up or (rules["running_words"] is not None and bool(rules["running_words"].search(clause)))
+    if not measure.endswith(rules["stocks"]) and (
+        (to := _running_to(clause)) or (not dated and runs and before and (to := _running_to(before)))
+    ):
+        return to
+    if adds_up and not dated:
+        return "累计"
+    if unit != "%":
+        for label, pattern in rules["rates"].items():
+            if pattern.search(clause):
+                return label
+    return ""
+
+
 _TITLE_RE = re.compile(r"《[^《》]{1,20}》")
 
 
@@ -1091,7 +1151,8 @@ def figures_in(text: str) -> list[Hit]:
                 part_scope,
                 _period_before(periods, m.start())
                 or _period_after(periods, m.end(), right)
-                or _span_before(text, left, m.start()),
+                or _span_before(text, left, m.start())
+                or extent_of(text[left:right], unit, measure, text[:left]),
                 listed,
                 years_back if baseline else None,
                 _kind_of(measure),
@@ -1876,8 +1937,9 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
     sentence, else 去年/今年 and the like (resolved with the document's date later)."""
     if end is not None:
         right_after = re.match(
-            r"\s*(?:[a-z]+\s+)?(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b",
-            text[end : end + 32],
+            r"\s*(?:[a-z]+\s+)?(?:in|for|during|(?:by|as of|as at|at) (?:the )?end of(?: [A-Z][a-z]+,?)?)"
+            r" (?:fiscal (?:year )?)?((?:19|20)\d{2})\b",
+            text[end : end + 48],
         )
         if right_after:
             return int(right_after.group(1)), None
@@ -1967,6 +2029,7 @@ __all__ = [
     "OrgRef",
     "Owned",
     "attribute",
+    "extent_of",
     "figures_in",
     "market_led",
     "year_of",
