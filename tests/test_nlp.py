@@ -87,3 +87,12 @@ def test_jiebas_tags_are_cached_once_per_dictionary_not_per_installation(tmp_pat
     assert len(cached) == 1, cached
     assert nlp._jieba_tags(other).get("云计算") == "n"
     assert len(list((tmp_path / "cache" / "briefing").glob("briefing-jieba-tags-*"))) == 2
+
+
+@pytest.mark.parametrize("case", _cases("segmentation"))
+def test_domain_words_are_cut_whole(case: dict[str, Any]) -> None:
+    from briefing.nlp import zh_cut
+
+    words = zh_cut(case["input"])
+    for word in case["words"]:
+        assert word in words, (word, words)
