@@ -766,3 +766,22 @@ def test_statements_and_key_figures_name_a_running_total_as_such(
     from briefing.labels import key_when, time_words
 
     assert (time_words(year, period), key_when(year, period)) == (opens, column)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("这也是新易盛时隔九个季度再度出现环比下滑。", True),
+        ("這也是鴻海首度公布電動車出貨量。", True),
+        ("这意味着宁德时代的海外产能将翻倍。", True),
+        ("此举将使顺丰的航空运力提升三成。", True),
+        ("这家公司去年营收增长了两成。", False),
+        ("此外，比亚迪还在匈牙利建厂。", False),
+        ("与此同时，微创医疗却陷入亏损。", False),
+        ("新易盛同时披露了2025年年报。", False),
+    ],
+)
+def test_a_comment_on_the_last_sentence_tells_no_move(text, expected) -> None:
+    from briefing.analysis.companies import comments_on_the_last
+
+    assert comments_on_the_last(text) is expected

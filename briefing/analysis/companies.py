@@ -686,6 +686,17 @@ def _vague(text: str, cue: str) -> bool:
     return len(after.strip()) < 4 and not re.search(r"\d", text)
 
 
+_COMMENT_RE = re.compile(
+    r"^\s*(?:这|這|此)(?:也|就|正|便|才)?(?:是|意味|说明|說明|表明|显示|顯示|标志|標誌)|^\s*此举|^\s*此舉"
+)
+
+
+def comments_on_the_last(text: str) -> bool:
+    """The sentence comments on the one before it ("这也是…", "这意味着…", "此举…"):
+    on its own it tells no move, whatever organisation it names."""
+    return bool(_COMMENT_RE.match(text))
+
+
 def _moves(
     docs: list[Document],
     analyses: list[DocAnalysis],
@@ -708,6 +719,8 @@ def _moves(
                 start + marker.end(),
                 text[marker.end() :],
             )  # a digest's item number is not the quote
+        if comments_on_the_last(text):
+            continue  # "这也是新易盛时隔九个季度…": it leans on a sentence the reader is not shown
         in_sentence = a.mentions if index is None else index.mentions.get((o.doc, o.sentence), [])
         here = sorted(
             (m for m in in_sentence if m.sentence == o.sentence and start <= m.start < end),
