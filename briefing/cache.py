@@ -54,6 +54,13 @@ log = logging.getLogger(__name__)
 # Modules whose code decides what analyse_document returns.
 _CODE = (
     "analysis/document.py",
+    "analysis/findings.py",
+    "analysis/quotable.py",
+    "analysis/statements.py",
+    "excerpts.py",
+    "children.py",
+    "errors.py",
+    "user_cache.py",
     "analysis/names.py",
     "analysis/org_words.py",
     "analysis/cues.py",
@@ -97,6 +104,7 @@ def analysis_version() -> str:
 # Modules whose code decides what reading a file returns.
 _READING_CODE = (
     "readers.py", "formats.py", "cleaning.py", "metadata.py", "memo.py", "nlp.py", "script.py", "model.py", "resources.py",
+    "listing.py", "errors.py",
 )  # fmt: skip
 
 

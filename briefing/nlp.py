@@ -481,6 +481,41 @@ def rarity(word: str) -> float:
     return round(math.log(tk.total / freq), 3) if freq > 0 else UNKNOWN_RARITY
 
 
+def rarities(words: tuple[str, ...]) -> dict[str, float]:
+    """:func:`rarity` of each of a fixed list of words (a data file's), kept in the
+    user's cache folder: a step that needs only these must not pay for loading
+    jieba (about a second). Keyed by the words, jieba's dictionary and the data
+    files in effect (the domain dictionary and the gazetteer add words to it)."""
+    import hashlib
+    import importlib.util
+    import json
+    import os
+    import tempfile
+
+    from briefing.resources import data_fingerprint
+
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.origin is not None, "jieba is a dependency"
+    digest = hashlib.sha256((Path(spec.origin).parent / "dict.txt").read_bytes())
+    digest.update(data_fingerprint().encode() + b"\0" + "\n".join(words).encode())
+    cache = cache_folder() / f"briefing-rarity-v1-{digest.hexdigest()[:24]}.json"
+    try:
+        kept = json.loads(cache.read_text("utf-8"))
+        if isinstance(kept, dict) and set(kept) == set(words):
+            return {w: float(v) for w, v in kept.items()}
+    except (OSError, ValueError):
+        pass
+    values = {w: rarity(w) for w in words}
+    try:
+        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".briefing-rarity-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(values, handle, ensure_ascii=False)
+        os.replace(tmp, cache)
+    except OSError as exc:
+        log.debug("cannot cache rarities: %s", exc)
+    return values
+
+
 def vocabulary_terms(text: str, vocabulary: set[str] | frozenset[str], longest: int = 8) -> list[str]:
     """Words of a known vocabulary found in a short text, longest match first,
     English words through the glossary. Segmenting without jieba is enough

@@ -580,7 +580,7 @@ def _table(name: str, key: str = "cases") -> list:
 
 @pytest.mark.parametrize("case", _table("findings"))
 def test_what_is_not_a_finding(case) -> None:
-    from briefing.analysis.summary import not_a_finding
+    from briefing.analysis.findings import not_a_finding
 
     assert (
         not_a_finding(case["text"], memo=case.get("memo", False), actors=case.get("actors", 0))
@@ -975,7 +975,7 @@ def test_a_background_statement_is_context(case) -> None:
 
 @pytest.mark.parametrize("case", _table("background", "promotion"))
 def test_sponsored_copy_is_promotion(case) -> None:
-    from briefing.analysis.summary import promotion
+    from briefing.analysis.statements import promotion
 
     assert promotion(case["text"]) == case["promotion"]
 
@@ -1033,7 +1033,7 @@ def test_one_figure_in_two_languages_is_one_finding(a, b, same) -> None:
 
 @pytest.mark.parametrize("case", _table("leads"))
 def test_a_lead_that_states_a_finding_is_told_from_a_heading(case) -> None:
-    from briefing.analysis.summary import finding_lead
+    from briefing.analysis.findings import finding_lead
 
     assert finding_lead(to_simplified(case["text"])) == case["lead"]
 

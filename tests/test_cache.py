@@ -548,3 +548,53 @@ def test_a_damaged_document_row_is_a_miss(run_cli, nev: Path, home: Path, monkey
     spy = ReadSpy(monkeypatch)
     assert _analyze(run_cli, nev) == first
     assert set(spy.built) == {p.name for p in nev.iterdir()}  # nothing from an unreadable batch is trusted
+
+
+def _imported_modules(path: Path, package: Path) -> set[Path]:
+    """The modules of ``briefing`` a file imports when it is imported (its top-level
+    imports, not those inside functions, which start other steps: the cache, the
+    executors), as files of ``package``; the package's own ``__init__`` (its version
+    is hashed on its own) left out."""
+    import ast
+
+    found: set[Path] = set()
+
+    def module_file(dotted: str) -> Path | None:
+        base = package.joinpath(*dotted.split(".")[1:]) if "." in dotted else package
+        for candidate in (base / "__init__.py", base.with_suffix(".py")):
+            if candidate.is_file():
+                return candidate
+        return None
+
+    for node in ast.parse(path.read_text("utf-8")).body:
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        for dotted in names:
+            if dotted.startswith("briefing.") and (hit := module_file(dotted)) is not None:
+                found.add(hit)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("listed", "root"),
+    [("_CODE", "analysis/document.py"), ("_READING_CODE", "readers.py")],
+)
+def test_the_cache_version_hashes_every_module_the_step_runs(listed: str, root: str) -> None:
+    """A change to any module the per-document step imports (directly or through
+    another module) must make its cached results stale: the version's module list
+    covers the import closure of the step's entry module."""
+    package = Path(cache.__file__).resolve().parent
+    closure: set[Path] = set()
+    todo = [package / root]
+    while todo:
+        path = todo.pop()
+        if path in closure:
+            continue
+        closure.add(path)
+        todo.extend(_imported_modules(path, package) - closure)
+    hashed = {package / name for name in getattr(cache, listed)}
+    missing = sorted(p.relative_to(package).as_posix() for p in closure - hashed)
+    assert not missing, f"{listed} does not hash {missing}"

@@ -362,3 +362,92 @@ def test_a_forked_stream_is_made_while_the_parent_is_busy(tmp_path: Path) -> Non
             time.sleep(0.05)
         assert done.exists()  # made before anyone read a byte
         assert [p[-1] for p in child.result()] == list("01234567")
+
+
+@pytest.mark.parametrize("name", ["healthcare", "games", "solar"])
+def test_findings_read_with_each_document_give_the_takeaways_read_after(name: str) -> None:
+    """Whether a sentence may be a takeaway is read in the worker, with its
+    document (``Sentence.finding``); the summary reads it there, or itself for a
+    sentence not read yet. Both give the same takeaways, and the worker's
+    verdicts rule out sentences (so the test can tell the paths apart)."""
+    from briefing.analysis import analyse_all, findings, summary
+
+    corpus = read_corpus(CORPORA / name)
+    read = analyse_all(corpus)
+    found, _ = themes.find_themes(corpus.documents, read)
+    verdicts = [s.finding for a in read for s in a.sentences]
+    assert findings.RULED_OUT in verdicts and 0 in verdicts
+    assert findings.UNREAD not in verdicts
+    unread = [document.DocAnalysis.from_dict(a.to_dict()) for a in read]
+    for a in unread:
+        for s in a.sentences:
+            s.finding = findings.UNREAD
+    ahead = [t.to_dict() for t in summary.summarize(corpus.documents, read, found)]
+    after = [t.to_dict() for t in summary.summarize(corpus.documents, unread, found)]
+    assert len(ahead) >= 3
+    assert ahead == after
+
+
+@pytest.mark.parametrize("name", ["healthcare", "games", "solar", "banks"])
+def test_the_titles_cut_in_the_worker_give_the_folders_subject_cut_after(name: str) -> None:
+    """The folder's subject is read from the titles' words, cut with each document;
+    the same as cutting the titles when the subject is read."""
+    from briefing.analysis import analyse_all
+
+    corpus = read_corpus(CORPORA / name)
+    read = analyse_all(corpus)
+    rarity = {t: r for a in read for t, r in a.theme_terms.items()}
+    uncut = [
+        document.DocAnalysis.from_dict({**a.to_dict(), "title_words": None, "title_ends": None}) for a in read
+    ]
+    assert all(a.title_ends is not None for a in read) and any(len(a.title_ends) > 1 for a in read)
+    assert themes.title_subject(corpus.documents, read, rarity) == themes.title_subject(
+        corpus.documents, uncut, rarity
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "at", "last"),
+    [("晶圆代工产能紧张", 2, "晶圆"), ("光伏产业链出清", 5, "产业链"), ("光伏产业链出清", 4, "产业"), ("", 0, ""), ("AI芯片", 2, "AI")],
+)
+def test_a_titles_end_is_the_last_word_of_its_beginning(title: str, at: int, last: str) -> None:
+    words, ends = document.title_cuts(title)
+    assert len(ends) == len(title) + 1
+    assert ends[at] == last
+    assert "".join(words) == title
+
+
+def test_rarities_of_a_word_list_are_kept_and_read_back_without_jieba(tmp_path: Path) -> None:
+    """The aggregate steps need the rarity of the concept variants' terms; the second
+    run reads them from the user cache and does not load jieba for them."""
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys; from briefing import nlp; "
+        "got = nlp.rarities(('出海', '产能出清', '市场', '没有这个词的词')); "
+        "print(json.dumps([got, 'jieba' in sys.modules]))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("BRIEFING_DATA", None)
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", probe],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=120,
+            ).stdout
+        )
+        for _ in range(2)
+    ]
+    (first, loaded_first), (second, loaded_second) = runs
+    assert loaded_first and not loaded_second
+    assert first == second
+    from briefing.nlp import UNKNOWN_RARITY, rarity
+
+    assert first == {w: rarity(w) for w in first}
+    assert first["没有这个词的词"] == UNKNOWN_RARITY > first["市场"]

@@ -385,7 +385,7 @@ def test_what_is_said_of_a_concept_in_its_clause(term, text, words) -> None:
 def test_no_gist_or_quote_is_a_fund_pitch_or_an_advert(folder: str) -> None:
     """The commercial-space memo pitches ETFs (…是商业航天专题布局的优选, 适合作为辅助配置):
     a theme is stated and backed by sentences that argue, not by promotional copy."""
-    from briefing.analysis.summary import promotion
+    from briefing.analysis.statements import promotion
     from briefing.script import to_simplified
 
     for t in _themes(folder).themes:

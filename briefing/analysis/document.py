@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from briefing import children
 from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, period_in, refine_measures, year_of
+from briefing.analysis.findings import read_findings
 from briefing.analysis.names import (
     Found,
     discover,
@@ -42,6 +43,7 @@ from briefing.nlp import (
     zh_cut,
 )
 from briefing.resources import data_lines
+from briefing.script import to_simplified
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,10 @@ class Sentence(Serializable):
     quote: int = -1
     """Its verdict as a theme's quote, read with the sentence (-1 before it is read): see
     :func:`briefing.analysis.quotable.quote_marks`."""
+    finding: int = -1
+    """Whether it may be a takeaway, read with its document once the roles of its
+    names are known: an index into :data:`briefing.analysis.findings.REASONS` (0:
+    it may), -2 where its shape rules it out, -1 before it is read."""
 
     @property
     def quotable(self) -> bool:
@@ -140,17 +146,30 @@ class DocAnalysis(Serializable):
     """Everything later stages need from one document."""
 
     path: str
+    """The document's path (its ``Document.path``)."""
     sha256: str
+    """SHA-256 of the document's bytes."""
     language: str
+    """Its language (``zh`` or ``en``)."""
     sentences: list[Sentence] = field(default_factory=list)
+    """Its sentences, in order."""
     mentions: list[Mention] = field(default_factory=list)
+    """The organisations its sentences name, in order."""
     figures: list[FigureCandidate] = field(default_factory=list)
+    """Its figures with their owners."""
     theme_terms: dict[str, float] = field(default_factory=dict)
     """Terms of this document fit to name a theme, with their general-language
     rarity (log of jieba's total frequency over the word's), so that the
     aggregate steps never need jieba."""
     topic: str | None = None
     """The company the document is about (named in its title), if any."""
+    title_words: list[str] | None = None
+    """jieba's words of the Simplified title (None before it is read): the folder's
+    subject is read from the titles without loading jieba in the aggregate steps."""
+    title_ends: list[str] | None = None
+    """For each length i of the Simplified title's beginning, the last word jieba
+    cuts from those i characters ("" for none): the word a title writes before
+    a term (晶圆 of 晶圆代工), as cutting that beginning alone gives it."""
 
 
 # ------------------------------------------------------------------ analyse
@@ -916,7 +935,20 @@ def analyse_document(doc: Document) -> DocAnalysis:
         if sentences >= floor:
             result.theme_terms.setdefault(tok, rarity(tok))
     refine_measures(result.figures, simplified)
+    read_findings(doc, result.sentences, result.mentions)
+    result.title_words, result.title_ends = title_cuts(doc.title)
     return result
+
+
+def title_cuts(title: str | None) -> tuple[list[str], list[str]]:
+    """The words of a title (Simplified) and the last word of each of its beginnings
+    (see ``DocAnalysis.title_ends``)."""
+    simple = to_simplified(title or "")
+    ends = [""]
+    for i in range(1, len(simple) + 1):
+        words = zh_cut(simple[:i])
+        ends.append(words[-1] if words else "")
+    return zh_cut(simple), ends
 
 
 COINED_MIN_SENTENCES = 2
@@ -1137,8 +1169,6 @@ def _pronoun_subject_en(sentence: str, here: list[_Span], offset: int) -> str | 
 
 def _title_company(title: str, found: dict[str, Found], gaz: object) -> str | None:
     """The first company a document's title names."""
-    from briefing.script import to_simplified
-
     title = to_simplified(title)
     names: list[tuple[int, str]] = [(m.start, m.name) for m in gazetteer().find(title)]
     for name, f in found.items():

@@ -38,15 +38,14 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from briefing.analysis.document import DocAnalysis, Sentence
+from briefing.analysis.document import DocAnalysis, Sentence, title_cuts
 from briefing.analysis.quotable import MEMO_SUMMARY_RE, UNREAD, fitness, is_symbol, quote_marks, weak_gist
 from briefing.analysis.statements import background
 from briefing.excerpts import actor_stub, clip, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
-from briefing.nlp import domain_words, is_abbreviation, is_theme_term, vocabulary_terms, zh_cut
-from briefing.nlp import rarity as word_rarity
+from briefing.nlp import domain_words, is_abbreviation, is_theme_term, rarities, vocabulary_terms, zh_cut
 from briefing.resources import data_lines, data_yaml
 from briefing.script import HAN, is_han, to_simplified
 
@@ -649,9 +648,11 @@ def find_themes(
     for a in analyses:
         rarity.update(a.theme_terms)
     # The terms a variant argues under (出海 for 海外) count even where no source writes them.
-    for term in set(concept_variants().values()) - set(rarity):
-        if is_theme_term(term):
-            rarity[term] = word_rarity(term)
+    variant_terms = tuple(sorted(set(concept_variants().values())))
+    missing = [t for t in variant_terms if t not in rarity and is_theme_term(t)]
+    if missing:
+        known = rarities(variant_terms)
+        rarity.update((t, known[t]) for t in missing)
     vocabulary = set(rarity)
     # Garbled text, framing lines ("研究范围：…") and placeholders argue nothing.
     usable: list[list[Sentence]] = [
@@ -857,7 +858,13 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     names = {m.name for a in analyses for m in a.mentions} | {m.surface for a in analyses for m in a.mentions}
     # The titles' abbreviations (光伏, 医保) are nouns the dictionary knows but does not
     # tag as such: a subject the titles share, though never a theme term of the text.
-    abbreviations = {w for doc in docs for w in zh_cut(to_simplified(doc.title or "")) if is_abbreviation(w)}
+    cuts = [
+        (a.title_words, a.title_ends)
+        if a.title_words is not None and a.title_ends is not None
+        else title_cuts(d.title)
+        for d, a in zip(docs, analyses, strict=True)
+    ]
+    abbreviations = {w for words, _ in cuts for w in words if is_abbreviation(w)}
     vocabulary = set(rarity) | set(domain_words()) | abbreviations
     titles: list[tuple[str, int]] = []
     longest_first = [
@@ -887,13 +894,13 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
         return None
     # The titles' own compound when they all write it so: 晶圆代工 rather than 代工.
     before = set()
-    for doc in docs:
+    for doc, (_, ends) in zip(docs, cuts, strict=True):
         title = to_simplified(doc.title or "")
         at = title.find(best)
         if at >= 0:
-            words = zh_cut(title[:at])
-            noun = words and len(words[-1]) >= 2 and all(is_han(c) for c in words[-1])
-            before.add(words[-1] if noun and words[-1] not in names else "")
+            word = ends[at]
+            noun = len(word) >= 2 and all(is_han(c) for c in word)
+            before.add(word if noun and word not in names else "")
     if len(before) == 1 and "" not in before:
         return before.pop() + best
     return best
