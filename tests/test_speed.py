@@ -408,7 +408,13 @@ def test_the_titles_cut_in_the_worker_give_the_folders_subject_cut_after(name: s
 
 @pytest.mark.parametrize(
     ("title", "at", "last"),
-    [("晶圆代工产能紧张", 2, "晶圆"), ("光伏产业链出清", 5, "产业链"), ("光伏产业链出清", 4, "产业"), ("", 0, ""), ("AI芯片", 2, "AI")],
+    [
+        ("晶圆代工产能紧张", 2, "晶圆"),
+        ("光伏产业链出清", 5, "产业链"),
+        ("光伏产业链出清", 4, "产业"),
+        ("", 0, ""),
+        ("AI芯片", 2, "AI"),
+    ],
 )
 def test_a_titles_end_is_the_last_word_of_its_beginning(title: str, at: int, last: str) -> None:
     words, ends = document.title_cuts(title)
