@@ -811,19 +811,27 @@ def find_themes(
         if not others:
             log.debug("theme %s has no sentence to quote beside its gist", theme.label)
             continue
-        fresh = [r for r in others if r[3] not in used]
+        # A quote argues the theme: it says the concept the label names (路线 under
+        # 技术路线, not a tariff line that lists 电池); where none does, fewer quotes.
+        words = concept_words(theme.label, theme.terms)
+        arguing = [r for r in others if _argues(r, words, usable, argued)]
+        fresh = [r for r in arguing if r[3] not in used]
         # every source that argues it still speaks, if only with a sentence quoted before
         heard = {r[1] for r in fresh} | {row[1]}
-        fresh += [r for r in others if r[1] not in heard and not heard.add(r[1])]
-        fresh = fresh or others[:1]  # a quote beside the gist, if only one quoted before
-        gist, quotes = _gist_and_quotes([row, *fresh], docs, gist_row=row)
+        fresh += [r for r in arguing if r[1] not in heard and not heard.add(r[1])]
+        fresh = fresh or arguing[:1]  # a quote beside the gist, if only one quoted before
+        gist, quotes = _gist_and_quotes([row, *fresh], docs, gist_row=row, at_least_one=False)
+        if len(arguing) < len(others):
+            log.debug(
+                "theme %s: %d sentence(s) do not say %s", theme.label, len(others) - len(arguing), words
+            )
         gist_line = _gist(gist.text, terms=[theme.label, *theme.terms])
         theme.gist, theme.gist_source, theme.quotes = gist_line, gist, quotes
         used.update([gist.text, *(q.text for q in quotes)])
         stated.append((cand, theme))
         if spares is not None:
             said = {gist.text, *(q.text for q in quotes)}
-            rows = [r for r in others if r[3] not in said and r[0] > -4.0]
+            rows = [r for r in arguing if r[3] not in said and r[0] > -4.0]
             rows = [r for r in rows[:SPARE_ROWS] if not _states_nothing(r[3])]
             rows.sort(key=lambda r: docs[r[1]].language == "en")  # a Chinese sentence first, as the gist
             spares[theme.label] = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rows]
@@ -1752,9 +1760,12 @@ def _gist_and_quotes(
     ranked: list[tuple[float, int, int, str, int]],
     docs: list[Document],
     gist_row: tuple[float, int, int, str, int] | None = None,
+    *,
+    at_least_one: bool = True,
 ) -> tuple[Quote, list[Quote]]:
     """The gist's sentence (``gist_row``, else :func:`_gist_row`) and 1-3 other
-    sentences as quotes, from different documents first; never the gist's sentence again."""
+    sentences as quotes, from different documents first; never the gist's sentence again
+    (without ``at_least_one``, none where ``ranked`` holds no other sentence)."""
     gist_row = gist_row or _gist_row(ranked, docs) or ranked[0]
     gist = Quote(text=gist_row[3], document=docs[gist_row[1]].path, paragraph=gist_row[4])
     rest = [r for r in ranked if r is not gist_row and r[3] != gist_row[3]]
@@ -1769,9 +1780,40 @@ def _gist_and_quotes(
             break
     if not quotes:
         quotes = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rest[:1]]
-    if not quotes:
+    if not quotes and at_least_one:
         quotes = [gist]  # a theme of one quotable sentence: the gist is a clip of it
     return gist, quotes
+
+
+def concept_words(label: str, terms: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words that say a theme's concept: its terms its label names (路线 of
+    技术路线, not 电池 beside it; 地缘 and 政治 of 地缘政治), else all its terms,
+    each with the words that argue it under another name (出海: 海外); and all its terms."""
+    said = to_simplified(label)
+    defining = [t for t in terms if any(w in said for w in _spellings(t))] or list(terms)
+    return tuple(dict.fromkeys(w for t in defining for w in _spellings(t))), tuple(terms)
+
+
+def _argues(
+    row: tuple[float, int, int, str, int],
+    words: tuple[tuple[str, ...], tuple[str, ...]],
+    usable: list[list[Sentence]],
+    argued: list[list[tuple[str, ...]]],
+) -> bool:
+    """A theme's sentence argues it where it says one of its concept's words, or two
+    of its terms together (资本 and 流量 under 产业、技术与模式革命, whose terms share
+    sentences): among its terms (an English sentence reaches them through the glossary)
+    or, in Chinese, in its text (固态 in 全固态电池). A memo summary's finding (a
+    clause of its line) by its text only. A line that only lists a term beside another
+    theme's (贸易壁垒：美国提高光伏电池和组件关税 under 技术路线) argues neither."""
+    defining, terms = words
+    d, s = row[1], row[2]
+    held: set[str] = set()
+    if row[0] > -4.0:
+        held.update(w for w in (*defining, *terms) if w in usable[d][s].tokens or w in argued[d][s])
+    said = _said(row[3])
+    held.update(w for w in (*defining, *terms) if is_han(w[0]) and w in said)
+    return not held.isdisjoint(defining) or len(held.intersection(terms)) >= 2
 
 
 _SIGNPOST_RE = re.compile(r"^\s*([^：:，,。]{1,12}?)\s*[：:]\s*(?=\S)")
