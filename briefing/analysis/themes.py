@@ -39,6 +39,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from briefing.analysis.document import DocAnalysis, Sentence, title_cuts
+from briefing.analysis.org_words import words as org_words
 from briefing.analysis.quotable import MEMO_SUMMARY_RE, UNREAD, fitness, is_symbol, quote_marks, weak_gist
 from briefing.analysis.statements import background
 from briefing.excerpts import actor_stub, clip, zh_punctuation
@@ -638,11 +639,15 @@ def find_themes(
     *,
     max_themes: int = MAX_THEMES,
     spares: dict[str, list[Quote]] | None = None,
+    referents: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[list[Theme], str | None]:
     """Themes across the corpus, strongest first (at most ``max_themes``), and the
     corpus' subject (the term every document is about, which frames the themes
     rather than being one). ``spares``, when given, receives for each theme's label
-    the sentences that could state it instead of its gist (see :func:`gists_apart`)."""
+    the sentences that could state it instead of its gist (see :func:`gists_apart`);
+    ``referents``, for each of those sentences and each gist that opens with a pointer
+    back to an organisation (公司, 该公司, 其), the pointer and the organisation the
+    document's reading resolved it to (see :func:`with_referent`)."""
     org_names = _org_names(analyses)
     rarity: dict[str, float] = {}
     for a in analyses:
@@ -825,7 +830,14 @@ def find_themes(
             log.debug(
                 "theme %s: %d sentence(s) do not say %s", theme.label, len(others) - len(arguing), words
             )
-        gist_line = _gist(gist.text, terms=[theme.label, *theme.terms])
+        if referents is None:
+            referents = {}
+        for r in [row, *others[:SPARE_ROWS]]:
+            if r[3] not in referents and (got := _opening_referent(analyses[r[1]], usable[r[1]][r[2]], r[3])):
+                referents[r[3]] = got
+        gist_line = with_referent(
+            _gist(gist.text, terms=[theme.label, *theme.terms]), referents.get(gist.text)
+        )
         theme.gist, theme.gist_source, theme.quotes = gist_line, gist, quotes
         used.update([gist.text, *(q.text for q in quotes)])
         stated.append((cand, theme))
@@ -1884,6 +1896,62 @@ SPARE_ROWS = 8
 """Sentences, best first, a theme keeps to state it instead of its gist."""
 
 
+def _opening_pointer(text: str) -> str | None:
+    """The word a Chinese sentence opens with that points back to an organisation
+    named before (该公司, 公司, 其: organisations.yaml's demonstratives and ellipsis
+    words), as written; None when it opens otherwise (其实, 其他 and 其中 point to none)."""
+    body = text.lstrip()
+    simplified = to_simplified(body)
+    if _NOT_AN_ORGANISATION_RE.match(simplified):
+        return None
+    w = org_words()
+    for pointer in sorted({*w.demonstratives, *w.ellipsis_words}, key=lambda p: (-len(p), p)):
+        if simplified.startswith(pointer):
+            return body[: len(pointer)]
+    return None
+
+
+_NOT_AN_ORGANISATION_RE = re.compile(r"^(?:其实|其他|其余|其中|其次|它们|公司们)")
+
+
+def _opening_referent(analysis: DocAnalysis, sentence: Sentence, text: str) -> tuple[str, str] | None:
+    """(pointer, organisation) for a sentence that opens with a pointer back to an
+    organisation the document's reading resolved: a pronoun subject there ("公司有望…",
+    a mention told by ``pronoun …``) or a figure the sentence gives and the reading
+    owned through the pointer ("公司全年总收入为24.6亿美元": 百济神州, ``公司/其 → …``).
+    None when the sentence names an organisation of its own before the figure."""
+    pointer = _opening_pointer(text)
+    if pointer is None:
+        return None
+    index = next((i for i, x in enumerate(analysis.sentences) if x is sentence), None)
+    if index is None:
+        return None
+    here = [m for m in analysis.mentions if m.sentence == index]
+    for m in here:
+        if m.evidence.startswith("pronoun") and m.surface == pointer:
+            return pointer, m.name
+    for f in analysis.figures:
+        if f.sentence != index or "→" not in f.attribution:
+            continue
+        if any(not m.evidence.startswith("pronoun") and m.start < f.start for m in here):
+            return None  # a name of its own: the figure's owner is not the pointer's
+        return pointer, f.org
+    return None
+
+
+def with_referent(line: str, referent: tuple[str, str] | None) -> str:
+    """A theme's one-line gist that opens with a pointer back to an organisation, with
+    the organisation named after it ("公司（百济神州）全年總收入為…"): the reader has not
+    read the sentence before it. The gist's source sentence stays as written."""
+    if referent is None:
+        return line
+    pointer, name = referent
+    body = line.lstrip()
+    if not body.startswith(pointer) or body[len(pointer) :].startswith(("（", "(")):
+        return line
+    return f"{line[: len(line) - len(body)]}{pointer}（{name}）{body[len(pointer) :]}"
+
+
 def _clauses(text: str) -> set[str]:
     return {
         c for c in re.split(r"[，,；;：:。！？!?（）()\s]+", to_simplified(text)) if len(c) >= RESTATED_CLAUSE
@@ -1903,7 +1971,12 @@ def restates(a: str, b: str) -> bool:
     return not _clauses(a).isdisjoint(_clauses(b))
 
 
-def gists_apart(themes: list[Theme], takeaways: list[str], spares: dict[str, list[Quote]]) -> None:
+def gists_apart(
+    themes: list[Theme],
+    takeaways: list[str],
+    spares: dict[str, list[Quote]],
+    referents: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """Say each thing once: a theme whose gist restates a takeaway is stated by its
     next sentence that restates none (a spare, else one of its quotes where it keeps
     another); the takeaway says the rest. In place."""
@@ -1919,7 +1992,8 @@ def gists_apart(themes: list[Theme], takeaways: list[str], spares: dict[str, lis
                 continue
             log.debug("theme %s: gist restates a takeaway, stated by %s", theme.label, q.text[:30])
             theme.quotes = [x for x in theme.quotes if x is not q]
-            theme.gist_source, theme.gist = q, _gist(q.text, terms=[theme.label, *theme.terms])
+            line = _gist(q.text, terms=[theme.label, *theme.terms])
+            theme.gist_source, theme.gist = q, with_referent(line, (referents or {}).get(q.text))
             taken.add(q.text)
             break
 
