@@ -1308,11 +1308,14 @@ def _predicate_labels(
                 if at >= 0:
                     for word in _said_around(term, asked, at, names):
                         said[term][word] += 1
+    ahead: set[tuple[str, str]] = set()
     if heading:
         for term in concepts:
             for word in names:
                 if len(word) >= 2 and word in heading and word not in term and not _negated(word, heading):
                     said[term][word] += 2  # the author's own word for it
+                    if word + term in heading:
+                        ahead.add((term, word))  # as the heading puts it: 自制IP, not IP自制
     out = []
     if heading and cand.kind == "heading":
         # the author's own pairing in the heading (固态与钠离子的赛跑 → 固态与钠离子)
@@ -1324,7 +1327,7 @@ def _predicate_labels(
         # said twice, or by the author's heading (a word once in passing is no label)
         words = [w for w in words if said[term][w] >= 2]
         if words and len(term + words[0]) <= 8:
-            out.append(term + words[0])
+            out.append(words[0] + term if (term, words[0]) in ahead else term + words[0])
         elif cand.kind != "keywords" and (
             held[term] >= 3 or (heading and term in heading and held[term] >= 2)
         ):
