@@ -178,3 +178,21 @@ def test_opening_pointer(text: str, pointer: str | None) -> None:
 )
 def test_two_letter_words_are_terms_only_as_the_domain_dictionary_lists_them(word: str, term: bool) -> None:
     assert is_term(word) is term
+
+
+@pytest.mark.parametrize("folder", ["airlines", "games", "healthcare", "solar"])
+def test_a_quote_said_before_shows_the_clause_that_says_its_concept(folder: str) -> None:
+    """A theme's quote shown in full earlier (as a takeaway) comes back as its clause
+    that says the theme's concept ("…希望把动画IP改编成手机游戏。" under 自制IP), not
+    its opening ("智冠去年以新台币4.5亿元入股…")."""
+    from briefing.charts import charts_for
+    from briefing.render import render
+
+    model = _model(folder)
+    text = render(model, charts_for(model))
+    for i, theme in enumerate(model.themes, 1):
+        section = text.split(f"### {i}. {theme.label}", 1)[1].split("\n### ", 1)[0]
+        for line in section.splitlines():
+            if line.startswith("> "):
+                shown = re.sub(r"\s*(?:\[\d+\]\(#[^)]*\)|\[\d+\])+\s*$", "", line[2:])
+                assert _concept_said(theme, shown), (theme.label, line)
