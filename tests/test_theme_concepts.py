@@ -24,7 +24,13 @@ from pathlib import Path
 import pytest
 
 from briefing.analysis import build_briefing
-from briefing.analysis.themes import _opening_pointer, concept_variants, concept_words, with_referent
+from briefing.analysis.themes import (
+    _opening_pointer,
+    _opening_referent,
+    concept_variants,
+    concept_words,
+    with_referent,
+)
 from briefing.model import Briefing, Theme
 from briefing.nlp import is_term, vocabulary_terms
 from briefing.readers import read_corpus
@@ -196,3 +202,30 @@ def test_a_quote_said_before_shows_the_clause_that_says_its_concept(folder: str)
             if line.startswith("> "):
                 shown = re.sub(r"\s*(?:\[\d+\]\(#[^)]*\)|\[\d+\])+\s*$", "", line[2:])
                 assert _concept_said(theme, shown), (theme.label, line)
+
+
+@pytest.mark.parametrize(
+    ("text", "referent"),
+    [
+        # a figure the reading owned through the pointer
+        (
+            "百济神州2023年收入增长约七成。公司全年总收入为24.6亿美元，亏损收窄至8.8亿美元。",
+            ("公司", "百济神州"),
+        ),
+        # a pronoun subject that acts
+        ("宁德时代发布了新一代电池。该公司计划在2025年把产能扩大一倍。", ("该公司", "宁德时代")),
+        ("信达生物2023年产品收入约57亿元。其PD-1单抗的价格在谈判中下降了64%。", ("其", "信达生物")),
+        # no organisation named before: nothing to name
+        ("行业整体仍在调整。公司全年总收入为24.6亿美元，亏损收窄至8.8亿美元。", None),
+    ],
+)
+def test_opening_referent(tmp_path: Path, text: str, referent: tuple[str, str] | None) -> None:
+    """The second sentence's pointer, resolved as the document's reading resolved it."""
+    from briefing.analysis import analyse_all
+
+    (tmp_path / "a.txt").write_text(f"标题\n\n{text}\n", encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    (analysis,) = analyse_all(corpus)
+    doc = corpus.documents[0]
+    second = analysis.sentences[-1]
+    assert _opening_referent(analysis, second, doc.text[second.start : second.end]) == referent

@@ -1934,8 +1934,8 @@ def _opening_referent(analysis: DocAnalysis, sentence: Sentence, text: str) -> t
         if m.evidence.startswith("pronoun") and m.surface == pointer:
             return pointer, m.name
     for f in analysis.figures:
-        if f.sentence != index or "→" not in f.attribution:
-            continue
+        if f.sentence != index or "→" not in f.attribution or "\t" in f.org:
+            continue  # owned through a pointer, by one organisation (not 分别's list)
         if any(not m.evidence.startswith("pronoun") and m.start < f.start for m in here):
             return None  # a name of its own: the figure's owner is not the pointer's
         return pointer, f.org
