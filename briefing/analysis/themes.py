@@ -810,6 +810,7 @@ def find_themes(
         kept.append((cand, theme))
     used: set[str] = set()
     stated: list[tuple[_Candidate, Theme]] = []
+    indexes: dict[int, _SentenceIndex] = {}  # per document, where a gist may need it
     for i, (cand, theme) in enumerate(kept):
         row = next(r for r in cand.ranked if gists.get(r[3]) == i)
         others = [r for r in cand.ranked if r[3] not in gists]
@@ -833,7 +834,11 @@ def find_themes(
         if referents is None:
             referents = {}
         for r in [row, *others[:SPARE_ROWS]]:
-            if r[3] not in referents and (got := _opening_referent(analyses[r[1]], usable[r[1]][r[2]], r[3])):
+            if r[3] in referents or _opening_pointer(r[3]) is None:
+                continue  # (most sentences open with no pointer: no index is built for them)
+            if r[1] not in indexes:
+                indexes[r[1]] = sentence_index(analyses[r[1]])
+            if got := _opening_referent(analyses[r[1]], usable[r[1]][r[2]], r[3], indexes[r[1]]):
                 referents[r[3]] = got
         gist_line = with_referent(
             _gist(gist.text, terms=[theme.label, *theme.terms]), referents.get(gist.text)
@@ -1917,24 +1922,44 @@ def _opening_pointer(text: str) -> str | None:
 _NOT_AN_ORGANISATION_RE = re.compile(r"^(?:其实|其他|其余|其中|其次|它们|公司们)")
 
 
-def _opening_referent(analysis: DocAnalysis, sentence: Sentence, text: str) -> tuple[str, str] | None:
+_SentenceIndex = tuple[dict[int, int], dict[int, list], dict[int, list]]
+
+
+def sentence_index(analysis: DocAnalysis) -> _SentenceIndex:
+    """A document's sentences by their start, and its mentions and figures by
+    sentence: built once per document whose gist needs it, not scanned per sentence
+    (a big file holds a million sentences)."""
+    mentions: dict[int, list] = defaultdict(list)
+    figures: dict[int, list] = defaultdict(list)
+    for m in analysis.mentions:
+        mentions[m.sentence].append(m)
+    for f in analysis.figures:
+        figures[f.sentence].append(f)
+    return {x.start: i for i, x in enumerate(analysis.sentences)}, mentions, figures
+
+
+def _opening_referent(
+    analysis: DocAnalysis, sentence: Sentence, text: str, index: _SentenceIndex | None = None
+) -> tuple[str, str] | None:
     """(pointer, organisation) for a sentence that opens with a pointer back to an
     organisation the document's reading resolved: a pronoun subject there ("公司有望…",
     a mention told by ``pronoun …``) or a figure the sentence gives and the reading
     owned through the pointer ("公司全年总收入为24.6亿美元": 百济神州, ``公司/其 → …``).
-    None when the sentence names an organisation of its own before the figure."""
+    None when the sentence names an organisation of its own before the figure.
+    ``index``: the document's :func:`sentence_index`, where several sentences are asked."""
     pointer = _opening_pointer(text)
     if pointer is None:
         return None
-    index = next((i for i, x in enumerate(analysis.sentences) if x is sentence), None)
-    if index is None:
+    starts, mentions, figures = index or sentence_index(analysis)
+    at = starts.get(sentence.start)
+    if at is None:
         return None
-    here = [m for m in analysis.mentions if m.sentence == index]
+    here = mentions.get(at, [])
     for m in here:
         if m.evidence.startswith("pronoun") and m.surface == pointer:
             return pointer, m.name
-    for f in analysis.figures:
-        if f.sentence != index or "→" not in f.attribution or "\t" in f.org:
+    for f in figures.get(at, []):
+        if "→" not in f.attribution or "\t" in f.org:
             continue  # owned through a pointer, by one organisation (not 分别's list)
         if any(not m.evidence.startswith("pronoun") and m.start < f.start for m in here):
             return None  # a name of its own: the figure's owner is not the pointer's
