@@ -229,3 +229,17 @@ def test_opening_referent(tmp_path: Path, text: str, referent: tuple[str, str] |
     doc = corpus.documents[0]
     second = analysis.sentences[-1]
     assert _opening_referent(analysis, second, doc.text[second.start : second.end]) == referent
+
+
+def test_a_gist_whose_pointer_is_not_resolved_is_another_sentence(monkeypatch) -> None:
+    """Where the reading cannot say whose 公司 it is, the theme is stated by another of
+    its sentences where it has one (here: as if 东方航空 had not been resolved in the
+    airline folder, whose 亏损收窄 also says 东方航空2023年归母净利润亏损…); a theme
+    with no other sentence keeps it rather than being dropped."""
+    from briefing.analysis import themes
+
+    monkeypatch.setattr(themes, "_opening_referent", lambda *args, **kwargs: None)
+    model = build_briefing(read_corpus(FOLDERS["airlines"]), date=DATE)
+    (theme,) = [t for t in model.themes if "亏损" in t.label]
+    assert not _POINTER_RE.match(to_simplified(theme.gist)), theme.gist
+    assert [t.label for t in model.themes] == [t.label for t in _model("airlines").themes]

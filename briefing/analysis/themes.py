@@ -792,6 +792,24 @@ def find_themes(
     # The sentences each theme could state itself with (its best two): a stronger
     # theme leaves another's to it where it has one as good of its own.
     needed: Counter[str] = Counter(t for c, _ in distinct for t in _best_texts(c.ranked, 2))
+    if referents is None:
+        referents = {}
+    indexes: dict[int, _SentenceIndex] = {}  # per document, where a gist may need it
+
+    def unresolved(r: tuple[float, int, int, str, int]) -> bool:
+        """The sentence opens with a pointer back to an organisation its document's
+        reading did not resolve (公司… with no company before it); else its referent
+        is kept for the gist that may show it."""
+        if r[3] in referents or _opening_pointer(r[3]) is None:
+            return False  # (most sentences open with no pointer: no index is built for them)
+        if r[1] not in indexes:
+            indexes[r[1]] = sentence_index(analyses[r[1]])
+        got = _opening_referent(analyses[r[1]], usable[r[1]][r[2]], r[3], indexes[r[1]])
+        if got is None:
+            return True
+        referents[r[3]] = got
+        return False
+
     for cand, theme in distinct:
         if len(kept) == max_themes:
             break
@@ -803,6 +821,9 @@ def find_themes(
         best = _gist_row(free, docs, arguing_only=True)
         own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs, arguing_only=True)
         row = own if own is not None and best is not None and own[0] >= best[0] - 0.5 else best
+        if row is not None and unresolved(row):
+            # a gist that says 公司 and never whose: another sentence of the theme, where it has one
+            row = _gist_row([r for r in free if not unresolved(r)], docs, arguing_only=True) or row
         if row is None:
             log.debug("theme %s has no sentence of its own", theme.label)
             continue
@@ -810,7 +831,6 @@ def find_themes(
         kept.append((cand, theme))
     used: set[str] = set()
     stated: list[tuple[_Candidate, Theme]] = []
-    indexes: dict[int, _SentenceIndex] = {}  # per document, where a gist may need it
     for i, (cand, theme) in enumerate(kept):
         row = next(r for r in cand.ranked if gists.get(r[3]) == i)
         others = [r for r in cand.ranked if r[3] not in gists]
@@ -831,15 +851,6 @@ def find_themes(
             log.debug(
                 "theme %s: %d sentence(s) do not say %s", theme.label, len(others) - len(arguing), words
             )
-        if referents is None:
-            referents = {}
-        for r in [row, *others[:SPARE_ROWS]]:
-            if r[3] in referents or _opening_pointer(r[3]) is None:
-                continue  # (most sentences open with no pointer: no index is built for them)
-            if r[1] not in indexes:
-                indexes[r[1]] = sentence_index(analyses[r[1]])
-            if got := _opening_referent(analyses[r[1]], usable[r[1]][r[2]], r[3], indexes[r[1]]):
-                referents[r[3]] = got
         gist_line = with_referent(
             _gist(gist.text, terms=[theme.label, *theme.terms]), referents.get(gist.text)
         )
@@ -849,7 +860,7 @@ def find_themes(
         if spares is not None:
             said = {gist.text, *(q.text for q in quotes)}
             rows = [r for r in arguing if r[3] not in said and r[0] > -4.0]
-            rows = [r for r in rows[:SPARE_ROWS] if not _states_nothing(r[3])]
+            rows = [r for r in rows[:SPARE_ROWS] if not _states_nothing(r[3]) and not unresolved(r)]
             rows.sort(key=lambda r: docs[r[1]].language == "en")  # a Chinese sentence first, as the gist
             spares[theme.label] = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rows]
     themes = stated
