@@ -415,8 +415,10 @@ _BAD_TERM_RE = re.compile(r"^(?:\d+(?:\.\d+)?%?|[a-z]{1,2}|https?|www|com|cn|htm
 def is_term(word: str) -> bool:
     """A word that may count as a theme or evidence term: not a function word,
     number, URL piece, markup piece or pinyin fragment, at least two characters."""
-    if len(word) < 2 or word in stopwords() or _BAD_TERM_RE.match(word):
+    if len(word) < 2 or word in stopwords():
         return False
+    if _BAD_TERM_RE.match(word) and not (word.isupper() and word in domain_words()):
+        return False  # a two-letter word the domain dictionary lists in capitals (IP) is one
     if any(c in word for c in "/:@<>=&"):
         return False
     if word.isascii():

@@ -58,13 +58,14 @@ def build_briefing(
     if analyses is None:
         analyses = analyse_all(corpus)
     spares: dict[str, list[Quote]] = {}
-    themes, subject = find_themes(docs, analyses, max_themes=max_themes, spares=spares)
+    referents: dict[str, tuple[str, str]] = {}
+    themes, subject = find_themes(docs, analyses, max_themes=max_themes, spares=spares, referents=referents)
     modes, sections = find_modes(docs, analyses)
     companies = find_companies(docs, analyses, modes, sections)
     questions = find_questions(docs, analyses, companies, modes)
     link_mode_questions(companies, questions)
     summary = summarize(docs, analyses, themes)
-    gists_apart(themes, [t.text for t in summary], spares)
+    gists_apart(themes, [t.text for t in summary], spares, referents)
 
     dates = sorted(d.date for d in docs if d.date)
     sources = [

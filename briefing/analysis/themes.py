@@ -39,6 +39,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from briefing.analysis.document import DocAnalysis, Sentence, title_cuts
+from briefing.analysis.org_words import words as org_words
 from briefing.analysis.quotable import MEMO_SUMMARY_RE, UNREAD, fitness, is_symbol, quote_marks, weak_gist
 from briefing.analysis.statements import background
 from briefing.excerpts import actor_stub, clip, zh_punctuation
@@ -638,11 +639,15 @@ def find_themes(
     *,
     max_themes: int = MAX_THEMES,
     spares: dict[str, list[Quote]] | None = None,
+    referents: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[list[Theme], str | None]:
     """Themes across the corpus, strongest first (at most ``max_themes``), and the
     corpus' subject (the term every document is about, which frames the themes
     rather than being one). ``spares``, when given, receives for each theme's label
-    the sentences that could state it instead of its gist (see :func:`gists_apart`)."""
+    the sentences that could state it instead of its gist (see :func:`gists_apart`);
+    ``referents``, for each of those sentences and each gist that opens with a pointer
+    back to an organisation (公司, 该公司, 其), the pointer and the organisation the
+    document's reading resolved it to (see :func:`with_referent`)."""
     org_names = _org_names(analyses)
     rarity: dict[str, float] = {}
     for a in analyses:
@@ -787,6 +792,24 @@ def find_themes(
     # The sentences each theme could state itself with (its best two): a stronger
     # theme leaves another's to it where it has one as good of its own.
     needed: Counter[str] = Counter(t for c, _ in distinct for t in _best_texts(c.ranked, 2))
+    if referents is None:
+        referents = {}
+    indexes: dict[int, _SentenceIndex] = {}  # per document, where a gist may need it
+
+    def unresolved(r: tuple[float, int, int, str, int]) -> bool:
+        """The sentence opens with a pointer back to an organisation its document's
+        reading did not resolve (公司… with no company before it); else its referent
+        is kept for the gist that may show it."""
+        if r[3] in referents or _opening_pointer(r[3]) is None:
+            return False  # (most sentences open with no pointer: no index is built for them)
+        if r[1] not in indexes:
+            indexes[r[1]] = sentence_index(analyses[r[1]])
+        got = _opening_referent(analyses[r[1]], usable[r[1]][r[2]], r[3], indexes[r[1]])
+        if got is None:
+            return True
+        referents[r[3]] = got
+        return False
+
     for cand, theme in distinct:
         if len(kept) == max_themes:
             break
@@ -798,6 +821,9 @@ def find_themes(
         best = _gist_row(free, docs, arguing_only=True)
         own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs, arguing_only=True)
         row = own if own is not None and best is not None and own[0] >= best[0] - 0.5 else best
+        if row is not None and unresolved(row):
+            # a gist that says 公司 and never whose: another sentence of the theme, where it has one
+            row = _gist_row([r for r in free if not unresolved(r)], docs, arguing_only=True) or row
         if row is None:
             log.debug("theme %s has no sentence of its own", theme.label)
             continue
@@ -811,20 +837,30 @@ def find_themes(
         if not others:
             log.debug("theme %s has no sentence to quote beside its gist", theme.label)
             continue
-        fresh = [r for r in others if r[3] not in used]
+        # A quote argues the theme: it says the concept the label names (路线 under
+        # 技术路线, not a tariff line that lists 电池); where none does, fewer quotes.
+        words = concept_words(theme.label, theme.terms)
+        arguing = [r for r in others if _argues(r, words, usable, argued)]
+        fresh = [r for r in arguing if r[3] not in used]
         # every source that argues it still speaks, if only with a sentence quoted before
         heard = {r[1] for r in fresh} | {row[1]}
-        fresh += [r for r in others if r[1] not in heard and not heard.add(r[1])]
-        fresh = fresh or others[:1]  # a quote beside the gist, if only one quoted before
-        gist, quotes = _gist_and_quotes([row, *fresh], docs, gist_row=row)
-        gist_line = _gist(gist.text, terms=[theme.label, *theme.terms])
+        fresh += [r for r in arguing if r[1] not in heard and not heard.add(r[1])]
+        fresh = fresh or arguing[:1]  # a quote beside the gist, if only one quoted before
+        gist, quotes = _gist_and_quotes([row, *fresh], docs, gist_row=row, at_least_one=False)
+        if len(arguing) < len(others):
+            log.debug(
+                "theme %s: %d sentence(s) do not say %s", theme.label, len(others) - len(arguing), words
+            )
+        gist_line = with_referent(
+            _gist(gist.text, terms=[theme.label, *theme.terms]), referents.get(gist.text)
+        )
         theme.gist, theme.gist_source, theme.quotes = gist_line, gist, quotes
         used.update([gist.text, *(q.text for q in quotes)])
         stated.append((cand, theme))
         if spares is not None:
             said = {gist.text, *(q.text for q in quotes)}
-            rows = [r for r in others if r[3] not in said and r[0] > -4.0]
-            rows = [r for r in rows[:SPARE_ROWS] if not _states_nothing(r[3])]
+            rows = [r for r in arguing if r[3] not in said and r[0] > -4.0]
+            rows = [r for r in rows[:SPARE_ROWS] if not _states_nothing(r[3]) and not unresolved(r)]
             rows.sort(key=lambda r: docs[r[1]].language == "en")  # a Chinese sentence first, as the gist
             spares[theme.label] = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rows]
     themes = stated
@@ -1288,11 +1324,14 @@ def _predicate_labels(
                 if at >= 0:
                     for word in _said_around(term, asked, at, names):
                         said[term][word] += 1
+    ahead: set[tuple[str, str]] = set()
     if heading:
         for term in concepts:
             for word in names:
                 if len(word) >= 2 and word in heading and word not in term and not _negated(word, heading):
                     said[term][word] += 2  # the author's own word for it
+                    if word + term in heading:
+                        ahead.add((term, word))  # as the heading puts it: 自制IP, not IP自制
     out = []
     if heading and cand.kind == "heading":
         # the author's own pairing in the heading (固态与钠离子的赛跑 → 固态与钠离子)
@@ -1304,7 +1343,7 @@ def _predicate_labels(
         # said twice, or by the author's heading (a word once in passing is no label)
         words = [w for w in words if said[term][w] >= 2]
         if words and len(term + words[0]) <= 8:
-            out.append(term + words[0])
+            out.append(words[0] + term if (term, words[0]) in ahead else term + words[0])
         elif cand.kind != "keywords" and (
             held[term] >= 3 or (heading and term in heading and held[term] >= 2)
         ):
@@ -1752,9 +1791,12 @@ def _gist_and_quotes(
     ranked: list[tuple[float, int, int, str, int]],
     docs: list[Document],
     gist_row: tuple[float, int, int, str, int] | None = None,
+    *,
+    at_least_one: bool = True,
 ) -> tuple[Quote, list[Quote]]:
     """The gist's sentence (``gist_row``, else :func:`_gist_row`) and 1-3 other
-    sentences as quotes, from different documents first; never the gist's sentence again."""
+    sentences as quotes, from different documents first; never the gist's sentence again
+    (without ``at_least_one``, none where ``ranked`` holds no other sentence)."""
     gist_row = gist_row or _gist_row(ranked, docs) or ranked[0]
     gist = Quote(text=gist_row[3], document=docs[gist_row[1]].path, paragraph=gist_row[4])
     rest = [r for r in ranked if r is not gist_row and r[3] != gist_row[3]]
@@ -1769,9 +1811,40 @@ def _gist_and_quotes(
             break
     if not quotes:
         quotes = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rest[:1]]
-    if not quotes:
+    if not quotes and at_least_one:
         quotes = [gist]  # a theme of one quotable sentence: the gist is a clip of it
     return gist, quotes
+
+
+def concept_words(label: str, terms: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words that say a theme's concept: its terms its label names (路线 of
+    技术路线, not 电池 beside it; 地缘 and 政治 of 地缘政治), else all its terms,
+    each with the words that argue it under another name (出海: 海外); and all its terms."""
+    said = to_simplified(label)
+    defining = [t for t in terms if any(w in said for w in _spellings(t))] or list(terms)
+    return tuple(dict.fromkeys(w for t in defining for w in _spellings(t))), tuple(terms)
+
+
+def _argues(
+    row: tuple[float, int, int, str, int],
+    words: tuple[tuple[str, ...], tuple[str, ...]],
+    usable: list[list[Sentence]],
+    argued: list[list[tuple[str, ...]]],
+) -> bool:
+    """A theme's sentence argues it where it says one of its concept's words, or two
+    of its terms together (资本 and 流量 under 产业、技术与模式革命, whose terms share
+    sentences): among its terms (an English sentence reaches them through the glossary)
+    or, in Chinese, in its text (固态 in 全固态电池). A memo summary's finding (a
+    clause of its line) by its text only. A line that only lists a term beside another
+    theme's (贸易壁垒：美国提高光伏电池和组件关税 under 技术路线) argues neither."""
+    defining, terms = words
+    d, s = row[1], row[2]
+    held: set[str] = set()
+    if row[0] > -4.0:
+        held.update(w for w in (*defining, *terms) if w in usable[d][s].tokens or w in argued[d][s])
+    said = _said(row[3])
+    held.update(w for w in (*defining, *terms) if is_han(w[0]) and w in said)
+    return not held.isdisjoint(defining) or len(held.intersection(terms)) >= 2
 
 
 _SIGNPOST_RE = re.compile(r"^\s*([^：:，,。]{1,12}?)\s*[：:]\s*(?=\S)")
@@ -1842,6 +1915,82 @@ SPARE_ROWS = 8
 """Sentences, best first, a theme keeps to state it instead of its gist."""
 
 
+def _opening_pointer(text: str) -> str | None:
+    """The word a Chinese sentence opens with that points back to an organisation
+    named before (该公司, 公司, 其: organisations.yaml's demonstratives and ellipsis
+    words), as written; None when it opens otherwise (其实, 其他 and 其中 point to none)."""
+    body = text.lstrip()
+    simplified = to_simplified(body)
+    if _NOT_AN_ORGANISATION_RE.match(simplified):
+        return None
+    w = org_words()
+    for pointer in sorted({*w.demonstratives, *w.ellipsis_words}, key=lambda p: (-len(p), p)):
+        if simplified.startswith(pointer):
+            return body[: len(pointer)]
+    return None
+
+
+_NOT_AN_ORGANISATION_RE = re.compile(r"^(?:其实|其他|其余|其中|其次|它们|公司们)")
+
+
+_SentenceIndex = tuple[dict[int, int], dict[int, list], dict[int, list]]
+
+
+def sentence_index(analysis: DocAnalysis) -> _SentenceIndex:
+    """A document's sentences by their start, and its mentions and figures by
+    sentence: built once per document whose gist needs it, not scanned per sentence
+    (a big file holds a million sentences)."""
+    mentions: dict[int, list] = defaultdict(list)
+    figures: dict[int, list] = defaultdict(list)
+    for m in analysis.mentions:
+        mentions[m.sentence].append(m)
+    for f in analysis.figures:
+        figures[f.sentence].append(f)
+    return {x.start: i for i, x in enumerate(analysis.sentences)}, mentions, figures
+
+
+def _opening_referent(
+    analysis: DocAnalysis, sentence: Sentence, text: str, index: _SentenceIndex | None = None
+) -> tuple[str, str] | None:
+    """(pointer, organisation) for a sentence that opens with a pointer back to an
+    organisation the document's reading resolved: a pronoun subject there ("公司有望…",
+    a mention told by ``pronoun …``) or a figure the sentence gives and the reading
+    owned through the pointer ("公司全年总收入为24.6亿美元": 百济神州, ``公司/其 → …``).
+    None when the sentence names an organisation of its own before the figure.
+    ``index``: the document's :func:`sentence_index`, where several sentences are asked."""
+    pointer = _opening_pointer(text)
+    if pointer is None:
+        return None
+    starts, mentions, figures = index or sentence_index(analysis)
+    at = starts.get(sentence.start)
+    if at is None:
+        return None
+    here = mentions.get(at, [])
+    for m in here:
+        if m.evidence.startswith("pronoun") and m.surface == pointer:
+            return pointer, m.name
+    for f in figures.get(at, []):
+        if "→" not in f.attribution or "\t" in f.org:
+            continue  # owned through a pointer, by one organisation (not 分别's list)
+        if any(not m.evidence.startswith("pronoun") and m.start < f.start for m in here):
+            return None  # a name of its own: the figure's owner is not the pointer's
+        return pointer, f.org
+    return None
+
+
+def with_referent(line: str, referent: tuple[str, str] | None) -> str:
+    """A theme's one-line gist that opens with a pointer back to an organisation, with
+    the organisation named after it ("公司（百济神州）全年總收入為…"): the reader has not
+    read the sentence before it. The gist's source sentence stays as written."""
+    if referent is None:
+        return line
+    pointer, name = referent
+    body = line.lstrip()
+    if not body.startswith(pointer) or body[len(pointer) :].startswith(("（", "(")):
+        return line
+    return f"{line[: len(line) - len(body)]}{pointer}（{name}）{body[len(pointer) :]}"
+
+
 def _clauses(text: str) -> set[str]:
     return {
         c for c in re.split(r"[，,；;：:。！？!?（）()\s]+", to_simplified(text)) if len(c) >= RESTATED_CLAUSE
@@ -1861,7 +2010,12 @@ def restates(a: str, b: str) -> bool:
     return not _clauses(a).isdisjoint(_clauses(b))
 
 
-def gists_apart(themes: list[Theme], takeaways: list[str], spares: dict[str, list[Quote]]) -> None:
+def gists_apart(
+    themes: list[Theme],
+    takeaways: list[str],
+    spares: dict[str, list[Quote]],
+    referents: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """Say each thing once: a theme whose gist restates a takeaway is stated by its
     next sentence that restates none (a spare, else one of its quotes where it keeps
     another); the takeaway says the rest. In place."""
@@ -1877,7 +2031,8 @@ def gists_apart(themes: list[Theme], takeaways: list[str], spares: dict[str, lis
                 continue
             log.debug("theme %s: gist restates a takeaway, stated by %s", theme.label, q.text[:30])
             theme.quotes = [x for x in theme.quotes if x is not q]
-            theme.gist_source, theme.gist = q, _gist(q.text, terms=[theme.label, *theme.terms])
+            line = _gist(q.text, terms=[theme.label, *theme.terms])
+            theme.gist_source, theme.gist = q, with_referent(line, (referents or {}).get(q.text))
             taken.add(q.text)
             break
 
