@@ -771,6 +771,11 @@ class FigureChange(Serializable):
     """Value now."""
     unit: str
     """Unit of both values."""
+    period: str = ""
+    """The part of ``year`` both values cover (一季度, 第三财季, 截至9月: :attr:`Figure.period`),
+    empty for a full year: a quarter's figure is never compared with the year's."""
+    scope: str = ""
+    """The part of the company both values cover (:attr:`Figure.scope`), empty for the whole."""
 
 
 @dataclass
