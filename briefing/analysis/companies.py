@@ -818,6 +818,8 @@ def _figures(
                 scope=f.scope,
                 period=f.period,
                 kind=f.kind,
+                previous=f.previous,
+                previous_raw=f.previous_raw,
             )
             twin = next((i for i, g in enumerate(out) if same_figure(g, figure)), None)
             if twin is None:

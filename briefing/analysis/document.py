@@ -133,6 +133,10 @@ class FigureCandidate(Serializable):
     """The part of the year it covers (一季度, 上半年, 前4个月…), or empty for a full year."""
     kind: str = "fact"
     """``fact``, ``forecast`` or ``target`` (see ``figures.Hit.kind``)."""
+    previous: float | None = None
+    """The value the clause says this one replaced (由X上调至Y: X), or null."""
+    previous_raw: str = ""
+    """``previous`` as written."""
 
 
 @dataclass
@@ -805,6 +809,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     scope=o.scope,
                     period=period,
                     kind=o.hit.kind,
+                    previous=o.hit.previous,
+                    previous_raw=o.hit.previous_raw,
                 )
             )
             if o.hit.years_back:

@@ -195,6 +195,11 @@ class Hit:
     """The phrase of the figure's own clause that narrows its measure, the owner's name
     possibly still at its head ("宝钢冷板" of "宝钢冷板销量", 出口, 用于…, from X):
     :func:`attribute` makes it the scope once it knows the owner."""
+    previous: float | None = None
+    """The value this one replaced when the clause revises it ("预期由1.28万亿日元上调至1.31万亿日元":
+    1.31万亿 with previous 1.28万亿); see :func:`_revisions`."""
+    previous_raw: str = ""
+    """``previous`` as written."""
 
 
 @functools.cache
@@ -362,6 +367,67 @@ def target_cues() -> tuple[str, ...]:
 def forecast_cues() -> tuple[str, ...]:
     """Words that make a number a forecast (``figure_forecasts.txt``)."""
     return tuple(line.lower() for line in data_lines("figure_forecasts.txt"))
+
+
+@functools.cache
+def _revision_re() -> re.Pattern[str]:
+    """A verb that sets a figure anew (``figure_revisions.txt``)."""
+    verbs = sorted((line.lower() for line in data_lines("figure_revisions.txt")), key=len, reverse=True)
+    alternation = "|".join(rf"\b{re.escape(v)}\b" if v.isascii() else re.escape(v) for v in verbs)
+    return re.compile(alternation or "(?!)", re.IGNORECASE)
+
+
+_REVISED_TO_RE = re.compile(
+    r"\s*(?:了)?\s*(?:至|到|为|to)\s*(?:about|around|roughly|约|近)?\s*$", re.IGNORECASE
+)
+
+
+def _revisions(text: str, masked: str, hits: list[Hit]) -> list[Hit]:
+    """A figure revised in its clause is one figure: "由X上调至Y", "raised … from X to Y"
+    give Y, with X as its ``previous`` (not two figures of the same measure)."""
+    out: list[Hit] = []
+    for hit in hits:
+        if out:
+            before = out[-1]
+            left = clause_bounds(masked, before.start, before.end)[0]
+            between = text[before.end : hit.start]
+            verb = _revision_re().search(text, left, hit.start)
+            if (
+                verb
+                and before.unit == hit.unit
+                and before.value_max is None
+                and hit.value_max is None
+                and not before.stock
+                and clause_bounds(masked, hit.start, hit.end)[0] == left
+                and _BASELINE_RE.search(
+                    re.sub(r"(?:约|近|about|around)\s*$", "", text[left : before.start]).rstrip()
+                )
+                and _REVISED_TO_RE.match(_revision_re().sub("", between))
+            ):
+                out[-1] = dataclasses.replace(
+                    hit,
+                    previous=before.value,
+                    previous_raw=before.raw,
+                    kind=before.kind if hit.kind == FACT else hit.kind,
+                )
+                continue
+            if (
+                verb
+                and before.unit == hit.unit
+                and before.value_max is None
+                and hit.value_max is None
+                and not before.stock
+                and clause_bounds(masked, hit.start, hit.end)[0] == left
+                and re.search(
+                    r"\bto\s*(?:about|around|roughly)?\s*$", text[left : before.start], re.IGNORECASE
+                )
+                and re.fullmatch(r"\s*from\s*(?:about|around|roughly)?\s*", between, re.IGNORECASE)
+            ):
+                # "cut its revenue forecast to $5 billion from $5.5 billion"
+                out[-1] = dataclasses.replace(before, previous=hit.value, previous_raw=hit.raw)
+                continue
+        out.append(hit)
+    return out
 
 
 @functools.cache
@@ -1162,7 +1228,7 @@ def figures_in(text: str) -> list[Hit]:
                 ),
             )
         )
-    return out
+    return _revisions(text, masked, out) if len(out) >= 2 else out
 
 
 _REACH_RE = re.compile(
