@@ -17,7 +17,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from briefing import children
-from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, period_in, refine_measures, year_of
+from briefing.analysis.figures import (
+    Hit,
+    OrgRef,
+    attribute,
+    figures_in,
+    named_unit,
+    period_in,
+    refine_measures,
+    year_of,
+)
 from briefing.analysis.names import (
     Found,
     discover,
@@ -806,7 +815,9 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     caveats=[g for g in gaps.get(s.paragraph, ()) if g in text[s.start : s.end]],
                     counterpart=o.counterpart,
                     attribution=o.attribution,
-                    scope=o.scope,
+                    scope=named_unit(o.scope, sent, simplified[max(0, s.start - 400) : s.start])
+                    if o.scope
+                    else "",
                     period=period,
                     kind=o.hit.kind,
                     previous=o.hit.previous,

@@ -865,6 +865,34 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
     return narrow if part and not named and not re.search(r"主营|全部|整体|公司|集团|总", narrow) else ""
 
 
+_LATIN_UNIT = r"[A-Z][A-Za-z0-9&\-]*(?:[ \t]+[A-Za-z0-9&\-]+){0,3}"
+
+
+def named_unit(scope: str, sentence: str, before: str) -> str:
+    """The unit a describing scope points back to: "这是应用材料营收占比最大的部门，…占总营收的
+    64%" after "应材的主要营业部门Silicon systems：" is Silicon systems部门's share; else
+    ``scope`` as it is (``unit_heads``, ``unit_pointers`` in ``figure_scopes.yaml``)."""
+    data = _scope_data()
+    heads = sorted(data.get("unit_heads") or (), key=len, reverse=True)
+    head = next((h for h in heads if scope.endswith(h)), None)
+    opening = sentence.lstrip("「『“\"'（( \t")
+    if head is None or not opening.startswith(tuple(data.get("unit_pointers") or ())):
+        return scope
+    h = re.escape(head)
+    quoted = r"[“「『\"](?P<{}>[^”」』\"\n]{{2,16}})[”」』\"]"
+    named = re.compile(
+        rf"{h}\s*[：:]?\s*(?P<a>{_LATIN_UNIT})|(?P<b>{_LATIN_UNIT})\s*{h}|"
+        + quoted.format("c")
+        + rf"\s*{h}|{h}\s*"
+        + quoted.format("d")
+    )
+    found = [next(g for g in m.groups() if g) for m in named.finditer(before)]
+    if not found:
+        return scope
+    name = found[-1].strip()
+    return name if name.endswith(head) else f"{name}{head}"
+
+
 @functools.cache
 def _rank_re() -> re.Pattern[str]:
     verbs = "|".join(re.escape(w) for w in words().ranking_words)
