@@ -719,6 +719,41 @@ def _from_en_re() -> re.Pattern[str]:
     )
 
 
+@functools.cache
+def _en_product_re() -> re.Pattern[str]:
+    """A product named right before an English measure, mid-sentence (``english_product_nouns``)."""
+    nouns = "|".join(
+        sorted(map(re.escape, _scope_data().get("english_product_nouns") or ()), key=len, reverse=True)
+    )
+    return re.compile(
+        r"(?:\b(?:its|their|the|that)\s+|(?<=[a-z,]\s))"
+        r"([A-Z][A-Za-z]*(?:\s+(?:[A-Z][A-Za-z]*|\d+[A-Za-z]?))*)\s+"
+        rf"(?:(?:{nouns or '(?!)'})\s+)?(?:(?:had|has|have)\s+)?$"
+    )
+
+
+def _en_product(name: str) -> bool:
+    """A capitalised name before an English measure is a product, not a place ("its China
+    revenue": the region is the measure's), a people or an organisation."""
+    from briefing.gazetteer import gazetteer
+
+    w = words()
+    first = name.split(maxsplit=1)[0]
+    return not (
+        name in w.en_places
+        or first in w.en_places
+        or first in w.en_not_names
+        or first.lower() in _demonyms()
+        or gazetteer().canonical(name)
+        or gazetteer().canonical(first)
+    )
+
+
+@functools.cache
+def _demonyms() -> frozenset[str]:
+    return frozenset(line.lower() for line in data_lines("demonyms_en.txt"))
+
+
 _PLACE_RE = re.compile(r"在([\u4e00-\u9fff]{2,8}?)(?:投资|新建|建设|扩建|兴建|建)?$")
 _PLANT_RE = re.compile(
     r"^[^，。；]{0,2}?(?:建设|新建|兴建|扩建|建)([\u4e00-\u9fff]{0,6}?(?:工厂|基地|产线|项目|园区))"
@@ -779,6 +814,8 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
         if noun:
             return m.group(1).strip() + noun
     lead = text[left:cue_start] if cue_start < start else text[left:start]
+    if lead.isascii() and (product := _en_product_re().search(lead)) and _en_product(product.group(1)):
+        return product.group(1)  # "its Switch console had sold…", "PlayStation 5 shipments"
     if lead.isascii() and (m := re.search(r"([A-Za-z]+)\s+$", lead)):
         return str(data.get("english_lead", {}).get(m.group(1).lower(), ""))  # "automotive gross margin"
     if measure.startswith(_PLACE_MEASURES) and (m := _PLACE_RE.search(text[left:start])):
@@ -2070,12 +2107,14 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         return int(due.group(1)), None  # "产能投产仍要等到2012年": the year it is due
     later = re.search(
         r"\b(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b"
-        r"|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b",
+        r"|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b"
+        r"|\b(?:by|as of|as at|at) (?:the )?end of (?:[A-Z][a-z]+,? )?((?:19|20)\d{2})\b",
         text[start:right],
     )
     if later:
-        # "revenue of $4.2 billion for 2023", "declined 3% in the fiscal third quarter of 2024"
-        return int(later.group(1) or later.group(2)), None
+        # "revenue of $4.2 billion for 2023", "declined 3% in the fiscal third quarter of 2024",
+        # "had sold 2 million units in the United States by the end of 2024"
+        return int(later.group(1) or later.group(2) or later.group(3)), None
     if re.search(r"目前|当前|截至目前|现有|\b(?:now|currently)\b", text[left:start]) and not (
         end is not None and re.match(r"\s*(?:元|美元)?\s*的?(?:战略)?(?:投资|收购|融资|入股)", text[end:])
     ):
