@@ -1650,6 +1650,8 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
     if ok:
         return name
     head, follows = clause_head(stripped)
+    if head.endswith(tuple(_scope_data().get("heads", []))) and not _kind_subject(head):
+        return ""  # "流媒体业务营业利润达4700万美元": a segment of the subject before, its scope
     return head if head and noun_phrase_subject(head, follows) else ""
 
 
@@ -2045,6 +2047,11 @@ def _company_clause(before: str) -> bool:
         before.strip(),
     )
     stripped = re.sub(r"^(?:国内|国际|海外|境内|境外|出口|北美|欧洲|全球)(?:市场)?", "", stripped)
+    # A unit of the company ("流媒体业务营业利润达…") or an adjusted basis ("调整后EPS…")
+    # before the measure: still the company's result, that unit's scope.
+    units = "|".join(map(re.escape, sorted(_scope_data().get("unit_heads") or [], key=len, reverse=True)))
+    stripped = re.sub(rf"^[\u4e00-\u9fffA-Za-z]{{1,8}}?(?:{units or '(?!)'}|业务)(?=\S)", "", stripped)
+    stripped = re.sub(r"^(?:调整后|经调整|非GAAP|non-GAAP)\s*", "", stripped)
     cues = tuple(c for c, _, _ in _measures())
     return stripped.startswith(cues) or stripped.startswith(
         ("实现", "录得", "完成", "营收", "净利", "盈利", "亏损", "收入")
