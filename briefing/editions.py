@@ -168,13 +168,18 @@ class Previous:
     """Its inputs, path → SHA-256."""
 
 
-def _figure_values(model: Briefing) -> dict[tuple[str, str, int | None], Figure]:
-    """One figure per (company, measure, year): the one from the most recent source."""
+_FigureKey = tuple[str, str, int | None, str, str]
+
+
+def _figure_values(model: Briefing) -> dict[_FigureKey, Figure]:
+    """One figure per (company, measure, year, period, scope): the one from the most
+    recent source. A quarter's revenue and the year's, or a segment's and the
+    company's, are different figures, never one figure that changed."""
     dates = {s.path: s.date or "" for s in model.sources}
-    chosen: dict[tuple[str, str, int | None], Figure] = {}
+    chosen: dict[_FigureKey, Figure] = {}
     for company in model.companies:
         for fig in company.figures:
-            key = (company.name, fig.measure, fig.year)
+            key = (company.name, fig.measure, fig.year, fig.period, fig.scope)
             best = chosen.get(key)
             if best is None or dates.get(fig.document, "") > dates.get(best.document, ""):
                 chosen[key] = fig
@@ -234,7 +239,11 @@ def compute_changes(
     for key, fig in _figure_values(current).items():
         old = old_figures.get(key)
         if old is not None and figure_changed(old, fig):
-            changed.append(FigureChange(key[0], key[1], key[2], old.value, fig.value, fig.unit or old.unit))
+            changed.append(
+                FigureChange(
+                    key[0], key[1], key[2], old.value, fig.value, fig.unit or old.unit, key[3], key[4]
+                )
+            )
 
     old_status = {q.text: q.status for q in before.questions}
     moved = [

@@ -300,10 +300,36 @@ def _is_boundary(text: str, i: int) -> bool:
         after = text[i + 1 : i + 2]
         if text[i - 1 : i].isdigit() and after.isdigit():
             return False
+        if ch == "," and en_list_comma(text, i):
+            return False  # "studios in Japan, Canada and the United States": one list
         return after in ("", " ") or not after.isascii()
     if ch == "." and i + 1 < len(text) and text[i + 1] == " ":
         return not text[i - 1 : i].isdigit() or not text[i + 2 : i + 3].isdigit()
     return False
+
+
+_EN_NAME_ITEM = r"[A-Z][\w&\-]*\.?(?: (?:of |de |the )?[A-Z][\w&\-]*\.?)*"
+_EN_LIST_TAIL_RE = re.compile(
+    rf" (?P<last>(?:and|or) )?(?:the )?{_EN_NAME_ITEM}"
+    rf"(?P<more>,? (?:and|or) (?:the )?{_EN_NAME_ITEM})?(?P<end>(?=[,.;:!?]|$))?(?![\w&\-])"
+)
+_EN_LIST_HEAD_RE = re.compile(r"(?:^|[\s(])[A-Z][\w&\-]*\.?$")
+
+
+def en_list_comma(text: str, i: int) -> bool:
+    """The comma at ``i`` separates names of an English list ("Japan, Canada and the United
+    States", "Apple, Samsung, Xiaomi"): a name before it, and after it only names up to the
+    list's end (an "and"/"or" item or the next comma)."""
+    if not _EN_LIST_HEAD_RE.search(text[max(0, i - 40) : i]):
+        return False
+    m = _EN_LIST_TAIL_RE.match(text, i + 1)
+    if not m:
+        return False
+    if m.group("more"):
+        return True  # "Georgia, Alabama and Indonesia over the past three years"
+    # "China, Japan, and Korea," or a middle item ("Apple, Samsung, Xiaomi"): the list must
+    # end there ("Revenue rose in Asia, and Europe lagged" is two clauses)
+    return m.group("end") is not None and (bool(m.group("last")) or text[m.end() : m.end() + 1] == ",")
 
 
 # A piece that names only who said it, where it was reported or when: it carries no claim.

@@ -206,9 +206,15 @@ def format_figure(f: Figure) -> str:
     elif counterpart and measure == "被收购":
         measure = f"被{counterpart}收购"
     caveats = "、".join(getattr(f, "caveats", None) or [])
+    previous = getattr(f, "previous", None)
+    revised = ""
+    if previous is not None and previous != f.value:
+        # "由1.28万亿日元上调": the value it replaced, never a figure of its own
+        revised = f"由{format_number(previous)}{unit}{'上调' if f.value > previous else '下调'}"
     extra = "，".join(
         x
         for x in (
+            revised,
             format_when(f.year, getattr(f, "period", "")),
             f.source or "",
             f"待补{caveats}" if caveats else "",

@@ -410,6 +410,13 @@ class Figure(Serializable):
     be set beside it (key figures, charts): the scope its clause states (合计 for a total
     the sentence then splits, 归母, a segment), whose it is (a market or an organisation),
     and the organisation itself when the source says the figures are counted differently."""
+    previous: float | None = None
+    """The value this figure replaced when its clause revises it ("全年经营利润预期由1.28万亿日元
+    上调至1.31万亿日元", "raised its forecast from X to Y", "cut … to Y from X": ``value`` is
+    Y, ``previous`` X, in the same unit), else null. The previous value is never a figure
+    of its own."""
+    previous_raw: str = ""
+    """``previous`` as written ("1.28万亿日元")."""
 
 
 @dataclass
@@ -771,6 +778,11 @@ class FigureChange(Serializable):
     """Value now."""
     unit: str
     """Unit of both values."""
+    period: str = ""
+    """The part of ``year`` both values cover (一季度, 第三财季, 截至9月: :attr:`Figure.period`),
+    empty for a full year: a quarter's figure is never compared with the year's."""
+    scope: str = ""
+    """The part of the company both values cover (:attr:`Figure.scope`), empty for the whole."""
 
 
 @dataclass

@@ -39,6 +39,7 @@ CORPORA = sorted(
         "figures",
         "figure_extents",
         "owners",
+        "revisions",
         "key_figures",
         "clause_subjects",
         "units",
@@ -388,7 +389,7 @@ def test_a_malformed_word_list_is_a_one_line_error(tmp_path: Path, name: str, te
 def _figure_rows() -> list[Any]:
     return [
         pytest.param(c, id=c["id"])
-        for name in ("figures.yaml", "owners.yaml")
+        for name in ("figures.yaml", "owners.yaml", "revisions.yaml")
         for c in _load(COMPANIES / name)["cases"]
     ]
 
@@ -424,6 +425,8 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
             "attribution",
             "kind",
             "value_max",
+            "previous",
+            "previous_raw",
         ):
             if key in want:
                 assert f[key] == want[key], (key, want, f)
@@ -785,3 +788,29 @@ def test_a_comment_on_the_last_sentence_tells_no_move(text, expected) -> None:
     from briefing.analysis.companies import comments_on_the_last
 
     assert comments_on_the_last(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "previous", "shown"),
+    [
+        (1.31e12, 1.28e12, "预计营业利润 1.31万亿日元（由1.28万亿日元上调，年份未注明）"),
+        (2.8e6, 3.0e6, "预计营业利润 280万日元（由300万日元下调，年份未注明）"),
+        (1.31e12, None, "预计营业利润 1.31万亿日元（年份未注明）"),
+    ],
+)
+def test_a_revised_figure_is_shown_with_the_value_it_replaced(value, previous, shown) -> None:
+    from briefing.labels import format_figure
+    from briefing.model import Figure
+
+    f = Figure(
+        value=value,
+        unit="日元",
+        measure="营业利润预测",
+        year=None,
+        text="",
+        document="a",
+        paragraph=0,
+        kind="forecast",
+        previous=previous,
+    )
+    assert format_figure(f) == shown

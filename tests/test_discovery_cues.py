@@ -91,7 +91,7 @@ def _by_form(model, form: str):
 @pytest.mark.parametrize("company", [pytest.param(c, id=c["name"]) for c in GAMES_EXPECTED["companies"]])
 def test_games_companies_nobody_listed_are_found_as_cases(games, company: dict[str, Any]) -> None:
     """Every company of games.expected.yaml, by its name or one of its forms as written
-    (Nintendo: the gazetteer has no 任天堂, so the entity is named as the text writes it)."""
+    (Nintendo is the gazetteer's 任天堂: an English source names the entity a Chinese one does)."""
     c = next((x for f in [company["name"], *company["aliases"]] if (x := _by_form(games, f))), None)
     assert c is not None, (company["name"], [x.name for x in games.companies])
     assert c.type == company["type"] and c.role == "case", (c.name, c.type, c.role, c.role_reason)

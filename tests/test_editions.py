@@ -519,6 +519,61 @@ def test_figures_change_only_beyond_rounding(old: tuple, new: tuple, changed: bo
     assert bool(changes.changed_figures) is changed
 
 
+# (last week's (value, year, period, scope), this week's, the change line the briefing shows or None)
+_PERIODS = [
+    # a quarter's revenue is not the year's: no change, whatever the values
+    ((100.0, 2024, "", ""), (30.0, 2024, "三季度", ""), None),
+    # the same quarter, revised: the line says which quarter
+    ((30.0, 2024, "三季度", ""), (32.0, 2024, "三季度", ""), "营收（2024年三季度）由 30元 变为 32元"),
+    # a fiscal quarter whose year the text does not state
+    ((30.0, None, "第一财季", ""), (32.0, None, "第一财季", ""), "营收（第一财季，未注明）由 30元 变为 32元"),
+    # a running total keeps its end
+    ((30.0, 2024, "截至9月", ""), (32.0, 2024, "截至9月", ""), "营收（截至2024年9月）由 30元 变为 32元"),
+    # a segment's revenue is not the company's
+    ((100.0, 2024, "", ""), (30.0, 2024, "", "云业务"), None),
+    ((30.0, 2024, "", "云业务"), (32.0, 2024, "", "云业务"), "营收（云业务，2024年）由 30元 变为 32元"),
+    ((30.0, 2024, "", ""), (32.0, 2024, "", ""), "营收（2024年）由 30元 变为 32元"),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    _PERIODS,
+    ids=[f"{o[2] or o[3] or 'year'}-{n[2] or n[3] or 'year'}-{bool(x)}" for o, n, x in _PERIODS],
+)
+def test_a_changed_figure_keeps_its_period_and_scope(old: tuple, new: tuple, line: str | None) -> None:
+    from briefing.chartspec import charts_for
+    from briefing.render import render
+
+    def fig(value: float, year: int | None, period: str, scope: str) -> Figure:
+        return Figure(
+            value=value,
+            unit="元",
+            measure="营收",
+            year=year,
+            text="营收",
+            document="a",
+            paragraph=0,
+            raw=f"{value:g}元",
+            period=period,
+            scope=scope,
+        )
+
+    before = make_briefing(companies=[make_company("比亚迪", [fig(*old)])])
+    after = make_briefing(companies=[make_company("比亚迪", [fig(*new)])])
+    changes = editions.compute_changes(
+        "2026-W48", after, {"a": "1"}, editions.Previous("2026-W47", before, {"a": "1"})
+    )
+    if line is None:
+        assert changes.changed_figures == []
+        return
+    assert [(f.period, f.scope) for f in changes.changed_figures] == [(new[2], new[3])]
+    after.changes = changes
+    markdown = render(after, charts_for(after), None, use_cache=False)
+    shown = [ln for ln in markdown.splitlines() if "数据变化" in ln]
+    assert shown == [f"- **数据变化**：比亚迪 {line}"], shown
+
+
 @pytest.mark.parametrize("added", ["001_01840027cb0e81da.txt", "002_8299b01accc4fdc2.txt"])
 def test_seed_editions_a_week_apart_report_only_real_changes(added: str) -> None:
     """Two editions of the seeds, the second with one source more: continuing

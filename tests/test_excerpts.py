@@ -187,3 +187,29 @@ def test_a_clause_cut_at_a_clause_mark_ends_with_an_ellipsis(case: dict[str, Any
     from briefing.excerpts import finish_cut
 
     assert finish_cut(case["text"]) == case["expected"]
+
+
+# (sentence, the commas that only separate names of one list, by the word before them)
+_EN_LISTS = [
+    ("NetEase opened studios in Japan, Canada and the United States.", ["Japan"]),
+    (
+        "Hyundai opened plants in Georgia, Alabama and Indonesia over the past three years, it said.",
+        ["Georgia"],
+    ),
+    ("It sells in China, Japan, and Korea, the company said.", ["China", "Japan"]),
+    ("Apple, Samsung, Xiaomi and Oppo shipped phones.", ["Apple", "Samsung"]),
+    ("Revenue rose in Asia, and Europe lagged behind.", []),  # two clauses
+    ("In March, Nintendo cut prices.", []),
+    ("Meanwhile, TSMC posted a profit.", []),
+    ("In 2023, Tesla and BYD grew.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), _EN_LISTS, ids=[t for t, _ in _EN_LISTS])
+def test_a_comma_inside_an_english_list_of_names_is_no_clause_boundary(text: str, words: list[str]) -> None:
+    from briefing.excerpts import en_list_comma
+
+    found = [
+        text[:i].rsplit(maxsplit=1)[-1] for i, ch in enumerate(text) if ch == "," and en_list_comma(text, i)
+    ]
+    assert found == words

@@ -9,6 +9,7 @@ import re
 
 from briefing.analysis.figures import _unnamed_subject
 from briefing.analysis.roles import CLAUSE_BREAKS, clause_bounds, mask_parentheses, tidy_clause
+from briefing.excerpts import en_list_comma
 from briefing.gazetteer import gazetteer
 
 
@@ -25,6 +26,8 @@ def move_clause(text: str, start: int, end: int, verb: str = "", limit: int = 60
         at = text.find(verb, right)
         if at != -1:
             _, right = clause_bounds(masked, at, at + len(verb))
+    while right < len(text) and text[right] == "," and en_list_comma(text, right):
+        _, right = clause_bounds(masked, right + 1, right + 1)  # "in Georgia, Alabama and Indonesia"
     # Take the next clause when it goes on with the same subject (no name or
     # pronoun of its own) and gives a figure: "…营业收入8.04亿元，同比下降4.88%".
     while right < len(text) and text[right] in "，," and right - left < limit * 0.6:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like
 from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
+from briefing.analysis.org_words import words as org_words
 from briefing.analysis.roles import ACTS
 from briefing.gazetteer import gazetteer
 from briefing.model import Company, Document, Figure, Mode, Question, Quote
@@ -373,7 +374,9 @@ def _english_move(
     start, end = _quote_span(doc, s, occurrence.mention.start)
     cue = occurrence.mention.cue
     mine = [f for f in figures if f.document == doc.path and f.raw and f.raw in doc.text[start:end]]
-    if mine and not re.fullmatch(r"[A-Za-z\- ]+", cue or ""):
+    reports = (cue or "").lower() in org_words().report_verbs_en
+    if mine and (reports or not re.fullmatch(r"[A-Za-z\- ]+", cue or "")):
+        # "Nintendo said its Switch had sold 139 million units": the clause says its figures
         return figure_statement("", mine[:2]), "rendered"
     # From the name on: what comes before it in the clause is who reported it
     # ("Maybank Kim Eng's Lau said Qualcomm would…").
@@ -818,6 +821,8 @@ def _figures(
                 scope=f.scope,
                 period=f.period,
                 kind=f.kind,
+                previous=f.previous,
+                previous_raw=f.previous_raw,
             )
             twin = next((i for i, g in enumerate(out) if same_figure(g, figure)), None)
             if twin is None:

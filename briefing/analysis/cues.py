@@ -61,6 +61,7 @@ class CueWords:
     indefinite_before: frozenset[str] = frozenset()
     kind_endings: frozenset[str] = frozenset()
     like_not_names: frozenset[str] = frozenset()
+    ranked_entry_openers: tuple[str, ...] = ()
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -116,6 +117,7 @@ def cue_words() -> CueWords:
         indefinite_before=frozenset(items("indefinite_before")),
         kind_endings=frozenset("".join(items("kind_endings"))),
         like_not_names=frozenset(items("like_not_names")),
+        ranked_entry_openers=_longest(items("ranked_entry_openers")),
     )
 
 
@@ -232,18 +234,49 @@ def _share_entry_re() -> re.Pattern[str]:
     )
 
 
+@functools.cache
+def _ranked_entry_re() -> re.Pattern[str]:
+    """ "，鲜咖道以6%位列第五": the name that heads a clause placing it in a ranking by its share."""
+    from briefing.analysis.org_words import words
+
+    verbs = "|".join(re.escape(v) for v in sorted(words().ranking_words, key=len, reverse=True)) or "(?!)"
+    return re.compile(
+        r"(?:^|[，,；;、：:])\s*(?P<name>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9&·\-]{0,10}?[\u4e00-\u9fffA-Za-z])"
+        r"\s*以\s*(?P<num>\d+(?:\.\d+)?)\s*[%％]\s*(?:的(?:市场)?(?:份额|市占率|占有率))?\s*"
+        rf"(?:{verbs})第"
+    )
+
+
+def ranked_entries(text: str) -> list[str]:
+    """The names that head a ranking clause with a share ("瑞幸咖啡以18%位列第一，鲜咖道以6%
+    位列第五": 瑞幸咖啡, 鲜咖道), an opener before the name (其中, 而) removed."""
+    return [_without_opener(m.group("name")) for m in _ranked_entry_re().finditer(text)]
+
+
+def _without_opener(name: str) -> str:
+    """A ranking entry's name without the word that opens its clause ("其中中创新航")."""
+    for opener in cue_words().ranked_entry_openers:
+        if name.startswith(opener) and len(name) > len(opener) + 1:
+            return name[len(opener) :]
+    return name
+
+
 def share_list_entries(text: str) -> list[Cue]:
     """The entries of a list of market shares no list knows, when another entry is a
-    name the gazetteer lists ("份额排名：农夫山泉26%、元气森林9%": 元气森林)."""
+    name the gazetteer lists ("份额排名：农夫山泉26%、元气森林9%": 元气森林), and
+    likewise the names that head the clauses of a ranking by share ("瑞幸咖啡以18%位列
+    第一，鲜咖道以6%位列第五": 鲜咖道)."""
     w = cue_words()
     first = min((i for word in w.share_list_words if (i := text.find(word)) >= 0), default=-1)
-    if first < 0:
-        return []
     gaz = gazetteer()
-    names = []
-    for m in _share_entry_re().finditer(text, first):
-        name = m.group("name").removesuffix("以")
-        names.append(name)
+    names = ranked_entries(text) if "以" in text else []
+    if first >= 0:
+        for m in _share_entry_re().finditer(text, first):
+            name = _without_opener(m.group("name").removesuffix("以"))
+            if name not in names:
+                names.append(name)
+    if not names:
+        return []
     if not any(gaz.canonical(n) for n in names):
         return []
     return [

@@ -17,7 +17,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from briefing import children
-from briefing.analysis.figures import Hit, OrgRef, attribute, figures_in, period_in, refine_measures, year_of
+from briefing.analysis.figures import (
+    Hit,
+    OrgRef,
+    attribute,
+    figures_in,
+    named_unit,
+    period_in,
+    refine_measures,
+    year_of,
+)
 from briefing.analysis.findings import read_findings
 from briefing.analysis.names import (
     Found,
@@ -139,6 +148,10 @@ class FigureCandidate(Serializable):
     """The part of the year it covers (一季度, 上半年, 前4个月…), or empty for a full year."""
     kind: str = "fact"
     """``fact``, ``forecast`` or ``target`` (see ``figures.Hit.kind``)."""
+    previous: float | None = None
+    """The value the clause says this one replaced (由X上调至Y: X), or null."""
+    previous_raw: str = ""
+    """``previous`` as written."""
 
 
 @dataclass
@@ -799,7 +812,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
         owned = attribute(sent, hits, refs, discourse.refer, english) if hits else []
         marks: dict[int, str] = {}
         if s.paragraph != context.paragraph:
-            context.paragraph, context.times = s.paragraph, []
+            context.paragraph, context.times, context.periods = s.paragraph, [], []
         first_here = len(result.figures)
         for o in owned:
             source = _source_of(sent, refs, o.hit, o.owner)
@@ -821,9 +834,13 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     caveats=[g for g in gaps.get(s.paragraph, ()) if g in text[s.start : s.end]],
                     counterpart=o.counterpart,
                     attribution=o.attribution,
-                    scope=o.scope,
+                    scope=named_unit(o.scope, sent, simplified[max(0, s.start - 400) : s.start])
+                    if o.scope
+                    else "",
                     period=period,
                     kind=o.hit.kind,
+                    previous=o.hit.previous,
+                    previous_raw=o.hit.previous_raw,
                 )
             )
             if o.hit.years_back:
@@ -989,6 +1006,8 @@ class _Times:
         """The same for every earlier sentence of the document."""
         self.back: dict[int, int] = {}
         """Index of a starting-level figure → how many years before the next one it is."""
+        self.periods: list[str] = []
+        """The periods earlier sentences of the paragraph name without a year (第三财季)."""
 
     def when(self, sent: str, hit: Hit, figures: list[FigureCandidate]) -> tuple[int | None, int | None, str]:
         year, relative = year_of(sent, hit.start, hit.end)
@@ -1014,8 +1033,19 @@ class _Times:
         if year is None and relative is None and self.times:
             same = [t for t in self.times if period and t[2] == period]
             year, relative, named = (same or self.times)[-1]
-            if not period and _THIS_PERIOD_RE.search(sent):
-                period = named  # "…fell 1% to $9.1 billion in the quarter": the quarter named before
+            if not period and (_THIS_PERIOD_RE.search(sent) or (named and not _OWN_TIME_RE.search(sent))):
+                # "…fell 1% to $9.1 billion in the quarter": the quarter named before; so is a
+                # sentence that names no time at all ("迪士尼第三财季营收…。流媒体业务营业利润达
+                # 4700万美元"), never one that says its own (全年, 上半年, this year)
+                period = named
+        elif (
+            year is None
+            and relative is None
+            and not period
+            and self.periods
+            and not _OWN_TIME_RE.search(sent)
+        ):
+            period = self.periods[-1]  # "迪士尼第三财季营收…。流媒体业务营业利润达4700万美元": that quarter
         elif (
             year is None
             and relative is None
@@ -1068,6 +1098,8 @@ class _Times:
 
     def remember(self, sent: str) -> None:
         if not _TIME_WORD_RE.search(sent):
+            if _OWN_TIME_RE.search(sent) and (period := period_in(sent)):
+                self.periods.append(period)  # a quarter without its year ("第三财季")
             return  # most sentences name no year: skip the full reading
         year, relative = year_of(sent, len(sent))
         if year is not None or relative is not None:
@@ -1078,6 +1110,11 @@ class _Times:
 _LAST_YEAR_SAME_RE = re.compile(
     r"(?:去年|上年|上一年)同期|\ba year (?:earlier|ago)\b|\bsame (?:quarter|period) (?:of )?last year\b"
 )
+_OWN_TIME_RE = re.compile(
+    r"(?:19|20)\d{2}|[年季月]|上半|下半|前\d|半年|财年|财季|今年|去年|全年|"
+    r"(?i:\b(?:year|annual|quarter|month|half|period|fiscal|to date|so far)\b)"
+)
+"""A sentence that names a time of its own: its figures keep it, not the paragraph's."""
 _THIS_PERIOD_RE = re.compile(
     r"当季|本季度?|该季度?|同季|\b(?:in|during) the (?:quarter|period)\b(?! (?:to|ended|ending|through)\b)"
 )

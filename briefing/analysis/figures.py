@@ -195,6 +195,11 @@ class Hit:
     """The phrase of the figure's own clause that narrows its measure, the owner's name
     possibly still at its head ("宝钢冷板" of "宝钢冷板销量", 出口, 用于…, from X):
     :func:`attribute` makes it the scope once it knows the owner."""
+    previous: float | None = None
+    """The value this one replaced when the clause revises it ("预期由1.28万亿日元上调至1.31万亿日元":
+    1.31万亿 with previous 1.28万亿); see :func:`_revisions`."""
+    previous_raw: str = ""
+    """``previous`` as written."""
 
 
 @functools.cache
@@ -362,6 +367,67 @@ def target_cues() -> tuple[str, ...]:
 def forecast_cues() -> tuple[str, ...]:
     """Words that make a number a forecast (``figure_forecasts.txt``)."""
     return tuple(line.lower() for line in data_lines("figure_forecasts.txt"))
+
+
+@functools.cache
+def _revision_re() -> re.Pattern[str]:
+    """A verb that sets a figure anew (``figure_revisions.txt``)."""
+    verbs = sorted((line.lower() for line in data_lines("figure_revisions.txt")), key=len, reverse=True)
+    alternation = "|".join(rf"\b{re.escape(v)}\b" if v.isascii() else re.escape(v) for v in verbs)
+    return re.compile(alternation or "(?!)", re.IGNORECASE)
+
+
+_REVISED_TO_RE = re.compile(
+    r"\s*(?:了)?\s*(?:至|到|为|to)\s*(?:about|around|roughly|约|近)?\s*$", re.IGNORECASE
+)
+
+
+def _revisions(text: str, masked: str, hits: list[Hit]) -> list[Hit]:
+    """A figure revised in its clause is one figure: "由X上调至Y", "raised … from X to Y"
+    give Y, with X as its ``previous`` (not two figures of the same measure)."""
+    out: list[Hit] = []
+    for hit in hits:
+        if out:
+            before = out[-1]
+            left = clause_bounds(masked, before.start, before.end)[0]
+            between = text[before.end : hit.start]
+            verb = _revision_re().search(text, left, hit.start)
+            if (
+                verb
+                and before.unit == hit.unit
+                and before.value_max is None
+                and hit.value_max is None
+                and not before.stock
+                and clause_bounds(masked, hit.start, hit.end)[0] == left
+                and _BASELINE_RE.search(
+                    re.sub(r"(?:约|近|about|around)\s*$", "", text[left : before.start]).rstrip()
+                )
+                and _REVISED_TO_RE.match(_revision_re().sub("", between))
+            ):
+                out[-1] = dataclasses.replace(
+                    hit,
+                    previous=before.value,
+                    previous_raw=before.raw,
+                    kind=before.kind if hit.kind == FACT else hit.kind,
+                )
+                continue
+            if (
+                verb
+                and before.unit == hit.unit
+                and before.value_max is None
+                and hit.value_max is None
+                and not before.stock
+                and clause_bounds(masked, hit.start, hit.end)[0] == left
+                and re.search(
+                    r"\bto\s*(?:about|around|roughly)?\s*$", text[left : before.start], re.IGNORECASE
+                )
+                and re.fullmatch(r"\s*from\s*(?:about|around|roughly)?\s*", between, re.IGNORECASE)
+            ):
+                # "cut its revenue forecast to $5 billion from $5.5 billion"
+                out[-1] = dataclasses.replace(before, previous=hit.value, previous_raw=hit.raw)
+                continue
+        out.append(hit)
+    return out
 
 
 @functools.cache
@@ -653,6 +719,41 @@ def _from_en_re() -> re.Pattern[str]:
     )
 
 
+@functools.cache
+def _en_product_re() -> re.Pattern[str]:
+    """A product named right before an English measure, mid-sentence (``english_product_nouns``)."""
+    nouns = "|".join(
+        sorted(map(re.escape, _scope_data().get("english_product_nouns") or ()), key=len, reverse=True)
+    )
+    return re.compile(
+        r"(?:\b(?:its|their|the|that)\s+|(?<=[a-z,]\s))"
+        r"([A-Z][A-Za-z]*(?:\s+(?:[A-Z][A-Za-z]*|\d+[A-Za-z]?))*)\s+"
+        rf"(?:(?:{nouns or '(?!)'})\s+)?(?:(?:had|has|have)\s+)?$"
+    )
+
+
+def _en_product(name: str) -> bool:
+    """A capitalised name before an English measure is a product, not a place ("its China
+    revenue": the region is the measure's), a people or an organisation."""
+    from briefing.gazetteer import gazetteer
+
+    w = words()
+    first = name.split(maxsplit=1)[0]
+    return not (
+        name in w.en_places
+        or first in w.en_places
+        or first in w.en_not_names
+        or first.lower() in _demonyms()
+        or gazetteer().canonical(name)
+        or gazetteer().canonical(first)
+    )
+
+
+@functools.cache
+def _demonyms() -> frozenset[str]:
+    return frozenset(line.lower() for line in data_lines("demonyms_en.txt"))
+
+
 _PLACE_RE = re.compile(r"在([\u4e00-\u9fff]{2,8}?)(?:投资|新建|建设|扩建|兴建|建)?$")
 _PLANT_RE = re.compile(
     r"^[^，。；]{0,2}?(?:建设|新建|兴建|扩建|建)([\u4e00-\u9fff]{0,6}?(?:工厂|基地|产线|项目|园区))"
@@ -713,6 +814,8 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
         if noun:
             return m.group(1).strip() + noun
     lead = text[left:cue_start] if cue_start < start else text[left:start]
+    if lead.isascii() and (product := _en_product_re().search(lead)) and _en_product(product.group(1)):
+        return product.group(1)  # "its Switch console had sold…", "PlayStation 5 shipments"
     if lead.isascii() and (m := re.search(r"([A-Za-z]+)\s+$", lead)):
         return str(data.get("english_lead", {}).get(m.group(1).lower(), ""))  # "automotive gross margin"
     if measure.startswith(_PLACE_MEASURES) and (m := _PLACE_RE.search(text[left:start])):
@@ -797,6 +900,34 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
     part = re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{2,14}(?:部门|业务|板块|事业部|事业群|分部)", narrow)
     named = narrow.replace("的", "") in measure  # "合作伙伴的业务增长率": the measure says it
     return narrow if part and not named and not re.search(r"主营|全部|整体|公司|集团|总", narrow) else ""
+
+
+_LATIN_UNIT = r"[A-Z][A-Za-z0-9&\-]*(?:[ \t]+[A-Za-z0-9&\-]+){0,3}"
+
+
+def named_unit(scope: str, sentence: str, before: str) -> str:
+    """The unit a describing scope points back to: "这是应用材料营收占比最大的部门，…占总营收的
+    64%" after "应材的主要营业部门Silicon systems：" is Silicon systems部门's share; else
+    ``scope`` as it is (``unit_heads``, ``unit_pointers`` in ``figure_scopes.yaml``)."""
+    data = _scope_data()
+    heads = sorted(data.get("unit_heads") or (), key=len, reverse=True)
+    head = next((h for h in heads if scope.endswith(h)), None)
+    opening = sentence.lstrip("「『“\"'（( \t")
+    if head is None or not opening.startswith(tuple(data.get("unit_pointers") or ())):
+        return scope
+    h = re.escape(head)
+    quoted = r"[“「『\"](?P<{}>[^”」』\"\n]{{2,16}})[”」』\"]"
+    named = re.compile(
+        rf"{h}\s*[：:]?\s*(?P<a>{_LATIN_UNIT})|(?P<b>{_LATIN_UNIT})\s*{h}|"
+        + quoted.format("c")
+        + rf"\s*{h}|{h}\s*"
+        + quoted.format("d")
+    )
+    found = [next(g for g in m.groups() if g) for m in named.finditer(before)]
+    if not found:
+        return scope
+    name = found[-1].strip()
+    return name if name.endswith(head) else f"{name}{head}"
 
 
 @functools.cache
@@ -1162,7 +1293,7 @@ def figures_in(text: str) -> list[Hit]:
                 ),
             )
         )
-    return out
+    return _revisions(text, masked, out) if len(out) >= 2 else out
 
 
 _REACH_RE = re.compile(
@@ -1519,6 +1650,8 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
     if ok:
         return name
     head, follows = clause_head(stripped)
+    if head.endswith(tuple(_scope_data().get("heads", []))) and not _kind_subject(head):
+        return ""  # "流媒体业务营业利润达4700万美元": a segment of the subject before, its scope
     return head if head and noun_phrase_subject(head, follows) else ""
 
 
@@ -1914,6 +2047,11 @@ def _company_clause(before: str) -> bool:
         before.strip(),
     )
     stripped = re.sub(r"^(?:国内|国际|海外|境内|境外|出口|北美|欧洲|全球)(?:市场)?", "", stripped)
+    # A unit of the company ("流媒体业务营业利润达…") or an adjusted basis ("调整后EPS…")
+    # before the measure: still the company's result, that unit's scope.
+    units = "|".join(map(re.escape, sorted(_scope_data().get("unit_heads") or [], key=len, reverse=True)))
+    stripped = re.sub(rf"^[\u4e00-\u9fffA-Za-z]{{1,8}}?(?:{units or '(?!)'}|业务)(?=\S)", "", stripped)
+    stripped = re.sub(r"^(?:调整后|经调整|非GAAP|non-GAAP)\s*", "", stripped)
     cues = tuple(c for c, _, _ in _measures())
     return stripped.startswith(cues) or stripped.startswith(
         ("实现", "录得", "完成", "营收", "净利", "盈利", "亏损", "收入")
@@ -1976,12 +2114,14 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         return int(due.group(1)), None  # "产能投产仍要等到2012年": the year it is due
     later = re.search(
         r"\b(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b"
-        r"|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b",
+        r"|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b"
+        r"|\b(?:by|as of|as at|at) (?:the )?end of (?:[A-Z][a-z]+,? )?((?:19|20)\d{2})\b",
         text[start:right],
     )
     if later:
-        # "revenue of $4.2 billion for 2023", "declined 3% in the fiscal third quarter of 2024"
-        return int(later.group(1) or later.group(2)), None
+        # "revenue of $4.2 billion for 2023", "declined 3% in the fiscal third quarter of 2024",
+        # "had sold 2 million units in the United States by the end of 2024"
+        return int(later.group(1) or later.group(2) or later.group(3)), None
     if re.search(r"目前|当前|截至目前|现有|\b(?:now|currently)\b", text[left:start]) and not (
         end is not None and re.match(r"\s*(?:元|美元)?\s*的?(?:战略)?(?:投资|收购|融资|入股)", text[end:])
     ):

@@ -68,6 +68,8 @@ class Words:
     """Words between an organisation and a speech verb that make it a source (its analysts)."""
     clause_openers_en: frozenset[str] = frozenset()
     """Words that may open an English clause before its subject (and, while, meanwhile…)."""
+    report_verbs_en: frozenset[str] = frozenset()
+    """Verbs by which an organisation reports its own numbers (said, reported…)."""
     demonstratives_en_not_before: tuple[str, ...] = ()
     pointer_sectors_en: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(pointer noun, the sectors it may point back to): "the airline" → airline, 该行 → bank."""
@@ -174,6 +176,7 @@ def words() -> Words:
         speech_verbs_en=frozenset(w.lower() for w in items("speech_verbs_en")),
         analyst_words_en=frozenset(w.lower() for w in items("analyst_words_en")),
         clause_openers_en=frozenset(w.lower() for w in items("clause_openers_en")),
+        report_verbs_en=frozenset(w.lower() for w in items("report_verbs_en")),
         suffix_continuations=_longest(items("suffix_continuations")),
         line_verbs=_longest(items("line_verbs")),
         name_breakers=_longest(items("name_breakers")),
