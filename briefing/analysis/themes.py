@@ -100,6 +100,10 @@ class _Candidate:
     section: tuple[int, int] | None = None
     """For a numbered section heading: the paragraphs its author argues it in
     (first, one past the last), all of which count for it."""
+    per_doc: Counter[int] = field(default_factory=Counter)
+    """Its sentences in each document (by index): the theme's heatmap row, made
+    only for the themes chosen (a row per document for every candidate grows
+    with candidates times documents)."""
 
 
 # ------------------------------------------------------------------ headings
@@ -864,6 +868,10 @@ def find_themes(
             rows.sort(key=lambda r: docs[r[1]].language == "en")  # a Chinese sentence first, as the gist
             spares[theme.label] = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rows]
     themes = stated
+    for cand, theme in stated:
+        theme.coverage = [
+            DocumentMentions(document=doc.path, mentions=cand.per_doc.get(d, 0)) for d, doc in enumerate(docs)
+        ]
     chosen = sorted((t for _, t in themes), key=lambda t: (-t.strength, t.label))
     top = chosen[0].strength if chosen else 1.0
     for t in chosen:
@@ -1590,15 +1598,14 @@ def _theme(
     cand.ranked = _top_per_document(ranked, max(5 * max_themes + 1, KEEP_PER_DOCUMENT))
     gist, quotes = _gist_and_quotes(ranked, docs)
     order = sorted(per_doc, key=lambda d: (-per_doc[d], d))
+    cand.per_doc = per_doc
     return Theme(
         label=zh_punctuation(cand.label),
         terms=[t for t in cand.terms if t not in topic] or cand.terms,
         documents=[docs[d].path for d in order],
         mentions=len(hits),
         strength=strength,
-        coverage=[
-            DocumentMentions(document=docs[d].path, mentions=per_doc.get(d, 0)) for d in range(len(docs))
-        ],
+        coverage=[],
         gist=_gist(gist.text),
         quotes=quotes,
         origin=cand.origin,
