@@ -189,6 +189,8 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     # leads with what is current, not with a 2011 quarterly.
     latest = max((f.year for c in companies for f in c.figures if f.kind == "fact" and f.year), default=None)
     elided = _elided_bases(companies)
+    total_label = _scope_rules()["total_label"]
+    totals: set[int] = set()
     for company in companies:
         for f in company.figures:
             if f.counterpart and f.measure not in ("获投资", "被收购"):
@@ -196,6 +198,11 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             if f.kind != "fact" and (company.name, base_measure(f.measure), f.scope) in facts:
                 continue  # the result is there: an expectation of the same measure is no headline
             scope = stated_scope(f, company.figures) or elided.get(id(f), "")
+            if scope == total_label:
+                # A total its sentence splits (汽车总销量427万辆，其中纯电…) is the organisation's
+                # whole, as a plain figure of a peer is (特斯拉销量179万辆): they pair.
+                totals.add(id(f))
+                scope = ""
             # the source warns they are counted differently: each stands alone
             alone = company.name if incomparable(f) else ""
             f.compare_as = "|".join((scope, owner_kind(company), alone))
@@ -212,6 +219,8 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     for key, entries in groups.items():
         measure, scope, period, unit, year = key[:5]
         rows = sorted(entries.values(), key=lambda cf: (-cf[1].value, cf[0].name))
+        if not scope and all(id(f) in totals for _, f in rows):
+            scope = total_label  # totals alone: said so (and not shown without a peer)
         sources = sorted({f.source for _, f in rows if f.source})
         prominence = max(c.mentions for c, _ in rows) / top
         documents = {f.document for _, f in rows}
