@@ -260,9 +260,32 @@ def leans_back(text: str, is_simplified: bool = False) -> bool:
     return False
 
 
+@functools.cache
+def _cross_reference_re() -> re.Pattern[str]:
+    from briefing.resources import data_yaml
+
+    rules = data_yaml("antecedents.yaml") or {}
+    zh = [re.escape(str(w)) for w in rules.get("cross_references_zh") or []]
+    en = [r"\s+".join(re.escape(p) for p in str(w).split()) for w in rules.get("cross_references_en") or []]
+    lines = [re.escape(str(w)) for w in rules.get("cross_reference_lines_zh") or []]
+    parts = [*sorted(zh, key=len, reverse=True)]
+    if en:
+        parts.append(r"\b(?:" + "|".join(sorted(en, key=len, reverse=True)) + r")\b(?![-\w])")
+    if lines:
+        parts.append(r"^\W*(?:" + "|".join(lines) + r")\W*$")
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+def cross_reference(text: str) -> bool:
+    """The sentence refers the reader to another place of its source ("见上文新易盛",
+    "如上所述，…", "同上", "see above"; data/antecedents.yaml): it does not stand alone."""
+    return bool(_cross_reference_re().search(to_simplified(text)))
+
+
 def stands_alone(text: str) -> bool:
-    """The sentence can be quoted on its own (it does not open with a pointer back)."""
-    return opening(text)[0] != "pointer"
+    """The sentence can be quoted on its own: it does not open with a pointer back,
+    nor refer the reader to another place of its source."""
+    return opening(text)[0] != "pointer" and not cross_reference(text)
 
 
 _CUT_END_RE = re.compile(r"\s*[，；：、,;:]+\s*$")

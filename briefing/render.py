@@ -460,6 +460,25 @@ class QuoteBook:
                 out.append(item)
         return out
 
+    def told(self, items: list[Any], company: Any) -> list[Any]:
+        """The sentences (objects with ``text``) shown under an organisation: those not
+        said before, or said but with a clause that names it (see :meth:`about`). One
+        said before that only a pointer back could stand for ("见上文…", "见关键结论1")
+        is left out: a bullet says something, and the citation is where it was said."""
+        actors = self.actors(company)
+        out = []
+        for item in items:
+            text = str(item.text)
+            shown = self._display(text)
+            key = squash(shown.lstrip(ELLIPSIS))
+            if not (self.known(text) and text in self.findings) or not key or not self._seen(key):
+                out.append(item)
+                continue
+            stub = actor_stub(shown, actors)
+            if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
+                out.append(item)
+        return out
+
     def _stands_for(self, shown: str, key: str) -> str | None:
         """What can stand for a sentence said before, without marking it: a claim's clause
         or the opening cut with an ellipsis (a short clause cut before stands for itself);
@@ -804,6 +823,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "cites": cites,
         "unsaid": book.unsaid,
         "standing": book.standing,
+        "told": book.told,
         "clip": lambda text, limit=60: Markup(escape_md(book.clip(text, limit))),
         "about": lambda text, company: Markup(escape_md(book.about(text, company))),
         "on": lambda text, terms: Markup(escape_md(book.on(text, list(terms)))),
