@@ -545,7 +545,40 @@ def find_companies(
             host = by_name[host].parent
         if host in by_name:
             by_name[host].units.append(c.name)
-    return _family_order(companies)
+    ordered = _family_order(companies)
+    _moves_apart(ordered)
+    return ordered
+
+
+def _moves_apart(companies: list[Company]) -> None:
+    """Say each thing once in the case table: a case whose move clause another case
+    above it already shows ("威高骨科和大博医疗在关节集采中以较低报价中标" for 威高
+    and 大博医疗) shows the part of it that starts at its own name ("…大博医疗在关节集采中
+    以较低报价中标…"); one whose clause holds another's whole move ("贝壳溢价42%夺得成都
+    新“地王”的当天，一家名为成都嘉禾兴的地产公司宣布…") shows its own part before it.
+    Both are substrings of the source's clause: still a quote. In place."""
+    shown: list[str] = []
+    for c in companies:
+        if c.role != "case" or not c.move or c.move_origin != "clause":
+            continue
+        move = c.move
+        core = move.strip("…。 ")
+        names = [n for n in (c.name, *c.aliases, c.english or "") if n and len(n) >= 2]
+        tail = "…" if move.rstrip().endswith("…") else ""
+        for earlier in shown:
+            if core in earlier:
+                at = min((i for i in (core.find(n) for n in names) if i > 0), default=-1)
+                if at > 0:
+                    core, move = core[at:], "…" + core[at:] + tail
+                break
+            if earlier in core:
+                at = core.find(earlier)
+                before = core[:at].rstrip("，,；;、 ")
+                if any(n in before for n in names) and len(before) >= 6:
+                    core, move = before, ("…" if move.startswith("…") else "") + before + "…"
+                break
+        c.move = move
+        shown.append(core)
 
 
 def shown_aliases(name: str, english: str | None, aliases: list[str]) -> list[str]:
