@@ -196,6 +196,9 @@ def opening(text: str) -> tuple[str, int]:
     list marker before it (``*``, ``4、``) is looked through."""
     lead = len(text) - len(text.lstrip())
     lead += marker_length(text[lead:])
+    # an emoji before it ("👉 这意味着：…") is no part of the sentence: look through it
+    while m := _SYMBOLS_RE.match(text, lead):
+        lead = m.end()
     simplified = to_simplified(text[lead:])
     m = _CONNECTIVE_ZH.match(simplified) or _CONNECTIVE_EN.match(simplified)
     if m:

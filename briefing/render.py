@@ -298,6 +298,7 @@ def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
 
 
 NEAR_FULL = 0.6
+_CLAUSE_MARKS = "，,；;：:、。！？!?—"
 """Share of a sentence a clip must show for the sentence to count as said."""
 
 
@@ -491,7 +492,10 @@ class QuoteBook:
         limit = max(12, int(len(key) * NEAR_FULL) - 1)
         cut = clip(shown, limit, names=self.names)
         if ELLIPSIS in cut and len(squash(cut.strip(ELLIPSIS))) < len(key):
-            return cut
+            body = cut.rstrip(ELLIPSIS).rstrip()
+            rest = shown[len(body) :].lstrip() if shown.startswith(body) else ""
+            if rest[:1] and rest[:1] in _CLAUSE_MARKS:
+                return cut  # the opening clause; never cut between words ("当前CPO在AI…" of "…数据中心渗透率≈0.5%")
         return None
 
     def _standing(self, shown: str, key: str) -> str:

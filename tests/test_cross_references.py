@@ -119,3 +119,38 @@ def test_no_bullet_is_a_bare_pointer(name: str, path) -> None:
     assert bullets
     for line in bullets:
         assert not re.match(r"- 见(?:上文|下文|关键结论|主题|问题)", line), line
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        ("👉 这意味着：航天从“国家工程” → “商业基础设施”", True),  # the emoji is no part of it
+        ("👉 本质：商业航天 = 典型“预期先行型板块”", False),
+        ("✔ 该公司2024年营收增长12%。", True),
+        ("这意味着：估值已经严重透支未来2–3年增长", True),
+    ],
+)
+def test_an_emoji_before_a_pointer_back_does_not_hide_it(text: str, pointer: bool) -> None:
+    assert stands_alone(text) is not pointer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "later"),
+    [
+        # no clause to stand for it: left out, never cut between words ("当前CPO在AI…")
+        ("当前CPO在AI数据中心渗透率约为0.5%左右", ""),
+        ("当前冷链仓储在医药流通中的渗透率约为12%左右", ""),
+        # an opening clause stands for it
+        (
+            "顺丰医药2024年新增GSP认证冷库8座，冷库总面积超过20万平方米，并开通了覆盖华东的干线网络",
+            "顺丰医药2024年新增GSP认证冷库8座…",
+        ),
+    ],
+)
+def test_a_passage_said_before_is_cut_only_at_a_clause(folder_model, sentence: str, later: str) -> None:
+    from briefing.render import QuoteBook
+
+    book = QuoteBook(folder_model)
+    assert book.passage(sentence) == sentence
+    again = book.passage(sentence)
+    assert again == later or (later and again.startswith(later.rstrip("…"))), again
