@@ -41,6 +41,7 @@ from briefing.excerpts import (
     drop_connective,
     finish_cut,
     is_chinese,
+    says_nothing,
     short_clause,
     squash,
     zh_quotes,
@@ -299,6 +300,7 @@ def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
 
 NEAR_FULL = 0.6
 _CLAUSE_MARKS = "，,；;：:、。！？!?—"
+_CLAUSE_SPLIT_RE = re.compile(r"(?<=[，；;。！？!?])|(?<=(?<!\d),)|(?<=\d,)(?!\d)")
 """Share of a sentence a clip must show for the sentence to count as said."""
 
 
@@ -612,7 +614,8 @@ class QuoteBook:
             return self.quote(text)
         asked = self._display(str(question))
         wanted = {m for n, family in self.families.items() if n in asked or n in question for m in family}
-        clauses = [c for c in re.split(r"(?<=[，,；;。！？!?])", shown.strip(ELLIPSIS)) if c.strip()]
+        # clauses, never split inside a number ("more than 2,300 battery-swap stations")
+        clauses = [c for c in _CLAUSE_SPLIT_RE.split(shown.strip(ELLIPSIS)) if c.strip()]
         unnamed = to_simplified(asked)
         for name in self.names:  # the question's words beside the organisations it names
             unnamed = unnamed.replace(name, " ")
@@ -650,6 +653,8 @@ class QuoteBook:
                 break  # the figures that follow, up to the end of the clause group
             piece += c
         piece = piece.rstrip("，,；;。 ")
+        if says_nothing(piece):
+            return self._standing(shown, key)  # "NIO's chief executive…" says nothing: the claim does
         cut_before = start > 0 or shown.startswith(ELLIPSIS)  # a clause cut from its sentence
         out = (ELLIPSIS if cut_before else "") + piece + (ELLIPSIS if squash(piece) != key else "")
         self._mark_part(out)
