@@ -64,6 +64,7 @@ def is_chinese(text: str) -> bool:
 
 
 # Pictographs and dingbats (👉, 🎯, ✔, ➊) decorate notes; no briefing font has them.
+_OPEN_QUOTES = "「『“‘\"'"
 _SYMBOLS_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]\\s*")
 
 _ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
@@ -196,9 +197,10 @@ def opening(text: str) -> tuple[str, int]:
     list marker before it (``*``, ``4、``) is looked through."""
     lead = len(text) - len(text.lstrip())
     lead += marker_length(text[lead:])
-    # an emoji before it ("👉 这意味着：…") is no part of the sentence: look through it
-    while m := _SYMBOLS_RE.match(text, lead):
-        lead = m.end()
+    # an emoji or an opening quotation mark before it ("👉 这意味着：…", "「這是…") is no
+    # part of what it says: look through it
+    while (m := _SYMBOLS_RE.match(text, lead)) or (lead < len(text) and text[lead] in _OPEN_QUOTES):
+        lead = m.end() if m else lead + 1
     simplified = to_simplified(text[lead:])
     m = _CONNECTIVE_ZH.match(simplified) or _CONNECTIVE_EN.match(simplified)
     if m:

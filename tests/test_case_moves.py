@@ -12,6 +12,7 @@ from conftest import CORPORA, ROOT
 
 from briefing.analysis import build_briefing
 from briefing.analysis.companies import _moves_apart
+from briefing.excerpts import stands_alone
 from briefing.model import Company
 from briefing.readers import read_corpus
 
@@ -93,10 +94,14 @@ FOLDERS.append(("field-corpus", FIELD))
 
 @pytest.mark.parametrize(("name", "path"), FOLDERS, ids=[n for n, _ in FOLDERS])
 def test_no_two_cases_share_a_move(name, path) -> None:
+    """Each case row says its own thing, in a clause that stands alone (field corpus: not
+    "这是应用材料营收占比最大的部门…", whose part the sentence before names)."""
     if not path.is_dir():
         pytest.skip(f"{path} not found")
     model = build_briefing(read_corpus(path), date=dt.date(2026, 12, 2))
     cases = [c for c in model.companies if c.role == "case" and c.move_origin == "clause"]
+    for c in cases:  # a move stands alone (a pronoun shows whom it names: 该公司〔汇通达〕)
+        assert stands_alone(c.move.lstrip("…")) or "〔" in c.move, (c.name, c.move)
     for i, a in enumerate(cases):
         for b in cases[i + 1 :]:
             first, later = a.move.strip("…。 "), b.move.strip("…。 ")

@@ -12,6 +12,7 @@ from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_
 from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.roles import ACTS
+from briefing.excerpts import stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.model import Company, Document, Figure, Mode, Question, Quote
 from briefing.resources import data_yaml
@@ -465,6 +466,10 @@ def find_companies(
                     re.sub(r"^(?:…)?\d{1,2}、", lambda m: "…" if m.group().startswith("…") else "", move)
                 )
                 origin = "clause"
+                if not best.mention.evidence.startswith("pronoun") and not stands_alone(move.lstrip("…")):
+                    # "这是应用材料营收占比最大的部门…": which part, the sentence before says; its
+                    # figures tell the move instead
+                    move, origin, move_doc = None, "", None
         if role == "case" and move is None and own_figures:
             # It acts through its figures only ("软银集团第一财季销售额1.7万亿日元"): the
             # figure's clause when it names the organisation as its subject, else a
@@ -477,6 +482,7 @@ def find_companies(
                 docs_by_path[f.document].language != "en"
                 and f.attribution in ("clause subject", "被 → agent")
                 and any(to_simplified(x) in clause for x in [name, *aliases[name]])
+                and stands_alone(clause.lstrip("…"))  # "这是应用材料营收占比最大的部门…": which part?
             ):
                 move, origin = _full_width(clause), "clause"
             else:
