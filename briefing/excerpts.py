@@ -35,7 +35,7 @@ _LATIN_RE = re.compile(r"[A-Za-z]")
 _CONNECTIVE_ZH = re.compile(
     r"^(?:首先|其次|再次|然后|最后|此外|另外|另一方面|一方面|同时|而且|并且|况且|"
     r"第[一二三四五六七八九十]+(?=[，,、])|因此|所以|因而|于是|但是|但|然而|不过|可是|总之|总而言之|可见|"
-    r"对此|为此|当然|换言之|也就是说|比如|例如|譬如|而)[，,、]?\s*"
+    r"对此|为此|当然|换言之|也就是说|比如|例如|譬如|与此同时|而)[，,、]?\s*"
 )
 _CONNECTIVE_EN = re.compile(
     r"^(?:however|moreover|furthermore|also|in addition|besides|meanwhile|therefore|thus|hence|so|but|"
@@ -49,7 +49,7 @@ _POINTER_ZH = re.compile(
     r"|^(?:(?:与|和|同|跟|较|比)?(?:它们|它|他们|她们|他|她|前[两二三]?者|后[两二三]?者|两者|二者|上面|上文|之))"
     r"|^(?:对此|为此|话虽|虽然如此|尽管如此|即便如此|既然如此|如此一来|这么说)"
 )
-_NOT_POINTER_ZH = re.compile(r"^(?:其实|其他|其余|此外|此前|此后|此时|那么多|在此基础上)")
+_NOT_POINTER_ZH = re.compile(r"^(?:其实|其他|其余|此外|此前|此后|此时|那么多|在此基础上|与此同时)")
 _POINTER_EN = re.compile(r"^(?:this|that|these|those|it|its|they|their|such|the latter|the former)\b", re.I)
 
 

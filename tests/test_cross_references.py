@@ -130,6 +130,8 @@ def test_no_bullet_is_a_bare_pointer(name: str, path) -> None:
         ("这意味着：估值已经严重透支未来2–3年增长", True),
         ("「這是應用材料營收占比最大的部門，2015的營收占總營收的64%。」", True),  # a quotation mark first
         ("“我们提出新制造，不是阿里巴巴要进军制造业，而是要帮助制造业进行变革。”", False),
+        ("与此同时，心血管介入领域的微创医疗却陷入亏损。", False),  # "meanwhile": a connective, dropped
+        ("与此相关的是，微创医疗陷入亏损。", True),
     ],
 )
 def test_an_emoji_or_quotation_mark_before_a_pointer_back_does_not_hide_it(text: str, pointer: bool) -> None:
