@@ -4,9 +4,15 @@ when the other sources have no further finding (briefing.analysis.summary._selec
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+from collections import Counter
 
+import pytest
+from conftest import CORPORA, FIXTURES, ROOT
+
+from briefing.analysis import build_briefing
 from briefing.analysis.summary import MAX_TAKEAWAYS, _Candidate, _select
+from briefing.readers import read_corpus
 
 # Distinct made-up words per candidate: no two share a claim by their terms.
 _WORDS = iter(f"词{i:03d}" for i in range(1000))
@@ -62,3 +68,34 @@ def test_no_source_speaks_for_the_folder(folder, pool, expected) -> None:
     assert per_doc == expected, folder
     if len(expected) >= 2 and len({d for d, _, _ in pool}) >= 3:
         assert max(per_doc.values()) <= MAX_TAKEAWAYS // 2 + 1
+
+
+FOLDERS = [
+    ("seeds", ROOT / "seeds"),
+    ("cross_reference_folder", FIXTURES / "analysis" / "cross_reference_folder"),
+    ("facts_folder", FIXTURES / "analysis" / "facts_folder"),
+    *((p.name, p) for p in sorted(CORPORA.iterdir()) if p.is_dir()),
+    ("field-corpus", ROOT.parent / "shared" / "field-corpus"),
+]
+
+
+@pytest.mark.parametrize(("name", "path"), FOLDERS, ids=[n for n, _ in FOLDERS])
+def test_no_source_gives_more_than_half_of_the_takeaways(name, path) -> None:
+    """Over real and fixture folders of several industries: from three sources on, no
+    source gives more than half of the takeaways, and the one beyond its share is a fact."""
+    if not path.is_dir():
+        pytest.skip(f"{path} not found")
+    from briefing.analysis.summary import concreteness
+    from briefing.gazetteer import gazetteer
+    from briefing.script import to_simplified
+
+    model = build_briefing(read_corpus(path), date=dt.date(2026, 12, 2))
+    if len(model.sources) < 3:
+        pytest.skip("fewer than three sources")
+    per_doc = Counter(t.document for t in model.summary)
+    for doc, n in per_doc.items():
+        assert n <= MAX_TAKEAWAYS // 2 + 1, (doc, n)
+        if n > MAX_TAKEAWAYS // 2:
+            mine = [to_simplified(t.text) for t in model.summary if t.document == doc]
+            facts = [t for t in mine if concreteness(t, len({m.name for m in gazetteer().find(t)})) >= 1.0]
+            assert len(facts) > MAX_TAKEAWAYS // 2, mine
