@@ -35,7 +35,7 @@ _LATIN_RE = re.compile(r"[A-Za-z]")
 _CONNECTIVE_ZH = re.compile(
     r"^(?:首先|其次|再次|然后|最后|此外|另外|另一方面|一方面|同时|而且|并且|况且|"
     r"第[一二三四五六七八九十]+(?=[，,、])|因此|所以|因而|于是|但是|但|然而|不过|可是|总之|总而言之|可见|"
-    r"对此|为此|当然|换言之|也就是说|比如|例如|譬如|而)[，,、]?\s*"
+    r"对此|为此|当然|换言之|也就是说|比如|例如|譬如|与此同时|而)[，,、]?\s*"
 )
 _CONNECTIVE_EN = re.compile(
     r"^(?:however|moreover|furthermore|also|in addition|besides|meanwhile|therefore|thus|hence|so|but|"
@@ -49,7 +49,7 @@ _POINTER_ZH = re.compile(
     r"|^(?:(?:与|和|同|跟|较|比)?(?:它们|它|他们|她们|他|她|前[两二三]?者|后[两二三]?者|两者|二者|上面|上文|之))"
     r"|^(?:对此|为此|话虽|虽然如此|尽管如此|即便如此|既然如此|如此一来|这么说)"
 )
-_NOT_POINTER_ZH = re.compile(r"^(?:其实|其他|其余|此外|此前|此后|此时|那么多|在此基础上)")
+_NOT_POINTER_ZH = re.compile(r"^(?:其实|其他|其余|此外|此前|此后|此时|那么多|在此基础上|与此同时)")
 _POINTER_EN = re.compile(r"^(?:this|that|these|those|it|its|they|their|such|the latter|the former)\b", re.I)
 
 
@@ -64,6 +64,7 @@ def is_chinese(text: str) -> bool:
 
 
 # Pictographs and dingbats (👉, 🎯, ✔, ➊) decorate notes; no briefing font has them.
+_OPEN_QUOTES = "「『“‘\"'"
 _SYMBOLS_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]\\s*")
 
 _ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
@@ -196,6 +197,10 @@ def opening(text: str) -> tuple[str, int]:
     list marker before it (``*``, ``4、``) is looked through."""
     lead = len(text) - len(text.lstrip())
     lead += marker_length(text[lead:])
+    # an emoji or an opening quotation mark before it ("👉 这意味着：…", "「這是…") is no
+    # part of what it says: look through it
+    while (m := _SYMBOLS_RE.match(text, lead)) or (lead < len(text) and text[lead] in _OPEN_QUOTES):
+        lead = m.end() if m else lead + 1
     simplified = to_simplified(text[lead:])
     m = _CONNECTIVE_ZH.match(simplified) or _CONNECTIVE_EN.match(simplified)
     if m:
@@ -260,9 +265,32 @@ def leans_back(text: str, is_simplified: bool = False) -> bool:
     return False
 
 
+@functools.cache
+def _cross_reference_re() -> re.Pattern[str]:
+    from briefing.resources import data_yaml
+
+    rules = data_yaml("antecedents.yaml") or {}
+    zh = [re.escape(str(w)) for w in rules.get("cross_references_zh") or []]
+    en = [r"\s+".join(re.escape(p) for p in str(w).split()) for w in rules.get("cross_references_en") or []]
+    lines = [re.escape(str(w)) for w in rules.get("cross_reference_lines_zh") or []]
+    parts = [*sorted(zh, key=len, reverse=True)]
+    if en:
+        parts.append(r"\b(?:" + "|".join(sorted(en, key=len, reverse=True)) + r")\b(?![-\w])")
+    if lines:
+        parts.append(r"^\W*(?:" + "|".join(lines) + r")\W*$")
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+
+
+def cross_reference(text: str) -> bool:
+    """The sentence refers the reader to another place of its source ("见上文新易盛",
+    "如上所述，…", "同上", "see above"; data/antecedents.yaml): it does not stand alone."""
+    return bool(_cross_reference_re().search(to_simplified(text)))
+
+
 def stands_alone(text: str) -> bool:
-    """The sentence can be quoted on its own (it does not open with a pointer back)."""
-    return opening(text)[0] != "pointer"
+    """The sentence can be quoted on its own: it does not open with a pointer back,
+    nor refer the reader to another place of its source."""
+    return opening(text)[0] != "pointer" and not cross_reference(text)
 
 
 _CUT_END_RE = re.compile(r"\s*[，；：、,;:]+\s*$")

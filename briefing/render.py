@@ -41,6 +41,7 @@ from briefing.excerpts import (
     drop_connective,
     finish_cut,
     is_chinese,
+    says_nothing,
     short_clause,
     squash,
     zh_quotes,
@@ -298,6 +299,8 @@ def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
 
 
 NEAR_FULL = 0.6
+_CLAUSE_MARKS = "，,；;：:、。！？!?—"
+_CLAUSE_SPLIT_RE = re.compile(r"(?<=[，；;。！？!?])|(?<=(?<!\d),)|(?<=\d,)(?!\d)")
 """Share of a sentence a clip must show for the sentence to count as said."""
 
 
@@ -460,6 +463,25 @@ class QuoteBook:
                 out.append(item)
         return out
 
+    def told(self, items: list[Any], company: Any) -> list[Any]:
+        """The sentences (objects with ``text``) shown under an organisation: those not
+        said before, or said but with a clause that names it (see :meth:`about`). One
+        said before that only a pointer back could stand for ("见上文…", "见关键结论1")
+        is left out: a bullet says something, and the citation is where it was said."""
+        actors = self.actors(company)
+        out = []
+        for item in items:
+            text = str(item.text)
+            shown = self._display(text)
+            key = squash(shown.lstrip(ELLIPSIS))
+            if not (self.known(text) and text in self.findings) or not key or not self._seen(key):
+                out.append(item)
+                continue
+            stub = actor_stub(shown, actors)
+            if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
+                out.append(item)
+        return out
+
     def _stands_for(self, shown: str, key: str) -> str | None:
         """What can stand for a sentence said before, without marking it: a claim's clause
         or the opening cut with an ellipsis (a short clause cut before stands for itself);
@@ -472,7 +494,10 @@ class QuoteBook:
         limit = max(12, int(len(key) * NEAR_FULL) - 1)
         cut = clip(shown, limit, names=self.names)
         if ELLIPSIS in cut and len(squash(cut.strip(ELLIPSIS))) < len(key):
-            return cut
+            body = cut.rstrip(ELLIPSIS).rstrip()
+            rest = shown[len(body) :].lstrip() if shown.startswith(body) else ""
+            if rest[:1] and rest[:1] in _CLAUSE_MARKS:
+                return cut  # the opening clause; never cut between words ("当前CPO在AI…" of "…数据中心渗透率≈0.5%")
         return None
 
     def _standing(self, shown: str, key: str) -> str:
@@ -589,7 +614,8 @@ class QuoteBook:
             return self.quote(text)
         asked = self._display(str(question))
         wanted = {m for n, family in self.families.items() if n in asked or n in question for m in family}
-        clauses = [c for c in re.split(r"(?<=[，,；;。！？!?])", shown.strip(ELLIPSIS)) if c.strip()]
+        # clauses, never split inside a number ("more than 2,300 battery-swap stations")
+        clauses = [c for c in _CLAUSE_SPLIT_RE.split(shown.strip(ELLIPSIS)) if c.strip()]
         unnamed = to_simplified(asked)
         for name in self.names:  # the question's words beside the organisations it names
             unnamed = unnamed.replace(name, " ")
@@ -627,6 +653,8 @@ class QuoteBook:
                 break  # the figures that follow, up to the end of the clause group
             piece += c
         piece = piece.rstrip("，,；;。 ")
+        if says_nothing(piece):
+            return self._standing(shown, key)  # "NIO's chief executive…" says nothing: the claim does
         cut_before = start > 0 or shown.startswith(ELLIPSIS)  # a clause cut from its sentence
         out = (ELLIPSIS if cut_before else "") + piece + (ELLIPSIS if squash(piece) != key else "")
         self._mark_part(out)
@@ -804,6 +832,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "cites": cites,
         "unsaid": book.unsaid,
         "standing": book.standing,
+        "told": book.told,
         "clip": lambda text, limit=60: Markup(escape_md(book.clip(text, limit))),
         "about": lambda text, company: Markup(escape_md(book.about(text, company))),
         "on": lambda text, terms: Markup(escape_md(book.on(text, list(terms)))),

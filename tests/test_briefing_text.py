@@ -297,25 +297,28 @@ def test_a_chart_sets_only_figures_counted_alike_side_by_side(briefing) -> None:
         assert len(counted) == 1, (name, spec.title, counted)
 
 
-def test_a_total_the_sentence_splits_is_not_charted_beside_a_rivals_part(tmp_path) -> None:
+def test_a_total_the_sentence_splits_is_charted_beside_rivals_wholes_not_its_part(tmp_path) -> None:
+    """华为's 总销量 (its whole, which the sentence then splits) is a company total as
+    小米's and 三星's plain 销量 are: one chart; the part (折叠屏) stays out of it."""
     (tmp_path / "a.md").write_text(
         "# 手机厂商年度销量\n\n"
-        "华为2025年的手机总销量达到了 3200 万台，其中折叠屏手机销量 700 万台。\n\n"
-        "小米集团2025年的手机销量 2500 万台，同比增长 8%。\n",
+        "华为2025年的总销量达到了 3200 万台，其中折叠屏手机销量 700 万台。\n\n"
+        "小米集团2025年的销量 2500 万台，同比增长 8%。\n",
         encoding="utf-8",
     )
     (tmp_path / "b.md").write_text(
-        "# 折叠屏竞争\n\n三星2025年手机销量为 5800 万台，仍居全球第一。\n\n华为表示将继续加大折叠屏投入。\n",
+        "# 折叠屏竞争\n\n三星2025年销量为 5800 万台，仍居全球第一。\n\n华为表示将继续加大折叠屏投入。\n",
         encoding="utf-8",
     )
     model = build_briefing(read_corpus(tmp_path), date=DATE)
     huawei = next(c for c in model.companies if c.name == "华为")
     total = next(f for f in huawei.figures if f.value == 32_000_000)
-    assert total.compare_as.startswith("合计")
+    assert total.compare_as == "|organisation|"
     bars = [s for s in charts_for(model).values() if s.kind == "bars"]
-    assert bars, "the figures of 小米 and 三星, counted alike, are charted together"
+    assert bars, "the figures of 华为, 小米 and 三星, counted alike, are charted together"
     charted = {row: v[0] for s in bars for row, v in zip(s.rows, s.values, strict=True)}
-    assert charted.get("华为") != 32_000_000, "a total is charted beside plain figures"
+    assert charted.get("华为") == 32_000_000, "a company's total is charted beside its rivals' wholes"
+    assert 7_000_000 not in charted.values(), "a part is charted beside wholes"
 
 
 _CITES_RE = re.compile(r"(?:\s*\[\\\[\d+\\\]\]\(#src-\d+\))+\s*$")

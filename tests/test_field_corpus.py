@@ -139,3 +139,12 @@ def test_in_a_wide_folder_every_source_speaks_once_before_any_twice(briefing) ->
     has not spoken."""
     documents = [t.document for t in briefing.summary]
     assert len(documents) == len(set(documents)), documents
+
+
+def test_comparable_sales_are_side_by_side(briefing) -> None:
+    """比亚迪's 427万辆 (its 2024 total, which the article then splits into 纯电 176万) and
+    特斯拉's 179万辆 (its 2024 sales) are each company's whole for one year: one key figure."""
+    pairs = [
+        sorted(f"{e.company} {e.raw}" for e in k.entries) for k in briefing.key_figures if k.measure == "销量"
+    ]
+    assert ["比亚迪 427 万辆", "特斯拉 179 万辆"] in pairs, pairs

@@ -13,6 +13,7 @@ from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.org_words import words as org_words
 from briefing.analysis.roles import ACTS
+from briefing.excerpts import stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.model import Company, Document, Figure, Mode, Question, Quote
 from briefing.resources import data_yaml
@@ -468,6 +469,10 @@ def find_companies(
                     re.sub(r"^(?:…)?\d{1,2}、", lambda m: "…" if m.group().startswith("…") else "", move)
                 )
                 origin = "clause"
+                if not best.mention.evidence.startswith("pronoun") and not stands_alone(move.lstrip("…")):
+                    # "这是应用材料营收占比最大的部门…": which part, the sentence before says; its
+                    # figures tell the move instead
+                    move, origin, move_doc = None, "", None
         if role == "case" and move is None and own_figures:
             # It acts through its figures only ("软银集团第一财季销售额1.7万亿日元"): the
             # figure's clause when it names the organisation as its subject, else a
@@ -480,6 +485,7 @@ def find_companies(
                 docs_by_path[f.document].language != "en"
                 and f.attribution in ("clause subject", "被 → agent")
                 and any(to_simplified(x) in clause for x in [name, *aliases[name]])
+                and stands_alone(clause.lstrip("…"))  # "这是应用材料营收占比最大的部门…": which part?
             ):
                 move, origin = _full_width(clause), "clause"
             else:
@@ -548,7 +554,40 @@ def find_companies(
             host = by_name[host].parent
         if host in by_name:
             by_name[host].units.append(c.name)
-    return _family_order(companies)
+    ordered = _family_order(companies)
+    _moves_apart(ordered)
+    return ordered
+
+
+def _moves_apart(companies: list[Company]) -> None:
+    """Say each thing once in the case table: a case whose move clause another case
+    above it already shows ("威高骨科和大博医疗在关节集采中以较低报价中标" for 威高
+    and 大博医疗) shows the part of it that starts at its own name ("…大博医疗在关节集采中
+    以较低报价中标…"); one whose clause holds another's whole move ("贝壳溢价42%夺得成都
+    新“地王”的当天，一家名为成都嘉禾兴的地产公司宣布…") shows its own part before it.
+    Both are substrings of the source's clause: still a quote. In place."""
+    shown: list[str] = []
+    for c in companies:
+        if c.role != "case" or not c.move or c.move_origin != "clause":
+            continue
+        move = c.move
+        core = move.strip("…。 ")
+        names = [n for n in (c.name, *c.aliases, c.english or "") if n and len(n) >= 2]
+        tail = "…" if move.rstrip().endswith("…") else ""
+        for earlier in shown:
+            if core in earlier:
+                at = min((i for i in (core.find(n) for n in names) if i > 0), default=-1)
+                if at > 0:
+                    core, move = core[at:], "…" + core[at:] + tail
+                break
+            if earlier in core:
+                at = core.find(earlier)
+                before = core[:at].rstrip("，,；;、 ")
+                if any(n in before for n in names) and len(before) >= 6:
+                    core, move = before, ("…" if move.startswith("…") else "") + before + "…"
+                break
+        c.move = move
+        shown.append(core)
 
 
 def shown_aliases(name: str, english: str | None, aliases: list[str]) -> list[str]:

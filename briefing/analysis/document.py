@@ -39,6 +39,7 @@ from briefing.analysis.names import (
 )
 from briefing.analysis.quotable import quote_marks
 from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
+from briefing.excerpts import cross_reference
 from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.model import Document, Serializable
 from briefing.nlp import (
@@ -77,7 +78,8 @@ class Sentence(Serializable):
     gap: bool = False
     """Holds a placeholder the author left to fill in (「XX」, 【待补充】): never quoted."""
     meta: bool = False
-    """A document's framing line ("研究范围：…", "Method: …"), not a finding: never quoted."""
+    """A document's framing line ("研究范围：…", "Method: …"), or a cross-reference to another
+    place of it ("见上文…", "如上所述", "see above"), not a finding: never quoted."""
     quote: int = -1
     """Its verdict as a theme's quote, read with the sentence (-1 before it is read): see
     :func:`briefing.analysis.quotable.quote_marks`."""
@@ -700,7 +702,7 @@ class _Scanner:
                     and self.garbled_reach[j - 1] > start,
                     heading=p_index in self.heading_paras and s_start == 0,
                     gap=any(g in text[start:end] for g in self.gaps.get(p_index, ())),
-                    meta=s_start == 0 and is_meta_line(sent),
+                    meta=(s_start == 0 and is_meta_line(sent)) or cross_reference(sent),
                 )
                 sentence.quote = quote_marks(
                     self.doc, start, end, never=not sentence.quotable or sentence.heading

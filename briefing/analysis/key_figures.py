@@ -50,10 +50,28 @@ def measure_weight(measure: str) -> float:
 
 def comparable_key(f: Figure, scope: str | None = None) -> tuple[str, str, str, str, int | None]:
     """What two figures must share to be set side by side: measure (with its
-    fact/forecast/target suffix), scope (the part of the organisation, the
-    product range or the basis its clause states), period (the part of the
-    year), unit and year."""
-    return (f.measure, f.scope if scope is None else scope, f.period, f.unit, f.year)
+    fact/forecast/target suffix; one quantity under two names is one measure, see
+    :func:`comparable_measure`), scope (the part of the organisation, the product
+    range or the basis its clause states), period (the part of the year), unit and year."""
+    return (comparable_measure(f.measure), f.scope if scope is None else scope, f.period, f.unit, f.year)
+
+
+_GLOBAL = "全球"
+_SHARE_RE = re.compile(r"份额|占有率|占比|渗透率|排名")
+
+
+def comparable_measure(measure: str) -> str:
+    """The quantity a measure reports, for setting figures side by side: its family
+    (交付量 is 销量: a carmaker's deliveries are its sales; data/measure_family.yaml),
+    and an organisation's 全球 total is its total (特斯拉全球交付180.8万辆 beside
+    比亚迪销量302.4万辆). A share keeps its market (全球市场份额 is not 市场份额)."""
+    from briefing.analysis.companies import measure_family
+
+    base = measure
+    if base.startswith(_GLOBAL) and len(base) > len(_GLOBAL) and not _SHARE_RE.search(base):
+        base = base[len(_GLOBAL) :]
+    family = measure_family(base)
+    return family if family else measure
 
 
 @functools.cache
@@ -189,6 +207,8 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     # leads with what is current, not with a 2011 quarterly.
     latest = max((f.year for c in companies for f in c.figures if f.kind == "fact" and f.year), default=None)
     elided = _elided_bases(companies)
+    total_label = _scope_rules()["total_label"]
+    totals: set[int] = set()
     for company in companies:
         for f in company.figures:
             if f.counterpart and f.measure not in ("获投资", "被收购"):
@@ -196,6 +216,11 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             if f.kind != "fact" and (company.name, base_measure(f.measure), f.scope) in facts:
                 continue  # the result is there: an expectation of the same measure is no headline
             scope = stated_scope(f, company.figures) or elided.get(id(f), "")
+            if scope == total_label:
+                # A total its sentence splits (汽车总销量427万辆，其中纯电…) is the organisation's
+                # whole, as a plain figure of a peer is (特斯拉销量179万辆): they pair.
+                totals.add(id(f))
+                scope = ""
             # the source warns they are counted differently: each stands alone
             alone = company.name if incomparable(f) else ""
             f.compare_as = "|".join((scope, owner_kind(company), alone))
@@ -212,6 +237,15 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     for key, entries in groups.items():
         measure, scope, period, unit, year = key[:5]
         rows = sorted(entries.values(), key=lambda cf: (-cf[1].value, cf[0].name))
+        named = {f.measure for _, f in rows}
+        if len(named) == 1:
+            measure = named.pop()  # the source's own name where every row uses it (交付量, 全球市场份额)
+        else:
+            # one quantity under its names, the family's first: 销量/交付量
+            bare = {m.removeprefix(_GLOBAL) if comparable_measure(m) != m else m for m in named}
+            measure = "/".join(sorted(bare, key=lambda m: (m != measure, m)))
+        if not scope and all(id(f) in totals for _, f in rows):
+            scope = total_label  # totals alone: said so (and not shown without a peer)
         sources = sorted({f.source for _, f in rows if f.source})
         prominence = max(c.mentions for c, _ in rows) / top
         documents = {f.document for _, f in rows}

@@ -1165,6 +1165,23 @@ _CONCLUSION_RE = re.compile(
 )
 _LEAD_ITEM_MAX = 40
 _LEAD_JOINED_MAX = 120
+VERDICT_MAX = 16
+"""A verdict line's verdict is at most this long ("当前：还没出现系统性特征")."""
+
+
+@functools.cache
+def _verdict_re() -> re.Pattern[str]:
+    labels = "|".join(re.escape(w) for w in sorted(data_lines("verdict_labels.txt"), key=len, reverse=True))
+    return re.compile(
+        r"^[^\w“\"]*(?:" + (labels or r"(?!)") + rf")\s*[：:]\s*(\S.{{0,{VERDICT_MAX - 1}}})$", re.IGNORECASE
+    )
+
+
+def verdict_line(text: str) -> bool:
+    """A short "label：verdict" line (data/verdict_labels.txt: "当前：基本符合") that judges
+    what stands right above it and names no subject of its own."""
+    m = _verdict_re().match(to_simplified(text).strip().rstrip("。.！!"))
+    return bool(m) and not asks(m.group(1))
 
 
 def numbering_style(text: str) -> str | None:
@@ -1253,10 +1270,17 @@ def _own_answer(index: Index, d: int, paragraph: int | None, asks_: list[_Ask]) 
                 item = _plain(paragraphs[nxt])
                 if not item or len(item) > _LEAD_ITEM_MAX or item.endswith(("：", ":")) or asks(item):
                     break
+                if verdict_line(item):
+                    break  # the list's verdict, not one of its items
                 items.append(item.rstrip("。；;"))
                 nxt += 1
             joined = text + "；".join(items)
-            if items and len(joined) <= _LEAD_JOINED_MAX:
+            # The verdict right after the list ("👉 当前：基本符合") goes with what it judges.
+            verdict = _plain(paragraphs[nxt]) if nxt < section.stop and nxt not in heads else ""
+            if items and verdict_line(verdict):
+                joined += "。" + _verdict_text(verdict)
+                nxt += 1
+            if items and len(joined) <= _LEAD_JOINED_MAX + VERDICT_MAX + 4:
                 pieces.append((joined, 0.0))
         elif p in heads:
             # A heading that states part of the answer ("逻辑层面：仍然成立（长期）"), with
@@ -1278,7 +1302,7 @@ def _own_answer(index: Index, d: int, paragraph: int | None, asks_: list[_Ask]) 
                 nxt = q
             elif ("：" in text or ":" in text or len(text) >= 8) and not asks(text):
                 pieces.append((text, 0.5))
-        else:
+        elif not verdict_line(text):  # a verdict away from what it judges says nothing alone
             for start, end in split_sentences(text):
                 sentence = text[start:end].strip()
                 if len(sentence) >= 6 and not asks(sentence) and not sentence.endswith(("：", ":", "——")):
@@ -1345,6 +1369,11 @@ def _answer_lines(doc: Document, paragraph: int) -> list[Evidence]:
     if not 2 <= len(lines) <= 4:
         return []
     return [Evidence(text="；".join(lines), document=doc.path, paragraph=paragraph + 1, score=0.0)]
+
+
+def _verdict_text(line: str) -> str:
+    """A verdict line as written, without the emoji or arrow before its label."""
+    return re.sub(r"^[^\w“\"]+", "", line.strip()).rstrip("。.")
 
 
 def _plain(text: str) -> str:

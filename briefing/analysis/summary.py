@@ -50,6 +50,10 @@ SPREAD = 0.85
 """Weight of a document's next takeaway relative to its previous one."""
 WIDE_CORPUS = 8
 """From this many sources on, one source gives at most two takeaways."""
+SHARE = 0.5
+"""From three sources on, one source gives at most this share of the takeaways (3 of 6),
+and one more only as a concrete fact when the other sources have no further finding:
+the takeaways speak for the folder, not for one article or the memo that clips them."""
 MAX_GENERAL = 1
 """General statements (no figure, no second actor, no comparison: concreteness below 1)
 among the takeaways once MIN_TAKEAWAYS are chosen: the authors' central thesis, once."""
@@ -573,6 +577,8 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
     takeaway), so that close calls go to another source."""
     want_docs = min(3, n_docs)
     per_doc_cap = MAX_TAKEAWAYS - (want_docs - 1)
+    if n_docs >= 3:
+        per_doc_cap = int(MAX_TAKEAWAYS * SHARE)
     wide = n_docs >= WIDE_CORPUS
     if wide:
         per_doc_cap = 2  # a wide folder: no one source speaks for it
@@ -638,6 +644,8 @@ def _select(pool: list[_Candidate], n_docs: int) -> list[_Candidate]:
     for c in overflow:
         if len(chosen) >= MAX_TAKEAWAYS or c.score < floor:
             break
+        if per_doc[c.doc] > per_doc_cap:
+            continue  # one more than its share, never two
         if not any(_same_claim(c, o) for o in chosen) and not c.background:
             chosen.append(c)
             per_doc[c.doc] += 1
