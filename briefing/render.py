@@ -510,6 +510,16 @@ class QuoteBook:
         self._mark_part(standing)
         return standing
 
+    def _unless_pointer(self, shown: str, key: str) -> str:
+        """``shown``, or "" where it is only a pointer back ("见主题2"): a bullet of
+        evidence says something; where it was said is told beside the list (:meth:`where_said`)."""
+        return "" if shown == self._refer(key) else shown
+
+    def where_said(self, text: str) -> str:
+        """Where a sentence was shown in full ("主题2", "关键结论1"; "上文" when unknown)."""
+        key = squash(self._display(str(text)).lstrip(ELLIPSIS))
+        return self._refer(key).removeprefix("见")
+
     def _refer(self, key: str) -> str:
         """A pointer to where the sentence was shown in full (the citation follows it)."""
         home = self.where.get(key) or next((h for k, h in self.where.items() if key in k), None)
@@ -640,13 +650,13 @@ class QuoteBook:
             at = {n: source.find(n) for n in self.names if n in source}
             lead = min(at, key=lambda n: (at[n], -len(n))) if at else None
             if lead is None or any(w in lead or lead in w for w in wanted if len(w) >= 2):
-                return self._standing(shown, key)
+                return self._unless_pointer(self._standing(shown, key), key)
             # the clause that names whose it is ("库迪咖啡以9.9元不限量活动对标瑞幸咖啡…")
             stub = actor_stub(source, [lead])
             if stub is not None and squash(stub.strip(ELLIPSIS)) not in (key, squash(source)):
                 self._mark_part(stub)
                 return stub
-            return self._pointer(shown, key)
+            return self._unless_pointer(self._pointer(shown, key), key)
         piece = clauses[start]
         for c in clauses[start + 1 :]:
             if not re.search(r"\d", c) or len(piece + c) > limit or piece.rstrip().endswith(("；", ";")):
@@ -654,7 +664,9 @@ class QuoteBook:
             piece += c
         piece = piece.rstrip("，,；;。 ")
         if says_nothing(piece):
-            return self._standing(shown, key)  # "NIO's chief executive…" says nothing: the claim does
+            return self._unless_pointer(
+                self._standing(shown, key), key
+            )  # "NIO's chief executive…" says nothing: the claim does
         cut_before = start > 0 or shown.startswith(ELLIPSIS)  # a clause cut from its sentence
         out = (ELLIPSIS if cut_before else "") + piece + (ELLIPSIS if squash(piece) != key else "")
         self._mark_part(out)
@@ -827,6 +839,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
         "evidence": lambda text, question: Markup(escape_md(book.evidence(text, question))),
         "passage": lambda text: Markup(escape_md(book.passage(text))),
+        "said_where": lambda text: Markup(escape_md(book.where_said(text))),
         "rule_zh": lambda r: RULE_ZH.get(r, r),
         "reason_zh": skip_reason_zh,
         "cites": cites,

@@ -479,3 +479,28 @@ def test_no_question_passage_is_a_pointer_back(folder: str, tmp_path) -> None:
     assert bullets
     for line in bullets:
         assert not re.search(r"见(?:上文|关键结论|主题)", line), line
+
+
+@pytest.mark.parametrize("folder", ["seeds", *sorted(p.name for p in CORPORA.iterdir() if p.is_dir())])
+def test_every_piece_of_evidence_counted_is_shown_or_placed(folder: str) -> None:
+    """A question's status line counts its independent evidence; each piece is a bullet
+    that says something, or, where it was quoted in full before and no clause of it
+    stands alone, it is counted in a line that says where ("另有 1 条证据已在主题2…")."""
+    source = ROOT / "seeds" if folder == "seeds" else CORPORA / folder
+    model = build_briefing(read_corpus(source), date=DATE)
+    agenda = render(model, charts_for(model)).split("## 研究议程", 1)[1].split("\n## ", 1)[0]
+    blocks = re.split(r"\n#{3,4} 问题 ", agenda)[1:]
+    assert len(blocks) == len(model.questions)
+    for block in blocks:
+        number, _, heading = block.split("\n", 1)[0].partition("：")
+        (q,) = [q for q in model.questions if str(q.number) == number and q.sub_questions[0] in heading]
+        settled = q.settled_by.text if q.settled_by and q.status == "answered" else None
+        listed_in_model = [e for e in q.evidence if e.text != settled]
+        counted = int(re.search(r"独立证据 (\d+) 条", block).group(1))
+        assert counted == len(q.evidence)
+        listed = block.split("**独立证据**", 1)[1] if "**独立证据**" in block else ""
+        listed = re.split(r"\n\*\*(?!独立证据)", listed, maxsplit=1)[0]
+        bullets = [line for line in listed.splitlines() if line.startswith("- ")]
+        placed = re.search(r"另有 (\d+) 条证据已在", listed)
+        assert len(bullets) + (int(placed.group(1)) if placed else 0) == len(listed_in_model), block[:300]
+        assert all(line.strip("- ").split(" [")[0].strip() for line in bullets), block[:300]
