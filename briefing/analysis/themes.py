@@ -1537,19 +1537,22 @@ def _theme(
     # The subject frames every theme: a sentence that names only it argues none of them.
     counted = [t for t in cand.terms if t not in topic] or cand.terms
     terms = set(counted)
-    hits = []
-    found = set().union(*(term_sentences.get(t, set()) for t in counted))
+    if cand.home:
+        # A heading or a title is its author's: it is argued in its own document only,
+        # read there (not picked out of every document's sentences: one candidate per
+        # headline would make the folder's cost grow with its square).
+        found = {
+            (d, s) for d in cand.home for s, tokens in enumerate(argued[d]) if not terms.isdisjoint(tokens)
+        }
+    else:
+        # The places themselves, not copies: a big file's candidates share millions of them.
+        found = set().union(*(term_sentences.get(t, set()) for t in counted))
     if cand.section:
         # a numbered section argues its heading in every sentence of it
         (home,) = cand.home
         first, end = cand.section
         found |= {(home, s) for s, sent in enumerate(usable[home]) if first < sent.paragraph < end}
-    # The places themselves, not copies: a big file's candidates share millions of them.
-    for place in sorted(found):
-        # A heading or a title is its author's: it is argued in its own document only.
-        if cand.home and place[0] not in cand.home:
-            continue
-        hits.append(place)
+    hits = sorted(found)
     per_doc: Counter[int] = Counter(d for d, _ in hits)
     only = {d: s for d, s in hits if per_doc[d] == 1}  # a document's one sentence (not a scan per document)
     lead = {t for t in counted[:2]} | set(cand.anchors)
