@@ -643,10 +643,11 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
             type=c.get("type", "company"),
             parent=None,
             documents=["a.txt"],
-            mentions=3,
+            mentions=c.get("mentions", 3),
             moves=[],
             figures=[
                 Figure(
+                    counterpart=f.get("counterpart"),
                     value=f["value"],
                     unit=f["unit"],
                     measure=f["measure"],
