@@ -452,7 +452,8 @@ class Company(Serializable):
     speaker's employer or as a source of data; listed once, never a table row."""
     role_reason: str = ""
     """Why: the action that makes it a case (``推出 [n]``) or what it only does
-    (``example``, ``ranking``, ``source``, ``speaker``, ``stock``, ``mentioned``)."""
+    (``example``, ``ranking``, ``source``, ``speaker``, ``stock``, ``mentioned``), or
+    ``negated`` when its only clauses say what it did not do ("并未上市")."""
     move: str | None = None
     """The key move as the briefing shows it: the clause of a Chinese source (in
     Simplified Chinese) whose subject the organisation is and that holds the action,

@@ -328,6 +328,10 @@ def figure_statement(name: str, figures: list[Figure]) -> str:
         when = time_words(f.year, f.period)
         label = measure_label(f.measure, f.kind)
         measure = f"{f.scope}{label}" if f.scope else label
+        if f.scope and f.period and not f.year and when == f.period:
+            # a span counted from the scope's own start ("《原神》…上线三年"), with no year:
+            # after what it counts from, not before the organisation's name
+            when, measure = "", f"{f.scope}{f.period}{label}"
         value = format_value(f.value, f.unit, f.qualifier, f.value_max)
         if f.counterpart and f.measure in ("获投资", "被收购"):
             verb = "获{}投资" if f.measure == "获投资" else "被{}收购"
@@ -440,6 +444,9 @@ def find_companies(
             for o in occ
             if o.mention.role == ACTS and analyses[o.doc].sentences[o.sentence].quotable and not title_line(o)
         ]
+        # "米哈游并未上市…", "ByteDance has not listed": what it did not do is no move
+        negated = [o for o in acting if _states_only(docs[o.doc], analyses[o.doc].sentences[o.sentence], o)]
+        acting = [o for o in acting if o not in negated]
         moves, best = _moves(docs, analyses, acting, index=index)
         # A name with its own share in a ranking holds that share, as the one the
         # sentence opens with does ("…比亚迪15.8%，LG新能源13.6%", "阿里云39%、华为云19%"):
@@ -499,6 +506,8 @@ def find_companies(
             reason = f"{first.mention.cue or ACTS}"
         elif figures:
             reason = f"{figures[0].measure}"
+        elif negated:
+            reason = NEGATED
         else:
             reason = roles_seen.most_common(1)[0][0]
         found_by = list(
@@ -659,6 +668,9 @@ class _Index:
             self.members[c].add(n)
 
 
+NEGATED = "negated"
+"""Role reason of an organisation whose only clauses say what it did not do."""
+
 CASE_TYPES = ("company", "investor", "product")
 """Types of organisation that can be a business case (when they act)."""
 
@@ -737,6 +749,26 @@ def comments_on_the_last(text: str) -> bool:
     """The sentence comments on the one before it ("这也是…", "这意味着…", "此举…"):
     on its own it tells no move, whatever organisation it names."""
     return bool(_COMMENT_RE.match(text))
+
+
+def _states_only(doc: Document, s: Sentence, o: _Occurrence) -> bool:
+    """The clause the move would show says only what the organisation did not do
+    ("米哈游并未上市…", "Ant Group has not listed"; ``data/non_moves.yaml``)."""
+    from briefing.analysis.clauses import move_clause, states_only
+
+    m = o.mention
+    if doc.language == "en":
+        _, end = _quote_span(doc, s, m.start)
+        text = doc.text[m.start : end]
+        return states_only(
+            move_clause(text, 0, len(m.surface), m.cue, limit=110), text[: len(m.surface)], True
+        )
+    sentence = doc.analysis_text[s.start : s.end]
+    at = m.start - s.start
+    if not 0 <= at < len(sentence):
+        return False
+    surface = sentence[at : at + len(m.surface)]
+    return states_only(move_clause(sentence, at, at + len(m.surface), m.cue), surface)
 
 
 def _moves(
