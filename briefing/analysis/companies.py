@@ -12,7 +12,7 @@ from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_
 from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.org_words import words as org_words
-from briefing.analysis.roles import ACTS
+from briefing.analysis.roles import ACTS, deal_cues, deal_move
 from briefing.excerpts import stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.model import Company, Document, Figure, Mode, Question, Quote
@@ -361,6 +361,28 @@ def _deals_made(
     return list(dict.fromkeys(out))
 
 
+def _deal_told(a: DocAnalysis, o: _Occurrence, canonical: dict[str, str], name: str) -> str | None:
+    """The move of an organisation a deal is made for, told with the one that makes
+    it: the organisation its clause names before it ("美国私募股权公司KKR宣布已向日本
+    软件公司Fuji Soft发出收购要约" → 富士软件获KKR收购要约; ``deal_targets.yaml``)."""
+    if o.mention.cue not in deal_cues():
+        return None
+    before = [
+        m
+        for m in a.mentions
+        if m.sentence == o.sentence
+        and m.start < o.mention.start
+        and canonical.get(m.name, m.name) != name
+        and m.role not in ("source", "speaker", "stock", "example")
+        and not m.evidence.startswith("pronoun")
+    ]
+    if not before:
+        return None
+    actor = canonical.get(before[-1].name, before[-1].name)
+    told = deal_move(o.mention.cue, actor)
+    return f"{name}{told}" if told else None
+
+
 ENGLISH_MARK = "（英文原文）"
 """Marks a move shown in the English of its only source."""
 
@@ -457,7 +479,9 @@ def find_companies(
         move, origin, move_doc = None, "", None
         if best is None and deals and role == "case":
             move, origin = deals[0], "rendered"
-        if best is not None:
+        if best is not None and (told := _deal_told(analyses[best.doc], best, canonical, name)):
+            move, origin, move_doc = told, "rendered", docs[best.doc].path  # "富士软件获KKR收购要约"
+        elif best is not None:
             doc, a = docs[best.doc], analyses[best.doc]
             move_doc = doc.path
             if doc.language == "en":
@@ -688,6 +712,8 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence, index: _Index | 
         passive_before,
     )
 
+    if o.mention.cue in deal_cues():
+        return True  # "KKR向Fuji Soft发出收购要约": the deal made for it is its move
     s = a.sentences[o.sentence]
     sent = doc.analysis_text[s.start : s.end]
     masked = mask_parentheses(sent)
