@@ -673,6 +673,8 @@ class KeyFigureEntry(Serializable):
     """约, 超过, 近, 不到… as the text gives it, or empty (exact)."""
     value_max: float | None = None
     """Upper end of a range, or null."""
+    counterpart: str | None = None
+    """For a deal (``获投资``, ``被收购``): the investor or buyer (汇通达 获投资 45亿 from 阿里巴巴), else null."""
 
 
 @dataclass

@@ -296,6 +296,7 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
                         paragraph=f.paragraph,
                         qualifier=f.qualifier,
                         value_max=f.value_max,
+                        counterpart=f.counterpart,
                     )
                     for c, f in rows
                 ],
