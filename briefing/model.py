@@ -453,7 +453,8 @@ class Company(Serializable):
     role_reason: str = ""
     """Why: the action that makes it a case (``推出 [n]``) or what it only does
     (``example``, ``ranking``, ``source``, ``speaker``, ``stock``, ``mentioned``), or
-    ``negated`` when its only clauses say what it did not do ("并未上市")."""
+    ``negated`` when its only clauses say what it did not do ("并未上市"), ``deal`` for a
+    case that acts only through a deal it makes for another (入股零跑汽车)."""
     move: str | None = None
     """The key move as the briefing shows it: the clause of a Chinese source (in
     Simplified Chinese) whose subject the organisation is and that holds the action,

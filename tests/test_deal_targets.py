@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 from briefing.analysis import build_briefing
-from briefing.analysis.roles import deal_move, roles
+from briefing.analysis.roles import deal_made, deal_move, roles
 from briefing.readers import read_corpus
 
 FIELD = ROOT.parent / "shared" / "field-corpus"
@@ -104,6 +104,20 @@ def test_a_deal_move_names_who_makes_it(cue, actor, told) -> None:
     assert deal_move(cue, actor) == told
 
 
+@pytest.mark.parametrize(
+    ("cue", "target", "made"),
+    [
+        ("获收购要约", "富士软件", "向富士软件发出收购要约"),
+        ("获收购", "Flipkart", "收购Flipkart"),
+        ("获投资", "京东", "投资京东"),
+        ("获入股", "零跑汽车", "入股零跑汽车"),
+        ("获成立", "云与智慧产业事业群", None),  # founded: no deal
+    ],
+)
+def test_the_buyers_side_of_a_deal(cue, target, made) -> None:
+    assert deal_made(cue, target) == made
+
+
 def test_deal_targets_in_three_scripts_are_cases() -> None:
     """Software (Simplified), retail (Traditional), cars (English): each target is named
     only as the organisation the deal is made for, and is a case whose move names the buyer."""
@@ -121,6 +135,10 @@ def test_deal_targets_in_three_scripts_are_cases() -> None:
         assert (by[name].move, by[name].move_origin) == (move, "rendered")
         assert by[name].moves, name  # the source's sentence stays quoted in its section
     assert by["KKR"].role == "case" and "收购要约" in by["KKR"].move  # the buyer acts too
+    # "Stellantis took a 21% stake in Leapmotor": no verb of its own the analysis reads,
+    # yet it makes the deal: a case whose move is the deal
+    stellantis = by["斯特兰蒂斯"]
+    assert (stellantis.role, stellantis.role_reason, stellantis.move) == ("case", "deal", "入股零跑汽车")
 
 
 def test_field_corpus_fuji_soft_is_a_case() -> None:

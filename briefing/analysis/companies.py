@@ -12,7 +12,7 @@ from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_
 from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.org_words import words as org_words
-from briefing.analysis.roles import ACTS, deal_cues, deal_move
+from briefing.analysis.roles import ACTS, deal_cues, deal_made, deal_move
 from briefing.excerpts import stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.model import Company, Document, Figure, Mode, Question, Quote
@@ -365,6 +365,14 @@ def _deal_told(a: DocAnalysis, o: _Occurrence, canonical: dict[str, str], name: 
     """The move of an organisation a deal is made for, told with the one that makes
     it: the organisation its clause names before it ("美国私募股权公司KKR宣布已向日本
     软件公司Fuji Soft发出收购要约" → 富士软件获KKR收购要约; ``deal_targets.yaml``)."""
+    actor = _deal_actor(a, o, canonical, name)
+    told = deal_move(o.mention.cue, actor) if actor else None
+    return f"{name}{told}" if told else None
+
+
+def _deal_actor(a: DocAnalysis, o: _Occurrence, canonical: dict[str, str], name: str) -> str | None:
+    """The organisation that makes the deal a target's clause tells: the one it names
+    before the target ("KKR…向…Fuji Soft发出收购要约": KKR), or None."""
     if o.mention.cue not in deal_cues():
         return None
     before = [
@@ -376,11 +384,7 @@ def _deal_told(a: DocAnalysis, o: _Occurrence, canonical: dict[str, str], name: 
         and m.role not in ("source", "speaker", "stock", "example")
         and not m.evidence.startswith("pronoun")
     ]
-    if not before:
-        return None
-    actor = canonical.get(before[-1].name, before[-1].name)
-    told = deal_move(o.mention.cue, actor)
-    return f"{name}{told}" if told else None
+    return canonical.get(before[-1].name, before[-1].name) if before else None
 
 
 ENGLISH_MARK = "（英文原文）"
@@ -454,6 +458,15 @@ def find_companies(
             paragraphs[o.doc] = docs[o.doc].paragraphs()
         return _is_title_line(docs[o.doc], analyses[o.doc].sentences[o.sentence], paragraphs[o.doc])
 
+    # The deals each organisation makes for another, as its target's clause tells them
+    # ("Stellantis took a 21% stake in Leapmotor": Stellantis 入股零跑汽车).
+    made_deals: dict[str, list[str]] = defaultdict(list)
+    for name, occ in occurrences.items():
+        for o in occ:
+            actor = _deal_actor(analyses[o.doc], o, canonical, name) if o.mention.role == ACTS else None
+            if actor and (made := deal_made(o.mention.cue, name)):
+                made_deals[actor].append(made)
+
     companies: list[Company] = []
     for name, occ in occurrences.items():
         org = gaz.orgs.get(name)
@@ -474,7 +487,7 @@ def find_companies(
         # sentence opens with does ("…比亚迪15.8%，LG新能源13.6%", "阿里云39%、华为云19%"):
         # the same rule for every entry; a rank without a share makes no case.
         own_figures = figures
-        deals = _deals_made(analyses, name, canonical, index)
+        deals = list(dict.fromkeys(_deals_made(analyses, name, canonical, index) + made_deals.get(name, [])))
         role = "case" if kind in CASE_TYPES and (best is not None or own_figures or deals) else "mention"
         move, origin, move_doc = None, "", None
         if best is None and deals and role == "case":
@@ -530,6 +543,8 @@ def find_companies(
             reason = f"{first.mention.cue or ACTS}"
         elif figures:
             reason = f"{figures[0].measure}"
+        elif deals and role == "case":
+            reason = DEAL  # it makes a deal its target's clause tells
         elif negated:
             reason = NEGATED
         else:
@@ -692,6 +707,8 @@ class _Index:
             self.members[c].add(n)
 
 
+DEAL = "deal"
+"""Role reason of an organisation that acts only through a deal it makes for another."""
 NEGATED = "negated"
 """Role reason of an organisation whose only clauses say what it did not do."""
 

@@ -130,6 +130,7 @@ def _deal_targets() -> dict:
             re.IGNORECASE,
         ),
         "moves": {str(k): str(v) for k, v in (raw.get("moves") or {}).items()},
+        "made": {str(k): str(v) for k, v in (raw.get("made") or {}).items()},
     }
 
 
@@ -149,6 +150,15 @@ def deal_move(cue: str, actor: str) -> str | None:
         _deal_targets()["moves"].get(cue.removeprefix(DEAL_TARGET)) if cue.startswith(DEAL_TARGET) else None
     )
     return template.format(actor=actor) if template else None
+
+
+def deal_made(cue: str, target: str) -> str | None:
+    """What the one that makes a deal did, from its target's ``cue`` ("获入股",
+    零跑汽车 → "入股零跑汽车"), or None for no deal cue."""
+    template = (
+        _deal_targets()["made"].get(cue.removeprefix(DEAL_TARGET)) if cue.startswith(DEAL_TARGET) else None
+    )
+    return template.format(target=target) if template else None
 
 
 def deal_target_zh(prep: str, after: str) -> str | None:
