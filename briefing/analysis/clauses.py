@@ -108,6 +108,14 @@ def negated(predicate: str, english: bool = False) -> bool:
     return rest.startswith(zh.get("negations", ()))
 
 
+def may_be_negated(after: str, english: bool = False) -> bool:
+    """A cheap first test: the text right after a name holds a negation word at all
+    (most clauses do not, and need no clause cut to tell)."""
+    en = _non_moves().get("en" if english else "zh", {})
+    window = after[:60].lower() if english else after[:16]
+    return any(n in window for n in en.get("negations", ()))
+
+
 def states_only(move: str, surface: str, english: bool = False) -> bool:
     """A move clause that only says what the organisation named ``surface`` did not
     do ("米哈游并未上市…"): its clause after the name is negated and nothing follows it

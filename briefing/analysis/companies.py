@@ -797,9 +797,11 @@ def comments_on_the_last(text: str) -> bool:
 def _states_only(doc: Document, s: Sentence, o: _Occurrence) -> bool:
     """The clause the move would show says only what the organisation did not do
     ("米哈游并未上市…", "Ant Group has not listed"; ``data/non_moves.yaml``)."""
-    from briefing.analysis.clauses import move_clause, states_only
+    from briefing.analysis.clauses import may_be_negated, move_clause, states_only
 
     m = o.mention
+    if not may_be_negated(doc.analysis_text[m.start + len(m.surface) : s.end], doc.language == "en"):
+        return False
     if doc.language == "en":
         _, end = _quote_span(doc, s, m.start)
         text = doc.text[m.start : end]

@@ -138,6 +138,7 @@ DEAL_TARGET = "获"
 """Opens the cue of an organisation a deal is made for ("获收购要约")."""
 
 
+@functools.cache
 def deal_cues() -> frozenset[str]:
     """The cues :func:`role_zh` and :func:`role_en` give a deal's target."""
     return frozenset(DEAL_TARGET + d for d in _deal_targets()["moves"])
