@@ -30,6 +30,7 @@ PREDICATES = [
     ("未能按期交付", False, True),
     ("未来三年将新开1000家门店", False, False),  # 未来: the future, no negation
     ("不断扩大产能", False, False),
+    ("未经审计的营收为120亿元", False, False),  # 未经审计: unaudited, a figure's qualifier
     ("不仅推出了新车型，还下调了售价", False, False),
     ("不到三年就实现了盈利", False, False),
     ("去年推出了新一代电池", False, False),
