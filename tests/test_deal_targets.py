@@ -53,6 +53,13 @@ ROLES = [
     ),
     # no deal after the name: a customer, a rival, a lesson
     ("batteries", "宁德时代向福特供应电池。", ["宁德时代", "福特"], False, None),
+    (
+        "chips, investors",
+        "英伟达向台积电的投资者保证供货。",
+        ["英伟达", "台积电"],
+        False,
+        None,
+    ),  # 投资者: a noun
     ("chips", "台积电对英特尔的代工订单保持谨慎。", ["台积电", "英特尔"], False, None),
     (
         "software buyout, English",

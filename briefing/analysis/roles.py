@@ -123,6 +123,7 @@ def _deal_targets() -> dict:
         "prepositions": tuple(str(p) for p in zh.get("prepositions") or ()),
         "gap": int(zh.get("gap", 6)),
         "deals": deals,
+        "not_after": tuple(str(w) for w in zh.get("not_after") or ()),
         "zh_re": re.compile(rf"^\s*[^，,。；;、]{{0,{int(zh.get('gap', 6))}}}?({_alternatives(deals)})"),
         "en": before,
         "en_re": re.compile(
@@ -168,7 +169,9 @@ def deal_target_zh(prep: str, after: str) -> str | None:
     if not prep.startswith(rules["prepositions"]):
         return None
     m = rules["zh_re"].match(after)
-    return rules["deals"][m.group(1)] if m else None
+    if m is None or after[m.end() :].startswith(rules["not_after"]):
+        return None
+    return rules["deals"][m.group(1)]
 
 
 def deal_target_en(before: str) -> str | None:
