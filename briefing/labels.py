@@ -176,7 +176,17 @@ def key_figure_label(k: KeyFigure) -> str:
     """What a key figure measures, with the part it covers ("交付量（上海超级工厂）")."""
     scope = getattr(k, "scope", "")
     measure = measure_label(k.measure, getattr(k, "kind", "fact"))
+    measure = deal_label(measure, {getattr(e, "counterpart", None) for e in k.entries})
     return f"{measure}（{scope}）" if scope else measure
+
+
+def deal_label(measure: str, counterparts: set[str | None]) -> str:
+    """A deal's measure with the one who made it, when one did for every entry
+    (获投资 from 阿里巴巴 → 获阿里巴巴投资; 被收购 → 被X收购); else ``measure``."""
+    if len(counterparts) != 1 or None in counterparts:
+        return measure
+    (who,) = counterparts
+    return {"获投资": f"获{who}投资", "被收购": f"被{who}收购"}.get(measure, measure)
 
 
 def format_key_figure(k: KeyFigure) -> str:

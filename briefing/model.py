@@ -452,7 +452,9 @@ class Company(Serializable):
     speaker's employer or as a source of data; listed once, never a table row."""
     role_reason: str = ""
     """Why: the action that makes it a case (``推出 [n]``) or what it only does
-    (``example``, ``ranking``, ``source``, ``speaker``, ``stock``, ``mentioned``)."""
+    (``example``, ``ranking``, ``source``, ``speaker``, ``stock``, ``mentioned``), or
+    ``negated`` when its only clauses say what it did not do ("并未上市"), ``deal`` for a
+    case that acts only through a deal it makes for another (入股零跑汽车)."""
     move: str | None = None
     """The key move as the briefing shows it: the clause of a Chinese source (in
     Simplified Chinese) whose subject the organisation is and that holds the action,
@@ -672,6 +674,8 @@ class KeyFigureEntry(Serializable):
     """约, 超过, 近, 不到… as the text gives it, or empty (exact)."""
     value_max: float | None = None
     """Upper end of a range, or null."""
+    counterpart: str | None = None
+    """For a deal (``获投资``, ``被收购``): the investor or buyer (汇通达 获投资 45亿 from 阿里巴巴), else null."""
 
 
 @dataclass

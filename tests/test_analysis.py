@@ -296,6 +296,11 @@ def test_seed_key_figures_put_comparable_shares_side_by_side(seeds):
     share = model.key_figures[0]
     assert (share.measure, share.unit, share.year, share.source) == ("市场份额", "%", 2017, "IDC")
     assert [(e.company, e.value) for e in share.entries] == [("阿里云", 45.5), ("腾讯", 10.3)]
+    # 阿里巴巴's 45亿 in 汇通达 (a deal of the memo's main case) is there, named as its deal;
+    # 腾讯's year-less "10亿级" users (no peer, source, year or key measure) is not
+    deal = [(k.measure, e.company, e.raw, e.counterpart) for k in model.key_figures for e in k.entries]
+    assert ("获投资", "汇通达", "45亿", "阿里巴巴") in deal
+    assert not any(k.measure == "用户数" for k in model.key_figures)
 
 
 def _company(model: Briefing, name: str):

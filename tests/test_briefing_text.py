@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from briefing.analysis import build_briefing
 from briefing.charts import charts_for
 from briefing.excerpts import ELLIPSIS, display, drop_connective, squash
-from briefing.labels import STATUS_ZH
+from briefing.labels import STATUS_ZH, key_figure_label
 from briefing.model import Briefing
 from briefing.readers import read_corpus
 from briefing.render import _source_texts, render
@@ -228,7 +228,7 @@ def test_each_takeaway_and_key_figure_is_shown_near_the_top(briefing) -> None:
     if model.key_figures:
         assert "## 关键数据" in top
         for k in model.key_figures:
-            label = k.measure + (f"（{k.scope}）" if k.scope else "")
+            label = key_figure_label(k)  # a deal names who made it: 获阿里巴巴投资
             rows = [line for line in top.splitlines() if line.startswith(f"| {label} |")]
             assert any(all(e.company in row for e in k.entries) for row in rows), (
                 "comparable figures side by side"

@@ -643,10 +643,11 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
             type=c.get("type", "company"),
             parent=None,
             documents=["a.txt"],
-            mentions=3,
+            mentions=c.get("mentions", 3),
             moves=[],
             figures=[
                 Figure(
+                    counterpart=f.get("counterpart"),
                     value=f["value"],
                     unit=f["unit"],
                     measure=f["measure"],
@@ -691,6 +692,9 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
         assert all(f"{e.company} {e.raw}" != entry for k in chosen for e in k.entries), entry
     for entry in case.get("shown_entries", []):
         assert any(f"{e.company} {e.raw}" == entry for k in chosen for e in k.entries), (entry, got)
+    labels = [key_figure_label(k) for k in chosen]
+    for label in case.get("labels", []):
+        assert label in labels, (label, labels)  # a deal names who made it: 获京东物流投资
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_
 from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.org_words import words as org_words
-from briefing.analysis.roles import ACTS
+from briefing.analysis.roles import ACTS, deal_cues, deal_made, deal_move
 from briefing.excerpts import stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.model import Company, Document, Figure, Mode, Question, Quote
@@ -328,6 +328,10 @@ def figure_statement(name: str, figures: list[Figure]) -> str:
         when = time_words(f.year, f.period)
         label = measure_label(f.measure, f.kind)
         measure = f"{f.scope}{label}" if f.scope else label
+        if f.scope and f.period and not f.year and when == f.period:
+            # a span counted from the scope's own start ("《原神》…上线三年"), with no year:
+            # after what it counts from, not before the organisation's name
+            when, measure = "", f"{f.scope}{f.period}{label}"
         value = format_value(f.value, f.unit, f.qualifier, f.value_max)
         if f.counterpart and f.measure in ("获投资", "被收购"):
             verb = "获{}投资" if f.measure == "获投资" else "被{}收购"
@@ -355,6 +359,32 @@ def _deals_made(
             target = canonical.get(f.org, f.org)
             out.append(f"{verb}{target}，金额{format_value(f.value, f.unit, f.qualifier, f.value_max)}")
     return list(dict.fromkeys(out))
+
+
+def _deal_told(a: DocAnalysis, o: _Occurrence, canonical: dict[str, str], name: str) -> str | None:
+    """The move of an organisation a deal is made for, told with the one that makes
+    it: the organisation its clause names before it ("美国私募股权公司KKR宣布已向日本
+    软件公司Fuji Soft发出收购要约" → 富士软件获KKR收购要约; ``deal_targets.yaml``)."""
+    actor = _deal_actor(a, o, canonical, name)
+    told = deal_move(o.mention.cue, actor) if actor else None
+    return f"{name}{told}" if told else None
+
+
+def _deal_actor(a: DocAnalysis, o: _Occurrence, canonical: dict[str, str], name: str) -> str | None:
+    """The organisation that makes the deal a target's clause tells: the one it names
+    before the target ("KKR…向…Fuji Soft发出收购要约": KKR), or None."""
+    if o.mention.cue not in deal_cues():
+        return None
+    before = [
+        m
+        for m in a.mentions
+        if m.sentence == o.sentence
+        and m.start < o.mention.start
+        and canonical.get(m.name, m.name) != name
+        and m.role not in ("source", "speaker", "stock", "example")
+        and not m.evidence.startswith("pronoun")
+    ]
+    return canonical.get(before[-1].name, before[-1].name) if before else None
 
 
 ENGLISH_MARK = "（英文原文）"
@@ -428,6 +458,15 @@ def find_companies(
             paragraphs[o.doc] = docs[o.doc].paragraphs()
         return _is_title_line(docs[o.doc], analyses[o.doc].sentences[o.sentence], paragraphs[o.doc])
 
+    # The deals each organisation makes for another, as its target's clause tells them
+    # ("Stellantis took a 21% stake in Leapmotor": Stellantis 入股零跑汽车).
+    made_deals: dict[str, list[str]] = defaultdict(list)
+    for name, occ in occurrences.items():
+        for o in occ:
+            actor = _deal_actor(analyses[o.doc], o, canonical, name) if o.mention.role == ACTS else None
+            if actor and (made := deal_made(o.mention.cue, name)):
+                made_deals[actor].append(made)
+
     companies: list[Company] = []
     for name, occ in occurrences.items():
         org = gaz.orgs.get(name)
@@ -440,17 +479,22 @@ def find_companies(
             for o in occ
             if o.mention.role == ACTS and analyses[o.doc].sentences[o.sentence].quotable and not title_line(o)
         ]
+        # "米哈游并未上市…", "ByteDance has not listed": what it did not do is no move
+        negated = [o for o in acting if _states_only(docs[o.doc], analyses[o.doc].sentences[o.sentence], o)]
+        acting = [o for o in acting if o not in negated]
         moves, best = _moves(docs, analyses, acting, index=index)
         # A name with its own share in a ranking holds that share, as the one the
         # sentence opens with does ("…比亚迪15.8%，LG新能源13.6%", "阿里云39%、华为云19%"):
         # the same rule for every entry; a rank without a share makes no case.
         own_figures = figures
-        deals = _deals_made(analyses, name, canonical, index)
+        deals = list(dict.fromkeys(_deals_made(analyses, name, canonical, index) + made_deals.get(name, [])))
         role = "case" if kind in CASE_TYPES and (best is not None or own_figures or deals) else "mention"
         move, origin, move_doc = None, "", None
         if best is None and deals and role == "case":
             move, origin = deals[0], "rendered"
-        if best is not None:
+        if best is not None and (told := _deal_told(analyses[best.doc], best, canonical, name)):
+            move, origin, move_doc = told, "rendered", docs[best.doc].path  # "富士软件获KKR收购要约"
+        elif best is not None:
             doc, a = docs[best.doc], analyses[best.doc]
             move_doc = doc.path
             if doc.language == "en":
@@ -499,6 +543,10 @@ def find_companies(
             reason = f"{first.mention.cue or ACTS}"
         elif figures:
             reason = f"{figures[0].measure}"
+        elif deals and role == "case":
+            reason = DEAL  # it makes a deal its target's clause tells
+        elif negated:
+            reason = NEGATED
         else:
             reason = roles_seen.most_common(1)[0][0]
         found_by = list(
@@ -659,6 +707,11 @@ class _Index:
             self.members[c].add(n)
 
 
+DEAL = "deal"
+"""Role reason of an organisation that acts only through a deal it makes for another."""
+NEGATED = "negated"
+"""Role reason of an organisation whose only clauses say what it did not do."""
+
 CASE_TYPES = ("company", "investor", "product")
 """Types of organisation that can be a business case (when they act)."""
 
@@ -676,6 +729,8 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence, index: _Index | 
         passive_before,
     )
 
+    if o.mention.cue in deal_cues():
+        return True  # "KKR向Fuji Soft发出收购要约": the deal made for it is its move
     s = a.sentences[o.sentence]
     sent = doc.analysis_text[s.start : s.end]
     masked = mask_parentheses(sent)
@@ -737,6 +792,28 @@ def comments_on_the_last(text: str) -> bool:
     """The sentence comments on the one before it ("这也是…", "这意味着…", "此举…"):
     on its own it tells no move, whatever organisation it names."""
     return bool(_COMMENT_RE.match(text))
+
+
+def _states_only(doc: Document, s: Sentence, o: _Occurrence) -> bool:
+    """The clause the move would show says only what the organisation did not do
+    ("米哈游并未上市…", "Ant Group has not listed"; ``data/non_moves.yaml``)."""
+    from briefing.analysis.clauses import may_be_negated, move_clause, states_only
+
+    m = o.mention
+    if not may_be_negated(doc.analysis_text[m.start + len(m.surface) : s.end], doc.language == "en"):
+        return False
+    if doc.language == "en":
+        _, end = _quote_span(doc, s, m.start)
+        text = doc.text[m.start : end]
+        return states_only(
+            move_clause(text, 0, len(m.surface), m.cue, limit=110), text[: len(m.surface)], True
+        )
+    sentence = doc.analysis_text[s.start : s.end]
+    at = m.start - s.start
+    if not 0 <= at < len(sentence):
+        return False
+    surface = sentence[at : at + len(m.surface)]
+    return states_only(move_clause(sentence, at, at + len(m.surface), m.cue), surface)
 
 
 def _moves(

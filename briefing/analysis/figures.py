@@ -831,6 +831,11 @@ def narrowing(text: str, left: int, right: int, cue_start: int, start: int, end:
             if before.endswith(d) and not measure.startswith(d):
                 return d
         phrase = _TIME_LEAD_RE.sub("", re.sub(r"^.*[^\u4e00-\u9fffA-Za-z0-9]", "", before))
+        for total in data.get("total_words", []):
+            # "手机总销量", "智能手机合计出货量": the product's total is still the product's
+            if phrase.endswith(total) and len(phrase) > len(total):
+                phrase = phrase[: -len(total)]
+                break
         if phrase.endswith(heads) or (
             measure.startswith(_SEGMENT_MEASURES) and phrase.endswith(tuple(data.get("segment_heads", [])))
         ):

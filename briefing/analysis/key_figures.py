@@ -5,8 +5,10 @@ sentence gives it to, with measure, unit, year and credited source). Figures
 of one measure, unit and year that one paragraph gives form one key figure
 with a value per organisation (阿里云 45.5% · 腾讯 10.3%, 市场份额 2017, IDC). They are ranked
 by what makes a number decision-relevant: a comparison across organisations,
-a credited source, a year, a measure a reader acts on (share, revenue,
-profit), and how central the organisations are to the corpus.
+a deal between two, a credited source, a year, a measure a reader acts on
+(share, revenue, profit), and how central the organisations are to the corpus
+(a deal's investor or buyer counts); a number with none of these but the last
+only fills the first three.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from briefing.script import to_simplified
 
 MIN_KEY_FIGURES, MAX_KEY_FIGURES = 3, 6
 TELLING = 2.5
-"""Beyond the first three, a figure needs this score: a comparison, a credited
-source or year, or a measure a reader acts on, not just a number."""
+"""Beyond the first three, a figure needs this score and one of: a comparison, a
+credited source, a year, a measure a reader acts on (key_measures.txt) or a deal;
+how often its organisation is named alone makes no number telling ("约10亿级的用户")."""
 PER_COMPANY = 2
 PER_DOCUMENT, WIDE_CORPUS = 2, 8
 """From WIDE_CORPUS sources on, at most PER_DOCUMENT key figures come from one source."""
@@ -199,6 +202,7 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     """
     kinds = kinds or {}
     top = max((c.mentions for c in companies), default=1) or 1
+    mentions = {c.name: c.mentions for c in companies}
     groups: dict[tuple, dict[str, tuple[Company, Figure]]] = defaultdict(dict)
     facts = {
         (c.name, base_measure(f.measure), f.scope) for c in companies for f in c.figures if f.kind == "fact"
@@ -234,6 +238,7 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             if known is None or _better(f, known[1]):
                 groups[key][company.name] = (company, f)
     scored: list[KeyFigure] = []
+    telling: dict[int, bool] = {}  # index in scored → the figure has something beyond its number
     for key, entries in groups.items():
         measure, scope, period, unit, year = key[:5]
         rows = sorted(entries.values(), key=lambda cf: (-cf[1].value, cf[0].name))
@@ -247,11 +252,15 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
         if not scope and all(id(f) in totals for _, f in rows):
             scope = total_label  # totals alone: said so (and not shown without a peer)
         sources = sorted({f.source for _, f in rows if f.source})
-        prominence = max(c.mentions for c, _ in rows) / top
+        # A deal is as central as the organisations in it: the investor or buyer too
+        # (阿里巴巴's 45亿 in 汇通达 is news of 阿里巴巴's, however rarely 汇通达 is named).
+        prominence = max(max(c.mentions, mentions.get(f.counterpart or "", 0)) for c, f in rows) / top
         documents = {f.document for _, f in rows}
+        deal = any(f.counterpart for _, f in rows)
         score = (
             1.0
             + 2.0 * (len(rows) >= 2)
+            + 1.0 * deal  # two organisations and an amount between them: a deal is news
             + 0.5 * (len(rows) >= 3)
             + 0.5 * (len(documents) >= 2 or (len(rows) >= 2 and len({f.paragraph for _, f in rows}) >= 2))
             + 1.0 * bool(sources)
@@ -269,6 +278,9 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             - 1.0 * any(_starting_level(f) for _, f in rows)
             + 1.0 * any(c.type == "market" for c, _ in rows)  # a market's size is a headline
         )
+        telling[len(scored)] = (
+            len(rows) >= 2 or bool(sources) or year is not None or measure_weight(measure) > 0 or deal
+        )
         scored.append(
             KeyFigure(
                 measure=measure,
@@ -284,6 +296,7 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
                         paragraph=f.paragraph,
                         qualifier=f.qualifier,
                         value_max=f.value_max,
+                        counterpart=f.counterpart,
                     )
                     for c, f in rows
                 ],
@@ -303,6 +316,7 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
         for e in k.entries:
             at = (e.company, k.measure, k.unit, k.scope, when[0])
             newest[at] = max(newest.get(at, when[1]), when[1])
+    untelling = {id(k) for i, k in enumerate(scored) if not telling[i]}
     # Results first: a forecast or a goal fills the block only where results run out.
     scored.sort(key=lambda k: (k.kind != "fact", -k.score, k.measure, k.year or 0, k.entries[0].company))
     chosen: list[KeyFigure] = []
@@ -335,6 +349,8 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             continue  # at most two market sizes: the block is about the sources' actors
         if len(chosen) >= MIN_KEY_FIGURES and k.score < TELLING:
             break
+        if len(chosen) >= MIN_KEY_FIGURES and id(k) in untelling:
+            continue  # only a number: no comparison, source, year, key measure or deal
         mine = {(e.document, e.paragraph, e.raw) for e in k.entries}
         if mine & facts:
             continue  # one deal seen from both sides (阿里 invested 45亿, 汇通达 received it) is one figure

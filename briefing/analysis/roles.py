@@ -104,6 +104,83 @@ def _word_re(kind: str) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in items) or r"(?!x)x")
 
 
+def _alternatives(words: object, spaces: bool = False) -> str:
+    """A regular-expression alternation of ``words``, longest first (a blank matches any)."""
+    items = sorted((str(w) for w in words), key=lambda w: (-len(w), w))  # type: ignore[attr-defined]
+    escaped = [re.escape(w).replace(r"\ ", r"\s+") if spaces else re.escape(w) for w in items]
+    return "|".join(escaped) or "(?!)"
+
+
+@functools.cache
+def _deal_targets() -> dict:
+    raw = data_yaml("deal_targets.yaml") or {}
+    if not isinstance(raw, dict):
+        raise ConfigError("data file deal_targets.yaml: expected zh, en and moves sections")
+    zh, en = raw.get("zh") or {}, raw.get("en") or {}
+    deals = {str(k): str(v) for k, v in (zh.get("deals") or {}).items()}
+    before = {str(k).lower(): str(v) for k, v in (en.get("before") or {}).items()}
+    return {
+        "prepositions": tuple(str(p) for p in zh.get("prepositions") or ()),
+        "gap": int(zh.get("gap", 6)),
+        "deals": deals,
+        "not_after": tuple(str(w) for w in zh.get("not_after") or ()),
+        "zh_re": re.compile(rf"^\s*[^，,。；;、]{{0,{int(zh.get('gap', 6))}}}?({_alternatives(deals)})"),
+        "en": before,
+        "en_re": re.compile(
+            rf"\b({_alternatives(before, spaces=True)})\s+(?:the\s+)?(?:[a-z][\w\-]*\s+){{0,3}}$",
+            re.IGNORECASE,
+        ),
+        "moves": {str(k): str(v) for k, v in (raw.get("moves") or {}).items()},
+        "made": {str(k): str(v) for k, v in (raw.get("made") or {}).items()},
+    }
+
+
+DEAL_TARGET = "获"
+"""Opens the cue of an organisation a deal is made for ("获收购要约")."""
+
+
+@functools.cache
+def deal_cues() -> frozenset[str]:
+    """The cues :func:`role_zh` and :func:`role_en` give a deal's target."""
+    return frozenset(DEAL_TARGET + d for d in _deal_targets()["moves"])
+
+
+def deal_move(cue: str, actor: str) -> str | None:
+    """What a target's move says when ``actor`` makes the deal its ``cue`` names
+    ("获收购要约", KKR → "获KKR收购要约"), or None for no deal cue."""
+    template = (
+        _deal_targets()["moves"].get(cue.removeprefix(DEAL_TARGET)) if cue.startswith(DEAL_TARGET) else None
+    )
+    return template.format(actor=actor) if template else None
+
+
+def deal_made(cue: str, target: str) -> str | None:
+    """What the one that makes a deal did, from its target's ``cue`` ("获入股",
+    零跑汽车 → "入股零跑汽车"), or None for no deal cue."""
+    template = (
+        _deal_targets()["made"].get(cue.removeprefix(DEAL_TARGET)) if cue.startswith(DEAL_TARGET) else None
+    )
+    return template.format(target=target) if template else None
+
+
+def deal_target_zh(prep: str, after: str) -> str | None:
+    """The deal a clause makes for the name after ``prep`` ("向" + "发出收购要约" → 收购要约)."""
+    rules = _deal_targets()
+    if not prep.startswith(rules["prepositions"]):
+        return None
+    m = rules["zh_re"].match(after)
+    if m is None or after[m.end() :].startswith(rules["not_after"]):
+        return None
+    return rules["deals"][m.group(1)]
+
+
+def deal_target_en(before: str) -> str | None:
+    """The deal the words before a name make for it ("a tender offer for" → 收购要约)."""
+    rules = _deal_targets()
+    m = rules["en_re"].search(before)
+    return rules["en"][re.sub(r"\s+", " ", m.group(1).lower())] if m else None
+
+
 # ------------------------------------------------------------------- clauses
 
 
@@ -423,6 +500,9 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
         # "工业行业依托京东推出工业品频道": the platform does what the clause, without a
         # subject of its own, says is done through it.
         return Role(ACTS, verb)
+    if prep and (deal := deal_target_zh(prep.group(), masked[spans[index][1] : right])):
+        # "KKR宣布已向日本软件公司Fuji Soft发出收购要约": the deal is made for it
+        return Role(ACTS, DEAL_TARGET + deal)
     if verb and prep and not partner:
         return Role(MENTIONED, prep.group()[:2])
     if verb:
@@ -469,6 +549,8 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
         return Role(SOURCE, "according to")
     if re.search(r"(?:such as|including|like)\s+(?:[\w.&-]+[\s,]+){0,6}$", before):
         return Role(EXAMPLE, "such as")
+    if deal := deal_target_en(text[max(a - 60, 0) : a]):
+        return Role(ACTS, DEAL_TARGET + deal)  # "KKR made a tender offer for Fuji Soft"
     if re.search(r"\b(?:a|an|the|its|their|his|her)\s+(?:[a-z\-]+\s+){0,3}$", before):
         return Role(MENTIONED, "modifier")  # "a major Apple Inc supplier"
     after = re.sub(r"[“\"][^”\"]*[”\"]", " ", text[b:])  # a quoted slogan holds no verb of the name's
