@@ -859,6 +859,10 @@ def find_themes(
             _gist(gist.text, terms=[theme.label, *theme.terms]), referents.get(gist.text)
         )
         theme.gist, theme.gist_source, theme.quotes = gist_line, gist, quotes
+        quoted = {q.text for q in quotes}
+        for r in fresh:  # a quote may state the theme later (gists_apart): its pointer's referent too
+            if r[3] in quoted:
+                unresolved(r)
         used.update([gist.text, *(q.text for q in quotes)])
         stated.append((cand, theme))
         if spares is not None:
@@ -2036,6 +2040,8 @@ def gists_apart(
         for q in fresh:
             if any(restates(q.text, t) for t in takeaways):
                 continue
+            if referents is not None and q.text not in referents and _opening_pointer(q.text) is not None:
+                continue  # "公司全年总收入…" with no organisation its reading resolved: never a gist
             log.debug("theme %s: gist restates a takeaway, stated by %s", theme.label, q.text[:30])
             theme.quotes = [x for x in theme.quotes if x is not q]
             line = _gist(q.text, terms=[theme.label, *theme.terms])
