@@ -803,9 +803,20 @@ def find_themes(
     def unresolved(r: tuple[float, int, int, str, int]) -> bool:
         """The sentence opens with a pointer back to an organisation its document's
         reading did not resolve (公司… with no company before it); else its referent
-        is kept for the gist that may show it."""
-        if r[3] in referents or _opening_pointer(r[3]) is None:
-            return False  # (most sentences open with no pointer: no index is built for them)
+        is kept for the gist that may show it. A sentence that names no organisation
+        under a heading that names one ("2023年交付16.0万辆…" under "### 蔚来（NIO）")
+        is about it: that organisation is its referent, with no pointer."""
+        if r[3] in referents:
+            return False
+        if _opening_pointer(r[3]) is None:
+            owner = _heading_owner(docs[r[1]], usable[r[1]][r[2]])
+            if owner is not None:  # (only under a short heading: no index is built for most)
+                if r[1] not in indexes:
+                    indexes[r[1]] = sentence_index(analyses[r[1]])
+                at = indexes[r[1]][0].get(usable[r[1]][r[2]].start)
+                if at is not None and not indexes[r[1]][1].get(at):
+                    referents[r[3]] = ("", owner)
+            return False
         if r[1] not in indexes:
             indexes[r[1]] = sentence_index(analyses[r[1]])
         got = _opening_referent(analyses[r[1]], usable[r[1]][r[2]], r[3], indexes[r[1]])
@@ -1989,6 +2000,20 @@ def _opening_referent(
     return None
 
 
+def _heading_owner(doc: Document, sentence: Sentence) -> str | None:
+    """The organisation the short heading right above a sentence names ("### 蔚来（NIO）"),
+    or None: a note under it that names no organisation itself is about it."""
+    above = [h for h in doc.headings if h.paragraph < sentence.paragraph]
+    if not above or len(above[-1].text) > HEADING_OWNER_MAX:
+        return None
+    found = gazetteer().find(to_simplified(above[-1].text))
+    return found[0].name if found else None
+
+
+HEADING_OWNER_MAX = 24
+"""A heading longer than this is a statement, not an organisation's name."""
+
+
 def with_referent(line: str, referent: tuple[str, str] | None) -> str:
     """A theme's one-line gist that opens with a pointer back to an organisation, with
     the organisation named after it ("公司（百济神州）全年總收入為…"): the reader has not
@@ -1998,7 +2023,7 @@ def with_referent(line: str, referent: tuple[str, str] | None) -> str:
     pointer, name = referent
     body = line.lstrip()
     if not body.startswith(pointer) or body[len(pointer) :].startswith(("（", "(")):
-        return line
+        return line  # (no pointer: a heading's organisation, "（蔚来）2023年交付…")
     return f"{line[: len(line) - len(body)]}{pointer}（{name}）{body[len(pointer) :]}"
 
 
