@@ -841,8 +841,13 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "figure": figure,
         "key_when": key_when,
         "headline": headline_figures,
-        "keyvalue": lambda entry, unit="": format_key_value(
-            entry.raw, entry.value, unit, getattr(entry, "qualifier", ""), getattr(entry, "value_max", None)
+        "keyvalue": lambda entry, unit="", row=(): format_key_value(
+            entry.raw,
+            entry.value,
+            unit,
+            getattr(entry, "qualifier", ""),
+            getattr(entry, "value_max", None),
+            [e.value for e in row],
         ),
         "type_zh": lambda t: TYPE_ZH.get(t, t),
         "mention_groups": mention_groups,
