@@ -24,6 +24,7 @@ from briefing.cleaning import Block
 from briefing.metadata import parse_date
 from briefing.model import ChangelogEntry, Reference, Todo
 from briefing.resources import data_yaml
+from briefing.script import HAN
 
 _LABEL_END = r"\s*(?:[:：]\s*|$)"
 # Labels whose section lists what is still to find out: everything under them is a question.
@@ -178,9 +179,21 @@ def reference_blocks(blocks: list[Block]) -> frozenset[int]:
 
 
 def split_questions(text: str) -> list[str]:
-    """Split a run of questions at question marks ("a？b？c？" → three)."""
+    """Split a run of questions at question marks ("a？b？c？" → three). An English
+    question left in lower case by the label before it ("Open question: is the console
+    segment…") opens with a capital, as a question the reader sees as a heading does;
+    a name written in lower case (iPhone, eBay, vivo的份额…) stays as written."""
     parts = [p.strip(" ，,；;") for p in re.split(r"(?<=[？?])", text)]
-    return [p for p in parts if p]
+    return [_sentence_case(p) for p in parts if p]
+
+
+_LOWER_OPENING_RE = re.compile(r"^[a-z]+(?=[\s,])")
+
+
+def _sentence_case(question: str) -> str:
+    if _LOWER_OPENING_RE.match(question) and not re.search(f"[{HAN}]", question):
+        return question[0].upper() + question[1:]
+    return question
 
 
 def _todo(text: str, marker: str = "", section: str | None = None, form: str = "item") -> Todo | None:
