@@ -300,6 +300,8 @@ def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
 
 NEAR_FULL = 0.6
 _CLAUSE_MARKS = "，,；;：:、。！？!?—"
+_QUOTE_ENDS = ("。”", "！”", "？”", "。」", "！」", "？」")
+"""A quotation that ends a sentence of its own: a later use may stop there, before its speaker."""
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[，；;。！？!?])|(?<=(?<!\d),)|(?<=\d,)(?!\d)")
 """Share of a sentence a clip must show for the sentence to count as said."""
 
@@ -498,6 +500,8 @@ class QuoteBook:
             rest = shown[len(body) :].lstrip() if shown.startswith(body) else ""
             if rest[:1] and rest[:1] in _CLAUSE_MARKS:
                 return cut  # the opening clause; never cut between words ("当前CPO在AI…" of "…数据中心渗透率≈0.5%")
+            if body.endswith(_QUOTE_ENDS) and rest:
+                return cut  # the words quoted, without their speaker ("“没有自己的IP，…卡脖子。”…")
         return None
 
     def _standing(self, shown: str, key: str) -> str:
