@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -438,16 +439,22 @@ class QuoteBook:
             return self._refer(key)
         return stub
 
-    def passage(self, text: str) -> str:
+    def passage(self, text: str, names: Iterable[str] = ()) -> str:
         """A question's passage (an angle, a memo's note): in full the first time; once
         said, the clause that carries its claim, else its opening cut with an ellipsis;
         empty where only a pointer back ("见上文") could stand for it: under a question
         each passage stands on its own, and one said before in few words is not
-        repeated."""
+        repeated. ``names``: what the passage is shown for (an angle's label, 淘宝):
+        once said, the clause that names it comes first ("…淘宝的千人千面…", not the
+        sentence's opening "以大数据、云计算为开始…", which says nothing of 淘宝)."""
         shown = self._display(str(text))
         key = squash(shown.lstrip(ELLIPSIS))
         if not key or not self._seen(key):
             return self.quote(text)
+        stub = actor_stub(shown, names) if names else None
+        if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
+            self._mark_part(stub)
+            return stub
         standing = self._stands_for(shown, key)
         if standing is None:
             return ""
@@ -830,7 +837,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "answer": lambda text: Markup(escape_md(book.answer(text))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
         "evidence": lambda text, question: Markup(escape_md(book.evidence(text, question))),
-        "passage": lambda text: Markup(escape_md(book.passage(text))),
+        "passage": lambda text, names=(): Markup(escape_md(book.passage(text, list(names)))),
         "rule_zh": lambda r: RULE_ZH.get(r, r),
         "reason_zh": skip_reason_zh,
         "cites": cites,

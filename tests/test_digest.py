@@ -265,3 +265,38 @@ def test_digest_shows_aliases_as_the_pdf_does(model) -> None:
     company.shown_aliases = ["AMAT", "应材"]
     text = digest(model, 100)
     assert "别名：AMAT、应材" in text and "應" not in text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names", "shows", "never"),
+    [
+        # an angle's label named after the sentence's opening: its clause, not the opening
+        (
+            "以大数据、云计算为开始，人们开始从新技术的角度思考对B端用户进行深度改造的方式和方法。"
+            "淘宝的千人千面、逐渐风靡的资讯网站的智能算法推荐都是在这样的大背景下出现的。",
+            ["淘宝"],
+            "淘宝的千人千面",
+            "以大数据",
+        ),
+        # no label: the opening clause, as before
+        (
+            "以大数据、云计算为开始，人们开始从新技术的角度思考对B端用户进行深度改造的方式和方法。"
+            "淘宝的千人千面、逐渐风靡的资讯网站的智能算法推荐都是在这样的大背景下出现的。",
+            [],
+            "以大数据",
+            "千人千面",
+        ),
+    ],
+)
+def test_an_angle_said_before_shows_the_clause_that_names_its_label(
+    sentence: str, names: list[str], shows: str, never: str
+) -> None:
+    from briefing.render import QuoteBook
+
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(documents=[doc], takeaways=[sentence])
+    book = QuoteBook(model)
+    book.quote(sentence)  # said in full first
+    again = book.passage(sentence, names)
+    assert shows in again and never not in again, again
