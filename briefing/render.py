@@ -301,6 +301,7 @@ def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
 
 NEAR_FULL = 0.6
 _CLAUSE_MARKS = "，,；;：:、。！？!?—"
+_SENTENCE_ENDS = ("。", "！", "？", ".", "!", "?")
 _QUOTE_ENDS = ("。”", "！”", "？”", "。」", "！」", "？」")
 """A quotation that ends a sentence of its own: a later use may stop there, before its speaker."""
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[，；;。！？!?])|(?<=(?<!\d),)|(?<=\d,)(?!\d)")
@@ -711,6 +712,22 @@ class QuoteBook:
                 return self._refer(whole)
             return stub if stub.startswith(ELLIPSIS) else lead + stub
         self._mark_part(shown)
+        return self._closed(shown, parts)
+
+    def _closed(self, shown: str, parts: list[str]) -> str:
+        """A ready-cut clause that runs to its sentence's end with the sentence's own end
+        punctuation ("…进口品牌强生和捷迈邦美的份额则明显下降。", not "…明显下降"): a clause
+        ends with an ellipsis where it was cut, else as its sentence does."""
+        if shown.endswith((ELLIPSIS, *_SENTENCE_ENDS)):
+            return shown
+        source = self._source_of(parts)
+        body = shown.lstrip(ELLIPSIS).rstrip()
+        if source is None or not body:
+            return shown
+        end = source.rstrip()
+        mark = end[-1:]
+        if mark in _SENTENCE_ENDS and end[:-1].rstrip().endswith(body):
+            return shown.rstrip() + mark
         return shown
 
 

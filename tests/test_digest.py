@@ -300,3 +300,37 @@ def test_an_angle_said_before_shows_the_clause_that_names_its_label(
     book.quote(sentence)  # said in full first
     again = book.passage(sentence, names)
     assert shows in again and never not in again, again
+
+
+@pytest.mark.parametrize(
+    ("sentence", "move", "shown"),
+    [
+        # the clause runs to the sentence's end: the sentence's own end punctuation
+        (
+            "骨科领域，威高骨科和大博医疗在关节集采中以较低报价中标，进口品牌强生和捷迈邦美的份额则明显下降。",
+            "…进口品牌强生和捷迈邦美的份额则明显下降",
+            "…进口品牌强生和捷迈邦美的份额则明显下降。",
+        ),
+        (
+            "Pfizer shifted focus to innovative medicines and vaccines that VBP does not cover.",
+            "…Pfizer shifted focus to innovative medicines and vaccines that VBP does not cover",
+            "…Pfizer shifted focus to innovative medicines and vaccines that VBP does not cover.",
+        ),
+        # cut before the end: its ellipsis, as the model cut it
+        (
+            "骨科领域，威高骨科和大博医疗在关节集采中以较低报价中标，进口品牌强生和捷迈邦美的份额则明显下降。",
+            "…威高骨科和大博医疗在关节集采中以较低报价中标…",
+            "…威高骨科和大博医疗在关节集采中以较低报价中标…",
+        ),
+    ],
+)
+def test_a_case_move_that_runs_to_its_sentences_end_ends_as_it_does(
+    sentence: str, move: str, shown: str
+) -> None:
+    from briefing.render import QuoteBook
+
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(documents=[doc], takeaways=[sentence], companies=[make_company("强生")])
+    book = QuoteBook(model)
+    assert book.about(move, model.companies[0]) == shown
