@@ -479,3 +479,30 @@ def test_no_question_passage_is_a_pointer_back(folder: str, tmp_path) -> None:
     assert bullets
     for line in bullets:
         assert not re.search(r"见(?:上文|关键结论|主题)", line), line
+
+
+@pytest.mark.parametrize(
+    ("measures", "families", "holds"),
+    [
+        # "收入是增长还是下滑？": one direction answers which
+        ({"营收", "增长", "下降"}, {"营收", "增长"}, True),
+        ({"营收", "增长", "下降"}, {"营收", "下降"}, True),
+        ({"营收", "增长", "下降"}, {"营收"}, False),  # no direction at all
+        ({"营收", "增长", "下降"}, {"增长"}, False),  # the measure itself is missing
+        # one direction asked: that one
+        ({"营收", "下降"}, {"营收", "增长"}, False),
+        ({"营收", "下降"}, {"营收", "下降"}, True),
+        ({"毛利率"}, {"毛利率", "增长"}, True),
+    ],
+)
+def test_holds_measures(measures: set[str], families: set[str], holds: bool) -> None:
+    assert Q._holds_measures(frozenset(measures), frozenset(families)) is holds
+
+
+def test_a_question_that_asks_which_direction_is_not_told_both_are_missing() -> None:
+    """games: "如果剔除新品，存量产品的收入是增长还是下滑？" read "资料没有给出营收、增长、下降的
+    具体数字" beside evidence on revenue growth (3029.64亿元，同比增长13.95%)."""
+    model = build_briefing(read_corpus(CORPORA / "games"), date=DATE)
+    for q in model.questions:
+        for note in q.missing:
+            assert not re.search(r"增长、下降|下降、增长", note), (q.text, note)
