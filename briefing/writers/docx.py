@@ -245,10 +245,15 @@ class _Writer:
             )
             if max(lines, default=0) <= 4:  # a short row moves whole; a long one may break
                 trPr.insert(0, OxmlElement("w:cantSplit"))
+            # the header keeps with the first row, and the row before the last with the
+            # last: a page never ends on a header, nor starts with a table's last row alone
+            keep = header or (len(rows) - (1 if t.header else 0) >= 3 and i == len(rows) - 2)
             for j, cell in enumerate(tr.cells):
                 cell.width = widths[j]
                 p = cell.paragraphs[0]
                 self.set_style(p, "Table Text")
+                if keep:
+                    p.paragraph_format.keep_with_next = True
                 align = t.align[j] if j < len(t.align) else "left"
                 p.alignment = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}.get(
                     align
