@@ -370,3 +370,21 @@ def test_a_table_never_leaves_its_header_or_its_last_row_alone_on_a_page(fonts, 
     (table,) = docx.Document(io.BytesIO(data)).tables
     shown = [all(c.paragraphs[0].paragraph_format.keep_with_next for c in r.cells) for r in table.rows]
     assert shown == kept
+
+
+@pytest.mark.parametrize(
+    ("items", "kept"),
+    [
+        (["另问：阿里比腾讯的先天优势？"], True),  # a question's sub-question stays with its status
+        (["另问：一？", "另问：二？"], True),
+        ([f"第{i}项要点，说明较长的内容。" for i in range(6)], False),  # a real list may break
+    ],
+)
+def test_a_short_list_under_a_heading_stays_with_what_follows(fonts, items, kept):
+    """games' DOCX ended page 5 on '问题 1' and its 另问, its status and evidence on the next."""
+    lines = "\n".join(f"- {t}" for t in items)
+    markdown = f"### 问题 1：国内市场重回增长吗？\n\n{lines}\n\n*状态：部分回答*\n\n正文。\n"
+    data = write_docx(parse(markdown), {}, fonts, date=DATE)
+    paragraphs = [p for p in docx.Document(io.BytesIO(data)).paragraphs if p.style.name == "List Bullet"]
+    assert len(paragraphs) == len(items)
+    assert all(bool(p.paragraph_format.keep_with_next) is kept for p in paragraphs)
