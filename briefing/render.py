@@ -366,6 +366,9 @@ class QuoteBook:
         """Squashed display form → where it was first shown in full (a home label)."""
         self.pieces: set[str] = set()
         """Squashed parts of sentences shown only in part (clips, ready-cut clauses)."""
+        self.stubs: set[str] = set()
+        """Squashed later uses shown (a said sentence's clause under an organisation):
+        a list under an organisation does not show one again (see :meth:`told`)."""
         self._sentences: list[str] | None = None
         self._displays: dict[str, str] | None = None
 
@@ -438,6 +441,7 @@ class QuoteBook:
         stub = actor_stub(shown, actors) if actors else claim_stub(shown, max(limit, 40))
         if stub is None or squash(stub.strip(ELLIPSIS)) == key:
             return self._refer(key)
+        self.stubs.add(squash(stub.strip(ELLIPSIS)))
         return stub
 
     def passage(self, text: str, names: Iterable[str] = ()) -> str:
@@ -488,8 +492,11 @@ class QuoteBook:
                 out.append(item)
                 continue
             stub = actor_stub(shown, actors)
-            if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
-                out.append(item)
+            if stub is None or squash(stub.strip(ELLIPSIS)) == key:
+                continue  # only a pointer back could stand for it
+            if squash(stub.strip(ELLIPSIS)) in self.stubs:
+                continue  # this very clause was shown before (its row in the case table): once is enough
+            out.append(item)
         return out
 
     def _stands_for(self, shown: str, key: str) -> str | None:
@@ -710,6 +717,7 @@ class QuoteBook:
                 stub = shown  # the ready-cut clause names the organisation: it is a stub already
             if stub is None or squash(stub.strip(ELLIPSIS)) == squash(sentence.strip(ELLIPSIS)):
                 return self._refer(whole)
+            self.stubs.add(squash(stub.strip(ELLIPSIS)))
             return stub if stub.startswith(ELLIPSIS) else lead + stub
         self._mark_part(shown)
         return self._closed(shown, parts)

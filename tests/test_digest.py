@@ -334,3 +334,26 @@ def test_a_case_move_that_runs_to_its_sentences_end_ends_as_it_does(
     model = make_briefing(documents=[doc], takeaways=[sentence], companies=[make_company("强生")])
     book = QuoteBook(model)
     assert book.about(move, model.companies[0]) == shown
+
+
+def test_a_clause_shown_in_a_case_row_is_not_listed_again_under_the_case() -> None:
+    """seeds: '目前产业互联网领域2C产业互联网的代表当属阿里45亿投资的汇通达…' stood in the
+    takeaways (in full), in 阿里巴巴's row, under 阿里巴巴 and under 汇通达: a clause shown
+    once under an organisation is not a bullet again; a move not shown yet still is."""
+    from types import SimpleNamespace
+
+    from briefing.render import QuoteBook
+
+    said = "目前产业互联网领域2C产业互联网的代表当属阿里45亿投资的汇通达，该公司服务赋能了国内8万个农村的夫妻店。"
+    other = "阿里巴巴进行了新一轮组织结构升级，以加强技术、智能互联网的投入和建设。"
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(documents=[doc], takeaways=[said, other], companies=[make_company("阿里巴巴")])
+    company = model.companies[0]
+    company.aliases = ["阿里巴巴", "阿里"]
+    book = QuoteBook(model)
+    book.quote(said)  # the takeaway, in full
+    row = book.about(said, company)  # the case row: its clause
+    assert row.startswith("目前产业互联网领域") and row.endswith("…")
+    moves = [SimpleNamespace(text=said), SimpleNamespace(text=other)]
+    assert [m.text for m in book.told(moves, company)] == [other]
