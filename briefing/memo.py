@@ -179,18 +179,19 @@ def reference_blocks(blocks: list[Block]) -> frozenset[int]:
 
 
 def split_questions(text: str) -> list[str]:
-    """Split a run of questions at question marks ("a？b？c？" → three). An English
-    question left in lower case by the label before it ("Open question: is the console
-    segment…") opens with a capital, as a question the reader sees as a heading does;
-    a name written in lower case (iPhone, eBay, vivo的份额…) stays as written."""
+    """Split a run of questions at question marks ("a？b？c？" → three)."""
     parts = [p.strip(" ，,；;") for p in re.split(r"(?<=[？?])", text)]
-    return [_sentence_case(p) for p in parts if p]
+    return [p for p in parts if p]
 
 
 _LOWER_OPENING_RE = re.compile(r"^[a-z]+(?=[\s,])")
 
 
-def _sentence_case(question: str) -> str:
+def sentence_case(question: str) -> str:
+    """An English question left in lower case by the label before it ("Open question:
+    is the console segment…") as the reader sees it as a heading, with a capital; a name
+    written in lower case (iPhone, eBay, vivo的份额…) stays as written. The question's
+    text (its key) stays as found."""
     if _LOWER_OPENING_RE.match(question) and not re.search(f"[{HAN}]", question):
         return question[0].upper() + question[1:]
     return question

@@ -243,19 +243,29 @@ def test_ordinary_article_mentioning_questions_is_not_a_memo(tmp_path: Path) -> 
         ("Is it profitable? Will it expand?", ["Is it profitable?", "Will it expand?"]),
         ("整理阿里的案例", ["整理阿里的案例"]),
         ("问题一？，问题二？；", ["问题一？", "问题二？"]),
-        # an English question its label left in lower case opens with a capital
-        (
-            "is the console segment a real opportunity for Chinese studios, or only a niche?",
-            ["Is the console segment a real opportunity for Chinese studios, or only a niche?"],
-        ),
-        ("will margins recover? how fast?", ["Will margins recover?", "How fast?"]),
-        # a name written in lower case stays so
-        ("iPhone sales: will they recover?", ["iPhone sales: will they recover?"]),
-        ("vivo的份额会继续上升吗？", ["vivo的份额会继续上升吗？"]),
     ],
 )
 def test_split_questions(text: str, expected: list[str]) -> None:
     assert memo.split_questions(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        # an English question its label left in lower case opens with a capital
+        (
+            "is the console segment a real opportunity for Chinese studios, or only a niche?",
+            "Is the console segment a real opportunity for Chinese studios, or only a niche?",
+        ),
+        ("how fast?", "How fast?"),
+        # a name written in lower case stays so, and so does a Chinese question
+        ("iPhone sales: will they recover?", "iPhone sales: will they recover?"),
+        ("vivo的份额会继续上升吗？", "vivo的份额会继续上升吗？"),
+        ("Will margins recover?", "Will margins recover?"),
+    ],
+)
+def test_sentence_case(question: str, shown: str) -> None:
+    assert memo.sentence_case(question) == shown
 
 
 @pytest.mark.parametrize(

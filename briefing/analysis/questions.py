@@ -14,7 +14,7 @@ from briefing.analysis.document import DocAnalysis, Mention, Sentence
 from briefing.excerpts import ELLIPSIS, leans_back, squash, stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.labels import format_figure
-from briefing.memo import asks, split_questions, strip_numbering
+from briefing.memo import asks, sentence_case, split_questions, strip_numbering
 from briefing.model import (
     Angle,
     Answer,
@@ -210,7 +210,7 @@ def find_questions(
                 text=todo.text,
                 document=doc.path,
                 number=number,
-                sub_questions=split_questions(todo.text) or [todo.text],
+                sub_questions=[sentence_case(q) for q in split_questions(todo.text) or [todo.text]],
                 evidence=[],
                 status=OPEN,
                 form=todo.form,
