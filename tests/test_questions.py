@@ -506,3 +506,16 @@ def test_a_question_that_asks_which_direction_is_not_told_both_are_missing() -> 
     for q in model.questions:
         for note in q.missing:
             assert not re.search(r"增长、下降|下降、增长", note), (q.text, note)
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in CORPORA.iterdir() if p.is_dir()))
+def test_a_question_heading_is_not_repeated_under_it_in_another_case(folder: str) -> None:
+    """games' 'Open question: is the console segment…' is headed with a capital; the
+    question's text in lower case is not shown again in bold under its heading."""
+    model = build_briefing(read_corpus(CORPORA / folder), date=DATE)
+    markdown = render(model, charts_for(model))
+    agenda = markdown.split("## 研究议程", 1)[1].split("\n## ", 1)[0]
+    for block in re.split(r"\n#{3,4} 问题 \d+：", agenda)[1:]:
+        heading, _, rest = block.partition("\n")
+        shown = [line.strip("* ").lower() for line in rest.splitlines()[:4]]
+        assert heading.split("）")[-1].lower() not in shown, heading
