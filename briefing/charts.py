@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from briefing.chartspec import ChartSpec, charts_for, missing_chart
 from briefing.fonts import FontSet, default_fonts, register_reportlab
-from briefing.labels import format_number
+from briefing.labels import APPROXIMATELY, format_among, format_number
 
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#616e7c")
@@ -153,7 +153,10 @@ def _bars(spec: ChartSpec, width: float, regular: str, bold: str) -> Drawing:
             String(
                 label_w + length + 5,
                 y + 4.5,
-                f"{spec.qualifiers[i] if spec.qualifiers else ''}{format_number(value)}{unit}",
+                _bar_label(
+                    value, [r[0] for r in spec.values if r], spec.qualifiers[i] if spec.qualifiers else ""
+                )
+                + unit,
                 fontName=bold,
                 fontSize=9,
                 fillColor=INK,
@@ -239,3 +242,9 @@ def _draw_png(spec: ChartSpec, width: float, fonts: FontSet, dpi: int) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(dpi, dpi), optimize=False)
     return buffer.getvalue()
+
+
+def _bar_label(value: float, values: list[float], qualifier: str) -> str:
+    """A bar's number, written as the other bars' are (160,038 beside 302.4万 is 约16万)."""
+    text, rounded = format_among(value, values)
+    return f"{qualifier or (APPROXIMATELY if rounded else '')}{text}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefing.model import Figure, KeyFigure
@@ -96,22 +97,52 @@ def format_number(value: float) -> str:
     return f"{value:.6g}" if value != int(value) else str(int(value))
 
 
-def format_value(value: float, unit: str, qualifier: str = "", value_max: float | None = None) -> str:
+def format_among(value: float, among: Iterable[float] = ()) -> tuple[str, bool]:
+    """A number written beside the others of one comparison (``among``), and whether
+    it is rounded to be: an exact count stays a count alone (160,038), but beside a
+    figure written in 万 it is written in 万 too, rounded ("约16万" beside "302.4万",
+    not "160,038" beside "302.4万", which the reader cannot compare at a glance)."""
+    text = format_number(value)
+    if "," not in text or not any(format_number(v).endswith("万") for v in among if v != value):
+        return text, False
+    scaled = round(value / 1e4, 2)
+    return f"{scaled:g}万", scaled * 1e4 != value
+
+
+def format_value(
+    value: float,
+    unit: str,
+    qualifier: str = "",
+    value_max: float | None = None,
+    among: Iterable[float] = (),
+) -> str:
     """A number as the briefing writes it, whatever the source's script or language:
     its approximation, the scaled value, a range's upper end and the unit
-    ("約57億元" and "about 5.7 billion yuan" both → "约57亿元"; "82 percent" → "82%")."""
-    text = format_number(value)
+    ("約57億元" and "about 5.7 billion yuan" both → "约57亿元"; "82 percent" → "82%");
+    ``among``: the values it is compared with (see :func:`format_among`)."""
+    text, rounded = format_among(value, among)
+    if rounded and not qualifier:
+        qualifier = APPROXIMATELY
     if value_max is not None:
         text += "–" + format_number(value_max)
     return f"{qualifier}{text}{'' if unit == '个' else unit}"
 
 
 def format_key_value(
-    raw: str, value: float, unit: str, qualifier: str = "", value_max: float | None = None
+    raw: str,
+    value: float,
+    unit: str,
+    qualifier: str = "",
+    value_max: float | None = None,
+    among: Iterable[float] = (),
 ) -> str:
     """A key figure's value in the briefing's script and units, from its parsed
-    value (the text as written, ``raw``, stays in the JSON)."""
-    return format_value(value, unit, qualifier, value_max)
+    value (the text as written, ``raw``, stays in the JSON); ``among``: the values
+    of its row, written alike."""
+    return format_value(value, unit, qualifier, value_max, among)
+
+
+APPROXIMATELY = "约"
 
 
 RATE_PERIODS = ("每年", "年均", "每月", "每天")

@@ -24,6 +24,7 @@ from briefing.cleaning import Block
 from briefing.metadata import parse_date
 from briefing.model import ChangelogEntry, Reference, Todo
 from briefing.resources import data_yaml
+from briefing.script import HAN
 
 _LABEL_END = r"\s*(?:[:：]\s*|$)"
 # Labels whose section lists what is still to find out: everything under them is a question.
@@ -181,6 +182,19 @@ def split_questions(text: str) -> list[str]:
     """Split a run of questions at question marks ("a？b？c？" → three)."""
     parts = [p.strip(" ，,；;") for p in re.split(r"(?<=[？?])", text)]
     return [p for p in parts if p]
+
+
+_LOWER_OPENING_RE = re.compile(r"^[a-z]+(?=[\s,])")
+
+
+def sentence_case(question: str) -> str:
+    """An English question left in lower case by the label before it ("Open question:
+    is the console segment…") as the reader sees it as a heading, with a capital; a name
+    written in lower case (iPhone, eBay, vivo的份额…) stays as written. The question's
+    text (its key) stays as found."""
+    if _LOWER_OPENING_RE.match(question) and not re.search(f"[{HAN}]", question):
+        return question[0].upper() + question[1:]
+    return question
 
 
 def _todo(text: str, marker: str = "", section: str | None = None, form: str = "item") -> Todo | None:

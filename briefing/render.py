@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -300,6 +301,9 @@ def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
 
 NEAR_FULL = 0.6
 _CLAUSE_MARKS = "，,；;：:、。！？!?—"
+_SENTENCE_ENDS = ("。", "！", "？", ".", "!", "?")
+_QUOTE_ENDS = ("。”", "！”", "？”", "。」", "！」", "？」")
+"""A quotation that ends a sentence of its own: a later use may stop there, before its speaker."""
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[，；;。！？!?])|(?<=(?<!\d),)|(?<=\d,)(?!\d)")
 """Share of a sentence a clip must show for the sentence to count as said."""
 
@@ -362,6 +366,9 @@ class QuoteBook:
         """Squashed display form → where it was first shown in full (a home label)."""
         self.pieces: set[str] = set()
         """Squashed parts of sentences shown only in part (clips, ready-cut clauses)."""
+        self.stubs: set[str] = set()
+        """Squashed later uses shown (a said sentence's clause under an organisation):
+        a list under an organisation does not show one again (see :meth:`told`)."""
         self._sentences: list[str] | None = None
         self._displays: dict[str, str] | None = None
 
@@ -434,18 +441,25 @@ class QuoteBook:
         stub = actor_stub(shown, actors) if actors else claim_stub(shown, max(limit, 40))
         if stub is None or squash(stub.strip(ELLIPSIS)) == key:
             return self._refer(key)
+        self.stubs.add(squash(stub.strip(ELLIPSIS)))
         return stub
 
-    def passage(self, text: str) -> str:
+    def passage(self, text: str, names: Iterable[str] = ()) -> str:
         """A question's passage (an angle, a memo's note): in full the first time; once
         said, the clause that carries its claim, else its opening cut with an ellipsis;
         empty where only a pointer back ("见上文") could stand for it: under a question
         each passage stands on its own, and one said before in few words is not
-        repeated."""
+        repeated. ``names``: what the passage is shown for (an angle's label, 淘宝):
+        once said, the clause that names it comes first ("…淘宝的千人千面…", not the
+        sentence's opening "以大数据、云计算为开始…", which says nothing of 淘宝)."""
         shown = self._display(str(text))
         key = squash(shown.lstrip(ELLIPSIS))
         if not key or not self._seen(key):
             return self.quote(text)
+        stub = actor_stub(shown, names) if names else None
+        if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
+            self._mark_part(stub)
+            return stub
         standing = self._stands_for(shown, key)
         if standing is None:
             return ""
@@ -478,8 +492,11 @@ class QuoteBook:
                 out.append(item)
                 continue
             stub = actor_stub(shown, actors)
-            if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
-                out.append(item)
+            if stub is None or squash(stub.strip(ELLIPSIS)) == key:
+                continue  # only a pointer back could stand for it
+            if squash(stub.strip(ELLIPSIS)) in self.stubs:
+                continue  # this very clause was shown before (its row in the case table): once is enough
+            out.append(item)
         return out
 
     def _stands_for(self, shown: str, key: str) -> str | None:
@@ -498,6 +515,8 @@ class QuoteBook:
             rest = shown[len(body) :].lstrip() if shown.startswith(body) else ""
             if rest[:1] and rest[:1] in _CLAUSE_MARKS:
                 return cut  # the opening clause; never cut between words ("当前CPO在AI…" of "…数据中心渗透率≈0.5%")
+            if body.endswith(_QUOTE_ENDS) and rest:
+                return cut  # the words quoted, without their speaker ("“没有自己的IP，…卡脖子。”…")
         return None
 
     def _standing(self, shown: str, key: str) -> str:
@@ -710,8 +729,25 @@ class QuoteBook:
                 stub = shown  # the ready-cut clause names the organisation: it is a stub already
             if stub is None or squash(stub.strip(ELLIPSIS)) == squash(sentence.strip(ELLIPSIS)):
                 return self._refer(whole)
+            self.stubs.add(squash(stub.strip(ELLIPSIS)))
             return stub if stub.startswith(ELLIPSIS) else lead + stub
         self._mark_part(shown)
+        return self._closed(shown, parts)
+
+    def _closed(self, shown: str, parts: list[str]) -> str:
+        """A ready-cut clause that runs to its sentence's end with the sentence's own end
+        punctuation ("…进口品牌强生和捷迈邦美的份额则明显下降。", not "…明显下降"): a clause
+        ends with an ellipsis where it was cut, else as its sentence does."""
+        if shown.endswith((ELLIPSIS, *_SENTENCE_ENDS)):
+            return shown
+        source = self._source_of(parts)
+        body = shown.lstrip(ELLIPSIS).rstrip()
+        if source is None or not body:
+            return shown
+        end = source.rstrip()
+        mark = end[-1:]
+        if mark in _SENTENCE_ENDS and end[:-1].rstrip().endswith(body):
+            return shown.rstrip() + mark
         return shown
 
 
@@ -838,7 +874,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "answer": lambda text: Markup(escape_md(book.answer(text))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
         "evidence": lambda text, question: Markup(escape_md(book.evidence(text, question))),
-        "passage": lambda text: Markup(escape_md(book.passage(text))),
+        "passage": lambda text, names=(): Markup(escape_md(book.passage(text, list(names)))),
         "said_where": lambda text: Markup(escape_md(book.where_said(text))),
         "rule_zh": lambda r: RULE_ZH.get(r, r),
         "reason_zh": skip_reason_zh,
@@ -854,8 +890,13 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "figure": figure,
         "key_when": key_when,
         "headline": headline_figures,
-        "keyvalue": lambda entry, unit="": format_key_value(
-            entry.raw, entry.value, unit, getattr(entry, "qualifier", ""), getattr(entry, "value_max", None)
+        "keyvalue": lambda entry, unit="", row=(): format_key_value(
+            entry.raw,
+            entry.value,
+            unit,
+            getattr(entry, "qualifier", ""),
+            getattr(entry, "value_max", None),
+            [e.value for e in row],
         ),
         "type_zh": lambda t: TYPE_ZH.get(t, t),
         "mention_groups": mention_groups,

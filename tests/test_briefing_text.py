@@ -362,3 +362,10 @@ def test_a_running_total_is_not_charted_beside_a_years_figure(tmp_path) -> None:
         "南方航空": 2_000_000_000,
         "东方航空": 1_500_000_000,
     }, titles
+
+
+def test_no_bracketed_note_ends_a_sentence_twice(briefing) -> None:
+    """A note in brackets inside a sentence does not close with its own full stop
+    before the sentence's (healthcare's method note read '…尚未公开。）。')."""
+    _, markdown = briefing
+    assert not re.search(r"[。！？][）)][。；]", markdown)

@@ -265,3 +265,95 @@ def test_digest_shows_aliases_as_the_pdf_does(model) -> None:
     company.shown_aliases = ["AMAT", "应材"]
     text = digest(model, 100)
     assert "别名：AMAT、应材" in text and "應" not in text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names", "shows", "never"),
+    [
+        # an angle's label named after the sentence's opening: its clause, not the opening
+        (
+            "以大数据、云计算为开始，人们开始从新技术的角度思考对B端用户进行深度改造的方式和方法。"
+            "淘宝的千人千面、逐渐风靡的资讯网站的智能算法推荐都是在这样的大背景下出现的。",
+            ["淘宝"],
+            "淘宝的千人千面",
+            "以大数据",
+        ),
+        # no label: the opening clause, as before
+        (
+            "以大数据、云计算为开始，人们开始从新技术的角度思考对B端用户进行深度改造的方式和方法。"
+            "淘宝的千人千面、逐渐风靡的资讯网站的智能算法推荐都是在这样的大背景下出现的。",
+            [],
+            "以大数据",
+            "千人千面",
+        ),
+    ],
+)
+def test_an_angle_said_before_shows_the_clause_that_names_its_label(
+    sentence: str, names: list[str], shows: str, never: str
+) -> None:
+    from briefing.render import QuoteBook
+
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(documents=[doc], takeaways=[sentence])
+    book = QuoteBook(model)
+    book.quote(sentence)  # said in full first
+    again = book.passage(sentence, names)
+    assert shows in again and never not in again, again
+
+
+@pytest.mark.parametrize(
+    ("sentence", "move", "shown"),
+    [
+        # the clause runs to the sentence's end: the sentence's own end punctuation
+        (
+            "骨科领域，威高骨科和大博医疗在关节集采中以较低报价中标，进口品牌强生和捷迈邦美的份额则明显下降。",
+            "…进口品牌强生和捷迈邦美的份额则明显下降",
+            "…进口品牌强生和捷迈邦美的份额则明显下降。",
+        ),
+        (
+            "Pfizer shifted focus to innovative medicines and vaccines that VBP does not cover.",
+            "…Pfizer shifted focus to innovative medicines and vaccines that VBP does not cover",
+            "…Pfizer shifted focus to innovative medicines and vaccines that VBP does not cover.",
+        ),
+        # cut before the end: its ellipsis, as the model cut it
+        (
+            "骨科领域，威高骨科和大博医疗在关节集采中以较低报价中标，进口品牌强生和捷迈邦美的份额则明显下降。",
+            "…威高骨科和大博医疗在关节集采中以较低报价中标…",
+            "…威高骨科和大博医疗在关节集采中以较低报价中标…",
+        ),
+    ],
+)
+def test_a_case_move_that_runs_to_its_sentences_end_ends_as_it_does(
+    sentence: str, move: str, shown: str
+) -> None:
+    from briefing.render import QuoteBook
+
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(documents=[doc], takeaways=[sentence], companies=[make_company("强生")])
+    book = QuoteBook(model)
+    assert book.about(move, model.companies[0]) == shown
+
+
+def test_a_clause_shown_in_a_case_row_is_not_listed_again_under_the_case() -> None:
+    """seeds: '目前产业互联网领域2C产业互联网的代表当属阿里45亿投资的汇通达…' stood in the
+    takeaways (in full), in 阿里巴巴's row, under 阿里巴巴 and under 汇通达: a clause shown
+    once under an organisation is not a bullet again; a move not shown yet still is."""
+    from types import SimpleNamespace
+
+    from briefing.render import QuoteBook
+
+    said = "目前产业互联网领域2C产业互联网的代表当属阿里45亿投资的汇通达，该公司服务赋能了国内8万个农村的夫妻店。"
+    other = "阿里巴巴进行了新一轮组织结构升级，以加强技术、智能互联网的投入和建设。"
+    doc = make_document("a.txt", "x")
+    doc.language = "zh-Hans"
+    model = make_briefing(documents=[doc], takeaways=[said, other], companies=[make_company("阿里巴巴")])
+    company = model.companies[0]
+    company.aliases = ["阿里巴巴", "阿里"]
+    book = QuoteBook(model)
+    book.quote(said)  # the takeaway, in full
+    row = book.about(said, company)  # the case row: its clause
+    assert row.startswith("目前产业互联网领域") and row.endswith("…")
+    moves = [SimpleNamespace(text=said), SimpleNamespace(text=other)]
+    assert [m.text for m in book.told(moves, company)] == [other]

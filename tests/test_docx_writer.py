@@ -349,3 +349,42 @@ def test_libreoffice_renders_with_the_chinese_font(data, tmp_path):
     assert "Alibaba Cloud leads" in re.sub(r"\s+", " ", "".join(p.extract_text() or "" for p in reader.pages))
     outline = [item.title for item in reader.outline if not isinstance(item, list)]
     assert outline == ["关键结论", "主题", "来源"]
+
+
+@pytest.mark.parametrize(
+    ("body_rows", "kept"),
+    [
+        (2, [True, False, False]),  # header with the first row; two rows move as the table does
+        (3, [True, False, True, False]),  # the row before the last keeps with it
+        (5, [True, False, False, False, True, False]),
+    ],
+)
+def test_a_table_never_leaves_its_header_or_its_last_row_alone_on_a_page(fonts, body_rows, kept):
+    """healthcare's case table ended with one row (捷迈邦美) alone under a repeated header
+    at the top of a page: the header keeps with the first row, the second-to-last row
+    with the last."""
+    rows = "\n".join(f"| 企业{i} | 企业 | 第{i}行的动向。 |" for i in range(body_rows))
+    data = write_docx(
+        parse(f"## 表\n\n| 企业 | 类型 | 主要动向 |\n|---|---|---|\n{rows}\n"), {}, fonts, date=DATE
+    )
+    (table,) = docx.Document(io.BytesIO(data)).tables
+    shown = [all(c.paragraphs[0].paragraph_format.keep_with_next for c in r.cells) for r in table.rows]
+    assert shown == kept
+
+
+@pytest.mark.parametrize(
+    ("items", "kept"),
+    [
+        (["另问：阿里比腾讯的先天优势？"], True),  # a question's sub-question stays with its status
+        (["另问：一？", "另问：二？"], True),
+        ([f"第{i}项要点，说明较长的内容。" for i in range(6)], False),  # a real list may break
+    ],
+)
+def test_a_short_list_under_a_heading_stays_with_what_follows(fonts, items, kept):
+    """games' DOCX ended page 5 on '问题 1' and its 另问, its status and evidence on the next."""
+    lines = "\n".join(f"- {t}" for t in items)
+    markdown = f"### 问题 1：国内市场重回增长吗？\n\n{lines}\n\n*状态：部分回答*\n\n正文。\n"
+    data = write_docx(parse(markdown), {}, fonts, date=DATE)
+    paragraphs = [p for p in docx.Document(io.BytesIO(data)).paragraphs if p.style.name == "List Bullet"]
+    assert len(paragraphs) == len(items)
+    assert all(bool(p.paragraph_format.keep_with_next) is kept for p in paragraphs)

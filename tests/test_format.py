@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from briefing.labels import format_figure, format_number
 from briefing.model import Figure
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -62,3 +66,38 @@ def test_format_number(value: float, expected: str) -> None:
 def test_format_figure(figure: dict, expected: str) -> None:
     f = Figure(text="", document="d", paragraph=0, raw="", **figure)
     assert format_figure(f) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "among", "shown"),
+    [
+        # an exact count beside figures written in 万: in 万 too, rounded, marked 约
+        (160038.0, [3024000.0, 1808000.0, 160038.0], ("16万", True)),
+        (242765.0, [242765.0, 1200000.0], ("24.28万", True)),
+        (160000.0, [3024000.0, 160000.0], ("16万", False)),  # 16万 already: nothing to round
+        # alone, or beside other exact counts or small numbers: as written
+        (160038.0, [], ("160,038", False)),
+        (160038.0, [160038.0, 242765.0], ("160,038", False)),
+        (160038.0, [160038.0, 8000.0], ("160,038", False)),
+        (3024000.0, [3024000.0, 160038.0], ("302.4万", False)),
+    ],
+)
+def test_format_among(value: float, among: list[float], shown: tuple[str, bool]) -> None:
+    from briefing.labels import format_among
+
+    assert format_among(value, among) == shown
+
+
+def test_a_key_figure_row_writes_its_values_alike() -> None:
+    """nev's 销量/交付量 row: 蔚来's 160,038 vehicles beside 比亚迪 302.4万 and 特斯拉 180.8万."""
+    from types import SimpleNamespace
+
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+    from briefing.render import _filters
+
+    model = build_briefing(read_corpus(ROOT / "seeds"))
+    keyvalue = _filters(model)["keyvalue"]
+    entries = [SimpleNamespace(raw=r, value=v) for r, v in (("302.4万辆", 3024000.0), ("160,038", 160038.0))]
+    assert [keyvalue(e, "辆", entries) for e in entries] == ["302.4万辆", "约16万辆"]
+    assert keyvalue(entries[1], "辆") == "160,038辆"  # alone (a custom template's call): as before

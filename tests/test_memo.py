@@ -250,6 +250,25 @@ def test_split_questions(text: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        # an English question its label left in lower case opens with a capital
+        (
+            "is the console segment a real opportunity for Chinese studios, or only a niche?",
+            "Is the console segment a real opportunity for Chinese studios, or only a niche?",
+        ),
+        ("how fast?", "How fast?"),
+        # a name written in lower case stays so, and so does a Chinese question
+        ("iPhone sales: will they recover?", "iPhone sales: will they recover?"),
+        ("vivo的份额会继续上升吗？", "vivo的份额会继续上升吗？"),
+        ("Will margins recover?", "Will margins recover?"),
+    ],
+)
+def test_sentence_case(question: str, shown: str) -> None:
+    assert memo.sentence_case(question) == shown
+
+
+@pytest.mark.parametrize(
     ("line", "expected"),
     [
         ("- [标题](https://a.example.com/x)", Reference("标题", "https://a.example.com/x")),

@@ -504,3 +504,43 @@ def test_every_piece_of_evidence_counted_is_shown_or_placed(folder: str) -> None
         placed = re.search(r"另有 (\d+) 条证据已在", listed)
         assert len(bullets) + (int(placed.group(1)) if placed else 0) == len(listed_in_model), block[:300]
         assert all(line.strip("- ").split(" [")[0].strip() for line in bullets), block[:300]
+
+
+@pytest.mark.parametrize(
+    ("measures", "families", "holds"),
+    [
+        # "收入是增长还是下滑？": one direction answers which
+        ({"营收", "增长", "下降"}, {"营收", "增长"}, True),
+        ({"营收", "增长", "下降"}, {"营收", "下降"}, True),
+        ({"营收", "增长", "下降"}, {"营收"}, False),  # no direction at all
+        ({"营收", "增长", "下降"}, {"增长"}, False),  # the measure itself is missing
+        # one direction asked: that one
+        ({"营收", "下降"}, {"营收", "增长"}, False),
+        ({"营收", "下降"}, {"营收", "下降"}, True),
+        ({"毛利率"}, {"毛利率", "增长"}, True),
+    ],
+)
+def test_holds_measures(measures: set[str], families: set[str], holds: bool) -> None:
+    assert Q._holds_measures(frozenset(measures), frozenset(families)) is holds
+
+
+def test_a_question_that_asks_which_direction_is_not_told_both_are_missing() -> None:
+    """games: "如果剔除新品，存量产品的收入是增长还是下滑？" read "资料没有给出营收、增长、下降的
+    具体数字" beside evidence on revenue growth (3029.64亿元，同比增长13.95%)."""
+    model = build_briefing(read_corpus(CORPORA / "games"), date=DATE)
+    for q in model.questions:
+        for note in q.missing:
+            assert not re.search(r"增长、下降|下降、增长", note), (q.text, note)
+
+
+@pytest.mark.parametrize("folder", sorted(p.name for p in CORPORA.iterdir() if p.is_dir()))
+def test_a_question_heading_is_not_repeated_under_it_in_another_case(folder: str) -> None:
+    """games' 'Open question: is the console segment…' is headed with a capital; the
+    question's text in lower case is not shown again in bold under its heading."""
+    model = build_briefing(read_corpus(CORPORA / folder), date=DATE)
+    markdown = render(model, charts_for(model))
+    agenda = markdown.split("## 研究议程", 1)[1].split("\n## ", 1)[0]
+    for block in re.split(r"\n#{3,4} 问题 \d+：", agenda)[1:]:
+        heading, _, rest = block.partition("\n")
+        shown = [line.strip("* ").lower() for line in rest.splitlines()[:4]]
+        assert heading.split("）")[-1].lower() not in shown, heading

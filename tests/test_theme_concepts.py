@@ -156,6 +156,13 @@ def test_concept_words(label: str, terms: list[str], defining: set[str]) -> None
         ("公司全年收入增长。", None, "公司全年收入增长。"),  # nothing resolved: as written
         ("…公司全年收入增长。", ("公司", "百济神州"), "…公司全年收入增长。"),  # a clip, not the opening
         ("公司（百济神州）全年收入增长。", ("公司", "百济神州"), "公司（百济神州）全年收入增长。"),
+        # a note under its organisation's heading: the organisation before it
+        (
+            "2023年交付16.0万辆，净亏损207.2亿元。",
+            ("", "蔚来"),
+            "（蔚来）2023年交付16.0万辆，净亏损207.2亿元。",
+        ),
+        ("（蔚来）2023年交付16.0万辆。", ("", "蔚来"), "（蔚来）2023年交付16.0万辆。"),
     ],
 )
 def test_with_referent(line: str, referent: tuple[str, str] | None, shown: str) -> None:
@@ -243,3 +250,31 @@ def test_a_gist_whose_pointer_is_not_resolved_is_another_sentence(monkeypatch) -
     (theme,) = [t for t in model.themes if "亏损" in t.label]
     assert not _POINTER_RE.match(to_simplified(theme.gist)), theme.gist
     assert [t.label for t in model.themes] == [t.label for t in _model("airlines").themes]
+
+
+@pytest.mark.parametrize(
+    ("heading", "line", "owner"),
+    [
+        # a memo's note under its organisation's heading is about it
+        ("### 蔚来（NIO）", "- 2023年交付16.0万辆，净亏损207.2亿元；换电站超过2300座。", "蔚来"),
+        ("### 比亚迪", "- 垂直整合：自产刀片电池、IGBT芯片，海外销量24.3万辆。", "比亚迪"),
+        # a heading that names no organisation, or one that is a statement
+        ("### 换电网络", "- 2023年交付16.0万辆，净亏损207.2亿元；换电站超过2300座。", None),
+        ("### 蔚来在2023年交付了16.0万辆新车并且把换电站扩大到超过两千三百座", "- 净亏损207.2亿元。", None),
+    ],
+)
+def test_heading_owner(tmp_path: Path, heading: str, line: str, owner: str | None) -> None:
+    from briefing.analysis import analyse_all
+    from briefing.analysis.themes import _heading_owner
+
+    (tmp_path / "a.md").write_text(f"# 换电笔记\n\n## 玩家\n\n{heading}\n\n{line}\n", encoding="utf-8")
+    corpus = read_corpus(tmp_path)
+    (analysis,) = analyse_all(corpus)
+    assert _heading_owner(corpus.documents[0], analysis.sentences[-1]) == owner
+
+
+def test_a_gist_under_an_organisations_heading_names_it() -> None:
+    """A theme stated by a note its heading leaves the organisation to ("2023年交付16.0万辆…"
+    under "### 蔚来（NIO）") says whose it is, as the agenda's evidence does (nev's 换电模式)."""
+    (theme,) = [t for t in _model("nev").themes if t.label == "换电模式"]
+    assert theme.gist.startswith("（蔚来）2023年交付16.0万辆"), theme.gist

@@ -678,3 +678,48 @@ def test_a_source_far_ahead_speaks_twice_only_in_a_narrow_folder(n_docs: int, tw
     pool += [cand(d, 0, 6.0 - 0.1 * d, f"丙{d}") for d in range(1, n_docs)]
     chosen = _select(sorted(pool, key=lambda c: -c.score), n_docs=n_docs)
     assert ((0, 5) in [(c.doc, c.sentence) for c in chosen[:3]]) is twice
+
+
+@pytest.mark.parametrize(
+    ("referents", "gist"),
+    [
+        # the reading resolved the quote's 公司: it states the theme, naming whose it is
+        (
+            {"公司全年总收入为24.6亿美元，亏损收窄至8.8亿美元。": ("公司", "百济神州")},
+            "公司（百济神州）全年总收入为24.6亿美元，亏损收窄至8.8亿美元。",
+        ),
+        # not resolved: the next quote states it, never a bare 公司
+        ({}, "微创医疗2023年净亏损约6.9亿美元，亏损仍未收窄。"),
+    ],
+)
+def test_a_quote_that_takes_a_restated_gists_place_names_its_pointer(
+    referents: dict[str, tuple[str, str]], gist: str
+) -> None:
+    """A theme whose gist restates a takeaway is stated by one of its quotes; a quote
+    that opens with a pointer (公司…) takes that place only with the organisation its
+    reading resolved, named after the pointer (healthcare's 亏损收窄 showed a bare
+    '公司全年总收入为24.6亿美元')."""
+    from briefing.analysis.themes import gists_apart
+    from briefing.model import Quote, Theme
+
+    said = "百济神州2023年亏损8.8亿美元，亏损收窄。"
+
+    def quote(text: str) -> Quote:
+        return Quote(text=text, document="01.txt", paragraph=0)
+
+    pointed = "公司全年总收入为24.6亿美元，亏损收窄至8.8亿美元。"
+    other = "微创医疗2023年净亏损约6.9亿美元，亏损仍未收窄。"
+    theme = Theme(
+        label="亏损收窄",
+        terms=["亏损"],
+        documents=["01.txt"],
+        mentions=4,
+        strength=1.0,
+        coverage=[],
+        gist=said,
+        quotes=[quote(pointed), quote(other)],
+        origin="keywords",
+        gist_source=quote(said),
+    )
+    gists_apart([theme], [said], {}, referents)
+    assert theme.gist == gist

@@ -310,3 +310,26 @@ def test_docx_a_legend_between_headings_keeps_with_the_next_heading() -> None:
     keeps = {p.text: p.paragraph_format.keep_with_next for p in document.paragraphs if p.text}
     assert keeps[LEGEND] is True
     assert not keeps[FILLER]  # a body paragraph before a heading is not held to it
+
+
+@pytest.mark.parametrize("body_rows", [3, 5, 9])
+def test_a_pdf_table_never_leaves_its_last_row_alone_on_a_page(body_rows: int) -> None:
+    """seeds' modes table ended with one row (天猫) alone under its repeated header at
+    the top of page 9: where a page has room for all rows but the last, the table
+    splits one row earlier."""
+    from briefing.doctree import Run, Table
+    from briefing.fonts import default_fonts, register_reportlab
+    from briefing.writers.pdf import _Builder
+
+    fonts = default_fonts()
+    regular, bold = register_reportlab(fonts)
+    builder = _Builder({}, fonts, regular, bold)
+    rows = [[[Run(f"企业{i}")], [Run("企业")], [Run(f"第{i}行的动向。")]] for i in range(body_rows)]
+    table = builder.table(
+        Table(header=[[Run("企业")], [Run("类型")], [Run("主要动向")]], rows=rows, align=[])
+    )
+    table.wrap(builder.width, 10_000)
+    heights = table._rowHeights
+    parts = table.split(builder.width, sum(heights[:-1]) + 1)  # room for all but the last row
+    assert len(parts) == 2
+    assert len(parts[1]._cellvalues) - 1 >= 2  # header repeated, then at least two rows

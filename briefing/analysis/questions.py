@@ -6,6 +6,7 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_cues
@@ -13,7 +14,7 @@ from briefing.analysis.document import DocAnalysis, Mention, Sentence
 from briefing.excerpts import ELLIPSIS, leans_back, squash, stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.labels import format_figure
-from briefing.memo import asks, split_questions, strip_numbering
+from briefing.memo import asks, sentence_case, split_questions, strip_numbering
 from briefing.model import (
     Angle,
     Answer,
@@ -209,7 +210,7 @@ def find_questions(
                 text=todo.text,
                 document=doc.path,
                 number=number,
-                sub_questions=split_questions(todo.text) or [todo.text],
+                sub_questions=[sentence_case(q) for q in split_questions(todo.text) or [todo.text]],
                 evidence=[],
                 status=OPEN,
                 form=todo.form,
@@ -778,7 +779,11 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
         covers = not ask.unknown and (not ask.concepts or len(shared) >= needed)
         bears = _bears(ask, families)
         view = bool(_VIEW_RE.search(simple))
-        measured = ask.measures <= families and bool(re.search(r"\d", simple)) if ask.measures else True
+        measured = (
+            _holds_measures(ask.measures, families) and bool(re.search(r"\d", simple))
+            if ask.measures
+            else True
+        )
         if ask.forecast and view and bears:
             measured = True  # a judgement answers "能否守住" without a number
         dated = ask.periods <= _periods(simple)
@@ -835,7 +840,9 @@ def _missing(
         return f"资料没有{''.join(_period_zh(p) for p in sorted(ask.periods, key=_period_order))}的数据"
     if ask.forecast and not any(h.settles for h in hits):
         return _judgement_gap(ask, hits, sector or [])
-    if ask.target and not any(ask.measures <= h.families and re.search(r"\d", h.text) for h in hits):
+    if ask.target and not any(
+        _holds_measures(ask.measures, h.families) and re.search(r"\d", h.text) for h in hits
+    ):
         # Only a measure the question asks the size or direction of is missing as a number.
         return _number_gap(ask, hits)
     # A word no source uses, when it reads as a word ("盈亏平衡点", not "中守住").
@@ -843,6 +850,16 @@ def _missing(
     if words:
         return f"资料没有提到“{'”“'.join(words[:2])}”"
     return "资料有相关内容，但没有来源直接回答"
+
+
+def _holds_measures(measures: AbstractSet[str], families: AbstractSet[str]) -> bool:
+    """A passage gives what a question measures: every measure it asks, where one
+    direction of change answers a question that asks which ("收入是增长还是下滑": a
+    passage on 收入 that 增长 holds it, it need not also say 下降)."""
+    directions = measures & _CHANGE_FAMILIES
+    if len(directions) > 1:
+        return (measures - directions) <= families and bool(directions & families)
+    return measures <= families
 
 
 def _number_gap(ask: _Ask, hits: list[_Hit]) -> str:
@@ -855,6 +872,8 @@ def _number_gap(ask: _Ask, hits: list[_Hit]) -> str:
     changes = [
         m for m in sorted(ask.measures & _CHANGE_FAMILIES) if not any(m in h.families for h in numbered)
     ]
+    if len(ask.measures & _CHANGE_FAMILIES) > 1 and len(changes) < len(ask.measures & _CHANGE_FAMILIES):
+        changes = []  # "增长还是下滑": one direction given answers which
     if changes:
         return f"资料没有给出{ask.target.phrase}{changes[0]}的具体数字"
     order = sorted(ask.measures, key=lambda m: _first_at(ask.text, m))

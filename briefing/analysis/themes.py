@@ -803,9 +803,20 @@ def find_themes(
     def unresolved(r: tuple[float, int, int, str, int]) -> bool:
         """The sentence opens with a pointer back to an organisation its document's
         reading did not resolve (公司… with no company before it); else its referent
-        is kept for the gist that may show it."""
-        if r[3] in referents or _opening_pointer(r[3]) is None:
-            return False  # (most sentences open with no pointer: no index is built for them)
+        is kept for the gist that may show it. A sentence that names no organisation
+        under a heading that names one ("2023年交付16.0万辆…" under "### 蔚来（NIO）")
+        is about it: that organisation is its referent, with no pointer."""
+        if r[3] in referents:
+            return False
+        if _opening_pointer(r[3]) is None:
+            owner = _heading_owner(docs[r[1]], usable[r[1]][r[2]])
+            if owner is not None:  # (only under a short heading: no index is built for most)
+                if r[1] not in indexes:
+                    indexes[r[1]] = sentence_index(analyses[r[1]])
+                at = indexes[r[1]][0].get(usable[r[1]][r[2]].start)
+                if at is not None and not indexes[r[1]][1].get(at):
+                    referents[r[3]] = ("", owner)
+            return False
         if r[1] not in indexes:
             indexes[r[1]] = sentence_index(analyses[r[1]])
         got = _opening_referent(analyses[r[1]], usable[r[1]][r[2]], r[3], indexes[r[1]])
@@ -860,9 +871,9 @@ def find_themes(
         )
         theme.gist, theme.gist_source, theme.quotes = gist_line, gist, quotes
         quoted = {q.text for q in quotes}
-        for r in others:
+        for r in fresh:  # a quote may state the theme later (gists_apart): its pointer's referent too
             if r[3] in quoted:
-                unresolved(r)  # a quote may yet state the theme (gists_apart): its referent is kept
+                unresolved(r)
         used.update([gist.text, *(q.text for q in quotes)])
         stated.append((cand, theme))
         if spares is not None:
@@ -1537,22 +1548,19 @@ def _theme(
     # The subject frames every theme: a sentence that names only it argues none of them.
     counted = [t for t in cand.terms if t not in topic] or cand.terms
     terms = set(counted)
-    if cand.home:
-        # A heading or a title is its author's: it is argued in its own document only,
-        # read there (not picked out of every document's sentences: one candidate per
-        # headline would make the folder's cost grow with its square).
-        found = {
-            (d, s) for d in cand.home for s, tokens in enumerate(argued[d]) if not terms.isdisjoint(tokens)
-        }
-    else:
-        # The places themselves, not copies: a big file's candidates share millions of them.
-        found = set().union(*(term_sentences.get(t, set()) for t in counted))
+    hits = []
+    found = set().union(*(term_sentences.get(t, set()) for t in counted))
     if cand.section:
         # a numbered section argues its heading in every sentence of it
         (home,) = cand.home
         first, end = cand.section
         found |= {(home, s) for s, sent in enumerate(usable[home]) if first < sent.paragraph < end}
-    hits = sorted(found)
+    # The places themselves, not copies: a big file's candidates share millions of them.
+    for place in sorted(found):
+        # A heading or a title is its author's: it is argued in its own document only.
+        if cand.home and place[0] not in cand.home:
+            continue
+        hits.append(place)
     per_doc: Counter[int] = Counter(d for d, _ in hits)
     only = {d: s for d, s in hits if per_doc[d] == 1}  # a document's one sentence (not a scan per document)
     lead = {t for t in counted[:2]} | set(cand.anchors)
@@ -1992,6 +2000,20 @@ def _opening_referent(
     return None
 
 
+def _heading_owner(doc: Document, sentence: Sentence) -> str | None:
+    """The organisation the short heading right above a sentence names ("### 蔚来（NIO）"),
+    or None: a note under it that names no organisation itself is about it."""
+    above = [h for h in doc.headings if h.paragraph < sentence.paragraph]
+    if not above or len(above[-1].text) > HEADING_OWNER_MAX:
+        return None
+    found = gazetteer().find(to_simplified(above[-1].text))
+    return found[0].name if found else None
+
+
+HEADING_OWNER_MAX = 24
+"""A heading longer than this is a statement, not an organisation's name."""
+
+
 def with_referent(line: str, referent: tuple[str, str] | None) -> str:
     """A theme's one-line gist that opens with a pointer back to an organisation, with
     the organisation named after it ("公司（百济神州）全年總收入為…"): the reader has not
@@ -2001,7 +2023,7 @@ def with_referent(line: str, referent: tuple[str, str] | None) -> str:
     pointer, name = referent
     body = line.lstrip()
     if not body.startswith(pointer) or body[len(pointer) :].startswith(("（", "(")):
-        return line
+        return line  # (no pointer: a heading's organisation, "（蔚来）2023年交付…")
     return f"{line[: len(line) - len(body)]}{pointer}（{name}）{body[len(pointer) :]}"
 
 
@@ -2043,8 +2065,8 @@ def gists_apart(
         for q in fresh:
             if any(restates(q.text, t) for t in takeaways):
                 continue
-            if _opening_pointer(q.text) is not None and q.text not in (referents or {}):
-                continue  # 公司… and never whose: no gist
+            if referents is not None and q.text not in referents and _opening_pointer(q.text) is not None:
+                continue  # "公司全年总收入…" with no organisation its reading resolved: never a gist
             log.debug("theme %s: gist restates a takeaway, stated by %s", theme.label, q.text[:30])
             theme.quotes = [x for x in theme.quotes if x is not q]
             line = _gist(q.text, terms=[theme.label, *theme.terms])

@@ -96,11 +96,36 @@ def write_docx(
         writer.block(block)
         if _legend(blocks, i):  # a section's legend stays with the heading that follows it
             writer.last.paragraph_format.keep_with_next = True
+        if _lead_list(blocks, i):  # a heading's short list (a question's 另问) stays with what follows
+            for p in writer.list_paragraphs:
+                p.paragraph_format.keep_with_next = True
     writer.page_furniture(str(doc.meta.get("title") or ""), date)
     _core_properties(writer.doc, doc.meta, date)
     buffer = io.BytesIO()
     writer.doc.save(buffer)
     return embed_docx_fonts(buffer.getvalue(), fonts, used_text="".join(writer.text))
+
+
+def _lead_list(blocks: list[Any], i: int) -> bool:
+    """True for a short list right under a heading and before more text (a question's
+    sub-questions above its status line): it belongs to both, and a page never ends on it."""
+    block = blocks[i]
+    return (
+        0 < i < len(blocks) - 1
+        and isinstance(block, doctree.ListBlock)
+        and isinstance(blocks[i - 1], doctree.Heading)
+        and not isinstance(blocks[i + 1], doctree.Heading)
+        and len(block.items) <= LEAD_ITEMS
+        and sum(len(_plain_item(item)) for item in block.items) <= LEGEND_CHARS
+    )
+
+
+LEAD_ITEMS = 3
+"""The most items of a list that stays with the heading above it and the text below."""
+
+
+def _plain_item(item: list[Any]) -> str:
+    return "".join(r.text for b in item if isinstance(b, doctree.Paragraph) for r in b.runs)
 
 
 def _legend(blocks: list[Any], i: int) -> bool:
@@ -136,6 +161,8 @@ def prepare_ahead(fonts: FontSet) -> None:
 class _Writer:
     def __init__(self, charts: dict[str, ChartSpec], fonts: FontSet) -> None:
         self.charts, self.fonts = charts, fonts
+        self.list_paragraphs: list[DocxParagraph] = []
+        """The item paragraphs of the last top-level list written."""
         ready = _blanks.get(fonts.name)
         self.doc, self.bullet_num, self.number_abstract = ready.pop() if ready else _blank(fonts.name)
         self.text: list[str] = [BULLETS, "第页"]
@@ -203,11 +230,14 @@ class _Writer:
         else:
             num_id, style = self.bullet_num, "List Bullet"
         last = None
+        if depth == 0:
+            self.list_paragraphs = []
         for item in lst.items:
             blocks = list(item)
             if not blocks or not isinstance(blocks[0], doctree.Paragraph):
                 blocks.insert(0, doctree.Paragraph(runs=[]))
             last = self.paragraph(blocks[0], style)
+            self.list_paragraphs.append(last)
             numPr = last._p.get_or_add_pPr().get_or_add_numPr()
             numPr.get_or_add_ilvl().val, numPr.get_or_add_numId().val = ilvl, num_id
             for block in blocks[1:]:
@@ -245,10 +275,15 @@ class _Writer:
             )
             if max(lines, default=0) <= 4:  # a short row moves whole; a long one may break
                 trPr.insert(0, OxmlElement("w:cantSplit"))
+            # the header keeps with the first row, and the row before the last with the
+            # last: a page never ends on a header, nor starts with a table's last row alone
+            keep = header or (len(rows) - (1 if t.header else 0) >= 3 and i == len(rows) - 2)
             for j, cell in enumerate(tr.cells):
                 cell.width = widths[j]
                 p = cell.paragraphs[0]
                 self.set_style(p, "Table Text")
+                if keep:
+                    p.paragraph_format.keep_with_next = True
                 align = t.align[j] if j < len(t.align) else "left"
                 p.alignment = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}.get(
                     align

@@ -343,6 +343,8 @@ class _Builder:
             repeatRows=1 if head else 0,
             splitInRow=1,
             hAlign="LEFT",
+            # a page never starts with a table's last row alone under its repeated header
+            rowSplitRange=(0, -2) if len(rows) >= 3 else None,
         )
         style = [
             ("FONTNAME", (0, 0), (-1, -1), self.regular),  # else the table sets Helvetica, unembedded
