@@ -23,6 +23,13 @@ import opencc
 from briefing.resources import data_lines
 from briefing.script import HAN, to_simplified
 
+MEMO_SUMMARY_RE = re.compile(
+    r"^\s*(?:主要发现|核心发现|研究发现|结论|初步结论|核心结论|小结|总结|摘要|要点|核心观点|主要观点|"
+    r"一句话总结|本期要点|key findings?|findings|summary|conclusions?|takeaways?|tl;?dr)\s*[：:]",
+    re.IGNORECASE,
+)
+"""A summary line ("主要发现：…"): the author restating the document, not one of its arguments."""
+
 ELLIPSIS = "…"
 _CLAUSE_ENDS = "，；：、,;:"
 _SENTENCE_ENDS = "。！？!?…"

@@ -35,6 +35,7 @@ from markupsafe import Markup
 from briefing.errors import TemplateError
 from briefing.excerpts import (
     ELLIPSIS,
+    MEMO_SUMMARY_RE,
     actor_stub,
     claim_stub,
     clip,
@@ -559,6 +560,13 @@ class QuoteBook:
             key = squash(shown.lstrip(ELLIPSIS))
             if key and self._seen(key):
                 return self._pointer(shown, key, actors=actors)
+            if MEMO_SUMMARY_RE.match(to_simplified(shown)):
+                # a memo's summary line ("主要发现：…") lists many organisations' findings:
+                # under one of them, the clause that names it
+                stub = actor_stub(shown, actors)
+                if stub is not None:
+                    self._mark_part(stub)
+                    return stub
             self._context = company.name
             try:
                 return self.quote(value)

@@ -369,3 +369,14 @@ def test_no_bracketed_note_ends_a_sentence_twice(briefing) -> None:
     before the sentence's (healthcare's method note read '…尚未公开。）。')."""
     _, markdown = briefing
     assert not re.search(r"[。！？][）)][。；]", markdown)
+
+
+def test_no_organisation_is_told_by_a_memos_summary_line(briefing) -> None:
+    """A memo's summary line ("主要发现：…") lists many organisations' findings; under one
+    organisation the briefing shows the clause that names it, not the summary's label."""
+    from briefing.excerpts import MEMO_SUMMARY_RE
+
+    markdown = briefing[1]
+    cases = markdown.split("## 企业案例", 1)[1].split("\n## ", 1)[0] if "## 企业案例" in markdown else ""
+    bullets = [line[2:] for line in cases.splitlines() if line.startswith("- ")]
+    assert not [b for b in bullets if MEMO_SUMMARY_RE.match(b)], bullets

@@ -10,18 +10,12 @@ import re
 import unicodedata
 
 from briefing.analysis.statements import background, bare_subject, promotion
-from briefing.excerpts import opening
+from briefing.excerpts import MEMO_SUMMARY_RE, opening
 from briefing.model import Document
 from briefing.nlp import balanced
 from briefing.resources import data_yaml
 from briefing.script import to_simplified
 
-MEMO_SUMMARY_RE = re.compile(
-    r"^\s*(?:主要发现|核心发现|研究发现|结论|初步结论|核心结论|小结|总结|摘要|要点|核心观点|主要观点|"
-    r"一句话总结|本期要点|key findings?|findings|summary|conclusions?|takeaways?|tl;?dr)\s*[：:]",
-    re.IGNORECASE,
-)
-"""A summary line ("主要发现：…"): the author restating the document, not one of its arguments."""
 _LEANS_BACK_RE = re.compile(r"这种|这一|这些|这个|这样的|此类|上述|這種|這一|這些|這個|這樣的|上述")
 _MARKUP_RE = re.compile(r"<[%/!?A-Za-z]|%>|\{\{|\}\}|\[ad_\d\]")
 
