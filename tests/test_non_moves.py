@@ -80,13 +80,14 @@ def _model(path):
 
 def test_logistics_folder_negated_clauses_make_no_case() -> None:
     """Parcel carriers in Simplified, Traditional and English: 极兔速递 "并未在A股上市"
-    but opened hubs (its move is the hubs); 顺丰 and 字节跳动 only did not list (mentions,
+    but opened hubs (its move is the hubs); 菜鳥 啟用 a warehouse; 顺丰 and 字节跳动 only did not list (mentions,
     whatever language says so); 中通快递 invests."""
     model = _model(FIXTURES / "companies" / "non_moves_folder")
     by = {c.name: c for c in model.companies}
     assert by["极兔速递"].role == "case"
     assert "开设" in by["极兔速递"].move and "并未" not in by["极兔速递"].move
     assert by["中通快递"].role == "case"
+    assert by["菜鸟"].role == "case" and "启用" in by["菜鸟"].move  # 啟用了新的海外倉: it opened one
     for name in ("顺丰", "字节跳动"):
         assert by[name].role == "mention", (name, by[name].move)
         assert by[name].role_reason == "negated"
