@@ -8,7 +8,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like
+from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like, full_sentence
 from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.org_words import words as org_words
@@ -237,18 +237,11 @@ def _is_title_line(doc: Document, s: Sentence, paragraphs: list[str] | None = No
     punctuation that opens a section ("万丰奥威海外业务进入订单收获期").
     ``paragraphs``: the document's, split once by the caller (a long document
     split again for each sentence costs its length every time)."""
-    if s.heading and (s.end - s.start) < 40 and not _full_sentence(doc.text[s.start : s.end]):
+    if s.heading and (s.end - s.start) < 40 and not full_sentence(doc.text[s.start : s.end]):
         return True
     return (_heading_like(doc.text[s.start : s.end]) and s.start == 0) or _heading_like(
         (paragraphs if paragraphs is not None else doc.paragraphs())[s.paragraph]
     )
-
-
-def _full_sentence(text: str) -> bool:
-    """A numbered point written as a sentence of more than one clause, closed by a full
-    stop ("2、美团发布新版外卖平台，新增即时配送功能。"): news, not a title, however short."""
-    t = text.strip()
-    return t.endswith(("。", "！", "？")) and bool(re.search(r"[，,；;]", t[:-1]))
 
 
 _JUNK_RE = re.compile(
