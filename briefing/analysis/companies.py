@@ -8,7 +8,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like
+from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like, full_sentence
 from briefing.analysis.figures import MARKET
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.org_words import words as org_words
@@ -237,7 +237,7 @@ def _is_title_line(doc: Document, s: Sentence, paragraphs: list[str] | None = No
     punctuation that opens a section ("万丰奥威海外业务进入订单收获期").
     ``paragraphs``: the document's, split once by the caller (a long document
     split again for each sentence costs its length every time)."""
-    if s.heading and (s.end - s.start) < 40:
+    if s.heading and (s.end - s.start) < 40 and not full_sentence(doc.text[s.start : s.end]):
         return True
     return (_heading_like(doc.text[s.start : s.end]) and s.start == 0) or _heading_like(
         (paragraphs if paragraphs is not None else doc.paragraphs())[s.paragraph]
@@ -763,12 +763,28 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence, index: _Index | 
     end = at
     for m in sorted(others, key=lambda m: -m.start):
         gap = sent[m.start - s.start + len(m.surface) : end]
+        # "华为技术有限公司与佳发教育签署…": the legal suffix after a name is the name's
+        gap = gap[len(legal) :] if (legal := _legal_suffix_at(gap)) else gap
         if re.fullmatch(r"\s*(?:[（(][^）)]*[）)])?\s*(?:、|和|与|及|以及|,|，)?\s*", gap):
             end = m.start - s.start
             others.remove(m)
         else:
             break
     return not others
+
+
+def _legal_suffix_at(text: str) -> str:
+    """The rest of a company's registered name that opens the text: a legal suffix
+    (有限公司, 集团有限公司…; `legal_suffixes` in organisations.yaml), after at most
+    four characters of its line of business ("通信集团有限公司" after 中国移动,
+    "技术有限公司" after 华为), the longest; or ""."""
+    return m.group() if (m := _legal_rest_re().match(text)) else ""
+
+
+@functools.cache
+def _legal_rest_re() -> re.Pattern[str]:
+    legal = "|".join(map(re.escape, org_words().legal))
+    return re.compile(rf"[\u4e00-\u9fff]{{0,4}}?(?<!的)(?:{legal})")
 
 
 _REPORTED_RE = re.compile(r"\b(?:said|says|told|announced)\b.*\bthat\b|表示|认为|指出|透露")

@@ -228,6 +228,13 @@ def is_meta_line(sentence: str) -> bool:
     return bool(_caption_re().match(sentence))
 
 
+def full_sentence(text: str) -> bool:
+    """A numbered point written as a sentence of more than one clause, closed by a full
+    stop ("2、美团发布新版外卖平台，新增即时配送功能。"): news, not a title, however short."""
+    t = text.strip()
+    return t.endswith(("。", "！", "？")) and bool(re.search(r"[，,；;]", t[:-1]))
+
+
 def _heading_like(paragraph: str) -> bool:
     """A short line without sentence punctuation that opens a section
     ("中原内配受益国际市场订单转移")."""
@@ -810,7 +817,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
             for (a, b), x, r in zip(local, here, found_roles, strict=True)
         ]
         # A title repeats its article's figures: they are taken from the body.
-        hits = [] if s.heading and len(sent) < 40 else figures_in(sent)
+        hits = [] if s.heading and len(sent) < 40 and not full_sentence(sent) else figures_in(sent)
         owned = attribute(sent, hits, refs, discourse.refer, english) if hits else []
         marks: dict[int, str] = {}
         if s.paragraph != context.paragraph:

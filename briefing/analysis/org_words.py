@@ -51,6 +51,8 @@ class Words:
     report_verbs: frozenset[str]
     source_markers: tuple[str, ...]
     speech_verbs: tuple[str, ...]
+    own_speech_pointers: tuple[str, ...]
+    own_speech_between: tuple[str, ...]
     ranking_words: tuple[str, ...]
     list_head_words: tuple[str, ...]
     """Words between a share word and the colon of a heading of a list of shares."""
@@ -159,6 +161,8 @@ def words() -> Words:
         report_verbs=frozenset(items("report_verbs")),
         source_markers=_longest(items("source_markers")),
         speech_verbs=_longest(items("speech_verbs")),
+        own_speech_pointers=_longest(items("own_speech_pointers")),
+        own_speech_between=_longest(items("own_speech_between")),
         ranking_words=_longest(items("ranking_words")),
         list_head_words=_longest(items("list_head_words")),
         example_markers=_longest(items("example_markers")),

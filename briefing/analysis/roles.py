@@ -99,6 +99,27 @@ def _object_verbs_re() -> re.Pattern[str]:
 
 
 @functools.cache
+def _own_act_reported(between: str, said: str) -> str | None:
+    """The verb of the organisation's own act that it reports, or None: the name speaks
+    itself (nothing but `own_speech_between` words before the speech verb) and what it
+    says opens with a word pointing back to it (`own_speech_pointers`: 其, 公司) and
+    does something ("强生公司称，其子公司Red River…提交了一份破产保护申请"); never a
+    statement about the market or an analyst's view ("X表示，行业需求…")."""
+    w = words()
+    rest = between.strip()
+    while rest:
+        word = next((x for x in w.own_speech_between if rest.startswith(x)), None)
+        if word is None:
+            return None
+        rest = rest[len(word) :].lstrip()
+    said = said.lstrip("，,：: ")
+    pointer = next((p for p in w.own_speech_pointers if said.startswith(p)), None)
+    if pointer is None:
+        return None
+    clause = re.split(r"[，。；,;]", said, maxsplit=1)[0]
+    return _action_in(clause[len(pointer) :][:40])
+
+
 def _word_re(kind: str) -> re.Pattern[str]:
     items: tuple[str, ...] = getattr(words(), kind)
     return re.compile("|".join(re.escape(w) for w in items) or r"(?!x)x")
@@ -399,6 +420,8 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     if speech and (action is None or window.find(action) > speech.start()):
         between = window[: speech.start()]
         if not re.search(r"[，。；]", between):
+            if own := _own_act_reported(between, rest[len(between) + len(speech.group()) :]):
+                return Role(ACTS, own)
             return Role(SPEAKER, speech.group())
     # A quote on the stock market: "英伟达跌5.08%", "宝钢股份(600019，收盘价5.92元)".
     if re.match(
