@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from briefing.analysis.figures import FACT, clause_kind, figures_in
 from briefing.analysis.quotable import MEMO_SUMMARY_RE
@@ -25,8 +25,26 @@ from briefing.model import Document
 from briefing.nlp import balanced
 from briefing.script import to_simplified
 
-if TYPE_CHECKING:  # document.py reads the findings with its sentences
-    from briefing.analysis.document import Mention, Sentence
+
+class Sentence(Protocol):
+    """What a verdict needs of a sentence (``briefing.analysis.document.Sentence``, which
+    reads the findings with its sentences: this module does not import it)."""
+
+    start: int
+    end: int
+    heading: bool
+    finding: int
+
+    @property
+    def quotable(self) -> bool: ...
+
+
+class Mention(Protocol):
+    """What a verdict needs of an organisation's mention (``document.Mention``)."""
+
+    sentence: int
+    role: str
+    evidence: str
 
 REASONS = (
     "",
