@@ -46,6 +46,7 @@ class Mention(Protocol):
     role: str
     evidence: str
 
+
 REASONS = (
     "",
     "tick list",
