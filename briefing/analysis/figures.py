@@ -392,13 +392,17 @@ def _revisions(text: str, masked: str, hits: list[Hit]) -> list[Hit]:
             left = clause_bounds(masked, before.start, before.end)[0]
             between = text[before.end : hit.start]
             verb = _revision_re().search(text, left, hit.start)
-            if (
-                verb
+            # two plain numbers of one unit in the clause of a revising verb
+            paired = (
+                verb is not None
                 and before.unit == hit.unit
                 and before.value_max is None
                 and hit.value_max is None
                 and not before.stock
                 and clause_bounds(masked, hit.start, hit.end)[0] == left
+            )
+            if (
+                paired
                 and _BASELINE_RE.search(
                     re.sub(r"(?:约|近|about|around)\s*$", "", text[left : before.start]).rstrip()
                 )
@@ -412,12 +416,7 @@ def _revisions(text: str, masked: str, hits: list[Hit]) -> list[Hit]:
                 )
                 continue
             if (
-                verb
-                and before.unit == hit.unit
-                and before.value_max is None
-                and hit.value_max is None
-                and not before.stock
-                and clause_bounds(masked, hit.start, hit.end)[0] == left
+                paired
                 and re.search(
                     r"\bto\s*(?:about|around|roughly)?\s*$", text[left : before.start], re.IGNORECASE
                 )
