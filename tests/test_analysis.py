@@ -1135,3 +1135,46 @@ def test_a_sentence_that_says_the_label_states_the_theme(case) -> None:
 
     rows = [(score, 0, i, text, i) for i, (score, text) in enumerate(case["rows"])]
     assert _naming_label_first(rows, case["label"])[0][3] == case["first"]
+
+
+def _pieces_across_clauses(label: str, heading: str) -> bool:
+    """The label joins a word of one clause of the heading to a word of another
+    ("极兔搅局，格局重排" → 搅局格局), where no clause holds both."""
+    clauses = [c for c in re.split(r"[，,；;。！？!?]", heading) if c]
+    for cut in range(2, len(label) - 1):
+        a, b = label[:cut], label[cut:]
+        if any(a in c and b in c for c in clauses):
+            continue
+        if any(a in c for c in clauses) and any(b in c for c in clauses):
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("label", "heading", "across"),
+    [
+        ("搅局格局", "极兔搅局，格局重排", True),
+        ("格局重排", "极兔搅局，格局重排", False),
+        ("生物科技寒冬", "生物科技：走出寒冬了吗", False),
+        ("价格战", "快递价格战再起：单票收入跌破两元之后", False),
+    ],
+)
+def test_pieces_across_clauses(label: str, heading: str, across: bool) -> None:
+    assert _pieces_across_clauses(label, heading) is across
+
+
+def test_a_label_keeps_the_words_of_one_clause_of_a_heading(other) -> None:
+    """A theme labelled from a heading says what one of its clauses says: "极兔搅局，
+    格局重排" gives 格局重排, never 搅局格局. (A change the headline reports, "…，市场
+    重回增长", is its claim about all it names.)"""
+    from briefing.analysis.themes import _CHANGES
+
+    model, docs = other
+    headings = [to_simplified(d.title or "") for d in docs.values()]
+    headings += [to_simplified(p) for d in docs.values() for p in d.paragraphs() if len(p) <= 32]
+    for theme in model.themes:
+        label = theme.label
+        if "与" in label or "、" in label or any(label.endswith(w) for w in _CHANGES):
+            continue
+        for heading in headings:
+            assert not _pieces_across_clauses(label, heading), (label, heading)

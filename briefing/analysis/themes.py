@@ -1294,6 +1294,7 @@ def _negated(word: str, text: str) -> bool:
 
 
 _CLAUSE_END_RE = re.compile(r"[，,；;：:。！？!?、（(）)]")
+_HEADING_CLAUSE_RE = re.compile(r"[，,；;。！？!?]")
 
 
 def _predicate_labels(
@@ -1349,11 +1350,18 @@ def _predicate_labels(
                         said[term][word] += 1
     ahead: set[tuple[str, str]] = set()
     if heading:
+        # A word of the heading's clause that holds the term: "极兔搅局，格局重排" says
+        # 格局 of 重排, not of 搅局; a colon keeps a subject with what follows it
+        # ("生物科技：…走出寒冬了吗"). A change the headline reports (…，市场重回增长)
+        # is its claim about all it names.
+        clauses = [c for c in _HEADING_CLAUSE_RE.split(heading) if c]
         for term in concepts:
+            own_clause = "，".join(c for c in clauses if term in c)
             for word in names:
-                if len(word) >= 2 and word in heading and word not in term and not _negated(word, heading):
+                around = heading if word in _CHANGES else own_clause
+                if len(word) >= 2 and word in around and word not in term and not _negated(word, around):
                     said[term][word] += 2  # the author's own word for it
-                    if word + term in heading:
+                    if word + term in around:
                         ahead.add((term, word))  # as the heading puts it: 自制IP, not IP自制
     out = []
     if heading and cand.kind == "heading":
