@@ -58,7 +58,7 @@ class Match:
 
 
 class Gazetteer:
-    def __init__(self, orgs: list[Org], generic: list[str]) -> None:
+    def __init__(self, orgs: list[Org], generic: list[str], holding_forms: list[str] = ()) -> None:
         self.orgs: dict[str, Org] = {}
         self.alias_to_name: dict[str, str] = {}
         for org in orgs:
@@ -79,6 +79,14 @@ class Gazetteer:
             for alias in org.all_names():
                 self.alias_to_name.setdefault(alias, org.name)
                 self.alias_to_name.setdefault(alias.replace(" ", ""), org.name)
+        # "SF Holding" is the listed parent of "SF Express": an English name made of an
+        # acronym and one word is also known by the acronym and a holding form
+        # (gazetteer.yaml holding_forms), unless another entry has that name.
+        for org in self.orgs.values():
+            stem = re.fullmatch(r"([A-Z][A-Z&]{1,5}) [A-Z][a-z]+", org.en or "")
+            if org.type == "company" and stem:
+                for form in holding_forms:
+                    self.alias_to_name.setdefault(f"{stem.group(1)} {form}", org.name)
         self.generic = frozenset(generic)
         # An English alias matches as written; one of five letters or more also in
         # capitals (a headline's "ALIBABA"); an entry marked any_case in any case.
@@ -274,7 +282,9 @@ def _load(files: tuple[tuple[str, str], ...]) -> Gazetteer:
             )
         except (KeyError, TypeError) as exc:
             raise ConfigError(f"gazetteer: malformed entry {entry!r}") from exc
-    return Gazetteer(orgs, [str(g) for g in raw.get("generic", [])])
+    return Gazetteer(
+        orgs, [str(g) for g in raw.get("generic", [])], [str(f) for f in raw.get("holding_forms", []) or []]
+    )
 
 
 def gazetteer() -> Gazetteer:

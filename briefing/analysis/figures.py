@@ -143,14 +143,65 @@ _SAME_STORE = ("同店销售额", "同店交易量")
 
 @functools.cache
 def _amount_measures() -> frozenset[str]:
-    """Measures of an amount (营收, 税前利润, 交付量…): what a bare growth rate may be of."""
-    # Money and volumes, not counts of partners, customers or shops ("合作伙伴的业务增长率"
-    # is the partners' business growing, not their number).
-    return (
-        frozenset(m for _, m, unit in _measures() if unit in ("元", "") and m not in ("股价", "市值", "估值"))
+    """Measures of an amount (营收, 税前利润, 交付量, 业务量…) and the same per unit
+    (单票收入, per_unit.yaml): what a bare growth rate may be of."""
+    # Money and volumes (a measure ending in 量 whatever its unit: 业务量 in 件), not counts
+    # of partners, customers or shops ("合作伙伴的业务增长率" is the partners' business
+    # growing, not their number).
+    totals = (
+        frozenset(
+            m
+            for _, m, unit in _measures()
+            if (unit in ("元", "") or m.endswith("量")) and m not in ("股价", "市值", "估值")
+        )
         | frozenset(_AMOUNTS)
         | frozenset(_SAME_STORE)
     )
+    prefixes, _, names = _per_unit()
+    per_unit = {p + names.get(m, m) for p in {*prefixes, *_per_unit()[1].values()} for m in totals}
+    return totals | frozenset(per_unit)
+
+
+def _is_amount(measure: str) -> bool:
+    """An amount, also of a region (中国业务量, 东南亚业务量: the region's volume)."""
+    if measure in _amount_measures():
+        return True
+    region = re.match(_REGION_ZH + "(?:市场)?", measure)
+    return bool(region) and measure[region.end() :] in _amount_measures()
+
+
+@functools.cache
+def _per_unit() -> tuple[tuple[str, ...], dict[str, str], dict[str, str]]:
+    """(Chinese prefixes, English phrase → prefix, measure → its name after a prefix) of
+    ``per_unit.yaml``: a measure per parcel, per car, per share is no total."""
+    raw = data_yaml("per_unit.yaml") or {}
+    return (
+        tuple(sorted((str(p) for p in raw.get("zh") or ()), key=len, reverse=True)),
+        {str(k).lower(): str(v) for k, v in (raw.get("en") or {}).items()},
+        {str(k): str(v) for k, v in (raw.get("names") or {}).items()},
+    )
+
+
+@functools.cache
+def _per_unit_en_re() -> re.Pattern[str]:
+    phrases = sorted(_per_unit()[1], key=len, reverse=True)
+    return re.compile(r"\s+(" + ("|".join(map(re.escape, phrases)) or "(?!)") + r")\b", re.IGNORECASE)
+
+
+def per_unit(text: str, a: int, b: int, measure: str) -> tuple[int, int, str]:
+    """The cue ``text[a:b]`` of ``measure`` read per unit when a prefix of ``per_unit.yaml``
+    stands right before it ("单票收入": 单票收入) or a phrase right after it ("revenue per
+    parcel": 单票收入): (start, end, measure), the span widened over the prefix; the cue
+    unchanged otherwise."""
+    prefixes, en, names = _per_unit()
+    if measure in _GROWTH or measure.endswith(("率", "份额", "占比")):
+        return a, b, measure
+    for p in prefixes:
+        if text.startswith(p, a - len(p)):
+            return a - len(p), b, p + names.get(measure, measure)
+    if text[a:b].isascii() and (m := _per_unit_en_re().match(text, b)):
+        return a, m.end(), en[m.group(1).lower()] + names.get(measure, measure)
+    return a, b, measure
 
 
 _YEAR_RE = re.compile(
@@ -477,8 +528,10 @@ def _cues(text: str, left: int, right: int) -> list[tuple[int, int, str, str]]:
                 a, b = inner, longer.end()
                 break
         measure, unit = table[text[a:b].lower()]
-        out.append((a, b, measure, unit))
         pos = b
+        if unit == "元" or measure in _amount_measures():
+            a, b, measure = per_unit(text, a, b, measure)
+        out.append((a, b, measure, unit))
     return out
 
 
@@ -635,16 +688,17 @@ _REGION_EN = {
     "china": "中国", "the us": "美国", "the u.s.": "美国", "the united states": "美国", "america": "美国",
     "europe": "欧洲", "japan": "日本", "india": "印度", "north america": "北美", "the world": "全球",
     "world's": "全球", "global": "全球", "worldwide": "全球", "overseas": "海外", "us": "美国", "u.s.": "美国",
-    "domestic": "国内",
+    "domestic": "国内", "southeast asia": "东南亚", "international": "国际",
 }  # fmt: skip
 _REGION_EN_RE = re.compile(
-    r"\b(?:in|across) (china|the us|the u\.s\.|the united states|america|europe|japan|india|north america|the world)\b"
+    r"\b(?:in|across) (china|the us|the u\.s\.|the united states|america|europe|japan|india|north america|southeast asia"
+    r"|the world)\b"
     r"|\b(world's|global|worldwide|overseas)\b|\b(china)'s\b"
-    r"|\b(china|europe|japan|india|us|u\.s\.|domestic|north america)"
+    r"|\b(china|europe|japan|india|us|u\.s\.|domestic|international|north america)"
     r"(?= (?:comparable (?:store )?|same-store )?(?:revenue|sales|deliveries|market share|stores)\b)",
     re.IGNORECASE,
 )
-_REGION_MEASURES = ("市场份额", "营收占比", "销量", "营收", "交付量", "同店销售额", "门店数")
+_REGION_MEASURES = ("市场份额", "营收占比", "销量", "营收", "交付量", "业务量", "同店销售额", "门店数")
 
 
 def _region(text: str, left: int, cue_start: int, start: int, end: int, right: int, measure: str) -> str:
@@ -1156,7 +1210,7 @@ def figures_in(text: str) -> list[Hit]:
                 not base
                 and bare
                 and out
-                and out[-1].measure in _amount_measures()
+                and _is_amount(out[-1].measure)
                 and out[-1].end >= left - (48 if text[left:right].isascii() else 16)
             ):
                 base = out[-1].measure  # "营业收入8.04亿元，同比下降4.88%"
@@ -1909,6 +1963,11 @@ def attribute(
             # "预计2026年全球脑机接口市场规模约为32.5亿至33亿美元": the market's own figure.
             out.append(Owned(hit, label, measure, MARKET, None, hit.scope))
             continue
+        if owner is None and not english and (label := _market_carried(text, left, hit, orgs, out)):
+            # "2023年全国快递业务量完成1320.7亿件…；快递业务收入完成12074亿元": the market
+            # the sentence sized goes on, its subject left out.
+            out.append(Owned(hit, label, measure, MARKET, None, hit.scope))
+            continue
         if owner is None:
             continue
         how = "ranking list" if hit.listed and owner[1] == "clause subject" else owner[1]
@@ -1990,14 +2049,19 @@ def unit_scope(text: str, end: int, at: int, measure: str) -> str:
 
 MARKET = "market"
 """Attribution of a figure a whole market owns (its owner is then the market's name)."""
-_MARKET_MEASURES = ("市场规模", "销量", "产量", "产销量", "出货量", "装机量", "渗透率", "交易额", "出口")
+
+
+@functools.cache
+def _market_measures() -> tuple[str, ...]:
+    """Measures a market has as its own (``market_measures.txt``)."""
+    return tuple(data_lines("market_measures.txt"))
 
 
 def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | None:
     """The market a figure of a market-led clause measures ("全球脑机接口市场",
     "中国新能源汽车"): the words between the clause's time and forecast words and
     the measure; None when the clause names an organisation or is not about a market."""
-    if not hit.measure.startswith(_MARKET_MEASURES) or hit.stock or hit.listed:
+    if not hit.measure.startswith(_market_measures()) or hit.stock or hit.listed:
         return None
     if any(left <= o.start < hit.start for o in orgs):
         return None
@@ -2011,11 +2075,42 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
         text[left : cues[-1][0]],
     ).strip(" 的")
     head = re.sub(r"(?:的|在|中)$", "", head)
+    written = text[cues[-1][0] : cues[-1][1]]
+    industry = [
+        written[: -len(c)]
+        for c, m, _ in _measures()
+        if m == cues[-1][2] and len(c) < len(written) and written.endswith(c) and not c.isascii()
+    ]
+    if industry and head in words().market_words:
+        head += industry[0]  # "全国快递业务量": the cue names the industry (快递), the market is 全国快递
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,12}", head) or not head.startswith(words().market_words):
         return None
     if head in words().market_words:
         return None  # "全球", "行业": which market is not said
     return head if head.endswith(("市场", "产业", "行业", "经济")) else head + "市场"
+
+
+def _market_carried(text: str, left: int, hit: Hit, orgs: list[OrgRef], out: list[Owned]) -> str | None:
+    """The market an earlier clause of the sentence gave a figure to, when this clause
+    names no organisation and goes on about it: it opens with a measure ("同比增长19.4%")
+    or with the market's industry ("快递业务收入完成12074亿元" after 全国快递市场); else None."""
+    if not out or out[-1].attribution != MARKET or hit.stock or hit.listed:
+        return None
+    if any(left <= o.start < hit.start for o in orgs):
+        return None
+    label = out[-1].owner
+    industry = label
+    for word in sorted(words().market_words, key=len, reverse=True):
+        if industry.startswith(word):
+            industry = industry[len(word) :]
+            break
+    industry = re.sub(r"(?:市场|产业|行业|经济)$", "", industry)
+    lead = re.sub(
+        r"^(?:(?:19|20)\d{2}\s*年|今年|去年|全年|其中|同时|而|但)+", "", text[left : hit.start].strip()
+    )
+    if (len(industry) >= 2 and lead.startswith(industry)) or _measures_re().match(lead):
+        return label
+    return None
 
 
 def _previous_subject(masked: str, pool: list[OrgRef], left: int, english: bool = False) -> OrgRef | None:
@@ -2079,7 +2174,9 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
     sentence, else 去年/今年 and the like (resolved with the document's date later)."""
     if end is not None:
         right_after = re.match(
-            r"\s*(?:[a-z]+\s+)?(?:in|for|during|(?:by|as of|as at|at) (?:the )?end of(?: [A-Z][a-z]+,?)?)"
+            # "4.5 billion parcels in Southeast Asia in 2023": a place may stand between
+            r"\s*(?:[a-z]+\s+)?(?:(?:in|across) (?:the )?[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*){0,3},?\s+)?"
+            r"(?:in|for|during|(?:by|as of|as at|at) (?:the )?end of(?: [A-Z][a-z]+,?)?)"
             r" (?:fiscal (?:year )?)?((?:19|20)\d{2})\b",
             text[end : end + 48],
         )
@@ -2092,6 +2189,7 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         # "几乎是2020年的10倍", "比2019年", "2015年以来": a year compared with, not the figure's.
         and not re.search(r"(?:是|比|较|与|自|从|相比)\s*$", text[max(m.start() - 3, 0) : m.start()])
         and not re.match(r"\s*(?:年)?(?:的\s*\d|以来|相比)", text[m.end() : m.end() + 4])
+        and not _founding_year(text, m.start())
     ]
     just_before = text[max(start - 8, 0) : start]
     previous = any(w in just_before for w in ("上一年", "上年", "前一年", "去年同期"))
@@ -2140,6 +2238,24 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         if found:
             return None, found[-1][1]
     return None, None
+
+
+@functools.cache
+def _founding_re() -> re.Pattern[str]:
+    words = sorted(data_lines("founding_years.txt"), key=len, reverse=True)
+    return re.compile(
+        r"(?:"
+        + "|".join(map(re.escape, words))
+        + r")(?:\s+in(?:\s+[A-Z][\w.'&-]*){0,3},?)?\s*(?:in|于|在)?\s*$",
+        re.IGNORECASE,
+    )
+
+
+def _founding_year(text: str, at: int) -> bool:
+    """The year at ``at`` dates a founding ("founded in Indonesia in 2015", "成立于2015年"):
+    ``founding_years.txt``."""
+    lead = re.sub(r"\s*\b(?:in|for)\s*$", "", text[max(0, at - 40) : at], flags=re.IGNORECASE)
+    return bool(_founding_re().search(lead))
 
 
 _RELATIVE_RE = re.compile("|".join(re.escape(w) for w in _RELATIVE_YEAR), re.IGNORECASE)

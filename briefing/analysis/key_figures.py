@@ -276,7 +276,8 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
             # scored as a region named in the measure is (中国营收).
             - 0.5 * (bool(scope) and not is_region(scope) and scope not in _basis_labels())
             - 1.0 * any(_starting_level(f) for _, f in rows)
-            + 1.0 * any(c.type == "market" for c, _ in rows)  # a market's size is a headline
+            # a market's size is a headline; how fast it grew tells less
+            + 1.0 * (any(c.type == "market" for c, _ in rows) and not is_growth(measure))
         )
         telling[len(scored)] = (
             len(rows) >= 2 or bool(sources) or year is not None or measure_weight(measure) > 0 or deal

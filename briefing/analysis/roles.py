@@ -576,6 +576,14 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
         return Role(ACTS, DEAL_TARGET + deal)  # "KKR made a tender offer for Fuji Soft"
     if re.search(r"\b(?:a|an|the|its|their|his|her)\s+(?:[a-z\-]+\s+){0,3}$", before):
         return Role(MENTIONED, "modifier")  # "a major Apple Inc supplier"
+    if (
+        index > 0
+        and text[spans[index - 1][1] : a].strip() == ","
+        and re.match(r"'s?\s+(?:[A-Za-z\-]+\s+){0,3}[A-Za-z\-]+\s*,", text[b:])
+    ):
+        # "Cainiao, Alibaba's logistics arm, built…": the owner named in an apposition
+        # describes the subject before it; "It handles…" next points back to Cainiao.
+        return Role(MENTIONED, "apposition")
     after = re.sub(r"[“\"][^”\"]*[”\"]", " ", text[b:])  # a quoted slogan holds no verb of the name's
     if re.match(r"^\s*,", after):
         # An apposition ("Samsung, a major Apple Inc supplier, is…"): the verb follows it.
