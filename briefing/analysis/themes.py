@@ -879,16 +879,18 @@ def find_themes(
         # …and, under a label that names a change of it (亏损收窄), states that change
         # for it, not only the concept (微创医疗…净亏损约6.9亿美元 under 亏损收窄).
         arguing = [r for r in others if _argues(r, words, usable, argued, change)]
-        # A quote stands alone: one that leans on an organisation it does not name and
-        # the reading could not tell (公司… with none before it, figures of several) is
-        # passed over; one whose organisation it could tell is shown with it.
-        arguing = [r for r in arguing if not unresolved(r)]
         fresh = [r for r in arguing if r[3] not in used]
         # every source that argues it still speaks, if only with a sentence quoted before
         heard = {r[1] for r in fresh} | {row[1]}
         fresh += [r for r in arguing if r[1] not in heard and not heard.add(r[1])]
         fresh = fresh or arguing[:1]  # a quote beside the gist, if only one quoted before
-        gist, quotes = _gist_and_quotes([row, *fresh], docs, gist_row=row, at_least_one=False)
+        # A quote stands alone: one that leans on an organisation it does not name and
+        # the reading could not tell (公司… with none before it, figures of several) is
+        # passed over; one whose organisation it could tell is shown with it. (Asked of
+        # the sentences the choice reaches only: a big folder's themes hold thousands.)
+        gist, quotes = _gist_and_quotes(
+            [row, *fresh], docs, gist_row=row, at_least_one=False, stands=lambda r: not unresolved(r)
+        )
         if len(arguing) < len(others):
             log.debug(
                 "theme %s: %d sentence(s) do not say %s", theme.label, len(others) - len(arguing), words
@@ -1843,24 +1845,37 @@ def _gist_and_quotes(
     gist_row: tuple[float, int, int, str, int] | None = None,
     *,
     at_least_one: bool = True,
+    stands: Callable[[tuple[float, int, int, str, int]], bool] | None = None,
 ) -> tuple[Quote, list[Quote]]:
     """The gist's sentence (``gist_row``, else :func:`_gist_row`) and 1-3 other
     sentences as quotes, from different documents first; never the gist's sentence again
-    (without ``at_least_one``, none where ``ranked`` holds no other sentence)."""
+    (without ``at_least_one``, none where ``ranked`` holds no other sentence); only
+    sentences that ``stands`` (asked once each, as the choice reaches them) lets stand."""
     gist_row = gist_row or _gist_row(ranked, docs) or ranked[0]
     gist = Quote(text=gist_row[3], document=docs[gist_row[1]].path, paragraph=gist_row[4])
     rest = [r for r in ranked if r is not gist_row and r[3] != gist_row[3]]
     quotes: list[Quote] = []
     used = {gist_row[1]}
-    for _, d_index, _, text, paragraph in rest:
-        if d_index in used:
+    standing: dict[int, bool] = {}
+
+    def alone(r: tuple[float, int, int, str, int]) -> bool:
+        if stands is None:
+            return True
+        if id(r) not in standing:
+            standing[id(r)] = stands(r)
+        return standing[id(r)]
+
+    for row in rest:
+        _, d_index, _, text, paragraph = row
+        if d_index in used or not alone(row):
             continue
         quotes.append(Quote(text=text, document=docs[d_index].path, paragraph=paragraph))
         used.add(d_index)
         if len(quotes) == 3:
             break
     if not quotes:
-        quotes = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rest[:1]]
+        first = next((r for r in rest if alone(r)), None)
+        quotes = [Quote(text=first[3], document=docs[first[1]].path, paragraph=first[4])] if first else []
     if not quotes and at_least_one:
         quotes = [gist]  # a theme of one quotable sentence: the gist is a clip of it
     return gist, quotes
