@@ -192,6 +192,36 @@ def display(text: str, language: str | None, script: str = "zh-Hans") -> str:
     return zh_punctuation(text)
 
 
+def with_owner(shown: str, owner: str, pointer: str = "") -> str:
+    """A quote as shown, with the organisation it is about but does not name: right
+    after the pointer it opens with ("公司（百济神州）全年总收入…", "The company
+    [AstraZeneca] has…"), else before it ("（比亚迪）垂直整合：…", "[NIO] The strategy…");
+    unchanged without an owner or when the quote names it."""
+    if not owner or owner in shown:
+        return shown
+    chinese = is_chinese(shown)
+    mark = f"（{owner}）" if chinese else f" [{owner}]"
+    body = shown.lstrip()
+    lead = shown[: len(shown) - len(body)]
+    if pointer:
+        said = to_simplified(pointer) if chinese else pointer
+        for form in dict.fromkeys((pointer, said)):
+            # where it opens the quote, or (two characters or more) opens one of its clauses
+            # ("…，公司有望…", not the 公司 of 中金公司)
+            if len(form) >= 2:
+                at = re.search(
+                    f"(?:^|(?<=[，,；;：:。\\s]))({re.escape(form)})", body, 0 if chinese else re.I
+                )
+            else:
+                at = re.match(re.escape(form), body)
+            if at:
+                end = at.end()
+                if body[end:].startswith(("（", "(", " [")):
+                    return shown
+                return f"{lead}{body[:end]}{mark}{body[end:]}"
+    return f"{lead}{mark.strip()}{'' if chinese else ' '}{body}"
+
+
 # ------------------------------------------------------------------ openings
 
 

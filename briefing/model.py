@@ -288,6 +288,16 @@ class Quote(Serializable):
     """Path of the document."""
     paragraph: int
     """Paragraph that holds the sentence."""
+    owner: str = ""
+    """The organisation a theme's quote is about but does not name, as its document's
+    reading resolved it (the pointer it opens with, 公司; the short heading above it,
+    ``### 比亚迪``; the organisation told before it that owns its figures), in the
+    document's language: the briefing names it beside the quote ("公司（百济神州）…",
+    "（比亚迪）垂直整合：…", "[NIO] The strategy…"). Empty when the quote names its subject."""
+    pointer: str = ""
+    """The word of the quote, as written, that points to ``owner`` (公司, 該公司, 其):
+    the owner is named right after it; empty when the quote opens with no pointer
+    (the owner is named before the quote)."""
 
 
 @dataclass

@@ -46,6 +46,7 @@ from briefing.excerpts import (
     says_nothing,
     short_clause,
     squash,
+    with_owner,
     zh_quotes,
 )
 from briefing.labels import (
@@ -577,10 +578,14 @@ class QuoteBook:
         piece = self.fragment(value, actors)
         return str(value) if piece is None else piece
 
-    def on(self, value: Any, terms: list[str]) -> str:
+    def on(self, value: Any, terms: list[str], owner: str = "", pointer: str = "") -> str:
         """A theme's sentence: in full the first time; once said, the clause that
         holds the theme's label (else one of its terms), not the sentence's first
-        clause ("…市场对其资产质量仍有疑虑", not "恒生银行…股东应得溢利为179.5亿港元…")."""
+        clause ("…市场对其资产质量仍有疑虑", not "恒生银行…股东应得溢利为179.5亿港元…").
+        ``owner``: the organisation it is about but does not name (``Quote.owner``),
+        named after its ``pointer`` or before it ("（比亚迪）垂直整合：…")."""
+        if owner:
+            return with_owner(self.on(value, terms), owner, pointer)
         shown = self._display(str(value))
         key = squash(shown.lstrip(ELLIPSIS))
         if key and self._seen(key):
@@ -588,14 +593,38 @@ class QuoteBook:
                 return shown  # already the theme's clause of a sentence said in full before
             stub = actor_stub(shown, terms[:1])
             if stub is not None and squash(stub.strip(ELLIPSIS)) != key:
-                return stub
+                return self._with_actor(shown, stub)
             # else the clause that holds most of its terms ("…TOPCon电池成为扩产的主流路线…"
             # for 电池、路线), not merely the first that holds one ("在PERC电池快速退出之后…")
             stubs = [actor_stub(shown, [t]) for t in terms[1:]]
             stubs = [s for s in stubs if s is not None and squash(s.strip(ELLIPSIS)) != key]
             if stubs:
-                return max(stubs, key=lambda s: sum(1 for t in terms if t and t in to_simplified(s)))
+                # the label's own terms first (息差 of 息差收窄 over 利润 and 净利润 beside it)
+                label = to_simplified(terms[0]) if terms else ""
+                best = max(
+                    stubs,
+                    key=lambda s: (
+                        sum(1 for t in terms[1:] if t and t in label and t in to_simplified(s)),
+                        sum(1 for t in terms if t and t in to_simplified(s)),
+                    ),
+                )
+                return self._with_actor(shown, best)
         return self.quote(value)
+
+    def _with_actor(self, shown: str, stub: str) -> str:
+        """A clause cut from a sentence, with the organisation the sentence names before
+        it when the clause names none ("…工商银行…但净息差从上一年的1.92%降至1.61%。"): a
+        figure is shown with whose it is."""
+        body = stub.strip(ELLIPSIS)
+        at = shown.find(body)
+        if at <= 0 or any(n in body for n in self.names):
+            return stub
+        before = [(shown.rfind(n, 0, at), -len(n), n) for n in self.names if len(n) >= 2]
+        before = [b for b in before if b[0] >= 0]
+        if not before:
+            return stub
+        name = max(before)[2]
+        return f"{ELLIPSIS}{name}{ELLIPSIS}{stub.lstrip(ELLIPSIS)}"
 
     def clip(self, text: str, limit: int = 60) -> str:
         """A finding cut to about ``limit`` characters at a clause boundary (a
@@ -892,7 +921,9 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "told": book.told,
         "clip": lambda text, limit=60: Markup(escape_md(book.clip(text, limit))),
         "about": lambda text, company: Markup(escape_md(book.about(text, company))),
-        "on": lambda text, terms: Markup(escape_md(book.on(text, list(terms)))),
+        "on": lambda text, terms, owner="", pointer="": Markup(
+            escape_md(book.on(text, list(terms), str(owner or ""), str(pointer or "")))
+        ),
         "url": url,
         "num": format_number,
         "figure": figure,

@@ -792,6 +792,29 @@ def find_themes(
     # stronger one took, then quotes come from sentences no theme states as its gist.
     gists: dict[str, int] = {}
     kept: list[tuple[_Candidate, Theme]] = []
+    # A theme is argued in two sentences at least (as the method note says). One whose
+    # concept, and the change its label names, fewer sentences state (an author's
+    # heading over a section that argues something else) comes after every theme argued
+    # more often: it takes neither the place nor the sentences of one (固态与钠离子 over
+    # 磷酸铁锂路线, whose section they share), and is shown only where the sources argue
+    # fewer than MIN_THEMES others (healthcare's 地缘政治: no other sentence says it).
+    argued_enough: list[tuple[_Candidate, Theme]] = []
+    thin: list[tuple[_Candidate, Theme]] = []
+    for cand, theme in themes:
+        n = _argued_in(cand, theme, usable, argued)
+        concept = _changed_concept(theme)
+        if n < MIN_ARGUED and concept and _argued_in(cand, theme, usable, argued, concept) >= MIN_ARGUED:
+            # a change one sentence states (亏损收窄) of a concept several argue: the concept
+            log.debug("theme %s: the change is said once, the theme is %s", theme.label, concept)
+            theme.label = cand.label = concept
+            n = MIN_ARGUED
+        if n >= MIN_ARGUED:
+            argued_enough.append((cand, theme))
+        else:
+            log.debug("theme %s: argued in %d sentence(s), after the others", theme.label, n)
+            thin.append((cand, theme))
+    themes = argued_enough + thin
+    few = {id(t) for _, t in thin}
     distinct = _distinct(themes)
     # The sentences each theme could state itself with (its best two): a stronger
     # theme leaves another's to it where it has one as good of its own.
@@ -802,36 +825,33 @@ def find_themes(
 
     def unresolved(r: tuple[float, int, int, str, int]) -> bool:
         """The sentence opens with a pointer back to an organisation its document's
-        reading did not resolve (公司… with no company before it); else its referent
-        is kept for the gist that may show it. A sentence that names no organisation
-        under a heading that names one ("2023年交付16.0万辆…" under "### 蔚来（NIO）")
-        is about it: that organisation is its referent, with no pointer."""
+        reading did not resolve (公司… with no company before it), or whose figures
+        belong to organisations told before it that it does not name (see
+        :func:`implied_owner`); else its referent, if it has one, is kept for the gist
+        or quote that may show it ("2023年交付16.0万辆…" under "### 蔚来（NIO）": 蔚来)."""
         if r[3] in referents:
-            return False
-        if _opening_pointer(r[3]) is None:
-            owner = _heading_owner(docs[r[1]], usable[r[1]][r[2]])
-            if owner is not None:  # (only under a short heading: no index is built for most)
-                if r[1] not in indexes:
-                    indexes[r[1]] = sentence_index(analyses[r[1]])
-                at = indexes[r[1]][0].get(usable[r[1]][r[2]].start)
-                if at is not None and not indexes[r[1]][1].get(at):
-                    referents[r[3]] = ("", owner)
             return False
         if r[1] not in indexes:
             indexes[r[1]] = sentence_index(analyses[r[1]])
-        got = _opening_referent(analyses[r[1]], usable[r[1]][r[2]], r[3], indexes[r[1]])
-        if got is None:
+        got = implied_owner(docs[r[1]], analyses[r[1]], usable[r[1]][r[2]], r[3], indexes[r[1]])
+        if got is LACKS_OWNER:
             return True
-        referents[r[3]] = got
+        if got is not None:
+            referents[r[3]] = got
         return False
 
     for cand, theme in distinct:
         if len(kept) == max_themes:
             break
-        if len(kept) >= MIN_THEMES and theme.mentions < 3:
+        if len(kept) >= MIN_THEMES and (theme.mentions < 3 or id(theme) in few):
             log.debug("theme %s: %d sentences, thin beside %d themes", theme.label, theme.mentions, len(kept))
             continue  # enough themes: one argued in two sentences is thin
         free = [r for r in cand.ranked if r[3] not in gists]
+        change = label_change(theme.label, theme.terms)
+        if change != ((), ()):
+            # a label that names a change (亏损收窄) is stated by a sentence that says it, where one does
+            concept = concept_words(theme.label, theme.terms)[0]
+            free = [r for r in free if states_change(r[3], concept, change)] or free
         mine = _best_texts(cand.ranked, 2)
         best = _gist_row(free, docs, arguing_only=True)
         own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs, arguing_only=True)
@@ -855,13 +875,22 @@ def find_themes(
         # A quote argues the theme: it says the concept the label names (路线 under
         # 技术路线, not a tariff line that lists 电池); where none does, fewer quotes.
         words = concept_words(theme.label, theme.terms)
-        arguing = [r for r in others if _argues(r, words, usable, argued)]
+        change = label_change(theme.label, theme.terms)
+        # …and, under a label that names a change of it (亏损收窄), states that change
+        # for it, not only the concept (微创医疗…净亏损约6.9亿美元 under 亏损收窄).
+        arguing = [r for r in others if _argues(r, words, usable, argued, change)]
         fresh = [r for r in arguing if r[3] not in used]
         # every source that argues it still speaks, if only with a sentence quoted before
         heard = {r[1] for r in fresh} | {row[1]}
         fresh += [r for r in arguing if r[1] not in heard and not heard.add(r[1])]
         fresh = fresh or arguing[:1]  # a quote beside the gist, if only one quoted before
-        gist, quotes = _gist_and_quotes([row, *fresh], docs, gist_row=row, at_least_one=False)
+        # A quote stands alone: one that leans on an organisation it does not name and
+        # the reading could not tell (公司… with none before it, figures of several) is
+        # passed over; one whose organisation it could tell is shown with it. (Asked of
+        # the sentences the choice reaches only: a big folder's themes hold thousands.)
+        gist, quotes = _gist_and_quotes(
+            [row, *fresh], docs, gist_row=row, at_least_one=False, stands=lambda r: not unresolved(r)
+        )
         if len(arguing) < len(others):
             log.debug(
                 "theme %s: %d sentence(s) do not say %s", theme.label, len(others) - len(arguing), words
@@ -869,11 +898,12 @@ def find_themes(
         gist_line = with_referent(
             _gist(gist.text, terms=[theme.label, *theme.terms]), referents.get(gist.text)
         )
+        where = {(docs[r[1]].path, r[3]): r[1] for r in fresh}
+        for q in quotes:  # named beside the quote, as the gist names it
+            d = where.get((q.document, q.text))
+            if d is not None and (referent := referents.get(q.text)) is not None:
+                q.pointer, q.owner = referent[0], _owner_as_written(docs[d], analyses[d], referent[1])
         theme.gist, theme.gist_source, theme.quotes = gist_line, gist, quotes
-        quoted = {q.text for q in quotes}
-        for r in fresh:  # a quote may state the theme later (gists_apart): its pointer's referent too
-            if r[3] in quoted:
-                unresolved(r)
         used.update([gist.text, *(q.text for q in quotes)])
         stated.append((cand, theme))
         if spares is not None:
@@ -1823,24 +1853,37 @@ def _gist_and_quotes(
     gist_row: tuple[float, int, int, str, int] | None = None,
     *,
     at_least_one: bool = True,
+    stands: Callable[[tuple[float, int, int, str, int]], bool] | None = None,
 ) -> tuple[Quote, list[Quote]]:
     """The gist's sentence (``gist_row``, else :func:`_gist_row`) and 1-3 other
     sentences as quotes, from different documents first; never the gist's sentence again
-    (without ``at_least_one``, none where ``ranked`` holds no other sentence)."""
+    (without ``at_least_one``, none where ``ranked`` holds no other sentence); only
+    sentences that ``stands`` (asked once each, as the choice reaches them) lets stand."""
     gist_row = gist_row or _gist_row(ranked, docs) or ranked[0]
     gist = Quote(text=gist_row[3], document=docs[gist_row[1]].path, paragraph=gist_row[4])
     rest = [r for r in ranked if r is not gist_row and r[3] != gist_row[3]]
     quotes: list[Quote] = []
     used = {gist_row[1]}
-    for _, d_index, _, text, paragraph in rest:
-        if d_index in used:
+    standing: dict[int, bool] = {}
+
+    def alone(r: tuple[float, int, int, str, int]) -> bool:
+        if stands is None:
+            return True
+        if id(r) not in standing:
+            standing[id(r)] = stands(r)
+        return standing[id(r)]
+
+    for row in rest:
+        _, d_index, _, text, paragraph = row
+        if d_index in used or not alone(row):
             continue
         quotes.append(Quote(text=text, document=docs[d_index].path, paragraph=paragraph))
         used.add(d_index)
         if len(quotes) == 3:
             break
     if not quotes:
-        quotes = [Quote(text=r[3], document=docs[r[1]].path, paragraph=r[4]) for r in rest[:1]]
+        first = next((r for r in rest if alone(r)), None)
+        quotes = [Quote(text=first[3], document=docs[first[1]].path, paragraph=first[4])] if first else []
     if not quotes and at_least_one:
         quotes = [gist]  # a theme of one quotable sentence: the gist is a clip of it
     return gist, quotes
@@ -1855,11 +1898,104 @@ def concept_words(label: str, terms: list[str]) -> tuple[tuple[str, ...], tuple[
     return tuple(dict.fromkeys(w for t in defining for w in _spellings(t))), tuple(terms)
 
 
+@functools.cache
+def _change_words() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(direction, Chinese words longest first, English words) of change_words.yaml."""
+    raw = data_yaml("change_words.yaml") or {}
+    if not isinstance(raw, dict):
+        raise ValueError("change_words.yaml: expected a mapping of direction → zh/en lists")
+    out = []
+    for direction, lists in sorted(raw.items()):
+        if not isinstance(lists, dict):
+            raise ValueError(f"change_words.yaml: {direction!r} needs zh and en lists")
+        zh = tuple(sorted({str(w) for w in lists.get("zh") or []}, key=lambda w: (-len(w), w)))
+        en = tuple(sorted({str(w).lower() for w in lists.get("en") or []}))
+        out.append((str(direction), zh, en))
+    return tuple(out)
+
+
+def _changed_concept(theme: Theme) -> str | None:
+    """The concept a label names a change of, where it is one term that argues on its own
+    (亏损收窄 → 亏损, a word of argument_words.txt), else None (支架降价: 支架 names no argument)."""
+    if label_change(theme.label, theme.terms) == ((), ()):
+        return None
+    said = to_simplified(theme.label)
+    defining = [t for t in theme.terms if any(w in said for w in _spellings(t))]
+    if len(defining) != 1 or not is_argument(defining[0]) or not said.startswith(defining[0]):
+        return None
+    return defining[0]
+
+
+def label_change(label: str, terms: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The change a label says of its concept (亏损收窄: 收窄, 支架降价: 降价), as the
+    Chinese and English words that state a change in that direction
+    (change_words.yaml); empty when the label names no change beside its concept's
+    words (负增长, 价格战), names two (a joined label, 价格下降，但市场并未萎缩), or
+    changes in both directions."""
+    said = to_simplified(label)
+    if re.search(r"[与和、，,]", said):
+        return (), ()
+    defining = concept_words(label, terms)[0]
+    rest = said
+    for w in sorted(defining, key=len, reverse=True):
+        rest = rest.replace(w, " ")
+    found = [(zh, en) for _, zh, en in _change_words() if any(w in rest for w in zh)]
+    if len(found) != 1:
+        return (), ()
+    return found[0]
+
+
+_EN_WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_ZH_CLAUSE_RE = re.compile(r"[，,；;：:。！？!?]")
+
+
+def states_change(
+    text: str, concept: tuple[str, ...], change: tuple[tuple[str, ...], tuple[str, ...]]
+) -> bool:
+    """The sentence states the label's change for its concept: a Chinese clause that
+    names a word of the concept, or the clause right after it, says a word of the
+    change ("…虧損收窄至8.8億美元"), or,
+    where no clause names the concept (an English sentence, one reached through two
+    terms), the sentence does ("Coronary stents fell from…")."""
+    zh, en = change
+    if not zh and not en:
+        return True
+    said = to_simplified(text)
+    if any(is_han(c) for c in said):
+        parts = _ZH_CLAUSE_RE.split(said)
+        # the clause that names the concept, or the one right after it ("…获得版号，较2022年的
+        # 468款翻了一倍多"), not another clause of the sentence on something else
+        at = [i for i, c in enumerate(parts) if any(w in c for w in concept)]
+        clauses = [c for i in at for c in parts[i : i + 2]] or [said]
+        return any(w in c for c in clauses for w in zh)
+    return not set(_EN_WORD_RE.findall(said.lower())).isdisjoint(en)
+
+
+MIN_ARGUED = 2
+"""Sentences that must state a theme's concept (and the change its label names)."""
+
+
+def _argued_in(
+    cand: _Candidate,
+    theme: Theme,
+    usable: list[list[Sentence]],
+    argued: list[list[tuple[str, ...]]],
+    label: str | None = None,
+) -> int:
+    """How many different sentences of the theme state it (:func:`_argues`), under its
+    label or ``label``."""
+    label = label or theme.label
+    words = concept_words(label, theme.terms)
+    change = label_change(label, theme.terms)
+    return len({r[3] for r in cand.ranked if _argues(r, words, usable, argued, change)})
+
+
 def _argues(
     row: tuple[float, int, int, str, int],
     words: tuple[tuple[str, ...], tuple[str, ...]],
     usable: list[list[Sentence]],
     argued: list[list[tuple[str, ...]]],
+    change: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> bool:
     """A theme's sentence argues it where it says one of its concept's words, or two
     of its terms together (资本 and 流量 under 产业、技术与模式革命, whose terms share
@@ -1874,7 +2010,10 @@ def _argues(
         held.update(w for w in (*defining, *terms) if w in usable[d][s].tokens or w in argued[d][s])
     said = _said(row[3])
     held.update(w for w in (*defining, *terms) if is_han(w[0]) and w in said)
-    return not held.isdisjoint(defining) or len(held.intersection(terms)) >= 2
+    if not (not held.isdisjoint(defining) or len(held.intersection(terms)) >= 2):
+        return False
+    # under a label that names a change of its concept (亏损收窄), the sentence states that change
+    return states_change(row[3], defining, change)
 
 
 _SIGNPOST_RE = re.compile(r"^\s*([^：:，,。]{1,12}?)\s*[：:]\s*(?=\S)")
@@ -2008,14 +2147,77 @@ def _opening_referent(
     return None
 
 
+def _owner_as_written(doc: Document, analysis: DocAnalysis, name: str) -> str:
+    """An organisation's name as a document writes it where its script would not
+    (an English document's "NIO" for 蔚来), else its name."""
+    if doc.language != "en":
+        return name
+    return next(
+        (
+            m.surface
+            for m in analysis.mentions
+            if m.name == name and m.surface.isascii() and not m.evidence.startswith("pronoun")
+        ),
+        name,
+    )
+
+
+LACKS_OWNER = ("", "\t")
+"""What :func:`implied_owner` says of a sentence that leans on an organisation it does
+not name and that the document's reading could not tell (or told several)."""
+
+
+def implied_owner(
+    doc: Document, analysis: DocAnalysis, sentence: Sentence, text: str, index: _SentenceIndex
+) -> tuple[str, str] | None:
+    """(pointer, organisation) for a sentence that leans on an organisation it does not
+    name, as its document's reading resolved it: a pointer it opens with (公司, 该公司,
+    其: :func:`_opening_referent`), the short heading above it when it names no
+    organisation ("垂直整合：自产刀片电池…" under "### 比亚迪"), or the one organisation
+    told before it that owns its figures ("2023年交付16.0万辆…" where 蔚来 is the
+    section's topic, "…the company delivered 160,038 vehicles", a figure owned through
+    ``该公司 → …``, ``ellipsis → section topic``…, or a pronoun it holds: "…，公司有望…").
+    None when the sentence names its own
+    subject or gives no one's figures; LACKS_OWNER when it leans on an organisation the
+    reading did not resolve, or on several ("分别" after a list): shown alone, the
+    reader cannot tell whose it is."""
+    if _opening_pointer(text) is not None:
+        return _opening_referent(analysis, sentence, text, index) or LACKS_OWNER
+    at = index[0].get(sentence.start)
+    if at is None:
+        return None
+    named = {m.name for m in index[1].get(at, []) if not m.evidence.startswith("pronoun")}
+    if not named and (owner := _heading_owner(doc, sentence)) is not None:
+        return "", owner
+    told = {f.org for f in index[2].get(at, []) if "→" in f.attribution and f.org not in named}
+    # a pronoun the reading resolved inside it ("…，公司有望在2025年前后实现经营性盈利")
+    pronouns = {m.name: m.surface for m in index[1].get(at, []) if m.evidence.startswith("pronoun")}
+    told.update(n for n in pronouns if n not in named)
+    if not told:
+        return None
+    if len(told) > 1 or any("\t" in o for o in told):
+        return LACKS_OWNER
+    owner = told.pop()
+    return pronouns.get(owner, ""), owner
+
+
 def _heading_owner(doc: Document, sentence: Sentence) -> str | None:
-    """The organisation the short heading right above a sentence names ("### 蔚来（NIO）"),
-    or None: a note under it that names no organisation itself is about it."""
+    """The organisation the short heading right above a sentence is about ("### 蔚来（NIO）",
+    "比亞迪：垂直整合，自產自用": it opens with the name, alone or before a colon or its
+    alias), or None: a note under it that names no organisation itself is about it."""
     above = [h for h in doc.headings if h.paragraph < sentence.paragraph]
     if not above or len(above[-1].text) > HEADING_OWNER_MAX:
         return None
-    found = gazetteer().find(to_simplified(above[-1].text))
-    return found[0].name if found else None
+    text = to_simplified(above[-1].text).strip()
+    found = gazetteer().find(text)
+    # the heading is the organisation's ("蔚来（NIO）", "比亞迪：垂直整合…"), not a statement
+    # that names it ("价格战从特斯拉蔓延到全行业": its section is about the price war)
+    if not found or found[0].start != 0 or not _HEADING_NAME_END_RE.match(text, found[0].end):
+        return None
+    return found[0].name
+
+
+_HEADING_NAME_END_RE = re.compile(r"\s*(?:$|[（(：:])")
 
 
 HEADING_OWNER_MAX = 24
