@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from briefing.analysis import scopes as market
 from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_cues
 from briefing.analysis.document import DocAnalysis, Mention, Sentence
 from briefing.excerpts import ELLIPSIS, leans_back, squash, stands_alone
@@ -90,6 +91,33 @@ class Index:
         """Passages questions so far cite as evidence."""
         self.pointers: dict[tuple[int, int], str] = {}
         """(document, sentence) → the organisation a possessive opening points to ("Its …")."""
+        self._places: dict[tuple[int, int], frozenset[str]] = {}
+        self._title_places: dict[int, frozenset[str]] = {}
+
+    def places_of(self, d_index: int, first: int, s_index: int) -> frozenset[str]:
+        """The places a passage (sentences ``first``..``s_index``) is about: those it
+        names, else those the nearest sentence before it in its paragraph names
+        ("Mobile games … shrank" after "Global games revenue …"), with those its
+        document's title names ("台湾游戏业者转攻海外")."""
+        sentences = self.analyses[d_index].sentences
+        text = self.docs[d_index].analysis_text
+        own: frozenset[str] = frozenset()
+        for i in range(s_index, -1, -1):
+            if i < first and sentences[i].paragraph != sentences[first].paragraph:
+                break
+            key = (d_index, i)
+            if key not in self._places:
+                self._places[key] = market.named(text[sentences[i].start : sentences[i].end])
+            if i >= first:
+                own |= self._places[key]
+            elif not own:
+                own = self._places[key]
+            if own and i <= first:
+                break
+        if d_index not in self._title_places:
+            title = self.docs[d_index].title or ""
+            self._title_places[d_index] = market.named(title) if title else frozenset()
+        return own | self._title_places[d_index]
 
     def orgs_of(self, d_index: int, s_index: int) -> set[str]:
         """Organisations a sentence names, with their parents."""
@@ -424,6 +452,9 @@ class _Ask:
     "will …"): facts about today alone do not settle it, a source's view does."""
     target: _Target | None = None
     """The measure it asks the size, level or direction of: evidence must give it."""
+    places: frozenset[str] = frozenset()
+    """The places or markets it asks about (国内, 海外, 台湾: ``scopes.py``), or its
+    question's: a passage about a contrasting place only is no evidence for it."""
     inherited: bool = False
     """Its concepts are its question's ("阿斯利康和辉瑞有何不同？" after "跨国药企在中国的
     收入…"): one of them with the organisation is enough."""
@@ -612,6 +643,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         unknown,
         forecast=forecast,
         target=target,
+        places=market.named(sub) or market.named(question.text),
     )
 
 
@@ -718,14 +750,18 @@ def _shares(concept: str, tokens: list[str], families: set[str]) -> bool:
     return measure is not None and _family(measure) in families
 
 
-def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
+def _relevant(
+    index: Index, ask: _Ask, strict: bool = True, elsewhere: list[tuple[str, _Hit]] | None = None
+) -> list[_Hit]:
     """Passages that bear on a sub-question, best first. A passage names the
     question's subject: one of its organisations (all of them when it shares
     none of its concepts), or the subject's name when there is no organisation;
     and shares one of its concepts. Without either, it shares two of its
     concepts. A shared function or everyday word alone ("两者", "现在") is no
     relevance. ``settles``: the passage holds the answer, most of its concepts,
-    the measure it asks for with a number, the period it names."""
+    the measure it asks for with a number, the period it names. A passage about
+    a place that contrasts with the one the question asks about (台湾 for 国内, 国内
+    for 海外) is no evidence: it goes to ``elsewhere`` with that place's name."""
     out: list[_Hit] = []
     for score, d, s in index.search(ask.tokens):
         sent = index.analyses[d].sentences[s]
@@ -791,7 +827,12 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
         # Passages with the asked measure first, then those sharing only the organisation.
         boost = (1 + 0.5 * len(named) + 0.3 * len(shared)) * (2.0 if ask.target and bears else 1.0)
         settles = covers and measured and dated and viewed and bears
-        out.append(_Hit(score * boost, d, s, text, named, shared, settles, first, bears, view, families))
+        hit = _Hit(score * boost, d, s, text, named, shared, settles, first, bears, view, families)
+        if ask.places and (other := market.elsewhere(ask.places, index.places_of(d, first, s))):
+            if elsewhere is not None:
+                elsewhere.append((other, hit))
+            continue
+        out.append(hit)
     out.sort(key=lambda h: (-h.score, h.d, h.s))
     return out
 
@@ -823,12 +864,17 @@ def _missing(
     context: bool,
     aside: list[_Hit] | None = None,
     sector: list[_Hit] | None = None,
+    elsewhere: list[str] | None = None,
 ) -> str:
     """What the sources lack for a sub-question, in a plain line built from the
     evidence shown: ``hits`` (independent passages that bear on it), ``aside``
-    (passages on its organisation without the measure it asks) and ``sector``
-    (industry-wide views). It never says no source judges when one does."""
+    (passages on its organisation without the measure it asks), ``sector``
+    (industry-wide views) and ``elsewhere`` (the places of passages about another
+    market than the one it asks about). It never says no source judges when one does."""
     if not hits and not sector:
+        if elsewhere:
+            there = "、".join(dict.fromkeys(elsewhere))
+            return f"资料只谈到{there}的情况，没有谈到{market.label(ask.places)}"
         if aside and ask.target:
             return _measure_gap(ask, aside)
         return ONLY_MEMO if context else NOTHING
@@ -962,6 +1008,8 @@ def _sector_views(index: Index, ask: _Ask, own: int) -> list[_Hit]:
         families = _measures_in(text)
         if not ask.target.families & families or not _VIEW_RE.search(to_simplified(text)):
             continue
+        if ask.places and market.elsewhere(ask.places, index.places_of(d, first, s)):
+            continue  # a view on another market ("台湾业者…") is none on this one
         out.append(_Hit(score, d, s, text, set(), set(), False, first, True, True, families, sector=True))
     return out[:2]
 
@@ -1021,9 +1069,13 @@ def _answer(
     asked = [squash(t.text) for t in index.docs[own].todos]
     answer = _own_answer(index, own, todo.paragraph, asks_)
     for a in asks_:
-        hits = _relevant(index, a)
+        elsewhere: list[tuple[str, _Hit]] = []
+        hits = _relevant(index, a, elsewhere=elsewhere)
         theirs = [h for h in hits if h.d != own and h.bears]
+        # What the sources give on its organisation instead of the measure asked, in
+        # any market (迈瑞医疗's total revenue for its overseas share).
         aside = [h for h in hits if h.d != own and not h.bears]
+        aside += [h for _, h in elsewhere if h.d != own and not h.bears]
         sector = _sector_views(index, a, own) if not any(h.view for h in theirs) else []
         # Beside the memo's own answer, only notes that share the question's concepts.
         enough = min(2, len(a.concepts))
@@ -1038,7 +1090,8 @@ def _answer(
         settled.append(_settled(a, theirs))
         evidence.append(theirs + sector)
         context.append(mine)
-        missing.append(_missing(a, theirs, bool(mine or answer), aside=aside, sector=sector))
+        other = [place for place, h in elsewhere if h.d != own and h.bears]
+        missing.append(_missing(a, theirs, bool(mine or answer), aside=aside, sector=sector, elsewhere=other))
     question.evidence = _interleave(index, evidence, MAX_EVIDENCE, names, asks_)
     index.cited |= {(h.d, h.s) for hits in evidence for h in hits[:MAX_EVIDENCE]}
     notes = _interleave(index, context, MAX_CONTEXT, names)
