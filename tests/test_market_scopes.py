@@ -103,3 +103,15 @@ def test_another_market_is_no_evidence_and_the_gap_says_so(tmp_path: Path) -> No
     assert japan.status == "open"
     assert japan.missing and japan.missing[0].startswith("资料只谈到"), japan.missing
     assert "没有谈到日本" in japan.missing[0]
+
+
+def test_a_question_on_a_company_in_china_shows_its_china_figures() -> None:
+    """coffee question 2 asks about 星巴克中国: the English article's "global comparable
+    store sales declined 3%" (in an article titled "… as China slump deepens") is the
+    world's, no evidence; of "In North America, Starbucks' comparable store sales fell
+    2%, while its China comparable store sales dropped 14%…" the China clause is shown."""
+    model = build_briefing(read_corpus(CORPORA / "coffee"), date=DATE)
+    (question,) = [q for q in model.questions if q.text.startswith("星巴克中国同店销售额")]
+    assert not any("global comparable" in e.text for e in question.evidence)
+    (english,) = [e for e in question.evidence if e.text.startswith("In North America")]
+    assert english.clause.startswith("…while its China comparable store sales dropped 14%"), english.clause

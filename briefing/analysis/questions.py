@@ -97,8 +97,10 @@ class Index:
     def places_of(self, d_index: int, first: int, s_index: int) -> frozenset[str]:
         """The places a passage (sentences ``first``..``s_index``) is about: those it
         names, else those the nearest sentence before it in its paragraph names
-        ("Mobile games … shrank" after "Global games revenue …"), with those its
-        document's title names ("台湾游戏业者转攻海外")."""
+        ("Mobile games … shrank" after "Global games revenue …"), else those its
+        document's title names ("台湾游戏业者转攻海外"). A passage's own words come
+        first: "global comparable store sales" is the world's in an article titled
+        "… as China slump deepens"."""
         sentences = self.analyses[d_index].sentences
         text = self.docs[d_index].analysis_text
         own: frozenset[str] = frozenset()
@@ -114,10 +116,12 @@ class Index:
                 own = self._places[key]
             if own and i <= first:
                 break
+        if own:
+            return own
         if d_index not in self._title_places:
             title = self.docs[d_index].title or ""
             self._title_places[d_index] = market.named(title) if title else frozenset()
-        return own | self._title_places[d_index]
+        return self._title_places[d_index]
 
     def orgs_of(self, d_index: int, s_index: int) -> set[str]:
         """Organisations a sentence names, with their parents."""
@@ -1139,11 +1143,12 @@ def _interleave(
         depth += 1
     out = []
     targets = [a.target for a in asks_ or [] if a.target]
+    places = frozenset().union(*(a.places for a in asks_ or []))
     for hit in sorted(chosen, key=lambda h: (-h.score, h.d, h.s)):
         sent = index.analyses[hit.d].sentences[
             hit.first if hit.first >= 0 else hit.s
         ]  # where the passage starts
-        clause = _actor_clause(hit, names) or _measure_clause(hit, targets)
+        clause = _actor_clause(hit, names) or _measure_clause(hit, targets, places=places)
         if clause and _content_chars(clause) < MIN_CONTENT:
             clause = ""  # "…超声和体外诊断等领域…" says nothing on its own
         subject = "" if hit.first < hit.s else _heading_subject(index, hit.d, hit.s)
@@ -1174,11 +1179,15 @@ def _content_chars(text: str) -> int:
     return len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", text))
 
 
-def _measure_clause(hit: _Hit, targets: list[_Target], limit: int = 80) -> str:
+def _measure_clause(
+    hit: _Hit, targets: list[_Target], limit: int = 80, places: frozenset[str] = frozenset()
+) -> str:
     """The passage from the clause that gives the measure a question asks about,
     when a long passage gives it only after other clauses ("招商银行2023年归母净利润
     1466.02亿元，…，净息差为2.15%…" asked about the margin → "…净息差为2.15%，仍显著
-    高于行业平均水平。"); empty when it opens with it or the passage is short."""
+    高于行业平均水平。"); the first that names the market the question asks about
+    ("…its China comparable store sales dropped 14%…", not North America's before
+    it); empty when it opens with it or the passage is short."""
     if not targets:
         return ""
     lower = to_simplified(hit.text).lower()
@@ -1187,7 +1196,10 @@ def _measure_clause(hit: _Hit, targets: list[_Target], limit: int = 80) -> str:
     spots = [m.start() for m in _measure_re().finditer(lower) if _family(cues[m.group()]) in families]
     if not spots:
         return ""
-    clause = _clause_from(hit.text, spots[0], limit=limit)
+    clauses = [_clause_from(hit.text, at, limit=limit) for at in spots]
+    asked = market.up(places)
+    there = [c for c in clauses if market.up(market.named(c)) & places or market.named(c) & asked]
+    clause = (there or clauses)[0]
     return clause if clause.startswith(ELLIPSIS) else ""
 
 

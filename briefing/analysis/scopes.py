@@ -63,13 +63,33 @@ def scopes() -> dict[str, Scope]:
     }
 
 
+@functools.cache
+def _origin_re() -> re.Pattern[str]:
+    raw = data_yaml("market_scopes.yaml") or {}
+    nouns = "|".join(re.escape(str(w)) for w in sorted(raw.get("origin_nouns") or [], key=len, reverse=True))
+    after = "|".join(re.escape(str(w)) for w in sorted(raw.get("market_after") or [], key=len, reverse=True))
+    if not nouns:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?:{nouns})+(?!{after})" if after else rf"(?:{nouns})+")
+
+
+def _names(pattern: re.Pattern[str] | None, text: str, direction: bool) -> bool:
+    """The pattern names a market in the text: one of its matches is not an origin
+    ("韩国游戏", "中国电动车"), where a direction is never one."""
+    if pattern is None:
+        return False
+    return any(direction or not _origin_re().match(text, m.end()) for m in pattern.finditer(text))
+
+
 def named(text: str) -> frozenset[str]:
-    """The places a text names explicitly, and its home market when it says 国内,
-    本土 or domestic without naming another place ("台湾本土游戏市场" is Taiwan's)."""
+    """The places a text names as its market, and its home market when it says 国内,
+    本土 or domestic without naming another place ("台湾本土游戏市场" is Taiwan's); a
+    place that says where an organisation or product comes from ("代理韩国游戏",
+    "台湾业者") is no market."""
     simple = to_simplified(text)
-    found = {s.name for s in scopes().values() if s.pattern and s.pattern.search(simple)}
+    found = {s.name for s in scopes().values() if _names(s.pattern, simple, s.direction)}
     if not any(not scopes()[f].direction for f in found):
-        found |= {s.name for s in scopes().values() if s.relative and s.relative.search(simple)}
+        found |= {s.name for s in scopes().values() if _names(s.relative, simple, s.direction)}
     return frozenset(found)
 
 
