@@ -250,8 +250,8 @@ def find_questions(
             question.subject = subject_of(todo.text, doc, todo.paragraph, names)
             if index is None:
                 index = Index(docs, analyses)
-            settles = _answer(question, todo, index, names, companies, modes)
             question.result = _mode_table(todo.text, docs, analyses, companies, modes)
+            settles = _answer(question, todo, index, names, companies, modes)
             if question.result is not None:
                 question.settled_by = None  # the table it asks for is its answer
             question.status = _status(question, settles)
@@ -456,6 +456,10 @@ class _Ask:
     "will …"): facts about today alone do not settle it, a source's view does."""
     target: _Target | None = None
     """The measure it asks the size, level or direction of: evidence must give it."""
+    cues: frozenset[str] = frozenset()
+    """The cue terms of the memo's models, when it asks by them ("按两种模式整理阿里的
+    具体布局案例"): passages that use them rank first, not those that only name its
+    organisation ("阿里云于2009年9月成立")."""
     places: frozenset[str] = frozenset()
     """The places or markets it asks about (国内, 海外, 台湾: ``scopes.py``), or its
     question's: a passage about a contrasting place only is no evidence for it."""
@@ -796,6 +800,8 @@ def _relevant(
         # The analysis text is Simplified already (same offsets as the original).
         simple = index.docs[d].analysis_text[sentences[first].start : sentences[s].end].strip()
         lower = simple.lower()
+        if simple.rstrip("”」』\"' ").endswith(("？", "?")):
+            continue  # it asks ("2B产业互联网难道就是…？"): no answer to a question
         families = _measures_in(simple)
         shared = {c for c in ask.concepts if _shares(c, tokens, families)}
         if ask.actors:
@@ -813,6 +819,9 @@ def _relevant(
             )
         else:
             relevant = len(shared) >= max(1, min(2, len(ask.concepts)))
+        cued = sum(1 for c in ask.cues if c in simple) if ask.cues else 0
+        if strict and ask.cues and not ask.concepts and not cued:
+            relevant = False  # asked by the memo's models, it uses none of their words
         if not relevant:
             continue
         needed = 1 if ask.inherited else 0.6 * len(ask.concepts)
@@ -828,8 +837,13 @@ def _relevant(
             measured = True  # a judgement answers "能否守住" without a number
         dated = ask.periods <= _periods(simple)
         viewed = not ask.forecast or view
-        # Passages with the asked measure first, then those sharing only the organisation.
-        boost = (1 + 0.5 * len(named) + 0.3 * len(shared)) * (2.0 if ask.target and bears else 1.0)
+        # Passages with the asked measure first, then those sharing only the organisation;
+        # by the models' cue terms, when it asks by the memo's models.
+        boost = (
+            (1 + 0.5 * len(named) + 0.3 * len(shared))
+            * (2.0 if ask.target and bears else 1.0)
+            * (1 + min(cued, 3))
+        )
         settles = covers and measured and dated and viewed and bears
         hit = _Hit(score * boost, d, s, text, named, shared, settles, first, bears, view, families)
         if ask.places and (other := market.elsewhere(ask.places, index.places_of(d, first, s))):
@@ -1061,6 +1075,10 @@ def _answer(
     has an independent passage that holds its answer."""
     own = next(i for i, d in enumerate(index.docs) if d.path == question.document)
     asks_ = [_ask(sub, question, index, names) for sub in question.sub_questions]
+    if _asks_by_modes(question.text, modes):
+        cues = frozenset(t for m in modes for t in m.terms if len(t) >= 2)
+        for a in asks_:
+            a.cues = cues
     # A sub-question with no concept of its own ("阿斯利康和辉瑞有何不同？") asks
     # about its question's ("跨国药企在中国的收入…").
     everything = set().union(*(a.concepts for a in asks_))
@@ -1072,6 +1090,14 @@ def _answer(
     # The memo's questions are what it asks, not notes on any of them.
     asked = [squash(t.text) for t in index.docs[own].todos]
     answer = _own_answer(index, own, todo.paragraph, asks_)
+    # The memo's sentences its result table quotes as cases are not its notes again.
+    tabled = {
+        (own, s)
+        for c in (question.result.cases if question.result else [])
+        if c.document == question.document
+        for s, sent in enumerate(index.analyses[own].sentences)
+        if sent.paragraph == c.paragraph and squash(_text(index, own, s)) in squash(c.text)
+    }
     for a in asks_:
         elsewhere: list[tuple[str, _Hit]] = []
         hits = _relevant(index, a, elsewhere=elsewhere)
@@ -1087,6 +1113,7 @@ def _answer(
             h
             for h in hits
             if h.d == own
+            and (h.d, h.s) not in tabled
             and h.bears
             and (not answer or (h.shared and len(h.shared) >= enough))
             and not _asks_itself(h.text, asked)
@@ -1121,6 +1148,20 @@ def _answer(
         question.missing = ["问题要求资料以外的新材料"] * len(question.gaps)
         question.new_material = "beyond"
     return all(settled)
+
+
+@functools.cache
+def _asked_by_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(str(p)) for p in (data_yaml("modes.yaml") or {}).get("asked_by") or [])
+
+
+def _asks_by_modes(text: str, modes: list[Mode]) -> bool:
+    """The question asks by the memo's models: it names one ("平台设施模式或深耕产业") or
+    counts them ("按两种模式", "by both models"); "换电模式" is a business, not them."""
+    if not modes:
+        return False
+    simple = to_simplified(text)
+    return any(m.name in simple for m in modes) or any(p.search(simple) for p in _asked_by_res())
 
 
 def _interleave(
