@@ -105,3 +105,31 @@ def test_whether_a_question_asks_by_the_memo_models(text: str, expected: bool) -
     modes = [Mode("深耕产业", "", ["深耕"]), Mode("赋能平台", "", ["赋能"])]
     assert Q._asks_by_modes(text, modes) is expected
     assert Q._asks_by_modes(text, []) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("CPO现在还有没有机会？", ["cpo"]),
+        ("BC电池能否在价格战中守住溢价？", ["bc"]),
+        ("台湾业者从代理转向自制IP，能否在东南亚站稳脚跟？", []),  # IP: a common noun
+        ("头部主播的KOL带货GMV还能增长吗？", []),
+        ("脑机接口，到底是“下一个iPhone时刻”，还是又一个超前概念？", []),  # a figure of speech
+    ],
+)
+def test_the_latin_name_a_question_asks_about(text: str, subject: list[str]) -> None:
+    assert Q.latin_subject(text) == subject
+
+
+def test_a_question_on_own_ip_abroad_cites_the_studio_that_made_it() -> None:
+    """games question 3 (台湾业者…自制IP，能否在东南亚站稳脚跟？): the studio whose own
+    series reached Southeast Asia, with the sentence it is set against, and the analysts'
+    view on Taiwanese studios in Southeast Asia, though neither writes "IP"."""
+    from conftest import CORPORA
+
+    model = build_briefing(read_corpus(CORPORA / "games"), date=DATE)
+    q = next(q for q in model.questions if q.number == 3)
+    texts = [e.text for e in q.evidence]
+    studio = next(t for t in texts if "宇峻奧汀" in t)
+    assert studio.startswith("遊戲橘子去年合併營收"), "相較之下 brings what it is compared with"
+    assert any(t.startswith("分析師認為，台灣業者的優勢") for t in texts), texts

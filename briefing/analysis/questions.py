@@ -616,16 +616,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
             subject = [to_simplified(question.subject).lower()]
             tokens += query_tokens(question.subject, index.vocabulary)
     if not actors and not subject:
-        # A Latin name the gazetteer does not know ("CPO", "HSBC"): passages must name it.
-        # A name inside quotation marks in a Chinese question is a figure of speech
-        # ("脑机接口，到底是“下一个iPhone时刻”…？"), not what it asks about.
-        plain = sub if _is_english(sub) else _QUOTED_RE.sub(" ", to_simplified(sub))
-        skip = {w.lower() for w in _LATIN_WORD_RE.findall(plain) if w.lower() in stopwords()}
-        latin = [w for w in _LATIN_WORD_RE.findall(plain) if w.lower() not in skip]
-        if not _is_english(sub):
-            subject = [w.lower() for w in latin if w.lower() not in _question_words()]
-        else:
-            subject = [w.lower() for w in _en_names(sub)]
+        subject = latin_subject(sub)
     name_words = {w for term in subject for w in term.split()}
     concepts = {t for t in own_tokens if t not in actors and t not in name_words and _is_concept(t)}
     tokens += _synonyms(concepts, index.vocabulary)
@@ -662,6 +653,26 @@ def _synonyms(concepts: set[str], vocabulary: set[str]) -> list[str]:
     return [
         cue for cue, measure in _measure_cues().items() if _family(measure) in families and cue in vocabulary
     ]
+
+
+def latin_subject(sub: str) -> list[str]:
+    """A Latin name the gazetteer does not know ("CPO", "HSBC"), lower case: passages
+    must name it. A name inside quotation marks in a Chinese question is a figure of
+    speech ("脑机接口，到底是“下一个iPhone时刻”…？"), and an abbreviation used as a
+    common noun ("转向自制IP": ``latin_concepts.txt``) a concept, not what it asks about."""
+    plain = sub if _is_english(sub) else _QUOTED_RE.sub(" ", to_simplified(sub))
+    skip = {w.lower() for w in _LATIN_WORD_RE.findall(plain) if w.lower() in stopwords()}
+    latin = [w for w in _LATIN_WORD_RE.findall(plain) if w.lower() not in skip]
+    if _is_english(sub):
+        return [w.lower() for w in _en_names(sub)]
+    return [
+        w.lower() for w in latin if w.lower() not in _question_words() and w.lower() not in _latin_concepts()
+    ]
+
+
+@functools.cache
+def _latin_concepts() -> frozenset[str]:
+    return frozenset(w.lower() for line in data_lines("latin_concepts.txt") for w in line.split())
 
 
 @functools.cache
