@@ -133,3 +133,18 @@ def test_a_question_on_own_ip_abroad_cites_the_studio_that_made_it() -> None:
     studio = next(t for t in texts if "宇峻奧汀" in t)
     assert studio.startswith("遊戲橘子去年合併營收"), "相較之下 brings what it is compared with"
     assert any(t.startswith("分析師認為，台灣業者的優勢") for t in texts), texts
+
+
+def test_a_passage_where_another_organisation_acts_is_not_the_questions_organisation() -> None:
+    """coffee question 1 asks about 瑞幸's store openings. "库迪咖啡以9.9元不限量活动对标
+    瑞幸咖啡，门店数已超过7000家" is Cotti's act and Cotti's stores: it ranks below every
+    passage on Luckin's own stores and is never shown as Luckin's ("（瑞幸咖啡）…")."""
+    from conftest import CORPORA
+
+    model = build_briefing(read_corpus(CORPORA / "coffee"), date=DATE)
+    q = next(q for q in model.questions if q.text.startswith("瑞幸的新开门店速度"))
+    texts = [e.text for e in q.evidence]
+    cotti = next(i for i, t in enumerate(texts) if t.startswith("库迪咖啡以9.9元"))
+    assert q.evidence[cotti].subject == ""
+    own = [i for i, t in enumerate(texts) if "瑞幸咖啡新开门店" in t or "瑞幸咖啡预计" in t]
+    assert own and max(own) < cotti, texts

@@ -36,6 +36,8 @@ from briefing.script import to_simplified
 
 K1, B = 1.5, 0.75
 MAX_EVIDENCE = 6
+ACTING_ROLES = frozenset({"acts", "speaker"})
+"""Mention roles (roles.py) of an organisation a sentence is about."""
 TABLE_RE = re.compile(r"图表|表格|列表|chart|table|矩阵", re.IGNORECASE)
 MODE_RE = re.compile(r"模式|模型|model", re.IGNORECASE)
 
@@ -82,9 +84,15 @@ class Index:
         self.lengths = [sum(t.values()) for *_, t in self.entries]
         self._headings: dict[tuple[int, int], str] = {}
         self._orgs: dict[tuple[int, int], set[str]] = {}
+        self._actors: dict[tuple[int, int], set[str]] = {}
+        """(document, sentence) → the organisations that act or speak in it, with their parents."""
         for d_index, a in enumerate(analyses):
             for m in a.mentions:
                 self._orgs.setdefault((d_index, m.sentence), set()).update((m.name, *gaz.ancestors(m.name)))
+                if m.role in ACTING_ROLES:
+                    self._actors.setdefault((d_index, m.sentence), set()).update(
+                        (m.name, *gaz.ancestors(m.name))
+                    )
         self.passages: dict[tuple[int, int], tuple[str, int] | None] = {}
         """(document, sentence) → the passage it is quoted as (see ``_passage``)."""
         self.cited: set[tuple[int, int]] = set()
@@ -122,6 +130,11 @@ class Index:
             title = self.docs[d_index].title or ""
             self._title_places[d_index] = market.named(title) if title else frozenset()
         return self._title_places[d_index]
+
+    def actors_of(self, d_index: int, s_index: int) -> set[str]:
+        """Organisations that act or speak in a sentence (not those only named in it:
+        "库迪咖啡…对标瑞幸咖啡" is Cotti's act), with their parents."""
+        return set(self._actors.get((d_index, s_index), ()))
 
     def orgs_of(self, d_index: int, s_index: int) -> set[str]:
         """Organisations a sentence names, with their parents."""
@@ -752,6 +765,11 @@ class _Hit:
     """It judges or forecasts (认为, 预计, 仍将, expect, can … without)."""
     families: frozenset[str] = frozenset()
     """The kinds of measure it gives."""
+    bystander: bool = False
+    """It names the question's organisation only as what another one acts on or
+    is compared with ("库迪咖啡以9.9元不限量活动对标瑞幸咖啡，门店数已超过7000家" for
+    瑞幸's stores): it ranks below passages on the organisation, and its figures are
+    not shown as the organisation's."""
     sector: bool = False
     """A view on the whole industry, found for a question on one organisation
     that no source judges by name ("分析人士认为，2024年银行业息差仍将承压")."""
@@ -807,6 +825,10 @@ def _relevant(
         if not orgs and (pointed := index.pointers.get((d, s)) or index.heading_org(d, s)):
             orgs = {pointed, *gazetteer().ancestors(pointed)}  # "Its …", a note under "### 特斯拉"
         named = ask.actors & orgs
+        acting: set[str] = set()
+        for i in range(first, s + 1):
+            acting |= index.actors_of(d, i)
+        bystander = bool(named) and not named & acting and bool(acting - named)
         sentences = index.analyses[d].sentences
         # The analysis text is Simplified already (same offsets as the original).
         simple = index.docs[d].analysis_text[sentences[first].start : sentences[s].end].strip()
@@ -854,9 +876,11 @@ def _relevant(
             (1 + 0.5 * len(named) + 0.3 * len(shared))
             * (2.0 if ask.target and bears else 1.0)
             * (1 + min(cued, 3))
+            * (0.5 if bystander else 1.0)
         )
-        settles = covers and measured and dated and viewed and bears
+        settles = covers and measured and dated and viewed and bears and not bystander
         hit = _Hit(score * boost, d, s, text, named, shared, settles, first, bears, view, families)
+        hit.bystander = bystander
         if ask.places and (other := market.elsewhere(ask.places, index.places_of(d, first, s))):
             if elsewhere is not None:
                 elsewhere.append((other, hit))
@@ -1193,10 +1217,15 @@ def _interleave(
                 texts.add(hit.text)
                 chosen.append(hit)
         depth += 1
+    # A passage several sub-questions find ranks by its best score among them.
+    best: dict[tuple[int, int], float] = {}
+    for results in per_sub:
+        for h in results:
+            best[(h.d, h.s)] = max(best.get((h.d, h.s), h.score), h.score)
     out = []
     targets = [a.target for a in asks_ or [] if a.target]
     places = frozenset().union(*(a.places for a in asks_ or []))
-    for hit in sorted(chosen, key=lambda h: (-h.score, h.d, h.s)):
+    for hit in sorted(chosen, key=lambda h: (-best[(h.d, h.s)], h.d, h.s)):
         sent = index.analyses[hit.d].sentences[
             hit.first if hit.first >= 0 else hit.s
         ]  # where the passage starts
@@ -1206,14 +1235,20 @@ def _interleave(
         subject = "" if hit.first < hit.s else _heading_subject(index, hit.d, hit.s)
         if hit.sector:
             subject = SECTOR
-        elif clause and not subject and hit.named and not any(n in names.names(clause) for n in hit.named):
+        elif (
+            clause
+            and not subject
+            and hit.named
+            and not hit.bystander
+            and not any(n in names.names(clause) for n in hit.named)
+        ):
             subject = sorted(hit.named)[0]  # the clause with the measure left the name behind
         out.append(
             Evidence(
                 text=hit.text,
                 document=index.docs[hit.d].path,
                 paragraph=sent.paragraph,
-                score=round(hit.score, 3),
+                score=round(best[(hit.d, hit.s)], 3),
                 subject=subject,
                 clause=clause,
             )
