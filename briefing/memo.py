@@ -40,7 +40,10 @@ _OPEN_LABELS = (
 )
 # Labels that name questions but are also ordinary words ("问题" is also "a problem"):
 # items under them are questions, a paragraph only when it asks.
-_QUESTION_LABELS = r"问题|問題|疑问|疑問|核心问题|核心問題|关键问题|關鍵問題|key questions?|questions?"
+_QUESTION_WORDS = r"问题|問題|疑问|疑問|核心问题|核心問題|关键问题|關鍵問題|key questions?|questions?"
+# One of a numbered series ("问题一：", "问题2：", "Question 3:"): the writer's own question.
+_ORDINAL = r"\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2}|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）])"
+_QUESTION_LABELS = rf"(?:{_QUESTION_WORDS})(?:{_ORDINAL})?"
 # Labels of reflections: only what asks is a question.
 _THOUGHT_LABELS = r"思考|我的思考|thoughts|reflections"
 TODO_RE = re.compile(
@@ -48,6 +51,7 @@ TODO_RE = re.compile(
 )
 _OPEN_RE = re.compile(rf"^\s*(?:{_OPEN_LABELS}){_LABEL_END}", re.IGNORECASE)
 _THOUGHT_RE = re.compile(rf"^\s*(?:{_THOUGHT_LABELS}){_LABEL_END}", re.IGNORECASE)
+_NUMBERED_RE = re.compile(rf"^\s*(?:{_QUESTION_WORDS}){_ORDINAL}{_LABEL_END}", re.IGNORECASE)
 REFERENCES_RE = re.compile(
     r"^\s*(?:参考文献|參考文獻|参考资料|參考資料|参考链接|參考鏈接|references?|sources?|bibliography"
     r"|further reading|延伸阅读|延伸閱讀|相关链接|相關鏈接)\s*[:：]?\s*$",
@@ -140,6 +144,9 @@ class _Section:
     strength: str = "open"
     """For ``todo``: ``open`` (everything under it is a question), ``question``
     (items are questions, paragraphs when they ask) or ``thought`` (only what asks)."""
+    numbered: bool = False
+    """For ``todo``: the label numbers one question of a series ("问题二："): its
+    line is one question, however many question marks it holds."""
 
 
 def _section_kind(block: Block) -> _Section | None:
@@ -151,10 +158,13 @@ def _section_kind(block: Block) -> _Section | None:
         rest = text[m.end() :].strip()
         label = text[: m.end()].strip().rstrip(":：").strip()
         strength = "open" if _OPEN_RE.match(text) else "thought" if _THOUGHT_RE.match(text) else "question"
-        if strength != "open" and rest and not asks(rest):
-            return None  # "问题：库存过高。" states a problem, "思考：…。" a thought
+        # A numbered question ("问题三：出海能否…？请结合…判断…。") is one question, whatever
+        # follows its question mark; "问题：库存过高。" states a problem, "思考：…。" a thought.
+        numbered = bool(_NUMBERED_RE.match(text)) and bool(re.search(r"[？?]", rest))
+        if strength != "open" and rest and not asks(rest) and not numbered:
+            return None
         if block.kind == "heading" or not rest or len(text) < 200:
-            return _Section("todo", rest, label, strength)
+            return _Section("todo", rest, label, strength, numbered)
     if REFERENCES_RE.match(text):
         return _Section("references")
     if CHANGELOG_RE.match(text):
@@ -180,7 +190,7 @@ def reference_blocks(blocks: list[Block]) -> frozenset[int]:
 
 def split_questions(text: str) -> list[str]:
     """Split a run of questions at question marks ("a？b？c？" → three)."""
-    parts = [p.strip(" ，,；;") for p in re.split(r"(?<=[？?])", text)]
+    parts = [strip_numbering(p.strip(" ，,；;")) for p in re.split(r"(?<=[？?])", text)]
     return [p for p in parts if p]
 
 
@@ -273,7 +283,9 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
                 parts.open_section = True
             if found.rest:
                 form = "heading" if head.kind == "heading" else "inline"
-                for question in split_questions(found.rest) if form == "inline" else [found.rest]:
+                for question in (
+                    split_questions(found.rest) if form == "inline" and not found.numbered else [found.rest]
+                ):
                     if todo := _todo(question, section=found.label, form=form):
                         parts.todos.append(todo)
                         parts.todo_blocks.append(i)
@@ -483,7 +495,8 @@ def memo_signals(blocks: list[Block], parts: MemoParts) -> dict[str, int]:
     label such as 问题 or 思考 (2; 3 when two of them ask), a run of list items that ask (2), one
     heading that asks (1), two paragraphs that ask (1), first-person notes
     (我认为, I think; 1), tracking points (跟踪指标, what to watch; 1), a
-    reference list (1). So a news article with a reference list and a
+    reference list (1), a first line that calls the document notes (研究备忘,
+    memo; 2, not for a 合作备忘录). So a news article with a reference list and a
     rhetorical question heading, or a column written in the first person,
     stays an article.
     """
@@ -518,6 +531,9 @@ def memo_signals(blocks: list[Block], parts: MemoParts) -> dict[str, int]:
         found["tracking points"] = 1
     if parts.references:
         found["reference list"] = 1
+    first = blocks[0].text.lower() if blocks else ""
+    if _count_words(first, words["self_titles"]) and not _count_words(first, words["self_title_not"]):
+        found["titled as notes"] = 2
     return found
 
 

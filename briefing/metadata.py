@@ -224,7 +224,9 @@ _POSTED_RES = (
         r"^(?P<name>[^\s\d(（][^()（）|｜]{0,30}?)\s*(?:[(（]\d+[)）])?\s*(?:发表于|發表於|发布于|發佈於|发表在)\s*(?P<rest>.+)$"
     ),
     re.compile(
-        r"^(?:posted\s+|written\s+)?by\s+(?P<name>[A-Z][\w.'\- ]{1,40}?)\s*(?:\bon\b|[|｜·•—–,])\s*(?P<rest>.+)$",
+        # "By Jane Doe Published: May 14, 2024": the byline and the date line read as one paragraph
+        r"^(?:posted\s+|written\s+)?by\s+(?P<name>[A-Z][\w.'\- ]{1,40}?)\s*"
+        r"(?:\bon\b|[|｜·•—–,]|(?=\b(?:published|posted|updated)\b))\s*(?P<rest>.+)$",
         re.IGNORECASE,
     ),
 )

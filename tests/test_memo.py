@@ -13,6 +13,7 @@ import pytest
 from conftest import MEMOS, write_text
 
 from briefing import memo
+from briefing.cleaning import Block
 from briefing.model import Document, Reference
 from briefing.readers import read_corpus, read_document
 
@@ -243,6 +244,10 @@ def test_ordinary_article_mentioning_questions_is_not_a_memo(tmp_path: Path) -> 
         ("Is it profitable? Will it expand?", ["Is it profitable?", "Will it expand?"]),
         ("整理阿里的案例", ["整理阿里的案例"]),
         ("问题一？，问题二？；", ["问题一？", "问题二？"]),
+        (
+            "价格战何时结束？（1）监管是否有效？（2）是否见底？",
+            ["价格战何时结束？", "监管是否有效？", "是否见底？"],
+        ),
     ],
 )
 def test_split_questions(text: str, expected: list[str]) -> None:
@@ -397,3 +402,54 @@ def test_a_memo_title_that_asks_is_its_first_question(tmp_path: Path) -> None:
         ("养殖板块是否值得布局", "heading"),
         ("饲料成本会不会继续下降？", "heading"),
     ]
+
+
+def test_numbered_questions_in_a_memo_titled_as_notes(memos: dict[str, Document]) -> None:
+    """A numbered "問題一：…？（1）…？（2）…？" is one question with its sub-questions, and
+    "問題三：…？請結合…判斷。" one question though it ends with an instruction; a
+    memo whose first line calls it notes (研究備忘) is a memo without a TODO label."""
+    doc = memos["shipping_numbered_questions"]
+    assert doc.kind == "memo"
+    assert [t.text for t in doc.todos] == [
+        "運價反彈能持續多久？（1）紅海繞行推高的運價是否已經見頂？（2）新船交付高峰會否壓低下半年運價？",
+        "長榮與陽明的差距在擴大還是縮小？",
+        "貨櫃航運是否進入新一輪超級週期？請結合新船訂單與拆船量判斷。",
+    ]
+    assert memo.split_questions(doc.todos[0].text) == [
+        "運價反彈能持續多久？",
+        "紅海繞行推高的運價是否已經見頂？",
+        "新船交付高峰會否壓低下半年運價？",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "notes"),
+    [
+        ("快递行业研究备忘", True),
+        ("Research memo: container shipping", True),
+        ("半导体调研纪要（2024年5月）", True),
+        ("两家公司签署合作备忘录", False),
+        ("中马签订谅解备忘录 深化港口合作", False),
+        ("Memorandum of understanding signed in Jakarta", False),
+        ("快递价格战再起", False),
+    ],
+)
+def test_a_first_line_that_calls_the_document_notes(first_line: str, notes: bool) -> None:
+    blocks = [Block("heading", first_line, level=1), Block("para", "2023年业务量增长19.4%。")]
+    signals = memo.memo_signals(blocks, memo.extract(blocks, [b.text for b in blocks]))
+    assert ("titled as notes" in signals) is notes
+
+
+def test_numbered_problems_in_an_article_stay_text(tmp_path: Path) -> None:
+    """A numbered "问题一：成本高。" lists a problem; only a numbered line that asks is a question."""
+    path = write_text(
+        tmp_path / "article.txt",
+        "港口自动化的三个难题\n\n"
+        "问题一：改造成本高，一个泊位投入超过十亿元。\n\n"
+        "问题二：老码头的堆场布局难以适配无人集卡。\n\n"
+        "业内人士认为，这些难题需要五到十年才能解决。\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.kind == "article"
+    assert doc.todos == []
+    assert "问题一：改造成本高，一个泊位投入超过十亿元。" in doc.paragraphs()
