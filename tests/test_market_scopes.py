@@ -115,3 +115,18 @@ def test_a_question_on_a_company_in_china_shows_its_china_figures() -> None:
     assert not any("global comparable" in e.text for e in question.evidence)
     (english,) = [e for e in question.evidence if e.text.startswith("In North America")]
     assert english.clause.startswith("…while its China comparable store sales dropped 14%"), english.clause
+
+
+def test_going_overseas_is_answered_by_a_market_abroad_not_the_home_one() -> None:
+    """logistics question 3 (出海能否成为第二增长曲线？请结合东南亚市场的规模判断极兔和菜鸟的
+    海外业务价值。): J&T's parcels "in Southeast Asia" speak to 海外 though the sentence
+    never says overseas; J&T's volume "在中国市场" is the home market, no evidence. The
+    second part asks for a judgement: the facts alone leave it open, and say so."""
+    model = build_briefing(read_corpus(CORPORA / "logistics"), date=DATE)
+    q = next(q for q in model.questions if q.text.startswith("出海能否成为第二增长曲线"))
+    texts = [e.text for e in q.evidence]
+    assert any(t.startswith("J&T Express, founded in Indonesia") for t in texts), texts
+    assert not any("在中国市场" in t for t in texts), texts
+    second = q.sub_questions[1]
+    assert second in q.gaps
+    assert q.missing[q.gaps.index(second)] == "资料给出了相关现状，但没有来源对此作出判断或预测"

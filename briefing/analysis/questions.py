@@ -425,7 +425,7 @@ def _periods(text: str) -> set[str]:
 
 # A question that asks for a judgement or a forecast, and the words of a source's view.
 _FORECAST_RE = re.compile(
-    r"还有没有|有没有机会|能否|能不能|会不会|还能|还会|见顶|值不值|该不该|要不要|前景|何时|多久"
+    r"还有没有|有没有机会|判断|评估|能否|能不能|会不会|还能|还会|见顶|值不值|该不该|要不要|前景|何时|多久"
     r"|\b(?:will|would|should|could|can)\b",
     re.IGNORECASE,
 )
@@ -729,7 +729,10 @@ def _unknown_words(sub: str, known: list[str], names: _NameFinder) -> list[str]:
         if word:
             rest = rest.replace(word, " ")
     rest = _FUNCTION_CHARS.sub(" ", rest)
-    return [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", rest) if w not in _weak_words()]
+    # A place (东南亚) is asked as a market, checked apart (``scopes.py``): no unknown word.
+    return [
+        w for w in re.findall(r"[\u4e00-\u9fff]{2,}", rest) if w not in _weak_words() and not market.named(w)
+    ]
 
 
 @functools.cache
@@ -837,6 +840,11 @@ def _relevant(
             continue  # it asks ("2B产业互联网难道就是…？"): no answer to a question
         families = _measures_in(simple)
         shared = {c for c in ask.concepts if _shares(c, tokens, families)}
+        # A place asked (海外) is shared by a passage that itself names a place within it
+        # ("… in Southeast Asia"), not by one whose title does.
+        asked_here = {c for c in ask.concepts if market.named(c)} - shared if ask.places else set()
+        if asked_here and market.touches(ask.places, market.named(simple)):
+            shared |= asked_here
         if ask.actors:
             all_named = named >= ask.actors
             if not strict:

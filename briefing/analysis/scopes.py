@@ -104,15 +104,21 @@ def up(names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def touches(asked: frozenset[str], passage: frozenset[str]) -> bool:
+    """The passage is about the place asked: it names it, a place within it (东南亚
+    for 海外), or the larger scope it belongs to."""
+    return bool(up(passage) & asked or passage & up(asked))
+
+
 def elsewhere(asked: frozenset[str], passage: frozenset[str]) -> str:
     """The place a passage is about instead of the one a question asks about, or ""
     when it bears on that place (it names it, a place within it, or the larger scope
     it belongs to) or names no contrasting place."""
     if not asked or not passage:
         return ""
-    asked_up, passage_up = up(asked), up(passage)
-    if passage_up & asked or passage & asked_up:
+    if touches(asked, passage):
         return ""
+    asked_up = up(asked)
     contrasting = set().union(*(scopes()[a].contrasts for a in asked_up if a in scopes()))
     hit = [p for p in sorted(passage) if p in contrasting or up([p]) & contrasting]
     return scopes()[hit[0]].label if hit else ""
@@ -123,4 +129,4 @@ def label(names: Iterable[str]) -> str:
     return "、".join(scopes()[n].label for n in sorted(names) if n in scopes())
 
 
-__all__ = ["Scope", "elsewhere", "label", "named", "scopes", "up"]
+__all__ = ["Scope", "elsewhere", "label", "named", "scopes", "touches", "up"]
