@@ -55,9 +55,14 @@ _POINTER_ZH = re.compile(
     r"(?:这些|这种|这个|这一|这样|这类|这场|这次|这里的|这|那些|那个|那种|那样|那|该|其中|其|此|上述|以上))"
     r"|^(?:(?:与|和|同|跟|较|比)?(?:它们|它|他们|她们|他|她|前[两二三]?者|后[两二三]?者|两者|二者|上面|上文|之))"
     r"|^(?:对此|为此|话虽|虽然如此|尽管如此|即便如此|既然如此|如此一来|这么说)"
+    # a comparison with what the sentence before told ("相较之下，宇峻奥汀…")
+    r"|^(?:相较之下|相比之下|相形之下|对比之下|相较而言|相比而言|比较而言)"
 )
 _NOT_POINTER_ZH = re.compile(r"^(?:其实|其他|其余|此外|此前|此后|此时|那么多|在此基础上|与此同时)")
-_POINTER_EN = re.compile(r"^(?:this|that|these|those|it|its|they|their|such|the latter|the former)\b", re.I)
+_POINTER_EN = re.compile(
+    r"^(?:this|that|these|those|it|its|they|their|such|the latter|the former|by contrast|in contrast(?!\s+to))\b",
+    re.I,
+)
 
 
 # ------------------------------------------------------------------- script

@@ -132,6 +132,10 @@ def test_no_bullet_is_a_bare_pointer(name: str, path) -> None:
         ("“我们提出新制造，不是阿里巴巴要进军制造业，而是要帮助制造业进行变革。”", False),
         ("与此同时，心血管介入领域的微创医疗却陷入亏损。", False),  # "meanwhile": a connective, dropped
         ("与此相关的是，微创医疗陷入亏损。", True),
+        ("相較之下，宇峻奧汀以自製的系列打進東南亞。", True),  # compared with what came before
+        ("相比之下，蔚来的换电站仍在亏损。", True),
+        ("By contrast, NetEase opened studios of its own.", True),
+        ("In contrast to Tencent, NetEase opened studios of its own.", False),  # names both sides
     ],
 )
 def test_an_emoji_or_quotation_mark_before_a_pointer_back_does_not_hide_it(text: str, pointer: bool) -> None:

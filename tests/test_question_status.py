@@ -101,6 +101,24 @@ def test_markdown_agrees_with_the_model(built) -> None:
             assert head not in listed.replace("\\", ""), f"{where}: the answer is listed again as evidence"
 
 
+def test_a_classification_is_provisional_where_its_question_is_not_settled(built) -> None:
+    """A case whose model a question asks about shows it as provisional ("两者皆是（初步，
+    见问题2）") only while that question is not answered, and with the same model as the
+    question's provisional answer: the case table and the agenda never disagree."""
+    name, model, markdown = built
+    by_number = {q.number: q for q in model.questions}
+    for c in model.companies:
+        if c.mode_question is None:
+            continue
+        where = f"{name} {c.name}"
+        q = by_number.get(c.mode_question)
+        assert q is not None, where
+        assert q.status != ANSWERED, f"{where}: provisional, yet question {q.number} is answered"
+        assert f"{c.mode}（初步，见问题{q.number}）" in markdown, where
+        if q.answer and q.answer.text.startswith(f"{c.name}："):
+            assert q.answer.text.split("：", 1)[1].startswith(c.mode), f"{where}: {q.answer.text}"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
+from briefing.analysis import scopes as market
 from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_cues
 from briefing.analysis.document import DocAnalysis, Mention, Sentence
 from briefing.excerpts import ELLIPSIS, leans_back, squash, stands_alone
@@ -35,6 +36,8 @@ from briefing.script import to_simplified
 
 K1, B = 1.5, 0.75
 MAX_EVIDENCE = 6
+ACTING_ROLES = frozenset({"acts", "speaker"})
+"""Mention roles (roles.py) of an organisation a sentence is about."""
 TABLE_RE = re.compile(r"图表|表格|列表|chart|table|矩阵", re.IGNORECASE)
 MODE_RE = re.compile(r"模式|模型|model", re.IGNORECASE)
 
@@ -81,15 +84,57 @@ class Index:
         self.lengths = [sum(t.values()) for *_, t in self.entries]
         self._headings: dict[tuple[int, int], str] = {}
         self._orgs: dict[tuple[int, int], set[str]] = {}
+        self._actors: dict[tuple[int, int], set[str]] = {}
+        """(document, sentence) → the organisations that act or speak in it, with their parents."""
         for d_index, a in enumerate(analyses):
             for m in a.mentions:
                 self._orgs.setdefault((d_index, m.sentence), set()).update((m.name, *gaz.ancestors(m.name)))
+                if m.role in ACTING_ROLES:
+                    self._actors.setdefault((d_index, m.sentence), set()).update(
+                        (m.name, *gaz.ancestors(m.name))
+                    )
         self.passages: dict[tuple[int, int], tuple[str, int] | None] = {}
         """(document, sentence) → the passage it is quoted as (see ``_passage``)."""
         self.cited: set[tuple[int, int]] = set()
         """Passages questions so far cite as evidence."""
         self.pointers: dict[tuple[int, int], str] = {}
         """(document, sentence) → the organisation a possessive opening points to ("Its …")."""
+        self._places: dict[tuple[int, int], frozenset[str]] = {}
+        self._title_places: dict[int, frozenset[str]] = {}
+
+    def places_of(self, d_index: int, first: int, s_index: int) -> frozenset[str]:
+        """The places a passage (sentences ``first``..``s_index``) is about: those it
+        names, else those the nearest sentence before it in its paragraph names
+        ("Mobile games … shrank" after "Global games revenue …"), else those its
+        document's title names ("台湾游戏业者转攻海外"). A passage's own words come
+        first: "global comparable store sales" is the world's in an article titled
+        "… as China slump deepens"."""
+        sentences = self.analyses[d_index].sentences
+        text = self.docs[d_index].analysis_text
+        own: frozenset[str] = frozenset()
+        for i in range(s_index, -1, -1):
+            if i < first and sentences[i].paragraph != sentences[first].paragraph:
+                break
+            key = (d_index, i)
+            if key not in self._places:
+                self._places[key] = market.named(text[sentences[i].start : sentences[i].end])
+            if i >= first:
+                own |= self._places[key]
+            elif not own:
+                own = self._places[key]
+            if own and i <= first:
+                break
+        if own:
+            return own
+        if d_index not in self._title_places:
+            title = self.docs[d_index].title or ""
+            self._title_places[d_index] = market.named(title) if title else frozenset()
+        return self._title_places[d_index]
+
+    def actors_of(self, d_index: int, s_index: int) -> set[str]:
+        """Organisations that act or speak in a sentence (not those only named in it:
+        "库迪咖啡…对标瑞幸咖啡" is Cotti's act), with their parents."""
+        return set(self._actors.get((d_index, s_index), ()))
 
     def orgs_of(self, d_index: int, s_index: int) -> set[str]:
         """Organisations a sentence names, with their parents."""
@@ -218,8 +263,8 @@ def find_questions(
             question.subject = subject_of(todo.text, doc, todo.paragraph, names)
             if index is None:
                 index = Index(docs, analyses)
-            settles = _answer(question, todo, index, names, companies, modes)
             question.result = _mode_table(todo.text, docs, analyses, companies, modes)
+            settles = _answer(question, todo, index, names, companies, modes)
             if question.result is not None:
                 question.settled_by = None  # the table it asks for is its answer
             question.status = _status(question, settles)
@@ -380,7 +425,7 @@ def _periods(text: str) -> set[str]:
 
 # A question that asks for a judgement or a forecast, and the words of a source's view.
 _FORECAST_RE = re.compile(
-    r"还有没有|有没有机会|能否|能不能|会不会|还能|还会|见顶|值不值|该不该|要不要|前景|何时|多久"
+    r"还有没有|有没有机会|判断|评估|能否|能不能|会不会|还能|还会|见顶|值不值|该不该|要不要|前景|何时|多久"
     r"|\b(?:will|would|should|could|can)\b",
     re.IGNORECASE,
 )
@@ -424,6 +469,13 @@ class _Ask:
     "will …"): facts about today alone do not settle it, a source's view does."""
     target: _Target | None = None
     """The measure it asks the size, level or direction of: evidence must give it."""
+    cues: frozenset[str] = frozenset()
+    """The cue terms of the memo's models, when it asks by them ("按两种模式整理阿里的
+    具体布局案例"): passages that use them rank first, not those that only name its
+    organisation ("阿里云于2009年9月成立")."""
+    places: frozenset[str] = frozenset()
+    """The places or markets it asks about (国内, 海外, 台湾: ``scopes.py``), or its
+    question's: a passage about a contrasting place only is no evidence for it."""
     inherited: bool = False
     """Its concepts are its question's ("阿斯利康和辉瑞有何不同？" after "跨国药企在中国的
     收入…"): one of them with the organisation is enough."""
@@ -577,16 +629,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
             subject = [to_simplified(question.subject).lower()]
             tokens += query_tokens(question.subject, index.vocabulary)
     if not actors and not subject:
-        # A Latin name the gazetteer does not know ("CPO", "HSBC"): passages must name it.
-        # A name inside quotation marks in a Chinese question is a figure of speech
-        # ("脑机接口，到底是“下一个iPhone时刻”…？"), not what it asks about.
-        plain = sub if _is_english(sub) else _QUOTED_RE.sub(" ", to_simplified(sub))
-        skip = {w.lower() for w in _LATIN_WORD_RE.findall(plain) if w.lower() in stopwords()}
-        latin = [w for w in _LATIN_WORD_RE.findall(plain) if w.lower() not in skip]
-        if not _is_english(sub):
-            subject = [w.lower() for w in latin if w.lower() not in _question_words()]
-        else:
-            subject = [w.lower() for w in _en_names(sub)]
+        subject = latin_subject(sub)
     name_words = {w for term in subject for w in term.split()}
     concepts = {t for t in own_tokens if t not in actors and t not in name_words and _is_concept(t)}
     tokens += _synonyms(concepts, index.vocabulary)
@@ -612,6 +655,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         unknown,
         forecast=forecast,
         target=target,
+        places=market.named(sub) or market.named(question.text),
     )
 
 
@@ -622,6 +666,26 @@ def _synonyms(concepts: set[str], vocabulary: set[str]) -> list[str]:
     return [
         cue for cue, measure in _measure_cues().items() if _family(measure) in families and cue in vocabulary
     ]
+
+
+def latin_subject(sub: str) -> list[str]:
+    """A Latin name the gazetteer does not know ("CPO", "HSBC"), lower case: passages
+    must name it. A name inside quotation marks in a Chinese question is a figure of
+    speech ("脑机接口，到底是“下一个iPhone时刻”…？"), and an abbreviation used as a
+    common noun ("转向自制IP": ``latin_concepts.txt``) a concept, not what it asks about."""
+    plain = sub if _is_english(sub) else _QUOTED_RE.sub(" ", to_simplified(sub))
+    skip = {w.lower() for w in _LATIN_WORD_RE.findall(plain) if w.lower() in stopwords()}
+    latin = [w for w in _LATIN_WORD_RE.findall(plain) if w.lower() not in skip]
+    if _is_english(sub):
+        return [w.lower() for w in _en_names(sub)]
+    return [
+        w.lower() for w in latin if w.lower() not in _question_words() and w.lower() not in _latin_concepts()
+    ]
+
+
+@functools.cache
+def _latin_concepts() -> frozenset[str]:
+    return frozenset(w.lower() for line in data_lines("latin_concepts.txt") for w in line.split())
 
 
 @functools.cache
@@ -665,7 +729,10 @@ def _unknown_words(sub: str, known: list[str], names: _NameFinder) -> list[str]:
         if word:
             rest = rest.replace(word, " ")
     rest = _FUNCTION_CHARS.sub(" ", rest)
-    return [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", rest) if w not in _weak_words()]
+    # A place (东南亚) is asked as a market, checked apart (``scopes.py``): no unknown word.
+    return [
+        w for w in re.findall(r"[\u4e00-\u9fff]{2,}", rest) if w not in _weak_words() and not market.named(w)
+    ]
 
 
 @functools.cache
@@ -701,6 +768,11 @@ class _Hit:
     """It judges or forecasts (认为, 预计, 仍将, expect, can … without)."""
     families: frozenset[str] = frozenset()
     """The kinds of measure it gives."""
+    bystander: bool = False
+    """It names the question's organisation only as what another one acts on or
+    is compared with ("库迪咖啡以9.9元不限量活动对标瑞幸咖啡，门店数已超过7000家" for
+    瑞幸's stores): it ranks below passages on the organisation, and its figures are
+    not shown as the organisation's."""
     sector: bool = False
     """A view on the whole industry, found for a question on one organisation
     that no source judges by name ("分析人士认为，2024年银行业息差仍将承压")."""
@@ -718,14 +790,18 @@ def _shares(concept: str, tokens: list[str], families: set[str]) -> bool:
     return measure is not None and _family(measure) in families
 
 
-def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
+def _relevant(
+    index: Index, ask: _Ask, strict: bool = True, elsewhere: list[tuple[str, _Hit]] | None = None
+) -> list[_Hit]:
     """Passages that bear on a sub-question, best first. A passage names the
     question's subject: one of its organisations (all of them when it shares
     none of its concepts), or the subject's name when there is no organisation;
     and shares one of its concepts. Without either, it shares two of its
     concepts. A shared function or everyday word alone ("两者", "现在") is no
     relevance. ``settles``: the passage holds the answer, most of its concepts,
-    the measure it asks for with a number, the period it names."""
+    the measure it asks for with a number, the period it names. A passage about
+    a place that contrasts with the one the question asks about (台湾 for 国内, 国内
+    for 海外) is no evidence: it goes to ``elsewhere`` with that place's name."""
     out: list[_Hit] = []
     for score, d, s in index.search(ask.tokens):
         sent = index.analyses[d].sentences[s]
@@ -752,12 +828,23 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
         if not orgs and (pointed := index.pointers.get((d, s)) or index.heading_org(d, s)):
             orgs = {pointed, *gazetteer().ancestors(pointed)}  # "Its …", a note under "### 特斯拉"
         named = ask.actors & orgs
+        acting: set[str] = set()
+        for i in range(first, s + 1):
+            acting |= index.actors_of(d, i)
+        bystander = bool(named) and not named & acting and bool(acting - named)
         sentences = index.analyses[d].sentences
         # The analysis text is Simplified already (same offsets as the original).
         simple = index.docs[d].analysis_text[sentences[first].start : sentences[s].end].strip()
         lower = simple.lower()
+        if simple.rstrip("”」』\"' ").endswith(("？", "?")):
+            continue  # it asks ("2B产业互联网难道就是…？"): no answer to a question
         families = _measures_in(simple)
         shared = {c for c in ask.concepts if _shares(c, tokens, families)}
+        # A place asked (海外) is shared by a passage that itself names a place within it
+        # ("… in Southeast Asia"), not by one whose title does.
+        asked_here = {c for c in ask.concepts if market.named(c)} - shared if ask.places else set()
+        if asked_here and market.touches(ask.places, market.named(simple)):
+            shared |= asked_here
         if ask.actors:
             all_named = named >= ask.actors
             if not strict:
@@ -773,6 +860,9 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
             )
         else:
             relevant = len(shared) >= max(1, min(2, len(ask.concepts)))
+        cued = sum(1 for c in ask.cues if c in simple) if ask.cues else 0
+        if strict and ask.cues and not ask.concepts and not cued:
+            relevant = False  # asked by the memo's models, it uses none of their words
         if not relevant:
             continue
         needed = 1 if ask.inherited else 0.6 * len(ask.concepts)
@@ -788,10 +878,22 @@ def _relevant(index: Index, ask: _Ask, strict: bool = True) -> list[_Hit]:
             measured = True  # a judgement answers "能否守住" without a number
         dated = ask.periods <= _periods(simple)
         viewed = not ask.forecast or view
-        # Passages with the asked measure first, then those sharing only the organisation.
-        boost = (1 + 0.5 * len(named) + 0.3 * len(shared)) * (2.0 if ask.target and bears else 1.0)
-        settles = covers and measured and dated and viewed and bears
-        out.append(_Hit(score * boost, d, s, text, named, shared, settles, first, bears, view, families))
+        # Passages with the asked measure first, then those sharing only the organisation;
+        # by the models' cue terms, when it asks by the memo's models.
+        boost = (
+            (1 + 0.5 * len(named) + 0.3 * len(shared))
+            * (2.0 if ask.target and bears else 1.0)
+            * (1 + min(cued, 3))
+            * (0.5 if bystander else 1.0)
+        )
+        settles = covers and measured and dated and viewed and bears and not bystander
+        hit = _Hit(score * boost, d, s, text, named, shared, settles, first, bears, view, families)
+        hit.bystander = bystander
+        if ask.places and (other := market.elsewhere(ask.places, index.places_of(d, first, s))):
+            if elsewhere is not None:
+                elsewhere.append((other, hit))
+            continue
+        out.append(hit)
     out.sort(key=lambda h: (-h.score, h.d, h.s))
     return out
 
@@ -823,12 +925,17 @@ def _missing(
     context: bool,
     aside: list[_Hit] | None = None,
     sector: list[_Hit] | None = None,
+    elsewhere: list[str] | None = None,
 ) -> str:
     """What the sources lack for a sub-question, in a plain line built from the
     evidence shown: ``hits`` (independent passages that bear on it), ``aside``
-    (passages on its organisation without the measure it asks) and ``sector``
-    (industry-wide views). It never says no source judges when one does."""
+    (passages on its organisation without the measure it asks), ``sector``
+    (industry-wide views) and ``elsewhere`` (the places of passages about another
+    market than the one it asks about). It never says no source judges when one does."""
     if not hits and not sector:
+        if elsewhere:
+            there = "、".join(dict.fromkeys(elsewhere))
+            return f"资料只谈到{there}的情况，没有谈到{market.label(ask.places)}"
         if aside and ask.target:
             return _measure_gap(ask, aside)
         return ONLY_MEMO if context else NOTHING
@@ -962,6 +1069,8 @@ def _sector_views(index: Index, ask: _Ask, own: int) -> list[_Hit]:
         families = _measures_in(text)
         if not ask.target.families & families or not _VIEW_RE.search(to_simplified(text)):
             continue
+        if ask.places and market.elsewhere(ask.places, index.places_of(d, first, s)):
+            continue  # a view on another market ("台湾业者…") is none on this one
         out.append(_Hit(score, d, s, text, set(), set(), False, first, True, True, families, sector=True))
     return out[:2]
 
@@ -1009,6 +1118,10 @@ def _answer(
     has an independent passage that holds its answer."""
     own = next(i for i, d in enumerate(index.docs) if d.path == question.document)
     asks_ = [_ask(sub, question, index, names) for sub in question.sub_questions]
+    if _asks_by_modes(question.text, modes):
+        cues = frozenset(t for m in modes for t in m.terms if len(t) >= 2)
+        for a in asks_:
+            a.cues = cues
     # A sub-question with no concept of its own ("阿斯利康和辉瑞有何不同？") asks
     # about its question's ("跨国药企在中国的收入…").
     everything = set().union(*(a.concepts for a in asks_))
@@ -1020,10 +1133,22 @@ def _answer(
     # The memo's questions are what it asks, not notes on any of them.
     asked = [squash(t.text) for t in index.docs[own].todos]
     answer = _own_answer(index, own, todo.paragraph, asks_)
+    # The memo's sentences its result table quotes as cases are not its notes again.
+    tabled = {
+        (own, s)
+        for c in (question.result.cases if question.result else [])
+        if c.document == question.document
+        for s, sent in enumerate(index.analyses[own].sentences)
+        if sent.paragraph == c.paragraph and squash(_text(index, own, s)) in squash(c.text)
+    }
     for a in asks_:
-        hits = _relevant(index, a)
+        elsewhere: list[tuple[str, _Hit]] = []
+        hits = _relevant(index, a, elsewhere=elsewhere)
         theirs = [h for h in hits if h.d != own and h.bears]
+        # What the sources give on its organisation instead of the measure asked, in
+        # any market (迈瑞医疗's total revenue for its overseas share).
         aside = [h for h in hits if h.d != own and not h.bears]
+        aside += [h for _, h in elsewhere if h.d != own and not h.bears]
         sector = _sector_views(index, a, own) if not any(h.view for h in theirs) else []
         # Beside the memo's own answer, only notes that share the question's concepts.
         enough = min(2, len(a.concepts))
@@ -1031,6 +1156,7 @@ def _answer(
             h
             for h in hits
             if h.d == own
+            and (h.d, h.s) not in tabled
             and h.bears
             and (not answer or (h.shared and len(h.shared) >= enough))
             and not _asks_itself(h.text, asked)
@@ -1038,7 +1164,8 @@ def _answer(
         settled.append(_settled(a, theirs))
         evidence.append(theirs + sector)
         context.append(mine)
-        missing.append(_missing(a, theirs, bool(mine or answer), aside=aside, sector=sector))
+        other = [place for place, h in elsewhere if h.d != own and h.bears]
+        missing.append(_missing(a, theirs, bool(mine or answer), aside=aside, sector=sector, elsewhere=other))
     question.evidence = _interleave(index, evidence, MAX_EVIDENCE, names, asks_)
     index.cited |= {(h.d, h.s) for hits in evidence for h in hits[:MAX_EVIDENCE]}
     notes = _interleave(index, context, MAX_CONTEXT, names)
@@ -1066,6 +1193,20 @@ def _answer(
     return all(settled)
 
 
+@functools.cache
+def _asked_by_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(str(p)) for p in (data_yaml("modes.yaml") or {}).get("asked_by") or [])
+
+
+def _asks_by_modes(text: str, modes: list[Mode]) -> bool:
+    """The question asks by the memo's models: it names one ("平台设施模式或深耕产业") or
+    counts them ("按两种模式", "by both models"); "换电模式" is a business, not them."""
+    if not modes:
+        return False
+    simple = to_simplified(text)
+    return any(m.name in simple for m in modes) or any(p.search(simple) for p in _asked_by_res())
+
+
 def _interleave(
     index: Index, per_sub: list[list[_Hit]], limit: int, names: _NameFinder, asks_: list[_Ask] | None = None
 ) -> list[Evidence]:
@@ -1084,26 +1225,38 @@ def _interleave(
                 texts.add(hit.text)
                 chosen.append(hit)
         depth += 1
+    # A passage several sub-questions find ranks by its best score among them.
+    best: dict[tuple[int, int], float] = {}
+    for results in per_sub:
+        for h in results:
+            best[(h.d, h.s)] = max(best.get((h.d, h.s), h.score), h.score)
     out = []
     targets = [a.target for a in asks_ or [] if a.target]
-    for hit in sorted(chosen, key=lambda h: (-h.score, h.d, h.s)):
+    places = frozenset().union(*(a.places for a in asks_ or []))
+    for hit in sorted(chosen, key=lambda h: (-best[(h.d, h.s)], h.d, h.s)):
         sent = index.analyses[hit.d].sentences[
             hit.first if hit.first >= 0 else hit.s
         ]  # where the passage starts
-        clause = _actor_clause(hit, names) or _measure_clause(hit, targets)
+        clause = _actor_clause(hit, names) or _measure_clause(hit, targets, places=places)
         if clause and _content_chars(clause) < MIN_CONTENT:
             clause = ""  # "…超声和体外诊断等领域…" says nothing on its own
         subject = "" if hit.first < hit.s else _heading_subject(index, hit.d, hit.s)
         if hit.sector:
             subject = SECTOR
-        elif clause and not subject and hit.named and not any(n in names.names(clause) for n in hit.named):
+        elif (
+            clause
+            and not subject
+            and hit.named
+            and not hit.bystander
+            and not any(n in names.names(clause) for n in hit.named)
+        ):
             subject = sorted(hit.named)[0]  # the clause with the measure left the name behind
         out.append(
             Evidence(
                 text=hit.text,
                 document=index.docs[hit.d].path,
                 paragraph=sent.paragraph,
-                score=round(hit.score, 3),
+                score=round(best[(hit.d, hit.s)], 3),
                 subject=subject,
                 clause=clause,
             )
@@ -1121,11 +1274,15 @@ def _content_chars(text: str) -> int:
     return len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", text))
 
 
-def _measure_clause(hit: _Hit, targets: list[_Target], limit: int = 80) -> str:
+def _measure_clause(
+    hit: _Hit, targets: list[_Target], limit: int = 80, places: frozenset[str] = frozenset()
+) -> str:
     """The passage from the clause that gives the measure a question asks about,
     when a long passage gives it only after other clauses ("招商银行2023年归母净利润
     1466.02亿元，…，净息差为2.15%…" asked about the margin → "…净息差为2.15%，仍显著
-    高于行业平均水平。"); empty when it opens with it or the passage is short."""
+    高于行业平均水平。"); the first that names the market the question asks about
+    ("…its China comparable store sales dropped 14%…", not North America's before
+    it); empty when it opens with it or the passage is short."""
     if not targets:
         return ""
     lower = to_simplified(hit.text).lower()
@@ -1134,7 +1291,10 @@ def _measure_clause(hit: _Hit, targets: list[_Target], limit: int = 80) -> str:
     spots = [m.start() for m in _measure_re().finditer(lower) if _family(cues[m.group()]) in families]
     if not spots:
         return ""
-    clause = _clause_from(hit.text, spots[0], limit=limit)
+    clauses = [_clause_from(hit.text, at, limit=limit) for at in spots]
+    asked = market.up(places)
+    there = [c for c in clauses if market.up(market.named(c)) & places or market.named(c) & asked]
+    clause = (there or clauses)[0]
     return clause if clause.startswith(ELLIPSIS) else ""
 
 

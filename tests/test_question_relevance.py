@@ -1,0 +1,150 @@
+"""A question's evidence bears on what it asks (issue 11, item 5): a question that
+asks by the memo's own models ("按两种模式整理…的布局案例") ranks and keeps the passages
+that use the models' words, not those that only name its organisation (a founding
+date, a change of managers); the memo's sentences its result table quotes are not
+listed again as its notes; a sentence that asks ("…难道只能…吗？") answers nothing.
+Another industry than the seeds': a logistics group (京东物流) and two models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import write_text
+
+from briefing.analysis import build_briefing
+from briefing.analysis import questions as Q
+from briefing.model import Briefing, Mode
+from briefing.readers import read_corpus
+
+DATE = dt.date(2026, 12, 2)
+
+MEMO = """# 京东物流研究备忘
+
+## 物流的两种模式
+
+### 自建重资产
+
+自建仓储和车队，掌控履约全流程，重资产投入换取时效。
+
+### 开放平台
+
+开放技术和运力，建立平台赋能第三方商家。
+
+## 京东的案例
+
+京东物流于2017年4月成立。
+
+京东物流在全国自建了1600多个仓库，并组建了自有车队，实现当日达。
+
+京东物流向第三方商家开放仓配网络，建立供应链技术平台，赋能中小商家。
+
+京东物流的一体化供应链业务也依托自建仓储，履约时效领先同行。
+
+京东物流难道只能靠自建车队维持时效吗？
+
+2023年京东调整了组织架构。
+
+## TO DO
+
+- 按两种模式整理京东的布局案例，以表格方式呈现
+- 京东物流的营收增长了多少？
+"""
+
+NEWS = """# 京东物流年报点评
+
+京东物流2023年营收1666亿元，同比增长8.2%。
+
+京东物流开放供应链技术平台，服务外部客户超过8万家，赋能中小商家。
+
+京东物流的管理层在2023年发生调整。
+"""
+
+
+@pytest.fixture(scope="module")
+def logistics(tmp_path_factory: pytest.TempPathFactory) -> Briefing:
+    folder: Path = tmp_path_factory.mktemp("logistics")
+    write_text(folder / "03_memo.md", MEMO)
+    write_text(folder / "01_news.md", NEWS)
+    return build_briefing(read_corpus(folder), date=DATE)
+
+
+def _terms(model: Briefing) -> set[str]:
+    return {t for m in model.modes for t in m.terms if len(t) >= 2}
+
+
+def test_a_question_by_the_models_keeps_what_uses_their_words(logistics: Briefing) -> None:
+    by_models = next(q for q in logistics.questions if q.text.startswith("按两种模式"))
+    assert by_models.result is not None, "it asks for the table"
+    terms = _terms(logistics)
+    assert by_models.evidence, "the article's passage on opening its platform"
+    for e in (*by_models.evidence, *by_models.context):
+        assert any(t in e.text for t in terms), e.text  # not "管理层…调整", "于2017年4月成立"
+    quoted = {c.text for c in by_models.result.cases}
+    assert not any(e.text in quoted for e in by_models.context), "a table row is not a note again"
+    assert not any(e.text.endswith("？") for e in (*by_models.evidence, *by_models.context))
+
+
+def test_a_question_not_by_the_models_is_not_filtered_by_their_words(logistics: Briefing) -> None:
+    revenue = next(q for q in logistics.questions if q.text.startswith("京东物流的营收"))
+    assert any(e.text.startswith("京东物流2023年营收1666亿元") for e in revenue.evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("按两种模式整理阿里的具体布局案例，以图表方式呈现", True),
+        ("是平台设施模式或深耕产业或两者皆是？", True),  # names a model
+        ("Sort the cases by the two models in a table", True),
+        ("蔚来换电模式的盈亏平衡点在哪里？", False),  # a business, not the memo's models
+        ("瑞幸的新开门店速度能否持续？", False),
+    ],
+)
+def test_whether_a_question_asks_by_the_memo_models(text: str, expected: bool) -> None:
+    modes = [Mode("深耕产业", "", ["深耕"]), Mode("赋能平台", "", ["赋能"])]
+    assert Q._asks_by_modes(text, modes) is expected
+    assert Q._asks_by_modes(text, []) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("CPO现在还有没有机会？", ["cpo"]),
+        ("BC电池能否在价格战中守住溢价？", ["bc"]),
+        ("台湾业者从代理转向自制IP，能否在东南亚站稳脚跟？", []),  # IP: a common noun
+        ("头部主播的KOL带货GMV还能增长吗？", []),
+        ("脑机接口，到底是“下一个iPhone时刻”，还是又一个超前概念？", []),  # a figure of speech
+    ],
+)
+def test_the_latin_name_a_question_asks_about(text: str, subject: list[str]) -> None:
+    assert Q.latin_subject(text) == subject
+
+
+def test_a_question_on_own_ip_abroad_cites_the_studio_that_made_it() -> None:
+    """games question 3 (台湾业者…自制IP，能否在东南亚站稳脚跟？): the studio whose own
+    series reached Southeast Asia, with the sentence it is set against, and the analysts'
+    view on Taiwanese studios in Southeast Asia, though neither writes "IP"."""
+    from conftest import CORPORA
+
+    model = build_briefing(read_corpus(CORPORA / "games"), date=DATE)
+    q = next(q for q in model.questions if q.number == 3)
+    texts = [e.text for e in q.evidence]
+    studio = next(t for t in texts if "宇峻奧汀" in t)
+    assert studio.startswith("遊戲橘子去年合併營收"), "相較之下 brings what it is compared with"
+    assert any(t.startswith("分析師認為，台灣業者的優勢") for t in texts), texts
+
+
+def test_a_passage_where_another_organisation_acts_is_not_the_questions_organisation() -> None:
+    """coffee question 1 asks about 瑞幸's store openings. "库迪咖啡以9.9元不限量活动对标
+    瑞幸咖啡，门店数已超过7000家" is Cotti's act and Cotti's stores: it ranks below every
+    passage on Luckin's own stores and is never shown as Luckin's ("（瑞幸咖啡）…")."""
+    from conftest import CORPORA
+
+    model = build_briefing(read_corpus(CORPORA / "coffee"), date=DATE)
+    q = next(q for q in model.questions if q.text.startswith("瑞幸的新开门店速度"))
+    texts = [e.text for e in q.evidence]
+    cotti = next(i for i, t in enumerate(texts) if t.startswith("库迪咖啡以9.9元"))
+    assert q.evidence[cotti].subject == ""
+    own = [i for i, t in enumerate(texts) if "瑞幸咖啡新开门店" in t or "瑞幸咖啡预计" in t]
+    assert own and max(own) < cotti, texts
