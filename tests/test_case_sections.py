@@ -81,7 +81,10 @@ def _model() -> Briefing:
         _figure(3.2e8, "元", "利润", READING, "a.txt"),
         _figure(21, "%", "利润环比下降", READING, "a.txt"),
     ]
-    return make_briefing(documents=[doc], takeaways=[SAID, RESULT], companies=[yuanhang, beichen])
+    listed = make_company("中远航运")
+    listed.role = "mention"
+    listed.documents = ["a.txt"]
+    return make_briefing(documents=[doc], takeaways=[SAID, RESULT], companies=[yuanhang, beichen, listed])
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +113,8 @@ def test_a_section_says_what_the_company_did_or_is_folded(synthetic, company, se
 
 
 def test_the_figures_a_folded_row_shows_are_not_listed_again(synthetic) -> None:
-    more = synthetic.split(MORE, 1)[1].split("\n", 1)[0]
+    more, rest = synthetic.split(MORE, 1)[1].split("\n", 1)
+    assert rest.startswith("\n**仅被提及的机构**"), rest[:80]  # a paragraph of its own
     assert "营收 120亿元" not in more and "北辰钢铁" not in more, more
     assert synthetic.count("业绩被市场认为不及预期") == 1
 
