@@ -114,6 +114,43 @@ class Document:
         return out
 
 
+# Page-break rules both writers share: a line that introduces a list, or closes one,
+# stays on the page of the list it speaks of.
+LIST_LEAD_ENDS = ("：", ":")
+"""How a paragraph that introduces the list below it ends ("其他来源论及的角度可作起点：")."""
+CLOSING_CHARS = 160
+"""The longest paragraph that closes a list (about two lines: a question's 缺口)."""
+
+
+def _plain(block: Any) -> str:
+    return "".join(r.text for r in block.runs)
+
+
+def introduces_list(blocks: list[Any], i: int) -> bool:
+    """True for a paragraph right before a list that ends with a colon: it announces
+    the list, and a page never ends on it."""
+    return (
+        i + 1 < len(blocks)
+        and isinstance(blocks[i], Paragraph)
+        and isinstance(blocks[i + 1], ListBlock)
+        and _plain(blocks[i]).rstrip().endswith(LIST_LEAD_ENDS)
+    )
+
+
+def closes_list(blocks: list[Any], i: int) -> bool:
+    """True for a short paragraph right after a list that ends its section (a heading,
+    a page break or the end follows): it says what the list shows (a question's
+    "缺口：资料给出了相关现状…" under its evidence), and a page never opens with it
+    alone: it stays with the list's last item."""
+    return (
+        0 < i < len(blocks)
+        and isinstance(blocks[i], Paragraph)
+        and isinstance(blocks[i - 1], ListBlock)
+        and (i + 1 == len(blocks) or isinstance(blocks[i + 1], Heading | PageBreak))
+        and 0 < len(_plain(blocks[i]).strip()) <= CLOSING_CHARS
+    )
+
+
 _md = MarkdownIt("commonmark", {"html": True}).enable("table")
 _FRONT_RE = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
 _ANCHOR_RE = re.compile(r"\s*\{:\s*#([A-Za-z0-9_\-:.]+)\s*\}\s*$")

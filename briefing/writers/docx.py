@@ -99,6 +99,11 @@ def write_docx(
         if _lead_list(blocks, i):  # a heading's short list (a question's 另问) stays with what follows
             for p in writer.list_paragraphs:
                 p.paragraph_format.keep_with_next = True
+        if doctree.introduces_list(blocks, i):  # "…可作起点：" stays with its list
+            writer.last.paragraph_format.keep_with_next = True
+        if doctree.closes_list(blocks, i + 1):  # a section's closing line (缺口) stays with the list's end
+            for p in writer.list_tail:
+                p.paragraph_format.keep_with_next = True
     writer.page_furniture(str(doc.meta.get("title") or ""), date)
     _core_properties(writer.doc, doc.meta, date)
     buffer = io.BytesIO()
@@ -163,6 +168,8 @@ class _Writer:
         self.charts, self.fonts = charts, fonts
         self.list_paragraphs: list[DocxParagraph] = []
         """The item paragraphs of the last top-level list written."""
+        self.list_tail: list[DocxParagraph] = []
+        """The paragraphs of that list's last top-level item."""
         ready = _blanks.get(fonts.name)
         self.doc, self.bullet_num, self.number_abstract = ready.pop() if ready else _blank(fonts.name)
         self.text: list[str] = [BULLETS, "第页"]
@@ -236,6 +243,8 @@ class _Writer:
             blocks = list(item)
             if not blocks or not isinstance(blocks[0], doctree.Paragraph):
                 blocks.insert(0, doctree.Paragraph(runs=[]))
+            if depth == 0:
+                mark, self.list_tail = len(self.list_paragraphs), []
             last = self.paragraph(blocks[0], style)
             self.list_paragraphs.append(last)
             numPr = last._p.get_or_add_pPr().get_or_add_numPr()
@@ -244,10 +253,13 @@ class _Writer:
                 if isinstance(block, doctree.Paragraph):
                     last = self.paragraph(block)
                     last.paragraph_format.left_indent = INDENT * (ilvl + 1)
+                    if depth == 0:
+                        self.list_tail.append(last)
                 else:
                     self.block(block, depth + 1)
         if last is not None and depth == 0:
             last.paragraph_format.space_after = Pt(8)
+            self.list_tail += self.list_paragraphs[mark:]  # with its nested items
 
     def table(self, t: doctree.Table) -> None:
         rows = ([t.header] if t.header else []) + t.rows

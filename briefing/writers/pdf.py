@@ -93,6 +93,7 @@ def _styles(regular: str, bold: str, tight: bool = False) -> dict[str, Paragraph
         ),
         "label": ParagraphStyle("label", parent=base, keepWithNext=1, spaceBefore=4, spaceAfter=2),
         "meta": ParagraphStyle("meta", parent=base, keepWithNext=1),
+        "lead": ParagraphStyle("lead", parent=base, keepWithNext=1),
         "cell": ParagraphStyle("cell", parent=base, fontSize=CELL_SIZE, leading=12, spaceAfter=0),
         "head_cell": ParagraphStyle(
             "head_cell", parent=base, fontName=bold, fontSize=CELL_SIZE, leading=12, spaceAfter=0
@@ -272,9 +273,34 @@ class _Builder:
 
     def blocks(self, blocks: list[Any]) -> list[Any]:
         out: list[Any] = []
-        for block in blocks:
-            out.extend(self.block(block))
+        skip = False
+        for i, block in enumerate(blocks):
+            if skip:
+                skip = False
+            elif doctree.introduces_list(blocks, i) and not self._runs_in(block):
+                # "…可作起点：" stays with its list, like a run-in label
+                out += [CondPageBreak(LABEL_ROOM), Paragraph(self._text(block), self.styles["lead"])]
+            elif isinstance(block, doctree.ListBlock) and doctree.closes_list(blocks, i + 1):
+                # a section's closing line (a question's 缺口) never opens a page alone:
+                # it goes with the list's last item
+                if len(block.items) > 1:
+                    out.append(self._list(block, block.items[:-1], block.start, after=0))
+                tail = self._list(block, block.items[-1:], block.start + len(block.items) - 1)
+                out.append(KeepTogether([tail, *self.block(blocks[i + 1])]))
+                skip = True
+            else:
+                out.extend(self.block(block))
         return _headings_together(out, self.width)
+
+    @staticmethod
+    def _runs_in(block: doctree.Paragraph) -> bool:
+        """A run-in label ("动向") or a meta line: its own style keeps it with what follows."""
+        return all(r.bold for r in block.runs) or all(r.italic for r in block.runs)
+
+    @staticmethod
+    def _text(block: doctree.Paragraph) -> str:
+        text = _markup(block.runs)
+        return f'<a name="{escape(block.anchor)}"/>' + text if block.anchor else text
 
     def block(self, block: Any) -> list[Any]:
         if isinstance(block, doctree.Heading):
@@ -286,9 +312,7 @@ class _Builder:
             # keepWithNext cannot hold a heading to a long, splittable list or table: demand room.
             return [CondPageBreak(HEADING_ROOM), _Heading(text, style, level, key, block.text)]
         if isinstance(block, doctree.Paragraph):
-            text = _markup(block.runs)
-            if block.anchor:
-                text = f'<a name="{escape(block.anchor)}"/>' + text
+            text = self._text(block)
             style = self.styles.get(block.style, self.styles["body"])
             if all(r.bold for r in block.runs):
                 style = self.styles["label"]  # a run-in label ("动向") belongs with what follows
@@ -297,24 +321,7 @@ class _Builder:
                 style = self.styles["meta"]  # a heading's meta line, likewise
             return [Paragraph(text, style)]
         if isinstance(block, doctree.ListBlock):
-            items = [ListItem(self.blocks(item) or [Spacer(1, 1)]) for item in block.items]
-            kind = (
-                {"bulletType": "1", "start": block.start}
-                if block.ordered
-                else {"bulletType": "bullet", "start": "•"}
-            )
-            return [
-                ListFlowable(
-                    items,
-                    leftIndent=16,
-                    bulletFontName=self.regular,
-                    bulletFontSize=10,
-                    bulletColor=HEAD,
-                    bulletDedent=14,
-                    spaceAfter=4,
-                    **kind,
-                )
-            ]
+            return [self._list(block, block.items, block.start)]
         if isinstance(block, doctree.Table):
             return [self.table(block)]
         if isinstance(block, doctree.Chart):
@@ -332,6 +339,24 @@ class _Builder:
         if isinstance(block, doctree.PageBreak):
             return [PageBreak()]
         return []
+
+    def _list(
+        self, block: doctree.ListBlock, items: list[list[Any]], start: int, after: float = 4
+    ) -> ListFlowable:
+        """``items`` of ``block`` as a list numbered from ``start``; ``after``: space below it."""
+        kind = (
+            {"bulletType": "1", "start": start} if block.ordered else {"bulletType": "bullet", "start": "•"}
+        )
+        return ListFlowable(
+            [ListItem(self.blocks(item) or [Spacer(1, 1)]) for item in items],
+            leftIndent=16,
+            bulletFontName=self.regular,
+            bulletFontSize=10,
+            bulletColor=HEAD,
+            bulletDedent=14,
+            spaceAfter=after,
+            **kind,
+        )
 
     def table(self, table: doctree.Table) -> Table:
         head = [Paragraph(_markup(c, bold_style=True), self.styles["head_cell"]) for c in table.header]
