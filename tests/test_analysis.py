@@ -463,11 +463,21 @@ def test_seed_questions(seeds):
     from briefing.gazetteer import gazetteer
 
     family = {"阿里巴巴", "腾讯"}
-    assert third.angles
-    for angle in third.angles:
+    passages = [a for a in third.angles if a.text]
+    assert passages
+    for angle in passages:
         assert angle.documents == [angle.document] and angle.document != memo.path
         named = angle.label.split("、")
         assert any({n, *gazetteer().ancestors(n)} & family for n in named), angle
+    # Then the arguments the other sources make: the folder's themes, strongest first,
+    # each cited to its sources other than the memo (shown as "见主题N", said once).
+    argued = [a for a in third.angles if not a.text]
+    labels = [t.label for t in model.themes]
+    assert [a.label for a in argued] == [a.label for a in argued if a.label in labels]
+    assert [labels.index(a.label) for a in argued] == sorted(labels.index(a.label) for a in argued)
+    assert len({d for a in argued for d in a.documents}) >= 3
+    assert all(memo.path not in a.documents for a in argued)
+    assert len(third.angles) <= 5
     taobao = next(a for a in third.angles if "淘宝" in a.label)
     assert taobao.text.startswith("以大數據、云計算為開始") and "這樣的大背景" in taobao.text
     for passage in [*third.angles, *first.evidence]:

@@ -218,6 +218,14 @@ def test_beyond_the_sources_lists_the_angles_of_the_other_sources() -> None:
     for q in beyond:
         assert q.status == "open"
         assert all(q.document not in a.documents for a in q.angles)
+    # The arguments of the other sources are the folder's themes, pointed to by number,
+    # never said again in full.
+    labels = [t.label for t in model.themes]
+    shown = render(model, charts_for(model))
+    argued = [a for q in beyond for a in q.angles if not a.text]
+    assert argued
+    for a in argued:
+        assert f"**{a.label}**（主题{labels.index(a.label) + 1}）" in shown
 
 
 def test_each_takeaway_and_key_figure_is_shown_near_the_top(briefing) -> None:

@@ -15,7 +15,7 @@ from briefing import __version__
 from briefing.analysis.companies import find_companies, find_modes, link_mode_questions, market_figures
 from briefing.analysis.document import DocAnalysis, analyse_document
 from briefing.analysis.key_figures import key_figures
-from briefing.analysis.questions import find_questions
+from briefing.analysis.questions import find_questions, theme_angles
 from briefing.analysis.summary import summarize
 from briefing.analysis.themes import MAX_THEMES, find_themes, gists_apart
 from briefing.errors import InputError
@@ -64,6 +64,7 @@ def build_briefing(
     companies = find_companies(docs, analyses, modes, sections)
     questions = find_questions(docs, analyses, companies, modes)
     link_mode_questions(companies, questions)
+    theme_angles(questions, themes)
     summary = summarize(docs, analyses, themes)
     gists_apart(themes, [t.text for t in summary], spares, referents)
 

@@ -28,6 +28,7 @@ from briefing.model import (
     ModeTable,
     Question,
     Quote,
+    Theme,
     Todo,
 )
 from briefing.nlp import en_tokens, split_sentences, stopwords, vocabulary_terms
@@ -1646,6 +1647,24 @@ def _angles(index: Index, ask: _Ask, own: int, known: set[str]) -> list[Angle]:
             )
         )
     return out
+
+
+def theme_angles(questions: list[Question], themes: list[Theme]) -> None:
+    """A question that asks to look beyond the sources gets, after the passages on its
+    own organisations or concepts, the arguments the other sources make (the folder's
+    themes that a source besides the asking memo argues), strongest first, up to
+    :data:`MAX_ANGLES`: starting points, cited, each said in full in its theme."""
+    for question in questions:
+        if question.new_material != "beyond" or len(question.angles) >= MAX_ANGLES:
+            continue
+        taken = {a.label for a in question.angles}
+        for theme in themes:
+            others = [d for d in theme.documents if d != question.document]
+            if not others or theme.label in taken:
+                continue
+            question.angles.append(Angle(label=theme.label, documents=others))
+            if len(question.angles) >= MAX_ANGLES:
+                break
 
 
 def _angle_label(index: Index, hit: _Hit, known: set[str]) -> str:
