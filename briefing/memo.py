@@ -34,6 +34,8 @@ _OPEN_LABELS = (
     # 需要弄清的问题, 有待厘清的问题, 尚需核实的問題: any verb of finding out between the two
     r"|(?:需要|需|有待|尚待|尚需|仍需|还需|還需|还要|還要)[\u4e00-\u9fff]{1,8}?的(?:问题|問題)"
     r"|研究问题|研究問題|问题清单|問題清單|遗留问题|遺留問題|开放问题|開放問題|未解决的问题|未解決的問題"
+    # 我们想知道, 我还想弄清: what the writer wants to find out
+    r"|(?:我们|我們|我)?(?:还|還)?(?:想|希望|需要)(?:知道|弄清|弄清楚|搞清|搞清楚|了解)(?:的)?(?:问题|問題|事)?"
     r"|open questions?|research questions?|unanswered questions?|outstanding questions?"
     r"|questions? to (?:answer|explore|check|ask)|questions? (?:we|i) (?:need|want|have) to (?:answer|settle|resolve)"
     r"|what we (?:still )?need to (?:know|find out|answer)|next steps?|to check|to investigate|follow[- ]ups?"
@@ -485,7 +487,7 @@ MEMO_WEIGHT = 3
 """Signs of working notes a document needs, in weight, to be a memo."""
 
 
-def memo_signals(blocks: list[Block], parts: MemoParts) -> dict[str, int]:
+def memo_signals(blocks: list[Block], parts: MemoParts, title: str | None = None) -> dict[str, int]:
     """The signs of working notes a document shows, each with its weight.
 
     Weight 3, any one of which makes a memo: an open-question section (TODO,
@@ -531,7 +533,8 @@ def memo_signals(blocks: list[Block], parts: MemoParts) -> dict[str, int]:
         found["tracking points"] = 1
     if parts.references:
         found["reference list"] = 1
-    first = blocks[0].text.lower() if blocks else ""
+    # the title (read before the body), else the first line
+    first = (title if title is not None else blocks[0].text if blocks else "").lower()
     if _count_words(first, words["self_titles"]) and not _count_words(first, words["self_title_not"]):
         found["titled as notes"] = 2
     return found

@@ -175,7 +175,7 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         title = metadata.strip_site_name(str(meta["page_title"]))
 
     parts = memo.extract(blocks, raw_lines)
-    kind = "memo" if memo.is_memo(memo.memo_signals(blocks, parts)) else "article"
+    kind = "memo" if memo.is_memo(memo.memo_signals(blocks, parts, title)) else "article"
     keep = [k or (kind == "article" and i in parts.question_blocks) for i, k in enumerate(parts.keep)]
     kept = [i for i, k in enumerate(keep) if k]
     todos = memo.questions(parts, kind == "memo", {block: n for n, block in enumerate(kept)}, title)

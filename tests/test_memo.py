@@ -432,12 +432,37 @@ def test_numbered_questions_in_a_memo_titled_as_notes(memos: dict[str, Document]
         ("中马签订谅解备忘录 深化港口合作", False),
         ("Memorandum of understanding signed in Jakarta", False),
         ("快递价格战再起", False),
+        ("乳业跟踪笔记", True),
+        ("Tracking notes: China dairy", True),
     ],
 )
 def test_a_first_line_that_calls_the_document_notes(first_line: str, notes: bool) -> None:
     blocks = [Block("heading", first_line, level=1), Block("para", "2023年业务量增长19.4%。")]
     signals = memo.memo_signals(blocks, memo.extract(blocks, [b.text for b in blocks]))
     assert ("titled as notes" in signals) is notes
+    # the title read apart from the body counts as the first line
+    body = blocks[1:]
+    signals = memo.memo_signals(body, memo.extract(body, [b.text for b in body]), title=first_line)
+    assert ("titled as notes" in signals) is notes
+
+
+def test_what_the_writer_wants_to_know_is_an_open_question_section(tmp_path: Path) -> None:
+    """Notes titled as such (乳业跟踪笔记, a title the reader lifts before the body),
+    whose questions stand under "## 我们想知道" and whose views are under "## 初步看法"."""
+    path = write_text(
+        tmp_path / "notes.md",
+        "# 乳业跟踪笔记\n\n2024-04-15 更新\n\n## 我们想知道\n\n"
+        "1. 原奶价格什么时候见底？牧场去产能进行到哪一步了？\n"
+        "2. 伊利和蒙牛谁更能扛住这一轮周期？\n\n"
+        "## 初步看法\n\n- 伊利的利润增长主要来自成本下降，而不是收入。\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.kind == "memo"
+    assert [t.text for t in doc.todos] == [
+        "原奶价格什么时候见底？牧场去产能进行到哪一步了？",
+        "伊利和蒙牛谁更能扛住这一轮周期？",
+    ]
+    assert "伊利的利润增长主要来自成本下降，而不是收入。" in doc.paragraphs()
 
 
 def test_numbered_problems_in_an_article_stay_text(tmp_path: Path) -> None:
