@@ -60,7 +60,8 @@ _POINTER_ZH = re.compile(
 )
 _NOT_POINTER_ZH = re.compile(r"^(?:其实|其他|其余|此外|此前|此后|此时|那么多|在此基础上|与此同时)")
 _POINTER_EN = re.compile(
-    r"^(?:this|that|these|those|it|its|they|their|such|the latter|the former|by contrast|in contrast(?!\s+to))\b",
+    r"^(?:this|that|these|those|it|its|they|their|such|the latter|the former|by contrast|in contrast(?!\s+to)"
+    r"|rivals?)\b",
     re.I,
 )
 
@@ -902,9 +903,18 @@ def claim_stub(text: str, limit: int = 40) -> str | None:
     )
     if first is None:
         return None
+    subject = ""
+    if not is_chinese(body) and first > 0 and body[:1].isupper():
+        # "Yili Industrial Group, the country's biggest dairy firm, reported…": the name
+        # and its apposition are the subject, not clauses to skip; the name stays.
+        verb = next((k for k, (a, b) in enumerate(spans) if _EN_VERB_RE.search(body[a:b])), None)
+        if verb is not None and verb >= first:
+            subject = re.sub(r"\s*\([^()]*\)", "", body[spans[0][0] : spans[0][1]]).strip().rstrip(",;: ")
+            first = verb
     ends = _extend(body, spans, first, first, limit, ())
     while says_nothing(body[spans[first][0] : spans[ends[1]][1]], least=8) and ends[0] + 1 < len(spans):
         ends = (ends[0] + 1, ends[1] + 1)  # a clause too short to say anything takes the next
     if says_nothing(body[spans[first][0] : spans[ends[0]][1]], least=8):
         return None
-    return _stub_text(body, spans, first, ends, limit)
+    stub = _stub_text(body, spans, first, ends, limit)
+    return f"{subject} {stub}" if stub is not None and subject else stub

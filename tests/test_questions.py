@@ -544,3 +544,32 @@ def test_a_question_heading_is_not_repeated_under_it_in_another_case(folder: str
         heading, _, rest = block.partition("\n")
         shown = [line.strip("* ").lower() for line in rest.splitlines()[:4]]
         assert heading.split("）")[-1].lower() not in shown, heading
+
+
+def test_a_chinese_comparison_finds_english_passages_on_each_organisation(tmp_path: Path) -> None:
+    """Notes asking in Chinese whether 比亚迪 or 特斯拉 weathers the cycle better, over an
+    English article: its passages are found by the organisations they name (BYD, "Rival
+    Tesla", read with the sentence it compares with), and the question is partly answered
+    (the sources never say 扛住这一轮周期), not "nothing in the sources"."""
+    folder = tmp_path / "ev"
+    write_text(
+        folder / "01_ev_en.txt",
+        "Carmakers brace for a slower year\n\n"
+        "BYD, the world's largest maker of electric cars, sold 3.02 million vehicles in 2023, "
+        "up 62%, as it cut prices across its range. Rival Tesla said its deliveries rose 38% "
+        "to 1.81 million.\n\n"
+        "Analysts expect growth in electric car sales to halve in 2024 as subsidies end.\n",
+    )
+    write_text(
+        folder / "02_notes.md",
+        "# 电动车跟踪笔记\n\n## 我们想知道\n\n1. 比亚迪和特斯拉谁更能扛住这一轮周期？\n"
+        "2. 欧洲会不会继续加征关税？\n",
+    )
+    model = build_briefing(read_corpus(folder), date=DATE)
+    first = model.questions[0]
+    assert first.text == "比亚迪和特斯拉谁更能扛住这一轮周期？"
+    assert first.status == "partly answered"
+    texts = [e.text for e in first.evidence]
+    assert any("BYD" in t for t in texts), texts
+    assert any("Rival Tesla" in t and "BYD" in t for t in texts), texts  # with the sentence it compares with
+    assert all(e.document == "01_ev_en.txt" for e in first.evidence)

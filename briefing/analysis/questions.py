@@ -67,11 +67,14 @@ class Index:
         df: Counter[str] = Counter()
         for d_index, a in enumerate(analyses):
             by_sentence = mentions_by_sentence(a)  # not a scan of every mention for every sentence
+            english = docs[d_index].language == "en"
             for s_index, s in enumerate(a.sentences):
                 if not s.quotable:
                     continue
                 tokens = Counter(s.tokens)
                 for m in by_sentence.get(s_index, ()):
+                    if english and m.name not in tokens:
+                        tokens[m.name] += 1  # "Yili" is found by the question's 伊利
                     for ancestor in gaz.ancestors(m.name):
                         tokens[ancestor] += 1
                 for term in tokens:
@@ -851,9 +854,13 @@ def _relevant(
             if not strict:
                 relevant = bool(named)  # an angle: what a source says about the organisation
             else:
-                # With several actors and no concept in common, the passage names them all.
+                # With several actors and no concept in common, the passage names them all;
+                # where the question holds no concept the sources' words know (扛住这一轮周期
+                # over English sources), one compared organisation's passage is part of it.
                 relevant = bool(named) and (
-                    bool(shared) or (all_named and (len(ask.actors) >= 2 or not ask.concepts))
+                    bool(shared)
+                    or (all_named and (len(ask.actors) >= 2 or not ask.concepts))
+                    or (not ask.concepts and ask.compares and bool(ask.unknown))
                 )
         elif ask.subject:
             relevant = any(term in lower for term in ask.subject) and bool(
