@@ -1148,6 +1148,11 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
         if author.origin == "author" and hits and at_home < 0.5 * len(hits):
             merged.append(cand)
             continue
+        if author.origin == "author" and author.home and _argued_elsewhere(keywords.terms[0], author.home, hits):
+            # 价格战 in one headline and in two other sources: the folder's argument, not the headline's
+            log.debug("theme %s is argued beyond %s: a theme of its own", keywords.label, author.label)
+            merged.append(cand)
+            continue
         log.debug("theme %s folded into %s", keywords.label, author.label)
         # Only what the author argues at home folds; a member of the cluster argued
         # mostly elsewhere (贸易壁垒 beside 组件) stays an argument of its own.
@@ -1165,6 +1170,26 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
         if away:
             merged.append(_Candidate(label=away[0], terms=away, origin="keywords"))
     return merged
+
+
+ARGUED_ELSEWHERE = 2
+"""Documents besides an author's own that must argue a keyword for it to stay a theme of its own."""
+
+
+def _argued_elsewhere(term: str, home: AbstractSet[int], hits: AbstractSet[tuple[int, int]]) -> bool:
+    """A term that names an argument itself (价格战, 出海: argument_words.txt), which
+    one author's headline or heading holds and at least two other documents argue,
+    is the folder's argument rather than that author's: folded into the headline it
+    would count in the headline's document only. A concept that argues nothing on its
+    own (人工智能 under "AI很火，落地却很难") stays the headline's, whoever mentions it."""
+    if term not in _argument_words_set():
+        return False
+    return len({d for d, _ in hits if d not in home}) >= ARGUED_ELSEWHERE
+
+
+@functools.cache
+def _argument_words_set() -> frozenset[str]:
+    return frozenset(_argument_words())
 
 
 @functools.cache
