@@ -800,14 +800,15 @@ def find_themes(
     # fewer than MIN_THEMES others (healthcare's 地缘政治: no other sentence says it).
     argued_enough: list[tuple[_Candidate, Theme]] = []
     thin: list[tuple[_Candidate, Theme]] = []
+    stating: dict[int, int] = {}  # per theme, the sentences that state its label
     for cand, theme in themes:
-        n = _argued_in(cand, theme, usable, argued)
+        n = stating[id(theme)] = _argued_in(cand, theme, usable, argued)
         concept = _changed_concept(theme)
         if n < MIN_ARGUED and concept and _argued_in(cand, theme, usable, argued, concept) >= MIN_ARGUED:
             # a change one sentence states (亏损收窄) of a concept several argue: the concept
             log.debug("theme %s: the change is said once, the theme is %s", theme.label, concept)
             theme.label = cand.label = concept
-            n = MIN_ARGUED
+            n = stating[id(theme)] = _argued_in(cand, theme, usable, argued)
         if n >= MIN_ARGUED:
             argued_enough.append((cand, theme))
         else:
@@ -815,7 +816,7 @@ def find_themes(
             thin.append((cand, theme))
     themes = argued_enough + thin
     few = {id(t) for _, t in thin}
-    distinct = _distinct(themes)
+    distinct = _distinct(themes, stating)
     # The sentences each theme could state itself with (its best two): a stronger
     # theme leaves another's to it where it has one as good of its own.
     needed: Counter[str] = Counter(t for c, _ in distinct for t in _best_texts(c.ranked, 2))
@@ -1148,7 +1149,11 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
         if author.origin == "author" and hits and at_home < 0.5 * len(hits):
             merged.append(cand)
             continue
-        if author.origin == "author" and author.home and _argued_elsewhere(keywords.terms[0], author.home, hits):
+        if (
+            author.origin == "author"
+            and author.home
+            and _argued_elsewhere(keywords.terms[0], author.home, hits)
+        ):
             # 价格战 in one headline and in two other sources: the folder's argument, not the headline's
             log.debug("theme %s is argued beyond %s: a theme of its own", keywords.label, author.label)
             merged.append(cand)
@@ -2331,10 +2336,17 @@ def label_arguments(label: str) -> frozenset[str]:
     return frozenset(key for key, words in _argument_spellings() if any(w in simplified for w in words))
 
 
-def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, Theme]]:
+def _distinct(
+    themes: list[tuple[_Candidate, Theme]], stating: dict[int, int] | None = None
+) -> list[tuple[_Candidate, Theme]]:
     """Strongest first, drop a theme that rests on the sentences of a stronger one,
     repeats its label, or names its argument in other words (支架降价, 价格下降) in a
-    document and a sentence they share: two such themes are one argument."""
+    document and a sentence they share: two such themes are one argument. Of one
+    author's theme and one several sources argue, the latter is the theme where it has
+    half the former's sentences, or (``stating``: the sentences that state each theme's
+    label) states the label they share as often: a headline's 出海 counts every line of
+    its article on 电池 and 价格战, the sources' 出海 only those on going abroad."""
+    stating = stating or {}
     kept: list[tuple[_Candidate, Theme]] = []
     places: dict[int, set[tuple[int, int]]] = {}  # each kept theme's sentences, as a set once
     for cand, theme in themes:
@@ -2367,7 +2379,12 @@ def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, 
             kept.append((cand, theme))
             continue
         at = next(i for i, (_, other) in enumerate(kept) if other is same)
-        if len(theme.documents) > len(same.documents) == 1 and theme.mentions >= 0.5 * same.mentions:
+        as_often = theme.label == same.label and stating.get(id(theme), 0) >= max(
+            stating.get(id(same), 0), MIN_ARGUED
+        )
+        if len(theme.documents) > len(same.documents) == 1 and (
+            theme.mentions >= 0.5 * same.mentions or as_often
+        ):
             # One author's heading and an argument several sources make: the latter is the theme.
             log.debug("theme %s is %s", same.label, theme.label)
             kept[at] = (cand, theme)
