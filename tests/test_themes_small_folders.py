@@ -786,3 +786,38 @@ def test_an_argument_counts_where_the_sources_argue_it(folder, label, documents)
     themes = {t.label: t for t in _themes(folder).themes}
     assert label in themes, list(themes)
     assert documents <= set(themes[label].documents), themes[label].documents
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "elsewhere"),
+    [
+        # a memo line filed under another theme's label, which does not write this one's
+        ("垂直整合：自产刀片电池、IGBT芯片，海外销量24.3万辆。", "出海", True),
+        # …but writes every part of this theme's label: it argues this theme too
+        (
+            "价格战：9.9元促销压低单杯利润，加盟模式让库迪咖啡扩张更快，但单店盈利尚未验证。",
+            "加盟模式与单店盈利",
+            False,
+        ),
+        # filed under this theme's own label
+        ("出海：极兔在东南亚的份额已接近四分之一。", "出海", False),
+        # a framing label that is no theme's (核心产值：…)
+        ("核心产值：2025年低空经济规模将达1.5万亿元。", "出海", False),
+        # no label before a colon; Traditional text read in Simplified
+        ("國內市場內卷加劇，車企紛紛把目光投向海外。", "出海", False),
+        ("垂直整合：自產刀片電池，海外銷量24.3萬輛。", "出海", True),
+    ],
+)
+def test_a_line_filed_under_another_themes_label_is_that_themes(text, label, elsewhere) -> None:
+    from briefing.analysis.themes import _filed_elsewhere
+
+    labels = {"垂直整合", "出海", "价格战", "加盟模式与单店盈利"}
+    assert _filed_elsewhere(text, label, labels) is elsewhere
+
+
+def test_a_theme_quotes_no_line_filed_under_another() -> None:
+    """nev: 出海 quotes the EU's anti-subsidy probe on going abroad, not the memo's line
+    on BYD filed under 垂直整合 (which 垂直整合 quotes)."""
+    themes = {t.label: t for t in _themes("nev").themes}
+    quoted = [q.text for q in themes["出海"].quotes]
+    assert quoted and not any(q.startswith("垂直整合") for q in quoted), quoted

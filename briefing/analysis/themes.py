@@ -866,6 +866,7 @@ def find_themes(
         gists[row[3]] = len(kept)
         kept.append((cand, theme))
     used: set[str] = set()
+    labels = {theme.label for _, theme in kept}
     stated: list[tuple[_Candidate, Theme]] = []
     for i, (cand, theme) in enumerate(kept):
         row = next(r for r in cand.ranked if gists.get(r[3]) == i)
@@ -880,6 +881,10 @@ def find_themes(
         # …and, under a label that names a change of it (亏损收窄), states that change
         # for it, not only the concept (微创医疗…净亏损约6.9亿美元 under 亏损收窄).
         arguing = [r for r in others if _argues(r, words, usable, argued, change)]
+        # A line its author files under another theme's label (垂直整合：…海外销量24.3万辆
+        # under 出海) is that theme's: quoted here only where it writes this theme's label
+        # too (价格战：…加盟模式…单店盈利… under 加盟模式与单店盈利) or no other sentence argues it.
+        arguing = [r for r in arguing if not _filed_elsewhere(r[3], theme.label, labels)] or arguing
         fresh = [r for r in arguing if r[3] not in used]
         # every source that argues it still speaks, if only with a sentence quoted before
         heard = {r[1] for r in fresh} | {row[1]}
@@ -2070,6 +2075,19 @@ _FRAMING_LABEL_RE = re.compile(r"^([^，,。；;：:\d“”\"]{2,12})[：:]\s*(
 @functools.cache
 def _label_verbs() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, data_lines("label_verbs.txt"))) or r"(?!)")
+
+
+def _filed_elsewhere(text: str, label: str, labels: AbstractSet[str]) -> bool:
+    """The line opens with another theme's label before a colon (垂直整合：自产刀片电池…,
+    one of ``labels``) and does not write ``label`` (each part of 加盟模式与单店盈利)."""
+    m = _FRAMING_LABEL_RE.match(text)
+    if not m:
+        return False
+    filed = to_simplified(m.group(1)).strip()
+    if filed == label or filed not in labels:
+        return False
+    said = to_simplified(text[m.end() :])
+    return not all(p in said for p in re.split(r"[与和、]", label) if p)
 
 
 def without_framing(text: str, actors: AbstractSet[str] = frozenset()) -> str:
