@@ -723,3 +723,101 @@ def test_a_quote_that_takes_a_restated_gists_place_names_its_pointer(
     )
     gists_apart([theme], [said], {}, referents)
     assert theme.gist == gist
+
+
+@pytest.mark.parametrize(
+    ("term", "home", "places", "own"),
+    [
+        # 价格战 in one headline's article and argued in two other sources: the folder's
+        ("价格战", {0}, {(0, 1), (0, 4), (2, 0), (3, 5), (3, 6)}, True),
+        ("出海", {0}, {(0, 1), (2, 3), (3, 1)}, True),
+        # argued in one other source only: the headline's still
+        ("价格战", {0}, {(0, 1), (0, 4), (3, 5), (3, 6)}, False),
+        # a concept that argues nothing by itself (人工智能 under "AI很火，落地却很难")
+        # stays the headline's, however many sources mention it
+        ("人工智能", {3}, {(0, 1), (1, 2), (2, 0), (3, 1), (4, 4)}, False),
+        # a term that only holds an argument word (流量战争 holds 战) is no argument word
+        ("流量战争", {1}, {(1, 1), (2, 2), (3, 3)}, False),
+    ],
+)
+def test_an_argument_several_sources_make_is_no_headlines(term, home, places, own) -> None:
+    from briefing.analysis.themes import _argued_elsewhere
+
+    assert _argued_elsewhere(term, home, places) is own
+
+
+@pytest.mark.parametrize(
+    ("stating", "kept_documents"),
+    [
+        # the headline's theme holds every line of its article (电池, 价格战); the sources'
+        # 出海 states 出海 as often: it is the theme, across three documents
+        ({"headline": 3, "sources": 4}, 3),
+        ({"headline": 3, "sources": 3}, 3),
+        # the sources state it less often than the headline's article: the headline's
+        ({"headline": 5, "sources": 3}, 1),
+        # not told how often either states it: the sentences decide (the headline's)
+        ({}, 1),
+    ],
+)
+def test_a_label_several_sources_state_as_often_is_theirs(stating, kept_documents) -> None:
+    from briefing.analysis.themes import _distinct
+
+    headline = _pair("出海", [(0, s) for s in range(12)], 2.0)
+    sources = _pair("出海", [(0, 3), (0, 4), (2, 1), (3, 2)], 1.0)
+    ids = {"headline": id(headline[1]), "sources": id(sources[1])}
+    kept = _distinct([headline, sources], {ids[k]: v for k, v in stating.items()})
+    assert [len(theme.documents) for _, theme in kept] == [kept_documents]
+
+
+@pytest.mark.parametrize(
+    ("folder", "label", "documents"),
+    [
+        # 价格战 in the headline and sections of 01, "price war" in 03, the memo's note in 04
+        ("logistics", "价格战", {"01_price_war_zh-hans.md", "03_global_en.txt", "04_memo.md"}),
+        # 出海 in 01's headline and section, overseas sales in 03 and the memo
+        (
+            "nev",
+            "出海",
+            {"01_price_war_zh-hans.txt", "03_ev_economics_en.txt", "04_memo_competition.md"},
+        ),
+    ],
+)
+def test_an_argument_counts_where_the_sources_argue_it(folder, label, documents) -> None:
+    themes = {t.label: t for t in _themes(folder).themes}
+    assert label in themes, list(themes)
+    assert documents <= set(themes[label].documents), themes[label].documents
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "elsewhere"),
+    [
+        # a memo line filed under another theme's label, which does not write this one's
+        ("垂直整合：自产刀片电池、IGBT芯片，海外销量24.3万辆。", "出海", True),
+        # …but writes every part of this theme's label: it argues this theme too
+        (
+            "价格战：9.9元促销压低单杯利润，加盟模式让库迪咖啡扩张更快，但单店盈利尚未验证。",
+            "加盟模式与单店盈利",
+            False,
+        ),
+        # filed under this theme's own label
+        ("出海：极兔在东南亚的份额已接近四分之一。", "出海", False),
+        # a framing label that is no theme's (核心产值：…)
+        ("核心产值：2025年低空经济规模将达1.5万亿元。", "出海", False),
+        # no label before a colon; Traditional text read in Simplified
+        ("國內市場內卷加劇，車企紛紛把目光投向海外。", "出海", False),
+        ("垂直整合：自產刀片電池，海外銷量24.3萬輛。", "出海", True),
+    ],
+)
+def test_a_line_filed_under_another_themes_label_is_that_themes(text, label, elsewhere) -> None:
+    from briefing.analysis.themes import _filed_elsewhere
+
+    labels = {"垂直整合", "出海", "价格战", "加盟模式与单店盈利"}
+    assert _filed_elsewhere(text, label, labels) is elsewhere
+
+
+def test_a_theme_quotes_no_line_filed_under_another() -> None:
+    """nev: 出海 quotes the EU's anti-subsidy probe on going abroad, not the memo's line
+    on BYD filed under 垂直整合 (which 垂直整合 quotes)."""
+    themes = {t.label: t for t in _themes("nev").themes}
+    quoted = [q.text for q in themes["出海"].quotes]
+    assert quoted and not any(q.startswith("垂直整合") for q in quoted), quoted

@@ -800,14 +800,15 @@ def find_themes(
     # fewer than MIN_THEMES others (healthcare's 地缘政治: no other sentence says it).
     argued_enough: list[tuple[_Candidate, Theme]] = []
     thin: list[tuple[_Candidate, Theme]] = []
+    stating: dict[int, int] = {}  # per theme, the sentences that state its label
     for cand, theme in themes:
-        n = _argued_in(cand, theme, usable, argued)
+        n = stating[id(theme)] = _argued_in(cand, theme, usable, argued)
         concept = _changed_concept(theme)
         if n < MIN_ARGUED and concept and _argued_in(cand, theme, usable, argued, concept) >= MIN_ARGUED:
             # a change one sentence states (亏损收窄) of a concept several argue: the concept
             log.debug("theme %s: the change is said once, the theme is %s", theme.label, concept)
             theme.label = cand.label = concept
-            n = MIN_ARGUED
+            n = stating[id(theme)] = _argued_in(cand, theme, usable, argued)
         if n >= MIN_ARGUED:
             argued_enough.append((cand, theme))
         else:
@@ -815,7 +816,7 @@ def find_themes(
             thin.append((cand, theme))
     themes = argued_enough + thin
     few = {id(t) for _, t in thin}
-    distinct = _distinct(themes)
+    distinct = _distinct(themes, stating)
     # The sentences each theme could state itself with (its best two): a stronger
     # theme leaves another's to it where it has one as good of its own.
     needed: Counter[str] = Counter(t for c, _ in distinct for t in _best_texts(c.ranked, 2))
@@ -865,6 +866,7 @@ def find_themes(
         gists[row[3]] = len(kept)
         kept.append((cand, theme))
     used: set[str] = set()
+    labels = {theme.label for _, theme in kept}
     stated: list[tuple[_Candidate, Theme]] = []
     for i, (cand, theme) in enumerate(kept):
         row = next(r for r in cand.ranked if gists.get(r[3]) == i)
@@ -879,6 +881,10 @@ def find_themes(
         # …and, under a label that names a change of it (亏损收窄), states that change
         # for it, not only the concept (微创医疗…净亏损约6.9亿美元 under 亏损收窄).
         arguing = [r for r in others if _argues(r, words, usable, argued, change)]
+        # A line its author files under another theme's label (垂直整合：…海外销量24.3万辆
+        # under 出海) is that theme's: quoted here only where it writes this theme's label
+        # too (价格战：…加盟模式…单店盈利… under 加盟模式与单店盈利) or no other sentence argues it.
+        arguing = [r for r in arguing if not _filed_elsewhere(r[3], theme.label, labels)] or arguing
         fresh = [r for r in arguing if r[3] not in used]
         # every source that argues it still speaks, if only with a sentence quoted before
         heard = {r[1] for r in fresh} | {row[1]}
@@ -1148,6 +1154,15 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
         if author.origin == "author" and hits and at_home < 0.5 * len(hits):
             merged.append(cand)
             continue
+        if (
+            author.origin == "author"
+            and author.home
+            and _argued_elsewhere(keywords.terms[0], author.home, hits)
+        ):
+            # 价格战 in one headline and in two other sources: the folder's argument, not the headline's
+            log.debug("theme %s is argued beyond %s: a theme of its own", keywords.label, author.label)
+            merged.append(cand)
+            continue
         log.debug("theme %s folded into %s", keywords.label, author.label)
         # Only what the author argues at home folds; a member of the cluster argued
         # mostly elsewhere (贸易壁垒 beside 组件) stays an argument of its own.
@@ -1165,6 +1180,26 @@ def _fold(candidates: list[_Candidate], term_sentences: dict[str, set[tuple[int,
         if away:
             merged.append(_Candidate(label=away[0], terms=away, origin="keywords"))
     return merged
+
+
+ARGUED_ELSEWHERE = 2
+"""Documents besides an author's own that must argue a keyword for it to stay a theme of its own."""
+
+
+def _argued_elsewhere(term: str, home: AbstractSet[int], hits: AbstractSet[tuple[int, int]]) -> bool:
+    """A term that names an argument itself (价格战, 出海: argument_words.txt), which
+    one author's headline or heading holds and at least two other documents argue,
+    is the folder's argument rather than that author's: folded into the headline it
+    would count in the headline's document only. A concept that argues nothing on its
+    own (人工智能 under "AI很火，落地却很难") stays the headline's, whoever mentions it."""
+    if term not in _argument_words_set():
+        return False
+    return len({d for d, _ in hits if d not in home}) >= ARGUED_ELSEWHERE
+
+
+@functools.cache
+def _argument_words_set() -> frozenset[str]:
+    return frozenset(_argument_words())
 
 
 @functools.cache
@@ -2042,6 +2077,19 @@ def _label_verbs() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, data_lines("label_verbs.txt"))) or r"(?!)")
 
 
+def _filed_elsewhere(text: str, label: str, labels: AbstractSet[str]) -> bool:
+    """The line opens with another theme's label before a colon (垂直整合：自产刀片电池…,
+    one of ``labels``) and does not write ``label`` (each part of 加盟模式与单店盈利)."""
+    m = _FRAMING_LABEL_RE.match(text)
+    if not m:
+        return False
+    filed = to_simplified(m.group(1)).strip()
+    if filed == label or filed not in labels:
+        return False
+    said = to_simplified(text[m.end() :])
+    return not all(p in said for p in re.split(r"[与和、]", label) if p)
+
+
 def without_framing(text: str, actors: AbstractSet[str] = frozenset()) -> str:
     """The sentence without a short framing label before a colon ("核心产值：",
     "低空联动："), unless the label names who the finding is about (an actor, an
@@ -2306,10 +2354,17 @@ def label_arguments(label: str) -> frozenset[str]:
     return frozenset(key for key, words in _argument_spellings() if any(w in simplified for w in words))
 
 
-def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, Theme]]:
+def _distinct(
+    themes: list[tuple[_Candidate, Theme]], stating: dict[int, int] | None = None
+) -> list[tuple[_Candidate, Theme]]:
     """Strongest first, drop a theme that rests on the sentences of a stronger one,
     repeats its label, or names its argument in other words (支架降价, 价格下降) in a
-    document and a sentence they share: two such themes are one argument."""
+    document and a sentence they share: two such themes are one argument. Of one
+    author's theme and one several sources argue, the latter is the theme where it has
+    half the former's sentences, or (``stating``: the sentences that state each theme's
+    label) states the label they share as often: a headline's 出海 counts every line of
+    its article on 电池 and 价格战, the sources' 出海 only those on going abroad."""
+    stating = stating or {}
     kept: list[tuple[_Candidate, Theme]] = []
     places: dict[int, set[tuple[int, int]]] = {}  # each kept theme's sentences, as a set once
     for cand, theme in themes:
@@ -2342,7 +2397,12 @@ def _distinct(themes: list[tuple[_Candidate, Theme]]) -> list[tuple[_Candidate, 
             kept.append((cand, theme))
             continue
         at = next(i for i, (_, other) in enumerate(kept) if other is same)
-        if len(theme.documents) > len(same.documents) == 1 and theme.mentions >= 0.5 * same.mentions:
+        as_often = theme.label == same.label and stating.get(id(theme), 0) >= max(
+            stating.get(id(same), 0), MIN_ARGUED
+        )
+        if len(theme.documents) > len(same.documents) == 1 and (
+            theme.mentions >= 0.5 * same.mentions or as_often
+        ):
             # One author's heading and an argument several sources make: the latter is the theme.
             log.debug("theme %s is %s", same.label, theme.label)
             kept[at] = (cand, theme)
