@@ -654,7 +654,12 @@ def _not_a_name_en(name: str, extra_tails: frozenset[str] = frozenset(), person:
         return False
     brand = not parts[0][:1].isupper() or any(c.isdigit() for c in parts[0]) or parts[0].isupper()
     tails = nw.en_tails | extra_tails
-    if person and len(parts) > 1 and not brand and not all(p in tails or p.rstrip(".,") in nw.en_legal for p in parts[1:]):
+    if (
+        person
+        and len(parts) > 1
+        and not brand
+        and not all(p in tails or p.rstrip(".,") in nw.en_legal for p in parts[1:])
+    ):
         return True  # "Tim Cook", "Li Wei": two names may be a person's
     return len(parts) == 1 and name in w.said_its_surnames
 
@@ -663,10 +668,7 @@ def cues_en(text: str) -> list[Cue]:
     """Names an English sentence marks: "market researcher Newzoo", "Nintendo said its",
     "Feihe, the market leader,", "Danone and Nestle have both lost share", "according
     to Euromonitor"."""
-    from briefing.analysis.org_words import words
-
     w = cue_words()
-    nw = words()
     out: list[Cue] = []
     kinds = dict(w.kind_nouns_en)
     for m in _kind_en_re().finditer(text):
