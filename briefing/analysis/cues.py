@@ -14,7 +14,13 @@ also knows a name by what the sentence does with it:
 * ``industry tail`` (a document's): "智冠科技…智冠去年…": an industry word after a
   name the document also writes alone as a subject is part of that name;
 * English ``kind noun``: "according to market researcher Newzoo" (typed research);
-* English ``said its``: "Nintendo said its Switch console…" (a person says his/her).
+* English ``said its``: "Nintendo said its Switch console…" (a person says his/her),
+  also past an apposition ("Feihe, the market leader, said its…") and for a brand's
+  lowercase start ("a2 Milk said its…");
+* English ``apposition``: "Feihe, the market leader,", "X, the country's biggest cement
+  maker," (a head of ``apposition_heads_en``, no person's role);
+* English ``share subject``: "Danone and Nestle have both lost share";
+* English ``according to``: "according to Euromonitor" (a source of data, research).
 
 Each cue returns ``(raw name, evidence, type)``; the caller runs the usual name
 tests on it (:func:`briefing.analysis.names.reject_reason`), so no common word,
