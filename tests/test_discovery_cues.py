@@ -191,6 +191,27 @@ def test_dairy_organisations_an_english_sentence_marks_are_found(dairy, company:
         assert any(cue.strip() in " ".join(c.found_by) for cue in company["discovered_by"].split("/")), (
             c.found_by
         )
+    if "role" in company:
+        assert c.role == company["role"], (c.name, c.role, c.role_reason)
+
+
+def test_english_subjects_named_together_act_together(tmp_path: Path) -> None:
+    """ "Veltro and Marisol have both lost share…": the second name is a subject too (a
+    case), as 与/和 join subjects in Chinese."""
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+
+    (tmp_path / "paint.txt").write_text(
+        "European paint makers retreat in Asia\n\n"
+        "Veltro and Marisol have both lost share to local rivals since 2021. "
+        "Prices fell 4% in 2023 as the rivals cut prices.\n",
+        "utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
+    roles = {c.name: c.role for c in model.companies}
+    assert roles.get("Veltro") == "case" and roles.get("Marisol") == "case", roles
 
 
 @pytest.mark.parametrize(
