@@ -48,6 +48,11 @@ class _Counts:
         return [CleaningCount(rule=r, count=self.counter[r]) for r in self.order]
 
 
+def _headline_like(text: str) -> bool:
+    """A short line that ends no sentence: a headline standing as a paragraph."""
+    return len(text.split()) <= 20 and not re.search(r"[.!?。！？]\s*$", text) and "\n" not in text
+
+
 def read_document(path: Path, root: Path) -> Document:
     """Read, clean and describe one file; raise :class:`Unreadable` to skip it."""
     rel = path.relative_to(root).as_posix()
@@ -145,11 +150,17 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             break
     # A wire dateline ("SHANGHAI/BEIJING (Reuters) -", "SEOUL —") opening the first
     # paragraph says where the story was filed: metadata, not its first sentence.
-    first = next((i for i, b in enumerate(blocks[:6]) if b.kind == "para" and b.text), None)
-    if first is not None and (line := metadata.wire_dateline(blocks[first].text, meta.get("place"))):
-        meta["place"] = line[0]
-        blocks[first] = replace(blocks[first], text=line[1])
-        found += 1
+    # A plain-text story's headline may stand before it as a paragraph of its own (a short
+    # line that ends no sentence): the dateline then opens the paragraph after it.
+    paras = [i for i, b in enumerate(blocks[:6]) if b.kind == "para" and b.text][:2]
+    if len(paras) == 2 and not _headline_like(blocks[paras[0]].text):
+        paras = paras[:1]
+    for first in paras:
+        if line := metadata.wire_dateline(blocks[first].text, meta.get("place")):
+            meta["place"] = line[0]
+            blocks[first] = replace(blocks[first], text=line[1])
+            found += 1
+            break
     if found:
         counts.add("extract_byline", found)
         blocks, raw_lines = _filter(blocks, raw_lines, [bool(b.text) for b in blocks])

@@ -160,3 +160,90 @@ def test_a_malformed_cue_file_is_a_one_line_error(tmp_path: Path, text: str) -> 
     assert done.returncode == 8, done.stderr
     assert "discovery_cues.yaml" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ dairy folder
+
+DAIRY = Path(__file__).parent / "fixtures" / "corpora" / "dairy"
+DAIRY_EXPECTED = yaml.safe_load((DAIRY.parent / "dairy.expected.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def dairy():
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+
+    return build_briefing(read_corpus(DAIRY), date=dt.date(2026, 12, 2))
+
+
+@pytest.mark.parametrize("company", [pytest.param(c, id=c["name"]) for c in DAIRY_EXPECTED["companies"]])
+def test_dairy_organisations_an_english_sentence_marks_are_found(dairy, company: dict[str, Any]) -> None:
+    """An unseen folder's organisations nobody listed, found by what the English sentence
+    does with them (dairy.expected.yaml discovered_by), with their type."""
+    c = next((x for f in [company["name"], *company.get("aliases", [])] if (x := _by_form(dairy, f))), None)
+    assert c is not None, (company["name"], [x.name for x in dairy.companies])
+    assert c.type == company.get("type", "company"), (c.name, c.type)
+    english = {d for d in company["documents"] if d.endswith(("_en.txt", "_en.md"))}
+    assert english <= set(c.documents), (c.name, c.documents)
+    if "discovered_by" in company:
+        assert any(cue.strip() in " ".join(c.found_by) for cue in company["discovered_by"].split("/")), (
+            c.found_by
+        )
+    if "role" in company:
+        assert c.role == company["role"], (c.name, c.role, c.role_reason)
+
+
+def test_english_subjects_named_together_act_together(tmp_path: Path) -> None:
+    """ "Veltro and Marisol have both lost share…": the second name is a subject too (a
+    case), as 与/和 join subjects in Chinese."""
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+
+    (tmp_path / "paint.txt").write_text(
+        "European paint makers retreat in Asia\n\n"
+        "Veltro and Marisol have both lost share to local rivals since 2021. "
+        "Prices fell 4% in 2023 as the rivals cut prices.\n",
+        "utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
+    roles = {c.name: c.role for c in model.companies}
+    assert roles.get("Veltro") == "case" and roles.get("Marisol") == "case", roles
+
+
+@pytest.mark.parametrize(
+    ("company", "want"),
+    [
+        pytest.param(c, f, id=f"{c['name']}-{f['raw']}")
+        for c in DAIRY_EXPECTED["companies"]
+        for f in c.get("figures", [])
+    ],
+)
+def test_dairy_english_figures_keep_their_year(dairy, company: dict[str, Any], want: dict) -> None:
+    """ "reported 2023 revenue of 126.2 billion yuan … while net profit rose 12.3% to 10.4
+    billion yuan": every figure of the sentence is 2023's, as "in 2023" would make it."""
+    c = next((x for f in [company["name"], *company.get("aliases", [])] if (x := _by_form(dairy, f))), None)
+    assert c is not None, company["name"]
+    mine = [f for f in c.figures if f.value == pytest.approx(want["value"])]
+    assert mine, (want, [(f.measure, f.value) for f in c.figures])
+    for key in ("year", "period"):
+        if key in want:
+            assert getattr(mine[0], key) == want[key], (key, want, mine[0])
+
+
+def test_dairy_people_and_places_are_no_organisations(dairy) -> None:
+    names = {n for c in dairy.companies for n in (c.name, *c.aliases)}
+    for word in DAIRY_EXPECTED["not_companies"]:
+        assert word not in names, word
+
+
+def test_dairy_english_arguments_make_a_theme(dairy) -> None:
+    """Two English articles and a memo argue the milk glut: a theme (the glossary's
+    economic vocabulary, glut → 供过于求), where there was none."""
+    ids = {t["id"]: t["any_terms"] for t in DAIRY_EXPECTED["themes"]}
+    found = [t for t in dairy.themes if any(w in t.label or w in t.terms for w in ids["milk-glut"])]
+    assert found, [t.label for t in dairy.themes]
+    assert "01_reuters_en.txt" in found[0].documents

@@ -449,3 +449,37 @@ def test_read_corpus_round_trips_through_json(tmp_path: Path) -> None:
     again = Corpus.from_dict(corpus.to_dict())
     assert again == corpus
     assert [s.path for s in again.skipped] == ["c.bin"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "opening"),
+    [
+        # a plain-text headline as its own paragraph, then the wire story
+        (
+            "Copper miners cut output as prices slide\n\nSANTIAGO, May 4 (Reuters) - Chile's copper miners "
+            "cut output by 3% in April.\n\nPrices fell again.\n",
+            "SANTIAGO",
+            "Chile's copper miners",
+        ),
+        (
+            "Tyre makers raise prices\n\nMILAN — Pirelli raised prices by 4% on Monday.\n",
+            "MILAN",
+            "Pirelli raised",
+        ),
+        # a first paragraph that is a sentence, not a headline: the next one's capitals stay
+        (
+            "Steel output fell 3% in April.\n\nBEIJING — the second paragraph is no dateline.\n",
+            None,
+            "Steel output fell",
+        ),
+    ],
+)
+def test_a_wire_dateline_after_a_plain_text_headline_is_metadata(
+    tmp_path: Path, text: str, place: str | None, opening: str
+) -> None:
+    write_text(tmp_path / "story.txt", text)
+    (doc,) = read_corpus(tmp_path).documents
+    assert doc.place == place
+    assert opening in doc.text and (
+        place is None or (f"{place}," not in doc.text and f"{place} —" not in doc.text)
+    )

@@ -765,7 +765,8 @@ def _own_subject(a: DocAnalysis, doc: Document, o: _Occurrence, index: _Index | 
         gap = sent[m.start - s.start + len(m.surface) : end]
         # "华为技术有限公司与佳发教育签署…": the legal suffix after a name is the name's
         gap = gap[len(legal) :] if (legal := _legal_suffix_at(gap)) else gap
-        if re.fullmatch(r"\s*(?:[（(][^）)]*[）)])?\s*(?:、|和|与|及|以及|,|，)?\s*", gap):
+        # (in English too: "Danone and Nestle have both lost share")
+        if re.fullmatch(r"\s*(?:[（(][^）)]*[）)])?\s*(?:、|和|与|及|以及|,|，|,?\s*and|&)?\s*", gap):
             end = m.start - s.start
             others.remove(m)
         else:

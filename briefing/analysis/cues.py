@@ -14,7 +14,13 @@ also knows a name by what the sentence does with it:
 * ``industry tail`` (a document's): "智冠科技…智冠去年…": an industry word after a
   name the document also writes alone as a subject is part of that name;
 * English ``kind noun``: "according to market researcher Newzoo" (typed research);
-* English ``said its``: "Nintendo said its Switch console…" (a person says his/her).
+* English ``said its``: "Nintendo said its Switch console…" (a person says his/her),
+  also past an apposition ("Feihe, the market leader, said its…") and for a brand's
+  lowercase start ("a2 Milk said its…");
+* English ``apposition``: "Feihe, the market leader,", "X, the country's biggest cement
+  maker," (a head of ``apposition_heads_en``, no person's role);
+* English ``share subject``: "Danone and Nestle have both lost share";
+* English ``according to``: "according to Euromonitor" (a source of data, research).
 
 Each cue returns ``(raw name, evidence, type)``; the caller runs the usual name
 tests on it (:func:`briefing.analysis.names.reject_reason`), so no common word,
@@ -62,6 +68,12 @@ class CueWords:
     kind_endings: frozenset[str] = frozenset()
     like_not_names: frozenset[str] = frozenset()
     ranked_entry_openers: tuple[str, ...] = ()
+    apposition_heads_en: tuple[str, ...] = ()
+    apposition_not_words_en: frozenset[str] = frozenset()
+    share_verbs_en: tuple[str, ...] = ()
+    source_markers_en: tuple[str, ...] = ()
+    source_tails_en: frozenset[str] = frozenset()
+    cue_not_names_en: frozenset[str] = frozenset()
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -118,6 +130,12 @@ def cue_words() -> CueWords:
         kind_endings=frozenset("".join(items("kind_endings"))),
         like_not_names=frozenset(items("like_not_names")),
         ranked_entry_openers=_longest(items("ranked_entry_openers")),
+        apposition_heads_en=_longest(w.lower() for w in items("apposition_heads_en")),
+        apposition_not_words_en=frozenset(w.lower() for w in items("apposition_not_words_en")),
+        share_verbs_en=_longest(w.lower() for w in items("share_verbs_en")),
+        source_markers_en=_longest(w.lower() for w in items("source_markers_en")),
+        source_tails_en=frozenset(items("source_tails_en")),
+        cue_not_names_en=frozenset(items("cue_not_names_en")),
     )
 
 
@@ -580,6 +598,11 @@ def _tails_re() -> re.Pattern[str]:
 # --------------------------------------------------------------- English
 
 _EN_NAME = r"[A-Z][A-Za-z0-9&'\-]*"
+_EN_BRAND = r"(?:[A-Z]|[a-z]{1,2}(?=[0-9A-Z]))[A-Za-z0-9&'\-]*"
+"""A name's first word: capitalised, or a brand's lowercase start before a digit or a
+capital ("a2 Milk", "eBay", "iQiyi"), which no person's first name has."""
+_EN_CUE_NAME = rf"{_EN_BRAND}(?:\s+{_EN_NAME}){{0,2}}"
+_CLAUSE_START = r"(?:^|(?<=[.;:!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bbut\s)|(?<=\bwhile\s))"
 
 
 @functools.cache
@@ -592,17 +615,66 @@ def _kind_en_re() -> re.Pattern[str]:
 def _said_its_re() -> re.Pattern[str]:
     verbs = "|".join(re.escape(v) for v in cue_words().said_its_verbs) or "(?!)"
     return re.compile(
-        rf"(?:^|(?<=[.;:!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bbut\s)|(?<=\bwhile\s))"
-        rf"({_EN_NAME}(?:\s+{_EN_NAME}){{0,2}})\s+(?:{verbs})\s+(?:(?:on\s+\w+|that)\s+)?its\b"
+        rf"{_CLAUSE_START}({_EN_CUE_NAME})(?:,\s+the\s+[^,.;]{{3,80}}?,)?\s+(?:{verbs})\s+"
+        rf"(?:(?:on\s+\w+|that)\s+)?its\b"
     )
 
 
-def cues_en(text: str) -> list[Cue]:
-    """Names an English sentence marks: "market researcher Newzoo", "Nintendo said its"."""
+@functools.cache
+def _apposition_re() -> re.Pattern[str]:
+    return re.compile(rf"{_CLAUSE_START}({_EN_CUE_NAME}),\s+the\s+((?:[\w'\-]+\s+){{0,5}}[\w'\-]+),")
+
+
+@functools.cache
+def _share_subject_re() -> re.Pattern[str]:
+    verbs = "|".join(re.escape(v) for v in cue_words().share_verbs_en) or "(?!)"
+    return re.compile(
+        rf"{_CLAUSE_START}({_EN_CUE_NAME}(?:(?:,\s+|,?\s+and\s+){_EN_CUE_NAME}){{0,3}})"
+        rf"(?:\s+(?:have|has|had|also|both|all|each|steadily|further))*\s+(?:{verbs})\s+"
+        rf"(?:(?:market|their|its)\s+)?share\b"
+    )
+
+
+@functools.cache
+def _source_re() -> re.Pattern[str]:
+    markers = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in cue_words().source_markers_en) or "(?!)"
+    return re.compile(rf"\b(?i:{markers})\s+({_EN_CUE_NAME})(?:'s)?(?=[\s,.;:)]|$)")
+
+
+def _not_a_name_en(name: str, extra_tails: frozenset[str] = frozenset(), person: bool = True) -> bool:
+    """A phrase an English cue caught that is no organisation's name: a place, an
+    everyday word opening a sentence, a lone family name the gazetteer does not list,
+    two names that may be a person's ("Li Wei"), a description ("Beijing-based")."""
     from briefing.analysis.org_words import words
 
     w = cue_words()
     nw = words()
+    parts = name.split()
+    if any(p in nw.en_not_names or p in nw.en_places or p in w.said_its_not_names for p in parts[:1]):
+        return True
+    if parts[0] in w.cue_not_names_en or parts[0].lower() in nw.clause_openers_en:
+        return True
+    if re.search(r"-[a-z]", name):
+        return True  # "Beijing-based", "state-owned": a description
+    if gazetteer().canonical(name):
+        return False
+    brand = not parts[0][:1].isupper() or any(c.isdigit() for c in parts[0]) or parts[0].isupper()
+    tails = nw.en_tails | extra_tails
+    if (
+        person
+        and len(parts) > 1
+        and not brand
+        and not all(p in tails or p.rstrip(".,") in nw.en_legal for p in parts[1:])
+    ):
+        return True  # "Tim Cook", "Li Wei": two names may be a person's
+    return len(parts) == 1 and name in w.said_its_surnames
+
+
+def cues_en(text: str) -> list[Cue]:
+    """Names an English sentence marks: "market researcher Newzoo", "Nintendo said its",
+    "Feihe, the market leader,", "Danone and Nestle have both lost share", "according
+    to Euromonitor"."""
+    w = cue_words()
     out: list[Cue] = []
     kinds = dict(w.kind_nouns_en)
     for m in _kind_en_re().finditer(text):
@@ -611,10 +683,8 @@ def cues_en(text: str) -> list[Cue]:
     for m in _said_its_re().finditer(text):
         name = m.group(1)
         parts = name.split()
-        if parts[0] in nw.en_not_names or parts[0] in nw.en_places or parts[0] in w.said_its_not_names:
+        if _not_a_name_en(name):
             continue
-        if len(parts) > 1 and not all(p in nw.en_tails or p.rstrip(".,") in nw.en_legal for p in parts[1:]):
-            continue  # "Tim Cook said its": two names may be a person's
         if len(parts) == 1 and name in w.said_its_surnames and not gazetteer().canonical(name):
             continue  # "Smith said its…": a person speaking of the company, not a company Smith
         before = text[: m.start()].split()
@@ -623,8 +693,24 @@ def cues_en(text: str) -> list[Cue]:
         after_its = re.match(r"\s*(\w+)", text[m.end() :])
         if after_its and after_its.group(1).lower() in w.said_its_not_before:
             continue  # "Bloomberg said its survey showed…": a source, its research
-        verb = text[m.end(1) :].split(maxsplit=1)[0]
+        verb = text[m.end(1) : m.end()].rsplit(",", maxsplit=1)[-1].split(maxsplit=1)[0]
         out.append((name, f"{verb} its", "company"))
+    for m in _apposition_re().finditer(text):
+        name, role = m.group(1), m.group(2).lower()
+        words_in = set(re.findall(r"[a-z0-9\-]+", role.replace("'s", "")))
+        if words_in & w.apposition_not_words_en or _not_a_name_en(name, person=False):
+            continue
+        head = next((h for h in w.apposition_heads_en if role == h or role.endswith(" " + h)), None)
+        if head:
+            out.append((name, f"apposition the {head}", "company"))
+    for m in _share_subject_re().finditer(text):
+        for name in re.split(r",\s+|,?\s+and\s+", m.group(1)):
+            if name and not _not_a_name_en(name):
+                out.append((name, "share subject", "company"))
+    for m in _source_re().finditer(text):
+        name = m.group(1)
+        if not _not_a_name_en(name, w.source_tails_en):
+            out.append((name, "according to", "research"))
     return out
 
 

@@ -422,11 +422,20 @@ def _recurring_subjects(
     return out
 
 
+_EN_CONTEXT_CUES = ("apposition ", "share subject", "according to")
+"""Evidence of the English cues (besides "said its") that rest on what a sentence does
+with a name, not its shape: a name the document also writes as a person's loses them."""
+
+
 def _drop_people_who_said_its(text: str, spans: list[list[_Span]], found: dict[str, Found]) -> None:
     """A name found only because it "said its…" is a person's when the document also
     writes it after a first name or a title ("John Smith", "Mr Smith") or says "he"
     or "she" right after it ("Smith said he…"): its spans go."""
-    said = [n for n, f in found.items() if f.evidence.endswith(" its") and n.isascii()]
+    said = [
+        n
+        for n, f in found.items()
+        if (f.evidence.endswith(" its") or f.evidence.startswith(_EN_CONTEXT_CUES)) and n.isascii()
+    ]
     if not said:
         return
     from briefing.analysis.cues import person_name_re

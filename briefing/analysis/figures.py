@@ -209,6 +209,21 @@ _YEAR_RE = re.compile(
     r"((?:19|20)\d{2})\s*(?:财政?|会计)?年(?!\d)|\b(?i:in|for|during|of|by|fiscal|FY) ?((?:19|20)\d{2})\b"
     r"|((?:19|20)\d{2})(?=年|的[\u4e00-\u9fff])"
 )
+
+
+@functools.cache
+def _year_re() -> re.Pattern[str]:
+    """``_YEAR_RE`` and an English year written as the adjective of a measure ("2023
+    revenue of …", "full-year 2023 sales": ``year_measures_en.txt``) or after "full-year"."""
+    measures = sorted(data_lines("year_measures_en.txt"), key=len, reverse=True)
+    words = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in measures) or "(?!)"
+    return re.compile(
+        _YEAR_RE.pattern
+        + rf"|\b((?:19|20)\d{{2}})\s+(?=(?i:(?:full[- ]year\s+)?(?:{words}))\b)"
+        + r"|\b(?i:full[- ]year|fiscal[- ]year) ((?:19|20)\d{2})\b"
+    )
+
+
 _RELATIVE_YEAR = {"去年": -1, "前年": -2, "今年": 0, "上一年": -1, "last year": -1, "this year": 0}
 
 
@@ -2184,7 +2199,7 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
             return int(right_after.group(1)), None
     years = [
         m
-        for m in _YEAR_RE.finditer(text)
+        for m in _year_re().finditer(text)
         if m.start() < start
         # "几乎是2020年的10倍", "比2019年", "2015年以来": a year compared with, not the figure's.
         and not re.search(r"(?:是|比|较|与|自|从|相比)\s*$", text[max(m.start() - 3, 0) : m.start()])
@@ -2207,7 +2222,7 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
             return None, _RELATIVE_YEAR[own[-1].group().lower()]
     if years:
         y = years[-1]
-        return int(y.group(1) or y.group(2) or y.group(3)) - (1 if previous else 0), None
+        return int(next(g for g in y.groups() if g)) - (1 if previous else 0), None
     if previous:
         return None, -1
     if end is not None and (

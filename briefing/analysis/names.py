@@ -147,7 +147,9 @@ def reject_reason(name: str, kind: str | None = None) -> str | None:
     if is_han(name[-1]) and name[-1] in "其它他她该此这那":
         return "fragment"  # "令其股价": a verb and a pronoun, not a name
     if not any(is_han(c) for c in name):
-        if not re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*(?: [A-Z0-9][A-Za-z0-9&.\-]*){0,4}", name):
+        if not re.fullmatch(
+            r"(?:[A-Z]|[a-z]{1,2}(?=[0-9A-Z]))[A-Za-z0-9&.\-]*(?: [A-Z0-9][A-Za-z0-9&.\-]*){0,4}", name
+        ):
             return "not a name"
         if name in w.en_not_names or name in w.en_places:
             return "common English word"

@@ -1042,6 +1042,13 @@ def _keyword_candidates(
 ) -> list[_Candidate]:
     """Term clusters by sentence co-occurrence, each with a label that names a concept."""
     pool = [t for t in ranked if t not in topic][:36]
+    log.debug(
+        "keyword pool (term, score, rarity, sentences): %s",
+        [
+            (t, round(scores[t], 2), round(rarity.get(t, 14.0), 1), len(term_sentences.get(t, ())))
+            for t in pool
+        ],
+    )
     clusters: list[list[str]] = []
     # In a small folder two words share a sentence by chance more often: a cluster needs more.
     sentences = len(set().union(*term_sentences.values())) if term_sentences else 0
@@ -1656,7 +1663,14 @@ def _theme(
     kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or one_line_argues(d)}
     hits = [place for place in hits if place[0] in kept]
     if len(hits) < 2:
-        log.debug("candidate %s %s: %d sentence(s), a mention", cand.label, cand.terms, len(hits))
+        log.debug(
+            "candidate %s %s: %d sentence(s), a mention (found %s, kept documents %s)",
+            cand.label,
+            cand.terms,
+            len(hits),
+            sorted(found),
+            sorted(kept),
+        )
         return None  # one sentence is a mention, not an argument
     cand.hits = hits
     per_doc = Counter(d for d, _ in hits)
