@@ -678,7 +678,7 @@ _PLACEHOLDER_RE = re.compile(r"[「【\[{〔]([^」】\]}〕\n]{1,8})[」】\]}�
 # TBD", "金额为待核实". In an article such words report someone else's uncertainty.
 _BARE_GAP_RE = re.compile(
     r"(?<![A-Za-z])(?:TBD|TBC|TBA)(?![A-Za-z])|\bto be (?:confirmed|determined|added|checked|verified)\b"
-    r"|(?<=[为是：:])\s*(?:待补充|待補充|待核实|待核實|待确认|待確認|待定|待查)(?=[，。；,.;\s]|$)"
+    r"|(?<=[为是：:])\s*(?:待补充|待補充|待补|待補|待核实|待核實|待确认|待確認|待定|待查)(?=[，。；,.;\s]|$)"
 )
 
 
