@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from briefing.cleaning import Block
+from briefing.cleaning import Block, find_placeholders
 from briefing.metadata import parse_date
 from briefing.model import ChangelogEntry, Reference, Todo
 from briefing.resources import data_yaml
@@ -55,7 +55,7 @@ _OPEN_RE = re.compile(rf"^\s*(?:{_OPEN_LABELS}){_LABEL_END}", re.IGNORECASE)
 _THOUGHT_RE = re.compile(rf"^\s*(?:{_THOUGHT_LABELS}){_LABEL_END}", re.IGNORECASE)
 _NUMBERED_RE = re.compile(rf"^\s*(?:{_QUESTION_WORDS}){_ORDINAL}{_LABEL_END}", re.IGNORECASE)
 REFERENCES_RE = re.compile(
-    r"^\s*(?:参考文献|參考文獻|参考资料|參考資料|参考链接|參考鏈接|references?|sources?|bibliography"
+    r"^\s*(?:参考文献|參考文獻|参考资料|參考資料|参考链接|參考鏈接|资料来源|資料來源|资料|資料|references?|sources?|bibliography"
     r"|further reading|延伸阅读|延伸閱讀|相关链接|相關鏈接)\s*[:：]?\s*$",
     re.IGNORECASE,
 )
@@ -320,6 +320,9 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
                     j += 1
                     continue  # a statement under "问题" or "思考" stays in the body
             elif found.kind == "references":
+                if find_placeholders(block.text, memo=True):
+                    j += 1
+                    continue  # "婴配粉行业数据：待补" is a gap to fill in, not a reference: it stays
                 for line in raw.split("\n") if block.kind != "item" else [raw.split("\n")[0]]:
                     if ref := parse_reference(line):
                         parts.references.append(ref)

@@ -894,17 +894,20 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
     def figure(f: Figure) -> str:
         return format_figure(f)
 
-    def sentence(text: str) -> str:
-        """The text in the briefing's script, ending in sentence punctuation ("标题。", "Title?" stays)."""
+    def sentence(text: str) -> Markup:
+        """A title in the briefing's script, ending in sentence punctuation ("标题。", "Title?"
+        stays): metadata, never a quote the said-once rule would turn into a pointer."""
         text = display(str(text), _guess_language(str(text))).rstrip()
         if text[-1:] in "!?.":
-            return text + " "
+            return Markup(escape_md(text) + " ")
         if text[-1:].isascii() and text[-1:].isalnum() and not is_chinese(text):
-            return text + ". "  # an English title keeps English punctuation
-        return text if text[-1:] in "。！？…" else text + "。"
+            return Markup(escape_md(text) + ". ")  # an English title keeps English punctuation
+        return Markup(escape_md(text if text[-1:] in "。！？…" else text + "。"))
 
     return {
         "sentence": sentence,
+        # a title or a reference: in the briefing's script, never turned into a pointer
+        "metadata": lambda text: Markup(escape_md(zh_quotes(display(str(text), _guess_language(str(text)))))),
         "script": lambda text: zh_quotes(display(str(text), _guess_language(str(text)))),
         "cite": cite,
         "quote": lambda text: Markup(escape_md(book.quote(text))),

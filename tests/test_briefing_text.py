@@ -388,3 +388,16 @@ def test_no_organisation_is_told_by_a_memos_summary_line(briefing) -> None:
     cases = markdown.split("## 企业案例", 1)[1].split("\n## ", 1)[0] if "## 企业案例" in markdown else ""
     bullets = [line[2:] for line in cases.splitlines() if line.startswith("- ")]
     assert not [b for b in bullets if MEMO_SUMMARY_RE.match(b)], bullets
+
+
+def test_a_source_title_is_never_a_pointer() -> None:
+    """A source's title that repeats a sentence quoted earlier (a memo that lists a clipping's
+    headline as a note) is metadata: the sources list shows it, never "见主题1"."""
+    model = build_briefing(read_corpus(CORPORA / "logistics"), date=DATE)
+    said = next(t.text for t in model.summary if t.kind == "sentence")
+    model.sources[-1].title = said
+    shown = render(model, charts_for(model))
+    line = next(
+        x for x in shown.splitlines() if "{: #src-" in x and x.startswith(f"\\[{len(model.sources)}\\]")
+    )
+    assert display(said, "zh-Hans")[:12] in line.replace("\\", ""), line

@@ -478,3 +478,18 @@ def test_numbered_problems_in_an_article_stay_text(tmp_path: Path) -> None:
     assert doc.kind == "article"
     assert doc.todos == []
     assert "问题一：改造成本高，一个泊位投入超过十亿元。" in doc.paragraphs()
+
+
+def test_a_sources_heading_lifts_references_and_leaves_gaps_in_the_notes(tmp_path: Path) -> None:
+    """Under "## 资料" a memo lists what it read (references, not arguments: the title of
+    a clipping never argues a theme again) and what it still lacks ("…数据：待补", a gap)."""
+    path = write_text(
+        tmp_path / "notes.md",
+        "# 航运跟踪笔记\n\n## 我们想知道\n\n1. 运价什么时候见顶？\n2. 新船交付会不会压低运价？\n\n"
+        "## 资料\n\n- Reuters: Container rates jump as ships avoid the Red Sea\n- 拆船量数据：待补\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.kind == "memo"
+    assert [r.title for r in doc.references] == ["Reuters: Container rates jump as ships avoid the Red Sea"]
+    assert "Container rates" not in doc.text
+    assert [g.text for g in doc.data_gaps] == ["待补"]
