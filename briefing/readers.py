@@ -219,7 +219,16 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     counts.add("find_garbled", len(garbled))
 
     gaps = []
-    for start, end in cleaning.find_placeholders(body, memo=kind == "memo"):
+    spans = cleaning.find_placeholders(body, memo=kind == "memo")
+    if kind == "memo":
+        # "待核实：…" lines: the whole line is the fact the author has yet to verify.
+        for start in starts:
+            end = body.find("\n", start)
+            end = len(body) if end < 0 else end
+            if memo.verify_line(body[start:end]) and not any(start <= a < end for a, _ in spans):
+                spans.append((start, end))
+        spans.sort()
+    for start, end in spans:
         para = _paragraph_of(starts, start)
         gaps.append(DataGap(text=body[start:end], paragraph=para, context=_sentence_around(body, start, end)))
 
