@@ -143,13 +143,21 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             blocks[i] = replace(blocks[i], text="")
             found += 1
             break
-    # A wire dateline ("SHANGHAI/BEIJING (Reuters) -", "SEOUL —") opening the first
-    # paragraph says where the story was filed: metadata, not its first sentence.
-    first = next((i for i, b in enumerate(blocks[:6]) if b.kind == "para" and b.text), None)
-    if first is not None and (line := metadata.wire_dateline(blocks[first].text, meta.get("place"))):
-        meta["place"] = line[0]
-        blocks[first] = replace(blocks[first], text=line[1])
-        found += 1
+    # A wire dateline ("SHANGHAI/BEIJING (Reuters) -", "SEOUL —") or a reporter's credit
+    # ("〔記者林郁婷／綜合報導〕") opening the first paragraph (the second when the first
+    # is a plain-text file's headline) says who filed the story and where: metadata, not
+    # its first sentence.
+    for first in [i for i, b in enumerate(blocks[:6]) if b.kind == "para" and b.text][:2]:
+        if credit := metadata.credit_opening(blocks[first].text):
+            _hint(meta, "author", credit[0])
+            blocks[first] = replace(blocks[first], text=credit[1])
+            found += 1
+            break
+        if line := metadata.wire_dateline(blocks[first].text, meta.get("place")):
+            meta["place"] = line[0]
+            blocks[first] = replace(blocks[first], text=line[1])
+            found += 1
+            break
     if found:
         counts.add("extract_byline", found)
         blocks, raw_lines = _filter(blocks, raw_lines, [bool(b.text) for b in blocks])
