@@ -286,7 +286,8 @@ TEXT_RULES = (
 def _boilerplate() -> dict[str, list[re.Pattern[str]]]:
     raw = data_yaml("boilerplate.yaml")
     return {
-        key: [re.compile(p, re.IGNORECASE) for p in raw.get(key, [])] for key in ("footer", "tail", "header", "anywhere", "inline")
+        key: [re.compile(p, re.IGNORECASE) for p in raw.get(key, [])]
+        for key in ("footer", "tail", "header", "anywhere", "inline")
     }
 
 
