@@ -2044,6 +2044,9 @@ def unit_scope(text: str, end: int, at: int, measure: str) -> str:
         [c[0] for c in cues] + [t.start() for t in re.finditer(_TIME_OPEN + r"|的", rest)] + [len(rest)]
     )
     unit = re.sub(r"(?:在|于)$", "", rest[:stop].strip())
+    if "旗下" in m.group():
+        # "帝亚吉欧旗下的水井坊，2023年营收…": the unit is the topic of the clause after it.
+        unit = unit.rstrip(" ，,")
     return unit if _phrase_ok(unit, measure) else ""
 
 

@@ -482,6 +482,10 @@ def _may_trigger(tok: str, w: Words, suffixes: frozenset[str]) -> bool:
     )
 
 
+# A Chinese name with its Latin form in parentheses: "帝亚吉欧(Diageo)".
+_GLOSSED_RE = re.compile(r"^([\u4e00-\u9fff]{2,6})\s*[（(]\s*[A-Z][A-Za-z&.'\- ]{1,30}\s*[)）]")
+
+
 def discover(tokens: list[str], text: str = "") -> list[Found]:
     """Organisations named in a sentence that the gazetteer may not list.
 
@@ -564,6 +568,12 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             if i + 1 < len(tokens) and _continues_word(tokens[i + 1]):
                 continue  # "福建政府采购", "港股银行股"
             cand = candidate_before(tokens, i, max_chars=6)
+            glossed = _GLOSSED_RE.match("".join(tokens[i + 1 : i + 12]))
+            if glossed and strip_country(cand) != cand and not _is_common(glossed.group(1)):
+                # "英国烈酒集团帝亚吉欧(Diageo)": a country and a trade before the suffix
+                # describe the organisation whose name, glossed in Latin, follows.
+                add(glossed.group(1), f"kind noun {tok}")
+                continue
             if (
                 len(cand) >= 2
                 and not _indefinite_kind(tokens, i, cand)

@@ -38,6 +38,10 @@ _COORDINATORS = ("、", "和", "与", "及", "以及", "同", "跟", "携手", "
 _NEGATIONS = ("不", "未", "没有", "并非", "不是", "无法")
 
 
+# What stands between an owner and the unit it owns ("旗下的", "(Diageo)旗下的").
+_POSSESSES_RE = re.compile(r"\s*(?:（[^（）]{1,40}）|\([^()]{1,40}\))?\s*(?:旗下|的|之|下属|子公司)+\s*")
+
+
 @functools.cache
 def actions_zh() -> tuple[str, ...]:
     """Chinese action verbs (``actions.txt``), longest first."""
@@ -428,9 +432,10 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
         r"^\s*(?:股价)?(?:收涨|收跌|上涨|下跌|大涨|大跌|涨停|跌停|涨|跌)\s*\d", masked[b:right]
     ) or any(s in clause for s in w.stock_words):
         return Role(STOCK, "股价")
-    # A possessor is not the subject: "沃尔玛旗下的山姆会员店", "阿里的 ET 大脑".
+    # A possessor is not the subject: "沃尔玛旗下的山姆会员店", "阿里的 ET 大脑",
+    # "帝亚吉欧(Diageo)旗下的水井坊" (its Latin form between).
     nxt = next(((c, d) for c, d in spans[index + 1 :] if c >= b), None)
-    if nxt and re.fullmatch(r"\s*(?:旗下|的|之|下属|子公司)+\s*", masked[b : nxt[0]]):
+    if nxt and _POSSESSES_RE.fullmatch(masked[b : nxt[0]]):
         return Role(MENTIONED, "旗下")
     # A name that modifies a thing is not the subject: "原小米总部地块最终被绿城…夺得".
     if former_before(before):

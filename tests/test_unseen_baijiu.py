@@ -1,0 +1,71 @@
+"""The baijiu folder (tests/fixtures/corpora/baijiu), written to try the tool on an
+industry and on formats no rule was written for, against what its expected file says
+a reader must find; and the name rules it led to, on sentences of other industries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from conftest import CORPORA
+
+from briefing import nlp
+from briefing.analysis import names
+
+EXPECTED = yaml.safe_load((CORPORA / "baijiu.expected.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def model() -> dict[str, Any]:
+    from conftest import _run_cli
+
+    result = _run_cli("-q", "analyze", CORPORA / "baijiu", "--json", "--date", "2026-12-02", "--no-cache")
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+def test_the_table_of_questions_is_the_agenda(model: dict[str, Any]) -> None:
+    assert [q["text"] for q in model["questions"]] == [q["text"] for q in EXPECTED["questions"]]
+
+
+def test_a_unit_s_figures_keep_its_name_as_scope(model: dict[str, Any]) -> None:
+    """ "英国烈酒集团帝亚吉欧(Diageo)旗下的水井坊，2023年营收49.5亿元": Diageo's unit's revenue,
+    as "比亚迪旗下的腾势2024年销量" is BYD's with the scope 腾势 (owners.yaml)."""
+    companies = {c["name"]: c for c in model["companies"]}
+    assert "英国烈酒集团" not in companies  # a description of Diageo, not a name
+    scoped = {(f["raw"], f["scope"]) for f in companies["帝亚吉欧"]["figures"]}
+    assert {("49.5億元", "水井坊"), ("12.7億元", "水井坊")} <= scoped
+
+
+def test_page_furniture_makes_no_case(model: dict[str, Any]) -> None:
+    assert "星巴克" not in {c["name"] for c in model["companies"]}  # a related-news link
+
+
+def test_the_folder_has_a_theme(model: dict[str, Any]) -> None:
+    expected_terms = {t for theme in EXPECTED["themes"] for t in theme["any_terms"]}
+    assert model["themes"]
+    for theme in model["themes"]:
+        assert any(t in theme["label"] or t in theme["terms"] for t in expected_terms), theme["label"]
+
+
+def _names(sentence: str) -> set[str]:
+    return {f.name for f in names.discover(list(nlp.zh_cut(sentence)), sentence)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        ("英国烈酒集团帝亚吉欧(Diageo)旗下的水井坊，2023年营收49.5亿元。", {"帝亚吉欧"}, {"英国烈酒集团"}),
+        ("美国芯片集团英伟达（NVIDIA）发布新品。", {"英伟达"}, {"美国芯片集团"}),
+        ("法国奢侈品集团开云（Kering）上半年营收下滑。", {"开云"}, {"法国奢侈品集团"}),
+        # a name before the suffix, no country: the suffix's name stands
+        ("复星集团豫园（Yuyuan）今年扩张。", {"复星集团"}, set()),
+    ],
+)
+def test_a_country_and_trade_before_a_glossed_name_describe_it(
+    sentence: str, present: set[str], absent: set[str]
+) -> None:
+    found = _names(sentence)
+    assert present <= found, found
+    assert not absent & found, found
