@@ -69,3 +69,18 @@ def test_a_country_and_trade_before_a_glossed_name_describe_it(
     found = _names(sentence)
     assert present <= found, found
     assert not absent & found, found
+
+
+def test_how_a_name_was_found_reads_as_one_label() -> None:
+    """ "kind noun 集团" reads 类别词“集团”, not 类别词“noun 集团”."""
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.charts import charts_for
+    from briefing.readers import read_corpus
+    from briefing.render import render
+
+    model = build_briefing(read_corpus(CORPORA / "baijiu"), date=dt.date(2026, 12, 2))
+    text = render(model, charts_for(model))
+    assert "识别依据：类别词“集团”" in text
+    assert "“noun " not in text
