@@ -84,3 +84,17 @@ def test_how_a_name_was_found_reads_as_one_label() -> None:
     text = render(model, charts_for(model))
     assert "识别依据：类别词“集团”" in text
     assert "“noun " not in text
+
+
+@pytest.mark.parametrize("folder", ["baijiu", "healthcare"])
+def test_a_question_shows_a_sentence_once(folder: str) -> None:
+    """A passage brought along with the sentence it points back to, and that sentence
+    found on its own, are one piece of evidence (baijiu: 飞天茅台批价…/这是近三年来…;
+    healthcare: AstraZeneca … / Its China revenue …)."""
+    from conftest import _run_cli
+
+    result = _run_cli("-q", "analyze", CORPORA / folder, "--json", "--date", "2026-12-02", "--no-cache")
+    for q in result.json()["questions"]:
+        places = [(e["document"], e["paragraph"], e["text"]) for e in q["evidence"]]
+        texts = [t for _, _, t in places]
+        assert not [a for a in texts for b in texts if a is not b and a in b], q["text"]

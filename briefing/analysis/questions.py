@@ -895,7 +895,28 @@ def _relevant(
             continue
         out.append(hit)
     out.sort(key=lambda h: (-h.score, h.d, h.s))
-    return out
+    # A passage brought along with the sentence it points back to ("这是近三年来首次…"
+    # with the sentence before it) holds a sentence another hit is: shown once, as the
+    # passage that holds both, in the place of the better of them.
+    kept: list[_Hit] = []
+    for hit in out:
+        at = next(
+            (i for i, k in enumerate(kept) if k.d == hit.d and k.first <= hit.s and hit.first <= k.s), None
+        )
+        if at is None:
+            kept.append(hit)
+        elif (
+            hit.first <= kept[at].first
+            and kept[at].s <= hit.s
+            and (hit.first, hit.s)
+            != (
+                kept[at].first,
+                kept[at].s,
+            )
+        ):
+            hit.score = kept[at].score
+            kept[at] = hit
+    return kept
 
 
 def _bears(ask: _Ask, families: frozenset[str]) -> bool:
