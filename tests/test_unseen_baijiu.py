@@ -98,3 +98,28 @@ def test_a_question_shows_a_sentence_once(folder: str) -> None:
         places = [(e["document"], e["paragraph"], e["text"]) for e in q["evidence"]]
         texts = [t for _, _, t in places]
         assert not [a for a in texts for b in texts if a is not b and a in b], q["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "change"),
+    [
+        ("次高端酒企的下滑是周期性的还是结构性的？", "下滑"),
+        ("组件价格还会继续下跌吗？", "下跌"),
+        ("Will margins narrow further in 2025?", "narrow"),
+        ("差距在扩大还是缩小？", None),  # which way: both directions
+        ("收入是增长还是下滑？", None),
+        ("港股估值是否见底？", None),
+    ],
+)
+def test_the_change_a_question_asks(question: str, change: str | None) -> None:
+    from briefing.analysis.questions import _change_asked
+
+    assert _change_asked(question) == change
+
+
+def test_a_change_asked_in_other_words_finds_its_evidence(model: dict[str, Any]) -> None:
+    """ "次高端酒企（酒鬼酒、水井坊）的下滑…": no source writes 下滑; 酒鬼酒's revenue
+    "同比下降30.1%" bears on it."""
+    q = model["questions"][2]
+    assert q["status"] == "partly answered"
+    assert any("酒鬼酒" in e["text"] and "下降" in e["text"] for e in q["evidence"])
