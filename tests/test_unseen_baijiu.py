@@ -123,3 +123,18 @@ def test_a_change_asked_in_other_words_finds_its_evidence(model: dict[str, Any])
     q = model["questions"][2]
     assert q["status"] == "partly answered"
     assert any("酒鬼酒" in e["text"] and "下降" in e["text"] for e in q["evidence"])
+
+
+def test_the_memo_s_references_are_in_the_briefing_s_script() -> None:
+    """A Traditional reference title ("陸白酒股跌跌不休…（自由財經…）") is shown in Simplified."""
+    import datetime as dt
+
+    from briefing.analysis import build_briefing
+    from briefing.charts import charts_for
+    from briefing.readers import read_corpus
+    from briefing.render import render
+
+    model = build_briefing(read_corpus(CORPORA / "baijiu"), date=dt.date(2026, 12, 2))
+    refs = render(model, charts_for(model)).split("### 备忘录参考文献", 1)[1].split("## ", 1)[0]
+    assert "陆白酒股跌跌不休" in refs
+    assert "陸" not in refs
