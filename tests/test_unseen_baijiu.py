@@ -135,6 +135,10 @@ def test_the_memo_s_references_are_in_the_briefing_s_script() -> None:
     from briefing.render import render
 
     model = build_briefing(read_corpus(CORPORA / "baijiu"), date=dt.date(2026, 12, 2))
-    refs = render(model, charts_for(model)).split("### 备忘录参考文献", 1)[1].split("## ", 1)[0]
+    text = render(model, charts_for(model))
+    refs = text.split("### 备忘录参考文献", 1)[1].split("## ", 1)[0]
     assert "陆白酒股跌跌不休" in refs
     assert "陸" not in refs
+    # a gap that is its whole line is shown once, with its citation, not again as its context
+    (gaps,) = [line for line in text.splitlines() if line.startswith("- **数据缺口**")]
+    assert gaps.count("系列酒收入增速") == 1
