@@ -266,8 +266,23 @@ def collapse_whitespace(text: str) -> tuple[str, int]:
     return stripped, n1 + n2 + (stripped != text)
 
 
+# Full-width digits and Latin letters ("每股盈餘(EPS)５９.４９元", "ＥＰＳ") as ASCII, and a
+# full-width point or comma between two digits; Chinese punctuation stays full-width.
+_WIDE_RE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+(?:[．，][０-９]+)*")
+_WIDE_MAP = {c: chr(ord(c) - 0xFEE0) for c in "０１２３４５６７８９．，"} | {
+    chr(c): chr(c - 0xFEE0) for c in range(ord("Ａ"), ord("ｚ") + 1) if chr(c).isalpha()
+}
+
+
+def normalize_width(text: str) -> tuple[str, int]:
+    """Full-width digits and Latin letters (５９.４９, ＥＰＳ) as ASCII, so that numbers and
+    names read as the same words in every source."""
+    return _WIDE_RE.subn(lambda m: m.group().translate(str.maketrans(_WIDE_MAP)), text)
+
+
 TEXT_RULES = (
     normalize_spaces,
+    normalize_width,
     strip_data_uris,
     strip_html_remnants,
     strip_shortcodes,
