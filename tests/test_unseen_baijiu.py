@@ -142,3 +142,26 @@ def test_the_memo_s_references_are_in_the_briefing_s_script() -> None:
     # a gap that is its whole line is shown once, with its citation, not again as its context
     (gaps,) = [line for line in text.splitlines() if line.startswith("- **数据缺口**")]
     assert gaps.count("系列酒收入增速") == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("港股方面，2023年4月在香港挂牌的珍酒李渡，上市首日即跌破发行价。", {"珍酒李渡"}),
+        ("去年登陆科创板的寒武纪，股价翻倍。", {"寒武纪"}),
+        ("在纳斯达克上市的蔚来，股价下跌。", {"蔚来"}),
+        ("今年在港股上市的公司，普遍破发。", set()),  # a kind, no name
+        ("在超市上市的新品，销量不错。", set()),  # a product launched, no listing
+        ("刚上市的新品，销量不错。", set()),
+    ],
+)
+def test_a_listing_introduces_a_company(sentence: str, found: set[str]) -> None:
+    assert _names(sentence) == found
+
+
+def test_the_company_a_listing_names_owns_the_figures_after_it(model: dict[str, Any]) -> None:
+    """ "在香港掛牌的珍酒李渡，上市首日即跌破發行價。公司2023年營收70.3億元": 公司 is 珍酒李渡
+    (the head of the relative clause, not the object of 在), not the document's topic 茅台."""
+    companies = {c["name"]: c for c in model["companies"]}
+    assert "70.3億元" in {f["raw"] for f in companies["珍酒李渡"]["figures"]}
+    assert "70.3億元" not in {f["raw"] for f in companies["贵州茅台"]["figures"]}

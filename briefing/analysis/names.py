@@ -393,6 +393,11 @@ def _predicate_candidate(tokens: list[str], index: int, max_chars: int = 12) -> 
 _STOCK_CODE_RE = re.compile(
     r"^\s*[（(]\s*(?:\d{6}(?:\.S[HZ])?|0\d{3,4}(?:\.HK)?|\d{4}\.TW)\s*(?:[，,、；;)）]|$)", re.I
 )
+# A name a listing introduces: "在香港挂牌的珍酒李渡，…", "去年登陆科创板的X。".
+_LISTED_RE = re.compile(
+    r"(?:在(?P<venue>[^，,。；;的]{2,8}?)(?:挂牌|上市|掛牌)|登(?:陆|陸)(?P<board>[\u4e00-\u9fffA-Z]{2,4}))的"
+    r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,8}?)(?=[，,。；;、（(]|$)"
+)
 _NAMED_RE = re.compile(
     r"(?:名为|名叫|叫做)([\u4e00-\u9fffA-Za-z0-9]{2,12}?)的[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|集团|品牌|平台|银行|基金)"
 )
@@ -534,6 +539,11 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             add(_title_candidate(tokens, i), f"title {word}")
     for m in _NAMED_RE.finditer(text):
         add(m.group(1), "named 名为")
+    for m in _LISTED_RE.finditer(text):
+        venue = m.group("venue") or m.group("board") or ""
+        # on a market ("在香港挂牌"), not a product launched somewhere ("在超市上市的新品")
+        if any(v in venue for v in w.listing_venues) and not _is_common(m.group("name")):
+            add(m.group("name"), "listed 上市", "company")
     triggers = _trigger_memo(w)
     for i, tok in enumerate(tokens):
         hit = triggers.get(tok)

@@ -454,11 +454,15 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     ):
         return Role(MENTIONED, "由…提供")
     # The object of a preposition is not the subject: "蚂蚁金服从前身支付宝的…拓展".
+    # ("在香港挂牌的珍酒李渡，…": the name heads a relative clause that holds the
+    # preposition; it is not its object.)
     prep = re.search(
         r"(?:从|向|对|(?<![名称成作认视改更])为|把|在|以|依托|借助|凭借|利用|比|给|替|于|将|让|使)"
         r"(?:[\u4e00-\u9fffA-Za-z0-9]{1,10}[、和及与])*[^，。；、]{0,6}$",
         before,
     )
+    if prep and re.search(r"[\u4e00-\u9fff]{2}的\s*$", before):
+        prep = None
     # The object of a verb is not the subject either: "进入菲亚特动力配套体系".
     verb_before = _action_in(before[-4:]) if before.strip() else None
     if (
