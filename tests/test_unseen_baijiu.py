@@ -165,3 +165,11 @@ def test_the_company_a_listing_names_owns_the_figures_after_it(model: dict[str, 
     companies = {c["name"]: c for c in model["companies"]}
     assert "70.3億元" in {f["raw"] for f in companies["珍酒李渡"]["figures"]}
     assert "70.3億元" not in {f["raw"] for f in companies["贵州茅台"]["figures"]}
+
+
+def test_an_industry_total_names_the_firms_it_adds_up(model: dict[str, Any]) -> None:
+    """ "全国规模以上白酒企业产量449.2万千升": the total of 全国规模以上白酒企业 (in 千升), not
+    of a "全国规模以上白酒企业市场"."""
+    entries = [(e["company"], e["raw"], k["unit"]) for k in model["key_figures"] for e in k["entries"]]
+    assert ("全国规模以上白酒企业", "449.2万千升", "千升") in entries
+    assert not [c for c, _, _ in entries if c.endswith("企业市场")]

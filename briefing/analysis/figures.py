@@ -2090,7 +2090,9 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
         return None
     if head in words().market_words:
         return None  # "全球", "行业": which market is not said
-    return head if head.endswith(("市场", "产业", "行业", "经济")) else head + "市场"
+    # "全国规模以上白酒企业": the firms the total adds up, as written (no "…企业市场")
+    kept = ("市场", "产业", "行业", "经济", *words().kind_nouns)
+    return head if head.endswith(kept) else head + "市场"
 
 
 def _market_carried(text: str, left: int, hit: Hit, orgs: list[OrgRef], out: list[Owned]) -> str | None:
