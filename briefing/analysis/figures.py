@@ -555,6 +555,9 @@ def _nearest(
         fitting = [c for c in cues if (c[3] == "%") == percent]
         if fitting:
             cues = fitting
+        elif not percent and cues and all(c[3] == "%" and is_growth(c[2]) for c in cues):
+            # "fell to around 2,300 yuan": a change names no amount's measure (下降 2300元)
+            return None
     if level:
         levels = [c for c in cues if not is_growth(c[2])]
         if levels:
