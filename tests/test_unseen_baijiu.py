@@ -84,6 +84,7 @@ def test_how_a_name_was_found_reads_as_one_label() -> None:
     text = render(model, charts_for(model))
     assert "识别依据：类别词“集团”" in text
     assert "“noun " not in text
+    assert "识别依据：挂牌上市" in text and "listed" not in text
 
 
 @pytest.mark.parametrize("folder", ["baijiu", "healthcare"])
