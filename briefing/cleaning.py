@@ -266,8 +266,23 @@ def collapse_whitespace(text: str) -> tuple[str, int]:
     return stripped, n1 + n2 + (stripped != text)
 
 
+# Full-width digits and Latin letters ("每股盈餘(EPS)５９.４９元", "ＥＰＳ") as ASCII, and a
+# full-width point or comma between two digits; Chinese punctuation stays full-width.
+_WIDE_RE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+(?:[．，][０-９]+)*")
+_WIDE_MAP = {c: chr(ord(c) - 0xFEE0) for c in "０１２３４５６７８９．，"} | {
+    chr(c): chr(c - 0xFEE0) for c in range(ord("Ａ"), ord("ｚ") + 1) if chr(c).isalpha()
+}
+
+
+def normalize_width(text: str) -> tuple[str, int]:
+    """Full-width digits and Latin letters (５９.４９, ＥＰＳ) as ASCII, so that numbers and
+    names read as the same words in every source."""
+    return _WIDE_RE.subn(lambda m: m.group().translate(str.maketrans(_WIDE_MAP)), text)
+
+
 TEXT_RULES = (
     normalize_spaces,
+    normalize_width,
     strip_data_uris,
     strip_html_remnants,
     strip_shortcodes,
@@ -286,7 +301,8 @@ TEXT_RULES = (
 def _boilerplate() -> dict[str, list[re.Pattern[str]]]:
     raw = data_yaml("boilerplate.yaml")
     return {
-        key: [re.compile(p, re.IGNORECASE) for p in raw.get(key, [])] for key in ("footer", "tail", "header")
+        key: [re.compile(p, re.IGNORECASE) for p in raw.get(key, [])]
+        for key in ("footer", "tail", "header", "anywhere", "inline")
     }
 
 
@@ -345,6 +361,8 @@ def remove_boilerplate(
     tail_zone = max(n - max(4, n // 4), 0)
     hints = SourceHints()
     drop: set[int] = set()
+    inline = 0
+    blocks = list(blocks)
 
     def note(block: Block) -> None:
         if block.links:
@@ -360,6 +378,14 @@ def remove_boilerplate(
         if block.kind == "code":
             continue
         line = block.text
+        for pattern in patterns["inline"]:
+            line = pattern.sub("", line)
+        if line != block.text:
+            blocks[i] = block = replace(block, text=line.strip())
+            inline += 1
+        if len(line) <= 300 and _matches(patterns["anywhere"], line):
+            drop.add(i)
+            continue
         # A comment form or share bar can be longer than the tail zone: it
         # still counts when only short lines follow it to the end.
         trailing = i >= n // 2 and n - i <= 12 and all(len(b.text) <= 200 for b in blocks[i:])
@@ -393,7 +419,7 @@ def remove_boilerplate(
             break
         i -= 1
     kept = [b for i, b in enumerate(blocks) if i not in drop]
-    return kept, len(drop), hints
+    return kept, len(drop) + inline, hints
 
 
 _SOURCE_LINK_RE = re.compile(

@@ -538,6 +538,16 @@ def _inline_block(kind: str, children: list[Any], **kw: Any) -> Block:
 _CLAUSE_END = "。，、；：！？…,;:.!?)）”」』"
 
 
+_LABEL_LINE_RE = re.compile(r"^\s*([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{0,7})\s*[:：]")
+
+
+def _same_label(prev: str, line: str) -> bool:
+    """Two lines that open with the same short label ("待核实：…" / "待核实：…"): a
+    run of labelled entries, one per line, not one hard-wrapped sentence."""
+    a, b = _LABEL_LINE_RE.match(prev), _LABEL_LINE_RE.match(line)
+    return bool(a and b and a.group(1).strip() == b.group(1).strip())
+
+
 def _split_lines(children: list[Any]) -> list[list[Any]]:
     """A paragraph's inline tokens cut where a line break starts a new item.
 
@@ -560,7 +570,11 @@ def _split_lines(children: list[Any]) -> list[list[Any]]:
         cut = (
             bool(prev)
             and bool(texts[i])
-            and (bool(_ITEM_LINE_RE.match(texts[i])) or (len(prev) <= 25 and prev[-1] not in _CLAUSE_END))
+            and (
+                bool(_ITEM_LINE_RE.match(texts[i]))
+                or (len(prev) <= 25 and prev[-1] not in _CLAUSE_END)
+                or _same_label(prev, texts[i])
+            )
         )
         if not groups or cut:
             groups.append(list(line))

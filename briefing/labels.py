@@ -27,6 +27,7 @@ LANGUAGE_ZH = {"zh-Hans": "简体中文", "zh-Hant": "繁体中文", "en": "英�
 KIND_ZH = {"memo": "研究备忘录", "article": "文章"}
 RULE_ZH = {
     "normalize_spaces": "空白字符规范化",
+    "normalize_width": "全角数字字母转半角",
     "strip_html_remnants": "去除HTML残留",
     "strip_pinyin_annotations": "去除拼音注音",
     "collapse_lost_spaces": "去除“? ?”占位",

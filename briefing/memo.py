@@ -298,6 +298,7 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
         parts.keep[i] = False
         j = i + 1
         seen_item = False
+        header: list[str] | None = None
         while j < len(blocks):
             block = blocks[j]
             if block.kind == "heading" and (head.kind != "heading" or block.level <= head.level):
@@ -315,6 +316,28 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
                 break
             seen_item = seen_item or is_item
             raw = raw_lines[j] if j < len(raw_lines) else block.text
+            if found.kind == "todo" and block.kind == "row":
+                # A table of questions: its header row names the question column.
+                cells = [c.strip() for c in block.text.split(" | ")]
+                if header is None:
+                    header = cells
+                    parts.keep[j] = False
+                    parts.question_blocks.add(j)
+                    j += 1
+                    continue
+                question = table_question(header, cells)
+                if not question or not _take_question(
+                    parts, found, Block("para", question), j, nested, is_item=True
+                ):
+                    j += 1
+                    continue
+                parts.keep[j] = False
+                parts.question_blocks.add(j)
+                j += 1
+                continue
+            if found.kind == "todo" and verify_line(block.text):
+                j += 1
+                continue  # a fact to verify is a data gap, and stays in the body
             if found.kind == "todo":
                 if not _take_question(parts, found, block, j, nested, is_item):
                     j += 1
@@ -337,6 +360,25 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
         i = j
     parts.standalone = _standalone_questions(blocks, parts.keep, set(parts.todo_blocks), parts.expository)
     return parts
+
+
+def table_question(header: list[str], cells: list[str]) -> str | None:
+    """The question of a row of a table of questions: the cell under the header
+    that names the question column (``question_columns``), when the row has as many
+    cells as the header; else the cells that ask, joined; None when none asks."""
+    names = {w.lower() for w in _signal_words().get("question_columns", ())}
+    columns = [k for k, h in enumerate(header) if h.strip().lower() in names]
+    if len(columns) == 1 and len(cells) == len(header) and cells[columns[0]].strip():
+        return cells[columns[0]].strip()
+    asking = [c for c in cells if asks(c)]
+    return "".join(asking) or None
+
+
+def verify_line(text: str) -> bool:
+    """A line that opens with a label of a fact to verify ("待核实：…", ``verify_labels``)."""
+    words = _signal_words().get("verify_labels", ())
+    head = text.strip().lower()
+    return any(re.match(rf"{re.escape(w)}\s*[:：]", head) for w in words)
 
 
 def _take_question(

@@ -181,6 +181,8 @@ _DATE_PARTS_RE = re.compile(
             _WEEKDAY_RE,
             r"\b(?:gmt|utc|cst|est|edt|pst|pdt|bst|cet|hkt|jst)\b|[+-]\d{2}:?\d{2}\b",
             r"\b(?:updated|published|posted|date|on|at)\b|日期|时间|時間|发布|發布|发表|發表|更新|于|於",
+            # a site's relative stamp beside the date ("Updated 2 hours ago", "3小时前")
+            r"\b\d{1,2}\s*(?:min(?:ute)?s?|h(?:ou)?rs?|days?)\s+ago\b|\d{1,2}\s*(?:分钟|分鐘|小时|小時|天)前",
         )
     ),
     re.IGNORECASE,
@@ -281,6 +283,24 @@ _DATELINE_ZH_RE = re.compile(
     r"(?P<place>[\u4e00-\u9fff]{2,4}?)(?:\d{1,2}月)?\d{1,2}日(?:电|電|讯|訊)"
     r"(?:\s*[（(][^）)]{1,30}[）)])?\s*[—–\-]*\s*(?=\S)"
 )
+
+
+# A reporter's credit opening a Taiwanese or Hong Kong story's first paragraph:
+# "〔記者林郁婷／綜合報導〕", "（記者王小明／台北報導）", "【記者陳明／專訪】".
+_CREDIT_OPEN_RE = re.compile(
+    r"^[〔【\[［(（]\s*(?:记者|記者|撰文|文)\s*"
+    r"(?P<name>[\u4e00-\u9fff·]{2,6}(?:\s*[、,，]\s*[\u4e00-\u9fff·]{2,6}){0,3})\s*[/／]\s*"
+    r"[^〕】\]］)）]{0,12}?(?:报道|報導|报导|專訪|专访|採訪|采访)\s*[〕】\]］)）]\s*"
+)
+
+
+def credit_opening(text: str) -> tuple[str, str] | None:
+    """``(author, rest)`` when a paragraph opens with a reporter's credit in brackets
+    ("〔記者林郁婷／綜合報導〕中國白酒…" → 林郁婷 and the paragraph after it)."""
+    if m := _CREDIT_OPEN_RE.match(text):
+        names = re.split(r"\s*[、,，]\s*", m.group("name"))
+        return ", ".join(names), text[m.end() :]
+    return None
 
 
 def wire_dateline(text: str, place: str | None = None) -> tuple[str, str] | None:

@@ -148,14 +148,20 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             blocks[i] = replace(blocks[i], text="")
             found += 1
             break
-    # A wire dateline ("SHANGHAI/BEIJING (Reuters) -", "SEOUL —") opening the first
-    # paragraph says where the story was filed: metadata, not its first sentence.
-    # A plain-text story's headline may stand before it as a paragraph of its own (a short
-    # line that ends no sentence): the dateline then opens the paragraph after it.
+    # A wire dateline ("SHANGHAI/BEIJING (Reuters) -", "SEOUL —") or a reporter's credit
+    # ("〔記者林郁婷／綜合報導〕") opening the first paragraph says who filed the story and
+    # where: metadata, not its first sentence. A plain-text story's headline may stand
+    # before it as a paragraph of its own (a short line that ends no sentence): the
+    # dateline then opens the paragraph after it.
     paras = [i for i, b in enumerate(blocks[:6]) if b.kind == "para" and b.text][:2]
     if len(paras) == 2 and not _headline_like(blocks[paras[0]].text):
         paras = paras[:1]
     for first in paras:
+        if credit := metadata.credit_opening(blocks[first].text):
+            _hint(meta, "author", credit[0])
+            blocks[first] = replace(blocks[first], text=credit[1])
+            found += 1
+            break
         if line := metadata.wire_dateline(blocks[first].text, meta.get("place")):
             meta["place"] = line[0]
             blocks[first] = replace(blocks[first], text=line[1])
@@ -230,7 +236,16 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     counts.add("find_garbled", len(garbled))
 
     gaps = []
-    for start, end in cleaning.find_placeholders(body, memo=kind == "memo"):
+    spans = cleaning.find_placeholders(body, memo=kind == "memo")
+    if kind == "memo":
+        # "待核实：…" lines: the whole line is the fact the author has yet to verify.
+        for start in starts:
+            end = body.find("\n", start)
+            end = len(body) if end < 0 else end
+            if memo.verify_line(body[start:end]) and not any(start <= a < end for a, _ in spans):
+                spans.append((start, end))
+        spans.sort()
+    for start, end in spans:
         para = _paragraph_of(starts, start)
         gaps.append(DataGap(text=body[start:end], paragraph=para, context=_sentence_around(body, start, end)))
 

@@ -36,6 +36,7 @@ FOLDERS = {
     "nev": CORPORA / "nev",
     "healthcare": CORPORA / "healthcare",
     "banks": CORPORA / "banks",
+    "baijiu": CORPORA / "baijiu",
     "field": FIELD,
 }
 DATE = dt.date(2026, 11, 23)

@@ -29,7 +29,7 @@ FIELD = (ROOT / ".." / "shared" / "field-corpus").resolve()
 FOLDERS = {
     "seeds": SEEDS,
     "field": FIELD,
-    **{n: CORPORA / n for n in ("banks", "coffee", "healthcare", "nev", "solar", "games")},
+    **{n: CORPORA / n for n in ("banks", "coffee", "healthcare", "nev", "solar", "games", "baijiu")},
 }
 DATE = dt.date(2026, 11, 23)
 MORE = "**表中企业的其他数据**"

@@ -21,6 +21,7 @@ from briefing.script import is_han
 
 TEXT_RULES = [
     "normalize_spaces",
+    "normalize_width",
     "strip_data_uris",
     "strip_html_remnants",
     "strip_shortcodes",

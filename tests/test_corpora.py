@@ -19,7 +19,7 @@ from conftest import CORPORA
 
 from briefing.model import Corpus
 
-NAMES = ["nev", "healthcare", "games", "logistics"]
+NAMES = ["nev", "healthcare", "games", "logistics", "baijiu"]
 TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:]*(?:\s[^<>]*)?/?>")
 ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]{2,8});", re.I)
 

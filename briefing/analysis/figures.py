@@ -570,6 +570,9 @@ def _nearest(
         fitting = [c for c in cues if (c[3] == "%") == percent]
         if fitting:
             cues = fitting
+        elif not percent and cues and all(c[3] == "%" and is_growth(c[2]) for c in cues):
+            # "fell to around 2,300 yuan": a change names no amount's measure (下降 2300元)
+            return None
     if level:
         levels = [c for c in cues if not is_growth(c[2])]
         if levels:
@@ -2059,6 +2062,9 @@ def unit_scope(text: str, end: int, at: int, measure: str) -> str:
         [c[0] for c in cues] + [t.start() for t in re.finditer(_TIME_OPEN + r"|的", rest)] + [len(rest)]
     )
     unit = re.sub(r"(?:在|于)$", "", rest[:stop].strip())
+    if "旗下" in m.group():
+        # "帝亚吉欧旗下的水井坊，2023年营收…": the unit is the topic of the clause after it.
+        unit = unit.rstrip(" ，,")
     return unit if _phrase_ok(unit, measure) else ""
 
 
@@ -2102,7 +2108,9 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
         return None
     if head in words().market_words:
         return None  # "全球", "行业": which market is not said
-    return head if head.endswith(("市场", "产业", "行业", "经济")) else head + "市场"
+    # "全国规模以上白酒企业": the firms the total adds up, as written (no "…企业市场")
+    kept = ("市场", "产业", "行业", "经济", *words().kind_nouns)
+    return head if head.endswith(kept) else head + "市场"
 
 
 def _market_carried(text: str, left: int, hit: Hit, orgs: list[OrgRef], out: list[Owned]) -> str | None:

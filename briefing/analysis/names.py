@@ -395,6 +395,11 @@ def _predicate_candidate(tokens: list[str], index: int, max_chars: int = 12) -> 
 _STOCK_CODE_RE = re.compile(
     r"^\s*[（(]\s*(?:\d{6}(?:\.S[HZ])?|0\d{3,4}(?:\.HK)?|\d{4}\.TW)\s*(?:[，,、；;)）]|$)", re.I
 )
+# A name a listing introduces: "在香港挂牌的珍酒李渡，…", "去年登陆科创板的X。".
+_LISTED_RE = re.compile(
+    r"(?:在(?P<venue>[^，,。；;的]{2,8}?)(?:挂牌|上市|掛牌)|登(?:陆|陸)(?P<board>[\u4e00-\u9fffA-Z]{2,4}))的"
+    r"(?P<name>[\u4e00-\u9fffA-Za-z]{2,8}?)(?=[，,。；;、（(]|$)"
+)
 _NAMED_RE = re.compile(
     r"(?:名为|名叫|叫做)([\u4e00-\u9fffA-Za-z0-9]{2,12}?)的[\u4e00-\u9fff]{0,4}(?:公司|企业|机构|集团|品牌|平台|银行|基金)"
 )
@@ -484,6 +489,10 @@ def _may_trigger(tok: str, w: Words, suffixes: frozenset[str]) -> bool:
     )
 
 
+# A Chinese name with its Latin form in parentheses: "帝亚吉欧(Diageo)".
+_GLOSSED_RE = re.compile(r"^([\u4e00-\u9fff]{2,6})\s*[（(]\s*[A-Z][A-Za-z&.'\- ]{1,30}\s*[)）]")
+
+
 def discover(tokens: list[str], text: str = "") -> list[Found]:
     """Organisations named in a sentence that the gazetteer may not list.
 
@@ -532,6 +541,11 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             add(_title_candidate(tokens, i), f"title {word}")
     for m in _NAMED_RE.finditer(text):
         add(m.group(1), "named 名为")
+    for m in _LISTED_RE.finditer(text):
+        venue = m.group("venue") or m.group("board") or ""
+        # on a market ("在香港挂牌"), not a product launched somewhere ("在超市上市的新品")
+        if any(v in venue for v in w.listing_venues) and not _is_common(m.group("name")):
+            add(m.group("name"), "listed 上市", "company")
     triggers = _trigger_memo(w)
     for i, tok in enumerate(tokens):
         hit = triggers.get(tok)
@@ -566,6 +580,12 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             if i + 1 < len(tokens) and _continues_word(tokens[i + 1]):
                 continue  # "福建政府采购", "港股银行股"
             cand = candidate_before(tokens, i, max_chars=6)
+            glossed = _GLOSSED_RE.match("".join(tokens[i + 1 : i + 12]))
+            if glossed and strip_country(cand) != cand and not _is_common(glossed.group(1)):
+                # "英国烈酒集团帝亚吉欧(Diageo)": a country and a trade before the suffix
+                # describe the organisation whose name, glossed in Latin, follows.
+                add(glossed.group(1), f"kind noun {tok}")
+                continue
             if (
                 len(cand) >= 2
                 and not _indefinite_kind(tokens, i, cand)

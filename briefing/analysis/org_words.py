@@ -46,6 +46,7 @@ class Words:
     kind_nouns: frozenset[str]
     kind_nouns_en: frozenset[str]
     kind_noun_types: dict[str, str]
+    listing_venues: tuple[str, ...]
     named_markers: frozenset[str]
     company_predicates: frozenset[str]
     report_verbs: frozenset[str]
@@ -156,6 +157,7 @@ def words() -> Words:
         kind_nouns=frozenset(items("kind_nouns")),
         kind_nouns_en=frozenset(w.lower() for w in items("kind_nouns_en")),
         kind_noun_types={str(k): str(v) for k, v in (raw.get("kind_noun_types") or {}).items()},
+        listing_venues=_longest(items("listing_venues")),
         named_markers=frozenset(items("named_markers")),
         company_predicates=frozenset(items("company_predicates")),
         report_verbs=frozenset(items("report_verbs")),

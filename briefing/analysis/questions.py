@@ -477,6 +477,9 @@ class _Ask:
     """The cue terms of the memo's models, when it asks by them ("按两种模式整理阿里的
     具体布局案例"): passages that use them rank first, not those that only name its
     organisation ("阿里云于2009年9月成立")."""
+    changes: frozenset[str] = frozenset()
+    """A change it asks about in a word no source writes (下滑): a passage shares it
+    with any word of that direction (下降, 下跌, fell; change_words.yaml)."""
     places: frozenset[str] = frozenset()
     """The places or markets it asks about (国内, 海外, 台湾: ``scopes.py``), or its
     question's: a passage about a contrasting place only is no evidence for it."""
@@ -637,6 +640,12 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
     name_words = {w for term in subject for w in term.split()}
     concepts = {t for t in own_tokens if t not in actors and t not in name_words and _is_concept(t)}
     tokens += _synonyms(concepts, index.vocabulary)
+    # A change it asks about (下滑) that the sources write in other words (下降, fell).
+    changes: frozenset[str] = frozenset()
+    if not any(_same_change(c) for c in concepts) and (change := _change_asked(to_simplified(sub))):
+        concepts.add(change)
+        changes = frozenset({change})
+        tokens += [w for w in sorted(_same_change(change)) if w in index.vocabulary]
     measures = _measures_in(sub)
     asked_periods = _periods(sub)
     compares = len(actors) >= 2 and bool(_COMPARES_RE.search(to_simplified(sub)))
@@ -660,6 +669,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         forecast=forecast,
         target=target,
         places=market.named(sub) or market.named(question.text),
+        changes=changes,
     )
 
 
@@ -794,6 +804,34 @@ def _shares(concept: str, tokens: list[str], families: set[str]) -> bool:
     return measure is not None and _family(measure) in families
 
 
+def _change_asked(text: str) -> str | None:
+    """The first word of change a question says, as written ("…的下滑是周期性的…" → 下滑);
+    None when it asks which way a thing moves ("差距在扩大还是缩小"): both directions."""
+    from briefing.analysis.themes import _change_words
+
+    lower = text.lower()
+    found = [
+        (lower.find(w), w, direction)
+        for direction, zh, en in _change_words()
+        for w in (*zh, *en)
+        if (w in lower if not w.isascii() else re.search(rf"\b{re.escape(w)}\b", lower))
+    ]
+    if len({direction for _, _, direction in found}) != 1:
+        return None
+    return min(found)[1]
+
+
+@functools.cache
+def _same_change(concept: str) -> frozenset[str]:
+    """The words of the direction of change ``concept`` says (change_words.yaml), or none."""
+    from briefing.analysis.themes import _change_words
+
+    for _, zh, en in _change_words():
+        if concept.lower() in zh or concept.lower() in en:
+            return frozenset(zh) | frozenset(en)
+    return frozenset()
+
+
 def _relevant(
     index: Index, ask: _Ask, strict: bool = True, elsewhere: list[tuple[str, _Hit]] | None = None
 ) -> list[_Hit]:
@@ -843,7 +881,12 @@ def _relevant(
         if simple.rstrip("”」』\"' ").endswith(("？", "?")):
             continue  # it asks ("2B产业互联网难道就是…？"): no answer to a question
         families = _measures_in(simple)
-        shared = {c for c in ask.concepts if _shares(c, tokens, families)}
+        shared = {
+            c
+            for c in ask.concepts
+            if _shares(c, tokens, families)
+            or (c in ask.changes and any(t.lower() in _same_change(c) for t in tokens))
+        }
         # A place asked (海外) is shared by a passage that itself names a place within it
         # ("… in Southeast Asia"), not by one whose title does.
         asked_here = {c for c in ask.concepts if market.named(c)} - shared if ask.places else set()
@@ -903,7 +946,28 @@ def _relevant(
             continue
         out.append(hit)
     out.sort(key=lambda h: (-h.score, h.d, h.s))
-    return out
+    # A passage brought along with the sentence it points back to ("这是近三年来首次…"
+    # with the sentence before it) holds a sentence another hit is: shown once, as the
+    # passage that holds both, in the place of the better of them.
+    kept: list[_Hit] = []
+    for hit in out:
+        at = next(
+            (i for i, k in enumerate(kept) if k.d == hit.d and k.first <= hit.s and hit.first <= k.s), None
+        )
+        if at is None:
+            kept.append(hit)
+        elif (
+            hit.first <= kept[at].first
+            and kept[at].s <= hit.s
+            and (hit.first, hit.s)
+            != (
+                kept[at].first,
+                kept[at].s,
+            )
+        ):
+            hit.score = kept[at].score
+            kept[at] = hit
+    return kept
 
 
 def _bears(ask: _Ask, families: frozenset[str]) -> bool:

@@ -38,6 +38,10 @@ _COORDINATORS = ("、", "和", "与", "及", "以及", "同", "跟", "携手", "
 _NEGATIONS = ("不", "未", "没有", "并非", "不是", "无法")
 
 
+# What stands between an owner and the unit it owns ("旗下的", "(Diageo)旗下的").
+_POSSESSES_RE = re.compile(r"\s*(?:（[^（）]{1,40}）|\([^()]{1,40}\))?\s*(?:旗下|的|之|下属|子公司)+\s*")
+
+
 @functools.cache
 def actions_zh() -> tuple[str, ...]:
     """Chinese action verbs (``actions.txt``), longest first."""
@@ -428,9 +432,10 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
         r"^\s*(?:股价)?(?:收涨|收跌|上涨|下跌|大涨|大跌|涨停|跌停|涨|跌)\s*\d", masked[b:right]
     ) or any(s in clause for s in w.stock_words):
         return Role(STOCK, "股价")
-    # A possessor is not the subject: "沃尔玛旗下的山姆会员店", "阿里的 ET 大脑".
+    # A possessor is not the subject: "沃尔玛旗下的山姆会员店", "阿里的 ET 大脑",
+    # "帝亚吉欧(Diageo)旗下的水井坊" (its Latin form between).
     nxt = next(((c, d) for c, d in spans[index + 1 :] if c >= b), None)
-    if nxt and re.fullmatch(r"\s*(?:旗下|的|之|下属|子公司)+\s*", masked[b : nxt[0]]):
+    if nxt and _POSSESSES_RE.fullmatch(masked[b : nxt[0]]):
         return Role(MENTIONED, "旗下")
     # A name that modifies a thing is not the subject: "原小米总部地块最终被绿城…夺得".
     if former_before(before):
@@ -449,11 +454,15 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     ):
         return Role(MENTIONED, "由…提供")
     # The object of a preposition is not the subject: "蚂蚁金服从前身支付宝的…拓展".
+    # ("在香港挂牌的珍酒李渡，…": the name heads a relative clause that holds the
+    # preposition; it is not its object.)
     prep = re.search(
         r"(?:从|向|对|(?<![名称成作认视改更])为|把|在|以|依托|借助|凭借|利用|比|给|替|于|将|让|使)"
         r"(?:[\u4e00-\u9fffA-Za-z0-9]{1,10}[、和及与])*[^，。；、]{0,6}$",
         before,
     )
+    if prep and re.search(r"[\u4e00-\u9fff]{2}的\s*$", before):
+        prep = None
     # The object of a verb is not the subject either: "进入菲亚特动力配套体系".
     verb_before = _action_in(before[-4:]) if before.strip() else None
     if (

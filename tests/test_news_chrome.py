@@ -1,0 +1,81 @@
+"""News-site furniture inside and around a story: a reporter's bracketed credit, a
+relative time stamp beside the date, a wire photo caption, a newsletter plug, a
+link's screen-reader note, a Taiwanese news app's banner."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing import cleaning, metadata
+from briefing.cleaning import Block
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("〔記者林郁婷／綜合報導〕中國白酒龍頭貴州茅台股價…", ("林郁婷", "中國白酒龍頭貴州茅台股價…")),
+        ("（記者王小明／台北報導）台積電今天…", ("王小明", "台積電今天…")),
+        ("【記者陳明、李華／專訪】他說…", ("陳明, 李華", "他說…")),
+        ("〔財經中心／綜合報導〕美股今天…", None),  # a desk, not a reporter
+        ("（记者注：数据截至6月）", None),
+        ("记者林郁婷报道，茅台股价…", None),
+    ],
+)
+def test_credit_opening(text: str, expected: tuple[str, str] | None) -> None:
+    assert metadata.credit_opening(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("August 8, 2024 8:41 PM GMT+8 Updated 2 hours ago", "2024-08-08"),
+        ("2024-09-20 05:30 3小时前", "2024-09-20"),
+        ("August 8, 2024 the company said profit rose", None),
+    ],
+)
+def test_a_relative_stamp_beside_the_date(line: str, date: str | None) -> None:
+    assert metadata.dateline(line) == ((True, date) if date else (False, None))
+
+
+def _kept(lines: list[str]) -> list[str]:
+    kept, _, _ = cleaning.remove_boilerplate([Block("para", t) for t in lines])
+    return [b.text for b in kept]
+
+
+BODY = [f"第{i}段正文，讲述公司的经营情况和行业的变化，内容足够长。" for i in range(10)]
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        (
+            "Item 1 of 2 Bottles are displayed at a store. REUTERS/Staff/File Photo Purchase Licensing Rights",
+            None,
+        ),
+        ("The Reuters Daily Briefing newsletter provides all the news you need. Sign up here.", None),
+        ("Our Standards: The Thomson Reuters Trust Principles.", None),
+        ("($1 = 7.1530 yuan)", None),
+        (
+            "Kweichow Moutai (600519.SS), opens new tab, said on Thursday…",
+            "Kweichow Moutai (600519.SS), said on Thursday…",
+        ),
+        ("Readers can sign up here for the event, the organisers said.", "keep"),
+        ("The firm said $1 = 7.15 yuan was its planning rate.", "keep"),
+    ],
+)
+def test_furniture_inside_a_story(line: str, kept: str | None) -> None:
+    out = _kept([*BODY[:5], line, *BODY[5:]])
+    expected = line if kept == "keep" else kept
+    assert out == BODY[:5] + ([expected] if expected else []) + BODY[5:]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "相關新聞：陸消費降級 星巴克中國同店銷售大減14%",
+        "《警語》：飲酒過量，有害健康",
+        "不用抽 不用搶 現在用APP看新聞 保證天天中獎　點我下載APP　按我看活動辦法",
+    ],
+)
+def test_footer_lines_of_a_taiwanese_news_site(line: str) -> None:
+    assert _kept([*BODY, line]) == BODY
