@@ -24,11 +24,14 @@ from briefing.resources import data_lines
 from briefing.script import HAN, to_simplified
 
 MEMO_SUMMARY_RE = re.compile(
-    r"^\s*(?:主要发现|核心发现|研究发现|结论|初步结论|核心结论|小结|总结|摘要|要点|核心观点|主要观点|"
-    r"一句话总结|本期要点|key findings?|findings|summary|conclusions?|takeaways?|tl;?dr)\s*[：:]",
+    r"^\s*(?:(?:主要发现|核心发现|研究发现|结论|初步结论|核心结论|核心判断|小结|总结|摘要|要点|核心观点|主要观点|"
+    r"一句话总结|本期要点|key findings?|findings|summary|conclusions?|takeaways?|tl;?dr)\s*[：:]"
+    # the notes describing themselves ("本备忘汇总近期三篇报道（见文末），核心判断：…")
+    r"|本(?:备忘录?|備忘錄?|报告|報告|文|笔记|筆記|纪要|紀要)[^。！？]{0,30}?(?:汇总|彙總|匯總|整理|梳理|综合|綜合|综述|綜述)"
+    r"|this (?:memo|note|report) (?:summari[sz]es|brings together|collects))",
     re.IGNORECASE,
 )
-"""A summary line ("主要发现：…"): the author restating the document, not one of its arguments."""
+"""A summary line ("主要发现：…", "本备忘汇总…"): the author restating the document, not one of its arguments."""
 
 ELLIPSIS = "…"
 _CLAUSE_ENDS = "，；：、,;:"

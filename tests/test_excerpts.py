@@ -232,3 +232,23 @@ def test_a_rival_points_back_to_the_one_just_named(text: str, leans: bool) -> No
     from briefing.excerpts import opening
 
     assert (opening(text)[0] == "pointer") is leans
+
+
+@pytest.mark.parametrize(
+    ("line", "summary"),
+    [
+        ("主要发现：商业银行净息差降至1.69%的历史低点。", True),
+        ("本备忘汇总近期三篇报道（见文末），核心判断：白酒行业进入去库存阶段。", True),
+        ("本报告综合了五家券商的测算，结论是运价仍将上行。", True),
+        ("核心判断：原奶价格年内难以见底。", True),
+        ("This memo summarises three clippings on container rates.", True),
+        ("本文作者认为，运价仍将上行。", False),
+        ("本季度白酒行业库存继续上升。", False),
+    ],
+)
+def test_a_memo_summary_line(line: str, summary: bool) -> None:
+    """The author restating the document (a label such as 主要发现, or the notes describing
+    themselves: 本备忘汇总…) is no argument to quote."""
+    from briefing.excerpts import MEMO_SUMMARY_RE
+
+    assert bool(MEMO_SUMMARY_RE.match(line)) is summary
