@@ -74,6 +74,44 @@ def skip_reason_zh(reason: str) -> str:
     return SKIP_REASON_OTHER_ZH
 
 
+FOUND_BY_ZH: tuple[tuple[str, str, bool], ...] = (
+    # (cue as the analysis records it, Chinese label, quote the rest of the cue)
+    ("gazetteer", "机构名表", False),
+    ("suffix", "机构后缀", True),
+    ("title", "职务", True),
+    ("predicate", "公司才有的说法", True),
+    ("stock code", "股票代码", False),
+    ("kind noun", "类别词", True),
+    ("named", "“名为…的公司”", False),
+    ("legal suffix", "英文公司后缀", True),
+    ("jieba nt", "词典中的机构名", False),
+    ("analysts at", "分析师所在机构（analysts at）", False),
+    ("listed", "挂牌上市", False),
+    ("invested in", "投资对象", False),
+    ("said its", "英文报道称其“said its”", False),
+    ("share subject", "市场份额的主语", False),
+    ("according to", "数据出处（according to）", False),
+    ("apposition the", "同位语", True),
+    ("country prefix", "国名加机构", False),
+    ("publisher", "发布数据的机构", True),
+    ("subject of", "行动的主语", True),
+    ("repeat", "多次出现", False),
+    ("pinyin", "拼音对应", True),
+)
+"""How each discovery cue (``Company.found_by``) reads in the briefing: the
+longest prefix wins; a cue no row names is shown as the words it holds."""
+
+
+def found_by_zh(cue: str) -> str:
+    """A company's discovery cue in Chinese: "suffix 银行" → 机构后缀“银行”,
+    "said its" → 英文报道称其“said its”."""
+    for prefix, zh, rest in sorted(FOUND_BY_ZH, key=lambda row: -len(row[0])):
+        if cue == prefix or cue.startswith(prefix + " "):
+            tail = cue[len(prefix) :].strip()
+            return f"{zh}“{tail}”" if rest and tail else zh
+    return f"上下文“{cue}”"
+
+
 STATUS_ZH = {
     "answered": "已回答",
     "partly answered": "部分回答",

@@ -5,6 +5,7 @@ Traditional electronics folder (tests/fixtures/companies/electronics_zh-hant.yam
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -247,3 +248,17 @@ def test_dairy_english_arguments_make_a_theme(dairy) -> None:
     found = [t for t in dairy.themes if any(w in t.label or w in t.terms for w in ids["milk-glut"])]
     assert found, [t.label for t in dairy.themes]
     assert "01_reuters_en.txt" in found[0].documents
+
+
+def test_dairy_discovery_cues_read_in_chinese_in_the_briefing(dairy) -> None:
+    """A case found by an English cue says so in Chinese ("said its" is the
+    English words quoted, never the raw cue with a stray quote: said its“its”)."""
+    from briefing.render import render
+
+    text = render(dairy, {})
+    basis = [line for line in text.splitlines() if "识别依据" in line]
+    assert basis, "no case found outside the gazetteer shows its cue"
+    for line in basis:
+        cue = line.split("识别依据：", 1)[1]
+        assert "上下文“" not in cue, line
+        assert not re.search(r"(?<![“（])\b(?:said|share|according|apposition|subject)\b", cue), line

@@ -101,3 +101,27 @@ def test_a_key_figure_row_writes_its_values_alike() -> None:
     entries = [SimpleNamespace(raw=r, value=v) for r, v in (("302.4万辆", 3024000.0), ("160,038", 160038.0))]
     assert [keyvalue(e, "辆", entries) for e in entries] == ["302.4万辆", "约16万辆"]
     assert keyvalue(entries[1], "辆") == "160,038辆"  # alone (a custom template's call): as before
+
+
+@pytest.mark.parametrize(
+    ("cue", "expected"),
+    [
+        ("suffix 银行", "机构后缀“银行”"),
+        ("title 分析师", "职务“分析师”"),
+        ("title", "职务"),
+        ("stock code", "股票代码"),
+        ("kind noun market researcher", "类别词“market researcher”"),
+        ("legal suffix Inc", "英文公司后缀“Inc”"),
+        ("named 名为", "“名为…的公司”"),
+        ("said its", "英文报道称其“said its”"),
+        ("share subject", "市场份额的主语"),
+        ("according to", "数据出处（according to）"),
+        ("apposition the dairy firm", "同位语“dairy firm”"),
+        ("publisher 据…统计", "发布数据的机构“据…统计”"),
+        ("这样的 商", "上下文“这样的 商”"),
+    ],
+)
+def test_discovery_cues_read_in_chinese(cue: str, expected: str) -> None:
+    from briefing.labels import found_by_zh
+
+    assert found_by_zh(cue) == expected

@@ -14,7 +14,7 @@ from briefing.analysis.names import known_form, merge_key, org_type, strip_legal
 from briefing.analysis.org_words import words as org_words
 from briefing.analysis.roles import ACTS, deal_cues, deal_made, deal_move
 from briefing.excerpts import stands_alone
-from briefing.gazetteer import gazetteer
+from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.model import Company, Document, Figure, Mode, Question, Quote
 from briefing.resources import data_yaml
 
@@ -445,6 +445,8 @@ def find_companies(
             if m.surface and m.surface not in aliases[name] and not m.evidence.startswith("pronoun"):
                 aliases[name].append(m.surface)
 
+    _join_pinyin_names(docs, analyses, occurrences, aliases, gaz)
+
     in_section: dict[tuple[int, int], str] = {}
     for sec in sections:
         for p in sec.paragraphs:
@@ -605,6 +607,50 @@ def find_companies(
     ordered = _family_order(companies)
     _moves_apart(ordered)
     return ordered
+
+
+def _join_pinyin_names(
+    docs: list[Document],
+    analyses: list[DocAnalysis],
+    occurrences: dict[str, list[_Occurrence]],
+    aliases: dict[str, list[str]],
+    gaz: Gazetteer,
+) -> None:
+    """An organisation discovered in English only (Feihe) is the one the Chinese
+    sources write as the word that reads as its pinyin (飞鹤): that word becomes its
+    alias, so a memo's question on 飞鹤 finds the English reports, and the Chinese
+    sentences that write it are its mentions."""
+    english_only = [
+        name
+        for name, occ in occurrences.items()
+        if name not in gaz.orgs
+        and all(docs[o.doc].language == "en" for o in occ)
+        and all(a.isascii() for a in aliases[name])
+    ]
+    chinese = [d for d, doc in enumerate(docs) if doc.language != "en"]
+    if not english_only or not chinese:
+        return
+    from briefing.analysis.romanized import pinyin_forms
+    from briefing.nlp import zh_cut
+    from briefing.script import to_simplified
+
+    words: set[str] = set()
+    for d in chinese:
+        for s in analyses[d].sentences:
+            words.update(s.tokens)
+        for todo in docs[d].todos:
+            words.update(zh_cut(to_simplified(todo.text)))
+    taken = frozenset(gaz.orgs) | frozenset(a for name in occurrences for a in aliases[name])
+    for name, word in pinyin_forms(english_only, words, taken).items():
+        aliases[name].append(word)
+        for d in chinese:
+            doc = docs[d]
+            for i, s in enumerate(analyses[d].sentences):
+                if word in s.tokens:
+                    at = doc.analysis_text.find(word, s.start, s.end)
+                    mention = Mention(name, word, i, at, role="mentioned", evidence=f"pinyin {word}")
+                    occurrences[name].append(_Occurrence(d, i, mention))
+        occurrences[name].sort(key=lambda o: (o.doc, o.sentence))
 
 
 def _moves_apart(companies: list[Company]) -> None:

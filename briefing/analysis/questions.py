@@ -886,6 +886,9 @@ def _relevant(
             for c in ask.concepts
             if _shares(c, tokens, families)
             or (c in ask.changes and any(t.lower() in _same_change(c) for t in tokens))
+            # the organisation asked about, moving the other way ("飞鹤的增长从哪里来" over
+            # "Feihe said its revenue fell 8.3%"): where it stands is part of the answer
+            or (named and c in _CHANGE_FAMILIES and bool(families & _CHANGE_FAMILIES))
         }
         # A place asked (海外) is shared by a passage that itself names a place within it
         # ("… in Southeast Asia"), not by one whose title does.
