@@ -67,7 +67,10 @@ def _general_properties(model: Briefing, docs: dict) -> None:
     assert len(names) == len(set(names)), "one case per organisation"
     for company in model.companies:
         for alias in company.aliases:
-            assert any(alias in d.text for d in docs.values()), f"alias {alias!r} not in any text"
+            # a memo's question is its author's text too (飞鹤 asked about, Feihe reported)
+            assert any(alias in d.text or any(alias in t.text for t in d.todos) for d in docs.values()), (
+                f"alias {alias!r} not in any text"
+            )
         for move in company.moves:
             _assert_quotable(move.text, move.document, move.paragraph, docs)
         for figure in company.figures:

@@ -148,3 +148,15 @@ def test_comparable_sales_are_side_by_side(briefing) -> None:
         sorted(f"{e.company} {e.raw}" for e in k.entries) for k in briefing.key_figures if k.measure == "销量"
     ]
     assert ["比亚迪 427 万辆", "特斯拉 179 万辆"] in pairs, pairs
+
+
+def test_a_heading_claim_labels_its_theme_before_a_noun_its_sentences_repeat(briefing) -> None:
+    """ "基本面：不是见顶，反而刚开始兑现" (memo 09) argues that the fundamentals are
+    starting to deliver: its theme is labelled by that claim of its subject, not by
+    算力, a noun its sentences repeat but the heading does not argue about."""
+    from briefing.analysis.themes import is_argument
+
+    cpo = [t for t in briefing.themes if t.documents == ["09_memo_cpo-sector-stage.md"]]
+    assert cpo, [t.label for t in briefing.themes]
+    assert all(is_argument(t.label) for t in cpo), [t.label for t in cpo]
+    assert "算力" not in {t.label for t in briefing.themes}

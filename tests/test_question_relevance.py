@@ -148,3 +148,17 @@ def test_a_passage_where_another_organisation_acts_is_not_the_questions_organisa
     assert q.evidence[cotti].subject == ""
     own = [i for i, t in enumerate(texts) if "瑞幸咖啡新开门店" in t or "瑞幸咖啡预计" in t]
     assert own and max(own) < cotti, texts
+
+
+@pytest.mark.parametrize(
+    ("question", "not_unknown"),
+    [
+        ("原奶价格什么时候见底？", "时候"),  # 什么时候 asks when: no word a source lacks
+        ("牧场去产能进行到哪一步了？", "一步"),
+    ],
+)
+def test_question_framing_is_no_missing_word(question: str, not_unknown: str) -> None:
+    from briefing.analysis.questions import _NameFinder, _unknown_words
+
+    words = _unknown_words(question, ["原奶", "价格", "牧场", "去产能"], _NameFinder([]))
+    assert not any(not_unknown in w for w in words), words

@@ -1427,8 +1427,11 @@ def _predicate_labels(
         # ("生物科技：…走出寒冬了吗"). A change the headline reports (…，市场重回增长)
         # is its claim about all it names.
         clauses = [c for c in _HEADING_CLAUSE_RE.split(heading) if c]
+        subject, colon, _ = heading.partition("：")
         for term in concepts:
             own_clause = "，".join(c for c in clauses if term in c)
+            if colon and term in subject and len(subject) <= 8:
+                own_clause = heading  # "基本面：不是见顶，反而刚开始兑现": all it claims is of 基本面
             for word in names:
                 around = heading if word in _CHANGES else own_clause
                 if len(word) >= 2 and word in around and word not in term and not _negated(word, around):
@@ -1439,6 +1442,7 @@ def _predicate_labels(
     if heading and cand.kind == "heading":
         # the author's own pairing in the heading (固态与钠离子的赛跑 → 固态与钠离子)
         out += [f"{a}与{b}" for a, b in itertools.permutations(concepts, 2) if f"{a}与{b}" in heading][:1]
+    bare = []
     for term in sorted(concepts, key=lambda t: (-held[t], concepts.index(t))):
         words = [w for w, _ in sorted(said[term].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))]
         # the longest argument word at a place: 负增长, not 增长 inside it
@@ -1452,7 +1456,8 @@ def _predicate_labels(
         ):
             # the concept alone only where its author made it the subject of a headline
             # or a heading (价值投资：烟屁股有多好); a word cluster needs an argument said of it
-            out.append(term)
+            bare.append(term)
+    out += bare  # what is argued of a concept names a theme before a concept alone
     if heading and cand.kind != "keywords" and out and not any(o in heading for o in out):
         # The concepts found are not what the heading names (低空 under 主要商业航天相关ETF):
         # the heading's own noun phrase, where its sentences say it (商业航天), names it.
