@@ -64,6 +64,9 @@ _SMALL = {
             "storage": {"储能"},
         },
     ),
+    # two English clippings and a memo: the glut, and the infant formula market
+    # shrinking (the wire story's "market to shrink" and the memo's question 婴配粉市场萎缩)
+    "dairy": (2, {"oversupply": {"供过于求"}, "formula market shrinking": {"婴配粉"}}),
 }
 
 

@@ -1397,9 +1397,25 @@ def _predicate_labels(
     held: Counter[str] = Counter()
     said: dict[str, Counter[str]] = defaultdict(Counter)
     for d, s in hits:
-        if docs[d].language == "en":
-            continue
         sent = usable[d][s]
+        if docs[d].language == "en":
+            # An English sentence reaches the concepts through the glossary only: an
+            # argument word it also holds ("the infant formula market to shrink": 婴配粉,
+            # 市场萎缩) is said of the concept, for want of Chinese word order.
+            held_here = [t for t in concepts if t in sent.tokens]
+            for term in held_here:
+                held[term] += 1
+                found = {
+                    w
+                    for t in sent.tokens
+                    if t != term and is_han(t[0])
+                    for w in names
+                    if len(w) >= 2 and w in t
+                }
+                for word in found:
+                    if word not in term:
+                        said[term][word] += 1
+            continue
         text = docs[d].analysis_text[sent.start : sent.end]
         for term in concepts:
             at = text.find(term)
@@ -1409,8 +1425,9 @@ def _predicate_labels(
             for word in _said_around(term, text, at, names):
                 said[term][word] += 1
     # What the analyst asks about a concept (零售业务的优势在哪里？) says what is argued
-    # of it, as a sentence does: an open question of a memo, where the theme's sources are.
-    for d in sorted({d for d, _ in hits}):
+    # of it, as a sentence does: an open question of any memo of the folder (the one
+    # asking "婴配粉市场萎缩之后…" may not be among the theme's sources).
+    for d in sorted({d for d, _ in hits} | {d for d, doc in enumerate(docs) if doc.kind == "memo"}):
         for todo in docs[d].todos:
             if todo.done:
                 continue
