@@ -824,3 +824,36 @@ def test_a_theme_quotes_no_line_filed_under_another() -> None:
     themes = {t.label: t for t in _themes("nev").themes}
     quoted = [q.text for q in themes["出海"].quotes]
     assert quoted and not any(q.startswith("垂直整合") for q in quoted), quoted
+
+
+def test_an_articles_unnumbered_subheads_are_its_arguments_labelled_by_their_own_clause(
+    tmp_path: Path,
+) -> None:
+    """An airline article whose subheads are not numbered ("运力连涨，票价承压"):
+    each subhead is one of the author's arguments, labelled by its short clause
+    that argues (票价承压), not by a noun its sentences repeat; a memo's plain
+    headings (背景) are no such thing."""
+    (tmp_path / "01_airlines.md").write_text(
+        "---\ntitle: 暑运过后的航空业\ndate: 2024-09-10\n---\n\n"
+        "暑运结束后，各航空公司的客座率仍在高位，但利润表现分化。\n\n"
+        "## 运力恢复，票价承压\n\n"
+        "国内航线运力已超过2019年同期，经济舱平均票价同比下降一成。"
+        "票价下降抵消了客座率上升带来的收入，多家航空公司二季度仍在亏损。"
+        "分析人士认为，票价在旺季之后还会继续走低。\n\n"
+        "## 国际航线，复苏缓慢\n\n"
+        "国际航线的航班量只恢复到疫情前的七成，远程航线恢复最慢。"
+        "签证和航权限制让国际航线的复苏比预期更慢。"
+        "航空公司把宽体机调回国内航线，又加剧了国内航线的运力过剩。\n",
+        "utf-8",
+    )
+    (tmp_path / "02_memo.md").write_text(
+        "# 航空业跟踪\n\n## 背景\n\n航空公司利润分化。\n\n## 问题\n\n1. 票价什么时候止跌？\n",
+        "utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    labels = [t.label for t in model.themes]
+    assert "票价承压" in labels, labels
+    assert "背景" not in labels
+    theme = next(t for t in model.themes if t.label == "票价承压")
+    assert theme.documents[0] == "01_airlines.md"
+    assert "票价" in theme.gist or any("票价" in q.text for q in theme.quotes)

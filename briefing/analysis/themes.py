@@ -247,14 +247,15 @@ def point_statements(docs: list[Document]) -> list[tuple[int, str, int, list[str
     return out
 
 
-def _sections(doc: Document) -> dict[str, tuple[int, int]]:
-    """Each numbered heading (Simplified) with the paragraphs of its section: from
-    the heading to the next heading of the document (the last one: see below)."""
+def _sections(doc: Document, numbered: bool = True) -> dict[str, tuple[int, int]]:
+    """Each numbered heading (Simplified; with ``numbered`` false, each unnumbered
+    one) with the paragraphs of its section: from the heading to the next heading
+    of the document (the last one: see below)."""
     simplified = _simplified_headings(doc)
     out: dict[str, tuple[int, int]] = {}
     longest = 0
     for i, h in enumerate(doc.headings):
-        if h.number is None:
+        if (h.number is None) == numbered:
             continue
         if i + 1 < len(doc.headings):
             end = doc.headings[i + 1].paragraph
@@ -284,14 +285,20 @@ def _closing(doc: Document, start: int) -> int:
 
 
 def _section_candidates(
-    doc: Document, d_index: int, group: list[str], topic: set[str], vocabulary: set[str], rubrics: set[str]
+    doc: Document,
+    d_index: int,
+    group: list[str],
+    topic: set[str],
+    vocabulary: set[str],
+    rubrics: set[str],
+    numbered: bool = True,
 ) -> list[_Candidate]:
     """An author's numbered sections that share no pattern and stand under no
     heading ("一、价格下降，但市场并未萎缩", "二、国产替代明显加速", "三、创新成为唯一
     出路"): each is one of the author's arguments, made in its own section. What
     stands before a colon ("药明生物：地缘政治阴影") is the case the section tells,
     not the argument, unless it argues itself ("技术路线之争：…")."""
-    sections = _sections(doc)
+    sections = _sections(doc, numbered)
     out = []
     for item in group:
         label = clean_heading(item)
@@ -327,6 +334,16 @@ def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[st
     rubrics = _recurring_headings(docs)
     known = vocabulary | set(domain_words())
     for d_index, doc in enumerate(docs):
+        if doc.kind != "memo" and doc.headings and all(h.number is None for h in doc.headings):
+            # An article's subheads, unnumbered ("产量七连降，收入仍在增长", "次高端承压，
+            # 茅台找新增长点"), are its author's arguments as numbered sections are.
+            subheads = [
+                t for h, t in zip(doc.headings, _simplified_headings(doc), strict=True) if h.paragraph > 0
+            ]
+            if len(subheads) >= 2:
+                candidates += _section_candidates(
+                    doc, d_index, subheads, topic, vocabulary, rubrics, numbered=False
+                )
         for parent, group, _ in _point_groups(doc):
             found = _affix_label(group)
             kind = "points" if found else "heading"
@@ -1262,6 +1279,17 @@ def _label(
         if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) < len(a):
             return [cand.label]  # a contrast: two sides of one thing
     heading = _simplified_label(cand.heading)
+    if cand.kind == "heading" and cand.section and heading:
+        # An article's subhead says its argument in a short clause of its own
+        # ("次高端承压，茅台找新增长点" → 次高端承压): that clause, as written, names it.
+        clauses = [c.strip() for c in _HEADING_CLAUSE_RE.split(heading) if c.strip()]
+        own = [
+            c
+            for c in clauses
+            if len(clauses) >= 2 and 4 <= len(c) <= 8 and _HAN_ONLY.fullmatch(c) and is_argument(c)
+        ]
+        if own:
+            return own[:1]
     units: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for d, s in hits:
         sent = usable[d][s]
