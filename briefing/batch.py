@@ -196,17 +196,20 @@ def read_and_analyse(
     try:
         version = cache.version if cache else analysis_version()
         read = {i: r for i, r in enumerate(reading.results) if isinstance(r, Document)}
-        analyses = cached_analyses(cache, read) if cache else {}
+        # Which documents the cache holds is known from its keys; their analyses are
+        # decoded while the workers analyse the others (a warm archive's new files),
+        # not before the workers start.
+        keys = cache.current_keys() if cache else frozenset()
+        held = {i: doc for i, doc in read.items() if cache_key(doc, version) in keys}
         unread = reading.todo()
-        positions = unread + [i for i in read if i not in analyses]
+        positions = unread + [i for i in read if i not in held]
         jobs = [Job(read=reading.job(i, with_bytes=remote)) for i in unread]
         jobs += [Job(doc=read[i]) for i in positions[len(unread) :]]
         if executor is None:
             executor = _local(workers, [reading.paths[i] for i in unread], len(jobs))
-        log.info("%d of %d document(s) analysed from the cache", len(analyses), len(reading.paths))
         plan = Plan(
             version,
-            cache.current_keys() if cache and unread else frozenset(),
+            keys if cache and unread else frozenset(),
             spill=_spill_folder()
             if isinstance(executor, LocalExecutor) and executor.parallel(len(jobs))
             else "",
@@ -228,6 +231,14 @@ def read_and_analyse(
                 stored[i] = item
 
         spilled: list[tuple[int, Spilled]] = []
+        analyses: dict[int, DocAnalysis] = {}
+        decoded: list[bool] = []
+
+        def decode() -> None:
+            if cache and held and not decoded:
+                decoded.append(True)
+                analyses.update(cached_analyses(cache, held))
+
         results = executor.map(process, jobs, plan)
         try:
             with contextlib.closing(results):  # the pool is shut down here, whatever ends the loop
@@ -236,11 +247,21 @@ def read_and_analyse(
                         spilled.append((position, result))
                     else:
                         take(position, *result)
+                    decode()  # once, the workers started and busy
+            decode()  # no worker was needed
+            log.info("%d of %d document(s) analysed from the cache", len(analyses), len(reading.paths))
             # Loaded once the workers are gone: the worker that made a big result
             # would otherwise still hold its memory while this process loads it.
             while spilled:
                 position, result = spilled.pop(0)
                 take(position, *result.load())
+            # Keys whose rows turned out damaged or another document's: analysed after all.
+            missing = [i for i in held if i not in analyses]
+            if missing:
+                again = executor.map(process, [Job(doc=held[i]) for i in missing], Plan(version))
+                with contextlib.closing(again):
+                    for position, (_, analysis) in again:
+                        made[missing[position]] = shared_words(analysis)
         finally:
             for _, result in spilled:
                 result.discard()

@@ -844,13 +844,13 @@ def analyze(
       briefing analyze ~/clippings --json -o model.json
       briefing analyze ~/archive --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    from briefing.pipeline import analyze as run
+    from briefing.pipeline import analyze_json as run
     from briefing.writers.text import digest
 
     pool = None
     try:
         pool = _executor(executor, scheduler)
-        model = run(
+        model, model_json = run(
             _source(source),
             date=date.date() if date else None,
             title=title,
@@ -861,7 +861,11 @@ def analyze(
             executor=pool,
             max_themes=max_themes,
         )
-        if as_json:
+        if as_json and model_json is not None and output:
+            from briefing.writers import write_atomic
+
+            write_atomic(Path(output), model_json)  # as _dump writes it, encoded once for the cache
+        elif as_json:
             _dump(model.to_dict(), output)
         elif output:
             from briefing.writers import write_atomic

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from briefing.resources import data_lines, data_yaml
@@ -518,16 +519,33 @@ def rarities(words: tuple[str, ...]) -> dict[str, float]:
     return values
 
 
-def vocabulary_terms(text: str, vocabulary: set[str] | frozenset[str], longest: int = 8) -> list[str]:
+def word_heads(vocabulary: set[str] | frozenset[str]) -> frozenset[str]:
+    """The first two characters of each word of two or more (see :func:`vocabulary_terms`)."""
+    return frozenset(w[:2] for w in vocabulary if len(w) >= 2)
+
+
+def vocabulary_terms(
+    text: str,
+    vocabulary: set[str] | frozenset[str],
+    longest: int = 8,
+    heads: AbstractSet[str] | None = None,
+) -> list[str]:
     """Words of a known vocabulary found in a short text, longest match first,
     English words through the glossary. Segmenting without jieba is enough
-    here: only words the corpus already uses can matter."""
+    here: only words the corpus already uses can matter.
+
+    ``heads``, the vocabulary's first two characters (:func:`word_heads`), lets a
+    caller that reads many texts with one vocabulary pass over the places no word
+    of it starts at with one test instead of one per length."""
     out: list[str] = []
     gloss = _normalized_glossary()
     for m in _glossary_re().finditer(text):
         out.append(gloss[_norm(m.group())])
     i = 0
     while i < len(text):
+        if heads is not None and text[i : i + 2] not in heads:
+            i += 1  # no word of two characters or more starts here
+            continue
         for n in range(min(longest, len(text) - i), 1, -1):
             piece = text[i : i + n]
             if piece in vocabulary:

@@ -350,6 +350,35 @@ def test_a_damaged_cache_row_is_a_miss(run_cli, nev: Path, home: Path, monkeypat
     assert spy.analysed == []
 
 
+def test_new_files_and_a_damaged_row_on_workers_give_the_uncached_model(tmp_path: Path, home: Path) -> None:
+    """A warm archive with new files: the workers analyse those while the cached
+    analyses are read; a row that then fails its checksum is analysed after all,
+    stored again, and the model written with -o is the one an uncached run prints."""
+    folder = tmp_path / "archive"
+    texts = bench.generate_corpus(_seed_groups(), 2 * cache.PARALLEL_MIN + 4, seed=11)
+    bench.write_corpus(folder, texts[: cache.PARALLEL_MIN])
+    _briefing(home, "-q", "analyze", folder, "--json", "--date", DATE, "-o", tmp_path / "first.json")
+    bench.write_corpus(folder, texts[cache.PARALLEL_MIN :], first=cache.PARALLEL_MIN)  # enough for workers
+    with sqlite3.connect(home / "state.db") as conn:
+        assert (
+            conn.execute("UPDATE analysis_cache SET checksum = 'x' WHERE path = 'doc00003.txt'").rowcount == 1
+        )
+    _forget_models(home)
+    warm = _briefing(home, "-v", "analyze", folder, "--json", "--date", DATE, "-o", tmp_path / "warm.json")
+    assert "fails its checksum" in warm.stderr
+    uncached = _briefing(home, "-q", "analyze", folder, "--json", "--date", DATE, "--no-cache")
+    assert (tmp_path / "warm.json").read_text("utf-8") == uncached.stdout
+    assert len(json.loads(uncached.stdout)["sources"]) == len(texts)
+    rows = {r["path"]: r for r in _rows(home)}
+    assert len(rows) == len(texts)
+    assert rows["doc00003.txt"]["analysis"] is not None
+    with sqlite3.connect(home / "state.db") as conn:  # written again, with a sound checksum
+        (checksum,) = conn.execute(
+            "SELECT checksum FROM analysis_cache WHERE path = 'doc00003.txt'"
+        ).fetchone()
+    assert checksum != "x"
+
+
 def test_a_row_holding_another_documents_analysis_is_a_miss(run_cli, nev: Path, home: Path) -> None:
     first = _analyze(run_cli, nev)
     rows = {r["path"]: r["data"] for r in _rows(home)}

@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from briefing import children
 from briefing.analysis.figures import (
@@ -92,6 +93,17 @@ class Sentence(Serializable):
     def quotable(self) -> bool:
         """May be quoted to a reader: not garbled, no placeholder, not framing."""
         return not (self.garbled or self.gap or self.meta)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Sentence:
+        """:meth:`Serializable.from_dict` without its per-field plan: a warm run reads
+        every cached sentence of the folder (tens of thousands), each of plain values
+        only. Its token list is taken as given, not copied (it comes from decoded JSON
+        or a fresh ``to_dict``)."""
+        try:
+            return cls(**data)
+        except TypeError:  # a field this version lacks: the generic reading leaves it out
+            return Serializable.from_dict.__func__(cls, data)  # type: ignore[attr-defined]
 
 
 @dataclass(slots=True)

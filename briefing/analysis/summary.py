@@ -69,7 +69,9 @@ of a source with fewer takeaways: the takeaways speak for the folder, not one ar
 # Each pattern below opens with a lookahead on the characters its alternatives can
 # start with: the same matches, but the engine skips every other position at once
 # instead of trying each alternative there (a third of the summary's time).
-_YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年|\b(?:in|since|by) (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b")
+_YEAR_RE = re.compile(
+    r"(?=[12isb])(?:(?:19|20)\d{2}\s*年|\b(?:in|since|by) (?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b)"
+)
 _ATTRIBUTION_RE = re.compile(
     r"(?=[根据数报统调研adsr])(?:"
     r"根据|(?<![占数证收票单凭字盘论依])据|数据显示|报告|统计|调查|研究显示|according to|data show|survey|report)",
@@ -158,10 +160,13 @@ def concreteness(text: str, actors: int) -> float:
     return score
 
 
-def _theme_hits(tokens: set[str], themes: list[Theme]) -> list[int]:
-    """Themes whose terms the sentence holds, most terms first (then the stronger theme)."""
-    hits = [(len(tokens & set(th.terms)), i) for i, th in enumerate(themes)]
-    return [i for n, i in sorted(hits, key=lambda h: (-h[0], h[1])) if n > 0]
+def _theme_hits(tokens: set[str], themes: list[Theme], terms: list[set[str]] | None = None) -> list[int]:
+    """Themes whose terms the sentence holds, most terms first (then the stronger theme).
+    ``terms``: each theme's terms as a set, made once for all sentences."""
+    if terms is None:
+        terms = [set(th.terms) for th in themes]
+    hits = [(n, i) for i, held in enumerate(terms) if (n := len(tokens & held))]
+    return [i for _, i in sorted(hits, key=lambda h: (-h[0], h[1]))]
 
 
 def _bears_on(path: str, tokens: set[str], i: int, themes: list[tuple[set[str], set[str]]]) -> bool:
@@ -195,6 +200,7 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
         return article_tokens
 
     theme_sets = [(set(th.documents), set(th.terms)) for th in themes]
+    term_sets = [terms for _, terms in theme_sets]
     for d_index, a in enumerate(analyses):
         path = docs[d_index].path
         subjects_in = subject_counts(a.mentions)
@@ -242,8 +248,7 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 continue  # a lead that names no actor and no figure is a heading
             if not actors and re.match(r"\s*[\d(（]", text):
                 continue  # a note's bullet whose subject is its heading ("2023年交付16.0万辆…")
-            concrete = concreteness(_STOCK_QUOTE_RE.sub("", simplified), _distinct_actors(actors))
-            hits = _theme_hits(tokens, themes)
+            hits = _theme_hits(tokens, themes, term_sets)
 
             asked = _distinct_actors(actors & agenda)
             prominent = max(
@@ -252,7 +257,11 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             # Where the themes cover little of the folder (one short source, or fewer themes
             # than a folder argues), a concrete sentence is judged on its facts alone.
             bears = hits or prominent >= 0.3 or len(themes) < MIN_THEMES
-            if not (len(tokens & theme_terms) >= 2 or (bears and concrete >= 1.0)):
+            two_terms = len(tokens & theme_terms) >= 2
+            if not (two_terms or bears):
+                continue  # (its concreteness cannot keep it: not measured)
+            concrete = concreteness(_STOCK_QUOTE_RE.sub("", simplified), _distinct_actors(actors))
+            if not (two_terms or concrete >= 1.0):
                 continue
             seen.add(text)
             out.append(

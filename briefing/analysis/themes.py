@@ -46,7 +46,15 @@ from briefing.excerpts import actor_stub, clip, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
-from briefing.nlp import domain_words, is_abbreviation, is_theme_term, rarities, vocabulary_terms, zh_cut
+from briefing.nlp import (
+    domain_words,
+    is_abbreviation,
+    is_theme_term,
+    rarities,
+    vocabulary_terms,
+    word_heads,
+    zh_cut,
+)
 from briefing.resources import data_lines, data_yaml
 from briefing.script import HAN, is_han, to_simplified
 
@@ -489,8 +497,27 @@ def _listed(term: str, text: str) -> bool:
     more ("游戏、视频、金融、零售、电商等"): a mention, not an argument."""
     # str.find, not a regex per term: thousands of terms would each be compiled
     # (the re module's cache holds 512), the largest cost of find_themes.
+    return _listed_at(term, text, text.find(term) if term else -1)
+
+
+_CLAUSE_MARK_RE = re.compile(r"[，,；;：:。]")
+_LAST_CLAUSE_MARK_RE = re.compile(r".*[，,；;：:。]", re.DOTALL)
+_LIST_BEFORE = frozenset("、和与及")
+_LIST_AFTER = frozenset("、等和与及")
+
+
+def _listed_at(term: str, text: str, start: int) -> bool:
+    """:func:`_listed`, given where ``term`` first occurs in ``text`` (-1: nowhere).
+    Most terms of a sentence are no list item: its first occurrence, without a list
+    mark beside it, says so without another call."""
+    if start == -1 or not term:
+        return False
+    if (
+        text[start - 1 : start] not in _LIST_BEFORE
+        and text[start + len(term) : start + len(term) + 1] not in _LIST_AFTER
+    ):
+        return False
     found = False
-    start = text.find(term) if term else -1
     while start != -1:
         found = True
         end = start + len(term)
@@ -498,9 +525,11 @@ def _listed(term: str, text: str) -> bool:
         after = text[end : end + 1]
         if not (before in ("、", "和", "与", "及") or after in ("、", "等", "和", "与", "及")):
             return False
-        left = max(text.rfind(c, 0, start) for c in "，,；;：:。") + 1
-        ends = [i for i in (text.find(c, end) for c in "，,；;：:。") if i != -1]
-        if text.count("、", left, min(ends) if ends else len(text)) < 2:
+        # the clause around it: after the last mark before it, up to the first after it
+        before_mark = _LAST_CLAUSE_MARK_RE.match(text, 0, start)
+        after_mark = _CLAUSE_MARK_RE.search(text, end)
+        left = before_mark.end() if before_mark else 0
+        if text.count("、", left, after_mark.start() if after_mark else len(text)) < 2:
             return False
         start = text.find(term, end)
     return found
@@ -545,10 +574,25 @@ def _argued_tokens(doc: Document, s: Sentence, names: AbstractSet[str]) -> tuple
     # Most sentences name no organisation: their tokens are kept without a test each.
     tokens = dict.fromkeys(s.tokens)
     if names:
-        tokens = {t: None for t in tokens if t in names or not any(t in n for n in names)}
+        # One substring test in the names joined, not one per name (no token holds "\0").
+        joined = "\0".join(names)
+        tokens = {t: None for t in tokens if t in names or t not in joined}
     if doc.language != "en" and "、" in doc.analysis_text[s.start : s.end]:
         text = doc.analysis_text[s.start : s.end]
-        tokens = {t: None for t in tokens if not _listed(t, text)}
+        kept: dict[str, None] = {}
+        for t in tokens:
+            # inline, the test that clears most tokens: no list mark beside the first occurrence
+            at = text.find(t)
+            if (
+                at == -1
+                or (
+                    text[at - 1 : at] not in _LIST_BEFORE
+                    and text[at + len(t) : at + len(t) + 1] not in _LIST_AFTER
+                )
+                or not _listed_at(t, text, at)
+            ):
+                kept[t] = None
+        tokens = kept
     # A word that argues a theme term under another name (海外 for 出海) counts as it;
     # one set test per sentence, most sentences hold none.
     if not _variant_words().isdisjoint(tokens):
@@ -596,7 +640,8 @@ def _compounds(
             words = sent.tokens
             ordinals = "第" in text  # most sentences hold none: no search for one before each word
             for i, b in enumerate(words):
-                if not i and len(b) < 2:
+                # (the lengths _compound_of asks for, before a pair is made: most words fail)
+                if not 2 <= len(b) <= 4:
                     continue
                 heads = [words[i - 1]] if i else []
                 if ordinals:
@@ -604,6 +649,8 @@ def _compounds(
                     if at >= 2 and _ORDINAL_RE.match(text[at - 2 : at]):
                         heads.append(text[at - 2 : at])
                 for a in heads:
+                    if len(a) < 2 or len(a) + len(b) > 6:
+                        continue
                     # The tests of the two words alone, once per pair (a long file repeats them).
                     phrase = pairs.get((a, b), _UNSEEN)
                     if phrase is _UNSEEN:
@@ -798,8 +845,11 @@ def find_themes(
     quotables: dict[
         tuple[int, int], tuple[float, ...] | None
     ] = {}  # a sentence's fitness as a quote, once per sentence
+    sentence_units: dict[tuple[int, int], tuple[str, ...]] = {}  # a sentence's label units, once
     for cand in candidates:
-        theme = _theme(cand, docs, usable, argued, term_sentences, rarity, topic, quotables, max_themes)
+        theme = _theme(
+            cand, docs, usable, argued, term_sentences, rarity, topic, quotables, max_themes, sentence_units
+        )
         if theme is not None:
             themes.append((cand, theme))
     themes.sort(key=lambda ct: (-ct[1].strength, ct[1].label))
@@ -978,6 +1028,7 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     ]
     abbreviations = {w for words, _ in cuts for w in words if is_abbreviation(w)}
     vocabulary = set(rarity) | set(domain_words()) | abbreviations
+    heads = word_heads(vocabulary)  # one vocabulary for every title
     titles: list[tuple[str, int]] = []
     longest_first = [
         n for n in sorted(names, key=len, reverse=True) if len(n) >= 2
@@ -987,10 +1038,10 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
         for name in longest_first:
             title = title.replace(name, " ")
         # English titles in the glossary's Chinese terms ("China's banks" → 银行)
-        title += " " + " ".join(t for t in vocabulary_terms(title, vocabulary) if is_han(t[0]))
+        title += " " + " ".join(t for t in vocabulary_terms(title, vocabulary, heads=heads) if is_han(t[0]))
         titles.append((title, 2 if doc.kind == "memo" else 1))
     weight_total = sum(w for _, w in titles)
-    found = {t for title, _ in titles for t in vocabulary_terms(title, vocabulary)}
+    found = {t for title, _ in titles for t in vocabulary_terms(title, vocabulary, heads=heads)}
     votes: Counter[str] = Counter()
     for term in found:
         if term in names or term in _measure_words() or term in _CHANGES or len(term) < 2:
@@ -1000,7 +1051,10 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
         votes[term] = sum(w for title, w in titles if term in title)
     if not votes:
         return None
-    in_text = Counter(t for a in analyses for t in {tok for s in a.sentences for tok in s.tokens})
+    # Documents whose text holds each voted term (the only terms asked about).
+    in_text: Counter[str] = Counter()
+    for a in analyses:
+        in_text.update(votes.keys() & set().union(*(s.tokens for s in a.sentences)))
     best = min(votes, key=lambda t: (-votes[t], -in_text[t], -len(t), t))
     if votes[best] * 2 < weight_total or in_text[best] * 10 < 6 * len(docs):
         return None
@@ -1259,6 +1313,7 @@ def _label(
     rarity: dict[str, float],
     topic: set[str],
     term_sentences: dict[str, set[tuple[int, int]]],
+    sentence_units: dict[tuple[int, int], tuple[str, ...]] | None = None,
 ) -> list[str]:
     """Labels a reader could argue about, best first, built from the sources' own words.
 
@@ -1268,7 +1323,10 @@ def _label(
     国产替代) holding a word of change, strategy, contest or risk, paired with a
     second one argued alongside it (集采压价与国产替代). A heading or a headline is
     never the label itself; its words weigh more. Empty when the theme's
-    sentences name things but argue nothing about them."""
+    sentences name things but argue nothing about them.
+
+    ``sentence_units`` keeps each sentence's possible units (they depend on the
+    sentence, the rarities and the subject only) across the candidates of one corpus."""
     if cand.kind == "points":
         label = cand.label
         if len(label) > _POINT_LABEL_MAX and re.search(r"[，,]", label):
@@ -1290,27 +1348,18 @@ def _label(
         ]
         if own:
             return own[:1]
+    if sentence_units is None:
+        sentence_units = {}
     units: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    for d, s in hits:
-        sent = usable[d][s]
-        for t in argued[d][s]:
-            if t not in topic and t in rarity and t not in _measure_words():
-                units[t].add((d, s))
-        if docs[d].language == "en":
-            continue
-        text = docs[d].analysis_text[sent.start : sent.end]
-        for a, b in itertools.pairwise(sent.tokens):
-            phrase = a + b
-            if (  # the cheap tests first
-                3 <= len(phrase) <= 8
-                and a in rarity
-                and a not in topic
-                and (b in rarity or is_argument(b))
-                and phrase in text
-                and _HAN_ONLY.fullmatch(phrase)
-                and _noun_phrase(a, b)
-            ):
-                units[phrase].add((d, s))
+    for place in hits:
+        found = sentence_units.get(place)
+        if found is None:
+            d, s = place
+            found = sentence_units[place] = _sentence_units(
+                docs[d], usable[d][s], argued[d][s], rarity, topic
+            )
+        for unit in found:
+            units[unit].add(place)
     lead = set(cand.terms[:3])
 
     def score(unit: str) -> float:
@@ -1352,14 +1401,15 @@ def _label(
             return is_concept(unit, rarity.get(unit, 14.0)) or unit in domain_words()
         return True
 
-    log.debug(
-        "units of %s: %s",
-        cand.label,
-        [
-            (u, len(v), round(score(u), 1), is_argument(u))
-            for u, v in sorted(units.items(), key=lambda kv: -score(kv[0]))[:14]
-        ],
-    )
+    if log.isEnabledFor(logging.DEBUG):  # every unit scored: not for nothing
+        log.debug(
+            "units of %s: %s",
+            cand.label,
+            [
+                (u, len(v), round(score(u), 1), is_argument(u))
+                for u, v in sorted(units.items(), key=lambda kv: -score(kv[0]))[:14]
+            ],
+        )
     ranked = sorted((u for u in units if usable_unit(u)), key=lambda u: (-score(u), u))
     # A phrase that holds a chosen word says it better ("息差收窄" over "收窄").
     ranked = [u for u in ranked if not any(u != v and u in v and score(v) >= score(u) - 1 for v in ranked)]
@@ -1382,6 +1432,26 @@ def _label(
     if not options:
         options = _predicate_labels(cand, hits, docs, usable, rarity, topic, heading)
     return list(dict.fromkeys(options))
+
+
+def _sentence_units(
+    doc: Document, sent: Sentence, argued: tuple[str, ...], rarity: dict[str, float], topic: set[str]
+) -> tuple[str, ...]:
+    """What a sentence may give a theme's label (see :func:`_label`), in order: its
+    argued terms, then, in Chinese, the two-word phrases it writes."""
+    measures = _measure_words()
+    out = [t for t in argued if t not in topic and t in rarity and t not in measures]
+    if doc.language == "en":
+        return tuple(out)
+    text = doc.analysis_text[sent.start : sent.end]
+    for a, b in itertools.pairwise(sent.tokens):
+        if (  # the cheap tests first, the phrase made only for a pair that passes them
+            a in rarity and a not in topic and 3 <= len(a) + len(b) <= 8 and (b in rarity or is_argument(b))
+        ):
+            phrase = a + b
+            if phrase in text and _HAN_ONLY.fullmatch(phrase) and _noun_phrase(a, b):
+                out.append(phrase)
+    return tuple(out)
 
 
 _NEGATION_RE = re.compile(r"(?:不是|并非|并不|没有|不会|未必|未|不|非|无)$")
@@ -1673,6 +1743,7 @@ def _theme(
     topic: set[str],
     quotables: dict[tuple[int, int], tuple[float, ...] | None] | None = None,
     max_themes: int = MAX_THEMES,
+    sentence_units: dict[tuple[int, int], tuple[str, ...]] | None = None,
 ) -> Theme | None:
     """The theme a candidate makes, or None when it is a mention rather than an argument."""
     # The subject frames every theme: a sentence that names only it argues none of them.
@@ -1741,7 +1812,7 @@ def _theme(
     if len({r[3] for r in ranked}) < 2:
         log.debug("candidate %s: fewer than two quotable sentences", cand.label)
         return None  # a gist and a quote are two sentences: one quotable sentence is a mention
-    options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences)
+    options = _label(cand, hits, docs, usable, argued, rarity, topic, term_sentences, sentence_units)
     if not options:
         log.debug("theme %s names no argument", cand.label)
         return None
@@ -1833,8 +1904,9 @@ def _ranked_sentences(
                     (-5.0 + len(terms.intersection(s.tokens)), d_index, s_index, finding, s.paragraph)
                 )
             continue
-        own, extra = s.tokens, argued[d_index][s_index] if argued else ()
-        held = [t for t in terms if t in own or t in extra]
+        held = terms.intersection(s.tokens)
+        if argued:
+            held.update(terms.intersection(argued[d_index][s_index]))
         distinct = len(held)
         missing = [t for t in inside if t not in held]
         if missing:
@@ -2103,19 +2175,30 @@ def _argues(
     clause of its line) by its text only. A line that only lists a term beside another
     theme's (贸易壁垒：美国提高光伏电池和组件关税 under 技术路线) argues neither."""
     defining, terms = words
-    d, s = row[1], row[2]
-    held: set[str] = set()
-    if row[0] > -4.0:
-        held.update(w for w in (*defining, *terms) if w in usable[d][s].tokens or w in argued[d][s])
+    every, han = _argue_words(words)
     said = _said(row[3])
-    held.update(w for w in (*defining, *terms) if is_han(w[0]) and w in said)
-    if not (not held.isdisjoint(defining) or len(held.intersection(terms)) >= 2):
+    held = {w for w in han if w in said}
+    if row[0] > -4.0:
+        d, s = row[1], row[2]
+        held |= every.intersection(usable[d][s].tokens)
+        held |= every.intersection(argued[d][s])
+    if held.isdisjoint(defining) and len(held.intersection(terms)) < 2:
         return False
     # under a label that names a change of its concept (亏损收窄), the sentence states that change
     return states_change(row[3], defining, change)
 
 
 _SIGNPOST_RE = re.compile(r"^\s*([^：:，,。]{1,12}?)\s*[：:]\s*(?=\S)")
+
+
+@functools.lru_cache(maxsize=1024)
+def _argue_words(
+    words: tuple[tuple[str, ...], tuple[str, ...]],
+) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A theme's words as :func:`_argues` tests them, once per theme rather than per
+    sentence: all of them, and those a Chinese text may hold inside a longer word."""
+    both = (*words[0], *words[1])
+    return frozenset(both), tuple(w for w in both if is_han(w[0]))
 
 
 @functools.cache
