@@ -56,11 +56,17 @@ def dairy():
 
 
 def test_a_memo_question_on_the_chinese_name_finds_the_english_report(dairy) -> None:
-    """The memo asks about 飞鹤; the wire story reports on Feihe: one company, and
-    the question's evidence is the story's sentence on it, not 'nothing found'."""
-    feihe = next(c for c in dairy.companies if c.name == "Feihe")
-    assert "飞鹤" in feihe.aliases
-    assert any(e.startswith("pinyin") for e in feihe.found_by) or "飞鹤" in feihe.shown_aliases
+    """The memo asks about 飞鹤; the wire story reports on Feihe: one company, shown
+    by the Chinese name with the English beside it (as 伊利 with Yili), and the
+    question's evidence is the story's sentence on it, not 'nothing found'."""
+    assert not [c for c in dairy.companies if c.name == "Feihe"]
+    feihe = next(c for c in dairy.companies if c.name == "飞鹤")
+    assert feihe.english == "Feihe"
+    assert "Feihe" in feihe.aliases
+    assert "飞鹤" not in feihe.shown_aliases and "Feihe" not in feihe.shown_aliases
+    # its figures are the English story's, under the name shown
+    assert any(f.document.startswith("02_") for f in feihe.figures)
+    assert all(e.company != "Feihe" for k in dairy.key_figures for e in k.entries)
     q = next(q for q in dairy.questions if "飞鹤" in q.text)
     assert q.status != "open"
     assert any("Feihe" in e.text and e.document.startswith("02_") for e in q.evidence)

@@ -445,7 +445,8 @@ def find_companies(
             if m.surface and m.surface not in aliases[name] and not m.evidence.startswith("pronoun"):
                 aliases[name].append(m.surface)
 
-    _join_pinyin_names(docs, analyses, occurrences, aliases, gaz)
+    # Feihe → 飞鹤: shown by the Chinese name the sources write, the English one beside it
+    romanized = _join_pinyin_names(docs, analyses, occurrences, aliases, gaz)
 
     in_section: dict[tuple[int, int], str] = {}
     for sec in sections:
@@ -571,9 +572,11 @@ def find_companies(
         mode, mode_evidence = (None, [])
         if role == "case":
             mode, mode_evidence = _classify(docs, analyses, family_refs, modes, in_section)
+        shown = romanized.get(name, name)
+        english = org.en if org else (name if name in romanized else None)
         companies.append(
             Company(
-                name=name,
+                name=shown,
                 aliases=aliases[name],
                 type=kind,
                 parent=parent,
@@ -583,7 +586,7 @@ def find_companies(
                 figures=figures,
                 mode=mode,
                 mode_evidence=mode_evidence,
-                english=org.en if org else None,
+                english=english,
                 role=role,
                 role_reason=reason,
                 move=move,
@@ -591,7 +594,7 @@ def find_companies(
                 move_document=move_doc,
                 found_by=found_by,
                 name_evidence=evidence_quotes,
-                shown_aliases=shown_aliases(name, org.en if org else None, aliases[name]),
+                shown_aliases=shown_aliases(shown, english, aliases[name]),
             )
         )
     # Units that are not cases are shown with their nearest ancestor that is.
@@ -615,11 +618,12 @@ def _join_pinyin_names(
     occurrences: dict[str, list[_Occurrence]],
     aliases: dict[str, list[str]],
     gaz: Gazetteer,
-) -> None:
+) -> dict[str, str]:
     """An organisation discovered in English only (Feihe) is the one the Chinese
     sources write as the word that reads as its pinyin (飞鹤): that word becomes its
     alias, so a memo's question on 飞鹤 finds the English reports, and the Chinese
-    sentences that write it are its mentions."""
+    sentences that write it are its mentions. Returns the names joined, with the
+    Chinese word each is shown by ({"Feihe": "飞鹤"})."""
     english_only = [
         name
         for name, occ in occurrences.items()
@@ -629,7 +633,7 @@ def _join_pinyin_names(
     ]
     chinese = [d for d, doc in enumerate(docs) if doc.language != "en"]
     if not english_only or not chinese:
-        return
+        return {}
     from briefing.analysis.romanized import pinyin_forms
     from briefing.nlp import zh_cut
     from briefing.script import to_simplified
@@ -641,7 +645,8 @@ def _join_pinyin_names(
         for todo in docs[d].todos:
             words.update(zh_cut(to_simplified(todo.text)))
     taken = frozenset(gaz.orgs) | frozenset(a for name in occurrences for a in aliases[name])
-    for name, word in pinyin_forms(english_only, words, taken).items():
+    joined = pinyin_forms(english_only, words, taken)
+    for name, word in joined.items():
         aliases[name].append(word)
         for d in chinese:
             doc = docs[d]
@@ -651,6 +656,7 @@ def _join_pinyin_names(
                     mention = Mention(name, word, i, at, role="mentioned", evidence=f"pinyin {word}")
                     occurrences[name].append(_Occurrence(d, i, mention))
         occurrences[name].sort(key=lambda o: (o.doc, o.sentence))
+    return joined
 
 
 def _moves_apart(companies: list[Company]) -> None:

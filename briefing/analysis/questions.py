@@ -57,10 +57,16 @@ class Index:
     passages in both languages and all scripts.
     """
 
-    def __init__(self, docs: list[Document], analyses: list[DocAnalysis]) -> None:
+    def __init__(
+        self, docs: list[Document], analyses: list[DocAnalysis], renamed: dict[str, str] | None = None
+    ) -> None:
         gaz = gazetteer()
         self.docs = docs
         self.analyses = analyses
+        self.renamed = renamed or {}
+        """A mention's name → the name its organisation is shown by, where they differ
+        (Feihe, joined to the Chinese sources' 飞鹤 by its pinyin)."""
+        rename = self.renamed.get
         self.entries: list[tuple[int, int, Counter[str]]] = []
         self.postings: dict[str, list[int]] = {}
         """Term → the entries that hold it: a query scores only those."""
@@ -73,8 +79,9 @@ class Index:
                     continue
                 tokens = Counter(s.tokens)
                 for m in by_sentence.get(s_index, ()):
-                    if english and m.name not in tokens:
-                        tokens[m.name] += 1  # "Yili" is found by the question's 伊利
+                    name = rename(m.name, m.name)
+                    if english and name not in tokens:
+                        tokens[name] += 1  # "Yili" is found by the question's 伊利
                     for ancestor in gaz.ancestors(m.name):
                         tokens[ancestor] += 1
                 for term in tokens:
@@ -92,10 +99,11 @@ class Index:
         """(document, sentence) → the organisations that act or speak in it, with their parents."""
         for d_index, a in enumerate(analyses):
             for m in a.mentions:
-                self._orgs.setdefault((d_index, m.sentence), set()).update((m.name, *gaz.ancestors(m.name)))
+                name = rename(m.name, m.name)
+                self._orgs.setdefault((d_index, m.sentence), set()).update((name, *gaz.ancestors(m.name)))
                 if m.role in ACTING_ROLES:
                     self._actors.setdefault((d_index, m.sentence), set()).update(
-                        (m.name, *gaz.ancestors(m.name))
+                        (name, *gaz.ancestors(m.name))
                     )
         self.passages: dict[tuple[int, int], tuple[str, int] | None] = {}
         """(document, sentence) → the passage it is quoted as (see ``_passage``)."""
@@ -266,7 +274,8 @@ def find_questions(
             )
             question.subject = subject_of(todo.text, doc, todo.paragraph, names)
             if index is None:
-                index = Index(docs, analyses)
+                renamed = {c.english: c.name for c in companies if c.english and c.english != c.name}
+                index = Index(docs, analyses, renamed)
             question.result = _mode_table(todo.text, docs, analyses, companies, modes)
             settles = _answer(question, todo, index, names, companies, modes)
             if question.result is not None:
@@ -1748,8 +1757,9 @@ def _angle_label(index: Index, hit: _Hit, known: set[str]) -> str:
     sentences = range(hit.s - 1 if hit.text != _text(index, hit.d, hit.s) else hit.s, hit.s + 1)
     orgs: list[str] = []
     for m in index.analyses[hit.d].mentions:
-        if m.sentence in sentences and m.name not in orgs and m.name in known:
-            orgs.append(m.name)
+        name = index.renamed.get(m.name, m.name)
+        if m.sentence in sentences and name not in orgs and name in known:
+            orgs.append(name)
     parents = {a for o in orgs for a in gaz.ancestors(o)}
     named = [o for o in orgs if o not in parents]
     return "、".join(named[:3])
