@@ -211,6 +211,20 @@ def test_a_themes_documents_heatmap_count_and_quotes_agree(folder: str) -> None:
             assert len({q.document for q in t.quotes}) == len(t.quotes), t.label
 
 
+@pytest.mark.parametrize(
+    "folder", [*sorted(_SMALL), "games", "dairy", "logistics", "baijiu", "seeds", "field"]
+)
+def test_a_theme_argued_by_twice_the_sources_ranks_first(folder: str) -> None:
+    """Themes are ranked by how strongly the sources argue them, and the number of
+    sources that argue one is the first part of that: coffee's price war, argued in
+    all four sources (a sentence in three of them), leads the same-store decline two
+    sources argue, however short the English story that makes it dense."""
+    themes = [t for t in _themes(folder).themes if t.origin == "keywords"]
+    for i, later in enumerate(themes):
+        for earlier in themes[:i]:
+            assert len(later.documents) < 2 * len(earlier.documents), (later.label, earlier.label)
+
+
 @pytest.mark.parametrize("folder", [*sorted(_SMALL), "field"])
 def test_no_gist_is_a_roadmap_definition_method_note_or_emoji_line(folder: str) -> None:
     for t in _themes(folder).themes:
@@ -857,3 +871,36 @@ def test_an_articles_unnumbered_subheads_are_its_arguments_labelled_by_their_own
     theme = next(t for t in model.themes if t.label == "票价承压")
     assert theme.documents[0] == "01_airlines.md"
     assert "票价" in theme.gist or any("票价" in q.text for q in theme.quotes)
+
+
+@pytest.mark.parametrize(
+    ("label", "defining", "rest"),
+    [
+        ("电池成本", ("电池",), "成本"),  # the quotes should speak of cost, not of batteries only
+        ("人工智能落地", ("人工智能",), "落地"),
+        ("自制IP", ("IP",), "自制"),
+        ("经销商库存", ("经销商", "库存"), ""),  # both words are the concept
+        ("换电模式", ("换电",), ""),  # 模式 frames 换电 (label_frames.txt)
+        ("磷酸铁锂路线", ("磷酸铁锂",), ""),
+        ("技术路线", ("路线",), ""),  # 技术 argues nothing
+        ("价格战", ("价格战",), ""),
+        ("加盟模式与单店盈利", ("加盟模式", "单店", "盈利"), ""),  # two concepts side by side
+        # a change (the caller asks states_change instead: a sentence may say 下降 for 收窄)
+        ("息差收窄", ("息差",), "收窄"),
+        ("电动车", ("电池",), ""),  # the label names none of its concept's words
+    ],
+)
+def test_what_a_label_says_of_its_concept(label: str, defining: tuple[str, ...], rest: str) -> None:
+    from briefing.analysis.themes import label_rest
+
+    assert label_rest(label, defining) == rest
+
+
+def test_quotes_under_a_label_say_what_it_argues_where_some_do() -> None:
+    """games' own-IP theme quoted a studio buying into an animation studio (a line that
+    names IP only); its source also says where the money goes: 重心放在自製IP."""
+    from briefing.script import to_simplified
+
+    (theme,) = [t for t in _themes("games").themes if "IP" in t.label and "自制" in t.label]
+    assert theme.quotes
+    assert "自制" in to_simplified(theme.quotes[0].text), [q.text for q in theme.quotes]

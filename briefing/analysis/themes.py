@@ -952,7 +952,12 @@ def find_themes(
         # under 出海) is that theme's: quoted here only where it writes this theme's label
         # too (价格战：…加盟模式…单店盈利… under 加盟模式与单店盈利) or no other sentence argues it.
         arguing = [r for r in arguing if not _filed_elsewhere(r[3], theme.label, labels)] or arguing
-        fresh = [r for r in arguing if r[3] not in used]
+        # The first quotes say what the label argues of its concept, where some do (成本
+        # of 电池成本, not a line that only names 电池); only where some do: an argument
+        # is often made without its label's word (国产企业份额上升 under 国产替代).
+        rest = label_rest(theme.label, words[0]) if change == ((), ()) else ""
+        saying = [r for r in arguing if _says_word(r, rest, usable, argued)] if rest else []
+        fresh = [r for r in (saying or arguing) if r[3] not in used]
         # every source that argues it still speaks, if only with a sentence quoted before
         heard = {r[1] for r in fresh} | {row[1]}
         fresh += [r for r in arguing if r[1] not in heard and not heard.add(r[1])]
@@ -1798,7 +1803,9 @@ def _theme(
     # Strength from the hits themselves: how much of each document argues it (a
     # short article counts as much as a long memo), across how many documents,
     # with ordinary words sinking by their general-language rarity.
-    argued_in = len([c for c in per_doc.values() if c >= 2])
+    # every document kept argues it (one_line_argues): four sources a sentence
+    # apiece rank above two with two each
+    argued_in = len(per_doc)
     density = sum(math.sqrt(c / max(len(usable[d]), 1)) for d, c in per_doc.items())
     weight = sum(math.log(1 + rarity.get(t, 14.0)) for t in counted) / len(counted)
     strength = density * weight * (1.0 + 0.15 * (argued_in - 1))
@@ -1806,7 +1813,7 @@ def _theme(
     if cand.section:
         # one author's section: it leads no argument several sources make, it fills the gaps
         strength *= 0.8
-    if cand.origin == "keywords" and argued_in < 2:
+    if cand.origin == "keywords" and sum(c >= 2 for c in per_doc.values()) < 2:
         strength *= 0.6  # a theme is argued across sources; one author's vocabulary is weaker evidence
     ranked = _ranked_sentences(docs, usable, hits, terms, cand.home, quotables, argued)
     if len({r[3] for r in ranked}) < 2:
@@ -2186,6 +2193,45 @@ def _argues(
         return False
     # under a label that names a change of its concept (亏损收窄), the sentence states that change
     return states_change(row[3], defining, change)
+
+
+def label_rest(label: str, defining: tuple[str, ...]) -> str:
+    """What a label says of its concept beside the concept's word, where that is an
+    argument of its own: 成本 of 电池成本, 落地 of 人工智能落地; empty for a contrast or a
+    list (X与Y), a label that is its term (价格战), a rest that argues nothing (技术 of
+    技术路线) or one that only frames the concept (模式 of 换电模式: label_frames.txt)."""
+    said = to_simplified(label)
+    if re.search(r"[与和、，,]", said):
+        return ""
+    named = [w for w in sorted(defining, key=len, reverse=True) if w and w in said]
+    if not named:
+        return ""
+    for w in named:
+        said = said.replace(w, "", 1)
+    if len(said) < 2 or not _HAN_ONLY.fullmatch(said) or not is_argument(said) or said in _label_frames():
+        return ""
+    return said
+
+
+@functools.cache
+def _label_frames() -> frozenset[str]:
+    return frozenset(data_lines("label_frames.txt"))
+
+
+def _says_word(
+    row: tuple[float, int, int, str, int],
+    word: str,
+    usable: list[list[Sentence]],
+    argued: list[list[tuple[str, ...]]],
+) -> bool:
+    """The sentence says ``word``: in its text, or (an English sentence, through the
+    glossary) among its terms."""
+    if word in _said(row[3]):
+        return True
+    if row[0] <= -4.0:
+        return False
+    d, s = row[1], row[2]
+    return word in usable[d][s].tokens or word in argued[d][s]
 
 
 _SIGNPOST_RE = re.compile(r"^\s*([^：:，,。]{1,12}?)\s*[：:]\s*(?=\S)")
