@@ -904,3 +904,18 @@ def test_quotes_under_a_label_say_what_it_argues_where_some_do() -> None:
     (theme,) = [t for t in _themes("games").themes if "IP" in t.label and "自制" in t.label]
     assert theme.quotes
     assert "自制" in to_simplified(theme.quotes[0].text), [q.text for q in theme.quotes]
+
+
+def test_a_word_of_change_is_labelled_with_what_its_headline_says_changes() -> None:
+    """The auto-sales story's theme is its headline's argument, 汽车销量…负增长, not a bare
+    负增长 of nothing: the body writes 汽车产销量, the title says what falls."""
+    labels = [t.label for t in _themes("field").themes]
+    assert "汽车销量负增长" in labels and "负增长" not in labels
+
+
+def test_a_word_of_change_is_not_said_of_the_item_before_it_in_a_list() -> None:
+    """nev's headline lists 价格战、电池降本与出海: going abroad is the carmakers', not the
+    batteries' (no 电池出海), and stays the theme three sources argue."""
+    themes = {t.label: t for t in _themes("nev").themes}
+    assert "电池出海" not in themes
+    assert len(themes["出海"].documents) >= 3

@@ -1664,6 +1664,9 @@ _COMPARED = frozenset(
 """Words that say against what or how much something changes (同比负增长): not what changes."""
 
 
+_LIST_MARK_RE = re.compile(r"[、与和及，,；;：:]")
+
+
 def _subject_of(
     word: str,
     cand: _Candidate,
@@ -1684,13 +1687,18 @@ def _subject_of(
             continue
         # The term as written: itself, or an English form the glossary maps to it (AI → 人工智能).
         forms = [term, *(en for en, zh in glossary().items() if zh == term and len(en) <= 6)]
-        for d, s in hits:
-            sent = usable[d][s]
-            text = docs[d].analysis_text[sent.start : sent.end]
+        # the author's heading or headline says it too (汽车销量连续两月负增长 is the title;
+        # the body writes 汽车产销量…负增长)
+        texts = [_simplified_label(cand.heading)] if cand.heading and cand.kind in ("title", "heading") else []
+        texts += [docs[d].analysis_text[usable[d][s].start : usable[d][s].end] for d, s in hits]
+        for text in texts:
             lowered = text.lower()
             for form in forms:
                 at = lowered.find(form.lower())
-                if at >= 0 and 0 <= text.find(word, at + len(form)) - (at + len(form)) <= near:
+                end = at + len(form)
+                after = text.find(word, end)
+                # said of it, not of the next item of a list (电池降本与出海: no 电池出海)
+                if at >= 0 and 0 <= after - end <= near and not _LIST_MARK_RE.search(text, end, after):
                     return term + word
     # Else the word the sentences most often put right before it (产能瓶颈).
     before: Counter[str] = Counter()
@@ -1824,7 +1832,7 @@ def _theme(
         log.debug("theme %s names no argument", cand.label)
         return None
     cand.label, cand.options = options[0], options
-    ranked = _naming_label_first(ranked, cand.label)
+    ranked = _naming_label_first(ranked, cand.label, cand.terms)
     cand.ranked = _top_per_document(ranked, max(5 * max_themes + 1, KEEP_PER_DOCUMENT))
     gist, quotes = _gist_and_quotes(ranked, docs)
     order = sorted(per_doc, key=lambda d: (-per_doc[d], d))
@@ -1856,18 +1864,26 @@ def _said(text: str) -> str:
 
 
 def _naming_label_first(
-    ranked: list[tuple[float, int, int, str, int]], label: str
+    ranked: list[tuple[float, int, int, str, int]], label: str, terms: list[str] | None = None
 ) -> list[tuple[float, int, int, str, int]]:
     """The theme's sentences re-ranked once its label is known: one that says the label
     (出海 under 出海, not a line on 下半场 that shares two of its terms) comes first
-    among equals. A memo summary's finding (scored below zero) stays where it is."""
+    among equals. A memo summary's finding (scored below zero) stays where it is.
+    A part no sentence writes whole (汽车销量负增长, made of a headline's words) is said
+    by a sentence that says its argument (负增长)."""
     parts = [p for p in re.split(r"[与和、]", label) if len(p) >= 2] or [label]
+    spellings = []
+    for p in parts:
+        forms = _spellings(p)
+        if not any(w in _said(row[3]) for row in ranked for w in forms):
+            forms = tuple(t for t in terms or () if t != p and t in p and is_argument(t)) or forms
+        spellings.append(forms)
     out = []
     for row in ranked:
         said = (
             row[0] > -4.0
             and row[3].rstrip()[-1:] in "。！？.!?”」』\"'"  # a sentence, not a heading or a label
-            and all(any(w in _said(row[3]) for w in _spellings(p)) for p in parts)
+            and all(any(w in _said(row[3]) for w in forms) for forms in spellings)
         )
         out.append((row[0] + LABEL_SAID, *row[1:]) if said else row)
     out.sort(key=lambda x: (-x[0], x[1], x[2]))
