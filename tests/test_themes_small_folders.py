@@ -236,6 +236,8 @@ def test_no_gist_is_a_roadmap_definition_method_note_or_emoji_line(folder: str) 
     [
         ("我们分三个层次：基本面、资金面、估值结构，来做一个最终判断。", "roadmap"),
         ("本文将从需求、供给和政策三个方面分析光伏行业。", "roadmap"),
+        ("一篇讲透行业周期、炒作周期（资金与预期及位置判断）。", "roadmap"),
+        ("一文读懂储能的三条技术路线。", "roadmap"),
         ("In this article we look at what the rate cuts mean for lenders.", "roadmap"),
         ("👉 所以一句话总结：CPO = AI算力的“高速公路升级版”", "emoji"),
         ("所谓的第三空间，是指家和办公室之外的社交场所。", "definition"),
@@ -354,6 +356,68 @@ def test_an_authors_numbered_sections_are_candidates_argued_in_their_own_sentenc
     last = next(c for c in cands if c.label.startswith("海外"))
     closing = next(i for i, p in enumerate(docs[0].paragraphs()) if p.startswith("总体而言"))
     assert last.section is not None and last.section[1] == closing
+
+
+def test_emoji_numbered_sections_are_candidates_across_their_sub_headings(tmp_path: Path) -> None:
+    """A memo numbering its sections in keycap emoji (1️⃣ 2️⃣ 3️⃣), with sub-headings
+    between them, argues in those sections: each is a candidate whose section runs to
+    the next numbered one, labelled by its own argued clause, its words of change among
+    its terms (an airline memo: no rule was written for it)."""
+    from briefing.analysis.themes import _author_candidates, _label
+
+    (tmp_path / "memo.md").write_text(
+        "---\ntitle: 航空业研究笔记\n---\n\n"
+        "# 航空业研究笔记\n\n"
+        "## 1️⃣ 客流：恢复很快，但票价承压\n\n"
+        "国内航线客流已经恢复到疫情前的水平。\n\n"
+        "## 📌 数据来源\n\n"
+        "多家航司都在降价揽客，票价承压明显，经济舱均价同比下降一成。\n\n"
+        "## 2️⃣ 成本：油价回落，利润修复\n\n"
+        "航油价格回落，航司的单位成本下降，利润修复仍需时间。\n\n"
+        "## 3️⃣ 国际线：恢复最慢\n\n"
+        "国际航线的运力只恢复了六成，恢复最慢的是欧美航线。\n\n"
+        "## TODO\n\n- [ ] 票价什么时候止跌？\n",
+        "utf-8",
+    )
+    docs = read_corpus(tmp_path)
+    docs = getattr(docs, "documents", docs)
+    vocabulary = {"客流", "票价", "成本", "油价", "利润", "国际线", "航线"}
+    cands = _author_candidates(docs, set(), vocabulary)
+    by_label = {c.label: c for c in cands}
+    assert "恢复很快，但票价承压" in by_label, sorted(by_label)
+    first = by_label["恢复很快，但票价承压"]
+    paragraphs = docs[0].paragraphs()
+    second = next(i for i, p in enumerate(paragraphs) if "2️⃣" in p or p.startswith("成本：油价回落"))
+    # the section runs over its sub-heading to the next numbered one
+    assert first.section is not None and first.section[1] == second
+    assert any("票价承压" in p for p in paragraphs[first.section[0] : first.section[1]])
+    assert "承压" in first.terms
+    assert "利润修复" in " ".join(by_label), sorted(by_label)
+    # its label is its own argued clause, without the conjunction that opens it
+    options = _label(first, [], docs, [[]], [[]], {}, set(), {})
+    assert options == ["票价承压"], options
+
+
+@pytest.mark.parametrize(
+    ("line", "quotable"),
+    [
+        ("维度AI商业航天周期快极慢投入产出快慢商业化已发生未来", False),  # a table's cells run together
+        ("指标今年去年变化营收利润毛利率现金流资本开支", False),
+        ("商业航天的终局空间没有争议，但兑现节奏极慢。", True),
+        ("国际航线的运力只恢复了六成。", True),
+    ],
+)
+def test_a_line_without_any_mark_is_no_quote(tmp_path: Path, line: str, quotable: bool) -> None:
+    from briefing.analysis.quotable import NEVER, quote_marks
+
+    (tmp_path / "note.txt").write_text(
+        f"航天笔记\n\n{line}\n\n国内航线客流已经恢复到疫情前的水平。\n", "utf-8"
+    )
+    docs = read_corpus(tmp_path)
+    (doc,) = getattr(docs, "documents", docs)
+    start = doc.text.find(line)
+    assert start >= 0
+    assert (quote_marks(doc, start, start + len(line)) != NEVER) is quotable
 
 
 @functools.cache

@@ -43,6 +43,10 @@ def _limit(doc: Document) -> int:
     return 320 if doc.language == "en" else 140
 
 
+_PROSE_MARK_RE = re.compile(r"[，。；：、！？,.;:!?（）()“”「」《》\s]")
+"""Any mark of punctuation or space: twenty characters without one are no sentence."""
+
+
 def quote_marks(doc: Document, start: int, end: int, *, never: bool = False) -> int:
     """The verdict on the sentence at ``start:end`` as a quote: NEVER (also where
     ``never``: garbled, framing, a heading), SUMMARY, or the bits of PENALTIES that apply."""
@@ -56,6 +60,8 @@ def quote_marks(doc: Document, start: int, end: int, *, never: bool = False) -> 
         return NEVER
     if opening(text)[0] == "pointer" or _MARKUP_RE.search(text):
         return NEVER  # a quote must stand alone, and be prose
+    if doc.language != "en" and len(text) >= 20 and not _PROSE_MARK_RE.search(text):
+        return NEVER  # a table's cells run together ("维度AI商业航天周期快极慢投入产出…"): no prose
     # The document's Simplified form, converted once when it was read (the same characters).
     simplified = doc.analysis_text[start:end].strip()
     marks = (

@@ -300,13 +300,16 @@ def _section_candidates(
     vocabulary: set[str],
     rubrics: set[str],
     numbered: bool = True,
+    sections: dict[str, tuple[int, int]] | None = None,
 ) -> list[_Candidate]:
     """An author's numbered sections that share no pattern and stand under no
     heading ("一、价格下降，但市场并未萎缩", "二、国产替代明显加速", "三、创新成为唯一
     出路"): each is one of the author's arguments, made in its own section. What
     stands before a colon ("药明生物：地缘政治阴影") is the case the section tells,
     not the argument, unless it argues itself ("技术路线之争：…")."""
-    sections = _sections(doc, numbered)
+    decorated = sections is not None
+    if sections is None:
+        sections = _sections(doc, numbered)
     out = []
     for item in group:
         label = clean_heading(item)
@@ -319,6 +322,13 @@ def _section_candidates(
         if label in rubrics or is_rubric(argued) or item not in sections:
             continue
         terms = [t for t in _terms(argued, vocabulary) if t not in topic]
+        if decorated:
+            # an emoji-numbered heading argues in words of change ("但兑现很慢"): its
+            # sentences say them (兑现节奏极慢), where the corpus' vocabulary has none
+            words = _argument_set().found_in(argued)
+            terms += [
+                w for w in sorted(words, key=argued.find) if len(w) >= 2 and w not in terms and w not in topic
+            ]
         if not terms:
             continue
         out.append(
@@ -334,6 +344,58 @@ def _section_candidates(
             )
         )
     return out
+
+
+_DECORATED_NUMBER_RE = re.compile(
+    "^\\s*(?:(?P<key>[1-9])\ufe0f?\u20e3|(?P<dingbat>[\u2776-\u277e\u2780-\u2788\u278a-\u2792]))"
+)
+"""Keycap digits (1️⃣) and dingbat circled numbers (➊, ❶, ➀) opening a heading."""
+
+
+def _decorated_number(text: str) -> int | None:
+    m = _DECORATED_NUMBER_RE.match(text)
+    if not m:
+        return None
+    if m.group("key"):
+        return int(m.group("key"))
+    c = ord(m.group("dingbat"))
+    for first in (0x2776, 0x2780, 0x278A):
+        if first <= c <= first + 8:
+            return c - first + 1
+    return None
+
+
+def _decorated_series(doc: Document) -> list[tuple[str, tuple[int, int]]]:
+    """Headings (Simplified) numbered 1, 2, 3 … in emoji or dingbats that the reader
+    left unnumbered, in one run however many sub-headings stand between them; the
+    longest such run of two or more, else nothing. Each with its section: up to the
+    next heading of the run, the last up to the next heading no deeper than the run's.
+    A run whose headings hold numbered points of their own is left to those points
+    (➊ 基本面：… over 1. 2. 3.)."""
+    simplified = _simplified_headings(doc)
+    runs: list[list[int]] = []
+    for i, h in enumerate(doc.headings):
+        n = _decorated_number(h.text) if h.number is None else None
+        if n is None:
+            continue
+        if n == 1 or not runs or len(runs[-1]) != n - 1:
+            runs.append([])
+        if len(runs[-1]) == n - 1:
+            runs[-1].append(i)
+    runs = [r for r in runs if len(r) >= 2]
+    if not runs:
+        return []
+    best = max(runs, key=len)
+    parents = {p for p, _, _ in _point_groups(doc) if p}
+    if any(simplified[i] in parents for i in best):
+        return []
+    top = min(doc.headings[i].level for i in best)
+    last = best[-1]
+    after = [h.paragraph for h in doc.headings[last + 1 :] if h.level <= top]
+    ends = [doc.headings[i].paragraph for i in best[1:]] + [
+        after[0] if after else _closing(doc, doc.headings[last].paragraph)
+    ]
+    return [(simplified[i], (doc.headings[i].paragraph, end)) for i, end in zip(best, ends, strict=True)]
 
 
 def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[str]) -> list[_Candidate]:
@@ -352,6 +414,13 @@ def _author_candidates(docs: list[Document], topic: set[str], vocabulary: set[st
                 candidates += _section_candidates(
                     doc, d_index, subheads, topic, vocabulary, rubrics, numbered=False
                 )
+        series = _decorated_series(doc)
+        if series:
+            # "1️⃣ 基本面：确定性很强，但兑现很慢 … 5️⃣ 时间：非常早，但周期会很长": numbered
+            # in emoji, with sub-headings between them, they are the author's sections too
+            candidates += _section_candidates(
+                doc, d_index, [t for t, _ in series], topic, vocabulary, rubrics, sections=dict(series)
+            )
         for parent, group, _ in _point_groups(doc):
             found = _affix_label(group)
             kind = "points" if found else "heading"
@@ -1345,7 +1414,7 @@ def _label(
     if cand.kind == "heading" and cand.section and heading:
         # An article's subhead says its argument in a short clause of its own
         # ("次高端承压，茅台找新增长点" → 次高端承压): that clause, as written, names it.
-        clauses = [c.strip() for c in _HEADING_CLAUSE_RE.split(heading) if c.strip()]
+        clauses = [_CONJUNCTION_RE.sub("", c.strip()) for c in _HEADING_CLAUSE_RE.split(heading) if c.strip()]
         own = [
             c
             for c in clauses
@@ -1469,6 +1538,8 @@ def _negated(word: str, text: str) -> bool:
 
 
 _CLAUSE_END_RE = re.compile(r"[，,；;：:。！？!?、（(）)]")
+_CONJUNCTION_RE = re.compile(r"^(?:但是|但|可是|然而|而且|而|却|也|且|并且|并)")
+"""A clause's opening conjunction, no part of what it argues ("但兑现很慢" → 兑现很慢)."""
 _HEADING_CLAUSE_RE = re.compile(r"[，,；;。！？!?]")
 
 
@@ -1689,7 +1760,9 @@ def _subject_of(
         forms = [term, *(en for en, zh in glossary().items() if zh == term and len(en) <= 6)]
         # the author's heading or headline says it too (汽车销量连续两月负增长 is the title;
         # the body writes 汽车产销量…负增长)
-        texts = [_simplified_label(cand.heading)] if cand.heading and cand.kind in ("title", "heading") else []
+        texts = (
+            [_simplified_label(cand.heading)] if cand.heading and cand.kind in ("title", "heading") else []
+        )
         texts += [docs[d].analysis_text[usable[d][s].start : usable[d][s].end] for d, s in hits]
         for text in texts:
             lowered = text.lower()
