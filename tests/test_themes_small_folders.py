@@ -238,6 +238,8 @@ def test_no_gist_is_a_roadmap_definition_method_note_or_emoji_line(folder: str) 
         ("本文将从需求、供给和政策三个方面分析光伏行业。", "roadmap"),
         ("一篇讲透行业周期、炒作周期（资金与预期及位置判断）。", "roadmap"),
         ("一文读懂储能的三条技术路线。", "roadmap"),
+        ("买量成本的数据只有券商测算，缺少公司披露。", "method"),  # a gap in the data, not a finding
+        ("单座换电站的建设成本约为【待补充】，需向蔚来投资者关系部门核实。", "method"),
         ("In this article we look at what the rate cuts mean for lenders.", "roadmap"),
         ("👉 所以一句话总结：CPO = AI算力的“高速公路升级版”", "emoji"),
         ("所谓的第三空间，是指家和办公室之外的社交场所。", "definition"),
