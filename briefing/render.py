@@ -304,6 +304,30 @@ def _known(env: jinja2.Environment, kind: str, name: str, where: str) -> None:
 
 NEAR_FULL = 0.6
 _CLAUSE_MARKS = "，,；;：:、。！？!?—"
+_ANSWER_CLAUSE_RE = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]?")
+
+
+def _bigrams(text: str) -> set[str]:
+    han = "".join(c for c in to_simplified(text) if re.match(f"[{HAN}]", c))
+    return {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+def answering_clause(sentence: str, question: str, least: int = 3) -> str | None:
+    """The clause of ``sentence`` that shares most with ``question`` (at least
+    ``least`` two-character words of it), cut at its clause marks with an ellipsis
+    where the sentence goes on; None when no clause does, or the sentence is one clause."""
+    clauses = [m.group() for m in _ANSWER_CLAUSE_RE.finditer(sentence) if m.group().strip()]
+    if len(clauses) < 2:
+        return None
+    asked = _bigrams(question)
+    scored = [(len(_bigrams(c) & asked), -i, i) for i, c in enumerate(clauses)]
+    best, _, at = max(scored)
+    if best < least:
+        return None
+    body = clauses[at].strip()
+    if at + 1 < len(clauses):
+        body = body.rstrip("，,；;：:") + ELLIPSIS
+    return (ELLIPSIS if at else "") + body
 _SENTENCE_ENDS = ("。", "！", "？", ".", "!", "?")
 _QUOTE_ENDS = ("。”", "！”", "？”", "。」", "！」", "？」")
 """A quotation that ends a sentence of its own: a later use may stop there, before its speaker."""
@@ -405,14 +429,16 @@ class QuoteBook:
             if len(key) >= 6:
                 self.pieces.add(key)
 
-    def answer(self, text: str) -> str:
+    def answer(self, text: str, question: str | None = None) -> str:
         """A question's answer, which must stand on its own: in full the first time;
-        once said, a clause of it that stands alone (see :meth:`passage`), and in
-        full again only where no clause can (never its bare opening clause)."""
+        once said, a clause of it that stands alone (see :meth:`passage`): given the
+        ``question``, the clause that answers it (客单价 or 客流? → "…同店销售的下滑主要
+        来自客单价下降。", not the sentence's opening claim), and in full again only
+        where no clause can (never its bare opening clause)."""
         shown = display(str(text), self.language.get(str(text)) or _guess_language(str(text)))
         key = squash(shown.lstrip(ELLIPSIS))
         if key and self._seen(key):
-            standing = self._stands_for(shown, key)
+            standing = (answering_clause(shown, question) if question else None) or self._stands_for(shown, key)
             if standing:
                 self._mark_part(standing)
                 return standing
@@ -912,7 +938,7 @@ def _filters(model: Briefing, book: QuoteBook | None = None) -> dict[str, Any]:
         "script": lambda text: zh_quotes(display(str(text), _guess_language(str(text)))),
         "cite": cite,
         "quote": lambda text: Markup(escape_md(book.quote(text))),
-        "answer": lambda text: Markup(escape_md(book.answer(text))),
+        "answer": lambda text, question=None: Markup(escape_md(book.answer(text, question))),
         "clause": lambda text, names, limit=48: Markup(escape_md(book.clause(text, names, limit))),
         "evidence": lambda text, question: Markup(escape_md(book.evidence(text, question))),
         "passage": lambda text, names=(): Markup(escape_md(book.passage(text, list(names)))),

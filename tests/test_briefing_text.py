@@ -402,3 +402,39 @@ def test_a_source_title_is_never_a_pointer() -> None:
         x for x in shown.splitlines() if "{: #src-" in x and x.startswith(f"\\[{len(model.sources)}\\]")
     )
     assert display(said, "zh-Hans")[:12] in line.replace("\\", ""), line
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "clause"),
+    [
+        # the alternative the question asks about, not the sentence's opening claim
+        (
+            "管理层承认，价格战让部分顾客转向更便宜的选择，同店销售的下滑主要来自客单价下降。",
+            "星巴克中国同店销售额下滑的主要原因是客单价还是客流？",
+            "…同店销售的下滑主要来自客单价下降。",
+        ),
+        # an airline: the first clause answers, the rest is cut with an ellipsis
+        (
+            "国际航线运力只恢复了六成，欧美航线恢复最慢，票价仍高于疫情前。",
+            "国际航线运力恢复了多少？",
+            "国际航线运力只恢复了六成…",
+        ),
+        ("票价承压。", "票价什么时候止跌？", None),  # one clause: nothing to choose
+        ("油价回落，利润修复仍需时间。", "票价什么时候止跌？", None),  # no clause shares enough
+    ],
+)
+def test_a_later_answer_shows_the_clause_that_answers(
+    sentence: str, question: str, clause: str | None
+) -> None:
+    from briefing.render import answering_clause
+
+    assert answering_clause(sentence, question) == clause
+
+
+def test_an_answer_said_before_is_shown_by_its_answering_clause() -> None:
+    """coffee: the same-store theme quotes the management's sentence in full; the
+    question 客单价还是客流 then shows the clause that says which (客单价)."""
+    model = build_briefing(read_corpus(CORPORA / "coffee"), date=DATE)
+    markdown = render(model, charts_for(model))
+    line = next(x for x in markdown.splitlines() if x.startswith("**答案**"))
+    assert "客单价下降" in line, line
