@@ -328,6 +328,8 @@ def answering_clause(sentence: str, question: str, least: int = 3) -> str | None
     if at + 1 < len(clauses):
         body = body.rstrip("，,；;：:") + ELLIPSIS
     return (ELLIPSIS if at else "") + body
+
+
 _SENTENCE_ENDS = ("。", "！", "？", ".", "!", "?")
 _QUOTE_ENDS = ("。”", "！”", "？”", "。」", "！」", "？」")
 """A quotation that ends a sentence of its own: a later use may stop there, before its speaker."""
@@ -438,7 +440,9 @@ class QuoteBook:
         shown = display(str(text), self.language.get(str(text)) or _guess_language(str(text)))
         key = squash(shown.lstrip(ELLIPSIS))
         if key and self._seen(key):
-            standing = (answering_clause(shown, question) if question else None) or self._stands_for(shown, key)
+            standing = (answering_clause(shown, question) if question else None) or self._stands_for(
+                shown, key
+            )
             if standing:
                 self._mark_part(standing)
                 return standing
@@ -732,6 +736,13 @@ class QuoteBook:
             source = self._source_of([squash(p) for p in shown.split(ELLIPSIS) if squash(p)]) or shown
             at = {n: source.find(n) for n in self.names if n in source}
             lead = min(at, key=lambda n: (at[n], -len(n))) if at else None
+            answering = answering_clause(shown, asked) if not wanted else None
+            if answering is not None and squash(answering.strip(ELLIPSIS)) != key:
+                # a question on no organisation: the clause that says what it asks (…2023年
+                # 宁德时代在全球动力电池装机量中的份额为36.8%… under 装机量排名), not the
+                # source's attribution (据SNE Research统计…)
+                self._mark_part(answering)
+                return answering
             if lead is None or any(w in lead or lead in w for w in wanted if len(w) >= 2):
                 return self._unless_pointer(self._standing(shown, key), key)
             # the clause that names whose it is ("库迪咖啡以9.9元不限量活动对标瑞幸咖啡…")

@@ -438,3 +438,14 @@ def test_an_answer_said_before_is_shown_by_its_answering_clause() -> None:
     markdown = render(model, charts_for(model))
     line = next(x for x in markdown.splitlines() if x.startswith("**答案**"))
     assert "客单价下降" in line, line
+
+
+def test_evidence_said_before_shows_what_the_question_asks_not_the_attribution() -> None:
+    """nev's ticked ranking question names no organisation: its evidence, a takeaway
+    quoted in full above, showed only '据SNE Research统计…'; it shows the share clause."""
+    model = build_briefing(read_corpus(CORPORA / "nev"), date=DATE)
+    markdown = render(model, charts_for(model))
+    section = markdown.split("整理2023年全球动力电池装机量排名", 1)[1].split("问题 4", 1)[0]
+    evidence = [x for x in section.splitlines() if x.startswith("- ") and "SNE" in x or "36.8%" in x]
+    assert evidence, section
+    assert not any(x.startswith("- 据SNE Research统计…") for x in section.splitlines()), section
