@@ -66,6 +66,7 @@ CHANGELOG_RE = re.compile(
 )
 _ITEM_RE = re.compile(
     r"^\s*(?:[-*+•·]\s*(?:\[(?P<box>[ xX✓✔])\]\s*)?|(?:\d{1,2}|[a-z])\s*(?:[、．)）]|\.(?!\d))\s*|[（(]\d{1,2}[)）]\s*"
+    r"|Q\d{1,2}\s*(?:[、．:：)）]|\.(?!\d))\s*"  # Q1. Q2: numbered questions (not "Q1 revenue")
     r"|[一二三四五六七八九十]{1,3}、\s*|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
 )
 _DONE_RE = re.compile(
@@ -338,7 +339,13 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
             if found.kind == "todo" and verify_line(block.text):
                 j += 1
                 continue  # a fact to verify is a data gap, and stays in the body
-            if found.kind == "todo":
+            if found.kind == "todo" and (lines := _question_lines(block, raw)):
+                # "Q1. …？\nQ2. …？" written as lines of one paragraph: a question each
+                taken = [_take_question(parts, found, Block("para", line), j, nested, True) for line in lines]
+                if not any(taken):
+                    j += 1
+                    continue
+            elif found.kind == "todo":
                 if not _take_question(parts, found, block, j, nested, is_item):
                     j += 1
                     continue  # a statement under "问题" or "思考" stays in the body
@@ -379,6 +386,21 @@ def verify_line(text: str) -> bool:
     words = _signal_words().get("verify_labels", ())
     head = text.strip().lower()
     return any(re.match(rf"{re.escape(w)}\s*[:：]", head) for w in words)
+
+
+def _question_lines(block: Block, raw: str) -> list[str]:
+    """The lines of a paragraph that lists questions a line each, each numbered (Q1.,
+    1、) or asking; empty for a paragraph of one line, or one whose lines run on."""
+    if block.kind != "para":
+        return []
+    lines = [line.strip() for line in raw.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return []
+    if not all(_ITEM_RE.match(line) or asks(line) for line in lines):
+        return []
+    if sum(bool(asks(line)) for line in lines) < 2:
+        return []
+    return lines
 
 
 def _take_question(

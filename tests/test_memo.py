@@ -493,3 +493,45 @@ def test_a_sources_heading_lifts_references_and_leaves_gaps_in_the_notes(tmp_pat
     assert [r.title for r in doc.references] == ["Reuters: Container rates jump as ships avoid the Red Sea"]
     assert "Container rates" not in doc.text
     assert [g.text for g in doc.data_gaps] == ["待补"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "questions"),
+    [
+        # an airline memo: Q-numbered lines of one Markdown paragraph, a question each
+        (
+            "Q1. 国内票价什么时候止跌？\nQ2. 三大航的国际线恢复会带来多少利润改善？\nQ3. 春秋航空和吉祥航空的单位成本差距有多大？",
+            [
+                "国内票价什么时候止跌？",
+                "三大航的国际线恢复会带来多少利润改善？",
+                "春秋航空和吉祥航空的单位成本差距有多大？",
+            ],
+        ),
+        (
+            "Q1：港口吞吐量能否恢复？\nQ2：自动化码头的投资回收期多长？",
+            ["港口吞吐量能否恢复？", "自动化码头的投资回收期多长？"],
+        ),
+        # unnumbered lines that each ask
+        ("票价什么时候止跌？\n运力何时恢复？", ["票价什么时候止跌？", "运力何时恢复？"]),
+    ],
+)
+def test_a_paragraph_of_question_lines_is_a_question_each(
+    tmp_path: Path, lines: str, questions: list[str]
+) -> None:
+    path = write_text(
+        tmp_path / "memo.md",
+        "# 航空业研究笔记\n\n## 背景\n\n暑运客流创新高，票价同比下降约一成。\n\n## 待研究问题\n\n"
+        + lines
+        + "\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.kind == "memo"
+    assert [t.text for t in doc.todos] == questions
+
+
+@pytest.mark.parametrize(
+    ("line", "item"),
+    [("Q1. 票价？", True), ("Q2：运力？", True), ("Q1 revenue rose 5%", False), ("Q3.5 billion yuan", False)],
+)
+def test_a_q_number_opens_an_item_only_with_its_mark(line: str, item: bool) -> None:
+    assert bool(memo._ITEM_RE.match(line)) is item
