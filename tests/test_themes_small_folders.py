@@ -985,3 +985,25 @@ def test_a_word_of_change_is_not_said_of_the_item_before_it_in_a_list() -> None:
     themes = {t.label: t for t in _themes("nev").themes}
     assert "电池出海" not in themes
     assert len(themes["出海"].documents) >= 3
+
+
+def test_a_headlines_change_is_said_of_its_own_clause_subject(tmp_path: Path) -> None:
+    """An airline story headed '客流创新高，票价却在下跌': the fall is the fares', never the
+    traffic's (the label read 客流下跌, a claim the story denies); a headline whose
+    change has no subject of its own still says it of what it names."""
+    (tmp_path / "01.txt").write_text(
+        "国内航空业：客流创新高，票价却在下跌\n\n"
+        "2024年暑运期间，民航旅客运输量达到1.64亿人次，同比增长11.5%，客流创历史新高。\n\n"
+        "但与客流高涨形成对比的是，国内经济舱平均票价同比下降约10%。\n\n"
+        "分析人士指出，票价下行压力短期难以缓解，客流增长也难以弥补票价下跌。\n\n"
+        "业内人士认为，客流虽然恢复，票价下跌让航司难以盈利。\n",
+        "utf-8",
+    )
+    (tmp_path / "02.txt").write_text(
+        "航司成本压力\n\n飞机交付延迟，窄体机租金比2019年上涨约20%，航司的单位成本上升。\n\n"
+        "低成本航司依靠高客座率压低单位成本，票价下跌时仍能盈利。\n",
+        "utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    for t in model.themes:
+        assert not ("客流" in t.label and any(w in t.label for w in ("下跌", "下降", "下滑"))), t.label

@@ -1619,12 +1619,19 @@ def _predicate_labels(
         # is its claim about all it names.
         clauses = [c for c in _HEADING_CLAUSE_RE.split(heading) if c]
         subject, colon, _ = heading.partition("：")
+        subjects = {t for t in (*concepts, *cand.terms) if len(t) >= 2}
         for term in concepts:
             own_clause = "，".join(c for c in clauses if term in c)
             if colon and term in subject and len(subject) <= 8:
                 own_clause = heading  # "基本面：不是见顶，反而刚开始兑现": all it claims is of 基本面
             for word in names:
-                around = heading if word in _CHANGES else own_clause
+                around = own_clause
+                if word in _CHANGES and not any(
+                    t != term and t in c and term not in c for c in clauses if word in c for t in subjects
+                ):
+                    # the headline's change is said of all it names, unless its clause has a
+                    # subject of its own (客流创新高，票价却在下跌: 下跌 is 票价's, not 客流's)
+                    around = heading
                 if len(word) >= 2 and word in around and word not in term and not _negated(word, around):
                     said[term][word] += 2  # the author's own word for it
                     if word + term in around:
