@@ -141,3 +141,38 @@ def test_logistics_it_points_back_to_the_subject_not_the_apposition(logistics) -
     assert cainiao is not None and alibaba is not None, list(by_name)
     assert any(m.text.startswith(move) for m in cainiao.moves), [m.text for m in cainiao.moves]
     assert not any(m.text.startswith(move) for m in alibaba.moves), [m.text for m in alibaba.moves]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "total", "members"),
+    [
+        # airlines: the three carriers' combined loss is none of theirs
+        (
+            "中国国航、东方航空和南方航空三大航上半年合计亏损超过30亿元。",
+            "30亿元",
+            ["中国国航", "东方航空", "南方航空"],
+        ),
+        ("工商银行和建设银行2023年共计实现净利润6983亿元。", "6983亿元", ["工商银行", "建设银行"]),
+        (
+            "China Eastern and China Southern posted combined losses of 4 billion yuan in 2023.",
+            "4 billion yuan",
+            ["东方航空", "南方航空"],
+        ),
+    ],
+)
+def test_a_groups_total_is_no_members_figure(
+    tmp_path: Path, sentence: str, total: str, members: list[str]
+) -> None:
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+
+    (tmp_path / "note.txt").write_text(
+        f"行业动态\n\n{sentence}\n\n东方航空上半年净亏损约27.7亿元。\n", "utf-8"
+    )
+    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
+    for c in model.companies:
+        if c.name in members:
+            assert not any(f.raw == total for f in c.figures), (c.name, [f.raw for f in c.figures])
+    # the member's own figure stays its own
+    eastern = next(c for c in model.companies if c.name == "东方航空")
+    assert any("27.7" in f.raw for f in eastern.figures)

@@ -1863,6 +1863,10 @@ def clear_of_names(text: str, hits: list[Hit], orgs: list[OrgRef]) -> list[Hit]:
     return out
 
 
+_GROUP_TOTAL_RE = re.compile(r"合计|共计|总计|合共|一共|\b(?:combined|together|jointly|in total)\b", re.IGNORECASE)
+"""Words that make a figure after several organisations their total (合计亏损, combined losses)."""
+
+
 def attribute(
     text: str, hits: list[Hit], orgs: list[OrgRef], refer: Refer, english: bool = False
 ) -> list[Owned]:
@@ -1923,6 +1927,13 @@ def attribute(
                 # an entry whose name the analysis does not know ("、OPPO 11%", "，鲜咖道以6%
                 # 位列第五"): no one's, never the subject of the clause before
                 continue
+        named = [o for o in pool if left <= o.start < hit.start]
+        if len({o.name for o in named}) >= 2 and _GROUP_TOTAL_RE.search(
+            text, max(o.end for o in named), hit.start
+        ):
+            # "中国国航、东方航空和南方航空三大航上半年合计亏损超过30亿元": the group's total,
+            # none of its members' (the first named would be given all of it)
+            continue
         if in_clause:
             ref = in_clause[0]
             passive = passive_before(masked[left : ref.start])
