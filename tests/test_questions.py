@@ -573,3 +573,47 @@ def test_a_chinese_comparison_finds_english_passages_on_each_organisation(tmp_pa
     assert any("BYD" in t for t in texts), texts
     assert any("Rival Tesla" in t and "BYD" in t for t in texts), texts  # with the sentence it compares with
     assert all(e.document == "01_ev_en.txt" for e in first.evidence)
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("三大航的国际线恢复会带来多少利润改善？", "利润"),  # not 复会带来多少利润
+        ("迈瑞医疗的海外收入占比能否在2025年超过50%？", "海外收入占比"),
+        ("比亚迪的单车利润能否在价格战中守住？", "单车利润"),
+        ("自动化码头能够带来多少利润？", "利润"),
+    ],
+)
+def test_the_measure_a_question_asks_is_its_own_words(question: str, phrase: str) -> None:
+    target = Q._target(question)
+    assert target is not None and target.phrase == phrase
+
+
+AIRLINE = {
+    "01_fares.txt": (
+        "国内航空业：客流创新高，票价却在下跌\n\n"
+        "2024年暑运期间，民航旅客运输量达到1.64亿人次，同比增长11.5%，创历史新高。\n\n"
+        "但与客流高涨形成对比的是，国内经济舱平均票价同比下降约10%。\n\n"
+        "业内人士认为，国际航线恢复缓慢是三大航亏损的主要原因。\n\n"
+        "分析人士指出，票价下行压力短期难以缓解，航司的竞争正在从价格竞争转向成本竞争。\n"
+    ),
+    "02_memo.md": (
+        "---\ntitle: 航空业研究笔记\ndate: 2024-09-01\n---\n\n# 航空业研究笔记\n\n## 观察\n\n"
+        "暑运客流创新高。\n\n## 待研究问题\n\n"
+        "Q1. 国内票价什么时候止跌？\nQ2. 三大航的国际线恢复会带来多少利润改善？\n"
+    ),
+}
+
+
+def test_an_industry_memos_questions_find_the_articles_on_that_industry(tmp_path: Path) -> None:
+    """An airline memo (航空业研究笔记) asks about fares and the carriers' profits: an
+    article headed 国内航空业：… is about the industry in every sentence, so its fare
+    and loss lines are evidence (a loss answers a question on profit), though none of
+    them writes 航空业."""
+    for name, text in AIRLINE.items():
+        write_text(tmp_path / name, text)
+    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
+    fares, profits = model.questions
+    assert fares.status != "open" and any("票价" in e.text for e in fares.evidence), fares.evidence
+    assert profits.status != "open" and any("亏损" in e.text for e in profits.evidence), profits.evidence
+    assert not any("复会" in m for m in profits.missing), profits.missing

@@ -1863,7 +1863,9 @@ def clear_of_names(text: str, hits: list[Hit], orgs: list[OrgRef]) -> list[Hit]:
     return out
 
 
-_GROUP_TOTAL_RE = re.compile(r"合计|共计|总计|合共|一共|\b(?:combined|together|jointly|in total)\b", re.IGNORECASE)
+_GROUP_TOTAL_RE = re.compile(
+    r"合计|共计|总计|合共|一共|\b(?:combined|together|jointly|in total)\b", re.IGNORECASE
+)
 """Words that make a figure after several organisations their total (合计亏损, combined losses)."""
 
 

@@ -346,6 +346,22 @@ _TARGET_PREDICATE_RE = re.compile(
 _RANKING_RE = re.compile(r"排名|排行|\brank(?:ing|ings)?\b", re.IGNORECASE)
 _PHRASE_STOP_RE = re.compile(r"[的之在和与及、，,。；;：:？?\s\d年月季]")
 _PHRASE_LEFT = 6
+_PHRASE_STOP_WORDS = (
+    "多少",
+    "几",
+    "什么",
+    "哪些",
+    "带来",
+    "实现",
+    "达到",
+    "超过",
+    "能否",
+    "是否",
+    "会不会",
+    "能够",
+    "可以",
+)
+"""Words of the question before a measure that end its phrase: what is asked, not what is measured."""
 
 
 @dataclass
@@ -387,6 +403,8 @@ def _target(text: str, names: list[tuple[int, int, str]] | None = None) -> _Targ
         before = simplified[start - 1]
         if _PHRASE_STOP_RE.match(before) or any(a < start <= b for a, b in taken):
             break
+        if simplified[:start].endswith(_PHRASE_STOP_WORDS):
+            break  # "…恢复会带来多少利润": the measure is 利润, not 复会带来多少利润
         start -= 1
     phrase = simplified[start : m.end()] if not english else simplified[m.start() : m.end()]
     families = {f for _, f in heads} if english else {family}
@@ -918,9 +936,7 @@ def _relevant(
                     or (not ask.concepts and ask.compares and bool(ask.unknown))
                 )
         elif ask.subject:
-            relevant = any(term in lower for term in ask.subject) and bool(
-                shared or not ask.concepts or not strict
-            )
+            relevant = _about(index, d, lower, ask.subject) and bool(shared or not ask.concepts or not strict)
         else:
             relevant = len(shared) >= max(1, min(2, len(ask.concepts)))
         cued = sum(1 for c in ask.cues if c in simple) if ask.cues else 0
@@ -980,6 +996,24 @@ def _relevant(
             hit.score = kept[at].score
             kept[at] = hit
     return kept
+
+
+_INDUSTRY_TAIL_RE = re.compile(r"(?:行业|产业|业)$")
+
+
+def _about(index: Index, d: int, lower: str, subject: list[str]) -> bool:
+    """A passage is about the question's subject (航空业, from its memo's title) where it
+    names it, or its industry's stem (航空), or where its article's title does (one
+    headed 国内航空业：… is about it in every sentence)."""
+    # (an article's title only: a memo's notes are context, each saying what it is about)
+    doc = index.docs[d]
+    title = to_simplified(doc.title or "").lower() if doc.kind != "memo" else ""
+    for term in subject:
+        stem = _INDUSTRY_TAIL_RE.sub("", term)
+        forms = {term, stem} if len(stem) >= 2 else {term}
+        if any(f in lower for f in forms) or any(f in title for f in forms):
+            return True
+    return False
 
 
 def _bears(ask: _Ask, families: frozenset[str]) -> bool:
