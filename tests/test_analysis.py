@@ -763,6 +763,8 @@ _ARGUED = {
             "biotech winter": {"生物科技"},
         },
     },
+    # airlines: the fares fall (the traffic does not), jets cost more to lease
+    "airlines": {"least": 2, "ideas": {"fares": {"票价下跌", "票价承压"}, "lease rates": {"租金"}}},
 }
 
 

@@ -1612,6 +1612,7 @@ def _predicate_labels(
                     for word in _said_around(term, asked, at, names):
                         said[term][word] += 1
     ahead: set[tuple[str, str]] = set()
+    changers: list[str] = []  # everyday words the headline says a change of (票价 of 票价却在下跌)
     if heading:
         # A word of the heading's clause that holds the term: "极兔搅局，格局重排" says
         # 格局 of 重排, not of 搅局; a colon keeps a subject with what follows it
@@ -1636,12 +1637,26 @@ def _predicate_labels(
                     said[term][word] += 2  # the author's own word for it
                     if word + term in around:
                         ahead.add((term, word))  # as the heading puts it: 自制IP, not IP自制
+        # An everyday word the headline says a change of in a clause of its own (票价却在
+        # 下跌) names the theme with that change (票价下跌), as a concept would.
+        for term in cand.terms:
+            if term in concepts or len(term) < 2 or term in topic or is_argument(term):
+                continue
+            own_clause = "，".join(c for c in clauses if term in c)
+            changed = [
+                w for w in _CHANGES if w in own_clause and w not in term and not _negated(w, own_clause)
+            ]
+            changed = [w for w in changed if not any(w != v and w in v for v in changed)]
+            if own_clause and len(changed) == 1:
+                said[term][changed[0]] += 2
+                changers.append(term)
     out = []
     if heading and cand.kind == "heading":
         # the author's own pairing in the heading (固态与钠离子的赛跑 → 固态与钠离子)
         out += [f"{a}与{b}" for a, b in itertools.permutations(concepts, 2) if f"{a}与{b}" in heading][:1]
     bare = []
-    for term in sorted(concepts, key=lambda t: (-held[t], concepts.index(t))):
+    ordered = sorted(concepts, key=lambda t: (-held[t], concepts.index(t)))
+    for term in [*changers, *ordered]:
         words = [w for w, _ in sorted(said[term].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))]
         # the longest argument word at a place: 负增长, not 增长 inside it
         words = [w for w in words if not any(w != v and w in v for v in words)]
@@ -1649,8 +1664,10 @@ def _predicate_labels(
         words = [w for w in words if said[term][w] >= 2]
         if words and len(term + words[0]) <= 8:
             out.append(words[0] + term if (term, words[0]) in ahead else term + words[0])
-        elif cand.kind != "keywords" and (
-            held[term] >= 3 or (heading and term in heading and held[term] >= 2)
+        elif (
+            term not in changers
+            and cand.kind != "keywords"
+            and (held[term] >= 3 or (heading and term in heading and held[term] >= 2))
         ):
             # the concept alone only where its author made it the subject of a headline
             # or a heading (价值投资：烟屁股有多好); a word cluster needs an argument said of it
