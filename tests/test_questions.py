@@ -617,3 +617,23 @@ def test_an_industry_memos_questions_find_the_articles_on_that_industry(tmp_path
     assert fares.status != "open" and any("票价" in e.text for e in fares.evidence), fares.evidence
     assert profits.status != "open" and any("亏损" in e.text for e in profits.evidence), profits.evidence
     assert not any("复会" in m for m in profits.missing), profits.missing
+
+
+def test_a_question_concept_counts_as_written_however_the_segmenter_cut_it(tmp_path: Path) -> None:
+    """An English memo asks about the de minimis rule (免税政策 through the glossary);
+    the Chinese story writes 小额包裹免税政策, which jieba cuts 免税 + 政策: it is
+    evidence, as written."""
+    write_text(
+        tmp_path / "01_pdd.txt",
+        "拼多多海外业务增长迅猛\n\n"
+        "据第三方机构估算，Temu 2023年的GMV约为180亿美元。\n\n"
+        "分析人士认为，Temu的低价模式依赖小额包裹免税政策，一旦政策收紧，其价格优势将明显削弱。\n",
+    )
+    write_text(
+        tmp_path / "02_notes.md",
+        "# Cross-border e-commerce: working notes\n\n## What we know\n\n- Temu relies on low prices.\n\n"
+        "## Open questions\n\n- Will the US end the de minimis exemption, and how much would Temu's prices rise?\n",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
+    (q,) = model.questions
+    assert any("免税政策" in e.text for e in q.evidence), q.evidence

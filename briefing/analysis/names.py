@@ -380,11 +380,16 @@ def _predicate_candidate(tokens: list[str], index: int, max_chars: int = 12) -> 
             tok in w.report_verbs
             or pos_tag(tok)[:1] in ("d", "t", "m", "u", "q")
             or tok in ("了", "年", "第")
+            or (tok == "的" and i >= 2 and tokens[i - 2] == "年")  # "SHEIN 2023年的净利润"
         ):
             i -= 1
             steps += 1
             continue
-        if re.fullmatch(r"\d+", tok) or tok in ("已", "也", "还", "又", "将", "同时", "正式", "近日", "此前"):
+        if (
+            re.fullmatch(r"\d+", tok)
+            or not tok.strip()  # "SHEIN 2023年的净利润": the space after a Latin name
+            or tok in ("已", "也", "还", "又", "将", "同时", "正式", "近日", "此前")
+        ):
             i -= 1
             steps += 1
             continue

@@ -912,6 +912,8 @@ def _relevant(
             c
             for c in ask.concepts
             if _shares(c, tokens, families)
+            # as written, however the segmenter cut it (小额包裹免税政策: 免税 + 政策)
+            or (len(c) >= 2 and "\u4e00" <= c[0] <= "\u9fff" and c in simple)
             or (c in ask.changes and any(t.lower() in _same_change(c) for t in tokens))
             # the organisation asked about, moving the other way ("飞鹤的增长从哪里来" over
             # "Feihe said its revenue fell 8.3%"): where it stands is part of the answer
