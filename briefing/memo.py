@@ -300,12 +300,15 @@ def extract(blocks: list[Block], raw_lines: list[str]) -> MemoParts:
         j = i + 1
         seen_item = False
         header: list[str] | None = None
+        own_style = _ordinal_style(head.text)
         while j < len(blocks):
             block = blocks[j]
             if block.kind == "heading" and (head.kind != "heading" or block.level <= head.level):
                 break
             if _section_kind(block):
                 break
+            if own_style and _ordinal_style(block.text) == own_style:
+                break  # "三、数据缺口" after "二、需要回答的问题": the next section, not an item of this one
             is_item = (
                 block.kind == "item"
                 or bool(_ITEM_RE.match(block.text))
@@ -386,6 +389,18 @@ def verify_line(text: str) -> bool:
     words = _signal_words().get("verify_labels", ())
     head = text.strip().lower()
     return any(re.match(rf"{re.escape(w)}\s*[:：]", head) for w in words)
+
+
+_ORDINAL_STYLES = (
+    ("cn", re.compile(r"^\s*[一二三四五六七八九十]{1,3}[、．.]")),
+    ("arabic", re.compile(r"^\s*\d{1,2}(?:[、．]|\.(?!\d))")),
+    ("paren", re.compile(r"^\s*[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]")),
+)
+
+
+def _ordinal_style(text: str) -> str | None:
+    """How a line is numbered (一、 / 1、 / （1）), or None."""
+    return next((name for name, pattern in _ORDINAL_STYLES if pattern.match(text)), None)
 
 
 def _question_lines(block: Block, raw: str) -> list[str]:

@@ -535,3 +535,21 @@ def test_a_paragraph_of_question_lines_is_a_question_each(
 )
 def test_a_q_number_opens_an_item_only_with_its_mark(line: str, item: bool) -> None:
     assert bool(memo._ITEM_RE.match(line)) is item
+
+
+def test_a_numbered_section_after_the_questions_ends_them(tmp_path: Path) -> None:
+    """A plain-text memo numbers its sections 一、二、三 and its questions 1、2、3: "三、数据缺口"
+    after the questions under "二、需要回答的问题" is the next section, no fourth question."""
+    path = write_text(
+        tmp_path / "memo.txt",
+        "地产行业跟踪（2024年10月）\n\n一、核心判断\n销售仍在下滑，但降幅收窄。\n\n"
+        "二、需要回答的问题\n1、核心城市房价何时止跌？\n2、万科的短期偿债压力有多大？\n"
+        "3、三四线城市的库存去化周期是多少个月？\n\n三、数据缺口\n碧桂园2024年上半年销售额：待补\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.kind == "memo"
+    assert [t.text for t in doc.todos] == [
+        "核心城市房价何时止跌？",
+        "万科的短期偿债压力有多大？",
+        "三四线城市的库存去化周期是多少个月？",
+    ]
