@@ -170,9 +170,10 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     if found:
         counts.add("extract_byline", found)
         blocks, raw_lines = _filter(blocks, raw_lines, [bool(b.text) for b in blocks])
-    # A heading left with nothing under it at the end ("## 重要经济日程" above a removed disclaimer).
+    # A heading left with nothing under it at the end ("## 重要经济日程" above a removed
+    # disclaimer); not one that asks (a memo's last questions, "### AI手机会不会带来…？").
     trailing = 0
-    while blocks and blocks[-1].kind == "heading":
+    while blocks and blocks[-1].kind == "heading" and not blocks[-1].text.rstrip().endswith(("？", "?")):
         blocks, raw_lines, trailing = blocks[:-1], raw_lines[: len(blocks) - 1], trailing + 1
     counts.add("remove_boilerplate", trailing)
 

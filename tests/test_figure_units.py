@@ -176,3 +176,44 @@ def test_a_groups_total_is_no_members_figure(
     # the member's own figure stays its own
     eastern = next(c for c in model.companies if c.name == "东方航空")
     assert any("27.7" in f.raw for f in eastern.figures)
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "value"),
+    [
+        ("第三季合并营收为新台币1.85兆元，年增20%。", "新台币1.85兆元", 1.85e12),
+        ("丰田汽车2023财年营收达到45兆日元。", "45兆日元", 45e12),
+        ("全年营收3.2万亿元。", "3.2万亿元", 3.2e12),
+    ],
+)
+def test_a_trillion_written_as_zhao_before_a_currency(text: str, raw: str, value: float) -> None:
+    hits = {h.raw: h for h in figures_in(text)}
+    assert hits[raw].value == value
+    # a mega of watts is no trillion of anything
+    assert all(
+        h.value < 1e9 for h in figures_in("该电站装机容量100兆瓦，年发电量1.2亿千瓦时。") if "瓦" in h.raw
+    )
+
+
+def test_a_bare_change_is_no_key_figure(tmp_path: Path) -> None:
+    """'…while Apple's fell 0.3%' leaves a change of nothing named (measure 下降): a
+    row 下降 苹果 0.3% tells the reader nothing, so it is no key figure; Apple's Greater
+    China revenue keeps its region."""
+    from briefing.analysis import build_briefing
+    from briefing.readers import read_corpus
+
+    (tmp_path / "apple.txt").write_text(
+        "Apple's China sales slide as Huawei rebounds\n\n"
+        "Apple's revenue in Greater China fell 2% to $15.0 billion in the quarter ended September, the company said.\n\n"
+        "Huawei's smartphone shipments in China rose 42% in the third quarter, according to research firm Canalys, "
+        "while Apple's fell 0.3%.\n",
+        "utf-8",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
+    assert model.key_figures
+    assert all(k.measure not in ("下降", "增长", "下滑") for k in model.key_figures), [
+        k.measure for k in model.key_figures
+    ]
+    assert any(k.measure.startswith("大中华区营收") for k in model.key_figures), [
+        k.measure for k in model.key_figures
+    ]

@@ -553,3 +553,21 @@ def test_a_numbered_section_after_the_questions_ends_them(tmp_path: Path) -> Non
         "万科的短期偿债压力有多大？",
         "三四线城市的库存去化周期是多少个月？",
     ]
+
+
+def test_question_headings_with_nothing_under_them_end_a_memo(tmp_path: Path) -> None:
+    """A smartphone memo closes with two questions as bare headings: both are questions,
+    not empty headings to drop (an empty trailing heading that does not ask still goes)."""
+    path = write_text(
+        tmp_path / "memo.md",
+        "# 智能手机研究笔记\n\n## 基本判断\n\n国内市场回暖，高端竞争加剧，苹果承压。\n\n"
+        "### 华为的高端份额能否持续提升？\n\n目前只有出货量增速数据，缺少份额数据。\n\n"
+        "### 苹果在中国的收入下滑会持续多久？\n\n### AI手机会不会带来新的换机周期？\n\n## 相关资料\n",
+    )
+    doc = read_document(path, tmp_path)
+    assert [t.text for t in doc.todos] == [
+        "华为的高端份额能否持续提升？",
+        "苹果在中国的收入下滑会持续多久？",
+        "AI手机会不会带来新的换机周期？",
+    ]
+    assert "相关资料" not in [h.text for h in doc.headings]

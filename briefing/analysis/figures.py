@@ -46,7 +46,11 @@ _QUALIFIERS = {
     "some": "约", "约为": "约", "大约为": "约", "接近于": "近",
 }  # fmt: skip
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_MULT_RE = r"个亿|万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|trillion|billion|million|bn|mn|m(?![a-z])"
+_MULT_RE = (
+    r"个亿|万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|trillion|billion|million|bn|mn|m(?![a-z])"
+    # 兆 is a trillion before a currency (新台幣1.85兆元, Taiwan and Japan), a mega in 兆瓦 or 兆赫
+    r"|兆(?=元|新台币|日元|日圆|美元|港元|韩元|人民币)"
+)
 _MONEY_RE = (
     r"%|％|个百分点|百分点|基点|美元|美分|欧元|日元|港元|英镑|韩元|人民币|元新台币|新台币|元|倍|percent|per cent|pct|"
     r"U\.?S\.? dollars|Hong Kong dollars|HK dollars|NT dollars|Taiwan dollars|Singapore dollars|"
@@ -113,7 +117,7 @@ def unit_name(written: str) -> str:
 
 
 _MULT = {
-    "个亿": 1e8, "亿": 1e8, "万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "千万": 1e7, "百万": 1e6,
+    "个亿": 1e8, "亿": 1e8, "万亿": 1e12, "兆": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "千万": 1e7, "百万": 1e6,
     "十万": 1e5, "万": 1e4, "千": 1e3, "trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6,
     "m": 1e6,
 }  # fmt: skip
@@ -701,18 +705,18 @@ def _years_back(text: str) -> int | None:
     return _number(word) if m.group("n") else (int(word) if word.isdigit() else _EN_NUMBERS[word.lower()])
 
 
-_REGION_ZH = r"(国内|国际|全球|海外|北美|欧洲|中国内地|中国|美国|境内|境外|国外|东南亚|亚太|新加坡|马来西亚|日本|韩国|印度|英国|德国|香港)"
+_REGION_ZH = r"(国内|国际|全球|海外|北美|欧洲|大中华区|中国内地|中国|美国|境内|境外|国外|东南亚|亚太|新加坡|马来西亚|日本|韩国|印度|英国|德国|香港)"
 _REGION_EN = {
     "china": "中国", "the us": "美国", "the u.s.": "美国", "the united states": "美国", "america": "美国",
     "europe": "欧洲", "japan": "日本", "india": "印度", "north america": "北美", "the world": "全球",
     "world's": "全球", "global": "全球", "worldwide": "全球", "overseas": "海外", "us": "美国", "u.s.": "美国",
-    "domestic": "国内", "southeast asia": "东南亚", "international": "国际",
+    "domestic": "国内", "southeast asia": "东南亚", "international": "国际", "greater china": "大中华区",
 }  # fmt: skip
 _REGION_EN_RE = re.compile(
-    r"\b(?:in|across) (china|the us|the u\.s\.|the united states|america|europe|japan|india|north america|southeast asia"
+    r"\b(?:in|across) (greater china|china|the us|the u\.s\.|the united states|america|europe|japan|india|north america|southeast asia"
     r"|the world)\b"
     r"|\b(world's|global|worldwide|overseas)\b|\b(china)'s\b"
-    r"|\b(china|europe|japan|india|us|u\.s\.|domestic|international|north america)"
+    r"|\b(greater china|china|europe|japan|india|us|u\.s\.|domestic|international|north america)"
     r"(?= (?:comparable (?:store )?|same-store )?(?:revenue|sales|deliveries|market share|stores)\b)",
     re.IGNORECASE,
 )

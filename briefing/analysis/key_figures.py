@@ -191,6 +191,12 @@ def owner_kind(company: Company) -> str:
     return "market:" + name.removesuffix("市场")
 
 
+_BARE_CHANGES = frozenset(
+    ["增长", "下降", "下滑", "下跌", "上涨", "上升", "增长率", "降幅", "增幅", "同比增长", "同比下降", "变化"]
+)
+"""Measures that are a change and nothing else: no key figure a reader could place."""
+
+
 def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -> list[KeyFigure]:
     """The 3-6 most decision-relevant figures (fewer when the corpus gives fewer).
 
@@ -217,6 +223,8 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
         for f in company.figures:
             if f.counterpart and f.measure not in ("获投资", "被收购"):
                 continue
+            if f.measure in _BARE_CHANGES:
+                continue  # "…while Apple's fell 0.3%": a change of what, the row could not say
             if f.kind != "fact" and (company.name, base_measure(f.measure), f.scope) in facts:
                 continue  # the result is there: an expectation of the same measure is no headline
             scope = stated_scope(f, company.figures) or elided.get(id(f), "")
