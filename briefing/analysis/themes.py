@@ -1710,6 +1710,13 @@ def _said_around(term: str, text: str, at: int, names: set[str]) -> set[str]:
 
 _CHANGES = frozenset(
     [
+        # a change of a change: the second word says what the first does (growth slows)
+        "增长放缓",
+        "增速放缓",
+        "降幅收窄",
+        "跌幅收窄",
+        "亏损收窄",
+        "下滑收窄",
         "增长",
         "负增长",
         "下滑",
