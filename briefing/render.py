@@ -308,7 +308,7 @@ _ANSWER_CLAUSE_RE = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]?")
 
 
 def _bigrams(text: str) -> set[str]:
-    han = "".join(c for c in to_simplified(text) if re.match(f"[{HAN}]", c))
+    han = "".join(re.findall(f"[{HAN}]", to_simplified(text)))
     return {han[i : i + 2] for i in range(len(han) - 1)}
 
 

@@ -33,7 +33,7 @@ from briefing.model import (
 )
 from briefing.nlp import en_tokens, split_sentences, stopwords, vocabulary_terms
 from briefing.resources import data_lines, data_yaml
-from briefing.script import to_simplified
+from briefing.script import is_han, to_simplified
 
 K1, B = 1.5, 0.75
 MAX_EVIDENCE = 6
@@ -913,7 +913,7 @@ def _relevant(
             for c in ask.concepts
             if _shares(c, tokens, families)
             # as written, however the segmenter cut it (小额包裹免税政策: 免税 + 政策)
-            or (len(c) >= 2 and "\u4e00" <= c[0] <= "\u9fff" and c in simple)
+            or (len(c) >= 2 and is_han(c[0]) and c in simple)
             or (c in ask.changes and any(t.lower() in _same_change(c) for t in tokens))
             # the organisation asked about, moving the other way ("飞鹤的增长从哪里来" over
             # "Feihe said its revenue fell 8.3%"): where it stands is part of the answer
