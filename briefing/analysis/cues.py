@@ -51,6 +51,7 @@ class CueWords:
     publisher_verbs: tuple[str, ...]
     association_endings: tuple[str, ...]
     deal_verbs: frozenset[str]
+    partner_verbs: tuple[str, ...]
     own_work_markers: frozenset[str]
     industry_tails: tuple[str, ...]
     surnames: frozenset[str]
@@ -109,6 +110,7 @@ def cue_words() -> CueWords:
         publisher_verbs=_longest(items("publisher_verbs")),
         association_endings=_longest(items("association_endings")),
         deal_verbs=frozenset(items("deal_verbs")),
+        partner_verbs=_longest(items("partner_verbs")),
         own_work_markers=frozenset(items("own_work_markers")),
         industry_tails=_longest(items("industry_tails")),
         surnames=frozenset("".join(items("surnames"))),
@@ -310,7 +312,7 @@ def share_list_entries(text: str) -> list[Cue]:
 def _gates() -> re.Pattern[str]:
     """Any word a Chinese cue needs: a sentence without one is passed over at once."""
     w = cue_words()
-    words = {"这样的", *w.publisher_markers, *w.deal_verbs, *w.own_work_markers}
+    words = {"这样的", *w.publisher_markers, *w.deal_verbs, *w.own_work_markers, *w.partner_verbs}
     return re.compile("|".join(re.escape(x) for x in sorted(words, key=lambda x: (-len(x), x))))
 
 
@@ -319,7 +321,9 @@ def _gated(text: str) -> tuple[bool, bool, bool]:
     return (
         "这样的" in text,
         any(m in text for m in w.publisher_markers),
-        any(v in text for v in w.deal_verbs) or ("《" in text and any(m in text for m in w.own_work_markers)),
+        any(v in text for v in w.deal_verbs)
+        or ("《" in text and any(m in text for m in w.own_work_markers))
+        or any(v in text for v in w.partner_verbs),
     )
 
 
@@ -498,7 +502,9 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
     # only the openings of clauses that hold a deal verb or a work of their own
     starts, opening = [], 0
     for k, tok in enumerate(tokens):
-        if (tok in w.deal_verbs or tok in w.own_work_markers) and (not starts or starts[-1] != opening):
+        if (tok in w.deal_verbs or tok in w.own_work_markers or tok in ("与", "和", "同")) and (
+            not starts or starts[-1] != opening
+        ):
             starts.append(opening)
         if _punct(tok):
             opening = k + 1
@@ -525,6 +531,10 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
         if tokens[j] in w.deal_verbs:
             out.append((name, f"subject of {tokens[j]}", "company"))
             continue
+        if tokens[j] in ("与", "和", "同"):
+            if partner := _partner(tokens, j + 1):
+                out.append((name, f"partner of {partner}", "company"))
+            continue
         if tokens[j] != "以":
             continue
         k = j + 1
@@ -540,6 +550,23 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
                 break
             k += 1
     return out
+
+
+def _partner(tokens: list[str], start: int) -> str | None:
+    """The known organisation a clause partners with from ``tokens[start]`` ("与阿斯利康
+    达成合作": 阿斯利康), when a partner verb follows it in the clause; else None."""
+    from briefing.gazetteer import gazetteer
+
+    w = cue_words()
+    end = start
+    while end < len(tokens) and not _punct(tokens[end]) and end - start <= 12:
+        end += 1
+    clause = "".join(tokens[start:end])
+    verb = next((clause.find(v) for v in w.partner_verbs if v in clause), -1)
+    if verb <= 0:
+        return None
+    found = [m for m in gazetteer().find(clause[:verb]) if m.start == 0]
+    return found[0].name if found else None
 
 
 def _goes_on(rest: str) -> bool:
