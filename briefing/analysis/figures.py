@@ -86,11 +86,13 @@ def _num_re() -> re.Pattern[str]:
         # an English qualifier is a word of its own ("Hangover 5%" is no "over 5%")
         r"(?<![A-Za-z])(?:more than|just over|just under|over|about|nearly|almost|around|roughly|"
         r"approximately|less than|at least|up to|below|under|above|some))?\s*"
+        # "between 30 billion and 35 billion euros": one range (only after "between")
+        r"(?P<between>(?<![A-Za-z])between\s+)?"
         # a currency written before the amount: "新台币76亿元" is no renminbi
         r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£|新台币|台币|港币|人民币)?\s*(?P<num>" + _NUM + r")"
         r"(?:\s*(?P<m1>"
         + _MULT_RE
-        + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–)|(?:-|~|～|—|–|至|到))\s*(?P<num2>"
+        + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–|(?(between)and(?=\s)|(?!)))|(?:-|~|～|—|–|至|到|(?(between)(?<=\s)and(?=\s)|(?!))))\s*(?P<num2>"
         + _NUM
         + r"))?"
         r"(?P<mid>余|多)?\s*(?P<mult>"
