@@ -309,7 +309,9 @@ def _boilerplate() -> dict[str, list[re.Pattern[str]]]:
 _URL_RE = re.compile(r"https?://[^\s()（）<>\"'，。]+", re.IGNORECASE)
 _SITE_RE = re.compile(r"(?:网站|網站|站点|站點|site)\s*[:：]\s*([^()（）\s,，;；]+)", re.IGNORECASE)
 _SOURCE_NAME_RE = re.compile(
-    r"(?:来源|來源|出处|出處|稿源|发布人|發布人|发布者|發布者|source)\s*[:：]\s*[-–—]?\s*([^\s()（）,，;；:：]+)",
+    r"(?:来源|來源|出处|出處|稿源|发布人|發布人|发布者|發布者|source)\s*[:：]\s*[-–—]?\s*([^\s()（）,，;；:：]+?)"
+    # the next label when the spaces between them were taken out ("来源：某某网作者：赵敏")
+    r"(?=作者|编辑|編輯|责任编辑|責任編輯|记者|記者|发布时间|發布時間|时间|時間|日期|[\s()（）,，;；:：]|$)",
     re.IGNORECASE,
 )
 # Not after "@" or inside a longer host name: an e-mail address in a

@@ -637,3 +637,20 @@ def test_a_question_concept_counts_as_written_however_the_segmenter_cut_it(tmp_p
     model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
     (q,) = model.questions
     assert any("免税政策" in e.text for e in q.evidence), q.evidence
+
+
+def test_a_question_that_asks_a_number_is_not_answered_without_one(tmp_path: Path) -> None:
+    """'抖音到店业务的GTV是多少？' was answered by '…到店业务的竞争明显加剧…', a line with
+    no number: a question that asks how much is settled only by a passage that gives one."""
+    write_text(
+        tmp_path / "01_meituan.txt",
+        "美团三季度营收同比增长22%\n\n美团三季度营收为936亿元，同比增长22%。\n\n"
+        "分析人士认为，抖音入局本地生活后，到店业务的竞争明显加剧，美团的到店酒旅业务增速放缓。\n",
+    )
+    write_text(
+        tmp_path / "02_memo.md",
+        "# 本地生活跟踪\n\n- 美团外卖份额稳定，到店业务承压。\n\n## 待办\n- [ ] 抖音到店业务的GTV是多少？\n",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
+    (q,) = model.questions
+    assert q.status != "answered" and q.settled_by is None

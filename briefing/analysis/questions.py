@@ -467,6 +467,8 @@ _VIEW_RE = re.compile(
     r"|\bcan\b[^.;]{0,60}\bwithout\b|\b(?:will|would) (?:not )?(?:be|remain|keep|stay|fall|rise|ease|offset|hurt)\b",
     re.IGNORECASE,
 )
+_ASKS_NUMBER_RE = re.compile(r"多少|几成|几倍|几个|几家|\bhow (?:much|many)\b", re.IGNORECASE)
+"""A question that asks a quantity: only a passage with a number can answer it."""
 _COMPARES_RE = re.compile(
     r"相比|比较|对比|比起|有何不同|有什么不同|不同之处|区别|差异|差别|孰优|谁更|哪个更|哪家更"
     r"|\bcompare[sd]?\b|\bcomparison\b|\bversus\b|\bvs\.?\s|\bdiffer",
@@ -953,7 +955,8 @@ def _relevant(
         measured = (
             _holds_measures(ask.measures, families) and bool(re.search(r"\d", simple))
             if ask.measures
-            else True
+            # "…的GTV是多少？" asks a number, whatever its measure is called
+            else not _ASKS_NUMBER_RE.search(to_simplified(ask.text)) or bool(re.search(r"\d", simple))
         )
         if ask.forecast and view and bears:
             measured = True  # a judgement answers "能否守住" without a number
