@@ -654,3 +654,23 @@ def test_a_question_that_asks_a_number_is_not_answered_without_one(tmp_path: Pat
     model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
     (q,) = model.questions
     assert q.status != "answered" and q.settled_by is None
+
+
+def test_how_much_a_measure_fell_is_answered_by_the_fall(tmp_path: Path) -> None:
+    """A shipping folder in English: 'How much did COSCO's profit fall in 2023?' is settled
+    by '…a net profit of 23.9 billion yuan for 2023, down 78%…' ("down" is the fall, a
+    stop word to the tokens), and its answer is the fall, not the profit's level."""
+    write_text(
+        tmp_path / "01_ports.txt",
+        "Chinese ports handle record volumes\n\n"
+        "COSCO Shipping Holdings reported a net profit of 23.9 billion yuan for 2023, down 78% from a year "
+        "earlier, as freight rates normalised after the pandemic boom.\n",
+    )
+    write_text(
+        tmp_path / "02_notes.md",
+        "# Shipping notes\n\n## Open questions\n1. How much did COSCO's profit fall in 2023?\n",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
+    (q,) = model.questions
+    assert q.status == "answered" and q.settled_by is not None
+    assert "78%" in q.settled_by.text and "下降" in q.settled_by.text

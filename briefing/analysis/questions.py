@@ -851,6 +851,11 @@ def _change_asked(text: str) -> str | None:
 
 
 @functools.cache
+def _says_change(lower: str, concept: str) -> bool:
+    """An English passage (lower case) writes a word of the change ``concept`` names."""
+    return any(w.isascii() and re.search(rf"\b{re.escape(w)}\b", lower) for w in _same_change(concept))
+
+
 def _same_change(concept: str) -> frozenset[str]:
     """The words of the direction of change ``concept`` says (change_words.yaml), or none."""
     from briefing.analysis.themes import _change_words
@@ -917,6 +922,9 @@ def _relevant(
             # as written, however the segmenter cut it (小额包裹免税政策: 免税 + 政策)
             or (len(c) >= 2 and is_han(c[0]) and c in simple)
             or (c in ask.changes and any(t.lower() in _same_change(c) for t in tokens))
+            # a change the question asks (fall) said in other words, also an English one the
+            # tokens leave out as a stop word ("…, down 78%")
+            or (bool(_same_change(c)) and _says_change(lower, c))
             # the organisation asked about, moving the other way ("飞鹤的增长从哪里来" over
             # "Feihe said its revenue fell 8.3%"): where it stands is part of the answer
             or (named and c in _CHANGE_FAMILIES and bool(families & _CHANGE_FAMILIES))
@@ -1875,6 +1883,8 @@ def _settled_answer(
     asked = set().union(*(a.measures for a in asks_))
     families = set().union(*(a.target.families for a in asks_ if a.target)) or asked
     ranking = any(_RANKING_RE.search(a.text) for a in asks_)
+    # "How much did COSCO's profit fall?": the figure of the fall (净利润下降 78%), not the level
+    asks_change = any(_same_change(c) for a in asks_ for c in a.concepts)
     picked: dict[str, tuple[tuple, Figure, _Hit]] = {}
     for c in companies:
         if owners and c.name not in owners:
@@ -1884,7 +1894,12 @@ def _settled_answer(
             kinds = _measures_in(f.measure)
             if hit is None or not kinds & families:
                 continue
-            rank = (len(kinds & asked), f.year or 0, hit.score)
+            rank = (
+                len(kinds & asked),
+                asks_change and bool(kinds & _CHANGE_FAMILIES),
+                f.year or 0,
+                hit.score,
+            )
             if c.name not in picked or rank > picked[c.name][0]:
                 picked[c.name] = (rank, f, hit)
     if picked:
