@@ -228,7 +228,10 @@ _POSTED_RES = (
     re.compile(
         # "By Jane Doe Published: May 14, 2024": the byline and the date line read as one paragraph
         r"^(?:posted\s+|written\s+)?by\s+(?P<name>[A-Z][\w.'\- ]{1,40}?)\s*"
-        r"(?:\bon\b|[|｜·•—–,]|(?=\b(?:published|posted|updated)\b))\s*(?P<rest>.+)$",
+        r"(?:\bon\b|[|｜·•—–,]|(?=\b(?:published|posted|updated)\b)"
+        # "By Anna Berg January 15, 2024": the date line run on with no mark between
+        r"|(?=\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)|(?=\b\d{4}[-/.]\d))"
+        r"\s*(?P<rest>.+)$",
         re.IGNORECASE,
     ),
 )
