@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from briefing.resources import data_lines, data_yaml
-from briefing.script import CJK_PUNCT, HAN, is_cjk, is_han, to_simplified
+from briefing.script import CJK_PUNCT, HAN, content_bigrams, is_cjk, is_han, to_simplified
 
 SENTENCE_END = "。！？!?；;：:…"
 CLOSERS = "”’」』）)》〉】\"'"
@@ -213,16 +213,10 @@ def strip_trailing_urls(text: str) -> tuple[str, int]:
 
 _FILLER_MAX = 60
 """A closing filler (a site's quote of the day, a slogan) is one short sentence."""
-_CONTENT_BIGRAM_RE = re.compile(rf"(?=([{HAN}]{{2}}))")
-_FUNCTION_HAN = set("的了是在和与及或也就都而之其这那有为以于把被对从向到一不上下中个们你我他她它")
-
-
-def _content_bigrams(text: str) -> set[str]:
-    return {b for b in _CONTENT_BIGRAM_RE.findall(text) if not (set(b) & _FUNCTION_HAN)}
 
 
 def _content_words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} | _content_bigrams(text)
+    return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)} | content_bigrams(text)
 
 
 def drop_closing_filler(blocks: list[Block]) -> tuple[list[Block], int]:

@@ -64,7 +64,7 @@ from briefing.labels import (
     skip_reason_zh,
 )
 from briefing.model import Briefing, Figure, Methodology
-from briefing.script import HAN, to_simplified
+from briefing.script import HAN, content_bigrams, to_simplified
 from briefing.template_files import SUFFIX, lookup, search
 
 log = logging.getLogger(__name__)
@@ -307,11 +307,6 @@ _CLAUSE_MARKS = "，,；;：:、。！？!?—"
 _ANSWER_CLAUSE_RE = re.compile(r"[^，,；;。！？!?]+[，,；;。！？!?]?")
 
 
-def _bigrams(text: str) -> set[str]:
-    han = "".join(re.findall(f"[{HAN}]", to_simplified(text)))
-    return {han[i : i + 2] for i in range(len(han) - 1)}
-
-
 def answering_clause(sentence: str, question: str, least: int = 3) -> str | None:
     """The clause of ``sentence`` that shares most with ``question`` (at least
     ``least`` two-character words of it), cut at its clause marks with an ellipsis
@@ -319,8 +314,8 @@ def answering_clause(sentence: str, question: str, least: int = 3) -> str | None
     clauses = [m.group() for m in _ANSWER_CLAUSE_RE.finditer(sentence) if m.group().strip()]
     if len(clauses) < 2:
         return None
-    asked = _bigrams(question)
-    scored = [(len(_bigrams(c) & asked), -i, i) for i, c in enumerate(clauses)]
+    asked = content_bigrams(to_simplified(question))
+    scored = [(len(content_bigrams(to_simplified(c)) & asked), -i, i) for i, c in enumerate(clauses)]
     best, _, at = max(scored)
     if best < least:
         return None

@@ -24,6 +24,16 @@ def is_cjk(ch: str) -> bool:
     return is_han(ch) or ch in CJK_PUNCT or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
+_CONTENT_BIGRAM_RE = re.compile(rf"(?=([{HAN}]{{2}}))")
+_FUNCTION_HAN = set("的了是在和与及或也就都而之其这那有为以于把被对从向到一不上下中个们你我他她它")
+
+
+def content_bigrams(text: str) -> set[str]:
+    """The two-character runs of Han a text holds, without those holding a character of
+    grammar (的, 是, 在…): what two texts share of content, whatever the segmenter does."""
+    return {b for b in _CONTENT_BIGRAM_RE.findall(text) if not (set(b) & _FUNCTION_HAN)}
+
+
 @functools.cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)

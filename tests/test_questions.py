@@ -605,15 +605,19 @@ AIRLINE = {
 }
 
 
+def _questions_of(tmp_path: Path, files: dict[str, str]) -> list:
+    """The questions of a folder of ``files`` (name → text) written for one test."""
+    for name, text in files.items():
+        write_text(tmp_path / name, text)
+    return build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2)).questions
+
+
 def test_an_industry_memos_questions_find_the_articles_on_that_industry(tmp_path: Path) -> None:
     """An airline memo (航空业研究笔记) asks about fares and the carriers' profits: an
     article headed 国内航空业：… is about the industry in every sentence, so its fare
     and loss lines are evidence (a loss answers a question on profit), though none of
     them writes 航空业."""
-    for name, text in AIRLINE.items():
-        write_text(tmp_path / name, text)
-    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
-    fares, profits = model.questions
+    fares, profits = _questions_of(tmp_path, AIRLINE)
     assert fares.status != "open" and any("票价" in e.text for e in fares.evidence), fares.evidence
     assert profits.status != "open" and any("亏损" in e.text for e in profits.evidence), profits.evidence
     assert not any("复会" in m for m in profits.missing), profits.missing
@@ -623,36 +627,38 @@ def test_a_question_concept_counts_as_written_however_the_segmenter_cut_it(tmp_p
     """An English memo asks about the de minimis rule (免税政策 through the glossary);
     the Chinese story writes 小额包裹免税政策, which jieba cuts 免税 + 政策: it is
     evidence, as written."""
-    write_text(
-        tmp_path / "01_pdd.txt",
-        "拼多多海外业务增长迅猛\n\n"
-        "据第三方机构估算，Temu 2023年的GMV约为180亿美元。\n\n"
-        "分析人士认为，Temu的低价模式依赖小额包裹免税政策，一旦政策收紧，其价格优势将明显削弱。\n",
+    (q,) = _questions_of(
+        tmp_path,
+        {
+            "01_pdd.txt": (
+                "拼多多海外业务增长迅猛\n\n"
+                "据第三方机构估算，Temu 2023年的GMV约为180亿美元。\n\n"
+                "分析人士认为，Temu的低价模式依赖小额包裹免税政策，一旦政策收紧，其价格优势将明显削弱。\n"
+            ),
+            "02_notes.md": (
+                "# Cross-border e-commerce: working notes\n\n## What we know\n\n- Temu relies on low prices.\n\n"
+                "## Open questions\n\n- Will the US end the de minimis exemption, and how much would Temu's prices rise?\n"
+            ),
+        },
     )
-    write_text(
-        tmp_path / "02_notes.md",
-        "# Cross-border e-commerce: working notes\n\n## What we know\n\n- Temu relies on low prices.\n\n"
-        "## Open questions\n\n- Will the US end the de minimis exemption, and how much would Temu's prices rise?\n",
-    )
-    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
-    (q,) = model.questions
     assert any("免税政策" in e.text for e in q.evidence), q.evidence
 
 
 def test_a_question_that_asks_a_number_is_not_answered_without_one(tmp_path: Path) -> None:
     """'抖音到店业务的GTV是多少？' was answered by '…到店业务的竞争明显加剧…', a line with
     no number: a question that asks how much is settled only by a passage that gives one."""
-    write_text(
-        tmp_path / "01_meituan.txt",
-        "美团三季度营收同比增长22%\n\n美团三季度营收为936亿元，同比增长22%。\n\n"
-        "分析人士认为，抖音入局本地生活后，到店业务的竞争明显加剧，美团的到店酒旅业务增速放缓。\n",
+    (q,) = _questions_of(
+        tmp_path,
+        {
+            "01_meituan.txt": (
+                "美团三季度营收同比增长22%\n\n美团三季度营收为936亿元，同比增长22%。\n\n"
+                "分析人士认为，抖音入局本地生活后，到店业务的竞争明显加剧，美团的到店酒旅业务增速放缓。\n"
+            ),
+            "02_memo.md": (
+                "# 本地生活跟踪\n\n- 美团外卖份额稳定，到店业务承压。\n\n## 待办\n- [ ] 抖音到店业务的GTV是多少？\n"
+            ),
+        },
     )
-    write_text(
-        tmp_path / "02_memo.md",
-        "# 本地生活跟踪\n\n- 美团外卖份额稳定，到店业务承压。\n\n## 待办\n- [ ] 抖音到店业务的GTV是多少？\n",
-    )
-    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
-    (q,) = model.questions
     assert q.status != "answered" and q.settled_by is None
 
 
@@ -660,17 +666,18 @@ def test_how_much_a_measure_fell_is_answered_by_the_fall(tmp_path: Path) -> None
     """A shipping folder in English: 'How much did COSCO's profit fall in 2023?' is settled
     by '…a net profit of 23.9 billion yuan for 2023, down 78%…' ("down" is the fall, a
     stop word to the tokens), and its answer is the fall, not the profit's level."""
-    write_text(
-        tmp_path / "01_ports.txt",
-        "Chinese ports handle record volumes\n\n"
-        "COSCO Shipping Holdings reported a net profit of 23.9 billion yuan for 2023, down 78% from a year "
-        "earlier, as freight rates normalised after the pandemic boom.\n",
+    (q,) = _questions_of(
+        tmp_path,
+        {
+            "01_ports.txt": (
+                "Chinese ports handle record volumes\n\n"
+                "COSCO Shipping Holdings reported a net profit of 23.9 billion yuan for 2023, down 78% from a year "
+                "earlier, as freight rates normalised after the pandemic boom.\n"
+            ),
+            "02_notes.md": (
+                "# Shipping notes\n\n## Open questions\n1. How much did COSCO's profit fall in 2023?\n"
+            ),
+        },
     )
-    write_text(
-        tmp_path / "02_notes.md",
-        "# Shipping notes\n\n## Open questions\n1. How much did COSCO's profit fall in 2023?\n",
-    )
-    model = build_briefing(read_corpus(tmp_path), date=dt.date(2026, 12, 2))
-    (q,) = model.questions
     assert q.status == "answered" and q.settled_by is not None
     assert "78%" in q.settled_by.text and "下降" in q.settled_by.text
