@@ -291,19 +291,45 @@ _DATELINE_ZH_RE = re.compile(
 # A reporter's credit opening a Taiwanese or Hong Kong story's first paragraph:
 # "〔記者林郁婷／綜合報導〕", "（記者王小明／台北報導）", "【記者陳明／專訪】".
 _CREDIT_OPEN_RE = re.compile(
-    r"^[〔【\[［(（]\s*(?:记者|記者|撰文|文)\s*"
+    r"^[〔【\[［(（]\s*(?:(?P<site>[\u4e00-\u9fff]{2,8})\s*[/／]\s*)?(?:记者|記者|撰文|文)\s*"
     r"(?P<name>[\u4e00-\u9fff·]{2,6}(?:\s*[、,，]\s*[\u4e00-\u9fff·]{2,6}){0,3})\s*[/／]\s*"
     r"[^〕】\]］)）]{0,12}?(?:报道|報導|报导|專訪|专访|採訪|采访)\s*[〕】\]］)）]\s*"
 )
 
 
-def credit_opening(text: str) -> tuple[str, str] | None:
-    """``(author, rest)`` when a paragraph opens with a reporter's credit in brackets
-    ("〔記者林郁婷／綜合報導〕中國白酒…" → 林郁婷 and the paragraph after it)."""
+def credit_opening(text: str) -> tuple[str, str, str | None] | None:
+    """``(author, rest, paper)`` when a paragraph opens with a reporter's credit in
+    brackets ("〔記者林郁婷／綜合報導〕中國白酒…" → 林郁婷 and the paragraph after it;
+    "【經濟日報／記者王小華／台北報導】" names its paper too)."""
     if m := _CREDIT_OPEN_RE.match(text):
         names = re.split(r"\s*[、,，]\s*", m.group("name"))
-        return ", ".join(names), text[m.end() :]
+        return ", ".join(names), text[m.end() :], m.group("site")
     return None
+
+
+_SITE_DATE_RE = re.compile(
+    r"^(?P<site>[A-Z][\w&.'’]*(?: [A-Z][\w&.'’]*){0,3}|[\u4e00-\u9fff]{2,10})\s*[,，|｜·•—–]\s*(?P<rest>.+)$"
+)
+_MEDIA_ENDINGS = (
+    "News", "Times", "Post", "Journal", "Daily", "Review", "Weekly", "Herald", "Tribune", "Wire",
+    "日报", "日報", "晚报", "晚報", "财经", "財經", "新闻", "新聞", "周刊", "週刊", "时报", "時報", "社",
+)  # fmt: skip
+
+
+def site_dateline(text: str) -> tuple[str, str] | None:
+    """``(publisher, date)`` from a line that is a publisher and a date only ("Reuters,
+    September 5, 2024", "第一财经 | 2024-09-12"); a place before a date ("London, May 2,
+    2024") is no publisher: the name is a media organisation or ends like one."""
+    from briefing.gazetteer import gazetteer
+
+    text = text.strip().strip("*_ ")
+    if len(text) > 60 or not (m := _SITE_DATE_RE.match(text)):
+        return None
+    is_date, iso = dateline(m.group("rest"))
+    site = m.group("site")
+    known = gazetteer().canonical(site)
+    media = (known and gazetteer().orgs[known].type == "media") or site.endswith(_MEDIA_ENDINGS)
+    return (site, iso) if is_date and iso and media else None
 
 
 def wire_dateline(text: str, place: str | None = None) -> tuple[str, str] | None:

@@ -136,8 +136,16 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         elif posted := metadata.posted_by(block.text):
             _hint(meta, "author", posted[0])
             _hint(meta, "date", posted[1])
+        elif (credit := metadata.credit_opening(block.text)) and (line := metadata.dateline(credit[1]))[0]:
+            # "【經濟日報／記者王小華／台北報導】2024年10月30日": paper, reporter and date
+            _hint(meta, "author", credit[0])
+            _hint(meta, "site", credit[2])
+            _hint(meta, "date", line[1])
         elif (line := metadata.dateline(block.text))[0]:
             _hint(meta, "date", line[1])
+        elif published := metadata.site_dateline(block.text):
+            _hint(meta, "site", published[0])
+            _hint(meta, "date", published[1])
         else:
             continue
         blocks[i] = replace(block, text="")
@@ -159,6 +167,8 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     for first in paras:
         if credit := metadata.credit_opening(blocks[first].text):
             _hint(meta, "author", credit[0])
+            if credit[2]:
+                _hint(meta, "site", credit[2])
             blocks[first] = replace(blocks[first], text=credit[1])
             found += 1
             break

@@ -13,16 +13,46 @@ from briefing.cleaning import Block
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("〔記者林郁婷／綜合報導〕中國白酒龍頭貴州茅台股價…", ("林郁婷", "中國白酒龍頭貴州茅台股價…")),
-        ("（記者王小明／台北報導）台積電今天…", ("王小明", "台積電今天…")),
-        ("【記者陳明、李華／專訪】他說…", ("陳明, 李華", "他說…")),
+        ("〔記者林郁婷／綜合報導〕中國白酒龍頭貴州茅台股價…", ("林郁婷", "中國白酒龍頭貴州茅台股價…", None)),
+        ("（記者王小明／台北報導）台積電今天…", ("王小明", "台積電今天…", None)),
+        ("【記者陳明、李華／專訪】他說…", ("陳明, 李華", "他說…", None)),
+        ("【經濟日報／記者王小華／台北報導】2024年10月30日", ("王小華", "2024年10月30日", "經濟日報")),
         ("〔財經中心／綜合報導〕美股今天…", None),  # a desk, not a reporter
         ("（记者注：数据截至6月）", None),
         ("记者林郁婷报道，茅台股价…", None),
     ],
 )
-def test_credit_opening(text: str, expected: tuple[str, str] | None) -> None:
+def test_credit_opening(text: str, expected: tuple[str, str, str | None] | None) -> None:
     assert metadata.credit_opening(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("*Reuters, September 5, 2024*", ("Reuters", "2024-09-05")),
+        ("Financial Times | 3 March 2024", ("Financial Times", "2024-03-03")),
+        ("第一财经 | 2024-09-12", ("第一财经", "2024-09-12")),
+        ("London, May 2, 2024", None),  # a place, not a publisher
+        ("Reuters, said on Monday", None),
+        ("Reuters reported on September 5, 2024 that output fell", None),
+    ],
+)
+def test_a_publisher_and_date_line(line: str, expected: tuple[str, str] | None) -> None:
+    assert metadata.site_dateline(line) == expected
+
+
+def test_a_papers_credit_line_gives_the_paper_reporter_and_date(tmp_path) -> None:
+    from briefing.readers import read_document
+
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "中鋼第三季虧損擴大\n\n【經濟日報／記者王小華／台北報導】2024年10月30日\n\n"
+        "中鋼昨日公布第三季財報，單季稅後虧損新台幣12.4億元。\n",
+        encoding="utf-8",
+    )
+    doc = read_document(path, tmp_path)
+    assert (doc.author, doc.source_site, doc.date) == ("王小華", "經濟日報", "2024-10-30")
+    assert "記者" not in doc.text
 
 
 @pytest.mark.parametrize(

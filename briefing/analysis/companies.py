@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like, full_sentence
-from briefing.analysis.figures import MARKET
+from briefing.analysis.figures import MARKET, year_before
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.org_words import words as org_words
 from briefing.analysis.roles import ACTS, deal_cues, deal_made, deal_move
@@ -984,6 +984,8 @@ def _figures(
             year = f.year
             if year is None and f.relative_year is not None and docs[d_index].date:
                 year = int(docs[d_index].date[:4]) + f.relative_year
+            elif year is None and f.period and f.kind == "fact" and docs[d_index].date:
+                year = year_before(f.period, docs[d_index].date)
             key = (f.measure, f.scope, f.period, f.value, f.unit, year, f.counterpart)
             if key in seen:
                 continue

@@ -75,6 +75,12 @@ class CueWords:
     source_markers_en: tuple[str, ...] = ()
     source_tails_en: frozenset[str] = frozenset()
     cue_not_names_en: frozenset[str] = frozenset()
+    said_it_verbs_en: tuple[str, ...] = ()
+    results_verbs_en: tuple[str, ...] = ()
+    results_nouns_en: tuple[str, ...] = ()
+    share_moves_en: tuple[str, ...] = ()
+    deal_nouns_en: tuple[str, ...] = ()
+    industry_tails_en: frozenset[str] = frozenset()
 
 
 def _longest(items: object) -> tuple[str, ...]:
@@ -138,6 +144,12 @@ def cue_words() -> CueWords:
         source_markers_en=_longest(w.lower() for w in items("source_markers_en")),
         source_tails_en=frozenset(items("source_tails_en")),
         cue_not_names_en=frozenset(items("cue_not_names_en")),
+        said_it_verbs_en=_longest(w.lower() for w in items("said_it_verbs_en")),
+        results_verbs_en=_longest(w.lower() for w in items("results_verbs_en")),
+        results_nouns_en=_longest(items("results_nouns_en")),
+        share_moves_en=_longest(w.lower() for w in items("share_moves_en")),
+        deal_nouns_en=_longest(w.lower() for w in items("deal_nouns_en")),
+        industry_tails_en=frozenset(items("industry_tails_en")),
     )
 
 
@@ -625,9 +637,10 @@ def _tails_re() -> re.Pattern[str]:
 # --------------------------------------------------------------- English
 
 _EN_NAME = r"[A-Z][A-Za-z0-9&'\-]*"
-_EN_BRAND = r"(?:[A-Z]|[a-z]{1,2}(?=[0-9A-Z]))[A-Za-z0-9&'\-]*"
-"""A name's first word: capitalised, or a brand's lowercase start before a digit or a
-capital ("a2 Milk", "eBay", "iQiyi"), which no person's first name has."""
+_EN_BRAND = r"(?:(?:[A-Z]\.){2,}(?=\s+[A-Z])|(?:[A-Z]|[a-z]{1,2}(?=[0-9A-Z]))[A-Za-z0-9&'\-]*)"
+"""A name's first word: capitalised, initials before a capitalised word ("U.S. Steel"),
+or a brand's lowercase start before a digit or a capital ("a2 Milk", "eBay", "iQiyi"),
+which no person's first name has."""
 _EN_CUE_NAME = rf"{_EN_BRAND}(?:\s+{_EN_NAME}){{0,2}}"
 _CLAUSE_START = r"(?:^|(?<=[.;:!?]\s)|(?<=,\s)|(?<=\band\s)|(?<=\bbut\s)|(?<=\bwhile\s))"
 
@@ -641,9 +654,10 @@ def _kind_en_re() -> re.Pattern[str]:
 @functools.cache
 def _said_its_re() -> re.Pattern[str]:
     verbs = "|".join(re.escape(v) for v in cue_words().said_its_verbs) or "(?!)"
+    said_it = "(?:" + ("|".join(re.escape(v) for v in cue_words().said_it_verbs_en) or "(?!)") + r")\b"
     return re.compile(
         rf"{_CLAUSE_START}({_EN_CUE_NAME})(?:,\s+the\s+[^,.;]{{3,80}}?,)?\s+(?:{verbs})\s+"
-        rf"(?:(?:on\s+\w+|that)\s+)?its\b"
+        rf"(?:(?:on\s+\w+|that)\s+)?(?:its\b|it\s+(?={said_it})\b)"
     )
 
 
@@ -665,7 +679,32 @@ def _share_subject_re() -> re.Pattern[str]:
 @functools.cache
 def _source_re() -> re.Pattern[str]:
     markers = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in cue_words().source_markers_en) or "(?!)"
-    return re.compile(rf"\b(?i:{markers})\s+({_EN_CUE_NAME})(?:'s)?(?=[\s,.;:)]|$)")
+    return re.compile(rf"\b(?i:{markers})\s+(?:the\s+)?({_EN_CUE_NAME})(?:'s)?(?=[\s,.;:)]|$)")
+
+
+def _words_re(words: tuple[str, ...]) -> str:
+    return "(?:" + ("|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) or "(?!)") + ")"
+
+
+@functools.cache
+def _results_re() -> re.Pattern[str]:
+    w = cue_words()
+    return re.compile(
+        rf"{_CLAUSE_START}({_EN_CUE_NAME})\s+(?i:{_words_re(w.results_verbs_en)})\s+(?:an?\s+)?"
+        rf"(?:[\w\-]+\s+){{0,3}}?(?i:{_words_re(w.results_nouns_en)})\b"
+    )
+
+
+@functools.cache
+def _share_move_re() -> re.Pattern[str]:
+    return re.compile(
+        rf"{_CLAUSE_START}({_EN_CUE_NAME})(?:'s)?\s+shares\s+(?:{_words_re(cue_words().share_moves_en)})\b"
+    )
+
+
+@functools.cache
+def _deal_target_re() -> re.Pattern[str]:
+    return re.compile(rf"\b(?i:{_words_re(cue_words().deal_nouns_en)})\s+({_EN_CUE_NAME})(?=[\s,.;:)]|$)")
 
 
 def _not_a_name_en(name: str, extra_tails: frozenset[str] = frozenset(), person: bool = True) -> bool:
@@ -686,7 +725,7 @@ def _not_a_name_en(name: str, extra_tails: frozenset[str] = frozenset(), person:
     if gazetteer().canonical(name):
         return False
     brand = not parts[0][:1].isupper() or any(c.isdigit() for c in parts[0]) or parts[0].isupper()
-    tails = nw.en_tails | extra_tails
+    tails = nw.en_tails | extra_tails | w.industry_tails_en
     if (
         person
         and len(parts) > 1
@@ -734,6 +773,14 @@ def cues_en(text: str) -> list[Cue]:
         for name in re.split(r",\s+|,?\s+and\s+", m.group(1)):
             if name and not _not_a_name_en(name):
                 out.append((name, "share subject", "company"))
+    for pattern, evidence in (
+        (_results_re(), "reported results"),
+        (_share_move_re(), "shares moved"),
+        (_deal_target_re(), "deal target"),
+    ):
+        for m in pattern.finditer(text):
+            if not _not_a_name_en(m.group(1), person=evidence != "deal target"):
+                out.append((m.group(1), evidence, "company"))
     for m in _source_re().finditer(text):
         name = m.group(1)
         if not _not_a_name_en(name, w.source_tails_en):

@@ -39,7 +39,7 @@ from briefing.analysis.names import (
     words,
 )
 from briefing.analysis.quotable import quote_marks
-from briefing.analysis.roles import ACTS, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
+from briefing.analysis.roles import ACTS, DEAL_TARGET, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
 from briefing.excerpts import cross_reference
 from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.model import Document, Serializable
@@ -916,6 +916,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
             for x, r in zip(here, found_roles, strict=True)
             if (r.role == ACTS or (r.role == MENTIONED and not r.cue))
             and _type_of(x.name, found) in ("company", "investor")
+            # "…its acquisition of U.S. Steel": the target of an English deal is its object
+            and not (english and r.cue.startswith(DEAL_TARGET))
         ]
         # "The company has responded by moving…": in English too.
         if english and (verb := _pronoun_subject_en(sent, here, s.start)):

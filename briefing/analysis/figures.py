@@ -628,7 +628,7 @@ _QUARTERS = "一二三四"
 _PERIOD_RE = re.compile(
     r"(?P<fq>第?(?P<fqn>[一二三四1-4])财季|(?:财年|财政年度|会计年度)第?(?P<fqy>[一二三四1-4])季度?"
     r"|fiscal (?P<fqe>first|second|third|fourth) quarter|\bQ(?P<fqq>[1-4]) FY ?\d{2,4}\b)"
-    r"|(?P<nine>前三季度|前三个季度|nine[- ]months|first three quarters)"
+    r"|(?P<nine>前三季度|前三季(?!度)|前三个季度|nine[- ]months|first three quarters)"
     r"|(?P<qm>quarter (?:to|ended|ending|through) (?:the end of )?(?P<qme>March|June|September|December))"
     r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
     r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
@@ -685,6 +685,33 @@ def period_in(text: str) -> str:
         n = _number(g["mn"]) if g["mn"] else _EN_NUMBERS[g["mne"].lower()]
         return {6: "上半年", 9: "前三季度", 12: ""}.get(n, f"前{n}个月")
     return g["mo"].rstrip("份")
+
+
+def period_end_month(period: str) -> int | None:
+    """The calendar month a normalised period (:func:`period_in`) ends in, or None for
+    a fiscal period or an unknown one (its calendar is the company's own)."""
+    if period in ("上半年", "二季度"):
+        return 6
+    if period in ("下半年", "四季度"):
+        return 12
+    if period in ("前三季度", "三季度"):
+        return 9
+    if period == "一季度":
+        return 3
+    if m := re.fullmatch(r"前(\d{1,2})个月|(\d{1,2})月", period):
+        return int(m.group(1) or m.group(2))
+    return None
+
+
+def year_before(period: str, date: str) -> int | None:
+    """The year of the latest ``period`` that had ended by ``date`` (ISO), for a figure
+    whose text names a period but no year ("上半年净亏损18.6亿元" in an article of
+    2024-09-12: 2024's first half); None when the period is not a calendar one."""
+    end = period_end_month(period)
+    if end is None or not re.match(r"\d{4}-\d{2}", date):
+        return None
+    year, month = int(date[:4]), int(date[5:7])
+    return year if month > end else year - 1
 
 
 _SCOPE_OPENERS_RE = re.compile(r"^\s*(?:其中|包括|of which|including)[，,]?\s*")
@@ -1616,16 +1643,24 @@ def clause_head(clause: str) -> tuple[str, str]:
     ("海底捞门店数为…": ``measure``); ("", "") otherwise."""
     clause = re.sub(r"^[\s“”\"]*(?:而|但|且|同时|此外|另外|相比之下|与此同时)?[，,\s]*", "", clause)
     m = re.match(rf"([\u4e00-\u9fff]{{2,6}}?|[A-Z][A-Za-z0-9&.\-]+)\s*(?:{_TIME_OPEN})", clause)
-    if m:
+    if m and not _QUALIFIER_HEAD_RE.fullmatch(m.group(1)):
         return m.group(1), "time"
     cues = _cues(clause, 0, min(len(clause), 12))
     # Before a change ("按年增长78%") the words are how it is measured, not a subject.
     if cues and 2 <= cues[0][0] <= 8 and not is_growth(cues[0][2]):
         head = clause[: cues[0][0]]
         head = head[:-1] if head.endswith("的") else head
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,6}|[A-Z][A-Za-z0-9&.\-]+", head):
+        if re.fullmatch(
+            r"[\u4e00-\u9fff]{2,6}|[A-Z][A-Za-z0-9&.\-]+", head
+        ) and not _QUALIFIER_HEAD_RE.fullmatch(head):
             return head, "measure"
     return "", ""
+
+
+_QUALIFIER_HEAD_RE = re.compile(
+    r"(?:单季度?|当季度?|本季度?|单月|当月|本月|全年|同期|累计|期内|税后|税前|扣非|归母|合并|每股)+"
+)
+"""Words that open a clause as the measure's period or basis ("单季税后亏损…"), not its subject."""
 
 
 def noun_phrase_subject(name: str, follows: str) -> bool:
@@ -1818,6 +1853,13 @@ def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | Non
         gap = text[hit.end : o.start]
         if re.fullmatch(r"\s*in\s*", gap) and before:
             return o.name, "获投资", before[-1].name
+        if (
+            re.fullmatch(
+                r"\s*(?:acquisition|takeover|purchase|buyout)\s+of\s*|\s*(?:bid|offer)\s+for\s*", gap
+            )
+            and before
+        ):
+            return o.name, "收购", before[-1].name  # "its $3.1 billion acquisition of Norvik Metals"
         m = re.fullmatch(rf"\s*(?:元|美元|港元)?\s*(?:战略)?({verbs})了?的?\s*", gap)
         if m and before:
             return o.name, kind_of[m.group(1)], before[-1].name

@@ -339,6 +339,24 @@ def candidate_after(tokens: list[str], index: int, max_chars: int = 10) -> str:
     return "".join(parts)
 
 
+_GRAMMAR_CHARS = frozenset(
+    "的了地得着过在把被将也又都就很最其之与和及或等为是有于从对向该这那此各每本其原前新"
+)
+"""Characters that stand before a title as grammar (其董事长, 原董事长), never as a name."""
+
+
+def split_abbreviation(tokens: list[str], index: int) -> str:
+    """A short name jieba cut into single characters right before ``tokens[index]``
+    and opening its clause ("中+钢" of "中钢董事长", "中钢（2002）"): two to four
+    one-character Chinese words, none a grammar word; "" otherwise."""
+    i = index
+    while i > 0 and len(tokens[i - 1]) == 1 and is_han(tokens[i - 1]) and tokens[i - 1] not in _GRAMMAR_CHARS:
+        i -= 1
+    run = "".join(tokens[i:index])
+    opens = i == 0 or bool(_PUNCT_RE.fullmatch(tokens[i - 1]))
+    return run if opens and 2 <= len(run) <= 4 else ""
+
+
 def _title_candidate(tokens: list[str], index: int) -> str:
     """The organisation before a job title, skipping the job's description
     ("长城证券钢铁行业分析师" → 长城证券)."""
@@ -359,6 +377,8 @@ def _title_candidate(tokens: list[str], index: int) -> str:
         ):
             end -= 1  # the industry word before 行业/领域: 钢铁 行业
     cand = candidate_before(tokens, end, max_chars=7)
+    if len(cand) < 2:
+        cand = split_abbreviation(tokens, end) or cand
     for unit in ("事业部", "事业群", "部门", "团队"):
         if unit in cand:
             return ""
@@ -398,8 +418,11 @@ def _predicate_candidate(tokens: list[str], index: int, max_chars: int = 12) -> 
 
 
 _STOCK_CODE_RE = re.compile(
-    r"^\s*[（(]\s*(?:\d{6}(?:\.S[HZ])?|0\d{3,4}(?:\.HK)?|\d{4}\.TW)\s*(?:[，,、；;)）]|$)", re.I
+    r"^\s*[（(]\s*(?:\d{6}(?:\.S[HZ])?|0\d{3,4}(?:\.HK)?|\d{4}\.TW|(?!19|20)[1-9]\d{3})\s*(?:[，,、；;)）]|$)",
+    re.I,
 )
+"""A stock code in brackets after a name: Shanghai/Shenzhen, Hong Kong, Taiwan (four
+digits; 19xx and 20xx are read as years, not codes)."""
 # A name a listing introduces: "在香港挂牌的珍酒李渡，…", "去年登陆科创板的X。".
 _LISTED_RE = re.compile(
     r"(?:在(?P<venue>[^，,。；;的]{2,8}?)(?:挂牌|上市|掛牌)|登(?:陆|陸)(?P<board>[\u4e00-\u9fffA-Z]{2,4}))的"
@@ -515,12 +538,15 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             return
         kind = kind or org_type(raw)
         name = _clean(raw, kind)
+        if name is None and raw in split and reject_reason(raw, kind) == "common word":
+            name = raw  # common characters jieba would not join, before a title or a code
         if name:
             found.append(
                 Found(name, org_type(name) if kind == "company" else kind, evidence, _short_forms(name))
             )
 
     starts: dict[int, int] = {}
+    split: set[str] = set()
     text = text or "".join(tokens)
     for m in _anchor_re().finditer(text):
         if not starts:  # built for the few sentences with an anchor
@@ -543,7 +569,10 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             elif cand and all(not _is_common(t) for t in _tokens(cand)):
                 add(cand, f"title {word}", "research")  # "中投顾问高级研究员", never "证券分析师"
         else:
-            add(_title_candidate(tokens, i), f"title {word}")
+            cand = _title_candidate(tokens, i)
+            if cand and cand == split_abbreviation(tokens, i):
+                split.add(cand)
+            add(cand, f"title {word}")
     for m in _NAMED_RE.finditer(text):
         add(m.group(1), "named 名为")
     for m in _LISTED_RE.finditer(text):
@@ -562,7 +591,11 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             j = i
             while j > 0 and not tokens[j - 1].strip():
                 j -= 1
-            add(candidate_before(tokens, j, max_chars=8), "stock code", "company")
+            cand = candidate_before(tokens, j, max_chars=8)
+            if len(cand) < 2 and (run := split_abbreviation(tokens, j)):
+                cand = run
+                split.add(run)
+            add(cand, "stock code", "company")
         elif (
             tok in w.kind_nouns or (tok == "机构" and i and tokens[i - 1] + tok in w.kind_noun_types)
         ) and i + 1 < len(tokens):
@@ -681,12 +714,22 @@ _EN_INVESTEE_RE = re.compile(
 )
 
 
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,}")
+"""Initials that open a name ("U.S. Steel"), not a dateline."""
+
+
 def _en_name(raw: str) -> str | None:
     """An English name, its legal suffix removed and checked."""
     parts = raw.split()
     # A dateline ("SEOUL Qualcomm Inc") or a sentence opener is not part of the name.
     while parts and (
-        parts[0] in words().en_not_names or (len(parts) > 1 and parts[0].isupper() and len(parts[0]) > 3)
+        parts[0] in words().en_not_names
+        or (
+            len(parts) > 1
+            and parts[0].isupper()
+            and len(parts[0]) > 3
+            and not _INITIALS_RE.fullmatch(parts[0])
+        )
     ):
         parts = parts[1:]
     while parts and (parts[-1].rstrip(".,") in words().en_legal):

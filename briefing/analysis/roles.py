@@ -382,6 +382,14 @@ def modifies(masked: str, end: int) -> str:
     return MODIFIER if place and pos_tag(place) == "ns" else ""
 
 
+_OWN_REPORT_RE = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}年)?(?:的)?"
+    r"((?:(?:上|下)?半年度?|[一二三四1-4]季度|年度|中期|财务|业绩|经营)报告|财报|年报|半年报|季报|中报|业绩公告)"
+    r"(?:显示|称|表明|披露)"
+)
+"""A company's own accounts reporting its figures ("鞍钢股份中期报告显示"): it acts."""
+
+
 def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | None = None) -> Role:
     """The role of the organisation at ``spans[index]`` in a Chinese sentence
     (``spans`` are all the organisation spans of the sentence, in order)."""
@@ -403,6 +411,9 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     if m and not _action_in(before[m.end() :]):
         return Role(SOURCE, m.group()[:2])
     rest = masked[b:]
+    if own := _OWN_REPORT_RE.match(rest):
+        # "鞍钢股份中期报告显示，公司…净亏损": its own accounts, not a study of others.
+        return Role(ACTS, own.group(1))
     if re.match(
         r"^[^，。；]{0,3}(?:公布|发布)?的?(?:统计)?数据(?:显示|表明)|^[^，。；]{0,4}(?:报告|统计|监测)(?:显示|称|表明|发现)",
         rest,
@@ -572,6 +583,8 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
 
 def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
     """The role of the organisation at ``spans[index]`` in an English sentence."""
+    from briefing.analysis.cues import cue_words
+
     w = words()
     a, b = spans[index]
     before = text[max(a - 40, 0) : a].lower()
@@ -593,6 +606,19 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
         # "Cainiao, Alibaba's logistics arm, built…": the owner named in an apposition
         # describes the subject before it; "It handles…" next points back to Cainiao.
         return Role(MENTIONED, "apposition")
+    if re.match(r"(?:'s?)?\s+shares?\s+(?:" + "|".join(cue_words().share_moves_en) + r")\b", text[b:]):
+        return Role(STOCK, "shares")  # "U.S. Steel shares fell 17%": a quote, not its own act
+    opening = re.split(r"[,;:.!?]", text[:a])[-1]
+    words_before = [
+        t.lower()
+        for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", opening)
+        if not t[0].isupper() or t.lower() in ("in", "on", "at", "for", "with", "to", "from", "by")
+    ]
+    openers = w.clause_openers_en | w.kind_nouns_en | frozenset(w.demonstratives_en)
+    if text[b:].startswith("'s") and any(t not in openers for t in words_before):
+        # "…offered to invest $2.7 billion in U.S. Steel's plants and promised not to cut
+        # jobs": an owner inside the object; the clause's verbs are its subject's.
+        return Role(MENTIONED, "object")
     after = re.sub(r"[“\"][^”\"]*[”\"]", " ", text[b:])  # a quoted slogan holds no verb of the name's
     if re.match(r"^\s*,", after):
         # An apposition ("Samsung, a major Apple Inc supplier, is…"): the verb follows it.
@@ -617,13 +643,6 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
         return Role(ACTS, "invested in")
     # "TSMC supplies Apple and Nvidia": a name after a verb or a preposition of its
     # clause is that clause's object, not a subject "it" could point back to.
-    opening = re.split(r"[,;:.!?]", text[:a])[-1]
-    words_before = [
-        t.lower()
-        for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", opening)
-        if not t[0].isupper() or t.lower() in ("in", "on", "at", "for", "with", "to", "from", "by")
-    ]
-    openers = w.clause_openers_en | w.kind_nouns_en | frozenset(w.demonstratives_en)
     if any(t not in openers for t in words_before):
         return Role(MENTIONED, "object")
     return Role(MENTIONED)
@@ -636,9 +655,44 @@ def _speaks_of_itself(tokens: list[str], i: int) -> bool:
     (``said_its_not_before`` of ``discovery_cues.yaml``)."""
     from briefing.analysis.cues import cue_words
 
-    low = [t.lower() for t in tokens[1:4]]
-    rest = low[1:] if low[:1] == ["its"] else low[2:] if low[:2] == ["that", "its"] else None
-    return i == 0 and rest is not None and not (rest[:1] and rest[0] in cue_words().said_its_not_before)
+    low = [t.lower() for t in tokens[i + 1 :]]
+    if low[:1] == ["on"]:
+        low = low[2:]  # "said on Thursday it…"
+    if low[:1] == ["that"]:
+        low = low[1:]
+    if i != 0 or not low:
+        return False
+    if low[0] == "its":
+        return not (low[1:2] and low[1] in cue_words().said_its_not_before)
+    # "Maersk said it would pause…", "Nippon Steel said it remained committed to its
+    # acquisition…": its own act, announced; not "said it expects demand to fall".
+    return (
+        low[0] == "it"
+        and low[1:2] != []
+        and low[1] in _SAID_IT_ACTS
+        and any(t == "committed" or _actions_en_re().fullmatch(t) for t in low[2:8])
+    )
+
+
+_SAID_IT_ACTS = frozenset(
+    [
+        "would",
+        "will",
+        "plans",
+        "planned",
+        "intends",
+        "intended",
+        "aims",
+        "agreed",
+        "decided",
+        "remained",
+        "remains",
+        "continues",
+        "continued",
+        "had",
+        "has",
+    ]
+)
 
 
 def roles(text: str, spans: list[tuple[int, int]], english: bool) -> list[Role]:
