@@ -765,6 +765,8 @@ _ARGUED = {
     },
     # airlines: the fares fall (the traffic does not), jets cost more to lease
     "airlines": {"least": 2, "ideas": {"fares": {"票价下跌", "票价承压"}, "lease rates": {"租金"}}},
+    # steel: exports grow, and meet anti-dumping measures in two sources, one sentence each
+    "steel": {"least": 2, "ideas": {"exports": {"出口"}, "anti-dumping": {"反倾销"}}},
 }
 
 
@@ -1198,3 +1200,24 @@ def test_a_label_keeps_the_words_of_one_clause_of_a_heading(other) -> None:
             continue
         for heading in headings:
             assert not _pieces_across_clauses(label, heading), (label, heading)
+
+
+def test_an_industry_named_in_titles_and_inside_names_is_the_subject():
+    """The steel folder's titles say 钢铁业 and 钢铁行业; its text says steel through
+    钢材, 粗钢 and names (中国宝武钢铁集团), and the English story through "steel": the
+    folder's subject is 钢铁, not its densest word (出口, then argued by no theme)."""
+    model, _ = _build(ROOT / "tests" / "fixtures" / "corpora" / "steel")
+    assert model.subject == "钢铁", model.subject
+    assert model.title.startswith("钢铁"), model.title
+    assert any("出口" in t.label for t in model.themes), [t.label for t in model.themes]
+
+
+def test_no_theme_label_holds_a_currency():
+    """A label is an argument, not the words of a figure (亏损新台币)."""
+    for folder in CORPORA:
+        model, _ = _build(folder)
+        for theme in model.themes:
+            assert not re.search(r"新台币|人民币|美元|港元|日元|欧元|亿元", theme.label), (
+                folder.name,
+                theme.label,
+            )

@@ -26,7 +26,9 @@ def test_an_english_sentence_carries_the_economic_terms(case: dict[str, Any]) ->
         assert is_theme_term(term), term
 
 
-@pytest.mark.parametrize("term", ["供过于求", "去产能", "高端化", "降价", "市场萎缩"])
+@pytest.mark.parametrize(
+    "term", ["供过于求", "去产能", "高端化", "降价", "市场萎缩", "反倾销", "关税", "贸易救济"]
+)
 def test_a_label_on_an_economic_term_names_an_argument(term: str) -> None:
     from briefing.analysis.themes import is_argument
 

@@ -48,6 +48,7 @@ from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
 from briefing.nlp import (
     domain_words,
+    en_tokens,
     is_abbreviation,
     is_theme_term,
     rarities,
@@ -62,6 +63,11 @@ MAX_THEMES = 8
 """Default upper bound: fewer, sharper themes beat many thin ones."""
 MIN_THEMES = 5
 """Below this many arguments a theme with a weaker label may still be shown."""
+_CURRENCY_RE = re.compile(r"新台币|人民币|美元|欧元|日元|港元|港币|英镑|韩元|亿元|万元")
+"""Currency words: a label unit that holds one is the wording of a figure."""
+ACROSS_SOURCES = 2
+"""Sources that each state a theme's lead term once and so argue it together (反倾销 in a
+mainland and a Taiwanese story): no mere mention, though each long document says it once."""
 SAME_ARGUMENT = 0.5
 """Share of the smaller theme's sentences two themes must share to be one argument."""
 SMALL_CORPUS = 150
@@ -989,6 +995,11 @@ def find_themes(
             # a label that names a change (亏损收窄) is stated by a sentence that says it, where one does
             concept = concept_words(theme.label, theme.terms)[0]
             free = [r for r in free if states_change(r[3], concept, change)] or free
+        # The gist says the argument its label names (出口 of 出口钢材), where a sentence
+        # does: not one that only names the thing argued about (钢材需求持续走弱).
+        pointed = tuple(w for w in concept_words(theme.label, theme.terms)[0] if is_argument(w))
+        if pointed:
+            free = [r for r in free if _argues(r, (pointed, ()), usable, argued)] or free
         mine = _best_texts(cand.ranked, 2)
         best = _gist_row(free, docs, arguing_only=True)
         own = _gist_row([r for r in free if needed[r[3]] - (r[3] in mine) == 0], docs, arguing_only=True)
@@ -1017,6 +1028,9 @@ def find_themes(
         # …and, under a label that names a change of it (亏损收窄), states that change
         # for it, not only the concept (微创医疗…净亏损约6.9亿美元 under 亏损收窄).
         arguing = [r for r in others if _argues(r, words, usable, argued, change)]
+        # …in the label's own concept where some do (运力瓶颈, not 国泰's profit, though the
+        # headline that named the theme holds 盈利 too)
+        arguing = [r for r in arguing if _says_any(r[3], list(words[0]))] or arguing
         # A line its author files under another theme's label (垂直整合：…海外销量24.3万辆
         # under 出海) is that theme's: quoted here only where it writes this theme's label
         # too (价格战：…加盟模式…单店盈利… under 加盟模式与单店盈利) or no other sentence argues it.
@@ -1115,7 +1129,8 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
         title += " " + " ".join(t for t in vocabulary_terms(title, vocabulary, heads=heads) if is_han(t[0]))
         titles.append((title, 2 if doc.kind == "memo" else 1))
     weight_total = sum(w for _, w in titles)
-    found = {t for title, _ in titles for t in vocabulary_terms(title, vocabulary, heads=heads)}
+    title_terms = [set(vocabulary_terms(title, vocabulary, heads=heads)) for title, _ in titles]
+    found = set().union(*title_terms)
     votes: Counter[str] = Counter()
     for term in found:
         if term in names or term in _measure_words() or term in _CHANGES or len(term) < 2:
@@ -1126,9 +1141,11 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     if not votes:
         return None
     # Documents whose text holds each voted term (the only terms asked about).
+    # A document whose own title names the term counts too: "钢铁业寒冬未过" is about
+    # steel though its text says 钢材, 粗钢 and names 宝武钢铁集团.
     in_text: Counter[str] = Counter()
-    for a in analyses:
-        in_text.update(votes.keys() & set().union(*(s.tokens for s in a.sentences)))
+    for a, named in zip(analyses, title_terms, strict=True):
+        in_text.update(votes.keys() & (set().union(*(s.tokens for s in a.sentences)) | named))
     best = min(votes, key=lambda t: (-votes[t], -in_text[t], -len(t), t))
     if votes[best] * 2 < weight_total or in_text[best] * 10 < 6 * len(docs):
         return None
@@ -1455,8 +1472,8 @@ def _label(
     fit = math.ceil(FIT_SHARE * len(hits))
 
     def usable_unit(unit: str) -> bool:
-        if not is_argument(unit):
-            return False
+        if not is_argument(unit) or _CURRENCY_RE.search(unit):
+            return False  # "亏损新台币": a figure's words, not an argument
         if not any(t in unit or unit in t for t in own):
             return False  # a label names the theme's own terms, not a word its sentences happen to hold
         # Said twice, or in the author's heading, or a phrase on the theme's lead term (换电模式).
@@ -1894,10 +1911,25 @@ def _theme(
         terse = docs[d].kind == "memo" or docs[d].language == "en" or len(usable[d]) < 10
         return terse or usable[d][s].heading or d in across
 
-    # Where three sources or more each argue a lead term, once each is no mention
+    # Where several sources each argue a lead term, once each is no mention
     # (垂直整合 in four sources, a sentence apiece): the theme is made across them.
     lead_docs = {d for d, s in hits if not lead.isdisjoint(argued[d][s])}
-    across = lead_docs if not cand.home and len(lead_docs) >= 3 else set()
+    if len(lead_docs) < 3:
+        # two sources argue it together only where each says all of its lead terms (电动车
+        # and 成本, not a line on 电动车 tariffs beside one on battery cost)
+        # and, in Chinese, writes them (反倾销 in both)
+        whole = set(counted[:2])
+
+        def writes(d: int, s: int) -> bool:
+            if docs[d].language == "en":
+                return True
+            text = docs[d].analysis_text[usable[d][s].start : usable[d][s].end]
+            return all(t in text for t in whole)
+
+        # an argument in its own word (反倾销, 价格战), not a thing it is about (海外, 电动车)
+        arguing = any(is_argument(t) for t in whole)
+        lead_docs = {d for d, s in hits if arguing and whole <= set(argued[d][s]) and writes(d, s)}
+    across = lead_docs if not cand.home and len(lead_docs) >= ACROSS_SOURCES else set()
     kept = {d for d, c in per_doc.items() if c >= 2 or d in cand.home or one_line_argues(d)}
     hits = [place for place in hits if place[0] in kept]
     if len(hits) < 2:
@@ -2428,6 +2460,9 @@ def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str
     concept ("垂直整合：自产刀片电池…" under 垂直整合)."""
     text = without_signpost(sentence.strip())
     terms = [t for t in terms or [] if t]
+    if text.isascii() and terms:
+        # an English sentence says the theme in the glossary's words ("exports" for 出口)
+        terms = [*terms, *_english_spellings(tuple(terms))]
     framed = without_framing(text)
     if not any(t in to_simplified(text[: len(text) - len(framed)]) for t in terms):
         text = framed
@@ -2439,6 +2474,14 @@ def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str
         if stub is not None:
             return stub
     return cut
+
+
+@functools.lru_cache(maxsize=1024)
+def _english_spellings(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The glossary's English words for ``terms`` (exports, export for 出口), longest first."""
+    from briefing.nlp import glossary
+
+    return tuple(sorted({en for en, zh in glossary().items() if zh in terms}, key=lambda w: (-len(w), w)))
 
 
 SPARE_ROWS = 8
@@ -2617,6 +2660,13 @@ def restates(a: str, b: str) -> bool:
     return not _clauses(a).isdisjoint(_clauses(b))
 
 
+def _says_any(text: str, words: list[str]) -> bool:
+    """The sentence writes one of ``words`` (an English one through the glossary; a
+    memo's rubric counts: "价格战：…" is filed under 价格战)."""
+    said = to_simplified(text)
+    return any(w in said for w in words) or (said.isascii() and not set(words).isdisjoint(en_tokens(said)))
+
+
 def gists_apart(
     themes: list[Theme],
     takeaways: list[str],
@@ -2633,6 +2683,10 @@ def gists_apart(
             continue
         fresh = [q for q in spares.get(theme.label, []) if q.text not in taken]
         fresh += theme.quotes if len(theme.quotes) >= 2 else []
+        # first a sentence that says the argument the label names (出口 of 出口钢材)
+        pointed = [w for w in concept_words(theme.label, theme.terms)[0] if is_argument(w)]
+        if pointed:
+            fresh.sort(key=lambda q: not _says_any(q.text, pointed))
         for q in fresh:
             if any(restates(q.text, t) for t in takeaways):
                 continue
