@@ -130,3 +130,35 @@ def test_going_overseas_is_answered_by_a_market_abroad_not_the_home_one() -> Non
     second = q.sub_questions[1]
     assert second in q.gaps
     assert q.missing[q.gaps.index(second)] == "资料给出了相关现状，但没有来源对此作出判断或预测"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("中国钢材出口还能维持高增长吗？", True),
+        ("反倾销会带来多大影响？", True),
+        ("Will tariffs cut Vietnam's exports?", True),
+        ("出海能否成为第二增长曲线？", False),  # going abroad contrasts with home
+        ("国内游戏市场还能增长吗？", False),
+        ("How big is the trade-in market?", False),
+    ],
+)
+def test_a_question_on_trade_across_borders(text: str, expected: bool) -> None:
+    assert market.cross_border(text) is expected
+
+
+def test_steel_questions_find_their_evidence() -> None:
+    """steel (a folder no rule was written for): a question on China's exports takes the
+    lines on exports to Vietnam and India (no contrasting place: trade is about both); a
+    question on 宝武减产 takes 宝武's 压减粗钢产量 (the sources' words for 减产); a question
+    on 中钢 and 日本制铁's profit takes 中钢's loss (日本 inside a name is no place asked,
+    and a loss answers a question on profit)."""
+    model = build_briefing(read_corpus(CORPORA / "steel"), date=DATE)
+    by_start = {q.text[:6]: q for q in model.questions}
+    exports = [e.text for e in by_start["中国钢材出口"].evidence]
+    assert any(t.startswith("沙钢集团今年前8个月出口钢材") for t in exports), exports
+    assert any("越南、印度等国的反倾销调查" in t for t in exports), exports
+    cuts = by_start["宝武减产对钢"]
+    assert cuts.status != "open" and any("压减粗钢产量" in e.text for e in cuts.evidence), cuts
+    gap = by_start["中钢和日本制"]
+    assert gap.status != "open" and any("虧損新台幣12.4億元" in e.text for e in gap.evidence), gap

@@ -648,14 +648,20 @@ def subject_of(text: str, doc: Document, paragraph: int | None, names: _NameFind
     return None if phrase and phrase in to_simplified(text) else phrase
 
 
+def _unnamed(text: str, names: _NameFinder) -> str:
+    """``text`` in Simplified with the organisations it names blanked out."""
+    unnamed = to_simplified(text)
+    for start, end, _ in sorted(names.spans(unnamed), reverse=True):
+        unnamed = unnamed[:start] + " " + unnamed[end:]
+    return unnamed
+
+
 def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask:
     """What a sub-question asks. Without an organisation of its own it takes its
     question's; without one there either, its question's subject."""
     tokens = query_tokens(sub, index.vocabulary)
     # Its concepts are the words outside the names it gives ("Hang Seng Bank" is no "bank").
-    unnamed = to_simplified(sub)
-    for start, end, _ in sorted(names.spans(unnamed), reverse=True):
-        unnamed = unnamed[:start] + " " + unnamed[end:]
+    unnamed = _unnamed(sub, names)
     own_tokens = query_tokens(unnamed, index.vocabulary)
     actors = set(names.names(sub)) or set(names.names(question.text))
     subject: list[str] = []
@@ -680,6 +686,10 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
     compares = len(actors) >= 2 and bool(_COMPARES_RE.search(to_simplified(sub)))
     forecast = bool(_FORECAST_RE.search(to_simplified(sub)))
     unknown = _unknown_words(sub, [*tokens, *actors, *(question.subject or "").split()], names)
+    # a word the sources write otherwise (减产: 压减粗钢产量) is a concept, not unknown
+    for word in [w for w in unknown if _variants(w)]:
+        unknown.remove(word)
+        concepts.add(word)
     target = _target(sub, names.spans(sub))
     if target:
         tokens += [
@@ -697,7 +707,11 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         unknown,
         forecast=forecast,
         target=target,
-        places=market.named(sub) or market.named(question.text),
+        # a place the question asks, not one inside a name it gives (日本 of 日本制铁); none
+        # where it asks about trade across borders, which is about both sides
+        places=frozenset()
+        if market.cross_border(sub)
+        else market.named(unnamed) or market.named(_unnamed(question.text, names)),
         changes=changes,
     )
 
@@ -824,13 +838,26 @@ class _Hit:
 _DANGLING = ("：", ":", "——", "，", ",", "、")
 
 
-def _shares(concept: str, tokens: list[str], families: set[str]) -> bool:
+def _shares(concept: str, tokens: list[str], families: AbstractSet[str]) -> bool:
     """A concept counts inside a longer term of the passage (换电 in 换电站), and a
-    measure as any word for it (收入 = revenue = 营收, profit = 溢利)."""
+    measure as any word for it (收入 = revenue = 营收, profit = 溢利) or of a kind that
+    answers it (盈利 by 亏损)."""
     if any(concept in t for t in tokens):
         return True
     measure = _measure_cues().get(concept.lower())
-    return measure is not None and _family(measure) in families
+    if measure is None:
+        return False
+    family = _family(measure)
+    # a kind that answers it counts too (盈利: a loss, measure_kin.yaml)
+    return family in families or not families.isdisjoint(_kin().get(family, ()))
+
+
+@functools.cache
+def _variants(concept: str) -> tuple[str, ...]:
+    """Words the sources argue ``concept`` by (concept_variants.yaml: 压减产量 for 减产)."""
+    from briefing.analysis.themes import concept_variants
+
+    return tuple(w for w, key in concept_variants().items() if key == concept)
 
 
 def _change_asked(text: str) -> str | None:
@@ -921,6 +948,8 @@ def _relevant(
             if _shares(c, tokens, families)
             # as written, however the segmenter cut it (小额包裹免税政策: 免税 + 政策)
             or (len(c) >= 2 and is_han(c[0]) and c in simple)
+            # or in the words that argue it elsewhere (减产: 压减粗钢产量)
+            or any(v in simple or v in tokens for v in _variants(c))
             or (c in ask.changes and any(t.lower() in _same_change(c) for t in tokens))
             # a change the question asks (fall) said in other words, also an English one the
             # tokens leave out as a stop word ("…, down 78%")

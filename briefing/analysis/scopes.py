@@ -81,6 +81,21 @@ def _names(pattern: re.Pattern[str] | None, text: str, direction: bool) -> bool:
     return any(direction or not _origin_re().match(text, m.end()) for m in pattern.finditer(text))
 
 
+@functools.cache
+def _cross_border_re() -> re.Pattern[str]:
+    words = (data_yaml("market_scopes.yaml") or {}).get("cross_border") or []
+    latin = [re.escape(str(w)) for w in words if str(w).isascii()]
+    han = [re.escape(str(w)) for w in words if not str(w).isascii()]
+    parts = [*han, *([rf"(?<!-)\b(?i:{'|'.join(latin)})\b(?!-)"] if latin else [])]  # not "trade-in"
+    return re.compile("|".join(parts) or r"(?!)")
+
+
+def cross_border(text: str) -> bool:
+    """The text asks about trade across borders (出口, 反倾销, tariffs): its places
+    do not contrast (market_scopes.yaml, ``cross_border``)."""
+    return bool(_cross_border_re().search(to_simplified(text)))
+
+
 def named(text: str) -> frozenset[str]:
     """The places a text names as its market, and its home market when it says 国内,
     本土 or domestic without naming another place ("台湾本土游戏市场" is Taiwan's); a
