@@ -31,6 +31,7 @@ _LABEL_END = r"\s*(?:[:：]\s*|$)"
 _OPEN_LABELS = (
     r"to\s*-?\s*dos?|待办(?:事项)?|待辦(?:事項)?|待研究(?:的)?(?:问题|問題)?|待解决(?:的)?(?:问题)?|待解決(?:的)?(?:問題)?"
     r"|待跟进|待跟進|待确认|待確認|待验证(?:的)?(?:问题)?|待驗證(?:的)?(?:問題)?"
+    r"|(?:待|有待)(?:解答|回答|厘清|釐清|澄清|调研|調研|明确|明確)(?:的)?(?:问题|問題)?"
     # 需要弄清的问题, 有待厘清的问题, 尚需核实的問題: any verb of finding out between the two
     r"|(?:需要|需|有待|尚待|尚需|仍需|还需|還需|还要|還要)[\u4e00-\u9fff]{1,8}?的(?:问题|問題)"
     r"|研究问题|研究問題|问题清单|問題清單|遗留问题|遺留問題|开放问题|開放問題|未解决的问题|未解決的問題"
@@ -111,6 +112,21 @@ def asks(text: str) -> bool:
     """True when ``text`` ends in a question mark (a closing quote may follow it)."""
     text = text.rstrip().rstrip(_CLOSERS).rstrip()
     return bool(text) and text[-1] in _QUESTION_END
+
+
+_UNMARKED_RE = re.compile(
+    r"(?:能否|是否|能不能|会不会|會不會|有没有|有沒有|多少|多大|几何|幾何|如何|怎样|怎樣|怎么|怎麼|为何|為何|为什么|為什麼"
+    r"|多久|何时|何時|什么时候|什麼時候|谁|誰|哪家|哪些|哪个|哪個)|[吗嗎呢]$"
+)
+
+
+def asks_unmarked(text: str) -> bool:
+    """``text`` asks, with its question mark or without one: a note's bullet that asks
+    in words and ends in no mark ("牧原的养殖成本能否降到14元/公斤以下")."""
+    if asks(text):
+        return True
+    body = text.rstrip().rstrip(_CLOSERS).rstrip()
+    return bool(body) and body[-1] not in "。.！!；;：:…" and bool(_UNMARKED_RE.search(body))
 
 
 @dataclass
@@ -490,7 +506,7 @@ def _standalone_questions(
             continue
         if _item_like(block):
             j = i
-            while j < len(blocks) and _item_like(blocks[j]) and keep[j] and asks(blocks[j].text):
+            while j < len(blocks) and _item_like(blocks[j]) and keep[j] and asks_unmarked(blocks[j].text):
                 j += 1
             if j - i >= 2:
                 for k in range(i, j):

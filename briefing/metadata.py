@@ -143,9 +143,17 @@ def header_date(lines: list[str]) -> str | None:
         ):
             return iso
     for line in lines:
-        if _LEADING_DATE_RE.match(line) and len(line) <= 60 and not any(p in line for p in "。，！？；"):
-            return parse_date(line)
+        short = len(line) <= 60 and not any(p in line for p in "。，！？；")
+        if (
+            short
+            and (_LEADING_DATE_RE.match(line) or _SOURCE_LABEL_RE.match(line))
+            and (iso := parse_date(line))
+        ):
+            return iso  # "来源：界面新闻  2024-08-20" too
     return None
+
+
+_SOURCE_LABEL_RE = re.compile(r"^\s*(?:文章)?(?:来源|來源|出处|出處|source)\s*[:：]", re.IGNORECASE)
 
 
 _BYLINE_RE = re.compile(
@@ -163,6 +171,24 @@ def byline(text: str) -> str | None:
     if m := _BYLINE_EN_RE.match(text):
         return m.group(1).strip()
     return None
+
+
+_REPORTER_DATE_RE = re.compile(
+    r"^(?P<site>[\u4e00-\u9fff]{2,8}?)?\s*(?:记者|記者|特派员|特派員)\s*(?P<name>[\u4e00-\u9fff·]{2,4}?)\s*"
+    r"(?P<rest>(?:19|20)\d{2}\s*[-/.年].*)$"
+)
+
+
+def reporter_dateline(text: str) -> tuple[str, str | None, str] | None:
+    """``(reporter, paper, date)`` from a line that names them and the date only:
+    "信報記者 陳家明 2024年8月14日", "记者 王小明 2024-08-14"."""
+    text = text.strip()
+    if len(text) > 50 or not (m := _REPORTER_DATE_RE.match(text)):
+        return None
+    is_date, iso = dateline(m.group("rest"))
+    if not is_date or not iso:
+        return None
+    return m.group("name"), m.group("site"), iso
 
 
 _WEEKDAY_RE = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?|星期[一二三四五六日天]|[周週][一二三四五六日天]"

@@ -141,6 +141,10 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             _hint(meta, "author", credit[0])
             _hint(meta, "site", credit[2])
             _hint(meta, "date", line[1])
+        elif reported := metadata.reporter_dateline(block.text):
+            _hint(meta, "author", reported[0])
+            _hint(meta, "site", reported[1])
+            _hint(meta, "date", reported[2])
         elif (line := metadata.dateline(block.text))[0]:
             _hint(meta, "date", line[1])
         elif published := metadata.site_dateline(block.text):
@@ -188,7 +192,12 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     counts.add("remove_boilerplate", trailing)
 
     blocks_before = blocks
-    blocks, joined = cleaning.rejoin_broken_lines(blocks)
+    # A plain text's headline is not the start of a broken first paragraph, though
+    # the source line that stood between them is gone ("猪周期反转？…仍不充分" /
+    # "来源：界面新闻 2024-08-20" / "农业农村部数据显示…").
+    head = 1 if not title and blocks and metadata.looks_like_title(blocks[0], len(blocks) > 1) else 0
+    rest, joined = cleaning.rejoin_broken_lines(blocks[head:])
+    blocks = blocks[:head] + rest
     counts.add("rejoin_broken_lines", joined)
     raw_lines = _follow(blocks_before, blocks, raw_lines)
 

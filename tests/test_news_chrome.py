@@ -109,3 +109,46 @@ def test_furniture_inside_a_story(line: str, kept: str | None) -> None:
 )
 def test_footer_lines_of_a_taiwanese_news_site(line: str) -> None:
     assert _kept([*BODY, line]) == BODY
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("信報記者 陳家明 2024年8月14日", ("陳家明", "信報", "2024-08-14")),
+        ("记者 王小明 2024-08-14", ("王小明", None, "2024-08-14")),
+        ("记者王小明报道，2024年8月14日茅台股价大涨。", None),  # a sentence
+        ("信報記者 陳家明", None),  # no date: a byline's work
+    ],
+)
+def test_a_reporter_and_date_line(line: str, expected: tuple | None) -> None:
+    assert metadata.reporter_dateline(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "date"),
+    [
+        (["来源：界面新闻  2024-08-20"], "2024-08-20"),
+        (["來源：經濟日報 2024/08/20 08:30"], "2024-08-20"),
+        (["来源：新华社，2024年8月20日，记者报道。"], None),  # a sentence, not page metadata
+    ],
+)
+def test_a_source_line_with_the_date(lines: list[str], date: str | None) -> None:
+    assert metadata.header_date(lines) == date
+
+
+def test_a_plain_headline_is_not_joined_to_the_first_paragraph(tmp_path) -> None:
+    """The source line between them is removed as page metadata; the headline (which
+    asks, then goes on) stays the title, the first paragraph starts the text."""
+    from briefing.readers import read_document
+
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "猪周期反转？养殖巨头扭亏，但产能去化仍不充分\n\n来源：界面新闻  2024-08-20\n\n"
+        "农业农村部数据显示，6月末全国能繁母猪存栏4038万头，较去年同期下降5.1%。\n\n"
+        "生猪价格自5月以来快速上涨。\n",
+        encoding="utf-8",
+    )
+    doc = read_document(path, tmp_path)
+    assert doc.title == "猪周期反转？养殖巨头扭亏，但产能去化仍不充分"
+    assert doc.text.startswith("农业农村部数据显示"), doc.text[:40]
+    assert (doc.date, doc.source_site) == ("2024-08-20", "界面新闻")

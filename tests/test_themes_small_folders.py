@@ -964,12 +964,17 @@ def test_what_a_label_says_of_its_concept(label: str, defining: tuple[str, ...],
 
 def test_quotes_under_a_label_say_what_it_argues_where_some_do() -> None:
     """games' own-IP theme quoted a studio buying into an animation studio (a line that
-    names IP only); its source also says where the money goes: 重心放在自製IP."""
+    names IP only); its source also says where the money goes: 重心放在自製IP, shown
+    first (as the gist, which says the label's argument where a sentence does)."""
     from briefing.script import to_simplified
 
     (theme,) = [t for t in _themes("games").themes if "IP" in t.label and "自制" in t.label]
-    assert theme.quotes
-    assert "自制" in to_simplified(theme.quotes[0].text), [q.text for q in theme.quotes]
+    assert theme.quotes and theme.gist_source is not None
+    first = (
+        theme.gist_source.text if "自制" in to_simplified(theme.gist_source.text) else theme.quotes[0].text
+    )
+    assert "自制" in to_simplified(first), [theme.gist_source.text, *(q.text for q in theme.quotes)]
+    assert "重心放在自製IP" in theme.gist_source.text, theme.gist_source.text
 
 
 def test_a_word_of_change_is_labelled_with_what_its_headline_says_changes() -> None:
@@ -1007,3 +1012,28 @@ def test_a_headlines_change_is_said_of_its_own_clause_subject(tmp_path: Path) ->
     model = build_briefing(read_corpus(tmp_path), date=DATE)
     for t in model.themes:
         assert not ("客流" in t.label and any(w in t.label for w in ("下跌", "下降", "下滑"))), t.label
+
+
+def test_an_english_change_counts_for_the_word_other_sources_say_it_with(tmp_path: Path) -> None:
+    """Tried on a hog folder: the Hong Kong story says 豬價回升 (once), the wire story
+    "hog prices have risen" (the glossary gives 猪价, the direction is up): together the
+    fact that prices rebound, said twice, labels the theme 猪价回升 across both."""
+    documents = {
+        "01_hk.txt": [
+            "萬洲國際中期業績",
+            "萬洲國際公布中期業績，股東應佔利潤為6.06億美元。",
+            "管理層指出，內地豬價回升，但肉製品消費仍然疲弱，下半年將控制成本。",
+            "集團將繼續推動美國業務降本。",
+        ],
+        "02_wire.md": [
+            "# Hog farmers return to profit",
+            "Hog prices have risen about 35% since March, according to data from the agriculture ministry.",
+            "Analysts warned that hog prices may fall again in the second half.",
+        ],
+    }
+    for name, paragraphs in documents.items():
+        (tmp_path / name).write_text("\n\n".join(paragraphs) + "\n", "utf-8")
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    (theme,) = [t for t in model.themes if "猪价" in t.label]
+    assert theme.label == "猪价回升", theme.label
+    assert set(theme.documents) == {"01_hk.txt", "02_wire.md"}, theme.documents

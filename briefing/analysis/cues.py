@@ -656,7 +656,8 @@ def _said_its_re() -> re.Pattern[str]:
     verbs = "|".join(re.escape(v) for v in cue_words().said_its_verbs) or "(?!)"
     said_it = "(?:" + ("|".join(re.escape(v) for v in cue_words().said_it_verbs_en) or "(?!)") + r")\b"
     return re.compile(
-        rf"{_CLAUSE_START}({_EN_CUE_NAME})(?:,\s+the\s+[^,.;]{{3,80}}?,)?\s+(?:{verbs})\s+"
+        rf"{_CLAUSE_START}({_EN_CUE_NAME})(?:,\s+(?:the|owned by|a unit of|a subsidiary of|part of)\s+[^,.;]{{3,80}}?,)?"
+        rf"\s+(?:{verbs})\s+"
         rf"(?:(?:on\s+\w+|that)\s+)?(?:its\b|it\s+(?={said_it})\b)"
     )
 

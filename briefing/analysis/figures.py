@@ -32,6 +32,7 @@ from briefing.analysis.roles import (
     mask_parentheses,
     passive_before,
 )
+from briefing.gazetteer import gazetteer
 from briefing.resources import data_lines, data_yaml
 
 # ----------------------------------------------------------------- numbers
@@ -632,7 +633,7 @@ _PERIOD_RE = re.compile(
     r"|(?P<qm>quarter (?:to|ended|ending|through) (?:the end of )?(?P<qme>March|June|September|December))"
     r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
     r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
-    r"|(?P<h1>上半年|前半年|半年报|中报|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
+    r"|(?P<h1>上半年|前半年|半年报|中报|中期业绩|中期报告|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
     r"|(?:前|头|首)(?P<mn>\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|first (?P<mne>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
     r"|(?P<mo>(?<!\d)(?:1[0-2]|[1-9])月份?(?![\d底初中末日号份]))"
     r"|(?P<full>全年|全年度|年度|年报|full[- ]year|annual)",
@@ -839,8 +840,6 @@ def _en_product_re() -> re.Pattern[str]:
 def _en_product(name: str) -> bool:
     """A capitalised name before an English measure is a product, not a place ("its China
     revenue": the region is the measure's), a people or an organisation."""
-    from briefing.gazetteer import gazetteer
-
     w = words()
     first = name.split(maxsplit=1)[0]
     return not (
@@ -1457,10 +1456,24 @@ def _has(clause: str, cues: tuple[str, ...]) -> bool:
     return False
 
 
+@functools.cache
+def _cue_names_re() -> re.Pattern[str] | None:
+    """The gazetteer's Chinese names that hold a goal or forecast word (新希望)."""
+    cues = [c for c in (*target_cues(), *forecast_cues()) if not c.isascii()]
+    gaz = gazetteer()
+    names = {
+        a.lower() for a in (*gaz.alias_to_name, *gaz.orgs) if not a.isascii() and any(c in a for c in cues)
+    }
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
+
+
 def clause_kind(clause: str) -> str:
     """:data:`TARGET` or :data:`FORECAST` when a clause (lower case) states a goal or an
     expectation (``figure_targets.txt``, ``figure_forecasts.txt``), else empty; "低于市场
-    预期" compares a result with an expectation and is no forecast."""
+    预期" compares a result with an expectation and is no forecast. A name that holds
+    such a word (新希望) states none."""
+    if (names := _cue_names_re()) is not None:
+        clause = names.sub(" ", clause)
     if _has(clause, target_cues()):
         return TARGET
     if _has(_EXPECTED_RE.sub("", clause), forecast_cues()):

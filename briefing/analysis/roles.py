@@ -614,8 +614,10 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
         for t in re.findall(r"[A-Za-z][A-Za-z'\-]*", opening)
         if not t[0].isupper() or t.lower() in ("in", "on", "at", "for", "with", "to", "from", "by")
     ]
-    openers = w.clause_openers_en | w.kind_nouns_en | frozenset(w.demonstratives_en)
-    if text[b:].startswith("'s") and any(t not in openers for t in words_before):
+    openers = w.clause_openers_en | w.kind_nouns_en | frozenset(w.demonstratives_en) | _descriptor_words_en()
+    # "China's largest pig farmer Muyuan Foods swung to…": a description, not a verb before it
+    words_before = [t for t in words_before if not t.endswith(("'s", "’s"))]
+    if re.match(r"['’]s?\s", text[b:]) and any(t not in openers for t in words_before):
         # "…offered to invest $2.7 billion in U.S. Steel's plants and promised not to cut
         # jobs": an owner inside the object; the clause's verbs are its subject's.
         return Role(MENTIONED, "object")
@@ -646,6 +648,31 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
     if any(t not in openers for t in words_before):
         return Role(MENTIONED, "object")
     return Role(MENTIONED)
+
+
+@functools.cache
+def _descriptor_words_en() -> frozenset[str]:
+    """Words of a description standing before a name ("largest pig farmer"): the
+    kind nouns' words and superlatives."""
+    from briefing.analysis.cues import cue_words
+
+    kinds = {w for phrase, _ in cue_words().kind_nouns_en for w in phrase.lower().split()}
+    return frozenset(kinds) | frozenset(
+        [
+            "largest",
+            "biggest",
+            "leading",
+            "top",
+            "second-largest",
+            "third-largest",
+            "no.",
+            "number",
+            "one",
+            "major",
+            "listed",
+            "state-run",
+        ]
+    )
 
 
 def _speaks_of_itself(tokens: list[str], i: int) -> bool:

@@ -997,7 +997,7 @@ def find_themes(
             free = [r for r in free if states_change(r[3], concept, change)] or free
         # The gist says the argument its label names (出口 of 出口钢材), where a sentence
         # does: not one that only names the thing argued about (钢材需求持续走弱).
-        pointed = tuple(w for w in concept_words(theme.label, theme.terms)[0] if is_argument(w))
+        pointed = _pointed(theme)
         if pointed:
             free = [r for r in free if _argues(r, (pointed, ()), usable, argued)] or free
         mine = _best_texts(cand.ranked, 2)
@@ -1587,6 +1587,7 @@ def _predicate_labels(
     ]
     held: Counter[str] = Counter()
     said: dict[str, Counter[str]] = defaultdict(Counter)
+    english_changes: list[tuple[str, str | None]] = []  # (term, direction) an English sentence says
     for d, s in hits:
         sent = usable[d][s]
         if docs[d].language == "en":
@@ -1606,6 +1607,9 @@ def _predicate_labels(
                 for word in found:
                     if word not in term:
                         said[term][word] += 1
+                english_changes.append(
+                    (term, _english_direction(docs[d].analysis_text[sent.start : sent.end]))
+                )
             continue
         text = docs[d].analysis_text[sent.start : sent.end]
         for term in concepts:
@@ -1628,6 +1632,14 @@ def _predicate_labels(
                 if at >= 0:
                     for word in _said_around(term, asked, at, names):
                         said[term][word] += 1
+    # "Hog prices have risen about 35%": the change an English sentence says of the
+    # concept counts for the Chinese word the other sources say it with (回升).
+    for term, direction in english_changes:
+        if direction is None:
+            continue
+        same = [w for w in said[term] if _direction_of(w) == direction]
+        if same:
+            said[term][max(same, key=lambda w: (said[term][w], len(w), w))] += 1
     ahead: set[tuple[str, str]] = set()
     changers: list[str] = []  # everyday words the headline says a change of (票价 of 票价却在下跌)
     if heading:
@@ -2244,6 +2256,18 @@ def _change_words() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
     return tuple(out)
 
 
+def _english_direction(text: str) -> str | None:
+    """The one direction of change an English sentence states (change_words.yaml), or None."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    found = {direction for direction, _, en in _change_words() if not words.isdisjoint(en)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _direction_of(word: str) -> str | None:
+    """The direction of a Chinese change word (回升: up), or None."""
+    return next((direction for direction, zh, _ in _change_words() if word in zh), None)
+
+
 def _changed_concept(theme: Theme) -> str | None:
     """The concept a label names a change of, where it is one term that argues on its own
     (亏损收窄 → 亏损, a word of argument_words.txt), else None (支架降价: 支架 names no argument)."""
@@ -2660,6 +2684,18 @@ def restates(a: str, b: str) -> bool:
     return not _clauses(a).isdisjoint(_clauses(b))
 
 
+def _pointed(theme: Theme) -> tuple[str, ...]:
+    """The argument a label names that its gist should say: its terms that argue (出口
+    of 出口钢材), else the label's own argument word that is no change of direction
+    (补栏 of 养殖户补栏; a change is said in many words: 下跌, 下降, fell)."""
+    own = tuple(w for w in concept_words(theme.label, theme.terms)[0] if is_argument(w))
+    if own:
+        return own
+    label = to_simplified(theme.label)
+    found = [w for w in _argument_words() if len(w) >= 2 and w in label and _direction_of(w) is None]
+    return tuple(w for w in found if not any(w != v and w in v for v in found))
+
+
 def _says_any(text: str, words: list[str]) -> bool:
     """The sentence writes one of ``words`` (an English one through the glossary; a
     memo's rubric counts: "价格战：…" is filed under 价格战)."""
@@ -2684,7 +2720,7 @@ def gists_apart(
         fresh = [q for q in spares.get(theme.label, []) if q.text not in taken]
         fresh += theme.quotes if len(theme.quotes) >= 2 else []
         # first a sentence that says the argument the label names (出口 of 出口钢材)
-        pointed = [w for w in concept_words(theme.label, theme.terms)[0] if is_argument(w)]
+        pointed = list(_pointed(theme))
         if pointed:
             fresh.sort(key=lambda q: not _says_any(q.text, pointed))
         for q in fresh:
