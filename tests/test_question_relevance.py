@@ -162,3 +162,18 @@ def test_question_framing_is_no_missing_word(question: str, not_unknown: str) ->
 
     words = _unknown_words(question, ["原奶", "价格", "牧场", "去产能"], _NameFinder([]))
     assert not any(not_unknown in w for w in words), words
+
+
+def test_a_pointer_and_a_contrast_keep_their_company() -> None:
+    """hogs (a folder no rule was written for): "牧原股份披露半年报…。公司表示，将继续降低养殖
+    完全成本，目标是年底降至每公斤14元以下" answers the memo's question on 牧原's cost (公司
+    is the company just named; the question was open with "nothing relevant"), and
+    "新希望则仍处于亏损状态…", a contrast whose subject is named, is evidence on 新希望's
+    losses though the line it contrasts with stands in another paragraph."""
+    from conftest import CORPORA
+
+    model = build_briefing(read_corpus(CORPORA / "hogs"), date=DATE)
+    cost = next(q for q in model.questions if q.text.startswith("牧原的养殖成本"))
+    losses = next(q for q in model.questions if q.text.startswith("温氏和新希望"))
+    assert any("降低养殖完全成本" in e.text for e in cost.evidence), cost.evidence
+    assert any(e.text.startswith("新希望则仍处于亏损状态") for e in losses.evidence), losses.evidence

@@ -21,6 +21,7 @@ from conftest import CORPORA, FIXTURES, ROOT, analyze_with_data, write_text
 from briefing.analysis import build_briefing
 from briefing.analysis import questions as Q
 from briefing.charts import charts_for
+from briefing.excerpts import zh_punctuation
 from briefing.model import Briefing
 from briefing.readers import read_corpus
 from briefing.render import render
@@ -493,7 +494,12 @@ def test_every_piece_of_evidence_counted_is_shown_or_placed(folder: str) -> None
     assert len(blocks) == len(model.questions)
     for block in blocks:
         number, _, heading = block.split("\n", 1)[0].partition("：")
-        (q,) = [q for q in model.questions if str(q.number) == number and q.sub_questions[0] in heading]
+        # the heading shows a half-width "?" after Chinese as "？"
+        (q,) = [
+            q
+            for q in model.questions
+            if str(q.number) == number and zh_punctuation(q.sub_questions[0]) in zh_punctuation(heading)
+        ]
         settled = q.settled_by.text if q.settled_by and q.status == "answered" else None
         listed_in_model = [e for e in q.evidence if e.text != settled]
         counted = int(re.search(r"独立证据 (\d+) 条", block).group(1))

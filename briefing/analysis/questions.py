@@ -930,6 +930,13 @@ def _relevant(
             orgs |= index.orgs_of(d, i)
         if not orgs and (pointed := index.pointers.get((d, s)) or index.heading_org(d, s)):
             orgs = {pointed, *gazetteer().ancestors(pointed)}  # "Its …", a note under "### 特斯拉"
+        if (
+            not orgs
+            and first == s
+            and _POINTER_OPEN_RE.match(index.docs[d].analysis_text[index.analyses[d].sentences[s].start :])
+        ):
+            # "牧原股份披露半年报…。公司表示，将继续降低养殖完全成本…": the company before
+            orgs = index.orgs_of(d, s - 1)
         named = ask.actors & orgs
         acting: set[str] = set()
         for i in range(first, s + 1):
@@ -1040,6 +1047,10 @@ def _relevant(
     return kept
 
 
+_POINTER_OPEN_RE = re.compile(
+    r"\s*(?:该公司|該公司|这家公司|這家公司|该集团|該集團|公司|其|它)(?!他|它|中|实|實|次)"
+)
+"""A sentence opening with a word that points back to the company named before it."""
 _INDUSTRY_TAIL_RE = re.compile(r"(?:行业|产业|业)$")
 
 
@@ -2072,11 +2083,13 @@ def _passage(index: Index, d: int, s: int) -> tuple[str, int] | None:
     if alone:
         # It leans on the sentence before (这样的大背景 is what that sentence told), in its
         # paragraph or on the line before (a text of one sentence a line): the two
-        # together, where that one stands alone.
+        # together, where that one stands alone. A contrast with its subject named
+        # ("新希望则仍处于亏损状态…") that cannot have the sentence before stands alone.
+        contrast_only = not leans_back(text) and bool(index.orgs_of(d, s))
         if s == 0 or not sentences[s - 1].quotable or sentences[s - 1].heading:
-            return None
+            return (text, s) if contrast_only else None
         if sentences[s - 1].paragraph != sentences[s].paragraph and not _lines(sentences, s):
-            return None
+            return (text, s) if contrast_only else None
         before = _text(index, d, s - 1)
         joiner = " " if index.docs[d].language == "en" else ""
         joined = before + joiner + text
