@@ -285,12 +285,8 @@ def _jieba_tags(dict_path: Path) -> _Tags:
     import marshal
     import os
     import tempfile
-    import zlib
 
-    # Keyed by the dictionary's content, not its modification time: every
-    # installation of one jieba (each virtual environment) shares one file.
-    raw = dict_path.read_bytes()
-    cache = cache_folder() / f"briefing-jieba-tags-v3-{len(raw)}-{zlib.crc32(raw):08x}.marshal"
+    cache = cache_folder() / f"briefing-jieba-tags-v3-{_dictionary_key(dict_path)}.marshal"
     try:
         with cache.open("rb") as handle:
             lists = marshal.load(handle)
@@ -299,7 +295,7 @@ def _jieba_tags(dict_path: Path) -> _Tags:
     except (OSError, EOFError, ValueError, TypeError):
         pass
     grouped: dict[str, list[str]] = {}
-    for line in raw.decode("utf-8").splitlines():
+    for line in dict_path.read_text("utf-8").splitlines():
         parts = line.split()
         if len(parts) == 3:
             grouped.setdefault(parts[2], []).append(parts[0])
@@ -343,7 +339,15 @@ def import_jieba():
 
 
 class _Jieba:
-    """One jieba tokenizer with the domain dictionary, built on first use."""
+    """One jieba tokenizer with the domain dictionary, built on first use.
+
+    jieba's prefix dictionary (500,000 words and prefixes, a third of a second
+    to load whole) is loaded a part at a time: the entries that begin with a
+    character, once a text to cut holds that character (:class:`_Parts`).
+    jieba looks up only pieces of the text it cuts, each beginning with one of
+    its characters, so the words are those of the whole dictionary; a cold
+    run over a few documents loads about half of it. :meth:`load_whole` loads
+    the rest (before workers are forked, so that they share it)."""
 
     def __init__(self) -> None:
         jieba = import_jieba()
@@ -352,16 +356,145 @@ class _Jieba:
         # Loaded from the marshal cache (half a second) instead of parsed (a second and a half).
         self.tk.tmp_dir = str(cache_folder())
         self.tk.cache_file = f"jieba-{jieba.__version__}.cache"
-        self.tk.initialize()
+        self.parts = _Parts.open(self.tk, jieba.__version__)
+        self.whole = self.parts is None
+        self.loaded: set[str] = set()
+        self.added: dict[str, list[tuple[str, int]]] = {}
+        """Our words by first character, in the order added: entered as their part is loaded."""
+        if self.parts is None:
+            self.tk.initialize()
+        else:
+            self.tk.FREQ, self.tk.total, self.tk.initialized = {}, self.parts.total, True
         for word, tag in domain_words().items():
             if " " not in word:
-                self.tk.add_word(word, 30000, tag)
+                self._add(word, 30000, tag)
         from briefing.gazetteer import gazetteer
 
         for alias in gazetteer().zh_aliases():
             if " " not in alias:
-                self.tk.add_word(alias, 30000, "nt")
+                self._add(alias, 30000, "nt")
         self.tags = _tags()
+
+    def _add(self, word: str, freq: int, tag: str) -> None:
+        """``Tokenizer.add_word``; the entries made when the word's part is loaded."""
+        if self.whole:
+            self.tk.add_word(word, freq, tag)
+            return
+        self.tk.total += freq
+        self.tk.user_word_tag_tab[word] = tag
+        self.added.setdefault(word[0], []).append((word, freq))
+        if word[0] in self.loaded:
+            _enter(self.tk.FREQ, word, freq)
+
+    def need(self, text: str) -> None:
+        """The parts for every character of ``text`` loaded."""
+        if not self.whole:
+            new = set(text).difference(self.loaded)
+            if new:
+                self._load(new)
+
+    def load_whole(self) -> None:
+        if self.parts is not None and not self.whole:
+            self._load(set(self.parts.index).union(self.added).difference(self.loaded))
+            self.whole = True
+
+    def _load(self, chars: set[str]) -> None:
+        assert self.parts is not None
+        freq, added = self.tk.FREQ, self.added
+        for char in chars:
+            part = self.parts.get(char)
+            if part is not None:
+                freq.update(part)
+            for word, count in added.get(char, ()):
+                _enter(freq, word, count)
+        self.loaded |= chars
+
+
+def _enter(freq: dict[str, int], word: str, count: int) -> None:
+    """What ``Tokenizer.add_word`` enters in the prefix dictionary for a word."""
+    freq[word] = count
+    for end in range(1, len(word) + 1):
+        freq.setdefault(word[:end], 0)
+
+
+class _Parts:
+    """jieba's prefix dictionary cut by first character, in the user cache: one file
+    (keyed by jieba's version and its dictionary's content) holding the total
+    and an index of the parts, then each part marshalled on its own."""
+
+    def __init__(self, data: bytes, start: int, total: int, index: dict[str, tuple[int, int]]) -> None:
+        self.data = memoryview(data)
+        self.start = start
+        self.total = total
+        self.index = index
+
+    def get(self, char: str) -> dict[str, int] | None:
+        import marshal
+
+        at = self.index.get(char)
+        return None if at is None else marshal.loads(self.data[self.start + at[0] : self.start + at[1]])
+
+    @classmethod
+    def open(cls, tk, version: str) -> _Parts | None:
+        """The parts of ``tk``'s dictionary, made from the whole (jieba's own cache) the
+        first time; None where they can be neither read nor made (jieba then loads it whole)."""
+        import marshal
+        import os
+        import tempfile
+
+        key = _dictionary_key(_dictionary_path())
+        if key is None:
+            return None
+        path = cache_folder() / f"briefing-jieba-parts-v1-{version}-{key}.bin"
+        try:
+            data = path.read_bytes()
+            size = int.from_bytes(data[:8], "little")
+            total, index = marshal.loads(data[8 : 8 + size])
+            return cls(data, 8 + size, total, index)
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        tk.initialize()  # once per dictionary: loaded whole, then cut in parts
+        grouped: dict[str, dict[str, int]] = {}
+        for word, count in tk.FREQ.items():
+            grouped.setdefault(word[0], {})[word] = count
+        blobs, index, at = [], {}, 0
+        for char, part in grouped.items():
+            blobs.append(marshal.dumps(part))
+            index[char] = (at, at + len(blobs[-1]))
+            at += len(blobs[-1])
+        head = marshal.dumps((tk.total, index))
+        data = len(head).to_bytes(8, "little") + head + b"".join(blobs)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".briefing-parts-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.debug("cannot cache jieba's dictionary in parts: %s", exc)
+        tk.FREQ, tk.initialized = {}, False  # entered again part by part, as with the file
+        return cls(data, 8 + len(head), tk.total, index)
+
+
+def _dictionary_path() -> Path:
+    """jieba's dictionary file, found without importing jieba."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.origin is not None, "jieba is a dependency"
+    return Path(spec.origin).parent / "dict.txt"
+
+
+@functools.cache
+def _dictionary_key(path: Path) -> str | None:
+    """Size and CRC of the dictionary: by content, not modification time, so that every
+    installation of one jieba (each virtual environment) shares one cached file."""
+    import zlib
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return f"{len(raw)}-{zlib.crc32(raw):08x}"
 
 
 @functools.cache
@@ -377,11 +510,7 @@ def _tags() -> _Tags:
     Read from jieba's dictionary file without importing or initialising jieba:
     the aggregate steps of a warm run tag a few words and must not pay for
     loading the segmenter."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("jieba")
-    assert spec is not None and spec.origin is not None, "jieba is a dependency"
-    tags = _jieba_tags(Path(spec.origin).parent / "dict.txt")
+    tags = _jieba_tags(_dictionary_path())
     for word, tag in domain_words().items():
         if " " not in word:
             tags[word] = tag
@@ -398,7 +527,14 @@ def zh_cut(text: str) -> list[str]:
 
     The words are jieba's own; what an analysis keeps of them goes through
     its token memo (one object per word however often a document repeats it)."""
-    return _jieba().tk.lcut(text, HMM=True)
+    segmenter = _jieba()
+    segmenter.need(text)
+    return segmenter.tk.lcut(text, HMM=True)
+
+
+def load_whole_dictionary() -> None:
+    """jieba with the whole of its dictionary loaded, as a run over many documents needs."""
+    _jieba().load_whole()
 
 
 def pos_tag(word: str) -> str:
@@ -479,7 +615,9 @@ def rarity(word: str) -> float:
     dictionary (unknown words, mostly names and domain terms, count as rare)."""
     import math
 
-    tk = _jieba().tk
+    segmenter = _jieba()
+    segmenter.need(word)
+    tk = segmenter.tk
     freq = tk.FREQ.get(word) or 0
     return round(math.log(tk.total / freq), 3) if freq > 0 else UNKNOWN_RARITY
 

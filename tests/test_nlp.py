@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES
+from conftest import FIXTURES, SEEDS
 
 from briefing.analysis.document import figures_in, is_meta_line
 from briefing.nlp import split_sentences
@@ -96,3 +96,25 @@ def test_domain_words_are_cut_whole(case: dict[str, Any]) -> None:
     words = zh_cut(case["input"])
     for word in case["words"]:
         assert word in words, (word, words)
+
+
+def test_jiebas_dictionary_loaded_in_parts_cuts_as_the_whole(monkeypatch) -> None:
+    """jieba's dictionary is loaded a first character at a time (``nlp._Parts``):
+    the words cut and the total are those of jieba's own load with the domain
+    words and gazetteer names added, and so, once loaded whole, is the dictionary."""
+    from briefing import nlp
+
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.iterdir()) if p.is_file()]
+    texts += ["中远海运净利润下降78%，阿里巴巴推出新产品", "赫伯罗特与达飞海运", "Apple 与 TSMC 的 3nm 芯片"]
+    parts = nlp._Jieba()
+    monkeypatch.setattr(nlp._Parts, "open", classmethod(lambda cls, tk, version: None))
+    whole = nlp._Jieba()
+    assert parts.parts is not None and whole.parts is None
+    assert parts.tk.total == whole.tk.total
+    for text in texts:
+        parts.need(text)
+        assert parts.tk.lcut(text, HMM=True) == whole.tk.lcut(text, HMM=True)
+    assert len(parts.tk.FREQ) < len(whole.tk.FREQ)
+    parts.load_whole()
+    assert parts.tk.FREQ == whole.tk.FREQ
+    assert parts.tk.user_word_tag_tab == whole.tk.user_word_tag_tab
