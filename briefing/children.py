@@ -170,6 +170,7 @@ def _serve(
     prepare: Callable[..., Any] | None = None,
 ) -> None:
     die_with_parent(parent)
+    gc.disable()  # short-lived: imports, then one briefing written; the collector only walks it
     for step in ahead:
         if reader.poll():  # the work is here (or the parent gone): no more getting ready
             break
