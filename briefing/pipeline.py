@@ -422,12 +422,14 @@ def _docx_ahead(fonts: FontSet) -> None:
     prepare_ahead(fonts)
 
 
-def _draw_charts_ahead(charts: dict[str, ChartSpec], fonts: FontSet) -> None:
-    """The DOCX's charts as PNGs (:func:`briefing.charts.draw_ahead`), in the writers' process."""
+def _draw_charts_ahead(charts: dict[str, ChartSpec], fonts: FontSet, *, stop: Callable[[], bool]) -> None:
+    """The DOCX's charts as PNGs (:func:`briefing.charts.draw_ahead`), in the writers' process,
+    until the rendered document arrives: the PDF writer then starts at once, and the
+    DOCX writer draws the rest."""
     from briefing.charts import draw_ahead
     from briefing.writers.docx import TEXT_WIDTH
 
-    draw_ahead(charts, TEXT_WIDTH.pt, fonts)
+    draw_ahead(charts, TEXT_WIDTH.pt, fonts, stop=stop)
 
 
 def _read_face_ahead(path: Path) -> None:
