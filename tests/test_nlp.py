@@ -89,6 +89,32 @@ def test_jiebas_tags_are_cached_once_per_dictionary_not_per_installation(tmp_pat
     assert len(list((tmp_path / "cache" / "briefing").glob("briefing-jieba-tags-*"))) == 2
 
 
+def test_jiebas_tags_read_in_parts_give_each_word_its_first_tag_in_order(tmp_path, monkeypatch) -> None:
+    """A word listed under several tags gets the first in ``_Tags.ORDER``; one listed
+    under a tag outside it (j, abbreviations) still shows it; the same from the file."""
+    from briefing import nlp
+
+    (tmp_path / "cache" / "briefing").mkdir(parents=True)
+    monkeypatch.setattr(nlp, "cache_folder", lambda: tmp_path / "cache" / "briefing")
+    path = tmp_path / "dict.txt"
+    path.write_text("阿里巴巴 10 nt\n产业 20 v\n产业 5 n\n医保 3 j\n光伏 2 j\n光伏 2 n\nABC 1 eng\n", "utf-8")
+    for tags in (nlp._jieba_tags(path), nlp._jieba_tags(path)):  # made, then read back
+        assert [tags.get(w) for w in ("阿里巴巴", "产业", "医保", "光伏", "ABC", "无")] == [
+            "nt",
+            "n",
+            "x",
+            "n",
+            "eng",
+            "x",
+        ]
+        assert [w for w in ("产业", "医保", "光伏", "阿里") if "j" in tags.listed_under(w)] == [
+            "医保",
+            "光伏",
+        ]
+        tags["产业"] = "vn"  # the domain dictionary's tag wins
+        assert tags.get("产业") == "vn"
+
+
 @pytest.mark.parametrize("case", _cases("segmentation"))
 def test_domain_words_are_cut_whole(case: dict[str, Any]) -> None:
     from briefing.nlp import zh_cut
