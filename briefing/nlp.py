@@ -347,12 +347,13 @@ class _Jieba:
     """One jieba tokenizer with the domain dictionary, built on first use.
 
     jieba's prefix dictionary (500,000 words and prefixes, a third of a second
-    to load whole) is loaded a part at a time: the entries that begin with a
-    character, once a text to cut holds that character (:class:`_Parts`).
-    jieba looks up only pieces of the text it cuts, each beginning with one of
-    its characters, so the words are those of the whole dictionary; a cold
-    run over a few documents loads about half of it. :meth:`load_whole` loads
-    the rest (before workers are forked, so that they share it)."""
+    to load whole) is loaded a piece at a time (:class:`_Pieces`): the entry
+    of a character, once a text to cut holds that character, and the entries
+    that begin with two characters, once a text holds them in a row. jieba
+    looks up only pieces of the text it cuts, so the words are those of the
+    whole dictionary; the seeds need 5% of it. :meth:`load_whole` loads the
+    rest: before workers are forked (they share it), and once a process has
+    cut more than :data:`PIECEMEAL_CHARS` characters."""
 
     def __init__(self) -> None:
         jieba = import_jieba()
@@ -361,15 +362,17 @@ class _Jieba:
         # Loaded from the marshal cache (half a second) instead of parsed (a second and a half).
         self.tk.tmp_dir = str(cache_folder())
         self.tk.cache_file = f"jieba-{jieba.__version__}.cache"
-        self.parts = _Parts.open(self.tk, jieba.__version__)
-        self.whole = self.parts is None
+        self.pieces = _Pieces.open(self.tk, jieba.__version__)
+        self.whole = self.pieces is None
         self.loaded: set[str] = set()
+        self.cut = 0
+        """Characters asked for so far (:meth:`need`)."""
         self.added: dict[str, list[tuple[str, int]]] = {}
-        """Our words by first character, in the order added: entered as their part is loaded."""
-        if self.parts is None:
+        """Our words by piece (first two characters), in the order added: entered as it is loaded."""
+        if self.pieces is None:
             self.tk.initialize()
         else:
-            self.tk.FREQ, self.tk.total, self.tk.initialized = {}, self.parts.total, True
+            self.tk.FREQ, self.tk.total, self.tk.initialized = {}, self.pieces.total, True
         for word, tag in domain_words().items():
             if " " not in word:
                 self._add(word, 30000, tag)
@@ -381,38 +384,55 @@ class _Jieba:
         self.tags = _tags()
 
     def _add(self, word: str, freq: int, tag: str) -> None:
-        """``Tokenizer.add_word``; the entries made when the word's part is loaded."""
+        """``Tokenizer.add_word``; the entries made when the word's piece is loaded."""
         if self.whole:
             self.tk.add_word(word, freq, tag)
             return
         self.tk.total += freq
         self.tk.user_word_tag_tab[word] = tag
-        self.added.setdefault(word[0], []).append((word, freq))
-        if word[0] in self.loaded:
+        self.added.setdefault(word[:2], []).append((word, freq))
+        if word[:2] in self.loaded:
             _enter(self.tk.FREQ, word, freq)
 
     def need(self, text: str) -> None:
-        """The parts for every character of ``text`` loaded."""
-        if not self.whole:
-            new = set(text).difference(self.loaded)
-            if new:
-                self._load(new)
+        """The pieces for every character of ``text`` and every two in a row loaded."""
+        if self.whole:
+            return
+        self.cut += len(text)
+        if self.cut > PIECEMEAL_CHARS:
+            self.load_whole()
+            return
+        keys = set(text)
+        keys.update(map(str.__add__, text, text[1:]))
+        new = keys.difference(self.loaded)
+        if new:
+            self._load(new)
 
     def load_whole(self) -> None:
-        if self.parts is not None and not self.whole:
-            self._load(set(self.parts.index).union(self.added).difference(self.loaded))
+        if self.pieces is not None and not self.whole:
+            freq = self.tk.FREQ
+            for char in self.pieces.index:
+                freq.update(self.pieces.whole(char))
+            for words in self.added.values():  # over the dictionary's entries, as add_word does
+                for word, count in words:
+                    _enter(freq, word, count)
             self.whole = True
 
-    def _load(self, chars: set[str]) -> None:
-        assert self.parts is not None
-        freq, added = self.tk.FREQ, self.added
-        for char in chars:
-            part = self.parts.get(char)
-            if part is not None:
-                freq.update(part)
-            for word, count in added.get(char, ()):
+    def _load(self, keys: set[str]) -> None:
+        assert self.pieces is not None
+        freq, added, get = self.tk.FREQ, self.added, self.pieces.get
+        for key in keys:
+            piece = get(key)
+            if piece is not None:
+                freq.update(piece)
+            for word, count in added.get(key, ()):
                 _enter(freq, word, count)
-        self.loaded |= chars
+        self.loaded |= keys
+
+
+PIECEMEAL_CHARS = 1_000_000
+"""Characters cut piece by piece before the whole dictionary is loaded instead: finding
+the pieces of a text costs about as much as loading its parts would over a few megabytes."""
 
 
 def _enter(freq: dict[str, int], word: str, count: int) -> None:
@@ -423,9 +443,8 @@ def _enter(freq: dict[str, int], word: str, count: int) -> None:
 
 
 class _Parts:
-    """jieba's prefix dictionary cut by first character, in the user cache: one file
-    (keyed by jieba's version and its dictionary's content) holding the total
-    and an index of the parts, then each part marshalled on its own."""
+    """Data cut by first character (jieba's tags), in the user cache: one file holding
+    a total and an index of the parts, then each part marshalled on its own."""
 
     def __init__(self, data: bytes, start: int, total: int, index: dict[str, tuple[int, int]]) -> None:
         self.data = memoryview(data)
@@ -476,24 +495,112 @@ class _Parts:
             log.debug("cannot keep %s: %s", path.name, exc)
         return cls(data, 8 + len(head), total, index)
 
+
+class _Pieces:
+    """jieba's prefix dictionary in pieces, in the user cache: one file (keyed by jieba's
+    version and its dictionary's content) holding the total and, per first character,
+    where its pieces are: the entry of the character itself, then those beginning with
+    it and each second character (a table of that character: the second characters
+    and the pieces' offsets), each piece marshalled on its own; and all of the
+    character's entries in one, to load the whole. Mapped, not read: a run reads
+    the pages of the pieces it loads."""
+
+    def __init__(self, data: Any, start: int, total: int, index: dict[str, tuple[int, int, int]]) -> None:
+        self.data = memoryview(data)
+        self.start = start
+        self.total = total
+        self.index = index
+        """First character → where its table starts, where its entries start and end."""
+        self.tables: dict[str, tuple[str, Any]] = {}
+
+    def _table(self, char: str) -> tuple[str, Any] | None:
+        import array
+        import marshal
+
+        table = self.tables.get(char)
+        if table is None:
+            at = self.index.get(char)
+            if at is None:
+                return None
+            seconds, raw = marshal.loads(self.data[self.start + at[0] : self.start + at[1]])
+            table = self.tables[char] = (seconds, array.array("Q", raw))
+        return table
+
+    def get(self, key: str) -> dict[str, int] | None:
+        """The entry of the character ``key``, or the entries beginning with the two ``key``."""
+        import marshal
+
+        table = self._table(key[0])
+        if table is None:
+            return None
+        seconds, offsets = table
+        slot = 0 if len(key) == 1 else seconds.find(key[1]) + 1
+        if slot == 0 and len(key) > 1:
+            return None
+        start, end = offsets[slot], offsets[slot + 1]
+        return marshal.loads(self.data[self.start + start : self.start + end]) if end > start else None
+
+    def whole(self, char: str) -> dict[str, int]:
+        """Every entry beginning with ``char``."""
+        import marshal
+
+        at = self.index[char]
+        return marshal.loads(self.data[self.start + at[1] : self.start + at[2]])
+
     @classmethod
-    def open(cls, tk, version: str) -> _Parts | None:
-        """The parts of ``tk``'s dictionary, made from the whole (jieba's own cache) the
-        first time; None where its file cannot be read (jieba then loads it whole)."""
+    def open(cls, tk, version: str) -> _Pieces | None:
+        """The pieces of ``tk``'s dictionary, made from the whole (jieba's own cache) the
+        first time; None where its file can be neither read nor made (jieba then loads it whole)."""
+        import array
+        import marshal
+        import mmap
+        import os
+        import tempfile
+
         key = _dictionary_key(_dictionary_path())
         if key is None:
             return None
-        path = cache_folder() / f"briefing-jieba-parts-v1-{version}-{key}.bin"
-        parts = cls.read(path)
-        if parts is not None:
-            return parts
-        tk.initialize()  # once per dictionary: loaded whole, then cut in parts
-        grouped: dict[str, dict[str, int]] = {}
+        path = cache_folder() / f"briefing-jieba-pieces-v2-{version}-{key}.bin"
+        try:
+            with path.open("rb") as handle:
+                data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            size = int.from_bytes(data[:8], "little")
+            total, index = marshal.loads(data[8 : 8 + size])
+            if 8 + size + max(at[2] for at in index.values()) == len(data):  # not cut short
+                return cls(data, 8 + size, total, index)
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        tk.initialize()  # once per dictionary: loaded whole, then cut in pieces
+        grouped: dict[str, dict[str, dict[str, int]]] = {}
         for word, count in tk.FREQ.items():
-            grouped.setdefault(word[0], {})[word] = count
-        parts = cls.write(path, tk.total, grouped)
-        tk.FREQ, tk.initialized = {}, False  # entered again part by part, as with the file
-        return parts
+            grouped.setdefault(word[0], {}).setdefault(word[1:2], {})[word] = count
+        blobs: list[bytes] = []
+        index: dict[str, tuple[int, int, int]] = {}
+        at = 0
+        for char, by_second in grouped.items():
+            seconds = "".join(second for second in by_second if second)
+            offsets = array.array("Q", [at])
+            for second in ("", *seconds):
+                if second in by_second:
+                    blobs.append(marshal.dumps(by_second[second]))
+                    at += len(blobs[-1])
+                offsets.append(at)
+            table = marshal.dumps((seconds, offsets.tobytes()))
+            entries = marshal.dumps({w: c for part in by_second.values() for w, c in part.items()})
+            blobs += [table, entries]
+            index[char] = (at, at + len(table), at + len(table) + len(entries))
+            at += len(table) + len(entries)
+        head = marshal.dumps((tk.total, index))
+        data = len(head).to_bytes(8, "little") + head + b"".join(blobs)
+        tk.FREQ, tk.initialized = {}, False  # entered again piece by piece, as with the file
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".briefing-pieces-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.debug("cannot cache jieba's dictionary in pieces: %s", exc)
+        return cls(data, 8 + len(head), tk.total, index)
 
 
 def _dictionary_path() -> Path:

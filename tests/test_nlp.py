@@ -124,23 +124,40 @@ def test_domain_words_are_cut_whole(case: dict[str, Any]) -> None:
         assert word in words, (word, words)
 
 
-def test_jiebas_dictionary_loaded_in_parts_cuts_as_the_whole(monkeypatch) -> None:
-    """jieba's dictionary is loaded a first character at a time (``nlp._Parts``):
-    the words cut and the total are those of jieba's own load with the domain
-    words and gazetteer names added, and so, once loaded whole, is the dictionary."""
+def test_jiebas_dictionary_loaded_in_pieces_cuts_as_the_whole(monkeypatch) -> None:
+    """jieba's dictionary is loaded a piece at a time (``nlp._Pieces``: a character's
+    entry, the entries beginning with two characters): the words cut and the total
+    are those of jieba's own load with the domain words and gazetteer names added,
+    and so, once loaded whole, is the dictionary."""
     from briefing import nlp
 
     texts = [p.read_text("utf-8") for p in sorted(SEEDS.iterdir()) if p.is_file()]
-    texts += ["中远海运净利润下降78%，阿里巴巴推出新产品", "赫伯罗特与达飞海运", "Apple 与 TSMC 的 3nm 芯片"]
-    parts = nlp._Jieba()
-    monkeypatch.setattr(nlp._Parts, "open", classmethod(lambda cls, tk, version: None))
+    texts += [
+        "中远海运净利润下降78%，阿里巴巴推出新产品",
+        "赫伯罗特与达飞海运",
+        "Apple 与 TSMC 的 3nm 芯片",
+        "中",
+    ]
+    pieces = nlp._Jieba()
+    monkeypatch.setattr(nlp._Pieces, "open", classmethod(lambda cls, tk, version: None))
     whole = nlp._Jieba()
-    assert parts.parts is not None and whole.parts is None
-    assert parts.tk.total == whole.tk.total
+    assert pieces.pieces is not None and whole.pieces is None
+    assert pieces.tk.total == whole.tk.total
     for text in texts:
-        parts.need(text)
-        assert parts.tk.lcut(text, HMM=True) == whole.tk.lcut(text, HMM=True)
-    assert len(parts.tk.FREQ) < len(whole.tk.FREQ)
-    parts.load_whole()
-    assert parts.tk.FREQ == whole.tk.FREQ
-    assert parts.tk.user_word_tag_tab == whole.tk.user_word_tag_tab
+        pieces.need(text)
+        assert pieces.tk.lcut(text, HMM=True) == whole.tk.lcut(text, HMM=True)
+    assert len(pieces.tk.FREQ) < len(whole.tk.FREQ) / 2
+    pieces.load_whole()
+    assert pieces.tk.FREQ == whole.tk.FREQ
+    assert pieces.tk.user_word_tag_tab == whole.tk.user_word_tag_tab
+
+
+def test_a_long_run_loads_jiebas_whole_dictionary(monkeypatch) -> None:
+    from briefing import nlp
+
+    monkeypatch.setattr(nlp, "PIECEMEAL_CHARS", 10)
+    segmenter = nlp._Jieba()
+    segmenter.need("中远海运")
+    assert not segmenter.whole
+    segmenter.need("阿里巴巴推出新产品")
+    assert segmenter.whole and len(segmenter.tk.FREQ) > 400_000
