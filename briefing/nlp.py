@@ -476,8 +476,6 @@ class _Parts:
         """Parts made of ``grouped`` (first character → its part), kept in ``path`` when it
         can be written (atomically: several runs may make it at once)."""
         import marshal
-        import os
-        import tempfile
 
         blobs, index, at = [], {}, 0
         for char, part in grouped.items():
@@ -486,13 +484,7 @@ class _Parts:
             at += len(blobs[-1])
         head = marshal.dumps((total, index))
         data = len(head).to_bytes(8, "little") + head + b"".join(blobs)
-        try:
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".briefing-parts-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except OSError as exc:
-            log.debug("cannot keep %s: %s", path.name, exc)
+        _keep(path, data)
         return cls(data, 8 + len(head), total, index)
 
 
@@ -554,8 +546,6 @@ class _Pieces:
         import array
         import marshal
         import mmap
-        import os
-        import tempfile
 
         key = _dictionary_key(_dictionary_path())
         if key is None:
@@ -593,14 +583,23 @@ class _Pieces:
         head = marshal.dumps((tk.total, index))
         data = len(head).to_bytes(8, "little") + head + b"".join(blobs)
         tk.FREQ, tk.initialized = {}, False  # entered again piece by piece, as with the file
-        try:
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".briefing-pieces-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except OSError as exc:
-            log.debug("cannot cache jieba's dictionary in pieces: %s", exc)
+        _keep(path, data)
         return cls(data, 8 + len(head), tk.total, index)
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """``data`` written to ``path`` whole or not at all (several runs may make it at once);
+    a cache that cannot be written only costs time."""
+    import os
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".briefing-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.debug("cannot keep %s: %s", path.name, exc)
 
 
 def _dictionary_path() -> Path:
