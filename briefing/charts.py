@@ -12,6 +12,7 @@ install does not have.)
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
@@ -178,17 +179,24 @@ def _drawn_key(spec: ChartSpec, width: float, fonts: FontSet, dpi: int) -> str:
 
 
 def draw_ahead(
-    charts: dict[str, ChartSpec], width: float, fonts: FontSet | None = None, dpi: int = 200
+    charts: dict[str, ChartSpec],
+    width: float,
+    fonts: FontSet | None = None,
+    dpi: int = 200,
+    stop: Callable[[], bool] = lambda: False,
 ) -> None:
-    """Draw each chart's PNG now, for a later :func:`to_png` with the same arguments.
+    """Draw each chart's PNG now, for a later :func:`to_png` with the same arguments,
+    one after the other until ``stop()``.
 
     The writers' process draws them while the command's own process renders the
     template (:meth:`briefing.children.Standby.prepare`); the DOCX writer then
-    finds them drawn. The bytes are the same as drawing on demand.
+    finds them drawn, and draws any left. The bytes are the same as drawing on demand.
     """
     fonts = fonts or default_fonts()
     _drawn.clear()  # only the briefing being written
     for spec in charts.values():
+        if stop():
+            return
         _drawn[_drawn_key(spec, width, fonts, dpi)] = _draw_png(spec, width, fonts, dpi)
 
 

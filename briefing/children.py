@@ -95,9 +95,11 @@ class Standby(_Stoppable):
     killed when the block is left.
 
     :meth:`prepare` hands the child part of the work's input early:
-    ``prepare(*args)`` runs there while this process makes the rest (the
-    charts are drawn while the template is rendered). It also ends the steps
-    ahead, and like them it only saves time: its failure is passed over.
+    ``prepare(*args, stop=...)`` runs there while this process makes the rest
+    (the charts are drawn while the template is rendered); ``stop()`` says
+    that more has arrived (the work, or more to prepare), for a preparation
+    that can end early and leave the rest to the work. It also ends the steps ahead, and like them it only
+    saves time: its failure is passed over.
     """
 
     def __init__(
@@ -170,6 +172,7 @@ def _serve(
     prepare: Callable[..., Any] | None = None,
 ) -> None:
     die_with_parent(parent)
+    gc.disable()  # short-lived: imports, then one briefing written; the collector only walks it
     for step in ahead:
         if reader.poll():  # the work is here (or the parent gone): no more getting ready
             break
@@ -186,7 +189,7 @@ def _serve(
             break
         if prepare is not None:
             try:
-                prepare(*args)
+                prepare(*args, stop=reader.poll)
             except Exception as exc:  # only saves time: the work meets it again
                 log.debug("preparing %s: %s", work.__name__, exc)
     try:

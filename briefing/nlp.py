@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Set as AbstractSet
 from pathlib import Path
+from typing import Any
 
 from briefing.resources import data_lines, data_yaml
 from briefing.script import is_han
@@ -226,11 +227,12 @@ def domain_words() -> dict[str, str]:
 
 
 class _Tags:
-    """jieba's POS tags, one word list per tag, split into sets only when asked.
-
-    Parsing the 5 MB dictionary, or unmarshalling a 350,000-entry dict, costs
-    half a second; a few long strings per tag load in milliseconds.
-    """
+    """jieba's POS tags, read a first character at a time: each part (:class:`_Parts`)
+    is one string of the lines ``word<TAB>tags`` of the words that begin with that
+    character, their tags as the dictionary lists them (a word may be listed under
+    several), those of :attr:`ORDER` first, in that order. A run tags a few
+    thousand words: each is found in its part's string and remembered, where
+    splitting every tag's word list into a set took 0.03-0.05 s."""
 
     ORDER = (
         "nt",
@@ -255,63 +257,62 @@ class _Tags:
         "nrt",
     )
 
-    def __init__(self, lists: dict[str, str]) -> None:
-        self.lists = lists
-        self.sets: dict[str, frozenset[str]] = {}
-        self.extra: dict[str, str] = {}
-        self.known: dict[str, str] = {}
-        """Words tagged so far: a document asks for the same few thousand words again and again."""
+    _ORDERED = frozenset(ORDER)
 
-    def _set(self, tag: str) -> frozenset[str]:
-        if tag not in self.sets:
-            self.sets[tag] = frozenset(self.lists.get(tag, "").split("\n"))
-        return self.sets[tag]
+    def __init__(self, parts: _Parts) -> None:
+        self.parts = parts
+        self.lines: dict[str, str] = {}
+        self.known: dict[str, tuple[str, ...]] = {}
+        self.extra: dict[str, str] = {}
+
+    def listed_under(self, word: str) -> tuple[str, ...]:
+        """The tags the dictionary lists ``word`` under."""
+        tags = self.known.get(word)
+        if tags is None:
+            char = word[:1]
+            lines = self.lines.get(char)
+            if lines is None:
+                lines = self.lines[char] = self.parts.get(char) or "\n"
+            at = lines.find(f"\n{word}\t")
+            if at < 0:
+                tags = ()
+            else:
+                start = at + len(word) + 2
+                tags = tuple(t for t in lines[start : lines.index("\n", start)].split(" ") if t)
+            self.known[word] = tags
+        return tags
 
     def get(self, word: str, default: str = "x") -> str:
         if word in self.extra:
             return self.extra[word]
-        tag = self.known.get(word)
-        if tag is None:
-            tag = next((t for t in self.ORDER if word in self._set(t)), "")
-            self.known[word] = tag
-        return tag or default
+        listed = self.listed_under(word)
+        return listed[0] if listed and listed[0] in self._ORDERED else default
 
     def __setitem__(self, word: str, tag: str) -> None:
         self.extra[word] = tag
 
 
 def _jieba_tags(dict_path: Path) -> _Tags:
-    """POS tags of jieba's dictionary, cached next to jieba's own cache."""
-    import marshal
-    import os
-    import tempfile
-    import zlib
-
-    # Keyed by the dictionary's content, not its modification time: every
-    # installation of one jieba (each virtual environment) shares one file.
-    raw = dict_path.read_bytes()
-    cache = cache_folder() / f"briefing-jieba-tags-v3-{len(raw)}-{zlib.crc32(raw):08x}.marshal"
-    try:
-        with cache.open("rb") as handle:
-            lists = marshal.load(handle)
-        if isinstance(lists, dict):
-            return _Tags(lists)
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    grouped: dict[str, list[str]] = {}
-    for line in raw.decode("utf-8").splitlines():
-        parts = line.split()
-        if len(parts) == 3:
-            grouped.setdefault(parts[2], []).append(parts[0])
-    lists = {tag: "\n".join(words) for tag, words in grouped.items()}
-    try:
-        fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".briefing-tags-")
-        with os.fdopen(fd, "wb") as handle:
-            marshal.dump(lists, handle)
-        os.replace(tmp, cache)
-    except OSError as exc:
-        log.debug("cannot cache jieba's tags: %s", exc)
-    return _Tags(lists)
+    """POS tags of jieba's dictionary, cached next to jieba's own cache, in parts."""
+    path = cache_folder() / f"briefing-jieba-tags-v5-{_dictionary_key(dict_path)}.bin"
+    parts = _Parts.read(path)
+    if parts is not None:
+        return _Tags(parts)
+    listed: dict[str, list[str]] = {}
+    for line in dict_path.read_text("utf-8").splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[2] not in listed.setdefault(fields[0], []):
+            listed[fields[0]].append(fields[2])
+    order = {tag: i for i, tag in enumerate(_Tags.ORDER)}
+    present = {tag for tags in listed.values() for tag in tags}
+    # The empty word: listed under the tags the dictionary has no word for, as it was
+    # when each tag's words were one string split into a set.
+    grouped: dict[str, list[str]] = {"": ["\t" + " ".join(t for t in _Tags.ORDER if t not in present)]}
+    for word, tags in listed.items():
+        ranked = sorted(tags, key=lambda t: (order.get(t, len(order)), t))
+        grouped.setdefault(word[:1], []).append(f"{word}\t{' '.join(ranked)}")
+    lines = {char: "\n" + "\n".join(part) + "\n" for char, part in grouped.items()}
+    return _Tags(_Parts.write(path, 0, lines))
 
 
 def import_jieba():
@@ -343,7 +344,16 @@ def import_jieba():
 
 
 class _Jieba:
-    """One jieba tokenizer with the domain dictionary, built on first use."""
+    """One jieba tokenizer with the domain dictionary, built on first use.
+
+    jieba's prefix dictionary (500,000 words and prefixes, a third of a second
+    to load whole) is loaded a piece at a time (:class:`_Pieces`): the entry
+    of a character, once a text to cut holds that character, and the entries
+    that begin with two characters, once a text holds them in a row. jieba
+    looks up only pieces of the text it cuts, so the words are those of the
+    whole dictionary; the seeds need 5% of it. :meth:`load_whole` loads the
+    rest: before workers are forked (they share it), and once a process has
+    cut more than :data:`PIECEMEAL_CHARS` characters."""
 
     def __init__(self) -> None:
         jieba = import_jieba()
@@ -352,16 +362,266 @@ class _Jieba:
         # Loaded from the marshal cache (half a second) instead of parsed (a second and a half).
         self.tk.tmp_dir = str(cache_folder())
         self.tk.cache_file = f"jieba-{jieba.__version__}.cache"
-        self.tk.initialize()
+        self.pieces = _Pieces.open(self.tk, jieba.__version__)
+        self.whole = self.pieces is None
+        self.loaded: set[str] = set()
+        self.cut = 0
+        """Characters asked for so far (:meth:`need`)."""
+        self.added: dict[str, list[tuple[str, int]]] = {}
+        """Our words by piece (first two characters), in the order added: entered as it is loaded."""
+        if self.pieces is None:
+            self.tk.initialize()
+        else:
+            self.tk.FREQ, self.tk.total, self.tk.initialized = {}, self.pieces.total, True
         for word, tag in domain_words().items():
             if " " not in word:
-                self.tk.add_word(word, 30000, tag)
+                self._add(word, 30000, tag)
         from briefing.gazetteer import gazetteer
 
         for alias in gazetteer().zh_aliases():
             if " " not in alias:
-                self.tk.add_word(alias, 30000, "nt")
+                self._add(alias, 30000, "nt")
         self.tags = _tags()
+
+    def _add(self, word: str, freq: int, tag: str) -> None:
+        """``Tokenizer.add_word``; the entries made when the word's piece is loaded."""
+        if self.whole:
+            self.tk.add_word(word, freq, tag)
+            return
+        self.tk.total += freq
+        self.tk.user_word_tag_tab[word] = tag
+        self.added.setdefault(word[:2], []).append((word, freq))
+        if word[:2] in self.loaded:
+            _enter(self.tk.FREQ, word, freq)
+
+    def need(self, text: str) -> None:
+        """The pieces for every character of ``text`` and every two in a row loaded."""
+        if self.whole:
+            return
+        self.cut += len(text)
+        if self.cut > PIECEMEAL_CHARS:
+            self.load_whole()
+            return
+        keys = set(text)
+        keys.update(map(str.__add__, text, text[1:]))
+        new = keys.difference(self.loaded)
+        if new:
+            self._load(new)
+
+    def load_whole(self) -> None:
+        if self.pieces is not None and not self.whole:
+            freq = self.tk.FREQ
+            for char in self.pieces.index:
+                freq.update(self.pieces.whole(char))
+            for words in self.added.values():  # over the dictionary's entries, as add_word does
+                for word, count in words:
+                    _enter(freq, word, count)
+            self.whole = True
+
+    def _load(self, keys: set[str]) -> None:
+        assert self.pieces is not None
+        freq, added, get = self.tk.FREQ, self.added, self.pieces.get
+        for key in keys:
+            piece = get(key)
+            if piece is not None:
+                freq.update(piece)
+            for word, count in added.get(key, ()):
+                _enter(freq, word, count)
+        self.loaded |= keys
+
+
+PIECEMEAL_CHARS = 1_000_000
+"""Characters cut piece by piece before the whole dictionary is loaded instead: finding
+the pieces of a text costs about as much as loading its parts would over a few megabytes."""
+
+
+def _enter(freq: dict[str, int], word: str, count: int) -> None:
+    """What ``Tokenizer.add_word`` enters in the prefix dictionary for a word."""
+    freq[word] = count
+    for end in range(1, len(word) + 1):
+        freq.setdefault(word[:end], 0)
+
+
+class _Parts:
+    """Data cut by first character (jieba's tags), in the user cache: one file holding
+    a total and an index of the parts, then each part marshalled on its own."""
+
+    def __init__(self, data: bytes, start: int, total: int, index: dict[str, tuple[int, int]]) -> None:
+        self.data = memoryview(data)
+        self.start = start
+        self.total = total
+        self.index = index
+
+    def get(self, char: str) -> Any:
+        import marshal
+
+        at = self.index.get(char)
+        return None if at is None else marshal.loads(self.data[self.start + at[0] : self.start + at[1]])
+
+    @classmethod
+    def read(cls, path: Path) -> _Parts | None:
+        """The parts kept in ``path``; None when it cannot be read."""
+        import marshal
+
+        try:
+            data = path.read_bytes()
+            size = int.from_bytes(data[:8], "little")
+            total, index = marshal.loads(data[8 : 8 + size])
+            return cls(data, 8 + size, total, index)
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+
+    @classmethod
+    def write(cls, path: Path, total: int, grouped: dict[str, Any]) -> _Parts:
+        """Parts made of ``grouped`` (first character → its part), kept in ``path`` when it
+        can be written (atomically: several runs may make it at once)."""
+        import marshal
+
+        blobs, index, at = [], {}, 0
+        for char, part in grouped.items():
+            blobs.append(marshal.dumps(part))
+            index[char] = (at, at + len(blobs[-1]))
+            at += len(blobs[-1])
+        head = marshal.dumps((total, index))
+        data = len(head).to_bytes(8, "little") + head + b"".join(blobs)
+        _keep(path, data)
+        return cls(data, 8 + len(head), total, index)
+
+
+class _Pieces:
+    """jieba's prefix dictionary in pieces, in the user cache: one file (keyed by jieba's
+    version and its dictionary's content) holding the total and, per first character,
+    where its pieces are: the entry of the character itself, then those beginning with
+    it and each second character (a table of that character: the second characters
+    and the pieces' offsets), each piece marshalled on its own; and all of the
+    character's entries in one, to load the whole. Mapped, not read: a run reads
+    the pages of the pieces it loads."""
+
+    def __init__(self, data: Any, start: int, total: int, index: dict[str, tuple[int, int, int]]) -> None:
+        self.data = memoryview(data)
+        self.start = start
+        self.total = total
+        self.index = index
+        """First character → where its table starts, where its entries start and end."""
+        self.tables: dict[str, tuple[str, Any]] = {}
+
+    def _table(self, char: str) -> tuple[str, Any] | None:
+        import array
+        import marshal
+
+        table = self.tables.get(char)
+        if table is None:
+            at = self.index.get(char)
+            if at is None:
+                return None
+            seconds, raw = marshal.loads(self.data[self.start + at[0] : self.start + at[1]])
+            table = self.tables[char] = (seconds, array.array("Q", raw))
+        return table
+
+    def get(self, key: str) -> dict[str, int] | None:
+        """The entry of the character ``key``, or the entries beginning with the two ``key``."""
+        import marshal
+
+        table = self._table(key[0])
+        if table is None:
+            return None
+        seconds, offsets = table
+        slot = 0 if len(key) == 1 else seconds.find(key[1]) + 1
+        if slot == 0 and len(key) > 1:
+            return None
+        start, end = offsets[slot], offsets[slot + 1]
+        return marshal.loads(self.data[self.start + start : self.start + end]) if end > start else None
+
+    def whole(self, char: str) -> dict[str, int]:
+        """Every entry beginning with ``char``."""
+        import marshal
+
+        at = self.index[char]
+        return marshal.loads(self.data[self.start + at[1] : self.start + at[2]])
+
+    @classmethod
+    def open(cls, tk, version: str) -> _Pieces | None:
+        """The pieces of ``tk``'s dictionary, made from the whole (jieba's own cache) the
+        first time; None where its file can be neither read nor made (jieba then loads it whole)."""
+        import array
+        import marshal
+        import mmap
+
+        key = _dictionary_key(_dictionary_path())
+        if key is None:
+            return None
+        path = cache_folder() / f"briefing-jieba-pieces-v2-{version}-{key}.bin"
+        try:
+            with path.open("rb") as handle:
+                data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            size = int.from_bytes(data[:8], "little")
+            total, index = marshal.loads(data[8 : 8 + size])
+            if 8 + size + max(at[2] for at in index.values()) == len(data):  # not cut short
+                return cls(data, 8 + size, total, index)
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        tk.initialize()  # once per dictionary: loaded whole, then cut in pieces
+        grouped: dict[str, dict[str, dict[str, int]]] = {}
+        for word, count in tk.FREQ.items():
+            grouped.setdefault(word[0], {}).setdefault(word[1:2], {})[word] = count
+        blobs: list[bytes] = []
+        index: dict[str, tuple[int, int, int]] = {}
+        at = 0
+        for char, by_second in grouped.items():
+            seconds = "".join(second for second in by_second if second)
+            offsets = array.array("Q", [at])
+            for second in ("", *seconds):
+                if second in by_second:
+                    blobs.append(marshal.dumps(by_second[second]))
+                    at += len(blobs[-1])
+                offsets.append(at)
+            table = marshal.dumps((seconds, offsets.tobytes()))
+            entries = marshal.dumps({w: c for part in by_second.values() for w, c in part.items()})
+            blobs += [table, entries]
+            index[char] = (at, at + len(table), at + len(table) + len(entries))
+            at += len(table) + len(entries)
+        head = marshal.dumps((tk.total, index))
+        data = len(head).to_bytes(8, "little") + head + b"".join(blobs)
+        tk.FREQ, tk.initialized = {}, False  # entered again piece by piece, as with the file
+        _keep(path, data)
+        return cls(data, 8 + len(head), tk.total, index)
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """``data`` written to ``path`` whole or not at all (several runs may make it at once);
+    a cache that cannot be written only costs time."""
+    import os
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".briefing-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.debug("cannot keep %s: %s", path.name, exc)
+
+
+def _dictionary_path() -> Path:
+    """jieba's dictionary file, found without importing jieba."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    assert spec is not None and spec.origin is not None, "jieba is a dependency"
+    return Path(spec.origin).parent / "dict.txt"
+
+
+@functools.cache
+def _dictionary_key(path: Path) -> str | None:
+    """Size and CRC of the dictionary: by content, not modification time, so that every
+    installation of one jieba (each virtual environment) shares one cached file."""
+    import zlib
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    return f"{len(raw)}-{zlib.crc32(raw):08x}"
 
 
 @functools.cache
@@ -377,11 +637,7 @@ def _tags() -> _Tags:
     Read from jieba's dictionary file without importing or initialising jieba:
     the aggregate steps of a warm run tag a few words and must not pay for
     loading the segmenter."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("jieba")
-    assert spec is not None and spec.origin is not None, "jieba is a dependency"
-    tags = _jieba_tags(Path(spec.origin).parent / "dict.txt")
+    tags = _jieba_tags(_dictionary_path())
     for word, tag in domain_words().items():
         if " " not in word:
             tags[word] = tag
@@ -398,7 +654,14 @@ def zh_cut(text: str) -> list[str]:
 
     The words are jieba's own; what an analysis keeps of them goes through
     its token memo (one object per word however often a document repeats it)."""
-    return _jieba().tk.lcut(text, HMM=True)
+    segmenter = _jieba()
+    segmenter.need(text)
+    return segmenter.tk.lcut(text, HMM=True)
+
+
+def load_whole_dictionary() -> None:
+    """jieba with the whole of its dictionary loaded, as a run over many documents needs."""
+    _jieba().load_whole()
 
 
 def pos_tag(word: str) -> str:
@@ -471,7 +734,7 @@ def is_theme_term(word: str) -> bool:
 def is_abbreviation(word: str) -> bool:
     """A word jieba's dictionary lists as an abbreviation (tag ``j``: 光伏, 医保, 央企):
     a noun of its own that :func:`pos_tag` does not tag (it reads as unknown)."""
-    return len(word) >= 2 and word in _tags()._set("j")
+    return len(word) >= 2 and "j" in _tags().listed_under(word)
 
 
 def rarity(word: str) -> float:
@@ -479,7 +742,9 @@ def rarity(word: str) -> float:
     dictionary (unknown words, mostly names and domain terms, count as rare)."""
     import math
 
-    tk = _jieba().tk
+    segmenter = _jieba()
+    segmenter.need(word)
+    tk = segmenter.tk
     freq = tk.FREQ.get(word) or 0
     return round(math.log(tk.total / freq), 3) if freq > 0 else UNKNOWN_RARITY
 

@@ -50,13 +50,15 @@ def analyze(
     executor: Executor | None = None,
     max_themes: int | None = None,
     before_work: Callable[[], None] | None = None,
+    made: Callable[[Briefing], None] | None = None,
 ) -> Briefing:
     """Read ``source`` (unless a corpus is given) and compute the briefing model
     (at most ``max_themes`` themes; default 8).
 
     ``before_work()`` is called once the model is known not to come from the
     cache, before anything is read or analysed (``generate`` starts its
-    writers' process then).
+    writers' process then); ``made(model)`` once such a model is computed,
+    before it is cached (``generate`` has its charts drawn meanwhile).
 
     Per-document analyses come from the cache in the state folder where they
     can (``use_cache``); the rest are computed on ``executor`` (default:
@@ -80,6 +82,7 @@ def analyze(
         executor=executor,
         max_themes=max_themes,
         before_work=before_work,
+        made=made,
     )[0]
 
 
@@ -96,6 +99,7 @@ def analyze_json(
     executor: Executor | None = None,
     max_themes: int | None = None,
     before_work: Callable[[], None] | None = None,
+    made: Callable[[Briefing], None] | None = None,
 ) -> tuple[Briefing, bytes | None]:
     """:func:`analyze`, and the model's JSON (:func:`model_bytes`) where it was made
     for the cache: ``analyze --json`` writes it rather than encoding the model again
@@ -124,14 +128,18 @@ def analyze_json(
         model = _analyze(
             source, date, title, None, True, workers, progress, counter, executor, max_themes, listing
         )
-        made = None
+        if made:
+            made(model)
+        encoded = None
         if models and key:
-            made = model_bytes(model)
-            models.put(key, made)
-        return model, made
+            encoded = model_bytes(model)
+            models.put(key, encoded)
+        return model, encoded
     if before_work:
         before_work()
     model = _analyze(source, date, title, corpus, use_cache, workers, progress, counter, executor, max_themes)
+    if made:
+        made(model)
     return model, None
 
 
@@ -290,7 +298,18 @@ def generate(
                     )
                 )
 
-        model = analyze(
+        drawing: list[bool] = []
+
+        def draw_charts(model: Briefing) -> None:
+            # The model as rendered (no edition's labels to keep): the DOCX's charts are
+            # drawn in the writers' process while this one stores the model and renders.
+            if writers and changes is None and "docx" in wanted:
+                from briefing.chartspec import charts_for
+
+                writers[0].prepare(charts_for(model), fonts)
+                drawing.append(True)
+
+        model, model_json = analyze_json(
             source,
             date=date,
             title=title,
@@ -302,13 +321,15 @@ def generate(
             executor=executor,
             max_themes=max_themes,
             before_work=start_writers,
+            made=draw_charts,
         )
         model.changes = changes
         if changes is not None:
             from briefing.analysis.themes import keep_labels
 
             keep_labels(model.themes, changes.continuing_themes)  # a continuing theme keeps its label
-        model_json = model_bytes(model)
+        if model_json is None or changes is not None:  # made for the model cache: the same bytes
+            model_json = model_bytes(model)
         stem = stem or output_stem(date)
         outputs = OutputCache() if use_cache else None
         key = output_key(model_json, used, fonts, wanted)
@@ -324,7 +345,7 @@ def generate(
             if not writers:
                 start_writers()  # the model came from the cache: prepared while the template renders
             charts = charts_for(model)
-            if writers:
+            if writers and not drawing:
                 writers[0].prepare(charts, fonts)  # the DOCX's charts drawn while the template renders
             say("rendering the template")
             markdown = render(model, charts, template, use_cache=use_cache)
@@ -401,12 +422,14 @@ def _docx_ahead(fonts: FontSet) -> None:
     prepare_ahead(fonts)
 
 
-def _draw_charts_ahead(charts: dict[str, ChartSpec], fonts: FontSet) -> None:
-    """The DOCX's charts as PNGs (:func:`briefing.charts.draw_ahead`), in the writers' process."""
+def _draw_charts_ahead(charts: dict[str, ChartSpec], fonts: FontSet, *, stop: Callable[[], bool]) -> None:
+    """The DOCX's charts as PNGs (:func:`briefing.charts.draw_ahead`), in the writers' process,
+    until the rendered document arrives: the PDF writer then starts at once, and the
+    DOCX writer draws the rest."""
     from briefing.charts import draw_ahead
     from briefing.writers.docx import TEXT_WIDTH
 
-    draw_ahead(charts, TEXT_WIDTH.pt, fonts)
+    draw_ahead(charts, TEXT_WIDTH.pt, fonts, stop=stop)
 
 
 def _read_face_ahead(path: Path) -> None:

@@ -9,15 +9,19 @@ after the built-in ones.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
+import logging
 import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from briefing.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 ENV = "BRIEFING_DATA"
 
@@ -72,18 +76,85 @@ def data_yaml(name: str) -> Any:
 
 @functools.lru_cache(maxsize=64)
 def _parsed_yaml(files: tuple[tuple[str, str], ...]) -> Any:
+    kept = _ParsedYaml(files)
+    merged = kept.load()
+    if merged is not None:
+        return merged
     import yaml  # only where a YAML file is read: a run whose model is cached reads none
 
     # libyaml's safe loader when PyYAML has it: the same values, several times faster (gazetteer, glossary)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    merged: Any = None
     for origin, text in files:
         try:
             value = yaml.load(text, Loader=loader)
         except yaml.YAMLError as exc:
             raise ConfigError(f"data file {origin} is not valid YAML: {exc}".splitlines()[0]) from exc
         merged = _merge(merged, value)
+    kept.store(merged)
     return merged
+
+
+class _ParsedYaml:
+    """The values of a set of YAML data files, kept marshalled in the user's cache folder
+    (``data/``), keyed by the files' texts and PyYAML's version: unmarshalling them
+    takes a thirtieth of parsing them (0.04-0.07 s of a cold run, the gazetteer
+    the most). A file that does not match its checksum is a miss; values marshal
+    cannot hold (dates) are not kept."""
+
+    KEPT = 256
+    """Entries kept, the most recently used (data files edited often leave old ones)."""
+
+    def __init__(self, files: tuple[tuple[str, str], ...]) -> None:
+        from importlib import metadata
+
+        digest = hashlib.sha256(b"yaml-v1")
+        try:
+            digest.update(metadata.version("PyYAML").encode())
+        except metadata.PackageNotFoundError:
+            self.path = None
+            return
+        for _origin, text in files:
+            digest.update(b"\0" + text.encode("utf-8"))
+        from briefing.user_cache import cache_folder
+
+        self.path: Path | None = cache_folder() / "data" / f"{digest.hexdigest()}.marshal"
+
+    def load(self) -> Any:
+        import marshal
+
+        if self.path is None:
+            return None
+        try:
+            blob = self.path.read_bytes()
+        except OSError:
+            return None
+        if len(blob) < 32 or hashlib.sha256(blob[32:]).digest() != blob[:32]:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(self.path)  # recently used: kept by the pruning below
+        return marshal.loads(blob[32:])
+
+    def store(self, value: Any) -> None:
+        import marshal
+        import tempfile
+
+        if self.path is None or value is None:
+            return
+        try:
+            data = marshal.dumps(value)
+        except ValueError:  # a date or another value marshal cannot hold
+            return
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".briefing-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(hashlib.sha256(data).digest() + data)
+            os.replace(tmp, self.path)
+            kept = sorted(self.path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[self.KEPT :]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.debug("cannot keep the parsed data files: %s", exc)
 
 
 def _merge(base: Any, extra: Any) -> Any:

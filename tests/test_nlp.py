@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES
+from conftest import FIXTURES, SEEDS
 
 from briefing.analysis.document import figures_in, is_meta_line
 from briefing.nlp import split_sentences
@@ -89,6 +89,32 @@ def test_jiebas_tags_are_cached_once_per_dictionary_not_per_installation(tmp_pat
     assert len(list((tmp_path / "cache" / "briefing").glob("briefing-jieba-tags-*"))) == 2
 
 
+def test_jiebas_tags_read_in_parts_give_each_word_its_first_tag_in_order(tmp_path, monkeypatch) -> None:
+    """A word listed under several tags gets the first in ``_Tags.ORDER``; one listed
+    under a tag outside it (j, abbreviations) still shows it; the same from the file."""
+    from briefing import nlp
+
+    (tmp_path / "cache" / "briefing").mkdir(parents=True)
+    monkeypatch.setattr(nlp, "cache_folder", lambda: tmp_path / "cache" / "briefing")
+    path = tmp_path / "dict.txt"
+    path.write_text("阿里巴巴 10 nt\n产业 20 v\n产业 5 n\n医保 3 j\n光伏 2 j\n光伏 2 n\nABC 1 eng\n", "utf-8")
+    for tags in (nlp._jieba_tags(path), nlp._jieba_tags(path)):  # made, then read back
+        assert [tags.get(w) for w in ("阿里巴巴", "产业", "医保", "光伏", "ABC", "无")] == [
+            "nt",
+            "n",
+            "x",
+            "n",
+            "eng",
+            "x",
+        ]
+        assert [w for w in ("产业", "医保", "光伏", "阿里") if "j" in tags.listed_under(w)] == [
+            "医保",
+            "光伏",
+        ]
+        tags["产业"] = "vn"  # the domain dictionary's tag wins
+        assert tags.get("产业") == "vn"
+
+
 @pytest.mark.parametrize("case", _cases("segmentation"))
 def test_domain_words_are_cut_whole(case: dict[str, Any]) -> None:
     from briefing.nlp import zh_cut
@@ -96,3 +122,42 @@ def test_domain_words_are_cut_whole(case: dict[str, Any]) -> None:
     words = zh_cut(case["input"])
     for word in case["words"]:
         assert word in words, (word, words)
+
+
+def test_jiebas_dictionary_loaded_in_pieces_cuts_as_the_whole(monkeypatch) -> None:
+    """jieba's dictionary is loaded a piece at a time (``nlp._Pieces``: a character's
+    entry, the entries beginning with two characters): the words cut and the total
+    are those of jieba's own load with the domain words and gazetteer names added,
+    and so, once loaded whole, is the dictionary."""
+    from briefing import nlp
+
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.iterdir()) if p.is_file()]
+    texts += [
+        "中远海运净利润下降78%，阿里巴巴推出新产品",
+        "赫伯罗特与达飞海运",
+        "Apple 与 TSMC 的 3nm 芯片",
+        "中",
+    ]
+    pieces = nlp._Jieba()
+    monkeypatch.setattr(nlp._Pieces, "open", classmethod(lambda cls, tk, version: None))
+    whole = nlp._Jieba()
+    assert pieces.pieces is not None and whole.pieces is None
+    assert pieces.tk.total == whole.tk.total
+    for text in texts:
+        pieces.need(text)
+        assert pieces.tk.lcut(text, HMM=True) == whole.tk.lcut(text, HMM=True)
+    assert len(pieces.tk.FREQ) < len(whole.tk.FREQ) / 2
+    pieces.load_whole()
+    assert pieces.tk.FREQ == whole.tk.FREQ
+    assert pieces.tk.user_word_tag_tab == whole.tk.user_word_tag_tab
+
+
+def test_a_long_run_loads_jiebas_whole_dictionary(monkeypatch) -> None:
+    from briefing import nlp
+
+    monkeypatch.setattr(nlp, "PIECEMEAL_CHARS", 10)
+    segmenter = nlp._Jieba()
+    segmenter.need("中远海运")
+    assert not segmenter.whole
+    segmenter.need("阿里巴巴推出新产品")
+    assert segmenter.whole and len(segmenter.tk.FREQ) > 400_000

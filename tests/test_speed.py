@@ -457,3 +457,25 @@ def test_rarities_of_a_word_list_are_kept_and_read_back_without_jieba(tmp_path: 
 
     assert first == {w: rarity(w) for w in first}
     assert first["没有这个词的词"] == UNKNOWN_RARITY > first["市场"]
+
+
+def test_parsed_data_files_are_kept_and_read_back_the_same(tmp_path: Path, monkeypatch) -> None:
+    """A YAML data file's values come from the user cache the second time (PyYAML not
+    asked), the same values; a damaged entry, or other file texts, are parsed again."""
+    from briefing import resources, user_cache
+
+    monkeypatch.setattr(user_cache, "cache_folder", lambda: tmp_path)
+    files = (("briefing/data/a.yaml", "a: [1, 2.5, x]\nb: {c: true, d: null}\n"),)
+    parsed = resources._parsed_yaml.__wrapped__
+    first = parsed(files)
+    kept = list((tmp_path / "data").glob("*.marshal"))
+    assert first == {"a": [1, 2.5, "x"], "b": {"c": True, "d": None}} and len(kept) == 1
+    monkeypatch.setattr(resources, "_merge", lambda *_: pytest.fail("parsed again"))
+    assert parsed(files) == first
+    kept[0].write_bytes(kept[0].read_bytes()[:-3] + b"zzz")  # damaged: a miss, parsed again
+    monkeypatch.undo()
+    monkeypatch.setattr(user_cache, "cache_folder", lambda: tmp_path)
+    assert parsed(files) == first
+    assert parsed((("briefing/data/a.yaml", "a: 3\n"),)) == {"a": 3}
+    dated = parsed((("briefing/data/d.yaml", "when: 2026-12-04\n"),))  # a date: not kept
+    assert str(dated["when"]) == "2026-12-04" and len(list((tmp_path / "data").glob("*.marshal"))) == 2

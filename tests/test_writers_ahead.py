@@ -75,11 +75,11 @@ def test_a_standby_child_gets_ready_then_does_the_work_it_is_handed() -> None:
     assert "ready" not in _STATE  # nothing ran here
 
 
-def _note(*args) -> None:
+def _note(*args, stop) -> None:
     _STATE.setdefault("prepared", []).append(args)  # type: ignore[union-attr]
 
 
-def _fail_to_prepare(*args) -> None:
+def _fail_to_prepare(*args, stop) -> None:
     raise FontError("cannot draw")
 
 
@@ -264,6 +264,18 @@ def test_charts_drawn_ahead_are_the_same_bytes_and_used_once() -> None:
     assert drawing.to_png(specs["theme_strength"], 400.0, fonts) != on_demand["theme_strength"]  # other width
     assert {name: drawing.to_png(spec, 481.9, fonts) for name, spec in specs.items()} == on_demand
     assert drawing._drawn == {}  # each drawn PNG served once
+
+
+def test_charts_drawn_ahead_stop_when_the_work_arrives_and_the_rest_are_drawn_then() -> None:
+    from briefing import charts as drawing
+
+    fonts, specs = default_fonts(), _charts()
+    on_demand = {name: drawing.to_png(spec, 481.9, fonts) for name, spec in specs.items()}
+    asked = []
+    drawing.draw_ahead(specs, 481.9, fonts, stop=lambda: bool(asked.append(1)) or len(asked) > 1)
+    assert len(drawing._drawn) == 1  # the first chart drawn, then the work was there
+    assert {name: drawing.to_png(spec, 481.9, fonts) for name, spec in specs.items()} == on_demand
+    assert drawing._drawn == {}
 
 
 def test_a_docx_started_ahead_is_the_same_bytes_and_used_once() -> None:

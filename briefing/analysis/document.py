@@ -1299,10 +1299,11 @@ def is_move(tokens: list[str], text: str) -> bool:
 def warm_up() -> None:
     """Load jieba, the dictionaries and every data file the analysis reads, so
     that worker processes forked afterwards share them instead of loading their own."""
-    from briefing.nlp import domain_words, generic_words, stopwords, zh_cut
+    from briefing.nlp import domain_words, generic_words, load_whole_dictionary, stopwords, zh_cut
     from briefing.script import to_simplified
 
     gazetteer()
+    load_whole_dictionary()  # shared by the workers, not loaded part by part in each
     zh_cut("预热")
     to_simplified("預熱")
     stopwords()

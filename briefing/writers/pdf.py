@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -433,18 +434,21 @@ def write_pdf(
     """The document as PDF bytes. A layout whose last page would hold only a
     few lines (the end of the method note) is tightened once, so that they
     stay on the page before."""
-    data, spilled = _build(doc, charts, fonts, date, tight=False)
+    first, spilled = _build(doc, charts, fonts, date, tight=False)
     if spilled:
         tight, still = _build(doc, charts, fonts, date, tight=True)
         if not still:
-            return tight
-    return data
+            return tight()
+    return first()
 
 
 def _build(
     doc: doctree.Document, charts: dict[str, chartlib.ChartSpec], fonts: FontSet, date: dt.date, tight: bool
-) -> tuple[bytes, bool]:
-    """The PDF bytes, and whether its last page is a spill of a few lines."""
+) -> tuple[Callable[[], bytes], bool]:
+    """The laid-out document, whose PDF bytes the function returned makes, and whether
+    its last page is a spill of a few lines. The bytes are made only when asked for:
+    writing them out (fonts subset, pages serialised) is a fifth of a build, and a
+    layout that is tightened is never written."""
     regular, bold = register_reportlab(fonts)
     install_cjk_line_breaking()
     meta = dict(doc.meta)
@@ -473,7 +477,13 @@ def _build(
         invariant=1,
         **pdf_canvas_kwargs(fonts),
     )
+    template._doSave = 0  # reportlab's switch: build lays out and draws, save() writes later
     template.build(story)
     used = (A4[1] - MARGIN) - template.last_y
     spilled = template.page > 2 and used <= SPILL * builder.styles["body"].leading
-    return buffer.getvalue(), spilled
+
+    def data() -> bytes:
+        template.canv.save()
+        return buffer.getvalue()
+
+    return data, spilled
