@@ -115,18 +115,22 @@ def asks(text: str) -> bool:
 
 
 _UNMARKED_RE = re.compile(
-    r"(?:能否|是否|能不能|会不会|會不會|有没有|有沒有|多少|多大|几何|幾何|如何|怎样|怎樣|怎么|怎麼|为何|為何|为什么|為什麼"
-    r"|多久|何时|何時|什么时候|什麼時候|谁|誰|哪家|哪些|哪个|哪個)|[吗嗎呢]$"
+    r"(?:能否|是否|能不能|会不会|會不會|有没有|有沒有|多少|(?<!无论)(?<!無論)如何|怎样|怎樣|怎么|怎麼|为何|為何|为什么|為什麼"
+    r"|多久|何时|何時|什么时候|什麼時候|(?<![许許])多大(?![型规規])|哪家|哪些|哪个|哪個)|[吗嗎呢]$"
 )
 
 
 def asks_unmarked(text: str) -> bool:
     """``text`` asks, with its question mark or without one: a note's bullet that asks
-    in words and ends in no mark ("牧原的养殖成本能否降到14元/公斤以下")."""
+    in words and ends in no mark ("牧原的养殖成本能否降到14元/公斤以下", "…谁的成本更低");
+    not a statement that holds such a word ("无论如何，成本是关键", "谁能降本谁就赢")."""
     if asks(text):
         return True
     body = text.rstrip().rstrip(_CLOSERS).rstrip()
-    return bool(body) and body[-1] not in "。.！!；;：:…" and bool(_UNMARKED_RE.search(body))
+    if not body or body[-1] in "。.！!；;：:…，,":
+        return False
+    who = body.count("谁") + body.count("誰")
+    return bool(_UNMARKED_RE.search(body)) or who == 1
 
 
 @dataclass
@@ -508,7 +512,8 @@ def _standalone_questions(
             j = i
             while j < len(blocks) and _item_like(blocks[j]) and keep[j] and asks_unmarked(blocks[j].text):
                 j += 1
-            if j - i >= 2:
+            # a run that asks: one of its items at least with a question mark
+            if j - i >= 2 and any(asks(blocks[k].text) for k in range(i, j)):
                 for k in range(i, j):
                     if todo := _todo(blocks[k].text, blocks[k].marker, form="list"):
                         found.append((k, todo))

@@ -186,9 +186,16 @@ def reporter_dateline(text: str) -> tuple[str, str | None, str] | None:
     if len(text) > 50 or not (m := _REPORTER_DATE_RE.match(text)):
         return None
     is_date, iso = dateline(m.group("rest"))
-    if not is_date or not iso:
+    name, site = m.group("name"), m.group("site")
+    if not is_date or not iso or name.startswith(_NOT_REPORTER):
         return None
-    return m.group("name"), m.group("site"), iso
+    return name, None if site in _OWN_DESK else site, iso
+
+
+_OWN_DESK = frozenset({"本报", "本報", "本刊", "本台", "本网", "本網", "本社"})
+""""This paper" in a reporter's line: no name of a paper."""
+_NOT_REPORTER = ("表示", "指出", "报道", "報導", "获悉", "獲悉", "了解", "发现", "發現", "称", "稱")
+"""Words after 记者 that make the line a sentence, not a byline."""
 
 
 _WEEKDAY_RE = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?|星期[一二三四五六日天]|[周週][一二三四五六日天]"
@@ -338,7 +345,7 @@ _SITE_DATE_RE = re.compile(
 )
 _MEDIA_ENDINGS = (
     "News", "Times", "Post", "Journal", "Daily", "Review", "Weekly", "Herald", "Tribune", "Wire",
-    "日报", "日報", "晚报", "晚報", "财经", "財經", "新闻", "新聞", "周刊", "週刊", "时报", "時報", "社",
+    "日报", "日報", "晚报", "晚報", "财经", "財經", "新闻", "新聞", "周刊", "週刊", "时报", "時報", "社", "报", "報",
 )  # fmt: skip
 
 

@@ -118,6 +118,7 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         blocks, raw_lines = blocks[headline + 1 :], raw_lines[headline + 1 :]
 
     blocks_before = blocks
+    placed = {id(b): i for i, b in enumerate(blocks)}  # where each block stood before any left
     blocks, removed, hints = cleaning.remove_boilerplate(blocks, memo.reference_blocks(blocks))
     counts.add("remove_boilerplate", removed)
     raw_lines = _follow(blocks_before, blocks, raw_lines)
@@ -192,10 +193,11 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     counts.add("remove_boilerplate", trailing)
 
     blocks_before = blocks
-    # A plain text's headline is not the start of a broken first paragraph, though
-    # the source line that stood between them is gone ("猪周期反转？…仍不充分" /
-    # "来源：界面新闻 2024-08-20" / "农业农村部数据显示…").
-    head = 1 if not title and blocks and metadata.looks_like_title(blocks[0], len(blocks) > 1) else 0
+    # A plain text's headline is not the start of a broken first paragraph where a
+    # line that stood between them has left ("猪周期反转？…仍不充分" / "来源：界面新闻
+    # 2024-08-20" / "农业农村部数据显示…"); a first line wrapped mid-sentence still joins.
+    parted = len(blocks) > 1 and placed.get(id(blocks[1]), 0) - placed.get(id(blocks[0]), 0) > 1
+    head = 1 if parted and not title and metadata.looks_like_title(blocks[0], True) else 0
     rest, joined = cleaning.rejoin_broken_lines(blocks[head:])
     blocks = blocks[:head] + rest
     counts.add("rejoin_broken_lines", joined)

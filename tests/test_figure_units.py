@@ -217,3 +217,26 @@ def test_a_bare_change_is_no_key_figure(tmp_path: Path) -> None:
     assert any(k.measure.startswith("大中华区营收") for k in model.key_figures), [
         k.measure for k in model.key_figures
     ]
+
+
+@pytest.mark.parametrize(
+    ("period", "date", "year"),
+    [
+        ("上半年", "2024-09-12", 2024),
+        ("上半年", "2024-06-28", 2024),  # written in its last month
+        ("上半年", "2024-01-15", 2023),
+        ("三季度", "2024-10-30", 2024),
+        ("四季度", "2024-12-20", 2024),
+        ("四季度", "2024-11-20", 2023),
+        ("前8个月", "2024-09-01", 2024),
+        ("7月", "2024-07-31", 2024),
+        ("第三财季", "2024-10-30", None),  # a fiscal quarter: the company's own calendar
+        ("上半年", "2024", None),
+    ],
+)
+def test_a_period_without_a_year_is_the_latest_before_the_article(
+    period: str, date: str, year: int | None
+) -> None:
+    from briefing.analysis.figures import year_before
+
+    assert year_before(period, date) == year

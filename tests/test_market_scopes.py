@@ -141,6 +141,8 @@ def test_going_overseas_is_answered_by_a_market_abroad_not_the_home_one() -> Non
         ("出海能否成为第二增长曲线？", False),  # going abroad contrasts with home
         ("国内游戏市场还能增长吗？", False),
         ("How big is the trade-in market?", False),
+        ("美国贸易商库存是否见顶？", False),  # traders, not trade
+        ("日本进口车销量如何？", False),
     ],
 )
 def test_a_question_on_trade_across_borders(text: str, expected: bool) -> None:

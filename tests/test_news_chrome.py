@@ -31,6 +31,7 @@ def test_credit_opening(text: str, expected: tuple[str, str, str | None] | None)
     [
         ("*Reuters, September 5, 2024*", ("Reuters", "2024-09-05")),
         ("Financial Times | 3 March 2024", ("Financial Times", "2024-03-03")),
+        ("上海证券报 | 2024-05-02", ("上海证券报", "2024-05-02")),
         ("第一财经 | 2024-09-12", ("第一财经", "2024-09-12")),
         ("London, May 2, 2024", None),  # a place, not a publisher
         ("Reuters, said on Monday", None),
@@ -118,6 +119,8 @@ def test_footer_lines_of_a_taiwanese_news_site(line: str) -> None:
         ("记者 王小明 2024-08-14", ("王小明", None, "2024-08-14")),
         ("记者王小明报道，2024年8月14日茅台股价大涨。", None),  # a sentence
         ("信報記者 陳家明", None),  # no date: a byline's work
+        ("本报记者 王小明 2024年8月14日", ("王小明", None, "2024-08-14")),  # "this paper" names none
+        ("记者表示 2024年8月", None),
     ],
 )
 def test_a_reporter_and_date_line(line: str, expected: tuple | None) -> None:

@@ -25,10 +25,10 @@ import pytest
 
 from briefing.analysis import build_briefing
 from briefing.analysis.themes import (
-    _opening_pointer,
     _opening_referent,
     concept_variants,
     concept_words,
+    opening_pointer,
     with_referent,
 )
 from briefing.model import Briefing, Theme
@@ -179,10 +179,15 @@ def test_with_referent(line: str, referent: tuple[str, str] | None, shown: str) 
         ("其他企业也在扩产。", None),
         ("其中美国市场占约七成。", None),
         ("百济神州的收入增长。", None),
+        ("公司法修订后，董事责任更重。", None),
+        ("公司债发行规模回升。", None),
+        ("其一，成本仍在下降。", None),
+        ("其余企业仍在亏损。", None),
+        ("该企业表示将减产。", "该企业"),
     ],
 )
 def test_opening_pointer(text: str, pointer: str | None) -> None:
-    assert _opening_pointer(text) == pointer
+    assert opening_pointer(text) == pointer
 
 
 @pytest.mark.parametrize(

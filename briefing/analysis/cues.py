@@ -737,6 +737,18 @@ def _not_a_name_en(name: str, extra_tails: frozenset[str] = frozenset(), person:
     return len(parts) == 1 and name in w.said_its_surnames
 
 
+def it_acts(after: str) -> bool:
+    """What follows "X said (on Monday) it" announces an act of X's own: one of
+    ``said_it_verbs_en`` and, within six words, an English action verb ("would pause",
+    "remained committed to its acquisition")."""
+    from briefing.analysis.roles import en_action
+
+    words = re.findall(r"[a-z]+", after.lower())[:8]
+    if not words or words[0] not in cue_words().said_it_verbs_en:
+        return False
+    return any(w == "committed" or en_action(w) for w in words[1:7])
+
+
 def cues_en(text: str) -> list[Cue]:
     """Names an English sentence marks: "market researcher Newzoo", "Nintendo said its",
     "Feihe, the market leader,", "Danone and Nestle have both lost share", "according
@@ -760,6 +772,8 @@ def cues_en(text: str) -> list[Cue]:
         after_its = re.match(r"\s*(\w+)", text[m.end() :])
         if after_its and after_its.group(1).lower() in w.said_its_not_before:
             continue  # "Bloomberg said its survey showed…": a source, its research
+        if not m.group().rstrip().endswith("its") and not it_acts(text[m.end() :]):
+            continue  # "Trump said it would be a disaster": no act of its own
         verb = text[m.end(1) : m.end()].rsplit(",", maxsplit=1)[-1].split(maxsplit=1)[0]
         out.append((name, f"{verb} its", "company"))
     for m in _apposition_re().finditer(text):
@@ -780,8 +794,13 @@ def cues_en(text: str) -> list[Cue]:
         (_deal_target_re(), "deal target"),
     ):
         for m in pattern.finditer(text):
-            if not _not_a_name_en(m.group(1), person=evidence != "deal target"):
-                out.append((m.group(1), evidence, "company"))
+            name = m.group(1)
+            if name in w.industry_tails_en:
+                continue  # "Property shares fell", "Steel shares fell": a sector
+            if evidence == "deal target" and not re.search(r"\d", text[max(0, m.start() - 50) : m.start()]):
+                continue  # "a bid for Olympic Gold": a deal has its amount before it
+            if not _not_a_name_en(name, person=evidence != "deal target"):
+                out.append((name, evidence, "company"))
     for m in _source_re().finditer(text):
         name = m.group(1)
         if not _not_a_name_en(name, w.source_tails_en):

@@ -712,7 +712,7 @@ def year_before(period: str, date: str) -> int | None:
     if end is None or not re.match(r"\d{4}-\d{2}", date):
         return None
     year, month = int(date[:4]), int(date[5:7])
-    return year if month > end else year - 1
+    return year if month >= end else year - 1  # written in its last month: this year's
 
 
 _SCOPE_OPENERS_RE = re.compile(r"^\s*(?:其中|包括|of which|including)[，,]?\s*")

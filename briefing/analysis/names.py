@@ -418,11 +418,13 @@ def _predicate_candidate(tokens: list[str], index: int, max_chars: int = 12) -> 
 
 
 _STOCK_CODE_RE = re.compile(
-    r"^\s*[（(]\s*(?:\d{6}(?:\.S[HZ])?|0\d{3,4}(?:\.HK)?|\d{4}\.TW|(?!19|20)[1-9]\d{3})\s*(?:[，,、；;)）]|$)",
+    r"^\s*[（(]\s*(?:\d{6}(?:\.S[HZ])?|0\d{3,4}(?:\.HK)?|\d{4}\.TW"
+    r"|[1-9]\d{3}(?=\s*[)）]\s*(?![年点點元美港日%％下上涨漲跌升降收\d])))\s*(?:[，,、；;)）]|$)",
     re.I,
 )
 """A stock code in brackets after a name: Shanghai/Shenzhen, Hong Kong, Taiwan (four
-digits; 19xx and 20xx are read as years, not codes)."""
+digits, "中鋼（2002）昨日公布"; not a year, a price or an index level the bracket
+closes before: "（2002）年", "螺纹钢（3500）下跌", "标普（4500）点")."""
 # A name a listing introduces: "在香港挂牌的珍酒李渡，…", "去年登陆科创板的X。".
 _LISTED_RE = re.compile(
     r"(?:在(?P<venue>[^，,。；;的]{2,8}?)(?:挂牌|上市|掛牌)|登(?:陆|陸)(?P<board>[\u4e00-\u9fffA-Z]{2,4}))的"

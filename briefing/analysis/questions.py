@@ -710,7 +710,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         # a place the question asks, not one inside a name it gives (日本 of 日本制铁); none
         # where it asks about trade across borders, which is about both sides
         places=frozenset()
-        if market.cross_border(sub)
+        if market.cross_border(sub) and "市场" not in sub  # "日本市场的进口…": that market still
         else market.named(unnamed) or market.named(_unnamed(question.text, names)),
         changes=changes,
     )
@@ -930,11 +930,7 @@ def _relevant(
             orgs |= index.orgs_of(d, i)
         if not orgs and (pointed := index.pointers.get((d, s)) or index.heading_org(d, s)):
             orgs = {pointed, *gazetteer().ancestors(pointed)}  # "Its …", a note under "### 特斯拉"
-        if (
-            not orgs
-            and first == s
-            and _POINTER_OPEN_RE.match(index.docs[d].analysis_text[index.analyses[d].sentences[s].start :])
-        ):
+        if not orgs and first == s and _points_back(index, d, s):
             # "牧原股份披露半年报…。公司表示，将继续降低养殖完全成本…": the company before
             orgs = index.orgs_of(d, s - 1)
         named = ask.actors & orgs
@@ -1047,10 +1043,15 @@ def _relevant(
     return kept
 
 
-_POINTER_OPEN_RE = re.compile(
-    r"\s*(?:该公司|該公司|这家公司|這家公司|该集团|該集團|公司|其|它)(?!他|它|中|实|實|次)"
-)
-"""A sentence opening with a word that points back to the company named before it."""
+def _points_back(index: Index, d: int, s: int) -> bool:
+    """Sentence ``s`` opens with a word that points back to the company named before it
+    (公司, 其, 该公司: the themes' reading of organisations.yaml's pointers)."""
+    from briefing.analysis.themes import opening_pointer
+
+    sent = index.analyses[d].sentences[s]
+    return opening_pointer(index.docs[d].analysis_text[sent.start : sent.end]) is not None
+
+
 _INDUSTRY_TAIL_RE = re.compile(r"(?:行业|产业|业)$")
 
 

@@ -390,6 +390,18 @@ _OWN_REPORT_RE = re.compile(
 """A company's own accounts reporting its figures ("鞍钢股份中期报告显示"): it acts."""
 
 
+def _a_company(name: str) -> bool:
+    """The name is a company's (the gazetteer's type, else its suffix's)."""
+    from briefing.analysis.org_words import org_type
+    from briefing.gazetteer import gazetteer
+
+    gaz = gazetteer()
+    known = gaz.canonical(name)
+    if known:
+        return gaz.orgs[known].type in ("company", "investor")
+    return org_type(name) in ("company", "investor") and not name.endswith(words().nt_government)
+
+
 def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | None = None) -> Role:
     """The role of the organisation at ``spans[index]`` in a Chinese sentence
     (``spans`` are all the organisation spans of the sentence, in order)."""
@@ -411,8 +423,9 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     if m and not _action_in(before[m.end() :]):
         return Role(SOURCE, m.group()[:2])
     rest = masked[b:]
-    if own := _OWN_REPORT_RE.match(rest):
-        # "鞍钢股份中期报告显示，公司…净亏损": its own accounts, not a study of others.
+    if (own := _OWN_REPORT_RE.match(rest)) and _a_company(text[a:b]):
+        # "鞍钢股份中期报告显示，公司…净亏损": its own accounts, not a study of others
+        # (an association's or a bureau's 年度报告 reports on others: a source).
         return Role(ACTS, own.group(1))
     if re.match(
         r"^[^，。；]{0,3}(?:公布|发布)?的?(?:统计)?数据(?:显示|表明)|^[^，。；]{0,4}(?:报告|统计|监测)(?:显示|称|表明|发现)",
@@ -581,9 +594,17 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     return Role(MENTIONED)
 
 
+@functools.cache
+def _shares_move_re() -> re.Pattern[str]:
+    """Right after a name: its shares moving ("U.S. Steel shares fell…")."""
+    from briefing.analysis.cues import cue_words
+
+    moves = "|".join(re.escape(w) for w in cue_words().share_moves_en) or "(?!)"
+    return re.compile(rf"(?:['’]s?)?\s+shares?\s+(?:{moves})\b")
+
+
 def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
     """The role of the organisation at ``spans[index]`` in an English sentence."""
-    from briefing.analysis.cues import cue_words
 
     w = words()
     a, b = spans[index]
@@ -606,7 +627,7 @@ def role_en(text: str, spans: list[tuple[int, int]], index: int) -> Role:
         # "Cainiao, Alibaba's logistics arm, built…": the owner named in an apposition
         # describes the subject before it; "It handles…" next points back to Cainiao.
         return Role(MENTIONED, "apposition")
-    if re.match(r"(?:'s?)?\s+shares?\s+(?:" + "|".join(cue_words().share_moves_en) + r")\b", text[b:]):
+    if _shares_move_re().match(text[b:]):
         return Role(STOCK, "shares")  # "U.S. Steel shares fell 17%": a quote, not its own act
     opening = re.split(r"[,;:.!?]", text[:a])[-1]
     words_before = [
@@ -696,30 +717,9 @@ def _speaks_of_itself(tokens: list[str], i: int) -> bool:
     return (
         low[0] == "it"
         and low[1:2] != []
-        and low[1] in _SAID_IT_ACTS
+        and low[1] in cue_words().said_it_verbs_en
         and any(t == "committed" or _actions_en_re().fullmatch(t) for t in low[2:8])
     )
-
-
-_SAID_IT_ACTS = frozenset(
-    [
-        "would",
-        "will",
-        "plans",
-        "planned",
-        "intends",
-        "intended",
-        "aims",
-        "agreed",
-        "decided",
-        "remained",
-        "remains",
-        "continues",
-        "continued",
-        "had",
-        "has",
-    ]
-)
 
 
 def roles(text: str, spans: list[tuple[int, int]], english: bool) -> list[Role]:

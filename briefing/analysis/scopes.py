@@ -85,7 +85,8 @@ def _names(pattern: re.Pattern[str] | None, text: str, direction: bool) -> bool:
 def _cross_border_re() -> re.Pattern[str]:
     words = (data_yaml("market_scopes.yaml") or {}).get("cross_border") or []
     latin = [re.escape(str(w)) for w in words if str(w).isascii()]
-    han = [re.escape(str(w)) for w in words if not str(w).isascii()]
+    # a word inside a longer noun is not the trade itself (贸易商 traders, 进口车 cars)
+    han = [re.escape(str(w)) + r"(?![商车車])" for w in words if not str(w).isascii()]
     parts = [*han, *([rf"(?<!-)\b(?i:{'|'.join(latin)})\b(?!-)"] if latin else [])]  # not "trade-in"
     return re.compile("|".join(parts) or r"(?!)")
 

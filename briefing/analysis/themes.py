@@ -2512,7 +2512,7 @@ SPARE_ROWS = 8
 """Sentences, best first, a theme keeps to state it instead of its gist."""
 
 
-def _opening_pointer(text: str) -> str | None:
+def opening_pointer(text: str) -> str | None:
     """The word a Chinese sentence opens with that points back to an organisation
     named before (该公司, 公司, 其: organisations.yaml's demonstratives and ellipsis
     words), as written; None when it opens otherwise (其实, 其他 and 其中 point to none)."""
@@ -2527,7 +2527,10 @@ def _opening_pointer(text: str) -> str | None:
     return None
 
 
-_NOT_AN_ORGANISATION_RE = re.compile(r"^(?:其实|其他|其余|其中|其次|它们|公司们)")
+_NOT_AN_ORGANISATION_RE = re.compile(
+    r"^(?:其实|其他|其余|其中|其次|其一|其二|其间|其后|它们|公司们|公司法|公司债|公司治理|公司制)"
+)
+"""Openings that look like a pointer back to a company and are none (其实, 公司法)."""
 
 
 _SentenceIndex = tuple[dict[int, int], dict[int, list], dict[int, list]]
@@ -2555,7 +2558,7 @@ def _opening_referent(
     owned through the pointer ("公司全年总收入为24.6亿美元": 百济神州, ``公司/其 → …``).
     None when the sentence names an organisation of its own before the figure.
     ``index``: the document's :func:`sentence_index`, where several sentences are asked."""
-    pointer = _opening_pointer(text)
+    pointer = opening_pointer(text)
     if pointer is None:
         return None
     starts, mentions, figures = index or sentence_index(analysis)
@@ -2609,7 +2612,7 @@ def implied_owner(
     subject or gives no one's figures; LACKS_OWNER when it leans on an organisation the
     reading did not resolve, or on several ("分别" after a list): shown alone, the
     reader cannot tell whose it is."""
-    if _opening_pointer(text) is not None:
+    if opening_pointer(text) is not None:
         return _opening_referent(analysis, sentence, text, index) or LACKS_OWNER
     at = index[0].get(sentence.start)
     if at is None:
@@ -2726,7 +2729,7 @@ def gists_apart(
         for q in fresh:
             if any(restates(q.text, t) for t in takeaways):
                 continue
-            if referents is not None and q.text not in referents and _opening_pointer(q.text) is not None:
+            if referents is not None and q.text not in referents and opening_pointer(q.text) is not None:
                 continue  # "公司全年总收入…" with no organisation its reading resolved: never a gist
             log.debug("theme %s: gist restates a takeaway, stated by %s", theme.label, q.text[:30])
             theme.quotes = [x for x in theme.quotes if x is not q]
