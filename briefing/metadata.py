@@ -341,11 +341,12 @@ def credit_opening(text: str) -> tuple[str, str, str | None] | None:
 
 
 _SITE_DATE_RE = re.compile(
-    r"^(?P<site>[A-Z][\w&.'’]*(?: [A-Z][\w&.'’]*){0,3}|[\u4e00-\u9fff]{2,10})\s*[,，|｜·•—–]\s*(?P<rest>.+)$"
+    r"^(?P<site>[A-Z][\w&.'’]*(?: [A-Z][\w&.'’]*){0,3}|\d{0,3}[\u4e00-\u9fff]{2,10})"
+    r"(?:\s*[,，|｜·•—–]\s*|\s+)(?P<rest>.+)$"
 )
 _MEDIA_ENDINGS = (
     "News", "Times", "Post", "Journal", "Daily", "Review", "Weekly", "Herald", "Tribune", "Wire",
-    "日报", "日報", "晚报", "晚報", "财经", "財經", "新闻", "新聞", "周刊", "週刊", "时报", "時報", "社", "报", "報",
+    "日报", "日報", "晚报", "晚報", "财经", "財經", "新闻", "新聞", "周刊", "週刊", "时报", "時報", "社", "报", "報", "报道", "報導", "网", "網",
 )  # fmt: skip
 
 
@@ -363,6 +364,21 @@ def site_dateline(text: str) -> tuple[str, str] | None:
     known = gazetteer().canonical(site)
     media = (known and gazetteer().orgs[known].type == "media") or site.endswith(_MEDIA_ENDINGS)
     return (site, iso) if is_date and iso and media else None
+
+
+_AGENCY_CREDIT_RE = re.compile(
+    r"^[（(](?P<site>中央社|新华社|新華社|中新社)(?:记者|記者)[\u4e00-\u9fff·]{2,10}?"
+    r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?:电|電)[）)]\s*(?=\S)"
+)
+
+
+def agency_credit(text: str) -> tuple[str, str, str] | None:
+    """``(agency, date, rest)`` when a paragraph opens with a news agency's bracketed
+    credit ("（中央社記者林志遠台北2024年9月10日電）雄獅旅遊…"): metadata, not the first
+    sentence (the reporter and the city run together, so neither is taken)."""
+    if (m := _AGENCY_CREDIT_RE.match(text)) and (iso := parse_date(m.group("date"))):
+        return m.group("site"), iso, text[m.end() :]
+    return None
 
 
 def wire_dateline(text: str, place: str | None = None) -> tuple[str, str] | None:

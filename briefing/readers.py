@@ -177,6 +177,12 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             blocks[first] = replace(blocks[first], text=credit[1])
             found += 1
             break
+        if agency := metadata.agency_credit(blocks[first].text):
+            _hint(meta, "site", agency[0])
+            _hint(meta, "date", agency[1])
+            blocks[first] = replace(blocks[first], text=agency[2])
+            found += 1
+            break
         if line := metadata.wire_dateline(blocks[first].text, meta.get("place")):
             meta["place"] = line[0]
             blocks[first] = replace(blocks[first], text=line[1])

@@ -32,6 +32,8 @@ def test_credit_opening(text: str, expected: tuple[str, str, str | None] | None)
         ("*Reuters, September 5, 2024*", ("Reuters", "2024-09-05")),
         ("Financial Times | 3 March 2024", ("Financial Times", "2024-03-03")),
         ("上海证券报 | 2024-05-02", ("上海证券报", "2024-05-02")),
+        ("*21世纪经济报道 2024年9月3日*", ("21世纪经济报道", "2024-09-03")),
+        ("北京 2024年9月3日", None),  # a place
         ("第一财经 | 2024-09-12", ("第一财经", "2024-09-12")),
         ("London, May 2, 2024", None),  # a place, not a publisher
         ("Reuters, said on Monday", None),
@@ -155,3 +157,22 @@ def test_a_plain_headline_is_not_joined_to_the_first_paragraph(tmp_path) -> None
     assert doc.title == "猪周期反转？养殖巨头扭亏，但产能去化仍不充分"
     assert doc.text.startswith("农业农村部数据显示"), doc.text[:40]
     assert (doc.date, doc.source_site) == ("2024-08-20", "界面新闻")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "（中央社記者林志遠台北2024年9月10日電）雄獅旅遊今天公布8月營收。",
+            ("中央社", "2024-09-10", "雄獅旅遊今天公布8月營收。"),
+        ),
+        (
+            "（新华社记者王明北京2024年3月5日电）国务院今天发布通知。",
+            ("新华社", "2024-03-05", "国务院今天发布通知。"),
+        ),
+        ("（中央社）雄獅旅遊今天公布8月營收。", None),  # no date
+        ("中央社記者林志遠說，出境旅遊人次回升。", None),
+    ],
+)
+def test_an_agency_credit_opening_the_story(text: str, expected: tuple | None) -> None:
+    assert metadata.agency_credit(text) == expected

@@ -1663,7 +1663,9 @@ def _predicate_labels(
                     # subject of its own (客流创新高，票价却在下跌: 下跌 is 票价's, not 客流's)
                     around = heading
                 if len(word) >= 2 and word in around and word not in term and not _negated(word, around):
-                    said[term][word] += 2  # the author's own word for it
+                    # the author's own word for it; in its own clause before another's
+                    # (酒店业RevPAR承压，连锁品牌加速加盟扩张: 承压 is RevPAR's first)
+                    said[term][word] += 2 if (own_clause and word in own_clause) or not own_clause else 1.5
                     if word + term in around:
                         ahead.add((term, word))  # as the heading puts it: 自制IP, not IP自制
         # An everyday word the headline says a change of in a clause of its own (票价却在
