@@ -1037,3 +1037,26 @@ def test_an_english_change_counts_for_the_word_other_sources_say_it_with(tmp_pat
     (theme,) = [t for t in model.themes if "猪价" in t.label]
     assert theme.label == "猪价回升", theme.label
     assert set(theme.documents) == {"01_hk.txt", "02_wire.md"}, theme.documents
+
+
+def test_a_change_only_english_sources_state_is_labelled_in_plain_words(tmp_path: Path) -> None:
+    """Tried on a travel folder: the wire story says outbound bookings "recovered", the
+    English memo that outbound "recovers faster"; no Chinese source says it in words
+    of its own, so the theme is labelled with the plain word of that direction."""
+    documents = {
+        "01_wire.md": [
+            "# Trip.com beats forecasts",
+            "Outbound hotel and air bookings recovered to more than 120% of 2019 levels, the company said.",
+            "Domestic hotel prices remained under pressure.",
+        ],
+        "02_memo.md": [
+            "# Travel tracker – notes",
+            "Working view: outbound recovers faster than domestic; hotel pricing is the weak spot.",
+            "## Open questions",
+            "- Is outbound growth sustainable?",
+        ],
+    }
+    for name, paragraphs in documents.items():
+        (tmp_path / name).write_text("\n\n".join(paragraphs) + "\n", "utf-8")
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    assert any(t.label == "出境游回升" for t in model.themes), [t.label for t in model.themes]

@@ -628,6 +628,12 @@ def concept_variants() -> dict[str, str]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)
+def _variants_of(term: str) -> tuple[str, ...]:
+    """The words concept_variants.yaml files under ``term`` (出境旅游 under 出境游)."""
+    return tuple(w for w, key in concept_variants().items() if key == term)
+
+
 @functools.cache
 def _variant_words() -> frozenset[str]:
     return frozenset(concept_variants())
@@ -1613,11 +1619,12 @@ def _predicate_labels(
             continue
         text = docs[d].analysis_text[sent.start : sent.end]
         for term in concepts:
-            at = text.find(term)
-            if at < 0:
+            # the term as written, or a word that argues it (出境旅游 for 出境游)
+            written = next((w for w in (term, *_variants_of(term)) if w in text), None)
+            if written is None:
                 continue
             held[term] += 1
-            for word in _said_around(term, text, at, names):
+            for word in _said_around(written, text, text.find(written), names):
                 said[term][word] += 1
     # What the analyst asks about a concept (零售业务的优势在哪里？) says what is argued
     # of it, as a sentence does: an open question of any memo of the folder (the one
@@ -1638,8 +1645,10 @@ def _predicate_labels(
         if direction is None:
             continue
         same = [w for w in said[term] if _direction_of(w) == direction]
-        if same:
-            said[term][max(same, key=lambda w: (said[term][w], len(w), w))] += 1
+        # the Chinese word the others say it with, else the plain word of that direction
+        word = max(same, key=lambda w: (said[term][w], len(w), w)) if same else _PLAIN_CHANGE.get(direction)
+        if word:
+            said[term][word] += 1
     ahead: set[tuple[str, str]] = set()
     changers: list[str] = []  # everyday words the headline says a change of (票价 of 票价却在下跌)
     if heading:
@@ -2256,6 +2265,11 @@ def _change_words() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
         en = tuple(sorted({str(w).lower() for w in lists.get("en") or []}))
         out.append((str(direction), zh, en))
     return tuple(out)
+
+
+_PLAIN_CHANGE = {"up": "回升", "down": "下降"}
+"""The Chinese word a change English sources state is labelled with, where no Chinese
+source says it ("outbound bookings recovered" twice: 出境游回升)."""
 
 
 def _english_direction(text: str) -> str | None:
