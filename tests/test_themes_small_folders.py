@@ -1031,9 +1031,7 @@ def test_an_english_change_counts_for_the_word_other_sources_say_it_with(tmp_pat
             "Analysts warned that hog prices may fall again in the second half.",
         ],
     }
-    for name, paragraphs in documents.items():
-        (tmp_path / name).write_text("\n\n".join(paragraphs) + "\n", "utf-8")
-    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    model = _folder(tmp_path, documents)
     (theme,) = [t for t in model.themes if "猪价" in t.label]
     assert theme.label == "猪价回升", theme.label
     assert set(theme.documents) == {"01_hk.txt", "02_wire.md"}, theme.documents
@@ -1056,7 +1054,12 @@ def test_a_change_only_english_sources_state_is_labelled_in_plain_words(tmp_path
             "- Is outbound growth sustainable?",
         ],
     }
+    model = _folder(tmp_path, documents)
+    assert any(t.label == "出境游回升" for t in model.themes), [t.label for t in model.themes]
+
+
+def _folder(tmp_path: Path, documents: dict[str, list[str]]) -> Briefing:
+    """The briefing of a folder of ``documents`` (file name → its paragraphs)."""
     for name, paragraphs in documents.items():
         (tmp_path / name).write_text("\n\n".join(paragraphs) + "\n", "utf-8")
-    model = build_briefing(read_corpus(tmp_path), date=DATE)
-    assert any(t.label == "出境游回升" for t in model.themes), [t.label for t in model.themes]
+    return build_briefing(read_corpus(tmp_path), date=DATE)
