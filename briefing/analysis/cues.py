@@ -741,7 +741,7 @@ def it_acts(after: str) -> bool:
     """What follows "X said (on Monday) it" announces an act of X's own: one of
     ``said_it_verbs_en`` and, within six words, an English action verb ("would pause",
     "remained committed to its acquisition")."""
-    from briefing.analysis.roles import en_action
+    from briefing.analysis.org_words import en_action
 
     words = re.findall(r"[a-z]+", after.lower())[:8]
     if not words or words[0] not in cue_words().said_it_verbs_en:

@@ -1221,7 +1221,7 @@ def _pointer_kind(sentence: str) -> str:
 def _pronoun_subject_en(sentence: str, here: list[_Span], offset: int) -> str | None:
     """The action verb of an English sentence that opens with "The company" or
     "It" and names no organisation before that verb."""
-    from briefing.analysis.roles import _actions_en_re
+    from briefing.analysis.org_words import _actions_en_re
 
     end = _en_pronoun_subject_end(sentence)
     if end is None:

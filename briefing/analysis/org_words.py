@@ -294,3 +294,42 @@ def _tokens(name: str) -> tuple[str, ...]:
     from briefing.nlp import zh_cut
 
     return tuple(t for t in zh_cut(name) if t.strip())
+
+
+# ------------------------------------------------------------ English acts
+
+
+def _actions_en_section(key: str) -> dict[str, str]:
+    raw = data_yaml("actions_en.yaml") or {}
+    section = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(section or {}, dict):
+        raise ConfigError(f"data file actions_en.yaml: {key} must map English words to Chinese")
+    return {str(k).lower(): str(v) for k, v in (section or {}).items()}
+
+
+@functools.cache
+def actions_en() -> dict[str, str]:
+    """English action stems and the Chinese verb each renders as (``actions_en.yaml``)."""
+    return _actions_en_section("verbs")
+
+
+@functools.cache
+def objects_en() -> tuple[tuple[str, str], ...]:
+    """English nouns a rendered move may name, with their Chinese, longest first."""
+    items = list(_actions_en_section("objects").items())
+    return tuple(sorted(items, key=lambda kv: (-len(kv[0]), kv[0])))
+
+
+@functools.cache
+def _actions_en_re() -> re.Pattern[str]:
+    stems = sorted(actions_en(), key=lambda s: (-len(s), s))
+    return re.compile(r"(?:" + "|".join(re.escape(s) for s in stems) + r")\w*", re.IGNORECASE)
+
+
+def en_action(word: str) -> str | None:
+    """The Chinese verb of an English action word ("manufacturer" → 生产), if it is one."""
+    low = word.lower()
+    for stem in sorted(actions_en(), key=lambda s: (-len(s), s)):
+        if low.startswith(stem):
+            return actions_en()[stem]
+    return None
