@@ -767,6 +767,17 @@ _ARGUED = {
     "airlines": {"least": 2, "ideas": {"fares": {"票价下跌", "票价承压"}, "lease rates": {"租金"}}},
     # steel: exports grow, and meet anti-dumping measures in two sources, one sentence each
     "steel": {"least": 2, "ideas": {"exports": {"出口"}, "anti-dumping": {"反倾销"}}},
+    # property: developers' debt, rate cuts (减息 in Hong Kong, "cut mortgage rates"),
+    # the unsold stock of smaller cities, a market that stabilises
+    "realestate": {
+        "least": 4,
+        "ideas": {
+            "refinancing": {"再融资", "偿债", "债务"},
+            "rate cuts": {"降息"},
+            "inventory": {"库存", "去化"},
+            "stabilising": {"企稳", "见底", "筑底"},
+        },
+    },
 }
 
 
@@ -1050,6 +1061,10 @@ def test_takeaways_prefer_findings_to_background() -> None:
         ("京东交易额增长82%。", "JD.com's GMV grew 82 percent in the nine months.", True),
         ("隆基绿能一季度亏损23.5亿元。", "LONGi lost 2.35 billion dollars.", False),  # yuan is not dollars
         ("比亚迪销量302万辆。", "Tesla sold 1.8 million vehicles.", False),
+        # a wire story rounds to a whole percent: 26.3% and "a 26% drop" are one figure
+        ("万科8月合同销售金额同比下降26.3%。", "China Vanke reported a 26% drop in contracted sales.", True),
+        ("毛利率为19.6%。", "Its gross margin was 19%.", False),  # 19.6% rounds to 20
+        ("渗透率为5.4%。", "Penetration reached 5%.", False),  # a small share: too often round by chance
     ],
 )
 def test_one_figure_in_two_languages_is_one_finding(a, b, same) -> None:
@@ -1210,6 +1225,28 @@ def test_an_industry_named_in_titles_and_inside_names_is_the_subject():
     assert model.subject == "钢铁", model.subject
     assert model.title.startswith("钢铁"), model.title
     assert any("出口" in t.label for t in model.themes), [t.label for t in model.themes]
+
+
+def test_titles_that_name_only_companies_vote_for_their_industry():
+    """The property folder's titles share no word: one names 房企, one 新世界發展, one
+    China Vanke, the memo 房地产. The two that name a developer vote for the industry
+    the gazetteer files it under (real estate: 房地产 through the glossary), so the
+    briefing is about 房地产, not a generic 行业简报 or its densest word (销售)."""
+    model, _ = _build(ROOT / "tests" / "fixtures" / "corpora" / "realestate")
+    assert model.subject == "房地产", model.subject
+    assert model.title.startswith("房地产"), model.title
+
+
+def test_a_folder_of_unrelated_titles_keeps_no_subject(tmp_path: Path):
+    """Companies of different industries in the titles vote for nothing in common."""
+    for name, text in {
+        "a.txt": "万科8月销售下降\n\n万科8月实现合同销售金额181.2亿元，同比下降26.3%。公司继续压降负债。\n",
+        "b.txt": "汇丰控股中期盈利上升\n\n汇丰控股上半年税前利润增长10%。银行息差收窄。\n",
+        "c.txt": "国泰航空运力恢复\n\n国泰航空上半年运力恢复至疫情前八成。票价下跌。\n",
+    }.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    model, _ = _build(tmp_path)
+    assert model.subject not in ("房地产", "银行"), model.subject
 
 
 def test_no_theme_label_holds_a_currency():

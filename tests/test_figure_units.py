@@ -32,6 +32,11 @@ def test_measure_and_year_of_each_figure(case: dict[str, Any]) -> None:
             assert h.measure == want["measure"], (want, h)
         if "year" in want:
             assert year_of(text, h.start, h.end)[0] == want["year"], (want, year_of(text, h.start, h.end))
+        if "relative" in want:  # 去年 (-1), 今年 (0): resolved with the document's date later
+            assert year_of(text, h.start, h.end) == (None, want["relative"]), (
+                want,
+                year_of(text, h.start, h.end),
+            )
 
 
 def test_the_data_lists_read() -> None:

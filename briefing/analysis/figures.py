@@ -2265,6 +2265,13 @@ def _last_list(masked: str, orgs: list[OrgRef], k: int) -> list[str] | None:
     return [o.name for o in tail]
 
 
+_FROM_BASE_RE = re.compile(r"(?:由|从)(去年|前年)的?\s*(?:约|近)?$")
+_FROM_BASE_TO_RE = re.compile(
+    r"(?:由|从)(去年|前年)的?[^，,；;。]{1,20}?"
+    r"(?:升至|增至|降至|减至|跌至|涨至|上升至|下降至|增加至|增加到|减少至|提高至|提升至|回落至|扩大至|收窄至)\s*(?:约|近)?$"
+)
+
+
 def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, int | None]:
     """(year, relative year) a figure at ``text[start:end]`` refers to: a year
     right after it ("28.5% in 2022"), else the nearest year before it in the
@@ -2279,6 +2286,12 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         )
         if right_after:
             return int(right_after.group(1)), None
+    # "净负债比率由去年的50.3%升至54.9%": the first figure is last year's, the one it
+    # rose to the year after (this year)
+    if base := _FROM_BASE_RE.search(text[max(start - 6, 0) : start]):
+        return None, _RELATIVE_YEAR[base.group(1)]
+    if reach := _FROM_BASE_TO_RE.search(text[max(start - 40, 0) : start]):
+        return None, _RELATIVE_YEAR[reach.group(1)] + 1
     years = [
         m
         for m in _year_re().finditer(text)
@@ -2330,7 +2343,9 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         found = [
             (m.start(), _RELATIVE_YEAR[m.group().lower()])
             for m in _RELATIVE_RE.finditer(scope)
-            if not re.search(r"(?:较|比|与|相比|同|than|from)\s*$", scope[max(m.start() - 3, 0) : m.start()])
+            if not re.search(
+                r"(?:较|比|与|相比|同|由|从|than|from)\s*$", scope[max(m.start() - 3, 0) : m.start()]
+            )
         ]
         if found:
             return None, found[-1][1]

@@ -13,10 +13,11 @@ from briefing.gazetteer import gazetteer
 from briefing.resources import data_yaml
 
 _BARE_COMPANY_RE = re.compile(
-    r"(?:^|[，,：:；;])(?:该)?公司(?=[\u4e00-\u9fff]{0,2}(?:并|也|还|将|已|在|于|正|就|表示|宣布|发布|称|预计|计划|"
+    r"(?:^|[，,：:；;])(?:该)?(?:公司|集团)(?=[\u4e00-\u9fff]{0,2}(?:并|也|还|将|已|在|于|正|就|需要|须|面临|表示|宣布|发布|称|预计|计划|"
     r"披露|透露|海外|全年|今年|营收|收入|订单|业务|销量|利润|净利润|业绩|产能|股价|市值|产品|客户|毛利率|增长))"
 )
-"""A clause whose subject is a bare 公司 ("公司并宣布…", "王宁表示，公司海外订单…"): which company, the
+"""A clause whose subject is a bare 公司 or 集团 ("公司并宣布…", "王宁表示，公司海外订单…", "分析员指出，集团需要
+偿还…"): which company, the
 sentence does not say."""
 
 

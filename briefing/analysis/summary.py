@@ -538,13 +538,23 @@ def _figures(text: str) -> list[tuple[float, str]]:
 
 
 def _same_figure(a: list[tuple[float, str]], b: list[tuple[float, str]]) -> bool:
-    """One figure in both, allowing for rounding (302万辆 and 302.4万辆)."""
+    """One figure in both, allowing for rounding (302万辆 and 302.4万辆; 26.3% and a
+    wire story's whole "26%")."""
     for value_a, kind_a in a:
         for value_b, kind_b in b:
             close = abs(value_a - value_b) <= 0.015 * max(value_a, value_b)
             if kind_a == kind_b and value_a and close and (kind_a != "%" or abs(value_a - value_b) < 0.05):
                 return True
+            if kind_a == kind_b == "%" and value_a and value_b and _rounded(value_a, value_b):
+                return True
     return False
+
+
+def _rounded(a: float, b: float) -> bool:
+    """One percentage is the other rounded to a whole number (26.3 and 26), a share too
+    large for a round number by chance (above 10)."""
+    whole, exact = (a, b) if a == int(a) else (b, a)
+    return whole == int(whole) and exact != whole and whole >= 10 and round(exact) == whole
 
 
 def _same_claim(a: _Candidate, b: _Candidate) -> bool:

@@ -49,6 +49,7 @@ from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
 from briefing.nlp import (
     domain_words,
     en_tokens,
+    glossary,
     is_abbreviation,
     is_theme_term,
     rarities,
@@ -1050,6 +1051,15 @@ def find_themes(
         # every source that argues it still speaks, if only with a sentence quoted before
         heard = {r[1] for r in fresh} | {row[1]}
         fresh += [r for r in arguing if r[1] not in heard and not heard.add(r[1])]
+        # a source that argues the theme in three sentences or more speaks beside the one
+        # quoted, if only in the theme's terms rather than its label's word (房企 in one
+        # source, "sales" in another): the gist may yet give way to a takeaway
+        quoted_from = {r[1] for r in fresh}
+        strong = {d for d, n in cand.per_doc.items() if n >= 3} - quoted_from - {row[1]}
+        if len(quoted_from) < 2 and strong:
+            fresh += [
+                r for r in others if r[1] in strong and not _filed_elsewhere(r[3], theme.label, labels)
+            ][:1]
         fresh = fresh or arguing[:1]  # a quote beside the gist, if only one quoted before
         # A quote stands alone: one that leans on an organisation it does not name and
         # the reading could not tell (公司… with none before it, figures of several) is
@@ -1127,9 +1137,13 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     longest_first = [
         n for n in sorted(names, key=len, reverse=True) if len(n) >= 2
     ]  # sorted once, not per title
+    sectors: list[set[str]] = []  # per title, the industries of the organisations it names
     for doc in docs:
         title = to_simplified(doc.title or "")
+        sectors.append(set())
         for name in longest_first:
+            if name in title:
+                sectors[-1].add(_sector_word(name))
             title = title.replace(name, " ")
         # English titles in the glossary's Chinese terms ("China's banks" → 银行)
         title += " " + " ".join(t for t in vocabulary_terms(title, vocabulary, heads=heads) if is_han(t[0]))
@@ -1144,6 +1158,41 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
         if not (is_theme_term(term) or term in abbreviations) or not is_han(term[0]):
             continue
         votes[term] = sum(w for title, w in titles if term in title)
+    if not votes and not any(sectors):
+        return None
+    subject = _voted_subject(docs, analyses, titles, title_terms, votes, weight_total, cuts, names)
+    if subject is not None or not any(s - {""} for s in sectors):
+        return subject
+    # Titles that name their subject only by its companies ("China Vanke's bondholders…",
+    # "新世界發展去年虧損…"): each such title votes for its companies' industry too.
+    for i, found_sectors in enumerate(sectors):
+        title_terms[i] |= found_sectors - {""}
+    for term in {t for found_sectors in sectors for t in found_sectors if t}:
+        votes[term] = sum(w for (title, w), terms in zip(titles, title_terms, strict=True) if term in terms)
+    return _voted_subject(docs, analyses, titles, title_terms, votes, weight_total, cuts, names)
+
+
+def _sector_word(name: str) -> str:
+    """The Chinese word of a listed organisation's industry (万科: 房地产, through the
+    glossary's "real estate"), or "" where it has none."""
+    org = gazetteer().orgs.get(gazetteer().alias_to_name.get(name, name))
+    if org is None or not org.sector or org.type not in ("company", "investor"):
+        return ""
+    term = glossary().get(org.sector.lower(), "")
+    return term if term and is_han(term[0]) else ""
+
+
+def _voted_subject(
+    docs: list[Document],
+    analyses: list[DocAnalysis],
+    titles: list[tuple[str, int]],
+    title_terms: list[set[str]],
+    votes: Counter[str],
+    weight_total: int,
+    cuts: list[tuple[list[str], list[str]]],
+    names: set[str],
+) -> str | None:
+    """The voted term most titles share and most documents hold (see :func:`title_subject`)."""
     if not votes:
         return None
     # Documents whose text holds each voted term (the only terms asked about).
@@ -1247,7 +1296,8 @@ def _keyword_candidates(
         partner = _contrast_partner(
             lead,
             [*ranked[:80], *sorted(topic)],
-            lambda a, b: bool(term_sentences[a] & term_sentences[b]),
+            # (a subject the titles' companies name may be written in no sentence)
+            lambda a, b: bool(term_sentences.get(a, _NO_PLACES) & term_sentences.get(b, _NO_PLACES)),
         )
         concept = [t for t in cluster if is_concept(t, rarity.get(t, 14.0))]
         if not partner and lead not in concept and concept and lead in _measure_words():
@@ -1819,7 +1869,6 @@ def _subject_of(
 ) -> str | None:
     """The theme's own term that the argument word follows closely in its sentences
     (汽车销量连续两月负增长 → 汽车销量负增长), as one label; None when none does."""
-    from briefing.nlp import glossary
 
     near = 5
     for term in cand.terms[:4]:
@@ -2519,7 +2568,6 @@ def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str
 @functools.lru_cache(maxsize=1024)
 def _english_spellings(terms: tuple[str, ...]) -> tuple[str, ...]:
     """The glossary's English words for ``terms`` (exports, export for 出口), longest first."""
-    from briefing.nlp import glossary
 
     return tuple(sorted({en for en, zh in glossary().items() if zh in terms}, key=lambda w: (-len(w), w)))
 
@@ -2550,6 +2598,7 @@ _NOT_AN_ORGANISATION_RE = re.compile(
 
 
 _SentenceIndex = tuple[dict[int, int], dict[int, list], dict[int, list]]
+_NO_PLACES: frozenset[tuple[int, int]] = frozenset()
 
 
 def sentence_index(analysis: DocAnalysis) -> _SentenceIndex:
