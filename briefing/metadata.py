@@ -366,6 +366,20 @@ def site_dateline(text: str) -> tuple[str, str] | None:
     return (site, iso) if is_date and iso and media else None
 
 
+_PAPER_CREDIT_RE = re.compile(
+    r"^[【\[［](?P<site>[\u4e00-\u9fff]{2,8}?)(?:專訊|专讯|特訊|特讯|訊|讯)[】\]］]\s*"
+)
+
+
+def paper_credit(text: str) -> tuple[str, str] | None:
+    """``(paper, rest)`` when a paragraph or line opens with a Hong Kong paper's
+    bracketed credit ("【明報專訊】2024年9月27日", "【明報專訊】新世界發展…"): the paper
+    is the story's publisher, and the credit no part of its first sentence."""
+    if m := _PAPER_CREDIT_RE.match(text):
+        return m.group("site"), text[m.end() :]
+    return None
+
+
 _AGENCY_CREDIT_RE = re.compile(
     r"^[（(](?P<site>中央社|新华社|新華社|中新社)(?:记者|記者)[\u4e00-\u9fff·]{2,10}?"
     r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?:电|電)[）)]\s*(?=\S)"

@@ -142,6 +142,10 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             _hint(meta, "author", credit[0])
             _hint(meta, "site", credit[2])
             _hint(meta, "date", line[1])
+        elif (paper := metadata.paper_credit(block.text)) and (line := metadata.dateline(paper[1]))[0]:
+            # "【明報專訊】2024年9月27日": the paper and the date
+            _hint(meta, "site", paper[0])
+            _hint(meta, "date", line[1])
         elif reported := metadata.reporter_dateline(block.text):
             _hint(meta, "author", reported[0])
             _hint(meta, "site", reported[1])
@@ -175,6 +179,11 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             if credit[2]:
                 _hint(meta, "site", credit[2])
             blocks[first] = replace(blocks[first], text=credit[1])
+            found += 1
+            break
+        if (paper := metadata.paper_credit(blocks[first].text)) and paper[1]:
+            _hint(meta, "site", paper[0])
+            blocks[first] = replace(blocks[first], text=paper[1])
             found += 1
             break
         if agency := metadata.agency_credit(blocks[first].text):

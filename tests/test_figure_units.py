@@ -245,3 +245,36 @@ def test_a_period_without_a_year_is_the_latest_before_the_article(
     from briefing.analysis.figures import year_before
 
     assert year_before(period, date) == year
+
+
+MARKET_LABELS = yaml.safe_load((FIXTURES / "figures" / "market_labels.yaml").read_text("utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in MARKET_LABELS])
+def test_the_market_or_group_a_figure_belongs_to(case: dict[str, Any]) -> None:
+    from briefing.analysis.figures import _market_label
+
+    text = case["text"]
+    hits = {h.raw: h for h in figures_in(text)}
+    for raw, label in case["labels"].items():
+        assert str(raw) in hits, (raw, list(hits))
+        assert _market_label(text, 0, hits[str(raw)], []) == label, (raw, label)
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("1-8月全国粗钢产量为6.91亿吨", "前8个月"),
+        ("1—6月销量", "上半年"),
+        ("一至九月营收", "前三季度"),
+        ("2024年1-12月", ""),
+        ("8月销量", "8月"),
+        ("9月上旬，重点监测煤炭企业销售量", "9月上旬"),
+        ("前8个月累计", "前8个月"),
+        ("第三季度", "三季度"),
+    ],
+)
+def test_the_part_of_the_year_a_period_phrase_names(text: str, period: str) -> None:
+    from briefing.analysis.figures import period_in
+
+    assert period_in(text) == period

@@ -176,3 +176,17 @@ def test_a_plain_headline_is_not_joined_to_the_first_paragraph(tmp_path) -> None
 )
 def test_an_agency_credit_opening_the_story(text: str, expected: tuple | None) -> None:
     assert metadata.agency_credit(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("【明報專訊】2024年9月27日", ("明報", "2024年9月27日")),
+        ("【明报专讯】新世界发展公布业绩。", ("明报", "新世界发展公布业绩。")),
+        ("【信報特訊】港股今日高開", ("信報", "港股今日高開")),
+        ("【重要提示】本文仅供参考", None),  # no paper's credit
+        ("明報專訊 2024年9月27日", None),
+    ],
+)
+def test_a_papers_bracketed_credit(text: str, expected: tuple[str, str] | None) -> None:
+    assert metadata.paper_credit(text) == expected

@@ -687,3 +687,11 @@ def test_how_much_a_measure_fell_is_answered_by_the_fall(tmp_path: Path) -> None
     )
     assert q.status == "answered" and q.settled_by is not None
     assert "78%" in q.settled_by.text and "下降" in q.settled_by.text
+
+
+LEAVES_OPEN = yaml.safe_load((FIXTURES / "analysis" / "leaves_open.yaml").read_text("utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", LEAVES_OPEN, ids=[c["text"][:24] for c in LEAVES_OPEN])
+def test_a_passage_that_leaves_the_question_open_settles_nothing(case: dict[str, Any]) -> None:
+    assert Q.leaves_open(case["text"]) is case["open"]

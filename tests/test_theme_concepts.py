@@ -163,6 +163,17 @@ def test_concept_words(label: str, terms: list[str], defining: set[str]) -> None
             "（蔚来）2023年交付16.0万辆，净亏损207.2亿元。",
         ),
         ("（蔚来）2023年交付16.0万辆。", ("", "蔚来"), "（蔚来）2023年交付16.0万辆。"),
+        # the pointer opens the clause after a speaker's
+        (
+            "分析員指出，集團需要在明年償還約300億元債務。",
+            ("集團", "新世界发展"),
+            "分析員指出，集團（新世界发展）需要在明年償還約300億元債務。",
+        ),
+        (
+            "分析员指出，新世界集团需要偿还债务。",
+            ("集团", "新世界发展"),
+            "分析员指出，新世界集团需要偿还债务。",
+        ),
     ],
 )
 def test_with_referent(line: str, referent: tuple[str, str] | None, shown: str) -> None:

@@ -464,6 +464,47 @@ def _drop_people_who_said_its(text: str, spans: list[list[_Span]], found: dict[s
 _CLAUSE_RE = re.compile(r"[^，。；：、！？,;:!?\s“”「」（）()]{2,}")
 
 
+_LISTED_TAILS = ("发展", "控股", "集团", "地产", "置业", "股份", "实业", "国际")
+"""Last words of a listed company's name its own later clauses leave off (新世界发展 →
+新世界, 碧桂园控股 → 碧桂园)."""
+
+
+def _listed_short_forms(
+    text: str, sentences: list[Sentence], spans: list[list[_Span]], gaz: Gazetteer
+) -> None:
+    """A listed company the document names in full ("新世界發展（0017）公佈…") is the
+    subject of a later clause that opens with its name less its last word ("新世界的淨負債
+    比率…"): a span of that company there. Only after the full name, only opening a
+    clause, never where the stem goes on into a longer word or names another entry."""
+    stems: dict[str, tuple[str, int]] = {}  # stem → (company, first sentence after the full name)
+    for s_index, here in enumerate(spans):
+        for x in here:
+            if x.evidence != "gazetteer":
+                continue
+            written = text[x.start : x.end]
+            tail = next((t for t in _LISTED_TAILS if written.endswith(t)), None)
+            stem = written[: -len(tail)] if tail else ""
+            org = gaz.orgs.get(x.name)
+            if len(stem) < 2 or org is None or org.type not in ("company", "investor") or gaz.canonical(stem):
+                continue
+            stems.setdefault(stem, (x.name, s_index))
+    if not stems:
+        return
+    from briefing.analysis.cues import _goes_on
+
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True)))
+    for stem, (name, first) in stems.items():
+        for s_index in range(first, len(sentences)):
+            s, here = sentences[s_index], spans[s_index]
+            for m in pattern.finditer(text, s.start, s.end):
+                a, b = m.start(), m.end()
+                if m.group() != stem or any(x.start < b and a < x.end for x in here):
+                    continue
+                opens = a == s.start or text[a - 1] in "，。；：、“ \n"
+                if opens and not _goes_on(text[b : b + 4]) and not text.startswith(("发展", "控股"), b):
+                    here.append(_Span(a, b, name, "", f"short form of {name}"))
+
+
 def _industry_tail_names(
     text: str, sentences: list[Sentence], spans: list[list[_Span]], found: dict[str, Found]
 ) -> None:
@@ -792,6 +833,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
         found.setdefault(name, f)
     if not english:
         _industry_tail_names(simplified, result.sentences, spans, found)
+        _listed_short_forms(simplified, result.sentences, spans, gaz)
 
     # 3. A name discovered once is a name wherever the document repeats it.
     compiled = _forms_re(found)
@@ -1166,7 +1208,9 @@ def _period_after_year(sent: str, year: int | None) -> str:
     return period_in(sent[max(0, at - 30) : at]) if re.search(r"\bof\s*$", sent[:at]) else ""
 
 
-_PRONOUN_SUBJECT_RE = re.compile(r"(?:^|(?<=[，。；：“”\s]))(该公司|这家公司|该企业|这家企业|该集团|公司)")
+_PRONOUN_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[，。；：“”\s]))(该公司|这家公司|该企业|这家企业|该集团|公司|集团)"
+)
 
 
 def _pronoun_subjects(sentence: str, here: list[_Span], offset: int) -> list[tuple[int, str, str]]:

@@ -634,8 +634,8 @@ _PERIOD_RE = re.compile(
     r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
     r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
     r"|(?P<h1>上半年|前半年|半年报|中报|中期业绩|中期报告|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
-    r"|(?:前|头|首)(?P<mn>\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|first (?P<mne>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
-    r"|(?P<mo>(?<!\d)(?:1[0-2]|[1-9])月份?(?![\d底初中末日号份]))"
+    r"|(?:前|头|首)(?P<mn>\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|(?<![\d.])(?:1|一)\s*[-—–~至]\s*(?P<mr>\d{1,2}|[二三四五六七八九十]{1,2})月份?(?![\d底初中末日号份])|first (?P<mne>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
+    r"|(?P<mo>(?<!\d)(?:1[0-2]|[1-9])月份?(?:上旬|中旬|下旬)?(?![\d底初中末日号份]))"
     r"|(?P<full>全年|全年度|年度|年报|full[- ]year|annual)",
     re.IGNORECASE,
 )
@@ -682,8 +682,9 @@ def period_in(text: str) -> str:
         return "上半年"
     if g["h2"]:
         return "下半年"
-    if g["mn"] or g["mne"]:
-        n = _number(g["mn"]) if g["mn"] else _EN_NUMBERS[g["mne"].lower()]
+    if g["mn"] or g["mr"] or g["mne"]:
+        # "前8个月", "1-8月" (January to August), "first eight months"
+        n = _number(g["mn"] or g["mr"]) if g["mn"] or g["mr"] else _EN_NUMBERS[g["mne"].lower()]
         return {6: "上半年", 9: "前三季度", 12: ""}.get(n, f"前{n}个月")
     return g["mo"].rstrip("份")
 
@@ -699,7 +700,7 @@ def period_end_month(period: str) -> int | None:
         return 9
     if period == "一季度":
         return 3
-    if m := re.fullmatch(r"前(\d{1,2})个月|(\d{1,2})月", period):
+    if m := re.fullmatch(r"前(\d{1,2})个月|(\d{1,2})月(?:上旬|中旬|下旬)?", period):
         return int(m.group(1) or m.group(2))
     return None
 
@@ -1793,7 +1794,7 @@ def _pronoun(text: str) -> str | None:
     if re.search(r"(?:^|[，,；;。“”\s])(?:他们|它们|这家)", text):
         return "they"
     if re.search(
-        r"(?:^|[，,；;。“”\s]|年底|年初|今年|去年|目前|此前|同时|而|但|且|并|也|还|因此)(?:公司|其|它)"
+        r"(?:^|[，,；;。“”\s]|年底|年初|今年|去年|目前|此前|同时|而|但|且|并|也|还|因此)(?:公司|集团|其|它)"
         r"|(?:带动|对|为|让|使|贡献了?)公司|\b(?i:its|it)\b",
         text,
     ):
@@ -2152,6 +2153,14 @@ def _market_measures() -> tuple[str, ...]:
     return tuple(data_lines("market_measures.txt"))
 
 
+@functools.cache
+def _firm_group_re() -> re.Pattern[str]:
+    """A group of firms named as a whole (百强房企, 商业银行: firm_groups.yaml)."""
+    raw = data_yaml("firm_groups.yaml")
+    qualifiers, kinds = (_alternation(raw[k]) for k in ("qualifiers", "kinds"))
+    return re.compile(rf"(?:{qualifiers})[\u4e00-\u9fff]{{0,4}}?(?:{kinds})")
+
+
 def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | None:
     """The market a figure of a market-led clause measures ("全球脑机接口市场",
     "中国新能源汽车"): the words between the clause's time and forecast words and
@@ -2165,11 +2174,12 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
         return None
     head = re.sub(
         r"^(?:[^，]{0,12}?(?:预测|预计|估计|显示|表示)[，,：:]?)?\s*(?:预计|预测|估计|截至|截止)?\s*"
-        r"(?:(?:19|20)\d{2}\s*年(?:底|末|初)?|今年|去年|全年|上半年|下半年|前\d+个?月)*\s*[，,]?\s*",
+        r"(?:(?:19|20)\d{2}\s*年(?:底|末|初)?|今年|去年|全年|上半年|下半年|前\d+个?月"
+        r"|\d{1,2}\s*[-—–~至]\s*\d{1,2}\s*月份?|\d{1,2}月份?(?:底|末)?)*\s*[，,]?\s*",
         "",
         text[left : cues[-1][0]],
     ).strip(" 的")
-    head = re.sub(r"(?:的|在|中)$", "", head)
+    head = re.sub(r"(?:的|在|中|累计|合计|总计|共|实现|完成|录得|实际)$", "", head)
     written = text[cues[-1][0] : cues[-1][1]]
     industry = [
         written[: -len(c)]
@@ -2178,6 +2188,8 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
     ]
     if industry and head in words().market_words:
         head += industry[0]  # "全国快递业务量": the cue names the industry (快递), the market is 全国快递
+    if _firm_group_re().fullmatch(head):
+        return head  # "百强房企", "商业银行": a group of firms, named as written
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,12}", head) or not head.startswith(words().market_words):
         return None
     if head in words().market_words:
@@ -2338,14 +2350,17 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         end is not None and re.match(r"\s*(?:元|美元)?\s*的?(?:战略)?(?:投资|收购|融资|入股)", text[end:])
     ):
         return None, 0  # "目前在新加坡的门店已达30家": today, not the 去年 of the clause before
-    for scope in (text[left:right], text[:start]):
-        # The nearest 去年/今年 that is not the base of a comparison ("较去年增长12%").
+    for scope, own_from in ((text[left:right], 0), (text[:start], left)):
+        # The nearest 去年/今年 that is not the base of a comparison ("较去年增长12%"), nor
+        # a clause before that gives last year's figure ("去年同期为盈利48.9亿元，收入按年
+        # 下跌68.2%": this year's fall).
         found = [
             (m.start(), _RELATIVE_YEAR[m.group().lower()])
             for m in _RELATIVE_RE.finditer(scope)
             if not re.search(
                 r"(?:较|比|与|相比|同|由|从|than|from)\s*$", scope[max(m.start() - 3, 0) : m.start()]
             )
+            and not (m.start() < own_from and scope.startswith("同期", m.end()))
         ]
         if found:
             return None, found[-1][1]

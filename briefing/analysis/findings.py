@@ -14,10 +14,10 @@ from typing import Protocol
 from briefing.analysis.figures import FACT, clause_kind, figures_in
 from briefing.analysis.quotable import MEMO_SUMMARY_RE
 from briefing.analysis.statements import (
-    _BARE_COMPANY_RE,
     _after_lead_in,
     _openers,
     background,
+    bare_company,
     promotion,
 )
 from briefing.excerpts import leans_back, opening, without_marker
@@ -128,7 +128,7 @@ def not_a_finding(text: str, *, memo: bool = False, actors: int = 0) -> str:
     if memo and _SUMMARY_LABEL_RE.match(core):
         return "memo summary"
     after = _after_lead_in(core)
-    if not actors and (_BARE_COMPANY_RE.search(core) or _openers()["bare_subject"].match(after)):
+    if not actors and (bare_company(core) or _openers()["bare_subject"].match(after)):
         return "bare company"
     if _ALSO_RE.match(core):
         return "also"

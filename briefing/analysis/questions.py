@@ -460,6 +460,22 @@ _FORECAST_RE = re.compile(
     r"|\b(?:will|would|should|could|can)\b",
     re.IGNORECASE,
 )
+_LEAVES_OPEN_RE = re.compile(
+    r"(?:何时|几时|什么时候|能否|是否|会否|多久|多快)[^。；;]{0,16}?"
+    r"(?:仍|尚|还|则)?(?:取决于|视乎|要看|有待|待观察|不明朗|不明确|未明|未知|难以判断|难以预料|存在不确定性)"
+    r"|\b(?:whether|when|how (?:fast|soon|long))\b[^.;]{0,60}?\b(?:depends? on|remains? (?:to be seen|unclear|uncertain)|is (?:unclear|uncertain))\b",
+    re.IGNORECASE,
+)
+"""A passage that relays the question and leaves it open ("锂价何时见底仍取决于…的减产
+速度", "whether demand recovers depends on…"): the condition it names bears on the
+question, but settles nothing."""
+
+
+def leaves_open(text: str) -> bool:
+    """The passage says the matter it speaks of is still open or conditional."""
+    return bool(_LEAVES_OPEN_RE.search(to_simplified(text)))
+
+
 _VIEW_RE = re.compile(
     r"预计|预期|预测|有望|将会|料将|仍将|估计|认为|判断|展望|目标|或将|可能|恐怕|指出"
     r"|将(?:继续|保持|成为|达到|突破|超过|迎来|进入|面临|承压|受益|加速|放缓|回升|下滑|下降|增长|提升|改善|收窄|扩大)"
@@ -674,7 +690,22 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         subject = latin_subject(sub)
     name_words = {w for term in subject for w in term.split()}
     concepts = {t for t in own_tokens if t not in actors and t not in name_words and _is_concept(t)}
+    # A concept it writes in words the sources shorten (碳酸锂价格 → 锂价, concept_variants.yaml)
+    # (a phrase of three characters or more: 海外 is a place the question asks, not 出海)
+    written = {
+        key for word, key in _concept_variants().items() if len(word) >= 3 and word in to_simplified(unnamed)
+    }
+    concepts |= written
+    tokens += sorted(written - set(tokens))
     tokens += _synonyms(concepts, index.vocabulary)
+    # …and the words the sources argue a concept by, for the search to find them (锂矿 for 矿山)
+    tokens += [
+        t
+        for c in sorted(concepts)
+        for v in _variants(c)
+        for t in query_tokens(v, index.vocabulary)
+        if t not in tokens
+    ]
     # A change it asks about (下滑) that the sources write in other words (下降, fell).
     changes: frozenset[str] = frozenset()
     if not any(_same_change(c) for c in concepts) and (change := _change_asked(to_simplified(sub))):
@@ -853,11 +884,15 @@ def _shares(concept: str, tokens: list[str], families: AbstractSet[str]) -> bool
 
 
 @functools.cache
-def _variants(concept: str) -> tuple[str, ...]:
-    """Words the sources argue ``concept`` by (concept_variants.yaml: 压减产量 for 减产)."""
+def _concept_variants() -> dict[str, str]:
     from briefing.analysis.themes import concept_variants
 
-    return tuple(w for w, key in concept_variants().items() if key == concept)
+    return concept_variants()
+
+
+def _variants(concept: str) -> tuple[str, ...]:
+    """Words the sources argue ``concept`` by (concept_variants.yaml: 压减产量 for 减产)."""
+    return tuple(w for w, key in _concept_variants().items() if key == concept)
 
 
 def _change_asked(text: str) -> str | None:
@@ -1010,7 +1045,9 @@ def _relevant(
             * (1 + min(cued, 3))
             * (0.5 if bystander else 1.0)
         )
-        settles = covers and measured and dated and viewed and bears and not bystander
+        settles = (
+            covers and measured and dated and viewed and bears and not bystander and not leaves_open(simple)
+        )
         hit = _Hit(score * boost, d, s, text, named, shared, settles, first, bears, view, families)
         hit.bystander = bystander
         if ask.places and (other := market.elsewhere(ask.places, index.places_of(d, first, s))):

@@ -16,9 +16,25 @@ _BARE_COMPANY_RE = re.compile(
     r"(?:^|[，,：:；;])(?:该)?(?:公司|集团)(?=[\u4e00-\u9fff]{0,2}(?:并|也|还|将|已|在|于|正|就|需要|须|面临|表示|宣布|发布|称|预计|计划|"
     r"披露|透露|海外|全年|今年|营收|收入|订单|业务|销量|利润|净利润|业绩|产能|股价|市值|产品|客户|毛利率|增长))"
 )
-"""A clause whose subject is a bare 公司 or 集团 ("公司并宣布…", "王宁表示，公司海外订单…", "分析员指出，集团需要
-偿还…"): which company, the
-sentence does not say."""
+"""A clause whose subject is a bare 公司 or 集团 ("公司并宣布…", "王宁表示，公司海外订单…",
+"分析员指出，集团需要偿还…"): which company, the sentence does not say."""
+
+
+def bare_company(core: str) -> bool:
+    """A clause of ``core`` (Simplified) has a bare 公司 or 集团 for its subject, and no
+    officer of a company named before it speaks for that company ("万科董事会主席郁亮
+    表示，公司将继续压降有息负债": 万科's own; an analyst's 公司 stays anyone's)."""
+    return any(not _own_officer_re().search(core, 0, m.start() + 1) for m in _BARE_COMPANY_RE.finditer(core))
+
+
+@functools.cache
+def _own_officer_re() -> re.Pattern[str]:
+    from briefing.analysis.org_words import words
+
+    titles = "|".join(sorted((re.escape(t) for t in words().business_titles), key=len, reverse=True))
+    return re.compile(
+        rf"^[^，,。；;]{{2,}}?(?:{titles})[\u4e00-\u9fff·]{{2,4}}(?:表示|称|指出|透露|介绍|说)[，,：:]$"
+    )
 
 
 def _after_lead_in(text: str) -> str:
@@ -39,7 +55,7 @@ def bare_subject(text: str) -> bool:
     core = text.strip()
     if gazetteer().find(core):
         return False
-    return bool(_BARE_COMPANY_RE.search(core) or _openers()["bare_subject"].match(_after_lead_in(core)))
+    return bare_company(core) or bool(_openers()["bare_subject"].match(_after_lead_in(core)))
 
 
 @functools.cache

@@ -246,8 +246,10 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             tokens = set(s.tokens)
             if s.heading and not (actors or _NUMBER_RE.search(simplified)):
                 continue  # a lead that names no actor and no figure is a heading
-            if not actors and re.match(r"\s*[\d(（]", text):
-                continue  # a note's bullet whose subject is its heading ("2023年交付16.0万辆…")
+            if not actors and re.match(r"\s*[\d(（]", _TIME_CLAUSE_RE.sub("", text, count=1)):
+                # a note's bullet whose subject is its heading ("2023年交付16.0万辆…"); not a
+                # sentence whose time stands in a clause of its own ("8月15日，碳酸锂现货均价…")
+                continue
             hits = _theme_hits(tokens, themes, term_sets)
 
             asked = _distinct_actors(actors & agenda)
@@ -285,6 +287,12 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             )
     return out
 
+
+_TIME_CLAUSE_RE = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}\s*年)?(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?|\d{1,2}\s*日|(?:19|20)\d{2}\s*年"
+    r"|[一二三四]季度|上半年|下半年|前\d{1,2}个月|\d{1,2}\s*[-—–至]\s*\d{1,2}\s*月)(?:底|末|初|中旬|上旬|下旬|以来)?[，,]\s*"
+)
+"""A time that opens a sentence in a clause of its own ("8月15日，", "2024年上半年，")."""
 
 _SPEAKER_RE = re.compile(
     r"在([\u4e00-\u9fff·]{2,8}?)(?:看来|眼中)|([\u4e00-\u9fff·]{2,24}?)(?:告诉|表示|指出|认为|强调|坦言|称|说)"

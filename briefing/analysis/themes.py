@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from briefing.analysis.document import DocAnalysis, Sentence, title_cuts
 from briefing.analysis.org_words import words as org_words
 from briefing.analysis.quotable import MEMO_SUMMARY_RE, UNREAD, fitness, is_symbol, quote_marks, weak_gist
-from briefing.analysis.statements import background
+from briefing.analysis.statements import background, bare_subject
 from briefing.excerpts import actor_stub, clip, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
@@ -984,8 +984,8 @@ def find_themes(
         if r[1] not in indexes:
             indexes[r[1]] = sentence_index(analyses[r[1]])
         got = implied_owner(docs[r[1]], analyses[r[1]], usable[r[1]][r[2]], r[3], indexes[r[1]])
-        if got is LACKS_OWNER:
-            return True
+        if got is LACKS_OWNER or (got is None and bare_subject(to_simplified(r[3]))):
+            return True  # (a bare 集团 or 公司 after a speaker: "分析员指出，集团需要…")
         if got is not None:
             referents[r[3]] = got
         return False
@@ -2721,16 +2721,23 @@ HEADING_OWNER_MAX = 24
 
 
 def with_referent(line: str, referent: tuple[str, str] | None) -> str:
-    """A theme's one-line gist that opens with a pointer back to an organisation, with
-    the organisation named after it ("公司（百济神州）全年總收入為…"): the reader has not
+    """A theme's one-line gist that opens with a pointer back to an organisation (or
+    whose clause after a speaker does: "分析员指出，集团（新世界发展）需要…"), with the
+    organisation named after it ("公司（百济神州）全年總收入為…"): the reader has not
     read the sentence before it. The gist's source sentence stays as written."""
     if referent is None:
         return line
     pointer, name = referent
-    body = line.lstrip()
-    if not body.startswith(pointer) or body[len(pointer) :].startswith(("（", "(")):
-        return line  # (no pointer: a heading's organisation, "（蔚来）2023年交付…")
-    return f"{line[: len(line) - len(body)]}{pointer}（{name}）{body[len(pointer) :]}"
+    if not pointer:  # a heading's organisation: "（蔚来）2023年交付…"
+        body = line.lstrip()
+        return line if body.startswith(("（", "(")) else f"{line[: len(line) - len(body)]}（{name}）{body}"
+    # the pointer opening the sentence, or a clause after a speaker ("分析员指出，集团（…）需要…")
+    simplified = to_simplified(line)  # the pointer as the reading wrote it (集团 of 集團)
+    at = re.search(rf"(?:^\s*|[，,：:]\s*){re.escape(to_simplified(pointer))}(?![（(])", simplified)
+    if at is None or len(simplified) != len(line):
+        return line
+    end = at.end()
+    return f"{line[:end]}（{name}）{line[end:]}"
 
 
 def _clauses(text: str) -> set[str]:
