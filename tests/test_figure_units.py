@@ -278,3 +278,37 @@ def test_the_part_of_the_year_a_period_phrase_names(text: str, period: str) -> N
     from briefing.analysis.figures import period_in
 
     assert period_in(text) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "measure", "unit"),
+    [
+        ("电池级碳酸锂现货均价跌至7.9万元/吨。", "7.9万元/吨", "价格", "元/吨"),
+        ("7月全国生猪均价约为每公斤19.5元，比一季度上涨约35%", "19.5元", "价格", "元/公斤"),
+        ("飞天茅台批价6月跌破2500元/瓶。", "2500元/瓶", "价格", "元/瓶"),
+        (
+            "Average raw milk prices fell to 3.5 yuan per kilogram in June.",
+            "3.5 yuan per kilogram",
+            "价格",
+            "元/公斤",
+        ),
+        ("Brent crude prices fell to $72 a barrel.", "$72 a barrel", "价格", "美元/桶"),
+        ("Lithium prices have fallen more than 80% since late 2022.", "more than 80%", "价格下降", "%"),
+        ("该产品价格为100元。", "100元", "价格", "元"),  # no unit after it: an amount
+    ],
+)
+def test_a_price_per_physical_unit_keeps_its_unit(text: str, raw: str, measure: str, unit: str) -> None:
+    hits = {h.raw: h for h in figures_in(text)}
+    assert raw in hits, list(hits)
+    assert (hits[raw].measure, hits[raw].unit) == (measure, unit)
+
+
+def test_a_spot_price_is_dated_by_its_day() -> None:
+    (hit,) = figures_in("8月15日，电池级碳酸锂现货均价跌至7.9万元/吨。")
+    assert hit.period == "8月"
+    (revenue,) = figures_in("3月28日，公司发布年报，营收6023亿元。")
+    assert revenue.period == ""  # a result is the year's, whatever day it was told
+
+
+def test_alcohol_by_volume_is_no_figure() -> None:
+    assert not [h for h in figures_in("茅台将53%vol 500ml飞天茅台酒的出厂价上调至1169元") if h.raw == "53%"]

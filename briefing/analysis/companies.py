@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like, full_sentence
-from briefing.analysis.figures import MARKET, year_before
+from briefing.analysis.figures import MARKET, is_price, year_before
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.org_words import words as org_words
 from briefing.analysis.roles import ACTS, deal_cues, deal_made, deal_move
@@ -751,7 +751,8 @@ class _Index:
             for m in a.mentions:
                 self.mentions[(d, m.sentence)].append(m)
             for i, f in enumerate(a.figures):
-                self.owned.add((d, f.sentence, f.org))
+                if not is_price(f.measure):  # a product's price is the market's news, not the firm's act
+                    self.owned.add((d, f.sentence, f.org))
                 self.figures[f.org].append((d, i))
                 if f.counterpart:
                     self.deals[canonical.get(f.counterpart, f.counterpart)].append((d, i))
@@ -923,7 +924,10 @@ def _moves(
         owned = (
             (o.doc, o.sentence, o.mention.name) in index.owned
             if index is not None
-            else any(f.sentence == o.sentence and f.org == o.mention.name for f in a.figures)
+            else any(
+                f.sentence == o.sentence and f.org == o.mention.name and not is_price(f.measure)
+                for f in a.figures
+            )
         )
         junk = (start, end) != (s.start, s.end) and bool(_JUNK_RE.search(docs[o.doc].text[s.start : s.end]))
         score = _move_score(text, o, first, owned, junk and docs[o.doc].language != "en")

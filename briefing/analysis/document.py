@@ -1090,7 +1090,13 @@ class _Times:
         before = sent[
             sent.rfind("，", 0, cut) + 1 if cut > 0 else 0 : hit.start
         ]  # its clause and the one before
-        if _SAME_TIME_RE.search(before) and figures:
+        own_clause = sent[cut + 1 if cut >= 0 else 0 : hit.start]
+        if (
+            _SAME_TIME_RE.search(before)
+            and figures
+            # "去年同期為盈利48.9億元，收入按年下跌68.2%": last year's clause is no time of the next
+            and not (_LAST_YEAR_SAME_RE.search(before) and not _SAME_TIME_RE.search(own_clause))
+        ):
             # The same time as the figures it is compared with: the last one of the same
             # measure that has a date ("…同期营业收入为31.6亿元"), else the last dated one.
             dated = [f for f in figures if f.year is not None or f.relative_year is not None]

@@ -282,10 +282,33 @@ def _measures() -> list[tuple[str, str, str]]:
 
 
 @functools.cache
+def _compound_tails() -> dict[str, tuple[str, ...]]:
+    """Per measure cue, the endings that make it a word naming no measure (价格 + 战:
+    ``measure_compounds.txt``)."""
+    words = [w for line in data_lines("measure_compounds.txt") for w in line.split()]
+    cues = {c for c, _, _ in _measures()}
+    tails: dict[str, list[str]] = {}
+    for w in words:
+        for c in cues:
+            if w.startswith(c) and len(w) > len(c):
+                tails.setdefault(c, []).append(w[len(c) :])
+    return {c: tuple(sorted(t, key=len, reverse=True)) for c, t in tails.items()}
+
+
+def cue_pattern(cue: str) -> str:
+    """A measure cue as a pattern: an English one as a whole word, a Chinese one not
+    inside a word that names no measure (价格战)."""
+    escaped = re.escape(cue)
+    if cue.isascii() and cue[:1].isalpha():
+        return rf"(?<![A-Za-z]){escaped}(?![A-Za-z])"
+    tails = _compound_tails().get(cue)
+    return f"{escaped}(?!{'|'.join(map(re.escape, tails))})" if tails else escaped
+
+
+@functools.cache
 def _measures_re() -> re.Pattern[str]:
     def piece(cue: str) -> str:
-        escaped = re.escape(cue)
-        return rf"(?<![A-Za-z]){escaped}(?![A-Za-z])" if cue.isascii() and cue[:1].isalpha() else escaped
+        return cue_pattern(cue)
 
     return re.compile("|".join(piece(c) for c, _, _ in _measures()), re.IGNORECASE)
 
@@ -555,6 +578,11 @@ def _cues(text: str, left: int, right: int) -> list[tuple[int, int, str, str]]:
             a, b, measure = per_unit(text, a, b, measure)
         out.append((a, b, measure, unit))
     return out
+
+
+def is_price(measure: str) -> bool:
+    """A price or its change (价格, 价格下降, 价格变化)."""
+    return measure.startswith("价格")
 
 
 def is_growth(measure: str) -> bool:
@@ -1087,6 +1115,8 @@ def figures_in(text: str) -> list[Hit]:
         unit = m.group("unit") or (m.group("u1") if m.group("num2") else None)
         if (after and after in "年月日号期届时代") or (before and before in "第前/-.:"):
             continue
+        if re.match(r"\s*vol\b", text[m.end() : m.end() + 5], re.IGNORECASE):
+            continue  # "53%vol": alcohol by volume, a product's name
         if not (unit or m.group("cur")) and (count := _en_count_re().match(text, m.end())):
             unit = count.group(1)  # "opened 526 net new stores": the count's noun after its adjectives
         if not (mult or unit or m.group("cur")):
@@ -1296,6 +1326,8 @@ def figures_in(text: str) -> list[Hit]:
             measure = "市场份额"  # "占据了45.5%的市场份额;腾讯占比10.3%"
         elif unit == "%" and measure == "股价":
             measure = "股价涨跌"
+        elif unit == "%" and measure == "价格":
+            measure = "价格变化"  # "raised its factory price by about 20%": no price is a share
         elif unit == "%" and default_unit != "%" and measure not in _GROWTH and measure != "股价涨跌":
             measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
         if (
@@ -1402,7 +1434,62 @@ def figures_in(text: str) -> list[Hit]:
                 ),
             )
         )
+    out = [_per_physical_unit(text, h) for h in out]
+    for i, hit in enumerate(out):
+        # "8月15日，…现货均价跌至7.9万元/吨": a price is that day's, in that month
+        days = list(_DAY_RE.finditer(text, 0, hit.start)) if is_price(hit.measure) and "/" in hit.unit else []
+        if days and not hit.period:
+            out[i] = dataclasses.replace(hit, period=f"{int(days[-1].group(1))}月")
+    for i in range(1, len(out)):
+        # "从每吨约18万元跌至…约4万元": the level it went to is per tonne too
+        prev, hit = out[i - 1], out[i]
+        if (
+            hit.unit in _MONEY_UNITS
+            and prev.unit.startswith(hit.unit + "/")
+            and re.search(r"[至到]", text[prev.end : hit.start])
+            and not re.search(r"[，,。；;]", text[prev.end : hit.start])
+        ):
+            out[i] = dataclasses.replace(hit, unit=prev.unit)
     return _revisions(text, masked, out) if len(out) >= 2 else out
+
+
+_DAY_RE = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])月(?:[1-9]|[12]\d|3[01])日")
+
+_PER_PHYSICAL_RE = re.compile(
+    r"\s*/\s*(吨|公斤|千克|克|斤|桶|瓦|W|千瓦时|度|平方米|平米|㎡|头|只|盎司|瓶|箱|盒|支|kg|t)(?![A-Za-z\u4e00-\u9fff])",
+    re.IGNORECASE,
+)
+"""A money amount per physical unit written after it ("7.9万元/吨", "18.5元/公斤", "80美元/桶")."""
+
+
+_PER_PHYSICAL_EN_RE = re.compile(
+    r"\s*(?<![A-Za-z])(?:per|a|an)\s+(tonne|metric ton|ton|kilogram|kilo|kg|barrel|pound|ounce|litre|liter|square meter|square metre)\b",
+    re.IGNORECASE,
+)
+_PER_PHYSICAL_BEFORE_RE = re.compile(
+    r"每\s*(吨|公斤|千克|斤|桶|头|瓶|平方米|瓦|千瓦时|度)\s*(?:约|为|达|近)?\s*$"
+)
+_PHYSICAL_NAMES = {
+    "kg": "公斤", "t": "吨", "w": "瓦", "平米": "平方米", "㎡": "平方米", "tonne": "吨", "metric ton": "吨", "ton": "吨",
+    "kilogram": "公斤", "kilo": "公斤", "barrel": "桶", "pound": "磅", "ounce": "盎司", "litre": "升", "liter": "升",
+    "square meter": "平方米", "square metre": "平方米",
+}  # fmt: skip
+
+
+def _per_physical_unit(text: str, hit: Hit) -> Hit:
+    """A price per physical unit is read with its unit ("7.9万元/吨", "每公斤19.5元", "3.5
+    yuan per kilogram", "$72 a barrel": 79000 元/吨…), not as an amount of money."""
+    if hit.unit not in _MONEY_UNITS:
+        return hit
+    end = hit.end
+    if m := _PER_PHYSICAL_RE.match(text, hit.end) or _PER_PHYSICAL_EN_RE.match(text, hit.end):
+        per, end = m.group(1), m.end()
+    elif m := _PER_PHYSICAL_BEFORE_RE.search(text, max(0, hit.start - 8), hit.start):
+        per = m.group(1)
+    else:
+        return hit
+    per = _PHYSICAL_NAMES.get(per.lower(), per)
+    return dataclasses.replace(hit, end=end, unit=f"{hit.unit}/{per}", raw=text[hit.start : end].strip())
 
 
 _REACH_RE = re.compile(
@@ -2161,6 +2248,12 @@ def _firm_group_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{qualifiers})[\u4e00-\u9fff]{{0,4}}?(?:{kinds})")
 
 
+_NO_COMMODITY = frozenset(
+    {"进口", "出口", "散瓶", "原箱", "整箱", "散装", "终端", "国内", "海外", "产品", "价格"}
+)
+"""Words before a price that say how it is traded or packed, not what is priced."""
+
+
 def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | None:
     """The market a figure of a market-led clause measures ("全球脑机接口市场",
     "中国新能源汽车"): the words between the clause's time and forecast words and
@@ -2190,6 +2283,13 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
         head += industry[0]  # "全国快递业务量": the cue names the industry (快递), the market is 全国快递
     if _firm_group_re().fullmatch(head):
         return head  # "百强房企", "商业银行": a group of firms, named as written
+    if "/" in hit.unit and hit.measure.startswith("价格"):
+        # "电池级碳酸锂现货均价跌至7.9万元/吨": a price per tonne is the commodity's
+        good = re.sub(r"(?:现货|期货|主力合约|市场|出厂|平均|成交|批发|零售|中标)+$", "", head)
+        good = re.sub(rf"^(?:{_alternation(words().market_words)})", "", good) or good
+        if good in _NO_COMMODITY:
+            return None  # "进口均价每吨826.1元", "散瓶批价": what is priced stands in the clause before
+        return good if re.fullmatch(r"[\u4e00-\u9fff]{2,10}", good) else None
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,12}", head) or not head.startswith(words().market_words):
         return None
     if head in words().market_words:
@@ -2284,6 +2384,22 @@ _FROM_BASE_TO_RE = re.compile(
 )
 
 
+_OWN_START_YEAR_RE = re.compile(
+    r"(?:年)?(?:初|底|末|中)?的\s*(?:每[\u4e00-\u9fff]{1,2})?\s*(?:约|近|逾)?\s*$"
+)
+"""After 从/自 and a year, up to the figure: the year is the starting level's own."""
+
+
+def _from_level_year(text: str, year: re.Match[str], start: int | None) -> bool:
+    """The year opens a level a change starts from ("从2019年的100亿元增至…"); with
+    ``start``, the figure at ``start`` is that level (not the one it went to)."""
+    if not re.search(r"(?:从|由|自)\s*$", text[max(year.start() - 2, 0) : year.start()]):
+        return False
+    if start is None:
+        return bool(re.match(r"(?:年)?(?:初|底|末|中)?的", text[year.end() : year.end() + 3]))
+    return bool(_OWN_START_YEAR_RE.match(text, year.end(), start))
+
+
 def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, int | None]:
     """(year, relative year) a figure at ``text[start:end]`` refers to: a year
     right after it ("28.5% in 2022"), else the nearest year before it in the
@@ -2308,9 +2424,17 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         m
         for m in _year_re().finditer(text)
         if m.start() < start
-        # "几乎是2020年的10倍", "比2019年", "2015年以来": a year compared with, not the figure's.
-        and not re.search(r"(?:是|比|较|与|自|从|相比)\s*$", text[max(m.start() - 3, 0) : m.start()])
-        and not re.match(r"\s*(?:年)?(?:的\s*\d|以来|相比)", text[m.end() : m.end() + 4])
+        # "几乎是2020年的10倍", "比2019年", "2015年以来": a year compared with, not the figure's;
+        # but "从2023年初的每吨约18万元跌至…": the level it started from, in its own year (and
+        # not the year of the level it went to)
+        and (
+            _from_level_year(text, m, start)
+            or (
+                not re.search(r"(?:是|比|较|与|自|从|相比)\s*$", text[max(m.start() - 3, 0) : m.start()])
+                and not re.match(r"\s*(?:年)?(?:的\s*\d|以来|相比)", text[m.end() : m.end() + 4])
+                and not _from_level_year(text, m, None)
+            )
+        )
         and not _founding_year(text, m.start())
     ]
     just_before = text[max(start - 8, 0) : start]

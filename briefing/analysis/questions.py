@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from briefing.analysis import scopes as market
 from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_cues
 from briefing.analysis.document import DocAnalysis, Mention, Sentence
+from briefing.analysis.figures import cue_pattern
 from briefing.excerpts import ELLIPSIS, leans_back, squash, stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.labels import format_figure
@@ -322,7 +323,7 @@ def _measure_re() -> re.Pattern[str]:
     """All measure cues in one pattern, longest first: Chinese anywhere (not "店"
     alone, which names a shop only inside a longer word), English as whole words."""
     cues = sorted((c for c in _measure_cues() if c.isascii() or len(c) >= 2), key=len, reverse=True)
-    parts = [rf"(?<![a-z]){re.escape(c)}(?![a-z])" if c.isascii() else re.escape(c) for c in cues]
+    parts = [rf"(?<![a-z]){re.escape(c)}(?![a-z])" if c.isascii() else cue_pattern(c) for c in cues]
     return re.compile("|".join(parts))
 
 
