@@ -307,10 +307,7 @@ def cue_pattern(cue: str) -> str:
 
 @functools.cache
 def _measures_re() -> re.Pattern[str]:
-    def piece(cue: str) -> str:
-        return cue_pattern(cue)
-
-    return re.compile("|".join(piece(c) for c, _, _ in _measures()), re.IGNORECASE)
+    return re.compile("|".join(cue_pattern(c) for c, _, _ in _measures()), re.IGNORECASE)
 
 
 @functools.cache

@@ -693,9 +693,8 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
     concepts = {t for t in own_tokens if t not in actors and t not in name_words and _is_concept(t)}
     # A concept it writes in words the sources shorten (碳酸锂价格 → 锂价, concept_variants.yaml)
     # (a phrase of three characters or more: 海外 is a place the question asks, not 出海)
-    written = {
-        key for word, key in _concept_variants().items() if len(word) >= 3 and word in to_simplified(unnamed)
-    }
+    plain = to_simplified(unnamed)
+    written = {key for word, key in _concept_variants().items() if len(word) >= 3 and word in plain}
     concepts |= written
     tokens += sorted(written - set(tokens))
     tokens += _synonyms(concepts, index.vocabulary)
