@@ -718,6 +718,7 @@ def find_placeholders(text: str, memo: bool = False) -> list[tuple[int, int]]:
         if (
             inner in _placeholder_words()
             or inner.upper() in _placeholder_words()
+            or to_simplified(inner) in _placeholder_words()  # 【待補充】 of a Traditional note
             or (standalone and re.fullmatch(r"[xX×*?？_]+|某+", inner))
         ):
             spans.append(m.span())

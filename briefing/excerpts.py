@@ -116,7 +116,18 @@ def zh_punctuation(text: str) -> str:
                 continue
         out.append(ch)
         i += 1
-    return re.sub(r"\(([^()]*[" + HAN + r"][^()]*)\)", r"（\1）", "".join(out))
+    text = re.sub(r"\(([^()]*[" + HAN + r"][^()]*)\)", r"（\1）", "".join(out))
+    # Latin inside parentheses that stand in Chinese text: 人工智能（AI）, ABC（AI, Big Data）技术
+    return _LATIN_PARENS_RE.sub(_full_parens, text)
+
+
+_LATIN_PARENS_RE = re.compile(
+    r"(?<=[" + HAN + r"])\s?\(([^()（）]{1,40})\)\s?|\s?\(([^()（）]{1,40})\)\s?(?=[" + HAN + r"])"
+)
+
+
+def _full_parens(m: re.Match[str]) -> str:
+    return f"（{m.group(1) if m.group(1) is not None else m.group(2)}）"
 
 
 # What OpenCC's phrase tables leave behind: 過於 → 过於 (於 is 于 outside a surname),
@@ -283,6 +294,14 @@ def _antecedent_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
         re.IGNORECASE,
     )
     past = re.compile(r"\bthat\s+(?:" + ("|".join(words("past_en")) or r"(?!)") + r")\b", re.IGNORECASE)
+    # "The company, which supplies…, said…": opening on a pointer to the company named before
+    # (the noun in lower case: "The Company Law" is a name)
+    opening = "|".join(words("subject_pointers_en"))
+    if opening:
+        past = re.compile(
+            r"(?i:" + past.pattern + r")|^\W*[Tt]he\s+(?:" + opening + r")\b"
+            r"(?!,\s+[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*,)"  # "The company, Mindray, reported…" names it
+        )
     return zh, en, past
 
 
@@ -711,7 +730,8 @@ def short_clause(text: str, limit: int = 24, names: Iterable[str] = ()) -> str:
 
 
 @functools.cache
-def _regional_variants() -> tuple[tuple[str, str], ...]:
+def regional_variants() -> tuple[tuple[str, str], ...]:
+    """(regional word, mainland word) of regional_variants.yaml, longest first."""
     from briefing.resources import data_yaml
 
     raw = data_yaml("regional_variants.yaml") or {}
@@ -727,7 +747,7 @@ def squash(text: str) -> str:
     (Traditional or Simplified), its regional words (资讯/信息), its punctuation
     (full-width or ASCII, quotes of any kind) and its spacing or letter case."""
     text = to_simplified(unicodedata.normalize("NFKC", text))
-    for regional, mainland in _regional_variants():
+    for regional, mainland in regional_variants():
         text = text.replace(regional, mainland)
     text = _DECIMAL_RE.sub("点", text)  # 1.69 and 16.9 stay two numbers
     return _NOT_WORD_RE.sub("", text).lower()

@@ -30,7 +30,7 @@ RULE_ZH = {
     "normalize_width": "全角数字字母转半角",
     "strip_html_remnants": "去除HTML残留",
     "strip_pinyin_annotations": "去除拼音注音",
-    "collapse_lost_spaces": "去除“? ?”占位",
+    "collapse_lost_spaces": "去除乱码问号占位",
     "strip_markdown_remnants": "去除Markdown残留",
     "collapse_whitespace": "合并多余空格",
     "remove_boilerplate": "去除网站页脚与评论区",

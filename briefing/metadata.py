@@ -366,6 +366,41 @@ def site_dateline(text: str) -> tuple[str, str] | None:
     return (site, iso) if is_date and iso and media else None
 
 
+_LEADING_DATE_PART_RE = re.compile(
+    rf"^\s*[*_]*\s*(?P<date>{_ISO_RE.pattern}|{_EN_RE.pattern}|{_EN2_RE.pattern})\s*[,，|｜·•—–-]?\s*(?P<rest>.+?)[*_\s]*$"
+)
+_DATED_BY_RE = re.compile(
+    r"^(?P<site>[\u4e00-\u9fff]{2,8}?)?\s*(?:记者|記者|特派员|特派員|研究员|研究員|分析师|分析師|作者|撰文)\s*[:：]?\s*"
+    r"(?P<name>[\u4e00-\u9fff·]{2,4}?)\s*(?:[/／]\s*(?P<place>[\u4e00-\u9fff]{0,6}?)(?:报道|報導|报导))?$"
+)
+
+
+def dated_credit(text: str) -> tuple[str | None, str | None, str, str | None] | None:
+    """``(publisher, author, date, place)`` from a line that opens with the date and
+    then names the publisher, the writer or both: "2025-10-30 第一财经", "November 12,
+    2025 | Reuters", "2025-11-05 經濟日報 記者 李國華／台北報導" (filed in 台北),
+    "2025-11-20 研究員 陳怡君". A place after the date ("2024年9月3日 北京") names neither."""
+    from briefing.gazetteer import gazetteer
+
+    text = text.strip()
+    if len(text) > 60 or not (m := _LEADING_DATE_PART_RE.match(text)):
+        return None
+    iso = parse_date(m.group("date"))
+    rest = m.group("rest").strip()
+    if not iso or not rest:
+        return None
+    if by := _DATED_BY_RE.match(rest):
+        site, place = by.group("site"), by.group("place")
+        place = None if not place or place in ("综合", "綜合") else place
+        return (None if site in _OWN_DESK else site), by.group("name"), iso, place
+    known = gazetteer().canonical(rest)
+    if (known and gazetteer().orgs[known].type == "media") or (
+        len(rest) <= 30 and rest.endswith(_MEDIA_ENDINGS) and not re.search(r"[。，,;；]", rest)
+    ):
+        return rest, None, iso, None
+    return None
+
+
 _PAPER_CREDIT_RE = re.compile(
     r"^[【\[［](?P<site>[\u4e00-\u9fff]{2,8}?)(?:專訊|专讯|特訊|特讯|訊|讯)[】\]］]\s*"
 )

@@ -152,6 +152,12 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             _hint(meta, "date", reported[2])
         elif (line := metadata.dateline(block.text))[0]:
             _hint(meta, "date", line[1])
+        elif dated := metadata.dated_credit(block.text):
+            # "2025-10-30 第一财经", "November 12, 2025 | Reuters": the date, then who
+            _hint(meta, "site", dated[0])
+            _hint(meta, "author", dated[1])
+            _hint(meta, "date", dated[2])
+            _hint(meta, "place", dated[3])
         elif published := metadata.site_dateline(block.text):
             _hint(meta, "site", published[0])
             _hint(meta, "date", published[1])

@@ -272,6 +272,12 @@ def test_the_market_or_group_a_figure_belongs_to(case: dict[str, Any]) -> None:
         ("9月上旬，重点监测煤炭企业销售量", "9月上旬"),
         ("前8个月累计", "前8个月"),
         ("第三季度", "三季度"),
+        # a quarter by its months
+        ("operating profit for the July-September period", "三季度"),
+        ("the April to June quarter", "二季度"),
+        ("7-9月营收", "三季度"),
+        ("1-3月销量", "一季度"),
+        ("10-12月", "四季度"),
     ],
 )
 def test_the_part_of_the_year_a_period_phrase_names(text: str, period: str) -> None:

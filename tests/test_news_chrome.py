@@ -130,6 +130,25 @@ def test_a_reporter_and_date_line(line: str, expected: tuple | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2025-10-30 第一财经", ("第一财经", None, "2025-10-30", None)),
+        ("November 12, 2025 | Reuters", ("Reuters", None, "2025-11-12", None)),
+        ("3 March 2024 - Financial Times", ("Financial Times", None, "2024-03-03", None)),
+        ("2025-11-05 經濟日報 記者 李國華／台北報導", ("經濟日報", "李國華", "2025-11-05", "台北")),
+        ("2025-11-20 研究員 陳怡君", (None, "陳怡君", "2025-11-20", None)),
+        ("2024-05-02 本报记者 王小明", (None, "王小明", "2024-05-02", None)),  # "this paper" names none
+        ("2024年9月3日 北京", None),  # a place
+        ("2024-09-03 新建", None),  # a changelog entry
+        ("2024-05-02 营收增长10%的公司", None),
+        ("第一财经 2024-09-12", None),  # the publisher first: site_dateline's
+    ],
+)
+def test_a_date_then_publisher_or_writer_line(line: str, expected: tuple | None) -> None:
+    assert metadata.dated_credit(line) == expected
+
+
+@pytest.mark.parametrize(
     ("lines", "date"),
     [
         (["来源：界面新闻  2024-08-20"], "2024-08-20"),

@@ -62,12 +62,16 @@ NEWS = """# 京东物流年报点评
 """
 
 
+def _folder(tmp_path_factory: pytest.TempPathFactory, name: str, files: dict[str, str]) -> Briefing:
+    folder: Path = tmp_path_factory.mktemp(name)
+    for file, text in files.items():
+        write_text(folder / file, text)
+    return build_briefing(read_corpus(folder), date=DATE)
+
+
 @pytest.fixture(scope="module")
 def logistics(tmp_path_factory: pytest.TempPathFactory) -> Briefing:
-    folder: Path = tmp_path_factory.mktemp("logistics")
-    write_text(folder / "03_memo.md", MEMO)
-    write_text(folder / "01_news.md", NEWS)
-    return build_briefing(read_corpus(folder), date=DATE)
+    return _folder(tmp_path_factory, "logistics", {"03_memo.md": MEMO, "01_news.md": NEWS})
 
 
 def _terms(model: Briefing) -> set[str]:
@@ -177,3 +181,70 @@ def test_a_pointer_and_a_contrast_keep_their_company() -> None:
     losses = next(q for q in model.questions if q.text.startswith("温氏和新希望"))
     assert any("降低养殖完全成本" in e.text for e in cost.evidence), cost.evidence
     assert any(e.text.startswith("新希望则仍处于亏损状态") for e in losses.evidence), losses.evidence
+
+
+MEMORY_MEMO = """# 存储周期跟踪备忘
+
+2025-11-15
+
+## 待解答
+
+- 长鑫扩产会不会压低DRAM价格？
+- DRAM合约价的上涨能持续到明年几季度？
+- 鸿海的机柜组装市场份额是否仍维持五成以上？
+"""
+
+MEMORY_NEWS = """# 存储芯片涨价潮延续
+
+2025-11-03 证券时报
+
+集邦咨询预计，2025年第四季度一般型DRAM合约价将环比上涨8%至13%，服务器DRAM涨幅最大。
+
+业内人士认为，长鑫扩产将在中长期增加全球DRAM供给，但短期内难以改变供需格局。
+
+法人指出，鸿海在机柜组装拿下逾五成订单，第四季度服务器营收有望季增三成。
+"""
+
+
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory: pytest.TempPathFactory) -> Briefing:
+    return _folder(tmp_path_factory, "memory", {"memo.md": MEMORY_MEMO, "news.md": MEMORY_NEWS})
+
+
+def _question(model: Briefing, start: str):
+    (q,) = [q for q in model.questions if q.text.startswith(start)]
+    return q
+
+
+def test_a_view_on_what_will_happen_bears_on_a_forecast_question(memory: Briefing) -> None:
+    """ "会不会压低价格" is answered by a view on the expansion's effect on supply, though
+    the passage names no price."""
+    q = _question(memory, "长鑫扩产")
+    assert any("长鑫扩产将在中长期" in e.text for e in q.evidence), [e.text for e in q.evidence]
+    assert q.status != "open"
+
+
+def test_a_question_on_next_year_is_not_answered_by_this_quarters_forecast(memory: Briefing) -> None:
+    q = _question(memory, "DRAM合约价")
+    assert any("第四季度" in e.text for e in q.evidence), [e.text for e in q.evidence]
+    assert q.status != "answered", q.status
+
+
+def test_a_share_said_in_tenths_answers_a_share_question(memory: Briefing) -> None:
+    """ "拿下逾五成订单" gives a share without the word for it."""
+    q = _question(memory, "鸿海的机柜组装")
+    assert any("五成订单" in e.text for e in q.evidence), [e.text for e in q.evidence]
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        ("鸿海在机柜组装拿下逾五成订单", True),
+        ("He added that Hon Hai holds roughly half of the GB200 rack assembly market", True),
+        ("SK Hynix held 62% of the HBM market", True),
+        ("公司五成以上的员工在上海", False),
+        ("half of the analysts expect a cut", False),
+    ],
+)
+def test_a_share_in_words(text: str, share: bool) -> None:
+    assert Q.share_phrase(text) is share

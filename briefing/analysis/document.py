@@ -8,6 +8,7 @@ documents, so the result can be cached by the document's content hash.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import itertools
 import logging
@@ -53,7 +54,7 @@ from briefing.nlp import (
     split_sentences,
     zh_cut,
 )
-from briefing.resources import data_lines
+from briefing.resources import data_lines, data_yaml
 from briefing.script import to_simplified
 
 log = logging.getLogger(__name__)
@@ -804,6 +805,33 @@ class _Scanner:
         )
 
 
+@functools.cache
+def _home_currencies() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    raw = data_yaml("home_currencies.yaml") or {}
+    return tuple((str(k), tuple(str(w) for w in v)) for k, v in raw.items())
+
+
+def _home_currency(doc: Document) -> str:
+    """The currency a bare 元 means in this source: a Traditional source from
+    Taiwan writes NT$ so (home_currencies.yaml); else none (renminbi)."""
+    if doc.language != "zh-Hant" or _RENMINBI_RE.search(doc.analysis_text):
+        return ""  # a source that writes renminbi anywhere ("（人民幣，下同）") reports in it
+    # where it was filed and by whom count too: the dateline is metadata, not text
+    told = " ".join(x for x in (doc.place, doc.source_site, doc.title) if x)
+    head = doc.analysis_text[:3000] + " " + to_simplified(told)
+    return next((cur for cur, words in _home_currencies() if any(w in head for w in words)), "")
+
+
+_RENMINBI_RE = re.compile(r"人民币|RMB|[¥￥]|CNY", re.I)
+
+
+def _in_home_currency(hit: Hit, home: str) -> Hit:
+    """An amount in 元 is in the source's own currency (元/吨 too)."""
+    if hit.unit != "元" and not hit.unit.startswith("元/"):
+        return hit
+    return dataclasses.replace(hit, unit=home + hit.unit[1:])
+
+
 def analyse_document(doc: Document) -> DocAnalysis:
     """Sentences, tokens, organisation mentions (with their roles) and figures
     (with their owners) of one document."""
@@ -851,6 +879,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
 
     # 4. Roles, figures and their owners, read in order so that pronouns resolve.
     title = (doc.title or "").strip()
+    home = _home_currency(doc)
     discourse = _Discourse(_title_company(title, found, gaz), {n: f.evidence for n, f in found.items()})
     coined: Counter[str] = Counter()
     result.topic = discourse.topic
@@ -881,6 +910,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
         ]
         # A title repeats its article's figures: they are taken from the body.
         hits = [] if s.heading and len(sent) < 40 and not full_sentence(sent) else figures_in(sent)
+        if home:
+            hits = [_in_home_currency(h, home) for h in hits]
         owned = attribute(sent, hits, refs, discourse.refer, english) if hits else []
         marks: dict[int, str] = {}
         if s.paragraph != context.paragraph:

@@ -82,7 +82,7 @@ def _num_re() -> re.Pattern[str]:
     units = _MONEY_RE + "|" + _alternation([*zh, *en])
     return re.compile(
         # Every alternative starts with one of these characters: other positions fail at once.
-        r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSR新台港人\d])"
+        r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSRT新台港人\d])"
         r"(?P<q>超过|超|突破|达到|达|近|约|逾|高达|多达|接近|将近|大约|不到|不足|至少|最高|"
         # an English qualifier is a word of its own ("Hangover 5%" is no "over 5%")
         r"(?<![A-Za-z])(?:more than|just over|just under|over|about|nearly|almost|around|roughly|"
@@ -90,7 +90,7 @@ def _num_re() -> re.Pattern[str]:
         # "between 30 billion and 35 billion euros": one range (only after "between")
         r"(?P<between>(?<![A-Za-z])between\s+)?"
         # a currency written before the amount: "新台币76亿元" is no renminbi
-        r"(?P<cur>US\$|HK\$|NT\$|S\$|RMB|\$|¥|￥|€|£|新台币|台币|港币|人民币)?\s*(?P<num>" + _NUM + r")"
+        r"(?P<cur>US\$|HK\$|NT\$|T\$|S\$|RMB|\$|¥|￥|€|£|新台币|台币|港币|人民币)?\s*(?P<num>" + _NUM + r")"
         r"(?:\s*(?P<m1>"
         + _MULT_RE
         + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–|(?(between)and(?=\s)|(?!)))|(?:-|~|～|—|–|至|到|(?(between)(?<=\s)and(?=\s)|(?!))))\s*(?P<num2>"
@@ -131,13 +131,21 @@ _UNIT_NAMES = {
     "euros": "欧元", "yen": "日元", "won": "韩元", "pounds": "英镑", "rupees": "卢比", "百分点": "个百分点",
     "元新台币": "新台币",
 }  # fmt: skip
-_CURRENCY_SIGNS = {"$": "美元", "US$": "美元", "HK$": "港元", "NT$": "新台币", "S$": "新加坡元", "RMB": "元", "¥": "元",
+_CURRENCY_SIGNS = {"$": "美元", "US$": "美元", "HK$": "港元", "NT$": "新台币", "T$": "新台币", "S$": "新加坡元", "RMB": "元", "¥": "元",
                    "￥": "元", "€": "欧元", "£": "英镑", "新台币": "新台币", "台币": "新台币", "港币": "港元",
                    "人民币": "元"}  # fmt: skip
 _MONEY_UNITS = frozenset(
     ["元", "美元", "港元", "欧元", "日元", "英镑", "韩元", "新台币", "新加坡元", "卢比", "美分"]
 )
 _GROWTH = ("同比增长", "同比下降", "环比增长", "环比下降", "增长率", "增长", "下降", "增速")
+_CHANGE_AMOUNT = ("增加", "减少", "上调", "下调", "上涨", "下跌")
+"""What an amount of change measures ends with (营收增加, 价格下调): see :func:`change_by`."""
+_CHANGE_BY_RE = re.compile(
+    r"(?P<cmp>同比|环比|按年)?(?:大幅|小幅|略有|略微|明显|分别)?"
+    r"(?P<verb>增加|减少|上调|下调|上涨|下跌|下降|上升|增长|降低|提高|提升|回落|下滑|缩减|多增|少增|增|减|涨|跌)了?"
+    r"(?:约|近|超过|超|逾|达|多达|大约)?\s*$"
+)
+_UP_VERBS = frozenset(["增加", "上调", "上涨", "上升", "增长", "提高", "提升", "多增", "增", "涨"])
 _AMOUNTS = (
     "营收", "净利润", "利润", "销量", "销售额", "交易额", "亏损", "营业利润", "交付量", "订单数", "产量", "用户数", "采购额",
     "每股收益",
@@ -583,8 +591,27 @@ def is_price(measure: str) -> bool:
 
 
 def is_growth(measure: str) -> bool:
-    """A change rather than a level (增长, 同比下降, 增长率…)."""
-    return measure in _GROWTH or measure.endswith(_GROWTH)
+    """A change rather than a level (增长, 同比下降, 增长率, 营收增加…)."""
+    return measure in _GROWTH or measure.endswith(_GROWTH) or measure.endswith(_CHANGE_AMOUNT)
+
+
+def change_by(before: str, measure: str, unit: str) -> str:
+    """The measure of a number written right after a verb of change, by how much
+    it changed, not the level it reached: "营收减少10亿元" → 营收减少, "每吨价格下调
+    100~200元" → 每吨价格下调, "营收减少10%" → 营收下降 (a rate, as 同比下降 is);
+    "增至" and "降至" name the level, and stay ``measure``. ``before`` is the
+    text between the measure's cue and the number."""
+    m = _CHANGE_BY_RE.search(before)
+    if not m or is_growth(measure) or measure.endswith(("率", "份额", "占比", "目标", "预测")):
+        return measure
+    up = m.group("verb") in _UP_VERBS
+    if unit == "%":
+        return f"{measure}{m.group('cmp') or ''}{'增长' if up else '下降'}".replace("按年", "同比")
+    if is_price(measure.removeprefix("每吨").removeprefix("每")) or measure.endswith(("价格", "价")):
+        word = ("上调" if up else "下调") if "调" in m.group("verb") else ("上涨" if up else "下跌")
+    else:
+        word = "增加" if up else "减少"
+    return measure + word
 
 
 def _nearest(
@@ -656,6 +683,9 @@ _PERIOD_RE = re.compile(
     r"|fiscal (?P<fqe>first|second|third|fourth) quarter|\bQ(?P<fqq>[1-4]) FY ?\d{2,4}\b)"
     r"|(?P<nine>前三季度|前三季(?!度)|前三个季度|nine[- ]months|first three quarters)"
     r"|(?P<qm>quarter (?:to|ended|ending|through) (?:the end of )?(?P<qme>March|June|September|December))"
+    # a quarter by its months: "the July-September period", "7-9月"
+    r"|(?P<qr3>(?P<qrs>January|April|July|October)\s*(?:-|–|—|to|through)\s*(?:March|June|September|December)"
+    r"|(?<![\d.])(?P<qzs>[147]|10)\s*[-—–~至]\s*(?P<qze>3|6|9|12)月份?(?![\d底初中末日号份]))"
     r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
     r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
     r"|(?P<h1>上半年|前半年|半年报|中报|中期业绩|中期报告|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
@@ -699,6 +729,15 @@ def period_in(text: str) -> str:
     if g["qm"]:
         # "the quarter to March": the calendar quarter that month ends
         return f"{_QUARTERS[('march', 'june', 'september', 'december').index(g['qme'].lower())]}季度"
+    if g["qr3"]:
+        if g["qrs"]:
+            return f"{_QUARTERS[('january', 'april', 'july', 'october').index(g['qrs'].lower())]}季度"
+        first, last = int(g["qzs"]), int(g["qze"])
+        if last == first + 2:
+            return f"{_QUARTERS[first // 3]}季度"
+        if first == 1:  # "1—6月": from January, as 前N个月 below
+            return {6: "上半年", 9: "前三季度", 12: ""}.get(last, f"前{last}个月")
+        return ""
     if g["q"]:
         raw = g["qn"] or g["qr"] or g["qt"] or g["qe"]
         n = _number(raw) if raw else _EN_ORDINALS[g["qo"].lower()]
@@ -1325,8 +1364,17 @@ def figures_in(text: str) -> list[Hit]:
             measure = "股价涨跌"
         elif unit == "%" and measure == "价格":
             measure = "价格变化"  # "raised its factory price by about 20%": no price is a share
+        elif (
+            unit == "%"
+            and default_unit != "%"
+            and cue_end <= m.start()
+            and (changed := change_by(text[cue_end : m.start()], measure, unit)) != measure
+        ):
+            measure = changed  # "净利润减少5%": a fall, not a share
         elif unit == "%" and default_unit != "%" and measure not in _GROWTH and measure != "股价涨跌":
             measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
+        elif unit != "%" and cue_end <= m.start():
+            measure = change_by(text[cue_end : m.start()], measure, unit)  # "营收减少10亿元"
         if (
             (unit or m.group("unit")) != "%"
             and (measure.endswith("数") or measure in _FLOW_MEASURES)
@@ -2092,7 +2140,18 @@ def attribute(
         elif (
             (kind := _pronoun(text[left : hit.start]))
             and kind == "ellipsis"
-            and (speakers := [o for o in orgs if o.role == SPEAKER and left <= o.start < hit.start])
+            and (
+                speakers := [
+                    o
+                    for o in orgs
+                    if o.role == SPEAKER
+                    # "Samsung Electronics, the world's largest memory chipmaker, said … its
+                    # chip division": the clause goes on from the name before the apposition
+                    and (left if not (english and _EN_MAIN_VERB_RE.match(masked, left)) else 0)
+                    <= o.start
+                    < hit.start
+                ]
+            )
             and speakers[-1].kind in _OWNER_KINDS
         ):
             ref = speakers[-1]
@@ -2136,6 +2195,8 @@ def attribute(
                 and _company_clause(text[left : hit.start])
             ):
                 owner = refer("ellipsis-soft")
+            elif english and not orgs and _EN_RESULT_OPENING_RE.match(text):
+                owner = refer("ellipsis")  # "Revenue rose 39% to 24.4 trillion won.": the story's company
         if owner is None and not english and (label := _market_label(text, left, hit, orgs)):
             # "预计2026年全球脑机接口市场规模约为32.5亿至33亿美元": the market's own figure.
             out.append(Owned(hit, label, measure, MARKET, None, hit.scope))
@@ -2319,6 +2380,17 @@ def _market_carried(text: str, left: int, hit: Hit, orgs: list[OrgRef], out: lis
     return None
 
 
+_EN_RESULT_OPENING_RE = re.compile(
+    r"\s*(?:Its\s+)?(?:quarterly\s+|annual\s+|full-year\s+)?(?:revenue|revenues|sales|net profit|net income|"
+    r"operating profit|operating income|profit|earnings)\b",
+    re.IGNORECASE,
+)
+_EN_RELATIVE_RE = re.compile(r",\s+(?:which|who)\s")
+_EN_MAIN_VERB_RE = re.compile(
+    r"\s*(?:said|says|reported|reports|posted|posts|announced|expects|expected|added|told|has|had|is|was|will)\b"
+)
+
+
 def _previous_subject(masked: str, pool: list[OrgRef], left: int, english: bool = False) -> OrgRef | None:
     """The subject of the nearest clause before ``left`` that names one: the first
     organisation there that is not the object of a preposition or a verb
@@ -2326,6 +2398,17 @@ def _previous_subject(masked: str, pool: list[OrgRef], left: int, english: bool 
     None past a clause whose subject is a name the analysis does not know."""
     from briefing.analysis.roles import EXAMPLE, RANKING
 
+    if english and re.match(r"\s*(?:which|who)\s", masked[left : left + 8]):
+        # "…signed a deal with Apple, which said its revenue rose 5%": the name it follows
+        named = [o for o in pool if o.end <= left and not masked[o.end : left].strip(" ,")]
+        if named:
+            return named[-1]
+    if english and _EN_MAIN_VERB_RE.match(masked, left):
+        # "Quanta, which assembles servers for Microsoft, Amazon and Google, said …": the
+        # clause goes on from the name before the relative clause, not from its objects.
+        relatives = [m.start() for m in _EN_RELATIVE_RE.finditer(masked, 0, left)]
+        if relatives:
+            pool = [o for o in pool if not relatives[-1] <= o.start < left]
     p = left - 2
     while p >= 0:
         lo, hi = clause_bounds(masked, p, p)
@@ -2347,7 +2430,7 @@ def _company_clause(before: str) -> bool:
     out: it opens with a measure or a reporting verb ("营业收入8.04亿元",
     "实现净利润…"), not with a place, a market or another noun."""
     stripped = re.sub(
-        r"^(?:\d{4}年|\d{1,2}月份?|今年|去年|全年|年内|本年度|前\d+个?月|[一二三四]季度|第[一二三四]季度|上半年|下半年|同时|此外|其中|另外|总|累计)+",
+        r"^(?:\d{4}年|\d{1,2}月份?|今年|去年|全年|年内|本年度|前\d+个?月|前[一二三两]季度?|[一二三四]季度|第[一二三四]季度|上半年|下半年|同时|此外|其中|另外|总|累计)+",
         "",
         before.strip(),
     )

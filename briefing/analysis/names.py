@@ -302,6 +302,12 @@ def head_candidate(tokens: list[str], index: int, max_chars: int = 8) -> str:
     return "".join(parts).strip()
 
 
+_POINTER_KINDS = frozenset({"公司", "集团", "企业"})
+"""Kind nouns that, opening a clause, point back to the company just named."""
+_CLAUSE_MARKS = frozenset("，,。；;：:、！!？?")
+_SAYS = frozenset({"表示", "称", "指出", "认为", "介绍", "透露", "说"})
+
+
 def candidate_after(tokens: list[str], index: int, max_chars: int = 10) -> str:
     """A name right after ``tokens[index]`` (a kind noun or 名为): Latin words
     joined with spaces, or Chinese tokens up to a verb, particle or punctuation."""
@@ -601,6 +607,9 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
         elif (
             tok in w.kind_nouns or (tok == "机构" and i and tokens[i - 1] + tok in w.kind_noun_types)
         ) and i + 1 < len(tokens):
+            before = next((t for t in reversed(tokens[:i]) if t.strip()), "")
+            if tok in _POINTER_KINDS and (not before or before in _CLAUSE_MARKS or before in _SAYS):
+                continue  # "兆易创新表示，公司利基型DRAM产品…": 公司 points back, names nothing
             after = candidate_after(tokens, i)
             joined = (tokens[i - 1] if i else "") + tok  # "研究" + "机构"
             kind = next((t for k, t in w.kind_noun_types.items() if joined.endswith(k)), None)

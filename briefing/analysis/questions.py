@@ -327,15 +327,38 @@ def _measure_re() -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+# A share said without the word for it: "拿下逾五成订单", "占据过半市场", "holds roughly
+# half of the rack assembly market", "a third of the market".
+_SHARE_PHRASE_RE = re.compile(
+    r"(?:[一二三四五六七八九]成|过半|逾半|近半|半数|一半)(?:的)?(?:订单|市场|份额|出货|销量|产能|营收|收入)"
+    r"|(?:占据?|拿下|拿到|获得|取得|抢下|瓜分|吃下)(?:了)?(?:全球|国内|市场)?(?:逾|超过|近|约)?"
+    r"(?:[一二三四五六七八九]成|过半|一半|半数)"
+    r"|\b(?:half|a third|a quarter|two[- ]thirds|three[- ]quarters|\d+(?:\.\d+)?\s?(?:%|percent))\s+of\s+"
+    r"(?:the\s+|its\s+|all\s+)?(?:[a-z0-9-]+\s+){0,5}(?:market|orders|shipments|sales)\b",
+    re.IGNORECASE,
+)
+
+
+def share_phrase(text: str) -> bool:
+    """The text gives a share in words (五成订单, "half of the … market"), not by its name."""
+    return bool(_SHARE_PHRASE_RE.search(text))
+
+
 @functools.lru_cache(maxsize=8192)
 def _measures_in(text: str) -> frozenset[str]:
     """The kinds of measure a text names ("profit growth" → 利润, 增长; "同店销售额
-    同比下降11%" → 销售额, 下降)."""
+    同比下降11%" → 销售额, 下降; "拿下逾五成订单" → 市场份额)."""
     cues = _measure_cues()
-    return frozenset(_family(cues[m.group()]) for m in _measure_re().finditer(to_simplified(text).lower()))
+    simple = to_simplified(text).lower()
+    found = frozenset(_family(cues[m.group()]) for m in _measure_re().finditer(simple))
+    return found | {"市场份额"} if share_phrase(simple) else found
 
 
 _CHANGE_FAMILIES = frozenset({"增长", "下降"})
+_ASKED_TIMES = frozenset(
+    {"明年", "后年", "今年", "年内", "年底", "年末", "下半年", "上半年", "未来", "长期", "中长期"}
+)
+"""Times a question asks about that a passage answering it names too."""
 # What a question asks of a measure right after naming it: its size, level or
 # direction ("毛利率下降了多少", "净息差还会继续收窄吗", "占比能否超过50%",
 # "利润能否在价格战中守住"), or nothing more ("…的毛利率是多少？", "…的净息差？").
@@ -1025,8 +1048,13 @@ def _relevant(
             continue
         needed = 1 if ask.inherited else 0.6 * len(ask.concepts)
         covers = not ask.unknown and (not ask.concepts or len(shared) >= needed)
-        bears = _bears(ask, families)
         view = bool(_VIEW_RE.search(simple))
+        # "长鑫扩产会不会压低DRAM价格？" over "业内人士认为，长鑫扩产将…增加全球DRAM供给，但短期内
+        # 难以改变供需格局": a view on what the question asks will happen bears on it
+        # though it names no price
+        bears = _bears(ask, families) or (
+            ask.forecast and view and len(shared) >= 2 and (not ask.actors or bool(named))
+        )
         measured = (
             _holds_measures(ask.measures, families) and bool(re.search(r"\d", simple))
             if ask.measures
@@ -1045,8 +1073,17 @@ def _relevant(
             * (1 + min(cued, 3))
             * (0.5 if bystander else 1.0)
         )
+        # a time the question asks about ("…能持续到明年几季度？") is one the answer names
+        timed = not (ask.concepts & _ASKED_TIMES) - shared
         settles = (
-            covers and measured and dated and viewed and bears and not bystander and not leaves_open(simple)
+            covers
+            and measured
+            and dated
+            and timed
+            and viewed
+            and bears
+            and not bystander
+            and not leaves_open(simple)
         )
         hit = _Hit(score * boost, d, s, text, named, shared, settles, first, bears, view, families)
         hit.bystander = bystander

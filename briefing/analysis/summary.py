@@ -204,6 +204,15 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
     for d_index, a in enumerate(analyses):
         path = docs[d_index].path
         subjects_in = subject_counts(a.mentions)
+        # sentences whose figures belong to an organisation they leave unnamed, found
+        # through a pointer or the paragraph's subject ("ellipsis → last company…")
+        borrowed = {
+            f.sentence
+            for f in a.figures
+            if f.org
+            and "→" in (f.attribution or "")
+            and f.org not in actors_of.get((d_index, f.sentence), ())
+        }
         for s_index, s in enumerate(a.sentences):
             if s.finding == UNREAD_FINDING:
                 shown = candidate_text(docs[d_index], s.start, s.end, quotable=s.quotable, heading=s.heading)
@@ -246,6 +255,9 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             tokens = set(s.tokens)
             if s.heading and not (actors or _NUMBER_RE.search(simplified)):
                 continue  # a lead that names no actor and no figure is a heading
+            if not actors and s_index in borrowed:
+                # "前三季度累计营收6,040亿元。": whose, the sentence before says; alone it is nobody's
+                continue
             if not actors and re.match(r"\s*[\d(（]", _TIME_CLAUSE_RE.sub("", text, count=1)):
                 # a note's bullet whose subject is its heading ("2023年交付16.0万辆…"); not a
                 # sentence whose time stands in a clause of its own ("8月15日，碳酸锂现货均价…")

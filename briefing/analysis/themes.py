@@ -536,12 +536,15 @@ def _measure_words() -> frozenset[str]:
     return frozenset({str(k) for k in raw} | {str(v[0]) for v in raw.values()})
 
 
+_TIME_UNIT_RE = re.compile(r"第?[一二三四]?(?:季度|单季|季|年度|月份|半年|上半年|下半年|全年|同期)")
+
+
 def is_concept(term: str, rarity: float) -> bool:
     """A term that names something to argue about: a domain term, a compound
     (three or more characters), a Latin acronym (CPO, SaaS), or a rare word;
     not an everyday noun (海外, 业绩, 金融) and not a measure (净利润, 市场份额)."""
-    if term in _measure_words():
-        return False
+    if term in _measure_words() or _TIME_UNIT_RE.fullmatch(term):
+        return False  # (季度 of "DRAM合约价四季度再涨" is when, not what)
     if term in domain_words() or re.search(r"[A-Za-z]", term):
         return True
     han = sum(1 for c in term if is_han(c))
@@ -616,7 +619,17 @@ _NO_NAMES: frozenset[str] = frozenset()
 
 @functools.cache
 def concept_variants() -> dict[str, str]:
-    """Word → the theme term it argues under (海外 → 出海; concept_variants.yaml)."""
+    """Word → the theme term it argues under (海外 → 出海; concept_variants.yaml), and a
+    regional word → the mainland's (伺服器 → 服务器: :func:`regional_words`)."""
+    out = dict(_listed_variants())
+    for word, term in regional_words().items():
+        out.setdefault(word, term)
+    return out
+
+
+@functools.cache
+def _listed_variants() -> dict[str, str]:
+    """concept_variants.yaml: word → the theme term it argues under."""
     raw = data_yaml("concept_variants.yaml") or {}
     if not isinstance(raw, dict):
         raise ValueError("concept_variants.yaml: expected a mapping of term → list of words")
@@ -627,6 +640,15 @@ def concept_variants() -> dict[str, str]:
         for word in words:
             out.setdefault(str(word), str(term))
     return out
+
+
+@functools.cache
+def regional_words() -> dict[str, str]:
+    """A Taiwanese or Hong Kong word → the mainland's (伺服器 → 服务器; regional_variants.yaml),
+    where both are words of two characters or more: what the analysis counts it as."""
+    from briefing.excerpts import regional_variants
+
+    return {r: m for r, m in regional_variants() if len(r) >= 2 and len(m) >= 2}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -678,7 +700,9 @@ def _argued_tokens(doc: Document, s: Sentence, names: AbstractSet[str]) -> tuple
     # A word that argues a theme term under another name (海外 for 出海) counts as it;
     # one set test per sentence, most sentences hold none.
     if not _variant_words().isdisjoint(tokens):
-        variants = concept_variants()
+        variants, regional = concept_variants(), regional_words()
+        # a regional word is the mainland's (伺服器 counts as 服务器, once)
+        tokens = {regional.get(t, t): None for t in tokens}
         tokens.update((variants[t], None) for t in list(tokens) if t in variants)
     return tuple(tokens)
 
@@ -802,8 +826,9 @@ def find_themes(
     rarity: dict[str, float] = {}
     for a in analyses:
         rarity.update(a.theme_terms)
-    # The terms a variant argues under (出海 for 海外) count even where no source writes them.
-    variant_terms = tuple(sorted(set(concept_variants().values())))
+    # The terms a variant argues under (出海 for 海外) count even where no source writes them
+    # (not a regional word's: 芯片 is a term where a source writes it).
+    variant_terms = tuple(sorted(set(_listed_variants().values())))
     missing = [t for t in variant_terms if t not in rarity and is_theme_term(t)]
     if missing:
         known = rarities(variant_terms)
@@ -885,6 +910,8 @@ def find_themes(
     named = title_subject(docs, analyses, words_rarity) if n_docs >= 3 else None
     if named:
         topic = {t for t in df if t == named or (len(t) >= 2 and t in named)} or {named}
+        # …in any region's word for it (AI伺服器 of AI服务器: concept_variants.yaml)
+        topic |= {w for w, key in concept_variants().items() if key in topic}
 
     term_sentences: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for d_index, sentences in enumerate(argued):
@@ -1145,8 +1172,10 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
             if name in title:
                 sectors[-1].add(_sector_word(name))
             title = title.replace(name, " ")
-        # English titles in the glossary's Chinese terms ("China's banks" → 银行)
+        # English titles in the glossary's Chinese terms ("China's banks" → 银行), a
+        # Taiwanese word as the mainland's (AI伺服器 → AI服务器: concept_variants.yaml)
         title += " " + " ".join(t for t in vocabulary_terms(title, vocabulary, heads=heads) if is_han(t[0]))
+        title += " " + " ".join(key for word, key in concept_variants().items() if word in title)
         titles.append((title, 2 if doc.kind == "memo" else 1))
     weight_total = sum(w for _, w in titles)
     title_terms = [set(vocabulary_terms(title, vocabulary, heads=heads)) for title, _ in titles]
@@ -1155,8 +1184,10 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     for term in found:
         if term in names or term in _measure_words() or term in _CHANGES or len(term) < 2:
             continue
-        if not (is_theme_term(term) or term in abbreviations) or not is_han(term[0]):
+        if not (is_theme_term(term) or term in abbreviations):
             continue
+        if not is_han(term[0]) and not (is_han(term[-1]) and term in domain_words()):
+            continue  # an English word is no subject; a domain term led by one is (AI服务器)
         votes[term] = sum(w for title, w in titles if term in title)
     if not votes and not any(sectors):
         return None
@@ -1664,7 +1695,10 @@ def _predicate_labels(
                     if word not in term:
                         said[term][word] += 1
                 english_changes.append(
-                    (term, _english_direction(docs[d].analysis_text[sent.start : sent.end]))
+                    (
+                        term,
+                        _english_direction(_en_clause_of(term, docs[d].analysis_text[sent.start : sent.end])),
+                    )
                 )
             continue
         text = docs[d].analysis_text[sent.start : sent.end]
@@ -1685,9 +1719,11 @@ def _predicate_labels(
                 continue
             asked = to_simplified(todo.text)
             for term in concepts:
-                at = asked.find(term)
+                # as written, or in a word that argues it (资本支出 for 资本开支)
+                written = next((w for w in (term, *_variants_of(term)) if w in asked), term)
+                at = asked.find(written)
                 if at >= 0:
-                    for word in _said_around(term, asked, at, names):
+                    for word in _said_around(written, asked, at, names):
                         said[term][word] += 1
     # "Hog prices have risen about 35%": the change an English sentence says of the
     # concept counts for the Chinese word the other sources say it with (回升).
@@ -1732,6 +1768,8 @@ def _predicate_labels(
         for term in cand.terms:
             if term in concepts or len(term) < 2 or term in topic or is_argument(term):
                 continue
+            if _TIME_UNIT_RE.fullmatch(term):
+                continue  # "DRAM合约价四季度再涨": the quarter is when prices rise, not what does
             own_clause = "，".join(c for c in clauses if term in c)
             changed = [
                 w for w in _CHANGES if w in own_clause and w not in term and not _negated(w, own_clause)
@@ -1795,7 +1833,9 @@ def _said_around(term: str, text: str, at: int, names: set[str]) -> set[str]:
     out = {w for w in names if len(w) >= 2 and w in clause and not _negated(w, clause)}
     if source and source.group(1) in names:
         out.add(source.group(1))
-    return out
+    # a regional word counts as the word it argues under (成长 as 增长: concept_variants.yaml)
+    variants = concept_variants()
+    return {variants[w] if variants.get(w) in names else w for w in out}
 
 
 _CHANGES = frozenset(
@@ -2328,6 +2368,21 @@ def _english_direction(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+_EN_CLAUSE_RE = re.compile(r";\s+|,?\s+(?:but|while|whereas|although|though|even as)\s+", re.IGNORECASE)
+
+
+def _en_clause_of(term: str, text: str) -> str:
+    """The clauses of an English sentence that name ``term`` (through the glossary):
+    in "…shifted value towards the contract manufacturers, but gross margins fell"
+    what fell is the margins, not the manufacturers."""
+    from briefing.nlp import en_tokens
+
+    clauses = [c for c in _EN_CLAUSE_RE.split(text) if c.strip()]
+    if len(clauses) < 2:
+        return text
+    return " ".join(c for c in clauses if term in en_tokens(c)) or text
+
+
 def _direction_of(word: str) -> str | None:
     """The direction of a Chinese change word (回升: up), or None."""
     return next((direction for direction, zh, _ in _change_words() if word in zh), None)
@@ -2821,7 +2876,7 @@ def _argument_spellings() -> tuple[tuple[str, tuple[str, ...]], ...]:
     words: dict[str, set[str]] = defaultdict(set)
     for key, listed in raw.items():
         words[str(key)].update({str(key), *(str(w) for w in listed or [])})
-    for word, key in concept_variants().items():
+    for word, key in _listed_variants().items():
         words[key].update({key, word})
     return tuple((key, tuple(sorted(ws, key=lambda w: (-len(w), w)))) for key, ws in sorted(words.items()))
 

@@ -37,3 +37,8 @@ def share_width(natural: list[float], total: float, whole: float, least: float) 
     wants = [w - b for w, b in zip(natural, base, strict=True)]
     rest = total - sum(base)
     return [b + rest * want / sum(wants) for b, want in zip(base, wants, strict=True)]
+
+
+ROW_SPLIT_LINES = 14
+"""Lines in a table row above which the row may break across pages; a shorter row
+moves to the next page whole (a split left one line, "[5]", under the repeated header)."""

@@ -36,7 +36,7 @@ from briefing import doctree
 from briefing.charts import ChartSpec, missing_chart, to_png
 from briefing.errors import TemplateError
 from briefing.fonts import FontSet
-from briefing.writers.columns import share_width
+from briefing.writers.columns import ROW_SPLIT_LINES, share_width
 from briefing.writers.docx_fonts import embed_docx_fonts
 
 INK, MUTED, ACCENT = RGBColor(0x1F, 0x29, 0x33), RGBColor(0x61, 0x6E, 0x7C), RGBColor(0x1D, 0x4E, 0x89)
@@ -285,7 +285,7 @@ class _Writer:
             lines = (
                 _em(_plain(c)) * CELL_PT / (w.pt - CELL_PAD.pt) for c, w in zip(row, widths, strict=False)
             )
-            if max(lines, default=0) <= 4:  # a short row moves whole; a long one may break
+            if max(lines, default=0) <= ROW_SPLIT_LINES:  # a row moves whole; only a very long one breaks
                 trPr.insert(0, OxmlElement("w:cantSplit"))
             # the header keeps with the first row, and the row before the last with the
             # last: a page never ends on a header, nor starts with a table's last row alone

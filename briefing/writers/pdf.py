@@ -42,7 +42,7 @@ from briefing import charts as chartlib
 from briefing import doctree
 from briefing.errors import TemplateError
 from briefing.fonts import FontSet, fallback_markup, pdf_canvas_kwargs, register_reportlab
-from briefing.writers.columns import share_width
+from briefing.writers.columns import ROW_SPLIT_LINES, share_width
 from briefing.writers.pdf_linebreak import install_cjk_line_breaking
 
 INK = colors.HexColor("#1f2933")
@@ -256,6 +256,20 @@ def _col_widths(table: doctree.Table, total: float, regular: str) -> list[float]
     return share_width(need, total, WHOLE_CELL + 1, 1.6 * cm)
 
 
+def _tallest_row(table: doctree.Table, widths: list[float], regular: str) -> int:
+    """The most lines a cell of any row wraps to (an estimate, from the text's width)."""
+    tallest = 0
+    for row in table.rows:
+        for cell, width in zip(row, widths, strict=False):
+            text = "".join(x.text for x in cell)
+            lines = sum(
+                1 + int(stringWidth(part, regular, CELL_SIZE) // max(width - CELL_PAD, 1.0))
+                for part in text.split("\n")
+            )
+            tallest = max(tallest, lines)
+    return tallest
+
+
 class _Builder:
     def __init__(
         self,
@@ -363,11 +377,14 @@ class _Builder:
         head = [Paragraph(_markup(c, bold_style=True), self.styles["head_cell"]) for c in table.header]
         rows = [[Paragraph(_markup(c), self.styles["cell"]) for c in row] for row in table.rows]
         data = ([head] if head else []) + rows
+        widths = _col_widths(table, self.width, self.regular)
         result = Table(
             data,
-            colWidths=_col_widths(table, self.width, self.regular),
+            colWidths=widths,
             repeatRows=1 if head else 0,
-            splitInRow=1,
+            # a row moves to the next page whole (a split left one line, "[5]", under the
+            # repeated header); only a row too tall to move breaks inside
+            splitInRow=1 if _tallest_row(table, widths, self.regular) > ROW_SPLIT_LINES else 0,
             hAlign="LEFT",
             # a page never starts with a table's last row alone under its repeated header
             rowSplitRange=(0, -2) if len(rows) >= 3 else None,
