@@ -305,6 +305,12 @@ def _antecedent_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
     return zh, en, past
 
 
+# "海尔智家同期收入按年增长9.5%": the period the sentence before named (not 去年同期,
+# 2024年同期, 较同期: those say which)
+_SAME_PERIOD_RE = re.compile(r"(?<![年较比与去上])同期(?![内间])")
+_PERIOD_NAMED_RE = re.compile(r"\d{4}年|[一二三四]季度?|[上下]半年|全年|\d{1,2}月|前三季|Q[1-4]|财年")
+
+
 def leans_back(text: str, is_simplified: bool = False) -> bool:
     """The sentence leans on an antecedent it lacks: a demonstrative before a noun
     it has not named before ("…the embodiment of this decentralization model",
@@ -314,6 +320,9 @@ def leans_back(text: str, is_simplified: bool = False) -> bool:
     simplified = text if is_simplified else to_simplified(text)
     if past.search(simplified):
         return True
+    same = _SAME_PERIOD_RE.search(simplified)
+    if same and not _PERIOD_NAMED_RE.search(simplified, 0, same.start()):
+        return True  # (…2024年一季度…，通威股份同期亏损7.6亿元: the period is this sentence's)
     for m in en.finditer(simplified):
         before = simplified[: m.start()].lower()
         nouns = [w for w in re.findall(r"[a-z][\w-]*", m.group(1).lower()) if len(w) >= 3]

@@ -7,7 +7,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefing.analysis import scopes as market
 from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_cues
@@ -507,7 +507,9 @@ _VIEW_RE = re.compile(
     r"|\bcan\b[^.;]{0,60}\bwithout\b|\b(?:will|would) (?:not )?(?:be|remain|keep|stay|fall|rise|ease|offset|hurt)\b",
     re.IGNORECASE,
 )
-_ASKS_NUMBER_RE = re.compile(r"多少|几成|几倍|几个|几家|\bhow (?:much|many)\b", re.IGNORECASE)
+_ASKS_NUMBER_RE = re.compile(
+    r"多少|几成|几倍|几个|几家|规模多大|有多大|多大规模|\bhow (?:much|many)\b", re.IGNORECASE
+)
 """A question that asks a quantity: only a passage with a number can answer it."""
 _COMPARES_RE = re.compile(
     r"相比|比较|对比|比起|有何不同|有什么不同|不同之处|区别|差异|差别|孰优|谁更|哪个更|哪家更"
@@ -549,6 +551,9 @@ class _Ask:
     changes: frozenset[str] = frozenset()
     """A change it asks about in a word no source writes (下滑): a passage shares it
     with any word of that direction (下降, 下跌, fell; change_words.yaml)."""
+    years: dict[str, str] = field(default_factory=dict)
+    """The years it names relative to its memo's date (明年 → "2026"): a passage that
+    writes the year shares the word."""
     places: frozenset[str] = frozenset()
     """The places or markets it asks about (国内, 海外, 台湾: ``scopes.py``), or its
     question's: a passage about a contrasting place only is no evidence for it."""
@@ -767,7 +772,22 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         if market.cross_border(sub) and "市场" not in sub  # "日本市场的进口…": that market still
         else market.named(unnamed) or market.named(_unnamed(question.text, names)),
         changes=changes,
+        years=_relative_years(sub, question, index),
     )
+
+
+_RELATIVE_YEARS = {"去年": -1, "今年": 0, "明年": 1, "后年": 2}
+
+
+def _relative_years(sub: str, question: Question, index: Index) -> dict[str, str]:
+    """The years a question names relative to its memo's date (明年 of a memo of
+    2025-11-10 is 2026): a passage that gives the year shares the word."""
+    doc = next((d for d in index.docs if d.path == question.document), None)
+    if doc is None or not doc.date:
+        return {}
+    simple = to_simplified(sub)
+    year = int(doc.date[:4])
+    return {w: str(year + k) for w, k in _RELATIVE_YEARS.items() if w in simple}
 
 
 def _synonyms(concepts: set[str], vocabulary: set[str]) -> list[str]:
@@ -1012,6 +1032,8 @@ def _relevant(
             # or in the words that argue it elsewhere (减产: 压减粗钢产量)
             or any(v in simple or v in tokens for v in _variants(c))
             or (c in ask.changes and any(t.lower() in _same_change(c) for t in tokens))
+            # 明年 asked in 2025, "into 2026" written
+            or (c in ask.years and ask.years[c] in simple)
             # a change the question asks (fall) said in other words, also an English one the
             # tokens leave out as a stop word ("…, down 78%")
             or (bool(_same_change(c)) and _says_change(lower, c))

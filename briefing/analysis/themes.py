@@ -536,6 +536,7 @@ def _measure_words() -> frozenset[str]:
     return frozenset({str(k) for k in raw} | {str(v[0]) for v in raw.values()})
 
 
+_AMOUNT_END_RE = re.compile(r"(?:申请量|业务量|销量|产量|销售额|零售额|总额|金额|数量|规模)$")
 _TIME_UNIT_RE = re.compile(r"第?[一二三四]?(?:季度|单季|季|年度|月份|半年|上半年|下半年|全年|同期)")
 
 
@@ -1561,6 +1562,8 @@ def _label(
     def usable_unit(unit: str) -> bool:
         if not is_argument(unit) or _CURRENCY_RE.search(unit):
             return False  # "亏损新台币": a figure's words, not an argument
+        if _AMOUNT_END_RE.search(unit) and not any(c in unit for c in _CHANGES):
+            return False  # "补贴申请量": what a figure counts, not what is argued
         if not any(t in unit or unit in t for t in own):
             return False  # a label names the theme's own terms, not a word its sentences happen to hold
         # Said twice, or in the author's heading, or a phrase on the theme's lead term (换电模式).
