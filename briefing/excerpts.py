@@ -908,6 +908,9 @@ def actor_stub(text: str, actors: Iterable[str], limit: int = 40) -> str | None:
     if hit is None or len(spans) < 2:
         return None
     ends = _extend(body, spans, hit, hit, limit if is_chinese(body) else int(limit * 2.5), actors)
+    piece = body[spans[hit][0] : spans[ends[0]][1]]
+    if not is_chinese(piece) and not _has_claim(piece, actors):
+        return None  # "…, chief China economist at Macquarie.": the name's clause says nothing of it
     stub = _stub_text(body, spans, hit, ends, limit)
     return None if stub is None else (lead if hit == 0 and lead else "") + stub
 

@@ -42,7 +42,7 @@ from briefing.analysis.document import DocAnalysis, Sentence, title_cuts
 from briefing.analysis.org_words import words as org_words
 from briefing.analysis.quotable import MEMO_SUMMARY_RE, UNREAD, fitness, is_symbol, quote_marks, weak_gist
 from briefing.analysis.statements import background, bare_subject
-from briefing.excerpts import actor_stub, clip, zh_punctuation
+from briefing.excerpts import actor_stub, clip, leans_back, zh_punctuation
 from briefing.gazetteer import gazetteer
 from briefing.matching import WordSet
 from briefing.model import Document, DocumentMentions, Quote, Theme, ThemeMatch
@@ -2288,8 +2288,9 @@ def _gist_row(
 
 @functools.lru_cache(maxsize=4096)
 def _states_nothing(text: str) -> bool:
-    """A sentence that argues nothing of its own as a gist (weak_gists.yaml, background_cues.yaml)."""
-    return bool(weak_gist(text)) or background(_said(text))
+    """A sentence that argues nothing of its own as a gist (weak_gists.yaml, background_cues.yaml),
+    or that leans on the sentence before ("NAND Flash合约价同期预计上涨5%至10%。")."""
+    return bool(weak_gist(text)) or background(_said(text)) or leans_back(text)
 
 
 def _gist_and_quotes(
