@@ -653,7 +653,7 @@ def test_key_figure_rules(case: dict[str, Any]) -> None:
                     measure=f["measure"],
                     year=f["year"],
                     text=f.get("text", "…"),
-                    document="a.txt",
+                    document=f.get("document", "a.txt"),
                     paragraph=f.get("paragraph", i + 3),
                     raw=f.get("raw", str(f["value"])),
                     kind=f.get("kind", "fact"),

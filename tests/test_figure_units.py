@@ -278,6 +278,10 @@ def test_the_market_or_group_a_figure_belongs_to(case: dict[str, Any]) -> None:
         ("7-9月营收", "三季度"),
         ("1-3月销量", "一季度"),
         ("10-12月", "四季度"),
+        # an English month
+        ("Contracted sales fell 26% in September from a year earlier", "9月"),
+        ("sales in March 2024", "3月"),
+        ("on March 5, 2024", ""),  # a day, not the month's figure
     ],
 )
 def test_the_part_of_the_year_a_period_phrase_names(text: str, period: str) -> None:

@@ -691,21 +691,31 @@ _PERIOD_RE = re.compile(
     r"|(?P<h1>上半年|前半年|半年报|中报|中期业绩|中期报告|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
     r"|(?:前|头|首)(?P<mn>\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|(?<![\d.])(?:1|一)\s*[-—–~至]\s*(?P<mr>\d{1,2}|[二三四五六七八九十]{1,2})月份?(?![\d底初中末日号份])|first (?P<mne>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
     r"|(?P<mo>(?<!\d)(?:1[0-2]|[1-9])月份?(?:上旬|中旬|下旬)?(?![\d底初中末日号份]))"
+    r"|\b(?:in|for|during)\s+(?P<moe>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)"
     r"|(?P<full>全年|全年度|年度|年报|full[- ]year|annual)",
     re.IGNORECASE,
 )
 
 
-def _period_before(periods: list[re.Match[str]], start: int) -> str:
-    """:func:`period_in` of the text before ``start``, from the sentence's period phrases found once."""
-    before = [p for p in periods if p.end() <= start]
+def _period_before(periods: list[re.Match[str]], start: int, left: int = 0) -> str:
+    """:func:`period_in` of the text before ``start``, from the sentence's period phrases found once
+    (an English month only in the number's own clause, from ``left``: "…, which defaulted in
+    October 2023, said its sales fell 68% in the first eight months")."""
+    before = [p for p in periods if p.end() <= start and (p.start() >= left or not p.group("moe"))]
     return period_in(before[-1].group()) if before else ""
 
 
-def _period_after(periods: list[re.Match[str]], end: int, right: int) -> str:
-    """The period the clause names after the number ("82 percent in the nine-months to September")."""
+def _period_after(periods: list[re.Match[str]], end: int, right: int, clause: str = "") -> str:
+    """The period the clause names after the number ("82 percent in the nine-months to September");
+    not the month a running total was reached in ("shipments passed 50 million units in December
+    2023": 截至, see :func:`extent_of`)."""
     after = [p for p in periods if end <= p.start() and p.end() <= right]
+    if after and after[0].group("moe") and _RUNNING_EN_RE.search(clause):
+        return ""
     return period_in(after[0].group()) if after else ""
+
+
+_RUNNING_EN_RE = re.compile(r"\b(?:passed|surpassed|topped|exceeded|crossed|reached|hit)\b", re.IGNORECASE)
 
 
 def _number(word: str) -> int:
@@ -750,6 +760,8 @@ def period_in(text: str) -> str:
         # "前8个月", "1-8月" (January to August), "first eight months"
         n = _number(g["mn"] or g["mr"]) if g["mn"] or g["mr"] else _EN_NUMBERS[g["mne"].lower()]
         return {6: "上半年", 9: "前三季度", 12: ""}.get(n, f"前{n}个月")
+    if g["moe"]:
+        return f"{_MONTHS_EN.index(g['moe'].lower()) + 1}月"  # "fell 26% in September"
     return g["mo"].rstrip("份")
 
 
@@ -1233,6 +1245,19 @@ def figures_in(text: str) -> list[Hit]:
             out
             and out[-1].unit == unit
             and out[-1].value_max is None
+            and out[-1].end >= left
+            and re.fullmatch(r"\s*(?:至|到|~|～|—|–)\s*", text[out[-1].end : m.start()])
+            and not re.search(r"[从由]", text[left : out[-1].start])
+        ):
+            # "净亏损48.8亿元至55.3亿元", the unit written twice: one range ("从100亿元增至…" is two)
+            out[-1] = dataclasses.replace(
+                out[-1], end=m.end(), value_max=value, raw=text[out[-1].start : m.end()].strip()
+            )
+            continue
+        if (
+            out
+            and out[-1].unit == unit
+            and out[-1].value_max is None
             and re.fullmatch(r"\s+to\s+", text[out[-1].end : m.start()])
             and (
                 re.search(r"\b(?:of|between|by)\s*$", text[: out[-1].start])
@@ -1466,8 +1491,8 @@ def figures_in(text: str) -> list[Hit]:
                 value_max,
                 stock,
                 part_scope,
-                _period_before(periods, m.start())
-                or _period_after(periods, m.end(), right)
+                _period_before(periods, m.start(), left)
+                or _period_after(periods, m.end(), right, text[left:right])
                 or _span_before(text, left, m.start())
                 or extent_of(text[left:right], unit, measure, text[:left]),
                 listed,
@@ -1600,6 +1625,11 @@ def _cue_names_re() -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
 
 
+_MONTH_MAY_RE = re.compile(
+    r"\b(?:in|of|since|until|from|by|early|late|mid-?|last|this|next)\s+may\b|\bmay\s+\d"
+)
+
+
 def clause_kind(clause: str) -> str:
     """:data:`TARGET` or :data:`FORECAST` when a clause (lower case) states a goal or an
     expectation (``figure_targets.txt``, ``figure_forecasts.txt``), else empty; "低于市场
@@ -1607,6 +1637,7 @@ def clause_kind(clause: str) -> str:
     such a word (新希望) states none."""
     if (names := _cue_names_re()) is not None:
         clause = names.sub(" ", clause)
+    clause = _MONTH_MAY_RE.sub(" ", clause)  # "sales in may 2024 rose 5%": the month, no "may"
     if _has(clause, target_cues()):
         return TARGET
     if _has(_EXPECTED_RE.sub("", clause), forecast_cues()):

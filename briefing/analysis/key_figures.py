@@ -250,6 +250,10 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     for key, entries in groups.items():
         measure, scope, period, unit, year = key[:5]
         rows = sorted(entries.values(), key=lambda cf: (-cf[1].value, cf[0].name))
+        if len(rows) >= 2 and len({f.document for _, f in rows}) == len(rows) and _one_value(rows):
+            # one number from each source under another name ("the latte sold 5.42 million
+            # cups": 瑞幸咖啡's, "首日销量突破542万杯": 贵州茅台's): one fact, no comparison
+            rows = rows[:1]
         named = {f.measure for _, f in rows}
         if len(named) == 1:
             measure = named.pop()  # the source's own name where every row uses it (交付量, 全球市场份额)
@@ -389,6 +393,12 @@ _PERIOD_ENDS = {
     "前三季度": ("to date", 9),
 }
 _MONTHS_RE = re.compile(r"^前(\d{1,2})个月$|^(\d{1,2})月$")
+
+
+def _one_value(rows: list[tuple[Company, Figure]]) -> bool:
+    """Every row gives the same number (within rounding)."""
+    values = [f.value for _, f in rows]
+    return max(values) - min(values) <= 0.001 * max(abs(v) for v in values)
 
 
 def _when(k: KeyFigure) -> tuple[str, tuple[int, int]] | None:
