@@ -124,6 +124,8 @@ def zh_punctuation(text: str) -> str:
 _LATIN_PARENS_RE = re.compile(
     r"(?<=[" + HAN + r"])\s?\(([^()（）]{1,40})\)\s?|\s?\(([^()（）]{1,40})\)\s?(?=[" + HAN + r"])"
 )
+"""Parentheses beside Chinese text, full-width: they carry their own spacing, so the
+spaces around them go ("比亚迪 (BYD) said" → "比亚迪（BYD）said")."""
 
 
 def _full_parens(m: re.Match[str]) -> str:
@@ -299,7 +301,8 @@ def _antecedent_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
     opening = "|".join(words("subject_pointers_en"))
     if opening:
         past = re.compile(
-            r"(?i:" + past.pattern + r")|^\W*[Tt]he\s+(?:" + opening + r")\b"
+            r"(?i:" + past.pattern + r")|^\W*[Tt]he\s+(?:" + opening + r")"
+            r"(?=,|\s+(?:said|says|reported|posted|has|had|is|was|will|would|expects|added|also|which|whose)\b)"
             r"(?!,\s+[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*,)"  # "The company, Mindray, reported…" names it
         )
     return zh, en, past
@@ -307,8 +310,10 @@ def _antecedent_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
 
 # "海尔智家同期收入按年增长9.5%": the period the sentence before named (not 去年同期,
 # 2024年同期, 较同期: those say which)
-_SAME_PERIOD_RE = re.compile(r"(?<![年较比与去上])同期(?![内间])")
-_PERIOD_NAMED_RE = re.compile(r"\d{4}年|[一二三四]季度?|[上下]半年|全年|\d{1,2}月|前三季|Q[1-4]|财年")
+_SAME_PERIOD_RE = re.compile(r"(?<![年较比与去上史月])同期(?![内间举])")
+_PERIOD_NAMED_RE = re.compile(
+    r"\d{4}年|[一二三四]季度?|[上下]半年|全年|\d{1,2}月|前三季|Q[1-4]|财年|今年|本年|报告期|本季|本月|上月"
+)
 
 
 def leans_back(text: str, is_simplified: bool = False) -> bool:

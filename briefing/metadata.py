@@ -389,13 +389,20 @@ def dated_credit(text: str) -> tuple[str | None, str | None, str, str | None] | 
     rest = m.group("rest").strip()
     if not iso or not rest:
         return None
-    if by := _DATED_BY_RE.match(rest):
+    if (
+        (by := _DATED_BY_RE.match(rest))
+        and not by.group("name").startswith(_NOT_REPORTER)
+        and not (by.group("name").endswith(_NOT_REPORTER))
+    ):
         site, place = by.group("site"), by.group("place")
         place = None if not place or place in ("综合", "綜合") else place
         return (None if site in _OWN_DESK else site), by.group("name"), iso, place
     known = gazetteer().canonical(rest)
     if (known and gazetteer().orgs[known].type == "media") or (
-        len(rest) <= 30 and rest.endswith(_MEDIA_ENDINGS) and not re.search(r"[。，,;；]", rest)
+        len(rest) <= 30
+        and rest.endswith(_MEDIA_ENDINGS)
+        and not re.search(r"[。，,;；]", rest)
+        and not rest.startswith(("公司", "官方", "本公司"))  # "公司官网" is no publisher
     ):
         return rest, None, iso, None
     return None

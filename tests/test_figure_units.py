@@ -281,6 +281,12 @@ def test_the_market_or_group_a_figure_belongs_to(case: dict[str, Any]) -> None:
         # an English month
         ("Contracted sales fell 26% in September from a year earlier", "9月"),
         ("sales in March 2024", "3月"),
+        ("for the fiscal year ending in March", ""),
+        ("January to June", "上半年"),
+        ("January through September", "前三季度"),
+        ("July-December", "下半年"),
+        ("the April-September period", ""),  # a fiscal half, not a quarter
+        ("7-12月", "下半年"),
         ("on March 5, 2024", ""),  # a day, not the month's figure
     ],
 )

@@ -142,6 +142,9 @@ def test_a_reporter_and_date_line(line: str, expected: tuple | None) -> None:
         ("2024-09-03 新建", None),  # a changelog entry
         ("2024-05-02 营收增长10%的公司", None),
         ("第一财经 2024-09-12", None),  # the publisher first: site_dateline's
+        ("2024年9月3日，分析师李明表示", None),  # a sentence
+        ("2024-05-01 记者走访发现", None),
+        ("2024-05-01 公司官网", None),  # where, not a publisher
     ],
 )
 def test_a_date_then_publisher_or_writer_line(line: str, expected: tuple | None) -> None:

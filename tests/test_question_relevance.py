@@ -244,6 +244,10 @@ def test_a_share_said_in_tenths_answers_a_share_question(memory: Briefing) -> No
         ("SK Hynix held 62% of the HBM market", True),
         ("公司五成以上的员工在上海", False),
         ("half of the analysts expect a cut", False),
+        ("三成营收来自海外", False),  # a revenue mix, no share of a market
+        ("统一成市场标准", False),
+        ("About 30% of its sales come from China", False),
+        ("Sales in the first half of the year beat the market", False),
     ],
 )
 def test_a_share_in_words(text: str, share: bool) -> None:

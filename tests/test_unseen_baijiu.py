@@ -58,7 +58,11 @@ def _names(sentence: str) -> set[str]:
     [
         ("英国烈酒集团帝亚吉欧(Diageo)旗下的水井坊，2023年营收49.5亿元。", {"帝亚吉欧"}, {"英国烈酒集团"}),
         ("美国芯片集团英伟达（NVIDIA）发布新品。", {"英伟达"}, {"美国芯片集团"}),
-        ("法国奢侈品集团开云（Kering）上半年营收下滑。", {"开云"}, {"法国奢侈品集团"}),
+        (
+            "法国奢侈品集团开云（Kering）上半年营收下滑。",
+            {"开云集团"},
+            {"法国奢侈品集团"},
+        ),  # (a gazetteer name now)
         # a name before the suffix, no country: the suffix's name stands
         ("复星集团豫园（Yuyuan）今年扩张。", {"复星集团"}, set()),
     ],

@@ -684,14 +684,14 @@ _PERIOD_RE = re.compile(
     r"|(?P<nine>前三季度|前三季(?!度)|前三个季度|nine[- ]months|first three quarters)"
     r"|(?P<qm>quarter (?:to|ended|ending|through) (?:the end of )?(?P<qme>March|June|September|December))"
     # a quarter by its months: "the July-September period", "7-9月"
-    r"|(?P<qr3>(?P<qrs>January|April|July|October)\s*(?:-|–|—|to|through)\s*(?:March|June|September|December)"
+    r"|(?P<qr3>(?P<qrs>January|April|July|October)\s*(?:-|–|—|to|through)\s*(?P<qre>March|June|September|December)"
     r"|(?<![\d.])(?P<qzs>[147]|10)\s*[-—–~至]\s*(?P<qze>3|6|9|12)月份?(?![\d底初中末日号份]))"
     r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
     r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
     r"|(?P<h1>上半年|前半年|半年报|中报|中期业绩|中期报告|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
     r"|(?:前|头|首)(?P<mn>\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|(?<![\d.])(?:1|一)\s*[-—–~至]\s*(?P<mr>\d{1,2}|[二三四五六七八九十]{1,2})月份?(?![\d底初中末日号份])|first (?P<mne>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
     r"|(?P<mo>(?<!\d)(?:1[0-2]|[1-9])月份?(?:上旬|中旬|下旬)?(?![\d底初中末日号份]))"
-    r"|\b(?:in|for|during)\s+(?P<moe>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)"
+    r"|(?<!ending )(?<!ended )\b(?:in|for|during)\s+(?P<moe>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\s+\d{1,2}\b)"
     r"|(?P<full>全年|全年度|年度|年报|full[- ]year|annual)",
     re.IGNORECASE,
 )
@@ -741,13 +741,18 @@ def period_in(text: str) -> str:
         return f"{_QUARTERS[('march', 'june', 'september', 'december').index(g['qme'].lower())]}季度"
     if g["qr3"]:
         if g["qrs"]:
-            return f"{_QUARTERS[('january', 'april', 'july', 'october').index(g['qrs'].lower())]}季度"
+            first = ("january", "april", "july", "october").index(g["qrs"].lower())
+            span = ("march", "june", "september", "december").index(g["qre"].lower()) - first
+            # "July-September" is a quarter; "January to June" the first half
+            if span == 0:
+                return f"{_QUARTERS[first]}季度"
+            return {(0, 1): "上半年", (0, 2): "前三季度", (2, 1): "下半年"}.get((first, span), "")
         first, last = int(g["qzs"]), int(g["qze"])
         if last == first + 2:
             return f"{_QUARTERS[first // 3]}季度"
         if first == 1:  # "1—6月": from January, as 前N个月 below
             return {6: "上半年", 9: "前三季度", 12: ""}.get(last, f"前{last}个月")
-        return ""
+        return "下半年" if (first, last) == (7, 12) else ""
     if g["q"]:
         raw = g["qn"] or g["qr"] or g["qt"] or g["qe"]
         n = _number(raw) if raw else _EN_ORDINALS[g["qo"].lower()]
@@ -1248,6 +1253,9 @@ def figures_in(text: str) -> list[Hit]:
             and out[-1].end >= left
             and re.fullmatch(r"\s*(?:至|到|~|～|—|–)\s*", text[out[-1].end : m.start()])
             and not re.search(r"[从由]", text[left : out[-1].start])
+            and value > out[-1].value
+            # "净利润下降2亿元至8亿元": a change, then the level it reached
+            and not _CHANGE_BY_RE.search(text[left : out[-1].start])
         ):
             # "净亏损48.8亿元至55.3亿元", the unit written twice: one range ("从100亿元增至…" is two)
             out[-1] = dataclasses.replace(
@@ -1625,9 +1633,7 @@ def _cue_names_re() -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))) if names else None
 
 
-_MONTH_MAY_RE = re.compile(
-    r"\b(?:in|of|since|until|from|by|early|late|mid-?|last|this|next)\s+may\b|\bmay\s+\d"
-)
+_MONTH_MAY_RE = re.compile(r"\b(?:in|of|since|until|from|early|late|mid-?|last|next)\s+may\b|\bmay\s+\d")
 
 
 def clause_kind(clause: str) -> str:
@@ -2412,10 +2418,12 @@ def _market_carried(text: str, left: int, hit: Hit, orgs: list[OrgRef], out: lis
 
 
 _EN_RESULT_OPENING_RE = re.compile(
-    r"\s*(?:Its\s+)?(?:quarterly\s+|annual\s+|full-year\s+)?(?:revenue|revenues|sales|net profit|net income|"
-    r"operating profit|operating income|profit|earnings)\b",
+    r"\s*(?:Its\s+)?(?:quarterly\s+|annual\s+|full-year\s+)?(?:revenue|revenues|net profit|net income|"
+    r"operating profit|operating income)\s+(?!of\b|across\b|in\b|at\b|for\b|from\b)",
     re.IGNORECASE,
 )
+"""A results line that names no one ("Revenue rose 39%…"); not a market's ("Sales of
+electric vehicles in Europe…", "Revenue across the industry…")."""
 _EN_RELATIVE_RE = re.compile(r",\s+(?:which|who)\s")
 _EN_MAIN_VERB_RE = re.compile(
     r"\s*(?:said|says|reported|reports|posted|posts|announced|expects|expected|added|told|has|had|is|was|will)\b"

@@ -250,7 +250,7 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     for key, entries in groups.items():
         measure, scope, period, unit, year = key[:5]
         rows = sorted(entries.values(), key=lambda cf: (-cf[1].value, cf[0].name))
-        if len(rows) >= 2 and len({f.document for _, f in rows}) == len(rows) and _one_value(rows):
+        if len(rows) == 2 and len({f.document for _, f in rows}) == 2 and _one_fact(rows):
             # one number from each source under another name ("the latte sold 5.42 million
             # cups": 瑞幸咖啡's, "首日销量突破542万杯": 贵州茅台's): one fact, no comparison
             rows = rows[:1]
@@ -395,10 +395,14 @@ _PERIOD_ENDS = {
 _MONTHS_RE = re.compile(r"^前(\d{1,2})个月$|^(\d{1,2})月$")
 
 
-def _one_value(rows: list[tuple[Company, Figure]]) -> bool:
-    """Every row gives the same number (within rounding)."""
-    values = [f.value for _, f in rows]
-    return max(values) - min(values) <= 0.001 * max(abs(v) for v in values)
+def _one_fact(rows: list[tuple[Company, Figure]]) -> bool:
+    """Two rows give the same number (within rounding), each in a sentence that names the
+    other's organisation too: one fact the sources give to different owners, not two
+    companies that happen to report the same growth."""
+    (a, fa), (b, fb) = rows
+    if not fa.value or abs(fa.value - fb.value) > 0.001 * max(abs(fa.value), abs(fb.value)):
+        return False
+    return any(n in fa.text for n in b.aliases) or any(n in fb.text for n in a.aliases)
 
 
 def _when(k: KeyFigure) -> tuple[str, tuple[int, int]] | None:

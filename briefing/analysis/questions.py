@@ -330,11 +330,11 @@ def _measure_re() -> re.Pattern[str]:
 # A share said without the word for it: "拿下逾五成订单", "占据过半市场", "holds roughly
 # half of the rack assembly market", "a third of the market".
 _SHARE_PHRASE_RE = re.compile(
-    r"(?:[一二三四五六七八九]成|过半|逾半|近半|半数|一半)(?:的)?(?:订单|市场|份额|出货|销量|产能|营收|收入)"
+    r"(?<![统变分合组构形达完])(?:[一二三四五六七八九]成|过半|逾半|近半|半数|一半)(?:的)?(?:订单|市场|份额|出货|销量|产能)"
     r"|(?:占据?|拿下|拿到|获得|取得|抢下|瓜分|吃下)(?:了)?(?:全球|国内|市场)?(?:逾|超过|近|约)?"
     r"(?:[一二三四五六七八九]成|过半|一半|半数)"
     r"|\b(?:half|a third|a quarter|two[- ]thirds|three[- ]quarters|\d+(?:\.\d+)?\s?(?:%|percent))\s+of\s+"
-    r"(?:the\s+|its\s+|all\s+)?(?:[a-z0-9-]+\s+){0,5}(?:market|orders|shipments|sales)\b",
+    r"(?:the\s+|all\s+)?(?:(?!year\b|quarter\b|month\b|period\b)[a-z0-9-]+\s+){0,4}market\b",
     re.IGNORECASE,
 )
 
@@ -786,6 +786,8 @@ def _relative_years(sub: str, question: Question, index: Index) -> dict[str, str
     if doc is None or not doc.date:
         return {}
     simple = to_simplified(sub)
+    if not doc.date[:4].isdigit():
+        return {}
     year = int(doc.date[:4])
     return {w: str(year + k) for w, k in _RELATIVE_YEARS.items() if w in simple}
 

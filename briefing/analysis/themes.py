@@ -1236,16 +1236,19 @@ def _voted_subject(
     best = min(votes, key=lambda t: (-votes[t], -in_text[t], -len(t), t))
     if votes[best] * 2 < weight_total or in_text[best] * 10 < 6 * len(docs):
         return None
-    # The titles' own compound when they all write it so: 晶圆代工 rather than 代工.
+    # The titles' own compound when they all write it so: 晶圆代工 rather than 代工 (two
+    # titles at least: one title's 内地奢侈品 is where, not what).
     before = set()
+    writing = 0
     for doc, (_, ends) in zip(docs, cuts, strict=True):
         title = to_simplified(doc.title or "")
         at = title.find(best)
         if at >= 0:
+            writing += 1
             word = ends[at]
             noun = len(word) >= 2 and all(is_han(c) for c in word)
             before.add(word if noun and word not in names else "")
-    if len(before) == 1 and "" not in before:
+    if len(before) == 1 and "" not in before and writing >= 2:
         return before.pop() + best
     return best
 
