@@ -437,7 +437,33 @@ def _headings_together(story: list[Any], width: float) -> list[Any]:
         if nxt and span < LEGEND_ROOM + HEADING_ROOM:
             room[i] = max(story[i].height, span + room.get(j, story[j].height))
             chained.add(j)
+        elif not nxt and 0 < (first := _first_part(story, j, width)) <= KEEP_ROOM - span:
+            # a heading and its introduction go with the table's first rows or the chart
+            # they introduce, where that fits in a third of a page
+            room[i] = max(story[i].height, span + first)
     return [CondPageBreak(room[i]) if i in room else item for i, item in enumerate(story) if i not in chained]
+
+
+KEEP_ROOM = 11.0 * cm
+"""At most this much of a heading, its introduction and what they introduce is kept together."""
+
+
+def _first_part(story: list[Any], j: int, width: float) -> float:
+    """The height of what starts at ``story[j]`` (spacers before it included): a table's
+    header and first row, or a chart with its caption; 0 for anything else."""
+    spaced = 0.0
+    while j < len(story) and isinstance(story[j], Spacer):
+        spaced += story[j].height
+        j += 1
+    if j >= len(story):
+        return 0.0
+    flowable = story[j]
+    if isinstance(flowable, Table):
+        flowable.wrap(width, A4[1])
+        return spaced + float(sum(flowable._rowHeights[:2]))
+    if isinstance(flowable, KeepTogether):  # a chart and its caption (wrapped one by one: no canvas yet)
+        return spaced + float(sum(f.wrap(width, A4[1])[1] for f in flowable._content))
+    return 0.0
 
 
 def _height(flowable: Paragraph, width: float) -> float:
