@@ -344,6 +344,13 @@ def _money_volumes() -> tuple[dict[str, str], frozenset[str]]:
 
 
 @functools.cache
+def _counted_money() -> dict[str, str]:
+    """Money measure → its volume, where the number is counted (``money_volumes.yaml``)."""
+    raw = data_yaml("money_volumes.yaml") or {}
+    return {str(k): str(v) for k, v in (raw.get("counted") or {}).items()}
+
+
+@functools.cache
 def _span_re() -> re.Pattern[str]:
     """A span of years since an event (``figure_spans.txt``): "上线三年", "成立10年以来"."""
     verbs = "|".join(map(re.escape, data_lines("figure_spans.txt")))
@@ -1244,6 +1251,12 @@ def figures_in(text: str) -> list[Hit]:
             if text[cue_start:cue_end].lower() in _money_volumes()[1]:
                 continue  # "sold its stake for $2 billion": a price, no volume
             measure = priced  # "Sales reached $2 billion": the amount sold
+        elif (
+            unit not in _MONEY_UNITS
+            and unit not in ("", "%", "个百分点")
+            and (counted := _counted_money().get(measure))
+        ):
+            measure = counted  # "sales reached 242,765 vehicles": units sold
         if unit == "个百分点" and not measure.endswith(("率", "份额", "占比")):
             measure = measure + "变化"
         if (

@@ -2836,8 +2836,16 @@ def _pointed(theme: Theme) -> tuple[str, ...]:
 def _says_any(text: str, words: list[str]) -> bool:
     """The sentence writes one of ``words`` (an English one through the glossary; a
     memo's rubric counts: "价格战：…" is filed under 价格战)."""
+    said, tokens = _simplified_tokens(text)
+    return any(w in said for w in words) or not tokens.isdisjoint(words)
+
+
+@functools.lru_cache(maxsize=65536)
+def _simplified_tokens(text: str) -> tuple[str, frozenset[str]]:
+    """A sentence in Simplified script and, where it is English, its tokens: each
+    theme asks the same sentences again (a large folder's themes share thousands)."""
     said = to_simplified(text)
-    return any(w in said for w in words) or (said.isascii() and not set(words).isdisjoint(en_tokens(said)))
+    return said, frozenset(en_tokens(said)) if said.isascii() else frozenset()
 
 
 def gists_apart(
