@@ -181,6 +181,12 @@ def glossary() -> dict[str, str]:
 
 
 @functools.cache
+def _glossary_terms() -> frozenset[str]:
+    """The Chinese terms of the glossary."""
+    return frozenset(v for v in glossary().values() if any(is_han(c) for c in v))
+
+
+@functools.cache
 def _glossary_re() -> re.Pattern[str]:
     phrases = sorted(glossary(), key=len, reverse=True)
     body = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in phrases)
@@ -717,10 +723,15 @@ def is_coined_term(word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
-def is_theme_term(word: str) -> bool:
-    """A term fit to name part of a theme: a Chinese noun-like word, not generic."""
+def is_theme_term(word: str, *, english: bool = False) -> bool:
+    """A term fit to name part of a theme: a Chinese noun-like word, not generic. In
+    an ``english`` sentence, also any term the glossary maps a phrase onto
+    (overcapacity → 产能过剩, default → 违约): the glossary names concepts, where
+    jieba's tags of a Chinese text's words say nothing about an English one."""
     if not is_term(word) or word in generic_words():
         return False
+    if english and word in _glossary_terms():
+        return True
     if word.isascii():
         return word in domain_words()
     if not any(is_han(c) for c in word):

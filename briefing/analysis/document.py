@@ -1045,7 +1045,11 @@ def analyse_document(doc: Document) -> DocAnalysis:
         if len(listed) >= 2:
             discourse.last_list = listed
         for tok in s.tokens:
-            if tok not in result.theme_terms and tok not in known_orgs and is_theme_term(tok):
+            if (
+                tok not in result.theme_terms
+                and tok not in known_orgs
+                and is_theme_term(tok, english=english)
+            ):
                 result.theme_terms[tok] = rarity(tok)
         if not english:
             coined.update(_coined_in(s.tokens, known_orgs))

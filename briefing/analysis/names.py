@@ -629,6 +629,8 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             if i + 1 < len(tokens) and _continues_word(tokens[i + 1]):
                 continue  # "福建政府采购", "港股银行股"
             cand = candidate_before(tokens, i, max_chars=6)
+            if tok == "公司" and _described(tokens, i, cand):
+                continue  # "中钢转投资的风电水下基础公司中钢机械": what kind of company, no name
             glossed = _GLOSSED_RE.match("".join(tokens[i + 1 : i + 12]))
             if glossed and strip_country(cand) != cand and not _is_common(glossed.group(1)):
                 # "英国烈酒集团帝亚吉欧(Diageo)": a country and a trade before the suffix
@@ -674,6 +676,27 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
     for f in found:
         out.setdefault(f.name, f)
     return list(out.values())
+
+
+def _described(tokens: list[str], index: int, cand: str) -> bool:
+    """``cand`` before the bare 公司 at ``index`` describes a company rather than
+    names it: it follows 的 ("…转投资的风电水下基础公司") and is made of words that
+    jieba's dictionary or the domain dictionary lists, none of them a name (a name
+    after 的 is one jieba does not know or tags as one: "投资的汇通达公司")."""
+    from briefing.nlp import UNKNOWN_RARITY, domain_words, pos_tag, rarity
+
+    j, size = index, 0
+    while j > 0 and size < len(cand):
+        j -= 1
+        size += len(tokens[j])
+    if size != len(cand) or j == 0 or tokens[j - 1] != "的":
+        return False
+    parts = tokens[j:index]
+    return all(
+        (rarity(t) != UNKNOWN_RARITY or t in domain_words())
+        and pos_tag(t) not in ("nr", "ns", "nz", "nt", "nrt", "j")
+        for t in parts
+    )
 
 
 def _indefinite_kind(tokens: list[str], index: int, cand: str) -> bool:

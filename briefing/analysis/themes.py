@@ -827,6 +827,14 @@ def find_themes(
     rarity: dict[str, float] = {}
     for a in analyses:
         rarity.update(a.theme_terms)
+    if any(d.language != "en" for d in docs):
+        # A glossary concept only an English sentence makes a term (overcapacity → 产能过剩,
+        # see is_theme_term) names themes where the folder is English; beside Chinese
+        # sources their own words name them, and the English ones join through the glossary.
+        chinese = {
+            t for d, a in zip(docs, analyses, strict=True) if d.language != "en" for t in a.theme_terms
+        }
+        rarity = {t: r for t, r in rarity.items() if t in chinese or is_theme_term(t)}
     # The terms a variant argues under (出海 for 海外) count even where no source writes them
     # (not a regional word's: 芯片 is a term where a source writes it).
     variant_terms = tuple(sorted(set(_listed_variants().values())))
