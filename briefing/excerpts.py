@@ -895,6 +895,9 @@ def _extend(
     return j, core
 
 
+_EN_RELATIVE_START_RE = re.compile(r"\s*(?:which|who|whose|whom|where)\b", re.IGNORECASE)
+
+
 def actor_stub(text: str, actors: Iterable[str], limit: int = 40) -> str | None:
     """The stub of ``text`` shown under an organisation: the clause that names one
     of ``actors`` with its verb and object (and the figures that follow it), cut
@@ -912,6 +915,8 @@ def actor_stub(text: str, actors: Iterable[str], limit: int = 40) -> str | None:
     )
     if hit is None or len(spans) < 2:
         return None
+    if not is_chinese(body) and _EN_RELATIVE_START_RE.match(body[spans[hit][0] : spans[hit][1]]):
+        return None  # "…, which tracks spot rates…": a relative clause stands on the name before it
     ends = _extend(body, spans, hit, hit, limit if is_chinese(body) else int(limit * 2.5), actors)
     piece = body[spans[hit][0] : spans[ends[0]][1]]
     if not is_chinese(piece) and not _has_claim(piece, actors):

@@ -205,6 +205,13 @@ def _normalized_glossary() -> dict[str, str]:
 _EN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#.-]*[A-Za-z0-9+#]|[A-Za-z]")
 
 
+def glossary_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, Chinese term) of each glossary phrase an English text writes."""
+    return [
+        (m.start(), m.end(), _normalized_glossary()[_norm(m.group())]) for m in _glossary_re().finditer(text)
+    ]
+
+
 def en_tokens(text: str) -> list[str]:
     """English text as tokens: glossary terms become their Chinese term, other
     words are lower-cased; stop words are dropped."""

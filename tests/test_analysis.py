@@ -1258,3 +1258,10 @@ def test_no_theme_label_holds_a_currency():
                 folder.name,
                 theme.label,
             )
+
+
+@pytest.mark.parametrize("case", _table("english_change"))
+def test_an_english_change_is_said_of_what_changes(case) -> None:
+    from briefing.analysis.themes import _english_direction_of
+
+    assert _english_direction_of(case["term"], case["text"]) == case["direction"]

@@ -1711,7 +1711,9 @@ def _predicate_labels(
                 english_changes.append(
                     (
                         term,
-                        _english_direction(_en_clause_of(term, docs[d].analysis_text[sent.start : sent.end])),
+                        _english_direction_of(
+                            term, _en_clause_of(term, docs[d].analysis_text[sent.start : sent.end])
+                        ),
                     )
                 )
             continue
@@ -1741,8 +1743,20 @@ def _predicate_labels(
                         said[term][word] += 1
     # "Hog prices have risen about 35%": the change an English sentence says of the
     # concept counts for the Chinese word the other sources say it with (回升).
+    stated: dict[str, Counter[str]] = defaultdict(Counter)  # per term, the directions all sources state
+    for term, direction in english_changes:
+        if direction is not None:
+            stated[term][direction] += 1
+    for term in stated:
+        for word, n in said[term].items():
+            if (direction := _direction_of(word)) is not None:
+                stated[term][direction] += n
     for term, direction in english_changes:
         if direction is None:
+            continue
+        if 2 * min(stated[term]["up"], stated[term]["down"]) > max(stated[term]["up"], stated[term]["down"]):
+            # rates that tripled, then fell from their peaks: no one direction, they swing
+            said[term]["波动"] += 1
             continue
         same = [w for w in said[term] if _direction_of(w) == direction]
         # the Chinese word the others say it with, else the plain word of that direction
@@ -1882,6 +1896,7 @@ _CHANGES = frozenset(
         "走强",
         "承压",
         "见顶",
+        "波动",
         "触底",
         "反弹",
         "回调",
@@ -2383,6 +2398,63 @@ def _english_direction(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+_EN_PIECE_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[$€£¥]?\d[\d.,]*%?|\S")
+
+
+@functools.cache
+def _english_clauses() -> dict[str, frozenset[str]]:
+    """english_clauses.yaml: not_object, subordinate, quantity, change_nouns."""
+    raw = data_yaml("english_clauses.yaml") or {}
+    return {
+        key: frozenset(str(w).lower() for w in raw.get(key) or ())
+        for key in ("not_object", "subordinate", "quantity", "change_nouns")
+    }
+
+
+def _english_direction_of(term: str, clause: str) -> str | None:
+    """The one direction an English clause states of ``term`` (a glossary term): a
+    word of change with an object changes the object ("diversions had pushed up
+    rates": the rates rose, not the diversions), one without changes what comes
+    before it since the last clause opener ("freight rates fell from their peaks"),
+    a noun of change what follows its "in" or "of"; the term's own phrase may hold
+    the change ("production cuts": 减产)."""
+    from briefing.nlp import en_tokens, glossary_spans
+
+    own = [(a, b) for a, b, t in glossary_spans(clause) if t == term]
+    table = _english_clauses()
+    words = list(_EN_PIECE_RE.finditer(clause))
+    found: set[str] = set()
+    start = 0
+    for i, m in enumerate(words):
+        word = m.group().lower()
+        if word in table["subordinate"] and not (
+            word == "than" and i and words[i - 1].group().lower() in table["quantity"]
+        ):
+            start = m.end()  # (not "more than tripled": a quantity, no clause)
+        directions = {d for d, _, en in _change_words() if word in en}
+        if len(directions) != 1:
+            continue
+        if any(a <= m.start() < b for a, b in own):
+            found |= directions
+            start = m.end()
+            continue
+        j = i + 1
+        while j < len(words) and (
+            words[j].group().lower() in ("up", "down") or words[j].group().endswith("ly")
+        ):
+            j += 1
+        following = words[j].group().lower() if j < len(words) else ""
+        beyond = words[j + 1].group() if j + 1 < len(words) else ""
+        # "a 5% decline in revenue", not "revenue growth of 1% to 3%"
+        named_after = word in table["change_nouns"] and following in ("in", "of") and beyond.isalpha()
+        after = following.isalpha() and (following not in table["not_object"] or named_after)
+        side = clause[m.end() :] if after else clause[start : m.start()]
+        if term in en_tokens(side):
+            found |= directions
+        start = m.end()
+    return found.pop() if len(found) == 1 else None
+
+
 _EN_CLAUSE_RE = re.compile(r";\s+|,?\s+(?:but|while|whereas|although|though|even as)\s+", re.IGNORECASE)
 
 
@@ -2619,6 +2691,10 @@ def _gist(sentence: str, limit: int = 60, terms: list[str] | None = None) -> str
     concept ("垂直整合：自产刀片电池…" under 垂直整合)."""
     text = without_signpost(sentence.strip())
     terms = [t for t in terms or [] if t]
+    if text.isascii():
+        limit = int(
+            limit * 2.5
+        )  # as many words as a Chinese line: an English word is about 2.5 characters of Chinese
     if text.isascii() and terms:
         # an English sentence says the theme in the glossary's words ("exports" for 出口)
         terms = [*terms, *_english_spellings(tuple(terms))]
