@@ -1747,10 +1747,10 @@ def _predicate_labels(
     for term, direction in english_changes:
         if direction is not None:
             stated[term][direction] += 1
-    for term in stated:
+    for term, directions in stated.items():
         for word, n in said[term].items():
             if (direction := _direction_of(word)) is not None:
-                stated[term][direction] += n
+                directions[direction] += n
     for term, direction in english_changes:
         if direction is None:
             continue
