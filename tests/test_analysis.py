@@ -1265,3 +1265,13 @@ def test_an_english_change_is_said_of_what_changes(case) -> None:
     from briefing.analysis.themes import _english_direction_of
 
     assert _english_direction_of(case["term"], case["text"]) == case["direction"]
+
+
+def test_gap_lines_say_the_measure_in_chinese(other) -> None:
+    """A question's gap line is Chinese: an English question's measure ("Will the new
+    ships delivered in 2024…") is named by its kind (交付量), never as the English word
+    inside a Chinese sentence ("资料没有delivered的数据")."""
+    model, _ = other
+    for q in model.questions:
+        for line in q.missing:
+            assert not re.search(r"(?<![A-Za-z])[a-z]{3,}", line), (q.text, line)

@@ -399,6 +399,12 @@ class _Target:
     family: str
     """Its own kind, for saying what a source gives instead."""
 
+    @property
+    def said(self) -> str:
+        """It in a Chinese gap line: as the question words it, or, where the question
+        is English ("delivered"), its kind (交付量)."""
+        return self.family if self.phrase.isascii() else self.phrase
+
 
 def _target(text: str, names: list[tuple[int, int, str]] | None = None) -> _Target | None:
     """The measure a question asks about as its target, or None: the last measure
@@ -1245,14 +1251,14 @@ def _number_gap(ask: _Ask, hits: list[_Hit]) -> str:
     assert ask.target is not None
     numbered = [h for h in hits if re.search(r"\d", h.text)]
     if not any(ask.target.families & h.families for h in numbered):
-        return f"资料没有给出{ask.target.phrase}的具体数字"
+        return f"资料没有给出{ask.target.said}的具体数字"
     changes = [
         m for m in sorted(ask.measures & _CHANGE_FAMILIES) if not any(m in h.families for h in numbered)
     ]
     if len(ask.measures & _CHANGE_FAMILIES) > 1 and len(changes) < len(ask.measures & _CHANGE_FAMILIES):
         changes = []  # "增长还是下滑": one direction given answers which
     if changes:
-        return f"资料没有给出{ask.target.phrase}{changes[0]}的具体数字"
+        return f"资料没有给出{ask.target.said}{changes[0]}的具体数字"
     order = sorted(ask.measures, key=lambda m: _first_at(ask.text, m))
     return f"资料没有给出{'、'.join(order)}的具体数字"
 
@@ -1278,8 +1284,8 @@ def _measure_gap(ask: _Ask, aside: list[_Hit]) -> str:
                 given.append(family)
     who = _who(ask)
     if given and who:
-        return f"资料只有{who}的{'、'.join(given[:2])}等数据，没有{ask.target.phrase}的数据"
-    return f"资料没有给出{ask.target.phrase}的数据"
+        return f"资料只有{who}的{'、'.join(given[:2])}等数据，没有{ask.target.said}的数据"
+    return f"资料没有给出{ask.target.said}的数据"
 
 
 def _judgement_gap(ask: _Ask, hits: list[_Hit], sector: list[_Hit]) -> str:
@@ -1288,7 +1294,7 @@ def _judgement_gap(ask: _Ask, hits: list[_Hit], sector: list[_Hit]) -> str:
     as asked, "单车利润"); only industry-wide views ("银行业息差仍将承压"); or
     facts without any view."""
     who = _who(ask)
-    phrase = ask.target.phrase if ask.target else ""
+    phrase = ask.target.said if ask.target else ""
     if any(h.view for h in hits):
         missing = _unstated(ask, hits)
         if missing:
@@ -1311,9 +1317,9 @@ def _unstated(ask: _Ask, hits: list[_Hit]) -> str:
     modifier = phrase[: len(phrase) - len(cue)] if cue else ""
     numbered = [h for h in hits if ask.target.families & h.families and re.search(r"\d", h.text)]
     if not numbered:
-        return phrase
+        return ask.target.said
     if modifier and not any(modifier in to_simplified(h.text) for h in numbered):
-        return phrase
+        return ask.target.said
     return ""
 
 
