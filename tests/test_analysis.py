@@ -1275,3 +1275,10 @@ def test_gap_lines_say_the_measure_in_chinese(other) -> None:
     for q in model.questions:
         for line in q.missing:
             assert not re.search(r"(?<![A-Za-z])[a-z]{3,}", line), (q.text, line)
+
+
+@pytest.mark.parametrize("case", _table("move_clauses"))
+def test_a_move_runs_from_the_name_to_its_action(case) -> None:
+    from briefing.analysis.clauses import move_clause
+
+    assert move_clause(case["text"], 0, len(case["name"]), case["verb"], limit=110) == case["expected"]

@@ -15,12 +15,20 @@ from briefing.excerpts import en_list_comma
 from briefing.gazetteer import gazetteer
 from briefing.resources import data_yaml
 
+_EN_APPOSITION_RE = re.compile(r",\s*(?:the|a|an|its|[A-Z][\w&.-]*['’]s)\s[^,;.()]{2,80},\s*(?=[a-z])")
+"""", the world's second-largest container line, " after a name, before its verb."""
+
 
 def move_clause(text: str, start: int, end: int, verb: str = "", limit: int = 60) -> str:
     """The part of a sentence that shows what the organisation at
     ``text[start:end]`` did: from its clause (or the name itself when the
     clause opens with unrelated text) to the clause holding the action, cut
-    only at clause boundaries, an ellipsis marking each cut."""
+    only at clause boundaries, an ellipsis marking each cut. An English
+    apposition after the name is left out ("Maersk, the world's second-largest
+    container line, said it would pause…": Maersk … said it would pause…)."""
+    apposition = _EN_APPOSITION_RE.match(text, end)
+    if apposition and text[start:end].isascii():
+        return move_clause(text[:end] + " … " + text[apposition.end() :], start, end, verb, limit)
     masked = mask_parentheses(text)
     left, right = clause_bounds(masked, start, end)
     if re.search(r"\d{1,2}时\d{1,2}分|\d{2}:\d{2}|发表于|分享|登录|[A-Za-z]{8,}", text[left:start]):

@@ -1389,6 +1389,14 @@ def figures_in(text: str) -> list[Hit]:
                 and out[-1].end >= left - 8
             ):
                 base = out[-1].measure  # "销售目标为400万辆，较去年增长12%"
+            if any(
+                c[2] == "股价"
+                and (base_cue is None or c[0] > base_cue[0])
+                and c[1] <= cue_start
+                and not re.search(r"[，,;；。]|\d", text[c[1] : cue_start])
+                for c in cues
+            ):
+                base = "股价"  # "Shares in Maersk fell 17%", "its share price rose 5%": the price's change
             compared = re.search(r"(同比|环比|按年)", text[left:cue_start])
             if measure in ("增长", "下降") and compared:
                 # "同比大幅下降52.73%"; Hong Kong's 按年 is 同比

@@ -1137,8 +1137,15 @@ def find_themes(
     if named:
         subject = named
     else:
+        from briefing.nlp import pos_tag
+
+        # A place every source names (红海: the stories' setting) frames the themes
+        # but names no industry: no title of its own ("红海简报" for container shipping).
+        framing = [t for t in topic if pos_tag(t) != "ns" or t in domain_words()]
         subject = (
-            min(topic, key=lambda t: (-scores[t], t))
+            min(framing, key=lambda t: (-scores[t], t))
+            if framing
+            else None
             if topic
             else title_subject(docs, analyses, words_rarity)
         )
