@@ -137,6 +137,21 @@ def introduces_list(blocks: list[Any], i: int) -> bool:
     )
 
 
+def figure_introduction(blocks: list[Any], i: int) -> int:
+    """The paragraphs (one to three) ending at ``blocks[i]`` that come between a heading
+    and the table or chart right after them (企业案例, its introduction, the table): a
+    page never ends on the heading and its introduction with what they introduce on
+    the next. 0 where ``blocks[i]`` is no such introduction."""
+    if not (
+        i + 1 < len(blocks) and isinstance(blocks[i], Paragraph) and isinstance(blocks[i + 1], Table | Chart)
+    ):
+        return 0
+    j = i
+    while j > 0 and i - j < 3 and isinstance(blocks[j], Paragraph):
+        j -= 1
+    return i - j if isinstance(blocks[j], Heading) else 0
+
+
 def closes_list(blocks: list[Any], i: int) -> bool:
     """True for a short paragraph right after a list that ends its section (a heading,
     a page break or the end follows): it says what the list shows (a question's

@@ -17,7 +17,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from briefing.doctree import closes_list, introduces_list, parse
+from briefing.doctree import closes_list, figure_introduction, introduces_list, parse
 from briefing.fonts import default_fonts
 from briefing.writers.docx import write_docx
 from briefing.writers.pdf import write_pdf
@@ -104,3 +104,30 @@ def test_docx_closing_and_lead_lines_keep_with_their_list() -> None:
     assert keeps[lead] is True
     assert not keeps["第0条证据：" + FILLER[:30]]  # only the last item is held
     assert not keeps[SHORT]  # an item of a list no closing line follows is not held
+
+
+@pytest.mark.parametrize(
+    ("markdown", "index", "count"),
+    [
+        # a heading, its introduction, the table
+        (f"## 企业案例\n\n{FILLER}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", 1, 1),
+        # two paragraphs of introduction
+        (f"## 企业案例\n\n{FILLER}\n\n{SHORT}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", 2, 2),
+        # a paragraph before a table with no heading above it in reach introduces nothing
+        (f"## A\n\n{FILLER}\n\n{FILLER}\n\n{FILLER}\n\n{SHORT}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", 4, 0),
+        # a paragraph before a list is no figure's introduction
+        (f"## A\n\n{FILLER}\n\n- {LAST}\n", 1, 0),
+    ],
+)
+def test_paragraphs_that_introduce_a_table(markdown: str, index: int, count: int) -> None:
+    assert figure_introduction(parse(markdown).blocks, index) == count
+
+
+def test_docx_a_heading_and_its_introduction_keep_with_the_table() -> None:
+    markdown = (
+        f"## 前文\n\n- {FILLER}\n\n## 企业案例\n\n{SHORT}\n\n| 企业 | 动向 |\n|---|---|\n| 甲 | {LAST} |\n"
+    )
+    document = docx.Document(io.BytesIO(write_docx(parse(markdown), {}, default_fonts(), date=DATE)))
+    keeps = {p.text: p.paragraph_format.keep_with_next for p in document.paragraphs if p.text}
+    assert keeps[SHORT] is True  # the introduction stays with the table's first rows
+    assert not keeps[FILLER]  # the list before the heading is not held

@@ -696,3 +696,27 @@ LEAVES_OPEN = yaml.safe_load((FIXTURES / "analysis" / "leaves_open.yaml").read_t
 @pytest.mark.parametrize("case", LEAVES_OPEN, ids=[c["text"][:24] for c in LEAVES_OPEN])
 def test_a_passage_that_leaves_the_question_open_settles_nothing(case: dict[str, Any]) -> None:
     assert Q.leaves_open(case["text"]) is case["open"]
+
+
+def test_an_english_view_sharing_the_glossary_concept_is_evidence(tmp_path: Path) -> None:
+    """Tankers, English sources only: "Will the new vessels delivered in 2025 push
+    charter rates lower?" shares with the chief executive's warning only the
+    glossary's concept (new vessels → 新船交付); its other words (charter, push)
+    the glossary does not know. The warning, a view on what will happen, is its
+    evidence; a sentence that only shares "rates" is not enough on its own."""
+    write_text(
+        tmp_path / "01_wire.md",
+        "# Tanker owners brace for a wave of deliveries\n\n*Reuters, March 3, 2025*\n\n"
+        "Frontline's chief executive warned that a record number of new vessels would flood the market "
+        "by the end of the year.\n\n"
+        "Spot rates for very large crude carriers rose 12% in February on strong Chinese imports.\n",
+    )
+    write_text(
+        tmp_path / "02_memo.md",
+        "# Tanker memo\n\nUpdated: 2025-03-05\n\n## Open questions\n\n"
+        "1. Will the new vessels delivered in 2025 push charter rates lower?\n",
+    )
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    (q,) = model.questions
+    texts = [e.text for e in q.evidence]
+    assert any("new vessels would flood the market" in t for t in texts), texts

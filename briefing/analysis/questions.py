@@ -510,7 +510,10 @@ _VIEW_RE = re.compile(
     r"预计|预期|预测|有望|将会|料将|仍将|估计|认为|判断|展望|目标|或将|可能|恐怕|指出"
     r"|将(?:继续|保持|成为|达到|突破|超过|迎来|进入|面临|承压|受益|加速|放缓|回升|下滑|下降|增长|提升|改善|收窄|扩大)"
     r"|\b(?:expects?|expected|forecasts?|projects?|likely|outlook|guidance|estimates?|predicts?|analysts? say)\b"
-    r"|\bcan\b[^.;]{0,60}\bwithout\b|\b(?:will|would) (?:not )?(?:be|remain|keep|stay|fall|rise|ease|offset|hurt)\b",
+    r"|\bcan\b[^.;]{0,60}\bwithout\b|\b(?:will|would) (?:not )?(?:be|remain|keep|stay|fall|rise|ease|offset|hurt)\b"
+    # "rates could fall below pre-crisis levels", "warned that new vessels would flood the market"
+    r"|\b(?:could|might|may) (?:not )?(?:fall|rise|drop|climb|remain|stay|return|ease|recover|decline)\b"
+    r"|\bwarn(?:s|ed)?\b[^.;]{0,80}\b(?:would|will|could)\b",
     re.IGNORECASE,
 )
 _ASKS_NUMBER_RE = re.compile(
@@ -992,6 +995,9 @@ def _relevant(
     a place that contrasts with the one the question asks about (台湾 for 国内, 国内
     for 海外) is no evidence: it goes to ``elsewhere`` with that place's name."""
     out: list[_Hit] = []
+    # An English question's concepts the glossary maps (新船交付 of "new ships"); its
+    # other words (rates, levels, push) are weak.
+    glossed = {c for c in ask.concepts if is_han(c[0])} if _is_english(ask.text) else set()
     for score, d, s in index.search(ask.tokens):
         sent = index.analyses[d].sentences[s]
         if sent.heading or sent.end - sent.start < 12:
@@ -1071,6 +1077,11 @@ def _relevant(
             relevant = _about(index, d, lower, ask.subject) and bool(shared or not ask.concepts or not strict)
         else:
             relevant = len(shared) >= max(1, min(2, len(ask.concepts)))
+            # An English question's words the glossary does not map (rates, levels, push)
+            # are weak: a passage that shares its glossary concepts bears on it ("new
+            # vessels would flood the market" on "Will the new ships delivered in 2024…").
+            if not relevant and glossed:
+                relevant = len(shared & glossed) >= min(2, len(glossed))
         cued = sum(1 for c in ask.cues if c in simple) if ask.cues else 0
         if strict and ask.cues and not ask.concepts and not cued:
             relevant = False  # asked by the memo's models, it uses none of their words
@@ -1083,7 +1094,10 @@ def _relevant(
         # 难以改变供需格局": a view on what the question asks will happen bears on it
         # though it names no price
         bears = _bears(ask, families) or (
-            ask.forecast and view and len(shared) >= 2 and (not ask.actors or bool(named))
+            ask.forecast
+            and view
+            and (len(shared) >= 2 or (bool(glossed) and len(shared & glossed) >= min(2, len(glossed))))
+            and (not ask.actors or bool(named))
         )
         measured = (
             _holds_measures(ask.measures, families) and bool(re.search(r"\d", simple))
@@ -1102,6 +1116,7 @@ def _relevant(
             * (2.0 if ask.target and bears else 1.0)
             * (1 + min(cued, 3))
             * (0.5 if bystander else 1.0)
+            * (1 + len(shared & glossed))
         )
         # a time the question asks about ("…能持续到明年几季度？") is one the answer names
         timed = not (ask.concepts & _ASKED_TIMES) - shared

@@ -101,6 +101,9 @@ def write_docx(
                 p.paragraph_format.keep_with_next = True
         if doctree.introduces_list(blocks, i):  # "…可作起点：" stays with its list
             writer.last.paragraph_format.keep_with_next = True
+        if introduction := doctree.figure_introduction(blocks, i):  # they go with the table or chart
+            for p in writer.doc.paragraphs[-introduction:]:
+                p.paragraph_format.keep_with_next = True
         if doctree.closes_list(blocks, i + 1):  # a section's closing line (缺口) stays with the list's end
             for p in writer.list_tail:
                 p.paragraph_format.keep_with_next = True
