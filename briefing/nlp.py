@@ -190,7 +190,10 @@ def _glossary_terms() -> frozenset[str]:
 def _glossary_re() -> re.Pattern[str]:
     phrases = sorted(glossary(), key=len, reverse=True)
     body = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in phrases)
-    return re.compile(rf"(?<![A-Za-z])(?:{body})(?![A-Za-z])", re.IGNORECASE)
+    # Every phrase starts with a letter: one test passes over a Chinese text's
+    # characters instead of some 500 alternatives at each (about 100 times faster).
+    first = "(?=[A-Za-z])" if all(p[:1].isascii() and p[:1].isalpha() for p in phrases) else ""
+    return re.compile(rf"(?<![A-Za-z]){first}(?:{body})(?![A-Za-z])", re.IGNORECASE)
 
 
 def _norm(phrase: str) -> str:
@@ -203,13 +206,6 @@ def _normalized_glossary() -> dict[str, str]:
 
 
 _EN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9+#.-]*[A-Za-z0-9+#]|[A-Za-z]")
-
-
-def glossary_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, Chinese term) of each glossary phrase an English text writes."""
-    return [
-        (m.start(), m.end(), _normalized_glossary()[_norm(m.group())]) for m in _glossary_re().finditer(text)
-    ]
 
 
 def en_tokens(text: str) -> list[str]:

@@ -2418,6 +2418,15 @@ def _english_clauses() -> dict[str, frozenset[str]]:
     }
 
 
+def _finds(text: str, phrase: str) -> list[int]:
+    """Where ``phrase`` starts in ``text`` (both lower-case)."""
+    out, at = [], text.find(phrase)
+    while at >= 0:
+        out.append(at)
+        at = text.find(phrase, at + 1)
+    return out
+
+
 def _english_direction_of(term: str, clause: str) -> str | None:
     """The one direction an English clause states of ``term`` (a glossary term): a
     word of change with an object changes the object ("diversions had pushed up
@@ -2425,9 +2434,16 @@ def _english_direction_of(term: str, clause: str) -> str | None:
     before it since the last clause opener ("freight rates fell from their peaks"),
     a noun of change what follows its "in" or "of"; the term's own phrase may hold
     the change ("production cuts": 减产)."""
-    from briefing.nlp import en_tokens, glossary_spans
+    from briefing.nlp import en_tokens
 
-    own = [(a, b) for a, b, t in glossary_spans(clause) if t == term]
+    lowered = clause.lower()
+    # the term's own English phrases that hold a word of change, where the clause writes them
+    own = [
+        (at, at + len(phrase))
+        for phrase in _english_spellings((term,))
+        if " " in phrase
+        for at in _finds(lowered, phrase)
+    ]
     table = _english_clauses()
     words = list(_EN_PIECE_RE.finditer(clause))
     found: set[str] = set()
