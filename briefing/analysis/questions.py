@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from briefing.analysis import scopes as market
 from briefing.analysis.companies import BOTH, UNCLEAR, decide, find_modes, mode_cues
 from briefing.analysis.document import DocAnalysis, Mention, Sentence
-from briefing.analysis.figures import cue_pattern
+from briefing.analysis.figures import cue_pattern, starts_with_one_of
 from briefing.excerpts import ELLIPSIS, leans_back, squash, stands_alone
 from briefing.gazetteer import gazetteer
 from briefing.labels import format_figure
@@ -324,7 +324,7 @@ def _measure_re() -> re.Pattern[str]:
     alone, which names a shop only inside a longer word), English as whole words."""
     cues = sorted((c for c in _measure_cues() if c.isascii() or len(c) >= 2), key=len, reverse=True)
     parts = [rf"(?<![a-z]){re.escape(c)}(?![a-z])" if c.isascii() else cue_pattern(c) for c in cues]
-    return re.compile("|".join(parts))
+    return re.compile(f"{starts_with_one_of(cues)}(?:{'|'.join(parts)})")
 
 
 # A share said without the word for it: "拿下逾五成订单", "占据过半市场", "holds roughly
