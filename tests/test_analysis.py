@@ -1282,3 +1282,10 @@ def test_a_move_runs_from_the_name_to_its_action(case) -> None:
     from briefing.analysis.clauses import move_clause
 
     assert move_clause(case["text"], 0, len(case["name"]), case["verb"], limit=110) == case["expected"]
+
+
+@pytest.mark.parametrize("case", _table("query_tokens"))
+def test_a_question_searches_with_its_content_words(case) -> None:
+    from briefing.analysis.questions import query_tokens
+
+    assert query_tokens(case["text"], set(case["vocabulary"])) == case["tokens"]
