@@ -235,6 +235,8 @@ def test_a_bare_change_is_no_key_figure(tmp_path: Path) -> None:
         ("四季度", "2024-11-20", 2023),
         ("前8个月", "2024-09-01", 2024),
         ("7月", "2024-07-31", 2024),
+        ("7月", "2011-06-20", 2011),  # a month just ahead: announced for it ("自7月起…")
+        ("7月", "2024-03-20", 2023),  # months ahead: last year's
         ("第三财季", "2024-10-30", None),  # a fiscal quarter: the company's own calendar
         ("上半年", "2024", None),
     ],

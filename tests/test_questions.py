@@ -720,3 +720,25 @@ def test_an_english_view_sharing_the_glossary_concept_is_evidence(tmp_path: Path
     (q,) = model.questions
     texts = [e.text for e in q.evidence]
     assert any("new vessels would flood the market" in t for t in texts), texts
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("但三四线城市库存去化周期仍超过30个月。", True),
+        ("He said rates could fall below pre-crisis levels within months of the canal reopening.", True),
+        ("Analysts expect tight supply to last until the canal reopens.", True),
+        ("机构预计高运价将持续到明年二季度。", True),
+        ("The carrier said it expected a better first half.", False),
+        ("The Shanghai-listed carrier, the world's fourth-largest by capacity, pushed up rates.", False),
+        ("2024年运价上涨。", False),
+    ],
+)
+def test_what_answers_how_long(text: str, says: bool) -> None:
+    """ "How long…", "多长时间" are answered by a passage that says until when or for how
+    long: a duration or an end, not a year or "by capacity"."""
+    from briefing.analysis.questions import _ASKS_DURATION_RE, _DURATION_RE
+
+    assert _ASKS_DURATION_RE.search("How long will the Red Sea diversions keep rates elevated?")
+    assert _ASKS_DURATION_RE.search("三四线城市库存去化需要多长时间？")
+    assert bool(_DURATION_RE.search(text)) is says

@@ -813,6 +813,10 @@ def year_before(period: str, date: str) -> int | None:
     if end is None or not re.match(r"\d{4}-\d{2}", date):
         return None
     year, month = int(date[:4]), int(date[5:7])
+    if re.fullmatch(r"\d{1,2}月", period) and 0 < end - month <= 2:
+        # a month just ahead is this year's, announced ("自7月起每吨价格下调…" in June):
+        # last year's would be written 去年7月
+        return year
     return year if month >= end else year - 1  # written in its last month: this year's
 
 
@@ -2559,9 +2563,11 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
     if end is not None:
         right_after = re.match(
             # "4.5 billion parcels in Southeast Asia in 2023": a place may stand between
-            r"\s*(?:[a-z]+\s+)?(?:(?:in|across) (?:the )?[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*){0,3},?\s+)?"
+            r"\s*(?:[a-z]+\s+){0,4}?(?:(?:in|across) (?:the )?[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*){0,3},?\s+)?"
             r"(?:in|for|during|(?:by|as of|as at|at) (?:the )?end of(?: [A-Z][a-z]+,?)?)"
-            r" (?:fiscal (?:year )?)?((?:19|20)\d{2})\b",
+            # "sold 5.42 million cups on its first day in September 2023"
+            r" (?:fiscal (?:year )?|(?:January|February|March|April|May|June|July|August|September|October"
+            r"|November|December) )?((?:19|20)\d{2})\b",
             text[end : end + 48],
         )
         if right_after:

@@ -359,6 +359,19 @@ _ASKED_TIMES = frozenset(
     {"明年", "后年", "今年", "年内", "年底", "年末", "下半年", "上半年", "未来", "长期", "中长期"}
 )
 """Times a question asks about that a passage answering it names too."""
+_ASKS_DURATION_RE = re.compile(
+    r"\bhow long\b|\buntil when\b|多久|多长时间|到什么时候|持续到何时|何时结束", re.IGNORECASE
+)
+_DURATION_RE = re.compile(
+    r"\bwithin (?:\w+ )?(?:days|weeks|months|years|quarters)\b|\bfor (?:another|the next|at least|several)\b"
+    r"|\buntil\b|\bthrough (?:the end of |mid-)?(?:20\d\d|next year|the (?:first|second) half)"
+    r"|\binto (?:20\d\d|next year)|\bby (?:the end of (?:the year|20\d\d|next year)|mid-20\d\d|year-end|20\d\d)"
+    r"|\b\d{1,3}(?:\.\d)? (?:weeks|months|years)\b"
+    r"|持续到|维持到|延续到|至少到|直到|年内|年底前|(?<!\d)\d{1,3}(?:\.\d)?\s*(?:个月|年|周)(?!\d)"
+    r"|[一二三四五六七八九十两几半]{1,2}(?:个月|年)(?:内|以上|左右|之久)",
+    re.IGNORECASE,
+)
+"""A question asks how long, and what answers it: a passage saying until when or for how long."""
 # What a question asks of a measure right after naming it: its size, level or
 # direction ("毛利率下降了多少", "净息差还会继续收窄吗", "占比能否超过50%",
 # "利润能否在价格战中守住"), or nothing more ("…的毛利率是多少？", "…的净息差？").
@@ -1120,6 +1133,9 @@ def _relevant(
         )
         # a time the question asks about ("…能持续到明年几季度？") is one the answer names
         timed = not (ask.concepts & _ASKED_TIMES) - shared
+        # …and "how long", "多久" are answered by a passage that says until when or for how long
+        if _ASKS_DURATION_RE.search(ask.text) and not _DURATION_RE.search(simple):
+            timed = False
         settles = (
             covers
             and measured
