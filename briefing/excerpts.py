@@ -295,7 +295,14 @@ def _antecedent_rules() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[st
         r"((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)",
         re.IGNORECASE,
     )
-    past = re.compile(r"\bthat\s+(?:" + ("|".join(words("past_en")) or r"(?!)") + r")\b", re.IGNORECASE)
+    told = "".join("|" + w.replace(r"\ ", r"\s+") for w in words("told_before_en"))
+    past = re.compile(
+        r"\bthat\s+(?:"
+        + ("|".join(words("past_en")) or r"(?!)")
+        + r")\b"
+        + (rf"|\b(?:{told[1:]})\b(?!\s+(?:of|when|after|before|it|that)\b)" if told else ""),
+        re.IGNORECASE,
+    )
     # "The company, which supplies…, said…": opening on a pointer to the company named before
     # (the noun in lower case: "The Company Law" is a name)
     opening = "|".join(words("subject_pointers_en"))

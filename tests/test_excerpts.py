@@ -252,3 +252,21 @@ def test_a_memo_summary_line(line: str, summary: bool) -> None:
     from briefing.excerpts import MEMO_SUMMARY_RE
 
     assert bool(MEMO_SUMMARY_RE.match(line)) is summary
+
+
+@pytest.mark.parametrize(
+    ("text", "leans"),
+    [
+        ("Shares in Maersk fell 17% on the day, the steepest fall in more than a decade.", True),
+        ("Shares rose 5% on the day of the listing in Hong Kong.", False),
+        ("Revenue fell 14% that year.", True),
+        ("Maersk said revenue fell 35% to $11.7 billion in the fourth quarter.", False),
+        ("正是这种模式的体现。", True),
+    ],
+)
+def test_a_sentence_that_leans_on_a_time_told_before(text: str, leans: bool) -> None:
+    """ "on the day", "that year": which day or year, the sentence does not say
+    (antecedents.yaml); "on the day of the listing" says it."""
+    from briefing.excerpts import leans_back
+
+    assert leans_back(text) is leans
