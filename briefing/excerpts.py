@@ -630,6 +630,8 @@ def _close(out: str) -> str:
     for opener, closer in ("“”", "「」", "『』", "（）", "()"):
         if out.count(opener) > out.count(closer):
             out += closer  # the quotation the cut falls in is closed again
+    if out.count('"') % 2:
+        out += '"'  # an English quotation too ('"The Red Sea crisis has turned … short of ships…"')
     return out
 
 
