@@ -42,7 +42,7 @@ def test_clip(case: dict[str, Any]) -> None:
     if got != case["text"]:
         assert ELLIPSIS in got
         # what is shown is the sentence's own beginning (the ellipsis and a closing mark aside)
-        assert case["text"].startswith(got.rstrip("”）)\"").removesuffix(ELLIPSIS))
+        assert case["text"].startswith(got.rstrip('”）)"').removesuffix(ELLIPSIS))
 
 
 @pytest.mark.parametrize("case", _cases("display"))
