@@ -1142,13 +1142,12 @@ def find_themes(
         # A place every source names (红海: the stories' setting) frames the themes
         # but names no industry: no title of its own ("红海简报" for container shipping).
         framing = [t for t in topic if pos_tag(t) != "ns" or t in domain_words()]
-        subject = (
-            min(framing, key=lambda t: (-scores[t], t))
-            if framing
-            else None
-            if topic
-            else title_subject(docs, analyses, words_rarity)
-        )
+        if framing:
+            subject = min(framing, key=lambda t: (-scores[t], t))
+        elif topic:
+            subject = None  # only a place frames them
+        else:
+            subject = title_subject(docs, analyses, words_rarity)
     return chosen, subject
 
 
