@@ -1073,6 +1073,7 @@ def _relevant(
         asked_here = {c for c in ask.concepts if market.named(c)} - shared if ask.places else set()
         if asked_here and market.touches(ask.places, market.named(simple)):
             shared |= asked_here
+        says_glossed = bool(glossed) and len(shared & glossed) >= min(2, len(glossed))
         if ask.actors:
             all_named = named >= ask.actors
             if not strict:
@@ -1093,8 +1094,7 @@ def _relevant(
             # An English question's words the glossary does not map (rates, levels, push)
             # are weak: a passage that shares its glossary concepts bears on it ("new
             # vessels would flood the market" on "Will the new ships delivered in 2024…").
-            if not relevant and glossed:
-                relevant = len(shared & glossed) >= min(2, len(glossed))
+            relevant = relevant or says_glossed
         cued = sum(1 for c in ask.cues if c in simple) if ask.cues else 0
         if strict and ask.cues and not ask.concepts and not cued:
             relevant = False  # asked by the memo's models, it uses none of their words
@@ -1107,10 +1107,7 @@ def _relevant(
         # 难以改变供需格局": a view on what the question asks will happen bears on it
         # though it names no price
         bears = _bears(ask, families) or (
-            ask.forecast
-            and view
-            and (len(shared) >= 2 or (bool(glossed) and len(shared & glossed) >= min(2, len(glossed))))
-            and (not ask.actors or bool(named))
+            ask.forecast and view and (len(shared) >= 2 or says_glossed) and (not ask.actors or bool(named))
         )
         measured = (
             _holds_measures(ask.measures, families) and bool(re.search(r"\d", simple))

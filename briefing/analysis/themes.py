@@ -2397,13 +2397,6 @@ _PLAIN_CHANGE = {"up": "回升", "down": "下降"}
 source says it ("outbound bookings recovered" twice: 出境游回升)."""
 
 
-def _english_direction(text: str) -> str | None:
-    """The one direction of change an English sentence states (change_words.yaml), or None."""
-    words = set(re.findall(r"[a-z]+", text.lower()))
-    found = {direction for direction, _, en in _change_words() if not words.isdisjoint(en)}
-    return found.pop() if len(found) == 1 else None
-
-
 _EN_PIECE_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[$€£¥]?\d[\d.,]*%?|\S")
 
 
