@@ -139,3 +139,37 @@ def test_a_classification_is_provisional_where_its_question_is_not_settled(built
 )
 def test_contrast_back(text: str, expected: bool) -> None:
     assert contrasts_back(text) is expected
+
+
+# (modes of the cases, each with whether the memo itself is its source) -> status
+_TABLES = [
+    ([("整合", False), ("平台", False)], ANSWERED),
+    ([("整合", False), ("平台", True)], PARTLY),
+    ([("整合", True), ("平台", True), ("整合", False)], PARTLY),
+    ([("两者皆是", False), ("整合", False)], PARTLY),
+    ([("整合", True), ("平台", False), ("整合", False), ("平台", True)], ANSWERED),
+]
+
+
+@pytest.mark.parametrize(("cases", "expected"), _TABLES)
+def test_a_table_answers_only_with_cases_from_other_sources(cases, expected) -> None:
+    """The table a question asks for answers it when cases from sources other
+    than the memo fill every mode; the memo's own cases are its author's notes."""
+    from briefing.analysis.questions import _status
+    from briefing.model import Mode, ModeCase, ModeTable, Question
+
+    modes = [Mode(name="整合", description="", terms=[]), Mode(name="平台", description="", terms=[])]
+    rows = [
+        ModeCase(name=f"案例{i}", mode=m, text="……", document="memo.md" if own else f"a{i}.md", paragraph=0)
+        for i, (m, own) in enumerate(cases)
+    ]
+    q = Question(
+        text="按两种模式整理案例，以表格呈现",
+        document="memo.md",
+        number=1,
+        sub_questions=[],
+        evidence=[],
+        status=OPEN,
+    )
+    q.result = ModeTable(company="某公司", modes=modes, cases=rows)
+    assert _status(q, settles=True) == expected

@@ -282,6 +282,13 @@ def find_questions(
             if question.result is not None:
                 question.settled_by = None  # the table it asks for is its answer
             question.status = _status(question, settles)
+            if question.result is not None and question.status == PARTLY:
+                own = sum(c.document == question.document for c in question.result.cases)
+                question.gaps = question.sub_questions[:1]
+                question.missing = [
+                    f"{len(question.result.cases)} 个案例中 {own} 个只出自备忘录自身，"
+                    "其他来源的案例还不能覆盖每种模式"
+                ]
             if question.status == ANSWERED:
                 question.gaps, question.missing = [], []
             elif (
@@ -2180,9 +2187,19 @@ def _needs_current_material(q: Question) -> bool:
     return bool(_FORECAST_RE.search(text) or _CURRENT_RE.search(text))
 
 
+def _independent_cover(q: Question) -> bool:
+    """Whether the cases of the table a question asks for that come from sources
+    other than its memo file a case under every mode: the memo's own cases are
+    its author's notes, context like the rest of them."""
+    assert q.result is not None
+    found = {c.mode for c in q.result.cases if c.document != q.document}
+    return found >= {m.name for m in q.result.modes}
+
+
 def _status(q: Question, settles: bool) -> str:
     """answered / partly answered / open, from what the sources give. Answered:
-    the structured result the question asks for covers every mode, or every
+    the structured result the question asks for covers every mode with cases
+    from sources other than the memo, or every
     sub-question has an independent passage that holds its answer (most of its
     concepts, the measure it asks for with a number, the period it names, each
     organisation it compares). Partly answered: independent evidence that gives
@@ -2193,8 +2210,8 @@ def _status(q: Question, settles: bool) -> str:
     organisation from them. A question that looks beyond the sources stays open."""
     if q.needs_new_material:
         return OPEN
-    if q.result is not None and {c.mode for c in q.result.cases} >= {m.name for m in q.result.modes}:
-        return ANSWERED
+    if q.result is not None:  # the table it asks for is its answer
+        return ANSWERED if _independent_cover(q) else PARTLY
     if settles and q.evidence:
         return ANSWERED
     if q.evidence or q.result or (q.answer and any(b.document != q.document for b in q.answer.basis)):
