@@ -822,6 +822,28 @@ def test_theme_labels_are_not_the_briefings_subject_nor_a_denied_word(other):
     model, _ = other
     for theme in model.themes:
         assert theme.label != model.subject, theme.label
+    # Nor one a stronger theme bears, alone or joined to another (电池成本与竞争规则).
+    labels = [t.label for t in model.themes]
+    for i, label in enumerate(labels):
+        parts = set(re.split(r"[与、]", label))
+        assert not parts & set(labels[:i]), (label, labels[:i])
+
+
+@pytest.mark.parametrize(
+    ("label", "taken", "repeats"),
+    [
+        ("电池成本", {"电池成本"}, True),
+        ("电池成本与竞争规则", {"电池成本"}, True),
+        ("集采、国产替代", {"国产替代"}, True),
+        ("竞争规则", {"电池成本"}, False),
+        ("电动车成本", {"电池成本"}, False),
+        ("消费互联网与产业互联网", {"产业互联网简报"}, False),
+    ],
+)
+def test_a_label_repeats_a_stronger_themes(label: str, taken: set[str], repeats: bool) -> None:
+    from briefing.analysis.themes import _repeats
+
+    assert _repeats(label, taken) is repeats
 
 
 @pytest.mark.parametrize(

@@ -3033,13 +3033,14 @@ def _distinct(
                 same = other
                 break
         taken = {other.label for _, other in kept}
-        if same is None and theme.label in taken:
-            # Another argument under a word a stronger theme took: its next label, if it has one.
-            free = [o for o in cand.options if o not in taken]
+        if same is None and _repeats(theme.label, taken):
+            # Another argument under a word a stronger theme took (电池成本, or 电池成本与竞争规则
+            # beside it): its next label, if it has one.
+            free = [o for o in cand.options if not _repeats(zh_punctuation(o), taken)]
             if free:
                 theme.label = cand.label = zh_punctuation(free[0])
             else:
-                same = next(other for _, other in kept if other.label == theme.label)
+                same = next(other for _, other in kept if _repeats(theme.label, {other.label}))
         if same is None:
             kept.append((cand, theme))
             continue
@@ -3056,6 +3057,12 @@ def _distinct(
             continue
         log.debug("theme %s is %s", theme.label, same.label)
     return kept
+
+
+def _repeats(label: str, taken: set[str]) -> bool:
+    """The label is one a stronger theme bears, or joins one to another argument
+    (电池成本与竞争规则 beside 电池成本): said once, under the stronger theme."""
+    return label in taken or any(part in taken for part in re.split(r"[与、]", label) if part != label)
 
 
 def keep_labels(themes: list[Theme], continuing: list[ThemeMatch]) -> None:
