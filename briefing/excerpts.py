@@ -794,7 +794,9 @@ _CAUSE_ZH = re.compile(r"受惠于|受益于|得益于|由于|因为|随着|受[
 _PREAMBLE_EN = re.compile(r"^(?:because|as a result of|thanks to|due to|with|amid|despite|after|as)\b", re.I)
 _JOINS_NEXT_ZH = re.compile(r"(?:的|及其|及|和|与|或|从|对|把|将|被|在)$")
 # A list item's number ("5、华为…"): the list's, not the sentence's.
-_LIST_MARK_RE = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、．.）)]\s*(?!\d)")
+_LIST_MARK_RE = re.compile(
+    r"^\s*(?:\d{1,2}|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]))[、．.）)]\s*(?!\d)"
+)
 _SPEECH_END_RE = re.compile(
     r"(?:宣布|表示|指出|称|说|透露|披露|公布|认为|预计|显示|强调|介绍|提到|坦言|said|says|announced)$"
 )

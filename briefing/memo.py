@@ -34,6 +34,8 @@ _OPEN_LABELS = (
     r"|(?:待|有待)(?:解答|回答|厘清|釐清|澄清|调研|調研|明确|明確)(?:的)?(?:问题|問題)?"
     # 需要弄清的问题, 有待厘清的问题, 尚需核实的問題: any verb of finding out between the two
     r"|(?:需要|需|有待|尚待|尚需|仍需|还需|還需|还要|還要)[\u4e00-\u9fff]{1,8}?的(?:问题|問題)"
+    # 需要回答, 尚需核实: the verb of finding out alone labels the list
+    r"|(?:需要|需|尚需|仍需|还需|還需)(?:回答|解答|弄清楚?|搞清楚?|厘清|釐清|澄清|调研|調研|核实|核實|研究|确认|確認|验证|驗證)"
     r"|研究问题|研究問題|问题清单|問題清單|遗留问题|遺留問題|开放问题|開放問題|未解决的问题|未解決的問題"
     # 我们想知道, 我还想弄清: what the writer wants to find out
     r"|(?:我们|我們|我)?(?:还|還)?(?:想|希望|需要)(?:知道|弄清|弄清楚|搞清|搞清楚|了解)(?:的)?(?:问题|問題|事)?"
@@ -45,7 +47,7 @@ _OPEN_LABELS = (
 # items under them are questions, a paragraph only when it asks.
 _QUESTION_WORDS = r"问题|問題|疑问|疑問|核心问题|核心問題|关键问题|關鍵問題|key questions?|questions?"
 # One of a numbered series ("问题一：", "问题2：", "Question 3:"): the writer's own question.
-_ORDINAL = r"\s*(?:[一二三四五六七八九十]{1,3}|\d{1,2}|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[)）])"
+_ORDINAL = r"\s*(?:(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])|\d{1,2}|[（(](?:(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])|\d{1,2})[)）])"
 _QUESTION_LABELS = rf"(?:{_QUESTION_WORDS})(?:{_ORDINAL})?"
 # Labels of reflections: only what asks is a question.
 _THOUGHT_LABELS = r"思考|我的思考|thoughts|reflections"
@@ -68,7 +70,7 @@ CHANGELOG_RE = re.compile(
 _ITEM_RE = re.compile(
     r"^\s*(?:[-*+•·]\s*(?:\[(?P<box>[ xX✓✔])\]\s*)?|(?:\d{1,2}|[a-z])\s*(?:[、．)）]|\.(?!\d))\s*|[（(](?:\d{1,2}|[a-h])[)）]\s*"
     r"|Q\d{1,2}\s*(?:[、．:：)）]|\.(?!\d))\s*"  # Q1. Q2: numbered questions (not "Q1 revenue")
-    r"|[一二三四五六七八九十]{1,3}、\s*|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
+    r"|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])、\s*|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
 )
 _DONE_RE = re.compile(
     r"^(?:✅|✔|☑|\[[xX✓✔]\]|done[:：]|已完成[:：]?)\s*|\s*(?:\((?:done|已完成)\)|（已完成）|✓|✔)\s*$",
@@ -83,7 +85,7 @@ _DATED_RE = re.compile(
 # "1️⃣", "（2）", "Part 3:".
 _NUMBERING_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百\d]{1,3}(?:部分|篇|章|节|節|点|點|条|條)\s*[：:、.．]?"
-    r"|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*(?:[、．)）]|\.(?!\d))|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]"
+    r"|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[、.．]|\d{1,2}\s*(?:[、．)）]|\.(?!\d))|[（(](?:\d{1,2}|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]))[)）]"
     r"|[（(][a-hA-H][)）]|[a-h][)）](?=\s)"
     r"|[\u2776-\u2793\u2460-\u2473\u24f5-\u24fe][、.．]?|\d\ufe0f?\u20e3[、.．]?|part\s+\d{1,2}\s*[:.：])\s*",
     re.IGNORECASE,
@@ -231,9 +233,14 @@ def sentence_case(question: str) -> str:
     return question
 
 
+# "Q1 国内销量能否…？": a question's number before a space, where a question follows
+# (not "Q1 revenue", a quarter).
+_Q_NUMBER_RE = re.compile(r"^\s*Q\d{1,2}\s+(?=[\u4e00-\u9fffA-Z])")
+
+
 def _todo(text: str, marker: str = "", section: str | None = None, form: str = "item") -> Todo | None:
     done = marker in ("[x]", "[✓]", "[✔]")
-    text = text.strip()
+    text = _Q_NUMBER_RE.sub("", text.strip()) if section is not None else text.strip()
     if m := _ITEM_RE.match(text):
         if (m.group("box") or m.group("box2") or " ").strip() or any(c in m.group() for c in "☑✅✔"):
             done = True
@@ -413,9 +420,14 @@ def verify_line(text: str) -> bool:
 
 
 _ORDINAL_STYLES = (
-    ("cn", re.compile(r"^\s*[一二三四五六七八九十]{1,3}[、．.]")),
+    ("cn", re.compile(r"^\s*(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])[、．.]")),
     ("arabic", re.compile(r"^\s*\d{1,2}(?:[、．]|\.(?!\d))")),
-    ("paren", re.compile(r"^\s*[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]")),
+    (
+        "paren",
+        re.compile(
+            r"^\s*[（(](?:\d{1,2}|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]))[)）]"
+        ),
+    ),
 )
 
 
@@ -429,12 +441,16 @@ def _question_lines(block: Block, raw: str) -> list[str]:
     1、) or asking; empty for a paragraph of one line, or one whose lines run on."""
     if block.kind != "para":
         return []
-    lines = [line.strip() for line in raw.split("\n") if line.strip()]
+    # (a paragraph split on reading shares its raw lines: only this block's own)
+    own = re.sub(r"\s", "", block.text)
+    lines = [line.strip() for line in raw.split("\n") if line.strip() and re.sub(r"\s", "", line) in own]
     if len(lines) < 2:
         return []
-    if not all(_ITEM_RE.match(line) or asks(line) for line in lines):
+    if not all(_ITEM_RE.match(line) or _Q_NUMBER_RE.match(line) or asks(line) for line in lines):
         return []
-    if sum(bool(asks(line)) for line in lines) < 2:
+    # each numbered: asking in words will do ("Q3 卡特彼勒在中国的份额还剩多少")
+    numbered = all(_ITEM_RE.match(line) or _Q_NUMBER_RE.match(line) for line in lines)
+    if sum(bool(asks_unmarked(line) if numbered else asks(line)) for line in lines) < 2:
         return []
     return lines
 

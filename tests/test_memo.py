@@ -571,3 +571,33 @@ def test_question_headings_with_nothing_under_them_end_a_memo(tmp_path: Path) ->
         "AI手机会不会带来新的换机周期？",
     ]
     assert "相关资料" not in [h.text for h in doc.headings]
+
+
+@pytest.mark.parametrize(
+    ("text", "stripped"),
+    [
+        ("三、备注", "备注"),
+        ("十二、结论", "结论"),
+        ("二十一、附录", "附录"),
+        ("（十）风险", "风险"),
+        # a company or a date that reads like two numerals is no numbering
+        ("三一、徐工、中联谁的份额最高", "三一、徐工、中联谁的份额最高"),
+        ("七一、八一前后的发货量", "七一、八一前后的发货量"),
+    ],
+)
+def test_numbering_is_a_chinese_numeral(text: str, stripped: str) -> None:
+    assert memo.strip_numbering(text) == stripped
+
+
+@pytest.mark.parametrize(
+    ("line", "section", "text"),
+    [
+        ("Q1 国内销量能否回升？", "需要回答", "国内销量能否回升？"),
+        ("Q2 Which carriers benefit most?", "Open questions", "Which carriers benefit most?"),
+        ("Q1 revenue rose 5%", "Open questions", "Q1 revenue rose 5%"),
+        ("Q1 营收增长20%", None, "Q1 营收增长20%"),  # outside a question section: a quarter
+    ],
+)
+def test_a_question_number_before_a_space(line: str, section: str | None, text: str) -> None:
+    todo = memo._todo(line, section=section)
+    assert todo is not None and todo.text == text
