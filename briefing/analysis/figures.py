@@ -1283,8 +1283,12 @@ def figures_in(text: str) -> list[Hit]:
             and re.fullmatch(r"\s*(?:至|到|~|～|—|–)\s*", text[out[-1].end : m.start()])
             and not re.search(r"[从由]", text[left : out[-1].start])
             and value > out[-1].value
-            # "净利润下降2亿元至8亿元": a change, then the level it reached
-            and not _CHANGE_BY_RE.search(text[left : out[-1].start])
+            # "净利润下降2亿元至8亿元": a change, then the level it reached; but an amount's
+            # growth "同比增长24%至38%" has no level in %: a range of the growth
+            and (
+                not _CHANGE_BY_RE.search(text[left : out[-1].start])
+                or (unit == "%" and not re.search(r"(?:率|份额|占比|比重|比例)", out[-1].measure))
+            )
         ):
             # "净亏损48.8亿元至55.3亿元", the unit written twice: one range ("从100亿元增至…" is two)
             out[-1] = dataclasses.replace(
