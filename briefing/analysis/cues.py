@@ -54,6 +54,9 @@ class CueWords:
     partner_verbs: tuple[str, ...]
     own_work_markers: frozenset[str]
     industry_tails: tuple[str, ...]
+    self_speech_verbs: frozenset[str]
+    """Verbs of saying after which a speaker calls itself 公司 ("中联重科则表示，公司…")."""
+    self_references: tuple[str, ...]
     surnames: frozenset[str]
     kind_nouns_en: tuple[tuple[str, str], ...]
     """(kind phrase, type), longest first."""
@@ -119,6 +122,8 @@ def cue_words() -> CueWords:
         partner_verbs=_longest(items("partner_verbs")),
         own_work_markers=frozenset(items("own_work_markers")),
         industry_tails=_longest(items("industry_tails")),
+        self_speech_verbs=frozenset(items("self_speech_verbs")),
+        self_references=_longest(items("self_references")),
         surnames=frozenset("".join(items("surnames"))),
         kind_nouns_en=tuple(
             sorted(
@@ -324,7 +329,14 @@ def share_list_entries(text: str) -> list[Cue]:
 def _gates() -> re.Pattern[str]:
     """Any word a Chinese cue needs: a sentence without one is passed over at once."""
     w = cue_words()
-    words = {"这样的", *w.publisher_markers, *w.deal_verbs, *w.own_work_markers, *w.partner_verbs}
+    words = {
+        "这样的",
+        *w.publisher_markers,
+        *w.deal_verbs,
+        *w.own_work_markers,
+        *w.partner_verbs,
+        *(v + p + r for v in w.self_speech_verbs for p in "，：" for r in w.self_references),
+    }
     return re.compile("|".join(re.escape(x) for x in sorted(words, key=lambda x: (-len(x), x))))
 
 
@@ -335,8 +347,26 @@ def _gated(text: str) -> tuple[bool, bool, bool]:
         any(m in text for m in w.publisher_markers),
         any(v in text for v in w.deal_verbs)
         or ("《" in text and any(m in text for m in w.own_work_markers))
-        or any(v in text for v in w.partner_verbs),
+        or any(v in text for v in w.partner_verbs)
+        or bool(self_reference_re().search(text)),
     )
+
+
+def speaks_as_company(text: str, end: int) -> bool:
+    """The name ending at ``end`` says something and calls itself the company
+    ("中联重科则表示，公司海外收入…"): what 公司 says next is its own."""
+    found = self_reference_re().search(text, end, end + 12)
+    return found is not None and bool(_SPEAKER_GAP_RE.fullmatch(text, end, found.start()))
+
+
+_SPEAKER_GAP_RE = re.compile(r"\s*(?:则|也|还|亦|同时|随后|此前|近日|日前)?")
+
+
+@functools.cache
+def self_reference_re() -> re.Pattern[str]:
+    w = cue_words()
+    verbs = "|".join(sorted(w.self_speech_verbs, key=lambda x: (-len(x), x)))
+    return re.compile(rf"(?:{verbs})[，,：:]\s*(?:{'|'.join(w.self_references)})")
 
 
 def _join_latin(tokens: list[str]) -> list[str]:
@@ -514,7 +544,10 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
     # only the openings of clauses that hold a deal verb or a work of their own
     starts, opening = [], 0
     for k, tok in enumerate(tokens):
-        if (tok in w.deal_verbs or tok in w.own_work_markers or tok in ("与", "和", "同")) and (
+        speaks = tok in w.self_speech_verbs and "".join(tokens[k + 1 : k + 4]).lstrip("，,：:").startswith(
+            w.self_references
+        )
+        if (speaks or tok in w.deal_verbs or tok in w.own_work_markers or tok in ("与", "和", "同")) and (
             not starts or starts[-1] != opening
         ):
             starts.append(opening)
@@ -542,6 +575,15 @@ def _subject_cues(tokens: list[str]) -> list[Cue]:
             continue
         if tokens[j] in w.deal_verbs:
             out.append((name, f"subject of {tokens[j]}", "company"))
+            continue
+        if tokens[j] in w.self_speech_verbs:
+            after = "".join(tokens[j + 1 : j + 4]).lstrip("，,：:")
+            if after.startswith(w.self_references) and j + 1 < len(tokens) and tokens[j + 1] in "，,：:":
+                # "中联重科则表示，公司海外收入占比…": a speaker that calls itself the company
+                # (jieba may join the adverb to a name it does not know: 重科+则)
+                if len(name) > 3 and name[-1] in "则也还亦":
+                    name = name[:-1]
+                out.append((name, f"{tokens[j]}，{after[:2]}…", "company"))
             continue
         if tokens[j] in ("与", "和", "同"):
             if partner := _partner(tokens, j + 1):

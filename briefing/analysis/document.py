@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from briefing import children
+from briefing.analysis.cues import speaks_as_company
 from briefing.analysis.figures import (
     Hit,
     OrgRef,
@@ -987,7 +988,12 @@ def analyse_document(doc: Document) -> DocAnalysis:
         subjects = [
             (x.start - s.start, x.name)
             for x, r in zip(here, found_roles, strict=True)
-            if (r.role == ACTS or (r.role == MENTIONED and not r.cue))
+            if (
+                r.role == ACTS
+                or (r.role == MENTIONED and not r.cue)
+                # "中联重科则表示，公司海外收入…": a speaker that calls itself the company
+                or (r.role == SPEAKER and speaks_as_company(text, x.end))
+            )
             and _type_of(x.name, found) in ("company", "investor")
             # "…its acquisition of U.S. Steel": the target of an English deal is its object
             and not (english and r.cue.startswith(DEAL_TARGET))

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from briefing.analysis.cues import speaks_as_company
 from briefing.analysis.names import demonstrative_en_re, fits_pointer, pointer_sectors, words
 from briefing.analysis.roles import (
     ACTS,
@@ -2225,9 +2226,13 @@ def attribute(
                     if o.role == SPEAKER
                     # "Samsung Electronics, the world's largest memory chipmaker, said … its
                     # chip division": the clause goes on from the name before the apposition
-                    and (left if not (english and _EN_MAIN_VERB_RE.match(masked, left)) else 0)
-                    <= o.start
-                    < hit.start
+                    and (
+                        (left if not (english and _EN_MAIN_VERB_RE.match(masked, left)) else 0)
+                        <= o.start
+                        < hit.start
+                        # "中联重科则表示，公司海外收入…": 公司 is the speaker of the clause before
+                        or (not english and o.end <= left and speaks_as_company(text, o.end))
+                    )
                 ]
             )
             and speakers[-1].kind in _OWNER_KINDS
