@@ -141,6 +141,12 @@ _MONEY_UNITS = frozenset(
 _GROWTH = ("同比增长", "同比下降", "环比增长", "环比下降", "增长率", "增长", "下降", "增速")
 _CHANGE_AMOUNT = ("增加", "减少", "上调", "下调", "上涨", "下跌")
 """What an amount of change measures ends with (营收增加, 价格下调): see :func:`change_by`."""
+_COMPARED_WITH_RE = re.compile(
+    r"(?:较|(?<![同环])比)(?!上年|去年|前年|上季|上月|年初|此前|之前|过去|同期|\d)|高于|低于|高出|低出|高过|领先"
+)
+"""A figure in points set against another's (较国内业务高出), not against its own past
+(比上年提高)."""
+
 _CHANGE_BY_RE = re.compile(
     r"(?P<cmp>同比|环比|按年)?(?:大幅|小幅|略有|略微|明显|分别)?"
     r"(?P<verb>增加|减少|上调|下调|上涨|下跌|下降|上升|增长|降低|提高|提升|回落|下滑|缩减|多增|少增|增|减|涨|跌)了?"
@@ -1276,6 +1282,10 @@ def figures_in(text: str) -> list[Hit]:
             measure = counted  # "sales reached 242,765 vehicles": units sold
         if unit == "个百分点" and not measure.endswith(("率", "份额", "占比")):
             measure = measure + "变化"
+        elif unit == "个百分点" and _COMPARED_WITH_RE.search(text, cue_end, m.start()):
+            # points set against another's: "毛利率较国内业务高出约8个百分点" is the gap
+            # between two margins, not a margin
+            measure += "差"
         if (
             out
             and out[-1].unit == unit
