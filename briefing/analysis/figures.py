@@ -509,6 +509,11 @@ _REVISED_TO_RE = re.compile(
 )
 
 
+_EN_DOWN_FROM_RE = re.compile(
+    r"\s*,?\s*(?:down|up|lower|higher|compared)\s+(?:with\s+|from\s+)(?:about\s+|around\s+)?", re.IGNORECASE
+)
+
+
 def _revisions(text: str, masked: str, hits: list[Hit]) -> list[Hit]:
     """A figure revised in its clause is one figure: "由X上调至Y", "raised … from X to Y"
     give Y, with X as its ``previous`` (not two figures of the same measure)."""
@@ -552,6 +557,10 @@ def _revisions(text: str, masked: str, hits: list[Hit]) -> list[Hit]:
                 # "cut its revenue forecast to $5 billion from $5.5 billion"
                 out[-1] = dataclasses.replace(before, previous=hit.value, previous_raw=hit.raw)
                 continue
+            if before.unit == hit.unit and _EN_DOWN_FROM_RE.fullmatch(between):
+                # "margin was 20%, down from 21.3% a year earlier": the same measure at an
+                # earlier time, not a fall of 21.3%
+                hit = dataclasses.replace(hit, measure=before.measure)
         out.append(hit)
     return out
 
@@ -2608,6 +2617,8 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
             _from_level_year(text, m, start)
             or (
                 not re.search(r"(?:是|比|较|与|自|从|相比)\s*$", text[max(m.start() - 3, 0) : m.start()])
+                # "slightly lower than in 2023": the year compared with
+                and not _EN_THAN_YEAR_RE.search(text, max(m.start() - 16, 0), m.start())
                 and not re.match(r"\s*(?:年)?(?:的\s*\d|以来|相比)", text[m.end() : m.end() + 4])
                 and not _from_level_year(text, m, None)
             )
@@ -2661,11 +2672,21 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
             if not re.search(
                 r"(?:较|比|与|相比|同|由|从|than|from)\s*$", scope[max(m.start() - 3, 0) : m.start()]
             )
+            # "20%, down from 21.3% a year earlier": the time of the figure it came from
+            and not (
+                own_from == 0
+                and left + m.start() > start
+                and _EN_FROM_RE.search(text, start, left + m.start())
+            )
             and not (m.start() < own_from and scope.startswith("同期", m.end()))
         ]
         if found:
             return None, found[-1][1]
     return None, None
+
+
+_EN_THAN_YEAR_RE = re.compile(r"\b(?:than|compared with|versus|vs\.?)\s+(?:in\s+|for\s+)?(?:fiscal\s+)?$")
+_EN_FROM_RE = re.compile(r"\b(?:from|compared with)\b", re.IGNORECASE)
 
 
 @functools.cache
