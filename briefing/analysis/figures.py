@@ -246,7 +246,18 @@ def _year_re() -> re.Pattern[str]:
     )
 
 
-_RELATIVE_YEAR = {"去年": -1, "前年": -2, "今年": 0, "上一年": -1, "last year": -1, "this year": 0}
+_RELATIVE_YEAR = {
+    "去年": -1,
+    "前年": -2,
+    "今年": 0,
+    "上一年": -1,
+    "十年前": -10,
+    "last year": -1,
+    "this year": 0,
+    "a year earlier": -1,
+    "a year ago": -1,
+    "a decade ago": -10,
+}
 
 
 FACT, FORECAST, TARGET = "fact", "forecast", "target"
