@@ -2637,7 +2637,8 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         and not _founding_year(text, m.start())
     ]
     just_before = text[max(start - 8, 0) : start]
-    previous = any(w in just_before for w in ("上一年", "上年", "前一年", "去年同期"))
+    # (only right before a figure: at the end of a sentence "与上年基本持平" compares)
+    previous = end is not None and any(w in just_before for w in ("上一年", "上年", "前一年", "去年同期"))
     masked = mask_parentheses(text)
     left, right = clause_bounds(masked, start, start)
     if years and years[-1].start() < left and not previous:
