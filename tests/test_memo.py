@@ -601,3 +601,20 @@ def test_numbering_is_a_chinese_numeral(text: str, stripped: str) -> None:
 def test_a_question_number_before_a_space(line: str, section: str | None, text: str) -> None:
     todo = memo._todo(line, section=section)
     assert todo is not None and todo.text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("三、备注", "备注"),
+        ("（十二）风险", "风险"),
+        ("三一、徐工、中联谁的份额最高", "三一、徐工、中联谁的份额最高"),
+    ],
+)
+def test_a_list_marker_is_a_numeral_too(text: str, shown: str) -> None:
+    """What a question or quote shows drops a list marker, never a company that reads like one."""
+    from briefing.analysis.themes import clean_heading
+    from briefing.excerpts import without_marker
+
+    assert without_marker(text) == shown
+    assert clean_heading(text) == shown
