@@ -330,3 +330,17 @@ def test_a_spot_price_is_dated_by_its_day() -> None:
 
 def test_alcohol_by_volume_is_no_figure() -> None:
     assert not [h for h in figures_in("茅台将53%vol 500ml飞天茅台酒的出厂价上调至1169元") if h.raw == "53%"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("比亚迪海外收入占总收入逾六成。", 60.0),
+        ("价格较欧美同类产品低两至三成。", 20.0),
+        ("售价一成不变。", None),
+        ("降低三成本。", None),
+    ],
+)
+def test_chinese_tenths_are_percentages(text: str, value: float | None) -> None:
+    hits = figures_in(text)
+    assert [h.value for h in hits if h.unit == "%"][:1] == ([value] if value is not None else [])

@@ -80,7 +80,8 @@ def _num_re() -> re.Pattern[str]:
     """A number with its qualifier, currency, multiplier, range and unit."""
     zh, en, _ = count_units()
     # Money and percentages first ("人民币" before "人"), then counts, longest first ("人次" before "人").
-    units = _MONEY_RE + "|" + _alternation([*zh, *en])
+    # 成 is tenths ("逾六成" once its numeral is a digit, see figures_in), not 成本 or 成交
+    units = _MONEY_RE + "|" + _TENTHS_UNIT + "|" + _alternation([*zh, *en])
     return re.compile(
         # Every alternative starts with one of these characters: other positions fail at once.
         r"(?=[超突达近约逾高多接将大不至最mjoanrlubsMJOANRLUBS$¥￥€£HNSRT新台港人\d])"
@@ -1195,7 +1196,48 @@ def _list_head(text: str, masked: str, left: int) -> str:
     return cues[-1][2] if cues and not tail else ""
 
 
+_TENTHS_UNIT = r"成(?!本|员|功|为|交|果|绩|立|长|熟|型|品|效|就|因|分|年|都|了|则|套|批|群|份|熟)"
+_CN_TENTHS_RE = re.compile(
+    r"(?<=[占逾超近约达至到低高降升增减跌涨过足为有是的、])([一两二三四五六七八九])" + _TENTHS_UNIT
+)
+_CN_TENTHS_RANGE_RE = re.compile(
+    r"(?<=[占逾超近约达低高降升增减跌涨过足为有是的、])([一两二三四五六七八九])([至到])([两二三四五六七八九])"
+    + _TENTHS_UNIT
+)
+_CN_DIGITS = {
+    "一": "1",
+    "两": "2",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
+
+
 def figures_in(text: str) -> list[Hit]:
+    """Each measured number in a sentence (see :func:`_figures_in`); tenths written
+    with a Chinese numeral ("占总收入逾六成", "低两至三成") are read as percentages,
+    their raw text kept as written."""
+    if "成" not in text:
+        return _figures_in(text)
+    work = _CN_TENTHS_RANGE_RE.sub(
+        lambda m: _CN_DIGITS[m.group(1)] + m.group(2) + _CN_DIGITS[m.group(3)] + "成", text
+    )
+    work = _CN_TENTHS_RE.sub(lambda m: _CN_DIGITS[m.group(1)] + "成", work)
+    if work == text:
+        return _figures_in(text)
+    out = []
+    for h in _figures_in(work):  # one character for one: the offsets hold in the text as written
+        at = work.find(h.raw, max(h.start - len(h.raw), 0))
+        out.append(dataclasses.replace(h, raw=text[at : at + len(h.raw)]) if at >= 0 else h)
+    return out
+
+
+def _figures_in(text: str) -> list[Hit]:
     """Each measured number in a sentence (Simplified Chinese or English).
 
     A number the clause calls a goal ("目标是在2025年拿下5%的市占率") gets a
@@ -1240,7 +1282,7 @@ def figures_in(text: str) -> list[Hit]:
             left = max(left, inside[0])
         cues = _cues(text, left, right)
         written_unit = (m.group("unit") or m.group("u1") or "").lower()
-        percent = True if written_unit in ("%", "％", "percent", "per cent", "pct") else None
+        percent = True if written_unit in ("%", "％", "percent", "per cent", "pct", "成") else None
         if percent is None and (written_unit or m.group("cur")):
             percent = False
         lead = text[left : m.start()]
@@ -1283,6 +1325,9 @@ def figures_in(text: str) -> list[Hit]:
         if m.group("num2"):
             value_max = float(f"{float(m.group('num2').replace(',', '')) * factor:.12g}")
         unit = unit_name(unit or "")
+        if unit == "成":  # tenths: 六成 is 60%
+            value, unit = float(f"{value * 10:.12g}"), "%"
+            value_max = float(f"{value_max * 10:.12g}") if value_max is not None else None
         sign = (m.group("cur") or "").upper()
         if sign and unit in ("", "元", "美元"):
             unit = _CURRENCY_SIGNS.get(sign, unit)
@@ -1397,6 +1442,10 @@ def figures_in(text: str) -> list[Hit]:
                 )
             ):
                 previous = part.group(1)  # "其先进制程占营收比重约65%": the part that takes the share
+                # …not whose it is ("三一重工海外收入占总收入的60%": 海外收入)
+                named = [n for n in gazetteer().find(previous) if n.start == 0]
+                if named and len(previous) > named[0].end:
+                    previous = previous[named[0].end :]
             measure = f"{previous}占{share_of.group('base')}比例"
             if previous and out and out[-1].end >= left - 1:
                 carried = carried or out[-1].narrow  # "关联交易采购金额…，占营业收入的15%"
