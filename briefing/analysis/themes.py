@@ -1817,6 +1817,7 @@ def _predicate_labels(
         # the author's own pairing in the heading (固态与钠离子的赛跑 → 固态与钠离子)
         out += [f"{a}与{b}" for a, b in itertools.permutations(concepts, 2) if f"{a}与{b}" in heading][:1]
     bare = []
+    pairs: list[tuple[str, str, str]] = []  # (concept, word, label) of the labels said of a concept
     ordered = sorted(concepts, key=lambda t: (-held[t], concepts.index(t)))
     for term in [*changers, *ordered]:
         words = [w for w, _ in sorted(said[term].items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))]
@@ -1826,6 +1827,7 @@ def _predicate_labels(
         words = [w for w in words if said[term][w] >= 2]
         if words and len(term + words[0]) <= 8:
             out.append(words[0] + term if (term, words[0]) in ahead else term + words[0])
+            pairs.append((term, words[0], out[-1]))
         elif (
             term not in changers
             and cand.kind != "keywords"
@@ -1834,8 +1836,21 @@ def _predicate_labels(
             # the concept alone only where its author made it the subject of a headline
             # or a heading (价值投资：烟屁股有多好); a word cluster needs an argument said of it
             bare.append(term)
+    # The same change of a wider concept says less (挖掘机增长 beside 挖掘机销量增长).
+    wider = {
+        label for term, word, label in pairs for t, w, _ in pairs if w == word and term != t and term in t
+    }
+    out = [o for o in out if o not in wider]
     out += bare  # what is argued of a concept names a theme before a concept alone
-    if heading and cand.kind != "keywords" and out and not any(o in heading for o in out):
+
+    def in_heading(option: str) -> bool:
+        """The heading says it, if with words between (挖掘机销量连续增长: 挖掘机销量增长)."""
+        return option in heading or any(
+            option.startswith(t) and t in heading and option[len(t) :] in heading[heading.find(t) :]
+            for t in [*changers, *concepts]
+        )
+
+    if heading and cand.kind != "keywords" and out and not any(in_heading(o) for o in out):
         # The concepts found are not what the heading names (低空 under 主要商业航天相关ETF):
         # the heading's own noun phrase, where its sentences say it (商业航天), names it.
         texts = [docs[d].analysis_text[usable[d][s].start : usable[d][s].end] for d, s in hits]
