@@ -1074,7 +1074,9 @@ def link_mode_questions(companies: list[Company], questions: list[Question]) -> 
     from briefing.script import to_simplified
 
     gaz = gazetteer()
-    for q in questions:
+    # a question that asks the model (its classification is a provisional answer) before
+    # one that asks for the table of cases by model
+    for q in sorted(questions, key=lambda q: (q.result is not None, q.number)):
         text = to_simplified(q.text)
         if q.status == "answered" or not (
             MODE_WORD_RE.search(text) or any(c.mode and c.mode in text for c in companies)

@@ -3049,10 +3049,11 @@ def _distinct(
                 break
         taken = {other.label for _, other in kept}
         if same is None and _repeats(theme.label, taken):
-            # Another argument under a word a stronger theme took (电池成本, or 电池成本与竞争规则
-            # beside it): its next label, if it has one.
+            # Another argument under a word a stronger theme took: its next label, if it has
+            # one; one that joins the stronger one's label to another (电池成本与竞争规则 beside
+            # 电池成本) is that theme.
             free = [o for o in cand.options if not _repeats(zh_punctuation(o), taken)]
-            if free:
+            if free and theme.label in taken:
                 theme.label = cand.label = zh_punctuation(free[0])
             else:
                 same = next(other for _, other in kept if _repeats(theme.label, {other.label}))
