@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from briefing.resources import data_lines, data_yaml
-from briefing.script import CJK_PUNCT, HAN, content_bigrams, is_cjk, is_han, to_simplified
+from briefing.script import CJK_PUNCT, CN_NUMERAL, HAN, content_bigrams, is_cjk, is_han, to_simplified
 
 SENTENCE_END = "。！？!?；;：:…"
 CLOSERS = "”’」』）)》〉】\"'"
@@ -454,7 +454,7 @@ _SENTENCE_OPENERS = (
     "第二", "第三", "第四", "第五", "其次", "最後", "另一方面", "一方面",
 )  # fmt: skip
 _LIST_START_RE = re.compile(
-    r"^(?:\d{1,2}(?:[、．)）]|\.(?!\d))|[（(]\d{1,2}[)）]|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])、|[-*•·]\s"
+    r"^(?:\d{1,2}(?:[、．)）]|\.(?!\d))|[（(]\d{1,2}[)）]|" + CN_NUMERAL + r"、|[-*•·]\s"
     r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d))"  # a dated entry (a log line) starts afresh
 )
 

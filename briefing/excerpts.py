@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import opencc
 
 from briefing.resources import data_lines
-from briefing.script import HAN, to_simplified
+from briefing.script import CN_NUMERAL, HAN, to_simplified
 
 MEMO_SUMMARY_RE = re.compile(
     r"^\s*(?:(?:主要发现|核心发现|研究发现|结论|初步结论|核心结论|核心判断|小结|总结|摘要|要点|核心观点|主要观点|"
@@ -794,9 +794,7 @@ _CAUSE_ZH = re.compile(r"受惠于|受益于|得益于|由于|因为|随着|受[
 _PREAMBLE_EN = re.compile(r"^(?:because|as a result of|thanks to|due to|with|amid|despite|after|as)\b", re.I)
 _JOINS_NEXT_ZH = re.compile(r"(?:的|及其|及|和|与|或|从|对|把|将|被|在)$")
 # A list item's number ("5、华为…"): the list's, not the sentence's.
-_LIST_MARK_RE = re.compile(
-    r"^\s*(?:\d{1,2}|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]))[、．.）)]\s*(?!\d)"
-)
+_LIST_MARK_RE = re.compile(r"^\s*(?:\d{1,2}|" + CN_NUMERAL + r")[、．.）)]\s*(?!\d)")
 _SPEECH_END_RE = re.compile(
     r"(?:宣布|表示|指出|称|说|透露|披露|公布|认为|预计|显示|强调|介绍|提到|坦言|said|says|announced)$"
 )

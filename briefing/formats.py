@@ -25,7 +25,7 @@ from briefing.cleaning import Block
 from briefing.memo import REFERENCES_RE, clean_url
 from briefing.metadata import parse_date
 from briefing.resources import data_yaml
-from briefing.script import is_cjk
+from briefing.script import CN_NUMERAL, is_cjk
 
 
 class Unreadable(Exception):
@@ -276,13 +276,13 @@ def _join_lines(lines: list[str]) -> str:
 # Lines that start a new block even without a blank line before them: list
 # items, and dated entries such as a changelog's "2024-04-02 新建".
 _ITEM_LINE_RE = re.compile(
-    r"^\s*(?:[-*•·]\s|\d{1,2}(?:[、．)）]|\.(?!\d))\s*|[（(]\d{1,2}[)）]|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])、"
+    r"^\s*(?:[-*•·]\s|\d{1,2}(?:[、．)）]|\.(?!\d))\s*|[（(]\d{1,2}[)）]|" + CN_NUMERAL + r"、"
     r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d))"
 )
 
 
 _NUMBERED_HEADING_RE = re.compile(
-    r"^(?:(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])、|[（(](?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])[)）]|第[一二三四五六七八九十\d]{1,3}[章节部分篇]"
+    r"^(?:" + CN_NUMERAL + r"、|[（(]" + CN_NUMERAL + r"[)）]|第[一二三四五六七八九十\d]{1,3}[章节部分篇]"
     r"|\d{1,2}[.、]\s*)[^。！？!?，,；;：:]{1,20}$"
 )
 

@@ -24,7 +24,7 @@ from briefing.cleaning import Block, find_placeholders
 from briefing.metadata import parse_date
 from briefing.model import ChangelogEntry, Reference, Todo
 from briefing.resources import data_yaml
-from briefing.script import HAN
+from briefing.script import CN_NUMERAL, HAN
 
 _LABEL_END = r"\s*(?:[:：]\s*|$)"
 # Labels whose section lists what is still to find out: everything under them is a question.
@@ -47,7 +47,7 @@ _OPEN_LABELS = (
 # items under them are questions, a paragraph only when it asks.
 _QUESTION_WORDS = r"问题|問題|疑问|疑問|核心问题|核心問題|关键问题|關鍵問題|key questions?|questions?"
 # One of a numbered series ("问题一：", "问题2：", "Question 3:"): the writer's own question.
-_ORDINAL = r"\s*(?:(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])|\d{1,2}|[（(](?:(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])|\d{1,2})[)）])"
+_ORDINAL = r"\s*(?:" + CN_NUMERAL + r"|\d{1,2}|[（(](?:" + CN_NUMERAL + r"|\d{1,2})[)）])"
 _QUESTION_LABELS = rf"(?:{_QUESTION_WORDS})(?:{_ORDINAL})?"
 # Labels of reflections: only what asks is a question.
 _THOUGHT_LABELS = r"思考|我的思考|thoughts|reflections"
@@ -70,7 +70,7 @@ CHANGELOG_RE = re.compile(
 _ITEM_RE = re.compile(
     r"^\s*(?:[-*+•·]\s*(?:\[(?P<box>[ xX✓✔])\]\s*)?|(?:\d{1,2}|[a-z])\s*(?:[、．)）]|\.(?!\d))\s*|[（(](?:\d{1,2}|[a-h])[)）]\s*"
     r"|Q\d{1,2}\s*(?:[、．:：)）]|\.(?!\d))\s*"  # Q1. Q2: numbered questions (not "Q1 revenue")
-    r"|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])、\s*|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
+    r"|" + CN_NUMERAL + r"、\s*|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
 )
 _DONE_RE = re.compile(
     r"^(?:✅|✔|☑|\[[xX✓✔]\]|done[:：]|已完成[:：]?)\s*|\s*(?:\((?:done|已完成)\)|（已完成）|✓|✔)\s*$",
@@ -85,7 +85,11 @@ _DATED_RE = re.compile(
 # "1️⃣", "（2）", "Part 3:".
 _NUMBERING_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百\d]{1,3}(?:部分|篇|章|节|節|点|點|条|條)\s*[：:、.．]?"
-    r"|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[、.．]|\d{1,2}\s*(?:[、．)）]|\.(?!\d))|[（(](?:\d{1,2}|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]))[)）]"
+    r"|"
+    + CN_NUMERAL
+    + r"\s*[、.．]|\d{1,2}\s*(?:[、．)）]|\.(?!\d))|[（(](?:\d{1,2}|"
+    + CN_NUMERAL
+    + r")[)）]"
     r"|[（(][a-hA-H][)）]|[a-h][)）](?=\s)"
     r"|[\u2776-\u2793\u2460-\u2473\u24f5-\u24fe][、.．]?|\d\ufe0f?\u20e3[、.．]?|part\s+\d{1,2}\s*[:.：])\s*",
     re.IGNORECASE,
@@ -420,13 +424,11 @@ def verify_line(text: str) -> bool:
 
 
 _ORDINAL_STYLES = (
-    ("cn", re.compile(r"^\s*(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])[、．.]")),
+    ("cn", re.compile(r"^\s*" + CN_NUMERAL + r"[、．.]")),
     ("arabic", re.compile(r"^\s*\d{1,2}(?:[、．]|\.(?!\d))")),
     (
         "paren",
-        re.compile(
-            r"^\s*[（(](?:\d{1,2}|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]))[)）]"
-        ),
+        re.compile(r"^\s*[（(](?:\d{1,2}|" + CN_NUMERAL + r")[)）]"),
     ),
 )
 

@@ -11,6 +11,9 @@ import re
 import opencc
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CN_NUMERAL = r"(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+"""A Chinese numeral from 1 to 99 as authors number sections and items (三、, 十二、);
+not two digits side by side (三一、 is a company)."""
 _HAN_RE = re.compile(f"[{HAN}]")
 CJK_PUNCT = "，。、；：？！…—·「」『』（）《》〈〉【】“”‘’"
 

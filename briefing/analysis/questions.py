@@ -34,7 +34,7 @@ from briefing.model import (
 )
 from briefing.nlp import en_tokens, split_sentences, stopwords, vocabulary_terms
 from briefing.resources import data_lines, data_yaml
-from briefing.script import is_han, to_simplified
+from briefing.script import CN_NUMERAL, is_han, to_simplified
 
 K1, B = 1.5, 0.75
 MAX_EVIDENCE = 6
@@ -1680,10 +1680,10 @@ def numbering_style(text: str) -> str | None:
     text = text.strip()
     for style, pattern in (
         ("part", r"^第[一二三四五六七八九十百\d]{1,3}(?:部分|篇|章|节|節)"),
-        ("cn", r"^(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[、.．]"),
+        ("cn", r"^" + CN_NUMERAL + r"\s*[、.．]"),
         (
             "paren",
-            r"^[（(](?:\d{1,2}|(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]))[)）]",
+            r"^[（(](?:\d{1,2}|" + CN_NUMERAL + r")[)）]",
         ),
         ("arabic", r"^\d{1,2}\s*(?:[、．)）]|\.(?!\d))"),
         ("circled", "^[\u2776-\u2793\u2460-\u2473\u24f5-\u24fe]"),

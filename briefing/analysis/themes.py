@@ -58,7 +58,7 @@ from briefing.nlp import (
     zh_cut,
 )
 from briefing.resources import data_lines, data_yaml
-from briefing.script import HAN, is_han, to_simplified
+from briefing.script import CN_NUMERAL, HAN, is_han, to_simplified
 
 MAX_THEMES = 8
 """Default upper bound: fewer, sharper themes beat many thin ones."""
@@ -126,7 +126,7 @@ class _Candidate:
 
 _DECORATION_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百\d]+(?:篇|部分|章|节|讲|条)[：:、.\s]*"
-    r"|[（(]?(?:(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])|\d+)[)）、.．:：]\s*"
+    r"|[（(]?(?:" + CN_NUMERAL + r"|\d+)[)）、.．:：]\s*"
     r"|[①-⑳❶-❿➀-➓]\s*[、.]?\s*)+"
 )
 
