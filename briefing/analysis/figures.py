@@ -1785,8 +1785,17 @@ def _sentence_kind(text: str, masked: str, left: int, right: int) -> str:
     if left <= 0 or _FACT_RE.search(text[left:right]):
         return ""
     start = max(masked.rfind(p, 0, left) for p in "。！？!?") + 1  # a quote holds several sentences
+    semi = max(masked.rfind(p, start, left) for p in "；;")
+    if semi >= 0 and _opens_with_name(text[semi + 1 : right]):
+        start = semi + 1  # "三一重工预计…；徐工机械全年营收约915亿元": each company its own statement
     before = _EXPECTED_RE.sub("", masked[start:left].lower())
     return clause_kind(before)
+
+
+def _opens_with_name(segment: str) -> bool:
+    """A clause opens with an organisation the gazetteer knows (its own subject)."""
+    stripped = segment.lstrip()
+    return any(m.start == 0 for m in gazetteer().find(stripped[:16]))
 
 
 def _kind_of(measure: str) -> str:

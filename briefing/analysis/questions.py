@@ -94,6 +94,8 @@ class Index:
         self.idf = {t: math.log(1 + (self.n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
         self.vocabulary = set(df)
         self.lengths = [sum(t.values()) for *_, t in self.entries]
+        self.shortenings: dict[str, str | None] = {}
+        """A question's word outside the dictionary → the sources' word it shortens (挖机: 挖掘机)."""
         self._headings: dict[tuple[int, int], str] = {}
         self._orgs: dict[tuple[int, int], set[str]] = {}
         self._actors: dict[tuple[int, int], set[str]] = {}
@@ -346,6 +348,23 @@ _SHARE_PHRASE_RE = re.compile(
 )
 
 
+# A part's share of a whole said without the word for it: "占总收入逾六成", "占销量的
+# 三成", "more than 60% of its revenue".
+_PART_PHRASE_RE = re.compile(
+    r"占(?:总|全部|整体|公司|集团)?(?:收入|营收|营业收入|销量|销售额|销售收入|出货量|利润|净利润)(?:的)?"
+    r"(?:比重)?(?:逾|超过|超|近|约|不足|不到|达到?|为|仅)?"
+    r"(?:\d+(?:\.\d+)?\s*%|[一二三四五六七八九]成|过半|一半|半数|大半)"
+    r"|\b\d+(?:\.\d+)?\s?(?:%|percent)\s+of\s+(?:its|their|the company's|the group's|total)\s+"
+    r"(?:total\s+)?(?:revenue|revenues|sales|income|profit|profits)\b",
+    re.IGNORECASE,
+)
+
+
+def part_phrase(text: str) -> bool:
+    """The text gives a part's share of a whole in words (占总收入逾六成), not by its name."""
+    return bool(_PART_PHRASE_RE.search(text))
+
+
 def share_phrase(text: str) -> bool:
     """The text gives a share in words (五成订单, "half of the … market"), not by its name."""
     return bool(_SHARE_PHRASE_RE.search(text))
@@ -358,6 +377,8 @@ def _measures_in(text: str) -> frozenset[str]:
     cues = _measure_cues()
     simple = to_simplified(text).lower()
     found = frozenset(_family(cues[m.group()]) for m in _measure_re().finditer(simple))
+    if part_phrase(simple):
+        found |= {"占比"}
     return found | {"市场份额"} if share_phrase(simple) else found
 
 
@@ -384,7 +405,7 @@ _DURATION_RE = re.compile(
 # "利润能否在价格战中守住"), or nothing more ("…的毛利率是多少？", "…的净息差？").
 _TARGET_PREDICATE_RE = re.compile(
     r"^[^，。；;,？?]{0,14}?(?:多少|几何|超过|高于|低于|达到|突破|守住|保持|维持|收窄|扩大|缩小|下降|下滑|降至"
-    r"|上升|回升|提升|提高|增长|改善|恶化|见顶|见底|变化|排名|排行)"
+    r"|上升|回升|提升|提高|增长|改善|恶化|见顶|见底|变化|排名|排行|最高|最低|最大|最小|最多|最少)"
     r"|^\s*[？?吗呢]?\s*$"
 )
 _RANKING_RE = re.compile(r"排名|排行|\brank(?:ing|ings)?\b", re.IGNORECASE)
@@ -404,6 +425,11 @@ _PHRASE_STOP_WORDS = (
     "会不会",
     "能够",
     "可以",
+    "保持",
+    "维持",
+    "恢复",
+    "两位数",
+    "个位数",
 )
 """Words of the question before a measure that end its phrase: what is asked, not what is measured."""
 
@@ -458,6 +484,10 @@ def _target(text: str, names: list[tuple[int, int, str]] | None = None) -> _Targ
         start -= 1
     phrase = simplified[start : m.end()] if not english else simplified[m.start() : m.end()]
     families = {f for _, f in heads} if english else {family}
+    if not english and re.search(r"[，,；;]", lower[heads[0][0].end() : m.start()]):
+        # Two clauses, two measures asked ("谁的海外收入占比最高，海外毛利率比国内高多少"):
+        # a passage that gives either bears on it.
+        families = {f for _, f in heads}
     families |= {k for f in list(families) for k in _kin().get(f, ())}
     if _RANKING_RE.search(lower):
         families.add("市场份额")  # a ranking is read off shares
@@ -542,6 +572,7 @@ _ASKS_NUMBER_RE = re.compile(
 """A question that asks a quantity: only a passage with a number can answer it."""
 _COMPARES_RE = re.compile(
     r"相比|比较|对比|比起|有何不同|有什么不同|不同之处|区别|差异|差别|孰优|谁更|哪个更|哪家更"
+    r"|(?:谁|哪家|哪个|哪一家)[^，。；？?]{0,12}最"
     r"|\bcompare[sd]?\b|\bcomparison\b|\bversus\b|\bvs\.?\s|\bdiffer",
     re.IGNORECASE,
 )
@@ -586,9 +617,24 @@ class _Ask:
     places: frozenset[str] = frozenset()
     """The places or markets it asks about (国内, 海外, 台湾: ``scopes.py``), or its
     question's: a passage about a contrasting place only is no evidence for it."""
+    shortened: dict[str, str] = field(default_factory=dict)
+    """Its words that shorten a word of the sources (挖机 → 挖掘机), which it asks by."""
     inherited: bool = False
     """Its concepts are its question's ("阿斯利康和辉瑞有何不同？" after "跨国药企在中国的
     收入…"): one of them with the organisation is enough."""
+
+
+def _short_forms(name: str) -> list[str]:
+    """How a question shortens a company's Chinese name: without its legal or trade
+    suffix (美的集团 → 美的, 三一重工 → 三一; organisations.yaml)."""
+    from briefing.analysis.org_words import words
+
+    vocabulary = words()
+    for suffix in sorted({*vocabulary.legal, *vocabulary.weak_suffixes}, key=len, reverse=True):
+        stem = name.removesuffix(suffix)
+        if stem != name and len(stem) >= 2 and all(is_han(ch) for ch in stem):
+            return [stem]
+    return []
 
 
 class _NameFinder:
@@ -600,7 +646,7 @@ class _NameFinder:
         for c in companies:
             if c.role != "case":
                 continue
-            for alias in (c.name, *c.aliases):
+            for alias in (c.name, *c.aliases, *_short_forms(c.name)):
                 if len(alias) >= 2:
                     aliases.setdefault(to_simplified(alias), c.name)
         self.aliases = sorted(aliases.items(), key=lambda kv: -len(kv[0]))
@@ -748,6 +794,10 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         subject = latin_subject(sub)
     name_words = {w for term in subject for w in term.split()}
     concepts = {t for t in own_tokens if t not in actors and t not in name_words and _is_concept(t)}
+    # A word outside the language's dictionary that shortens one of the sources' (挖机:
+    # 挖掘机) is asked by that word too.
+    shortened = {c: full for c in sorted(concepts) if (full := expansion(c, index))}
+    tokens += [full for full in shortened.values() if full not in tokens]
     # A concept it writes in words the sources shorten (碳酸锂价格 → 锂价, concept_variants.yaml)
     # (a phrase of three characters or more: 海外 is a place the question asks, not 出海)
     plain = to_simplified(unnamed)
@@ -773,11 +823,24 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
     asked_periods = _periods(sub)
     compares = len(actors) >= 2 and bool(_COMPARES_RE.search(to_simplified(sub)))
     forecast = bool(_FORECAST_RE.search(to_simplified(sub)))
-    unknown = _unknown_words(sub, [*tokens, *actors, *(question.subject or "").split()], names)
+    unknown = _unknown_words(sub, [*tokens, *shortened, *actors, *(question.subject or "").split()], names)
     # a word the sources write otherwise (减产: 压减粗钢产量) is a concept, not unknown
     for word in [w for w in unknown if _variants(w)]:
         unknown.remove(word)
         concepts.add(word)
+    # …and one that opens with a shortening (白电出口: 白色家电 + 出口, which 出口量 holds)
+    for word in list(unknown):
+        full = expansion(word[:2], index)
+        rest = word[2:]
+        if full and (not rest or any(v.startswith(rest) for v in index.vocabulary)):
+            unknown.remove(word)
+            shortened[word[:2]] = full
+            concepts |= {word[:2], *([rest] if len(rest) >= 2 and _is_concept(rest) else [])}
+            tokens += [
+                t
+                for t in (full, *(v for v in sorted(index.vocabulary) if rest and v.startswith(rest)))
+                if t not in tokens
+            ]
     target = _target(sub, names.spans(sub))
     if target:
         tokens += [
@@ -802,7 +865,35 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         else market.named(unnamed) or market.named(_unnamed(question.text, names)),
         changes=changes,
         years=_relative_years(sub, question, index),
+        shortened=shortened,
     )
+
+
+def expansion(word: str, index: Index) -> str | None:
+    """The one word of the sources that a two-character word outside the language's
+    dictionary shortens by its first and last characters (挖机 → 挖掘机, 白电 → 白色家电),
+    or None: a word of the sources' vocabulary, or two of them written together, and
+    the only such writing (or twice as common as the next)."""
+    from briefing.nlp import UNKNOWN_RARITY, rarity
+
+    if len(word) != 2 or not all(is_han(c) for c in word) or rarity(word) < UNKNOWN_RARITY:
+        return None  # a word of the language (国内, 电车) is no shortening
+    if word in index.shortenings:
+        return index.shortenings[word]
+    vocabulary = index.vocabulary
+    pattern = re.compile(rf"{re.escape(word[0])}[\u4e00-\u9fff]{{1,2}}{re.escape(word[1])}")
+    seen: Counter[str] = Counter()
+    for doc in index.docs:
+        for m in pattern.finditer(doc.analysis_text):
+            full = m.group()
+            if full in vocabulary or any(
+                full[:i] in vocabulary and full[i:] in vocabulary for i in range(2, len(full) - 1)
+            ):
+                seen[full] += 1
+    ranked = seen.most_common(2)
+    found = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]) else None
+    index.shortenings[word] = found
+    return found
 
 
 _RELATIVE_YEARS = {"去年": -1, "今年": 0, "明年": 1, "后年": 2}
@@ -1063,8 +1154,9 @@ def _relevant(
             if _shares(c, tokens, families)
             # as written, however the segmenter cut it (小额包裹免税政策: 免税 + 政策)
             or (len(c) >= 2 and is_han(c[0]) and c in simple)
-            # or in the words that argue it elsewhere (减产: 压减粗钢产量)
+            # or in the words that argue it elsewhere (减产: 压减粗钢产量), or in full (挖机: 挖掘机)
             or any(v in simple or v in tokens for v in _variants(c))
+            or (c in ask.shortened and ask.shortened[c] in simple)
             or (c in ask.changes and any(t.lower() in _same_change(c) for t in tokens))
             # 明年 asked in 2025, "into 2026" written
             or (c in ask.years and ask.years[c] in simple)
@@ -1237,6 +1329,7 @@ def _missing(
     aside: list[_Hit] | None = None,
     sector: list[_Hit] | None = None,
     elsewhere: list[str] | None = None,
+    names: _NameFinder | None = None,
 ) -> str:
     """What the sources lack for a sub-question, in a plain line built from the
     evidence shown: ``hits`` (independent passages that bear on it), ``aside``
@@ -1252,6 +1345,9 @@ def _missing(
         return ONLY_MEMO if context else NOTHING
     if ask.compares:
         lacking = [a for a in sorted(ask.actors) if not any(a in h.named for h in hits if h.settles)]
+        if names is not None and ask.target:
+            # one that a clause gives the asked measure for, with a number, is not lacking
+            lacking = [a for a in lacking if not any(_clause_measures(h.text, a, ask, names) for h in hits)]
         if lacking and len(lacking) < len(ask.actors):
             return f"缺少{'、'.join(lacking)}的对应资料"
     if ask.periods and not any(ask.periods <= _periods(h.text) for h in hits):
@@ -1268,6 +1364,30 @@ def _missing(
     if words:
         return f"资料没有提到“{'”“'.join(words[:2])}”"
     return "资料有相关内容，但没有来源直接回答"
+
+
+_CLAUSE_RE = re.compile(r"[^，,；;。！!？?]+")
+
+
+def _clause_measures(text: str, actor: str, ask: _Ask, names: _NameFinder) -> bool:
+    """A clause of the passage gives ``actor`` the measure the question asks, with a
+    number: its own clause or one after it that names no other organisation
+    ("…；中联重科海外收入占比已提升至50%以上", "三一重工…海外收入达316亿元，占总收入逾六成")."""
+    assert ask.target is not None
+    simple = to_simplified(text)
+    spans = names.spans(simple)
+    current = ""
+    for m in _CLAUSE_RE.finditer(simple):
+        named = [n for a, b, n in spans if m.start() <= a < m.end()]
+        if named:
+            current = named[-1] if len(set(named)) == 1 else ""
+        if (
+            current == actor
+            and re.search(r"\d|[一二三四五六七八九]成", m.group())
+            and ask.target.families & _measures_in(m.group())
+        ):
+            return True
+    return False
 
 
 def _holds_measures(measures: AbstractSet[str], families: AbstractSet[str]) -> bool:
@@ -1350,10 +1470,17 @@ def _unstated(ask: _Ask, hits: list[_Hit]) -> str:
     phrase = ask.target.phrase
     cue = next((c for c in sorted(_measure_cues(), key=len, reverse=True) if phrase.endswith(c)), "")
     modifier = phrase[: len(phrase) - len(cue)] if cue else ""
+    for short, full in ask.shortened.items():
+        modifier = modifier.replace(short, full)
     numbered = [h for h in hits if ask.target.families & h.families and re.search(r"\d", h.text)]
     if not numbered:
         return ask.target.said
-    if modifier and not any(modifier in to_simplified(h.text) for h in numbered):
+    # the modifier as written, or each of its concepts (国内挖掘机: "…挖掘机…其中国内销量…")
+    parts = [w for c in ask.concepts if (w := ask.shortened.get(c, c)) in modifier and w != cue]
+    if modifier and not any(
+        modifier in (simple := to_simplified(h.text)) or (parts and all(p in simple for p in parts))
+        for h in numbered
+    ):
         return ask.target.said
     return ""
 
@@ -1476,7 +1603,11 @@ def _answer(
         evidence.append(theirs + sector)
         context.append(mine)
         other = [place for place, h in elsewhere if h.d != own and h.bears]
-        missing.append(_missing(a, theirs, bool(mine or answer), aside=aside, sector=sector, elsewhere=other))
+        missing.append(
+            _missing(
+                a, theirs, bool(mine or answer), aside=aside, sector=sector, elsewhere=other, names=names
+            )
+        )
     question.evidence = _interleave(index, evidence, MAX_EVIDENCE, names, asks_)
     index.cited |= {(h.d, h.s) for hits in evidence for h in hits[:MAX_EVIDENCE]}
     notes = _interleave(index, context, MAX_CONTEXT, names)
