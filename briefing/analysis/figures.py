@@ -874,16 +874,31 @@ _REGION_EN = {
     "europe": "欧洲", "japan": "日本", "india": "印度", "north america": "北美", "the world": "全球",
     "world's": "全球", "global": "全球", "worldwide": "全球", "overseas": "海外", "us": "美国", "u.s.": "美国",
     "domestic": "国内", "southeast asia": "东南亚", "international": "国际", "greater china": "大中华区",
+    "abroad": "海外", "outside china": "中国以外", "outside of china": "中国以外",
+    "from international markets": "国际", "from overseas markets": "海外", "from overseas": "海外",
 }  # fmt: skip
 _REGION_EN_RE = re.compile(
     r"\b(?:in|across) (greater china|china|the us|the u\.s\.|the united states|america|europe|japan|india|north america|southeast asia"
     r"|the world)\b"
     r"|\b(world's|global|worldwide|overseas)\b|\b(china)'s\b"
     r"|\b(greater china|china|europe|japan|india|us|u\.s\.|domestic|international|north america)"
-    r"(?= (?:comparable (?:store )?|same-store )?(?:revenue|sales|deliveries|market share|stores)\b)",
+    r"(?= (?:comparable (?:store )?|same-store )?(?:revenue|sales|deliveries|market share|stores)\b)"
+    # "earns 60% of its revenue abroad", "40% of its sales outside China"
+    r"|(?:(?<=revenue )|(?<=sales ))(?:comes |come )?(abroad|overseas|outside (?:of )?china|from international markets"
+    r"|from overseas markets|from overseas)\b",
     re.IGNORECASE,
 )
-_REGION_MEASURES = ("市场份额", "营收占比", "销量", "营收", "交付量", "业务量", "同店销售额", "门店数")
+_REGION_MEASURES = (
+    "市场份额",
+    "营收占比",
+    "销售额占比",
+    "销量",
+    "营收",
+    "交付量",
+    "业务量",
+    "同店销售额",
+    "门店数",
+)
 
 
 def _region(text: str, left: int, cue_start: int, start: int, end: int, right: int, measure: str) -> str:
@@ -906,13 +921,13 @@ def _region(text: str, left: int, cue_start: int, start: int, end: int, right: i
     ):
         return m.group(1) + "以外"
     if text[max(0, start - 80) : start].isascii():
-        found = list(_REGION_EN_RE.finditer(text, max(0, start - 80), min(len(text), end + 40)))
+        found = list(_REGION_EN_RE.finditer(text, max(0, start - 80), min(len(text), end + 60)))
         before = [r for r in found if r.end() <= start]
         if found:
             # The region named last before the number ("In North America, … fell 2%, while
             # China … dropped 14%"), else the first after it ("36.8% of the world's…").
             last = before[-1] if before else found[0]
-            word = (last.group(1) or last.group(2) or last.group(3) or last.group(4)).lower()
+            word = (last.group(1) or last.group(2) or last.group(3) or last.group(4) or last.group(5)).lower()
             return _REGION_EN.get(word, "")
     return ""
 
@@ -1529,6 +1544,10 @@ def _figures_in(text: str) -> list[Hit]:
             measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
         elif unit != "%" and cue_end <= m.start():
             measure = change_by(text[cue_end : m.start()], measure, unit)  # "营收减少10亿元"
+        if measure == "占比" and (
+            part := _share_of(text[left:cue_start]) or _share_before(text, left, cue_start)
+        ):
+            measure = part + measure  # "比亚迪纯电车型销量占比达到52%": the share of that part's sales
         if (
             (unit or m.group("unit")) != "%"
             and (measure.endswith("数") or measure in _FLOW_MEASURES)
@@ -1790,6 +1809,36 @@ def _sentence_kind(text: str, masked: str, left: int, right: int) -> str:
         start = semi + 1  # "三一重工预计…；徐工机械全年营收约915亿元": each company its own statement
     before = _EXPECTED_RE.sub("", masked[start:left].lower())
     return clause_kind(before)
+
+
+_PART_SHARE_RE = re.compile(
+    r"([\u4e00-\u9fff]{0,8}?(?:销量|收入|营收|出货量|销售额|利润|交付量|装机量|投入|支出|费用))$"
+)
+_LEADING_TIME_RE = re.compile(
+    r"^(?:(?:19|20)\d\d年|去年|今年|前年|上半年|下半年|全年|[一二三四]季度|前三季度?|同期|目前|当前|其中|的)+"
+)
+
+
+def _share_of(before: str) -> str:
+    """The part a bare 占比 is the share of, when the words before it name a part's
+    sales or revenue ("比亚迪纯电车型销量占比" → 纯电车型销量): after the company the
+    gazetteer names, a verb or the time."""
+    text = before.strip()
+    text = text[max((found.end for found in gazetteer().find(text)), default=0) :]
+    text = re.sub(r"^.*(?:推动|带动|使得|促使|使|让|将|把|令|实现|其中)", "", text)
+    text = _LEADING_TIME_RE.sub("", re.sub(r"^(?:该公司|公司|集团|企业|其)", "", text))
+    m = _PART_SHARE_RE.search(text)
+    return m.group(1) if m else ""
+
+
+def _share_before(text: str, left: int, cue_start: int) -> str:
+    """The part a share "in the whole" is of, named in the clause before ("电动挖掘机
+    销量同比翻倍，但在整体销量中的占比仍不足5%" → 电动挖掘机销量)."""
+    if not re.search(r"在[\u4e00-\u9fff]{1,6}中的?$", text[left:cue_start]):
+        return ""
+    before = text[max(0, text.rfind("，", 0, max(left - 1, 0)) + 1) : max(left - 1, 0)]
+    found = [m.end() for m in re.finditer(r"(?:销量|收入|营收|出货量|销售额|交付量)", before)]
+    return _share_of(before[: found[-1]]) if found else ""
 
 
 def _opens_with_name(segment: str) -> bool:
