@@ -221,7 +221,16 @@ def reference_blocks(blocks: list[Block]) -> frozenset[int]:
 def split_questions(text: str) -> list[str]:
     """Split a run of questions at question marks ("a？b？c？" → three)."""
     parts = [strip_numbering(p.strip(" ，,；;")) for p in re.split(r"(?<=[？?])", text)]
-    return [p for p in parts if p]
+    out: list[str] = []
+    for part in parts:
+        if out and _NOTE_RE.fullmatch(part):
+            out[-1] += part  # "…有多大？（待查）": the memo's note on the question, none of its own
+        elif part:
+            out.append(part)
+    return out
+
+
+_NOTE_RE = re.compile(r"[（(][^）)？?]*[）)]|[-—–]{1,2}\s*[^？?]{0,12}")
 
 
 _LOWER_OPENING_RE = re.compile(r"^[a-z]+(?=[\s,])")

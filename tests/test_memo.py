@@ -248,6 +248,9 @@ def test_ordinary_article_mentioning_questions_is_not_a_memo(tmp_path: Path) -> 
             "价格战何时结束？（1）监管是否有效？（2）是否见底？",
             ["价格战何时结束？", "监管是否有效？", "是否见底？"],
         ),
+        # the memo's note after a question is part of it, no question of its own
+        ("骑手社保成本影响有多大？（待查）", ["骑手社保成本影响有多大？（待查）"]),
+        ("Will margins recover? (TODO)", ["Will margins recover?(TODO)"]),
     ],
 )
 def test_split_questions(text: str, expected: list[str]) -> None:

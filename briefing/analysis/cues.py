@@ -366,7 +366,12 @@ _SPEAKER_GAP_RE = re.compile(r"\s*(?:则|也|还|亦|同时|随后|此前|近日
 def self_reference_re() -> re.Pattern[str]:
     w = cue_words()
     verbs = "|".join(sorted(w.self_speech_verbs, key=lambda x: (-len(x), x)))
-    return re.compile(rf"(?:{verbs})[，,：:]\s*(?:{'|'.join(w.self_references)})")
+    refs = "|".join(
+        rf"{re.escape(r)}(?![中他它余实次])" if r == "其" else re.escape(r) for r in w.self_references
+    )
+    # a date may come first ("淘宝闪购则表示，7月5日其日订单量…")
+    when = r"(?:(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年|今年|去年|上半年|下半年|一季度|二季度|三季度|四季度)?"
+    return re.compile(rf"(?:{verbs})[，,：:]\s*{when}(?:{refs})")
 
 
 def _join_latin(tokens: list[str]) -> list[str]:

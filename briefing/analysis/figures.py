@@ -1140,7 +1140,9 @@ def own_scope(narrow: str, text: str, orgs: list[OrgRef], measure: str, owner: s
             break
     if narrow.startswith("《"):
         return narrow  # a work named in 《》 (see _title_scope)
-    narrow = _TIME_LEAD_RE.sub("", re.sub(r"^(?:的|在|之)", "", narrow).strip())
+    narrow = _TIME_LEAD_RE.sub(
+        "", re.sub(r"^(?:的|在|之|其(?![中他它余实次])|该公司|公司)", "", narrow).strip()
+    )
     if (region := re.match(r"(?:全球|国内|海外|国际|全国)(?:的)?", narrow)) and region.group().rstrip(
         "的"
     ) in measure:
@@ -2069,6 +2071,10 @@ def _kind_subject(clause: str) -> str:
     from briefing.nlp import zh_cut
 
     w = words()
+    if group := re.match(
+        r"(?:这|上述|以上|前)?(?:[两二三四五六七八九十]|\d{1,2})(?:家|大)[\u4e00-\u9fff]{0,4}", clause
+    ):
+        return group.group()  # "三家平台二季度合计投入约250亿元": a group, none of its members
     rest = re.sub(r"^(?:某|一家|多家|部分|各家|不少|众多|一些|几家)", "", clause)
     kinds = tuple(w.kind_nouns)
     stems = w.generic_stems | w.kind_stems
@@ -2142,7 +2148,8 @@ def _pronoun(text: str) -> str | None:
     if re.search(r"(?:^|[，,；;。“”\s])(?:他们|它们|这家)", text):
         return "they"
     if re.search(
-        r"(?:^|[，,；;。“”\s]|年底|年初|今年|去年|目前|此前|同时|而|但|且|并|也|还|因此)(?:公司|集团|其|它)"
+        r"(?:^|[，,；;。“”\s]|年底|年初|今年|去年|目前|此前|同时|而|但|且|并|也|还|因此|\d日|\d月|季度|上半年|下半年)"
+        r"(?:公司|集团|其|它)"
         r"|(?:带动|对|为|让|使|贡献了?)公司|\b(?i:its|it)\b",
         text,
     ):
@@ -2781,6 +2788,8 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         end is not None and re.match(r"\s*(?:元|美元)?\s*的?(?:战略)?(?:投资|收购|融资|入股)", text[end:])
     ):
         return None, 0  # "目前在新加坡的门店已达30家": today, not the 去年 of the clause before
+    if re.search(r"(?<![\d年])\d{1,2}月\d{1,2}日", text[left:start]):
+        return None, 0  # "7月12日其日订单量突破1.2亿单": a day of the article's year
     for scope, own_from in ((text[left:right], 0), (text[:start], left)):
         # The nearest 去年/今年 that is not the base of a comparison ("较去年增长12%"), nor
         # a clause before that gives last year's figure ("去年同期为盈利48.9亿元，收入按年

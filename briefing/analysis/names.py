@@ -411,6 +411,14 @@ def _predicate_candidate(tokens: list[str], index: int, max_chars: int = 12) -> 
             i -= 1
             steps += 1
             continue
+        qualifier = next(
+            (j for j in range(i - 1, max(i - 5, -1), -1) if "".join(tokens[j:i]) in w.measure_qualifiers),
+            None,
+        )
+        if qualifier is not None:
+            i = qualifier  # "集团第二季经调整净利润": the measure's qualifier, no name
+            steps += 1
+            continue
         if (
             re.fullmatch(r"\d+", tok)
             or not tok.strip()  # "SHEIN 2023年的净利润": the space after a Latin name

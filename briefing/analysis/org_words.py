@@ -49,6 +49,7 @@ class Words:
     listing_venues: tuple[str, ...]
     named_markers: frozenset[str]
     company_predicates: frozenset[str]
+    measure_qualifiers: tuple[str, ...]
     report_verbs: frozenset[str]
     source_markers: tuple[str, ...]
     speech_verbs: tuple[str, ...]
@@ -160,6 +161,7 @@ def words() -> Words:
         listing_venues=_longest(items("listing_venues")),
         named_markers=frozenset(items("named_markers")),
         company_predicates=frozenset(items("company_predicates")),
+        measure_qualifiers=_longest(items("measure_qualifiers")),
         report_verbs=frozenset(items("report_verbs")),
         source_markers=_longest(items("source_markers")),
         speech_verbs=_longest(items("speech_verbs")),

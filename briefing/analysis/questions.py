@@ -400,6 +400,10 @@ _DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 """A question asks how long, and what answers it: a passage saying until when or for how long."""
+_ENDING_RE = re.compile(
+    r"结束|告一段落|持续|延续|短期内|短时间内|长期|难以|\b(?:end|last|persist|continue)s?\b", re.IGNORECASE
+)
+"""What a passage on how long a thing lasts says (短期内难以结束): it ranks first for "多久"."""
 # What a question asks of a measure right after naming it: its size, level or
 # direction ("毛利率下降了多少", "净息差还会继续收窄吗", "占比能否超过50%",
 # "利润能否在价格战中守住"), or nothing more ("…的毛利率是多少？", "…的净息差？").
@@ -794,6 +798,10 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         subject = latin_subject(sub)
     name_words = {w for term in subject for w in term.split()}
     concepts = {t for t in own_tokens if t not in actors and t not in name_words and _is_concept(t)}
+    if _ASKS_DURATION_RE.search(sub):
+        # "补贴战会持续多久？": how long is what it asks (a passage saying until when or for
+        # how long answers it), not a concept a passage must share
+        concepts -= {"持续", "延续", "维持", "继续", "持续时间"}
     # A word outside the language's dictionary that shortens one of the sources' (挖机:
     # 挖掘机) is asked by that word too.
     shortened = {c: full for c in sorted(concepts) if (full := expansion(c, index))}
@@ -1226,6 +1234,8 @@ def _relevant(
             * (1 + min(cued, 3))
             * (0.5 if bystander else 1.0)
             * (1 + len(shared & glossed))
+            # "补贴战会持续多久？": a passage on when it ends before one that only names it
+            * (2.0 if _ASKS_DURATION_RE.search(ask.text) and _ENDING_RE.search(simple) else 1.0)
         )
         # a time the question asks about ("…能持续到明年几季度？") is one the answer names
         timed = not (ask.concepts & _ASKED_TIMES) - shared

@@ -367,6 +367,12 @@ def _a_company(name: str) -> bool:
     return org_type(name) in ("company", "investor") and not name.endswith(words().nt_government)
 
 
+_OWN_DISCLOSURE_RE = re.compile(
+    r"(披露|公布|透露|发布|介绍|称|表示)[，,：:][^，。；]{0,12}?(?:其(?![中他它余实次])|该公司|公司|集团)"
+)
+"""After a source's name: it discloses its own numbers ("据美团披露，7月12日其…")."""
+
+
 def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | None = None) -> Role:
     """The role of the organisation at ``spans[index]`` in a Chinese sentence
     (``spans`` are all the organisation spans of the sentence, in order)."""
@@ -385,9 +391,11 @@ def role_zh(text: str, spans: list[tuple[int, int]], index: int, masked: str | N
     clause = masked[left:right]
     # The data source: "根据IDC发布的报告", "据海关统计", "中汽协公布的数据显示".
     m = re.search(r"(?:根据|依据|援引|来自|引用|数据来源|(?<![数证占收依根])据)[^，。；]{0,10}$", before)
-    if m and not _action_in(before[m.end() :]):
-        return Role(SOURCE, m.group()[:2])
     rest = masked[b:]
+    if m and not _action_in(before[m.end() :]):
+        if (own := _OWN_DISCLOSURE_RE.match(rest)) and _a_company(text[a:b]):
+            return Role(ACTS, own.group(1))  # "据美团披露，7月12日其日订单量…": its own numbers
+        return Role(SOURCE, m.group()[:2])
     if (own := _OWN_REPORT_RE.match(rest)) and _a_company(text[a:b]):
         # "鞍钢股份中期报告显示，公司…净亏损": its own accounts, not a study of others
         # (an association's or a bureau's 年度报告 reports on others: a source).

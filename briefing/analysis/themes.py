@@ -874,6 +874,16 @@ def find_themes(
         for d, s in places:
             if compound not in argued[d][s]:
                 argued[d][s] += (compound,)
+    # An English sentence writes a Chinese term in two glossary words, in either order
+    # ("a subsidy war in the food delivery market": 补贴 + 外卖 for 外卖补贴).
+    for d, doc in enumerate(docs):
+        if doc.language != "en":
+            continue
+        for s, tokens in enumerate(argued[d]):
+            han = [t for t in tokens if t and is_han(t[0])]
+            if len(han) >= 2:
+                joined = {a + b for a in han for b in han if a != b} & vocabulary
+                argued[d][s] += tuple(sorted(joined - set(tokens)))
 
     share: list[Counter[str]] = []
     for sentences in argued:
