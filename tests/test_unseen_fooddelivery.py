@@ -76,3 +76,9 @@ def test_how_long_is_answered_by_a_passage_on_when_it_ends(model: dict[str, Any]
     profit = next(i for i, t in enumerate(texts) if "經調整淨利潤" in t or "经调整净利润" in t)
     assert ends < profit  # it says when the war ends; the profit line only names the war
     assert q["status"] != "answered"  # a view that it will not end soon says not how long
+
+
+def test_the_briefing_is_named_for_the_industry_every_title_names(model: dict[str, Any]) -> None:
+    # 外卖 (jieba tags it a verb, "to take out") in every title, the English one through
+    # the glossary ("food delivery"); not 补贴, what the sources argue about
+    assert model["title"] == "外卖简报"
