@@ -249,6 +249,8 @@ def sentence_case(question: str) -> str:
 # "Q1 国内销量能否…？": a question's number before a space, where a question follows
 # (not "Q1 revenue", a quarter).
 _Q_NUMBER_RE = re.compile(r"^\s*Q\d{1,2}\s+(?=[\u4e00-\u9fffA-Z])")
+# "Q: …？", "Q1：…", "问：…", "Question 2: …": a label before a question, not part of it.
+_Q_LABEL_RE = re.compile(r"^\s*(?:Q\d{0,2}|问|Question\s*\d{0,2})\s*[:：]\s*(?=\S)", re.IGNORECASE)
 
 
 def _todo(text: str, marker: str = "", section: str | None = None, form: str = "item") -> Todo | None:
@@ -548,6 +550,7 @@ def _standalone_questions(
             i = max(j, i + 1)
             continue
         text = strip_numbering(block.text) if block.kind == "heading" else block.text.strip()
+        text = _Q_LABEL_RE.sub("", text)  # "### Q: 国内酒店RevPAR什么时候止跌？"
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if block.kind == "heading" and (asks(text) or "是否" in text):
             if expository(text, following):

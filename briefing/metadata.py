@@ -408,6 +408,22 @@ def dated_credit(text: str) -> tuple[str | None, str | None, str, str | None] | 
     return None
 
 
+_SITE_FIRST_RE = re.compile(r"^(?P<site>\S{2,12}?)\s+(?P<rest>(?:19|20)\d{2}\s*[-/.年].+)$")
+
+
+def site_date_credit(text: str) -> tuple[str, str | None, str] | None:
+    """``(publisher, author, date)`` from a line that names the publisher, then the date
+    and the writer ("工商時報 2025/08/29 記者 陳怡君", "第一财经 2025-09-02 记者 刘洋")."""
+    text = text.strip()
+    if len(text) > 60 or not (m := _SITE_FIRST_RE.match(text)):
+        return None
+    dated = dated_credit(m.group("rest"))
+    site = m.group("site")
+    if dated is None or dated[0] is not None or not site.endswith(_MEDIA_ENDINGS):
+        return None
+    return site, dated[1], dated[2]
+
+
 _PAPER_CREDIT_RE = re.compile(
     r"^[【\[［](?P<site>[\u4e00-\u9fff]{2,8}?)(?:專訊|专讯|特訊|特讯|訊|讯)[】\]］]\s*"
 )

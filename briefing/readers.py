@@ -158,6 +158,11 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             _hint(meta, "author", dated[1])
             _hint(meta, "date", dated[2])
             _hint(meta, "place", dated[3])
+        elif site_first := metadata.site_date_credit(block.text):
+            # "工商時報 2025/08/29 記者 陳怡君": who published, when, who wrote
+            _hint(meta, "site", site_first[0])
+            _hint(meta, "author", site_first[1])
+            _hint(meta, "date", site_first[2])
         elif published := metadata.site_dateline(block.text):
             _hint(meta, "site", published[0])
             _hint(meta, "date", published[1])

@@ -52,6 +52,12 @@ def test_credit_line(case: dict[str, Any]) -> None:
     assert metadata.credit_line(case["input"]) == case["expected"]
 
 
+@pytest.mark.parametrize("case", _BYLINES["site_date_credit"], ids=_ids(_BYLINES["site_date_credit"]))
+def test_site_date_credit(case: dict[str, Any]) -> None:
+    expected = tuple(case["expected"]) if case["expected"] else None
+    assert metadata.site_date_credit(case["input"]) == expected
+
+
 @pytest.mark.parametrize("case", _BYLINES["placeholder_author"], ids=_ids(_BYLINES["placeholder_author"]))
 def test_placeholder_author(case: dict[str, Any]) -> None:
     assert metadata.is_placeholder_author(case["input"]) is case["expected"]

@@ -1542,10 +1542,29 @@ def _figures_in(text: str) -> list[Hit]:
             and (changed := change_by(text[cue_end : m.start()], measure, unit)) != measure
         ):
             measure = changed  # "净利润减少5%": a fall, not a share
+        elif (
+            unit == "%"
+            and default_unit != "%"
+            and cue_end <= m.start()
+            and re.search(
+                r"(?:恢复|回升|回到)(?:至|到)?[^，。；]{0,12}(?:同期|水平)的?\s*$", text[cue_end : m.start()]
+            )
+        ):
+            measure += "恢复率"  # "预订量已恢复至2019年同期的120%": a level against a base, no share
         elif unit == "%" and default_unit != "%" and measure not in _GROWTH and measure != "股价涨跌":
             measure = {"亏损": "亏损率"}.get(measure, f"{measure}占比")
         elif unit != "%" and cue_end <= m.start():
             measure = change_by(text[cue_end : m.start()], measure, unit)  # "营收减少10亿元"
+        if (
+            unit != "%"
+            and (
+                cut := re.search(
+                    r"(压减|削减|缩减|减少|下调|砍掉)[\u4e00-\u9fff]{0,3}$", text[left:cue_start]
+                )
+            )
+            and not measure.startswith(cut.group(1))
+        ):
+            measure = cut.group(1) + measure  # "将主动压减粗钢产量约1000万吨": a cut, not the output
         if measure == "占比" and (
             part := _share_of(text[left:cue_start]) or _share_before(text, left, cue_start)
         ):
@@ -2140,6 +2159,22 @@ def _unnamed_subject(clause: str, english: bool = False) -> str:
     return head if head and noun_phrase_subject(head, follows) else ""
 
 
+_OWN_SPEECH_RE = re.compile(r"\s*(?:方面|则|也|还|亦|同时)?(?:表示|称|透露|披露|介绍|宣布)[，,：:]\s*$")
+
+
+def _own_speaker(text: str, orgs: list[OrgRef], left: int) -> OrgRef | None:
+    """The company that opens the sentence and speaks right before the clause at
+    ``left`` ("携程表示，…"), when it is the only organisation before it and no analyst."""
+    before = [o for o in orgs if o.end <= left]
+    if len(before) != 1 or before[0].role != SPEAKER or before[0].kind != "company":
+        return None
+    speaker = before[0]
+    if text[: speaker.start].strip(' “"') or not _OWN_SPEECH_RE.fullmatch(text, speaker.end, left):
+        return None
+    org = gazetteer().orgs.get(gazetteer().alias_to_name.get(speaker.name, speaker.name))
+    return None if org is not None and org.sector in ("bank", "research") else speaker
+
+
 def _pronoun(text: str) -> str | None:
     """``demonstrative`` or ``ellipsis`` when ``text`` points back to an organisation."""
     w = words()
@@ -2422,6 +2457,16 @@ def attribute(
                 and _company_clause(text[left : hit.start])
             ):
                 owner = refer("ellipsis-soft")
+            elif (
+                not english
+                and (speaker := _own_speaker(text, orgs, left))
+                and not market_led(text[left:right])
+                and not _unnamed_subject(text[left : hit.start])
+            ):
+                # "携程表示，第二季出境酒店和机票预订量已恢复至…": a company that says a
+                # figure of no one named reports its own
+                ref = speaker
+                owner = (speaker.name, "the company speaking")
             elif english and not orgs and _EN_RESULT_OPENING_RE.match(text):
                 owner = refer("ellipsis")  # "Revenue rose 39% to 24.4 trillion won.": the story's company
         if owner is None and not english and (label := _market_label(text, left, hit, orgs)):
@@ -2744,7 +2789,8 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
                 not re.search(r"(?:是|比|较|与|自|从|相比)\s*$", text[max(m.start() - 3, 0) : m.start()])
                 # "slightly lower than in 2023": the year compared with
                 and not _EN_THAN_YEAR_RE.search(text, max(m.start() - 16, 0), m.start())
-                and not re.match(r"\s*(?:年)?(?:的\s*\d|以来|相比)", text[m.end() : m.end() + 4])
+                # "恢复至2019年同期的120%": the base it is measured against
+                and not re.match(r"\s*(?:年)?(?:的\s*\d|以来|相比|同期)", text[m.end() : m.end() + 4])
                 and not _from_level_year(text, m, None)
             )
         )

@@ -756,6 +756,7 @@ _EN_INVESTEE_RE = re.compile(
 )
 
 
+_EN_PLACE_ADJECTIVES = ("-based", "-listed", "-headquartered", "-born", "-owned", "-backed", "-focused")
 _INITIALS_RE = re.compile(r"(?:[A-Z]\.){2,}")
 """Initials that open a name ("U.S. Steel"), not a dateline."""
 
@@ -835,6 +836,8 @@ def discover_en(text: str) -> list[Found]:
     for m in _EN_INVESTEE_RE.finditer(text):
         add(m.group(1), "invested in")
     for m in _EN_TITLE_RE.finditer(text):
+        if m.group(1).lower().endswith(_EN_PLACE_ADJECTIVES):
+            continue  # "one Hong Kong-based analyst": where the analyst sits, no firm
         add(m.group(1), "title", "research" if text[m.end() - 7 : m.end()] == "analyst" else "company")
     out: dict[str, Found] = {}
     for f in found:

@@ -354,8 +354,10 @@ _PART_PHRASE_RE = re.compile(
     r"占(?:总|全部|整体|公司|集团)?(?:收入|营收|营业收入|销量|销售额|销售收入|出货量|利润|净利润)(?:的)?"
     r"(?:比重)?(?:逾|超过|超|近|约|不足|不到|达到?|为|仅)?"
     r"(?:\d+(?:\.\d+)?\s*%|[一二三四五六七八九]成|过半|一半|半数|大半)"
-    r"|\b\d+(?:\.\d+)?\s?(?:%|percent)\s+of\s+(?:its|their|the company's|the group's|total)\s+"
-    r"(?:total\s+)?(?:revenue|revenues|sales|income|profit|profits)\b",
+    r"|\b\d+(?:\.\d+)?\s?(?:%|percent|per cent)\s+of\s+(?:its|their|the company's|the group's|total|group)\s+"
+    r"(?:total\s+|group\s+)?(?:revenue|revenues|sales|income|profit|profits)\b"
+    # a question asks it without a number: "国际业务占收入比重能否达到20%"
+    r"|占[^，。；？?]{0,6}?(?:收入|营收|销量|销售额|利润|成本)的?(?:比重|比例)",
     re.IGNORECASE,
 )
 
@@ -388,7 +390,10 @@ _ASKED_TIMES = frozenset(
 )
 """Times a question asks about that a passage answering it names too."""
 _ASKS_DURATION_RE = re.compile(
-    r"\bhow long\b|\buntil when\b|多久|多长时间|到什么时候|持续到何时|何时结束", re.IGNORECASE
+    r"\bhow long\b|\buntil when\b|\bwhen will\b|多久|多长时间|到什么时候|持续到何时|何时结束"
+    # "RevPAR什么时候止跌？": when a thing turns, answered by a time, not by its latest fall
+    r"|什么时候|何时|几时",
+    re.IGNORECASE,
 )
 _DURATION_RE = re.compile(
     r"\bwithin (?:\w+ )?(?:days|weeks|months|years|quarters)\b|\bfor (?:another|the next|at least|several)\b"
@@ -495,6 +500,14 @@ def _target(text: str, names: list[tuple[int, int, str]] | None = None) -> _Targ
     families |= {k for f in list(families) for k in _kin().get(f, ())}
     if _RANKING_RE.search(lower):
         families.add("市场份额")  # a ranking is read off shares
+    if not english and (
+        part := re.search(r"占[^，。；？?]{0,6}?(?:收入|营收|销量|销售额|利润|成本)的?(?:比重|比例)", lower)
+    ):
+        # "国际业务占收入比重能否达到20%": a share of revenue is asked, not revenue
+        families.add("占比")
+        family = "占比"
+        if part.start() >= start and part.end() > m.end():
+            phrase = simplified[start : part.end()]
     return _Target(frozenset(families), phrase, family)
 
 
@@ -1162,6 +1175,13 @@ def _relevant(
             if _shares(c, tokens, families)
             # as written, however the segmenter cut it (小额包裹免税政策: 免税 + 政策)
             or (len(c) >= 2 and is_han(c[0]) and c in simple)
+            # a Latin term in any case (RevPAR in "We expect RevPAR to…", the tokens lower-cased)
+            or (
+                len(c) >= 2
+                and c.isascii()
+                and c.isalnum()
+                and re.search(rf"\b{re.escape(c.lower())}\b", lower)
+            )
             # or in the words that argue it elsewhere (减产: 压减粗钢产量), or in full (挖机: 挖掘机)
             or any(v in simple or v in tokens for v in _variants(c))
             or (c in ask.shortened and ask.shortened[c] in simple)
@@ -1202,6 +1222,14 @@ def _relevant(
             # are weak: a passage that shares its glossary concepts bears on it ("new
             # vessels would flood the market" on "Will the new ships delivered in 2024…").
             relevant = relevant or says_glossed
+            # "RevPAR什么时候止跌？" over "We expect RevPAR to remain under pressure into
+            # 2026": a view that names a time for one of its concepts speaks to when
+            relevant = relevant or (
+                bool(shared)
+                and bool(_ASKS_DURATION_RE.search(ask.text))
+                and bool(_VIEW_RE.search(simple))
+                and bool(_DURATION_RE.search(simple))
+            )
         cued = sum(1 for c in ask.cues if c in simple) if ask.cues else 0
         if strict and ask.cues and not ask.concepts and not cued:
             relevant = False  # asked by the memo's models, it uses none of their words

@@ -97,12 +97,16 @@ def cross_border(text: str) -> bool:
     return bool(_cross_border_re().search(to_simplified(text)))
 
 
+_BASED_RE = re.compile(r"(?:\b[A-Z][a-z]+ )?\b[A-Z][a-z]+-(?:based|listed|headquartered)\b")
+
+
 def named(text: str) -> frozenset[str]:
     """The places a text names as its market, and its home market when it says 国内,
     本土 or domestic without naming another place ("台湾本土游戏市场" is Taiwan's); a
     place that says where an organisation or product comes from ("代理韩国游戏",
     "台湾业者") is no market."""
-    simple = to_simplified(text)
+    # "a Hong Kong-based analyst", "Shanghai-listed": where someone sits or lists, no market
+    simple = _BASED_RE.sub(" ", to_simplified(text))
     found = {s.name for s in scopes().values() if _names(s.pattern, simple, s.direction)}
     if not any(not scopes()[f].direction for f in found):
         found |= {s.name for s in scopes().values() if _names(s.relative, simple, s.direction)}
