@@ -390,6 +390,8 @@ class _Jieba:
         for alias in gazetteer().zh_aliases():
             if " " not in alias:
                 self._add(alias, 30000, "nt")
+        for word in _variant_phrases():
+            self._add(word, 30000, _VARIANT_TAG)
         self.tags = _tags()
 
     def _add(self, word: str, freq: int, tag: str) -> None:
@@ -655,7 +657,24 @@ def _tags() -> _Tags:
     for alias in gazetteer().zh_aliases():
         if " " not in alias:
             tags[alias] = "nt"
+    for word in _variant_phrases():
+        if tags.get(word) == "x":  # a word jieba tags keeps its tag (供大于求)
+            tags[word] = _VARIANT_TAG
     return tags
+
+
+_VARIANT_TAG = "l"
+"""A phrase kept whole for what it argues, no term of its own (not a noun)."""
+
+
+@functools.cache
+def _variant_phrases() -> tuple[str, ...]:
+    """The Chinese phrases of concept_variants.yaml (供给过剩, 压减粗钢产量): kept whole by
+    the segmenter so that a sentence writing one counts for the term it argues; tagged
+    as no noun, so none is a theme term of its own."""
+    raw = data_yaml("concept_variants.yaml") or {}
+    words = {str(w) for ws in raw.values() if isinstance(ws, list) for w in ws}
+    return tuple(sorted(w for w in words if len(w) >= 3 and all(is_han(c) for c in w)))
 
 
 def zh_cut(text: str) -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, SEEDS
 
+from briefing import nlp
 from briefing.analysis.document import figures_in, is_meta_line
 from briefing.nlp import split_sentences
 
@@ -161,3 +162,18 @@ def test_a_long_run_loads_jiebas_whole_dictionary(monkeypatch) -> None:
     assert not segmenter.whole
     segmenter.need("阿里巴巴推出新产品")
     assert segmenter.whole and len(segmenter.tk.FREQ) > 400_000
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("国内酒店进入供给过剩周期", "供给过剩"),
+        ("宝武将主动压减粗钢产量", "压减粗钢产量"),
+        ("碳酸锂价格跌破8万元", "碳酸锂价格"),
+    ],
+)
+def test_a_concept_variant_is_cut_whole_and_is_no_term(text: str, phrase: str) -> None:
+    """concept_variants.yaml's phrases stay whole for the term they argue (供给过剩 for
+    供过于求), and none is a theme term of its own (else a sentence counts twice)."""
+    assert phrase in nlp.zh_cut(text)
+    assert not nlp.is_theme_term(phrase)

@@ -64,3 +64,15 @@ def test_a_share_of_revenue_is_asked_and_found(model: dict[str, Any]) -> None:
     q = next(q for q in model["questions"] if q["text"].startswith("携程国际业务"))
     assert any("14 per cent of group revenue" in e["text"] for e in q["evidence"])
     assert not any("没有国际业务占收入" in m for m in q["missing"])
+
+
+def test_a_sentence_on_another_company_is_no_evidence_for_this_one(model: dict[str, Any]) -> None:
+    # "…攜程…。同程旅行第二季營收則年增10.1%…": the sentence before names 携程, this one 同程
+    q = next(q for q in model["questions"] if q["text"].startswith("携程国际业务"))
+    assert not any(e["text"].startswith(("同程旅行", "同程旅")) for e in q["evidence"])
+
+
+def test_the_memo_argues_with_the_sources(model: dict[str, Any]) -> None:
+    # the memo's "供给过剩周期" is the FT's glut (供过于求): one theme, both sources
+    theme = next(t for t in model["themes"] if "供过于求" in t["terms"])
+    assert {"03_ft_trip.md", "04_memo.md"} <= set(theme["documents"])

@@ -1134,9 +1134,11 @@ def _relevant(
         sent = index.analyses[d].sentences[s]
         if sent.heading or sent.end - sent.start < 12:
             continue
+        own_orgs = index.orgs_of(d, s)
         if ask.actors and not (
-            ask.actors & (index.orgs_of(d, s) | index.orgs_of(d, s - 1))
-            or index.heading_org(d, s) in ask.actors
+            # the sentence before counts only for one that names no organisation of its own
+            # ("…攜程…。同程旅行第二季營收則年增10.1%": 同程's, not 携程's)
+            ask.actors & (own_orgs or index.orgs_of(d, s - 1)) or index.heading_org(d, s) in ask.actors
         ):
             continue  # names none of the question's organisations, even with the sentence before
         key = (d, s)
