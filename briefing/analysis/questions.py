@@ -348,6 +348,10 @@ _SHARE_PHRASE_RE = re.compile(
 )
 
 
+_SHARE_ASKED = r"占[^，。；？?]{0,6}?(?:收入|营收|销量|销售额|利润|成本)的?(?:比重|比例)"
+"""A share of a whole asked by its parts' words ("国际业务占收入比重")."""
+_SHARE_ASKED_RE = re.compile(_SHARE_ASKED)
+
 # A part's share of a whole said without the word for it: "占总收入逾六成", "占销量的
 # 三成", "more than 60% of its revenue".
 _PART_PHRASE_RE = re.compile(
@@ -357,7 +361,7 @@ _PART_PHRASE_RE = re.compile(
     r"|\b\d+(?:\.\d+)?\s?(?:%|percent|per cent)\s+of\s+(?:its|their|the company's|the group's|total|group)\s+"
     r"(?:total\s+|group\s+)?(?:revenue|revenues|sales|income|profit|profits)\b"
     # a question asks it without a number: "国际业务占收入比重能否达到20%"
-    r"|占[^，。；？?]{0,6}?(?:收入|营收|销量|销售额|利润|成本)的?(?:比重|比例)",
+    rf"|{_SHARE_ASKED}",
     re.IGNORECASE,
 )
 
@@ -500,9 +504,7 @@ def _target(text: str, names: list[tuple[int, int, str]] | None = None) -> _Targ
     families |= {k for f in list(families) for k in _kin().get(f, ())}
     if _RANKING_RE.search(lower):
         families.add("市场份额")  # a ranking is read off shares
-    if not english and (
-        part := re.search(r"占[^，。；？?]{0,6}?(?:收入|营收|销量|销售额|利润|成本)的?(?:比重|比例)", lower)
-    ):
+    if not english and (part := _SHARE_ASKED_RE.search(lower)):
         # "国际业务占收入比重能否达到20%": a share of revenue is asked, not revenue
         families.add("占比")
         family = "占比"
