@@ -459,6 +459,11 @@ _LIST_START_RE = re.compile(
 )
 
 
+# A paragraph that opens with a short label before a colon ("待研究：", "下一步：",
+# "Note:") starts an entry of its own: no tail of the paragraph before it.
+_LABEL_START_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{1,7}[:：]\s*\S")
+
+
 def rejoin_broken_lines(blocks: list[Block]) -> tuple[list[Block], int]:
     """Join paragraphs that a PDF extraction or hard wrap cut mid-sentence.
 
@@ -481,6 +486,7 @@ def rejoin_broken_lines(blocks: list[Block]) -> tuple[list[Block], int]:
             and not _ends_sentence(prev.text)
             and not _LIST_START_RE.match(block.text)
             and not block.text.startswith(_SENTENCE_OPENERS)
+            and not _LABEL_START_RE.match(block.text)
         ):
             left, right = prev.text[-1], block.text[0]
             if is_cjk(left) or is_cjk(right):

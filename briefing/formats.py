@@ -307,7 +307,9 @@ def parse_text(text: str) -> Parsed:
         # A numbered heading line ("一、背景", "2. Method") ends its group even
         # when the text under it follows without a blank line.
         heading_line = len(group) == 1 and _NUMBERED_HEADING_RE.match(group[0].strip())
-        if line.strip() and not (group and (_ITEM_LINE_RE.match(line) or heading_line)):
+        if line.strip() and not (
+            group and (_ITEM_LINE_RE.match(line) or heading_line or _labelled_after(group[-1], line))
+        ):
             group.append(line)
             continue
         if group:
@@ -536,6 +538,7 @@ def _inline_block(kind: str, children: list[Any], **kw: Any) -> Block:
 
 
 _CLAUSE_END = "。，、；：！？…,;:.!?)）”」』"
+_SENTENCE_END = "。！？!?"
 
 
 _LABEL_LINE_RE = re.compile(r"^\s*([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{0,7})\s*[:：]")
@@ -546,6 +549,16 @@ def _same_label(prev: str, line: str) -> bool:
     run of labelled entries, one per line, not one hard-wrapped sentence."""
     a, b = _LABEL_LINE_RE.match(prev), _LABEL_LINE_RE.match(line)
     return bool(a and b and a.group(1).strip() == b.group(1).strip())
+
+
+def _labelled_after(prev: str, line: str) -> bool:
+    """A line that opens with a short label ("待研究：", "下一步：") after a line that
+    ends a sentence, or after a line with the same label: an entry of its own, not
+    the wrapped rest of the line before."""
+    prev = prev.strip()
+    return bool(prev) and (
+        _same_label(prev, line) or (prev[-1] in _SENTENCE_END and bool(_LABEL_LINE_RE.match(line)))
+    )
 
 
 def _split_lines(children: list[Any]) -> list[list[Any]]:
@@ -573,7 +586,7 @@ def _split_lines(children: list[Any]) -> list[list[Any]]:
             and (
                 bool(_ITEM_LINE_RE.match(texts[i]))
                 or (len(prev) <= 25 and prev[-1] not in _CLAUSE_END)
-                or _same_label(prev, texts[i])
+                or _labelled_after(prev, texts[i])
             )
         )
         if not groups or cut:
