@@ -256,7 +256,14 @@ def deal_label(measure: str, counterparts: set[str | None]) -> str:
     if len(counterparts) != 1 or None in counterparts:
         return measure
     (who,) = counterparts
-    return {"获投资": f"获{who}投资", "被收购": f"被{who}收购"}.get(measure, measure)
+    return counterpart_label(measure, who)
+
+
+def counterpart_label(measure: str, who: str) -> str:
+    """A deal's payment or total with the other party: 首付款（辉瑞支付）, 与辉瑞交易金额."""
+    if measure in ("获投资", "被收购"):
+        return {"获投资": f"获{who}投资", "被收购": f"被{who}收购"}[measure]
+    return f"与{who}{measure}" if measure == "交易金额" else f"{measure}（{who}支付）"
 
 
 def format_key_figure(k: KeyFigure) -> str:
@@ -281,10 +288,8 @@ def format_figure(f: Figure) -> str:
     if getattr(f, "scope", ""):
         measure = f"{measure}（{f.scope}）"
     counterpart = getattr(f, "counterpart", None)
-    if counterpart and measure == "获投资":
-        measure = f"获{counterpart}投资"
-    elif counterpart and measure == "被收购":
-        measure = f"被{counterpart}收购"
+    if counterpart and (measure == f.measure or f.measure not in ("获投资", "被收购")):
+        measure = counterpart_label(measure, counterpart)
     caveats = "、".join(getattr(f, "caveats", None) or [])
     previous = getattr(f, "previous", None)
     revised = ""

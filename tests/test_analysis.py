@@ -656,6 +656,22 @@ def test_a_framing_label_is_dropped_from_a_takeaway(case) -> None:
             ("2022年比亚迪销量超过特斯拉。", {"比亚迪", "特斯拉"}),
             False,
         ),
+        # one deal's figures, a currency sign before the English one ($500 million is 5亿美元)
+        (
+            ("GSK agreed to pay Hengrui Pharma $500 million upfront.", {"葛兰素史克", "恒瑞医药"}),
+            ("7月，恒瑞医药与葛兰素史克达成协议，GSK支付5亿美元首付款。", {"葛兰素史克", "恒瑞医药"}),
+            True,
+        ),
+        (
+            ("Pfizer paid $1.25 billion upfront for the rights.", {"辉瑞"}),
+            ("信达生物与武田达成合作，武田支付12亿美元首付款。", {"信达生物", "武田制药"}),
+            False,
+        ),
+        (
+            ("The deal is worth HK$12 billion.", {"辉瑞"}),
+            ("交易金额为120亿美元。", {"辉瑞"}),
+            False,
+        ),
     ],
 )
 def test_one_comparison_told_in_two_languages_is_one_claim(a, b, same) -> None:

@@ -337,6 +337,12 @@ def figure_statement(name: str, figures: list[Figure]) -> str:
             verb = "获{}投资" if f.measure == "获投资" else "被{}收购"
             parts.append(f"{when}{verb.format(f.counterpart)}，金额{value}")
             continue
+        if f.counterpart:
+            measure = (
+                f"{measure}（{f.counterpart}支付）"
+                if f.measure != "交易金额"
+                else f"与{f.counterpart}{measure}"
+            )
         parts.append(f"{when}{measure}{value}")
     return f"{name}{'，'.join(dict.fromkeys(parts))}"
 
@@ -355,9 +361,17 @@ def _deals_made(
         found = [analyses[d].figures[i] for d, i in index.deals.get(name, ())]
     for f in found:
         if f.counterpart and canonical.get(f.counterpart, f.counterpart) == name:
-            verb = "投资" if f.measure == "获投资" else "收购"
             target = canonical.get(f.org, f.org)
-            out.append(f"{verb}{target}，金额{format_value(f.value, f.unit, f.qualifier, f.value_max)}")
+            value = format_value(f.value, f.unit, f.qualifier, f.value_max)
+            if f.measure in ("获投资", "被收购"):
+                verb = "投资" if f.measure == "获投资" else "收购"
+                out.append(f"{verb}{target}，金额{value}")
+            else:  # a deal's payment or total: "向三生制药支付首付款12.5亿美元"
+                out.append(
+                    f"向{target}支付{f.measure}{value}"
+                    if f.measure != "交易金额"
+                    else f"与{target}交易，金额{value}"
+                )
     return list(dict.fromkeys(out))
 
 
@@ -1105,7 +1119,13 @@ def same_figure(a: Figure, b: Figure) -> bool:
     and 302万), as the editions compare figures."""
     from briefing.labels import figure_changed, precision
 
-    if (a.scope, a.period, a.kind) != (b.scope, b.period, b.kind) or (a.year and b.year and a.year != b.year):
+    # One deal's payment dated by its month in one source and not in another is one figure.
+    # (a note that names no payer is the same payment)
+    parties = {a.counterpart, b.counterpart} - {None}
+    deal = len(parties) == 1 and not (a.period and b.period)
+    if (a.scope, a.kind) != (b.scope, b.kind) or (a.period != b.period and not deal):
+        return False
+    if a.year and b.year and a.year != b.year:
         return False
     if a.unit != b.unit and ((a.unit and b.unit) or "%" in (a.unit, b.unit)):
         return False

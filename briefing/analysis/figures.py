@@ -2228,6 +2228,52 @@ def _deal_words() -> tuple[re.Pattern[str], dict[str, str], tuple[str, ...], str
     )
 
 
+@functools.cache
+def _payment_words() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    """(payment measures, pay verb, deal link between payee and payer) of ``figure_verbs.yaml``."""
+    data = figure_verbs()
+    pay = re.compile(
+        rf"(?:{_alt(data.get('zh_pay') or [])})|\b(?:{_alt(data.get('en_pay') or [])})\b", re.IGNORECASE
+    )
+    links = re.compile(_alt(data.get("zh_payment_links") or []) or r"(?!)")
+    return frozenset(str(m) for m in data.get("payment_measures") or []), pay, links
+
+
+def _payment(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str] | None:
+    """(payee, payer) of a deal's payment (``payment_measures``): the payer names the pay
+    verb before the amount; the one paid is named between them ("pay Hengrui Pharma $500
+    million", "向恒瑞支付"), after the amount ("from 3SBio"), or before the payer with a
+    word of the deal between them ("恒瑞医药与GSK达成协议，GSK支付5亿美元首付款")."""
+    _, pay, links = _payment_words()
+    verb = None
+    for m in pay.finditer(text, 0, hit.start):
+        verb = m
+    if verb is None or re.search(r"[。；;]", text[verb.end() : hit.start]):
+        return None
+    before = [o for o in orgs if o.end <= verb.start()]
+    if not before or re.search(r"[，。；,;]", text[before[-1].end : verb.start()]):
+        return None
+    payer = before[-1]
+    between = [o for o in orgs if verb.end() <= o.start and o.end <= hit.start and o.name != payer.name]
+    if between:
+        return between[0].name, payer.name
+    toward = re.search(r"向\s*$", text[: payer.start])
+    if toward and len(before) >= 2 and before[-2].name != payer.name:
+        return payer.name, before[-2].name  # "GSK向恒瑞支付…": 恒瑞 is paid
+    for o in orgs:
+        if o.start >= hit.end and o.name != payer.name:
+            if re.fullmatch(r"[^.;，。；]{0,80}?\bfrom\s*", text[hit.end : o.start], re.IGNORECASE):
+                return o.name, payer.name
+            break
+    first = next((o for o in orgs if o.name == payer.name), payer)
+    for o in orgs:
+        if o.end > first.start:
+            break
+        if o.name != payer.name and links.search(text[o.end : first.start]):
+            return o.name, payer.name
+    return None
+
+
 def _deal(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str, str] | None:
     """(owner, measure, counterpart) of a deal: the investee or the target owns it,
     the investor or buyer is its counterpart ("阿里45亿投资的汇通达",
@@ -2339,6 +2385,9 @@ def attribute(
         if measure.startswith(_deal_words()[2]) and (deal := _deal(text, hit, eligible)):
             owner, verb, counterpart = deal
             out.append(Owned(hit, owner, verb, "deal", counterpart or None))
+            continue
+        if measure in _payment_words()[0] and (paid := _payment(text, hit, eligible)):
+            out.append(Owned(hit, paid[0], measure, "payment", paid[1]))
             continue
         clause_hits = [h for h in hits if clause_bounds(masked, h.start, h.end) == (left, right)]
         if "分别" in text[left : hit.start] and len(clause_hits) >= 2:
@@ -2500,6 +2549,28 @@ def attribute(
         ):
             scope = out[-1].scope  # "储能业务收入约178亿元，同比增长约77%": the business's growth
         out.append(Owned(hit, owner[0], measure, how, None, scope))
+    return _deal_value_of_payment(out)
+
+
+def _deal_value_of_payment(owned: list[Owned]) -> list[Owned]:
+    """A deal's total told with its payment ("辉瑞支付12.5亿美元首付款，交易总额最高可达
+    60.5亿美元") is the deal's, as the payment is: the one paid owns it, not the payer
+    the clause opens with."""
+    paid = {(o.counterpart, o.owner) for o in owned if o.attribution == "payment"}
+    if not paid:
+        return owned
+    deal_measures = _deal_words()[2]
+    out = []
+    for o in owned:
+        payee = next((payee for payer, payee in paid if payer == o.owner), None)
+        if (
+            payee
+            and o.counterpart is None
+            and o.attribution != "payment"
+            and o.measure.startswith(deal_measures)
+        ):
+            o = dataclasses.replace(o, owner=payee, attribution="payment", counterpart=o.owner)
+        out.append(o)
     return out
 
 

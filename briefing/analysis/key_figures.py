@@ -55,8 +55,10 @@ def comparable_key(f: Figure, scope: str | None = None) -> tuple[str, str, str, 
     """What two figures must share to be set side by side: measure (with its
     fact/forecast/target suffix; one quantity under two names is one measure, see
     :func:`comparable_measure`), scope (the part of the organisation, the product
-    range or the basis its clause states), period (the part of the year), unit and year."""
-    return (comparable_measure(f.measure), f.scope if scope is None else scope, f.period, f.unit, f.year)
+    range or the basis its clause states), period (the part of the year), unit and year.
+    A deal's payment is dated by its month, not measured over it: deals of the year compare."""
+    period = "" if f.attribution == "payment" else f.period
+    return (comparable_measure(f.measure), f.scope if scope is None else scope, period, f.unit, f.year)
 
 
 _GLOBAL = "全球"
@@ -221,8 +223,8 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
     totals: set[int] = set()
     for company in companies:
         for f in company.figures:
-            if f.counterpart and f.measure not in ("获投资", "被收购"):
-                continue
+            if f.counterpart and f.measure not in ("获投资", "被收购") and f.attribution != "payment":
+                continue  # (a deal's payment is the one paid's: 首付款 of each licensor, side by side)
             if f.measure in _BARE_CHANGES:
                 continue  # "…while Apple's fell 0.3%": a change of what, the row could not say
             if f.kind != "fact" and (company.name, base_measure(f.measure), f.scope) in facts:

@@ -529,12 +529,15 @@ _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 
 
 _EN_FIGURE_RE = re.compile(
+    r"(?P<symbol>US\$|HK\$|RMB\s?|\$|€|£)?"
     r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|bn|percent|per cent)\b\s*"
     r"(?:(?:new-energy|electric|passenger|plug-in|battery-electric|hybrid)\s+)?(yuan|dollars|vehicles|cars)?",
     re.IGNORECASE,
 )
 _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6}
 _EN_UNIT = {"yuan": "元", "dollars": "美元", "vehicles": "辆", "cars": "辆"}
+# A currency written before the figure ("$500 million" is 5亿美元)
+_EN_SYMBOL = {"us$": "美元", "$": "美元", "hk$": "港元", "rmb": "元", "€": "欧元", "£": "英镑"}
 
 
 def _figures(text: str) -> list[tuple[float, str]]:
@@ -542,12 +545,13 @@ def _figures(text: str) -> list[tuple[float, str]]:
     2.35 billion yuan → (2350000000, 元), as 23.5亿元 is."""
     out = []
     for m in _EN_FIGURE_RE.finditer(text.replace(",", "")):
-        scale = m.group(2).lower()
+        scale = m.group(3).lower()
         if scale in ("percent", "per cent"):
-            out.append((float(m.group(1)), "%"))
+            out.append((float(m.group(2)), "%"))
         else:
-            unit = _EN_UNIT.get((m.group(3) or "").lower(), "count")
-            out.append((float(m.group(1)) * _EN_SCALE[scale], unit))
+            symbol = _EN_SYMBOL.get((m.group("symbol") or "").strip().lower())
+            unit = symbol or _EN_UNIT.get((m.group(4) or "").lower(), "count")
+            out.append((float(m.group(2)) * _EN_SCALE[scale], unit))
     for m in _FIGURE_RE.finditer(to_simplified(text).replace(",", "")):
         scale, unit = m.group(2) or "", m.group(3) or ""
         if not (scale or unit):

@@ -916,12 +916,17 @@ def find_themes(
         scores[term] = spreads[term] * math.log(1 + rarity.get(term, 14.0)) * boost * single
 
     # The corpus subject (in every document, densest of all) frames every theme
-    # rather than being one: it is kept as a secondary term only.
+    # rather than being one: it is kept as a secondary term only. A measure every
+    # source quotes (首付款 of each deal, 营收) is what they count, not their subject.
     ranked = sorted(scores, key=lambda t: (-scores[t], t))
+    measures = _measure_words()
     topic = {
         t
         for t in ranked[:3]
-        if n_docs >= 3 and df[t] >= math.ceil(0.8 * n_docs) and sum(c[t] for c in share) / n_docs > 0.25
+        if n_docs >= 3
+        and df[t] >= math.ceil(0.8 * n_docs)
+        and sum(c[t] for c in share) / n_docs > 0.25
+        and t not in measures
     }
     # What the authors name their subject in their titles (新能源汽车, 咖啡) frames the
     # themes rather than the densest word of their text (电池, 门店), which is then
@@ -1627,10 +1632,14 @@ def _label(
         found = _subject_of(ranked[0], cand, hits, docs, usable, topic)
         if found:
             options.append(found)
+    variants = _listed_variants()
     for i, first in enumerate(ranked[:8]):
         for second in ranked[i + 1 :]:
             shared = units[first] & units[second]
-            apart = not (second in first or first in second)
+            # (not one concept in two words: 专利悬崖 and its variant 专利到期)
+            apart = not (second in first or first in second) and variants.get(first, first) != variants.get(
+                second, second
+            )
             # a second argument the same sentences make (集采与国产替代): a phrase may be rarer
             floor = 0.2 if second not in rarity else 0.5
             if shared and apart and score(second) >= floor * score(first) and len(first + second) <= 12:
@@ -3052,8 +3061,13 @@ def _distinct(
             same_sentences = (
                 overlap >= SAME_ARGUMENT and shared >= 0.3 * max(len(mine), len(theirs)) and shared >= 2
             )
-            # …unless both labels name the argument that sentence makes, in one document.
-            same_words = bool(shared and named and named & label_arguments(other.label))
+            # …unless both labels name the argument that sentence makes, in one document, or
+            # name it of sources the stronger one argues it in (新药授权, 创新药对外授权).
+            same_words = bool(
+                named
+                and named & label_arguments(other.label)
+                and (shared or set(theme.documents) <= set(other.documents))
+            )
             if same_sentences or same_words:
                 same = other
                 break
