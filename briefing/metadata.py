@@ -411,6 +411,14 @@ def dated_credit(text: str) -> tuple[str | None, str | None, str, str | None] | 
 _SITE_FIRST_RE = re.compile(r"^(?P<site>\S{2,12}?)\s+(?P<rest>(?:19|20)\d{2}\s*[-/.年].+)$")
 
 
+def _place(word: str) -> bool:
+    """A place name (北京, 台北): a dateline's city, never a publisher."""
+    from briefing.nlp import pos_tag
+    from briefing.script import to_simplified
+
+    return pos_tag(to_simplified(word)) == "ns"
+
+
 def site_date_credit(text: str) -> tuple[str, str | None, str] | None:
     """``(publisher, author, date)`` from a line that names the publisher, then the date
     and the writer ("工商時報 2025/08/29 記者 陳怡君", "第一财经 2025-09-02 记者 刘洋")."""
@@ -419,7 +427,12 @@ def site_date_credit(text: str) -> tuple[str, str | None, str] | None:
         return None
     dated = dated_credit(m.group("rest"))
     site = m.group("site")
-    if dated is None or dated[0] is not None or not site.endswith(_MEDIA_ENDINGS):
+    if dated is None or dated[0] is not None:
+        return None
+    # a name no paper's word ends (經濟通) is the publisher where a reporter is credited after the date
+    if not site.endswith(_MEDIA_ENDINGS) and not (
+        re.search(r"记者|記者", m.group("rest")) and not _place(site)
+    ):
         return None
     return site, dated[1], dated[2]
 

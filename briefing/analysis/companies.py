@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from briefing.analysis.document import DocAnalysis, Mention, Sentence, _heading_like, full_sentence
-from briefing.analysis.figures import MARKET, is_price, year_before
+from briefing.analysis.figures import GROWTH_WORDING_RE, MARKET, is_price, year_before
 from briefing.analysis.names import known_form, merge_key, org_type, strip_legal, unit_of
 from briefing.analysis.org_words import words as org_words
 from briefing.analysis.roles import ACTS, deal_cues, deal_made, deal_move
@@ -1137,9 +1137,6 @@ def same_figure(a: Figure, b: Figure) -> bool:
     return bool(precision(a) and precision(b)) and not figure_changed(a, b)
 
 
-_GROWTH_WORDING_RE = re.compile(r"(?:同比|按年|年度)(?=增长|下降|减少|上升)|(?<=增长|下降|减少|上升)率$")
-
-
 @functools.cache
 def _families() -> dict[str, str]:
     raw = data_yaml("measure_family.yaml") or {}
@@ -1150,7 +1147,7 @@ def measure_family(measure: str) -> str:
     """The measure a name reports, for merging one figure given twice: growth
     wording normalised (净利润同比增长, 净利润增长率 → 净利润增长), then the
     synonyms of briefing/data/measure_family.yaml (交付量 → 销量)."""
-    base = _GROWTH_WORDING_RE.sub("", measure)
+    base = GROWTH_WORDING_RE.sub("", measure)
     return _families().get(base, base)
 
 

@@ -637,6 +637,10 @@ def is_price(measure: str) -> bool:
     return measure.startswith("价格")
 
 
+GROWTH_WORDING_RE = re.compile(r"(?:同比|按年|年度)(?=增长|下降|减少|上升)|(?<=增长|下降|减少|上升)率$")
+"""How a growth is worded, no part of what grows: 净利润同比增长 and 净利润增长率 are 净利润增长."""
+
+
 def is_growth(measure: str) -> bool:
     """A change rather than a level (增长, 同比下降, 增长率, 营收增加…)."""
     return measure in _GROWTH or measure.endswith(_GROWTH) or measure.endswith(_CHANGE_AMOUNT)

@@ -17,7 +17,7 @@ import functools
 import re
 from collections import defaultdict
 
-from briefing.analysis.figures import is_growth, is_region
+from briefing.analysis.figures import GROWTH_WORDING_RE, is_growth, is_region
 from briefing.model import Company, Figure, KeyFigure, KeyFigureEntry
 from briefing.resources import data_lines, data_yaml
 from briefing.script import to_simplified
@@ -262,7 +262,11 @@ def key_figures(companies: list[Company], kinds: dict[str, str] | None = None) -
         else:
             # one quantity under its names, the family's first: 销量/交付量
             bare = {m.removeprefix(_GLOBAL) if comparable_measure(m) != m else m for m in named}
-            measure = "/".join(sorted(bare, key=lambda m: (m != measure, m)))
+            # …each once: 新业务价值同比增长 and 新业务价值增长率 are one name in two wordings
+            worded: dict[str, str] = {}
+            for m in sorted(bare, key=lambda m: (m != measure, m)):
+                worded.setdefault(GROWTH_WORDING_RE.sub("", m), m)
+            measure = "/".join(worded.values())
         if not scope and all(id(f) in totals for _, f in rows):
             scope = total_label  # totals alone: said so (and not shown without a peer)
         sources = sorted({f.source for _, f in rows if f.source})

@@ -119,6 +119,8 @@ class _Candidate:
     """Its sentences in each document (by index): the theme's heatmap row, made
     only for the themes chosen (a row per document for every candidate grows
     with candidates times documents)."""
+    names: frozenset[str] = frozenset()
+    """Organisations its heading names (友邦 of 友邦新业务价值增长): a case, never its label."""
 
 
 # ------------------------------------------------------------------ headings
@@ -971,6 +973,9 @@ def find_themes(
         # nor is a piece the folder mostly reads inside an organisation's name (电源 of 阳光电源)
         if cand.label not in fragments:
             cand.terms = [t for t in cand.terms if t not in fragments] or cand.terms
+        if cand.heading:
+            heading = to_simplified(cand.heading)
+            cand.names = frozenset(n for n in org_names if len(n) >= 2 and n in heading)
 
     candidates = _unique(candidates)
     log.debug("candidates: %s", [(c.label, c.kind, c.terms) for c in candidates])
@@ -1594,6 +1599,8 @@ def _label(
     def usable_unit(unit: str) -> bool:
         if not is_argument(unit) or _CURRENCY_RE.search(unit):
             return False  # "亏损新台币": a figure's words, not an argument
+        if any(n in unit for n in cand.names):
+            return False  # "友邦增长": one company's news is its case, not a theme
         if _AMOUNT_END_RE.search(unit) and not any(c in unit for c in _CHANGES):
             return False  # "补贴申请量": what a figure counts, not what is argued
         if not any(t in unit or unit in t for t in own):
@@ -1707,6 +1714,7 @@ def _predicate_labels(
         for t in dict.fromkeys([*(_terms(heading, set(rarity)) if heading else []), *cand.terms])
         if len(t) >= 2
         and t not in topic
+        and t not in cand.names
         and not is_argument(t)
         and t not in _measure_words()
         and is_concept(t, rarity.get(t, 14.0))
