@@ -38,6 +38,7 @@ from briefing.analysis.names import (
     fits_pointer,
     org_type,
     pointer_sectors,
+    reject_reason,
     words,
 )
 from briefing.analysis.quotable import quote_marks
@@ -348,6 +349,8 @@ def _whole_names(here: list[_Span], text: str, sentence_start: int, found: dict[
             continue
         if any(w in text[m.start() : x.start] for w in words().name_breakers):
             continue  # "印度可能会对从欧盟…": a clause between the country and the body
+        if reject_reason(name, "government") == "fragment":
+            continue  # "歐洲市場仍面臨歐盟": a verb between them, a clause, no body's name
         found.setdefault(name, Found(name, "government", "country prefix"))
         out[i] = _Span(m.start(), x.end, name, "government", "country prefix")
     merged: list[_Span] = []
@@ -394,7 +397,6 @@ def _recurring_subjects(
     :data:`MIN_REPEATS` times in the document, at least twice as such a subject, and
     pass the name tests (no common word, person, job or fragment)."""
     from briefing.analysis.figures import noun_phrase_subject
-    from briefing.analysis.names import reject_reason
     from briefing.nlp import pos_tag
 
     gaz = gazetteer()
@@ -515,7 +517,6 @@ def _industry_tail_names(
     with 智冠 its short form (:func:`briefing.analysis.cues.tail_names`); a stem a cue
     found alone is renamed."""
     from briefing.analysis.cues import tail_names
-    from briefing.analysis.names import reject_reason
 
     gaz = gazetteer()
     heads = [

@@ -919,7 +919,8 @@ def find_themes(
 
     # The corpus subject (in every document, densest of all) frames every theme
     # rather than being one: it is kept as a secondary term only. A measure every
-    # source quotes (首付款 of each deal, 营收) is what they count, not their subject.
+    # source quotes (首付款 of each deal, 营收) is what they count, and an argument
+    # every source makes (价格战) what they argue: neither is their subject.
     ranked = sorted(scores, key=lambda t: (-scores[t], t))
     measures = _measure_words()
     topic = {
@@ -929,6 +930,7 @@ def find_themes(
         and df[t] >= math.ceil(0.8 * n_docs)
         and sum(c[t] for c in share) / n_docs > 0.25
         and t not in measures
+        and not is_argument(t)
     }
     # What the authors name their subject in their titles (新能源汽车, 咖啡) frames the
     # themes rather than the densest word of their text (电池, 门店), which is then
@@ -1081,6 +1083,13 @@ def find_themes(
     for i, (cand, theme) in enumerate(kept):
         row = next(r for r in cand.ranked if gists.get(r[3]) == i)
         others = [r for r in cand.ranked if r[3] not in gists]
+        if not others and len(cand.per_doc) >= 2:
+            # argued in two sources, the other's sentence another theme's gist (反补贴调查 beside
+            # 出海): that source still speaks where it says the label itself, its sentence
+            # shown once in full where it states
+            others = [
+                r for r in cand.ranked if r[1] != row[1] and r[3] != row[3] and _says_any(r[3], [theme.label])
+            ][:1]
         if not others:
             log.debug("theme %s has no sentence to quote beside its gist", theme.label)
             continue
