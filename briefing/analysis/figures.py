@@ -665,6 +665,9 @@ def change_by(before: str, measure: str, unit: str) -> str:
     return measure + word
 
 
+_MONEY_UNIT_RE = re.compile(r"元|円|镑|yuan|dollars?|euros?|pounds?|yen|won|rmb", re.IGNORECASE)
+
+
 def _nearest(
     cues: list[tuple[int, int, str, str]],
     start: int,
@@ -892,6 +895,9 @@ _REGION_EN_RE = re.compile(
     r"|from overseas markets|from overseas)\b",
     re.IGNORECASE,
 )
+_EN_CLAUSE_BREAK_RE = re.compile(
+    r",\s+(?:as|while|because|but|which|after|and|although|though)\b|[;]|\.(?:\s|$)"
+)
 _REGION_MEASURES = (
     "市场份额",
     "营收占比",
@@ -925,7 +931,14 @@ def _region(text: str, left: int, cue_start: int, start: int, end: int, right: i
     ):
         return m.group(1) + "以外"
     if text[max(0, start - 80) : start].isascii():
-        found = list(_REGION_EN_RE.finditer(text, max(0, start - 80), min(len(text), end + 60)))
+        # after the number, only its own clause ("…rose 16 per cent to Rmb14.8bn, as Chinese
+        # travellers returned to overseas destinations": a reason, not the revenue's market)
+        tail = _EN_CLAUSE_BREAK_RE.search(text, end, min(len(text), end + 60))
+        found = list(
+            _REGION_EN_RE.finditer(
+                text, max(0, start - 80), tail.start() if tail else min(len(text), end + 60)
+            )
+        )
         before = [r for r in found if r.end() <= start]
         if found:
             # The region named last before the number ("In North America, … fell 2%, while
@@ -1312,6 +1325,10 @@ def _figures_in(text: str) -> list[Hit]:
                 r"(?:\b(?:from|to|at)|从|由|至|到)\s*(?:about|around|roughly|nearly|约|近)?\s*$", lead, re.I
             )
         )
+        money = bool(m.group("cur")) or bool(_MONEY_UNIT_RE.search(written_unit))
+        if money:
+            # "parcels under €150": an amount of money is no count's measure (业务量, 件)
+            cues = [c for c in cues if c[3] in ("", "元", "%")]
         cue = _nearest(cues, m.start(), m.end(), percent, level)
         stock = False
         listed = False
@@ -2179,6 +2196,28 @@ def _own_speaker(text: str, orgs: list[OrgRef], left: int) -> OrgRef | None:
     return None if org is not None and org.sector in ("bank", "research") else speaker
 
 
+_EN_OWN_SPEECH_RE = re.compile(
+    r"(?:,[^,;]{1,40},)?\s+(?:said|says|reported|reports|announced)(?:\s+on\s+\w+)?(?:\s+that)?\s+",
+    re.IGNORECASE,
+)
+
+
+def _own_speaker_en(text: str, orgs: list[OrgRef], at: int) -> OrgRef | None:
+    """The company that opens an English sentence and says what follows ("PDD Holdings,
+    Temu's owner, said first-quarter revenue rose…"), no analyst; None where another
+    organisation is named after the verb, before the figure."""
+    if not orgs or text[: orgs[0].start].strip(' “"'):
+        return None
+    speaker = orgs[0]
+    if speaker.kind != "company" or speaker.role != SPEAKER:
+        return None
+    m = _EN_OWN_SPEECH_RE.match(text, speaker.end)
+    if m is None or m.end() > at or any(m.end() <= o.start < at for o in orgs):
+        return None
+    org = gazetteer().orgs.get(gazetteer().alias_to_name.get(speaker.name, speaker.name))
+    return None if org is not None and org.sector in ("bank", "research") else speaker
+
+
 def _pronoun(text: str) -> str | None:
     """``demonstrative`` or ``ellipsis`` when ``text`` points back to an organisation."""
     w = words()
@@ -2522,6 +2561,11 @@ def attribute(
                 owner = (speaker.name, "the company speaking")
             elif english and not orgs and _EN_RESULT_OPENING_RE.match(text):
                 owner = refer("ellipsis")  # "Revenue rose 39% to 24.4 trillion won.": the story's company
+            elif english and (speaker := _own_speaker_en(text, orgs, hit.start)):
+                # "PDD Holdings, Temu's owner, said first-quarter revenue rose 10%…": a
+                # company that opens the sentence and says a figure of no one named reports its own
+                ref = speaker
+                owner = (speaker.name, "the company speaking")
         if owner is None and not english and (label := _market_label(text, left, hit, orgs)):
             # "预计2026年全球脑机接口市场规模约为32.5亿至33亿美元": the market's own figure.
             out.append(Owned(hit, label, measure, MARKET, None, hit.scope))
