@@ -1059,7 +1059,12 @@ def find_themes(
         if change != ((), ()):
             # a label that names a change (亏损收窄) is stated by a sentence that says it, where one does
             concept = concept_words(theme.label, theme.terms)[0]
-            free = [r for r in free if states_change(r[3], concept, change)] or free
+            free = (
+                [r for r in free if states_change(r[3], concept, change)]
+                # …else one that names the concept changing (毛利率 of 毛利率回升)
+                or [r for r in free if _says_any(r[3], list(concept))]
+                or free
+            )
         # The gist says the argument its label names (出口 of 出口钢材), where a sentence
         # does: not one that only names the thing argued about (钢材需求持续走弱).
         pointed = _pointed(theme)
