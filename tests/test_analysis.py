@@ -667,6 +667,17 @@ def test_a_framing_label_is_dropped_from_a_takeaway(case) -> None:
             ("信达生物与武田达成合作，武田支付12亿美元首付款。", {"信达生物", "武田制药"}),
             False,
         ),
+        # a share in tenths is the same figure as a percentage within its rounding
+        (
+            ("海螺水泥公布中期業績，純利按年增長約三成。", {"海螺水泥"}),
+            ("海螺水泥上半年归母净利润为43.7亿元，同比增长31.7%。", {"海螺水泥"}),
+            True,
+        ),
+        (
+            ("华新水泥海外业务贡献了约三成的利润。", {"华新水泥"}),
+            ("华新水泥净利润同比增长45%。", {"华新水泥"}),
+            False,
+        ),
         (
             ("The deal is worth HK$12 billion.", {"辉瑞"}),
             ("交易金额为120亿美元。", {"辉瑞"}),

@@ -75,10 +75,12 @@ ASIDE_ROLES = ("speaker", "source")
 # start with: the same matches, but the engine skips every other position at once
 # instead of trying each alternative there.
 _NUMBER_RE = re.compile(
-    r"(?=[\d$¥€百千万])(?:"
+    r"(?=[\d$¥€百千万一两二三四五六七八九十过翻])(?:"
     r"\d+(?:[.,]\d+)*\s*(?:%|％|倍|万亿|亿|万|千|百万|元|美元|欧元|家|个|辆|人|户|座|台|点|吨|"
     r"percent|per cent|billion|million|bn\b|times)"
-    r"|[$¥€]\s?\d|(?:百|千|万)倍|\d+\s*(?:成|折))",
+    r"|[$¥€]\s?\d|(?:百|千|万)倍|\d+\s*(?:成|折)"
+    # a share or a multiple in words ("约三成", "不足六成", "两倍", "过半", "翻番")
+    r"|[一两二三四五六七八九]成|[两二三四五六七八九十]倍|一半|过半|翻番|翻倍)",
     re.IGNORECASE,
 )
 _ILLUSTRATION_RE = re.compile(

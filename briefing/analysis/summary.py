@@ -552,13 +552,20 @@ def _figures(text: str) -> list[tuple[float, str]]:
             symbol = _EN_SYMBOL.get((m.group("symbol") or "").strip().lower())
             unit = symbol or _EN_UNIT.get((m.group(4) or "").lower(), "count")
             out.append((float(m.group(2)) * _EN_SCALE[scale], unit))
-    for m in _FIGURE_RE.finditer(to_simplified(text).replace(",", "")):
+    simplified = to_simplified(text)
+    for m in _FIGURE_RE.finditer(simplified.replace(",", "")):
         scale, unit = m.group(2) or "", m.group(3) or ""
         if not (scale or unit):
             continue
         kind = "%" if "%" in scale + unit or "％" in scale else unit or "count"
         out.append((float(m.group(1)) * _SCALE.get(scale, 1.0), kind))
+    for m in _TENTHS_RE.finditer(simplified):
+        out.append((10.0 * _TENTHS[m.group(1)], "成"))  # "约三成": 30%, to the nearest ten
     return out
+
+
+_TENTHS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_TENTHS_RE = re.compile(r"(?<![\d十])([一两二三四五六七八九])成")
 
 
 def _same_figure(a: list[tuple[float, str]], b: list[tuple[float, str]]) -> bool:
@@ -566,6 +573,8 @@ def _same_figure(a: list[tuple[float, str]], b: list[tuple[float, str]]) -> bool
     wire story's whole "26%")."""
     for value_a, kind_a in a:
         for value_b, kind_b in b:
+            if {kind_a, kind_b} == {"%", "成"} and abs(value_a - value_b) < 5:
+                return True  # "纯利增长约三成" is the 31.7% of another source
             close = abs(value_a - value_b) <= 0.015 * max(value_a, value_b)
             if kind_a == kind_b and value_a and close and (kind_a != "%" or abs(value_a - value_b) < 0.05):
                 return True
