@@ -459,9 +459,18 @@ _LIST_START_RE = re.compile(
 )
 
 
-# A paragraph that opens with a short label before a colon ("待研究：", "下一步：",
-# "Note:") starts an entry of its own: no tail of the paragraph before it.
-_LABEL_START_RE = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{1,7}[:：]\s*\S")
+LABEL_LINE_RE = re.compile(r"^\s*([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{0,7})\s*[:：]")
+"""A line that opens with a short label before a colon ("待研究：", "下一步：", "Note:")."""
+_SPOKEN_ENDINGS = ("表示", "指出", "称", "认为", "認為", "强调", "強調", "包括", "介绍", "介紹", "透露", "坦言", "说", "說", "如下", "是", "为", "為")  # fmt: skip
+
+
+def line_label(text: str) -> str:
+    """The short label a line opens with ("待研究" of "待研究：…"), or "" where it has none
+    or the words before the colon are a speaker's ("…明确表示：…" goes on a sentence)."""
+    m = LABEL_LINE_RE.match(text)
+    if m is None or m.group(1).strip().endswith(_SPOKEN_ENDINGS):
+        return ""
+    return m.group(1).strip()
 
 
 def rejoin_broken_lines(blocks: list[Block]) -> tuple[list[Block], int]:
@@ -486,7 +495,8 @@ def rejoin_broken_lines(blocks: list[Block]) -> tuple[list[Block], int]:
             and not _ends_sentence(prev.text)
             and not _LIST_START_RE.match(block.text)
             and not block.text.startswith(_SENTENCE_OPENERS)
-            and not _LABEL_START_RE.match(block.text)
+            # a labelled entry ("待研究：…", "下一步：…") starts afresh
+            and len(line_label(block.text)) < 2
         ):
             left, right = prev.text[-1], block.text[0]
             if is_cjk(left) or is_cjk(right):

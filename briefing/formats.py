@@ -21,7 +21,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefing.cleaning import Block
+from briefing.cleaning import LABEL_LINE_RE, Block, line_label
 from briefing.memo import REFERENCES_RE, clean_url
 from briefing.metadata import parse_date
 from briefing.resources import data_yaml
@@ -541,13 +541,10 @@ _CLAUSE_END = "。，、；：！？…,;:.!?)）”」』"
 _SENTENCE_END = "。！？!?"
 
 
-_LABEL_LINE_RE = re.compile(r"^\s*([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{0,7})\s*[:：]")
-
-
 def _same_label(prev: str, line: str) -> bool:
     """Two lines that open with the same short label ("待核实：…" / "待核实：…"): a
     run of labelled entries, one per line, not one hard-wrapped sentence."""
-    a, b = _LABEL_LINE_RE.match(prev), _LABEL_LINE_RE.match(line)
+    a, b = LABEL_LINE_RE.match(prev), LABEL_LINE_RE.match(line)
     return bool(a and b and a.group(1).strip() == b.group(1).strip())
 
 
@@ -556,9 +553,7 @@ def _labelled_after(prev: str, line: str) -> bool:
     ends a sentence, or after a line with the same label: an entry of its own, not
     the wrapped rest of the line before."""
     prev = prev.strip()
-    return bool(prev) and (
-        _same_label(prev, line) or (prev[-1] in _SENTENCE_END and bool(_LABEL_LINE_RE.match(line)))
-    )
+    return bool(prev) and (_same_label(prev, line) or (prev[-1] in _SENTENCE_END and bool(line_label(line))))
 
 
 def _split_lines(children: list[Any]) -> list[list[Any]]:

@@ -256,13 +256,17 @@ def deal_label(measure: str, counterparts: set[str | None]) -> str:
     if len(counterparts) != 1 or None in counterparts:
         return measure
     (who,) = counterparts
-    return counterpart_label(measure, who)
+    # (the key figures set no other deal side by side than these and payments)
+    return counterpart_label(measure, who, payment=True)
 
 
-def counterpart_label(measure: str, who: str) -> str:
-    """A deal's payment or total with the other party: 首付款（辉瑞支付）, 与辉瑞交易金额."""
+def counterpart_label(measure: str, who: str, payment: bool = False) -> str:
+    """A deal's measure with the other party: 获阿里巴巴投资, 被X收购; for a deal's
+    ``payment`` (see figure_verbs.yaml) 首付款（辉瑞支付）, 与辉瑞交易金额; else ``measure``."""
     if measure in ("获投资", "被收购"):
         return {"获投资": f"获{who}投资", "被收购": f"被{who}收购"}[measure]
+    if not payment:
+        return measure
     return f"与{who}{measure}" if measure == "交易金额" else f"{measure}（{who}支付）"
 
 
@@ -288,8 +292,9 @@ def format_figure(f: Figure) -> str:
     if getattr(f, "scope", ""):
         measure = f"{measure}（{f.scope}）"
     counterpart = getattr(f, "counterpart", None)
-    if counterpart and (measure == f.measure or f.measure not in ("获投资", "被收购")):
-        measure = counterpart_label(measure, counterpart)
+    payment = getattr(f, "attribution", "") == "payment"
+    if counterpart and (measure in ("获投资", "被收购") or payment):
+        measure = counterpart_label(measure, counterpart, payment)
     caveats = "、".join(getattr(f, "caveats", None) or [])
     previous = getattr(f, "previous", None)
     revised = ""

@@ -9,7 +9,7 @@ import re
 
 from briefing.cleaning import Block
 from briefing.resources import data_yaml
-from briefing.script import is_cjk
+from briefing.script import is_cjk, to_simplified
 
 _MONTHS = {
     m: i
@@ -411,10 +411,14 @@ def dated_credit(text: str) -> tuple[str | None, str | None, str, str | None] | 
 _SITE_FIRST_RE = re.compile(r"^(?P<site>\S{2,12}?)\s+(?P<rest>(?:19|20)\d{2}\s*[-/.年].+)$")
 
 
+_DATELINE_WORDS = frozenset(
+    {"本报讯", "本报", "综合", "综合报道", "快讯", "专稿", "特稿", "独家", "编译", "专讯", "讯"}
+)
+
+
 def _place(word: str) -> bool:
     """A place name (北京, 台北): a dateline's city, never a publisher."""
     from briefing.nlp import pos_tag
-    from briefing.script import to_simplified
 
     return pos_tag(to_simplified(word)) == "ns"
 
@@ -429,7 +433,10 @@ def site_date_credit(text: str) -> tuple[str, str | None, str] | None:
     site = m.group("site")
     if dated is None or dated[0] is not None:
         return None
-    # a name no paper's word ends (經濟通) is the publisher where a reporter is credited after the date
+    # a name no paper's word ends (經濟通) is the publisher where a reporter is credited after
+    # the date; a city or a dateline's word (本报讯, 综合) never is
+    if to_simplified(site) in _DATELINE_WORDS:
+        return None
     if not site.endswith(_MEDIA_ENDINGS) and not (
         re.search(r"记者|記者", m.group("rest")) and not _place(site)
     ):

@@ -321,7 +321,7 @@ def _full_width(text: str) -> str:
 def figure_statement(name: str, figures: list[Figure]) -> str:
     """A move built from an organisation's own figures, in Chinese: "上汽大众2011年前4个月
     销量同比增长38%", "2023年营收42亿美元，营收增长9%", "2023年被北辰零售收购，约12亿元"."""
-    from briefing.labels import format_value, measure_label, time_words
+    from briefing.labels import counterpart_label, format_value, measure_label, time_words
 
     parts = []
     for f in figures:
@@ -337,12 +337,8 @@ def figure_statement(name: str, figures: list[Figure]) -> str:
             verb = "获{}投资" if f.measure == "获投资" else "被{}收购"
             parts.append(f"{when}{verb.format(f.counterpart)}，金额{value}")
             continue
-        if f.counterpart:
-            measure = (
-                f"{measure}（{f.counterpart}支付）"
-                if f.measure != "交易金额"
-                else f"与{f.counterpart}{measure}"
-            )
+        if f.counterpart and f.attribution == "payment":
+            measure = counterpart_label(measure, f.counterpart, payment=True)
         parts.append(f"{when}{measure}{value}")
     return f"{name}{'，'.join(dict.fromkeys(parts))}"
 
@@ -363,15 +359,13 @@ def _deals_made(
         if f.counterpart and canonical.get(f.counterpart, f.counterpart) == name:
             target = canonical.get(f.org, f.org)
             value = format_value(f.value, f.unit, f.qualifier, f.value_max)
-            if f.measure in ("获投资", "被收购"):
+            if f.attribution != "payment":
                 verb = "投资" if f.measure == "获投资" else "收购"
                 out.append(f"{verb}{target}，金额{value}")
-            else:  # a deal's payment or total: "向三生制药支付首付款12.5亿美元"
-                out.append(
-                    f"向{target}支付{f.measure}{value}"
-                    if f.measure != "交易金额"
-                    else f"与{target}交易，金额{value}"
-                )
+            elif f.measure == "交易金额":
+                out.append(f"与{target}交易，金额{value}")
+            else:  # a deal's payment: "向三生制药支付首付款12.5亿美元"
+                out.append(f"向{target}支付{f.measure}{value}")
     return list(dict.fromkeys(out))
 
 

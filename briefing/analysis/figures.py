@@ -92,7 +92,9 @@ def _num_re() -> re.Pattern[str]:
         # "between 30 billion and 35 billion euros": one range (only after "between")
         r"(?P<between>(?<![A-Za-z])between\s+)?"
         # a currency written before the amount: "新台币76亿元" is no renminbi
-        r"(?P<cur>US\$|HK\$|NT\$|T\$|S\$|RMB|\$|¥|￥|€|£|新台币|台币|港币|人民币)?\s*(?P<num>" + _NUM + r")"
+        r"(?P<cur>US\$|HK\$|NT\$|T\$|S\$|A\$|RMB|\$|¥|￥|€|£|新台币|台币|港币|人民币)?\s*(?P<num>"
+        + _NUM
+        + r")"
         r"(?:\s*(?P<m1>"
         + _MULT_RE
         + r")?\s*(?:(?P<u1>%|％)\s*(?:-|~|～|—|–|(?(between)and(?=\s)|(?!)))|(?:-|~|～|—|–|至|到|(?(between)(?<=\s)and(?=\s)|(?!))))\s*(?P<num2>"
@@ -133,11 +135,11 @@ _UNIT_NAMES = {
     "euros": "欧元", "yen": "日元", "won": "韩元", "pounds": "英镑", "rupees": "卢比", "百分点": "个百分点",
     "元新台币": "新台币",
 }  # fmt: skip
-_CURRENCY_SIGNS = {"$": "美元", "US$": "美元", "HK$": "港元", "NT$": "新台币", "T$": "新台币", "S$": "新加坡元", "RMB": "元", "¥": "元",
+CURRENCY_SIGNS = {"$": "美元", "US$": "美元", "HK$": "港元", "NT$": "新台币", "T$": "新台币", "S$": "新加坡元", "A$": "澳元", "RMB": "元", "¥": "元",
                    "￥": "元", "€": "欧元", "£": "英镑", "新台币": "新台币", "台币": "新台币", "港币": "港元",
                    "人民币": "元"}  # fmt: skip
 _MONEY_UNITS = frozenset(
-    ["元", "美元", "港元", "欧元", "日元", "英镑", "韩元", "新台币", "新加坡元", "卢比", "美分"]
+    ["元", "美元", "港元", "欧元", "日元", "英镑", "韩元", "新台币", "新加坡元", "澳元", "卢比", "美分"]
 )
 _GROWTH = ("同比增长", "同比下降", "环比增长", "环比下降", "增长率", "增长", "下降", "增速")
 _CHANGE_AMOUNT = ("增加", "减少", "上调", "下调", "上涨", "下跌")
@@ -663,9 +665,6 @@ def change_by(before: str, measure: str, unit: str) -> str:
     else:
         word = "增加" if up else "减少"
     return measure + word
-
-
-_MONEY_UNIT_RE = re.compile(r"元|円|镑|yuan|dollars?|euros?|pounds?|yen|won|rmb", re.IGNORECASE)
 
 
 def _nearest(
@@ -1325,7 +1324,10 @@ def _figures_in(text: str) -> list[Hit]:
                 r"(?:\b(?:from|to|at)|从|由|至|到)\s*(?:about|around|roughly|nearly|约|近)?\s*$", lead, re.I
             )
         )
-        money = bool(m.group("cur")) or bool(_MONEY_UNIT_RE.search(written_unit))
+        money = (
+            bool(m.group("cur"))
+            or unit_name(written_unit).removeprefix("亿").removeprefix("万") in _MONEY_UNITS
+        )
         if money:
             # "parcels under €150": an amount of money is no count's measure (业务量, 件)
             cues = [c for c in cues if c[3] in ("", "元", "%")]
@@ -1368,7 +1370,7 @@ def _figures_in(text: str) -> list[Hit]:
             value_max = float(f"{value_max * 10:.12g}") if value_max is not None else None
         sign = (m.group("cur") or "").upper()
         if sign and unit in ("", "元", "美元"):
-            unit = _CURRENCY_SIGNS.get(sign, unit)
+            unit = CURRENCY_SIGNS.get(sign, unit)
         elif not unit:
             unit = default_unit if (mult or default_unit != "%") else ""
             if unit in _MONEY_UNITS and text[left:right].isascii():
@@ -2192,8 +2194,7 @@ def _own_speaker(text: str, orgs: list[OrgRef], left: int) -> OrgRef | None:
     speaker = before[0]
     if text[: speaker.start].strip(' “"') or not _OWN_SPEECH_RE.fullmatch(text, speaker.end, left):
         return None
-    org = gazetteer().orgs.get(gazetteer().alias_to_name.get(speaker.name, speaker.name))
-    return None if org is not None and org.sector in ("bank", "research") else speaker
+    return None if _analyst(speaker.name) else speaker
 
 
 _EN_OWN_SPEECH_RE = re.compile(
@@ -2214,8 +2215,13 @@ def _own_speaker_en(text: str, orgs: list[OrgRef], at: int) -> OrgRef | None:
     m = _EN_OWN_SPEECH_RE.match(text, speaker.end)
     if m is None or m.end() > at or any(m.end() <= o.start < at for o in orgs):
         return None
-    org = gazetteer().orgs.get(gazetteer().alias_to_name.get(speaker.name, speaker.name))
-    return None if org is not None and org.sector in ("bank", "research") else speaker
+    return None if _analyst(speaker.name) else speaker
+
+
+def _analyst(name: str) -> bool:
+    """A bank or a research firm: what it says of figures is its view, never its own result."""
+    org = gazetteer().orgs.get(gazetteer().alias_to_name.get(name, name))
+    return org is not None and org.sector in ("bank", "research")
 
 
 def _pronoun(text: str) -> str | None:
@@ -2278,8 +2284,15 @@ def _payment_words() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
     pay = re.compile(
         rf"(?:{_alt(data.get('zh_pay') or [])})|\b(?:{_alt(data.get('en_pay') or [])})\b", re.IGNORECASE
     )
-    links = re.compile(_alt(data.get("zh_payment_links") or []) or r"(?!)")
+    grants = _alt(data.get("zh_payment_grants") or []) or r"(?!)"
+    links = re.compile(
+        rf"\s*(?:则|也|已|还)?(?:(?:{_alt(data.get('zh_payment_links') or []) or '(?!)'})"
+        rf"|(?P<grant>将[^，。；]{{0,40}}?(?:{grants})))\s*"
+    )
     return frozenset(str(m) for m in data.get("payment_measures") or []), pay, links
+
+
+_DEAL_MADE_RE = re.compile(r"[^，。；]{0,12}?(?:达成|签署|签订|合作|协议|交易)")
 
 
 def _payment(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str] | None:
@@ -2308,11 +2321,15 @@ def _payment(text: str, hit: Hit, orgs: list[OrgRef]) -> tuple[str, str] | None:
             if re.fullmatch(r"[^.;，。；]{0,80}?\bfrom\s*", text[hit.end : o.start], re.IGNORECASE):
                 return o.name, payer.name
             break
+    # "A与B达成协议，B支付…", "A将…授权给B，B支付…": the link stands right between them, and
+    # 与/和 joins them in a deal only where the clause goes on to make one (not "A和B都面临…")
     first = next((o for o in orgs if o.name == payer.name), payer)
     for o in orgs:
         if o.end > first.start:
             break
-        if o.name != payer.name and links.search(text[o.end : first.start]):
+        if o.name == payer.name or not (m := links.fullmatch(text, o.end, first.start)):
+            continue
+        if m.group("grant") or _DEAL_MADE_RE.match(text, first.end):
             return o.name, payer.name
     return None
 

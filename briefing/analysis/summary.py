@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
+from briefing.analysis.figures import CURRENCY_SIGNS
 from briefing.analysis.findings import (
     _NUMBER_RE,
     _STOCK_QUOTE_RE,
@@ -529,15 +530,17 @@ _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 
 
 _EN_FIGURE_RE = re.compile(
-    r"(?P<symbol>US\$|HK\$|RMB\s?|\$|€|£)?"
+    r"(?P<symbol>"
+    + "|".join(
+        re.escape(c) for c in sorted(CURRENCY_SIGNS, key=len, reverse=True) if c.isascii() or len(c) == 1
+    )
+    + r")?\s?"
     r"(\d+(?:\.\d+)?)\s*(trillion|billion|million|bn|percent|per cent)\b\s*"
     r"(?:(?:new-energy|electric|passenger|plug-in|battery-electric|hybrid)\s+)?(yuan|dollars|vehicles|cars)?",
     re.IGNORECASE,
 )
 _EN_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6}
 _EN_UNIT = {"yuan": "元", "dollars": "美元", "vehicles": "辆", "cars": "辆"}
-# A currency written before the figure ("$500 million" is 5亿美元)
-_EN_SYMBOL = {"us$": "美元", "$": "美元", "hk$": "港元", "rmb": "元", "€": "欧元", "£": "英镑"}
 
 
 def _figures(text: str) -> list[tuple[float, str]]:
@@ -549,7 +552,8 @@ def _figures(text: str) -> list[tuple[float, str]]:
         if scale in ("percent", "per cent"):
             out.append((float(m.group(2)), "%"))
         else:
-            symbol = _EN_SYMBOL.get((m.group("symbol") or "").strip().lower())
+            # a currency written before the figure ("$500 million" is 5亿美元)
+            symbol = CURRENCY_SIGNS.get((m.group("symbol") or "").upper())
             unit = symbol or _EN_UNIT.get((m.group(4) or "").lower(), "count")
             out.append((float(m.group(2)) * _EN_SCALE[scale], unit))
     simplified = to_simplified(text)
@@ -573,14 +577,19 @@ def _same_figure(a: list[tuple[float, str]], b: list[tuple[float, str]]) -> bool
     wire story's whole "26%")."""
     for value_a, kind_a in a:
         for value_b, kind_b in b:
-            if {kind_a, kind_b} == {"%", "成"} and abs(value_a - value_b) < 5:
-                return True  # "纯利增长约三成" is the 31.7% of another source
             close = abs(value_a - value_b) <= 0.015 * max(value_a, value_b)
             if kind_a == kind_b and value_a and close and (kind_a != "%" or abs(value_a - value_b) < 0.05):
                 return True
             if kind_a == kind_b == "%" and value_a and value_b and _rounded(value_a, value_b):
                 return True
     return False
+
+
+def _same_tenths(a: list[tuple[float, str]], b: list[tuple[float, str]]) -> bool:
+    """A share in tenths (约三成: 30) in one and a percentage it rounds (31.7%) in the other."""
+    tenths = [v for v, k in a if k == "成"], [v for v, k in b if k == "成"]
+    percents = [v for v, k in b if k == "%"], [v for v, k in a if k == "%"]
+    return any(round(p / 10) * 10 == t for side in (0, 1) for t in tenths[side] for p in percents[side])
 
 
 def _rounded(a: float, b: float) -> bool:
@@ -593,8 +602,11 @@ def _rounded(a: float, b: float) -> bool:
 def _same_claim(a: _Candidate, b: _Candidate) -> bool:
     if a.doc == b.doc and a.paragraph == b.paragraph and abs(a.sentence - b.sentence) == 1:
         return True  # two consecutive sentences of one paragraph are one thought
-    if _same_figure(_figures(a.text), _figures(b.text)):
+    figures_a, figures_b = _figures(a.text), _figures(b.text)
+    if _same_figure(figures_a, figures_b):
         return True  # the same figure (宁德时代 36.8% in two sources) is one finding
+    if a.actors & b.actors and _same_tenths(figures_a, figures_b):
+        return True  # "海螺纯利增长约三成" is the 31.7% another source gives 海螺水泥
     if _similarity(a.tokens, b.tokens) > SAME_CLAIM or _same_comparison(a, b):
         return True
     general = a.concrete < 1.0 and b.concrete < 1.0

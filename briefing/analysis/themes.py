@@ -922,7 +922,7 @@ def find_themes(
     # source quotes (首付款 of each deal, 营收) is what they count, and an argument
     # every source makes (价格战) what they argue: neither is their subject.
     ranked = sorted(scores, key=lambda t: (-scores[t], t))
-    measures = _measure_words()
+    measures, arguments = _measure_words(), set(_argument_words())
     topic = {
         t
         for t in ranked[:3]
@@ -930,7 +930,7 @@ def find_themes(
         and df[t] >= math.ceil(0.8 * n_docs)
         and sum(c[t] for c in share) / n_docs > 0.25
         and t not in measures
-        and not is_argument(t)
+        and t not in arguments
     }
     # What the authors name their subject in their titles (新能源汽车, 咖啡) frames the
     # themes rather than the densest word of their text (电池, 门店), which is then
@@ -3023,8 +3023,13 @@ def gists_apart(
         pointed = list(_pointed(theme))
         if pointed:
             fresh.sort(key=lambda q: not _says_any(q.text, pointed))
+        # the takeaway's very sentence (cited there, not printed twice) gives way only to
+        # one that says the label's argument as it does (重心放在自製IP under 自制IP)
+        keeps = source.text in takeaways and bool(pointed) and _says_any(source.text, pointed)
         for q in fresh:
             if any(restates(q.text, t) for t in takeaways):
+                continue
+            if keeps and not _says_any(q.text, pointed):
                 continue
             if referents is not None and q.text not in referents and opening_pointer(q.text) is not None:
                 continue  # "公司全年总收入…" with no organisation its reading resolved: never a gist
@@ -3034,6 +3039,28 @@ def gists_apart(
             theme.gist_source, theme.gist = q, with_referent(line, (referents or {}).get(q.text))
             taken.add(q.text)
             break
+        else:
+            # every other sentence restates one too: the takeaway's own sentence states the
+            # theme (the rendered briefing cites it there) rather than a second telling of it
+            told = next(
+                (q for q in [*spares.get(theme.label, []), *theme.quotes] if q.text in takeaways), None
+            )
+            others = [t for t in themes if t is not theme]
+            if (
+                told is None
+                or source.text in takeaways  # the gist is the takeaway's own sentence already
+                or any(t.gist_source and t.gist_source.text == told.text for t in others)
+            ):
+                continue
+            # …which another theme, quoting it beside two more, leaves to this one
+            quoting = [t for t in others if any(q.text == told.text for q in t.quotes)]
+            if all(len(t.quotes) >= 2 for t in quoting):
+                for t in quoting:
+                    t.quotes = [q for q in t.quotes if q.text != told.text]
+                log.debug("theme %s: gist restates a takeaway, stated by the takeaway itself", theme.label)
+                theme.quotes = [x for x in theme.quotes if x is not told]
+                line = _gist(told.text, terms=[theme.label, *theme.terms])
+                theme.gist_source, theme.gist = told, with_referent(line, (referents or {}).get(told.text))
 
 
 @functools.cache
