@@ -85,6 +85,13 @@ def _run_cli(*args: str | Path) -> CliResult:
     return CliResult(result.exit_code, result.stdout, result.stderr, exception)
 
 
+def corpus_model(name: str, date: str = "2026-12-02") -> dict[str, Any]:
+    """The model ``briefing analyze`` makes of the fixture corpus ``name`` (no cache), as JSON."""
+    result = _run_cli("-q", "analyze", CORPORA / name, "--json", "--date", date, "--no-cache")
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
 @pytest.fixture
 def run_cli() -> Callable[..., CliResult]:
     """Run ``briefing ARGS…`` in-process; stdout and stderr are kept apart."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import CORPORA
+from conftest import CORPORA, corpus_model
 
 from briefing import nlp
 from briefing.analysis import names
@@ -18,11 +18,7 @@ EXPECTED = yaml.safe_load((CORPORA / "baijiu.expected.yaml").read_text("utf-8"))
 
 @pytest.fixture(scope="module")
 def model() -> dict[str, Any]:
-    from conftest import _run_cli
-
-    result = _run_cli("-q", "analyze", CORPORA / "baijiu", "--json", "--date", "2026-12-02", "--no-cache")
-    assert result.exit_code == 0, result.stderr
-    return result.json()
+    return corpus_model("baijiu")
 
 
 def test_the_table_of_questions_is_the_agenda(model: dict[str, Any]) -> None:

@@ -8,16 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import CORPORA
+from conftest import corpus_model
 
 
 @pytest.fixture(scope="module")
 def model() -> dict[str, Any]:
-    from conftest import _run_cli
-
-    result = _run_cli("-q", "analyze", CORPORA / "cement", "--json", "--date", "2026-12-02", "--no-cache")
-    assert result.exit_code == 0, result.stderr
-    return result.json()
+    return corpus_model("cement")
 
 
 def test_capacity_cuts_are_one_argument_of_every_source(model: dict[str, Any]) -> None:

@@ -9,16 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import CORPORA
+from conftest import corpus_model
 
 
 @pytest.fixture(scope="module")
 def model() -> dict[str, Any]:
-    from conftest import _run_cli
-
-    result = _run_cli("-q", "analyze", CORPORA / "hotels", "--json", "--date", "2026-12-02", "--no-cache")
-    assert result.exit_code == 0, result.stderr
-    return result.json()
+    return corpus_model("hotels")
 
 
 def _company(model: dict[str, Any], name: str) -> dict[str, Any]:
