@@ -922,7 +922,7 @@ def find_themes(
     # source quotes (首付款 of each deal, 营收) is what they count, and an argument
     # every source makes (价格战) what they argue: neither is their subject.
     ranked = sorted(scores, key=lambda t: (-scores[t], t))
-    measures, arguments = _measure_words(), set(_argument_words())
+    measures, arguments = _measure_words(), _argument_words_set()
     topic = {
         t
         for t in ranked[:3]
@@ -976,8 +976,17 @@ def find_themes(
         if cand.label not in fragments:
             cand.terms = [t for t in cand.terms if t not in fragments] or cand.terms
         if cand.heading:
+            # (the heading's pieces looked up in the names, not every name in the heading:
+            # a folder knows thousands of names, a heading is a line)
             heading = to_simplified(cand.heading)
-            cand.names = frozenset(n for n in org_names if len(n) >= 2 and n in heading)
+            cand.names = (
+                frozenset(
+                    heading[i:j]
+                    for i in range(len(heading))
+                    for j in range(i + 2, min(i + 12, len(heading)) + 1)
+                )
+                & org_names
+            )
 
     candidates = _unique(candidates)
     log.debug("candidates: %s", [(c.label, c.kind, c.terms) for c in candidates])
