@@ -70,3 +70,9 @@ def test_the_memos_next_step_is_never_quoted(model: dict[str, Any]) -> None:
     quoted = [q["text"] for t in model["themes"] for q in t["quotes"]] + [t["gist"] for t in model["themes"]]
     quoted += [t["text"] for t in model["summary"]]
     assert not any(q.startswith("下一步") for q in quoted)
+
+
+def test_the_cover_names_what_the_titles_share(model: dict[str, Any]) -> None:
+    # 创新药 in two titles (the memo's counting twice) and, as written, in three texts
+    # (大陸創新藥企 cut 创新 + 药企); 新药 only inside it, so no vote of its own
+    assert model["title"] == "创新药简报"

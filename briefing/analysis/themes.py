@@ -1247,6 +1247,12 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
         if not is_han(term[0]) and not (is_han(term[-1]) and term in domain_words()):
             continue  # an English word is no subject; a domain term led by one is (AI服务器)
         votes[term] = sum(w for title, w in titles if term in title)
+    # A title votes for a word only where it writes more than a longer voted word that holds
+    # it (创新药 is no vote for 新药)
+    for term in list(votes):
+        longer = [t for t in votes if t != term and term in t]
+        if longer:
+            votes[term] = sum(w for title, w in titles if term in _without(title, longer))
     if not votes and not any(sectors):
         return None
     subject = _voted_subject(docs, analyses, titles, title_terms, votes, weight_total, cuts, names)
@@ -1259,6 +1265,12 @@ def title_subject(docs: list[Document], analyses: list[DocAnalysis], rarity: dic
     for term in {t for found_sectors in sectors for t in found_sectors if t}:
         votes[term] = sum(w for (title, w), terms in zip(titles, title_terms, strict=True) if term in terms)
     return _voted_subject(docs, analyses, titles, title_terms, votes, weight_total, cuts, names)
+
+
+def _without(text: str, words: list[str]) -> str:
+    for word in words:
+        text = text.replace(word, " ")
+    return text
 
 
 def _sector_word(name: str) -> str:
@@ -1288,8 +1300,13 @@ def _voted_subject(
     # A document whose own title names the term counts too: "钢铁业寒冬未过" is about
     # steel though its text says 钢材, 粗钢 and names 宝武钢铁集团.
     in_text: Counter[str] = Counter()
-    for a, named in zip(analyses, title_terms, strict=True):
-        in_text.update(votes.keys() & (set().union(*(s.tokens for s in a.sentences)) | named))
+    # (a compound of three characters or more as written, however the segmenter cut it:
+    # 創新藥企 holds 创新药)
+    written = [t for t in votes if len(t) >= 3 and all(is_han(c) for c in t)]
+    for doc, a, named in zip(docs, analyses, title_terms, strict=True):
+        held = votes.keys() & (set().union(*(s.tokens for s in a.sentences)) | named)
+        held |= {t for t in written if t not in held and t in doc.analysis_text}
+        in_text.update(held)
     best = min(votes, key=lambda t: (-votes[t], -in_text[t], -len(t), t))
     if votes[best] * 2 < weight_total or in_text[best] * 10 < 6 * len(docs):
         return None
