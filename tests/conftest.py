@@ -92,6 +92,11 @@ def corpus_model(name: str, date: str = "2026-12-02") -> dict[str, Any]:
     return result.json()
 
 
+def company_figures(model: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """The figures of the organisation ``name`` in a JSON model (none if it is not there)."""
+    return next((c["figures"] for c in model["companies"] if c["name"] == name), [])
+
+
 @pytest.fixture
 def run_cli() -> Callable[..., CliResult]:
     """Run ``briefing ARGS…`` in-process; stdout and stderr are kept apart."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import corpus_model
+from conftest import company_figures, corpus_model
 
 
 @pytest.fixture(scope="module")
@@ -16,14 +16,10 @@ def model() -> dict[str, Any]:
     return corpus_model("crossborder")
 
 
-def _figures(model: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    return next((c["figures"] for c in model["companies"] if c["name"] == name), [])
-
-
 def test_the_owner_that_speaks_reports_its_own_revenue(model: dict[str, Any]) -> None:
-    revenue = [f for f in _figures(model, "拼多多") if f["measure"] == "营收"]
+    revenue = [f for f in company_figures(model, "拼多多") if f["measure"] == "营收"]
     assert revenue and "03_ft_temu.md" in {revenue[0]["document"], *revenue[0]["also_documents"]}
-    assert not any(f["measure"].startswith("营收") for f in _figures(model, "Temu"))
+    assert not any(f["measure"].startswith("营收") for f in company_figures(model, "Temu"))
 
 
 def test_a_price_threshold_is_no_ones_figure(model: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import corpus_model
+from conftest import company_figures, corpus_model
 
 
 @pytest.fixture(scope="module")
@@ -17,18 +17,17 @@ def model() -> dict[str, Any]:
     return corpus_model("licensing")
 
 
-def _figures(model: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    return next((c["figures"] for c in model["companies"] if c["name"] == name), [])
-
-
 def test_a_deals_payment_is_the_licensors_and_names_its_payer(model: dict[str, Any]) -> None:
     # "三生制药将…授权给辉瑞，辉瑞支付12.5亿美元首付款", "GSK agreed to pay Hengrui Pharma $500 million"
-    upfront = {f["counterpart"] for f in _figures(model, "三生制药") if f["measure"] == "首付款"}
+    upfront = {f["counterpart"] for f in company_figures(model, "三生制药") if f["measure"] == "首付款"}
     assert upfront == {"辉瑞"}
-    hengrui = [f for f in _figures(model, "恒瑞医药") if f["measure"] == "首付款"]
+    hengrui = [f for f in company_figures(model, "恒瑞医药") if f["measure"] == "首付款"]
     assert [(f["value"], f["counterpart"]) for f in hengrui] == [(500000000.0, "葛兰素史克")]
     # …and the payers own no upfront of their own
-    assert not any(f["measure"] == "首付款" for f in _figures(model, "辉瑞") + _figures(model, "葛兰素史克"))
+    assert not any(
+        f["measure"] == "首付款"
+        for f in company_figures(model, "辉瑞") + company_figures(model, "葛兰素史克")
+    )
 
 
 def test_the_key_figures_set_the_licensors_upfronts_side_by_side(model: dict[str, Any]) -> None:
