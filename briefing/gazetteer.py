@@ -183,6 +183,8 @@ class Gazetteer:
                 and text.startswith(tuple(org.not_before), end)
             ):
                 continue  # "苹果汁", "苹果种植": the fruit, not the company
+            if _in_work_title(text, start, end):
+                continue  # 《王者荣耀》: a word of a game's, a book's or a law's title
             if start and text[start - 1].isdigit() and not surface.isascii():
                 continue  # "73.4亿欧元" holds 亿欧 (a media name) after a number: an amount
             if surface[:1].isascii() and _inside_latin_name(text, start):
@@ -201,6 +203,16 @@ class Gazetteer:
 
     def descendants(self, name: str) -> list[str]:
         return [o.name for o in self.orgs.values() if name in self.ancestors(o.name)]
+
+
+def _in_work_title(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is part of a title in 《》 (《王者荣耀》), not the whole of one
+    (《人民日报》 is the paper)."""
+    opened = text.rfind("《", max(0, start - 30), start + 1)
+    if opened == -1 or "》" in text[opened:start]:
+        return False
+    closed = text.find("》", end, end + 30)
+    return closed != -1 and (opened + 1, closed) != (start, end)
 
 
 _LATIN_WORD_BEFORE = re.compile(r"(?:^|(?<=[^A-Za-z0-9'’.-]))([A-Z][a-z][A-Za-z&-]*)\s$")

@@ -366,6 +366,36 @@ def site_dateline(text: str) -> tuple[str, str] | None:
     return (site, iso) if is_date and iso and media else None
 
 
+_LABELLED_DATE_RE = re.compile(
+    r"^(?P<label>[A-Za-z][A-Za-z'’]*(?: [A-Za-z][A-Za-z'’]*){0,2})\s*[,|｜—–-]\s*(?P<rest>.+)$"
+)
+
+
+def labelled_dateline(text: str) -> str | None:
+    """The date of a head line that is a short label and a full date only ("Research
+    note, 18 October 2024", "Press release — March 3, 2024"): the document's date,
+    whatever the label names (a kind of document, a place)."""
+    text = text.strip().strip("*_ ")
+    if len(text) > 60 or not (m := _LABELLED_DATE_RE.match(text)):
+        return None
+    is_date, iso = dateline(m.group("rest"))
+    return iso if is_date and iso and len(iso) == 10 else None
+
+
+_REPORTER_CREDIT_RE = re.compile(
+    r"^(?P<site>[\u4e00-\u9fff]{2,8}?)\s*(?:记者|記者)\s*(?P<name>[\u4e00-\u9fff·]{2,4})$"
+)
+
+
+def reporter_credit(author: str) -> tuple[str, str] | None:
+    """``(paper, reporter)`` from an author value that credits both ("經濟日報記者 林亞緯",
+    a page's author field): the reporter is the author, the paper the site."""
+    m = _REPORTER_CREDIT_RE.match(author.strip())
+    if not m or m.group("site") in _OWN_DESK or m.group("name").startswith(_NOT_REPORTER):
+        return None
+    return m.group("site"), m.group("name")
+
+
 _LEADING_DATE_PART_RE = re.compile(
     rf"^\s*[*_]*\s*(?P<date>{_ISO_RE.pattern}|{_EN_RE.pattern}|{_EN2_RE.pattern})\s*[,，|｜·•—–-]?\s*(?P<rest>.+?)[*_\s]*$"
 )

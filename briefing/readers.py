@@ -92,6 +92,9 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
     warnings: list[str] = []
     if meta.get("author") and metadata.is_placeholder_author(str(meta["author"])):
         del meta["author"]  # "Staff Writer": a credit line may name the reporters
+    elif meta.get("author") and (credited := metadata.reporter_credit(str(meta["author"]))):
+        meta["author"] = credited[1]
+        meta.setdefault("site", credited[0])
 
     blocks, filler = cleaning.drop_closing_filler(blocks)
     counts.add("remove_boilerplate", filler)
@@ -166,6 +169,8 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
         elif published := metadata.site_dateline(block.text):
             _hint(meta, "site", published[0])
             _hint(meta, "date", published[1])
+        elif labelled := metadata.labelled_dateline(block.text):
+            _hint(meta, "date", labelled)
         else:
             continue
         blocks[i] = replace(block, text="")

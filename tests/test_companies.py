@@ -427,6 +427,7 @@ def test_figure_rules(case: dict[str, Any], tmp_path: Path) -> None:
             "value_max",
             "previous",
             "previous_raw",
+            "source",
         ):
             if key in want:
                 assert f[key] == want[key], (key, want, f)

@@ -38,7 +38,21 @@ def test_dateline(case: dict[str, Any]) -> None:
     assert metadata.dateline(case["input"]) == (case["dateline"], case["date"])
 
 
+_LABELLED = _table("labelled_dateline")["cases"]
+
+
+@pytest.mark.parametrize("case", _LABELLED, ids=_ids(_LABELLED))
+def test_labelled_dateline(case: dict[str, Any]) -> None:
+    assert metadata.labelled_dateline(case["input"]) == case["expected"]
+
+
 _BYLINES = _table("bylines")
+
+
+@pytest.mark.parametrize("case", _BYLINES["reporter_credit"], ids=_ids(_BYLINES["reporter_credit"]))
+def test_reporter_credit(case: dict[str, Any]) -> None:
+    expected = tuple(case["expected"]) if case["expected"] else None
+    assert metadata.reporter_credit(case["input"]) == expected
 
 
 @pytest.mark.parametrize("case", _BYLINES["posted_by"], ids=_ids(_BYLINES["posted_by"]))

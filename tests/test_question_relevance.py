@@ -252,3 +252,50 @@ def test_a_share_said_in_tenths_answers_a_share_question(memory: Briefing) -> No
 )
 def test_a_share_in_words(text: str, share: bool) -> None:
     assert Q.share_phrase(text) is share
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("苹果在中国的份额下滑，对台湾供应链的营收影响有多大？", "台湾供应链"),
+        ("存储涨价对中低端机型毛利率的冲击？", "中低端机型毛利率"),
+        ("降息对银行息差会有什么影响？", "银行息差"),
+        ("关税对苹果有多大影响？", "苹果"),
+        ("这对公司是利好", "公司"),
+        ("京东物流的营收增长了多少？", None),
+        ("对标特斯拉，比亚迪的成本优势在哪里？", None),
+    ],
+)
+def test_what_an_impact_question_asks_the_impact_on(text: str, expected: str | None) -> None:
+    assert Q.impact_object(text) == expected
+
+
+SOLAR_MEMO = """# 光伏产业链跟踪
+
+## 待研究
+
+- 多晶硅涨价对组件厂毛利率的冲击有多大？
+"""
+
+SOLAR_NEWS = """# 硅料价格上涨
+
+多晶硅价格本月上涨15%，通威股份等硅料企业率先受益。
+
+组件厂商的毛利率已降至5%以下，隆基绿能表示将上调组件报价以转嫁成本。
+
+今年前三季度，全国光伏新增装机量同比增长30%，分布式光伏占比过半。
+"""
+
+
+def test_an_impact_question_reads_its_object_first(tmp_path: Path) -> None:
+    """Another industry than the phones folder: what the sources say of the impact's object
+    (组件厂's margins) comes before what they say of its cause, and bears on it without a
+    figure of the measure asked; a line on neither is no evidence."""
+    write_text(tmp_path / "memo.md", SOLAR_MEMO)
+    write_text(tmp_path / "news.md", SOLAR_NEWS)
+    model = build_briefing(read_corpus(tmp_path), date=DATE)
+    (question,) = model.questions
+    texts = [e.text for e in question.evidence]
+    assert texts and texts[0].startswith("组件厂商的毛利率"), texts
+    assert not any("装机量" in t for t in texts), texts
+    assert question.status != "open"

@@ -28,6 +28,7 @@ from briefing.analysis.figures import (
     named_unit,
     period_in,
     refine_measures,
+    to_level,
     year_of,
 )
 from briefing.analysis.findings import read_findings
@@ -918,9 +919,13 @@ def analyse_document(doc: Document) -> DocAnalysis:
         marks: dict[int, str] = {}
         if s.paragraph != context.paragraph:
             context.paragraph, context.times, context.periods = s.paragraph, [], []
+            context.continued = continues_data(sent)
+            context.before_source, context.source = context.source, None
         first_here = len(result.figures)
         for o in owned:
             source = _source_of(sent, refs, o.hit, o.owner)
+            if source is None and context.continued and o.owner != context.before_source:
+                source = context.before_source  # the breakdown of IDC's data is IDC's
             year, relative, period = context.when(sent, o.hit, result.figures)
             result.figures.append(
                 FigureCandidate(
@@ -960,6 +965,10 @@ def analyse_document(doc: Document) -> DocAnalysis:
                 if near is not None:
                     marks.setdefault(near, "投资")
         context.settle(result.figures, first_here)
+        context.source = next(
+            (r.name for r in refs if r.role == SOURCE or r.kind == "research"), context.source
+        )
+        _parallel_changes(sent, [o.hit for o in owned], result.figures[first_here:])
         context.same_period_last_year(result.figures, first_here, sent)
         context.remember(sent)
         seen: set[str] = set()
@@ -1124,6 +1133,12 @@ class _Times:
         """Index of a starting-level figure → how many years before the next one it is."""
         self.periods: list[str] = []
         """The periods earlier sentences of the paragraph name without a year (第三财季)."""
+        self.continued = False
+        """The paragraph opens by breaking down the data told before it (从厂商排名看，…)."""
+        self.source = None
+        """The data source or research firm the paragraph names (IDC数据显示), if any."""
+        self.before_source = None
+        """The one the paragraph before named."""
 
     def when(self, sent: str, hit: Hit, figures: list[FigureCandidate]) -> tuple[int | None, int | None, str]:
         year, relative = year_of(sent, hit.start, hit.end)
@@ -1178,6 +1193,10 @@ class _Times:
             year, relative, period = self.document[
                 -1
             ]  # "in the quarter", a paragraph after the one naming it
+        elif year is None and relative is None and not period and self.continued and self.document:
+            # "从厂商排名看，vivo以18.6%的份额位居第一" after a paragraph on the market in
+            # 2024年第三季度: the breakdown is of that time's data
+            year, relative, period = self.document[-1]
         elif year is None and relative is None and period:
             # "台积电第一季营收约5926亿元" after a paragraph on "2024年第一季": the year the
             # document gives that period.
@@ -1227,6 +1246,38 @@ class _Times:
         if year is not None or relative is not None:
             self.times.append((year, relative, _period_after_year(sent, year)))
             self.document.append(self.times[-1])
+
+
+_CONTINUES_RE = re.compile(
+    r"^(?:从|分|按)[\u4e00-\u9fff]{1,8}?(?:来)?看[，,]|^具体(?:来)?看[，,]"
+    r"|^(?:by|among) (?:vendors?|brands?|companies|makers|manufacturers|segments?|regions?)\b",
+    re.IGNORECASE,
+)
+
+
+def continues_data(sentence: str) -> bool:
+    """A paragraph's first sentence breaks down the data told before it ("从厂商排名看，",
+    "分品牌看，", "具体来看，", "By vendor, …"): its figures are of that data's time."""
+    return _CONTINUES_RE.match(sentence.strip()) is not None
+
+
+def _parallel_changes(sent: str, hits: list[Hit], figures: list[FigureCandidate]) -> None:
+    """A change from one level to another told after one the sentence dated ("华为的市占率
+    由去年的约30%升至约40%，苹果则由约60%降至约50%"): its levels are of the same years."""
+    pairs = [
+        (i, i + 1)
+        for i in range(len(hits) - 1)
+        if figures[i].measure == figures[i + 1].measure and to_level(sent, hits[i].end, hits[i + 1].start)
+    ]
+    dated: tuple[FigureCandidate, FigureCandidate] | None = None
+    for i, j in pairs:
+        a, b = figures[i], figures[j]
+        undated = all(f.year is None and f.relative_year is None for f in (a, b))
+        if not undated:
+            dated = (a, b)
+        elif dated is not None and dated[0].measure == a.measure:
+            a.year, a.relative_year = dated[0].year, dated[0].relative_year
+            b.year, b.relative_year = dated[1].year, dated[1].relative_year
 
 
 _LAST_YEAR_SAME_RE = re.compile(

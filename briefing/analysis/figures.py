@@ -904,6 +904,9 @@ _REGION_MEASURES = (
     "销量",
     "营收",
     "交付量",
+    "出货量",
+    "产量",
+    "装机量",
     "业务量",
     "同店销售额",
     "门店数",
@@ -933,11 +936,13 @@ def _region(text: str, left: int, cue_start: int, start: int, end: int, right: i
         # after the number, only its own clause ("…rose 16 per cent to Rmb14.8bn, as Chinese
         # travellers returned to overseas destinations": a reason, not the revenue's market)
         tail = _EN_CLAUSE_BREAK_RE.search(text, end, min(len(text), end + 60))
-        found = list(
-            _REGION_EN_RE.finditer(
-                text, max(0, start - 80), tail.start() if tail else min(len(text), end + 60)
-            )
+        # …and before it, only its own clause ("Global shipments grew 5%, and Apple shipped
+        # 56.5 million iPhones in China": China's)
+        head = max(
+            (m.end() for m in _EN_CLAUSE_BREAK_RE.finditer(text, max(0, start - 80), start)),
+            default=max(0, start - 80),
         )
+        found = list(_REGION_EN_RE.finditer(text, head, tail.start() if tail else min(len(text), end + 60)))
         before = [r for r in found if r.end() <= start]
         if found:
             # The region named last before the number ("In North America, … fell 2%, while
@@ -1330,7 +1335,8 @@ def _figures_in(text: str) -> list[Hit]:
         )
         if money:
             # "parcels under €150": an amount of money is no count's measure (业务量, 件)
-            cues = [c for c in cues if c[3] in ("", "元", "%")]
+            # nor a share's or a ratio's ("600美元以上价位段的份额": a price band)
+            cues = [c for c in cues if c[3] in ("", "元", "%") and not c[2].endswith(_RATIO_ENDINGS)]
         cue = _nearest(cues, m.start(), m.end(), percent, level)
         stock = False
         listed = False
@@ -2481,8 +2487,13 @@ def attribute(
             out.append(Owned(hit, in_clause[0].name, measure, "clause subject"))
             continue
         if hit.listed:
-            # "阿里云39%、华为云19%": each entry's share is the name's right before it.
-            since = max((h.end for h in hits if left <= h.start and h.end <= hit.start), default=left)
+            # "阿里云39%、华为云19%": each entry's share is the name's right before it; the
+            # level an entry's share went to is the entry's own ("苹果则由约60%降至约50%").
+            before = [h for h in hits if left <= h.start and h.end <= hit.start]
+            level = hit
+            while before and to_level(text, before[-1].end, level.start):
+                level = before.pop()
+            since = max((h.end for h in before), default=left)
             entry = [o for o in pool if since <= o.start < hit.start]
             if entry:
                 in_clause = [entry[-1]]
@@ -2867,11 +2878,20 @@ def _last_list(masked: str, orgs: list[OrgRef], k: int) -> list[str] | None:
     return [o.name for o in tail]
 
 
-_FROM_BASE_RE = re.compile(r"(?:由|从)(去年|前年)的?\s*(?:约|近)?$")
-_FROM_BASE_TO_RE = re.compile(
-    r"(?:由|从)(去年|前年)的?[^，,；;。]{1,20}?"
-    r"(?:升至|增至|降至|减至|跌至|涨至|上升至|下降至|增加至|增加到|减少至|提高至|提升至|回落至|扩大至|收窄至)\s*(?:约|近)?$"
+_RATIO_ENDINGS = ("份额", "占比", "比重", "率")
+"""Endings of measures that are shares or ratios, never an amount of money."""
+_TO_LEVEL = (
+    r"(?:升至|增至|降至|减至|跌至|涨至|上升至|下降至|增加至|增加到|减少至|提高至|提升至|回落至|扩大至|收窄至)"
 )
+"""The verbs that take a change to the level after them."""
+_FROM_BASE_RE = re.compile(r"(?:由|从)(去年|前年)的?\s*(?:约|近)?$")
+_FROM_BASE_TO_RE = re.compile(rf"(?:由|从)(去年|前年)的?[^，,；;。]{{1,20}}?{_TO_LEVEL}\s*(?:约|近)?$")
+_TO_LEVEL_RE = re.compile(rf"\s*{_TO_LEVEL}\s*(?:约|近)?\s*")
+
+
+def to_level(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` only takes a level to the next ("…约60%降至约50%": 降至约)."""
+    return _TO_LEVEL_RE.fullmatch(text, start, end) is not None
 
 
 _OWN_START_YEAR_RE = re.compile(

@@ -87,12 +87,25 @@ def _scope_rules() -> dict:
         "segments": [re.compile(p, re.IGNORECASE) for p in rules.get("segments", [])],
         "not_segments": tuple(rules.get("not_segments", [])),
         "segment_names": {k.lower(): v for k, v in (rules.get("segment_names") or {}).items()},
+        "market_tier": re.compile(rules.get("market_tier") or r"(?!)"),
         "totals": re.compile(rules.get("totals") or r"(?!)", re.IGNORECASE),
         "total_label": rules.get("total_label", "合计"),
         "incomparable": re.compile(rules.get("incomparable") or r"(?!)", re.IGNORECASE),
         "elliptic": re.compile(rules.get("elliptic") or r"(?!)", re.IGNORECASE),
         "restated": re.compile(rules.get("restated") or r"(?!)", re.IGNORECASE),
     }
+
+
+_SHARE_ENDINGS = ("份额", "占有率", "市占率")
+
+
+def _market_tier(f: Figure, pattern: re.Pattern[str]) -> str:
+    """The tier of a market a clause before the figure frames it in (中国高阶手机市场), or ""."""
+    text = to_simplified(f.text)
+    at = text.find(to_simplified(f.raw)) if f.raw else -1
+    found = [m.group(1) for m in pattern.finditer(text, 0, at)] if at > 0 else []
+    # (the home country is the folder's market, the tier what sets the share apart: 高阶手机市场)
+    return re.sub(r"^(?:中国|国内|全国)", "", found[-1]) if found else ""
 
 
 def _clause_before(f: Figure) -> str:
@@ -124,6 +137,8 @@ def stated_scope(f: Figure, siblings: list[Figure] = ()) -> str:
             segment = rules["segment_names"].get(segment.lower(), segment)
             if not segment.endswith(rules["not_segments"]) and segment not in f.measure:
                 return segment
+    if f.measure.endswith(_SHARE_ENDINGS) and (tier := _market_tier(f, rules["market_tier"])):
+        return tier
     labels = [label for pattern, label in rules["bases"] if pattern.search(before)]
     if labels:
         return labels[0]

@@ -308,6 +308,26 @@ _CLAUSE_MARKS = frozenset("，,。；;：:、！!？?")
 _SAYS = frozenset({"表示", "称", "指出", "认为", "介绍", "透露", "说"})
 
 
+@functools.cache
+def _industry_tails() -> frozenset[str]:
+    from briefing.analysis.cues import cue_words
+
+    return frozenset(cue_words().industry_tails)
+
+
+def _unknown_word(token: str) -> bool:
+    """A Chinese word neither jieba's dictionary nor the domain's knows (宇树 of 宇树科技):
+    after a kind noun, a name."""
+    from briefing.nlp import UNKNOWN_RARITY, domain_words, pos_tag, rarity
+
+    return (
+        is_han(token[0])
+        and pos_tag(token) == "x"
+        and rarity(token) == UNKNOWN_RARITY  # (合作开发 is listed, rare: rarer than unknown)
+        and token not in domain_words()
+    )
+
+
 def candidate_after(tokens: list[str], index: int, max_chars: int = 10) -> str:
     """A name right after ``tokens[index]`` (a kind noun or 名为): Latin words
     joined with spaces, or Chinese tokens up to a verb, particle or punctuation."""
@@ -326,7 +346,14 @@ def candidate_after(tokens: list[str], index: int, max_chars: int = 10) -> str:
             parts.append(tokens[i])
             i += 1
         return "".join(parts).strip()
-    if len(tokens[i]) < 2 or pos_tag(tokens[i]) not in ("nr", "nrt", "nz", "nt", "ns"):
+    if len(tokens[i]) < 2:
+        return ""
+    # a word nobody knows names only with an industry word after it (宇树+科技), not alone
+    # ("17家企业中有6家", "公司更能…")
+    unknown = pos_tag(tokens[i]) not in ("nr", "nrt", "nz", "nt", "ns")
+    if unknown and not (
+        _unknown_word(tokens[i]) and i + 1 < len(tokens) and tokens[i + 1] in _industry_tails()
+    ):
         return ""  # "巨头们领路", "企业金融服务": no name follows
     parts = []
     while i < len(tokens):
@@ -594,10 +621,17 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
     for m in _LISTED_RE.finditer(text):
         venue = m.group("venue") or m.group("board") or ""
         # on a market ("在香港挂牌"), not a product launched somewhere ("在超市上市的新品")
-        if any(v in venue for v in w.listing_venues) and not _is_common(m.group("name")):
+        # (not a kind: "唯一在港股上市的人形机器人公司")
+        name = m.group("name")
+        if (
+            any(v in venue for v in w.listing_venues)
+            and not _is_common(name)
+            and not _is_common(strip_legal(name))
+        ):
             add(m.group("name"), "listed 上市", "company")
     triggers = _trigger_memo(w)
     for i, tok in enumerate(tokens):
+        named_after = False  # "人形机器人公司宇树科技": the kind noun describes the name after it
         hit = triggers.get(tok)
         if hit is None:
             hit = triggers[tok] = _may_trigger(tok, w, suffixes)
@@ -623,6 +657,7 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             kind = next((t for k, t in w.kind_noun_types.items() if joined.endswith(k)), None)
             if after and (after.isascii() or not _is_common(after)):
                 add(after, f"kind noun {tok}", kind)
+                named_after = bool(before) and before not in _CLAUSE_MARKS
         elif len(tok) >= 3 and pos_tag(tok) == "nt" and not suffix_of(tok) and tok.endswith(w.nt_government):
             # jieba's dictionary tags names it knows (美敦力, 中国银行), and many
             # words that are not (光通信, 国际化): only typed endings count.
@@ -637,7 +672,7 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
             if i + 1 < len(tokens) and _continues_word(tokens[i + 1]):
                 continue  # "福建政府采购", "港股银行股"
             cand = candidate_before(tokens, i, max_chars=6)
-            if tok == "公司" and _described(tokens, i, cand):
+            if tok == "公司" and (named_after or _described(tokens, i, cand)):
                 continue  # "中钢转投资的风电水下基础公司中钢机械": what kind of company, no name
             glossed = _GLOSSED_RE.match("".join(tokens[i + 1 : i + 12]))
             if glossed and strip_country(cand) != cand and not _is_common(glossed.group(1)):

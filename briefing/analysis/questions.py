@@ -589,6 +589,20 @@ _ASKS_NUMBER_RE = re.compile(
     r"多少|几成|几倍|几个|几家|规模多大|有多大|多大规模|\bhow (?:much|many)\b", re.IGNORECASE
 )
 """A question that asks a quantity: only a passage with a number can answer it."""
+_IMPACT_RE = re.compile(
+    r"对(?P<object>[^，,。？?；;]{2,20}?)"
+    r"(?:的(?:[^，,。？?；;的]{1,4})?|(?:会|将)?(?:有|带来|造成|产生)(?:什么|多大|多少|怎样|怎么样|哪些)?的?|是|为)?"
+    r"(?:影响|冲击|拖累|拉动|打击|利好|利空)"
+)
+"""An impact question's object: "…对台湾供应链的营收影响有多大" (台湾供应链)."""
+
+
+def impact_object(text: str) -> str | None:
+    """What a question asks the impact on ("存储涨价对中低端机型毛利率的冲击？": 中低端机型毛利率)."""
+    m = _IMPACT_RE.search(to_simplified(text))
+    return m.group("object") if m else None
+
+
 _COMPARES_RE = re.compile(
     r"相比|比较|对比|比起|有何不同|有什么不同|不同之处|区别|差异|差别|孰优|谁更|哪个更|哪家更"
     r"|(?:谁|哪家|哪个|哪一家)[^，。；？?]{0,12}最"
@@ -641,6 +655,10 @@ class _Ask:
     inherited: bool = False
     """Its concepts are its question's ("阿斯利康和辉瑞有何不同？" after "跨国药企在中国的
     收入…"): one of them with the organisation is enough."""
+    impacted: frozenset[str] = frozenset()
+    """What it asks the impact on ("苹果份额下滑，对台湾供应链的营收影响有多大？": 台湾,
+    供应链): its concepts and organisations. A passage bears on it where it names one of
+    them, whether or not it names the cause's organisation; one on the cause alone does not."""
 
 
 def _short_forms(name: str) -> list[str]:
@@ -864,6 +882,18 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
                 for t in (full, *(v for v in sorted(index.vocabulary) if rest and v.startswith(rest)))
                 if t not in tokens
             ]
+    impacted: frozenset[str] = frozenset()
+    if (obj := impact_object(sub)) is not None:
+        obj_actors = set(names.names(obj))
+        obj_concepts = {
+            t
+            for t in query_tokens(_unnamed(obj, names), index.vocabulary)
+            if _is_concept(t) and t not in actors
+        }
+        # what the object is, not what of it is measured (营收 of 台湾供应链的营收), where it says more
+        impacted = frozenset(obj_concepts | obj_actors)
+        concepts |= obj_concepts
+        actors |= obj_actors
     target = _target(sub, names.spans(sub))
     if target:
         tokens += [
@@ -889,6 +919,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         changes=changes,
         years=_relative_years(sub, question, index),
         shortened=shortened,
+        impacted=impacted,
     )
 
 
@@ -1137,10 +1168,14 @@ def _relevant(
         if sent.heading or sent.end - sent.start < 12:
             continue
         own_orgs = index.orgs_of(d, s)
-        if ask.actors and not (
-            # the sentence before counts only for one that names no organisation of its own
-            # ("…攜程…。同程旅行第二季營收則年增10.1%": 同程's, not 携程's)
-            ask.actors & (own_orgs or index.orgs_of(d, s - 1)) or index.heading_org(d, s) in ask.actors
+        if (
+            ask.actors
+            and not ask.impacted
+            and not (
+                # the sentence before counts only for one that names no organisation of its own
+                # ("…攜程…。同程旅行第二季營收則年增10.1%": 同程's, not 携程's)
+                ask.actors & (own_orgs or index.orgs_of(d, s - 1)) or index.heading_org(d, s) in ask.actors
+            )
         ):
             continue  # names none of the question's organisations, even with the sentence before
         key = (d, s)
@@ -1201,11 +1236,21 @@ def _relevant(
         }
         # A place asked (海外) is shared by a passage that itself names a place within it
         # ("… in Southeast Asia"), not by one whose title does.
+        written = set(shared)  # (an impact's object is read as written, not as a place it lies in)
         asked_here = {c for c in ask.concepts if market.named(c)} - shared if ask.places else set()
         if asked_here and market.touches(ask.places, market.named(simple)):
             shared |= asked_here
         says_glossed = bool(glossed) and len(shared & glossed) >= min(2, len(glossed))
-        if ask.actors:
+        # An impact is read first where its object is (台湾供应链, whoever it names), then in
+        # what the sources say of its cause (苹果's share); what of the object is measured
+        # (营收 of 台湾供应链的营收) counts with a word of the cause beside it.
+        plain = {c for c in ask.impacted if c not in _measure_cues()}
+        on_object = bool(ask.impacted) and (
+            bool((written | named) & plain) or (bool(written & ask.impacted) and bool(written - ask.impacted))
+        )
+        if on_object and strict:
+            relevant = True
+        elif ask.actors:
             all_named = named >= ask.actors
             if not strict:
                 relevant = bool(named)  # an angle: what a source says about the organisation
@@ -1245,8 +1290,16 @@ def _relevant(
         # "长鑫扩产会不会压低DRAM价格？" over "业内人士认为，长鑫扩产将…增加全球DRAM供给，但短期内
         # 难以改变供需格局": a view on what the question asks will happen bears on it
         # though it names no price
-        bears = _bears(ask, families) or (
-            ask.forecast and view and (len(shared) >= 2 or says_glossed) and (not ask.actors or bool(named))
+        bears = (
+            _bears(ask, families)
+            or (
+                ask.forecast
+                and view
+                and (len(shared) >= 2 or says_glossed)
+                and (not ask.actors or bool(named))
+            )
+            # "…将冲击台湾供应链的拉货动能": what the sources say of the impact's object bears on it
+            or on_object
         )
         measured = (
             _holds_measures(ask.measures, families) and bool(re.search(r"\d", simple))
@@ -1266,6 +1319,7 @@ def _relevant(
             * (1 + min(cued, 3))
             * (0.5 if bystander else 1.0)
             * (1 + len(shared & glossed))
+            * (3.0 if on_object else 1.0)
             # "补贴战会持续多久？": a passage on when it ends before one that only names it
             * (2.0 if _ASKS_DURATION_RE.search(ask.text) and _ENDING_RE.search(simple) else 1.0)
         )

@@ -666,6 +666,19 @@ def _variant_words() -> frozenset[str]:
 
 
 @functools.cache
+def _variant_phrases() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Listed words of four characters or more, which the segmenter cuts in pieces
+    (高端市场: 高端 + 市场), by their first two characters: a sentence that holds that
+    token and writes the phrase argues the phrase's term (no dictionary word of its own:
+    it would count twice)."""
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for word, term in _listed_variants().items():
+        if len(word) >= 4 and is_han(word[0]):
+            out[word[:2]].append((word, term))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
 def _spellings(term: str) -> tuple[str, ...]:
     """The term and the words that argue it under another name (出海, 海外)."""
     return (term, *sorted(w for w, t in concept_variants().items() if t == term))
@@ -707,6 +720,14 @@ def _argued_tokens(doc: Document, s: Sentence, names: AbstractSet[str]) -> tuple
         # a regional word is the mainland's (伺服器 counts as 服务器, once)
         tokens = {regional.get(t, t): None for t in tokens}
         tokens.update((variants[t], None) for t in list(tokens) if t in variants)
+    phrases = _variant_phrases()
+    if not phrases.keys().isdisjoint(tokens):
+        # …and a phrase cut in pieces (高阶市场 for 高端化), where the sentence writes it
+        text = doc.analysis_text[s.start : s.end]
+        for first in [t for t in tokens if t in phrases]:
+            for word, term in phrases[first]:
+                if word in text and term not in tokens:
+                    tokens[term] = None
     return tuple(tokens)
 
 
