@@ -518,6 +518,59 @@ def asked(text: str) -> str | None:
     return "".join(run).strip() or None
 
 
+_ANSWER_OPENERS_RE = re.compile(
+    r"^\s*(?:因为|因為|由于|由於|原因|答案|其实|其實|显然|顯然|当然|當然|是的|不是|没有|沒有|不会|不會|这是因为|這是因為"
+    r"|大约|大約|大概|约|約|差不多|\d)"
+)
+"""A sentence that opens by answering the question before it: that question was rhetorical."""
+_TASK_RE = re.compile(
+    r"[，,]\s*(?:还)?(?:需要|需|有待|待)(?:去)?(?:找|查|核实|核實|确认|確認|补充|補充|验证|驗證|跟踪|跟蹤)"
+)
+"""A research task after what it asks ("…国产化率现在大概是多少，需要找行业数据")."""
+
+
+_RESEARCH_FRAME_RE = re.compile(
+    r"需要(?:弄清楚|搞清楚|弄明白|搞明白|回答|确认|確認|研究|跟踪|跟蹤|关注|關注)|关注点|關注點|关注的是|關注的是"
+    r"|值得(?:研究|跟踪|跟蹤|关注|關注)|待(?:研究|确认|確認|核实|核實)|要回答|问题(?:是|在于)|問題(?:是|在於)"
+)
+"""What makes a question between a note's statements the writer's own to research ("降本是第二
+个关注点。…靠的是国产替代还是规模效应？"), not a rhetorical one an essay answers itself."""
+_ASK_FRAME_RE = re.compile(
+    r"^(?:我们|我|本组)?(?:需要|要|想|得)?(?:弄清楚|搞清楚|弄明白|搞明白|回答|确认|確認|判断|判斷)的(?:是|问题是)[，,：:]?\s*"
+)
+"""Words that frame what a sentence asks ("我们需要弄清楚的是，"): no part of the question."""
+
+
+def asked_within(text: str) -> list[str]:
+    """The questions a memo's paragraph asks between its statements, when it does not
+    end by asking (see :func:`asked`): a sentence that asks as the writer's own research
+    (framed so, in it or the sentence before: "我们需要弄清楚的是，…有没有真实的订单支撑？",
+    "降本是第二个关注点。…还是规模效应？") and is not answered by the next, and one that
+    asks in words and sets itself a task ("丝杠和减速器的国产化率现在大概是多少，需要找
+    行业数据": the part that asks). An essay's rhetorical questions, a question the next
+    sentence answers ("为什么？因为…") and one that asks what something is or why are the
+    writer's exposition."""
+    out: list[str] = []
+    sentences = [x.strip() for x in _SENTENCE_RE.findall(text.strip()) if x.strip()]
+    for i, sentence in enumerate(sentences):
+        after = sentences[i + 1] if i + 1 < len(sentences) else ""
+        if sentence.count("（") + sentence.count("(") > sentence.count("）") + sentence.count(")"):
+            continue  # "待核实：…增速（约48%？）": a doubt about a figure, cut at its mark
+        before = sentences[i - 1] if i else ""
+        if asks(sentence):
+            if (
+                after
+                and (_RESEARCH_FRAME_RE.search(sentence) or _RESEARCH_FRAME_RE.search(before))
+                and not _ANSWER_OPENERS_RE.match(after)
+                and not _DEFINITION_RE.search(sentence)
+                and not _WHY_RE.match(sentence)
+            ):
+                out.append(_ASK_FRAME_RE.sub("", sentence))
+        elif (task := _TASK_RE.search(sentence)) and asks_unmarked(sentence[: task.start()]):
+            out.append(_ASK_FRAME_RE.sub("", sentence[: task.start()].strip()) + "？")
+    return out
+
+
 def _item_like(block: Block) -> bool:
     """A list item, or a plain-text line numbered like one ("1、", "（2）", "- ")."""
     return block.kind == "item" or (block.kind == "para" and bool(_ITEM_RE.match(block.text)))
@@ -562,6 +615,8 @@ def _standalone_questions(
                 expository_blocks.add(i)
             else:
                 found.append((i, Todo(text=question, done=False, form="paragraph")))
+        elif block.kind == "para":
+            found += [(i, Todo(text=q, done=False, form="paragraph")) for q in asked_within(text)]
         i += 1
     return found
 

@@ -83,11 +83,18 @@ def parse_month(text: str) -> str | None:
 _TITLE_MONTH_RE = re.compile(r"[（(]\s*([^（）()]{6,16})\s*[)）]\s*$")
 
 
+_TITLE_END_MONTH_RE = re.compile(r"\s((?:19|20)\d{2})\s*[.．/年-]\s*(\d{1,2})\s*月?$")
+
+
 def title_month(title: str) -> str | None:
-    """The month a title ends with in brackets ("研究备忘（2024年3月）"): the
-    document's date. A month elsewhere in a title is its subject ("2023年12月CPI点评")."""
-    m = _TITLE_MONTH_RE.search(title)
-    return parse_month(m.group(1)) if m else None
+    """The month a title ends with in brackets ("研究备忘（2024年3月）") or after a space
+    ("跟踪笔记 2024.12"): the document's date. A month elsewhere in a title is its
+    subject ("2023年12月CPI点评")."""
+    if m := _TITLE_MONTH_RE.search(title):
+        return parse_month(m.group(1))
+    if (m := _TITLE_END_MONTH_RE.search(title.strip())) and 1 <= int(m.group(2)) <= 12:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    return None
 
 
 def parse_date(text: str, compact: bool = False) -> str | None:

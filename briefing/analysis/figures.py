@@ -1641,6 +1641,10 @@ def _figures_in(text: str) -> list[Hit]:
                 if measure == "市场份额" and "全球" in before_cue:
                     measure = "全球市场份额"
         clause = text[left:right].lower()
+        if (joined := _EN_NEXT_VERB_RE.search(text, m.end(), right)) is not None:
+            # "…had delivered 10 units and expects to deliver 500": the next verb's expectation
+            # is not this figure's
+            clause = text[left : joined.start()].lower()
         if (
             out
             and out[-1].measure.endswith(("目标", "预测"))
@@ -1841,6 +1845,10 @@ def clause_kind(clause: str) -> str:
     return ""
 
 
+_EN_NEXT_VERB_RE = re.compile(
+    r",?\s+and\s+(?:it\s+|the company\s+|they\s+)?(?:expects?|forecasts?|plans?|aims?|targets?|projects?|sees|said|says)\b"
+)
+"""An English clause joined after a figure with its own verb ("… and expects to deliver …")."""
 _FACT_RE = re.compile(
     r"已|实现|录得|去年|上年|同期|此前|过去|曾|[12]\d{3}年(?:底|末)?(?:已|的)|"
     r"\b(?:was|were|had|has|have|rose|fell|grew|reported|posted|last year|a year earlier)\b|\b\w+ed\b"
