@@ -260,6 +260,11 @@ _RELATIVE_YEAR = {
     "a year earlier": -1,
     "a year ago": -1,
     "a decade ago": -10,
+    # news of these days is of the year the story is dated ("近日完成C轮融资，投后估值接近80亿元")
+    "近日": 0,
+    "日前": 0,
+    "本月": 0,
+    "本周": 0,
 }
 
 
@@ -1681,9 +1686,17 @@ def _figures_in(text: str) -> list[Hit]:
         baseline = bool(
             _BASELINE_RE.search(re.sub(r"(?:不到|不足|约|近|超过|less than|about)\s*$", "", lead).rstrip())
         )
+        own_start = _own_start(m)
+        if value_max is None and (low := _EN_RANGE_LOW_RE.search(text, max(left, m.start() - 16), m.start())):
+            # "expects to deliver 500 to 1,000 units": one range, its unit written once
+            # (not "from 100 to 120 units", a change)
+            bottom = float(f"{float(low.group(1).replace(',', '')) * factor:.12g}")
+            if bottom < value:
+                value, value_max, own_start = bottom, value, low.start(1)
+                raw = text[own_start : m.end()].strip()
         out.append(
             Hit(
-                _own_start(m),
+                own_start,
                 m.end(),
                 value,
                 unit,
@@ -1845,6 +1858,8 @@ def clause_kind(clause: str) -> str:
     return ""
 
 
+_EN_RANGE_LOW_RE = re.compile(r"(?<![Ff]rom )(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s+to\s+$")
+"""The low end of an English range written with its unit once ("500 to 1,000 units")."""
 _EN_NEXT_VERB_RE = re.compile(
     r",?\s+and\s+(?:it\s+|the company\s+|they\s+)?(?:expects?|forecasts?|plans?|aims?|targets?|projects?|sees|said|says)\b"
 )
@@ -2984,11 +2999,13 @@ def year_of(text: str, start: int, end: int | None = None) -> tuple[int | None, 
         due := re.search(r"(?:等到|要到|将于|将在|预计于?|计划于?)\s*((?:19|20)\d{2})\s*年", text[end:right])
     ):
         return int(due.group(1)), None  # "产能投产仍要等到2012年": the year it is due
+    # (only in its own clause: "…had delivered 10 units and expects to deliver 500 in 2025")
+    joined = _EN_NEXT_VERB_RE.search(text, end if end is not None else start, right)
     later = re.search(
         r"\b(?:in|for|during) (?:fiscal (?:year )?)?((?:19|20)\d{2})\b"
         r"|\b(?:quarter|half|year|months) of ((?:19|20)\d{2})\b"
         r"|\b(?:by|as of|as at|at) (?:the )?end of (?:[A-Z][a-z]+,? )?((?:19|20)\d{2})\b",
-        text[start:right],
+        text[start : joined.start() if joined else right],
     )
     if later:
         # "revenue of $4.2 billion for 2023", "declined 3% in the fiscal third quarter of 2024",
