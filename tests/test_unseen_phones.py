@@ -38,8 +38,8 @@ def test_the_memo_table_rows_are_its_questions(model: dict[str, Any]) -> None:
 def test_the_handset_makers_hold_their_shares_of_the_quarter(model: dict[str, Any]) -> None:
     for company, share in (("vivo", 18.6), ("OPPO", 15.7), ("荣耀", 15.3), ("华为", 15.3)):
         f = _figure(model, company, share)
-        # the ranking paragraph breaks down IDC's data of 2024's third quarter
-        assert (f["measure"], f["year"], f["period"], f["source"]) == ("市场份额", 2024, "三季度", "IDC")
+        # the ranking paragraph breaks down IDC's data of China's market in 2024's third quarter
+        assert (f["measure"], f["year"], f["period"], f["source"]) == ("中国市场份额", 2024, "三季度", "IDC")
 
 
 def test_a_parallel_change_gives_each_its_level_of_this_year(model: dict[str, Any]) -> None:
@@ -48,12 +48,19 @@ def test_a_parallel_change_gives_each_its_level_of_this_year(model: dict[str, An
     assert _figure(model, "华为", 40)["year"] == 2024
 
 
+def test_a_market_s_shipments_are_not_set_beside_a_company_s_global_ones(model: dict[str, Any]) -> None:
+    assert any(f["measure"] == "全球出货量" for f in company_figures(model, "小米集团"))
+    for row in model["key_figures"]:
+        if "出货量" in row["measure"]:
+            assert {e["company"] for e in row["entries"]} != {"小米集团", "vivo"}, row
+
+
 def test_a_price_band_is_no_share(model: dict[str, Any]) -> None:
     assert not any(f["value"] == 600 for f in company_figures(model, "华为"))
 
 
 def test_high_end_shares_stand_apart_from_the_whole_market(model: dict[str, Any]) -> None:
-    rows = [k for k in model["key_figures"] if k["measure"].startswith("市场份额")]
+    rows = [k for k in model["key_figures"] if "市场份额" in k["measure"]]
     whole = next(k for k in rows if any(e["company"] == "vivo" for e in k["entries"]))
     assert {e["company"] for e in whole["entries"]} >= {"vivo", "OPPO", "华为", "苹果公司"}
     assert all(e["value"] < 20 for e in whole["entries"])

@@ -25,9 +25,11 @@ from briefing.analysis.figures import (
     OrgRef,
     attribute,
     figures_in,
+    market_frame,
     named_unit,
     period_in,
     refine_measures,
+    regional_measure,
     to_level,
     year_of,
 )
@@ -921,18 +923,24 @@ def analyse_document(doc: Document) -> DocAnalysis:
             context.paragraph, context.times, context.periods = s.paragraph, [], []
             context.continued = continues_data(sent)
             context.before_source, context.source = context.source, None
+            context.before_market, context.market = context.market, ""
         first_here = len(result.figures)
         for o in owned:
             source = _source_of(sent, refs, o.hit, o.owner)
-            if source is None and context.continued and o.owner != context.before_source:
-                source = context.before_source  # the breakdown of IDC's data is IDC's
+            measure = o.measure
+            if context.continued:
+                if source is None and o.owner != context.before_source:
+                    source = context.before_source  # the breakdown of IDC's data is IDC's
+                if context.before_market:
+                    # …and of the market it was data of (中国智能手机市场: vivo's 中国市场份额)
+                    measure = regional_measure(context.before_market, measure)
             year, relative, period = context.when(sent, o.hit, result.figures)
             result.figures.append(
                 FigureCandidate(
                     org=o.owner,
                     value=o.hit.value,
                     unit=o.hit.unit,
-                    measure=o.measure,
+                    measure=measure,
                     raw=_original(text, s.start, sent, o.hit),
                     sentence=s_index,
                     start=s.start + o.hit.start,
@@ -968,6 +976,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
         context.source = next(
             (r.name for r in refs if r.role == SOURCE or r.kind == "research"), context.source
         )
+        context.market = context.market or market_frame(sent)
         _parallel_changes(sent, [o.hit for o in owned], result.figures[first_here:])
         context.same_period_last_year(result.figures, first_here, sent)
         context.remember(sent)
@@ -1139,6 +1148,10 @@ class _Times:
         """The data source or research firm the paragraph names (IDC数据显示), if any."""
         self.before_source = None
         """The one the paragraph before named."""
+        self.market = ""
+        """The market the paragraph reports data of (中国 of 中国智能手机市场), if any."""
+        self.before_market = ""
+        """The one the paragraph before reported."""
 
     def when(self, sent: str, hit: Hit, figures: list[FigureCandidate]) -> tuple[int | None, int | None, str]:
         year, relative = year_of(sent, hit.start, hit.end)

@@ -918,6 +918,27 @@ _REGION_MEASURES = (
 )
 
 
+def regional_measure(region: str, measure: str) -> str:
+    """``measure`` of one market ("中国" + 市场份额 → 中国市场份额, 出货量 → 中国出货量); a
+    measure that is no market's (营收增长率) or names its market already stays as it is."""
+    if not measure.startswith(_REGION_MEASURES):
+        return measure
+    return (
+        region
+        + ("市场" if measure in ("市场份额", "营收占比") and not region.endswith("以外") else "")
+        + measure.replace("市场", "")
+    )
+
+
+_MARKET_FRAME_RE = re.compile(_REGION_ZH + r"[\u4e00-\u9fff]{0,8}?市场")
+
+
+def market_frame(sentence: str) -> str:
+    """The market a sentence reports data of ("2024年第三季度中国智能手机市场出货量…": 中国), or ""."""
+    m = _MARKET_FRAME_RE.search(sentence)
+    return m.group(1) if m else ""
+
+
 def _region(text: str, left: int, cue_start: int, start: int, end: int, right: int, measure: str) -> str:
     """The market a share, revenue or sales figure is of: "国内市场占有率", "国内市场贡献了
     公司68%的营业收入", "47%的营业收入来自中国内地之外", "its revenue in China",
@@ -1612,11 +1633,7 @@ def _figures_in(text: str) -> list[Hit]:
             measure = flow + measure  # "新开门店2342家": stores opened, not the store count
         region_name = _region(text, left, cue_start, m.start(), m.end(), right, measure)
         if region_name:
-            measure = (
-                region_name
-                + ("市场" if measure in ("市场份额", "营收占比") and not region_name.endswith("以外") else "")
-                + measure.replace("市场", "")
-            )
+            measure = regional_measure(region_name, measure)
         scope = _scope_re().search(text[left:cue_start]) if cue_start > left else None
         if scope and not any(measure.startswith(s) for s in words().scope_words):
             measure = re.sub(r"的", "", scope.group(1)) + measure
