@@ -591,6 +591,13 @@ def _standalone_questions(
         if not keep[i] or i in taken or block.kind == "code":
             i += 1
             continue
+        if block.kind == "para" and _Q_LABEL_RE.match(block.text) and asks(block.text):
+            # "Q1：…？" over "A：…": a question of a Q&A list, whatever follows it
+            found.append(
+                (i, Todo(text=_Q_LABEL_RE.sub("", block.text.strip()), done=False, form="paragraph"))
+            )
+            i += 1
+            continue
         if _item_like(block):
             j = i
             while j < len(blocks) and _item_like(blocks[j]) and keep[j] and asks_unmarked(blocks[j].text):

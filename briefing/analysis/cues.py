@@ -54,6 +54,10 @@ class CueWords:
     partner_verbs: tuple[str, ...]
     own_work_markers: frozenset[str]
     industry_tails: tuple[str, ...]
+    results_words: tuple[str, ...]
+    """Results a company reports after its name and a period (营业收入, 净利润)."""
+    results_announce: tuple[str, ...]
+    """Verbs a company announces its results with ("昊海生科公布，…营业收入…")."""
     self_speech_verbs: frozenset[str]
     """Verbs of saying after which a speaker calls itself 公司 ("中联重科则表示，公司…")."""
     self_references: tuple[str, ...]
@@ -122,6 +126,8 @@ def cue_words() -> CueWords:
         partner_verbs=_longest(items("partner_verbs")),
         own_work_markers=frozenset(items("own_work_markers")),
         industry_tails=_longest(items("industry_tails")),
+        results_words=_longest(items("results_words")),
+        results_announce=_longest(items("results_announce")),
         self_speech_verbs=frozenset(items("self_speech_verbs")),
         self_references=_longest(items("self_references")),
         surnames=frozenset("".join(items("surnames"))),
@@ -244,10 +250,40 @@ def _name_at(tokens: list[str], i: int, max_chars: int = 8) -> int:
 # --------------------------------------------------------------- Chinese
 
 
+_PERIOD_BEFORE_RESULTS = r"(?:(?:19|20)\d{2}年(?:度)?)?(?:前三季度|前三季|首三季|上半年|下半年|全年|中期|第?[一二三四1-4]季度|前\d{1,2}个月)?"
+
+
+@functools.cache
+def _results_subject_re() -> re.Pattern[str]:
+    w = cue_words()
+    results = "|".join(re.escape(x) for x in sorted(w.results_words, key=len, reverse=True))
+    announce = "|".join(re.escape(x) for x in w.results_announce)
+    return re.compile(
+        r"(?:^|(?<=[，,。；;：:]))\s*(?P<name>[\u4e00-\u9fff]{2,5}?)"
+        rf"(?:(?P<period>{_PERIOD_BEFORE_RESULTS})(?:实现|录得)?(?:{results})(?:为|达|约|达到)?\s*\d"
+        rf"|(?:{announce})[，,：:]\s*{_PERIOD_BEFORE_RESULTS}(?:{results}))"
+    )
+
+
+def results_subjects(text: str) -> list[Cue]:
+    """Phrases that open a clause reporting results of their own ("爱美客2024年前三季度实现
+    营业收入23.69亿元", "昊海生科公布，首三季营业收入…"): listed companies nobody listed.
+    A phrase right before a bare measure needs a period between ("华熙生物前三季度营收为"),
+    so "公司营收为…" or "行业营收" is never read as one."""
+    out: list[Cue] = []
+    for m in _results_subject_re().finditer(text):
+        name = m.group("name")
+        if m.group("period") == "":
+            continue
+        out.append((name, "reports its results", "company"))
+    return out
+
+
 def cues_zh(tokens: list[str], text: str = "") -> list[Cue]:
     """Names a Chinese sentence marks by what it does with them (jieba ``tokens``)."""
     text = text or "".join(tokens)
     entries = share_list_entries(text) if ("%" in text or "％" in text) else []
+    entries += results_subjects(text) if ("收入" in text or "营收" in text or "净利润" in text) else []
     if not _gates().search(text):
         return entries  # most sentences: one regular-expression search
     like, publisher, subject = _gated(text)

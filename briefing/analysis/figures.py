@@ -739,7 +739,7 @@ _QUARTERS = "一二三四"
 _PERIOD_RE = re.compile(
     r"(?P<fq>第?(?P<fqn>[一二三四1-4])财季|(?:财年|财政年度|会计年度)第?(?P<fqy>[一二三四1-4])季度?"
     r"|fiscal (?P<fqe>first|second|third|fourth) quarter|\bQ(?P<fqq>[1-4]) FY ?\d{2,4}\b)"
-    r"|(?P<nine>前三季度|前三季(?!度)|前三个季度|nine[- ]months|first three quarters)"
+    r"|(?P<nine>前三季度|前三季(?!度)|首三季度?|前三个季度|nine[- ]months|first three quarters)"
     r"|(?P<qm>quarter (?:to|ended|ending|through) (?:the end of )?(?P<qme>March|June|September|December))"
     # a quarter by its months: "the July-September period", "7-9月"
     r"|(?P<qr3>(?P<qrs>January|April|July|October)\s*(?:-|–|—|to|through)\s*(?P<qre>March|June|September|December)"
@@ -1703,6 +1703,14 @@ def _figures_in(text: str) -> list[Hit]:
         baseline = bool(
             _BASELINE_RE.search(re.sub(r"(?:不到|不足|约|近|超过|less than|about)\s*$", "", lead).rstrip())
         )
+        if (
+            out
+            and unit == "%"
+            and out[-1].unit == "%"
+            and _EN_FROM_EARLIER_RE.fullmatch(text, out[-1].end, m.start())
+        ):
+            # "revenue rose 15.5%…, down from 47% a year earlier": the same growth, earlier
+            measure = out[-1].measure
         own_start = _own_start(m)
         if value_max is None and (low := _EN_RANGE_LOW_RE.search(text, max(left, m.start() - 16), m.start())):
             # "expects to deliver 500 to 1,000 units": one range, its unit written once
@@ -1875,6 +1883,10 @@ def clause_kind(clause: str) -> str:
     return ""
 
 
+_EN_FROM_EARLIER_RE = re.compile(
+    r"(?:\s+(?:in|for|during) (?:the )?(?:first|second|third|fourth|last|past)?\s*[\w -]{0,20}?)?,?\s*(?:down|up)\s+from\s+(?:about\s+|around\s+)?"
+)
+"""Between a rate and the one it is compared with ("…15.5% in the first nine months, down from 47%")."""
 _EN_RANGE_LOW_RE = re.compile(r"(?<![Ff]rom )(?<![\d.,])(\d[\d,]*(?:\.\d+)?)\s+to\s+$")
 """The low end of an English range written with its unit once ("500 to 1,000 units")."""
 _EN_NEXT_VERB_RE = re.compile(
