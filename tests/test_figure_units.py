@@ -344,3 +344,23 @@ def test_alcohol_by_volume_is_no_figure() -> None:
 def test_chinese_tenths_are_percentages(text: str, value: float | None) -> None:
     hits = figures_in(text)
     assert [h.value for h in hits if h.unit == "%"][:1] == ([value] if value is not None else [])
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        ("从厂商排名看，vivo以18.6%的市场份额位居第一", True),
+        ("分品牌看，特斯拉销量为8.5万辆", True),
+        ("从企业来看，保利发展8月实现签约金额238亿元", True),
+        ("具体来看，华为份额为15.3%", True),
+        ("By vendor, Samsung shipped 57.5 million units", True),
+        # a point of view, not a breakdown of the data before
+        ("从长期看，行业增速将放缓至5%", False),
+        ("按月看，销量回升", False),
+        ("从厂商的角度，降价难以持续", False),
+    ],
+)
+def test_which_paragraph_breaks_down_the_data_before_it(opening: str, expected: bool) -> None:
+    from briefing.analysis.document import continues_data
+
+    assert continues_data(opening) is expected

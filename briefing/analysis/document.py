@@ -1262,10 +1262,13 @@ class _Times:
 
 
 _CONTINUES_RE = re.compile(
-    r"^(?:从|分|按)[\u4e00-\u9fff]{1,8}?(?:来)?看[，,]|^具体(?:来)?看[，,]"
+    r"^(?:从|分|按)[\u4e00-\u9fff]{0,4}?(?:厂商|品牌|企业|公司|车企|房企|集团|地区|区域|省份|产品|品类|渠道|价位段?"
+    r"|排名|细分市场|细分|类型|机型|车型)[\u4e00-\u9fff]{0,3}?(?:来)?看[，,]|^具体(?:来)?看[，,]"
     r"|^(?:by|among) (?:vendors?|brands?|companies|makers|manufacturers|segments?|regions?)\b",
     re.IGNORECASE,
 )
+"""A breakdown of data by a dimension ("从厂商排名看，", "分品牌看，", "从企业来看，"), not a
+point of view ("从长期看，")."""
 
 
 def continues_data(sentence: str) -> bool:

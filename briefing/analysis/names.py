@@ -350,8 +350,8 @@ def candidate_after(tokens: list[str], index: int, max_chars: int = 10) -> str:
         return ""
     # a word nobody knows names only with an industry word after it (宇树+科技), not alone
     # ("17家企业中有6家", "公司更能…")
-    unknown = pos_tag(tokens[i]) not in ("nr", "nrt", "nz", "nt", "ns")
-    if unknown and not (
+    untagged = pos_tag(tokens[i]) not in ("nr", "nrt", "nz", "nt", "ns")
+    if untagged and not (
         _unknown_word(tokens[i]) and i + 1 < len(tokens) and tokens[i + 1] in _industry_tails()
     ):
         return ""  # "巨头们领路", "企业金融服务": no name follows

@@ -657,8 +657,9 @@ class _Ask:
     收入…"): one of them with the organisation is enough."""
     impacted: frozenset[str] = frozenset()
     """What it asks the impact on ("苹果份额下滑，对台湾供应链的营收影响有多大？": 台湾,
-    供应链): its concepts and organisations. A passage bears on it where it names one of
-    them, whether or not it names the cause's organisation; one on the cause alone does not."""
+    供应链): its concepts and organisations. A passage that names one of them bears on it
+    and comes first, whether or not it names the cause's organisation; what the sources
+    say of the cause follows, as for any question."""
 
 
 def _short_forms(name: str) -> list[str]:
@@ -890,7 +891,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
             for t in query_tokens(_unnamed(obj, names), index.vocabulary)
             if _is_concept(t) and t not in actors
         }
-        # what the object is, not what of it is measured (营收 of 台湾供应链的营收), where it says more
+        # the object's concepts and organisations (台湾, 供应链 of "对台湾供应链的营收影响")
         impacted = frozenset(obj_concepts | obj_actors)
         concepts |= obj_concepts
         actors |= obj_actors
