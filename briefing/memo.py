@@ -218,6 +218,20 @@ def reference_blocks(blocks: list[Block]) -> frozenset[int]:
     return frozenset(found)
 
 
+_INLINE_NUMBER_RE = re.compile(
+    r"(?:^|(?<=[：:？?；;。]))\s*(?:[1-9]|[一二三四五六七八九])\s*[）)、．.](?!\d)"
+)
+
+
+def inline_numbered(text: str) -> list[str]:
+    """The questions a paragraph numbers within itself ("想请帮忙看三个问题：1）…？2）…？3）…？"),
+    each without its number and the lead-in before the first; empty for fewer than two."""
+    marks = list(_INLINE_NUMBER_RE.finditer(text))
+    if len(marks) < 2:
+        return []
+    return split_questions(text[marks[0].start() :].strip())
+
+
 def split_questions(text: str) -> list[str]:
     """Split a run of questions at question marks ("a？b？c？" → three)."""
     parts = [strip_numbering(p.strip(" ，,；;")) for p in re.split(r"(?<=[？?])", text)]
@@ -620,6 +634,8 @@ def _standalone_questions(
         elif block.kind == "para" and (question := asked(text)):
             if expository(question, following):
                 expository_blocks.add(i)
+            elif numbered := inline_numbered(question):
+                found += [(i, Todo(text=q, done=False, form="list")) for q in numbered]
             else:
                 found.append((i, Todo(text=question, done=False, form="paragraph")))
         elif block.kind == "para":

@@ -299,3 +299,18 @@ def test_an_impact_question_reads_its_object_first(tmp_path: Path) -> None:
     assert texts and texts[0].startswith("组件厂商的毛利率"), texts
     assert not any("装机量" in t for t in texts), texts
     assert question.status != "open"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("美国港口费如果落地，中国船厂的海外订单会减少多少？", "美国港口费"),
+        ("如果补贴退坡，销量会下滑多少？", "补贴退坡"),
+        ("若美联储降息，银行息差会收窄吗？", "美联储降息"),
+        ("If tariffs rise to 60%, how much will exports fall?", "tariffs rise to 60%"),
+        ("毛利率能否回升？", None),
+        ("一季度营收如何？", None),
+    ],
+)
+def test_what_a_what_if_question_supposes(text: str, expected: str | None) -> None:
+    assert Q.condition_of(text) == expected

@@ -603,6 +603,23 @@ def impact_object(text: str) -> str | None:
     return m.group("object") if m else None
 
 
+_CONDITION_RE = re.compile(
+    r"^(?P<before>[^，,。？?]{2,16}?)(?:如果|若是|假如|一旦|倘若)[^，,。？?]{0,8}[，,]"
+    r"|(?:如果|若是|假如|一旦|倘若|若)(?P<after>[^，,。？?]{2,16})[，,]"
+    r"|^if (?P<en>[^,?]{3,60}),",
+    re.IGNORECASE,
+)
+
+
+def condition_of(text: str) -> str | None:
+    """What a what-if question supposes ("美国港口费如果落地，中国船厂的海外订单会减少多少？":
+    美国港口费; "如果补贴退坡，…"): its answer is read where the sources speak of that."""
+    m = _CONDITION_RE.search(to_simplified(text).strip())
+    if not m:
+        return None
+    return m.group("before") or m.group("after") or m.group("en")
+
+
 _COMPARES_RE = re.compile(
     r"相比|比较|对比|比起|有何不同|有什么不同|不同之处|区别|差异|差别|孰优|谁更|哪个更|哪家更"
     r"|(?:谁|哪家|哪个|哪一家)[^，。；？?]{0,12}最"
@@ -657,7 +674,8 @@ class _Ask:
     收入…"): one of them with the organisation is enough."""
     impacted: frozenset[str] = frozenset()
     """What it asks the impact on ("苹果份额下滑，对台湾供应链的营收影响有多大？": 台湾,
-    供应链): its concepts and organisations. A passage that names one of them bears on it
+    供应链), or what a what-if supposes ("美国港口费如果落地，…": 港口费): its concepts and
+    organisations. A passage that names one of them bears on it
     and comes first, whether or not it names the cause's organisation; what the sources
     say of the cause follows, as for any question."""
 
@@ -884,7 +902,8 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
                 if t not in tokens
             ]
     impacted: frozenset[str] = frozenset()
-    if (obj := impact_object(sub)) is not None:
+    # (an impact's object, or what a what-if supposes: where the answer is read)
+    if (obj := impact_object(sub) or condition_of(sub)) is not None:
         obj_actors = set(names.names(obj))
         obj_concepts = {
             t

@@ -3066,8 +3066,9 @@ def gists_apart(
             continue
         fresh = [q for q in spares.get(theme.label, []) if q.text not in taken]
         fresh += theme.quotes if len(theme.quotes) >= 2 else []
-        # first a sentence that says the argument the label names (出口 of 出口钢材)
-        pointed = list(_pointed(theme))
+        # first a sentence that says the argument the label names (出口 of 出口钢材), else
+        # the concept it names changing (新船价格 of 新船价格上涨)
+        pointed = list(_pointed(theme)) or list(concept_words(theme.label, theme.terms)[0])
         if pointed:
             fresh.sort(key=lambda q: not _says_any(q.text, pointed))
         # the takeaway's very sentence (cited there, not printed twice) gives way only to
