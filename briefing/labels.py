@@ -68,6 +68,9 @@ def skip_reason_zh(reason: str) -> str:
     """A skipped file's reason in Chinese (the English one stays in the JSON)."""
     import re
 
+    if copy := re.match(r"a copy of (.+) \(the same text( in the other script)?\)$", reason):
+        # (analysis/copies.py: the same story clipped twice, which source it repeats)
+        return f"与{copy.group(1)}内容相同的{'繁简' if copy.group(2) else ''}转载"
     for pattern, zh in SKIP_REASON_ZH:
         if re.search(pattern, reason, re.IGNORECASE):
             return zh
@@ -96,6 +99,7 @@ FOUND_BY_ZH: tuple[tuple[str, str, bool], ...] = (
     ("publisher", "发布数据的机构", True),
     ("subject of", "行动的主语", True),
     ("repeat", "多次出现", False),
+    ("reports its results", "公布业绩的主语", False),
     ("pinyin", "拼音对应", True),
 )
 """How each discovery cue (``Company.found_by``) reads in the briefing: the

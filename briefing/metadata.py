@@ -705,12 +705,17 @@ def standalone_heading(block: Block, prev: Block | None, nxt: Block | None) -> b
 _RUN_RE = re.compile(r"\S+")
 
 
+_HEADING_MARKS_RE = re.compile(r"^\s*#{1,6}\s+")
+
+
 def headline_as_written(raw: str, cleaned: str) -> str:
     """The headline with the space its author set between two phrases
     ("台灣遊戲業者轉攻海外 遊戲橘子押寶自製IP"), which cleaning joins as it joins
     words a line break or a stray space split; ``cleaned`` unless ``raw`` is the
     same text but for spaces. A space stays where both sides hold four or more
-    characters (a phrase, not a word split by a stray space)."""
+    characters (a phrase, not a word split by a stray space). A Markdown heading's marks
+    are no part of it (a plain-text file titled "# 國內手機市場…")."""
+    raw, cleaned = _HEADING_MARKS_RE.sub("", raw), _HEADING_MARKS_RE.sub("", cleaned)
     if re.sub(r"\s", "", raw) != re.sub(r"\s", "", cleaned):
         return cleaned
     runs = _RUN_RE.findall(raw)

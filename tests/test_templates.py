@@ -222,6 +222,8 @@ def test_templates_cannot_read_files_outside_their_folder(tmp_path: Path, model)
         ("broken symbolic link", "失效的符号链接"),
         ("symbolic link to a folder: not followed", "指向文件夹的链接，未跟随"),
         ("something nobody foresaw", "无法作为来源读取"),
+        ("a copy of 01_story.md (the same text in the other script)", "与01_story.md内容相同的繁简转载"),
+        ("a copy of 01_story.md (the same text)", "与01_story.md内容相同的转载"),
     ],
 )
 def test_skip_reasons_are_said_in_chinese(reason: str, expected: str) -> None:

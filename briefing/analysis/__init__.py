@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from briefing import __version__
 from briefing.analysis.companies import find_companies, find_modes, link_mode_questions, market_figures
+from briefing.analysis.copies import drop_copies
 from briefing.analysis.document import DocAnalysis, analyse_document
 from briefing.analysis.key_figures import key_figures
 from briefing.analysis.questions import find_questions, theme_angles
@@ -57,6 +58,8 @@ def build_briefing(
         )
     if analyses is None:
         analyses = analyse_all(corpus)
+    # the same story twice (two sites, the other script) is one source
+    docs, analyses, copies = drop_copies(docs, analyses)
     spares: dict[str, list[Quote]] = {}
     referents: dict[str, tuple[str, str]] = {}
     themes, subject = find_themes(docs, analyses, max_themes=max_themes, spares=spares, referents=referents)
@@ -107,7 +110,7 @@ def build_briefing(
         data_gaps=[
             DocumentGap(document=d.path, text=g.text, context=g.context) for d in docs for g in d.data_gaps
         ],
-        skipped=list(corpus.skipped),
+        skipped=sorted([*corpus.skipped, *copies], key=lambda x: x.path),
         references=references,
     )
     return Briefing(
