@@ -6,8 +6,6 @@ which document it is a copy."""
 
 from __future__ import annotations
 
-import re
-
 from briefing.analysis.document import DocAnalysis
 from briefing.model import Document, Skipped
 
@@ -19,18 +17,13 @@ MIN_SENTENCES = 4
 """Sentences a document needs in common with another to be its copy: two short
 notes that share a line or two are two notes."""
 
-_NOT_WORDS_RE = re.compile(r"[\W_]+")
-
 
 def _fingerprints(doc: Document, analysis: DocAnalysis) -> set[str]:
-    """Its sentences as read for comparison: Simplified, without punctuation and
-    spaces, in lower case; short lines (headings, credits) left out."""
-    out = set()
-    for s in analysis.sentences:
-        key = _NOT_WORDS_RE.sub("", doc.analysis_text[s.start : s.end]).lower()
-        if len(key) >= 12:
-            out.add(key)
-    return out
+    """Its sentences as read for comparison: Simplified (a reprint in the other script
+    reads the same), their own words only; short lines (headings, credits) left out.
+    (Slices, not a normalised copy: an archive's every sentence passes here.)"""
+    text = doc.analysis_text
+    return {text[s.start : s.end].strip() for s in analysis.sentences if s.end - s.start >= 12}
 
 
 def drop_copies(
