@@ -1142,6 +1142,8 @@ class _Times:
         """Index of a starting-level figure → how many years before the next one it is."""
         self.periods: list[str] = []
         """The periods earlier sentences of the paragraph name without a year (第三财季)."""
+        self.document_periods: list[str] = []
+        """The same for every earlier sentence of the document."""
         self.continued = False
         """The paragraph opens by breaking down the data told before it (从厂商排名看，…)."""
         self.source = None
@@ -1206,6 +1208,10 @@ class _Times:
             year, relative, period = self.document[
                 -1
             ]  # "in the quarter", a paragraph after the one naming it
+        elif not period and self.document_periods and _THIS_PERIOD_RE.search(sent):
+            # "…reported a 18.4% drop in revenue for the period" after "…in the first nine
+            # months": that period, though no year was named with it
+            period = self.document_periods[-1]
         elif year is None and relative is None and not period and self.continued and self.document:
             # "从厂商排名看，vivo以18.6%的份额位居第一" after a paragraph on the market in
             # 2024年第三季度: the breakdown is of that time's data
@@ -1254,6 +1260,7 @@ class _Times:
         if not _TIME_WORD_RE.search(sent):
             if _OWN_TIME_RE.search(sent) and (period := period_in(sent)):
                 self.periods.append(period)  # a quarter without its year ("第三财季")
+                self.document_periods.append(period)
             return  # most sentences name no year: skip the full reading
         year, relative = year_of(sent, len(sent))
         if year is not None or relative is not None:
@@ -1305,7 +1312,7 @@ _OWN_TIME_RE = re.compile(
 )
 """A sentence that names a time of its own: its figures keep it, not the paragraph's."""
 _THIS_PERIOD_RE = re.compile(
-    r"当季|本季度?|该季度?|同季|\b(?:in|during) the (?:quarter|period)\b(?! (?:to|ended|ending|through)\b)"
+    r"当季|本季度?|该季度?|同季|\b(?:in|during|for) the (?:quarter|period)\b(?! (?:to|ended|ending|through)\b)"
 )
 """A figure of the period the paragraph named before (its quarter, not its full year)."""
 
