@@ -99,11 +99,17 @@ def _scope_rules() -> dict:
 _SHARE_ENDINGS = ("份额", "占有率", "市占率")
 
 
-def _market_tier(f: Figure, pattern: re.Pattern[str]) -> str:
-    """The tier of a market a clause before the figure frames it in (中国高阶手机市场), or ""."""
+def _before_number(f: Figure) -> str:
+    """The figure's sentence up to its number, in Simplified script ("" where the number
+    is not found in it)."""
     text = to_simplified(f.text)
     at = text.find(to_simplified(f.raw)) if f.raw else -1
-    found = [m.group(1) for m in pattern.finditer(text, 0, at)] if at > 0 else []
+    return text[:at] if at >= 0 else ""
+
+
+def _market_tier(f: Figure, pattern: re.Pattern[str]) -> str:
+    """The tier of a market a clause before the figure frames it in (中国高阶手机市场), or ""."""
+    found = [m.group(1) for m in pattern.finditer(_before_number(f))]
     # (the home country is the folder's market, the tier what sets the share apart: 高阶手机市场)
     return re.sub(r"^(?:中国|国内|全国)", "", found[-1]) if found else ""
 
@@ -112,10 +118,8 @@ def _clause_before(f: Figure) -> str:
     """The figure's clause up to its number, in Simplified script (where a scope word
     stands); for a change ("同比增长6.22%") the clause of the amount before it too
     ("归母净利润1466.02亿元，同比增长6.22%": the growth is of 归母净利润)."""
-    text = to_simplified(f.text)
-    at = text.find(to_simplified(f.raw)) if f.raw else -1
-    if at < 0:
-        return ""
+    text = _before_number(f)
+    at = len(text)
     start = max(text.rfind(p, 0, at) for p in "，,；;。：:!?！？") + 1
     if is_growth(f.measure) and start > 1 and text[start - 1] in "，,":
         start = max(text.rfind(p, 0, start - 1) for p in "，,；;。：:!?！？") + 1

@@ -317,15 +317,12 @@ def _industry_tails() -> frozenset[str]:
 
 def _unknown_word(token: str) -> bool:
     """A Chinese word neither jieba's dictionary nor the domain's knows (宇树 of 宇树科技):
-    after a kind noun, a name."""
-    from briefing.nlp import UNKNOWN_RARITY, domain_words, pos_tag, rarity
+    after a kind noun, a name. (:func:`briefing.analysis.cues.unknown_word`, and not
+    listed at all: 合作开发 is listed, rare, rarer than an unknown word.)"""
+    from briefing.analysis.cues import unknown_word
+    from briefing.nlp import UNKNOWN_RARITY, pos_tag, rarity
 
-    return (
-        is_han(token[0])
-        and pos_tag(token) == "x"
-        and rarity(token) == UNKNOWN_RARITY  # (合作开发 is listed, rare: rarer than unknown)
-        and token not in domain_words()
-    )
+    return unknown_word(token) and pos_tag(token) == "x" and rarity(token) == UNKNOWN_RARITY
 
 
 def candidate_after(tokens: list[str], index: int, max_chars: int = 10) -> str:
