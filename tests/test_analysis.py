@@ -683,6 +683,17 @@ def test_a_framing_label_is_dropped_from_a_takeaway(case) -> None:
             ("交易金额为120亿美元。", {"辉瑞"}),
             False,
         ),
+        # shops counted with another word are the same count (家 and 個)
+        (
+            ("周大福中期业绩下滑，内地净关店896家。", {"周大福"}),
+            ("周大福表示，期內在內地淨關閉896個零售點。", {"周大福"}),
+            True,
+        ),
+        (
+            ("名创优品净开店120家。", {"名创优品"}),
+            ("名创优品新增了12个海外市场。", {"名创优品"}),
+            False,
+        ),
     ],
 )
 def test_one_comparison_told_in_two_languages_is_one_claim(a, b, same) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from briefing import children
 from briefing.analysis.cues import speaks_as_company
 from briefing.analysis.figures import (
+    MARKET,
     Hit,
     OrgRef,
     attribute,
@@ -917,7 +918,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
         hits = [] if s.heading and len(sent) < 40 and not full_sentence(sent) else figures_in(sent)
         if home:
             hits = [_in_home_currency(h, home) for h in hits]
-        owned = attribute(sent, hits, refs, discourse.refer, english) if hits else []
+        owned = attribute(sent, hits, refs, discourse.refer, english, context.sized) if hits else []
         marks: dict[int, str] = {}
         if s.paragraph != context.paragraph:
             context.paragraph, context.times, context.periods = s.paragraph, [], []
@@ -928,6 +929,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
         for o in owned:
             source = _source_of(sent, refs, o.hit, o.owner)
             measure = o.measure
+            if source is None and o.attribution == MARKET and o.owner == context.sized:
+                source = context.sized_source  # a part of the market the sentence before sized, from its data
             if context.continued:
                 if source is None and o.owner != context.before_source:
                     source = context.before_source  # the breakdown of IDC's data is IDC's
@@ -977,6 +980,10 @@ def analyse_document(doc: Document) -> DocAnalysis:
             (r.name for r in refs if r.role == SOURCE or r.kind == "research"), context.source
         )
         context.market = context.market or market_frame(sent)
+        # the market this sentence sized, for a next one that gives its parts (其中，…)
+        context.sized, context.sized_source = next(
+            ((f.org, f.source) for f in result.figures[first_here:] if f.attribution == MARKET), ("", None)
+        )
         _parallel_changes(sent, [o.hit for o in owned], result.figures[first_here:])
         context.same_period_last_year(result.figures, first_here, sent)
         context.remember(sent)
@@ -1154,6 +1161,10 @@ class _Times:
         """The market the paragraph reports data of (中国 of 中国智能手机市场), if any."""
         self.before_market = ""
         """The one the paragraph before reported."""
+        self.sized = ""
+        """The market the sentence before gave figures to (全国黄金市场), if any."""
+        self.sized_source: str | None = None
+        """The source of that sentence's data (中国黄金协会), if it names one."""
 
     def when(self, sent: str, hit: Hit, figures: list[FigureCandidate]) -> tuple[int | None, int | None, str]:
         year, relative = year_of(sent, hit.start, hit.end)

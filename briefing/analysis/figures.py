@@ -704,7 +704,7 @@ def _nearest(
 
 
 _SHARE_OF_RE = re.compile(
-    r"(?<!市)占(?![比率有据])(?:其|公司)?(?P<base>[\u4e00-\u9fff]{1,6}?)(?:的)?(?:比重|比例)?(?:约|达到|达|为|超过)?\s*$"
+    r"(?<![市应])占(?![比率有据])(?:其|公司)?(?P<base>[\u4e00-\u9fff]{1,6}?)(?:的)?(?:比重|比例)?(?:约|达到|达|为|超过)?\s*$"
 )
 _WEIGHT_RE = re.compile(
     r"(?P<part>[\u4e00-\u9fff]{2,6}(?:[和与及、][\u4e00-\u9fff]{1,6})?)在(?P<base>[\u4e00-\u9fff]{2,8})中(?:所)?占(?:的)?(?:比重|比)(?:分别)?(?:约为|约|达到|达|为)?\s*$"
@@ -912,6 +912,8 @@ _REGION_MEASURES = (
     "出货量",
     "产量",
     "装机量",
+    "消费量",
+    "需求量",
     "业务量",
     "同店销售额",
     "门店数",
@@ -2486,9 +2488,11 @@ _GROUP_TOTAL_RE = re.compile(
 
 
 def attribute(
-    text: str, hits: list[Hit], orgs: list[OrgRef], refer: Refer, english: bool = False
+    text: str, hits: list[Hit], orgs: list[OrgRef], refer: Refer, english: bool = False, carried: str = ""
 ) -> list[Owned]:
-    """The owner of each of a sentence's figures (figures with none are dropped)."""
+    """The owner of each of a sentence's figures (figures with none are dropped).
+    ``carried`` is the market the sentence before gave figures to, if any: a sentence
+    that opens with 其中 gives its parts (see :func:`_market_part`)."""
     masked = mask_parentheses(text)
     hits = clear_of_names(text, hits, orgs)
     eligible = _eligible(orgs)
@@ -2650,10 +2654,21 @@ def attribute(
             # "预计2026年全球脑机接口市场规模约为32.5亿至33亿美元": the market's own figure.
             out.append(Owned(hit, label, measure, MARKET, None, hit.scope))
             continue
+        if owner is None and not english and carried and (part := _market_part(text, left, hit, orgs)):
+            # "…全国黄金消费量为741.15吨。其中，黄金首饰消费量为403.47吨": a part of that
+            # market, the part its scope (no second total beside the first)
+            out.append(Owned(hit, carried, measure, MARKET, None, part))
+            continue
         if owner is None and not english and (label := _market_carried(text, left, hit, orgs, out)):
             # "2023年全国快递业务量完成1320.7亿件…；快递业务收入完成12074亿元": the market
-            # the sentence sized goes on, its subject left out.
-            out.append(Owned(hit, label, measure, MARKET, None, hit.scope))
+            # the sentence sized goes on, its subject left out; a change of the part it
+            # sized is that part's ("其中，黄金首饰消费量为403.47吨，同比下降26.68%")
+            part = (
+                out[-1].scope
+                if out[-1].owner == label and _measures_re().match(text[left : hit.start].strip())
+                else ""
+            )
+            out.append(Owned(hit, label, measure, MARKET, None, hit.scope or part))
             continue
         if owner is None:
             continue
@@ -2796,7 +2811,8 @@ def _market_label(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | N
         return None
     head = re.sub(
         r"^(?:[^，]{0,12}?(?:预测|预计|估计|显示|表示)[，,：:]?)?\s*(?:预计|预测|估计|截至|截止)?\s*"
-        r"(?:(?:19|20)\d{2}\s*年(?:底|末|初)?|今年|去年|全年|上半年|下半年|前\d+个?月"
+        r"(?:(?:19|20)\d{2}\s*年(?:底|末|初)?|今年|去年|全年|上半年|下半年|前\d+个?月|前[一二三]季度?|首三季"
+        r"|第?[一二三四1-4]季度"
         r"|\d{1,2}\s*[-—–~至]\s*\d{1,2}\s*月份?|\d{1,2}月份?(?:底|末)?)*\s*[，,]?\s*",
         "",
         text[left : cues[-1][0]],
@@ -2849,6 +2865,30 @@ def _market_carried(text: str, left: int, hit: Hit, orgs: list[OrgRef], out: lis
     if (len(industry) >= 2 and lead.startswith(industry)) or _measures_re().match(lead):
         return label
     return None
+
+
+_PART_OPENING_RE = re.compile(r"^\s*(?:其中|分品类看|分产品看|分品类来看|分产品来看)[，,：:]?")
+
+
+def _market_part(text: str, left: int, hit: Hit, orgs: list[OrgRef]) -> str | None:
+    """The part of a market a clause of a sentence opening with 其中 sizes, naming no
+    organisation: the words before its measure ("黄金首饰" of "其中，黄金首饰消费量为…",
+    "金条及金币" of "；金条及金币消费量为…"); None when the clause names none."""
+    if (
+        not _PART_OPENING_RE.match(text)
+        or hit.stock
+        or hit.listed
+        or not hit.measure.startswith(_market_measures())
+    ):
+        return None
+    if any(left <= o.start < hit.start for o in orgs):
+        return None
+    cues = [c for c in _cues(text, left, hit.start) if hit.measure.startswith(c[2])]
+    if not cues:
+        return None
+    part = _PART_OPENING_RE.sub("", text[left : cues[-1][0]]) if left == 0 else text[left : cues[-1][0]]
+    part = re.sub(r"^[，,；;：:\s]+|[的\s]+$", "", part)
+    return part if re.fullmatch(r"[\u4e00-\u9fff]{2,10}", part) else None
 
 
 _EN_RESULT_OPENING_RE = re.compile(

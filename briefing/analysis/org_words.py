@@ -278,7 +278,7 @@ def _distinctive(stem: str, places_count: bool) -> bool:
         return bool(re.fullmatch(r"[A-Z][A-Za-z0-9&.\-]*", stem)) and stem not in words().en_not_names
     kinds = words().generic_stems | words().kind_stems
     for token in _tokens(stem):
-        if token in kinds:
+        if token in kinds or (len(token) == 4 and token[:2] in kinds and token[2:] in kinds):
             continue  # "高端白酒集团", "头部券商公司": a kind, unless another word names it
         if pos_tag(token) == "ns" or token in words().countries:
             if places_count and token not in words().countries:

@@ -255,7 +255,14 @@ def find_questions(
     companies: list[Company],
     modes: list[Mode],
 ) -> list[Question]:
-    index: Index | None = None  # built for the first open question: a folder without any needs no BM25
+    built: list[Index] = []  # built for the first question: a folder without any needs no BM25
+
+    def index_() -> Index:
+        if not built:
+            renamed = {c.english: c.name for c in companies if c.english and c.english != c.name}
+            built.append(Index(docs, analyses, renamed))
+        return built[0]
+
     names = _NameFinder(companies)
     questions = []
     for doc in docs:
@@ -264,7 +271,7 @@ def find_questions(
         memo_questions: list[tuple[Question, Todo]] = []
         for number, todo in enumerate(doc.todos, start=1):
             if todo.done:  # ticked in the memo: answered by its author; shown with the data that settles it
-                questions.append(_done_question(todo, doc, number, index, names, companies))
+                questions.append(_done_question(todo, doc, number, index_(), names, companies))
                 continue
             question = Question(
                 text=todo.text,
@@ -276,9 +283,7 @@ def find_questions(
                 form=todo.form,
             )
             question.subject = subject_of(todo.text, doc, todo.paragraph, names)
-            if index is None:
-                renamed = {c.english: c.name for c in companies if c.english and c.english != c.name}
-                index = Index(docs, analyses, renamed)
+            index = index_()
             question.result = _mode_table(todo.text, docs, analyses, companies, modes)
             settles = _answer(question, todo, index, names, companies, modes)
             if question.result is not None:
@@ -301,8 +306,8 @@ def find_questions(
                 question.needs_new_material, question.new_material = True, "current"
             questions.append(question)
             memo_questions.append((question, todo))
-        if memo_questions and index is not None:  # placeholders are attached to open questions only
-            _attach_data_gaps(doc, memo_questions, index, names)
+        if memo_questions:  # placeholders are attached to open questions only
+            _attach_data_gaps(doc, memo_questions, index_(), names)
     return questions
 
 
@@ -1183,6 +1188,9 @@ def _relevant(
     # An English question's concepts the glossary maps (新船交付 of "new ships"); its
     # other words (rates, levels, push) are weak.
     glossed = {c for c in ask.concepts if is_han(c[0])} if _is_english(ask.text) else set()
+    # a choice of causes ("销量下滑，主要是金价驱动，还是年轻人消费降级？"): a passage that
+    # names one bears on it, whether or not it gives the measure its premise states
+    causes = [a.lower() for a in alternatives(ask.text) or () if len(a) >= 2]
     for score, d, s in index.search(ask.tokens):
         sent = index.analyses[d].sentences[s]
         if sent.heading or sent.end - sent.start < 12:
@@ -1320,6 +1328,7 @@ def _relevant(
             )
             # "…将冲击台湾供应链的拉货动能": what the sources say of the impact's object bears on it
             or on_object
+            or any(c in simple.lower() for c in causes)
         )
         measured = (
             _holds_measures(ask.measures, families) and bool(re.search(r"\d", simple))
@@ -2352,6 +2361,9 @@ def _alternative_res() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in rules.get("asks") or [])
 
 
+_DRIVES_RE = re.compile(r"(?:驱动|导致|所致|造成|带动|推动|拖累)$")
+
+
 def alternatives(question: str) -> tuple[str, str] | None:
     """The two alternatives a question asks between ("主要原因是客单价还是客流？" →
     客单价, 客流; data/alternative_questions.yaml), or None."""
@@ -2360,7 +2372,9 @@ def alternatives(question: str) -> tuple[str, str] | None:
         m = pattern.search(text)
         if m:
             first = re.sub(r"^(?:因为|由于|在于|来自|源于)", "", m.group("a").strip())
-            return first, m.group("b").strip()
+            # what drives it, not the driving (金价 of 金价驱动)
+            first, second = (_DRIVES_RE.sub("", x) or x for x in (first, m.group("b").strip()))
+            return first, second
     return None
 
 

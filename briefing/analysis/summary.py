@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from operator import mul, truediv
 
 from briefing.analysis.document import DocAnalysis
-from briefing.analysis.figures import CURRENCY_SIGNS
+from briefing.analysis.figures import CURRENCY_SIGNS, MARKET
 from briefing.analysis.findings import (
     _NUMBER_RE,
     _STOCK_QUOTE_RE,
@@ -200,6 +200,41 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             )
         return article_tokens
 
+    by_actor: dict[str, list[tuple[int, int]]] = {}  # filled when a memo sentence first asks
+    by_figure: dict[tuple[float, str], list[tuple[int, int]]] = {}  # the same, by the figures stated
+
+    def told_by_articles(actors: set[str], tokens: set[str], text: str) -> bool:
+        """An article sentence naming one of the memo sentence's organisations states its
+        figure (内地净关店896家: 淨關閉896個零售點) or a third of its words
+        (老铺黄金上半年收入翻倍以上增长: …2024年上半年实现收入35.2亿元，同比增长148.3%); for a
+        sentence naming none, one stating its figure and a third of its words."""
+        if not by_actor:
+            for (d, i), names in actors_of.items():
+                if docs[d].kind != "memo":
+                    for n in names:
+                        by_actor.setdefault(n, []).append((d, i))
+        mine = _figures(text)
+        if not actors:
+            # (a figure of no one: "上半年License-out交易总额超过600亿美元" as an article writes it)
+            if not by_figure:
+                for d, a in enumerate(analyses):
+                    if docs[d].kind != "memo":
+                        for i, sent in enumerate(a.sentences):
+                            for value, kind in _figures(docs[d].analysis_text[sent.start : sent.end]):
+                                by_figure.setdefault((round(value, 2), kind), []).append((d, i))
+            return any(
+                len(tokens & set(analyses[d].sentences[i].tokens)) >= RESTATED_BY_ACTOR * len(tokens)
+                for value, kind in mine
+                for d, i in by_figure.get((round(value, 2), kind), ())
+            )
+        for d, i in sorted({place for n in actors for place in by_actor.get(n, ())}):
+            s = analyses[d].sentences[i]
+            if len(tokens & set(s.tokens)) >= RESTATED_BY_ACTOR * len(tokens):
+                return True
+            if mine and _same_figure(mine, _figures(docs[d].analysis_text[s.start : s.end])):
+                return True
+        return False
+
     theme_sets = [(set(th.documents), set(th.terms)) for th in themes]
     term_sets = [terms for _, terms in theme_sets]
     for d_index, a in enumerate(analyses):
@@ -214,6 +249,9 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             and "→" in (f.attribution or "")
             and f.org not in actors_of.get((d_index, f.sentence), ())
         }
+        # sentences that size a market (全国黄金消费量741.15吨): a folder's headline numbers,
+        # whichever theme the sources argue
+        sizing = {f.sentence for f in a.figures if f.attribution == MARKET}
         for s_index, s in enumerate(a.sentences):
             if s.finding == UNREAD_FINDING:
                 shown = candidate_text(docs[d_index], s.start, s.end, quotable=s.quotable, heading=s.heading)
@@ -244,12 +282,20 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             )
             if reason and not speaker:
                 continue
-            if (
-                docs[d_index].kind == "memo"
-                and actors
-                and not _NUMBER_RE.search(simplified)
-                and actors <= in_articles
-                and _restates(set(s.tokens), articles())
+            if docs[d_index].kind == "memo" and (
+                (
+                    actors
+                    and actors <= in_articles
+                    and (
+                        (not _NUMBER_RE.search(simplified) and _restates(set(s.tokens), articles()))
+                        or told_by_articles(actors, set(s.tokens), simplified)
+                    )
+                )
+                or (
+                    not actors
+                    and _NUMBER_RE.search(simplified)
+                    and told_by_articles(set(), set(s.tokens), simplified)
+                )
             ):
                 continue  # a memo's note restating what the articles report: context, not a finding
             text = without_framing(text, actors)
@@ -271,7 +317,7 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
             )
             # Where the themes cover little of the folder (one short source, or fewer themes
             # than a folder argues), a concrete sentence is judged on its facts alone.
-            bears = hits or prominent >= 0.3 or len(themes) < MIN_THEMES
+            bears = hits or prominent >= 0.3 or len(themes) < MIN_THEMES or s_index in sizing
             two_terms = len(tokens & theme_terms) >= 2
             if not (two_terms or bears):
                 continue  # (its concreteness cannot keep it: not measured)
@@ -291,6 +337,7 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                     relevance=max(
                         [
                             prominent,
+                            SIZING * (s_index in sizing),
                             *(themes[i].strength for i in hits if _bears_on(path, tokens, i, theme_sets)),
                         ]
                     ),
@@ -357,6 +404,14 @@ def _titles_before(text: str, name: str) -> list[str]:
 
 RESTATES = 0.4
 """Share of a memo sentence's terms one article sentence holds for the memo to be restating it."""
+
+
+SIZING = 0.6
+"""How much a sentence that sizes a market bears on the folder, whatever its themes: as
+the main actor of a folder does."""
+RESTATED_BY_ACTOR = 1 / 3
+"""Share of a memo sentence's terms an article sentence on the same organisation holds
+for the memo to be restating it."""
 
 
 def _restates(tokens: set[str], article_tokens: list[set[str]]) -> bool:
@@ -525,7 +580,9 @@ def summarize(docs: list[Document], analyses: list[DocAnalysis], themes: list[Th
     ]
 
 
-_FIGURE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|万亿|亿|万)?\s*(%|辆|元|美元|家|户|人|倍)?")
+_FIGURE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|万亿|亿|万)?\s*(%|辆|元|美元|家|个|间|座|户|人|倍|吨)?")
+_COUNTED_AS = {"个": "家", "间": "家", "座": "家"}
+"""Shops, outlets and sites are counted with any of these (896家门店, 896个零售点): one kind."""
 _SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 
 
@@ -561,7 +618,7 @@ def _figures(text: str) -> list[tuple[float, str]]:
         scale, unit = m.group(2) or "", m.group(3) or ""
         if not (scale or unit):
             continue
-        kind = "%" if "%" in scale + unit or "％" in scale else unit or "count"
+        kind = "%" if "%" in scale + unit or "％" in scale else _COUNTED_AS.get(unit, unit) or "count"
         out.append((float(m.group(1)) * _SCALE.get(scale, 1.0), kind))
     for m in _TENTHS_RE.finditer(simplified):
         out.append((10.0 * _TENTHS[m.group(1)], "成"))  # "约三成": 30%, to the nearest ten

@@ -1754,6 +1754,10 @@ _CONJUNCTION_RE = re.compile(r"^(?:但是|但|可是|然而|而且|而|却|也|�
 _HEADING_CLAUSE_RE = re.compile(r"[，,；;。！？!?]")
 
 
+_SUPPOSES_RE = re.compile(r"如果|假如|假设|倘若|若是|会不会|会否|是否会|能否|是不是")
+"""A question that supposes a change or asks whether one comes names no change the sources argue."""
+
+
 def _predicate_labels(
     cand: _Candidate,
     hits: list[tuple[int, int]],
@@ -1828,6 +1832,8 @@ def _predicate_labels(
             if todo.done:
                 continue
             asked = to_simplified(todo.text)
+            if _SUPPOSES_RE.search(asked):
+                continue  # "如果金价回落…需求会不会快速回落？": a change supposed, not argued
             for term in concepts:
                 # as written, or in a word that argues it (资本支出 for 资本开支)
                 written = next((w for w in (term, *_variants_of(term)) if w in asked), term)
@@ -2023,6 +2029,12 @@ _CHANGES = frozenset(
         "落地",
         "量产",
         "出海",
+        "遇冷",
+        "降温",
+        "走俏",
+        "热销",
+        "升温",
+        "关店",
     ]
 )
 """Argument words that say what happens to something (负增长, 收窄): a label names the something too."""
@@ -3132,6 +3144,19 @@ def label_arguments(label: str) -> frozenset[str]:
     return frozenset(key for key, words in _argument_spellings() if any(w in simplified for w in words))
 
 
+def _one_change(a: Theme, b: Theme) -> bool:
+    """The two labels say one change of one concept in other words (克重金饰遇冷 and
+    克重金饰下滑: 克重金饰 falls), whatever their sentences."""
+    changes = []
+    for theme in (a, b):
+        said = to_simplified(theme.label)
+        word = max((w for w in _argument_words() if said.endswith(w)), key=len, default="")
+        if not word or (direction := _direction_of(word)) is None:
+            return False
+        changes.append((said[: -len(word)], direction))
+    return changes[0] == changes[1] and len(changes[0][0]) >= 2
+
+
 def _distinct(
     themes: list[tuple[_Candidate, Theme]], stating: dict[int, int] | None = None
 ) -> list[tuple[_Candidate, Theme]]:
@@ -3165,7 +3190,7 @@ def _distinct(
                 and named & label_arguments(other.label)
                 and (shared or set(theme.documents) <= set(other.documents))
             )
-            if same_sentences or same_words:
+            if same_sentences or same_words or _one_change(theme, other):
                 same = other
                 break
         taken = {other.label for _, other in kept}
