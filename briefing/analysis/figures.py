@@ -746,6 +746,9 @@ _PERIOD_RE = re.compile(
     r"|(?<![\d.])(?P<qzs>[147]|10)\s*[-—–~至]\s*(?P<qze>3|6|9|12)月份?(?![\d底初中末日号份]))"
     r"|(?P<q>第?(?P<qn>[一二三四1-4])季度|(?P<qr>[一二三四])季报|第(?P<qt>[一二三四])季(?!度)|\bQ(?P<qe>[1-4])\b"
     r"|(?P<qo>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
+    # six months to a month-end ("截至2024年9月30日止六个月中期业绩"): a fiscal half unless it ends in June or December
+    r"|(?P<six>截至(?:(?:19|20)\d{2}年)?(?P<sixm>\d{1,2})月(?:\d{1,2}日)?止?(?:的)?(?:六个月|半年)(?:中期业绩|中期报告|中期)?"
+    r"|six months (?:ended|ending|to) (?:\d{1,2} )?(?P<sixe>March|June|September|December))"
     r"|(?P<h1>上半年|前半年|半年报|中报|中期业绩|中期报告|first[- ]half|\bH1\b)|(?P<h2>下半年|后半年|second[- ]half|\bH2\b)"
     r"|(?:前|头|首)(?P<mn>\d{1,2}|[一二两三四五六七八九十]{1,2})个?月|(?<![\d.])(?:1|一)\s*[-—–~至]\s*(?P<mr>\d{1,2}|[二三四五六七八九十]{1,2})月份?(?![\d底初中末日号份])|first (?P<mne>two|three|four|five|six|seven|eight|nine|ten|eleven) months"
     r"|(?P<mo>(?<!\d)(?:1[0-2]|[1-9])月份?(?:上旬|中旬|下旬)?(?![\d底初中末日号份]))"
@@ -811,6 +814,9 @@ def period_in(text: str) -> str:
         if first == 1:  # "1—6月": from January, as 前N个月 below
             return {6: "上半年", 9: "前三季度", 12: ""}.get(last, f"前{last}个月")
         return "下半年" if (first, last) == (7, 12) else ""
+    if g["six"]:
+        month = int(g["sixm"]) if g["sixm"] else _MONTHS_EN.index(g["sixe"].lower()) + 1
+        return {6: "上半年", 12: "下半年"}.get(month, f"截至{month}月的六个月")
     if g["q"]:
         raw = g["qn"] or g["qr"] or g["qt"] or g["qe"]
         n = _number(raw) if raw else _EN_ORDINALS[g["qo"].lower()]
@@ -839,8 +845,8 @@ def period_end_month(period: str) -> int | None:
         return 9
     if period == "一季度":
         return 3
-    if m := re.fullmatch(r"前(\d{1,2})个月|(\d{1,2})月(?:上旬|中旬|下旬)?", period):
-        return int(m.group(1) or m.group(2))
+    if m := re.fullmatch(r"前(\d{1,2})个月|(\d{1,2})月(?:上旬|中旬|下旬)?|截至(\d{1,2})月的六个月", period):
+        return int(m.group(1) or m.group(2) or m.group(3))
     return None
 
 
