@@ -70,6 +70,8 @@ _CODE = (
     "script.py",
     "gazetteer.py",
     "cleaning.py",
+    "memo.py",
+    "metadata.py",
     "model.py",
     "resources.py",
 )

@@ -70,7 +70,7 @@ CHANGELOG_RE = re.compile(
 _ITEM_RE = re.compile(
     r"^\s*(?:[-*+•·]\s*(?:\[(?P<box>[ xX✓✔])\]\s*)?|(?:\d{1,2}|[a-z])\s*(?:[、．)）]|\.(?!\d))\s*|[（(](?:\d{1,2}|[a-h])[)）]\s*"
     r"|Q\d{1,2}\s*(?:[、．:：)）]|\.(?!\d))\s*"  # Q1. Q2: numbered questions (not "Q1 revenue")
-    r"|" + CN_NUMERAL + r"、\s*|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
+    r"|" + CN_NUMERAL + r"、\s*|[（(]" + CN_NUMERAL + r"[)）]\s*|\[(?P<box2>[ xX✓✔])\]\s*|[☐☑✅✔]\s*)"
 )
 _DONE_RE = re.compile(
     r"^(?:✅|✔|☑|\[[xX✓✔]\]|done[:：]|已完成[:：]?)\s*|\s*(?:\((?:done|已完成)\)|（已完成）|✓|✔)\s*$",
@@ -541,6 +541,19 @@ _TASK_RE = re.compile(
     r"[，,]\s*(?:还)?(?:需要|需|有待|待)(?:去)?(?:找|查|核实|核實|确认|確認|补充|補充|验证|驗證|跟踪|跟蹤)"
 )
 """A research task after what it asks ("…国产化率现在大概是多少，需要找行业数据")."""
+
+
+_RESEARCH_TASK_RE = re.compile(
+    r"^\s*(?:我们|我|本组)?(?:还)?(?:(?:需要|需|要|得|有待|待)(?:重点|继续|进一步)?"
+    r"(?:关注|關注|跟踪|跟蹤|研究|弄清楚|搞清楚|核实|核實|确认|確認|补充|補充|整理|查)"
+    r"|(?:整理|补充|補充|查找|核实|核實|跟进|跟進)(?!了))"
+)
+
+
+def research_task(sentence: str) -> bool:
+    """A memo's sentence that sets its writer a task ("需要关注加盟商的单店回本周期。",
+    "整理三家招股书的加盟商数据"): a note to self, no argument of the folder."""
+    return bool(_RESEARCH_TASK_RE.match(sentence))
 
 
 _RESEARCH_FRAME_RE = re.compile(

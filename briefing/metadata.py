@@ -495,6 +495,20 @@ def paper_credit(text: str) -> tuple[str, str] | None:
     return None
 
 
+_PAPER_DATED_RE = re.compile(
+    r"^[【\[［](?P<site>[\u4e00-\u9fff]{2,10}?)\s*[／/]?\s*(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)[】\]］]\s*(?=\S)"
+)
+
+
+def paper_dateline(text: str) -> tuple[str, str, str] | None:
+    """``(paper, date, rest)`` when a paragraph opens with a paper's name and the date in
+    brackets ("【香港經濟日報 2024年4月23日】內地茶飲品牌…"): metadata, not the first sentence."""
+    m = _PAPER_DATED_RE.match(text)
+    if m and m.group("site").endswith(_MEDIA_ENDINGS) and (iso := parse_date(m.group("date"))):
+        return m.group("site"), iso, text[m.end() :]
+    return None
+
+
 _AGENCY_CREDIT_RE = re.compile(
     r"^[（(](?P<site>中央社|新华社|新華社|中新社)(?:记者|記者)[\u4e00-\u9fff·]{2,10}?"
     r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)(?:电|電)[）)]\s*(?=\S)"

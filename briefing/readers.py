@@ -202,7 +202,9 @@ def build_document(rel: str, text: str, encoding: str, suffix: str = "") -> Docu
             blocks[first] = replace(blocks[first], text=paper[1])
             found += 1
             break
-        if agency := metadata.agency_credit(blocks[first].text):
+        if agency := metadata.agency_credit(blocks[first].text) or metadata.paper_dateline(
+            blocks[first].text
+        ):
             _hint(meta, "site", agency[0])
             _hint(meta, "date", agency[1])
             blocks[first] = replace(blocks[first], text=agency[2])

@@ -15,10 +15,10 @@ import pytest
 
 from briefing.analysis import build_briefing
 from briefing.analysis.questions import STATUSES, asks_beyond_sources
-from briefing.analysis.themes import MAX_THEMES, clean_heading, is_argument, is_rubric
+from briefing.analysis.themes import MAX_THEMES, clean_heading, is_argument, is_concept, is_rubric
 from briefing.excerpts import stands_alone
 from briefing.model import Briefing
-from briefing.nlp import generic_words, stopwords
+from briefing.nlp import generic_words, rarity, stopwords
 from briefing.readers import read_corpus
 from briefing.script import to_simplified
 
@@ -152,10 +152,14 @@ def _theme_properties(model: Briefing, docs: dict) -> None:
             assert len(quoted) >= 2, f"{theme.label}: quotes from one source although several argue it"
         assert theme.label == clean_heading(theme.label) or "、" in theme.label or "与" in theme.label
         # a label names an argument (a change, a strategy, a contest, a risk) or a contrast, never a
-        # section name, an everyday noun or a headline copied whole
-        assert is_argument(theme.label) or "与" in theme.label or "、" in theme.label, theme.label
+        # section name, an everyday noun or a headline copied whole; the concept its author made
+        # the subject of a heading may stand alone where it is no everyday word (商业航天, 加盟商)
+        headed = theme.origin == "author" and is_concept(theme.label, rarity(theme.label))
+        assert is_argument(theme.label) or "与" in theme.label or "、" in theme.label or headed, theme.label
         if theme.origin == "author":
-            assert not is_rubric(theme.label) or is_argument(theme.label), f"a section name: {theme.label}"
+            assert not is_rubric(theme.label) or is_argument(theme.label) or headed, (
+                f"a section name: {theme.label}"
+            )
         titles = {clean_heading(to_simplified(d.title or "")) for d in docs.values()}
         assert theme.label not in titles, f"a headline, not a label: {theme.label}"
         # the gist and the quotes are different sentences
@@ -1271,7 +1275,13 @@ def test_a_label_keeps_the_words_of_one_clause_of_a_heading(other) -> None:
 
     model, docs = other
     headings = [to_simplified(d.title or "") for d in docs.values()]
-    headings += [to_simplified(p) for d in docs.values() for p in d.paragraphs() if len(p) <= 32]
+    # (a short line, not a sentence that closes with a full stop: "整理三家招股书的…对比。")
+    headings += [
+        to_simplified(p)
+        for d in docs.values()
+        for p in d.paragraphs()
+        if len(p) <= 32 and not p.endswith("。")
+    ]
     for theme in model.themes:
         label = theme.label
         if "与" in label or "、" in label or any(label.endswith(w) for w in _CHANGES):

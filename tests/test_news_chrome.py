@@ -212,3 +212,19 @@ def test_an_agency_credit_opening_the_story(text: str, expected: tuple | None) -
 )
 def test_a_papers_bracketed_credit(text: str, expected: tuple[str, str] | None) -> None:
     assert metadata.paper_credit(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "【香港經濟日報 2024年4月23日】內地茶飲品牌茶百道今日在港交所掛牌。",
+            ("香港經濟日報", "2024-04-23", "內地茶飲品牌茶百道今日在港交所掛牌。"),
+        ),
+        ("【星島日報／2025年1月6日】港股新股市場回暖。", ("星島日報", "2025-01-06", "港股新股市場回暖。")),
+        ("【重要提示 2024年4月23日】本文仅供参考", None),  # no paper's name
+        ("【香港經濟日報 2024年4月23日】", None),  # the date alone: no sentence follows
+    ],
+)
+def test_a_papers_name_and_date_in_brackets(text: str, expected: tuple[str, str, str] | None) -> None:
+    assert metadata.paper_dateline(text) == expected

@@ -598,6 +598,18 @@ def test_the_measure_a_question_asks_is_its_own_words(question: str, phrase: str
     assert target is not None and target.phrase == phrase
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "茶百道上市破发之后，港股对新茶饮的估值逻辑发生了什么变化？",
+        "银行的利润考核标准会不会改变？",
+        "车企的销量统计口径有什么变化？",
+    ],
+)
+def test_how_a_measure_is_arrived_at_asks_no_size_of_it(question: str) -> None:
+    assert Q._target(question) is None
+
+
 AIRLINE = {
     "01_fares.txt": (
         "国内航空业：客流创新高，票价却在下跌\n\n"
@@ -744,3 +756,18 @@ def test_what_answers_how_long(text: str, says: bool) -> None:
     assert _ASKS_DURATION_RE.search("How long will the Red Sea diversions keep rates elevated?")
     assert _ASKS_DURATION_RE.search("三四线城市库存去化需要多长时间？")
     assert bool(_DURATION_RE.search(text)) is says
+
+
+@pytest.mark.parametrize(
+    ("run", "kept"),
+    [
+        ("逻辑发生", "逻辑"),  # "估值逻辑发生了什么变化": the verb carries the grammar
+        ("先走出", "先"),
+        ("支撑效果", "效果"),
+        ("流动性风险", "流动性风险"),
+        ("少数爆款", "少数爆款"),
+        ("盈亏平衡点", "盈亏平衡点"),
+    ],
+)
+def test_a_word_the_sources_lack_is_named_without_its_grammar(run: str, kept: str) -> None:
+    assert Q._without_everyday_edges(run) == kept

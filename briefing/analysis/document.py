@@ -49,6 +49,7 @@ from briefing.analysis.quotable import quote_marks
 from briefing.analysis.roles import ACTS, DEAL_TARGET, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
 from briefing.excerpts import cross_reference
 from briefing.gazetteer import Gazetteer, gazetteer
+from briefing.memo import research_task
 from briefing.model import Document, Serializable
 from briefing.nlp import (
     en_tokens,
@@ -778,7 +779,9 @@ class _Scanner:
                     and self.garbled_reach[j - 1] > start,
                     heading=p_index in self.heading_paras and s_start == 0,
                     gap=any(g in text[start:end] for g in self.gaps.get(p_index, ())),
-                    meta=(s_start == 0 and is_meta_line(sent)) or cross_reference(sent),
+                    meta=(s_start == 0 and is_meta_line(sent))
+                    or cross_reference(sent)
+                    or (self.doc.kind == "memo" and research_task(sent)),
                 )
                 sentence.quote = quote_marks(
                     self.doc, start, end, never=not sentence.quotable or sentence.heading

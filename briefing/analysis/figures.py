@@ -2028,7 +2028,10 @@ def _subject_order(masked: str, left: int, orgs: list[OrgRef], at: int) -> list[
     return agents + [o for o in rest if o.cue != MODIFIER] + [o for o in rest if o.cue == MODIFIER]
 
 
-_TIME_OPEN = r"(?:19|20)\d{2}\s*(?:财政?|会计)?年|今年|去年|前年|上半年|下半年|全年|第?[一二三四]季度|(?:前|头)\d+个?月|\d{1,2}月"
+_TIME_OPEN = (
+    r"(?:19|20)\d{2}\s*(?:财政?|会计)?年|今年|去年|前年|上半年|下半年|全年|前三季度?|第?[一二三四]季度|(?:前|头)\d+个?月|\d{1,2}月"
+    r"|同期(?=[\u4e00-\u9fff]{0,6}(?:营收|收入|利润|净利|销量|销售))"  # "古茗同期营收61.4亿元": the period just told
+)
 
 
 @functools.cache

@@ -426,6 +426,9 @@ _TARGET_PREDICATE_RE = re.compile(
     r"|上升|回升|提升|提高|增长|改善|恶化|见顶|见底|变化|排名|排行|最高|最低|最大|最小|最多|最少)"
     r"|^\s*[？?吗呢]?\s*$"
 )
+_MEASURE_AS_WAY_RE = re.compile(
+    r"(?:统计|计算|核算|考核|评估|定价)?(?:逻辑|方法|体系|框架|标准|思路|模型|口径)"
+)
 _RANKING_RE = re.compile(r"排名|排行|\brank(?:ing|ings)?\b", re.IGNORECASE)
 _PHRASE_STOP_RE = re.compile(r"[的之在和与及、，,。；;：:？?\s\d年月季]")
 _PHRASE_LEFT = 6
@@ -485,6 +488,8 @@ def _target(text: str, names: list[tuple[int, int, str]] | None = None) -> _Targ
     found = []
     for m in _measure_re().finditer(lower):
         family = _family(cues[m.group()])
+        if _MEASURE_AS_WAY_RE.match(lower, m.end()):
+            continue  # "估值逻辑发生了什么变化": how a measure is arrived at, no size of it
         if english or _TARGET_PREDICATE_RE.match(lower[m.end() :]):
             found.append((m, family))
     if not found:
@@ -683,6 +688,13 @@ class _Ask:
     organisations. A passage that names one of them bears on it
     and comes first, whether or not it names the cause's organisation; what the sources
     say of the cause follows, as for any question."""
+    after_event: frozenset[str] = frozenset()
+    """What it asks in the wake of an event its organisation lived ("茶百道上市破发之后，港股
+    对新茶饮的估值逻辑发生了什么变化？": 港股, 新茶饮, 估值): a passage that shares two of
+    them bears on it whether or not it names the organisation."""
+
+
+_AFTER_EVENT_RE = re.compile(r"^(?P<event>[^，,。？?]{2,30}?)(?:之后|以后|过后)[，,]\s*")
 
 
 def _short_forms(name: str) -> list[str]:
@@ -919,6 +931,13 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         impacted = frozenset(obj_concepts | obj_actors)
         concepts |= obj_concepts
         actors |= obj_actors
+    after_event: frozenset[str] = frozenset()
+    if actors and (event := _AFTER_EVENT_RE.match(sub)) and not names.names(sub[event.end() :]):
+        after_event = frozenset(
+            t
+            for t in query_tokens(_unnamed(sub[event.end() :], names), index.vocabulary)
+            if _is_concept(t) and t not in actors
+        )
     target = _target(sub, names.spans(sub))
     if target:
         tokens += [
@@ -945,6 +964,7 @@ def _ask(sub: str, question: Question, index: Index, names: _NameFinder) -> _Ask
         years=_relative_years(sub, question, index),
         shortened=shortened,
         impacted=impacted,
+        after_event=after_event,
     )
 
 
@@ -1065,6 +1085,23 @@ def _unknown_words(sub: str, known: list[str], names: _NameFinder) -> list[str]:
     return [
         w for w in re.findall(r"[\u4e00-\u9fff]{2,}", rest) if w not in _weak_words() and not market.named(w)
     ]
+
+
+_GRAMMAR_TAGS = ("v", "d", "p", "c", "u", "r", "f")
+"""Parts of speech of words that carry a question's grammar, no concept (发生, 走出, 抢来)."""
+
+
+def _without_everyday_edges(run: str) -> str:
+    """A run of characters left of a question, without the verbs and function words at
+    its edges ("逻辑" of "逻辑发生"; "流动性风险" and "少数爆款" stay whole)."""
+    from briefing.nlp import pos_tag, zh_cut
+
+    tokens = zh_cut(run)
+    while tokens and len(tokens[0]) >= 2 and pos_tag(tokens[0]).startswith(_GRAMMAR_TAGS):
+        tokens.pop(0)
+    while tokens and len(tokens[-1]) >= 2 and pos_tag(tokens[-1]).startswith(_GRAMMAR_TAGS):
+        tokens.pop()
+    return "".join(tokens)
 
 
 @functools.cache
@@ -1199,6 +1236,7 @@ def _relevant(
         if (
             ask.actors
             and not ask.impacted
+            and not ask.after_event
             and not (
                 # the sentence before counts only for one that names no organisation of its own
                 # ("…攜程…。同程旅行第二季營收則年增10.1%": 同程's, not 携程's)
@@ -1286,11 +1324,14 @@ def _relevant(
                 # With several actors and no concept in common, the passage names them all;
                 # where the question holds no concept the sources' words know (扛住这一轮周期
                 # over English sources), one compared organisation's passage is part of it.
-                relevant = bool(named) and (
-                    bool(shared)
-                    or (all_named and (len(ask.actors) >= 2 or not ask.concepts))
-                    or (not ask.concepts and ask.compares and bool(ask.unknown))
-                )
+                relevant = (
+                    bool(named)
+                    and (
+                        bool(shared)
+                        or (all_named and (len(ask.actors) >= 2 or not ask.concepts))
+                        or (not ask.concepts and ask.compares and bool(ask.unknown))
+                    )
+                ) or len(shared & ask.after_event) >= 2
         elif ask.subject:
             relevant = _about(index, d, lower, ask.subject) and bool(shared or not ask.concepts or not strict)
         else:
@@ -1485,7 +1526,15 @@ def _missing(
         # Only a measure the question asks the size or direction of is missing as a number.
         return _number_gap(ask, hits)
     # A word no source uses, when it reads as a word ("盈亏平衡点", not "中守住").
-    words = [w for w in ask.unknown if len(w) >= 3 and w[0] not in _WEAK_EDGES and w[-1] not in _WEAK_EDGES]
+    # (named as the sources lack it only without everyday words at its edges: not "逻辑发生")
+    words = [
+        w
+        for w in ask.unknown
+        if len(w) >= 3
+        and w[0] not in _WEAK_EDGES
+        and w[-1] not in _WEAK_EDGES
+        and _without_everyday_edges(w) == w
+    ]
     if words:
         return f"资料没有提到“{'”“'.join(words[:2])}”"
     return "资料有相关内容，但没有来源直接回答"
