@@ -66,6 +66,7 @@ _CODE = (
     "analysis/cues.py",
     "analysis/roles.py",
     "analysis/figures.py",
+    "analysis/tables.py",
     "nlp.py",
     "script.py",
     "gazetteer.py",

@@ -47,6 +47,8 @@ from briefing.analysis.names import (
 )
 from briefing.analysis.quotable import quote_marks
 from briefing.analysis.roles import ACTS, DEAL_TARGET, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
+from briefing.analysis.tables import SEPARATOR as TABLE_SEPARATOR
+from briefing.analysis.tables import row_sentence, table_rows
 from briefing.excerpts import cross_reference
 from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.memo import research_task
@@ -895,6 +897,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
     known_orgs = set(gaz.alias_to_name) | set(gaz.orgs) | set(found)
     context = _Times()
     current_paragraph = -1
+    rows = table_rows(paragraphs) if not english and TABLE_SEPARATOR in simplified else {}
     for s_index, s in enumerate(result.sentences):
         here = sorted(spans[s_index], key=lambda x: x.start)
         sent = simplified[s.start : s.end]
@@ -917,15 +920,27 @@ def analyse_document(doc: Document) -> DocAnalysis:
             OrgRef(a, b, x.name, "possessor" if r.cue == "旗下" else r.role, _type_of(x.name, found), r.cue)
             for (a, b), x, r in zip(local, here, found_roles, strict=True)
         ]
-        # A title repeats its article's figures: they are taken from the body.
-        hits = [] if s.heading and len(sent) < 40 and not full_sentence(sent) else figures_in(sent)
+        row = rows.get(s.paragraph)
+        if row is not None:
+            # a table's row states its figures as the sentence its header makes of it, its
+            # organisation the first cell's (see tables.py)
+            sent = row_sentence(row[1], sent) or ""
+            first_cell = len(simplified[s.start : s.end].split(TABLE_SEPARATOR, 1)[0])
+            refs = [r for r in refs if r.end <= first_cell]
+            hits = figures_in(sent) if sent else []
+        elif s.heading and len(sent) < 40 and not full_sentence(sent):
+            hits = []  # a title repeats its article's figures: they are taken from the body
+        else:
+            hits = figures_in(sent)
         if home:
             hits = [_in_home_currency(h, home) for h in hits]
         owned = attribute(sent, hits, refs, discourse.refer, english, context.sized) if hits else []
         marks: dict[int, str] = {}
-        if s.paragraph != context.paragraph:
-            context.paragraph, context.times, context.periods = s.paragraph, [], []
-            context.continued = continues_data(sent)
+        group = row[0] if row is not None else s.paragraph  # a table is one paragraph of data
+        if group != context.paragraph:
+            context.paragraph, context.times, context.periods = group, [], []
+            # a breakdown of the data told before it, as a table is
+            context.continued = continues_data(sent) or row is not None
             context.before_source, context.source = context.source, None
             context.before_market, context.market = context.market, ""
         first_here = len(result.figures)
@@ -947,7 +962,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
                     value=o.hit.value,
                     unit=o.hit.unit,
                     measure=measure,
-                    raw=_original(text, s.start, sent, o.hit),
+                    raw=o.hit.raw if row is not None else _original(text, s.start, sent, o.hit),
                     sentence=s_index,
                     start=s.start + o.hit.start,
                     year=year,
