@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from briefing.analysis import build_briefing
-from briefing.analysis.tables import row_sentence, table_rows
+from briefing.analysis.tables import row_sentence, row_sentence_en, table_rows
 from briefing.model import Corpus
 from briefing.readers import build_document
 
@@ -24,6 +24,11 @@ CASES = yaml.safe_load(
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES["cases"]])
 def test_a_row_states_its_figures_under_its_header(case: dict[str, Any]) -> None:
     assert row_sentence(case["header"], case["row"]) == case["sentence"]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES["english"]])
+def test_an_english_row_states_its_figures_under_its_header(case: dict[str, Any]) -> None:
+    assert row_sentence_en(case["header"], case["row"]) == case["sentence"]
 
 
 def test_a_table_is_rows_of_one_length_under_a_header() -> None:

@@ -48,7 +48,7 @@ from briefing.analysis.names import (
 from briefing.analysis.quotable import quote_marks
 from briefing.analysis.roles import ACTS, DEAL_TARGET, EXAMPLE, MENTIONED, SOURCE, SPEAKER, roles
 from briefing.analysis.tables import SEPARATOR as TABLE_SEPARATOR
-from briefing.analysis.tables import row_sentence, table_rows
+from briefing.analysis.tables import row_sentence, row_sentence_en, table_rows
 from briefing.excerpts import cross_reference
 from briefing.gazetteer import Gazetteer, gazetteer
 from briefing.memo import research_task
@@ -897,7 +897,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
     known_orgs = set(gaz.alias_to_name) | set(gaz.orgs) | set(found)
     context = _Times()
     current_paragraph = -1
-    rows = table_rows(paragraphs) if not english and TABLE_SEPARATOR in simplified else {}
+    rows = table_rows(paragraphs) if TABLE_SEPARATOR in simplified else {}
+    said_by_row = row_sentence_en if english else row_sentence
     for s_index, s in enumerate(result.sentences):
         here = sorted(spans[s_index], key=lambda x: x.start)
         sent = simplified[s.start : s.end]
@@ -924,7 +925,7 @@ def analyse_document(doc: Document) -> DocAnalysis:
         if row is not None:
             # a table's row states its figures as the sentence its header makes of it, its
             # organisation the first cell's (see tables.py)
-            sent = row_sentence(row[1], sent) or ""
+            sent = said_by_row(row[1], sent) or ""
             first_cell = len(simplified[s.start : s.end].split(TABLE_SEPARATOR, 1)[0])
             refs = [r for r in refs if r.end <= first_cell]
             hits = figures_in(sent) if sent else []

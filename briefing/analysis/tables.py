@@ -74,3 +74,43 @@ def row_sentence(header: list[str], row: str) -> str | None:
     if not parts:
         return None
     return f"{cells[0]}{'，'.join(parts)}。"
+
+
+_EN_GROWTH_RE = re.compile(r"\b(?:growth|change|yoy|y/y|year[- ]on[- ]year)\b", re.IGNORECASE)
+
+
+def row_sentence_en(header: list[str], row: str) -> str | None:
+    """:func:`row_sentence` for an English table ("Samsung | 57.5 | 19% | -2%" under
+    "Vendor | Q3 2024 shipments (million) | Market share | Annual growth": "Samsung Q3 2024
+    shipments were 57.5 million, its Market share was 19% and its Q3 2024 shipments fell
+    2%."); a growth column is a change of the first amount's column."""
+    cells = [c.strip() for c in row.split(SEPARATOR)]
+    if len(cells) != len(header) or cells == header:
+        return None
+    parts: list[str] = []
+    base = ""
+    for name, cell in zip(header[1:], cells[1:], strict=True):
+        m = _NUMBER_RE.match(cell)
+        if not m or (m.group("rest") and m.group("rest") not in ("%", "％")):
+            continue
+        unit = ""
+        if um := _UNIT_RE.match(name):
+            name, unit = um.group("name"), um.group("unit")
+        negative = m.group("sign") in ("-", "−", "–")
+        percent = bool(m.group("rest"))
+        if _EN_GROWTH_RE.search(name):
+            if base:
+                parts.append(f"its {base} {'fell' if negative else 'rose'} {m.group('number')}%")
+            continue
+        if negative:
+            continue
+        if not base and not percent:
+            base = name
+        value = m.group("number") + ("%" if percent else f" {unit}" if unit else "")
+        parts.append(f"its {name} was {value}")
+    if not parts:
+        return None
+    first = parts[0].removeprefix("its ").replace(" was ", " were ", 1)
+    rest = parts[1:]
+    tail = (", " + ", ".join(rest[:-1]) if rest[:-1] else "") + (f" and {rest[-1]}" if rest else "")
+    return f"{cells[0]} {first}{tail}."
