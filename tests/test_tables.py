@@ -64,3 +64,20 @@ def test_a_notes_table_gives_each_vendor_its_figures_with_the_data_s_time_and_so
     assert ("中国出货量同比下降", 4.5) in figures["OPPO"] or ("出货量同比下降", 4.5) in figures["OPPO"]
     share = next(f for f in next(c for c in model.companies if c.name == "vivo").figures if f.value == 18.6)
     assert (share.year, share.period, share.source) == (2024, "三季度", "IDC")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "market"),
+    [
+        ("Global smartphone shipments grew 5% year on year to 309.9 million units.", "全球"),
+        ("China's new-energy vehicle sales rose 35% in 2024.", "中国"),
+        ("European EV registrations fell 3% in August.", "欧洲"),
+        ("2024年第三季度中国智能手机市场出货量约6878万台。", "中国"),
+        ("Apple shipped 56.5 million iPhones.", ""),
+        ("Global Ports Holding reported revenue of $200 million.", ""),  # a company, not a market's data
+    ],
+)
+def test_the_market_a_paragraph_reports_data_of(sentence: str, market: str) -> None:
+    from briefing.analysis.figures import market_frame
+
+    assert market_frame(sentence) == market

@@ -91,8 +91,8 @@ def test_ordinary_words_and_titles_are_no_companies(model: dict[str, Any]) -> No
 def test_the_research_note_s_table_gives_each_vendor_its_global_share(model: dict[str, Any]) -> None:
     for name, value in (("三星电子", 19.0), ("苹果公司", 18.0), ("传音控股", 9.0)):
         share = next(
-            f for f in company_figures(model, name) if f["measure"] == "市场份额" and f["value"] == value
+            f for f in company_figures(model, name) if f["measure"] == "全球市场份额" and f["value"] == value
         )
         assert (share["year"], share["period"], share["source"]) == (2024, "三季度", "Canalys")
-    fall = next(f for f in company_figures(model, "三星电子") if f["measure"] == "出货量下降")
+    fall = next(f for f in company_figures(model, "三星电子") if f["measure"] == "全球出货量下降")
     assert fall["value"] == 2.0

@@ -941,10 +941,23 @@ def regional_measure(region: str, measure: str) -> str:
 _MARKET_FRAME_RE = re.compile(_REGION_ZH + r"[\u4e00-\u9fff]{0,8}?市场")
 
 
+_MARKET_FRAME_EN_RE = re.compile(
+    r"^\W*(?:In the )?(Global|Worldwide|World|China's|Chinese|Europe's|European|India's|Indian)\b"
+    r"[^.;]{0,40}?\b(?:shipments|sales|deliveries|registrations|market|demand|installations|output|production)\b",
+    re.IGNORECASE,
+)
+_MARKETS_EN = {"global": "全球", "worldwide": "全球", "world": "全球", "china's": "中国", "chinese": "中国",
+               "europe's": "欧洲", "european": "欧洲", "india's": "印度", "indian": "印度"}  # fmt: skip
+
+
 def market_frame(sentence: str) -> str:
-    """The market a sentence reports data of ("2024年第三季度中国智能手机市场出货量…": 中国), or ""."""
-    m = _MARKET_FRAME_RE.search(sentence)
-    return m.group(1) if m else ""
+    """The market a sentence reports data of ("2024年第三季度中国智能手机市场出货量…": 中国;
+    "Global smartphone shipments grew 5%…": 全球), or ""."""
+    if m := _MARKET_FRAME_RE.search(sentence):
+        return m.group(1)
+    if sentence[:1].isascii() and (m := _MARKET_FRAME_EN_RE.match(sentence)):
+        return _MARKETS_EN[m.group(1).lower()]
+    return ""
 
 
 def _region(text: str, left: int, cue_start: int, start: int, end: int, right: int, measure: str) -> str:
