@@ -560,14 +560,28 @@ def test_nev_corpus_cases_and_figures():
         (("毛利率", "%", 19.4, 2023), ("毛利率", "%", 19.0, 2023), False),
         (("市场份额", "%", 5.0, 2025), ("市场份额目标", "%", 5.0, 2025), False),
         (("营收", "元", 5.7e9, None), ("营收", "美元", 5.7e9, None), False),
+        # one document's undated mention of a figure it dates in its table: one figure
+        (("出货量", "", 56.5e6, 2024, "三季度"), ("出货量", "", 56.5e6, None, ""), True),
+        # …but two quarters of one document are two
+        (("出货量", "", 56.5e6, 2024, "三季度"), ("出货量", "", 56.5e6, 2024, "二季度"), False),
+        (("出货量", "", 56.5e6, 2024, "三季度"), ("出货量", "", 56.5e6, None, "", "e"), False),
     ],
 )
 def test_same_figure(a, b, same) -> None:
     from briefing.analysis.companies import same_figure
     from briefing.model import Figure
 
-    def fig(measure, unit, value, year):
-        return Figure(value=value, unit=unit, measure=measure, year=year, text="", document="d", paragraph=0)
+    def fig(measure, unit, value, year, period="", document="d"):
+        return Figure(
+            value=value,
+            unit=unit,
+            measure=measure,
+            year=year,
+            text="",
+            document=document,
+            paragraph=0,
+            period=period,
+        )
 
     assert same_figure(fig(*a), fig(*b)) is same
 

@@ -1117,7 +1117,10 @@ def same_figure(a: Figure, b: Figure) -> bool:
     # (a note that names no payer is the same payment)
     parties = {a.counterpart, b.counterpart} - {None}
     deal = len(parties) == 1 and not (a.period and b.period)
-    if (a.scope, a.kind) != (b.scope, b.kind) or (a.period != b.period and not deal):
+    # one document's undated mention of a figure it dates elsewhere (a table's row, then
+    # "Apple shipped 56.5 million iPhones")
+    undated = a.document == b.document and ((not a.year and not a.period) or (not b.year and not b.period))
+    if (a.scope, a.kind) != (b.scope, b.kind) or (a.period != b.period and not deal and not undated):
         return False
     if a.year and b.year and a.year != b.year:
         return False
