@@ -1376,3 +1376,32 @@ def test_a_question_searches_with_its_content_words(case) -> None:
     from briefing.analysis.questions import query_tokens
 
     assert query_tokens(case["text"], set(case["vocabulary"])) == case["tokens"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "one"),
+    [
+        ("克重金饰遇冷", "克重金饰下滑", True),
+        ("金饰降价", "金饰下滑", False),  # a price move is no fall of an amount
+        ("出口涨价", "出口增长", False),
+        ("销量下滑", "销量增长", False),
+    ],
+)
+def test_one_change_of_one_concept_in_two_words(a: str, b: str, one: bool) -> None:
+    from briefing.analysis.themes import _one_change
+    from briefing.model import Theme
+
+    def theme(label: str) -> Theme:
+        return Theme(
+            label=label,
+            terms=[],
+            documents=[],
+            mentions=0,
+            strength=0.0,
+            coverage=[],
+            gist="",
+            quotes=[],
+            origin="",
+        )
+
+    assert _one_change(theme(a), theme(b)) is one

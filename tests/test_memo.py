@@ -621,3 +621,22 @@ def test_a_list_marker_is_a_numeral_too(text: str, shown: str) -> None:
 
     assert without_marker(text) == shown
     assert clean_heading(text) == shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "task"),
+    [
+        ("需要关注加盟商的单店回本周期。", True),
+        ("整理三家招股书的加盟商数据，补充奈雪的茶直营模式的对比。", True),
+        ("还需要核实老铺黄金的毛利率。", True),
+        ("需要关注的是，加盟商回本周期已经拉长到30个月。", False),  # a finding, framed
+        ("整理下来看，蜜雪冰城2024年门店数超过4.5万家。", False),
+        ("核实过的数据显示，古茗门店数为9914家。", False),
+        ("跟进降价的还有古茗和茶百道。", False),
+        ("补充一点：古茗的毛利率更高。", False),
+    ],
+)
+def test_a_note_to_self_is_a_task_a_finding_is_not(sentence: str, task: bool) -> None:
+    from briefing.memo import research_task
+
+    assert research_task(sentence) is task

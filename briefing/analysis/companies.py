@@ -1037,6 +1037,10 @@ def _figures(
                     out[twin] = figure
                 elif kept.year is None:
                     kept.year = figure.year
+                if not out[twin].period and figure.period and out[twin].year in (None, figure.year):
+                    # an undated mention first, its table's row after: the row's time and source
+                    out[twin].year, out[twin].period = figure.year, figure.period
+                    out[twin].source = out[twin].source or figure.source
                 out[twin].unit = out[twin].unit or kept.unit or figure.unit
                 if regional:
                     out[twin].measure = named

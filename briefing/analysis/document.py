@@ -897,7 +897,8 @@ def analyse_document(doc: Document) -> DocAnalysis:
     known_orgs = set(gaz.alias_to_name) | set(gaz.orgs) | set(found)
     context = _Times()
     current_paragraph = -1
-    rows = table_rows(paragraphs) if TABLE_SEPARATOR in simplified else {}
+    # (the header in the script the rows are read in: 出货量, not 出貨量)
+    rows = table_rows(simplified.split("\n\n")) if TABLE_SEPARATOR in simplified else {}
     said_by_row = row_sentence_en if english else row_sentence
     for s_index, s in enumerate(result.sentences):
         here = sorted(spans[s_index], key=lambda x: x.start)
@@ -921,14 +922,19 @@ def analyse_document(doc: Document) -> DocAnalysis:
             OrgRef(a, b, x.name, "possessor" if r.cue == "旗下" else r.role, _type_of(x.name, found), r.cue)
             for (a, b), x, r in zip(local, here, found_roles, strict=True)
         ]
-        row = rows.get(s.paragraph)
+        row = table = rows.get(s.paragraph)
         if row is not None:
             # a table's row states its figures as the sentence its header makes of it, its
             # organisation the first cell's (see tables.py)
-            sent = said_by_row(row[1], sent) or ""
-            first_cell = len(simplified[s.start : s.end].split(TABLE_SEPARATOR, 1)[0])
-            refs = [r for r in refs if r.end <= first_cell]
-            hits = figures_in(sent) if sent else []
+            said = said_by_row(row[1], sent)
+            if said is None:
+                row = None  # a row of prose ("比亚迪 | 2024年销量427万辆…"): read as written
+                hits = figures_in(sent)
+            else:
+                sent = said
+                first_cell = len(simplified[s.start : s.end].split(TABLE_SEPARATOR, 1)[0])
+                refs = [r for r in refs if r.end <= first_cell]
+                hits = figures_in(sent)
         elif s.heading and len(sent) < 40 and not full_sentence(sent):
             hits = []  # a title repeats its article's figures: they are taken from the body
         else:
@@ -937,11 +943,11 @@ def analyse_document(doc: Document) -> DocAnalysis:
             hits = [_in_home_currency(h, home) for h in hits]
         owned = attribute(sent, hits, refs, discourse.refer, english, context.sized) if hits else []
         marks: dict[int, str] = {}
-        group = row[0] if row is not None else s.paragraph  # a table is one paragraph of data
+        group = table[0] if table is not None else s.paragraph  # a table is one paragraph of data
         if group != context.paragraph:
             context.paragraph, context.times, context.periods = group, [], []
             # a breakdown of the data told before it, as a table is
-            context.continued = continues_data(sent) or row is not None
+            context.continued = continues_data(sent) or table is not None
             context.before_source, context.source = context.source, None
             context.before_market, context.market = context.market, ""
         first_here = len(result.figures)

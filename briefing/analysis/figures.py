@@ -942,9 +942,8 @@ _MARKET_FRAME_RE = re.compile(_REGION_ZH + r"[\u4e00-\u9fff]{0,8}?市场")
 
 
 _MARKET_FRAME_EN_RE = re.compile(
-    r"^\W*(?:In the )?(Global|Worldwide|World|China's|Chinese|Europe's|European|India's|Indian)\b"
-    r"[^.;]{0,40}?\b(?:shipments|sales|deliveries|registrations|market|demand|installations|output|production)\b",
-    re.IGNORECASE,
+    r"^\W*(?:(?:According to|In the) [^,]{1,30}, )?((?i:Global|Worldwide|World|China's|Chinese|Europe's|European|India's|Indian))"
+    r"(?: (?:[a-z][a-z-]*|EVs?|NEVs?|PCs?|AI|LNG)){0,3} (?:shipments|sales|deliveries|registrations|market|demand|installations|output|production)\b",
 )
 _MARKETS_EN = {"global": "全球", "worldwide": "全球", "world": "全球", "china's": "中国", "chinese": "中国",
                "europe's": "欧洲", "european": "欧洲", "india's": "印度", "indian": "印度"}  # fmt: skip
@@ -956,7 +955,7 @@ def market_frame(sentence: str) -> str:
     if m := _MARKET_FRAME_RE.search(sentence):
         return m.group(1)
     if sentence[:1].isascii() and (m := _MARKET_FRAME_EN_RE.match(sentence)):
-        return _MARKETS_EN[m.group(1).lower()]
+        return _MARKETS_EN[m.group(1).lower()]  # (not "Global Payments said…", "China's BYD…")
     return ""
 
 
@@ -2043,7 +2042,7 @@ def _subject_order(masked: str, left: int, orgs: list[OrgRef], at: int) -> list[
 
 _TIME_OPEN = (
     r"(?:19|20)\d{2}\s*(?:财政?|会计)?年|今年|去年|前年|上半年|下半年|全年|前三季度?|第?[一二三四]季度|(?:前|头)\d+个?月|\d{1,2}月"
-    r"|同期(?=[\u4e00-\u9fff]{0,6}(?:营收|收入|利润|净利|销量|销售))"  # "古茗同期营收61.4亿元": the period just told
+    r"|(?<!上年)(?<!去年)(?<!今年)(?<!年)同期(?=[\u4e00-\u9fff]{0,6}(?:营收|收入|利润|净利|销量|销售))"  # "古茗同期营收61.4亿元": the period just told
 )
 
 

@@ -643,7 +643,10 @@ def discover(tokens: list[str], text: str = "") -> list[Found]:
                 cand = run
                 split.add(run)
             # "內地茶飲品牌茶百道（2555）": the kind before the name describes it
-            kind_at = max((cand.rfind(k) + len(k) for k in (*w.kind_nouns, "品牌") if k in cand), default=0)
+            kind_at = max(
+                (cand.rfind(k) + len(k) for k in (*w.kind_nouns, "品牌", "品牌方", "品牌商") if k in cand),
+                default=0,
+            )
             if 0 < kind_at <= len(cand) - 2:
                 cand = cand[kind_at:]
             add(cand, "stock code", "company")

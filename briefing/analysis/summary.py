@@ -202,21 +202,26 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
 
     by_actor: dict[str, list[tuple[int, int]]] = {}  # filled when a memo sentence first asks
     by_figure: dict[tuple[float, str], list[tuple[int, int]]] = {}  # the same, by the figures stated
+    built: set[str] = set()  # which of the two is built (either may stay empty)
 
     def told_by_articles(actors: set[str], tokens: set[str], text: str) -> bool:
         """An article sentence naming one of the memo sentence's organisations states its
         figure (内地净关店896家: 淨關閉896個零售點) or a third of its words
         (老铺黄金上半年收入翻倍以上增长: …2024年上半年实现收入35.2亿元，同比增长148.3%); for a
         sentence naming none, one stating its figure and a third of its words."""
-        if not by_actor:
+        if "by_actor" not in built:
+            built.add("by_actor")
             for (d, i), names in actors_of.items():
                 if docs[d].kind != "memo":
                     for n in names:
                         by_actor.setdefault(n, []).append((d, i))
         mine = _figures(text)
+        # the words beside the organisation's own name ("古茗营收增速…最低" shares 古茗 with every line on it)
+        tokens = {t for t in tokens if not any(t in a or a in t for a in actors)} if actors else tokens
         if not actors:
             # (a figure of no one: "上半年License-out交易总额超过600亿美元" as an article writes it)
-            if not by_figure:
+            if "by_figure" not in built:
+                built.add("by_figure")
                 for d, a in enumerate(analyses):
                     if docs[d].kind != "memo":
                         for i, sent in enumerate(a.sentences):
@@ -227,13 +232,22 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 for value, kind in mine
                 for d, i in by_figure.get((round(value, 2), kind), ())
             )
-        for d, i in sorted({place for n in actors for place in by_actor.get(n, ())}):
-            s = analyses[d].sentences[i]
-            if len(tokens & set(s.tokens)) >= RESTATED_BY_ACTOR * len(tokens):
+        for place in sorted({place for n in actors for place in by_actor.get(n, ())}):
+            words, figures = said_in(*place)
+            if tokens and len(tokens & words) >= RESTATED_BY_ACTOR * len(tokens):
                 return True
-            if mine and _same_figure(mine, _figures(docs[d].analysis_text[s.start : s.end])):
+            if mine and _same_figure(mine, figures):
                 return True
         return False
+
+    article_said: dict[tuple[int, int], tuple[set[str], list[tuple[float, str]]]] = {}
+
+    def said_in(d: int, i: int) -> tuple[set[str], list[tuple[float, str]]]:
+        """An article sentence's words and figures, once each (a memo asks of many)."""
+        if (d, i) not in article_said:
+            sent = analyses[d].sentences[i]
+            article_said[(d, i)] = (set(sent.tokens), _figures(docs[d].analysis_text[sent.start : sent.end]))
+        return article_said[(d, i)]
 
     theme_sets = [(set(th.documents), set(th.terms)) for th in themes]
     term_sets = [terms for _, terms in theme_sets]

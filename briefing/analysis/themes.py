@@ -3151,8 +3151,8 @@ def _one_change(a: Theme, b: Theme) -> bool:
     for theme in (a, b):
         said = to_simplified(theme.label)
         word = max((w for w in _argument_words() if said.endswith(w)), key=len, default="")
-        if not word or (direction := _direction_of(word)) is None:
-            return False
+        if not word or "价" in word or "本" in word or (direction := _direction_of(word)) is None:
+            return False  # (a price move, 降价 or 涨价, is no change of an amount: 金饰降价 ≠ 金饰下滑)
         changes.append((said[: -len(word)], direction))
     return changes[0] == changes[1] and len(changes[0][0]) >= 2
 
