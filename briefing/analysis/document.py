@@ -929,16 +929,13 @@ def analyse_document(doc: Document) -> DocAnalysis:
             said = said_by_row(row[1], sent)
             if said is None:
                 row = None  # a row of prose ("比亚迪 | 2024年销量427万辆…"): read as written
-                hits = figures_in(sent)
             else:
                 sent = said
                 first_cell = len(simplified[s.start : s.end].split(TABLE_SEPARATOR, 1)[0])
                 refs = [r for r in refs if r.end <= first_cell]
-                hits = figures_in(sent)
-        elif s.heading and len(sent) < 40 and not full_sentence(sent):
-            hits = []  # a title repeats its article's figures: they are taken from the body
-        else:
-            hits = figures_in(sent)
+        # A title repeats its article's figures: they are taken from the body.
+        titled = row is None and s.heading and len(sent) < 40 and not full_sentence(sent)
+        hits = [] if titled else figures_in(sent)
         if home:
             hits = [_in_home_currency(h, home) for h in hits]
         owned = attribute(sent, hits, refs, discourse.refer, english, context.sized) if hits else []

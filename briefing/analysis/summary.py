@@ -224,11 +224,12 @@ def _candidates(docs: list[Document], analyses: list[DocAnalysis], themes: list[
                 built.add("by_figure")
                 for d, a in enumerate(analyses):
                     if docs[d].kind != "memo":
+                        # (figures only: a set of words per sentence of a big file is memory)
                         for i, sent in enumerate(a.sentences):
                             for value, kind in _figures(docs[d].analysis_text[sent.start : sent.end]):
                                 by_figure.setdefault((round(value, 2), kind), []).append((d, i))
             return any(
-                len(tokens & set(analyses[d].sentences[i].tokens)) >= RESTATED_BY_ACTOR * len(tokens)
+                len(tokens & said_in(d, i)[0]) >= RESTATED_BY_ACTOR * len(tokens)
                 for value, kind in mine
                 for d, i in by_figure.get((round(value, 2), kind), ())
             )
